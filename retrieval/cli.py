@@ -1,0 +1,257 @@
+"""`citebot` command line: index, ask, stats, run, bot, eval."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from retrieval.errors import CitebotError, IndexBusy
+from retrieval.models import Progress
+from retrieval.settings import Settings
+
+app = typer.Typer(
+    help=(
+        "citebot answers questions about a folder of documents with verbatim, cited quotes.\n\n"
+        "Settings come from the environment and .env (see .env.example); options override them."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+DocsOpt = Annotated[
+    Path | None, typer.Option("--docs", help="Documents folder (default: CITEBOT_DOCS_DIR or seeds/)")
+]
+DataOpt = Annotated[
+    Path | None, typer.Option("--data", help="Index folder (default: CITEBOT_DATA_DIR or .citebot/)")
+]
+
+
+def _settings(docs: Path | None = None, data: Path | None = None) -> Settings:
+    overrides: dict[str, Any] = {}
+    if docs is not None:
+        overrides["docs_dir"] = docs
+    if data is not None:
+        overrides["data_dir"] = data
+    return Settings(**overrides)
+
+
+def _engine(settings: Settings) -> Any:
+    from retrieval.engine import Engine
+
+    return Engine(settings)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+class _ProgressPrinter:
+    """A rich progress bar on a terminal; a plain line every couple of seconds otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = err.is_terminal
+        self._bar: Any = None
+        self._task: Any = None
+        self._last = 0.0
+
+    def __call__(self, p: Progress) -> None:
+        if self.tty:
+            from rich.progress import BarColumn, MofNCompleteColumn, TimeElapsedColumn
+            from rich.progress import Progress as Bar
+
+            if self._bar is None and p.total:
+                self._bar = Bar(
+                    "[progress.description]{task.description}", BarColumn(),
+                    MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True,
+                )
+                self._bar.start()
+                self._task = self._bar.add_task("indexing", total=p.total)
+            if self._bar is not None:
+                self._bar.update(self._task, completed=p.done)
+                if p.stage == "done":
+                    self._bar.stop()
+            return
+        now = time.monotonic()
+        if p.stage == "index" and p.total and (now - self._last >= 2.0 or p.done == p.total):
+            self._last = now
+            print(f"indexing {p.done}/{p.total} files", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _do_index(settings: Settings, rebuild: bool, as_json: bool) -> int:
+    from retrieval.textrender import render_summary
+
+    engine = _engine(settings)
+    progress = _ProgressPrinter()
+    try:
+        summary = engine.index(rebuild=rebuild, progress=progress)
+    except IndexBusy as e:
+        progress.close()
+        raise _fail(str(e), 3) from None
+    except CitebotError as e:
+        progress.close()
+        raise _fail(str(e)) from None
+    finally:
+        progress.close()
+    if as_json:
+        print(json.dumps(summary.to_json()))
+    else:
+        console.print(render_summary(summary), highlight=False)
+    return 0
+
+
+@app.command()
+def index(
+    docs: DocsOpt = None,
+    data: DataOpt = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the index and build anew")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
+) -> None:
+    """Index the documents folder incrementally (unchanged files are skipped)."""
+    _do_index(_settings(docs, data), rebuild, as_json)
+
+
+@app.command()
+def ask(
+    questions: Annotated[list[str] | None, typer.Argument(help="One or more questions")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Questions, one per line ('-' = stdin)")
+    ] = None,
+    docs: DocsOpt = None,
+    data: DataOpt = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per question per line")
+    ] = False,
+    k: Annotated[int | None, typer.Option("-k", min=1, max=10, help="Quotes per answer")] = None,
+) -> None:
+    """Answer questions with verbatim, cited quotes (exactly what the bot would say)."""
+    qs = list(questions or [])
+    if file is not None:
+        try:
+            text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise _fail(f"cannot read {file}: {e}") from None
+        qs.extend(line.strip() for line in text.splitlines() if line.strip())
+    if not qs:
+        raise _fail("give a question, e.g. citebot ask \"Who leads CENTCOM?\"", 2)
+    from retrieval.textrender import render_answer
+
+    engine = _engine(_settings(docs, data))
+    failed = False
+    for q in qs:
+        answer = engine.ask(q, k=k)
+        failed = failed or answer.error is not None
+        if as_json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        else:
+            if len(qs) > 1:
+                console.rule(q[:80])
+            console.print(render_answer(answer))
+    if failed and len(qs) == 1:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(
+    docs: DocsOpt = None,
+    data: DataOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON")] = False,
+) -> None:
+    """What is indexed, the last reindex, questions asked and feedback."""
+    engine = _engine(_settings(docs, data))
+    try:
+        st = engine.stats()
+    except CitebotError as e:
+        raise _fail(str(e)) from None
+    if as_json:
+        print(json.dumps(st))
+        return
+    from rich.table import Table
+
+    table = Table(show_header=False, box=None)
+    for key, value in st.items():
+        if key == "last_index_summary":
+            continue
+        table.add_row(key, str(value))
+    console.print(table)
+
+
+@app.command()
+def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
+    """List the indexed documents."""
+    engine = _engine(_settings(docs, data))
+    try:
+        rows = engine.sources()
+    except CitebotError as e:
+        raise _fail(str(e)) from None
+    for r in rows:
+        console.print(f"{r['source']}  “{r['title']}”  {r['date'] or ''}  {r['chunks']} chunks")
+
+
+def _repl(settings: Settings) -> None:
+    from retrieval.textrender import render_answer
+
+    engine = _engine(settings)
+    console.print(
+        "[bold]citebot[/] — ask a question about the documents (empty line or Ctrl-D to quit)."
+    )
+    while True:
+        try:
+            q = console.input("[bold green]ask>[/] ")
+        except (EOFError, KeyboardInterrupt):
+            console.print()
+            return
+        if not q.strip() or q.strip().lower() in {"quit", "exit"}:
+            return
+        console.print(render_answer(engine.ask(q)))
+
+
+@app.command()
+def run(docs: DocsOpt = None, data: DataOpt = None) -> None:
+    """Index (incrementally), then start the Discord bot if DISCORD_TOKEN is set, else a terminal
+    session that answers exactly as the bot would."""
+    settings = _settings(docs, data)
+    _do_index(settings, rebuild=False, as_json=False)
+    if settings.discord_token and settings.discord_token.get_secret_value().strip():
+        from bot.runner import run_bot
+
+        raise typer.Exit(run_bot(settings))
+    console.print("[dim]DISCORD_TOKEN is not set: starting a terminal session instead.[/]")
+    _repl(settings)
+
+
+@app.command()
+def bot(docs: DocsOpt = None, data: DataOpt = None) -> None:
+    """Start the Discord bot (needs DISCORD_TOKEN)."""
+    from bot.runner import run_bot
+
+    raise typer.Exit(run_bot(_settings(docs, data)))
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("chromadb", "httpx", "sentence_transformers", "transformers", "bm25s"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    try:
+        from retrieval import evalcli  # noqa: F401  (registers `citebot eval`)
+    except ImportError:
+        pass
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""An in-memory view of the live chunks (text + metadata), rebuilt when the manifest changes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from retrieval.lexical import LexicalIndex
+from retrieval.store import Manifest, Store
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    id: str
+    text: str
+    source: str
+    hash: str
+    title: str
+    date: str | None
+    char_start: int
+    line_start: int
+    line_end: int
+    sentences: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def from_chroma(cls, cid: str, text: str, meta: dict[str, Any]) -> ChunkRecord:
+        sents = tuple((int(a), int(b)) for a, b in json.loads(str(meta.get("sents", "[]"))))
+        return cls(
+            id=cid,
+            text=text,
+            source=str(meta["source"]),
+            hash=str(meta["hash"]),
+            title=str(meta.get("title", "")),
+            date=str(meta.get("date")) or None,
+            char_start=int(meta["char_start"]),  # type: ignore[arg-type]
+            line_start=int(meta["line_start"]),  # type: ignore[arg-type]
+            line_end=int(meta["line_end"]),  # type: ignore[arg-type]
+            sentences=sents or ((0, len(text)),),
+        )
+
+
+class CorpusView:
+    def __init__(self, manifest: Manifest, chunks: list[ChunkRecord], lexical: LexicalIndex):
+        self.manifest = manifest
+        self.chunks = chunks
+        self.by_id = {c.id: i for i, c in enumerate(chunks)}
+        self.lexical = lexical
+
+    @classmethod
+    def load(cls, store: Store, manifest: Manifest, cache_dir: Path) -> CorpusView:
+        wanted = sorted(manifest.expected_ids())
+        records: list[ChunkRecord] = []
+        step = 2000
+        for i in range(0, len(wanted), step):
+            got = store.chunks.get(ids=wanted[i : i + step], include=["documents", "metadatas"])
+            for cid, doc, meta in zip(
+                got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
+            ):
+                if doc is not None and meta is not None:
+                    records.append(ChunkRecord.from_chroma(cid, doc, dict(meta)))
+        records.sort(key=lambda r: r.id)
+        path = cache_dir / f"bm25-{store.name}-{manifest.fingerprint()}.pkl"
+        lexical = LexicalIndex.load(path)
+        if lexical is None or lexical.n != len(records):
+            lexical = LexicalIndex.build([f"{r.title}\n{r.text}" for r in records])
+            try:
+                for old in cache_dir.glob(f"bm25-{store.name}-*.pkl"):
+                    old.unlink(missing_ok=True)
+                lexical.save(path)
+            except OSError:
+                pass  # a cache only; answering works without it
+        return cls(manifest, records, lexical)

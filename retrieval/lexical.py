@@ -1,0 +1,81 @@
+"""BM25 (bm25s) over the live chunks, derived from what Chroma holds and cached on disk."""
+
+from __future__ import annotations
+
+import math
+import pickle
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.tokenization import Tokenizer
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_stemmer = Stemmer.Stemmer("english")
+# bm25s's list plus question words and auxiliaries, so they neither match nor get bolded
+STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN) | frozenset(
+    "what who whom whose which when where why how does did do done has have had having "
+    "can could would should may might must shall am been being were was its it's i me my "
+    "you your we our us they them their he him his she her from about than also".split()
+)
+
+
+def stems(text: str) -> list[str]:
+    """Lower-cased, stemmed content words (stopwords removed)."""
+    words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+    return list(_stemmer.stemWords(words))
+
+
+class LexicalIndex:
+    def __init__(self, retriever: bm25s.BM25, vocab: dict[str, int], df: Counter[str], n: int):
+        self.retriever = retriever
+        self.vocab = vocab
+        self.df = df
+        self.n = n
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> LexicalIndex:
+        tok = Tokenizer(stemmer=_stemmer, stopwords="en", lower=True)
+        ids = tok.tokenize(list(texts), return_as="ids", show_progress=False)
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever.index(ids, show_progress=False)
+        vocab = dict(tok.get_vocab_dict())
+        df: Counter[str] = Counter()
+        inv = {v: k for k, v in vocab.items()}
+        for doc in ids:
+            df.update(inv[i] for i in set(doc))
+        return cls(retriever, vocab, df, len(texts))
+
+    def idf(self, stem: str) -> float:
+        d = self.df.get(stem, 0)
+        return math.log(1 + (self.n - d + 0.5) / (d + 0.5))
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        qids = [self.vocab[s] for s in stems(query) if s in self.vocab]
+        if not qids or self.n == 0:
+            return []
+        k = min(k, self.n)
+        docs, scores = self.retriever.retrieve(
+            [qids], k=k, show_progress=False, n_threads=1
+        )
+        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(self, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+
+    @staticmethod
+    def load(path: Path) -> LexicalIndex | None:
+        try:
+            with path.open("rb") as f:
+                obj = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        return obj if isinstance(obj, LexicalIndex) else None

@@ -1,0 +1,211 @@
+"""Turn files into text. The returned text is what quotes are cut from and verified against."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from retrieval.headers import parse_header
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".rst"}
+SUFFIXES = TEXT_SUFFIXES | {".pdf", ".html", ".htm", ".docx"}
+
+
+class LoadError(Exception):
+    """A file that cannot be indexed; the message is the reason shown to admins."""
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    text: str
+    title: str
+    date: str | None
+    note: str | None = None  # e.g. "decoded as latin-1"
+    body_start: int = 0  # text before this (a `date …` header line) is metadata, not quoted
+
+
+def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | None]]:
+    """Yield (relative path, absolute path or None, skip reason or None) for every file under root.
+
+    Symlinks are followed only when they resolve to a file inside root; loops are reported.
+    """
+    root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            p = Path(dirpath) / name
+            rel = p.relative_to(root).as_posix()
+            if p.is_symlink():
+                try:
+                    target = p.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    yield rel, None, "broken symlink or symlink loop"
+                    continue
+                if not target.is_relative_to(root):
+                    yield rel, None, "symlink points outside the docs folder (not followed)"
+                    continue
+                if not target.is_file():
+                    yield rel, None, "symlink to a non-file"
+                    continue
+            if p.suffix.lower() not in SUFFIXES:
+                yield rel, None, f"unsupported file type {p.suffix or '(none)'}"
+                continue
+            yield rel, p, None
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError as e:
+        raise LoadError("file disappeared before it could be read") from e
+    except OSError as e:
+        raise LoadError(f"cannot stat file: {e.strerror}") from e
+    if size > max_bytes:
+        raise LoadError(f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as e:
+        raise LoadError("file disappeared before it could be read") from e
+    except PermissionError as e:
+        raise LoadError("permission denied") from e
+    except OSError as e:
+        raise LoadError(f"cannot read file: {e.strerror}") from e
+
+
+def decode_text(data: bytes) -> tuple[str, str | None]:
+    """Decode text bytes; returns (text, note). Raises LoadError for binary data."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "decoded as UTF-16"
+        except UnicodeDecodeError as e:
+            raise LoadError("invalid UTF-16 text") from e
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    sample = data[:8192]
+    if b"\x00" in sample:
+        raise LoadError("binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:1_000_000]).best()
+    if best is None or best.encoding is None:
+        raise LoadError("not valid text in any known encoding")
+    try:
+        return data.decode(best.encoding), f"not UTF-8; decoded as {best.encoding}"
+    except (UnicodeDecodeError, LookupError) as e:
+        raise LoadError("not valid text in any known encoding") from e
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    bad = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f")
+    return bad / len(sample)
+
+
+def load_file(path: Path, rel: str, max_bytes: int) -> LoadedDocument:
+    return load_bytes(read_bytes(path, max_bytes), rel)
+
+
+def load_bytes(data: bytes, rel: str) -> LoadedDocument:
+    suffix = Path(rel).suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        text, note = decode_text(data)
+        if _control_ratio(text) > 0.05:
+            raise LoadError("binary file (mostly control characters), not text")
+        meta_title, meta_date = None, None
+    elif suffix == ".pdf":
+        text, meta_title, meta_date = _pdf(data)
+        note = None
+    elif suffix in {".html", ".htm"}:
+        text, meta_title = _html(data)
+        meta_date, note = None, None
+    elif suffix == ".docx":
+        text, meta_title, meta_date = _docx(data)
+        note = None
+    else:  # pragma: no cover - filtered by iter_candidate_files
+        raise LoadError(f"unsupported file type {suffix}")
+    if not text.strip():
+        raise LoadError("no text (empty or whitespace only)")
+    header = parse_header(text)
+    title = header.title or meta_title or Path(rel).stem
+    return LoadedDocument(
+        text=text,
+        title=title,
+        date=header.date or meta_date,
+        note=note,
+        body_start=header.body_start,
+    )
+
+
+def _pdf(data: bytes) -> tuple[str, str | None, str | None]:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        pages = [page.extract_text() or "" for page in reader.pages]
+        meta = reader.metadata
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as e:
+        raise LoadError(f"unreadable PDF ({type(e).__name__}: {str(e)[:80]})") from e
+    except Exception as e:  # pypdf raises many things on damaged files
+        raise LoadError(f"unreadable PDF ({type(e).__name__})") from e
+    title = str(meta.title) if meta and meta.title else None
+    date = None
+    if meta is not None:
+        try:
+            created = meta.creation_date
+            date = created.date().isoformat() if created else None
+        except Exception:
+            date = None
+    return "\n\n".join(p.strip("\n") for p in pages), title, date
+
+
+def _html(data: bytes) -> tuple[str, str | None]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(data, "lxml")
+    for tag in soup(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    title = soup.title.get_text(" ", strip=True) if soup.title else None
+    if soup.title:
+        soup.title.decompose()
+    h1 = soup.find("h1")
+    if not title and h1:
+        title = h1.get_text(" ", strip=True)
+    body = soup.body or soup
+    lines = [ln.strip() for ln in body.get_text("\n").splitlines()]
+    text = "\n".join(ln for ln in lines if ln)
+    return text, title or None
+
+
+def _docx(data: bytes) -> tuple[str, str | None, str | None]:
+    import io
+    import zipfile
+
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise LoadError(f"unreadable DOCX ({type(e).__name__})") from e
+    except Exception as e:
+        raise LoadError(f"unreadable DOCX ({type(e).__name__})") from e
+    paras = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            paras.append(" | ".join(cell.text for cell in row.cells))
+    props = document.core_properties
+    title = props.title or None
+    date = props.created.date().isoformat() if props.created else None
+    return "\n".join(paras), title, date

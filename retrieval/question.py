@@ -1,0 +1,40 @@
+"""Clean a user's question before searching: mentions, markup and control characters out."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_MENTION = re.compile(r"<@[!&]?\d+>|<#\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b")
+_FENCE = re.compile(r"`{1,3}")
+_MARKUP = re.compile(r"[*_~|>#]+")
+_SPACE = re.compile(r"\s+")
+_WORDLIKE = re.compile(r"\w", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class CleanQuestion:
+    text: str  # what is searched
+    note: str | None  # shown to the user (e.g. the question was cut)
+    error: str | None  # the question cannot be searched; the message says why
+
+
+def clean_question(raw: str, max_chars: int) -> CleanQuestion:
+    text = "".join(
+        " " if unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp"} else c for c in raw or ""
+    )
+    text = _MENTION.sub(" ", text)
+    text = _FENCE.sub(" ", text)
+    text = _MARKUP.sub(" ", text)
+    text = _SPACE.sub(" ", text).strip()
+    if not text:
+        return CleanQuestion("", None, "Please ask a question, for example: who leads CENTCOM?")
+    if not _WORDLIKE.search(text):
+        return CleanQuestion("", None, "Please ask your question in words, not only symbols.")
+    note = None
+    if len(text) > max_chars:
+        cut = text.rfind(" ", 0, max_chars)
+        text = text[: cut if cut > max_chars // 2 else max_chars].rstrip()
+        note = f"Your question was long; only its first {len(text)} characters were searched."
+    return CleanQuestion(text, note, None)

