@@ -39,11 +39,17 @@ RRF_K = 60
 POOL_CHUNKS = 6
 
 
-def rrf(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> list[tuple[str, float]]:
+RRF_WEIGHTS = (1.0, 1.0)  # dense, lexical
+
+
+def rrf(
+    rankings: Sequence[Sequence[str]], k: int = RRF_K, weights: Sequence[float] | None = None
+) -> list[tuple[str, float]]:
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for n, ranking in enumerate(rankings):
+        w = 1.0 if weights is None else weights[n]
         for r, cid in enumerate(ranking):
-            scores[cid] = scores.get(cid, 0.0) + 1.0 / (k + r + 1)
+            scores[cid] = scores.get(cid, 0.0) + w / (k + r + 1)
     return sorted(scores.items(), key=lambda kv: -kv[1])
 
 
@@ -208,15 +214,23 @@ class Engine:
                 pass  # statistics must never cost an answer
         return answer
 
-    def retrieve(self, view: CorpusView, q: str, q_vec: np.ndarray) -> list[tuple[str, float]]:
-        """Hybrid retrieval: dense (Chroma) and BM25 rankings of chunk ids, fused by RRF."""
-        n = min(self.settings.candidates * 2, len(view.chunks))
+    def retrieve(
+        self, view: CorpusView, q: str, q_vec: np.ndarray, depth: int | None = None
+    ) -> list[tuple[str, float]]:
+        """Hybrid retrieval: dense (Chroma) and BM25 rankings of chunk ids, fused by RRF.
+
+        `depth` (default Settings.candidates) is how many chunks each retriever contributes.
+        """
+        depth = depth or self.settings.candidates
+        n = min(depth * 2, len(view.chunks))
+        if n <= 0:
+            return []
         got = self.store.chunks.query(
             query_embeddings=[q_vec.tolist()], n_results=n, include=["distances"]
         )
-        dense = [cid for cid in got["ids"][0] if cid in view.by_id][: self.settings.candidates]
-        lex = [view.chunks[i].id for i, _ in view.lexical.search(q, self.settings.candidates)]
-        return rrf([dense, lex])
+        dense = [cid for cid in got["ids"][0] if cid in view.by_id][:depth]
+        lex = [view.chunks[i].id for i, _ in view.lexical.search(q, depth)]
+        return rrf([dense, lex], RRF_K, RRF_WEIGHTS)
 
     def _answer(
         self, view: CorpusView, q: str, original: str, k: int, offset: int, note: str | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import pickle
 import re
@@ -14,6 +15,7 @@ import numpy as np
 import Stemmer
 from bm25s.tokenization import Tokenizer
 
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
 _WORD = re.compile(r"\w+", re.UNICODE)
 _stemmer = Stemmer.Stemmer("english")
 # bm25s's list plus question words and auxiliaries, so they neither match nor get bolded

@@ -23,7 +23,11 @@ os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="CITEBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="CITEBOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        env_ignore_empty=True,
     )
 
     docs_dir: Path = Field(Path("seeds"), description="Folder of documents to index")

@@ -1,0 +1,128 @@
+"""`citebot eval`: retrieval and quoting quality on BEIR folders and SQuAD-format files.
+
+Imported by retrieval.cli.main(); importing it registers the `eval` sub-command on `app`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from retrieval.cli import _fail, app, console, err
+from retrieval.evaluation import (
+    BEIR_METRICS,
+    EvalResult,
+    beir_sources,
+    corpus_hash,
+    eval_settings,
+    limit_beir,
+    load_beir,
+    load_squad,
+    run_beir,
+    run_squad,
+    squad_sources,
+)
+
+eval_app = typer.Typer(
+    help="Measure retrieval (BEIR) and quoting (SQuAD/XQuAD) quality through the real pipeline.",
+    no_args_is_help=True,
+)
+app.add_typer(eval_app, name="eval")
+
+DataOpt = Annotated[
+    Path | None,
+    typer.Option("--data", help="Index folder (default .citebot/eval/<name>-<corpus hash>)"),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the metrics as one JSON line last")]
+
+
+def _log(msg: str) -> None:
+    err.print(f"[dim]{msg}[/]")
+
+
+def _show(title: str, res: EvalResult, keys: tuple[str, ...], as_json: bool) -> None:
+    table = Table(title=title)
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for key in keys:
+        table.add_row(key, f"{res.metrics[key]:.4f}")
+    for key, value in res.info.items():
+        if key != "misses":
+            table.add_row(f"[dim]{key}[/]", f"[dim]{value}[/]")
+    (err if as_json else console).print(table)
+    if as_json:
+        out: dict[str, Any] = {k: round(v, 4) if isinstance(v, float) else v
+                               for k, v in res.metrics.items()}
+        print(json.dumps(out), flush=True)
+
+
+@eval_app.command("beir")
+def beir(
+    folder: Annotated[Path, typer.Argument(help="BEIR folder: corpus.jsonl, queries.jsonl, qrels/")],
+    split: Annotated[str, typer.Option("--split", help="qrels split: test or dev")] = "test",
+    data: DataOpt = None,
+    as_json: JsonOpt = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", min=1, help="Only the first N queries, their relevant documents and "
+            "--distractors other documents (a quick run)"
+        ),
+    ] = None,
+    distractors: Annotated[
+        int, typer.Option("--distractors", min=0, help="Extra documents indexed with --limit")
+    ] = 200,
+) -> None:
+    """nDCG@10, Recall@10/100 and MRR@10, ranking documents by their best chunk."""
+    if not (folder / "corpus.jsonl").is_file() or not (folder / "qrels" / f"{split}.tsv").is_file():
+        raise _fail(f"{folder} is not a BEIR folder with qrels/{split}.tsv", 2)
+    ds = load_beir(folder, split)
+    if limit:
+        ds = limit_beir(ds, limit, distractors)
+    digest = corpus_hash([(s.rel, s.hash) for s in beir_sources(ds)])
+    settings = eval_settings(None, ds.name, digest, data)
+    _log(f"{ds.name}: {len(ds.corpus)} documents, {len(ds.queries)} {split} queries; "
+         f"index in {settings.data_dir}")
+    try:
+        res = run_beir(ds, settings, log=_log)
+    except Exception as e:  # a CitebotError or a broken data folder: say so, no traceback
+        raise _fail(f"{type(e).__name__}: {e}") from None
+    _show(f"{ds.name} ({split})", res, (*BEIR_METRICS, "queries"), as_json)
+
+
+@eval_app.command("squad")
+def squad(
+    file: Annotated[Path, typer.Argument(help="SQuAD-format JSON (e.g. xquad test.json)")],
+    data: DataOpt = None,
+    as_json: JsonOpt = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Only the first N questions")
+    ] = None,
+    misses: Annotated[
+        Path | None, typer.Option("--misses", help="Write the top-1 misses to this JSON file")
+    ] = None,
+) -> None:
+    """Share of questions whose top quote (and top-3 quotes) contain the gold answer, share
+    answered, and the refusal rate on off-topic questions."""
+    try:
+        ds = load_squad(file)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise _fail(f"cannot read {file}: {e}", 2) from None
+    digest = corpus_hash([(s.rel, s.hash) for s in squad_sources(ds)])
+    settings = eval_settings(None, ds.name, digest, data)
+    _log(f"{ds.name}: {len(ds.docs)} paragraphs, {len(ds.questions)} questions; "
+         f"index in {settings.data_dir}")
+    try:
+        res = run_squad(ds, settings, log=_log, limit=limit)
+    except Exception as e:
+        raise _fail(f"{type(e).__name__}: {e}") from None
+    if misses is not None:
+        misses.write_text(json.dumps(res.info.get("misses", []), indent=1, ensure_ascii=False))
+    _show(ds.name, res, ("top1", "top3", "answered", "offtopic_refused", "questions"), as_json)
+    sys.stdout.flush()
+

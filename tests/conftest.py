@@ -1,0 +1,66 @@
+"""Shared fixtures: the real bundled model, real Chroma indexes in temporary folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from retrieval.embedder import Embedder, get_embedder  # noqa: E402
+from retrieval.engine import Engine  # noqa: E402
+from retrieval.settings import Settings  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+SEED_FILE = "000_340cc8f4d0151897.txt"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read the developer's .env or CITEBOT_* variables."""
+    for key in list(os.environ):
+        if key.startswith("CITEBOT_") or key == "DISCORD_TOKEN":
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.setitem(Settings.model_config, "env_file", None)
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    s = Settings(_env_file=None)
+    return get_embedder(s.resolved_model(), s.model)
+
+
+def make_settings(docs: Path, data: Path, **kw: object) -> Settings:
+    return Settings(_env_file=None, docs_dir=docs, data_dir=data, **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    shutil.copytree(SEEDS, docs)
+    return docs
+
+
+@pytest.fixture
+def engine_factory(tmp_path: Path) -> Callable[..., Engine]:
+    def make(docs: Path, data: Path | None = None, **kw: object) -> Engine:
+        return Engine(make_settings(docs, data or tmp_path / "data", **kw))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def seed_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """One indexed copy of seeds/ shared by read-only tests."""
+    root = tmp_path_factory.mktemp("seed")
+    docs = root / "docs"
+    shutil.copytree(SEEDS, docs)
+    engine = Engine(make_settings(docs, root / "data"))
+    engine.index()
+    return engine

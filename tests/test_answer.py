@@ -1,0 +1,75 @@
+"""Answers: verbatim quotes with correct citations, refusal below the threshold."""
+
+from __future__ import annotations
+
+from retrieval.engine import Engine
+from tests.conftest import SEED_FILE, SEEDS
+
+
+def test_mckenzie_is_quoted_with_citation(seed_engine: Engine) -> None:
+    a = seed_engine.ask("Who is the head of US Central Command?")
+    assert a.answered and a.error is None
+    top = a.quotes[0]
+    assert "Kenneth McKenzie" in top.text
+    assert top.source == SEED_FILE and top.date == "2021-07-15"
+    assert top.title.startswith("In Afghanistan, the US is relying on an old foe")
+    lines = (SEEDS / SEED_FILE).read_text(encoding="utf-8").splitlines()
+    assert "Kenneth McKenzie" in "\n".join(lines[top.line_start - 1 : top.line_end])
+    assert top.score >= seed_engine.settings.threshold
+
+
+def test_every_quote_is_an_exact_substring_of_the_source(seed_engine: Engine) -> None:
+    source = (SEEDS / SEED_FILE).read_text(encoding="utf-8")
+    for q in [
+        "Who is the head of US Central Command?",
+        "What does the Pentagon think of ISIS?",
+        "When did the peace deal with the Taliban happen?",
+        "Which foreign soldiers are leaving Afghanistan?",
+    ]:
+        a = seed_engine.ask(q, k=5)
+        for c in a.quotes:
+            assert source[c.char_start : c.char_end] == c.text
+            assert seed_engine.verify(c)
+            first_line = source.count("\n", 0, c.char_start) + 1
+            assert c.line_start == first_line
+            assert c.line_end == first_line + c.text.count("\n")
+
+
+def test_off_topic_question_is_refused_with_nearest_sources(seed_engine: Engine) -> None:
+    a = seed_engine.ask("What is the recipe for banana bread?")
+    assert not a.answered and a.quotes == [] and a.error is None
+    assert a.nearest and a.nearest[0].source == SEED_FILE
+
+
+def test_more_excerpts_pages_do_not_repeat(seed_engine: Engine) -> None:
+    q = "What does the US military think about the Taliban fighting ISIS?"
+    first = seed_engine.ask(q, k=2)
+    second = seed_engine.ask(q, k=2, offset=2)
+    assert first.answered
+    spans1 = {(c.char_start, c.char_end) for c in first.quotes}
+    for c in second.quotes:
+        assert all(c.char_end <= a or c.char_start >= b for a, b in spans1)
+
+
+def test_terms_and_context(seed_engine: Engine) -> None:
+    a = seed_engine.ask("Who is the head of US Central Command?")
+    top = a.quotes[0]
+    assert {"Central", "Command"} <= set(top.terms)
+    ctx = seed_engine.context(top, lines=2)
+    assert top.text in ctx and len(ctx) > len(top.text)
+
+
+def test_bad_questions_get_messages(seed_engine: Engine) -> None:
+    for q in ["", "   ", "😀😀", "\x00\x01"]:
+        a = seed_engine.ask(q)
+        assert not a.answered and a.error
+    long = seed_engine.ask("Who leads Central Command? " * 500)
+    assert long.note and "characters" in long.note
+
+
+def test_stats_and_sources(seed_engine: Engine) -> None:
+    st = seed_engine.stats()
+    assert st["documents"] == 1 and st["chunks"] >= 1 and st["model"]
+    assert seed_engine.sources()[0]["source"] == SEED_FILE
+    seed_engine.record_feedback("q", ["id"], 42, 1)
+    assert seed_engine.stats()["feedback"]["up"] >= 1

@@ -1,0 +1,80 @@
+"""Incremental indexing: add / edit / delete between runs, with counts asserted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from retrieval.engine import Engine
+from retrieval.errors import IndexBusy
+from retrieval.store import chunk_id
+from tests.conftest import SEED_FILE
+
+
+def _write(docs: Path, name: str, body: str) -> None:
+    (docs / name).parent.mkdir(parents=True, exist_ok=True)
+    (docs / name).write_text(body, encoding="utf-8")
+
+
+def test_add_edit_delete(seeds_copy: Path, engine_factory: Callable[..., Engine]) -> None:
+    docs = seeds_copy
+    e = engine_factory(docs)
+    s1 = e.index()
+    assert s1.added == [SEED_FILE] and s1.unchanged == 0 and s1.documents_total == 1
+    seed_chunks = s1.chunks_total
+    assert seed_chunks == s1.chunks_added > 0
+
+    _write(docs, "notes/lighthouse.md", "# Lighthouse\n\nThe lighthouse keeper is Maria Lopez.")
+    _write(docs, "ferry.txt", "The ferry leaves the harbour at seven every morning.")
+    s2 = e.index()
+    assert sorted(s2.added) == ["ferry.txt", "notes/lighthouse.md"]
+    assert s2.changed == [] and s2.removed == [] and s2.unchanged == 1
+    assert s2.chunks_added == 2 and s2.chunks_total == seed_chunks + 2
+    assert e.store.count() == seed_chunks + 2
+
+    _write(docs, "ferry.txt", "The ferry now leaves the harbour at nine every morning.")
+    (docs / "notes/lighthouse.md").unlink()
+    s3 = e.index()
+    assert s3.changed == ["ferry.txt"] and s3.removed == ["notes/lighthouse.md"]
+    assert s3.unchanged == 1 and s3.chunks_added == 1 and s3.chunks_removed == 2
+    assert s3.documents_total == 2 and e.store.count() == seed_chunks + 1
+
+    s4 = e.index()
+    assert (s4.added, s4.changed, s4.removed, s4.unchanged) == ([], [], [], 2)
+    a = e.ask("When does the ferry leave the harbour?")
+    assert a.answered and "nine" in a.quotes[0].text
+    assert all("lighthouse" not in q.source for q in a.quotes)
+
+
+def test_ids_are_deterministic_and_rebuild_matches(
+    seeds_copy: Path, engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    e1 = engine_factory(seeds_copy, tmp_path / "one")
+    e1.index()
+    e2 = engine_factory(seeds_copy, tmp_path / "two")
+    e2.index()
+    ids1, ids2 = set(e1.store.all_ids()), set(e2.store.all_ids())
+    assert ids1 == ids2
+    entry = e1.store.read_manifest().files[SEED_FILE]
+    assert ids1 == {chunk_id(SEED_FILE, entry.hash, i) for i in range(entry.chunks)}
+    s = e1.index(rebuild=True)
+    assert s.added == [SEED_FILE] and set(e1.store.all_ids()) == ids1
+
+
+def test_second_writer_is_refused(seeds_copy: Path, engine_factory: Callable[..., Engine]) -> None:
+    e = engine_factory(seeds_copy)
+    with e._writer(), pytest.raises(IndexBusy, match="already running"):
+        e.index()
+    assert e.index().added == [SEED_FILE]
+
+
+def test_skipped_files_have_reasons(seeds_copy: Path, engine_factory: Callable[..., Engine]) -> None:
+    (seeds_copy / "blank.txt").write_text("   \n")
+    (seeds_copy / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    s = engine_factory(seeds_copy).index()
+    reasons = {sk.path: sk.reason for sk in s.skipped}
+    assert "no text" in reasons["blank.txt"]
+    assert "unsupported" in reasons["photo.jpg"]
+    assert s.added == [SEED_FILE]

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.loaders import LoadError, iter_candidate_files, load_file
+from tests.docgen import write_docx, write_html, write_pdf
+
+MB = 10_000_000
+
+
+def test_txt_with_date_header(tmp_path: Path) -> None:
+    p = tmp_path / "a.txt"
+    p.write_text("date 2020-01-02 A Title\n\nBody sentence here.", encoding="utf-8")
+    doc = load_file(p, "a.txt", MB)
+    assert (doc.title, doc.date) == ("A Title", "2020-01-02")
+    assert doc.text.startswith("date 2020-01-02")  # the text is the file as written
+
+
+def test_markdown_stays_as_written(tmp_path: Path) -> None:
+    raw = "# Install guide\n\nRun `make run` and **wait**.\n\n- one\n- two\n"
+    p = tmp_path / "guide.md"
+    p.write_text(raw, encoding="utf-8")
+    doc = load_file(p, "guide.md", MB)
+    assert doc.text == raw
+    assert doc.title == "Install guide"
+    assert doc.date is None
+
+
+def test_title_falls_back_to_file_name(tmp_path: Path) -> None:
+    p = tmp_path / "release-notes.txt"
+    p.write_text("Nothing special here.", encoding="utf-8")
+    assert load_file(p, "release-notes.txt", MB).title == "release-notes"
+
+
+def test_pdf(tmp_path: Path) -> None:
+    p = tmp_path / "report.pdf"
+    write_pdf(p, ["The reactor output rose by nine percent.", "Maintenance is due in May."],
+              title="Reactor report")
+    doc = load_file(p, "report.pdf", MB)
+    assert "reactor output rose by nine percent" in doc.text
+    assert doc.title == "Reactor report"
+    assert doc.date == "2023-01-02"
+
+
+def test_truncated_pdf_is_a_clear_error(tmp_path: Path) -> None:
+    p = tmp_path / "broken.pdf"
+    write_pdf(p, ["Some text."])
+    p.write_bytes(p.read_bytes()[:60])
+    with pytest.raises(LoadError, match="PDF"):
+        load_file(p, "broken.pdf", MB)
+
+
+def test_html_drops_scripts_and_keeps_text(tmp_path: Path) -> None:
+    p = tmp_path / "page.html"
+    write_html(p, "Launch page", "<h1>Launch</h1><p>The rocket launches at <b>noon</b>.</p>")
+    doc = load_file(p, "page.html", MB)
+    assert doc.title == "Launch page"
+    assert "The rocket launches at" in doc.text and "noon" in doc.text
+    assert "secret" not in doc.text and "color:red" not in doc.text
+
+
+def test_docx(tmp_path: Path) -> None:
+    p = tmp_path / "memo.docx"
+    write_docx(p, ["Quarterly memo.", "Revenue grew in the north region."], title="Q3 memo")
+    doc = load_file(p, "memo.docx", MB)
+    assert "Revenue grew in the north region." in doc.text
+    assert doc.title == "Q3 memo"
+
+
+def test_binary_and_encodings(tmp_path: Path) -> None:
+    png = tmp_path / "image.txt"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    with pytest.raises(LoadError, match="binary"):
+        load_file(png, "image.txt", MB)
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Café crème brûlée is served at noon.".encode("latin-1"))
+    doc = load_file(latin, "latin.txt", MB)
+    assert "Café crème brûlée" in doc.text and doc.note
+    u16 = tmp_path / "u16.txt"
+    u16.write_bytes("Ünïcode in UTF-16.".encode("utf-16"))
+    assert load_file(u16, "u16.txt", MB).text == "Ünïcode in UTF-16."
+
+
+def test_empty_and_oversized(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n\t\n")
+    with pytest.raises(LoadError, match="no text"):
+        load_file(empty, "empty.txt", MB)
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 2000)
+    with pytest.raises(LoadError, match="limit"):
+        load_file(big, "big.txt", 1000)
+
+
+def test_candidates_skip_outside_symlinks_and_unsupported(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "sub" / "a.md").write_text("# A\n\ntext")
+    (docs / "image.png").write_bytes(b"\x89PNG")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret outside the folder")
+    (docs / "link.txt").symlink_to(outside)
+    (docs / "inside-link.md").symlink_to(docs / "sub" / "a.md")
+    found = {rel: reason for rel, _, reason in iter_candidate_files(docs)}
+    assert found["sub/a.md"] is None
+    assert found["inside-link.md"] is None
+    assert "outside" in (found["link.txt"] or "")
+    assert "unsupported" in (found["image.png"] or "")
