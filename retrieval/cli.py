@@ -29,10 +29,12 @@ console = Console()
 err = Console(stderr=True)
 
 DocsOpt = Annotated[
-    Path | None, typer.Option("--docs", help="Documents folder (default: CITEBOT_DOCS_DIR or seeds/)")
+    Path | None,
+    typer.Option("--docs", help="Documents folder (default: CITEBOT_DOCS_DIR or seeds/)"),
 ]
 DataOpt = Annotated[
-    Path | None, typer.Option("--data", help="Index folder (default: CITEBOT_DATA_DIR or .citebot/)")
+    Path | None,
+    typer.Option("--data", help="Index folder (default: CITEBOT_DATA_DIR or .citebot/)"),
 ]
 
 
@@ -72,8 +74,12 @@ class _ProgressPrinter:
 
             if self._bar is None and p.total:
                 self._bar = Bar(
-                    "[progress.description]{task.description}", BarColumn(),
-                    MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True,
+                    "[progress.description]{task.description}",
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeElapsedColumn(),
+                    console=err,
+                    transient=True,
                 )
                 self._bar.start()
                 self._task = self._bar.add_task("indexing", total=p.total)
@@ -118,7 +124,9 @@ def _do_index(settings: Settings, rebuild: bool, as_json: bool) -> int:
 def index(
     docs: DocsOpt = None,
     data: DataOpt = None,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the index and build anew")] = False,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Drop the index and build anew")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
 ) -> None:
     """Index the documents folder incrementally (unchanged files are skipped)."""
@@ -147,7 +155,7 @@ def ask(
             raise _fail(f"cannot read {file}: {e}") from None
         qs.extend(line.strip() for line in text.splitlines() if line.strip())
     if not qs:
-        raise _fail("give a question, e.g. citebot ask \"Who leads CENTCOM?\"", 2)
+        raise _fail('give a question, e.g. citebot ask "Who leads CENTCOM?"', 2)
     from retrieval.textrender import render_answer
 
     engine = _engine(_settings(docs, data))

@@ -126,7 +126,10 @@ class Engine:
         progress: Callable[[Progress], None] | None,
     ) -> IndexSummary:
         indexer = Indexer(
-            self.store, self.embedder, self.settings.model, self.settings.chunk_overlap_tokens,
+            self.store,
+            self.embedder,
+            self.settings.model,
+            self.settings.chunk_overlap_tokens,
             progress,
         )
         try:

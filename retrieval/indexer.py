@@ -68,9 +68,7 @@ def _loader(data: bytes, rel: str) -> Callable[[], LoadedDocument]:
 def text_source(rel: str, text: str, title: str | None = None) -> DocSource:
     """An in-memory document (used by `citebot eval`)."""
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return DocSource(
-        rel, digest, lambda: LoadedDocument(text=text, title=title or rel, date=None)
-    )
+    return DocSource(rel, digest, lambda: LoadedDocument(text=text, title=title or rel, date=None))
 
 
 @dataclass

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import bm25s
-import numpy as np
 import Stemmer
 from bm25s.tokenization import Tokenizer
 
@@ -61,9 +60,7 @@ class LexicalIndex:
         if not qids or self.n == 0:
             return []
         k = min(k, self.n)
-        docs, scores = self.retriever.retrieve(
-            [qids], k=k, show_progress=False, n_threads=1
-        )
+        docs, scores = self.retriever.retrieve([qids], k=k, show_progress=False, n_threads=1)
         return [(int(d), float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
 
     def save(self, path: Path) -> None:

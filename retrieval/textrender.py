@@ -12,8 +12,10 @@ from retrieval.models import Answer, Citation, IndexSummary
 
 
 def citation_line(c: Citation) -> str:
-    lines = f"line {c.line_start}" if c.line_start == c.line_end else (
-        f"lines {c.line_start}–{c.line_end}"
+    lines = (
+        f"line {c.line_start}"
+        if c.line_start == c.line_end
+        else (f"lines {c.line_start}–{c.line_end}")
     )
     date = f", {c.date}" if c.date else ""
     return f"{c.source} — “{c.title}”{date}, {lines} · score {c.score:.2f}"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 def write_pdf(path: Path, lines: list[str], title: str | None = None) -> None:
     """A minimal, valid one-page PDF whose text pypdf can extract."""
+
     def esc(s: str) -> str:
         return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 

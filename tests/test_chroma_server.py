@@ -29,8 +29,18 @@ def chroma_server(tmp_path: Path) -> Iterator[int]:
     exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
     port = _free_port()
     proc = subprocess.Popen(
-        [exe, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            exe,
+            "run",
+            "--path",
+            str(tmp_path / "server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 60
@@ -67,7 +77,10 @@ def test_index_and_ask_through_chroma_server(
     assert a.answered and "Kenneth McKenzie" in a.quotes[0].text
     assert engine.index().unchanged == 1
     # a second client (another process would do the same) sees the same index
-    other = Engine(make_settings(seeds_copy, tmp_path / "other", chroma_host="127.0.0.1",
-                                 chroma_port=chroma_server))
+    other = Engine(
+        make_settings(
+            seeds_copy, tmp_path / "other", chroma_host="127.0.0.1", chroma_port=chroma_server
+        )
+    )
     assert other.stats()["chunks"] == s.chunks_total
     assert other.ask("Who is the head of US Central Command?").quotes[0].text == a.quotes[0].text

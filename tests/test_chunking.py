@@ -10,9 +10,31 @@ from retrieval.embedder import Embedder
 
 WORDS = st.sampled_from(
     [
-        "the", "Taliban", "ISIS", "U.S.", "Dr.", "3.5", "naïve", "“quoted”", "—", "e.g.",
-        "supercalifragilisticexpialidocious", "😀", "東京", "CENTCOM's", "a", "end.", "why?",
-        "wow!", "\n", "\n\n", "# Heading\n", "- item\n", "  ", "\t", "x" * 300,
+        "the",
+        "Taliban",
+        "ISIS",
+        "U.S.",
+        "Dr.",
+        "3.5",
+        "naïve",
+        "“quoted”",
+        "—",
+        "e.g.",
+        "supercalifragilisticexpialidocious",
+        "😀",
+        "東京",
+        "CENTCOM's",
+        "a",
+        "end.",
+        "why?",
+        "wow!",
+        "\n",
+        "\n\n",
+        "# Heading\n",
+        "- item\n",
+        "  ",
+        "\t",
+        "x" * 300,
     ]
 )
 TEXTS = st.lists(WORDS, min_size=0, max_size=400).map(" ".join)
@@ -48,7 +70,9 @@ def test_model_limit_is_never_exceeded_with_specials(embedder: Embedder, text: s
 
 
 def test_long_document_gets_overlapping_sentence_aligned_chunks(embedder: Embedder) -> None:
-    sentences = [f"Sentence number {i} talks about topic {i % 7} in some detail." for i in range(200)]
+    sentences = [
+        f"Sentence number {i} talks about topic {i % 7} in some detail." for i in range(200)
+    ]
     text = " ".join(sentences)
     chunks = chunk_text(text, embedder, embedder.max_tokens, 40)
     assert len(chunks) > 5

@@ -11,10 +11,16 @@ from pathlib import Path
 from tests.conftest import SEED_FILE, SEEDS
 
 
-def citebot(*args: str, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess:
+def citebot(
+    *args: str, env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "retrieval.cli", *args],
-        capture_output=True, text=True, env=env, input=stdin, timeout=180,
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=180,
     )
 
 
@@ -34,8 +40,9 @@ def test_index_ask_json_and_stats(tmp_path: Path) -> None:
 
     qfile = tmp_path / "qs.txt"
     qfile.write_text("What is the recipe for banana bread?\n\n")
-    r = citebot("ask", "--json", "Who is the head of US Central Command?", "--file", str(qfile),
-                env=env)
+    r = citebot(
+        "ask", "--json", "Who is the head of US Central Command?", "--file", str(qfile), env=env
+    )
     assert r.returncode == 0, r.stderr
     first, second = (json.loads(line) for line in r.stdout.strip().splitlines())
     assert first["answered"] is True

@@ -70,7 +70,9 @@ def test_second_writer_is_refused(seeds_copy: Path, engine_factory: Callable[...
     assert e.index().added == [SEED_FILE]
 
 
-def test_skipped_files_have_reasons(seeds_copy: Path, engine_factory: Callable[..., Engine]) -> None:
+def test_skipped_files_have_reasons(
+    seeds_copy: Path, engine_factory: Callable[..., Engine]
+) -> None:
     (seeds_copy / "blank.txt").write_text("   \n")
     (seeds_copy / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     s = engine_factory(seeds_copy).index()

@@ -36,8 +36,11 @@ def test_title_falls_back_to_file_name(tmp_path: Path) -> None:
 
 def test_pdf(tmp_path: Path) -> None:
     p = tmp_path / "report.pdf"
-    write_pdf(p, ["The reactor output rose by nine percent.", "Maintenance is due in May."],
-              title="Reactor report")
+    write_pdf(
+        p,
+        ["The reactor output rose by nine percent.", "Maintenance is due in May."],
+        title="Reactor report",
+    )
     doc = load_file(p, "report.pdf", MB)
     assert "reactor output rose by nine percent" in doc.text
     assert doc.title == "Reactor report"
