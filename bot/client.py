@@ -1,0 +1,114 @@
+"""The discord.py client: intents, cogs, buttons, and slash-command sync on start."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogs.admin import AdminCog
+from bot.cogs.ask import AskCog
+from bot.cogs.info import InfoCog
+from bot.core import NO_MENTIONS, Core
+from bot.engines import EnginePool
+from bot.views import DYNAMIC_ITEMS
+from retrieval.settings import Settings
+
+log = logging.getLogger("citebot.bot")
+
+
+def make_intents(settings: Settings) -> discord.Intents:
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    # Privileged. Without it Discord still sends the content of messages that mention the bot,
+    # so mentions keep working; only the answer channels need it.
+    intents.message_content = settings.message_content_intent
+    return intents
+
+
+AnyBot = commands.Bot | commands.AutoShardedBot
+
+
+async def _setup(bot: AnyBot, core: Core) -> None:
+    await bot.add_cog(AskCog(bot, core))
+    await bot.add_cog(AdminCog(bot, core))
+    await bot.add_cog(InfoCog(bot, core))
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    bot.tree.error(_on_app_command_error)
+    try:
+        if core.settings.dev_guild_id is not None:
+            guild = discord.Object(id=core.settings.dev_guild_id)
+            bot.tree.copy_global_to(guild=guild)
+            synced = await bot.tree.sync(guild=guild)
+            log.info("synced %d slash commands to guild %s", len(synced), guild.id)
+        else:
+            synced = await bot.tree.sync()
+            log.info("synced %d global slash commands", len(synced))
+    except discord.HTTPException as e:
+        log.warning("could not sync slash commands (%s); existing ones stay registered", e)
+
+
+async def _on_app_command_error(
+    interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+) -> None:
+    log.error("slash command failed", exc_info=error)
+    text = "Something went wrong; the error has been logged."
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(
+                text, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+    except discord.HTTPException:
+        pass
+
+
+class CitebotBot(commands.Bot):
+    def __init__(self, core: Core, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.citebot = core
+
+    async def setup_hook(self) -> None:
+        await _setup(self, self.citebot)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        return  # no prefix commands: mentions are questions (handled by AskCog)
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s (%s) to %d guild(s)", self.user, self.application_id,
+                 len(self.guilds))
+
+
+class ShardedCitebotBot(commands.AutoShardedBot):
+    def __init__(self, core: Core, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.citebot = core
+
+    async def setup_hook(self) -> None:
+        await _setup(self, self.citebot)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        return
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s with %s shard(s) to %d guild(s)", self.user, self.shard_count,
+                 len(self.guilds))
+
+
+def create_bot(settings: Settings, pool: EnginePool | None = None) -> AnyBot:
+    core = Core(settings, pool)
+    kwargs: dict[str, Any] = {
+        "command_prefix": commands.when_mentioned,
+        "help_command": None,
+        "intents": make_intents(settings),
+        "allowed_mentions": NO_MENTIONS,
+    }
+    if settings.shard_count is not None:
+        # 0 = ask Discord for the recommended number of shards
+        return ShardedCitebotBot(core, shard_count=settings.shard_count or None, **kwargs)
+    return CitebotBot(core, **kwargs)

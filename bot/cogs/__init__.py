@@ -1,0 +1,1 @@
+"""The bot's cogs: asking (/ask and mentions), admin (/reindex), info (/sources, /stats)."""

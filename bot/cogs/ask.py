@@ -1,0 +1,113 @@
+"""/ask and @mentions (plus every message in the configured answer channels)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.core import NO_MENTIONS, Core, cooldown_message
+
+log = logging.getLogger("citebot.bot")
+
+HELP = (
+    "Ask me a question about the documents, e.g. `@citebot who leads US Central Command?` "
+    "or `/ask`. I answer only with verbatim quotes, each with its source."
+)
+
+
+class AskCog(commands.Cog):
+    def __init__(self, bot: discord.Client, core: Core) -> None:
+        self.bot = bot
+        self.core = core
+
+    @app_commands.command(name="ask", description="Ask the documents; answers are cited quotes")
+    @app_commands.describe(question="What do you want to know?")
+    async def ask(self, interaction: discord.Interaction[Any], question: str) -> None:
+        wait = self.core.cooldown.retry_after(interaction.user.id)
+        if wait > 0:
+            await interaction.response.send_message(
+                cooldown_message(wait), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        await interaction.response.defer(thinking=True)
+        prepared = await self.core.prepare_answer(interaction.guild_id, question)
+        kwargs: dict[str, Any] = {"embed": prepared.embed, "allowed_mentions": NO_MENTIONS}
+        if prepared.view is not None:
+            kwargs["view"] = prepared.view
+        await interaction.edit_original_response(**kwargs)
+
+    # ------------------------------------------------------------------ mentions / channels
+
+    def _question(self, message: discord.Message) -> tuple[str, bool]:
+        """(question text without the bot mention, whether the bot was mentioned)."""
+        me = self.bot.user
+        if me is None:
+            return "", False
+        pattern = rf"<@!?{me.id}>"
+        mentioned = any(u.id == me.id for u in message.mentions)
+        # people often pick the bot's managed role from the @ menu instead of the bot itself
+        role = message.guild.self_role if message.guild else None
+        if role is not None:
+            pattern += rf"|<@&{role.id}>"
+            mentioned = mentioned or role in message.role_mentions
+        mention = re.compile(pattern)
+        mentioned = mentioned or bool(mention.search(message.content))
+        return " ".join(mention.sub(" ", message.content).split()), mentioned
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or message.webhook_id is not None:
+            return
+        question, mentioned = self._question(message)
+        in_answer_channel = message.channel.id in self.core.settings.answer_channel_ids
+        if not mentioned and not in_answer_channel:
+            return
+        if not question:
+            if mentioned:
+                await self._send(message, render.message_embed(HELP), None, question="")
+            return  # in answer channels without message content there is nothing to answer
+        wait = self.core.cooldown.retry_after(message.author.id)
+        if wait > 0:
+            await message.reply(
+                cooldown_message(wait), mention_author=False, allowed_mentions=NO_MENTIONS
+            )
+            return
+        guild_id = message.guild.id if message.guild else None
+        try:
+            async with message.channel.typing():
+                prepared = await self.core.prepare_answer(guild_id, question)
+        except discord.HTTPException:  # typing is best-effort
+            prepared = await self.core.prepare_answer(guild_id, question)
+        await self._send(message, prepared.embed, prepared.view, question=question)
+
+    async def _send(
+        self,
+        message: discord.Message,
+        embed: discord.Embed,
+        view: discord.ui.View | None,
+        *,
+        question: str,
+    ) -> None:
+        kwargs: dict[str, Any] = {"embed": embed, "allowed_mentions": NO_MENTIONS}
+        if view is not None:
+            kwargs["view"] = view
+        if (
+            self.core.settings.answer_in_thread
+            and question
+            and message.guild is not None
+            and isinstance(message.channel, discord.TextChannel)
+        ):
+            name = render.cut_at_word(question, 100) or "citebot"
+            try:
+                thread = await message.create_thread(name=name)
+                await thread.send(**kwargs)
+                return
+            except discord.HTTPException:
+                log.warning("could not answer in a thread; replying instead", exc_info=True)
+        await message.reply(mention_author=False, **kwargs)

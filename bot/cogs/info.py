@@ -1,0 +1,66 @@
+"""/sources (paged) and /stats."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.core import NO_MENTIONS, Core
+from bot.views import sources_view
+from retrieval.errors import CitebotError
+
+log = logging.getLogger("citebot.bot")
+
+
+class InfoCog(commands.Cog):
+    def __init__(self, bot: discord.Client, core: Core) -> None:
+        self.bot = bot
+        self.core = core
+
+    @app_commands.command(name="sources", description="List the indexed documents")
+    async def sources(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(thinking=True)
+        try:
+            sources = await self.core.pool.run(interaction.guild_id, lambda e: e.sources())
+        except CitebotError as e:
+            await self._error(interaction, str(e))
+            return
+        except Exception:
+            log.exception("/sources failed")
+            await self._error(interaction, "Could not list the sources; the error was logged.")
+            return
+        pages = render.sources_pages(sources)
+        kwargs: dict[str, Any] = {
+            "embed": render.sources_page(sources, 0),
+            "allowed_mentions": NO_MENTIONS,
+        }
+        if pages > 1:
+            kwargs["view"] = sources_view(0, pages)
+        await interaction.edit_original_response(**kwargs)
+
+    @app_commands.command(name="stats", description="Index size, questions and feedback")
+    async def stats(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(thinking=True)
+        try:
+            stats = await self.core.pool.run(interaction.guild_id, lambda e: e.stats())
+        except CitebotError as e:
+            await self._error(interaction, str(e))
+            return
+        except Exception:
+            log.exception("/stats failed")
+            await self._error(interaction, "Could not read the stats; the error was logged.")
+            return
+        await interaction.edit_original_response(
+            embed=render.stats_embed(stats), allowed_mentions=NO_MENTIONS
+        )
+
+    async def _error(self, interaction: discord.Interaction[Any], text: str) -> None:
+        await interaction.edit_original_response(
+            embed=render.message_embed(f"⚠️ {text}", render.COLOR_ERROR),
+            allowed_mentions=NO_MENTIONS,
+        )

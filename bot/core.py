@@ -1,0 +1,126 @@
+"""State shared by the cogs: settings, engines, cooldowns, and recent answers for the buttons."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+
+import discord
+
+from bot import render
+from bot.engines import EnginePool
+from retrieval.models import Answer, Citation
+from retrieval.settings import Settings
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+@dataclass(frozen=True)
+class AnswerState:
+    """What the buttons under an answer need: the question and the quotes it showed."""
+
+    question: str
+    guild_id: int | None
+    offset: int
+    quotes: tuple[Citation, ...] = field(default_factory=tuple)
+
+    @property
+    def chunk_ids(self) -> list[str]:
+        return list(dict.fromkeys(q.chunk_id for q in self.quotes))
+
+
+class AnswerStore:
+    """Recent answers by a short random key (the key goes into the buttons' custom_ids).
+
+    Bounded LRU; after a restart the buttons recover the question from the message instead."""
+
+    def __init__(self, size: int = 5000) -> None:
+        self.size = size
+        self._items: OrderedDict[str, AnswerState] = OrderedDict()
+
+    def put(self, state: AnswerState) -> str:
+        key = secrets.token_hex(6)
+        while key in self._items:
+            key = secrets.token_hex(6)
+        self._items[key] = state
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return key
+
+    def get(self, key: str) -> AnswerState | None:
+        state = self._items.get(key)
+        if state is not None:
+            self._items.move_to_end(key)
+        return state
+
+
+class Cooldown:
+    """Per-user cooldown: `retry_after(user)` is 0 (and starts a new period) or seconds left."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._last: dict[int, float] = {}
+
+    def retry_after(self, user_id: int) -> float:
+        if self.seconds <= 0:
+            return 0.0
+        now = time.monotonic()
+        last = self._last.get(user_id)
+        if last is not None and now - last < self.seconds:
+            return self.seconds - (now - last)
+        self._last[user_id] = now
+        if len(self._last) > 10_000:  # forget users whose cooldown is long over
+            cutoff = now - self.seconds
+            self._last = {u: t for u, t in self._last.items() if t >= cutoff}
+        return 0.0
+
+
+def cooldown_message(seconds: float) -> str:
+    return f"⏳ Easy there — you can ask again in {max(1, round(seconds))} s."
+
+
+@dataclass
+class Prepared:
+    answer: Answer
+    embed: discord.Embed
+    view: discord.ui.View | None
+
+
+class Core:
+    def __init__(self, settings: Settings, pool: EnginePool | None = None) -> None:
+        self.settings = settings
+        self.pool = pool or EnginePool(settings)
+        self.answers = AnswerStore()
+        self.cooldown = Cooldown(settings.cooldown_seconds)
+        self.progress_interval = 2.0  # seconds between /reindex progress edits
+
+    def top_k(self, guild_id: int | None) -> int:
+        return self.pool.settings_for(guild_id).top_k
+
+    async def prepare_answer(
+        self, guild_id: int | None, question: str, offset: int = 0
+    ) -> Prepared:
+        """Search (in a worker thread) and render the answer message with its buttons."""
+        from bot.views import answer_view  # views import core: avoid the import cycle
+
+        answer = await self.pool.ask(guild_id, question, offset=offset)
+        if answer.error and "citebot index" in answer.error:
+            # the CLI's advice; in Discord the way to (re)build the index is /reindex
+            hint = " (In Discord, an admin can run /reindex.)"
+            answer = replace(answer, error=answer.error + hint)
+        rendered = render.render_answer(answer)
+        view: discord.ui.View | None = None
+        shown = answer.quotes[: rendered.shown] if not answer.error else []
+        if answer.answered and shown:
+            key = self.answers.put(AnswerState(question, guild_id, offset, tuple(shown)))
+            view = answer_view(key, offset, offset + len(shown))
+        return Prepared(answer, rendered.to_embed(), view)
+
+
+def core_of(client: discord.Client) -> Core:
+    core = getattr(client, "citebot", None)
+    if not isinstance(core, Core):
+        raise RuntimeError("this client is not a citebot bot")
+    return core

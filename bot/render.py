@@ -1,0 +1,473 @@
+"""Pure rendering of answers, index summaries, sources and stats for Discord.
+
+Nothing here talks to Discord: every function takes plain data and returns text or a
+:class:`discord.Embed` that already fits Discord's limits, so it can be unit-tested offline.
+
+Rules for quotes:
+* each quote is a Discord block quote (``> `` on every line);
+* markdown inside the quote is escaped so a document cannot break the layout;
+* the question words found in the quote (``Citation.terms``) are bolded, whole words only;
+* a quote is never cut mid-word and never loses its citation line: when space runs out, whole
+  quotes are dropped from the end, or a quote is cut at a word boundary with an ellipsis.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+from discord.utils import escape_markdown
+
+from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceRef
+
+# Discord limits
+CONTENT_LIMIT = 2000
+EMBED_TITLE_LIMIT = 256
+EMBED_DESCRIPTION_LIMIT = 4096
+EMBED_FIELD_NAME_LIMIT = 256
+EMBED_FIELD_VALUE_LIMIT = 1024
+EMBED_FIELD_COUNT_LIMIT = 25
+EMBED_FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+
+ELLIPSIS = "…"
+
+COLOR_ANSWER = 0x2B6CB0
+COLOR_NO_ANSWER = 0x718096
+COLOR_ERROR = 0xC53030
+COLOR_OK = 0x2F855A
+
+# Less than this much room left for a further quote: drop it instead of showing a stub.
+_MIN_QUOTE_ROOM = 160
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def cut_at_word(text: str, limit: int, ellipsis: str = ELLIPSIS) -> str:
+    """`text` if it fits in `limit` characters, else its longest prefix that ends at a word
+    boundary, followed by `ellipsis`. A single word longer than the limit is cut hard."""
+    if limit <= 0:
+        return ""
+    if len(text) <= limit:
+        return text
+    room = limit - len(ellipsis)
+    if room <= 0:
+        return ellipsis[:limit]
+    # the last word end at or before `room` (a space right after a non-space character)
+    cut = -1
+    for i in range(room, 0, -1):
+        if text[i].isspace() and not text[i - 1].isspace():
+            cut = i
+            break
+    if cut <= 0:
+        return text[:room] + ellipsis  # one enormous word: nothing better is possible
+    return text[:cut].rstrip() + ellipsis
+
+
+def fit_text(text: str, limit: int = CONTENT_LIMIT) -> str:
+    """Fit plain message content into `limit` characters, cutting at a line, else a word."""
+    if len(text) <= limit:
+        return text
+    room = limit - len(ELLIPSIS) - 1
+    nl = text.rfind("\n", 0, room)
+    if nl > room // 2:
+        return text[:nl] + "\n" + ELLIPSIS
+    return cut_at_word(text, limit)
+
+
+def _code(text: str) -> str:
+    """Inline code span that cannot be broken by backticks in the text."""
+    return "`" + text.replace("`", "'").replace("\n", " ") + "`"
+
+
+def _esc_line(text: str) -> str:
+    return escape_markdown(text)
+
+
+def _term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+    words = sorted({t for t in terms if t and t.strip()}, key=len, reverse=True)
+    if not words:
+        return None
+    alts = "|".join(re.escape(w) for w in words)
+    # whole word: not preceded/followed by a word character
+    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
+
+
+def emphasize(line: str, terms: Sequence[str]) -> str:
+    """Escape markdown in one line of document text and bold the whole-word `terms`."""
+    pat = _term_pattern(terms)
+    if pat is None:
+        return _esc_line(line)
+    out: list[str] = []
+    pos = 0
+    for m in pat.finditer(line):
+        if m.start() > pos:
+            out.append(_esc_line(line[pos : m.start()]))
+        out.append("**" + _esc_line(m.group(0)) + "**")
+        pos = m.end()
+    if pos < len(line):
+        out.append(_esc_line(line[pos:]))
+    return "".join(out)
+
+
+def block_quote(text: str, terms: Sequence[str] = ()) -> str:
+    """Render document text as a Discord block quote, escaped, terms bolded.
+
+    Every non-blank line becomes a ``> `` line; blank lines are left out (an empty ``>`` line
+    would end the block quote in Discord), so a multi-paragraph quote stays one block."""
+    lines = ["> " + emphasize(raw.strip(), terms) for raw in text.splitlines() if raw.strip()]
+    return "\n".join(lines) if lines else "> " + ELLIPSIS
+
+
+def lines_label(start: int, end: int) -> str:
+    return f"line {start}" if start == end else f"lines {start}–{end}"
+
+
+def citation_line(c: Citation) -> str:
+    """`— file · title · date · lines L–M · score 0.83`."""
+    parts = [_code(cut_at_word(c.source, 120))]
+    title = c.title.strip()
+    if title and title != c.source:
+        parts.append("*" + escape_markdown(cut_at_word(title, 100)) + "*")
+    if c.date:
+        parts.append(escape_markdown(c.date))
+    parts.append(lines_label(c.line_start, c.line_end))
+    parts.append(f"score {c.score:.2f}")
+    return "— " + " · ".join(parts)
+
+
+def _word_boundaries(text: str) -> list[int]:
+    """Prefix lengths of `text` that end just before whitespace (word boundaries)."""
+    return [m.start() for m in re.finditer(r"\s+", text) if m.start() > 0]
+
+
+def render_quote(c: Citation, limit: int) -> str | None:
+    """One quote block + its citation line within `limit` characters, or None if even a
+    minimal excerpt cannot fit. Cuts the quote at a word boundary (with "…") when needed."""
+    cite = citation_line(c)
+    full = block_quote(c.text, c.terms) + "\n" + cite
+    if len(full) <= limit:
+        return full
+    room = limit - len(cite) - 1
+    if room < 8:
+        return None
+    text = c.text.strip()
+
+    def render(n: int) -> str:
+        return block_quote(text[:n].rstrip() + " " + ELLIPSIS, c.terms)
+
+    bounds = _word_boundaries(text)
+    lo, hi, best = 0, len(bounds) - 1, -1
+    while lo <= hi:  # rendered length grows with the prefix: binary search the longest fit
+        mid = (lo + hi) // 2
+        if len(render(bounds[mid])) <= room:
+            best, lo = mid, mid + 1
+        else:
+            hi = mid - 1
+    if best >= 0:
+        body = render(bounds[best])
+    else:  # the first word alone is too long: a hard cut is the only option
+        lo, hi, n = 1, min(room, len(text)), 0
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if len(render(mid)) <= room:
+                n, lo = mid, mid + 1
+            else:
+                hi = mid - 1
+        if n <= 0:
+            return None
+        body = render(n)
+    return body + "\n" + cite
+
+
+def fit_quotes(quotes: Sequence[Citation], limit: int) -> tuple[str, int]:
+    """Render as many quotes as fit in `limit` characters (blank line between them).
+
+    Returns (text, number of quotes shown). Quotes that do not fit are dropped from the end,
+    and a note says how many were left out; the last shown quote may be cut at a word."""
+    blocks: list[str] = []
+    used = 0
+    for i, q in enumerate(quotes):
+        remaining = len(quotes) - i - 1
+        note_room = len(_omitted_note(remaining)) + 2 if remaining else 0
+        sep = 2 if blocks else 0
+        room = limit - used - sep - note_room
+        full = render_quote(q, room) if room > 0 else None
+        if full is not None and blocks and room < _MIN_QUOTE_ROOM:
+            whole = block_quote(q.text, q.terms) + "\n" + citation_line(q)
+            if full != whole:  # only a stub of a later quote would fit: drop it instead
+                full = None
+        if full is None:
+            # does not fit even cut: drop this and all later quotes, with a note
+            note = _omitted_note(len(quotes) - i)
+            text = "\n\n".join(blocks)
+            if len(text) + 2 + len(note) <= limit:
+                text = (text + "\n\n" + note) if text else note
+            return text, len(blocks)
+        blocks.append(full)
+        used += sep + len(full)
+    return "\n\n".join(blocks), len(blocks)
+
+
+def _omitted_note(n: int) -> str:
+    return f"*{n} more excerpt{'s' if n != 1 else ''} not shown (message size limit).*"
+
+
+# --------------------------------------------------------------------------- answers
+
+
+@dataclass(frozen=True)
+class RenderedAnswer:
+    """What an answer message shows; `shown` = how many quotes made it in."""
+
+    title: str
+    description: str
+    footer: str
+    color: int
+    shown: int
+
+    def to_embed(self) -> discord.Embed:
+        embed = discord.Embed(title=self.title, description=self.description, color=self.color)
+        if self.footer:
+            embed.set_footer(text=self.footer)
+        return embed
+
+    def total_len(self) -> int:
+        return len(self.title) + len(self.description) + len(self.footer)
+
+
+def question_title(question: str) -> str:
+    """The embed title: the question itself (raw; cut at a word with "…" past 256 chars).
+
+    Buttons recover the question from an untruncated title after a restart."""
+    q = " ".join(question.split())
+    return cut_at_word(q, EMBED_TITLE_LIMIT) or "Question"
+
+
+def source_line(s: SourceRef) -> str:
+    parts = [_code(cut_at_word(s.source, 120))]
+    title = s.title.strip()
+    if title and title != s.source:
+        parts.append(escape_markdown(cut_at_word(title, 100)))
+    if s.date:
+        parts.append(escape_markdown(s.date))
+    parts.append(lines_label(s.line_start, s.line_end))
+    return "• " + " · ".join(parts)
+
+
+def render_answer(answer: Answer) -> RenderedAnswer:
+    title = question_title(answer.question)
+    footer_bits: list[str] = []
+    if answer.note:
+        footer_bits.append(answer.note)
+
+    if answer.error:
+        desc = "⚠️ " + escape_markdown(answer.error)
+        footer = cut_at_word(" · ".join(footer_bits), EMBED_FOOTER_LIMIT)
+        desc = cut_at_word(desc, _desc_budget(title, footer))
+        return RenderedAnswer(title, desc, footer, COLOR_ERROR, 0)
+
+    if not answer.answered or not answer.quotes:
+        if answer.offset > 0:
+            head = "No more excerpts: everything relevant has been shown."
+        else:
+            head = "The documents don't cover this question, so I have no quote to give."
+        lines = [head]
+        if answer.nearest:
+            lines.append("")
+            lines.append("Nearest sources:")
+            lines.extend(source_line(s) for s in answer.nearest)
+        footer = cut_at_word(" · ".join(footer_bits), EMBED_FOOTER_LIMIT)
+        desc = fit_text("\n".join(lines), _desc_budget(title, footer))
+        return RenderedAnswer(title, desc, footer, COLOR_NO_ANSWER, 0)
+
+    first = answer.offset + 1
+    # reserve room for the longest footer we might write, then fill the description
+    footer_bits.append(f"excerpts {first}–{first + len(answer.quotes) - 1}")
+    footer = cut_at_word(" · ".join(footer_bits), EMBED_FOOTER_LIMIT)
+    desc, shown = fit_quotes(answer.quotes, _desc_budget(title, footer))
+    if shown != len(answer.quotes):
+        footer_bits[-1] = f"excerpts {first}–{first + max(shown, 1) - 1}"
+        footer = cut_at_word(" · ".join(footer_bits), EMBED_FOOTER_LIMIT)
+    return RenderedAnswer(title, desc, footer, COLOR_ANSWER, shown)
+
+
+def _desc_budget(title: str, footer: str, fields: int = 0) -> int:
+    room = EMBED_TOTAL_LIMIT - len(title) - len(footer) - fields
+    return max(0, min(EMBED_DESCRIPTION_LIMIT, room))
+
+
+def answer_embed(answer: Answer) -> discord.Embed:
+    return render_answer(answer).to_embed()
+
+
+def answer_text(answer: Answer, limit: int = CONTENT_LIMIT) -> str:
+    """The same answer as plain message content (≤ 2000 chars), for places without embeds."""
+    r = render_answer(answer)
+    head = "**" + escape_markdown(cut_at_word(r.title, 200)) + "**\n"
+    tail = ("\n-# " + escape_markdown(r.footer)) if r.footer else ""
+    room = limit - len(head) - len(tail)
+    if answer.answered and answer.quotes and not answer.error:
+        body, _ = fit_quotes(answer.quotes, room)
+    else:
+        body = fit_text(r.description, room)
+    return head + body + tail
+
+
+def render_context(c: Citation, context: str) -> discord.Embed:
+    """Ephemeral 'Show source': the quote with its surrounding lines."""
+    title = cut_at_word(f"{c.source} — {lines_label(c.line_start, c.line_end)}", EMBED_TITLE_LIMIT)
+    cite = citation_line(c)
+    room = _desc_budget(title, "") - len(cite) - 2
+    body = block_quote(context, c.terms) if context.strip() else "> " + ELLIPSIS
+    if len(body) > room:
+        fake = Citation(
+            text=context, source=c.source, title=c.title, date=c.date,
+            line_start=c.line_start, line_end=c.line_end, char_start=0, char_end=0,
+            score=c.score, chunk_id=c.chunk_id, terms=c.terms,
+        )
+        rendered = render_quote(fake, room + len(citation_line(fake)) + 1)
+        body = rendered.rsplit("\n", 1)[0] if rendered else "> " + ELLIPSIS
+    return discord.Embed(title=title, description=body + "\n\n" + cite, color=COLOR_ANSWER)
+
+
+# --------------------------------------------------------------------------- indexing
+
+
+def progress_text(p: Progress, elapsed: float) -> str:
+    pct = f" ({100 * p.done // p.total}%)" if p.total else ""
+    line = f"⏳ Reindexing… {p.stage}: {p.done}/{p.total} files{pct} · {elapsed:.0f} s"
+    if p.current:
+        line += "\n" + _code(cut_at_word(p.current, 200))
+    return fit_text(line, EMBED_DESCRIPTION_LIMIT)
+
+
+def _file_list(label: str, files: Sequence[str], limit: int) -> str:
+    if not files:
+        return f"**{label}:** none"
+    head = f"**{label} ({len(files)}):** "
+    shown: list[str] = []
+    for i, f in enumerate(files):
+        piece = _code(cut_at_word(f, 100))
+        rest = len(files) - i - 1
+        more = f" … and {rest} more" if rest else ""
+        if len(head) + len(", ".join([*shown, piece])) + len(more) > limit:
+            return head + ", ".join(shown) + f" … and {len(files) - i} more"
+        shown.append(piece)
+    return head + ", ".join(shown)
+
+
+def summary_text(s: IndexSummary, limit: int = EMBED_DESCRIPTION_LIMIT) -> str:
+    """The reindex diff: files added/changed/removed/unchanged, chunks, skipped, seconds."""
+    per = max(200, limit // 6)
+    lines = [
+        f"✅ Reindex finished in {s.seconds:.1f} s.",
+        _file_list("Added", s.added, per),
+        _file_list("Changed", s.changed, per),
+        _file_list("Removed", s.removed, per),
+        f"**Unchanged:** {s.unchanged} file{'s' if s.unchanged != 1 else ''}",
+        f"**Chunks:** +{s.chunks_added} / −{s.chunks_removed} · "
+        f"{s.chunks_total} total in {s.documents_total} document"
+        f"{'s' if s.documents_total != 1 else ''}",
+    ]
+    if s.skipped:
+        lines.append(f"**Skipped ({len(s.skipped)}):**")
+        used = sum(len(x) + 1 for x in lines)
+        for i, sk in enumerate(s.skipped):
+            item = f"• {_code(cut_at_word(sk.path, 100))} — {escape_markdown(sk.reason)}"
+            rest = len(s.skipped) - i
+            if used + len(item) + 40 > limit:
+                lines.append(f"… and {rest} more")
+                break
+            lines.append(item)
+            used += len(item) + 1
+    return fit_text("\n".join(lines), limit)
+
+
+# --------------------------------------------------------------------------- sources / stats
+
+SOURCES_PER_PAGE = 10
+
+
+def sources_pages(sources: Sequence[dict[str, Any]], per_page: int | None = None) -> int:
+    return max(1, math.ceil(len(sources) / (per_page or SOURCES_PER_PAGE)))
+
+
+def sources_page(
+    sources: Sequence[dict[str, Any]], page: int, per_page: int | None = None
+) -> discord.Embed:
+    per_page = per_page or SOURCES_PER_PAGE
+    pages = sources_pages(sources, per_page)
+    page = min(max(page, 0), pages - 1)
+    title = f"Indexed documents ({len(sources)})"
+    if not sources:
+        return discord.Embed(
+            title=title, description="Nothing is indexed yet. An admin can run /reindex.",
+            color=COLOR_NO_ANSWER,
+        )
+    lines: list[str] = []
+    for i, s in enumerate(sources[page * per_page : (page + 1) * per_page], page * per_page + 1):
+        bits = [f"{i}. {_code(cut_at_word(str(s.get('source', '?')), 150))}"]
+        t = str(s.get("title") or "").strip()
+        if t and t != s.get("source"):
+            bits.append(escape_markdown(cut_at_word(t, 120)))
+        if s.get("date"):
+            bits.append(escape_markdown(str(s["date"])))
+        chunks = s.get("chunks")
+        if chunks is not None:
+            bits.append(f"{chunks} chunk{'s' if chunks != 1 else ''}")
+        lines.append(" · ".join(bits))
+    footer = f"page {page + 1}/{pages}"
+    embed = discord.Embed(
+        title=title, description=fit_text("\n".join(lines), EMBED_DESCRIPTION_LIMIT),
+        color=COLOR_ANSWER,
+    )
+    embed.set_footer(text=footer)
+    return embed
+
+
+def stats_embed(stats: dict[str, Any]) -> discord.Embed:
+    fb = stats.get("feedback") or {}
+    rows = [
+        ("Documents", str(stats.get("documents", 0))),
+        ("Chunks", str(stats.get("chunks", 0))),
+        ("Questions answered", str(stats.get("questions", 0))),
+        ("Feedback", f"👍 {fb.get('up', 0)} · 👎 {fb.get('down', 0)}"),
+        ("Model", _code(cut_at_word(str(stats.get("model", "?")), 200))),
+        ("Last index", str(stats.get("last_index") or "never")),
+    ]
+    embed = discord.Embed(title="citebot stats", color=COLOR_ANSWER)
+    for name, value in rows[:EMBED_FIELD_COUNT_LIMIT]:
+        embed.add_field(
+            name=cut_at_word(name, EMBED_FIELD_NAME_LIMIT),
+            value=cut_at_word(value, EMBED_FIELD_VALUE_LIMIT) or "—",
+            inline=True,
+        )
+    return embed
+
+
+def message_embed(text: str, color: int = COLOR_NO_ANSWER) -> discord.Embed:
+    return discord.Embed(description=fit_text(text, EMBED_DESCRIPTION_LIMIT), color=color)
+
+
+def embed_fits(embed: discord.Embed) -> bool:
+    """True if the embed respects every Discord limit (used by tests and as a last guard)."""
+    if len(embed) > EMBED_TOTAL_LIMIT:
+        return False
+    if embed.title and len(embed.title) > EMBED_TITLE_LIMIT:
+        return False
+    if embed.description and len(embed.description) > EMBED_DESCRIPTION_LIMIT:
+        return False
+    if len(embed.fields) > EMBED_FIELD_COUNT_LIMIT:
+        return False
+    for f in embed.fields:
+        if len(f.name or "") > EMBED_FIELD_NAME_LIMIT:
+            return False
+        if len(f.value or "") > EMBED_FIELD_VALUE_LIMIT:
+            return False
+    return not (embed.footer.text and len(embed.footer.text) > EMBED_FOOTER_LIMIT)

@@ -1,0 +1,255 @@
+"""Buttons. They are DynamicItems: the custom_id carries everything needed to route a click
+(`cb:<action>:<answer key>:<offset>`), so they keep working for as long as the answer is in
+the bot's memory, and after a restart they recover the question from the message's title."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+
+from bot import render
+from bot.core import NO_MENTIONS, AnswerState, core_of
+from retrieval.errors import CitebotError
+
+log = logging.getLogger("citebot.bot")
+
+Button = discord.ui.Button[discord.ui.View]
+
+THANKS_UP = "Thanks for the feedback! 👍"
+THANKS_DOWN = "Thanks — noted that this answer missed. 👎"
+
+
+def answer_view(key: str, offset: int, next_offset: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(MoreButton(key, next_offset))
+    view.add_item(SourceButton(key, offset))
+    view.add_item(VoteButton(key, offset, 1))
+    view.add_item(VoteButton(key, offset, -1))
+    return view
+
+
+def _guild_id(interaction: discord.Interaction[Any]) -> int | None:
+    return interaction.guild_id
+
+
+def _question_from_message(message: discord.Message | None) -> str | None:
+    """The question of an answer message (its embed title), unless the title was cut."""
+    if message is None or not message.embeds:
+        return None
+    title = message.embeds[0].title
+    if not title or title.endswith(render.ELLIPSIS):
+        return None
+    return title
+
+
+async def _recover(
+    interaction: discord.Interaction[Any], key: str, offset: int
+) -> AnswerState | None:
+    core = core_of(interaction.client)
+    state = core.answers.get(key)
+    if state is not None:
+        return state
+    question = _question_from_message(interaction.message)
+    if question is None:
+        return None
+    guild_id = _guild_id(interaction)
+    answer = await core.pool.ask(guild_id, question, offset=offset)
+    if not answer.answered or not answer.quotes:
+        return AnswerState(question, guild_id, offset, ())
+    return AnswerState(question, guild_id, offset, tuple(answer.quotes))
+
+
+async def _expired(interaction: discord.Interaction[Any]) -> None:
+    await _reply(interaction, "This answer is too old for its buttons; please ask again.")
+
+
+async def _reply(interaction: discord.Interaction[Any], text: str) -> None:
+    """Ephemeral text, whether or not the interaction has been responded to yet."""
+    text = render.fit_text(text)
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    else:
+        await interaction.response.send_message(
+            text, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+
+class MoreButton(
+    discord.ui.DynamicItem[Button], template=r"cb:more:(?P<key>[0-9a-f]+):(?P<offset>\d+)"
+):
+    def __init__(self, key: str, offset: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="More excerpts",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"cb:more:{key}:{offset}",
+            )
+        )
+        self.key = key
+        self.offset = offset
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> MoreButton:
+        return cls(match["key"], int(match["offset"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        core = core_of(interaction.client)
+        state = core.answers.get(self.key)
+        question = state.question if state else _question_from_message(interaction.message)
+        if question is None:
+            await _expired(interaction)
+            return
+        guild_id = state.guild_id if state else _guild_id(interaction)
+        await interaction.response.defer(thinking=True)
+        prepared = await core.prepare_answer(guild_id, question, offset=self.offset)
+        await interaction.edit_original_response(
+            embed=prepared.embed, view=prepared.view, allowed_mentions=NO_MENTIONS
+        )
+
+
+class SourceButton(
+    discord.ui.DynamicItem[Button], template=r"cb:src:(?P<key>[0-9a-f]+):(?P<offset>\d+)"
+):
+    def __init__(self, key: str, offset: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Show source",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"cb:src:{key}:{offset}",
+            )
+        )
+        self.key = key
+        self.offset = offset
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> SourceButton:
+        return cls(match["key"], int(match["offset"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        state = await _recover(interaction, self.key, self.offset)
+        if state is None or not state.quotes:
+            await _expired(interaction)
+            return
+        core = core_of(interaction.client)
+        top = state.quotes[0]
+        try:
+            text = await core.pool.run(state.guild_id, lambda e: e.context(top))
+        except CitebotError as e:
+            await _reply(interaction, str(e))
+            return
+        except Exception:
+            log.exception("show source failed")
+            await _reply(interaction, "Could not read the source; the error has been logged.")
+            return
+        await interaction.edit_original_response(
+            embed=render.render_context(top, text), allowed_mentions=NO_MENTIONS
+        )
+
+
+class VoteButton(
+    discord.ui.DynamicItem[Button],
+    template=r"cb:vote:(?P<key>[0-9a-f]+):(?P<offset>\d+):(?P<vote>up|down)",
+):
+    def __init__(self, key: str, offset: int, vote: int) -> None:
+        name = "up" if vote > 0 else "down"
+        super().__init__(
+            discord.ui.Button(
+                emoji="👍" if vote > 0 else "👎",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"cb:vote:{key}:{offset}:{name}",
+            )
+        )
+        self.key = key
+        self.offset = offset
+        self.vote = 1 if vote > 0 else -1
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> VoteButton:
+        return cls(match["key"], int(match["offset"]), 1 if match["vote"] == "up" else -1)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        state = await _recover(interaction, self.key, self.offset)
+        if state is None:
+            await _expired(interaction)
+            return
+        core = core_of(interaction.client)
+        user_id = interaction.user.id
+        vote = self.vote
+        try:
+            await core.pool.run(
+                state.guild_id,
+                lambda e: e.record_feedback(state.question, state.chunk_ids, user_id, vote),
+            )
+        except Exception:
+            log.exception("recording feedback failed")
+            await _reply(interaction, "Could not record your feedback; the error has been logged.")
+            return
+        await interaction.edit_original_response(
+            content=THANKS_UP if vote > 0 else THANKS_DOWN,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+# ------------------------------------------------------------------------------ /sources
+
+
+def sources_view(page: int, pages: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(SourcesPageButton(max(page - 1, 0), "prev", disabled=page <= 0))
+    view.add_item(SourcesPageButton(min(page + 1, pages - 1), "next", disabled=page >= pages - 1))
+    return view
+
+
+class SourcesPageButton(
+    discord.ui.DynamicItem[Button], template=r"cb:srcpage:(?P<page>\d+):(?P<dir>prev|next)"
+):
+    def __init__(self, page: int, direction: str, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="◀ Previous" if direction == "prev" else "Next ▶",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"cb:srcpage:{page}:{direction}",
+                disabled=disabled,
+            )
+        )
+        self.page = page
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> SourcesPageButton:
+        return cls(int(match["page"]), match["dir"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        core = core_of(interaction.client)
+        try:
+            sources = await core.pool.run(_guild_id(interaction), lambda e: e.sources())
+        except CitebotError as e:
+            await _reply(interaction, str(e))
+            return
+        pages = render.sources_pages(sources)
+        page = min(self.page, pages - 1)
+        await interaction.response.edit_message(
+            embed=render.sources_page(sources, page),
+            view=sources_view(page, pages),
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    MoreButton,
+    SourceButton,
+    VoteButton,
+    SourcesPageButton,
+)

@@ -1,0 +1,295 @@
+"""Unit tests for bot/render.py: Discord limits, escaping, bolding, no mid-word cuts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot import render
+from retrieval.models import Answer, Citation, IndexSummary, Progress, SkippedFile, SourceRef
+
+WORD = re.compile(r"\S+")
+
+
+def cite(text: str, *, source: str = "doc.txt", terms: tuple[str, ...] = (), n: int = 0,
+         title: str = "A title", date: str | None = "2021-07-15") -> Citation:
+    return Citation(
+        text=text, source=source, title=title, date=date, line_start=10 + n, line_end=12 + n,
+        char_start=0, char_end=len(text), score=0.8 - n / 100, chunk_id=f"c{n}", terms=terms,
+    )
+
+
+def answered(*quotes: Citation, question: str = "who leads?", offset: int = 0) -> Answer:
+    return Answer(question=question, answered=True, quotes=list(quotes), offset=offset)
+
+
+def quote_lines(desc: str) -> list[str]:
+    return [ln for ln in desc.splitlines() if ln.startswith(">")]
+
+
+def cite_lines(desc: str) -> list[str]:
+    return [ln for ln in desc.splitlines() if ln.startswith("— ")]
+
+
+# ------------------------------------------------------------------------- cutting
+
+
+def test_cut_at_word_keeps_short_text() -> None:
+    assert render.cut_at_word("hello world", 20) == "hello world"
+
+
+def test_cut_at_word_never_cuts_mid_word() -> None:
+    out = render.cut_at_word("alpha beta gamma delta", 15)
+    assert out == "alpha beta…"
+    assert len(out) <= 15
+
+
+def test_cut_at_word_hard_cuts_one_giant_word() -> None:
+    out = render.cut_at_word("x" * 50, 10)
+    assert out == "x" * 9 + "…"
+
+
+@given(st.text(alphabet=st.sampled_from("ab c\n"), min_size=0, max_size=300),
+       st.integers(min_value=2, max_value=200))
+@settings(max_examples=200, deadline=None)
+def test_cut_at_word_property(text: str, limit: int) -> None:
+    out = render.cut_at_word(text, limit)
+    assert len(out) <= limit
+    if len(text) <= limit:
+        assert out == text
+        return
+    assert out.endswith("…")
+    head = out[:-1]
+    assert text.startswith(head)
+    room = limit - 1
+    boundary = any(text[i].isspace() and not text[i - 1].isspace() for i in range(1, room + 1))
+    if boundary:  # cut right after a whole word
+        assert text[len(head)].isspace() and not head[-1].isspace()
+    else:  # the first word alone is longer than the limit: hard cut is the only option
+        assert head == text[:room]
+
+
+# ------------------------------------------------------------------------- escaping, bolding
+
+
+def test_markdown_in_quotes_is_escaped() -> None:
+    text = "a *star* _under_ ~~strike~~ `code` ||spoiler|| [link](x)\n> fake quote\n# heading"
+    out = render.block_quote(text)
+    assert "\\*star\\*" in out and "\\_under\\_" in out and "\\~\\~strike" in out
+    assert "\\`code\\`" in out and "\\|\\|spoiler" in out
+    assert "> \\> fake quote" in out  # a '>' in the document can't start a nested quote
+    assert "> \\# heading" in out
+    assert all(line.startswith("> ") for line in out.splitlines())
+
+
+def test_terms_bolded_whole_word_case_insensitive() -> None:
+    out = render.emphasize("Command of the command; Commander and CentralCommand.", ["command"])
+    assert out.count("**Command**") == 1 and out.count("**command**") == 1
+    assert "Commander" in out and "**Commander" not in out
+    assert "CentralCommand" in out and "Central**" not in out
+
+
+def test_bold_terms_with_markdown_characters_stay_balanced() -> None:
+    out = render.emphasize("use snake_case and *stars*", ["snake_case"])
+    assert out.startswith("use **snake\\_case** and \\*stars\\*")
+    assert out.count("**") == 2
+
+
+def test_blank_lines_do_not_break_the_block_quote() -> None:
+    out = render.block_quote("first para\n\n\nsecond para\n")
+    assert out == "> first para\n> second para"
+
+
+def test_mentions_are_kept_verbatim_in_quotes() -> None:
+    out = render.block_quote("@everyone <@123> <@&456> hi")
+    assert "@everyone <@123> <@&456> hi" in out
+
+
+# ------------------------------------------------------------------------- answers and limits
+
+
+def test_answer_embed_shape() -> None:
+    a = answered(cite("General Kenneth McKenzie leads it.", terms=("McKenzie",)),
+                 question="who leads US Central Command?")
+    r = render.render_answer(a)
+    assert r.title == "who leads US Central Command?"
+    assert r.description.startswith("> General Kenneth **McKenzie** leads it.\n— `doc.txt`")
+    assert "2021-07-15" in r.description and "lines 10–12" in r.description
+    assert "score 0.80" in r.description
+    assert r.footer == "excerpts 1–1"
+    assert r.shown == 1
+    assert render.embed_fits(r.to_embed())
+
+
+def test_citation_line_single_line_and_no_date() -> None:
+    c = Citation(text="x", source="a`b.txt", title="a`b.txt", date=None, line_start=3,
+                 line_end=3, char_start=0, char_end=1, score=0.5, chunk_id="c")
+    line = render.citation_line(c)
+    assert line == "— `a'b.txt` · line 3 · score 0.50"
+
+
+def _words(text: str) -> set[str]:
+    return set(WORD.findall(text))
+
+
+@pytest.mark.parametrize("n_quotes,size", [(1, 9000), (3, 3000), (10, 1500), (5, 5000)])
+def test_long_answers_fit_and_keep_citations(n_quotes: int, size: int) -> None:
+    base = "lorem ipsum dolor sit amet consectetur adipiscing elit "
+    words = base.split() * (size // len(base) + 1)
+    quotes = [
+        cite(f"q{i}start " + " ".join(words), n=i, terms=("dolor",)) for i in range(n_quotes)
+    ]
+    a = answered(*quotes, question="lorem? " * 100)
+    r = render.render_answer(a)
+    embed = r.to_embed()
+    assert render.embed_fits(embed)
+    assert len(r.description) <= render.EMBED_DESCRIPTION_LIMIT
+    assert len(embed) <= render.EMBED_TOTAL_LIMIT
+    assert len(r.title) <= render.EMBED_TITLE_LIMIT and r.title.endswith("…")
+    assert 1 <= r.shown <= n_quotes
+    # every shown quote kept its citation line, in order
+    cites = cite_lines(r.description)
+    assert len(cites) == r.shown
+    for i, line in enumerate(cites):
+        assert f"lines {10 + i}–{12 + i}" in line
+    # no quote was cut mid-word: every word shown (minus markup) is a whole source word
+    source_words = _words(base) | {f"q{i}start" for i in range(n_quotes)}
+    for line in quote_lines(r.description):
+        for w in WORD.findall(line[2:].replace("**", "")):
+            assert w in source_words or w == "…", w
+    if r.shown < n_quotes:
+        assert "not shown" in r.description
+        assert r.footer == f"excerpts 1–{r.shown}"
+
+
+def test_a_cut_quote_ends_with_ellipsis_on_a_word_boundary() -> None:
+    text = "word " * 2000
+    r = render.render_answer(answered(cite(text.strip())))
+    qs = quote_lines(r.description)
+    assert qs[-1].endswith("word …")
+    assert cite_lines(r.description)
+
+
+def test_giant_single_word_is_hard_cut_but_still_cited() -> None:
+    r = render.render_answer(answered(cite("x" * 10_000)))
+    assert render.embed_fits(r.to_embed())
+    assert cite_lines(r.description)
+    assert quote_lines(r.description)[0].endswith("…")
+
+
+def test_escaping_overhead_is_counted_in_the_limit() -> None:
+    text = "*_" * 3000  # every character doubles when escaped
+    r = render.render_answer(answered(cite(text)))
+    assert len(r.description) <= render.EMBED_DESCRIPTION_LIMIT
+    assert cite_lines(r.description)
+
+
+@given(st.lists(st.text(min_size=1, max_size=3000), min_size=1, max_size=8),
+       st.text(max_size=2000))
+@settings(max_examples=60, deadline=None)
+def test_any_answer_fits_discord(texts: list[str], question: str) -> None:
+    quotes = [cite(t, n=i, terms=tuple(t.split()[:2])) for i, t in enumerate(texts)]
+    r = render.render_answer(answered(*quotes, question=question or "q"))
+    assert render.embed_fits(r.to_embed())
+    assert len(cite_lines(r.description)) == r.shown >= 0
+    assert len(render.answer_text(answered(*quotes, question=question or "q"))) <= 2000
+
+
+def test_unanswered_lists_nearest_sources() -> None:
+    a = Answer(question="capital of peru?", answered=False, nearest=[
+        SourceRef("a.txt", "Alpha", "2020-01-01", 1, 4, 0.1),
+        SourceRef("b.txt", "b.txt", None, 2, 2, 0.05),
+    ])
+    r = render.render_answer(a)
+    assert "don't cover" in r.description
+    assert "• `a.txt` · Alpha · 2020-01-01 · lines 1–4" in r.description
+    assert "• `b.txt` · line 2" in r.description
+    assert r.shown == 0 and r.color == render.COLOR_NO_ANSWER
+
+
+def test_no_more_excerpts_after_offset() -> None:
+    r = render.render_answer(Answer(question="q", answered=False, offset=3))
+    assert "No more excerpts" in r.description
+
+
+def test_error_is_shown() -> None:
+    r = render.render_answer(Answer(question="?", answered=False, error="Question is *empty*."))
+    assert "Question is \\*empty\\*." in r.description and r.color == render.COLOR_ERROR
+
+
+def test_footer_shows_offset_and_note() -> None:
+    a = Answer(question="q", answered=True, quotes=[cite("a b"), cite("c d", n=1)], offset=3,
+               note="question was cut to 1000 characters")
+    assert render.render_answer(a).footer == "question was cut to 1000 characters · excerpts 4–5"
+
+
+def test_answer_text_fits_content_limit() -> None:
+    a = answered(*[cite("word " * 600, n=i) for i in range(4)], question="q " * 500)
+    out = render.answer_text(a)
+    assert len(out) <= render.CONTENT_LIMIT
+    assert "— `doc.txt`" in out
+
+
+def test_context_embed_fits() -> None:
+    c = cite("the quote", terms=("quote",))
+    e = render.render_context(c, "before\nthe quote\nafter\n" + "more text " * 1000)
+    assert render.embed_fits(e)
+    assert e.description is not None and e.description.endswith(render.citation_line(c))
+    assert "**quote**" in e.description
+
+
+# ------------------------------------------------------------------------- other messages
+
+
+def test_summary_text_lists_diff_and_fits() -> None:
+    s = IndexSummary(
+        added=[f"folder/file_{i:04d}.txt" for i in range(500)],
+        changed=["c.txt"], removed=[], unchanged=7,
+        skipped=[SkippedFile(f"big_{i}.pdf", "larger than 25 MB") for i in range(300)],
+        chunks_added=1200, chunks_removed=3, chunks_total=1500, documents_total=507,
+        seconds=12.345,
+    )
+    out = render.summary_text(s)
+    assert len(out) <= render.EMBED_DESCRIPTION_LIMIT
+    assert "Reindex finished in 12.3 s" in out
+    assert "**Added (500):**" in out and "more" in out
+    assert "**Changed (1):** `c.txt`" in out
+    assert "**Removed:** none" in out
+    assert "**Unchanged:** 7 files" in out
+    assert "+1200 / −3" in out and "1500 total in 507 documents" in out
+    assert "**Skipped (300):**" in out and "larger than 25 MB" in out
+
+
+def test_progress_text() -> None:
+    out = render.progress_text(Progress("index", 3, 10, "a/b.txt"), 4.2)
+    assert "3/10 files (30%)" in out and "`a/b.txt`" in out
+
+
+def test_sources_pages() -> None:
+    srcs = [{"source": f"f{i}.txt", "title": f"T{i}", "date": None, "chunks": i}
+            for i in range(23)]
+    assert render.sources_pages(srcs) == 3
+    e = render.sources_page(srcs, 2)
+    assert e.footer.text == "page 3/3"
+    assert e.description is not None and "21. `f20.txt`" in e.description
+    assert render.sources_page(srcs, 99).footer.text == "page 3/3"
+    empty = render.sources_page([], 0)
+    assert empty.description is not None and "Nothing is indexed" in empty.description
+
+
+def test_stats_embed() -> None:
+    e = render.stats_embed({"documents": 2, "chunks": 3, "model": "m", "last_index": None,
+                            "questions": 5, "feedback": {"up": 1, "down": 2}})
+    fields = {f.name: f.value for f in e.fields}
+    assert fields["Documents"] == "2" and fields["Feedback"] == "👍 1 · 👎 2"
+    assert fields["Last index"] == "never"
+    assert render.embed_fits(e)
+
+
+def test_fit_text_prefers_line_breaks() -> None:
+    text = "\n".join(f"line {i} " + "x" * 50 for i in range(100))
+    out = render.fit_text(text, 500)
+    assert len(out) <= 500 and out.endswith("\n…")
