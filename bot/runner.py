@@ -124,6 +124,13 @@ async def serve(settings: Settings, token: str) -> int:
     except CitebotError as e:
         print(f"citebot: {e}", file=sys.stderr)
         return 1
+    except Exception as e:
+        # never let the interpreter print the traceback: its message may echo the token. The
+        # log record is redacted (install_redaction); stderr gets one line without the message.
+        logging.getLogger("citebot.bot").critical("the bot stopped on an error", exc_info=True)
+        print(f"citebot: the bot stopped on an error ({type(e).__name__}); see the log.",
+              file=sys.stderr)
+        return 1
     return 0
 
 
