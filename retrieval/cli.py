@@ -83,15 +83,17 @@ class _ProgressPrinter:
                 )
                 self._bar.start()
                 self._task = self._bar.add_task("indexing", total=p.total)
-            if self._bar is not None:
+            if self._bar is not None and p.stage in ("embed", "done"):
                 self._bar.update(self._task, completed=p.done)
                 if p.stage == "done":
                     self._bar.stop()
             return
         now = time.monotonic()
-        if p.stage == "index" and p.total and (now - self._last >= 2.0 or p.done == p.total):
-            self._last = now
-            print(f"indexing {p.done}/{p.total} files", file=sys.stderr, flush=True)
+        if p.stage in ("index", "embed") and p.total:
+            if now - self._last >= 2.0 or p.done == p.total:
+                self._last = now
+                verb = "embedded" if p.stage == "embed" else "read"
+                print(f"indexing: {verb} {p.done}/{p.total} files", file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self._bar is not None:
@@ -252,7 +254,7 @@ def bot(docs: DocsOpt = None, data: DataOpt = None) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("chromadb", "httpx", "sentence_transformers", "transformers", "bm25s"):
+    for noisy in ("chromadb", "httpx", "sentence_transformers", "transformers", "bm25s", "pypdf"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     try:
         from retrieval import evalcli  # noqa: F401  (registers `citebot eval`)

@@ -21,6 +21,7 @@ from retrieval.evaluation import (
     corpus_hash,
     eval_settings,
     limit_beir,
+    limit_squad,
     load_beir,
     load_squad,
     run_beir,
@@ -63,7 +64,9 @@ def _show(title: str, res: EvalResult, keys: tuple[str, ...], as_json: bool) -> 
 
 @eval_app.command("beir")
 def beir(
-    folder: Annotated[Path, typer.Argument(help="BEIR folder: corpus.jsonl, queries.jsonl, qrels/")],
+    folder: Annotated[
+        Path, typer.Argument(help="BEIR folder: corpus.jsonl, queries.jsonl, qrels/")
+    ],
     split: Annotated[str, typer.Option("--split", help="qrels split: test or dev")] = "test",
     data: DataOpt = None,
     as_json: JsonOpt = False,
@@ -101,8 +104,15 @@ def squad(
     data: DataOpt = None,
     as_json: JsonOpt = False,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="Only the first N questions")
+        int | None,
+        typer.Option(
+            "--limit", min=1, help="Only the first N questions, their paragraphs and "
+            "--distractors other paragraphs (a quick run)"
+        ),
     ] = None,
+    distractors: Annotated[
+        int, typer.Option("--distractors", min=0, help="Extra paragraphs indexed with --limit")
+    ] = 20,
     misses: Annotated[
         Path | None, typer.Option("--misses", help="Write the top-1 misses to this JSON file")
     ] = None,
@@ -113,12 +123,14 @@ def squad(
         ds = load_squad(file)
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise _fail(f"cannot read {file}: {e}", 2) from None
+    if limit:
+        ds = limit_squad(ds, limit, distractors)
     digest = corpus_hash([(s.rel, s.hash) for s in squad_sources(ds)])
     settings = eval_settings(None, ds.name, digest, data)
     _log(f"{ds.name}: {len(ds.docs)} paragraphs, {len(ds.questions)} questions; "
          f"index in {settings.data_dir}")
     try:
-        res = run_squad(ds, settings, log=_log, limit=limit)
+        res = run_squad(ds, settings, log=_log)
     except Exception as e:
         raise _fail(f"{type(e).__name__}: {e}") from None
     if misses is not None:

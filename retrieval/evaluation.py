@@ -105,8 +105,42 @@ def corpus_hash(texts: Sequence[tuple[str, str]]) -> str:
 
 def eval_settings(base: Settings | None, name: str, digest: str, data: Path | None) -> Settings:
     base = base or Settings()
-    data_dir = data if data is not None else Path(".citebot") / "eval" / f"{name}-{digest}"
-    return base.model_copy(update={"data_dir": data_dir, "collection": "eval"})
+    suffix = "" if base.backend == "torch" else f"-{base.backend}"
+    data_dir = data if data is not None else EVAL_HOME / f"{name}-{digest}{suffix}"
+    settings = base.model_copy(update={"data_dir": data_dir, "collection": "eval"})
+    share_models(settings)
+    return settings
+
+
+EVAL_HOME = Path(".citebot") / "eval"
+
+
+def share_models(settings: Settings) -> None:
+    """Seed an eval index folder with an ONNX export made before (exports take a minute)."""
+    if settings.backend == "torch":
+        return
+    import shutil
+
+    target = settings.data_dir / "models"
+    for shared in sorted((EVAL_HOME / "models").glob("*.onnx")):
+        if not (target / shared.name).exists():
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(shared, target / (shared.name + ".part"))
+            (target / (shared.name + ".part")).replace(target / shared.name)
+
+
+def keep_models(settings: Settings) -> None:
+    """Remember this folder's ONNX export for the next eval folder."""
+    if settings.backend == "torch":
+        return
+    import shutil
+
+    home = EVAL_HOME / "models"
+    for made in (settings.data_dir / "models").glob("*.onnx"):
+        if not (home / made.name).exists():
+            home.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(made, home / (made.name + ".part"))
+            (home / (made.name + ".part")).replace(home / made.name)
 
 
 def rank_documents(engine: Any, view: Any, query: str, depth: int = RANK_DEPTH) -> dict[str, float]:
@@ -151,6 +185,7 @@ def run_beir(
     engine = (engine_factory or Engine)(settings)
     t0 = time.perf_counter()
     summary = engine.index_sources(beir_sources(data))
+    keep_models(settings)
     t_index = time.perf_counter() - t0
     log(
         f"indexed {summary.documents_total} documents ({summary.chunks_total} chunks; "
@@ -204,9 +239,19 @@ def load_squad(path: Path) -> SquadData:
             for qa in para["qas"]:
                 answers = tuple(dict.fromkeys(str(a["text"]) for a in qa.get("answers", [])))
                 if answers:
-                    questions.append(SquadQuestion(str(qa["id"]), str(qa["question"]), answers, did))
+                    qid, text = str(qa["id"]), str(qa["question"])
+                    questions.append(SquadQuestion(qid, text, answers, did))
     name = f"{path.parent.name}-{path.stem}"
     return SquadData(name, docs, questions)
+
+
+def limit_squad(data: SquadData, limit: int, distractors: int = 20, seed: int = 13) -> SquadData:
+    """The first `limit` questions, their paragraphs and `distractors` random other ones."""
+    questions = data.questions[:limit]
+    rel = {q.doc for q in questions}
+    others = sorted(d for d in data.docs if d not in rel)
+    keep = rel | set(random.Random(seed).sample(others, min(distractors, len(others))))
+    return SquadData(data.name, {d: t for d, t in data.docs.items() if d in keep}, questions)
 
 
 def squad_sources(data: SquadData) -> list[DocSource]:
@@ -223,7 +268,6 @@ def run_squad(
     offtopic: Sequence[str] | None = None,
     engine_factory: Callable[[Settings], Any] | None = None,
     log: Callable[[str], None] = lambda s: None,
-    limit: int | None = None,
 ) -> EvalResult:
     from retrieval.engine import Engine
     from retrieval.offtopic import OFFTOPIC_QUESTIONS
@@ -232,8 +276,9 @@ def run_squad(
     engine = (engine_factory or Engine)(settings)
     t0 = time.perf_counter()
     summary = engine.index_sources(squad_sources(data))
+    keep_models(settings)
     log(f"indexed {summary.documents_total} paragraphs in {time.perf_counter() - t0:.1f}s")
-    questions = data.questions[:limit] if limit else data.questions
+    questions = data.questions
     top1 = top3 = answered = 0
     too_long = 0
     misses: list[dict[str, Any]] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from collections.abc import Callable, Iterable
@@ -25,6 +26,7 @@ from retrieval.store import FileEntry, Manifest, Store, chunk_id
 ProgressFn = Callable[[Progress], None]
 COMMIT_EVERY_S = 3.0
 BATCH_CHUNKS = 512
+EMBED_STEP = 128  # chunks embedded between progress reports
 
 
 @dataclass
@@ -71,6 +73,60 @@ def text_source(rel: str, text: str, title: str | None = None) -> DocSource:
     return DocSource(rel, digest, lambda: LoadedDocument(text=text, title=title or rel, date=None))
 
 
+MAX_CHUNK_CHARS = 20_000
+UNREADABLE = f"passage(s) over {MAX_CHUNK_CHARS:,} characters with no readable words"
+
+
+def split_oversized(text: str, chunks: list[Chunk]) -> tuple[list[Chunk], int]:
+    """Split chunks far longer than max_tokens real tokens can be, dropping their culprits.
+
+    A "word" of thousands of characters (minified data, base64, a line with no spaces) is one
+    unknown token to the model, so a chunk holding it can be megabytes long: useless to search
+    and impossible to quote. Such sentences are left out (the count is returned); the other
+    sentences of the chunk are kept. Chunks stay exact slices of `text`, renumbered 0..n-1.
+    """
+    if all(len(c.text) <= MAX_CHUNK_CHARS for c in chunks):
+        return chunks, 0
+    out: list[Chunk] = []
+    dropped = 0
+
+    def emit(group: list[tuple[int, int]], tokens: int) -> None:
+        if not group:
+            return
+        a, b = group[0][0], group[-1][1]
+        line = text.count("\n", 0, a) + 1
+        out.append(
+            Chunk(
+                index=0,
+                text=text[a:b],
+                char_start=a,
+                char_end=b,
+                line_start=line,
+                line_end=line + text.count("\n", a, b - 1),
+                sentences=tuple((s - a, e - a) for s, e in group),
+                tokens=tokens,
+            )
+        )
+        group.clear()
+
+    for c in chunks:
+        if len(c.text) <= MAX_CHUNK_CHARS:
+            out.append(c)
+            continue
+        group: list[tuple[int, int]] = []
+        for s, e in c.sentences:
+            a, b = c.char_start + s, c.char_start + e
+            if b - a > MAX_CHUNK_CHARS:
+                dropped += 1
+                emit(group, c.tokens)
+                continue
+            if group and b - group[0][0] > MAX_CHUNK_CHARS:
+                emit(group, c.tokens)
+            group.append((a, b))
+        emit(group, c.tokens)
+    return [dataclasses.replace(c, index=i) for i, c in enumerate(out)], dropped
+
+
 @dataclass
 class _Pending:
     source: DocSource
@@ -93,6 +149,7 @@ class Indexer:
         self.model_name = model_name
         self.overlap = overlap_tokens
         self.progress = progress or (lambda p: None)
+        self._total = self._stored = 0
 
     def run(
         self,
@@ -118,21 +175,17 @@ class Indexer:
         pending: list[_Pending] = []
         pending_chunks = 0
         last_commit = time.monotonic()
+        self._total, self._stored = total, 0
         for n, src in enumerate(todo, 1):
-            try:
-                doc = src.load()
-                chunks = chunk_text(
-                    doc.text, self.embedder, self.embedder.max_tokens, self.overlap, doc.body_start
-                )
-            except LoadError as e:
-                summary.skipped.append(SkippedFile(src.rel, str(e)))
-                self.progress(Progress("index", n, total, src.rel))
+            self.progress(Progress("index", n, total, src.rel))
+            loaded = self._load(src, summary)
+            if loaded is None:
+                # the new content is unusable (empty, binary, damaged): the index follows the
+                # folder, so an old version of this file is removed rather than kept
+                if src.rel in manifest.files:
+                    removed.append(src.rel)
                 continue
-            if not chunks:
-                summary.skipped.append(SkippedFile(src.rel, "no text (empty or whitespace only)"))
-                continue
-            if doc.note:
-                summary.skipped.append(SkippedFile(src.rel, f"indexed; {doc.note}"))
+            doc, chunks = loaded
             pending.append(_Pending(src, doc, chunks, src.rel not in manifest.files))
             pending_chunks += len(chunks)
             if pending_chunks >= BATCH_CHUNKS:
@@ -141,9 +194,9 @@ class Indexer:
                 if time.monotonic() - last_commit >= COMMIT_EVERY_S:
                     self.store.write_manifest(manifest)
                     last_commit = time.monotonic()
-            self.progress(Progress("index", n, total, src.rel))
         self._flush(pending, manifest, summary)
 
+        removed = sorted(set(removed))
         for rel in removed:
             summary.chunks_removed += manifest.files.pop(rel).chunks
         summary.removed = removed
@@ -155,6 +208,36 @@ class Indexer:
         summary.seconds = time.perf_counter() - t0
         self.progress(Progress("done", total, total))
         return summary
+
+    def _load(
+        self, src: DocSource, summary: IndexSummary
+    ) -> tuple[LoadedDocument, list[Chunk]] | None:
+        """Read and chunk one source; None (with a reason in the summary) when unusable."""
+        try:
+            doc = src.load()
+            chunks = chunk_text(
+                doc.text, self.embedder, self.embedder.max_tokens, self.overlap, doc.body_start
+            )
+        except LoadError as e:
+            summary.skipped.append(SkippedFile(src.rel, str(e)))
+            return None
+        except Exception as e:  # one damaged file must never abort the whole run
+            reason = f"could not be read ({type(e).__name__}: {str(e)[:80]})"
+            summary.skipped.append(SkippedFile(src.rel, reason))
+            return None
+        chunks, dropped = split_oversized(doc.text, chunks)
+        if not chunks:
+            reason = "no text (empty or whitespace only)"
+            if dropped:
+                reason = f"no readable text ({dropped} {UNREADABLE})"
+            summary.skipped.append(SkippedFile(src.rel, reason))
+            return None
+        notes = [doc.note] if doc.note else []
+        if dropped:
+            notes.append(f"left out {dropped} {UNREADABLE}")
+        if notes:
+            summary.skipped.append(SkippedFile(src.rel, "indexed; " + "; ".join(notes)))
+        return doc, chunks
 
     def _flush(self, pending: list[_Pending], manifest: Manifest, summary: IndexSummary) -> None:
         if not pending:
@@ -185,14 +268,21 @@ class Indexer:
         # chunks already stored by an interrupted earlier run need no new embedding
         have = self.store.existing_ids(ids)
         need = [i for i, cid in enumerate(ids) if cid not in have]
-        if need:
-            vecs = self.embedder.encode([docs[i] for i in need])
+        # the last chunk position of each pending file, to report files as they are stored
+        ends, pos = [], 0
+        for p in pending:
+            pos += len(p.chunks)
+            ends.append(pos)
+        for a in range(0, len(need), EMBED_STEP):
+            part = need[a : a + EMBED_STEP]
+            vecs = self.embedder.encode([docs[i] for i in part])
             self.store.add(
-                [ids[i] for i in need],
-                vecs.tolist(),
-                [docs[i] for i in need],
-                [metas[i] for i in need],
+                [ids[i] for i in part], vecs.tolist(), [docs[i] for i in part],
+                [metas[i] for i in part],
             )
+            stored = sum(1 for e in ends if e <= part[-1] + 1)
+            self.progress(Progress("embed", self._stored + stored, self._total))
+        self._stored += len(pending)
         for p in pending:
             old = manifest.files.get(p.source.rel)
             if old is not None:

@@ -34,6 +34,10 @@ def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | N
     root = root.resolve()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for d in [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
+            dirnames.remove(d)  # os.walk would not descend anyway; say so instead of hiding it
+            rel = (Path(dirpath) / d).relative_to(root).as_posix()
+            yield rel, None, "symlinked folder (not followed)"
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
@@ -87,6 +91,12 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
         data = data[3:]
     sample = data[:8192]
     if b"\x00" in sample:
+        enc = _bomless_utf16(sample)
+        if enc is not None:
+            try:
+                return data.decode(enc), f"decoded as {enc.upper()} (no byte-order mark)"
+            except UnicodeDecodeError:
+                pass
         raise LoadError("binary file (contains NUL bytes), not text")
     try:
         return data.decode("utf-8"), None
@@ -100,6 +110,20 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
         except UnicodeDecodeError:
             continue
     raise LoadError("not valid text in any known encoding")  # pragma: no cover
+
+
+def _bomless_utf16(sample: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when NULs sit in every other byte (mostly-ASCII UTF-16)."""
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    half = len(sample) // 2
+    if odd.count(0) >= 0.9 * half and even.count(0) <= 0.1 * half:
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * half and odd.count(0) <= 0.1 * half:
+        return "utf-16-be"
+    return None
 
 
 def _control_ratio(text: str) -> float:

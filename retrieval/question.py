@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _MENTION = re.compile(r"<@[!&]?\d+>|<#\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b")
 _FENCE = re.compile(r"`{1,3}")
 _MARKUP = re.compile(r"[*_~|>#]+")
@@ -21,8 +22,11 @@ class CleanQuestion:
 
 
 def clean_question(raw: str, max_chars: int) -> CleanQuestion:
+    # terminal escape sequences go whole; control, format and lone surrogate characters
+    # (JSON can carry those; the tokenizer cannot encode them) become spaces
     text = "".join(
-        " " if unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp"} else c for c in raw or ""
+        " " if unicodedata.category(c) in {"Cc", "Cf", "Cs", "Zl", "Zp"} else c
+        for c in _ANSI.sub(" ", raw or "")
     )
     text = _MENTION.sub(" ", text)
     text = _FENCE.sub(" ", text)

@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     candidates: int = Field(30, ge=5, le=200, description="Chunks fetched from each retriever")
     threshold: float = Field(0.42, description="Minimum quote score to answer")
     max_question_chars: int = Field(1000, ge=50, description="Longer questions are cut")
-    max_file_mb: float = Field(25.0, description="Larger files are skipped")
+    max_file_mb: float = Field(10.0, description="Larger files are skipped")
 
     # Discord
     discord_token: SecretStr | None = Field(
@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     shard_count: int | None = Field(None, description="Set to shard; 0 = auto-shard")
     message_content_intent: bool = Field(
         True, description="Request the privileged message-content intent (mention answers)"
+    )
+    backend: str = Field(
+        "torch",
+        pattern="^(torch|onnx-int8)$",
+        description="Embedding runtime: torch, or onnx-int8 (int8 ONNX export, cached in data_dir)",
     )
 
     @field_validator("model")

@@ -80,3 +80,45 @@ def test_skipped_files_have_reasons(
     assert "no text" in reasons["blank.txt"]
     assert "unsupported" in reasons["photo.jpg"]
     assert s.added == [SEED_FILE]
+
+
+def test_file_emptied_or_broken_is_removed_from_the_index(
+    seeds_copy: Path, engine_factory: Callable[..., Engine]
+) -> None:
+    _write(seeds_copy, "ferry.txt", "The ferry leaves the harbour at seven every morning.")
+    e = engine_factory(seeds_copy)
+    e.index()
+    (seeds_copy / "ferry.txt").write_text("   \n")
+    s = e.index()
+    assert s.removed == ["ferry.txt"] and s.documents_total == 1
+    assert any(sk.path == "ferry.txt" and "no text" in sk.reason for sk in s.skipped)
+    assert all(q.source != "ferry.txt" for q in e.ask("When does the ferry leave?", k=5).quotes)
+
+
+def test_rebuild_of_one_collection_leaves_others_alone(
+    seeds_copy: Path, engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    other_docs = tmp_path / "other"
+    _write(other_docs, "ferry.txt", "The ferry leaves the harbour at seven every morning.")
+    data = tmp_path / "shared-data"
+    a = engine_factory(seeds_copy, data, collection="guild-a")
+    b = engine_factory(other_docs, data, collection="guild-b")
+    a.index()
+    b.index()
+    assert b.ask("When does the ferry leave the harbour?").answered
+    a.index(rebuild=True)
+    assert b.ask("When does the ferry leave the harbour?").answered
+    assert b.stats()["documents"] == 1 and a.stats()["documents"] == 1
+
+
+def test_progress_reports_reading_and_embedding(
+    seeds_copy: Path, engine_factory: Callable[..., Engine]
+) -> None:
+    for i in range(5):
+        _write(seeds_copy, f"doc{i}.txt", f"Document {i} is about topic number {i}. " * 20)
+    events: list[tuple[str, int, int]] = []
+    engine_factory(seeds_copy).index(progress=lambda p: events.append((p.stage, p.done, p.total)))
+    stages = [s for s, _, _ in events]
+    assert "index" in stages and "embed" in stages and stages[-1] == "done"
+    embeds = [d for s, d, _ in events if s == "embed"]
+    assert embeds == sorted(embeds) and embeds[-1] == 6
