@@ -68,36 +68,38 @@ async def _on_app_command_error(
         pass
 
 
-class CitebotBot(commands.Bot):
-    def __init__(self, core: Core, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.citebot = core
+class _CitebotMixin:
+    """What both bot kinds share: the citebot core, cogs on setup, no prefix commands."""
+
+    citebot: Core
 
     async def setup_hook(self) -> None:
-        await _setup(self, self.citebot)
+        await _setup(self, self.citebot)  # type: ignore[arg-type]
 
     async def on_message(self, message: discord.Message, /) -> None:
         return  # no prefix commands: mentions are questions (handled by AskCog)
 
     async def on_ready(self) -> None:
-        log.info("connected as %s (%s) to %d guild(s)", self.user, self.application_id,
-                 len(self.guilds))
+        bot: Any = self
+        log.info(
+            "connected as %s (%s) with %s shard(s) to %d guild(s)",
+            bot.user,
+            bot.application_id,
+            bot.shard_count or 1,
+            len(bot.guilds),
+        )
 
 
-class ShardedCitebotBot(commands.AutoShardedBot):
+class CitebotBot(_CitebotMixin, commands.Bot):
     def __init__(self, core: Core, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.citebot = core
 
-    async def setup_hook(self) -> None:
-        await _setup(self, self.citebot)
 
-    async def on_message(self, message: discord.Message, /) -> None:
-        return
-
-    async def on_ready(self) -> None:
-        log.info("connected as %s with %s shard(s) to %d guild(s)", self.user, self.shard_count,
-                 len(self.guilds))
+class ShardedCitebotBot(_CitebotMixin, commands.AutoShardedBot):
+    def __init__(self, core: Core, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.citebot = core
 
 
 def create_bot(settings: Settings, pool: EnginePool | None = None) -> AnyBot:
