@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.engine import Engine
+from retrieval.errors import CitebotError
 from tests.conftest import SEED_FILE, make_settings
 
 pytestmark = pytest.mark.server
@@ -84,3 +85,12 @@ def test_index_and_ask_through_chroma_server(
     )
     assert other.stats()["chunks"] == s.chunks_total
     assert other.ask("Who is the head of US Central Command?").quotes[0].text == a.quotes[0].text
+
+
+def test_unreachable_server_is_a_clear_message(seeds_copy: Path, tmp_path: Path) -> None:
+    port = _free_port()  # nothing listens there
+    engine = Engine(make_settings(seeds_copy, tmp_path, chroma_host="127.0.0.1", chroma_port=port))
+    a = engine.ask("Who is the head of US Central Command?")
+    assert not a.answered and a.error and f"127.0.0.1:{port}" in a.error
+    with pytest.raises(CitebotError, match="Cannot reach the Chroma server"):
+        engine.index()
