@@ -118,8 +118,9 @@ class Engine:
                 self._drop()
             store = self.store
             old = store.read_manifest()
-            if old.model and old.model != self.settings.model:  # fail before loading a model
-                raise ModelMismatch(old.model, self.settings.model)
+            model_id = self.settings.index_model_id()
+            if old.model and old.model != model_id:  # fail before loading a model
+                raise ModelMismatch(old.model, model_id)
             sources, skipped, vanished = folder_sources(self.settings.docs_dir, max_bytes)
             # a file we could not read this time keeps its previous version (loses nothing)
             keep = {s.path for s in skipped if s.path in old.files and s.path not in vanished}
@@ -148,8 +149,8 @@ class Engine:
     ) -> IndexSummary:
         indexer = Indexer(
             self.store,
-            self.embedder,
-            self.settings.model,
+            lambda: self.embedder,  # loaded only when something needs embedding
+            self.settings.index_model_id(),
             self.settings.chunk_overlap_tokens,
             progress,
         )
@@ -209,8 +210,9 @@ class Engine:
             if self._view is None or version != self._view_version:
                 for _attempt in range(3):
                     manifest = self.store.read_manifest()
-                    if manifest.model and manifest.model != self.settings.model:
-                        raise ModelMismatch(manifest.model, self.settings.model)
+                    model_id = self.settings.index_model_id()
+                    if manifest.model and manifest.model != model_id:
+                        raise ModelMismatch(manifest.model, model_id)
                     try:
                         view = _load_view(self.store, manifest, self.settings.data_dir)
                     except CitebotError:

@@ -139,17 +139,23 @@ class Indexer:
     def __init__(
         self,
         store: Store,
-        embedder: Embedder,
+        embedder: Embedder | Callable[[], Embedder],
         model_name: str,
         overlap_tokens: int = 48,
         progress: ProgressFn | None = None,
     ) -> None:
         self.store = store
-        self.embedder = embedder
+        self._embedder = embedder
         self.model_name = model_name
         self.overlap = overlap_tokens
         self.progress = progress or (lambda p: None)
         self._total = self._stored = 0
+
+    @property
+    def embedder(self) -> Embedder:
+        if not isinstance(self._embedder, Embedder):
+            self._embedder = self._embedder()
+        return self._embedder
 
     def run(
         self,

