@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from retrieval.errors import ModelMismatch
 from retrieval.indexer import DocSource, text_source
+from retrieval.models import IndexSummary
 from retrieval.settings import Settings
 
 BEIR_METRICS = ("ndcg@10", "recall@10", "recall@100", "mrr@10")
@@ -184,7 +186,7 @@ def run_beir(
 
     engine = (engine_factory or Engine)(settings)
     t0 = time.perf_counter()
-    summary = engine.index_sources(beir_sources(data))
+    summary = _index(engine, beir_sources(data))
     keep_models(settings)
     t_index = time.perf_counter() - t0
     log(
@@ -275,7 +277,7 @@ def run_squad(
     offtopic = list(OFFTOPIC_QUESTIONS if offtopic is None else offtopic)
     engine = (engine_factory or Engine)(settings)
     t0 = time.perf_counter()
-    summary = engine.index_sources(squad_sources(data))
+    summary = _index(engine, squad_sources(data))
     keep_models(settings)
     log(f"indexed {summary.documents_total} paragraphs in {time.perf_counter() - t0:.1f}s")
     questions = data.questions
@@ -320,3 +322,11 @@ def run_squad(
             "misses": misses,
         },
     )
+
+
+def _index(engine: Any, sources: list[DocSource]) -> IndexSummary:
+    """An eval index is a cache: one built with another model or backend is rebuilt."""
+    try:
+        return engine.index_sources(sources)
+    except ModelMismatch:
+        return engine.index_sources(sources, rebuild=True)
