@@ -290,6 +290,8 @@ class Engine:
             return Answer(
                 question=original, answered=False, nearest=nearest, note=note, offset=offset
             )
+        floor = self.settings.supporting_floor * self.settings.threshold
+        picked = picked[:1] + [sw for sw in picked[1:] if sw.score >= floor]
         quotes = [self._citation(sw, q) for sw in picked]
         return Answer(question=original, answered=True, quotes=quotes, note=note, offset=offset)
 

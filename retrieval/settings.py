@@ -68,6 +68,12 @@ class Settings(BaseSettings):
         description="Embedding runtime: torch, or onnx-int8 (int8 ONNX export, cached in data_dir)",
     )
 
+    supporting_floor: float = Field(
+        0.6,
+        ge=0.0,
+        description="Quotes after the first need at least this fraction of the threshold",
+    )
+
     @field_validator("model")
     @classmethod
     def _strip(cls, v: str) -> str:

@@ -73,3 +73,14 @@ def test_stats_and_sources(seed_engine: Engine) -> None:
     assert seed_engine.sources()[0]["source"] == SEED_FILE
     seed_engine.record_feedback("q", ["id"], 42, 1)
     assert seed_engine.stats()["feedback"]["up"] >= 1
+
+
+def test_weak_supporting_quotes_are_left_out(seed_engine: Engine) -> None:
+    q = "Who is the head of US Central Command?"
+    s = seed_engine.settings
+    a = seed_engine.ask(q, k=5)
+    assert a.answered
+    assert all(c.score >= s.supporting_floor * s.threshold for c in a.quotes[1:])
+    unfiltered = Engine(s.model_copy(update={"supporting_floor": 0.0})).ask(q, k=5)
+    assert len(unfiltered.quotes) > len(a.quotes)
+    assert [c.text for c in unfiltered.quotes[: len(a.quotes)]] == [c.text for c in a.quotes]
