@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import eval_settings, save, scifact, table
+from common import eval_settings, report, scifact
 
 from retrieval.evaluation import beir_sources, share_models
 
@@ -105,9 +105,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     }
     if "torch" in runs and args.backend != "torch":
         out["pipeline_torch_seconds"] = round(runs["torch"]["seconds"], 2)
-    path = save("index_quick" if args.quick else f"index{args.docs or ''}", out)
-    table(f"indexing throughput ({n} SciFact documents)", list(out.items()))
-    print(f"wrote {path}")
+    report(
+        "index_quick" if args.quick else f"index{args.docs or ''}",
+        f"indexing throughput ({n} SciFact documents)",
+        out,
+    )
     return out
 
 

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import eval_index, percentile, save, scifact, scifact_questions, table
+from common import eval_index, percentile, report, scifact, scifact_questions
 
 
 def _free_port() -> int:
@@ -94,9 +94,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     out |= {f"embedded_{k}": v for k, v in measure(settings, questions).items()}
     if not args.no_server:
         out |= {f"server_{k}": v for k, v in with_server(settings, questions).items()}
-    path = save("latency_quick" if args.quick else "latency", out)
-    table(f"question latency ({len(questions)} SciFact questions, warm)", list(out.items()))
-    print(f"wrote {path}")
+    report(
+        "latency_quick" if args.quick else "latency",
+        f"question latency ({len(questions)} SciFact questions, warm)",
+        out,
+    )
     return out
 
 

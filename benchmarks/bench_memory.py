@@ -12,7 +12,7 @@ import subprocess
 import sys
 from typing import Any
 
-from common import ROOT, eval_index, save, scifact, scifact_questions, table
+from common import ROOT, eval_index, report, scifact, scifact_questions
 
 _CHILD = """
 import json, resource, sys
@@ -50,9 +50,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "peak_rss_mib": round(mib, 1),
         "under_1_gib": mib <= 1024,
     }
-    path = save("memory_quick" if args.quick else "memory", out)
-    table("peak RSS of a bot-equivalent process", list(out.items()))
-    print(f"wrote {path}")
+    report(
+        "memory_quick" if args.quick else "memory",
+        "peak RSS of a bot-equivalent process",
+        out,
+    )
     return out
 
 

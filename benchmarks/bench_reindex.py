@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, eval_index, save, scifact, table
+from common import ROOT, eval_index, report, scifact
 
 from retrieval.evaluation import beir_sources
 
@@ -75,9 +75,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         fresh = json.loads(done.stdout.strip().splitlines()[-1])
         out["fresh_process_index_seconds"] = round(fresh["index"], 3)
         out["fresh_process_total_seconds"] = round(fresh["total"], 3)
-    path = save("reindex_quick" if args.quick else "reindex", out)
-    table(f"no-change reindex ({len(sources)} SciFact documents)", list(out.items()))
-    print(f"wrote {path}")
+    report(
+        "reindex_quick" if args.quick else "reindex",
+        f"no-change reindex ({len(sources)} SciFact documents)",
+        out,
+    )
     return out
 
 

@@ -99,3 +99,11 @@ def table(title: str, rows: list[tuple[str, Any]]) -> None:
     for k, v in rows:
         t.add_row(k, f"{v:.3f}" if isinstance(v, float) else str(v))
     Console().print(t)
+
+
+def report(name: str, title: str, out: dict[str, Any]) -> Path:
+    """Write a benchmark's JSON, print its table and where the JSON went."""
+    path = save(name, out)
+    table(title, list(out.items()))
+    print(f"wrote {path}")
+    return path
