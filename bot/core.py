@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 
 import discord
@@ -57,13 +58,15 @@ class AnswerStore:
 
 
 class Cooldown:
-    """Per-user cooldown: `retry_after(user)` is 0 (and starts a new period) or seconds left."""
+    """Per-user cooldown: `retry_after(user)` is 0 (and starts a new period) or seconds left.
+
+    The key is a user id, or (user id, what) for separate cooldowns per button kind."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self._last: dict[int, float] = {}
+        self._last: dict[Hashable, float] = {}
 
-    def retry_after(self, user_id: int) -> float:
+    def retry_after(self, user_id: Hashable) -> float:
         if self.seconds <= 0:
             return 0.0
         now = time.monotonic()
@@ -81,6 +84,10 @@ def cooldown_message(seconds: float) -> str:
     return f"⏳ Easy there — you can ask again in {max(1, round(seconds))} s."
 
 
+def button_cooldown_message(seconds: float) -> str:
+    return f"⏳ Easy there — try that button again in {max(1, round(seconds))} s."
+
+
 @dataclass
 class Prepared:
     answer: Answer
@@ -94,6 +101,7 @@ class Core:
         self.pool = pool or EnginePool(settings)
         self.answers = AnswerStore()
         self.cooldown = Cooldown(settings.cooldown_seconds)
+        self.button_cooldown = Cooldown(settings.button_cooldown_seconds)
         self.progress_interval = 2.0  # seconds between /reindex progress edits
 
     def top_k(self, guild_id: int | None) -> int:

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import discord
-from discord.utils import escape_markdown
 
+from bot.escape import clean_field, escape_field, escape_line
 from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceRef
 
 # Discord limits
@@ -81,12 +81,13 @@ def fit_text(text: str, limit: int = CONTENT_LIMIT) -> str:
 
 
 def _code(text: str) -> str:
-    """Inline code span that cannot be broken by backticks in the text."""
-    return "`" + text.replace("`", "'").replace("\n", " ") + "`"
+    """Inline code span that cannot be broken by backticks (or newlines, bidi controls)."""
+    return "`" + clean_field(text).replace("`", "'") + "`"
 
 
-def _esc_line(text: str) -> str:
-    return escape_markdown(text)
+def _field(text: str, limit: int) -> str:
+    """A one-line, escaped display field (title, date, reason) of at most ~`limit` chars."""
+    return escape_field(cut_at_word(clean_field(text), limit))
 
 
 def _term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
@@ -100,19 +101,7 @@ def _term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
 
 def emphasize(line: str, terms: Sequence[str]) -> str:
     """Escape markdown in one line of document text and bold the whole-word `terms`."""
-    pat = _term_pattern(terms)
-    if pat is None:
-        return _esc_line(line)
-    out: list[str] = []
-    pos = 0
-    for m in pat.finditer(line):
-        if m.start() > pos:
-            out.append(_esc_line(line[pos : m.start()]))
-        out.append("**" + _esc_line(m.group(0)) + "**")
-        pos = m.end()
-    if pos < len(line):
-        out.append(_esc_line(line[pos:]))
-    return "".join(out)
+    return escape_line(line, _term_pattern(terms))
 
 
 def block_quote(text: str, terms: Sequence[str] = ()) -> str:
@@ -131,11 +120,11 @@ def lines_label(start: int, end: int) -> str:
 def citation_line(c: Citation) -> str:
     """`— file · title · date · lines L–M · score 0.83`."""
     parts = [_code(cut_at_word(c.source, 120))]
-    title = c.title.strip()
+    title = clean_field(c.title)
     if title and title != c.source:
-        parts.append("*" + escape_markdown(cut_at_word(title, 100)) + "*")
+        parts.append("*" + _field(title, 100) + "*")
     if c.date:
-        parts.append(escape_markdown(c.date))
+        parts.append(_field(c.date, 40))
     parts.append(lines_label(c.line_start, c.line_end))
     parts.append(f"score {c.score:.2f}")
     return "— " + " · ".join(parts)
@@ -251,11 +240,11 @@ def question_title(question: str) -> str:
 
 def source_line(s: SourceRef) -> str:
     parts = [_code(cut_at_word(s.source, 120))]
-    title = s.title.strip()
+    title = clean_field(s.title)
     if title and title != s.source:
-        parts.append(escape_markdown(cut_at_word(title, 100)))
+        parts.append(_field(title, 100))
     if s.date:
-        parts.append(escape_markdown(s.date))
+        parts.append(_field(s.date, 40))
     parts.append(lines_label(s.line_start, s.line_end))
     return "• " + " · ".join(parts)
 
@@ -267,7 +256,7 @@ def render_answer(answer: Answer) -> RenderedAnswer:
         footer_bits.append(answer.note)
 
     if answer.error:
-        desc = "⚠️ " + escape_markdown(answer.error)
+        desc = "⚠️ " + escape_line(answer.error)
         footer = cut_at_word(" · ".join(footer_bits), EMBED_FOOTER_LIMIT)
         desc = cut_at_word(desc, _desc_budget(title, footer))
         return RenderedAnswer(title, desc, footer, COLOR_ERROR, 0)
@@ -309,8 +298,8 @@ def answer_embed(answer: Answer) -> discord.Embed:
 def answer_text(answer: Answer, limit: int = CONTENT_LIMIT) -> str:
     """The same answer as plain message content (≤ 2000 chars), for places without embeds."""
     r = render_answer(answer)
-    head = "**" + escape_markdown(cut_at_word(r.title, 200)) + "**\n"
-    tail = ("\n-# " + escape_markdown(r.footer)) if r.footer else ""
+    head = "**" + _field(r.title, 200) + "**\n"
+    tail = ("\n-# " + escape_line(r.footer)) if r.footer else ""
     room = limit - len(head) - len(tail)
     if answer.answered and answer.quotes and not answer.error:
         body, _ = fit_quotes(answer.quotes, room)
@@ -319,9 +308,51 @@ def answer_text(answer: Answer, limit: int = CONTENT_LIMIT) -> str:
     return head + body + tail
 
 
+# "Show source" input bounds: however long the file's lines are, at most this much is rendered.
+CONTEXT_MAX_CHARS = 3000  # around the quote, before escaping
+CONTEXT_MAX_LINES = 24
+CONTEXT_LINE_CHARS = 400  # a line around the quote longer than this is cut at a word
+
+
+def bound_context(context: str, quote: str) -> str:
+    """At most CONTEXT_MAX_CHARS of `context` centred on `quote`, at most CONTEXT_MAX_LINES
+    lines, lines other than the quote's cut to CONTEXT_LINE_CHARS. Linear in len(context)."""
+    quote = quote.strip()
+    at = context.find(quote) if quote else -1
+    if at < 0:
+        at, qlen = 0, 0
+    else:
+        qlen = len(quote)
+    side = max(0, (CONTEXT_MAX_CHARS - min(qlen, CONTEXT_MAX_CHARS)) // 2)
+    a, b = max(0, at - side), min(len(context), at + qlen + side)
+    lines_before = context[a:at].split("\n")
+    quoted = context[at : at + qlen]
+    lines_after = context[at + qlen : b].split("\n")
+    if a > 0:  # the first kept line starts mid-line
+        lines_before[0] = ELLIPSIS + lines_before[0]
+    if b < len(context):
+        lines_after[-1] = lines_after[-1] + ELLIPSIS
+    keep = max(0, CONTEXT_MAX_LINES - quoted.count("\n") - 1) // 2
+    before = lines_before[-(keep + 1) :]  # the last one continues into the quote's line
+    after = lines_after[: keep + 1]
+
+    def cut_head(line: str) -> str:
+        if len(line) <= CONTEXT_LINE_CHARS:
+            return line
+        return ELLIPSIS + line[-CONTEXT_LINE_CHARS:].lstrip()
+
+    before = [cut_head(x) for x in before]
+    after = [cut_at_word(x, CONTEXT_LINE_CHARS) for x in after]
+    return "\n".join(before[:-1] + [before[-1] + quoted + after[0]] + after[1:])
+
+
 def render_context(c: Citation, context: str) -> discord.Embed:
-    """Ephemeral 'Show source': the quote with its surrounding lines."""
-    title = cut_at_word(f"{c.source} — {lines_label(c.line_start, c.line_end)}", EMBED_TITLE_LIMIT)
+    """Ephemeral 'Show source': the quote with its surrounding lines (bounded; see
+    :func:`bound_context`). Pure and CPU-bound: call it in a worker thread."""
+    context = bound_context(context, c.text)
+    title = cut_at_word(
+        clean_field(f"{c.source} — {lines_label(c.line_start, c.line_end)}"), EMBED_TITLE_LIMIT
+    )
     cite = citation_line(c)
     room = _desc_budget(title, "") - len(cite) - 2
     body = block_quote(context, c.terms) if context.strip() else "> " + ELLIPSIS
@@ -379,7 +410,7 @@ def summary_text(s: IndexSummary, limit: int = EMBED_DESCRIPTION_LIMIT) -> str:
         lines.append(f"**Skipped ({len(s.skipped)}):**")
         used = sum(len(x) + 1 for x in lines)
         for i, sk in enumerate(s.skipped):
-            item = f"• {_code(cut_at_word(sk.path, 100))} — {escape_markdown(sk.reason)}"
+            item = f"• {_code(cut_at_word(sk.path, 100))} — {_field(sk.reason, 300)}"
             rest = len(s.skipped) - i
             if used + len(item) + 40 > limit:
                 lines.append(f"… and {rest} more")
@@ -413,11 +444,11 @@ def sources_page(
     lines: list[str] = []
     for i, s in enumerate(sources[page * per_page : (page + 1) * per_page], page * per_page + 1):
         bits = [f"{i}. {_code(cut_at_word(str(s.get('source', '?')), 150))}"]
-        t = str(s.get("title") or "").strip()
+        t = clean_field(str(s.get("title") or ""))
         if t and t != s.get("source"):
-            bits.append(escape_markdown(cut_at_word(t, 120)))
+            bits.append(_field(t, 120))
         if s.get("date"):
-            bits.append(escape_markdown(str(s["date"])))
+            bits.append(_field(str(s["date"]), 40))
         chunks = s.get("chunks")
         if chunks is not None:
             bits.append(f"{chunks} chunk{'s' if chunks != 1 else ''}")

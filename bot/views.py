@@ -11,7 +11,7 @@ from typing import Any
 import discord
 
 from bot import render
-from bot.core import NO_MENTIONS, AnswerState, core_of
+from bot.core import NO_MENTIONS, AnswerState, button_cooldown_message, core_of
 from retrieval.errors import CitebotError
 
 log = logging.getLogger("citebot.bot")
@@ -66,6 +66,16 @@ async def _expired(interaction: discord.Interaction[Any]) -> None:
     await _reply(interaction, "This answer is too old for its buttons; please ask again.")
 
 
+async def _cooling(interaction: discord.Interaction[Any], action: str) -> bool:
+    """True (after a quiet ephemeral notice) if this user clicked this kind of button within
+    the button cooldown; the click then does nothing else."""
+    wait = core_of(interaction.client).button_cooldown.retry_after((interaction.user.id, action))
+    if wait <= 0:
+        return False
+    await _reply(interaction, button_cooldown_message(wait))
+    return True
+
+
 async def _reply(interaction: discord.Interaction[Any], text: str) -> None:
     """Ephemeral text, whether or not the interaction has been responded to yet."""
     text = render.fit_text(text)
@@ -98,6 +108,8 @@ class MoreButton(
         return cls(match["key"], int(match["offset"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        if await _cooling(interaction, "more"):
+            return
         core = core_of(interaction.client)
         state = core.answers.get(self.key)
         question = state.question if state else _question_from_message(interaction.message)
@@ -133,6 +145,8 @@ class SourceButton(
         return cls(match["key"], int(match["offset"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        if await _cooling(interaction, "src"):
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         state = await _recover(interaction, self.key, self.offset)
         if state is None or not state.quotes:
@@ -141,7 +155,10 @@ class SourceButton(
         core = core_of(interaction.client)
         top = state.quotes[0]
         try:
-            text = await core.pool.run(state.guild_id, lambda e: e.context(top))
+            # reading the file and rendering are both CPU/IO work: off the event loop
+            embed = await core.pool.run(
+                state.guild_id, lambda e: render.render_context(top, e.context(top))
+            )
         except CitebotError as e:
             await _reply(interaction, str(e))
             return
@@ -149,9 +166,7 @@ class SourceButton(
             log.exception("show source failed")
             await _reply(interaction, "Could not read the source; the error has been logged.")
             return
-        await interaction.edit_original_response(
-            embed=render.render_context(top, text), allowed_mentions=NO_MENTIONS
-        )
+        await interaction.edit_original_response(embed=embed, allowed_mentions=NO_MENTIONS)
 
 
 class VoteButton(
@@ -178,6 +193,8 @@ class VoteButton(
         return cls(match["key"], int(match["offset"]), 1 if match["vote"] == "up" else -1)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        if await _cooling(interaction, "vote"):
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         state = await _recover(interaction, self.key, self.offset)
         if state is None:

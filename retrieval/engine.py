@@ -30,7 +30,7 @@ from retrieval.errors import CitebotError, IndexBroken, IndexBusy, ModelMismatch
 from retrieval.feedback import FeedbackStore
 from retrieval.indexer import DocSource, Indexer, folder_sources
 from retrieval.lexical import stems
-from retrieval.loaders import LoadError, load_file
+from retrieval.loaders import LoadError, load_bytes, read_bytes
 from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceRef
 from retrieval.question import clean_question
 from retrieval.settings import Settings
@@ -363,10 +363,11 @@ class Engine:
         try:
             import hashlib
 
-            data = path.read_bytes()
+            # regular files only, bounded: a FIFO or device swapped in must not hang a worker
+            data = read_bytes(path, int(self.settings.max_file_mb * 1_000_000))
             if hashlib.sha256(data).hexdigest() != entry.hash:
                 return None
-            return load_file(path, source, len(data) + 1).text
+            return load_bytes(data, source).text
         except (OSError, LoadError):
             return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,26 +59,95 @@ def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | N
             if p.suffix.lower() not in SUFFIXES:
                 yield rel, None, f"unsupported file type {p.suffix or '(none)'}"
                 continue
+            try:
+                kind = file_kind(os.stat(p).st_mode)
+            except FileNotFoundError:
+                continue  # deleted between listing and now: as if it had never been there
+            except OSError as e:
+                yield rel, None, f"cannot stat file: {e.strerror}"
+                continue
+            if kind is not None:
+                yield rel, None, not_regular(kind)
+                continue
             yield rel, p, None
 
 
+READ_STEP = 1 << 20
+
+
+def file_kind(mode: int) -> str | None:
+    """None for a regular file, else what it is (named pipe, device, socket, folder...)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "named pipe"
+    if stat.S_ISCHR(mode):
+        return "character device"
+    if stat.S_ISBLK(mode):
+        return "block device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "special file"
+
+
+def not_regular(kind: str) -> str:
+    return f"not a regular file ({kind}); only regular files are read"
+
+
 def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of the regular file at `path` (at most `max_bytes`, else LoadError).
+
+    Never blocks and never reads without bound: FIFOs, devices and sockets are refused by
+    their mode before opening; the open itself is non-blocking (a FIFO swapped in after the
+    check opens at once and is refused by fstat); the read stops past `max_bytes` even if the
+    size reported by stat was wrong (a device reports 0)."""
     try:
-        size = path.stat().st_size
+        st = os.stat(path)
     except FileNotFoundError as e:
         raise LoadError("file disappeared before it could be read") from e
     except OSError as e:
         raise LoadError(f"cannot stat file: {e.strerror}") from e
-    if size > max_bytes:
-        raise LoadError(f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+    kind = file_kind(st.st_mode)
+    if kind is not None:
+        raise LoadError(not_regular(kind))
+    if st.st_size > max_bytes:
+        raise LoadError(_too_big(st.st_size, max_bytes))
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
-        return path.read_bytes()
+        fd = os.open(path, flags)
     except FileNotFoundError as e:
         raise LoadError("file disappeared before it could be read") from e
     except PermissionError as e:
         raise LoadError("permission denied") from e
     except OSError as e:
         raise LoadError(f"cannot read file: {e.strerror}") from e
+    try:
+        kind = file_kind(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise LoadError(not_regular(kind))
+        os.set_blocking(fd, True)
+        parts: list[bytes] = []
+        total = 0
+        while True:
+            part = os.read(fd, min(READ_STEP, max_bytes + 1 - total))
+            if not part:
+                break
+            parts.append(part)
+            total += len(part)
+            if total > max_bytes:
+                raise LoadError(_too_big(total, max_bytes, growing=True))
+        return b"".join(parts)
+    except OSError as e:
+        raise LoadError(f"cannot read file: {e.strerror}") from e
+    finally:
+        os.close(fd)
+
+
+def _too_big(size: int, max_bytes: int, growing: bool = False) -> str:
+    what = f"over {size / 1e6:.1f} MB while reading" if growing else f"{size / 1e6:.1f} MB"
+    return f"file is {what}, over the {max_bytes / 1e6:.0f} MB limit"
 
 
 def decode_text(data: bytes) -> tuple[str, str | None]:

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     )
     answer_in_thread: bool = Field(False, description="Answer mentions in a new thread")
     cooldown_seconds: float = Field(5.0, description="Per-user cooldown on /ask and mentions")
+    button_cooldown_seconds: float = Field(
+        2.0, ge=0, description="Per-user cooldown on each kind of answer button"
+    )
     max_concurrent_searches: int = Field(4, ge=1, description="Searches running at once")
     guild_docs: dict[int, Path] = Field(
         default_factory=dict, description="JSON map guild id -> its own docs folder"

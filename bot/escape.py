@@ -1,0 +1,91 @@
+"""Linear-time escaping of untrusted text (document lines, titles, file names) for Discord.
+
+``discord.utils.escape_markdown`` is not used on document text: its masked-link pattern
+(``\\[.+\\]\\(.+\\)``) backtracks cubically on lines of unclosed links such as ``[a](b `` repeated
+(a 9 KB line took 44 s), and it is context dependent, so escaping a line piece by piece (as
+bolding does) can leave a masked link intact. Here every markdown character is escaped one by
+one, so ``escape(a + b) == escape(a) + escape(b)`` and the cost is one regex pass.
+
+What a reader sees stays the document's text: backslashes are markup, bare URLs are kept as
+links but wrapped in ``<…>`` (no preview, no invite card), and only invisible characters that
+could disguise text (bidi overrides, C0 controls) are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Bidirectional formatting characters: an RLO (U+202E) in a file name or title can make
+# "gpj.exe" read as "exe.jpg" or forge a citation's layout.
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_DROP = {ord(c): None for c in BIDI}
+_DROP.update({c: None for c in range(0x20) if chr(c) not in "\t\n"})
+_DROP[0x7F] = None
+
+# characters Discord gives a meaning to anywhere in a line ('<' opens mentions, timestamps,
+# custom emoji and slash-command links; '>' matters only at the start of a line)
+_SPECIAL = re.compile(r"[\\*_~`|\[\]<]")
+# a bare URL; the class stops at anything markdown could use, so the scan is linear
+_URL = re.compile(r"https?://[^\s<>\[\]()`|*~\\\"']+", re.IGNORECASE)
+# what makes a line a block quote, heading, list item, subtext or numbered list item
+_LINE_START = re.compile(r"[>#\-+]|\d+\.")
+
+_WS = re.compile(r"\s+")
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without bidi controls and C0 control characters (tabs and newlines stay)."""
+    return text.translate(_DROP)
+
+
+def clean_field(text: str) -> str:
+    """A one-line display field (title, file name, section path): whitespace runs (including
+    newlines, U+2028 and friends) become one space; controls and bidi characters are dropped."""
+    return _WS.sub(" ", strip_invisible(text)).strip()
+
+
+def _escape_plain(text: str) -> str:
+    return _SPECIAL.sub(r"\\\g<0>", text)
+
+
+def _guard_line_start(line: str) -> str:
+    m = _LINE_START.match(line)
+    if m is None:
+        return line
+    if m.group(0)[0].isdigit():  # "12. foo" -> "12\. foo"
+        return m.group(0)[:-1] + "\\." + line[m.end() :]
+    return "\\" + line
+
+
+def escape_line(line: str, bold: re.Pattern[str] | None = None) -> str:
+    """Escape one line of untrusted text; whole-word matches of `bold` are wrapped in ``**``.
+
+    The line is tokenised once (URLs, then bold matches outside URLs, then plain text), and
+    every token is escaped on its own, which is safe because the escaping is per character."""
+    line = strip_invisible(line).replace("\n", " ")
+    out: list[str] = []
+    pos = 0
+    for m in _URL.finditer(line):
+        out.append(_bold_plain(line[pos : m.start()], bold))
+        out.append("<" + m.group(0) + ">")
+        pos = m.end()
+    out.append(_bold_plain(line[pos:], bold))
+    return _guard_line_start("".join(out))
+
+
+def _bold_plain(text: str, bold: re.Pattern[str] | None) -> str:
+    if bold is None or not text:
+        return _escape_plain(text)
+    out: list[str] = []
+    pos = 0
+    for m in bold.finditer(text):
+        out.append(_escape_plain(text[pos : m.start()]))
+        out.append("**" + _escape_plain(m.group(0)) + "**")
+        pos = m.end()
+    out.append(_escape_plain(text[pos:]))
+    return "".join(out)
+
+
+def escape_field(text: str) -> str:
+    """A display field (title, date, reason) cleaned to one line and escaped."""
+    return escape_line(clean_field(text))
