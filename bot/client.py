@@ -12,8 +12,9 @@ from discord.ext import commands
 from bot.cogs.admin import AdminCog
 from bot.cogs.ask import AskCog
 from bot.cogs.info import InfoCog
-from bot.core import NO_MENTIONS, Core
+from bot.core import NO_MENTIONS, Core, core_of
 from bot.engines import EnginePool
+from bot.policy import DMS_OFF, dm_allowed
 from bot.views import DYNAMIC_ITEMS
 from retrieval.settings import Settings
 
@@ -39,6 +40,10 @@ async def _setup(bot: AnyBot, core: Core) -> None:
     await bot.add_cog(InfoCog(bot, core))
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
     bot.tree.error(_on_app_command_error)
+    if not core.settings.allow_dms:  # also hide the commands in DMs (the check still applies)
+        bot.tree.allowed_contexts = app_commands.AppCommandContext(
+            guild=True, dm_channel=False, private_channel=False
+        )
     try:
         if core.settings.dev_guild_id is not None:
             guild = discord.Object(id=core.settings.dev_guild_id)
@@ -66,6 +71,19 @@ async def _on_app_command_error(
             )
     except discord.HTTPException:
         pass
+
+
+class CitebotTree(app_commands.CommandTree[Any]):
+    """Refuses slash commands in DMs unless the operator allows them (buttons check the same
+    in bot.views)."""
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        if dm_allowed(core_of(interaction.client).settings, interaction.guild_id):
+            return True
+        await interaction.response.send_message(
+            DMS_OFF, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+        return False
 
 
 class _CitebotMixin:
@@ -109,6 +127,7 @@ def create_bot(settings: Settings, pool: EnginePool | None = None) -> AnyBot:
         "help_command": None,
         "intents": make_intents(settings),
         "allowed_mentions": NO_MENTIONS,
+        "tree_cls": CitebotTree,
     }
     if settings.shard_count is not None:
         # 0 = ask Discord for the recommended number of shards

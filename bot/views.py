@@ -12,6 +12,7 @@ import discord
 
 from bot import render
 from bot.core import NO_MENTIONS, AnswerState, button_cooldown_message, core_of
+from bot.policy import DMS_OFF, dm_allowed
 from retrieval.errors import CitebotError
 
 log = logging.getLogger("citebot.bot")
@@ -20,6 +21,7 @@ Button = discord.ui.Button[discord.ui.View]
 
 THANKS_UP = "Thanks for the feedback! 👍"
 THANKS_DOWN = "Thanks — noted that this answer missed. 👎"
+OTHER_GUILD = "This answer belongs to another server; ask your question here instead."
 
 
 def answer_view(key: str, offset: int, next_offset: int) -> discord.ui.View:
@@ -66,14 +68,31 @@ async def _expired(interaction: discord.Interaction[Any]) -> None:
     await _reply(interaction, "This answer is too old for its buttons; please ask again.")
 
 
-async def _cooling(interaction: discord.Interaction[Any], action: str) -> bool:
-    """True (after a quiet ephemeral notice) if this user clicked this kind of button within
-    the button cooldown; the click then does nothing else."""
-    wait = core_of(interaction.client).button_cooldown.retry_after((interaction.user.id, action))
-    if wait <= 0:
-        return False
-    await _reply(interaction, button_cooldown_message(wait))
-    return True
+class _Guarded:
+    """Checks every button click before its callback (DynamicItem.interaction_check): the DM
+    policy, that an answer's buttons are used in the guild the answer was given in (a forged
+    message cannot pull guild A's quotes into guild B or a DM), and the per-user cooldown of
+    this kind of button. A refused click gets a quiet ephemeral notice and does nothing."""
+
+    action = ""  # the cooldown bucket; "" = no cooldown
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        core = core_of(interaction.client)
+        if not dm_allowed(core.settings, interaction.guild_id):
+            await _reply(interaction, DMS_OFF)
+            return False
+        key: str | None = getattr(self, "key", None)  # answer buttons carry an answer key
+        if key is not None:
+            state = core.answers.get(key)
+            if state is not None and state.guild_id != interaction.guild_id:
+                await _reply(interaction, OTHER_GUILD)
+                return False
+        if self.action:
+            wait = core.button_cooldown.retry_after((interaction.user.id, self.action))
+            if wait > 0:
+                await _reply(interaction, button_cooldown_message(wait))
+                return False
+        return True
 
 
 async def _reply(interaction: discord.Interaction[Any], text: str) -> None:
@@ -88,8 +107,11 @@ async def _reply(interaction: discord.Interaction[Any], text: str) -> None:
 
 
 class MoreButton(
+    _Guarded,
     discord.ui.DynamicItem[Button], template=r"cb:more:(?P<key>[0-9a-f]+):(?P<offset>\d+)"
 ):
+    action = "more"
+
     def __init__(self, key: str, offset: int) -> None:
         super().__init__(
             discord.ui.Button(
@@ -108,8 +130,6 @@ class MoreButton(
         return cls(match["key"], int(match["offset"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        if await _cooling(interaction, "more"):
-            return
         core = core_of(interaction.client)
         state = core.answers.get(self.key)
         question = state.question if state else _question_from_message(interaction.message)
@@ -125,8 +145,11 @@ class MoreButton(
 
 
 class SourceButton(
+    _Guarded,
     discord.ui.DynamicItem[Button], template=r"cb:src:(?P<key>[0-9a-f]+):(?P<offset>\d+)"
 ):
+    action = "src"
+
     def __init__(self, key: str, offset: int) -> None:
         super().__init__(
             discord.ui.Button(
@@ -145,8 +168,6 @@ class SourceButton(
         return cls(match["key"], int(match["offset"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        if await _cooling(interaction, "src"):
-            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         state = await _recover(interaction, self.key, self.offset)
         if state is None or not state.quotes:
@@ -170,9 +191,12 @@ class SourceButton(
 
 
 class VoteButton(
+    _Guarded,
     discord.ui.DynamicItem[Button],
     template=r"cb:vote:(?P<key>[0-9a-f]+):(?P<offset>\d+):(?P<vote>up|down)",
 ):
+    action = "vote"
+
     def __init__(self, key: str, offset: int, vote: int) -> None:
         name = "up" if vote > 0 else "down"
         super().__init__(
@@ -193,8 +217,6 @@ class VoteButton(
         return cls(match["key"], int(match["offset"]), 1 if match["vote"] == "up" else -1)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        if await _cooling(interaction, "vote"):
-            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         state = await _recover(interaction, self.key, self.offset)
         if state is None:
@@ -229,6 +251,7 @@ def sources_view(page: int, pages: int) -> discord.ui.View:
 
 
 class SourcesPageButton(
+    _Guarded,
     discord.ui.DynamicItem[Button], template=r"cb:srcpage:(?P<page>\d+):(?P<dir>prev|next)"
 ):
     def __init__(self, page: int, direction: str, disabled: bool = False) -> None:

@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     )
     dev_guild_id: int | None = Field(None, description="Sync slash commands to this guild only")
     admin_role_ids: list[int] = Field(default_factory=list, description="Roles allowed /reindex")
+    admin_guild_ids: list[int] = Field(
+        default_factory=list,
+        description="Guilds whose admins may /reindex the shared default index",
+    )
+    allow_dms: bool = Field(
+        False, description="Answer /ask, /sources, /stats and buttons in DMs (shared index)"
+    )
     answer_channel_ids: list[int] = Field(
         default_factory=list, description="Channels where every message is answered"
     )

@@ -106,6 +106,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         max_concurrent_searches=4,
         guild_docs={GUILD_A: docs_a, GUILD_B: docs_b},
         admin_role_ids=[GUILD + 3],
+        admin_guild_ids=[GUILD],  # may reindex the shared default index
         discord_token="fake-token-e2e",  # type: ignore[arg-type]
         dev_guild_id=None,
         shard_count=None,

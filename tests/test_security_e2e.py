@@ -31,7 +31,9 @@ pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
 ]
 
-GUILD = 540_000_000_000_000_100
+GUILD = 540_000_000_000_000_100  # shared index; listed in admin_guild_ids
+GUILD_OTHER = 550_000_000_000_000_100  # shared index; not listed: may not reindex it
+GUILD_OWN = 560_000_000_000_000_100  # its own folder (guild_docs)
 
 # A line of unclosed masked links: discord.utils.escape_markdown backtracks cubically on it
 # (6 KB took seconds per call, 9 KB 44 s per "Show source" click in the issue's probe).
@@ -42,6 +44,11 @@ PERMITS = f"""Harbour permits
 The harbour permit office opens at nine o'clock on weekdays.
 {LINKS_LINE}
 Permits for fishing boats are renewed every spring.
+"""
+
+BAKERY = """Zephyr Street Bakery
+
+The Zephyr Street Bakery sells fresh sourdough bread every Tuesday morning.
 """
 
 LIGHTHOUSE = """Lighthouse rota
@@ -56,8 +63,10 @@ class Env:
     bot: Any
     engine: Engine
     docs: Path
+    docs_own: Path
     alice: Member
     bob: Member
+    root: Member  # Manage Server in every guild
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -67,6 +76,9 @@ async def env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Env]:
     docs.mkdir()
     (docs / "permits.txt").write_text(PERMITS)
     (docs / "lighthouse.txt").write_text(LIGHTHOUSE)
+    docs_own = base / "docs_own"
+    docs_own.mkdir()
+    (docs_own / "bakery.txt").write_text(BAKERY)
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         docs_dir=docs,
@@ -74,20 +86,27 @@ async def env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Env]:
         collection="sec",
         cooldown_seconds=0,
         button_cooldown_seconds=0,
+        admin_guild_ids=[GUILD],
+        guild_docs={GUILD_OWN: docs_own},
         discord_token="fake-token-e2e",  # type: ignore[arg-type]
     )
     engine = Engine(settings)
     await asyncio.to_thread(engine.index)
     fake = await FakeDiscord(heartbeat_interval_ms=1000).start()
     fake.install()
-    fake.add_guild(GUILD)
+    for gid in (GUILD, GUILD_OTHER, GUILD_OWN):
+        fake.add_guild(gid)
     alice = fake.add_member(GUILD, 750_000_000_000_000_001, "alice")
     bob = fake.add_member(GUILD, 750_000_000_000_000_002, "bob")
+    root = fake.add_member(GUILD, 750_000_000_000_000_003, "root", admin=True)
+    for gid in (GUILD_OTHER, GUILD_OWN):
+        fake.guilds[gid].members[root.id] = root
+        fake.guilds[gid].members[alice.id] = alice
     pool = EnginePool(settings)
     pool.add(None, engine)
     bot, task = await start_bot(fake, settings, pool)
     try:
-        yield Env(fake, bot, engine, docs, alice, bob)
+        yield Env(fake, bot, engine, docs, docs_own, alice, bob, root)
     finally:
         await stop_bot(bot, task)
         await fake.stop()
@@ -105,8 +124,8 @@ def _unblock_fifos(docs: Path) -> None:
                 pass
 
 
-async def _ask(env: Env, question: str, user: Member | None = None) -> Call:
-    inter = await env.fake.slash(GUILD, user or env.alice, "ask", question=question)
+async def _ask(env: Env, question: str, user: Member | None = None, guild: int = GUILD) -> Call:
+    inter = await env.fake.slash(guild, user or env.alice, "ask", question=question)
     return await _wait_original(env, inter["token"])
 
 
@@ -214,3 +233,62 @@ async def test_fifo_swapped_in_for_an_indexed_file_never_blocks_show_source_or_a
         assert "every Thursday by the second keeper" in _description(shown.json)
     after = await _ask(env, "when does the harbour permit office open?")
     assert "nine o'clock on weekdays" in _description(after.json)
+
+
+async def _refusal(env: Env, token: str) -> dict[str, Any]:
+    cb = (await env.fake.wait_for(lambda c: c.path.endswith(f"/{token}/callback")))[0]
+    return dict(cb.json)
+
+
+async def test_an_unlisted_guild_cannot_reindex_or_rebuild_the_shared_index(env: Env) -> None:
+    before = await asyncio.to_thread(env.engine.stats)
+    inter = await env.fake.slash(GUILD_OTHER, env.root, "reindex", rebuild=True)
+    cb = await _refusal(env, inter["token"])
+    assert cb["type"] == 4 and cb["data"]["flags"] & 64
+    assert "CITEBOT_ADMIN_GUILD_IDS" in cb["data"]["content"]
+    after = await asyncio.to_thread(env.engine.stats)
+    assert after["documents"] == before["documents"] and after["chunks"] == before["chunks"]
+    assert after["last_index"] == before["last_index"]
+    # nothing ran: the guild's members still get answers from the shared index
+    edit = await _ask(env, "when does the harbour permit office open?", guild=GUILD_OTHER)
+    assert "permits.txt" in _description(edit.json)
+
+
+async def test_a_guild_with_its_own_folder_reindexes_only_its_own_index(env: Env) -> None:
+    before = await asyncio.to_thread(env.engine.stats)
+    inter = await env.fake.slash(GUILD_OWN, env.root, "reindex", rebuild=True)
+    final = await env.fake.wait_for(
+        lambda c: c.method == "PATCH" and c.path.endswith(f"/{inter['token']}/messages/@original")
+        and "Reindex finished" in str(c.json), timeout=120,
+    )
+    assert "bakery.txt" in _description(final[-1].json)
+    after = await asyncio.to_thread(env.engine.stats)
+    assert after["last_index"] == before["last_index"]  # the shared index was not touched
+    own = await _ask(env, "when does the bakery sell sourdough bread?", guild=GUILD_OWN)
+    assert "bakery.txt" in _description(own.json)
+
+
+async def test_a_listed_admin_guild_may_reindex_the_shared_index(env: Env) -> None:
+    inter = await env.fake.slash(GUILD, env.root, "reindex")
+    final = await env.fake.wait_for(
+        lambda c: c.method == "PATCH" and c.path.endswith(f"/{inter['token']}/messages/@original")
+        and "Reindex finished" in str(c.json), timeout=120,
+    )
+    assert "Unchanged" in _description(final[-1].json)
+
+
+async def test_answer_buttons_only_work_in_the_guild_of_the_answer(env: Env) -> None:
+    edit = await _ask(env, "when does the harbour permit office open?")
+    message = env.fake.message_of(edit)  # forged into another guild's click below
+    before = await asyncio.to_thread(env.engine.stats)
+    for prefix in ("cb:more:", "cb:src:", "cb:vote:"):
+        since = len(env.fake.calls)
+        click = await env.fake.click(GUILD_OTHER, env.alice, message, _button(edit.json, prefix))
+        cb = await _refusal(env, click["token"])
+        assert cb["type"] == 4 and cb["data"]["flags"] & 64, prefix
+        assert "another server" in cb["data"]["content"]
+        # nothing public was posted or edited for the forged click
+        assert not env.fake.find("PATCH", rf"/webhooks/\d+/{click['token']}/.*", since)
+        assert not env.fake.find("POST", r"/channels/\d+/messages", since)
+    after = await asyncio.to_thread(env.engine.stats)
+    assert after["feedback"] == before["feedback"]
