@@ -467,7 +467,8 @@ def stats_embed(stats: dict[str, Any]) -> discord.Embed:
     rows = [
         ("Documents", str(stats.get("documents", 0))),
         ("Chunks", str(stats.get("chunks", 0))),
-        ("Questions answered", str(stats.get("questions", 0))),
+        ("Questions asked", str(stats.get("questions", 0))),
+        ("Questions answered", str(stats.get("answered", 0))),
         ("Feedback", f"👍 {fb.get('up', 0)} · 👎 {fb.get('down', 0)}"),
         ("Model", _code(cut_at_word(str(stats.get("model", "?")), 200))),
         ("Last index", str(stats.get("last_index") or "never")),

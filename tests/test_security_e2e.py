@@ -292,3 +292,38 @@ async def test_answer_buttons_only_work_in_the_guild_of_the_answer(env: Env) -> 
         assert not env.fake.find("POST", r"/channels/\d+/messages", since)
     after = await asyncio.to_thread(env.engine.stats)
     assert after["feedback"] == before["feedback"]
+
+
+async def test_one_vote_per_user_per_answer_however_often_they_click(env: Env) -> None:
+    edit = await _ask(env, "when does the harbour permit office open?")
+    message = env.fake.message_of(edit)
+    up = _button(edit.json, "cb:vote:").replace(":down", ":up")
+    down = up.replace(":up", ":down")
+    before = (await asyncio.to_thread(env.engine.stats))["feedback"]
+    clicks = [await env.fake.click(GUILD, env.bob, message, up) for _ in range(10)]
+    for c in clicks:
+        await _wait_original(env, c["token"])
+    mid = (await asyncio.to_thread(env.engine.stats))["feedback"]
+    assert mid["up"] == before["up"] + 1
+    changed = await env.fake.click(GUILD, env.bob, message, down)
+    await _wait_original(env, changed["token"])
+    after = (await asyncio.to_thread(env.engine.stats))["feedback"]
+    assert (after["up"], after["down"]) == (before["up"], before["down"] + 1)
+
+
+async def test_button_spam_gets_quiet_notices_not_public_messages(env: Env) -> None:
+    core = env.bot.citebot
+    old = core.button_cooldown
+    core.button_cooldown = Cooldown(60)
+    try:
+        edit = await _ask(env, "when does the harbour permit office open?")
+        message = env.fake.message_of(edit)
+        more = _button(edit.json, "cb:more:")
+        clicks = [await env.fake.click(GUILD, env.alice, message, more) for _ in range(6)]
+        cbs = [await _refusal(env, c["token"]) for c in clicks]
+    finally:
+        core.button_cooldown = old
+    public = [cb for cb in cbs if cb["type"] == 5 and not (cb.get("data") or {}).get("flags")]
+    quiet = [cb for cb in cbs if cb["type"] == 4 and cb["data"]["flags"] & 64]
+    assert len(public) == 1 and len(quiet) == 5
+    assert all("Easy there" in cb["data"]["content"] for cb in quiet)
