@@ -65,6 +65,7 @@ class Cooldown:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self._last: dict[Hashable, float] = {}
+        self._noticed: dict[Hashable, float] = {}
 
     def retry_after(self, user_id: Hashable) -> float:
         if self.seconds <= 0:
@@ -77,7 +78,17 @@ class Cooldown:
         if len(self._last) > 10_000:  # forget users whose cooldown is long over
             cutoff = now - self.seconds
             self._last = {u: t for u, t in self._last.items() if t >= cutoff}
+            self._noticed = {u: t for u, t in self._noticed.items() if t >= cutoff}
         return 0.0
+
+    def first_refusal(self, user_id: Hashable) -> bool:
+        """True the first time in the current cooldown period that `user_id` is refused (tell
+        them once, quietly; say nothing to the next 199 attempts)."""
+        start = self._last.get(user_id)
+        if start is None or self._noticed.get(user_id) == start:
+            return False
+        self._noticed[user_id] = start
+        return True
 
 
 def cooldown_message(seconds: float) -> str:
