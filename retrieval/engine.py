@@ -28,9 +28,9 @@ from retrieval.corpus import ChunkRecord, CorpusView
 from retrieval.embedder import Embedder, get_embedder
 from retrieval.errors import CitebotError, IndexBroken, IndexBusy, ModelMismatch
 from retrieval.feedback import FeedbackStore
-from retrieval.indexer import DocSource, Indexer, folder_sources
+from retrieval.indexer import DocSource, Indexer, folder_sources, kept_versions
 from retrieval.lexical import stems
-from retrieval.loaders import LoadError, load_bytes, read_bytes
+from retrieval.loaders import LoadError, check_docs_root, load_bytes, read_bytes
 from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceRef
 from retrieval.question import clean_question
 from retrieval.settings import Settings
@@ -114,6 +114,8 @@ class Engine:
     ) -> IndexSummary:
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
         with self._writer():
+            # a missing or unreadable docs folder changes nothing (checked before any drop)
+            check_docs_root(self.settings.docs_dir)
             if rebuild:
                 self._drop()
             store = self.store
@@ -122,8 +124,8 @@ class Engine:
             if old.model and old.model != model_id:  # fail before loading a model
                 raise ModelMismatch(old.model, model_id)
             sources, skipped, vanished = folder_sources(self.settings.docs_dir, max_bytes)
-            # a file we could not read this time keeps its previous version (loses nothing)
-            keep = {s.path for s in skipped if s.path in old.files and s.path not in vanished}
+            # a file (or folder) we could not read this time keeps its previous version
+            keep = kept_versions(old.files, skipped, vanished)
             summary = self._run_indexer(sources, skipped, keep, progress)
             self._write_last_index(summary)
             return summary

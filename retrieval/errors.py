@@ -33,3 +33,14 @@ class NotIndexed(CitebotError):
 class StoreUnavailable(CitebotError):
     def __init__(self, where: str, detail: str) -> None:
         super().__init__(f"Cannot reach the Chroma server at {where} ({detail}).")
+
+
+class DocsUnavailable(CitebotError):
+    """The documents folder itself is missing or unreadable: indexing it would remove every
+    document, so nothing is changed."""
+
+    def __init__(self, path: str, why: str) -> None:
+        super().__init__(
+            f"The documents folder {path} {why}; nothing was changed "
+            "(check the path: --docs, CITEBOT_DOCS_DIR or CITEBOT_GUILD_DOCS)."
+        )

@@ -16,6 +16,7 @@ from retrieval.errors import ModelMismatch
 from retrieval.loaders import (
     LoadedDocument,
     LoadError,
+    check_docs_root,
     iter_candidate_files,
     load_bytes,
     read_bytes,
@@ -42,11 +43,10 @@ def folder_sources(
     root: Path, max_bytes: int
 ) -> tuple[list[DocSource], list[SkippedFile], set[str]]:
     """Sources for every readable file under root; skipped files with reasons; vanished files."""
+    check_docs_root(root)  # a missing or unreadable root must not read as "every file deleted"
     sources: list[DocSource] = []
     skipped: list[SkippedFile] = []
     vanished: set[str] = set()
-    if not root.is_dir():
-        return sources, [SkippedFile(str(root), "docs folder does not exist")], vanished
     for rel, path, reason in iter_candidate_files(root):
         if reason or path is None:
             skipped.append(SkippedFile(rel, reason or "not readable"))
@@ -61,6 +61,19 @@ def folder_sources(
         digest = hashlib.sha256(data).hexdigest()
         sources.append(DocSource(rel, digest, _loader(data, rel)))
     return sources, skipped, vanished
+
+
+def kept_versions(
+    indexed: Iterable[str], skipped: list[SkippedFile], vanished: set[str]
+) -> set[str]:
+    """Indexed files to keep although not read this time: files that could not be read, and
+    every file under a folder that could not be listed (skipped as "sub/dir/")."""
+    indexed = set(indexed)
+    keep = {s.path for s in skipped if s.path in indexed and s.path not in vanished}
+    folders = tuple(s.path for s in skipped if s.path == "" or s.path.endswith("/"))
+    if folders:
+        keep |= {rel for rel in indexed if rel.startswith(folders)}
+    return keep
 
 
 def _loader(data: bytes, rel: str) -> Callable[[], LoadedDocument]:

@@ -27,23 +27,69 @@ class LoadedDocument:
     body_start: int = 0  # text before this (a `date …` header line) is metadata, not quoted
 
 
+def check_docs_root(root: Path) -> None:
+    """Raise DocsUnavailable unless `root` is a folder whose entries can be listed."""
+    from retrieval.errors import DocsUnavailable
+
+    try:
+        st = os.stat(root)
+    except FileNotFoundError as e:
+        raise DocsUnavailable(str(root), "does not exist") from e
+    except OSError as e:
+        raise DocsUnavailable(str(root), f"cannot be read ({e.strerror})") from e
+    if not stat.S_ISDIR(st.st_mode):
+        raise DocsUnavailable(str(root), "is not a folder")
+    try:
+        with os.scandir(root) as it:
+            next(it, None)
+    except OSError as e:
+        raise DocsUnavailable(str(root), f"cannot be read ({e.strerror})") from e
+
+
+def display_path(rel: str) -> str:
+    """`rel` as text that can be shown and stored: undecodable bytes of a file name (kept by
+    os.walk as lone surrogates) become U+FFFD."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+FOLDER_UNREADABLE = "folder could not be read ({}); its files keep their indexed version"
+
+
 def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | None]]:
     """Yield (relative path, absolute path or None, skip reason or None) for every file under root.
 
     Symlinks are followed only when they resolve to a file inside root; loops are reported.
+    A folder that cannot be listed is yielded as "sub/dir/" with a reason (its files are not
+    gone, only unreadable this time). File names that are not valid UTF-8 are skipped.
     """
     root = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
+    errors: list[OSError] = []
+
+    def folder_errors() -> Iterator[tuple[str, Path | None, str | None]]:
+        while errors:
+            e = errors.pop(0)
+            where = Path(e.filename) if e.filename else root
+            rel = where.relative_to(root).as_posix() if where != root else ""
+            prefix = display_path(rel + "/") if rel else ""
+            yield prefix, None, FOLDER_UNREADABLE.format(e.strerror or type(e).__name__)
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=errors.append):
+        yield from folder_errors()
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for d in [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
             dirnames.remove(d)  # os.walk would not descend anyway; say so instead of hiding it
             rel = (Path(dirpath) / d).relative_to(root).as_posix()
-            yield rel, None, "symlinked folder (not followed)"
+            yield display_path(rel), None, "symlinked folder (not followed)"
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
             p = Path(dirpath) / name
             rel = p.relative_to(root).as_posix()
+            try:
+                rel.encode("utf-8")
+            except UnicodeEncodeError:
+                yield display_path(rel), None, "file name is not valid UTF-8 (rename the file)"
+                continue
             if p.is_symlink():
                 try:
                     target = p.resolve(strict=True)
@@ -70,6 +116,7 @@ def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | N
                 yield rel, None, not_regular(kind)
                 continue
             yield rel, p, None
+    yield from folder_errors()
 
 
 READ_STEP = 1 << 20
