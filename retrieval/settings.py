@@ -63,9 +63,14 @@ class Settings(BaseSettings):
         True, description="Request the privileged message-content intent (mention answers)"
     )
     backend: str = Field(
-        "torch",
+        "onnx-int8",
         pattern="^(torch|onnx-int8)$",
-        description="Embedding runtime: torch, or onnx-int8 (int8 ONNX export, cached in data_dir)",
+        description="Embedding runtime: onnx-int8 (int8 ONNX export of the model, made once into "
+        "cache_dir) or torch (sentence-transformers as is; any model)",
+    )
+    cache_dir: Path = Field(
+        default_factory=lambda: _default_cache_dir(),
+        description="Shared model cache (int8 exports), default ~/.cache/citebot",
     )
 
     supporting_floor: float = Field(
@@ -100,6 +105,12 @@ class Settings(BaseSettings):
                 "collection": f"{self.collection}-g{guild_id}",
             }
         )
+
+
+def _default_cache_dir() -> Path:
+    from retrieval.embedder import default_cache_dir
+
+    return default_cache_dir()
 
 
 @lru_cache(maxsize=1)
