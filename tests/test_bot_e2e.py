@@ -473,6 +473,9 @@ async def test_fifty_questions_at_once_are_all_answered_and_the_gateway_stays_up
     replies = await fake.wait_for(pred, since=since, count=50, timeout=240)
     assert len({str(r.json["message_reference"]["message_id"]) for r in replies}) == 50
     assert all(r.json.get("embeds") for r in replies)
+    load = env.bot.citebot.pool.load()  # they went through the bounded answer queue
+    assert load["answered"] >= 50 and load["refused"] == 0
+    assert load["workers"] == env.bot.citebot.settings.max_concurrent_searches
     # the burst did not cost the gateway session: the same connection keeps heartbeating
     beats = len(conn.heartbeats)
     for _ in range(600):
