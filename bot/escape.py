@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import re
 
-# Bidirectional formatting characters: an RLO (U+202E) in a file name or title can make
-# "gpj.exe" read as "exe.jpg" or forge a citation's layout.
-BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_DROP = {ord(c): None for c in BIDI}
-_DROP.update({c: None for c in range(0x20) if chr(c) not in "\t\n"})
-_DROP[0x7F] = None
+from retrieval.display import BIDI, clean_field, strip_invisible
+
+__all__ = ["BIDI", "clean_field", "escape_field", "escape_line", "strip_invisible"]
 
 # characters Discord gives a meaning to anywhere in a line ('<' opens mentions, timestamps,
 # custom emoji and slash-command links; '>' matters only at the start of a line)
@@ -29,19 +26,6 @@ _SPECIAL = re.compile(r"[\\*_~`|\[\]<]")
 _URL = re.compile(r"https?://[^\s<>\[\]()`|*~\\\"']+", re.IGNORECASE)
 # what makes a line a block quote, heading, list item, subtext or numbered list item
 _LINE_START = re.compile(r"[>#\-+]|\d+\.")
-
-_WS = re.compile(r"\s+")
-
-
-def strip_invisible(text: str) -> str:
-    """`text` without bidi controls and C0 control characters (tabs and newlines stay)."""
-    return text.translate(_DROP)
-
-
-def clean_field(text: str) -> str:
-    """A one-line display field (title, file name, section path): whitespace runs (including
-    newlines, U+2028 and friends) become one space; controls and bidi characters are dropped."""
-    return _WS.sub(" ", strip_invisible(text)).strip()
 
 
 def _escape_plain(text: str) -> str:
@@ -62,7 +46,7 @@ def escape_line(line: str, bold: re.Pattern[str] | None = None) -> str:
 
     The line is tokenised once (URLs, then bold matches outside URLs, then plain text), and
     every token is escaped on its own, which is safe because the escaping is per character."""
-    line = strip_invisible(line).replace("\n", " ")
+    line = " ".join(strip_invisible(line).splitlines())  # one line, whatever the line breaks
     out: list[str] = []
     pos = 0
     for m in _URL.finditer(line):

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from retrieval.display import clean_field
 from retrieval.headers import parse_header
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".rst"}
@@ -276,7 +277,9 @@ def load_bytes(data: bytes, rel: str) -> LoadedDocument:
     if not text.strip():
         raise LoadError("no text (empty or whitespace only)")
     header = parse_header(text)
-    title = header.title or meta_title or Path(rel).stem
+    # titles come from inside the file (HTML <title>, DOCX/PDF properties) or its name: one
+    # clean line, so a citation can never show a forged second line
+    title = clean_field(header.title or meta_title or "") or clean_field(Path(rel).stem) or rel
     return LoadedDocument(
         text=text,
         title=title,
