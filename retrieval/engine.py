@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from chromadb.errors import ChromaError
 from filelock import FileLock, Timeout
 
 from retrieval.answer import (
@@ -26,7 +28,15 @@ from retrieval.answer import (
 )
 from retrieval.corpus import ChunkRecord, CorpusView
 from retrieval.embedder import Embedder, get_embedder
-from retrieval.errors import CitebotError, IndexBroken, IndexBusy, ModelMismatch
+from retrieval.errors import (
+    CitebotError,
+    DataDirUnusable,
+    IndexBusy,
+    IndexWriteFailed,
+    ModelMismatch,
+    ensure_data_dir,
+    read_error,
+)
 from retrieval.feedback import FeedbackStore
 from retrieval.indexer import DocSource, Indexer, folder_sources, kept_versions
 from retrieval.lexical import stems
@@ -105,7 +115,7 @@ class Engine:
             return self._feedback
 
     def _lock_path(self) -> Path:
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        ensure_data_dir(self.settings.data_dir)
         return self.settings.data_dir / f"index-{self.settings.collection}.lock"
 
     # -- indexing -------------------------------------------------------------------------
@@ -158,6 +168,9 @@ class Engine:
         )
         try:
             return indexer.run(sources, skipped, keep)
+        except (OSError, ChromaError, sqlite3.Error) as e:
+            # e.g. the disk filled up mid-run: the last committed manifest is still intact
+            raise IndexWriteFailed(f"{type(e).__name__}: {str(e)[:120]}") from e
         finally:
             with self._lock:
                 self._view_version = -1
@@ -208,7 +221,7 @@ class Engine:
             except CitebotError:
                 raise
             except Exception as e:
-                raise IndexBroken(f"{type(e).__name__}: {str(e)[:100]}") from e
+                raise read_error(e) from e
             if self._view is None or version != self._view_version:
                 for _attempt in range(3):
                     manifest = self.store.read_manifest()
@@ -220,7 +233,7 @@ class Engine:
                     except CitebotError:
                         raise
                     except Exception as e:
-                        raise IndexBroken(f"{type(e).__name__}: {str(e)[:100]}") from e
+                        raise read_error(e) from e
                     # a reindex that committed meanwhile may have collected chunks we wanted
                     if len(view.chunks) == sum(f.chunks for f in manifest.files.values()):
                         break
@@ -401,7 +414,10 @@ class Engine:
     def stats(self) -> dict[str, Any]:
         view = self.view()
         m = view.manifest
-        counts = self.feedback.counts()
+        try:
+            counts = self.feedback.counts()
+        except Exception:  # e.g. a read-only data folder: the rest of the stats still count
+            counts = {"questions": 0, "answered": 0, "up": 0, "down": 0}
         last = self.last_index()
         return {
             "documents": len(m.files),
@@ -437,6 +453,10 @@ class _HeldLock:
             self._lock.acquire(timeout=0)
         except Timeout as e:
             raise IndexBusy() from e
+        except OSError as e:  # read-only folder or file system, no space for the lock file
+            where = Path(self._lock.lock_file).parent
+            why = e.strerror or type(e).__name__
+            raise DataDirUnusable(where, f"cannot be written ({why}); indexing needs it") from e
         return self
 
     def __exit__(self, *exc: object) -> None:
