@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
+from bot.settings import BotSettings
 from retrieval.errors import CitebotError
 from retrieval.models import Answer, Citation, IndexSummary, Progress
 from retrieval.settings import Settings
@@ -53,7 +54,7 @@ def default_engine_factory(settings: Settings) -> EngineLike:
 
 
 class EnginePool:
-    def __init__(self, settings: Settings, factory: EngineFactory | None = None) -> None:
+    def __init__(self, settings: BotSettings, factory: EngineFactory | None = None) -> None:
         self.settings = settings
         self._factory = factory or default_engine_factory
         self._engines: dict[str, EngineLike] = {}
@@ -68,7 +69,7 @@ class EnginePool:
             self._search = asyncio.Semaphore(self.settings.max_concurrent_searches)
         return self._search
 
-    def settings_for(self, guild_id: int | None) -> Settings:
+    def settings_for(self, guild_id: int | None) -> BotSettings:
         return self.settings.for_guild(guild_id)
 
     def key(self, guild_id: int | None) -> str:
