@@ -10,18 +10,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from bot.settings import BotSettings
-from retrieval.errors import CitebotError
-from retrieval.models import Answer, Citation, IndexSummary, Progress
+from retrieval.errors import CitebotError, SearchFailed
+from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceInfo, Stats
 from retrieval.settings import Settings
 
 log = logging.getLogger("citebot.bot")
 
 T = TypeVar("T")
 
-SEARCH_FAILED = "Something went wrong while searching; the error has been logged."
+SEARCH_FAILED = SearchFailed().problem
 
 
 class EngineLike(Protocol):
@@ -33,9 +33,9 @@ class EngineLike(Protocol):
         self, rebuild: bool = False, progress: Callable[[Progress], None] | None = None
     ) -> IndexSummary: ...
 
-    def stats(self) -> dict[str, Any]: ...
+    def stats(self) -> Stats: ...
 
-    def sources(self) -> list[dict[str, Any]]: ...
+    def sources(self) -> list[SourceInfo]: ...
 
     def context(self, citation: Citation, lines: int = 3) -> str: ...
 
@@ -108,11 +108,12 @@ class EnginePool:
     async def ask(
         self, guild_id: int | None, question: str, offset: int = 0, k: int | None = None
     ) -> Answer:
-        """Never raises: failures become an Answer with a user-facing `error`."""
+        """Never raises: failures become an Answer with a typed `failure`."""
         try:
             return await self.search(guild_id, lambda e: e.ask(question, k=k, offset=offset))
         except CitebotError as e:
-            return Answer(question=question, answered=False, error=str(e), offset=offset)
+            return Answer(question=question, answered=False, failure=e, offset=offset)
         except Exception:
             log.exception("search failed")
-            return Answer(question=question, answered=False, error=SEARCH_FAILED, offset=offset)
+            failure = SearchFailed()
+            return Answer(question=question, answered=False, failure=failure, offset=offset)

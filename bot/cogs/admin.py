@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.core import NO_MENTIONS, Core
+from bot.errors import explain
 from retrieval.errors import CitebotError, IndexBusy
 from retrieval.models import IndexSummary, Progress
 
@@ -99,7 +100,7 @@ class AdminCog(commands.Cog):
         except IndexBusy:
             text, color = ALREADY_RUNNING, render.COLOR_ERROR
         except CitebotError as e:
-            text, color = f"⚠️ {e}", render.COLOR_ERROR
+            text, color = f"⚠️ {explain(e)}", render.COLOR_ERROR
         except Exception:
             log.exception("reindex failed")
             text, color = "⚠️ Reindex failed; the error has been logged.", render.COLOR_ERROR

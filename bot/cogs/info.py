@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.core import NO_MENTIONS, Core
+from bot.errors import explain
 from bot.views import sources_view
 from retrieval.errors import CitebotError
 
@@ -28,7 +29,7 @@ class InfoCog(commands.Cog):
         try:
             sources = await self.core.pool.run(interaction.guild_id, lambda e: e.sources())
         except CitebotError as e:
-            await self._error(interaction, str(e))
+            await self._error(interaction, explain(e))
             return
         except Exception:
             log.exception("/sources failed")
@@ -49,7 +50,7 @@ class InfoCog(commands.Cog):
         try:
             stats = await self.core.pool.run(interaction.guild_id, lambda e: e.stats())
         except CitebotError as e:
-            await self._error(interaction, str(e))
+            await self._error(interaction, explain(e))
             return
         except Exception:
             log.exception("/stats failed")
