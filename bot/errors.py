@@ -8,7 +8,7 @@ FIXES: dict[Fix, str] = {
     Fix.NONE: "",
     Fix.INDEX: "To build it, an admin can run /reindex.",
     Fix.REBUILD: "To rebuild it, an admin can run /reindex with rebuild.",
-    Fix.RETRY: "Try again when it has finished.",
+    Fix.RETRY: "Please try again in a minute.",
     Fix.START_SERVER: "The bot's host needs to start the Chroma server.",
     Fix.OTHER_INDEX: (
         "To rebuild it from this server's folder, an admin can run /reindex with rebuild."

@@ -417,7 +417,8 @@ def sources_page(
     return embed
 
 
-def stats_embed(stats: Stats) -> discord.Embed:
+def stats_embed(stats: Stats, load: dict[str, Any] | None = None) -> discord.Embed:
+    """`load`: the answer queue's numbers (EnginePool.load())."""
     last = stats.last_index
     rows = [
         ("Documents", str(stats.documents)),
@@ -427,6 +428,15 @@ def stats_embed(stats: Stats) -> discord.Embed:
         ("Model", _code(cut_at_word(stats.model, 200))),
         ("Last index", last.isoformat() if last else "never"),
     ]
+    if load and load.get("answered"):
+        rows.append(
+            (
+                "Answer time (recent)",
+                f"compute p50 {load['compute_ms_p50']:.0f} ms · p95 {load['compute_ms_p95']:.0f} ms"
+                f"\nqueue wait p50 {load['wait_ms_p50']:.0f} ms · p95 {load['wait_ms_p95']:.0f} ms"
+                f"\n{load['workers']} workers, {load['waiting']} waiting",
+            )
+        )
     embed = discord.Embed(title="citebot stats", color=COLOR_ANSWER)
     for name, value in rows[:EMBED_FIELD_COUNT_LIMIT]:
         embed.add_field(

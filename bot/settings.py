@@ -22,7 +22,12 @@ class BotSettings(Settings):
     )
     answer_in_thread: bool = Field(False, description="Answer mentions in a new thread")
     cooldown_seconds: float = Field(5.0, description="Per-user cooldown on /ask and mentions")
-    max_concurrent_searches: int = Field(4, ge=1, description="Searches running at once")
+    max_concurrent_searches: int = Field(
+        0, ge=0, description="Answer workers (questions computed at once); 0 = one per CPU core"
+    )
+    answer_queue: int = Field(
+        500, ge=1, description="Questions that may wait for a worker; more are asked to retry"
+    )
     guild_docs: dict[int, Path] = Field(
         default_factory=dict, description="JSON map guild id -> its own docs folder"
     )

@@ -46,9 +46,14 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(10.0, description="Larger files are skipped")
 
     backend: str = Field(
-        "torch",
+        "onnx-int8",
         pattern="^(torch|onnx-int8)$",
-        description="Embedding runtime: torch, or onnx-int8 (int8 ONNX export, cached in data_dir)",
+        description="Embedding runtime: onnx-int8 (int8 ONNX export of the model, made once into "
+        "cache_dir) or torch (sentence-transformers as is; any model)",
+    )
+    cache_dir: Path = Field(
+        default_factory=lambda: _default_cache_dir(),
+        description="Shared model cache (int8 exports), default ~/.cache/citebot",
     )
 
     supporting_floor: float = Field(
@@ -72,6 +77,12 @@ class Settings(BaseSettings):
     def index_model_id(self) -> str:
         """What an index records as its model: vectors from another backend differ slightly."""
         return self.model if self.backend == "torch" else f"{self.model} [{self.backend}]"
+
+
+def _default_cache_dir() -> Path:
+    from retrieval.embedder import default_cache_dir
+
+    return default_cache_dir()
 
 
 @lru_cache(maxsize=1)

@@ -49,6 +49,7 @@ class InfoCog(commands.Cog):
         await interaction.response.defer(thinking=True)
         try:
             stats = await self.core.pool.run(interaction.guild_id, lambda e: e.stats())
+            load = self.core.pool.load()
         except CitebotError as e:
             await self._error(interaction, explain(e))
             return
@@ -57,7 +58,7 @@ class InfoCog(commands.Cog):
             await self._error(interaction, "Could not read the stats; the error was logged.")
             return
         await interaction.edit_original_response(
-            embed=render.stats_embed(stats), allowed_mentions=NO_MENTIONS
+            embed=render.stats_embed(stats, load), allowed_mentions=NO_MENTIONS
         )
 
     async def _error(self, interaction: discord.Interaction[Any], text: str) -> None:
