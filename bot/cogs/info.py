@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.core import NO_MENTIONS, Core
+from bot.core import NO_MENTIONS, Core, core_of
 from bot.errors import explain
 from bot.views import sources_view
 from retrieval.errors import CitebotError
@@ -66,3 +66,7 @@ class InfoCog(commands.Cog):
             embed=render.message_embed(f"⚠️ {text}", render.COLOR_ERROR),
             allowed_mentions=NO_MENTIONS,
         )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(InfoCog(bot, core_of(bot)))
