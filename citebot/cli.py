@@ -240,7 +240,9 @@ def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
         console.print(render_source(r), highlight=False, markup=False)
 
 
-@app.command()
+@app.command(
+    cls=Command, short_help="Export the embedding model to int8 ONNX once (shared cache)."
+)
 def prepare() -> None:
     """Prepare the embedding model once: export it to int8 ONNX into the shared cache
     (CITEBOT_CACHE_DIR, default ~/.cache/citebot). Later runs reuse the export."""

@@ -332,7 +332,7 @@ async def test_reindex_refused_for_non_admin_and_nothing_runs(env: Env) -> None:
     await asyncio.sleep(0.3)
     assert not _original_edits(env, inter["token"])
     stats_after = await asyncio.to_thread(env.engine.stats)
-    assert stats_after["last_index"] == stats_before["last_index"]
+    assert stats_after.last_index == stats_before.last_index
 
 
 async def test_reindex_by_admin_shows_progress_and_diff_second_is_refused(env: Env) -> None:
