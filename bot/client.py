@@ -9,19 +9,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.admin import AdminCog
-from bot.cogs.ask import AskCog
-from bot.cogs.info import InfoCog
+from bot.cogs import EXTENSIONS
 from bot.core import NO_MENTIONS, Core, core_of
 from bot.engines import EnginePool
 from bot.policy import DMS_OFF, dm_allowed
-from bot.views import DYNAMIC_ITEMS
-from retrieval.settings import Settings
+from bot.settings import BotSettings
+from bot.views import DYNAMIC_ITEMS, answer_view
 
 log = logging.getLogger("citebot.bot")
 
 
-def make_intents(settings: Settings) -> discord.Intents:
+def make_intents(settings: BotSettings) -> discord.Intents:
     intents = discord.Intents.none()
     intents.guilds = True
     intents.guild_messages = True
@@ -35,9 +33,8 @@ AnyBot = commands.Bot | commands.AutoShardedBot
 
 
 async def _setup(bot: AnyBot, core: Core) -> None:
-    await bot.add_cog(AskCog(bot, core))
-    await bot.add_cog(AdminCog(bot, core))
-    await bot.add_cog(InfoCog(bot, core))
+    for extension in EXTENSIONS:
+        await bot.load_extension(extension)
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
     bot.tree.error(_on_app_command_error)
     if not core.settings.allow_dms:  # also hide the commands in DMs (the check still applies)
@@ -124,8 +121,8 @@ class ShardedCitebotBot(_CitebotMixin, commands.AutoShardedBot):
         self.citebot = core
 
 
-def create_bot(settings: Settings, pool: EnginePool | None = None) -> AnyBot:
-    core = Core(settings, pool)
+def create_bot(settings: BotSettings, pool: EnginePool | None = None) -> AnyBot:
+    core = Core(settings, pool, answer_view)
     kwargs: dict[str, Any] = {
         "command_prefix": commands.when_mentioned,
         "help_command": None,

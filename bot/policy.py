@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from retrieval.settings import Settings
+from bot.settings import BotSettings as Settings
 
 DMS_OFF = (
     "I only answer inside servers; direct messages are turned off by the bot's operator."

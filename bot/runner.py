@@ -12,8 +12,9 @@ import aiohttp
 import discord
 
 from bot.client import create_bot
+from bot.errors import explain
+from bot.settings import BotSettings
 from retrieval.errors import CitebotError
-from retrieval.settings import Settings
 
 REDACTED = "[REDACTED]"
 
@@ -107,7 +108,7 @@ def configure_logging(flt: logging.Filter | None = None, level: int = logging.IN
     logging.getLogger("citebot").setLevel(level)
 
 
-async def serve(settings: Settings, token: str) -> int:
+async def serve(settings: BotSettings, token: str) -> int:
     bot = create_bot(settings)
     try:
         async with bot:
@@ -122,7 +123,7 @@ async def serve(settings: Settings, token: str) -> int:
         print(f"citebot: cannot reach Discord ({type(e).__name__}).", file=sys.stderr)
         return 1
     except CitebotError as e:
-        print(f"citebot: {e}", file=sys.stderr)
+        print(f"citebot: {explain(e)}", file=sys.stderr)
         return 1
     except Exception as e:
         # never let the interpreter print the traceback: its message may echo the token. The
@@ -134,7 +135,7 @@ async def serve(settings: Settings, token: str) -> int:
     return 0
 
 
-def run_bot(settings: Settings) -> int:
+def run_bot(settings: BotSettings) -> int:
     secret = settings.discord_token.get_secret_value() if settings.discord_token else ""
     token = secret.strip()
     if not token:

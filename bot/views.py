@@ -12,6 +12,7 @@ import discord
 
 from bot import render
 from bot.core import NO_MENTIONS, AnswerState, button_cooldown_message, core_of
+from bot.errors import explain
 from bot.policy import DMS_OFF, dm_allowed
 from retrieval.errors import CitebotError
 
@@ -181,7 +182,7 @@ class SourceButton(
                 state.guild_id, lambda e: render.render_context(top, e.context(top))
             )
         except CitebotError as e:
-            await _reply(interaction, str(e))
+            await _reply(interaction, explain(e))
             return
         except Exception:
             log.exception("show source failed")
@@ -276,7 +277,7 @@ class SourcesPageButton(
         try:
             sources = await core.pool.run(_guild_id(interaction), lambda e: e.sources())
         except CitebotError as e:
-            await _reply(interaction, str(e))
+            await _reply(interaction, explain(e))
             return
         pages = render.sources_pages(sources)
         page = min(self.page, pages - 1)

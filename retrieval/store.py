@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,7 @@ class Manifest:
     files: dict[str, FileEntry] = field(default_factory=dict)
     version: int = 0
     updated: float | None = None
+    docs_dir: str | None = None  # the folder the index was built from (absolute)
 
     def fingerprint(self) -> str:
         h = hashlib.sha1((self.model or "").encode())
@@ -66,6 +68,7 @@ class Manifest:
                 "model": self.model,
                 "version": self.version,
                 "updated": self.updated,
+                "docs_dir": self.docs_dir,
                 "files": {r: e.__dict__ for r, e in self.files.items()},
             }
         )
@@ -78,6 +81,7 @@ class Manifest:
             files={r: FileEntry(**e) for r, e in d.get("files", {}).items()},
             version=int(d.get("version", 0)),
             updated=d.get("updated"),
+            docs_dir=d.get("docs_dir"),
         )
 
 
@@ -93,15 +97,22 @@ def make_client(settings: Settings) -> Any:
                 host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
             )
         except Exception as e:
-            raise StoreUnavailable(
-                f"{settings.chroma_host}:{settings.chroma_port}", type(e).__name__
-            ) from e
+            raise StoreUnavailable(f"{settings.chroma_host}:{settings.chroma_port}") from e
     path = ensure_data_dir(settings.data_dir) / "chroma"
     try:
         path.mkdir(exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as e:
         raise read_error(e) from e
+
+
+def destroy_embedded(settings: Settings) -> None:
+    """Remove the embedded Chroma folder whole (when it cannot even be opened) and forget the
+    clients Chroma keeps per path, so the next Store starts from an empty folder."""
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+    shutil.rmtree(settings.data_dir / "chroma", ignore_errors=True)
 
 
 class Store:
@@ -120,9 +131,7 @@ class Store:
             raise
         except Exception as e:
             if settings.chroma_host:
-                raise StoreUnavailable(
-                    f"{settings.chroma_host}:{settings.chroma_port}", type(e).__name__
-                ) from e
+                raise StoreUnavailable(f"{settings.chroma_host}:{settings.chroma_port}") from e
             raise read_error(e) from e
 
     # -- manifest -------------------------------------------------------------------------
@@ -180,6 +189,26 @@ class Store:
                 documents=documents[i : i + step],
                 metadatas=metadatas[i : i + step],
             )
+
+    def query(self, vector: Any, n: int) -> list[str]:
+        """Ids of the `n` chunks nearest to `vector` (cosine), nearest first."""
+        got = self.chunks.query(
+            query_embeddings=[vector.tolist()], n_results=n, include=["distances"]
+        )
+        return list(got["ids"][0])
+
+    def records(self, ids: list[str]) -> list[tuple[str, str, dict[str, Any]]]:
+        """(id, text, metadata) of the given chunks that exist, in batches."""
+        out: list[tuple[str, str, dict[str, Any]]] = []
+        step = 2000
+        for i in range(0, len(ids), step):
+            got = self.chunks.get(ids=ids[i : i + step], include=["documents", "metadatas"])
+            for cid, doc, meta in zip(
+                got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
+            ):
+                if doc is not None and meta is not None:
+                    out.append((cid, doc, dict(meta)))
+        return out
 
     def all_ids(self) -> list[str]:
         out: list[str] = []

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
+from citebot.textrender import render_summary
 from retrieval import indexer as indexer_mod
 from retrieval.chunking import chunk_text
 from retrieval.embedder import Embedder
 from retrieval.engine import Engine
 from retrieval.indexer import MAX_CHUNK_CHARS, folder_sources, split_oversized
 from retrieval.loaders import LoadError, iter_candidate_files, load_file, read_bytes
-from retrieval.textrender import render_summary
 from tests.docgen import write_docx, write_pdf
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806") + bytes(64)
@@ -215,7 +215,7 @@ def test_file_deleted_between_listing_and_reading(
     reasons = {sk.path: sk.reason for sk in s.skipped}
     assert "disappeared" in reasons["goes.txt"] and "disappeared" in reasons["new.txt"]
     assert s.removed == ["goes.txt"] and s.added == [] and s.documents_total == 1
-    assert [f["source"] for f in engine.sources()] == ["stays.txt"]
+    assert [f.source for f in engine.sources()] == ["stays.txt"]
 
 
 def test_deleted_between_stat_and_read_is_a_load_error(

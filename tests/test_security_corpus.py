@@ -52,7 +52,7 @@ def test_a_missing_docs_folder_changes_nothing(
     typo = engine_factory(tmp_path / "dcos")
     with pytest.raises(DocsUnavailable, match="does not exist"):
         typo.index(rebuild=rebuild)
-    assert engine.stats()["documents"] == 2
+    assert engine.stats().documents == 2
     assert engine.ask("when does the ferry leave the harbour?").answered
 
 
@@ -115,7 +115,7 @@ def test_an_unreadable_docs_root_changes_nothing(
     _failing_scandir(monkeypatch, docs)
     with pytest.raises(DocsUnavailable, match="cannot be read"):
         engine.index(rebuild=True)
-    assert engine.stats()["documents"] == 2
+    assert engine.stats().documents == 2
 
 
 def test_a_file_name_that_is_not_utf8_is_skipped_not_fatal(

@@ -15,8 +15,8 @@ import pytest_asyncio
 
 from bot.core import Cooldown
 from bot.engines import EnginePool
+from bot.settings import BotSettings as Settings
 from retrieval.engine import Engine
-from retrieval.settings import Settings
 
 try:
     from tests.fakediscord import Call, FakeDiscord, Member
@@ -162,6 +162,10 @@ async def _beats(env: Env, n: int) -> None:
         await asyncio.sleep(0.05)
 
 
+async def _stats(env: Env) -> dict[str, Any]:
+    return (await asyncio.to_thread(env.engine.stats)).to_json()
+
+
 def _max_gap(beats: list[float]) -> float:
     return max((b - a for a, b in zip(beats, beats[1:], strict=False)), default=0.0)
 
@@ -241,12 +245,12 @@ async def _refusal(env: Env, token: str) -> dict[str, Any]:
 
 
 async def test_an_unlisted_guild_cannot_reindex_or_rebuild_the_shared_index(env: Env) -> None:
-    before = await asyncio.to_thread(env.engine.stats)
+    before = await _stats(env)
     inter = await env.fake.slash(GUILD_OTHER, env.root, "reindex", rebuild=True)
     cb = await _refusal(env, inter["token"])
     assert cb["type"] == 4 and cb["data"]["flags"] & 64
     assert "CITEBOT_ADMIN_GUILD_IDS" in cb["data"]["content"]
-    after = await asyncio.to_thread(env.engine.stats)
+    after = await _stats(env)
     assert after["documents"] == before["documents"] and after["chunks"] == before["chunks"]
     assert after["last_index"] == before["last_index"]
     # nothing ran: the guild's members still get answers from the shared index
@@ -255,14 +259,14 @@ async def test_an_unlisted_guild_cannot_reindex_or_rebuild_the_shared_index(env:
 
 
 async def test_a_guild_with_its_own_folder_reindexes_only_its_own_index(env: Env) -> None:
-    before = await asyncio.to_thread(env.engine.stats)
+    before = await _stats(env)
     inter = await env.fake.slash(GUILD_OWN, env.root, "reindex", rebuild=True)
     final = await env.fake.wait_for(
         lambda c: c.method == "PATCH" and c.path.endswith(f"/{inter['token']}/messages/@original")
         and "Reindex finished" in str(c.json), timeout=120,
     )
     assert "bakery.txt" in _description(final[-1].json)
-    after = await asyncio.to_thread(env.engine.stats)
+    after = await _stats(env)
     assert after["last_index"] == before["last_index"]  # the shared index was not touched
     own = await _ask(env, "when does the bakery sell sourdough bread?", guild=GUILD_OWN)
     assert "bakery.txt" in _description(own.json)
@@ -280,7 +284,7 @@ async def test_a_listed_admin_guild_may_reindex_the_shared_index(env: Env) -> No
 async def test_answer_buttons_only_work_in_the_guild_of_the_answer(env: Env) -> None:
     edit = await _ask(env, "when does the harbour permit office open?")
     message = env.fake.message_of(edit)  # forged into another guild's click below
-    before = await asyncio.to_thread(env.engine.stats)
+    before = await _stats(env)
     for prefix in ("cb:more:", "cb:src:", "cb:vote:"):
         since = len(env.fake.calls)
         click = await env.fake.click(GUILD_OTHER, env.alice, message, _button(edit.json, prefix))
@@ -290,7 +294,7 @@ async def test_answer_buttons_only_work_in_the_guild_of_the_answer(env: Env) -> 
         # nothing public was posted or edited for the forged click
         assert not env.fake.find("PATCH", rf"/webhooks/\d+/{click['token']}/.*", since)
         assert not env.fake.find("POST", r"/channels/\d+/messages", since)
-    after = await asyncio.to_thread(env.engine.stats)
+    after = await _stats(env)
     assert after["feedback"] == before["feedback"]
 
 
@@ -299,15 +303,15 @@ async def test_one_vote_per_user_per_answer_however_often_they_click(env: Env) -
     message = env.fake.message_of(edit)
     up = _button(edit.json, "cb:vote:").replace(":down", ":up")
     down = up.replace(":up", ":down")
-    before = (await asyncio.to_thread(env.engine.stats))["feedback"]
+    before = (await _stats(env))["feedback"]
     clicks = [await env.fake.click(GUILD, env.bob, message, up) for _ in range(10)]
     for c in clicks:
         await _wait_original(env, c["token"])
-    mid = (await asyncio.to_thread(env.engine.stats))["feedback"]
+    mid = (await _stats(env))["feedback"]
     assert mid["up"] == before["up"] + 1
     changed = await env.fake.click(GUILD, env.bob, message, down)
     await _wait_original(env, changed["token"])
-    after = (await asyncio.to_thread(env.engine.stats))["feedback"]
+    after = (await _stats(env))["feedback"]
     assert (after["up"], after["down"]) == (before["up"], before["down"] + 1)
 
 

@@ -10,6 +10,7 @@ import pytest
 from bot import render
 from retrieval import feedback as feedback_mod
 from retrieval.feedback import MAX_QUESTION_CHARS, FeedbackStore
+from retrieval.models import Stats
 
 
 def test_one_vote_per_user_per_answer_and_it_can_change(tmp_path: Path) -> None:
@@ -63,8 +64,10 @@ def test_a_store_written_before_one_vote_per_user_still_opens(tmp_path: Path) ->
 
 
 def test_stats_show_questions_answered_not_asked() -> None:
-    embed = render.stats_embed({"documents": 1, "chunks": 2, "questions": 10, "answered": 4,
-                                "feedback": {"up": 1, "down": 0}, "model": "m"})
+    stats = Stats(documents=1, chunks=2, model="m", collection="c", chroma="embedded",
+                  last_index=None, last_index_summary=None, questions=10, answered=4,
+                  feedback_up=1, feedback_down=0)
+    embed = render.stats_embed(stats)
     fields = {f.name: f.value for f in embed.fields}
     assert fields["Questions answered"] == "4"
     assert fields["Questions asked"] == "10"

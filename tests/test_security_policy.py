@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.policy import DMS_OFF, SHARED_INDEX_LOCKED, dm_allowed, reindex_refusal
-from retrieval.settings import Settings
+from bot.settings import BotSettings as Settings
 
 SHARED_ADMIN, OTHER, OWN = 1, 2, 3
 

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from bot import render
 from bot.escape import BIDI, clean_field, escape_line
-from retrieval.models import Answer, Citation, SourceRef
+from retrieval.models import Answer, Citation, SourceInfo, SourceRef
+from tests.discord_limits import embed_fits
 
 RLO = "\u202e"
 # an unescaped [ or ] (a masked link needs both brackets to be live)
@@ -39,7 +40,7 @@ def test_show_source_renders_a_long_line_of_unclosed_links_bounded() -> None:
     line = "[a](b " * 3000  # 18 KB
     context = f"{line}\n{quote}\n{line}"
     embed = render.render_context(cite(quote, terms=("harbour",)), context)
-    assert render.embed_fits(embed)
+    assert embed_fits(embed)
     desc = embed.description or ""
     assert "The **harbour** permit office opens at nine." in desc
     assert not LIVE_BRACKET.search(desc)
@@ -54,7 +55,7 @@ def test_show_source_on_a_huge_single_line_file_shows_a_window_around_the_quote(
     assert quote in bounded
     assert len(bounded) <= render.CONTEXT_MAX_CHARS + 2 * render.CONTEXT_LINE_CHARS
     embed = render.render_context(cite(quote), context)
-    assert render.embed_fits(embed) and "quarry gate opens at dawn" in (embed.description or "")
+    assert embed_fits(embed) and "quarry gate opens at dawn" in (embed.description or "")
 
 
 def test_bound_context_keeps_a_bounded_number_of_lines_around_the_quote() -> None:
@@ -111,7 +112,7 @@ def test_right_to_left_override_is_dropped_from_quotes_titles_and_file_names() -
     a = Answer(question="invoice?", answered=True, quotes=[c])
     r = render.render_answer(a)
     assert RLO not in r.description and RLO not in r.title
-    src = render.sources_page([{"source": c.source, "title": c.title, "date": None}], 0)
+    src = render.sources_page([SourceInfo(c.source, c.title, None, 1)], 0)
     assert RLO not in (src.description or "")
     nearest = render.source_line(SourceRef(c.source, c.title, None, 1, 2, 0.3))
     assert RLO not in nearest
@@ -123,7 +124,7 @@ def test_titles_with_newlines_cannot_forge_a_second_citation_line() -> None:
     desc = render.render_answer(Answer(question="memo?", answered=True, quotes=[c])).description
     cites = [ln for ln in desc.splitlines() if ln.startswith("— ")]
     assert len(cites) == 1 and "official-statement.pdf" in cites[0]
-    page = render.sources_page([{"source": "a\nb.txt", "title": forged, "date": None}], 0)
+    page = render.sources_page([SourceInfo("a\nb.txt", forged, None, 1)], 0)
     assert len((page.description or "").splitlines()) == 1
 
 

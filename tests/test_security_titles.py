@@ -45,6 +45,6 @@ def test_indexed_titles_are_clean_in_sources(
     engine = engine_factory(docs)
     engine.index()
     (src,) = engine.sources()
-    assert "\n" not in src["title"]
+    assert "\n" not in src.title
     answer = engine.ask("where did the harbour office move?")
     assert answer.answered and "\n" not in answer.quotes[0].title

@@ -1,4 +1,5 @@
-"""`citebot` command line: index, ask, stats, run, bot, eval."""
+"""`citebot` command line: index, ask, stats, sources, eval, and `run` / `bot`, which start the
+Discord bot (bot.runner) or a terminal session."""
 
 from __future__ import annotations
 
@@ -10,8 +11,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
+from bot.settings import BotSettings
+from citebot.console import Command, console, err, fail
+from citebot.errors import explain
+from citebot.evalcli import eval_app
+from citebot.session import LineReader
 from retrieval.errors import CitebotError, IndexBusy
 from retrieval.models import Progress
 from retrieval.settings import Settings
@@ -24,38 +29,46 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-console = Console()
-err = Console(stderr=True)
+app.add_typer(eval_app, name="eval")
 
 DocsOpt = Annotated[
     Path | None,
-    typer.Option("--docs", help="Documents folder (default: CITEBOT_DOCS_DIR or seeds/)"),
+    typer.Option(
+        "--docs", metavar="DIR", help="Documents folder (default: CITEBOT_DOCS_DIR or seeds/)"
+    ),
 ]
 DataOpt = Annotated[
     Path | None,
-    typer.Option("--data", help="Index folder (default: CITEBOT_DATA_DIR or .citebot/)"),
+    typer.Option(
+        "--data", metavar="DIR", help="Index folder (default: CITEBOT_DATA_DIR or .citebot/)"
+    ),
 ]
 
 
-def _settings(docs: Path | None = None, data: Path | None = None) -> Settings:
+def _overrides(docs: Path | None, data: Path | None) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     if docs is not None:
         overrides["docs_dir"] = docs
     if data is not None:
         overrides["data_dir"] = data
-    return Settings(**overrides)
+    return overrides
+
+
+def _settings(docs: Path | None = None, data: Path | None = None) -> Settings:
+    return Settings(**_overrides(docs, data))
+
+
+def _bot_settings(docs: Path | None = None, data: Path | None = None) -> BotSettings:
+    return BotSettings(**_overrides(docs, data))
 
 
 def _engine(settings: Settings) -> Any:
     from retrieval.engine import Engine
 
     return Engine(settings)
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
-    return typer.Exit(code)
 
 
 class _ProgressPrinter:
@@ -101,7 +114,7 @@ class _ProgressPrinter:
 
 
 def _do_index(settings: Settings, rebuild: bool, as_json: bool) -> int:
-    from retrieval.textrender import render_summary
+    from citebot.textrender import render_summary
 
     engine = _engine(settings)
     progress = _ProgressPrinter()
@@ -109,10 +122,10 @@ def _do_index(settings: Settings, rebuild: bool, as_json: bool) -> int:
         summary = engine.index(rebuild=rebuild, progress=progress)
     except IndexBusy as e:
         progress.close()
-        raise _fail(str(e), 3) from None
+        raise fail(explain(e), 3) from None
     except CitebotError as e:
         progress.close()
-        raise _fail(str(e)) from None
+        raise fail(explain(e)) from None
     finally:
         progress.close()
     if as_json:
@@ -122,7 +135,7 @@ def _do_index(settings: Settings, rebuild: bool, as_json: bool) -> int:
     return 0
 
 
-@app.command()
+@app.command(cls=Command, short_help="Index the documents folder (unchanged files are skipped).")
 def index(
     docs: DocsOpt = None,
     data: DataOpt = None,
@@ -135,47 +148,65 @@ def index(
     _do_index(_settings(docs, data), rebuild, as_json)
 
 
-@app.command()
+@app.command(cls=Command, short_help="Answer questions with verbatim, cited quotes.")
 def ask(
-    questions: Annotated[list[str] | None, typer.Argument(help="One or more questions")] = None,
+    questions: Annotated[
+        list[str] | None, typer.Argument(metavar="QUESTION...", show_default=False)
+    ] = None,
     file: Annotated[
-        Path | None, typer.Option("--file", "-f", help="Questions, one per line ('-' = stdin)")
+        Path | None,
+        typer.Option(
+            "--file", "-f", metavar="FILE", help="Questions, one per line ('-' = stdin)"
+        ),
     ] = None,
     docs: DocsOpt = None,
     data: DataOpt = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per question per line")
     ] = False,
-    k: Annotated[int | None, typer.Option("-k", min=1, max=10, help="Quotes per answer")] = None,
+    k: Annotated[
+        int | None,
+        typer.Option(
+            "-k",
+            min=1,
+            max=10,
+            metavar="N",
+            help="Quotes per answer",
+            show_default="CITEBOT_TOP_K or 3",
+        ),
+    ] = None,
 ) -> None:
-    """Answer questions with verbatim, cited quotes (exactly what the bot would say)."""
+    """Answer one or more questions with verbatim, cited quotes (exactly what the bot would
+    say)."""
     qs = list(questions or [])
     if file is not None:
         try:
             text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
-            raise _fail(f"cannot read {file}: {e}") from None
+            raise fail(f"cannot read {file}: {e}") from None
         qs.extend(line.strip() for line in text.splitlines() if line.strip())
     if not qs:
-        raise _fail('give a question, e.g. citebot ask "Who leads CENTCOM?"', 2)
-    from retrieval.textrender import render_answer
+        raise fail('give a question, e.g. citebot ask "Who leads CENTCOM?"', 2)
+    from citebot.textrender import render_answer
 
     engine = _engine(_settings(docs, data))
     failed = False
     for q in qs:
         answer = engine.ask(q, k=k)
-        failed = failed or answer.error is not None
+        failed = failed or answer.failure is not None
         if as_json:
-            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+            print(json.dumps(answer.to_json(explain), ensure_ascii=False), flush=True)
         else:
-            if len(qs) > 1:
+            if len(qs) > 1 and console.is_terminal:
                 console.rule(q[:80])
-            console.print(render_answer(answer))
+            elif len(qs) > 1:
+                console.print(f"# {q}", markup=False, highlight=False)
+            console.print(render_answer(answer, expand=console.is_terminal))
     if failed and len(qs) == 1:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=Command)
 def stats(
     docs: DocsOpt = None,
     data: DataOpt = None,
@@ -186,33 +217,32 @@ def stats(
     try:
         st = engine.stats()
     except CitebotError as e:
-        raise _fail(str(e)) from None
+        raise fail(explain(e)) from None
     if as_json:
-        print(json.dumps(st))
+        print(json.dumps(st.to_json()))
         return
-    from rich.table import Table
+    from citebot.textrender import render_stats
 
-    table = Table(show_header=False, box=None)
-    for key, value in st.items():
-        if key == "last_index_summary":
-            continue
-        table.add_row(key, str(value))
-    console.print(table)
+    console.print(render_stats(st), highlight=False, markup=False)
 
 
-@app.command()
+@app.command(cls=Command)
 def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
     """List the indexed documents."""
     engine = _engine(_settings(docs, data))
     try:
         rows = engine.sources()
     except CitebotError as e:
-        raise _fail(str(e)) from None
+        raise fail(explain(e)) from None
+    from citebot.textrender import render_source
+
     for r in rows:
-        console.print(f"{r['source']}  “{r['title']}”  {r['date'] or ''}  {r['chunks']} chunks")
+        console.print(render_source(r), highlight=False, markup=False)
 
 
-@app.command()
+@app.command(
+    cls=Command, short_help="Export the embedding model to int8 ONNX once (shared cache)."
+)
 def prepare() -> None:
     """Prepare the embedding model once: export it to int8 ONNX into the shared cache
     (CITEBOT_CACHE_DIR, default ~/.cache/citebot). Later runs reuse the export."""
@@ -224,7 +254,7 @@ def prepare() -> None:
 
     model_dir = Path(settings.resolved_model())
     if not model_dir.is_dir():
-        raise _fail(
+        raise fail(
             f"onnx-int8 needs a local model folder, not {settings.model!r}; "
             "set CITEBOT_BACKEND=torch for models by name"
         )
@@ -241,30 +271,31 @@ def prepare() -> None:
 
 
 def _repl(settings: Settings) -> None:
-    from retrieval.textrender import render_answer
+    from citebot.textrender import render_answer
 
     engine = _engine(settings)
     console.print(
         "[bold]citebot[/] — ask a question about the documents (empty line or Ctrl-D to quit)."
     )
-    while True:
-        try:
-            q = console.input("[bold green]ask>[/] ")
-        except (EOFError, KeyboardInterrupt):
-            console.print()
-            return
-        if not q.strip() or q.strip().lower() in {"quit", "exit"}:
-            return
-        console.print(render_answer(engine.ask(q)))
+    with LineReader(settings.data_dir / "history") as lines:
+        while True:
+            try:
+                q = lines.read()
+            except (EOFError, KeyboardInterrupt):
+                console.print()
+                return
+            if not q.strip() or q.strip().lower() in {"quit", "exit"}:
+                return
+            console.print(render_answer(engine.ask(q), expand=console.is_terminal))
 
 
-@app.command()
+@app.command(cls=Command, short_help="Index, then start the Discord bot or a terminal session.")
 def run(docs: DocsOpt = None, data: DataOpt = None) -> None:
     """Index (incrementally), then start the Discord bot if DISCORD_TOKEN is set, else a terminal
     session that answers exactly as the bot would."""
-    settings = _settings(docs, data)
+    settings = _bot_settings(docs, data)
     _do_index(settings, rebuild=False, as_json=False)
-    if settings.discord_token and settings.discord_token.get_secret_value().strip():
+    if settings.has_token():
         from bot.runner import run_bot
 
         raise typer.Exit(run_bot(settings))
@@ -272,22 +303,18 @@ def run(docs: DocsOpt = None, data: DataOpt = None) -> None:
     _repl(settings)
 
 
-@app.command()
+@app.command(cls=Command)
 def bot(docs: DocsOpt = None, data: DataOpt = None) -> None:
     """Start the Discord bot (needs DISCORD_TOKEN)."""
     from bot.runner import run_bot
 
-    raise typer.Exit(run_bot(_settings(docs, data)))
+    raise typer.Exit(run_bot(_bot_settings(docs, data)))
 
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("chromadb", "httpx", "sentence_transformers", "transformers", "bm25s", "pypdf"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
-    try:
-        from retrieval import evalcli  # noqa: F401  (registers `citebot eval`)
-    except ImportError:
-        pass
     app()
 
 

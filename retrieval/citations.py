@@ -1,0 +1,60 @@
+"""How a citation reads, in Discord and in the terminal alike:
+`file · title · date · lines L–M · score 0.83`. Each front end passes its own markup."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from retrieval.display import clean_field
+
+
+class Cited(Protocol):
+    """A Citation or a SourceRef."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def date(self) -> str | None: ...
+    @property
+    def line_start(self) -> int: ...
+    @property
+    def line_end(self) -> int: ...
+    @property
+    def score(self) -> float: ...
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def lines_label(start: int, end: int) -> str:
+    return f"line {start}" if start == end else f"lines {start}–{end}"
+
+
+def format_citation(
+    c: Cited,
+    *,
+    source: Callable[[str], str] = _same,
+    title: Callable[[str], str] = _same,
+    text: Callable[[str], str] = _same,
+    score: bool = True,
+    sep: str = " · ",
+) -> str:
+    """The citation's parts joined by `sep`; `source`, `title` and `text` (the date) mark them
+    up. The title is left out when it is empty or just the file name."""
+    # every part one clean line: a title or file name with a newline or a bidi override
+    # could otherwise forge a second citation line or reverse what it says
+    src = clean_field(c.source)
+    parts = [source(src)]
+    t = clean_field(c.title)
+    if t and t != src:
+        parts.append(title(t))
+    if c.date:
+        parts.append(text(clean_field(c.date)))
+    parts.append(lines_label(c.line_start, c.line_end))
+    if score:
+        parts.append(f"score {c.score:.2f}")
+    return sep.join(parts)
