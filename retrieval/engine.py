@@ -35,6 +35,7 @@ from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceRef
 from retrieval.question import clean_question
 from retrieval.settings import Settings
 from retrieval.store import Manifest, Store
+from retrieval.units import UnitStore, units_version
 
 RRF_K = 10  # tuned on SciFact dev (k in 5..10 beats the usual 60 by ~0.01 nDCG@10)
 POOL_CHUNKS = 6
@@ -77,6 +78,7 @@ class Engine:
         self._lock = threading.RLock()
         self._vec_cache: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
         self._feedback: FeedbackStore | None = None
+        self.units = UnitStore(settings.data_dir / f"units-{settings.collection}.sqlite3")
 
     # -- parts ----------------------------------------------------------------------------
     @property
@@ -153,6 +155,7 @@ class Engine:
             self.settings.index_model_id(),
             self.settings.chunk_overlap_tokens,
             progress,
+            self.units,
         )
         try:
             return indexer.run(sources, skipped, keep)
@@ -180,6 +183,7 @@ class Engine:
                 shutil.rmtree(self.settings.data_dir / "chroma", ignore_errors=True)
             for old in self.settings.data_dir.glob(f"bm25-{self.settings.collection}-*.pkl"):
                 old.unlink(missing_ok=True)
+            self.units.clear()
             self._store = None
             self._view = None
             self._view_version = -1
@@ -296,6 +300,22 @@ class Engine:
         return Answer(question=original, answered=True, quotes=quotes, note=note, offset=offset)
 
     def _window_vectors(self, windows: Sequence[Window]) -> np.ndarray:
+        dim = self.embedder.dim
+        version = units_version(self.settings.index_model_id())
+        stored = self.units.get(version, [w.chunk.id for w in windows], dim)
+        out = np.zeros((len(windows), dim), dtype=np.float32)
+        rest: list[int] = []
+        for i, w in enumerate(windows):
+            v = stored.get(w.chunk.id, {}).get((w.start, w.end))
+            if v is None:
+                rest.append(i)
+            else:
+                out[i] = v
+        if rest:  # units stored without vectors (older index, changed units): embed them now
+            out[rest] = self._embed_windows([windows[i] for i in rest])
+        return out
+
+    def _embed_windows(self, windows: Sequence[Window]) -> np.ndarray:
         keys = [(w.chunk.id, w.start, w.end) for w in windows]
         missing = [i for i, key in enumerate(keys) if key not in self._vec_cache]
         if missing:

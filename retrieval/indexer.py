@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.chunking import Chunk, chunk_text
+from retrieval.corpus import ChunkRecord
 from retrieval.embedder import Embedder
 from retrieval.errors import ModelMismatch
 from retrieval.loaders import (
@@ -22,6 +23,7 @@ from retrieval.loaders import (
 )
 from retrieval.models import IndexSummary, Progress, SkippedFile
 from retrieval.store import FileEntry, Manifest, Store, chunk_id
+from retrieval.units import UnitStore, embed_units, units_version
 
 ProgressFn = Callable[[Progress], None]
 COMMIT_EVERY_S = 3.0
@@ -143,12 +145,15 @@ class Indexer:
         model_name: str,
         overlap_tokens: int = 48,
         progress: ProgressFn | None = None,
+        units: UnitStore | None = None,
     ) -> None:
         self.store = store
         self._embedder = embedder
         self.model_name = model_name
         self.overlap = overlap_tokens
         self.progress = progress or (lambda p: None)
+        self.units = units
+        self.units_version = units_version(model_name)
         self._total = self._stored = 0
 
     @property
@@ -209,6 +214,11 @@ class Indexer:
         if todo or removed or manifest.version == 0:
             self.store.write_manifest(manifest)
         self._collect_garbage(manifest)
+        if self.units is not None:
+            live = manifest.expected_ids()
+            if todo or removed:
+                self.units.keep_only(live)
+            self._backfill_units(live)
         summary.documents_total = len(manifest.files)
         summary.chunks_total = sum(e.chunks for e in manifest.files.values())
         summary.seconds = time.perf_counter() - t0
@@ -282,8 +292,13 @@ class Indexer:
         for a in range(0, len(need), EMBED_STEP):
             part = need[a : a + EMBED_STEP]
             vecs = self.embedder.encode([docs[i] for i in part])
+            self._store_units(
+                [ids[i] for i in part], [docs[i] for i in part], [metas[i] for i in part]
+            )
             self.store.add(
-                [ids[i] for i in part], vecs.tolist(), [docs[i] for i in part],
+                [ids[i] for i in part],
+                vecs.tolist(),
+                [docs[i] for i in part],
                 [metas[i] for i in part],
             )
             stored = sum(1 for e in ends if e <= part[-1] + 1)
@@ -302,6 +317,38 @@ class Indexer:
                 date=p.doc.date,
                 note=p.doc.note,
             )
+
+    def _store_units(self, ids: list[str], docs: list[str], metas: list[dict[str, Any]]) -> None:
+        """Embed and keep the quote units of these chunks (see retrieval.units)."""
+        if self.units is None:
+            return
+        records = [
+            ChunkRecord.from_chroma(c, d, m) for c, d, m in zip(ids, docs, metas, strict=True)
+        ]
+        rows = embed_units(records, self.embedder.encode)
+        self.units.put(
+            self.units_version, [(c.id, s, v) for c, (s, v) in zip(records, rows, strict=True)]
+        )
+
+    def _backfill_units(self, live: set[str]) -> None:
+        """Units for live chunks stored without them (an older index, or a changed definition
+        of the units): read the chunks back from Chroma and embed their units."""
+        assert self.units is not None
+        missing = sorted(live - self.units.have(self.units_version, sorted(live)))
+        for a in range(0, len(missing), EMBED_STEP):
+            got = self.store.chunks.get(
+                ids=missing[a : a + EMBED_STEP], include=["documents", "metadatas"]
+            )
+            rows = [
+                (cid, doc, dict(meta))
+                for cid, doc, meta in zip(
+                    got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
+                )
+                if doc is not None and meta is not None
+            ]
+            if rows:
+                self._store_units([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+            self.progress(Progress("units", min(a + EMBED_STEP, len(missing)), len(missing)))
 
     def _collect_garbage(self, manifest: Manifest) -> None:
         """Delete chunks no manifest entry owns (old versions, leftovers of a killed run)."""
