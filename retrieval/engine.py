@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import shutil
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,7 @@ from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceRef
 from retrieval.question import clean_question
 from retrieval.settings import Settings
 from retrieval.store import Manifest, Store
-from retrieval.units import UnitStore, units_version
+from retrieval.units import UnitStore, units_version, window_vectors
 
 RRF_K = 10  # tuned on SciFact dev (k in 5..10 beats the usual 60 by ~0.01 nDCG@10)
 POOL_CHUNKS = 6
@@ -76,7 +75,6 @@ class Engine:
         self._view: CorpusView | None = None
         self._view_version = -1
         self._lock = threading.RLock()
-        self._vec_cache: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
         self._feedback: FeedbackStore | None = None
         self.units = UnitStore(settings.data_dir / f"units-{settings.collection}.sqlite3")
 
@@ -300,39 +298,9 @@ class Engine:
         return Answer(question=original, answered=True, quotes=quotes, note=note, offset=offset)
 
     def _window_vectors(self, windows: Sequence[Window]) -> np.ndarray:
-        dim = self.embedder.dim
         version = units_version(self.settings.index_model_id())
-        stored = self.units.get(version, [w.chunk.id for w in windows], dim)
-        out = np.zeros((len(windows), dim), dtype=np.float32)
-        rest: list[int] = []
-        for i, w in enumerate(windows):
-            v = stored.get(w.chunk.id, {}).get((w.start, w.end))
-            if v is None:
-                rest.append(i)
-            else:
-                out[i] = v
-        if rest:  # units stored without vectors (older index, changed units): embed them now
-            out[rest] = self._embed_windows([windows[i] for i in rest])
-        return out
-
-    def _embed_windows(self, windows: Sequence[Window]) -> np.ndarray:
-        keys = [(w.chunk.id, w.start, w.end) for w in windows]
-        missing = [i for i, key in enumerate(keys) if key not in self._vec_cache]
-        if missing:
-            vecs = self.embedder.encode([windows[i].text for i in missing])
-            with self._lock:
-                for i, v in zip(missing, vecs, strict=True):
-                    self._vec_cache[keys[i]] = v
-                while len(self._vec_cache) > 50_000:
-                    self._vec_cache.popitem(last=False)
-        dim = self.embedder.dim
-        out = np.zeros((len(windows), dim), dtype=np.float32)
-        for i, key in enumerate(keys):
-            v = self._vec_cache.get(key)
-            if v is None:  # evicted by a concurrent question; recompute
-                v = self.embedder.encode([windows[i].text])[0]
-            out[i] = v
-        return out
+        embedder = self.embedder
+        return window_vectors(self.units, version, windows, embedder.encode, embedder.dim)
 
     def _citation(self, sw: ScoredWindow, q: str) -> Citation:
         w = sw.window

@@ -94,9 +94,22 @@ class IndexSummary:
 
 @dataclass(frozen=True)
 class Progress:
-    """Reported during indexing: `done` of `total` files processed; `current` is a file path."""
+    """Reported during indexing: `done` of `total` files processed; `current` is a file path.
+
+    `phase` is what is happening now (reading, chunking, embedding, writing, done);
+    `chunks_done` of `chunks_total` chunks are embedded and stored, where the total is exact once
+    every file is read and until then estimated from the bytes still unread
+    (`chunks_estimated`); `rate` is chunks per second while embedding and `eta_s` the seconds
+    left at that rate (None until there is a rate).
+    """
 
     stage: str
     done: int
     total: int
     current: str = ""
+    phase: str = ""
+    chunks_done: int = 0
+    chunks_total: int = 0
+    chunks_estimated: bool = False
+    rate: float = 0.0
+    eta_s: float | None = None

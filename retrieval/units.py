@@ -20,10 +20,14 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from retrieval.corpus import ChunkRecord
+
+if TYPE_CHECKING:
+    from retrieval.answer import Window
 
 UNITS_SCHEMA = 1
 # A sentence pair's vector is the length-weighted mean of its two sentences' vectors rather than
@@ -112,6 +116,52 @@ def embed_units(
             else:
                 mine[i] = own[sp]
         out.append((ss, mine))
+    return out
+
+
+def pooled(text: str, spans: Sequence[Span], vecs: np.ndarray) -> np.ndarray:
+    """A chunk vector derived from its units: the length-weighted mean of the units that are
+    not made of other units, normalised (an alternative to embedding the chunk itself)."""
+    joined = joined_units(text, spans)
+    keep = [i for i, sp in enumerate(spans) if sp not in joined]
+    if not keep:
+        return np.zeros(vecs.shape[1], dtype=np.float32)
+    w = np.array([spans[i][1] - spans[i][0] for i in keep], dtype=np.float32)
+    v = (vecs[keep] * w[:, None]).sum(axis=0)
+    return (v / max(float(np.linalg.norm(v)), 1e-12)).astype(np.float32)
+
+
+def window_vectors(
+    store: UnitStore,
+    version: str,
+    windows: Sequence[Window],
+    encode: Callable[[list[str]], np.ndarray],
+    dim: int,
+) -> np.ndarray:
+    """The vectors of these quote units: read from the store; the units of a chunk that has none
+    stored (an older index, a changed definition) are embedded now, exactly as indexing would,
+    and kept for the next question."""
+    chunks = {w.chunk.id: w.chunk for w in windows}
+    stored = store.get(version, list(chunks), dim)
+    todo = [c for cid, c in chunks.items() if cid not in stored]
+    if todo:
+        fresh = [(c.id, s, v) for c, (s, v) in zip(todo, embed_units(todo, encode), strict=True)]
+        try:
+            store.put(version, fresh)
+        except sqlite3.Error:
+            pass  # read-only or busy: the answer does not need the copy
+        for cid, spans, vecs in fresh:
+            stored[cid] = {sp: vecs[i] for i, sp in enumerate(spans)}
+    out = np.zeros((len(windows), dim), dtype=np.float32)
+    odd: list[int] = []
+    for i, w in enumerate(windows):
+        v = stored[w.chunk.id].get((w.start, w.end))
+        if v is None:  # not a unit of its chunk (should not happen): embed it alone
+            odd.append(i)
+        else:
+            out[i] = v
+    if odd:
+        out[odd] = encode([windows[i].text for i in odd])
     return out
 
 

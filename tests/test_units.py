@@ -11,7 +11,7 @@ import numpy as np
 
 from retrieval.answer import windows_for
 from retrieval.engine import Engine
-from retrieval.units import units_version
+from retrieval.units import joined_units, units_version
 from tests.conftest import SEED_FILE, SEEDS
 
 
@@ -31,17 +31,26 @@ def test_every_quote_unit_is_embedded_at_index_time(
     view = engine.view()
     stored = _stored(engine)
     assert set(stored) == {c.id for c in view.chunks}
+    pairs = 0
     for chunk in view.chunks:
-        spans = {(w.start, w.end) for w in windows_for(chunk, 0)}
-        assert set(stored[chunk.id]) == spans
-        texts = [chunk.text[a:b] for a, b in sorted(spans)]
-        fresh = engine.embedder.encode(texts)
-        kept = np.stack([stored[chunk.id][s] for s in sorted(spans)])
+        spans = sorted({(w.start, w.end) for w in windows_for(chunk, 0)})
+        assert set(stored[chunk.id]) == set(spans)
+        joined = joined_units(chunk.text, spans)
+        pairs += len(joined)
+        own = [s for s in spans if s not in joined]
+        fresh = engine.embedder.encode([chunk.text[a:b] for a, b in own])
+        kept = np.stack([stored[chunk.id][s] for s in own])
         # int8 dynamic quantization scales activations per batch, so a text's vector moves a
         # little with the batch it is embedded in (cosine ~0.99); float16 storage adds ~1e-4
         assert float((fresh * kept).sum(axis=1).min()) > 0.98
+        for pair, (x, y) in joined.items():  # a pair: the length-weighted mean of its parts
+            v = (x[1] - x[0]) * stored[chunk.id][x] + (y[1] - y[0]) * stored[chunk.id][y]
+            v /= np.linalg.norm(v)
+            assert float(v @ stored[chunk.id][pair]) > 0.999
+    assert pairs  # the seed has sentence pairs short enough to quote together
 
-    # answers are the same with the stored vectors as with vectors computed on the fly
+    # without stored units a question embeds its chunks' units the same way, keeps them for the
+    # next question, and answers the same
     questions = ["Who leads CENTCOM?", "What does the Taliban think of ISIS?"]
     with_units = [engine.ask(q, record=False) for q in questions]
     engine.units.clear()
@@ -51,6 +60,7 @@ def test_every_quote_unit_is_embedded_at_index_time(
         assert a.answered and b.answered
         assert a.quotes[0].text == b.quotes[0].text
         assert abs(a.quotes[0].score - b.quotes[0].score) < 0.02
+    assert set(_stored(engine)) == {c.id for c in view.chunks}  # kept by the questions
 
 
 def test_units_follow_the_chunks_and_missing_ones_are_backfilled(
