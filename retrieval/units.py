@@ -14,13 +14,14 @@ from __future__ import annotations
 import hashlib
 import inspect
 import os
+import re
 import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -43,17 +44,37 @@ Span = tuple[int, int]
 
 @lru_cache(maxsize=8)
 def units_version(model_id: str) -> str:
-    """Changes whenever the model or the module that defines the quote units changes."""
+    """Changes whenever the model or the code that defines the quote units changes."""
     from retrieval.answer import windows_for
 
-    module = sys.modules[windows_for.__module__]  # wherever the units are defined
-    try:
-        code = inspect.getsource(module)
-    except (OSError, TypeError):  # no source (frozen install): the code's own bytecode
-        code = repr(windows_for.__code__.co_code)
     h = hashlib.sha256(f"{UNITS_SCHEMA}\0{model_id}\0{DERIVE_JOINED}\0".encode())
-    h.update(code.encode())
+    h.update(_code_fingerprint(windows_for).encode())
     return h.hexdigest()[:16]
+
+
+def _code_fingerprint(fn: Any, seen: set[str] | None = None) -> str:
+    """The source of `fn` and of every function, class and constant of its own module that it
+    uses (recursively): what decides which units `windows_for` returns."""
+    seen = set() if seen is None else seen
+    module = sys.modules[fn.__module__]
+    try:
+        parts = [inspect.getsource(fn)]
+    except (OSError, TypeError):  # no source (frozen install): the bytecode
+        parts = [repr(fn.__code__.co_code)]
+    code = getattr(fn, "__code__", None)
+    names = set(code.co_names) if code is not None else set()
+    if inspect.isclass(fn):
+        names |= {
+            n for m in vars(fn).values() if inspect.isfunction(m) for n in m.__code__.co_names
+        }
+    for name in sorted(names - seen):
+        seen.add(name)
+        obj = getattr(module, name, None)
+        if (inspect.isfunction(obj) or inspect.isclass(obj)) and obj.__module__ == module.__name__:
+            parts.append(_code_fingerprint(obj, seen))
+        elif isinstance(obj, (int, float, str, tuple, frozenset, re.Pattern)):
+            parts.append(f"{name}={obj!r}")
+    return "\n".join(parts)
 
 
 def unit_spans(chunk: ChunkRecord) -> list[Span]:
