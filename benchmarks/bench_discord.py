@@ -14,7 +14,6 @@ import logging
 import os
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from common import ROOT, eval_index, percentile, report, scifact, scifact_questions
@@ -26,11 +25,15 @@ async def burst(settings: Any, engine: Any, questions: list[str], workers: int) 
     sys.path.insert(0, str(ROOT))
     from bot.client import create_bot
     from bot.engines import EnginePool
+    from bot.settings import BotSettings
     from tests.fakediscord import FakeDiscord
 
-    s = settings.model_copy(
-        update={"max_concurrent_searches": workers, "cooldown_seconds": 0,
-                "answer_queue": max(len(questions), 1) * 2}
+    s = BotSettings(  # type: ignore[call-arg]
+        _env_file=None,
+        **settings.model_dump(),
+        max_concurrent_searches=workers,
+        cooldown_seconds=0,
+        answer_queue=max(len(questions), 1) * 2,
     )
     fake = await FakeDiscord(heartbeat_interval_ms=5000).start()
     fake.install()
