@@ -22,7 +22,7 @@ from typing import Any
 import discord
 from discord.utils import escape_markdown
 
-from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceRef
+from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceRef, duration
 
 # Discord limits
 CONTENT_LIMIT = 2000
@@ -339,28 +339,8 @@ def render_context(c: Citation, context: str) -> discord.Embed:
 # --------------------------------------------------------------------------- indexing
 
 
-def _duration(seconds: float) -> str:
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
-
-
 def progress_text(p: Progress, elapsed: float) -> str:
-    phase = p.phase or p.stage
-    line = f"⏳ Reindexing… {phase} · {p.done}/{p.total} files"
-    if p.chunks_total:
-        approx = "~" if p.chunks_estimated else ""
-        pct = 100 * p.chunks_done // p.chunks_total
-        line += f" · chunks {p.chunks_done:,}/{approx}{p.chunks_total:,} ({pct}%)"
-    elif p.total:
-        line += f" ({100 * p.done // p.total}%)"
-    if p.rate:
-        line += f" · {p.rate:.1f} chunks/s"
-    if p.eta_s is not None:
-        line += f" · about {_duration(p.eta_s)} left"
-    line += f" · {_duration(elapsed)} elapsed"
+    line = f"⏳ Reindexing… {p.describe()} · {duration(elapsed)} elapsed"
     if p.current:
         line += "\n" + _code(cut_at_word(p.current, 200))
     return fit_text(line, EMBED_DESCRIPTION_LIMIT)

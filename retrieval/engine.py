@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from filelock import FileLock, Timeout
@@ -20,7 +20,6 @@ from retrieval.corpus import CorpusView, load_view
 from retrieval.embedder import Embedder, get_embedder
 from retrieval.errors import CitebotError, IndexBroken, IndexBusy, ModelMismatch
 from retrieval.feedback import FeedbackStore
-from retrieval.indexer import DocSource, Indexer, folder_sources
 from retrieval.models import Answer, Citation, IndexSummary, Progress
 from retrieval.question import clean_question
 from retrieval.quoter import Quoter
@@ -34,9 +33,18 @@ from retrieval.retrievers import (
 )
 from retrieval.settings import Settings
 from retrieval.sources import SourceReader
-from retrieval.stats import corpus_stats, list_sources, read_last_index, write_last_index
-from retrieval.store import Store, destroy_embedded
+from retrieval.stats import (
+    checked_manifest,
+    corpus_stats,
+    list_sources,
+    read_last_index,
+    write_last_index,
+)
+from retrieval.store import Manifest, Store, destroy_embedded
 from retrieval.units import UnitStore
+
+if TYPE_CHECKING:  # the indexer (chunking) loads only when something is indexed
+    from retrieval.indexer import DocSource
 
 
 class Engine:
@@ -91,6 +99,8 @@ class Engine:
     def index(
         self, rebuild: bool = False, progress: Callable[[Progress], None] | None = None
     ) -> IndexSummary:
+        from retrieval.indexer import folder_sources
+
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
         with self._writer():
             if rebuild:
@@ -126,6 +136,8 @@ class Engine:
         keep: set[str],
         progress: Callable[[Progress], None] | None,
     ) -> IndexSummary:
+        from retrieval.indexer import Indexer
+
         indexer = Indexer(
             self.store,
             lambda: self.embedder,  # loaded only when something needs embedding
@@ -250,12 +262,18 @@ class Engine:
         return self.reader.context(citation, lines)
 
     # -- reporting ------------------------------------------------------------------------
+    def manifest(self) -> Manifest:
+        """The committed manifest, checked against the configured model: enough for `stats` and
+        `sources`, which so never load the chunks, the BM25 index or the model."""
+        return checked_manifest(self.store, self.settings)
+
     def sources(self) -> list[dict[str, Any]]:
-        return list_sources(self.view())
+        return list_sources(self.manifest())
 
     def stats(self) -> dict[str, Any]:
-        view = self.view()
-        return corpus_stats(self.settings, view, self.feedback.counts(), self.last_index())
+        return corpus_stats(
+            self.settings, self.manifest(), self.feedback.counts(), self.last_index()
+        )
 
     def record_feedback(self, question: str, chunk_ids: list[str], user_id: int, vote: int) -> None:
         self.feedback.record_feedback(question, chunk_ids, user_id, vote)
