@@ -18,9 +18,17 @@ from filelock import FileLock, Timeout
 from retrieval.answer import Weights
 from retrieval.corpus import CorpusView, load_view
 from retrieval.embedder import Embedder, get_embedder
-from retrieval.errors import CitebotError, IndexBroken, IndexBusy, ModelMismatch
+from retrieval.errors import (
+    BadQuestion,
+    CitebotError,
+    DocsMismatch,
+    IndexBroken,
+    IndexBusy,
+    ModelMismatch,
+    NotIndexed,
+)
 from retrieval.feedback import FeedbackStore
-from retrieval.models import Answer, Citation, IndexSummary, Progress
+from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceInfo, Stats
 from retrieval.question import clean_question
 from retrieval.quoter import Quoter
 from retrieval.retrievers import (
@@ -110,10 +118,11 @@ class Engine:
             model_id = self.settings.index_model_id()
             if old.model and old.model != model_id:  # fail before loading a model
                 raise ModelMismatch(old.model, model_id)
+            self._check_docs_dir(old)
             sources, skipped, vanished = folder_sources(self.settings.docs_dir, max_bytes)
             # a file we could not read this time keeps its previous version (loses nothing)
             keep = {s.path for s in skipped if s.path in old.files and s.path not in vanished}
-            summary = self._run_indexer(sources, skipped, keep, progress)
+            summary = self._run_indexer(sources, skipped, keep, progress, self._docs_dir())
             write_last_index(self.settings, summary)
             return summary
 
@@ -127,7 +136,7 @@ class Engine:
         with self._writer():
             if rebuild:
                 self._drop()
-            return self._run_indexer(list(sources), [], set(), progress)
+            return self._run_indexer(list(sources), [], set(), progress, None)
 
     def _run_indexer(
         self,
@@ -135,6 +144,7 @@ class Engine:
         skipped: Any,
         keep: set[str],
         progress: Callable[[Progress], None] | None,
+        docs_dir: str | None,
     ) -> IndexSummary:
         from retrieval.indexer import Indexer
 
@@ -147,10 +157,19 @@ class Engine:
             self.units,
         )
         try:
-            return indexer.run(sources, skipped, keep)
+            return indexer.run(sources, skipped, keep, docs_dir)
         finally:
             with self._lock:
                 self._view_version = -1
+
+    def _docs_dir(self) -> str:
+        return str(self.settings.docs_dir.resolve())
+
+    def _check_docs_dir(self, manifest: Manifest) -> None:
+        """An index answers for the folder it was built from, never silently for another."""
+        built_from = manifest.docs_dir
+        if built_from and manifest.files and built_from != self._docs_dir():
+            raise DocsMismatch(built_from, self._docs_dir(), str(self.settings.data_dir))
 
     def _writer(self) -> _HeldLock:
         return _HeldLock(FileLock(str(self._lock_path()), timeout=0))
@@ -192,6 +211,7 @@ class Engine:
                     model_id = self.settings.index_model_id()
                     if manifest.model and manifest.model != model_id:
                         raise ModelMismatch(manifest.model, model_id)
+                    self._check_docs_dir(manifest)
                     try:
                         view = load_view(self.store, manifest, self.settings.data_dir)
                     except CitebotError:
@@ -211,18 +231,14 @@ class Engine:
     ) -> Answer:
         k = k or self.settings.top_k
         cq = clean_question(question, self.settings.max_question_chars)
-        if cq.error:
-            return Answer(question=question, answered=False, error=cq.error)
         try:
+            if cq.error:
+                raise BadQuestion(cq.error)
             view = self.view()
+            if not view.chunks:
+                raise NotIndexed()
         except CitebotError as e:
-            return Answer(question=question, answered=False, error=str(e))
-        if not view.chunks:
-            return Answer(
-                question=question,
-                answered=False,
-                error="Nothing is indexed yet. Build the index with: citebot index",
-            )
+            return Answer(question=question, answered=False, failure=e)
         answer = self._answer(view, cq.text, question, k, offset, cq.note)
         if record and offset == 0:
             try:
@@ -267,10 +283,10 @@ class Engine:
         `sources`, which so never load the chunks, the BM25 index or the model."""
         return checked_manifest(self.store, self.settings)
 
-    def sources(self) -> list[dict[str, Any]]:
+    def sources(self) -> list[SourceInfo]:
         return list_sources(self.manifest())
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> Stats:
         return corpus_stats(
             self.settings, self.manifest(), self.feedback.counts(), self.last_index()
         )

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.errors import CitebotError, IndexBroken, ModelMismatch
-from retrieval.models import IndexSummary
+from retrieval.models import IndexSummary, SourceInfo, Stats
 from retrieval.settings import Settings
 from retrieval.store import Manifest, Store
 
@@ -32,36 +32,35 @@ def read_last_index(settings: Settings) -> dict[str, Any] | None:
         return None
 
 
-def list_sources(manifest: Manifest) -> list[dict[str, Any]]:
+def list_sources(manifest: Manifest) -> list[SourceInfo]:
     return [
-        {"source": r, "title": e.title, "date": e.date, "chunks": e.chunks}
+        SourceInfo(source=r, title=e.title, date=e.date, chunks=e.chunks)
         for r, e in sorted(manifest.files.items())
     ]
 
 
 def corpus_stats(
     settings: Settings, manifest: Manifest, counts: dict[str, int], last: dict[str, Any] | None
-) -> dict[str, Any]:
+) -> Stats:
     """From the manifest alone: stats never load the chunks, BM25 or the model."""
     m = manifest
-    return {
-        "documents": len(m.files),
-        "chunks": sum(e.chunks for e in m.files.values()),
-        "model": m.model or settings.model,
-        "collection": settings.collection,
-        "chroma": (
+    return Stats(
+        documents=len(m.files),
+        chunks=sum(e.chunks for e in m.files.values()),
+        model=m.model or settings.model,
+        collection=settings.collection,
+        chroma=(
             f"server {settings.chroma_host}:{settings.chroma_port}"
             if settings.chroma_host
             else "embedded"
         ),
-        "last_index": (
-            dt.datetime.fromtimestamp(m.updated, dt.UTC).isoformat() if m.updated else None
-        ),
-        "last_index_summary": last,
-        "questions": counts["questions"],
-        "answered": counts["answered"],
-        "feedback": {"up": counts["up"], "down": counts["down"]},
-    }
+        last_index=dt.datetime.fromtimestamp(m.updated, dt.UTC) if m.updated else None,
+        last_index_summary=last,
+        questions=counts["questions"],
+        answered=counts["answered"],
+        feedback_up=counts["up"],
+        feedback_down=counts["down"],
+    )
 
 
 def checked_manifest(store: Store, settings: Settings) -> Manifest:
@@ -78,7 +77,7 @@ def checked_manifest(store: Store, settings: Settings) -> Manifest:
     return manifest
 
 
-def read_stats(settings: Settings) -> dict[str, Any]:
+def read_stats(settings: Settings) -> Stats:
     """`Engine.stats()` without an Engine: the manifest, the feedback counts and the last-index
     record only, so a fresh `citebot stats` loads neither chunks, BM25 nor the model."""
     from retrieval.feedback import FeedbackStore
@@ -88,6 +87,6 @@ def read_stats(settings: Settings) -> dict[str, Any]:
     return corpus_stats(settings, manifest, counts, read_last_index(settings))
 
 
-def read_sources(settings: Settings) -> list[dict[str, Any]]:
+def read_sources(settings: Settings) -> list[SourceInfo]:
     """`Engine.sources()` without an Engine (see read_stats)."""
     return list_sources(checked_manifest(Store(settings), settings))
