@@ -163,6 +163,7 @@ class Engine:
             self.settings.chunk_overlap_tokens,
             progress,
             self.units,
+            max_chunks=self.settings.max_chunks_per_file,
         )
         try:
             return indexer.run(sources, skipped, keep, docs_dir)

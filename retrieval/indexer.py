@@ -99,6 +99,18 @@ def text_source(rel: str, text: str, title: str | None = None) -> DocSource:
     )
 
 
+# More characters than this per allowed chunk and a file cannot fit in CITEBOT_MAX_CHUNKS_PER_FILE
+# (English prose makes a chunk of ~1,000 characters; this leaves twice that for dense text).
+CHARS_PER_CHUNK = 2_000
+
+
+def too_much_text(amount: str, max_chunks: int) -> str:
+    return (
+        f"too much text for one file ({amount} the limit of {max_chunks:,} chunks; "
+        "raise CITEBOT_MAX_CHUNKS_PER_FILE to index it)"
+    )
+
+
 MAX_CHUNK_CHARS = 20_000
 UNREADABLE = f"passage(s) over {MAX_CHUNK_CHARS:,} characters with no readable words"
 
@@ -206,8 +218,10 @@ class Indexer:
         overlap_tokens: int = 48,
         progress: ProgressFn | None = None,
         units: UnitStore | None = None,
+        max_chunks: int = 0,
     ) -> None:
         self.store = store
+        self.max_chunks = max_chunks  # per file; 0 = no bound
         self._embedder = embedder
         self.model_name = model_name
         self.overlap = overlap_tokens
@@ -300,6 +314,11 @@ class Indexer:
         """Read and chunk one source; None (with a reason in the summary) when unusable."""
         try:
             doc = src.load()
+            if self.max_chunks and len(doc.text) > self.max_chunks * CHARS_PER_CHUNK:
+                # surely too many chunks: say so without paying for tokenizing it all
+                amount = f"{len(doc.text):,} characters, more than"
+                summary.skipped.append(SkippedFile(src.rel, too_much_text(amount, self.max_chunks)))
+                return None
             if self._track is not None:
                 self.progress(
                     self._track.progress("chunk", "chunking", self._track.files_read + 1, src.rel)
@@ -315,6 +334,10 @@ class Indexer:
             summary.skipped.append(SkippedFile(src.rel, reason))
             return None
         chunks, dropped = split_oversized(doc.text, chunks)
+        if self.max_chunks and len(chunks) > self.max_chunks:
+            reason = too_much_text(f"{len(chunks):,} chunks, over", self.max_chunks)
+            summary.skipped.append(SkippedFile(src.rel, reason))
+            return None
         if not chunks:
             reason = "no text (empty or whitespace only)"
             if dropped:

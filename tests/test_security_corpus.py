@@ -132,3 +132,19 @@ def test_a_file_name_that_is_not_utf8_is_skipped_not_fatal(
         reasons = {s.path: s.reason for s in summary.skipped}
         assert reasons["caf\ufffd-notes.txt"] == "file name is not valid UTF-8 (rename the file)"
     assert engine.ask("when does the ferry leave the harbour?").answered
+
+
+def test_work_per_file_is_bounded_with_a_clear_reason(
+    tmp_path: Path, engine_factory: Callable[..., Engine]
+) -> None:
+    docs = _docs(tmp_path)
+    para = "The harbour master reviews the tide charts with every apprentice each season. "
+    (docs / "long.txt").write_text("\n\n".join(para * 4 for _ in range(30)))  # ~9 KB
+    (docs / "huge.txt").write_text(para * 400)  # ~31 KB: over the bound before chunking
+    engine = engine_factory(docs, max_chunks_per_file=6)
+    summary = engine.index()
+    reasons = {s.path: s.reason for s in summary.skipped}
+    assert "chunks, over the limit of 6 chunks" in reasons["long.txt"]
+    assert "characters, more than the limit of 6 chunks" in reasons["huge.txt"]
+    assert "CITEBOT_MAX_CHUNKS_PER_FILE" in reasons["long.txt"]
+    assert sorted(summary.added) == [SEED_FILE, "sub/ferry.txt"]
