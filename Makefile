@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml
 	# torch first, pinned: this machine serves the CPU wheel from disk; a bare "torch" pulls CUDA.
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e '.[dev]'
+	# the int8 ONNX export of the bundled model, once, into the shared cache (~/.cache/citebot)
+	$(VENV)/bin/citebot prepare
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,8 +27,9 @@ bot: $(STAMP)
 	$(VENV)/bin/citebot bot
 
 test: $(STAMP)
-	$(VENV)/bin/ruff check retrieval bot tests benchmarks
+	$(VENV)/bin/ruff check retrieval bot citebot tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 
 eval: $(STAMP)

@@ -55,8 +55,7 @@ def _corpus_or_skip(name: str) -> Path:
 
 
 def _app():  # type: ignore[no-untyped-def]
-    from retrieval import evalcli  # noqa: F401  (registers `eval`)
-    from retrieval.cli import app
+    from citebot.cli import app
 
     return app
 
