@@ -73,6 +73,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     out = {
         "label": args.label,
         "commit": _commit(),
+        "backend": Settings().backend,
+        "model": Settings().model,
         "overall": overall,
         "corpora": per,
     }
