@@ -170,25 +170,29 @@ def squad(
 
 
 
-@eval_app.command("docs")
+@eval_app.command(
+    "docs", cls=Command,
+    short_help="Help-channel questions on a docs folder: quotes in gold line spans.",
+)
 def docs(
-    folder: Annotated[Path, typer.Argument(help="Docs folder (e.g. made by "
-                                           "benchmarks/docs_qa/fetch.py)")],
-    qa_file: Annotated[Path, typer.Argument(help="QA JSONL: questions with gold file + lines")],
+    folder: Annotated[Path, typer.Argument(metavar="FOLDER", show_default=False)],
+    qa_file: Annotated[Path, typer.Argument(metavar="QA_FILE", show_default=False)],
     data: Annotated[
         Path | None,
-        typer.Option("--data", help="Keep the index in this folder and reuse it (default: a "
-                     "temporary index, rebuilt every run so parser changes count)"),
+        typer.Option("--data", metavar="DIR", help="Keep the index in DIR and reuse it "
+                     "(default: a temporary index, rebuilt every run so parser changes count)"),
     ] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Rebuild a kept --data index")] = False,
     as_json: JsonOpt = False,
     details: Annotated[
         Path | None,
-        typer.Option("--details", help="Write every question's quotes and hits to this JSON file"),
+        typer.Option("--details", metavar="FILE",
+                     help="Write every question's quotes and hits to FILE (JSON)"),
     ] = None,
 ) -> None:
-    """Share of help-channel questions whose top quote (top-3 quotes) lands in a gold line
-    span, share answered, off-topic refusal rate and mean quote length."""
+    """Index the docs FOLDER (e.g. made by benchmarks/docs_qa/fetch.py) and ask the questions of
+    QA_FILE (JSONL with gold file + lines): share of questions whose top quote (top-3 quotes)
+    lands in a gold line span, share answered, off-topic refusal rate, mean quote length."""
     from retrieval.evaluation_docs import (
         DOCS_METRICS,
         QAFormatError,
