@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from retrieval.embedder import Embedder, get_embedder  # noqa: E402
 from retrieval.engine import Engine  # noqa: E402
 from retrieval.settings import Settings  # noqa: E402
+
+try:
+    from tests.fakediscord import FakeDiscord
+except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
+    from fakediscord import FakeDiscord  # type: ignore[no-redef]
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -28,6 +33,17 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
         if key.startswith("CITEBOT_") or key == "DISCORD_TOKEN":
             monkeypatch.delenv(key, raising=False)
     monkeypatch.setitem(Settings.model_config, "env_file", None)
+
+
+@pytest.fixture(autouse=True)
+def _strict_fake_discord() -> Iterator[None]:
+    """Every request the bot sent to a fake Discord during the test is one real Discord
+    accepts (schema of its route in openapi.json + documented limits); else the test fails
+    naming the route and the field."""
+    marks = {id(f): len(f.violations) for f in FakeDiscord.running}
+    yield
+    for f in FakeDiscord.running:
+        f.assert_no_violations(since=marks.get(id(f), 0))
 
 
 @pytest.fixture(scope="session")
