@@ -211,6 +211,7 @@ class _Conn:
     ws: web.WebSocketResponse
     path: str = "/"
     heartbeats: list[float] = field(default_factory=list)
+    beat_seqs: list[int] = field(default_factory=list)  # the `d` (last seq) of each
     acks: list[float] = field(default_factory=list)
     identified: bool = False
     shard: list[int] | None = None
@@ -494,6 +495,7 @@ class FakeDiscord:
         op, d = data.get("op"), data.get("d") or {}
         if op == 1:
             conn.heartbeats.append(time.monotonic())
+            conn.beat_seqs.append(int(data.get("d") or 0))
             await conn.ws.send_str(json.dumps({"op": 11}))
             conn.acks.append(time.monotonic())
         elif op == 2:
@@ -553,8 +555,9 @@ class FakeDiscord:
         mentioned = any(str(u.get("id")) == str(self.BOT_ID) for u in d.get("mentions") or [])
         if self.intents & INTENT_MESSAGE_CONTENT or dm or own or mentioned:
             return d
-        return d | {"content": "", "embeds": [], "attachments": [], "components": [],
-                    "poll": None}
+        stripped = d | {"content": "", "embeds": [], "attachments": [], "components": []}
+        stripped.pop("poll", None)
+        return stripped
 
     async def _send_dispatch(self, t: str, d: dict[str, Any]) -> None:
         delivered = self._deliverable(t, d)
@@ -675,9 +678,8 @@ class FakeDiscord:
             mentions=[self.bot_member] if mention_bot else [],
             mention_roles=[role] if mention_bot_role else [],
         )
-        if webhook:
+        if webhook:  # posted through a webhook: its author is not a guild member
             msg["webhook_id"] = str(self.snowflake())
-            msg["author"] = author.user() | {"bot": True}
             msg.pop("member", None)
         await self.dispatch("MESSAGE_CREATE", msg)
         return msg
