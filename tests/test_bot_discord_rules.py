@@ -23,9 +23,9 @@ import pytest_asyncio
 from bot.client import create_bot
 from bot.engines import EnginePool
 from bot.replies import SOMETHING_WENT_WRONG
+from bot.settings import BotSettings
 from retrieval.engine import Engine
 from retrieval.models import IndexSummary, Progress
-from retrieval.settings import Settings
 
 try:
     from tests import fakediscord as fd
@@ -49,7 +49,7 @@ class Env:
     fake: fd.FakeDiscord
     bot: Any
     engine: Engine
-    settings: Settings
+    settings: BotSettings
     docs: Path
     alice: fd.Member
     root: fd.Member
@@ -75,8 +75,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _settings(base: Path, **kw: Any) -> Settings:
-    return Settings(
+def _settings(base: Path, **kw: Any) -> BotSettings:
+    return BotSettings(
         _env_file=None,  # type: ignore[call-arg]
         docs_dir=base / "docs", data_dir=base / "data", collection="rules",
         cooldown_seconds=0, discord_token="fake-token-rules",  # type: ignore[arg-type]
@@ -91,7 +91,7 @@ async def engine(base: Path) -> Engine:
     return e
 
 
-async def _start(fake: fd.FakeDiscord, settings: Settings, engine: Engine) -> tuple[Any, Any]:
+async def _start(fake: fd.FakeDiscord, settings: BotSettings, engine: Engine) -> tuple[Any, Any]:
     pool = EnginePool(settings)
     pool.add(None, engine)
     bot = create_bot(settings, pool)
