@@ -493,7 +493,11 @@ async def test_gateway_op1_heartbeat_request_and_close_on_missed_heartbeats(env:
     assert any(s >= mark for s in conn.beat_seqs)
     # with no more heartbeats Discord closes the connection (4009, session gone)
     conns, identifies = len(fake.connections), len(fake.identifies)
-    new = await fake.wait_live(after=conns, timeout=60)
+    default, fake.heartbeat_timeout = fake.heartbeat_timeout, 3.0
+    try:
+        new = await fake.wait_live(after=conns, timeout=60)
+    finally:
+        fake.heartbeat_timeout = default
     assert conn.closed_by_fake == 4009
     assert len(fake.identifies) == identifies + 1 and new is not conn
     await _answered_after(env)
