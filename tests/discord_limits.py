@@ -217,3 +217,9 @@ def command(c: dict[str, Any], prefix: str = "") -> Problems:
                     f"name, description and options total {total} characters; "
                     f"the limit is {COMMAND_TOTAL}"))
     return out
+
+
+def embed_fits(e: Any) -> bool:
+    """True if a `discord.Embed` respects every Discord limit (for the renderer tests)."""
+    problems, size = embed(e.to_dict(), "")
+    return not problems and size <= EMBED_TOTAL
