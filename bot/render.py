@@ -85,8 +85,19 @@ def _code(text: str) -> str:
     return "`" + text.replace("`", "'").replace("\n", " ") + "`"
 
 
+# A URL written in a document must not become a link: the only links in an answer are the
+# ones built from the configured source URL template. Such text is shown as inline code.
+_BARE_URL = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]{1,15}://|www\.)[^\s]*[^\s.,;:!?)\]'\"]")
+
+
 def _esc_line(text: str) -> str:
-    return escape_markdown(text)
+    # escape_markdown leaves a lone "[" alone; with every "[" escaped no "[label](…)" is a link
+    return "\\[".join(escape_markdown(part) for part in text.split("["))
+
+
+def _linked(label: str, url: str | None) -> str:
+    """`label` as a masked link to `url` (a URL built from our own template), else as is."""
+    return f"[{label}]({url})" if url else label
 
 
 def _term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
@@ -99,7 +110,20 @@ def _term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def emphasize(line: str, terms: Sequence[str]) -> str:
-    """Escape markdown in one line of document text and bold the whole-word `terms`."""
+    """Escape markdown in one line of document text and bold the whole-word `terms`.
+
+    URLs written in the text become inline code, so they are not clickable."""
+    out: list[str] = []
+    pos = 0
+    for m in _BARE_URL.finditer(line):
+        out.append(_emphasize_words(line[pos : m.start()], terms))
+        out.append(_code(m.group(0)))
+        pos = m.end()
+    out.append(_emphasize_words(line[pos:], terms))
+    return "".join(out)
+
+
+def _emphasize_words(line: str, terms: Sequence[str]) -> str:
     pat = _term_pattern(terms)
     if pat is None:
         return _esc_line(line)
@@ -130,7 +154,7 @@ def lines_label(start: int, end: int) -> str:
 
 def citation_line(c: Citation) -> str:
     """`— file · title · date · lines L–M · score 0.83`."""
-    parts = [_code(cut_at_word(c.source, 120))]
+    parts = [_linked(_code(cut_at_word(c.source, 120)), c.url)]
     title = c.title.strip()
     if title and title != c.source:
         parts.append("*" + escape_markdown(cut_at_word(title, 100)) + "*")
@@ -250,7 +274,7 @@ def question_title(question: str) -> str:
 
 
 def source_line(s: SourceRef) -> str:
-    parts = [_code(cut_at_word(s.source, 120))]
+    parts = [_linked(_code(cut_at_word(s.source, 120)), s.url)]
     title = s.title.strip()
     if title and title != s.source:
         parts.append(escape_markdown(cut_at_word(title, 100)))

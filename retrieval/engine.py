@@ -30,6 +30,7 @@ from retrieval.errors import CitebotError, IndexBroken, IndexBusy, ModelMismatch
 from retrieval.feedback import FeedbackStore
 from retrieval.indexer import DocSource, Indexer, folder_sources
 from retrieval.lexical import stems
+from retrieval.links import SourceLinks
 from retrieval.loaders import LoadError, load_file
 from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceRef
 from retrieval.question import clean_question
@@ -77,6 +78,7 @@ class Engine:
         self._lock = threading.RLock()
         self._vec_cache: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
         self._feedback: FeedbackStore | None = None
+        self.links = SourceLinks(settings.source_url)
 
     # -- parts ----------------------------------------------------------------------------
     @property
@@ -332,6 +334,7 @@ class Engine:
             score=sw.score,
             chunk_id=c.id,
             terms=matched_terms(q, text),
+            url=self.links.url(c.source, line_start, line_end, text),
         )
         if not cit.text or c.text[w.start : w.end] != cit.text:
             raise AssertionError("quote is not an exact substring of its chunk")
@@ -347,7 +350,10 @@ class Engine:
             if c.source in seen:
                 continue
             seen.add(c.source)
-            out.append(SourceRef(c.source, c.title, c.date, c.line_start, c.line_end, score))
+            url = self.links.url(c.source, c.line_start, c.line_end, c.text)
+            out.append(
+                SourceRef(c.source, c.title, c.date, c.line_start, c.line_end, score, url)
+            )
             if len(out) >= 3:
                 break
         return out

@@ -16,6 +16,7 @@ class SourceRef:
     line_start: int
     line_end: int
     score: float
+    url: str | None = None  # from the configured source URL template only
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Citation:
     score: float
     chunk_id: str
     terms: tuple[str, ...] = ()  # question words found in the quote (renderers may bold them)
+    url: str | None = None  # link to the quoted lines (CITEBOT_SOURCE_URL), else None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +45,7 @@ class Citation:
             "line_start": self.line_start,
             "line_end": self.line_end,
             "score": round(self.score, 4),
+            "url": self.url,
         }
 
 

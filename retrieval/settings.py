@@ -68,11 +68,34 @@ class Settings(BaseSettings):
         description="Embedding runtime: torch, or onnx-int8 (int8 ONNX export, cached in data_dir)",
     )
 
+    source_url: str | None = Field(
+        None,
+        description="Link template for quotes: {path}, {line_start}, {line_end} (http/https)",
+    )
+    guild_source_urls: dict[int, str] = Field(
+        default_factory=dict,
+        description="JSON map guild id -> link template for that guild's own docs folder",
+    )
+
     supporting_floor: float = Field(
         0.6,
         ge=0.0,
         description="Quotes after the first need at least this fraction of the threshold",
     )
+
+    @field_validator("source_url")
+    @classmethod
+    def _check_source_url(cls, v: str | None) -> str | None:
+        from retrieval.links import check_template
+
+        return check_template(v) if v and v.strip() else None
+
+    @field_validator("guild_source_urls")
+    @classmethod
+    def _check_guild_source_urls(cls, v: dict[int, str]) -> dict[int, str]:
+        from retrieval.links import check_template
+
+        return {g: check_template(t) for g, t in v.items()}
 
     @field_validator("model")
     @classmethod
@@ -98,6 +121,8 @@ class Settings(BaseSettings):
             update={
                 "docs_dir": self.guild_docs[guild_id],
                 "collection": f"{self.collection}-g{guild_id}",
+                # the default template points into the default folder: never reuse it here
+                "source_url": self.guild_source_urls.get(guild_id),
             }
         )
 

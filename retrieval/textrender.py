@@ -18,7 +18,8 @@ def citation_line(c: Citation) -> str:
         else (f"lines {c.line_start}–{c.line_end}")
     )
     date = f", {c.date}" if c.date else ""
-    return f"{c.source} — “{c.title}”{date}, {lines} · score {c.score:.2f}"
+    link = f"\n{c.url}" if c.url else ""
+    return f"{c.source} — “{c.title}”{date}, {lines} · score {c.score:.2f}{link}"
 
 
 def highlight(text: str, terms: tuple[str, ...]) -> Text:

@@ -1,0 +1,149 @@
+"""End-to-end tests of the issue-12 features through the real discord.py client and the fake
+Discord: links to the quoted lines, the gaps report, "asked before", knowledge from the
+channel. Real model, real embedded Chroma, data in a temporary folder."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from bot.engines import EnginePool
+from retrieval.engine import Engine
+from retrieval.settings import Settings
+from tests.test_bot_e2e import _description, _is_reply_to, start_bot, stop_bot
+
+try:
+    from tests.fakediscord import Call, FakeDiscord, Member
+except ImportError:  # pragma: no cover
+    from fakediscord import Call, FakeDiscord, Member  # type: ignore[no-redef]
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.timeout(240),
+    pytest.mark.asyncio(loop_scope="module"),
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = "000_340cc8f4d0151897.txt"
+GUILD = 610_000_000_000_000_100  # default docs
+GUILD_W = 620_000_000_000_000_200  # its own folder and its own link template
+TEMPLATE = "https://github.com/org/repo/blob/main/docs/{path}#L{line_start}-L{line_end}"
+WIKI = "https://wiki.example.org/{path}"
+
+WIKI_PAGE = """<html><head><title>Bakery</title></head><body>
+<p>The Zephyr Street Bakery sells fresh sourdough bread every Tuesday morning.</p>
+</body></html>
+"""
+
+
+@dataclass
+class FEnv:
+    fake: FakeDiscord
+    bot: Any
+    engine: Engine
+    settings: Settings
+    docs: Path
+    alice: Member
+    bob: Member
+    mod: Member  # Manage Server
+
+    @property
+    def channel(self) -> int:
+        return self.fake.guilds[GUILD].channel_id
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def fenv(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FEnv]:
+    base = tmp_path_factory.mktemp("features-e2e")
+    docs, wiki = base / "docs", base / "wiki"
+    shutil.copytree(ROOT / "seeds", docs)
+    wiki.mkdir()
+    (wiki / "bakery.html").write_text(WIKI_PAGE)
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        docs_dir=docs,
+        data_dir=base / "data",
+        collection="fe2e",
+        cooldown_seconds=0,
+        guild_docs={GUILD_W: wiki},
+        source_url=TEMPLATE,
+        guild_source_urls={GUILD_W: WIKI},
+        discord_token="fake-token-e2e",  # type: ignore[arg-type]
+    )
+    engine = Engine(settings)
+    await asyncio.to_thread(engine.index)
+    wiki_engine = Engine(settings.for_guild(GUILD_W))
+    await asyncio.to_thread(wiki_engine.index)
+
+    fake = await FakeDiscord(heartbeat_interval_ms=1000).start()
+    fake.install()
+    for gid in (GUILD, GUILD_W):
+        fake.add_guild(gid)
+    alice = fake.add_member(GUILD, 800_000_000_000_000_001, "alice")
+    bob = fake.add_member(GUILD, 800_000_000_000_000_002, "bob")
+    mod = fake.add_member(GUILD, 800_000_000_000_000_003, "mod", admin=True)
+    fake.guilds[GUILD_W].members[alice.id] = alice
+    pool = EnginePool(settings)
+    pool.add(None, engine)
+    pool.add(GUILD_W, wiki_engine)
+    bot, task = await start_bot(fake, settings, pool)
+    try:
+        yield FEnv(fake, bot, engine, settings, docs, alice, bob, mod)
+    finally:
+        await stop_bot(bot, task)
+        await fake.stop()
+
+
+async def mention(env: FEnv, question: str, guild: int = GUILD,
+                  user: Member | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Ask by mention; returns (the user's message, the bot's reply body)."""
+    since = len(env.fake.calls)
+    msg = await env.fake.send_message(guild, user or env.alice, question, mention_bot=True)
+    calls = await env.fake.wait_for(_is_reply_to(msg["id"]), since=since, timeout=60)
+    return msg, calls[0].json
+
+
+async def slash_final(env: FEnv, guild: int, user: Member, name: str, **opts: Any) -> Call:
+    """Run a slash command and return its first completed response (edit or message)."""
+    inter = await env.fake.slash(guild, user, name, **opts)
+    token = inter["token"]
+
+    def done(c: Call) -> bool:
+        if c.status != 200 or token not in c.path:
+            return False
+        if c.method == "PATCH" and c.path.endswith("/messages/@original"):
+            return True
+        return c.path.endswith("/callback") and (c.json or {}).get("type") == 4
+
+    return (await env.fake.wait_for(done, timeout=60))[0]
+
+
+# ----------------------------------------------------------------------------- 1. links
+
+
+async def test_citations_link_to_the_quoted_lines(fenv: FEnv) -> None:
+    _, body = await mention(fenv, "who leads US Central Command?")
+    desc = _description(body)
+    assert "Kenneth McKenzie" in desc
+    prefix = f"[`{SEED}`](https://github.com/org/repo/blob/main/docs/{SEED}#L"
+    assert prefix in desc
+    # the lines in the link are the lines the citation names
+    link = desc.split(prefix, 1)[1].split(")", 1)[0]
+    start, end = link.split("-L")
+    label = f"line {start}" if start == end else f"lines {start}–{end}"
+    assert label in desc
+    assert body["allowed_mentions"]["parse"] == []
+
+
+async def test_guild_with_its_own_folder_uses_its_own_template(fenv: FEnv) -> None:
+    _, body = await mention(fenv, "when does the bakery sell sourdough bread?", guild=GUILD_W)
+    desc = _description(body)
+    assert "[`bakery.html`](https://wiki.example.org/bakery.html#:~:text=" in desc
+    assert "github.com" not in desc
