@@ -26,7 +26,9 @@ SEARCH_FAILED = "Something went wrong while searching; the error has been logged
 class EngineLike(Protocol):
     """The part of ``retrieval.engine.Engine`` the bot uses."""
 
-    def ask(self, question: str, k: int | None = None, offset: int = 0) -> Answer: ...
+    def ask(
+        self, question: str, k: int | None = None, offset: int = 0, *, guild_id: int | None = None
+    ) -> Answer: ...
 
     def index(
         self, rebuild: bool = False, progress: Callable[[Progress], None] | None = None
@@ -39,7 +41,13 @@ class EngineLike(Protocol):
     def context(self, citation: Citation, lines: int = 3) -> str: ...
 
     def record_feedback(
-        self, question: str, chunk_ids: list[str], user_id: int, vote: int
+        self,
+        question: str,
+        chunk_ids: list[str],
+        user_id: int,
+        vote: int,
+        *,
+        guild_id: int | None = None,
     ) -> None: ...
 
 
@@ -109,7 +117,9 @@ class EnginePool:
     ) -> Answer:
         """Never raises: failures become an Answer with a user-facing `error`."""
         try:
-            return await self.search(guild_id, lambda e: e.ask(question, k=k, offset=offset))
+            return await self.search(
+                guild_id, lambda e: e.ask(question, k=k, offset=offset, guild_id=guild_id)
+            )
         except CitebotError as e:
             return Answer(question=question, answered=False, error=str(e), offset=offset)
         except Exception:

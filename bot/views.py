@@ -189,7 +189,9 @@ class VoteButton(
         try:
             await core.pool.run(
                 state.guild_id,
-                lambda e: e.record_feedback(state.question, state.chunk_ids, user_id, vote),
+                lambda e: e.record_feedback(
+                    state.question, state.chunk_ids, user_id, vote, guild_id=state.guild_id
+                ),
             )
         except Exception:
             log.exception("recording feedback failed")

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from retrieval.errors import CitebotError, IndexBusy
 from retrieval.models import Progress
@@ -210,6 +211,47 @@ def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
         raise _fail(str(e)) from None
     for r in rows:
         console.print(f"{r['source']}  “{r['title']}”  {r['date'] or ''}  {r['chunks']} chunks")
+
+
+@app.command()
+def gaps(
+    docs: DocsOpt = None,
+    data: DataOpt = None,
+    guild: Annotated[
+        int | None,
+        typer.Option("--guild", help="Only this guild's questions (default: every guild and CLI)"),
+    ] = None,
+    top: Annotated[int, typer.Option("-n", min=1, max=100, help="Topics to show")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per topic")] = False,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="Forget the recorded gaps (of --guild, or all)")
+    ] = False,
+) -> None:
+    """The most frequent unanswered topics: refused questions and 👎, grouped by similarity."""
+    engine = _engine(_settings(docs, data))
+    every = guild is None
+    if clear:
+        n = engine.gaps.clear(guild, all_guilds=every)
+        console.print(f"forgot {n} recorded question{'s' if n != 1 else ''}")
+        return
+    try:
+        topics = engine.gaps_report(guild, all_guilds=every, limit=top)
+    except CitebotError as e:
+        raise _fail(str(e)) from None
+    if as_json:
+        for t in topics:
+            print(json.dumps(t.to_json(), ensure_ascii=False))
+        return
+    if not topics:
+        console.print("No gaps recorded: every question was answered and nobody pressed 👎.")
+        return
+    for i, t in enumerate(topics, 1):
+        detail = f"{t.refused} refused" + (f", {t.downvoted} 👎" if t.downvoted else "")
+        console.print(f"[bold]{i}. {escape(t.question)}[/] — {t.count}× ({detail})")
+        for wording in t.examples:
+            console.print(f"   also asked: “{escape(wording)}”")
+        if t.nearest:
+            console.print(f"   nearest sources: {', '.join(map(escape, t.nearest))}")
 
 
 def _repl(settings: Settings) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import shutil
 import threading
 from collections import OrderedDict
@@ -28,6 +29,7 @@ from retrieval.corpus import ChunkRecord, CorpusView
 from retrieval.embedder import Embedder, get_embedder
 from retrieval.errors import CitebotError, IndexBroken, IndexBusy, ModelMismatch
 from retrieval.feedback import FeedbackStore
+from retrieval.gaps import GapLog, Topic, cluster
 from retrieval.indexer import DocSource, Indexer, folder_sources
 from retrieval.lexical import stems
 from retrieval.links import SourceLinks
@@ -36,6 +38,8 @@ from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceRef
 from retrieval.question import clean_question
 from retrieval.settings import Settings
 from retrieval.store import Manifest, Store
+
+log = logging.getLogger("citebot")
 
 RRF_K = 10  # tuned on SciFact dev (k in 5..10 beats the usual 60 by ~0.01 nDCG@10)
 POOL_CHUNKS = 6
@@ -79,6 +83,7 @@ class Engine:
         self._vec_cache: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
         self._feedback: FeedbackStore | None = None
         self.links = SourceLinks(settings.source_url)
+        self._gaps: GapLog | None = None
 
     # -- parts ----------------------------------------------------------------------------
     @property
@@ -105,6 +110,17 @@ class Engine:
                     self.settings.data_dir / "feedback.sqlite3", self.settings.collection
                 )
             return self._feedback
+
+    @property
+    def gaps(self) -> GapLog:
+        with self._lock:
+            if self._gaps is None:
+                self._gaps = GapLog(
+                    self.settings.data_dir / "gaps.sqlite3",
+                    self.settings.collection,
+                    self.settings.gaps_max,
+                )
+            return self._gaps
 
     def _lock_path(self) -> Path:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -230,8 +246,16 @@ class Engine:
             return self._view
 
     def ask(
-        self, question: str, k: int | None = None, offset: int = 0, record: bool = True
+        self,
+        question: str,
+        k: int | None = None,
+        offset: int = 0,
+        record: bool = True,
+        *,
+        guild_id: int | None = None,
     ) -> Answer:
+        """Answer `question`. With `record`, the question is counted for the stats and, when
+        refused, kept for the gaps report under `guild_id` (None: the CLI or a DM)."""
         k = k or self.settings.top_k
         cq = clean_question(question, self.settings.max_question_chars)
         if cq.error:
@@ -246,12 +270,21 @@ class Engine:
                 answered=False,
                 error="Nothing is indexed yet. Build the index with: citebot index",
             )
-        answer = self._answer(view, cq.text, question, k, offset, cq.note)
+        q_vec = self.embedder.encode([cq.text])[0]
+        answer = self._answer(view, cq.text, q_vec, question, k, offset, cq.note)
         if record and offset == 0:
             try:
                 self.feedback.record_question(answer.answered)
+                if not answer.answered:
+                    self.gaps.record(
+                        cq.text,
+                        q_vec,
+                        kind="refused",
+                        guild_id=guild_id,
+                        nearest=[n.source for n in answer.nearest],
+                    )
             except Exception:
-                pass  # statistics must never cost an answer
+                log.warning("could not record the question", exc_info=True)
         return answer
 
     def retrieve(
@@ -273,9 +306,15 @@ class Engine:
         return rrf([dense, lex], RRF_K, RRF_WEIGHTS)
 
     def _answer(
-        self, view: CorpusView, q: str, original: str, k: int, offset: int, note: str | None
+        self,
+        view: CorpusView,
+        q: str,
+        q_vec: np.ndarray,
+        original: str,
+        k: int,
+        offset: int,
+        note: str | None,
     ) -> Answer:
-        q_vec = self.embedder.encode([q])[0]
         fused = self.retrieve(view, q, q_vec)
         pool = [view.chunks[view.by_id[cid]] for cid, _ in fused[: POOL_CHUNKS + offset]]
         windows = [w for rank, c in enumerate(pool) for w in windows_for(c, rank)]
@@ -425,8 +464,36 @@ class Engine:
             "feedback": {"up": counts["up"], "down": counts["down"]},
         }
 
-    def record_feedback(self, question: str, chunk_ids: list[str], user_id: int, vote: int) -> None:
+    def record_feedback(
+        self,
+        question: str,
+        chunk_ids: list[str],
+        user_id: int,
+        vote: int,
+        *,
+        guild_id: int | None = None,
+    ) -> None:
         self.feedback.record_feedback(question, chunk_ids, user_id, vote)
+        if vote < 0:  # a 👎 is a gap too: the quotes did not answer the question
+            try:
+                self._record_downvote(question, chunk_ids, guild_id)
+            except Exception:
+                log.warning("could not record the 👎 in the gaps report", exc_info=True)
+
+    def _record_downvote(self, question: str, chunk_ids: list[str], guild_id: int | None) -> None:
+        cq = clean_question(question, self.settings.max_question_chars)
+        if cq.error:
+            return
+        view = self.view()
+        quoted = [view.chunks[view.by_id[c]].source for c in chunk_ids if c in view.by_id]
+        vec = self.embedder.encode([cq.text])[0]
+        self.gaps.record(cq.text, vec, kind="downvote", guild_id=guild_id, nearest=quoted)
+
+    def gaps_report(
+        self, guild_id: int | None = None, all_guilds: bool = False, limit: int = 10
+    ) -> list[Topic]:
+        """The most frequent unanswered topics (refused questions and 👎), with counts."""
+        return cluster(self.gaps.gaps(guild_id, all_guilds))[:limit]
 
 
 class _HeldLock:

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
         description="JSON map guild id -> link template for that guild's own docs folder",
     )
 
+    gaps_max: int = Field(
+        5000, ge=10, description="Questions kept for the gaps report (oldest dropped first)"
+    )
+
     supporting_floor: float = Field(
         0.6,
         ge=0.0,

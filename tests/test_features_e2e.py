@@ -17,7 +17,7 @@ import pytest_asyncio
 from bot.engines import EnginePool
 from retrieval.engine import Engine
 from retrieval.settings import Settings
-from tests.test_bot_e2e import _description, _is_reply_to, start_bot, stop_bot
+from tests.test_bot_e2e import _custom_ids, _description, _is_reply_to, start_bot, stop_bot
 
 try:
     from tests.fakediscord import Call, FakeDiscord, Member
@@ -147,3 +147,38 @@ async def test_guild_with_its_own_folder_uses_its_own_template(fenv: FEnv) -> No
     desc = _description(body)
     assert "[`bakery.html`](https://wiki.example.org/bakery.html#:~:text=" in desc
     assert "github.com" not in desc
+
+
+# ----------------------------------------------------------------------------- 2. gaps
+
+
+async def test_gaps_refused_for_members_and_reported_to_moderators(fenv: FEnv) -> None:
+    fake = fenv.fake
+    for q in ["what is the recipe for banana bread?", "how do I bake banana bread at home?"]:
+        _, body = await mention(fenv, q, user=fenv.bob)
+        assert "don't cover" in _description(body)
+    # a 👎 on an answer counts too
+    _, body = await mention(fenv, "who leads US Central Command?")
+    down = next(i for i in _custom_ids(body) if i.endswith(":down"))
+    reply = (await fake.wait_for(lambda c: c.json is body))[0]
+    click = await fake.click(GUILD, fenv.bob, fake.message_of(reply), down)
+    await fake.wait_for(lambda c: c.method == "PATCH" and click["token"] in c.path
+                        and "Thanks" in str(c.json))
+
+    refusal = await slash_final(fenv, GUILD, fenv.alice, "gaps")
+    assert refusal.json["type"] == 4 and refusal.json["data"]["flags"] & 64
+    assert "Only moderators" in refusal.json["data"]["content"]
+
+    report = await slash_final(fenv, GUILD, fenv.mod, "gaps")
+    cb = fake.find("POST", rf"/interactions/\d+/{report.path.split('/')[3]}/callback")
+    assert cb and cb[0].json["type"] == 5 and cb[0].json["data"]["flags"] & 64  # ephemeral
+    desc = _description(report.json)
+    first, second = desc.split("\n\n")[:2]
+    assert "banana bread" in first and "2× (2 refused)" in first and "also asked" in first
+    assert "who leads US Central Command?" in second and "1 👎" in second
+    assert SEED in second  # the quoted source it came from
+    for member in (fenv.alice, fenv.bob, fenv.mod):
+        assert str(member.id) not in str(report.json)
+    # another guild's report is its own
+    other = await slash_final(fenv, GUILD_W, fenv.alice, "gaps")
+    assert "Only moderators" in str(other.json)
