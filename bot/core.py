@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 import discord
 
-from bot import render
+from bot import asked_before, render
 from bot.engines import EnginePool
 from retrieval.models import Answer, Citation
 from retrieval.settings import Settings
@@ -86,6 +86,8 @@ class Prepared:
     answer: Answer
     embed: discord.Embed
     view: discord.ui.View | None
+    question: str = ""
+    guild_id: int | None = None
 
 
 class Core:
@@ -116,7 +118,14 @@ class Core:
         if answer.answered and shown:
             key = self.answers.put(AnswerState(question, guild_id, offset, tuple(shown)))
             view = answer_view(key, offset, offset + len(shown))
-        return Prepared(answer, rendered.to_embed(), view)
+        embed = rendered.to_embed()
+        if answer.answered and offset == 0 and guild_id is not None:
+            await asked_before.link_earlier_answer(self.pool, guild_id, question, embed)
+        return Prepared(answer, embed, view, question, guild_id)
+
+    async def answer_sent(self, prepared: Prepared, message: discord.Message | None) -> None:
+        """The answer is posted: remember it for "asked before" (answered questions only)."""
+        await asked_before.remember(self.pool, prepared, message)
 
 
 def core_of(client: discord.Client) -> Core:

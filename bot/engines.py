@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
+from retrieval.asked import PriorAnswer
 from retrieval.errors import CitebotError
 from retrieval.models import Answer, Citation, IndexSummary, Progress
 from retrieval.settings import Settings
@@ -40,6 +41,12 @@ class EngineLike(Protocol):
 
     def context(self, citation: Citation, lines: int = 3) -> str: ...
 
+    def asked_before(self, question: str, guild_id: int) -> PriorAnswer | None: ...
+
+    def remember_answer(
+        self, question: str, guild_id: int, channel_id: int, message_id: int
+    ) -> None: ...
+
     def record_feedback(
         self,
         question: str,
@@ -48,6 +55,7 @@ class EngineLike(Protocol):
         vote: int,
         *,
         guild_id: int | None = None,
+        message_id: int | None = None,
     ) -> None: ...
 
 

@@ -25,6 +25,7 @@ from retrieval.answer import (
     score_windows,
     windows_for,
 )
+from retrieval.asked import AskedLog, PriorAnswer
 from retrieval.corpus import ChunkRecord, CorpusView
 from retrieval.embedder import Embedder, get_embedder
 from retrieval.errors import CitebotError, IndexBroken, IndexBusy, ModelMismatch
@@ -84,6 +85,8 @@ class Engine:
         self._feedback: FeedbackStore | None = None
         self.links = SourceLinks(settings.source_url)
         self._gaps: GapLog | None = None
+        self._asked: AskedLog | None = None
+        self._qvec_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # -- parts ----------------------------------------------------------------------------
     @property
@@ -121,6 +124,15 @@ class Engine:
                     self.settings.gaps_max,
                 )
             return self._gaps
+
+    @property
+    def asked(self) -> AskedLog:
+        with self._lock:
+            if self._asked is None:
+                self._asked = AskedLog(
+                    self.settings.data_dir / "asked.sqlite3", self.settings.collection
+                )
+            return self._asked
 
     def _lock_path(self) -> Path:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -270,7 +282,7 @@ class Engine:
                 answered=False,
                 error="Nothing is indexed yet. Build the index with: citebot index",
             )
-        q_vec = self.embedder.encode([cq.text])[0]
+        q_vec = self.question_vector(cq.text)
         answer = self._answer(view, cq.text, q_vec, question, k, offset, cq.note)
         if record and offset == 0:
             try:
@@ -286,6 +298,43 @@ class Engine:
             except Exception:
                 log.warning("could not record the question", exc_info=True)
         return answer
+
+    def question_vector(self, text: str) -> np.ndarray:
+        """The (cleaned) question's embedding; recent ones are kept, since the bot asks
+        for the same question's vector again (asked before, gaps)."""
+        with self._lock:
+            v = self._qvec_cache.get(text)
+            if v is not None:
+                self._qvec_cache.move_to_end(text)
+                return v
+        v = self.embedder.encode([text])[0]
+        with self._lock:
+            self._qvec_cache[text] = v
+            while len(self._qvec_cache) > 512:
+                self._qvec_cache.popitem(last=False)
+        return v
+
+    # -- asked before ---------------------------------------------------------------------
+    def asked_before(self, question: str, guild_id: int) -> PriorAnswer | None:
+        """A recent answered, not-👎'd near-duplicate of `question` in this guild, if any."""
+        cq = clean_question(question, self.settings.max_question_chars)
+        if cq.error:
+            return None
+        return self.asked.find(
+            self.question_vector(cq.text),
+            guild_id,
+            self.settings.asked_before_threshold,
+            self.settings.asked_before_days,
+        )
+
+    def remember_answer(
+        self, question: str, guild_id: int, channel_id: int, message_id: int
+    ) -> None:
+        """Keep an answered question with its answer message, for "asked before" links."""
+        cq = clean_question(question, self.settings.max_question_chars)
+        if not cq.error:
+            vec = self.question_vector(cq.text)
+            self.asked.remember(cq.text, vec, guild_id, channel_id, message_id)
 
     def retrieve(
         self, view: CorpusView, q: str, q_vec: np.ndarray, depth: int | None = None
@@ -472,8 +521,11 @@ class Engine:
         vote: int,
         *,
         guild_id: int | None = None,
+        message_id: int | None = None,
     ) -> None:
         self.feedback.record_feedback(question, chunk_ids, user_id, vote)
+        if vote < 0 and message_id is not None:
+            self.asked.mark_downvoted(message_id)  # never offered as "asked before" again
         if vote < 0:  # a 👎 is a gap too: the quotes did not answer the question
             try:
                 self._record_downvote(question, chunk_ids, guild_id)
@@ -486,7 +538,7 @@ class Engine:
             return
         view = self.view()
         quoted = [view.chunks[view.by_id[c]].source for c in chunk_ids if c in view.by_id]
-        vec = self.embedder.encode([cq.text])[0]
+        vec = self.question_vector(cq.text)
         self.gaps.record(cq.text, vec, kind="downvote", guild_id=guild_id, nearest=quoted)
 
     def gaps_report(

@@ -81,6 +81,13 @@ class Settings(BaseSettings):
         5000, ge=10, description="Questions kept for the gaps report (oldest dropped first)"
     )
 
+    asked_before_threshold: float = Field(
+        0.80, ge=0.0, le=1.0, description="Similarity for linking an earlier answer"
+    )
+    asked_before_days: float = Field(
+        30.0, ge=0.0, description="How far back an earlier answer may be linked"
+    )
+
     supporting_floor: float = Field(
         0.6,
         ge=0.0,

@@ -182,3 +182,60 @@ async def test_gaps_refused_for_members_and_reported_to_moderators(fenv: FEnv) -
     # another guild's report is its own
     other = await slash_final(fenv, GUILD_W, fenv.alice, "gaps")
     assert "Only moderators" in str(other.json)
+
+
+# ----------------------------------------------------------------------------- 3. asked before
+
+
+def _asked_before(body: dict[str, Any]) -> str | None:
+    for f in (body.get("embeds") or [{}])[0].get("fields") or []:
+        if f["name"] == "Asked before":
+            return str(f["value"])
+    return None
+
+
+def _jump(guild: int, reply: Call) -> str:
+    msg = reply.response
+    return f"https://discord.com/channels/{guild}/{msg['channel_id']}/{msg['id']}"
+
+
+async def _reply_call(env: FEnv, body: dict[str, Any]) -> Call:
+    return (await env.fake.wait_for(lambda c: c.json is body))[0]
+
+
+async def test_a_near_duplicate_links_the_earlier_answer_until_it_is_downvoted(
+    fenv: FEnv,
+) -> None:
+    fake = fenv.fake
+    _, first = await mention(fenv, "Does the Taliban fight ISIS?")
+    assert _custom_ids(first) and _asked_before(first) is None
+    first_call = await _reply_call(fenv, first)
+
+    _, second = await mention(fenv, "is the taliban fighting isis?", user=fenv.bob)
+    assert "ISIS" in _description(second)  # the quotes are still given
+    field = _asked_before(second)
+    assert field is not None
+    assert field == f"[“Does the Taliban fight ISIS?”]({_jump(GUILD, first_call)})"
+    second_call = await _reply_call(fenv, second)
+
+    # /ask finds it as well, and a question that is only related does not
+    inter = await fake.slash(GUILD, fenv.alice, "ask", question="Is the Taliban fighting ISIS?")
+    edit = (await fake.wait_for(lambda c: c.method == "PATCH" and c.status == 200
+                                and c.path.endswith(f"/{inter['token']}/messages/@original")))[0]
+    assert _asked_before(edit.json) is not None
+    _, related = await mention(fenv, "Why are foreign soldiers leaving Afghanistan?")
+    assert _asked_before(related) is None
+
+    # 👎 on the first answer: it is never linked again; the second answer is
+    down = next(i for i in _custom_ids(first) if i.endswith(":down"))
+    click = await fake.click(GUILD, fenv.bob, fake.message_of(first_call), down)
+    await fake.wait_for(lambda c: c.method == "PATCH" and click["token"] in c.path
+                        and "Thanks" in str(c.json))
+    _, third = await mention(fenv, "does the taliban fight isis")
+    field = _asked_before(third)
+    assert field is not None and _jump(GUILD, first_call) not in field
+    assert _jump(GUILD, second_call) in field or "/messages" not in field
+
+    # another guild never links this guild's answers
+    _, elsewhere = await mention(fenv, "Does the Taliban fight ISIS?", guild=GUILD_W)
+    assert _asked_before(elsewhere) is None

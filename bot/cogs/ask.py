@@ -40,7 +40,8 @@ class AskCog(commands.Cog):
         kwargs: dict[str, Any] = {"embed": prepared.embed, "allowed_mentions": NO_MENTIONS}
         if prepared.view is not None:
             kwargs["view"] = prepared.view
-        await interaction.edit_original_response(**kwargs)
+        sent = await interaction.edit_original_response(**kwargs)
+        await self.core.answer_sent(prepared, sent)
 
     # ------------------------------------------------------------------ mentions / channels
 
@@ -84,7 +85,8 @@ class AskCog(commands.Cog):
                 prepared = await self.core.prepare_answer(guild_id, question)
         except discord.HTTPException:  # typing is best-effort
             prepared = await self.core.prepare_answer(guild_id, question)
-        await self._send(message, prepared.embed, prepared.view, question=question)
+        sent = await self._send(message, prepared.embed, prepared.view, question=question)
+        await self.core.answer_sent(prepared, sent)
 
     async def _send(
         self,
@@ -93,7 +95,7 @@ class AskCog(commands.Cog):
         view: discord.ui.View | None,
         *,
         question: str,
-    ) -> None:
+    ) -> discord.Message:
         kwargs: dict[str, Any] = {"embed": embed, "allowed_mentions": NO_MENTIONS}
         if view is not None:
             kwargs["view"] = view
@@ -106,8 +108,7 @@ class AskCog(commands.Cog):
             name = render.cut_at_word(question, 100) or "citebot"
             try:
                 thread = await message.create_thread(name=name)
-                await thread.send(**kwargs)
-                return
+                return await thread.send(**kwargs)
             except discord.HTTPException:
                 log.warning("could not answer in a thread; replying instead", exc_info=True)
-        await message.reply(mention_author=False, **kwargs)
+        return await message.reply(mention_author=False, **kwargs)
