@@ -13,6 +13,7 @@ from bot.cogs.admin import AdminCog
 from bot.cogs.ask import AskCog
 from bot.cogs.gaps import GapsCog
 from bot.cogs.info import InfoCog
+from bot.cogs.knowledge import KnowledgeCog
 from bot.core import NO_MENTIONS, Core
 from bot.engines import EnginePool
 from bot.views import DYNAMIC_ITEMS
@@ -39,6 +40,7 @@ async def _setup(bot: AnyBot, core: Core) -> None:
     await bot.add_cog(AdminCog(bot, core))
     await bot.add_cog(InfoCog(bot, core))
     await bot.add_cog(GapsCog(bot, core))
+    await bot.add_cog(KnowledgeCog(bot, core))
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
     bot.tree.error(_on_app_command_error)
     try:

@@ -14,6 +14,7 @@ from typing import Any, Protocol, TypeVar
 
 from retrieval.asked import PriorAnswer
 from retrieval.errors import CitebotError
+from retrieval.knowledge import Entry
 from retrieval.models import Answer, Citation, IndexSummary, Progress
 from retrieval.settings import Settings
 
@@ -42,6 +43,23 @@ class EngineLike(Protocol):
     def context(self, citation: Citation, lines: int = 3) -> str: ...
 
     def asked_before(self, question: str, guild_id: int) -> PriorAnswer | None: ...
+
+    def add_knowledge(
+        self,
+        text: str,
+        title: str,
+        *,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+        message_id: int | None = None,
+        date: str | None = None,
+    ) -> tuple[Entry, IndexSummary | None]: ...
+
+    def remove_knowledge(
+        self, name: str, guild_id: int | None = None
+    ) -> tuple[Entry | None, IndexSummary | None]: ...
+
+    def knowledge_entries(self, guild_id: int | None = None) -> list[Entry]: ...
 
     def remember_answer(
         self, question: str, guild_id: int, channel_id: int, message_id: int
@@ -126,7 +144,9 @@ class EnginePool:
         """Never raises: failures become an Answer with a user-facing `error`."""
         try:
             return await self.search(
-                guild_id, lambda e: e.ask(question, k=k, offset=offset, guild_id=guild_id)
+                guild_id,
+                # 0 = a DM: it sees no guild's knowledge entries (None would mean the CLI)
+                lambda e: e.ask(question, k=k, offset=offset, guild_id=guild_id or 0),
             )
         except CitebotError as e:
             return Answer(question=question, answered=False, error=str(e), offset=offset)

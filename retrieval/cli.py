@@ -254,6 +254,73 @@ def gaps(
             console.print(f"   nearest sources: {', '.join(map(escape, t.nearest))}")
 
 
+knowledge_app = typer.Typer(
+    help="Knowledge entries: small text documents kept in the data folder and indexed at once.",
+    no_args_is_help=True,
+)
+app.add_typer(knowledge_app, name="knowledge")
+
+
+@knowledge_app.command("add")
+def knowledge_add(
+    what: Annotated[str, typer.Argument(help="A text file to add, or the text itself")],
+    title: Annotated[
+        str | None, typer.Option("--title", help="Title (default: the file name or 'note')")
+    ] = None,
+    docs: DocsOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """Add a file or a text as a knowledge entry (searchable everywhere) and index it."""
+    from retrieval.knowledge import KnowledgeError
+
+    path = Path(what)
+    text, default_title = what, "note"
+    if len(what) < 4096 and path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise _fail(f"cannot read {path} as UTF-8 text: {e}") from None
+        default_title = path.stem
+    engine = _engine(_settings(docs, data))
+    try:
+        entry, summary = engine.add_knowledge(text, title or default_title)
+    except KnowledgeError as e:
+        raise _fail(str(e), 2) from None
+    except CitebotError as e:
+        raise _fail(str(e)) from None
+    console.print(f"added {entry.source} — “{escape(entry.title)}”, {entry.date}")
+    if summary is None:
+        console.print("another reindex is running: it will be indexed by the next one")
+
+
+@knowledge_app.command("list")
+def knowledge_list(
+    docs: DocsOpt = None,
+    data: DataOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per entry")] = False,
+) -> None:
+    """List the knowledge entries (every guild's and the CLI's)."""
+    for e in _engine(_settings(docs, data)).knowledge_entries():
+        if as_json:
+            print(json.dumps({"source": e.source, "title": e.title, "date": e.date,
+                              "guild_id": e.guild_id, "url": e.jump_url}, ensure_ascii=False))
+        else:
+            console.print(f"{e.source}  “{escape(e.title)}”  {e.date}")
+
+
+@knowledge_app.command("remove")
+def knowledge_remove(
+    name: Annotated[str, typer.Argument(help="The entry's file name or source path")],
+    docs: DocsOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """Remove a knowledge entry and drop it from the index."""
+    entry, _ = _engine(_settings(docs, data)).remove_knowledge(name)
+    if entry is None:
+        raise _fail(f"no knowledge entry {name!r} (see: citebot knowledge list)")
+    console.print(f"removed {entry.source}")
+
+
 def _repl(settings: Settings) -> None:
     from retrieval.textrender import render_answer
 

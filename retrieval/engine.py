@@ -32,10 +32,12 @@ from retrieval.errors import CitebotError, IndexBroken, IndexBusy, ModelMismatch
 from retrieval.feedback import FeedbackStore
 from retrieval.gaps import GapLog, Topic, cluster
 from retrieval.indexer import DocSource, Indexer, folder_sources
+from retrieval.knowledge import PREFIX as KNOWLEDGE
+from retrieval.knowledge import Entry, Knowledge, visible
 from retrieval.lexical import stems
 from retrieval.links import SourceLinks
 from retrieval.loaders import LoadError, load_file
-from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceRef
+from retrieval.models import Answer, Citation, IndexSummary, Progress, SkippedFile, SourceRef
 from retrieval.question import clean_question
 from retrieval.settings import Settings
 from retrieval.store import Manifest, Store
@@ -86,6 +88,7 @@ class Engine:
         self.links = SourceLinks(settings.source_url)
         self._gaps: GapLog | None = None
         self._asked: AskedLog | None = None
+        self._knowledge: Knowledge | None = None
         self._qvec_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # -- parts ----------------------------------------------------------------------------
@@ -134,6 +137,13 @@ class Engine:
                 )
             return self._asked
 
+    @property
+    def knowledge(self) -> Knowledge:
+        with self._lock:
+            if self._knowledge is None:
+                self._knowledge = Knowledge(self.settings.data_dir, self.settings.collection)
+            return self._knowledge
+
     def _lock_path(self) -> Path:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         return self.settings.data_dir / f"index-{self.settings.collection}.lock"
@@ -152,6 +162,17 @@ class Engine:
             if old.model and old.model != model_id:  # fail before loading a model
                 raise ModelMismatch(old.model, model_id)
             sources, skipped, vanished = folder_sources(self.settings.docs_dir, max_bytes)
+            # the knowledge entries are indexed with the docs, under their own name space
+            reserved = [s for s in sources if s.rel.startswith(KNOWLEDGE)]
+            sources = [s for s in sources if not s.rel.startswith(KNOWLEDGE)]
+            skipped += [
+                SkippedFile(s.rel, f"the name {KNOWLEDGE!r} is reserved for knowledge entries")
+                for s in reserved
+            ]
+            k_sources, k_skipped, k_vanished = self.knowledge.sources(max_bytes)
+            sources += k_sources
+            skipped += k_skipped
+            vanished |= k_vanished
             # a file we could not read this time keeps its previous version (loses nothing)
             keep = {s.path for s in skipped if s.path in old.files and s.path not in vanished}
             summary = self._run_indexer(sources, skipped, keep, progress)
@@ -283,7 +304,7 @@ class Engine:
                 error="Nothing is indexed yet. Build the index with: citebot index",
             )
         q_vec = self.question_vector(cq.text)
-        answer = self._answer(view, cq.text, q_vec, question, k, offset, cq.note)
+        answer = self._answer(view, cq.text, q_vec, question, k, offset, cq.note, guild_id)
         if record and offset == 0:
             try:
                 self.feedback.record_question(answer.answered)
@@ -363,8 +384,11 @@ class Engine:
         k: int,
         offset: int,
         note: str | None,
+        guild_id: int | None = None,
     ) -> Answer:
         fused = self.retrieve(view, q, q_vec)
+        if guild_id is not None:  # another guild's knowledge entries are not for this one
+            fused = [f for f in fused if visible(view.chunks[view.by_id[f[0]]].source, guild_id)]
         pool = [view.chunks[view.by_id[cid]] for cid, _ in fused[: POOL_CHUNKS + offset]]
         windows = [w for rank, c in enumerate(pool) for w in windows_for(c, rank)]
         q_stems = stems(q)
@@ -422,11 +446,52 @@ class Engine:
             score=sw.score,
             chunk_id=c.id,
             terms=matched_terms(q, text),
-            url=self.links.url(c.source, line_start, line_end, text),
+            url=self._url(c.source, line_start, line_end, text),
         )
         if not cit.text or c.text[w.start : w.end] != cit.text:
             raise AssertionError("quote is not an exact substring of its chunk")
         return cit
+
+    def _url(self, source: str, line_start: int, line_end: int, text: str) -> str | None:
+        if source.startswith(KNOWLEDGE):  # the original message, from the ids we recorded
+            return self.knowledge.jump_url(source)
+        return self.links.url(source, line_start, line_end, text)
+
+    # -- knowledge ------------------------------------------------------------------------
+    def add_knowledge(
+        self,
+        text: str,
+        title: str,
+        *,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+        message_id: int | None = None,
+        date: str | None = None,
+    ) -> tuple[Entry, IndexSummary | None]:
+        """Write a knowledge entry and index it at once. When another reindex holds the lock
+        the entry is kept and indexed by the next reindex (summary None)."""
+        entry = self.knowledge.add(
+            text, title, guild_id=guild_id, channel_id=channel_id, message_id=message_id,
+            date=date,
+        )
+        try:
+            return entry, self.index()
+        except IndexBusy:
+            return entry, None
+
+    def knowledge_entries(self, guild_id: int | None = None) -> list[Entry]:
+        return self.knowledge.entries(guild_id)
+
+    def remove_knowledge(
+        self, name: str, guild_id: int | None = None
+    ) -> tuple[Entry | None, IndexSummary | None]:
+        entry = self.knowledge.remove(name, guild_id)
+        if entry is None:
+            return None, None
+        try:
+            return entry, self.index()
+        except IndexBusy:
+            return entry, None
 
     def _nearest(
         self, pool: Sequence[ChunkRecord], fused: Sequence[tuple[str, float]], view: CorpusView
@@ -438,7 +503,7 @@ class Engine:
             if c.source in seen:
                 continue
             seen.add(c.source)
-            url = self.links.url(c.source, c.line_start, c.line_end, c.text)
+            url = self._url(c.source, c.line_start, c.line_end, c.text)
             out.append(
                 SourceRef(c.source, c.title, c.date, c.line_start, c.line_end, score, url)
             )
@@ -451,8 +516,13 @@ class Engine:
         """The current text of an indexed file, if it is unchanged since indexing."""
         view = self.view()
         entry = view.manifest.files.get(source)
-        path = (self.settings.docs_dir / source).resolve()
-        if entry is None or not path.is_relative_to(self.settings.docs_dir.resolve()):
+        root = self.settings.docs_dir
+        kpath = self.knowledge.path_of(source)
+        if kpath is not None:
+            root, path = self.knowledge.root, kpath.resolve()
+        else:
+            path = (root / source).resolve()
+        if entry is None or not path.is_relative_to(root.resolve()):
             return None
         try:
             import hashlib

@@ -239,3 +239,96 @@ async def test_a_near_duplicate_links_the_earlier_answer_until_it_is_downvoted(
     # another guild never links this guild's answers
     _, elsewhere = await mention(fenv, "Does the Taliban fight ISIS?", guild=GUILD_W)
     assert _asked_before(elsewhere) is None
+
+
+# ----------------------------------------------------------------------------- 4. knowledge
+
+RADIO_TIP = ("To rotate the harbour radio keys, open the keeper console and press Renew twice; "
+             "the old keys stop working after ten minutes. Ask <@800000000000000002> or "
+             "@everyone if stuck.")
+
+
+async def _command(env: FEnv, guild: int, user: Member, data: dict[str, Any]) -> str:
+    """Inject an APPLICATION_COMMAND interaction with `data`; returns its token."""
+    fake = env.fake
+    payload = fake._interaction_base(guild, user, 2)
+    cmd_id = next(
+        c["id"] for scope in (str(guild), "global") for c in fake.commands.get(scope, [])
+        if c["name"] == data["name"]
+    )
+    payload["data"] = {"id": str(cmd_id), "guild_id": str(guild)} | data
+    fake._interactions[payload["token"]] = payload
+    await fake.dispatch("INTERACTION_CREATE", payload)
+    return str(payload["token"])
+
+
+async def _final(env: FEnv, token: str) -> Call:
+    def done(c: Call) -> bool:
+        if c.status != 200 or token not in c.path:
+            return False
+        if c.method == "PATCH" and c.path.endswith("/messages/@original"):
+            return True
+        return c.path.endswith("/callback") and (c.json or {}).get("type") == 4
+
+    return (await env.fake.wait_for(done, timeout=120))[0]
+
+
+async def add_to_knowledge(env: FEnv, user: Member, message: dict[str, Any]) -> Call:
+    token = await _command(env, GUILD, user, {
+        "name": "Add to knowledge", "type": 3, "target_id": message["id"],
+        "resolved": {"messages": {message["id"]: message}},
+    })
+    return await _final(env, token)
+
+
+async def knowledge_cmd(env: FEnv, user: Member, sub: str, **opts: str) -> Call:
+    options = [{"name": k, "type": 3, "value": v} for k, v in opts.items()]
+    token = await _command(env, GUILD, user, {
+        "name": "knowledge", "type": 1,
+        "options": [{"name": sub, "type": 1, "options": options}],
+    })
+    return await _final(env, token)
+
+
+async def test_add_to_knowledge_from_a_message_then_list_cite_and_remove(fenv: FEnv) -> None:
+    fake = fenv.fake
+    names = {c["name"]: c.get("type", 1) for c in fake.commands["global"]}
+    assert names["Add to knowledge"] == 3 and names["knowledge"] == 1
+
+    msg = fake.message_payload(GUILD, fenv.bob, RADIO_TIP, mentions=[fenv.bob])
+    await fake.dispatch("MESSAGE_CREATE", msg)
+    refused = await add_to_knowledge(fenv, fenv.alice, msg)
+    assert refused.json["type"] == 4 and refused.json["data"]["flags"] & 64
+    assert "Only moderators" in refused.json["data"]["content"]
+    _, before = await mention(fenv, "How do I rotate the harbour radio keys?")
+    assert "Renew twice" not in _description(before)
+
+    added = await add_to_knowledge(fenv, fenv.mod, msg)
+    text = _description(added.json)
+    assert "Added to knowledge" in text and "#general, bob" in text and "searchable now" in text
+    day = msg["timestamp"][:10]
+    path = (fenv.settings.data_dir / "knowledge" / "fe2e" / str(GUILD)
+            / f"{day}-{msg['id']}.txt")
+    on_disk = path.read_text(encoding="utf-8")
+    assert on_disk.startswith(f"date {day} #general, bob\n\n")
+    # mentions are resolved to names and @everyone defused, as discord.py's clean_content does
+    assert "Ask @bob or @\u200beveryone" in on_disk
+
+    _, body = await mention(fenv, "How do I rotate the harbour radio keys?")
+    desc = _description(body)
+    assert "Renew twice" in desc
+    jump = f"https://discord.com/channels/{GUILD}/{msg['channel_id']}/{msg['id']}"
+    assert f"]({jump})" in desc and "*\\#general, bob*" in desc and day in desc
+    assert body["allowed_mentions"]["parse"] == []
+    _, other = await mention(fenv, "How do I rotate the harbour radio keys?", guild=GUILD_W)
+    assert "Renew twice" not in _description(other)  # another guild's knowledge
+
+    listed = await knowledge_cmd(fenv, fenv.alice, "list")
+    assert f"{day}-{msg['id']}.txt" in _description(listed.json)
+    no = await knowledge_cmd(fenv, fenv.alice, "remove", name=f"{day}-{msg['id']}.txt")
+    assert "Only moderators" in no.json["data"]["content"]
+    assert path.exists()
+    gone = await knowledge_cmd(fenv, fenv.mod, "remove", name=f"{day}-{msg['id']}.txt")
+    assert "Removed" in _description(gone.json) and not path.exists()
+    _, after = await mention(fenv, "How do I rotate the harbour radio keys?")
+    assert "Renew twice" not in _description(after)
