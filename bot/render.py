@@ -22,6 +22,7 @@ from typing import Any
 import discord
 from discord.utils import escape_markdown
 
+from retrieval.knowledge import PREFIX as KNOWLEDGE_PREFIX
 from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceRef
 
 # Discord limits
@@ -153,10 +154,15 @@ def lines_label(start: int, end: int) -> str:
 
 
 def citation_line(c: Citation) -> str:
-    """`— file · title · date · lines L–M · score 0.83`."""
-    parts = [_linked(_code(cut_at_word(c.source, 120)), c.url)]
+    """`— file · title · date · lines L–M · score 0.83`; a knowledge entry from a message is
+    cited as `— #channel, author · date · …`, linked to the message."""
     title = c.title.strip()
-    if title and title != c.source:
+    if c.source.startswith(KNOWLEDGE_PREFIX) and title:
+        label = _esc_line(cut_at_word(title, 100)).replace("]", "\\]")
+        parts = [_linked(label, c.url)]
+    else:
+        parts = [_linked(_code(cut_at_word(c.source, 120)), c.url)]
+    if title and title != c.source and not c.source.startswith(KNOWLEDGE_PREFIX):
         parts.append("*" + escape_markdown(cut_at_word(title, 100)) + "*")
     if c.date:
         parts.append(escape_markdown(c.date))

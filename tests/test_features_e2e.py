@@ -318,7 +318,7 @@ async def test_add_to_knowledge_from_a_message_then_list_cite_and_remove(fenv: F
     desc = _description(body)
     assert "Renew twice" in desc
     jump = f"https://discord.com/channels/{GUILD}/{msg['channel_id']}/{msg['id']}"
-    assert f"]({jump})" in desc and "*\\#general, bob*" in desc and day in desc
+    assert f"— [\\#general, bob]({jump}) · {day} · line 3" in desc
     assert body["allowed_mentions"]["parse"] == []
     _, other = await mention(fenv, "How do I rotate the harbour radio keys?", guild=GUILD_W)
     assert "Renew twice" not in _description(other)  # another guild's knowledge
