@@ -233,7 +233,8 @@ async def test_answer_queue_is_bounded_refuses_clearly_and_loses_nothing(tmp_pat
     release = threading.Event()
 
     class BlockingEngine:
-        def ask(self, question: str, k: int | None = None, offset: int = 0) -> Answer:
+        def ask(self, question: str, k: int | None = None, offset: int = 0,
+                guild_id: int | None = None) -> Answer:
             started.set()
             assert release.wait(60)
             return Answer(question=question, answered=True)

@@ -322,7 +322,7 @@ async def test_token_not_leaked_by_startup_answer_and_stats(
         # the token really was used: REST login and gateway IDENTIFY
         assert fake.accepted_tokens and set(fake.accepted_tokens) == {TOKEN}
         assert fake.identifies and fake.identifies[0]["token"] == TOKEN
-        assert {c["name"] for c in fake.commands["global"]} == {
+        assert {c["name"] for c in fake.commands["global"]} >= {
             "ask", "reindex", "sources", "stats"
         }
         inter = await fake.slash(GUILD, alice, "ask", question=QUESTION)
