@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.cogs.admin import AdminCog
 from bot.cogs.ask import AskCog
+from bot.cogs.feedback import FeedbackCog
 from bot.cogs.gaps import GapsCog
 from bot.cogs.info import InfoCog
 from bot.cogs.knowledge import KnowledgeCog
@@ -41,6 +42,7 @@ async def _setup(bot: AnyBot, core: Core) -> None:
     await bot.add_cog(InfoCog(bot, core))
     await bot.add_cog(GapsCog(bot, core))
     await bot.add_cog(KnowledgeCog(bot, core))
+    await bot.add_cog(FeedbackCog(bot, core))
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
     bot.tree.error(_on_app_command_error)
     try:

@@ -254,6 +254,18 @@ def gaps(
             console.print(f"   nearest sources: {', '.join(map(escape, t.nearest))}")
 
 
+feedback_app = typer.Typer(help="Feedback (👍/👎) and its effect on ranking.",
+                            no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command("reset")
+def feedback_reset(docs: DocsOpt = None, data: DataOpt = None) -> None:
+    """Forget how votes changed the ranking (the vote counts in stats are kept)."""
+    n = _engine(_settings(docs, data)).reset_feedback()
+    console.print(f"forgot {n} vote{'s' if n != 1 else ''}; ranking is as without feedback")
+
+
 knowledge_app = typer.Typer(
     help="Knowledge entries: small text documents kept in the data folder and indexed at once.",
     no_args_is_help=True,

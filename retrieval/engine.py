@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -38,6 +39,7 @@ from retrieval.lexical import stems
 from retrieval.links import SourceLinks
 from retrieval.loaders import LoadError, load_file
 from retrieval.models import Answer, Citation, IndexSummary, Progress, SkippedFile, SourceRef
+from retrieval.nudges import Nudges
 from retrieval.question import clean_question
 from retrieval.settings import Settings
 from retrieval.store import Manifest, Store
@@ -89,6 +91,7 @@ class Engine:
         self._gaps: GapLog | None = None
         self._asked: AskedLog | None = None
         self._knowledge: Knowledge | None = None
+        self._nudges: Nudges | None = None
         self._qvec_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # -- parts ----------------------------------------------------------------------------
@@ -143,6 +146,15 @@ class Engine:
             if self._knowledge is None:
                 self._knowledge = Knowledge(self.settings.data_dir, self.settings.collection)
             return self._knowledge
+
+    @property
+    def nudges(self) -> Nudges:
+        with self._lock:
+            if self._nudges is None:
+                self._nudges = Nudges(
+                    self.settings.data_dir / "nudges.sqlite3", self.settings.collection
+                )
+            return self._nudges
 
     def _lock_path(self) -> Path:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -393,11 +405,24 @@ class Engine:
         windows = [w for rank, c in enumerate(pool) for w in windows_for(c, rank)]
         q_stems = stems(q)
         windows = prefilter(q_stems, windows, view.lexical, self.weights, MAX_WINDOWS)
+        nudge = self.nudges.for_question(q_vec)  # {} unless similar questions got votes
+        if nudge:
+            windows += self._voted_up_windows(view, nudge, pool, guild_id)
         scored = score_windows(
             q_vec, q_stems, windows, self._window_vectors(windows), view.lexical, self.weights
         )
+        raw = {id(sw.window): sw.score for sw in scored}
+        if nudge:
+            scored = sorted(
+                (
+                    dataclasses.replace(sw, score=sw.score + nudge.get(sw.window.chunk.id, 0.0))
+                    for sw in scored
+                ),
+                key=lambda sw: -sw.score,
+            )
         picked = pick_non_overlapping(scored, offset + k)[offset:]
-        best = picked[0].score if picked else 0.0
+        # feedback changes the order of quotes, never whether the question is answered at all
+        best = max((raw[id(sw.window)] for sw in picked), default=0.0)
         answered = bool(picked) and best >= self.settings.threshold
         if not answered:
             nearest = self._nearest(pool, fused, view)
@@ -408,6 +433,25 @@ class Engine:
         picked = picked[:1] + [sw for sw in picked[1:] if sw.score >= floor]
         quotes = [self._citation(sw, q) for sw in picked]
         return Answer(question=original, answered=True, quotes=quotes, note=note, offset=offset)
+
+    def _voted_up_windows(
+        self,
+        view: CorpusView,
+        nudge: dict[str, float],
+        pool: Sequence[ChunkRecord],
+        guild_id: int | None,
+    ) -> list[Window]:
+        """Windows of chunks voted up for similar questions that retrieval did not bring."""
+        have = {c.id for c in pool}
+        out: list[Window] = []
+        for cid, v in sorted(nudge.items(), key=lambda kv: -kv[1])[:3]:
+            idx = view.by_id.get(cid)
+            if v <= 0 or cid in have or idx is None:
+                continue
+            chunk = view.chunks[idx]
+            if guild_id is None or visible(chunk.source, guild_id):
+                out += windows_for(chunk, len(pool))
+        return out
 
     def _window_vectors(self, windows: Sequence[Window]) -> np.ndarray:
         keys = [(w.chunk.id, w.start, w.end) for w in windows]
@@ -594,6 +638,14 @@ class Engine:
         message_id: int | None = None,
     ) -> None:
         self.feedback.record_feedback(question, chunk_ids, user_id, vote)
+        try:
+            cq = clean_question(question, self.settings.max_question_chars)
+            if not cq.error:
+                # one vote per user per answer: the answer message, else the question itself
+                answer = f"m{message_id}" if message_id is not None else f"q:{cq.text}"
+                self.nudges.vote(answer, user_id, chunk_ids, vote, self.question_vector(cq.text))
+        except Exception:
+            log.warning("could not record the vote for ranking", exc_info=True)
         if vote < 0 and message_id is not None:
             self.asked.mark_downvoted(message_id)  # never offered as "asked before" again
         if vote < 0:  # a 👎 is a gap too: the quotes did not answer the question
@@ -610,6 +662,10 @@ class Engine:
         quoted = [view.chunks[view.by_id[c]].source for c in chunk_ids if c in view.by_id]
         vec = self.question_vector(cq.text)
         self.gaps.record(cq.text, vec, kind="downvote", guild_id=guild_id, nearest=quoted)
+
+    def reset_feedback(self) -> int:
+        """Forget every vote's effect on ranking (admin reset); returns how many were kept."""
+        return self.nudges.reset()
 
     def gaps_report(
         self, guild_id: int | None = None, all_guilds: bool = False, limit: int = 10

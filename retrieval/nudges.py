@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 SIMILAR = 0.80  # same scale as "asked before": a near-duplicate question
-MAX_NUDGE = 0.15  # at most this much added to / taken from a quote's score (scores ~0.4-0.9)
+MAX_NUDGE = 0.20  # at most this much added to / taken from a quote's score (scores ~0.4-0.9)
 VOTES_TO_SATURATE = 3.0  # tanh(sum / 3): one vote gives 32% of MAX_NUDGE, three give 76%
 MAX_VOTES = 20_000
 

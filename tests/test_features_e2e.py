@@ -332,3 +332,39 @@ async def test_add_to_knowledge_from_a_message_then_list_cite_and_remove(fenv: F
     assert "Removed" in _description(gone.json) and not path.exists()
     _, after = await mention(fenv, "How do I rotate the harbour radio keys?")
     assert "Renew twice" not in _description(after)
+
+
+# ----------------------------------------------------------------------------- 5. feedback
+
+
+def _top_score(body: dict[str, Any]) -> float:
+    desc = _description(body)
+    return float(desc.split(" · score ", 1)[1][:4])
+
+
+async def test_votes_from_buttons_nudge_the_ranking_once_per_user_and_reset(fenv: FEnv) -> None:
+    fake = fenv.fake
+    q = "What did General McKenzie tell the House Armed Services Committee?"
+    _, first = await mention(fenv, q)
+    score = _top_score(first)
+    call = await _reply_call(fenv, first)
+    down = next(i for i in _custom_ids(first) if i.endswith(":down"))
+    before = await asyncio.to_thread(fenv.engine.nudges.count)
+    for user in (fenv.bob, fenv.bob, fenv.alice):  # bob twice: still one vote
+        click = await fake.click(GUILD, user, fake.message_of(call), down)
+        await fake.wait_for(lambda c, t=click["token"]: c.method == "PATCH" and t in c.path
+                            and "Thanks" in str(c.json))
+    after = await asyncio.to_thread(fenv.engine.nudges.count)
+    state = fenv.bot.citebot.answers.get(down.split(":")[2])
+    assert state is not None
+    assert after - before == 2 * len(state.chunk_ids)  # two users, each quoted chunk once
+
+    _, again = await mention(fenv, q, user=fenv.bob)
+    assert _top_score(again) < score  # the 👎'd quotes rank lower for the same question
+
+    refused = await slash_final(fenv, GUILD, fenv.alice, "resetfeedback")
+    assert "Only moderators" in refused.json["data"]["content"]
+    done = await slash_final(fenv, GUILD, fenv.mod, "resetfeedback")
+    assert "Forgot" in _description(done.json)
+    _, reset = await mention(fenv, q, user=fenv.alice)
+    assert _top_score(reset) == score
