@@ -1,12 +1,14 @@
-"""The one entry point for the CLI and the bot: index a folder, answer questions, report stats."""
+"""The one entry point for the CLI and the bot: index a folder, answer questions, report stats.
+
+`Engine` is a thin facade. The work is done by parts with one job each: the retrievers and their
+fusion (retrieval.retrievers), the quoter (retrieval.quoter), the source reader
+(retrieval.sources), the stats (retrieval.stats), the indexer and the store.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import json
 import logging
-import shutil
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -16,65 +18,35 @@ from typing import Any
 import numpy as np
 from filelock import FileLock, Timeout
 
-from retrieval.answer import (
-    ScoredWindow,
-    Weights,
-    Window,
-    matched_terms,
-    pick_non_overlapping,
-    prefilter,
-    score_windows,
-    windows_for,
-)
+from retrieval.answer import Weights
 from retrieval.asked import AskedLog, PriorAnswer
-from retrieval.corpus import ChunkRecord, CorpusView
+from retrieval.corpus import CorpusView, load_view
 from retrieval.embedder import Embedder, get_embedder
 from retrieval.errors import CitebotError, IndexBroken, IndexBusy, ModelMismatch
 from retrieval.feedback import FeedbackStore
 from retrieval.gaps import GapLog, Topic, cluster
 from retrieval.indexer import DocSource, Indexer, folder_sources
 from retrieval.knowledge import PREFIX as KNOWLEDGE
-from retrieval.knowledge import Entry, Knowledge, visible
-from retrieval.lexical import stems
+from retrieval.knowledge import Entry, Knowledge, knowledge_root, visible
 from retrieval.links import SourceLinks
-from retrieval.loaders import LoadError, load_file
-from retrieval.models import Answer, Citation, IndexSummary, Progress, SkippedFile, SourceRef
+from retrieval.models import Answer, Citation, IndexSummary, Progress, SkippedFile
 from retrieval.nudges import Nudges
 from retrieval.question import clean_question
+from retrieval.quoter import Quoter
+from retrieval.retrievers import (
+    DENSE_WEIGHT,
+    LEXICAL_WEIGHT,
+    DenseRetriever,
+    LexicalRetriever,
+    Retriever,
+    hybrid,
+)
 from retrieval.settings import Settings
-from retrieval.store import Manifest, Store
+from retrieval.sources import SourceReader
+from retrieval.stats import corpus_stats, list_sources, read_last_index, write_last_index
+from retrieval.store import Store, destroy_embedded
 
 log = logging.getLogger("citebot")
-
-RRF_K = 10  # tuned on SciFact dev (k in 5..10 beats the usual 60 by ~0.01 nDCG@10)
-POOL_CHUNKS = 6
-MAX_WINDOWS = 32  # windows embedded per question (the best by a cheap lexical score)
-
-
-RRF_WEIGHTS = (1.0, 1.2)  # dense, lexical (SciFact dev)
-
-
-def rrf(
-    rankings: Sequence[Sequence[str]], k: int = RRF_K, weights: Sequence[float] | None = None
-) -> list[tuple[str, float]]:
-    scores: dict[str, float] = {}
-    for n, ranking in enumerate(rankings):
-        w = 1.0 if weights is None else weights[n]
-        for r, cid in enumerate(ranking):
-            scores[cid] = scores.get(cid, 0.0) + w / (k + r + 1)
-    return sorted(scores.items(), key=lambda kv: -kv[1])
-
-
-def _load_view(store: Store, manifest: Manifest, cache_dir: Path) -> CorpusView:
-    if not manifest.files:  # nothing indexed yet (and bm25s cannot index an empty corpus)
-        from collections import Counter
-
-        import bm25s
-
-        from retrieval.lexical import LexicalIndex
-
-        return CorpusView(manifest, [], LexicalIndex(bm25s.BM25(), {}, Counter(), 0))
-    return CorpusView.load(store, manifest, cache_dir)
 
 
 class Engine:
@@ -85,8 +57,15 @@ class Engine:
         self._view: CorpusView | None = None
         self._view_version = -1
         self._lock = threading.RLock()
-        self._vec_cache: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
         self._feedback: FeedbackStore | None = None
+        # (retriever, weight) pairs fused by weighted RRF, in this order
+        self.retrievers: list[tuple[Retriever, float]] = [
+            (DenseRetriever(lambda: self.store), DENSE_WEIGHT),
+            (LexicalRetriever(), LEXICAL_WEIGHT),
+        ]
+        self.quoter = Quoter(settings, lambda: self.embedder, self.weights)
+        self.reader = SourceReader(settings, self.view)
+        self.reader.knowledge_root = knowledge_root(settings.data_dir, settings.collection)
         self.links = SourceLinks(settings.source_url)
         self._gaps: GapLog | None = None
         self._asked: AskedLog | None = None
@@ -188,7 +167,7 @@ class Engine:
             # a file we could not read this time keeps its previous version (loses nothing)
             keep = {s.path for s in skipped if s.path in old.files and s.path not in vanished}
             summary = self._run_indexer(sources, skipped, keep, progress)
-            self._write_last_index(summary)
+            write_last_index(self.settings, summary)
             return summary
 
     def index_sources(
@@ -237,29 +216,15 @@ class Engine:
             except CitebotError:
                 if self.settings.chroma_host:
                     raise
-                from chromadb.api.client import SharedSystemClient
-
-                SharedSystemClient.clear_system_cache()
-                shutil.rmtree(self.settings.data_dir / "chroma", ignore_errors=True)
+                destroy_embedded(self.settings)
             for old in self.settings.data_dir.glob(f"bm25-{self.settings.collection}-*.pkl"):
                 old.unlink(missing_ok=True)
             self._store = None
             self._view = None
             self._view_version = -1
 
-    def _write_last_index(self, summary: IndexSummary) -> None:
-        path = self.settings.data_dir / f"last-index-{self.settings.collection}.json"
-        data = summary.to_json() | {"finished": dt.datetime.now(dt.UTC).isoformat()}
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=1))
-        tmp.replace(path)
-
     def last_index(self) -> dict[str, Any] | None:
-        path = self.settings.data_dir / f"last-index-{self.settings.collection}.json"
-        try:
-            return dict(json.loads(path.read_text()))
-        except (OSError, ValueError):
-            return None
+        return read_last_index(self.settings)
 
     # -- reading --------------------------------------------------------------------------
     def view(self) -> CorpusView:
@@ -277,7 +242,7 @@ class Engine:
                     if manifest.model and manifest.model != model_id:
                         raise ModelMismatch(manifest.model, model_id)
                     try:
-                        view = _load_view(self.store, manifest, self.settings.data_dir)
+                        view = load_view(self.store, manifest, self.settings.data_dir)
                     except CitebotError:
                         raise
                     except Exception as e:
@@ -300,7 +265,8 @@ class Engine:
         guild_id: int | None = None,
     ) -> Answer:
         """Answer `question`. With `record`, the question is counted for the stats and, when
-        refused, kept for the gaps report under `guild_id` (None: the CLI or a DM)."""
+        refused, kept for the gaps report under `guild_id` (None: the CLI, which also sees
+        every guild's knowledge entries; 0: a DM)."""
         k = k or self.settings.top_k
         cq = clean_question(question, self.settings.max_question_chars)
         if cq.error:
@@ -328,13 +294,13 @@ class Engine:
                         guild_id=guild_id,
                         nearest=[n.source for n in answer.nearest],
                     )
-            except Exception:
+            except Exception:  # statistics must never cost an answer
                 log.warning("could not record the question", exc_info=True)
         return answer
 
     def question_vector(self, text: str) -> np.ndarray:
         """The (cleaned) question's embedding; recent ones are kept, since the bot asks
-        for the same question's vector again (asked before, gaps)."""
+        for the same question's vector again (asked before, gaps, votes)."""
         with self._lock:
             v = self._qvec_cache.get(text)
             if v is not None:
@@ -346,6 +312,55 @@ class Engine:
             while len(self._qvec_cache) > 512:
                 self._qvec_cache.popitem(last=False)
         return v
+
+    def retrieve(
+        self, view: CorpusView, q: str, q_vec: np.ndarray, depth: int | None = None
+    ) -> list[tuple[str, float]]:
+        """Hybrid retrieval: dense (Chroma) and BM25 rankings of chunk ids, fused by RRF.
+
+        `depth` (default Settings.candidates) is how many chunks each retriever contributes.
+        """
+        depth = depth or self.settings.candidates
+        return hybrid(self.retrievers, view, q, q_vec, depth)
+
+    def _answer(
+        self,
+        view: CorpusView,
+        q: str,
+        q_vec: np.ndarray,
+        original: str,
+        k: int,
+        offset: int,
+        note: str | None,
+        guild_id: int | None = None,
+    ) -> Answer:
+        fused = self.retrieve(view, q, q_vec)
+        nudge = self.nudges.for_question(q_vec)  # {} unless similar questions got votes
+        if guild_id is not None:  # another guild's knowledge entries are not for this one
+            fused = [f for f in fused if visible(view.chunks[view.by_id[f[0]]].source, guild_id)]
+            nudge = {
+                c: v for c, v in nudge.items()
+                if c in view.by_id and visible(view.chunks[view.by_id[c]].source, guild_id)
+            }
+        answer = self.quoter.answer(view, fused, q, q_vec, original, k, offset, note, nudge)
+        return self._with_links(answer)
+
+    def _with_links(self, answer: Answer) -> Answer:
+        """Each quote and nearest source gets its link (template or knowledge jump link)."""
+        quotes = [
+            dataclasses.replace(c, url=self._url(c.source, c.line_start, c.line_end, c.text))
+            for c in answer.quotes
+        ]
+        nearest = [
+            dataclasses.replace(n, url=self._url(n.source, n.line_start, n.line_end, ""))
+            for n in answer.nearest
+        ]
+        return dataclasses.replace(answer, quotes=quotes, nearest=nearest)
+
+    def _url(self, source: str, line_start: int, line_end: int, text: str) -> str | None:
+        if source.startswith(KNOWLEDGE):  # the original message, from the ids we recorded
+            return self.knowledge.jump_url(source)
+        return self.links.url(source, line_start, line_end, text)
 
     # -- asked before ---------------------------------------------------------------------
     def asked_before(self, question: str, guild_id: int) -> PriorAnswer | None:
@@ -368,138 +383,6 @@ class Engine:
         if not cq.error:
             vec = self.question_vector(cq.text)
             self.asked.remember(cq.text, vec, guild_id, channel_id, message_id)
-
-    def retrieve(
-        self, view: CorpusView, q: str, q_vec: np.ndarray, depth: int | None = None
-    ) -> list[tuple[str, float]]:
-        """Hybrid retrieval: dense (Chroma) and BM25 rankings of chunk ids, fused by RRF.
-
-        `depth` (default Settings.candidates) is how many chunks each retriever contributes.
-        """
-        depth = depth or self.settings.candidates
-        n = min(depth * 2, len(view.chunks))
-        if n <= 0:
-            return []
-        got = self.store.chunks.query(
-            query_embeddings=[q_vec.tolist()], n_results=n, include=["distances"]
-        )
-        dense = [cid for cid in got["ids"][0] if cid in view.by_id][:depth]
-        lex = [view.chunks[i].id for i, _ in view.lexical.search(q, depth)]
-        return rrf([dense, lex], RRF_K, RRF_WEIGHTS)
-
-    def _answer(
-        self,
-        view: CorpusView,
-        q: str,
-        q_vec: np.ndarray,
-        original: str,
-        k: int,
-        offset: int,
-        note: str | None,
-        guild_id: int | None = None,
-    ) -> Answer:
-        fused = self.retrieve(view, q, q_vec)
-        if guild_id is not None:  # another guild's knowledge entries are not for this one
-            fused = [f for f in fused if visible(view.chunks[view.by_id[f[0]]].source, guild_id)]
-        pool = [view.chunks[view.by_id[cid]] for cid, _ in fused[: POOL_CHUNKS + offset]]
-        windows = [w for rank, c in enumerate(pool) for w in windows_for(c, rank)]
-        q_stems = stems(q)
-        windows = prefilter(q_stems, windows, view.lexical, self.weights, MAX_WINDOWS)
-        nudge = self.nudges.for_question(q_vec)  # {} unless similar questions got votes
-        if nudge:
-            windows += self._voted_up_windows(view, nudge, pool, guild_id)
-        scored = score_windows(
-            q_vec, q_stems, windows, self._window_vectors(windows), view.lexical, self.weights
-        )
-        raw = {id(sw.window): sw.score for sw in scored}
-        if nudge:
-            scored = sorted(
-                (
-                    dataclasses.replace(sw, score=sw.score + nudge.get(sw.window.chunk.id, 0.0))
-                    for sw in scored
-                ),
-                key=lambda sw: -sw.score,
-            )
-        picked = pick_non_overlapping(scored, offset + k)[offset:]
-        # feedback changes the order of quotes, never whether the question is answered at all
-        best = max((raw[id(sw.window)] for sw in picked), default=0.0)
-        answered = bool(picked) and best >= self.settings.threshold
-        if not answered:
-            nearest = self._nearest(pool, fused, view)
-            return Answer(
-                question=original, answered=False, nearest=nearest, note=note, offset=offset
-            )
-        floor = self.settings.supporting_floor * self.settings.threshold
-        picked = picked[:1] + [sw for sw in picked[1:] if sw.score >= floor]
-        quotes = [self._citation(sw, q) for sw in picked]
-        return Answer(question=original, answered=True, quotes=quotes, note=note, offset=offset)
-
-    def _voted_up_windows(
-        self,
-        view: CorpusView,
-        nudge: dict[str, float],
-        pool: Sequence[ChunkRecord],
-        guild_id: int | None,
-    ) -> list[Window]:
-        """Windows of chunks voted up for similar questions that retrieval did not bring."""
-        have = {c.id for c in pool}
-        out: list[Window] = []
-        for cid, v in sorted(nudge.items(), key=lambda kv: -kv[1])[:3]:
-            idx = view.by_id.get(cid)
-            if v <= 0 or cid in have or idx is None:
-                continue
-            chunk = view.chunks[idx]
-            if guild_id is None or visible(chunk.source, guild_id):
-                out += windows_for(chunk, len(pool))
-        return out
-
-    def _window_vectors(self, windows: Sequence[Window]) -> np.ndarray:
-        keys = [(w.chunk.id, w.start, w.end) for w in windows]
-        missing = [i for i, key in enumerate(keys) if key not in self._vec_cache]
-        if missing:
-            vecs = self.embedder.encode([windows[i].text for i in missing])
-            with self._lock:
-                for i, v in zip(missing, vecs, strict=True):
-                    self._vec_cache[keys[i]] = v
-                while len(self._vec_cache) > 50_000:
-                    self._vec_cache.popitem(last=False)
-        dim = self.embedder.dim
-        out = np.zeros((len(windows), dim), dtype=np.float32)
-        for i, key in enumerate(keys):
-            v = self._vec_cache.get(key)
-            if v is None:  # evicted by a concurrent question; recompute
-                v = self.embedder.encode([windows[i].text])[0]
-            out[i] = v
-        return out
-
-    def _citation(self, sw: ScoredWindow, q: str) -> Citation:
-        w = sw.window
-        c = w.chunk
-        text = c.text[w.start : w.end]
-        line_start = c.line_start + c.text.count("\n", 0, w.start)
-        line_end = line_start + text.count("\n")
-        cit = Citation(
-            text=text,
-            source=c.source,
-            title=c.title,
-            date=c.date,
-            line_start=line_start,
-            line_end=line_end,
-            char_start=c.char_start + w.start,
-            char_end=c.char_start + w.end,
-            score=sw.score,
-            chunk_id=c.id,
-            terms=matched_terms(q, text),
-            url=self._url(c.source, line_start, line_end, text),
-        )
-        if not cit.text or c.text[w.start : w.end] != cit.text:
-            raise AssertionError("quote is not an exact substring of its chunk")
-        return cit
-
-    def _url(self, source: str, line_start: int, line_end: int, text: str) -> str | None:
-        if source.startswith(KNOWLEDGE):  # the original message, from the ids we recorded
-            return self.knowledge.jump_url(source)
-        return self.links.url(source, line_start, line_end, text)
 
     # -- knowledge ------------------------------------------------------------------------
     def add_knowledge(
@@ -537,95 +420,26 @@ class Engine:
         except IndexBusy:
             return entry, None
 
-    def _nearest(
-        self, pool: Sequence[ChunkRecord], fused: Sequence[tuple[str, float]], view: CorpusView
-    ) -> list[SourceRef]:
-        out: list[SourceRef] = []
-        seen: set[str] = set()
-        for cid, score in fused[:10]:
-            c = view.chunks[view.by_id[cid]]
-            if c.source in seen:
-                continue
-            seen.add(c.source)
-            url = self._url(c.source, c.line_start, c.line_end, c.text)
-            out.append(
-                SourceRef(c.source, c.title, c.date, c.line_start, c.line_end, score, url)
-            )
-            if len(out) >= 3:
-                break
-        return out
-
     # -- source text ----------------------------------------------------------------------
     def source_text(self, source: str) -> str | None:
         """The current text of an indexed file, if it is unchanged since indexing."""
-        view = self.view()
-        entry = view.manifest.files.get(source)
-        root = self.settings.docs_dir
-        kpath = self.knowledge.path_of(source)
-        if kpath is not None:
-            root, path = self.knowledge.root, kpath.resolve()
-        else:
-            path = (root / source).resolve()
-        if entry is None or not path.is_relative_to(root.resolve()):
-            return None
-        try:
-            import hashlib
-
-            data = path.read_bytes()
-            if hashlib.sha256(data).hexdigest() != entry.hash:
-                return None
-            return load_file(path, source, len(data) + 1).text
-        except (OSError, LoadError):
-            return None
+        return self.reader.text(source)
 
     def verify(self, citation: Citation) -> bool:
         """True when the quote is exactly the cited slice of the source file's text."""
-        text = self.source_text(citation.source)
-        return text is not None and text[citation.char_start : citation.char_end] == citation.text
+        return self.reader.verify(citation)
 
     def context(self, citation: Citation, lines: int = 3) -> str:
         """The quote with up to `lines` lines of the source before and after it."""
-        text = self.source_text(citation.source)
-        if text is None:
-            view = self.view()
-            idx = view.by_id.get(citation.chunk_id)
-            return view.chunks[idx].text if idx is not None else citation.text
-        all_lines = text.splitlines()
-        a = max(citation.line_start - 1 - lines, 0)
-        b = min(citation.line_end + lines, len(all_lines))
-        return "\n".join(all_lines[a:b])
+        return self.reader.context(citation, lines)
 
     # -- reporting ------------------------------------------------------------------------
     def sources(self) -> list[dict[str, Any]]:
-        view = self.view()
-        return [
-            {"source": r, "title": e.title, "date": e.date, "chunks": e.chunks}
-            for r, e in sorted(view.manifest.files.items())
-        ]
+        return list_sources(self.view())
 
     def stats(self) -> dict[str, Any]:
         view = self.view()
-        m = view.manifest
-        counts = self.feedback.counts()
-        last = self.last_index()
-        return {
-            "documents": len(m.files),
-            "chunks": len(view.chunks),
-            "model": m.model or self.settings.model,
-            "collection": self.settings.collection,
-            "chroma": (
-                f"server {self.settings.chroma_host}:{self.settings.chroma_port}"
-                if self.settings.chroma_host
-                else "embedded"
-            ),
-            "last_index": (
-                dt.datetime.fromtimestamp(m.updated, dt.UTC).isoformat() if m.updated else None
-            ),
-            "last_index_summary": last,
-            "questions": counts["questions"],
-            "answered": counts["answered"],
-            "feedback": {"up": counts["up"], "down": counts["down"]},
-        }
+        return corpus_stats(self.settings, view, self.feedback.counts(), self.last_index())
 
     def record_feedback(
         self,

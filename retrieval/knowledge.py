@@ -90,9 +90,13 @@ def one_line(text: str, limit: int = 120) -> str:
     return " ".join(text.split())[:limit]
 
 
+def knowledge_root(data_dir: Path, collection: str) -> Path:
+    return data_dir / "knowledge" / collection
+
+
 class Knowledge:
     def __init__(self, data_dir: Path, collection: str) -> None:
-        self.root = data_dir / "knowledge" / collection
+        self.root = knowledge_root(data_dir, collection)
         self.collection = collection
         self._lock = threading.Lock()
         data_dir.mkdir(parents=True, exist_ok=True)

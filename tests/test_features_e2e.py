@@ -15,8 +15,8 @@ import pytest
 import pytest_asyncio
 
 from bot.engines import EnginePool
+from bot.settings import BotSettings
 from retrieval.engine import Engine
-from retrieval.settings import Settings
 from tests.test_bot_e2e import _custom_ids, _description, _is_reply_to, start_bot, stop_bot
 
 try:
@@ -48,7 +48,7 @@ class FEnv:
     fake: FakeDiscord
     bot: Any
     engine: Engine
-    settings: Settings
+    settings: BotSettings
     docs: Path
     alice: Member
     bob: Member
@@ -66,7 +66,7 @@ async def fenv(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FEnv]:
     shutil.copytree(ROOT / "seeds", docs)
     wiki.mkdir()
     (wiki / "bakery.html").write_text(WIKI_PAGE)
-    settings = Settings(
+    settings = BotSettings(
         _env_file=None,  # type: ignore[call-arg]
         docs_dir=docs,
         data_dir=base / "data",

@@ -11,6 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot import render
+from bot.settings import BotSettings
 from retrieval.engine import Engine
 from retrieval.links import SourceLinks, TemplateError, check_template, text_fragment
 from retrieval.models import Citation
@@ -83,8 +84,9 @@ def test_html_pages_get_a_percent_encoded_text_fragment() -> None:
 
 
 def test_per_guild_template_only_for_a_guild_with_its_own_folder() -> None:
-    s = make_settings(
-        Path("d"), Path("x"), source_url=GITHUB,
+    s = BotSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        docs_dir=Path("d"), data_dir=Path("x"), source_url=GITHUB,
         guild_docs={7: Path("g7")}, guild_source_urls={7: "https://wiki.example.org/{path}"},
     )
     assert s.for_guild(7).source_url == "https://wiki.example.org/{path}"
