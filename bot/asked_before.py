@@ -49,7 +49,8 @@ async def remember(pool: EnginePool, prepared: Prepared, message: discord.Messag
     guild_id = prepared.guild_id
     if message is None or guild_id is None or not answer.answered or answer.offset:
         return
-    question, channel_id, message_id = prepared.question, message.channel.id, message.id
+    # a follow-up is remembered as what was searched ("… and in a DM?"), not its few words
+    question, channel_id, message_id = answer.searched, message.channel.id, message.id
     try:
         await pool.run(
             guild_id,

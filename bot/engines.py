@@ -163,6 +163,17 @@ class EngineLike(Protocol):
 
     def asked_before(self, question: str, guild_id: int) -> PriorAnswer | None: ...
 
+    def remember_turn(
+        self,
+        channel_id: int,
+        question_message_id: int | None,
+        answer_message_id: int,
+        searched: str,
+        thread: bool,
+    ) -> None: ...
+
+    def earlier_question(self, channel_id: int, reply_to: int | None) -> str | None: ...
+
     def add_knowledge(
         self,
         text: str,
@@ -260,15 +271,21 @@ class EnginePool:
         await self.answers.close()
 
     async def ask(
-        self, guild_id: int | None, question: str, offset: int = 0, k: int | None = None
+        self,
+        guild_id: int | None,
+        question: str,
+        offset: int = 0,
+        k: int | None = None,
+        earlier: str | None = None,
     ) -> Answer:
-        """Never raises: failures become an Answer with a user-facing `error`."""
+        """Never raises: failures become an Answer with a user-facing `error`. `earlier`: the
+        conversation's earlier question (a follow-up is searched with it)."""
+        # 0 = a DM: it sees no guild's knowledge entries (None would mean the CLI)
+        kwargs: dict[str, Any] = {"k": k, "offset": offset, "guild_id": guild_id or 0}
+        if earlier:
+            kwargs["earlier"] = earlier
         try:
-            return await self.search(
-                guild_id,
-                # 0 = a DM: it sees no guild's knowledge entries (None would mean the CLI)
-                lambda e: e.ask(question, k=k, offset=offset, guild_id=guild_id or 0),
-            )
+            return await self.search(guild_id, lambda e: e.ask(question, **kwargs))
         except QueueFull:
             return Answer(question=question, answered=False, error=BUSY, offset=offset)
         except CitebotError as e:

@@ -37,7 +37,20 @@ CREATE TABLE IF NOT EXISTS asked (
 );
 CREATE INDEX IF NOT EXISTS asked_by_guild ON asked (collection, guild_id, ts);
 CREATE INDEX IF NOT EXISTS asked_by_message ON asked (message_id);
+CREATE TABLE IF NOT EXISTS turns (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts REAL NOT NULL,
+    collection TEXT NOT NULL,
+    channel_id INTEGER NOT NULL,
+    question_message_id INTEGER,
+    answer_message_id INTEGER NOT NULL,
+    searched TEXT NOT NULL,
+    thread INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS turns_by_channel ON turns (channel_id, id);
 """
+TURNS_KEPT = 20_000
+THREAD_MEMORY_S = 24 * 3600  # a thread's last question counts as context for a day
 
 
 @dataclass(frozen=True)
@@ -86,6 +99,49 @@ class AskedLog:
                 " SELECT id FROM asked WHERE collection = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
                 (self.collection, self.collection, self.limit),
             )
+
+    # -- conversations (follow-ups) --------------------------------------------------------
+    def remember_turn(
+        self,
+        channel_id: int,
+        question_message_id: int | None,
+        answer_message_id: int,
+        searched: str,
+        thread: bool,
+    ) -> None:
+        """A question the bot answered in `channel_id` (a thread or not), as it was searched."""
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT INTO turns (ts, collection, channel_id, question_message_id,"
+                " answer_message_id, searched, thread) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (time.time(), self.collection, channel_id, question_message_id,
+                 answer_message_id, searched, int(thread)),
+            )
+            self._db.execute(
+                "DELETE FROM turns WHERE id <= ("
+                " SELECT id FROM turns ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                (TURNS_KEPT,),
+            )
+
+    def earlier_question(self, channel_id: int, reply_to: int | None) -> str | None:
+        """The question a new message continues: the one whose answer (or question) it
+        replies to, else the latest one asked in the same thread."""
+        with self._lock:
+            if reply_to is not None:
+                row = self._db.execute(
+                    "SELECT searched FROM turns WHERE collection = ? AND"
+                    " (answer_message_id = ? OR question_message_id = ?)"
+                    " ORDER BY id DESC LIMIT 1",
+                    (self.collection, reply_to, reply_to),
+                ).fetchone()
+                if row is not None:
+                    return str(row[0])
+            row = self._db.execute(
+                "SELECT searched FROM turns WHERE collection = ? AND channel_id = ?"
+                " AND thread = 1 AND ts >= ? ORDER BY id DESC LIMIT 1",
+                (self.collection, channel_id, time.time() - THREAD_MEMORY_S),
+            ).fetchone()
+        return str(row[0]) if row is not None else None
 
     def mark_downvoted(self, message_id: int) -> bool:
         with self._lock, self._db:

@@ -24,6 +24,7 @@ from retrieval.corpus import CorpusView, load_view
 from retrieval.embedder import Embedder, get_embedder
 from retrieval.errors import CitebotError, IndexBroken, IndexBusy, ModelMismatch
 from retrieval.feedback import FeedbackStore
+from retrieval.followup import in_context, is_follow_up
 from retrieval.gaps import GapLog, Topic, cluster
 from retrieval.indexer import DocSource, Indexer, folder_sources
 from retrieval.knowledge import PREFIX as KNOWLEDGE
@@ -263,10 +264,12 @@ class Engine:
         record: bool = True,
         *,
         guild_id: int | None = None,
+        earlier: str | None = None,
     ) -> Answer:
         """Answer `question`. With `record`, the question is counted for the stats and, when
         refused, kept for the gaps report under `guild_id` (None: the CLI, which also sees
-        every guild's knowledge entries; 0: a DM)."""
+        every guild's knowledge entries; 0: a DM). `earlier` is the conversation's earlier
+        question: a follow-up ("and in a DM?") is searched together with it."""
         k = k or self.settings.top_k
         cq = clean_question(question, self.settings.max_question_chars)
         if cq.error:
@@ -281,8 +284,16 @@ class Engine:
                 answered=False,
                 error="Nothing is indexed yet. Build the index with: citebot index",
             )
-        q_vec = self.question_vector(cq.text)
-        answer = self._answer(view, cq.text, q_vec, question, k, offset, cq.note, guild_id)
+        text, context = cq.text, None
+        if earlier and earlier.strip() and is_follow_up(cq.text):
+            context = " ".join(earlier.split())[: self.settings.max_question_chars]
+            text = in_context(context, cq.text)
+        q_vec = self.question_vector(text)
+        answer = self._answer(view, text, q_vec, question, k, offset, cq.note, guild_id)
+        if context is not None:
+            said = f"searched together with the earlier question “{context[:80]}”"
+            note = f"{answer.note} · {said}" if answer.note else said
+            answer = dataclasses.replace(answer, context=context, note=note)
         if record and offset == 0:
             try:
                 self.feedback.record_question(answer.answered)
@@ -383,6 +394,24 @@ class Engine:
         if not cq.error:
             vec = self.question_vector(cq.text)
             self.asked.remember(cq.text, vec, guild_id, channel_id, message_id)
+
+    def remember_turn(
+        self,
+        channel_id: int,
+        question_message_id: int | None,
+        answer_message_id: int,
+        searched: str,
+        thread: bool,
+    ) -> None:
+        """An answer posted in a conversation: later replies (or thread messages) may be
+        follow-ups of `searched`."""
+        self.asked.remember_turn(
+            channel_id, question_message_id, answer_message_id,
+            searched[: 2 * self.settings.max_question_chars], thread,
+        )
+
+    def earlier_question(self, channel_id: int, reply_to: int | None) -> str | None:
+        return self.asked.earlier_question(channel_id, reply_to)
 
     # -- knowledge ------------------------------------------------------------------------
     def add_knowledge(

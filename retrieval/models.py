@@ -58,6 +58,12 @@ class Answer:
     note: str | None = None  # e.g. "question was cut to 1000 characters"
     error: str | None = None  # a user-facing message when the question could not be searched
     offset: int = 0  # index of the first quote in the full ranked list (for "more excerpts")
+    context: str | None = None  # the earlier question a follow-up was searched with
+
+    @property
+    def searched(self) -> str:
+        """What was searched: the question, after the earlier one for a follow-up."""
+        return f"{self.context} {self.question}" if self.context else self.question
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +73,7 @@ class Answer:
             "nearest": [asdict(n) | {"score": round(n.score, 4)} for n in self.nearest],
             "note": self.note,
             "error": self.error,
+            "context": self.context,
         }
 
 

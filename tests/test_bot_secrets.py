@@ -335,7 +335,7 @@ async def test_token_not_leaked_by_startup_answer_and_stats(
     text = _assert_no_token(logs, fake, json.dumps(stats.json))
     # the capture really saw discord.py's DEBUG logging and ours
     assert "DEBUG discord.http" in text and "has returned" in text
-    assert "synced 4 global slash commands" in text
+    assert re.search(r"synced \d+ global slash commands", text)
     assert TOKEN not in repr(world.settings) and TOKEN not in str(world.settings.model_dump())
 
 

@@ -64,6 +64,8 @@ async def fenv(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FEnv]:
     base = tmp_path_factory.mktemp("features-e2e")
     docs, wiki = base / "docs", base / "wiki"
     shutil.copytree(ROOT / "seeds", docs)
+    for f in (ROOT / "benchmarks" / "data" / "followups" / "docs").iterdir():
+        shutil.copy(f, docs / f.name)
     wiki.mkdir()
     (wiki / "bakery.html").write_text(WIKI_PAGE)
     settings = BotSettings(
@@ -160,7 +162,7 @@ async def test_gaps_refused_for_members_and_reported_to_moderators(fenv: FEnv) -
     # a 👎 on an answer counts too
     _, body = await mention(fenv, "who leads US Central Command?")
     down = next(i for i in _custom_ids(body) if i.endswith(":down"))
-    reply = (await fake.wait_for(lambda c: c.json is body))[0]
+    reply = await _reply_call(fenv, body)
     click = await fake.click(GUILD, fenv.bob, fake.message_of(reply), down)
     await fake.wait_for(lambda c: c.method == "PATCH" and click["token"] in c.path
                         and "Thanks" in str(c.json))
@@ -200,7 +202,16 @@ def _jump(guild: int, reply: Call) -> str:
 
 
 async def _reply_call(env: FEnv, body: dict[str, Any]) -> Call:
-    return (await env.fake.wait_for(lambda c: c.json is body))[0]
+    """The call that posted `body`, once the bot has also recorded that answer (it does so
+    just after posting: "asked before" and the conversation turn)."""
+    call = (await env.fake.wait_for(lambda c: c.json is body))[0]
+    msg = call.response
+    channel_id, message_id = int(msg["channel_id"]), int(msg["id"])
+    for _ in range(600):
+        if await asyncio.to_thread(env.engine.earlier_question, channel_id, message_id):
+            return call
+        await asyncio.sleep(0.05)
+    raise TimeoutError("the bot never recorded its answer")
 
 
 async def test_a_near_duplicate_links_the_earlier_answer_until_it_is_downvoted(
@@ -368,3 +379,42 @@ async def test_votes_from_buttons_nudge_the_ranking_once_per_user_and_reset(fenv
     assert "Forgot" in _description(done.json)
     _, reset = await mention(fenv, q, user=fenv.alice)
     assert _top_score(reset) == score
+
+
+# ----------------------------------------------------------------------------- 6. follow-ups
+
+
+async def reply_to(env: FEnv, answer: Call, text: str) -> dict[str, Any]:
+    """The user replies to the bot's answer message (mentioning the bot, as a reply does)."""
+    fake = env.fake
+    since = len(fake.calls)
+    msg = fake.message_payload(GUILD, env.alice, f"<@{fake.BOT_ID}> {text}",
+                               mentions=[fake.bot_member])
+    msg["message_reference"] = {"message_id": answer.response["id"],
+                                "channel_id": answer.response["channel_id"],
+                                "guild_id": str(GUILD)}
+    msg["type"] = 19
+    await fake.dispatch("MESSAGE_CREATE", msg)
+    return (await fake.wait_for(_is_reply_to(msg["id"]), since=since, timeout=60))[0].json
+
+
+async def test_a_reply_that_follows_up_is_searched_with_the_earlier_question(fenv: FEnv) -> None:
+    _, first = await mention(fenv, "How do I index the docs folder?")
+    assert "Run \\`harbor **index**" in _description(first)
+    first_call = await _reply_call(fenv, first)
+
+    follow = await reply_to(fenv, first_call, "and for several folders?")
+    assert "separated by commas" in _description(follow)
+    footer = follow["embeds"][0]["footer"]["text"]
+    assert "searched together with the earlier question “How do I index the docs folder?”" in footer
+    assert follow["embeds"][0]["title"] == "and for several folders?"
+
+    # the chain goes on: a reply to the follow-up's answer carries the whole context
+    follow_call = await _reply_call(fenv, follow)
+    pdf = await reply_to(fenv, follow_call, "and Word documents?")
+    assert "python-docx" in _description(pdf)
+
+    # a reply that stands on its own is searched alone
+    alone = await reply_to(fenv, first_call, "Who may run /reindex?")
+    assert "Manage Server" in _description(alone)
+    assert "earlier question" not in str(alone["embeds"][0].get("footer", {}))

@@ -80,13 +80,14 @@ class AskCog(commands.Cog):
             )
             return
         guild_id = message.guild.id if message.guild else None
+        earlier = await self.core.earlier_question(message)  # a reply or a thread message
         try:
             async with message.channel.typing():
-                prepared = await self.core.prepare_answer(guild_id, question)
+                prepared = await self.core.prepare_answer(guild_id, question, earlier=earlier)
         except discord.HTTPException:  # typing is best-effort
-            prepared = await self.core.prepare_answer(guild_id, question)
+            prepared = await self.core.prepare_answer(guild_id, question, earlier=earlier)
         sent = await self._send(message, prepared.embed, prepared.view, question=question)
-        await self.core.answer_sent(prepared, sent)
+        await self.core.answer_sent(prepared, sent, message)
 
     async def _send(
         self,
