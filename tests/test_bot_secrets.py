@@ -18,6 +18,7 @@ import asyncio
 import io
 import json
 import logging
+import re
 import shutil
 import traceback
 from collections.abc import AsyncIterator, Callable, Iterator
