@@ -6,7 +6,7 @@ import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import discord
 
@@ -120,13 +120,9 @@ class Core:
         """Search (in a worker thread) and render the answer message with its buttons.
         `earlier`: the conversation's earlier question, for a follow-up."""
         answer = await self.pool.ask(guild_id, question, offset=offset, earlier=earlier)
-        if answer.error and "citebot index" in answer.error:
-            # the CLI's advice; in Discord the way to (re)build the index is /reindex
-            hint = " (In Discord, an admin can run /reindex.)"
-            answer = replace(answer, error=answer.error + hint)
         rendered = render.render_answer(answer)
         view: discord.ui.View | None = None
-        shown = answer.quotes[: rendered.shown] if not answer.error else []
+        shown = answer.quotes[: rendered.shown] if answer.failure is None else []
         if answer.answered and shown and self.answer_view is not None:
             # the buttons (more excerpts, votes) continue with what was searched
             key = self.answers.put(AnswerState(answer.searched, guild_id, offset, tuple(shown)))

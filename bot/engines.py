@@ -21,22 +21,29 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from bot.settings import BotSettings
 from retrieval.asked import PriorAnswer
-from retrieval.errors import CitebotError
+from retrieval.errors import CitebotError, Fix, SearchFailed
 from retrieval.knowledge import Entry
-from retrieval.models import Answer, Citation, IndexSummary, Progress
+from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceInfo, Stats
 from retrieval.settings import Settings
 
 log = logging.getLogger("citebot.bot")
 
 T = TypeVar("T")
 
-SEARCH_FAILED = "Something went wrong while searching; the error has been logged."
-BUSY = "Too many questions are waiting right now; please ask again in a minute."
+SEARCH_FAILED = SearchFailed().problem
 RECENT = 1000  # answers kept for the wait/compute percentiles
 
 
-class QueueFull(Exception):
-    """The answer queue is at its bound: the question is refused now, not lost silently."""
+class QueueFull(CitebotError):
+    """Every answer worker is busy and the queue is full."""
+
+    fix = Fix.RETRY
+
+    def __init__(self) -> None:
+        super().__init__("Too many questions are waiting right now.")
+
+
+BUSY = QueueFull().problem
 
 
 @dataclass
@@ -155,9 +162,9 @@ class EngineLike(Protocol):
         self, rebuild: bool = False, progress: Callable[[Progress], None] | None = None
     ) -> IndexSummary: ...
 
-    def stats(self) -> dict[str, Any]: ...
+    def stats(self) -> Stats: ...
 
-    def sources(self) -> list[dict[str, Any]]: ...
+    def sources(self) -> list[SourceInfo]: ...
 
     def context(self, citation: Citation, lines: int = 3) -> str: ...
 
@@ -278,7 +285,7 @@ class EnginePool:
         k: int | None = None,
         earlier: str | None = None,
     ) -> Answer:
-        """Never raises: failures become an Answer with a user-facing `error`. `earlier`: the
+        """Never raises: failures become an Answer with a typed `failure`. `earlier`: the
         conversation's earlier question (a follow-up is searched with it)."""
         # 0 = a DM: it sees no guild's knowledge entries (None would mean the CLI)
         kwargs: dict[str, Any] = {"k": k, "offset": offset, "guild_id": guild_id or 0}
@@ -286,10 +293,9 @@ class EnginePool:
             kwargs["earlier"] = earlier
         try:
             return await self.search(guild_id, lambda e: e.ask(question, **kwargs))
-        except QueueFull:
-            return Answer(question=question, answered=False, error=BUSY, offset=offset)
-        except CitebotError as e:
-            return Answer(question=question, answered=False, error=str(e), offset=offset)
+        except CitebotError as e:  # QueueFull too
+            return Answer(question=question, answered=False, failure=e, offset=offset)
         except Exception:
             log.exception("search failed")
-            return Answer(question=question, answered=False, error=SEARCH_FAILED, offset=offset)
+            failure = SearchFailed()
+            return Answer(question=question, answered=False, failure=failure, offset=offset)

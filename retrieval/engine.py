@@ -22,7 +22,15 @@ from retrieval.answer import Weights
 from retrieval.asked import AskedLog, PriorAnswer
 from retrieval.corpus import CorpusView, load_view
 from retrieval.embedder import Embedder, get_embedder
-from retrieval.errors import CitebotError, IndexBroken, IndexBusy, ModelMismatch
+from retrieval.errors import (
+    BadQuestion,
+    CitebotError,
+    DocsMismatch,
+    IndexBroken,
+    IndexBusy,
+    ModelMismatch,
+    NotIndexed,
+)
 from retrieval.feedback import FeedbackStore
 from retrieval.followup import in_context, is_follow_up
 from retrieval.gaps import GapLog, Topic, cluster
@@ -30,7 +38,15 @@ from retrieval.indexer import DocSource, Indexer, folder_sources
 from retrieval.knowledge import PREFIX as KNOWLEDGE
 from retrieval.knowledge import Entry, Knowledge, knowledge_root, visible
 from retrieval.links import SourceLinks
-from retrieval.models import Answer, Citation, IndexSummary, Progress, SkippedFile
+from retrieval.models import (
+    Answer,
+    Citation,
+    IndexSummary,
+    Progress,
+    SkippedFile,
+    SourceInfo,
+    Stats,
+)
 from retrieval.nudges import Nudges
 from retrieval.question import clean_question
 from retrieval.quoter import Quoter
@@ -45,7 +61,7 @@ from retrieval.retrievers import (
 from retrieval.settings import Settings
 from retrieval.sources import SourceReader
 from retrieval.stats import corpus_stats, list_sources, read_last_index, write_last_index
-from retrieval.store import Store, destroy_embedded
+from retrieval.store import Manifest, Store, destroy_embedded
 
 log = logging.getLogger("citebot")
 
@@ -153,6 +169,7 @@ class Engine:
             model_id = self.settings.index_model_id()
             if old.model and old.model != model_id:  # fail before loading a model
                 raise ModelMismatch(old.model, model_id)
+            self._check_docs_dir(old)
             sources, skipped, vanished = folder_sources(self.settings.docs_dir, max_bytes)
             # the knowledge entries are indexed with the docs, under their own name space
             reserved = [s for s in sources if s.rel.startswith(KNOWLEDGE)]
@@ -167,7 +184,7 @@ class Engine:
             vanished |= k_vanished
             # a file we could not read this time keeps its previous version (loses nothing)
             keep = {s.path for s in skipped if s.path in old.files and s.path not in vanished}
-            summary = self._run_indexer(sources, skipped, keep, progress)
+            summary = self._run_indexer(sources, skipped, keep, progress, self._docs_dir())
             write_last_index(self.settings, summary)
             return summary
 
@@ -181,7 +198,7 @@ class Engine:
         with self._writer():
             if rebuild:
                 self._drop()
-            return self._run_indexer(list(sources), [], set(), progress)
+            return self._run_indexer(list(sources), [], set(), progress, None)
 
     def _run_indexer(
         self,
@@ -189,6 +206,7 @@ class Engine:
         skipped: Any,
         keep: set[str],
         progress: Callable[[Progress], None] | None,
+        docs_dir: str | None,
     ) -> IndexSummary:
         indexer = Indexer(
             self.store,
@@ -198,10 +216,19 @@ class Engine:
             progress,
         )
         try:
-            return indexer.run(sources, skipped, keep)
+            return indexer.run(sources, skipped, keep, docs_dir)
         finally:
             with self._lock:
                 self._view_version = -1
+
+    def _docs_dir(self) -> str:
+        return str(self.settings.docs_dir.resolve())
+
+    def _check_docs_dir(self, manifest: Manifest) -> None:
+        """An index answers for the folder it was built from, never silently for another."""
+        built_from = manifest.docs_dir
+        if built_from and manifest.files and built_from != self._docs_dir():
+            raise DocsMismatch(built_from, self._docs_dir(), str(self.settings.data_dir))
 
     def _writer(self) -> _HeldLock:
         return _HeldLock(FileLock(str(self._lock_path()), timeout=0))
@@ -242,6 +269,7 @@ class Engine:
                     model_id = self.settings.index_model_id()
                     if manifest.model and manifest.model != model_id:
                         raise ModelMismatch(manifest.model, model_id)
+                    self._check_docs_dir(manifest)
                     try:
                         view = load_view(self.store, manifest, self.settings.data_dir)
                     except CitebotError:
@@ -272,18 +300,14 @@ class Engine:
         question: a follow-up ("and in a DM?") is searched together with it."""
         k = k or self.settings.top_k
         cq = clean_question(question, self.settings.max_question_chars)
-        if cq.error:
-            return Answer(question=question, answered=False, error=cq.error)
         try:
+            if cq.error:
+                raise BadQuestion(cq.error)
             view = self.view()
+            if not view.chunks:
+                raise NotIndexed()
         except CitebotError as e:
-            return Answer(question=question, answered=False, error=str(e))
-        if not view.chunks:
-            return Answer(
-                question=question,
-                answered=False,
-                error="Nothing is indexed yet. Build the index with: citebot index",
-            )
+            return Answer(question=question, answered=False, failure=e)
         text, context = cq.text, None
         if earlier and earlier.strip() and is_follow_up(cq.text):
             context = " ".join(earlier.split())[: self.settings.max_question_chars]
@@ -463,10 +487,10 @@ class Engine:
         return self.reader.context(citation, lines)
 
     # -- reporting ------------------------------------------------------------------------
-    def sources(self) -> list[dict[str, Any]]:
+    def sources(self) -> list[SourceInfo]:
         return list_sources(self.view())
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> Stats:
         view = self.view()
         return corpus_stats(self.settings, view, self.feedback.counts(), self.last_index())
 

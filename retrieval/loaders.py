@@ -1,16 +1,17 @@
-"""Turn files into text. The returned text is what quotes are cut from and verified against."""
+"""Turn files into text. The returned text is what quotes are cut from and verified against.
+
+Formats are a registry: a loader is a function from the file's bytes to `Extracted`, registered
+for its suffixes with `@loader(".ext")`. A new format is one such function (see CONTRIBUTING.md).
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.headers import parse_header
-
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".rst"}
-SUFFIXES = TEXT_SUFFIXES | {".pdf", ".html", ".htm", ".docx"}
 
 
 class LoadError(Exception):
@@ -24,6 +25,37 @@ class LoadedDocument:
     date: str | None
     note: str | None = None  # e.g. "decoded as latin-1"
     body_start: int = 0  # text before this (a `date …` header line) is metadata, not quoted
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What every loader returns: the file's text and what the file itself says about it."""
+
+    text: str
+    title: str | None = None  # from the file's metadata (a header line in the text wins)
+    date: str | None = None
+    note: str | None = None  # e.g. "decoded as latin-1"
+
+
+Loader = Callable[[bytes], Extracted]
+LOADERS: dict[str, Loader] = {}  # suffix (lower case, with the dot) -> loader
+
+
+def loader(*suffixes: str) -> Callable[[Loader], Loader]:
+    """Register the decorated function as the loader for `suffixes`."""
+
+    def register(fn: Loader) -> Loader:
+        for suffix in suffixes:
+            if suffix in LOADERS:
+                raise ValueError(f"two loaders for {suffix}")
+            LOADERS[suffix.lower()] = fn
+        return fn
+
+    return register
+
+
+def supported(suffix: str) -> bool:
+    return suffix.lower() in LOADERS
 
 
 def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | None]]:
@@ -55,7 +87,7 @@ def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | N
                 if not target.is_file():
                     yield rel, None, "symlink to a non-file"
                     continue
-            if p.suffix.lower() not in SUFFIXES:
+            if not supported(p.suffix):
                 yield rel, None, f"unsupported file type {p.suffix or '(none)'}"
                 continue
             yield rel, p, None
@@ -140,36 +172,32 @@ def load_file(path: Path, rel: str, max_bytes: int) -> LoadedDocument:
 
 def load_bytes(data: bytes, rel: str) -> LoadedDocument:
     suffix = Path(rel).suffix.lower()
-    if suffix in TEXT_SUFFIXES:
-        text, note = decode_text(data)
-        if _control_ratio(text) > 0.05:
-            raise LoadError("binary file (mostly control characters), not text")
-        meta_title, meta_date = None, None
-    elif suffix == ".pdf":
-        text, meta_title, meta_date = _pdf(data)
-        note = None
-    elif suffix in {".html", ".htm"}:
-        text, meta_title = _html(data)
-        meta_date, note = None, None
-    elif suffix == ".docx":
-        text, meta_title, meta_date = _docx(data)
-        note = None
-    else:  # pragma: no cover - filtered by iter_candidate_files
-        raise LoadError(f"unsupported file type {suffix}")
-    if not text.strip():
+    load = LOADERS.get(suffix)
+    if load is None:  # filtered out by iter_candidate_files already
+        raise LoadError(f"unsupported file type {suffix or '(none)'}")
+    got = load(data)
+    if not got.text.strip():
         raise LoadError("no text (empty or whitespace only)")
-    header = parse_header(text)
-    title = header.title or meta_title or Path(rel).stem
+    header = parse_header(got.text)
     return LoadedDocument(
-        text=text,
-        title=title,
-        date=header.date or meta_date,
-        note=note,
+        text=got.text,
+        title=header.title or got.title or Path(rel).stem,
+        date=header.date or got.date,
+        note=got.note,
         body_start=header.body_start,
     )
 
 
-def _pdf(data: bytes) -> tuple[str, str | None, str | None]:
+@loader(".txt", ".md", ".markdown", ".rst")
+def _plain_text(data: bytes) -> Extracted:
+    text, note = decode_text(data)
+    if _control_ratio(text) > 0.05:
+        raise LoadError("binary file (mostly control characters), not text")
+    return Extracted(text, note=note)
+
+
+@loader(".pdf")
+def _pdf(data: bytes) -> Extracted:
     import io
 
     from pypdf import PdfReader
@@ -191,10 +219,11 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None]:
             date = created.date().isoformat() if created else None
         except Exception:
             date = None
-    return "\n\n".join(p.strip("\n") for p in pages), title, date
+    return Extracted("\n\n".join(p.strip("\n") for p in pages), title, date)
 
 
-def _html(data: bytes) -> tuple[str, str | None]:
+@loader(".html", ".htm")
+def _html(data: bytes) -> Extracted:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(data, "lxml")
@@ -209,10 +238,11 @@ def _html(data: bytes) -> tuple[str, str | None]:
     body = soup.body or soup
     lines = [ln.strip() for ln in body.get_text("\n").splitlines()]
     text = "\n".join(ln for ln in lines if ln)
-    return text, title or None
+    return Extracted(text, title or None)
 
 
-def _docx(data: bytes) -> tuple[str, str | None, str | None]:
+@loader(".docx")
+def _docx(data: bytes) -> Extracted:
     import io
     import zipfile
 
@@ -231,4 +261,4 @@ def _docx(data: bytes) -> tuple[str, str | None, str | None]:
     props = document.core_properties
     title = props.title or None
     date = props.created.date().isoformat() if props.created else None
-    return "\n".join(paras), title, date
+    return Extracted("\n".join(paras), title, date)

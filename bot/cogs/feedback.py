@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.cogs.admin import is_admin
-from bot.core import NO_MENTIONS, Core
+from bot.core import NO_MENTIONS, Core, core_of
 
 log = logging.getLogger("citebot.bot")
 
@@ -45,3 +45,7 @@ class FeedbackCog(commands.Cog):
         await interaction.edit_original_response(
             embed=render.message_embed(text, color), allowed_mentions=NO_MENTIONS
         )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(FeedbackCog(bot, core_of(bot)))

@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.cogs.admin import is_admin
-from bot.core import NO_MENTIONS, Core
+from bot.core import NO_MENTIONS, Core, core_of
 from retrieval.gaps import Topic
 
 log = logging.getLogger("citebot.bot")
@@ -86,3 +86,7 @@ class GapsCog(commands.Cog):
         await interaction.edit_original_response(
             embed=gaps_embed(topics, total), allowed_mentions=NO_MENTIONS
         )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(GapsCog(bot, core_of(bot)))

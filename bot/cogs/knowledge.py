@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.cogs.admin import is_admin
-from bot.core import NO_MENTIONS, Core
+from bot.core import NO_MENTIONS, Core, core_of
 from retrieval.knowledge import Entry, KnowledgeError
 from retrieval.models import IndexSummary
 
@@ -156,3 +156,7 @@ class KnowledgeCog(commands.Cog):
             )
             return
         await self._say(interaction, f"🗑️ Removed {render._code(entry.name)}.", ok=True)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(KnowledgeCog(bot, core_of(bot)))
