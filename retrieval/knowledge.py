@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from retrieval.headers import parse_header
 from retrieval.indexer import DocSource, folder_sources
 from retrieval.models import SkippedFile
 
@@ -167,7 +168,8 @@ class Knowledge:
     # -- reading ---------------------------------------------------------------------------
     def entries(self, guild_id: int | None = None) -> list[Entry]:
         """Entries of one guild's scope (None: every scope), oldest first. Files removed by
-        hand are left out."""
+        hand are left out; files without a record (a crash between writing the file and
+        recording it, or a file put there by hand) are listed from their header line."""
         sql = "SELECT * FROM knowledge WHERE collection = ?"
         args: list[object] = [self.collection]
         if guild_id is not None:
@@ -176,7 +178,20 @@ class Knowledge:
         with self._lock:
             rows = self._db.execute(sql + " ORDER BY added", args).fetchall()
         entries = [Entry(r[0], r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows]
-        return [e for e in entries if (self.root / e.scope / e.name).is_file()]
+        out = [e for e in entries if (self.root / e.scope / e.name).is_file()]
+        known = {e.source for e in entries}
+        wanted = scope_of(guild_id) if guild_id is not None else None
+        files = sorted(self.root.glob("*/*.txt")) if self.root.is_dir() else []
+        for path in files:
+            scope, source = path.parent.name, f"{PREFIX}{path.parent.name}/{path.name}"
+            if source in known or (wanted is not None and scope != wanted):
+                continue
+            header = parse_header(path.read_text(encoding="utf-8", errors="replace")[:400])
+            out.append(
+                Entry(source, scope, header.title or path.stem, header.date or "", None, None,
+                      None, path.stat().st_mtime)
+            )
+        return out
 
     def jump_url(self, source: str) -> str | None:
         if not source.startswith(PREFIX):
