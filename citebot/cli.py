@@ -241,7 +241,7 @@ def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
         console.print(render_source(r), highlight=False, markup=False)
 
 
-@app.command()
+@app.command(cls=Command, short_help="The most frequent unanswered topics.")
 def gaps(
     docs: DocsOpt = None,
     data: DataOpt = None,
@@ -282,12 +282,15 @@ def gaps(
             console.print(f"   nearest sources: {', '.join(map(escape, t.nearest))}")
 
 
-feedback_app = typer.Typer(help="Feedback (👍/👎) and its effect on ranking.",
-                            no_args_is_help=True)
+feedback_app = typer.Typer(
+    help="Feedback (👍/👎) and its effect on ranking.",
+    short_help="How votes change the ranking (reset).",
+    no_args_is_help=True,
+)
 app.add_typer(feedback_app, name="feedback")
 
 
-@feedback_app.command("reset")
+@feedback_app.command("reset", cls=Command, short_help="Forget how votes changed the ranking.")
 def feedback_reset(docs: DocsOpt = None, data: DataOpt = None) -> None:
     """Forget how votes changed the ranking (the vote counts in stats are kept)."""
     n = _engine(_settings(docs, data)).reset_feedback()
@@ -296,12 +299,13 @@ def feedback_reset(docs: DocsOpt = None, data: DataOpt = None) -> None:
 
 knowledge_app = typer.Typer(
     help="Knowledge entries: small text documents kept in the data folder and indexed at once.",
+    short_help="Knowledge entries: add, list, remove.",
     no_args_is_help=True,
 )
 app.add_typer(knowledge_app, name="knowledge")
 
 
-@knowledge_app.command("add")
+@knowledge_app.command("add", cls=Command, short_help="Add a file or a text and index it.")
 def knowledge_add(
     what: Annotated[str, typer.Argument(help="A text file to add, or the text itself")],
     title: Annotated[
@@ -333,7 +337,7 @@ def knowledge_add(
         console.print("another reindex is running: it will be indexed by the next one")
 
 
-@knowledge_app.command("list")
+@knowledge_app.command("list", cls=Command, short_help="List the knowledge entries.")
 def knowledge_list(
     docs: DocsOpt = None,
     data: DataOpt = None,
@@ -348,7 +352,9 @@ def knowledge_list(
             console.print(f"{e.source}  “{escape(e.title)}”  {e.date}")
 
 
-@knowledge_app.command("remove")
+@knowledge_app.command(
+    "remove", cls=Command, short_help="Remove an entry and drop it from the index."
+)
 def knowledge_remove(
     name: Annotated[str, typer.Argument(help="The entry's file name or source path")],
     docs: DocsOpt = None,
