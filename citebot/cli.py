@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.markup import escape
 
 from bot.settings import BotSettings
@@ -59,11 +60,26 @@ def _overrides(docs: Path | None, data: Path | None) -> dict[str, Any]:
 
 
 def _settings(docs: Path | None = None, data: Path | None = None) -> Settings:
-    return Settings(**_overrides(docs, data))
+    try:
+        return Settings(**_overrides(docs, data))
+    except ValidationError as e:
+        raise _invalid(e) from None
 
 
 def _bot_settings(docs: Path | None = None, data: Path | None = None) -> BotSettings:
-    return BotSettings(**_overrides(docs, data))
+    try:
+        return BotSettings(**_overrides(docs, data))
+    except ValidationError as e:
+        raise _invalid(e) from None
+
+
+def _invalid(e: ValidationError) -> typer.Exit:
+    """One line per bad setting (e.g. CITEBOT_SOURCE_URL with an unknown field), no traceback."""
+    problems = "; ".join(
+        f"{'.'.join(map(str, err['loc']))}: {err['msg'].removeprefix('Value error, ')}"
+        for err in e.errors()
+    )
+    return fail(f"invalid settings: {problems}", 2)
 
 
 def _engine(settings: Settings) -> Any:

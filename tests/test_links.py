@@ -148,7 +148,8 @@ def test_ask_json_has_a_url_per_quote_and_null_without_a_template(tmp_path: Path
         )
     env["CITEBOT_SOURCE_URL"] = "https://host/{path}/{token}"
     bad = citebot("ask", q, env=env)
-    assert bad.returncode != 0 and "unknown field {token}" in bad.stderr + bad.stdout
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "invalid settings: source_url: source URL template: unknown field {token}" in bad.stderr
 
 
 def _cit(text: str, url: str | None) -> Citation:
