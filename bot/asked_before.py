@@ -9,9 +9,9 @@ import discord
 
 from bot import render
 from retrieval.asked import PriorAnswer
+from retrieval.models import Answer
 
 if TYPE_CHECKING:
-    from bot.core import Prepared
     from bot.engines import EnginePool
 
 log = logging.getLogger("citebot.bot")
@@ -44,9 +44,9 @@ async def link_earlier_answer(
     return prior
 
 
-async def remember(pool: EnginePool, prepared: Prepared, message: discord.Message | None) -> None:
-    answer = prepared.answer
-    guild_id = prepared.guild_id
+async def remember(
+    pool: EnginePool, answer: Answer, guild_id: int | None, message: discord.Message | None
+) -> None:
     if message is None or guild_id is None or not answer.answered or answer.offset:
         return
     # a follow-up is remembered as what was searched ("… and in a DM?"), not its few words

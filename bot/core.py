@@ -140,8 +140,9 @@ class Core:
     ) -> None:
         """The answer is posted: remember it for "asked before" (answered questions only) and
         as a turn of the conversation (replies and thread messages may follow up on it)."""
-        await asked_before.remember(self.pool, prepared, message)
-        await followups.remember_turn(self.pool, prepared, message, question_message)
+        answer, guild_id = prepared.answer, prepared.guild_id
+        await asked_before.remember(self.pool, answer, guild_id, message)
+        await followups.remember_turn(self.pool, answer, guild_id, message, question_message)
 
     async def earlier_question(self, message: discord.Message) -> str | None:
         return await followups.earlier_question(self.pool, message)

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from retrieval.models import Answer
+
 if TYPE_CHECKING:
-    from bot.core import Prepared
     from bot.engines import EnginePool
 
 log = logging.getLogger("citebot.bot")
@@ -31,11 +32,11 @@ async def earlier_question(pool: EnginePool, message: discord.Message) -> str | 
 
 async def remember_turn(
     pool: EnginePool,
-    prepared: Prepared,
+    answer: Answer,
+    guild_id: int | None,
     sent: discord.Message | None,
     question_message: discord.Message | None,
 ) -> None:
-    answer = prepared.answer
     if sent is None or answer.error or answer.offset:
         return
     channel = sent.channel
@@ -46,7 +47,7 @@ async def remember_turn(
     searched, channel_id, answer_id = answer.searched, channel.id, sent.id
     try:
         await pool.run(
-            prepared.guild_id,
+            guild_id,
             lambda e: e.remember_turn(channel_id, q_id, answer_id, searched, thread),
         )
     except Exception:
