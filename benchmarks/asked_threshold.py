@@ -47,7 +47,7 @@ def sims_of(pairs: list[list[object]], emb: object) -> tuple[list[float], list[b
 
 def main() -> None:
     s = Settings(_env_file=None)  # type: ignore[call-arg]
-    emb = get_embedder(s.resolved_model(), s.model)
+    emb = get_embedder(s.resolved_model(), s.model, s.backend, s.cache_dir)
     dev = json.loads((DATA / "asked_dev.json").read_text())["pairs"]
     test = json.loads((DATA / "asked_test.json").read_text())["pairs"]
     dsims, dgold = sims_of(dev, emb)

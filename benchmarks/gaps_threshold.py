@@ -68,7 +68,7 @@ def _members(gaps: list[Gap], threshold: float) -> list[list[str]]:
 
 def main() -> None:
     s = Settings(_env_file=None)  # type: ignore[call-arg]
-    emb = get_embedder(s.resolved_model(), s.model)
+    emb = get_embedder(s.resolved_model(), s.model, s.backend, s.cache_dir)
     dev = json.loads((DATA / "gaps_dev.json").read_text())["groups"]
     test = json.loads((DATA / "gaps_test.json").read_text())["groups"]
     qs = [q for g in dev + test for q in g]
