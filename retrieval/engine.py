@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from filelock import FileLock, Timeout
@@ -60,8 +60,18 @@ from retrieval.retrievers import (
 )
 from retrieval.settings import Settings
 from retrieval.sources import SourceReader
-from retrieval.stats import corpus_stats, list_sources, read_last_index, write_last_index
+from retrieval.stats import (
+    checked_manifest,
+    corpus_stats,
+    list_sources,
+    read_last_index,
+    write_last_index,
+)
 from retrieval.store import Manifest, Store, destroy_embedded
+from retrieval.units import UnitStore
+
+if TYPE_CHECKING:  # the indexer (chunking) loads only when something is indexed
+    from retrieval.indexer import DocSource
 
 log = logging.getLogger("citebot")
 
@@ -75,12 +85,13 @@ class Engine:
         self._view_version = -1
         self._lock = threading.RLock()
         self._feedback: FeedbackStore | None = None
+        self.units = UnitStore(settings.data_dir / f"units-{settings.collection}.sqlite3")
         # (retriever, weight) pairs fused by weighted RRF, in this order
         self.retrievers: list[tuple[Retriever, float]] = [
             (DenseRetriever(lambda: self.store), DENSE_WEIGHT),
             (LexicalRetriever(), LEXICAL_WEIGHT),
         ]
-        self.quoter = Quoter(settings, lambda: self.embedder, self.weights)
+        self.quoter = Quoter(settings, lambda: self.embedder, self.weights, self.units)
         self.reader = SourceReader(settings, self.view)
         self.reader.knowledge_root = knowledge_root(settings.data_dir, settings.collection)
         self.links = SourceLinks(settings.source_url)
@@ -160,6 +171,7 @@ class Engine:
     def index(
         self, rebuild: bool = False, progress: Callable[[Progress], None] | None = None
     ) -> IndexSummary:
+
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
         with self._writer():
             if rebuild:
@@ -208,12 +220,14 @@ class Engine:
         progress: Callable[[Progress], None] | None,
         docs_dir: str | None,
     ) -> IndexSummary:
+
         indexer = Indexer(
             self.store,
             lambda: self.embedder,  # loaded only when something needs embedding
             self.settings.index_model_id(),
             self.settings.chunk_overlap_tokens,
             progress,
+            self.units,
         )
         try:
             return indexer.run(sources, skipped, keep, docs_dir)
@@ -247,6 +261,7 @@ class Engine:
                 destroy_embedded(self.settings)
             for old in self.settings.data_dir.glob(f"bm25-{self.settings.collection}-*.pkl"):
                 old.unlink(missing_ok=True)
+            self.units.clear()
             self._store = None
             self._view = None
             self._view_version = -1
@@ -487,12 +502,18 @@ class Engine:
         return self.reader.context(citation, lines)
 
     # -- reporting ------------------------------------------------------------------------
+    def manifest(self) -> Manifest:
+        """The committed manifest, checked against the configured model: enough for `stats` and
+        `sources`, which so never load the chunks, the BM25 index or the model."""
+        return checked_manifest(self.store, self.settings)
+
     def sources(self) -> list[SourceInfo]:
-        return list_sources(self.view())
+        return list_sources(self.manifest())
 
     def stats(self) -> Stats:
-        view = self.view()
-        return corpus_stats(self.settings, view, self.feedback.counts(), self.last_index())
+        return corpus_stats(
+            self.settings, self.manifest(), self.feedback.counts(), self.last_index()
+        )
 
     def record_feedback(
         self,

@@ -1,11 +1,10 @@
 """From the fused chunk ranking to an Answer: quote units (`answer.windows_for`), their vectors
-(cached), scoring, the chosen verbatim quotes with citations, or the nearest sources."""
+(computed at index time, retrieval.units), scoring, the chosen verbatim quotes with citations,
+or the nearest sources."""
 
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -25,10 +24,10 @@ from retrieval.embedder import Embedder
 from retrieval.lexical import stems
 from retrieval.models import Answer, Citation, SourceRef
 from retrieval.settings import Settings
+from retrieval.units import UnitStore, units_version, window_vectors
 
 POOL_CHUNKS = 6
-MAX_WINDOWS = 32  # windows embedded per question (the best by a cheap lexical score)
-VECTOR_CACHE = 50_000  # window vectors kept in memory
+MAX_WINDOWS = 32  # windows fully scored per question (the best by a cheap lexical score)
 
 
 def voted_up_windows(
@@ -46,13 +45,16 @@ def voted_up_windows(
 
 class Quoter:
     def __init__(
-        self, settings: Settings, embedder: Callable[[], Embedder], weights: Weights
+        self,
+        settings: Settings,
+        embedder: Callable[[], Embedder],
+        weights: Weights,
+        units: UnitStore,
     ) -> None:
         self.settings = settings
         self.weights = weights
         self._embedder = embedder  # loaded on first use
-        self._lock = threading.Lock()
-        self._vec_cache: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
+        self.units = units  # quote-unit vectors computed at index time
 
     def answer(
         self,
@@ -100,23 +102,10 @@ class Quoter:
         return Answer(question=original, answered=True, quotes=quotes, note=note, offset=offset)
 
     def window_vectors(self, windows: Sequence[Window]) -> np.ndarray:
+        """Vectors of the units, as stored at index time (embedded now only when missing)."""
         embedder = self._embedder()
-        keys = [(w.chunk.id, w.start, w.end) for w in windows]
-        missing = [i for i, key in enumerate(keys) if key not in self._vec_cache]
-        if missing:
-            vecs = embedder.encode([windows[i].text for i in missing])
-            with self._lock:
-                for i, v in zip(missing, vecs, strict=True):
-                    self._vec_cache[keys[i]] = v
-                while len(self._vec_cache) > VECTOR_CACHE:
-                    self._vec_cache.popitem(last=False)
-        out = np.zeros((len(windows), embedder.dim), dtype=np.float32)
-        for i, key in enumerate(keys):
-            v = self._vec_cache.get(key)
-            if v is None:  # evicted by a concurrent question; recompute
-                v = embedder.encode([windows[i].text])[0]
-            out[i] = v
-        return out
+        version = units_version(self.settings.index_model_id())
+        return window_vectors(self.units, version, windows, embedder.encode, embedder.dim)
 
     @staticmethod
     def citation(sw: ScoredWindow, q: str) -> Citation:
