@@ -43,10 +43,10 @@ def test_feedback_corrects_a_wrong_top_quote_for_a_repeated_question(engine: Eng
         engine.record_feedback(Q, [first.quotes[0].chunk_id], 1, -1, message_id=900)
     assert _top(engine, AGAIN) == "keys.txt"
 
-    # three users agree: 👎 on the wrong quote's answer, 👍 on the one that quoted the right one
-    for user in (2, 3):
+    # four users agree: 👎 on the wrong quote's answer, 👍 on the one that quoted the right one
+    for user in (2, 3, 4):
         engine.record_feedback(Q, [first.quotes[0].chunk_id], user, -1, message_id=900)
-    for user in (1, 2, 3):
+    for user in (1, 2, 3, 4):
         engine.record_feedback(Q, [right.chunk_id], user, 1, message_id=901)
     again = engine.ask(AGAIN, record=False)
     assert again.quotes[0].source == "rotation.txt"
@@ -61,7 +61,7 @@ def test_feedback_corrects_a_wrong_top_quote_for_a_repeated_question(engine: Eng
     # survives a restart and a rebuild; an admin reset restores the original ranking
     engine.index(rebuild=True)
     assert _top(engine, AGAIN) == "rotation.txt"
-    assert engine.reset_feedback() == 6
+    assert engine.reset_feedback() == 8
     assert _top(engine, AGAIN) == "keys.txt"
 
 
