@@ -262,15 +262,11 @@ RADIO_TIP = ("To rotate the harbour radio keys, open the keeper console and pres
 async def _command(env: FEnv, guild: int, user: Member, data: dict[str, Any]) -> str:
     """Inject an APPLICATION_COMMAND interaction with `data`; returns its token."""
     fake = env.fake
+    cmd = fake._command(guild, data["name"])
     payload = fake._interaction_base(guild, user, 2)
-    cmd_id = next(
-        c["id"] for scope in (str(guild), "global") for c in fake.commands.get(scope, [])
-        if c["name"] == data["name"]
-    )
-    payload["data"] = {"id": str(cmd_id), "guild_id": str(guild)} | data
-    fake._interactions[payload["token"]] = payload
-    await fake.dispatch("INTERACTION_CREATE", payload)
-    return str(payload["token"])
+    payload["data"] = {"id": str(cmd["id"]), "guild_id": str(guild)} | data
+    delivered = await fake.deliver_interaction(payload)
+    return str(delivered["token"])
 
 
 async def _final(env: FEnv, token: str) -> Call:
