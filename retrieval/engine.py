@@ -259,8 +259,10 @@ class Engine:
                 if self.settings.chroma_host:
                     raise
                 destroy_embedded(self.settings)
-            for old in self.settings.data_dir.glob(f"bm25-{self.settings.collection}-*.pkl"):
-                old.unlink(missing_ok=True)
+            name = self.settings.collection
+            for cache in ("bm25", "chunks"):  # view caches (see retrieval.corpus)
+                for old in self.settings.data_dir.glob(f"{cache}-{name}-*.pkl"):
+                    old.unlink(missing_ok=True)
             self.units.clear()
             self._store = None
             self._view = None
