@@ -6,8 +6,9 @@
 bolding does) can leave a masked link intact. Here every markdown character is escaped one by
 one, so ``escape(a + b) == escape(a) + escape(b)`` and the cost is one regex pass.
 
-What a reader sees stays the document's text: backslashes are markup, bare URLs are kept as
-links but wrapped in ``<…>`` (no preview, no invite card), and only invisible characters that
+What a reader sees stays the document's text: backslashes are markup, URLs written in a
+document are shown as inline code (never a link, preview or invite card: the only links in an
+answer are built from the configured source URL template), and only invisible characters that
 could disguise text (bidi overrides, C0 controls) are dropped.
 """
 
@@ -22,8 +23,12 @@ __all__ = ["BIDI", "clean_field", "escape_field", "escape_line", "strip_invisibl
 # characters Discord gives a meaning to anywhere in a line ('<' opens mentions, timestamps,
 # custom emoji and slash-command links; '>' matters only at the start of a line)
 _SPECIAL = re.compile(r"[\\*_~`|\[\]<]")
-# a bare URL; the class stops at anything markdown could use, so the scan is linear
-_URL = re.compile(r"https?://[^\s<>\[\]()`|*~\\\"']+", re.IGNORECASE)
+# a URL written in a document (never made a link: shown as inline code); the class stops at
+# anything markdown could use, so the scan is linear
+_URL = re.compile(
+    r"\b(?:[a-z][a-z0-9+.-]{1,15}://|www\.)[^\s<>\[\]()`|*~\\\"']+", re.IGNORECASE
+)
+_URL_TAIL = ".,;:!?'\""
 # what makes a line a block quote, heading, list item, subtext or numbered list item
 _LINE_START = re.compile(r"[>#\-+]|\d+\.")
 
@@ -50,9 +55,10 @@ def escape_line(line: str, bold: re.Pattern[str] | None = None) -> str:
     out: list[str] = []
     pos = 0
     for m in _URL.finditer(line):
+        url = m.group(0).rstrip(_URL_TAIL)  # a full stop after a URL is not part of it
         out.append(_bold_plain(line[pos : m.start()], bold))
-        out.append("<" + m.group(0) + ">")
-        pos = m.end()
+        out.append("`" + url + "`")
+        pos = m.start() + len(url)
     out.append(_bold_plain(line[pos:], bold))
     return _guard_line_start("".join(out))
 

@@ -13,6 +13,7 @@ Rules for quotes:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -25,6 +26,7 @@ from bot.errors import explain
 from bot.escape import clean_field, escape_field, escape_line
 from retrieval.citations import format_citation, lines_label
 from retrieval.errors import NotIndexed
+from retrieval.knowledge import PREFIX as KNOWLEDGE_PREFIX
 from retrieval.models import (
     Answer,
     Citation,
@@ -102,6 +104,11 @@ def _field(text: str, limit: int) -> str:
     return escape_field(cut_at_word(clean_field(text), limit))
 
 
+def _linked(label: str, url: str | None) -> str:
+    """`label` as a masked link to `url` (a URL built from our own template), else as is."""
+    return f"[{label}]({url})" if url else label
+
+
 def _term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     words = sorted({t for t in terms if t and t.strip()}, key=len, reverse=True)
     if not words:
@@ -112,7 +119,9 @@ def _term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def emphasize(line: str, terms: Sequence[str]) -> str:
-    """Escape markdown in one line of document text and bold the whole-word `terms`."""
+    """Escape markdown in one line of document text and bold the whole-word `terms`.
+
+    URLs written in the text become inline code, so they are not clickable."""
     return escape_line(line, _term_pattern(terms))
 
 
@@ -126,8 +135,19 @@ def block_quote(text: str, terms: Sequence[str] = ()) -> str:
 
 
 def citation_line(c: Citation) -> str:
-    """`— file · title · date · lines L–M · score 0.83` (Discord markup)."""
-    return "— " + format_citation(c, source=_code_path, title=_em_title, text=escape_field)
+    """`— file · title · date · lines L–M · score 0.83` (Discord markup); the file is the
+    link to the quoted lines when a source URL template is set. A knowledge entry from a
+    message is cited as `— #channel, author · date · …`, linked to the message."""
+    title = clean_field(c.title)
+    if c.source.startswith(KNOWLEDGE_PREFIX) and title:
+        label = _field(title, 100).replace("]", "\\]")
+        untitled = dataclasses.replace(c, title="")
+        return "— " + format_citation(
+            untitled, source=lambda _s: _linked(label, c.url), text=escape_field
+        )
+    return "— " + format_citation(
+        c, source=lambda s: _linked(_code_path(s), c.url), title=_em_title, text=escape_field
+    )
 
 
 def _code_path(source: str) -> str:
@@ -249,7 +269,7 @@ def question_title(question: str) -> str:
 def source_line(s: SourceRef) -> str:
     return "• " + format_citation(
         s,
-        source=_code_path,
+        source=lambda p: _linked(_code_path(p), s.url),
         title=lambda t: _field(t, 100),
         text=escape_field,
         score=False,

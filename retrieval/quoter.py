@@ -4,7 +4,8 @@ or the nearest sources."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -18,7 +19,7 @@ from retrieval.answer import (
     score_windows,
     windows_for,
 )
-from retrieval.corpus import CorpusView
+from retrieval.corpus import ChunkRecord, CorpusView
 from retrieval.embedder import Embedder
 from retrieval.lexical import stems
 from retrieval.models import Answer, Citation, SourceRef
@@ -27,6 +28,19 @@ from retrieval.units import UnitStore, units_version, window_vectors
 
 POOL_CHUNKS = 6
 MAX_WINDOWS = 32  # windows fully scored per question (the best by a cheap lexical score)
+
+
+def voted_up_windows(
+    view: CorpusView, nudge: Mapping[str, float], pool: Sequence[ChunkRecord]
+) -> list[Window]:
+    """Windows of chunks voted up for similar questions that retrieval did not bring."""
+    have = {c.id for c in pool}
+    out: list[Window] = []
+    for cid, v in sorted(nudge.items(), key=lambda kv: -kv[1])[:3]:
+        idx = view.by_id.get(cid)
+        if v > 0 and cid not in have and idx is not None:
+            out += windows_for(view.chunks[idx], len(pool))
+    return out
 
 
 class Quoter:
@@ -52,16 +66,30 @@ class Quoter:
         k: int,
         offset: int,
         note: str | None,
+        nudge: Mapping[str, float] | None = None,
     ) -> Answer:
+        """`nudge`: chunk id -> score change from votes on similar questions (retrieval.nudges);
+        it changes the order of quotes, never whether the question is answered."""
         pool = [view.chunks[view.by_id[cid]] for cid, _ in fused[: POOL_CHUNKS + offset]]
         windows = [w for rank, c in enumerate(pool) for w in windows_for(c, rank)]
         q_stems = stems(q)
         windows = prefilter(q_stems, windows, view.lexical, self.weights, MAX_WINDOWS)
+        if nudge:
+            windows += voted_up_windows(view, nudge, pool)
         scored = score_windows(
             q_vec, q_stems, windows, self.window_vectors(windows), view.lexical, self.weights
         )
+        raw = {id(sw.window): sw.score for sw in scored}
+        if nudge:
+            scored = sorted(
+                (
+                    dataclasses.replace(sw, score=sw.score + nudge.get(sw.window.chunk.id, 0.0))
+                    for sw in scored
+                ),
+                key=lambda sw: -sw.score,
+            )
         picked = pick_non_overlapping(scored, offset + k)[offset:]
-        best = picked[0].score if picked else 0.0
+        best = max((raw[id(sw.window)] for sw in picked), default=0.0)
         answered = bool(picked) and best >= self.settings.threshold
         if not answered:
             nearest = self.nearest(fused, view)
