@@ -335,7 +335,7 @@ async def test_button_spam_gets_quiet_notices_not_public_messages(env: Env) -> N
 
 async def test_with_dms_off_the_commands_are_registered_for_servers_only(env: Env) -> None:
     commands = env.fake.commands["global"]
-    assert {c["name"] for c in commands} == {"ask", "reindex", "sources", "stats"}
+    assert {"ask", "reindex", "sources", "stats"} <= {c["name"] for c in commands}
     for c in commands:
         assert c.get("contexts") == [0], c  # 0 = guild; no bot DM (1) or private channel (2)
 

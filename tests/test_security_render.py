@@ -81,7 +81,7 @@ def test_masked_link_split_by_bolded_words_is_not_live() -> None:
     out = render.emphasize(line, ["harbour", "permit"])
     assert "**harbour**" in out and "**permit**" in out
     assert not LIVE_BRACKET.search(out), out
-    assert "<https://evil.example/login>" in out  # a bare link shows where it really goes
+    assert "`https://evil.example/login`" in out  # a document URL is never a link
 
 
 @pytest.mark.parametrize("terms", [(), ("official",), ("portal",), ("harbour", "portal")])
@@ -100,9 +100,9 @@ def test_discord_tokens_in_documents_render_as_text(token: str) -> None:
     assert "\\" + token in out  # "<" escaped: shown as typed, not as a pill or a timestamp
 
 
-def test_invite_urls_are_links_without_preview() -> None:
-    out = escape_line("join https://discord.gg/abc123 or discord.gg/xyz today")
-    assert "<https://discord.gg/abc123>" in out
+def test_invite_urls_are_inline_code_not_links() -> None:
+    out = escape_line("join https://discord.gg/abc123 or discord.gg/xyz today.")
+    assert "`https://discord.gg/abc123`" in out
     assert "discord.gg/xyz" in out
 
 
