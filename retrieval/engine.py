@@ -299,7 +299,7 @@ class Engine:
         keys = [(w.chunk.id, w.start, w.end) for w in windows]
         missing = [i for i, key in enumerate(keys) if key not in self._vec_cache]
         if missing:
-            vecs = self.embedder.encode([windows[i].text for i in missing])
+            vecs = self.embedder.encode([windows[i].search_text for i in missing])
             with self._lock:
                 for i, v in zip(missing, vecs, strict=True):
                     self._vec_cache[keys[i]] = v
@@ -310,7 +310,7 @@ class Engine:
         for i, key in enumerate(keys):
             v = self._vec_cache.get(key)
             if v is None:  # evicted by a concurrent question; recompute
-                v = self.embedder.encode([windows[i].text])[0]
+                v = self.embedder.encode([windows[i].search_text])[0]
             out[i] = v
         return out
 
@@ -332,6 +332,14 @@ class Engine:
             score=sw.score,
             chunk_id=c.id,
             terms=matched_terms(q, text),
+            section=w.section,
+            kind=w.kind,
+            language=str(c.blocks[w.block][4]) if w.kind == "code" else "",
+            header=w.header,
+            code_offset=w.code_start - w.start if w.code_start >= 0 else -1,
+            block_line_end=(
+                c.line_start + c.text.count("\n", 0, w.full_end) if w.full_end > 0 else 0
+            ),
         )
         if not cit.text or c.text[w.start : w.end] != cit.text:
             raise AssertionError("quote is not an exact substring of its chunk")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from retrieval.blockchunks import chunk_blocks
 from retrieval.chunking import Chunk, chunk_text
 from retrieval.embedder import Embedder
 from retrieval.errors import ModelMismatch
@@ -21,6 +22,7 @@ from retrieval.loaders import (
     read_bytes,
 )
 from retrieval.models import IndexSummary, Progress, SkippedFile
+from retrieval.searchtext import embed_text
 from retrieval.store import FileEntry, Manifest, Store, chunk_id
 
 ProgressFn = Callable[[Progress], None]
@@ -127,6 +129,19 @@ def split_oversized(text: str, chunks: list[Chunk]) -> tuple[list[Chunk], int]:
     return [dataclasses.replace(c, index=i) for i, c in enumerate(out)], dropped
 
 
+def chunk_embed_text(c: Chunk) -> str:
+    """Plain-text chunks are embedded as they are; structured ones by their search text."""
+    if not c.blocks_json:
+        return c.text
+    return embed_text([c.heading] if c.heading else [], c.text)
+
+
+def _structure_meta(c: Chunk) -> dict[str, Any]:
+    if not c.blocks_json:
+        return {}
+    return {"blocks": c.blocks_json, "sections": c.sections_json, "heading": c.heading}
+
+
 @dataclass
 class _Pending:
     source: DocSource
@@ -221,9 +236,16 @@ class Indexer:
         """Read and chunk one source; None (with a reason in the summary) when unusable."""
         try:
             doc = src.load()
-            chunks = chunk_text(
-                doc.text, self.embedder, self.embedder.max_tokens, self.overlap, doc.body_start
-            )
+            chunks = []
+            if doc.blocks:
+                chunks = chunk_blocks(
+                    doc.text, doc.blocks, self.embedder, self.embedder.max_tokens
+                )
+            if not chunks:
+                chunks = chunk_text(
+                    doc.text, self.embedder, self.embedder.max_tokens, self.overlap,
+                    doc.body_start,
+                )
         except LoadError as e:
             summary.skipped.append(SkippedFile(src.rel, str(e)))
             return None
@@ -250,6 +272,7 @@ class Indexer:
             return
         ids: list[str] = []
         docs: list[str] = []
+        embeds: list[str] = []  # what is embedded: the search text (see retrieval/searchtext)
         metas: list[dict[str, Any]] = []
         for p in pending:
             for c in p.chunks:
@@ -257,6 +280,7 @@ class Indexer:
                     raise AssertionError(f"chunk offsets do not round-trip in {p.source.rel}")
                 ids.append(chunk_id(p.source.rel, p.source.hash, c.index))
                 docs.append(c.text)
+                embeds.append(chunk_embed_text(c))
                 metas.append(
                     {
                         "source": p.source.rel,
@@ -270,6 +294,7 @@ class Indexer:
                         "line_end": c.line_end,
                         "sents": c.sentences_json(),
                     }
+                    | _structure_meta(c)
                 )
         # chunks already stored by an interrupted earlier run need no new embedding
         have = self.store.existing_ids(ids)
@@ -281,7 +306,7 @@ class Indexer:
             ends.append(pos)
         for a in range(0, len(need), EMBED_STEP):
             part = need[a : a + EMBED_STEP]
-            vecs = self.embedder.encode([docs[i] for i in part])
+            vecs = self.embedder.encode([embeds[i] for i in part])
             self.store.add(
                 [ids[i] for i in part], vecs.tolist(), [docs[i] for i in part],
                 [metas[i] for i in part],

@@ -6,8 +6,10 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from retrieval.headers import parse_header
+from retrieval.parsing import Block, parse_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".rst"}
 SUFFIXES = TEXT_SUFFIXES | {".pdf", ".html", ".htm", ".docx"}
@@ -24,6 +26,8 @@ class LoadedDocument:
     date: str | None
     note: str | None = None  # e.g. "decoded as latin-1"
     body_start: int = 0  # text before this (a `date …` header line) is metadata, not quoted
+    # structure of the text (Markdown, reStructuredText, HTML, DOCX); None for plain text/PDF
+    blocks: tuple[Block, ...] | None = None
 
 
 def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | None]]:
@@ -140,33 +144,50 @@ def load_file(path: Path, rel: str, max_bytes: int) -> LoadedDocument:
 
 def load_bytes(data: bytes, rel: str) -> LoadedDocument:
     suffix = Path(rel).suffix.lower()
+    blocks: tuple[Block, ...] | None = None
+    heading: str | None = None
     if suffix in TEXT_SUFFIXES:
         text, note = decode_text(data)
         if _control_ratio(text) > 0.05:
             raise LoadError("binary file (mostly control characters), not text")
         meta_title, meta_date = None, None
+        parsed = _parse_structure(suffix, text)
+        if parsed is not None:
+            blocks, heading = parsed.blocks, parsed.title
     elif suffix == ".pdf":
         text, meta_title, meta_date = _pdf(data)
         note = None
     elif suffix in {".html", ".htm"}:
-        text, meta_title = _html(data)
+        text, meta_title, blocks = _html(data)
         meta_date, note = None, None
     elif suffix == ".docx":
-        text, meta_title, meta_date = _docx(data)
+        text, meta_title, meta_date, blocks = _docx(data)
         note = None
     else:  # pragma: no cover - filtered by iter_candidate_files
         raise LoadError(f"unsupported file type {suffix}")
     if not text.strip():
         raise LoadError("no text (empty or whitespace only)")
     header = parse_header(text)
-    title = header.title or meta_title or Path(rel).stem
+    title = header.title or meta_title or heading or Path(rel).stem
+    if blocks is not None and header.body_start:
+        blocks = tuple(b for b in blocks if b.start >= header.body_start)
     return LoadedDocument(
         text=text,
         title=title,
         date=header.date or meta_date,
         note=note,
         body_start=header.body_start,
+        blocks=blocks,
     )
+
+
+def _parse_structure(suffix: str, text: str) -> Any:
+    """The blocks of a Markdown or reST file; None for plain text or if the parser fails
+    (the file is then chunked as plain text: a parser bug must never cost a document)."""
+    try:
+        return parse_text(suffix, text)
+    except Exception:
+        return None
 
 
 def _pdf(data: bytes) -> tuple[str, str | None, str | None]:
@@ -194,41 +215,26 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None]:
     return "\n\n".join(p.strip("\n") for p in pages), title, date
 
 
-def _html(data: bytes) -> tuple[str, str | None]:
+def _html(data: bytes) -> tuple[str, str | None, tuple[Block, ...]]:
     from bs4 import BeautifulSoup
 
+    from retrieval.parsing.html import parse_html
+
     soup = BeautifulSoup(data, "lxml")
-    for tag in soup(["script", "style", "noscript", "template"]):
-        tag.decompose()
     title = soup.title.get_text(" ", strip=True) if soup.title else None
-    if soup.title:
-        soup.title.decompose()
-    h1 = soup.find("h1")
-    if not title and h1:
-        title = h1.get_text(" ", strip=True)
-    body = soup.body or soup
-    lines = [ln.strip() for ln in body.get_text("\n").splitlines()]
-    text = "\n".join(ln for ln in lines if ln)
-    return text, title or None
+    parsed = parse_html(data)
+    return parsed.text, title or parsed.title, parsed.blocks
 
 
-def _docx(data: bytes) -> tuple[str, str | None, str | None]:
-    import io
+def _docx(data: bytes) -> tuple[str, str | None, str | None, tuple[Block, ...]]:
     import zipfile
 
-    import docx
+    from retrieval.parsing.docx import parse_docx
 
     try:
-        document = docx.Document(io.BytesIO(data))
+        got = parse_docx(data)
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
         raise LoadError(f"unreadable DOCX ({type(e).__name__})") from e
     except Exception as e:
         raise LoadError(f"unreadable DOCX ({type(e).__name__})") from e
-    paras = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            paras.append(" | ".join(cell.text for cell in row.cells))
-    props = document.core_properties
-    title = props.title or None
-    date = props.created.date().isoformat() if props.created else None
-    return "\n".join(paras), title, date
+    return got.parsed.text, got.core_title or got.parsed.title, got.created, got.parsed.blocks
