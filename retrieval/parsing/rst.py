@@ -188,6 +188,8 @@ class _Builder:
         if b <= a or a < 0:
             return
         s, e = self._span(a, b)
+        if kind == CODE:  # indentation is part of code: start at the first line's start
+            s = min(s, self.lines.start(self.lines.line_of(s)))
         if kind == LIST_ITEM:
             s = strip_list_marker(self.text, s, e)
         if e > s:
