@@ -6,19 +6,20 @@ import re
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
+from rich.syntax import Syntax
 from rich.text import Text
 
 from retrieval.models import Answer, Citation, IndexSummary
+from retrieval.quotedisplay import display_parts, inline_spans, section_label
 
 
 def citation_line(c: Citation) -> str:
-    lines = (
-        f"line {c.line_start}"
-        if c.line_start == c.line_end
-        else (f"lines {c.line_start}–{c.line_end}")
-    )
+    end = c.cited_line_end
+    lines = f"line {c.line_start}" if c.line_start == end else f"lines {c.line_start}–{end}"
     date = f", {c.date}" if c.date else ""
-    return f"{c.source} — “{c.title}”{date}, {lines} · score {c.score:.2f}"
+    section = section_label(c)
+    where = f" › {section}" if section else ""
+    return f"{c.source} — “{c.title}”{where}{date}, {lines} · score {c.score:.2f}"
 
 
 def highlight(text: str, terms: tuple[str, ...]) -> Text:
@@ -26,6 +27,25 @@ def highlight(text: str, terms: tuple[str, ...]) -> Text:
     for t in terms:
         out.highlight_regex(rf"\b{re.escape(t)}\b", style="bold yellow")
     return out
+
+
+def quote_renderable(c: Citation) -> RenderableType:
+    """Prose with inline code marked; code blocks highlighted with their language."""
+    if not c.kind:
+        return highlight(c.text, c.terms)
+    parts: list[RenderableType] = []
+    for p in display_parts(c):
+        if p.kind == "code":
+            parts.append(Syntax(p.text, p.language or "text", word_wrap=True,
+                                background_color="default"))
+            continue
+        t = Text()
+        for is_code, run in inline_spans(p.text):
+            t.append(run, style="bold cyan" if is_code else None)
+        for term in c.terms:
+            t.highlight_regex(rf"\b{re.escape(term)}\b", style="bold yellow")
+        parts.append(t)
+    return Group(*parts)
 
 
 def render_answer(a: Answer) -> RenderableType:
@@ -36,7 +56,7 @@ def render_answer(a: Answer) -> RenderableType:
         parts.append(Text(a.note, style="italic"))
     if a.answered:
         for i, c in enumerate(a.quotes, 1 + a.offset):
-            body = Group(highlight(c.text, c.terms), Text(citation_line(c), style="dim cyan"))
+            body = Group(quote_renderable(c), Text(citation_line(c), style="dim cyan"))
             parts.append(Panel(body, title=f"[{i}]", title_align="left", border_style="green"))
     else:
         parts.append(Text("The indexed documents don't cover this question.", style="bold"))

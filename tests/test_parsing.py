@@ -123,7 +123,8 @@ def test_html_with_pre_tables_lists_and_chrome_removed() -> None:
     assert by_kind(p.blocks, text, "list_item") == [
         "Use bind for servers.", "Use connect for clients.", "nested item"]
     table = next(b for b in p.blocks if b.kind == "table")
-    assert table.header is not None and text[table.header[0] : table.header[1]] == "Family | Meaning"
+    assert table.header is not None
+    assert text[table.header[0] : table.header[1]] == "Family | Meaning"
     assert by_kind(p.blocks, text, "admonition") == ["Sockets must be closed."]
     api = next(b for b in p.blocks if "TCP service" in b.text(text))
     assert api.section[-1] == "socket.create_connection(address)"
