@@ -26,6 +26,11 @@ class Weights:
     lexical: float = 0.3
     prior: float = 0.05
     pair: float = 0.03
+    # structured documents: how much the innermost heading above a window counts (cosine
+    # and IDF-weighted word overlap with the question); the same for every window of a
+    # section, so it lifts the section without letting its heading outvote its words
+    heading_dense: float = 0.1
+    heading_lexical: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,7 @@ class Window:
     kind: str = ""  # block kind in a structured document ("" for plain text)
     block: int = -1  # index into chunk.blocks
     code_start: int = -1  # code units: where the code begins (after its lead-in sentence)
-    full_end: int = -1  # a long code block quoted by its first lines: where the block ends
+    block_line_end: int = 0  # code units: the last line of the whole block in the file
 
     @property
     def text(self) -> str:
@@ -60,16 +65,28 @@ class Window:
         return str(h) if h else None
 
     @property
+    def heading(self) -> str:
+        """The innermost heading above the window ("" for plain text)."""
+        return self.section[-1] if self.section else ""
+
+    @property
+    def lexical_text(self) -> str:
+        """search_text with compound identifiers also split (`add_reaction` -> add reaction)."""
+        if self.block < 0:
+            return self.text
+        from retrieval.searchtext import split_identifiers
+
+        return split_identifiers(self.search_text)
+
+    @property
     def search_text(self) -> str:
         """What the window is embedded and matched by: plain text as it is; in structured
-        documents the innermost heading, a table row's header and the words without markup."""
+        documents the words without markup (a table row with its header row)."""
         if self.block < 0:
             return self.text
         from retrieval.searchtext import strip_markup
 
-        parts = [self.section[-1]] if self.section else []
-        if self.header:
-            parts.append(strip_markup(self.header))
+        parts = [strip_markup(self.header)] if self.header else []
         parts.append(strip_markup(self.text) or self.text)
         return "\n".join(parts)
 
@@ -168,7 +185,9 @@ def prefilter(
         return list(windows)
     cheap = []
     for i, w in enumerate(windows):
-        score = weights.lexical * lexical_overlap(q_stems, w.search_text, lex)
+        score = weights.lexical * lexical_overlap(q_stems, w.lexical_text, lex)
+        if w.heading:
+            score += weights.heading_lexical * lexical_overlap(q_stems, w.heading, lex)
         score += weights.prior / (1.0 + w.rank) + (weights.pair if w.sentences >= 2 else 0.0)
         cheap.append((-score, i))
     keep = sorted(i for _, i in sorted(cheap)[:n])
@@ -182,17 +201,26 @@ def score_windows(
     w_vecs: np.ndarray,
     lex: LexicalIndex,
     weights: Weights,
+    heading_sims: Sequence[float] | None = None,
 ) -> list[ScoredWindow]:
+    """`heading_sims[i]`: cosine of the question and window i's heading (0 without one)."""
     if not windows:
         return []
     dense = w_vecs @ q_vec
     out = []
-    for w, d in zip(windows, dense, strict=True):
-        lx = lexical_overlap(q_stems, w.search_text, lex)
+    heading_lex: dict[str, float] = {}
+    for i, (w, d) in enumerate(zip(windows, dense, strict=True)):
+        lx = lexical_overlap(q_stems, w.lexical_text, lex)
         prior = 1.0 / (1.0 + w.rank)
         score = weights.dense * float(d) + weights.lexical * lx + weights.prior * prior
         if w.sentences >= 2:
             score += weights.pair
+        if w.heading:
+            if w.heading not in heading_lex:
+                heading_lex[w.heading] = lexical_overlap(q_stems, w.heading, lex)
+            score += weights.heading_lexical * heading_lex[w.heading]
+            if heading_sims is not None:
+                score += weights.heading_dense * max(0.0, heading_sims[i])
         out.append(ScoredWindow(w, score, float(d), lx))
     out.sort(key=lambda s: -s.score)
     return out

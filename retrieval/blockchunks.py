@@ -57,16 +57,21 @@ def chunk_blocks(
     budget = max(max_tokens - PREFIX_BUDGET, max_tokens // 2)
     pieces = [_pieces(text, b) for b in blocks]
     flat = [p for ps in pieces for p in ps]
+    # each piece is counted with the text before it (markup lines between blocks are in
+    # the chunk's text too), so a packed chunk's count is an upper bound
+    gaps = [text[(flat[n - 1][1] if n else s) : s] for n, (s, _) in enumerate(flat)]
     counts = counter.token_spans([text[s:e] for s, e in flat])
+    extra = counter.token_spans(gaps)
     units: list[list[_Unit]] = []
     k = 0
     for i, ps in enumerate(pieces):
         row = []
         for s, e in ps:
             toks = counts[k]
+            gap = len(extra[k])
             k += 1
-            if len(toks) <= budget:
-                row.append(_Unit(i, s, e, max(len(toks), 1)))
+            if len(toks) + gap <= budget:
+                row.append(_Unit(i, s, e, max(len(toks) + gap, 1)))
                 continue
             for j in range(0, len(toks), budget):  # one enormous sentence or line
                 w = toks[j : j + budget]
@@ -104,17 +109,52 @@ def chunk_blocks(
             current.append(u)
             total += u.tokens
     flush()
-    return _fit_prefix(_drop_heading_only(chunks), counter, max_tokens)
+    return _fit(text, blocks, chunks, counter, max_tokens, lines)
 
 
-def _fit_prefix(chunks: list[Chunk], counter: TokenCounter, max_tokens: int) -> list[Chunk]:
-    """Drop the section path from a chunk whose search text would exceed the model limit."""
-    texts = [embed_text([c.heading] if c.heading else [], c.text) for c in chunks]
-    counts = counter.token_spans(texts)
-    return [
-        c if len(n) <= max_tokens else Chunk(**{**c.__dict__, "heading": ""})
-        for c, n in zip(chunks, counts, strict=True)
-    ]
+def _fit(
+    text: str,
+    blocks: Sequence[Block],
+    chunks: list[Chunk],
+    counter: TokenCounter,
+    max_tokens: int,
+    lines: LineIndex,
+) -> list[Chunk]:
+    """Make sure every chunk's search text fits the model: drop the section path, and as a
+    last resort split the chunk between its pieces (nothing is ever silently truncated)."""
+    chunks = _drop_heading_only(chunks)
+    out: list[Chunk] = []
+    todo = list(chunks)
+    while todo:
+        c = todo.pop(0)
+        if _tokens(counter, c) <= max_tokens:
+            out.append(c)
+            continue
+        bare = Chunk(**{**c.__dict__, "heading": ""})
+        if _tokens(counter, bare) <= max_tokens or len(c.sentences) < 2:
+            out.append(bare)  # a single piece is within the limit on its own
+            continue
+        units = [
+            _Unit(_block_at(blocks, c.char_start + s), c.char_start + s, c.char_start + e, 1)
+            for s, e in c.sentences
+        ]
+        half = len(units) // 2
+        todo[:0] = [
+            _make(text, blocks, units[:half], 0, lines, c.tokens // 2),
+            _make(text, blocks, units[half:], 0, lines, c.tokens // 2),
+        ]
+    return [Chunk(**{**c.__dict__, "index": i}) for i, c in enumerate(out)]
+
+
+def _tokens(counter: TokenCounter, c: Chunk) -> int:
+    return len(counter.token_spans([embed_text([c.heading] if c.heading else [], c.text)])[0])
+
+
+def _block_at(blocks: Sequence[Block], pos: int) -> int:
+    for i, b in enumerate(blocks):
+        if b.start <= pos < b.end:
+            return i
+    return 0
 
 
 def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
@@ -164,7 +204,12 @@ def _make(
                 sections.append(path)
             # the header row's own text: it may lie in an earlier chunk than this row
             hdr = text[b.header[0] : b.header[1]] if b.header else None
-            ref = [b.kind, u.start - start, u.end - start, sections.index(path), b.language, hdr]
+            # the last line of the whole block: a long block may go on in the next chunk
+            last = lines.line_of(b.end - 1)
+            ref = [
+                b.kind, u.start - start, u.end - start, sections.index(path), b.language, hdr,
+                last, int(u.start <= b.start),  # 1: the block begins in this chunk
+            ]
             seen[u.block] = ref
             refs.append(ref)
         else:

@@ -280,7 +280,8 @@ class Engine:
         q_stems = stems(q)
         windows = prefilter(q_stems, windows, view.lexical, self.weights, MAX_WINDOWS)
         scored = score_windows(
-            q_vec, q_stems, windows, self._window_vectors(windows), view.lexical, self.weights
+            q_vec, q_stems, windows, self._window_vectors(windows), view.lexical, self.weights,
+            self._heading_sims(windows, q_vec),
         )
         picked = pick_non_overlapping(scored, offset + k)[offset:]
         best = picked[0].score if picked else 0.0
@@ -294,6 +295,26 @@ class Engine:
         picked = picked[:1] + [sw for sw in picked[1:] if sw.score >= floor]
         quotes = [self._citation(sw, q) for sw in picked]
         return Answer(question=original, answered=True, quotes=quotes, note=note, offset=offset)
+
+    def _heading_sims(self, windows: Sequence[Window], q_vec: np.ndarray) -> list[float] | None:
+        """Cosine of the question and each window's heading (structured documents only)."""
+        heads = sorted({w.heading for w in windows if w.heading})
+        if not heads:
+            return None
+        # cached next to window vectors; chunk ids never equal a heading, so keys cannot clash
+        missing = [h for h in heads if (h, 0, 0) not in self._vec_cache]
+        if missing:
+            vecs = self.embedder.encode(missing)
+            with self._lock:
+                for h, v in zip(missing, vecs, strict=True):
+                    self._vec_cache[(h, 0, 0)] = v
+        sims: dict[str, float] = {}
+        for h in heads:
+            v = self._vec_cache.get((h, 0, 0))
+            if v is None:
+                v = self.embedder.encode([h])[0]
+            sims[h] = float(v @ q_vec)
+        return [sims.get(w.heading, 0.0) for w in windows]
 
     def _window_vectors(self, windows: Sequence[Window]) -> np.ndarray:
         keys = [(w.chunk.id, w.start, w.end) for w in windows]
@@ -337,9 +358,7 @@ class Engine:
             language=str(c.blocks[w.block][4]) if w.kind == "code" else "",
             header=w.header,
             code_offset=w.code_start - w.start if w.code_start >= 0 else -1,
-            block_line_end=(
-                c.line_start + c.text.count("\n", 0, w.full_end) if w.full_end > 0 else 0
-            ),
+            block_line_end=w.block_line_end,
         )
         if not cit.text or c.text[w.start : w.end] != cit.text:
             raise AssertionError("quote is not an exact substring of its chunk")

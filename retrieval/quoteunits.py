@@ -51,6 +51,8 @@ def block_units(
         inner = [(a, b) for a, b in pieces if s <= a and b <= e]
         extra: dict[str, Any] = {"kind": kind, "block": n}
         if kind == CODE:
+            if len(ref) > 7 and not ref[7]:
+                continue  # the rest of a long block: it is quoted (and cited whole) from its start
             out.extend(_code_units(text, blocks, n, s, e, extra))
         elif kind == TABLE:
             out.extend(_table_units(text, s, e, extra, has_header=ref[5] is not None))
@@ -66,7 +68,8 @@ def block_units(
 
 
 def _leads_into_code(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> bool:
-    if n + 1 >= len(blocks) or str(blocks[n + 1][0]) != CODE:
+    """A paragraph ending in ':' right before code, a list or a table only introduces it."""
+    if n + 1 >= len(blocks) or str(blocks[n + 1][0]) not in (CODE, LIST_ITEM, TABLE):
         return False
     s, e = int(blocks[n][1]), int(blocks[n][2])
     return text[s:e].rstrip().endswith(":") and text[e : int(blocks[n + 1][1])].count("\n") <= 4
@@ -86,7 +89,8 @@ def _code_units(
             size += len(ln) + 1
             keep += 1
         cut = s + max(size - 1, 1)
-    extra = dict(extra, code_start=s, full_end=e if cut < e else -1)
+    block_last = int(blocks[n][6]) if len(blocks[n]) > 6 else 0
+    extra = dict(extra, code_start=s, block_line_end=block_last)
     start = s
     if n > 0:
         prev = blocks[n - 1]

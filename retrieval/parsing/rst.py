@@ -35,6 +35,7 @@ from retrieval.parsing.blocks import (
 
 _DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+([\w][\w:.+-]*)[ \t]*::", re.M)
 _ROLE = re.compile(r"(?<![\w`]):([\w][\w:.+-]*):`")
+_FOOTNOTE = re.compile(r"\.\.[ \t]+\[[^\]\n]+\][ \t]*")
 _UNDERLINE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
 
 CODE_DIRECTIVES = {"code-block", "sourcecode", "code", "ipython", "doctest", "testcode",
@@ -192,6 +193,9 @@ class _Builder:
             s = min(s, self.lines.start(self.lines.line_of(s)))
         if kind == LIST_ITEM:
             s = strip_list_marker(self.text, s, e)
+        label = _FOOTNOTE.match(self.text, s, e)
+        if label:  # a footnote's words, not its `.. [#]` label
+            s = label.end()
         if e > s:
             self.blocks.append(Block(kind, s, e, section, **kw))
 
@@ -202,8 +206,12 @@ class _Builder:
 
     def visit(self, node: nodes.Node, section: tuple[str, ...]) -> None:
         if isinstance(node, (nodes.system_message, nodes.comment, nodes.target,
-                             nodes.substitution_definition, nodes.raw)):
+                             nodes.substitution_definition, nodes.raw, nodes.docinfo)):
             return
+        if isinstance(node, nodes.field_list) and isinstance(
+            node.parent, (nodes.document, nodes.section)
+        ):
+            return  # metadata (`:orphan:`, `:tocdepth: 2`, `:author: …`), not the text
         if isinstance(node, nodes.section):
             title = node.next_node(nodes.title)
             heading = title.astext().strip() if title is not None else ""
@@ -221,7 +229,7 @@ class _Builder:
         elif isinstance(node, nodes.list_item) and line >= 0:
             self._list_item(node, line, section)
         elif isinstance(node, nodes.definition_list_item) and line >= 0:
-            self._add(DEFINITION, line, self._indented_body(line, self._indent(line)), section)
+            self._definition(node, line, section)
         elif isinstance(node, nodes.table):
             self._table(node, section)
         elif isinstance(node, nodes.Admonition) and line >= 0:
@@ -269,6 +277,34 @@ class _Builder:
                 and child is not node.children[0]
             ):
                 self.visit(child, section)
+
+    def _definition(
+        self, node: nodes.definition_list_item, line: int, section: tuple[str, ...]
+    ) -> None:
+        """Term and the definition's first paragraphs; any code, list or directive in the
+        definition (and what follows it) becomes blocks of its own."""
+        end = self._indented_body(line, self._indent(line))
+        body = node.next_node(nodes.definition)
+        rest: list[nodes.Node] = []
+        if body is not None:
+            kids = list(body.children)
+            for k, child in enumerate(kids):
+                if not isinstance(child, nodes.paragraph):
+                    rest = kids[k:]
+                    start = self._first_line(child)
+                    if start is not None:
+                        end = min(end, max(start, line + 1))
+                    break
+        self._add(DEFINITION, line, end, section)
+        for child in rest:
+            self.visit(child, section)
+
+    def _first_line(self, node: nodes.Node) -> int | None:
+        """0-based first source line of a node (its own, or its first descendant's)."""
+        for n in node.findall(nodes.Element):
+            if n.line:
+                return int(n.line) - 1
+        return None
 
     def _admonition(self, line: int, section: tuple[str, ...]) -> None:
         end = self._indented_body(line, self._indent(line))
