@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml
 	# torch first, pinned: this machine serves the CPU wheel from disk; a bare "torch" pulls CUDA.
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e '.[dev]'
+	# the int8 ONNX export of the bundled model, once, into the shared cache (~/.cache/citebot)
+	$(VENV)/bin/citebot prepare
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -18,7 +18,7 @@ from typing import Any
 
 from common import eval_settings, report, scifact
 
-from retrieval.evaluation import beir_sources, share_models
+from retrieval.evaluation import beir_sources
 
 
 def baseline(texts: list[str], ids: list[str], model_path: str, tmp: Path) -> float:
@@ -44,7 +44,6 @@ def pipeline(sources: list[Any], backend: str, tmp: Path) -> dict[str, float]:
     from retrieval.settings import Settings
 
     settings = eval_settings(Settings(backend=backend), "bench", "x", tmp / f"pipe-{backend}")
-    share_models(settings)
     engine = Engine(settings)
     engine.embedder.encode(["warm up"])
     t0 = time.perf_counter()

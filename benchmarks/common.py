@@ -20,7 +20,6 @@ from retrieval.evaluation import (  # noqa: E402
     corpus_hash,
     eval_dir,
     eval_settings,
-    keep_models,
     limit_beir,
     load_beir,
 )
@@ -58,7 +57,6 @@ def eval_index(data: BeirData, base: Settings | None = None) -> Settings:
     digest = corpus_hash([(s.rel, s.hash) for s in beir_sources(data)])
     settings = eval_settings(base, data.name, digest, None)
     Engine(settings).index_sources(beir_sources(data))
-    keep_models(settings)
     return settings
 
 

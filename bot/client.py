@@ -76,6 +76,10 @@ class _CitebotMixin:
     async def setup_hook(self) -> None:
         await _setup(self, self.citebot)  # type: ignore[arg-type]
 
+    async def close(self) -> None:
+        await self.citebot.pool.close()
+        await super().close()  # type: ignore[misc]
+
     async def on_message(self, message: discord.Message, /) -> None:
         return  # no prefix commands: mentions are questions (handled by AskCog)
 

@@ -1,7 +1,9 @@
 """Engines per guild, run off the event loop.
 
-Every engine call is blocking (embedding, Chroma, SQLite), so each one runs in a worker thread;
-a semaphore caps how many searches run at once. Guilds mapped in ``settings.guild_docs`` get
+Every engine call is blocking (embedding, Chroma, SQLite), so each one runs in a worker thread.
+Questions go through an :class:`AnswerQueue`: a bounded queue served by a fixed number of
+workers (one per CPU core by default), so a burst of questions waits its turn instead of every
+question running at once and all of them slowly. Guilds mapped in ``settings.guild_docs`` get
 their own engine (one per distinct collection); all other guilds share the default engine.
 """
 
@@ -9,8 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import time
+from collections import deque
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
 from retrieval.errors import CitebotError
 from retrieval.models import Answer, Citation, IndexSummary, Progress
@@ -21,6 +28,117 @@ log = logging.getLogger("citebot.bot")
 T = TypeVar("T")
 
 SEARCH_FAILED = "Something went wrong while searching; the error has been logged."
+BUSY = "Too many questions are waiting right now; please ask again in a minute."
+RECENT = 1000  # answers kept for the wait/compute percentiles
+
+
+class QueueFull(Exception):
+    """The answer queue is at its bound: the question is refused now, not lost silently."""
+
+
+@dataclass
+class _Job(Generic[T]):
+    fn: Callable[[], T]
+    future: asyncio.Future[T]
+    queued: float
+
+
+def _pct(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    s = sorted(values)
+    return s[min(len(s) - 1, round((len(s) - 1) * p / 100))]
+
+
+class AnswerQueue:
+    """A bounded queue of blocking calls served by `workers` threads.
+
+    Each call's time waiting in the queue and its compute time are kept apart (logged per
+    question, summarised by :meth:`load`).
+    """
+
+    def __init__(self, workers: int, maxsize: int) -> None:
+        self.workers = workers
+        self.maxsize = maxsize
+        self._queue: asyncio.Queue[_Job[Any]] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._executor: ThreadPoolExecutor | None = None
+        self._running = 0
+        self._recent: deque[tuple[float, float]] = deque(maxlen=RECENT)
+        self.answered = 0
+        self.refused = 0
+
+    def _start(self) -> asyncio.Queue[_Job[Any]]:
+        if self._queue is None:  # created lazily so it binds to the running loop
+            self._queue = asyncio.Queue(self.maxsize)
+            self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="citebot-answer")
+            self._tasks = [
+                asyncio.create_task(self._work(), name=f"citebot-answer-{i}")
+                for i in range(self.workers)
+            ]
+        return self._queue
+
+    async def submit(self, fn: Callable[[], T]) -> T:
+        queue = self._start()
+        job: _Job[T] = _Job(fn, asyncio.get_running_loop().create_future(), time.monotonic())
+        try:
+            queue.put_nowait(job)
+        except asyncio.QueueFull:
+            self.refused += 1
+            raise QueueFull() from None
+        return await job.future
+
+    async def _work(self) -> None:
+        assert self._queue is not None
+        loop = asyncio.get_running_loop()
+        while True:
+            job = await self._queue.get()
+            try:
+                if job.future.cancelled():  # the asker went away while it waited
+                    continue
+                start = time.monotonic()
+                self._running += 1
+                try:
+                    result = await loop.run_in_executor(self._executor, job.fn)
+                except Exception as e:
+                    if not job.future.done():
+                        job.future.set_exception(e)
+                    continue
+                finally:
+                    self._running -= 1
+                wait, compute = start - job.queued, time.monotonic() - start
+                self._recent.append((wait, compute))
+                self.answered += 1
+                log.debug("answer: waited %.0f ms in queue, computed in %.0f ms",
+                          wait * 1000, compute * 1000)
+                if not job.future.done():
+                    job.future.set_result(result)
+            finally:
+                self._queue.task_done()
+
+    def load(self) -> dict[str, Any]:
+        """Queue wait and compute time of recent answers (ms), apart, plus the queue now."""
+        waits = [w * 1000 for w, _ in self._recent]
+        computes = [c * 1000 for _, c in self._recent]
+        return {
+            "workers": self.workers,
+            "waiting": self._queue.qsize() if self._queue is not None else 0,
+            "running": self._running,
+            "answered": self.answered,
+            "refused": self.refused,
+            "wait_ms_p50": round(_pct(waits, 50), 1),
+            "wait_ms_p95": round(_pct(waits, 95), 1),
+            "compute_ms_p50": round(_pct(computes, 50), 1),
+            "compute_ms_p95": round(_pct(computes, 95), 1),
+        }
+
+    async def close(self) -> None:
+        for t in self._tasks:
+            t.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
 
 
 class EngineLike(Protocol):
@@ -59,14 +177,8 @@ class EnginePool:
         self._engines: dict[str, EngineLike] = {}
         self._creating: dict[str, asyncio.Lock] = {}
         self._reindex: dict[str, asyncio.Lock] = {}
-        self._search: asyncio.Semaphore | None = None
-
-    # semaphores/locks are created lazily so they bind to the running loop
-    @property
-    def search_semaphore(self) -> asyncio.Semaphore:
-        if self._search is None:
-            self._search = asyncio.Semaphore(self.settings.max_concurrent_searches)
-        return self._search
+        workers = settings.max_concurrent_searches or os.cpu_count() or 1
+        self.answers = AnswerQueue(workers, settings.answer_queue)
 
     def settings_for(self, guild_id: int | None) -> Settings:
         return self.settings.for_guild(guild_id)
@@ -100,9 +212,15 @@ class EnginePool:
         return await asyncio.to_thread(fn, engine)
 
     async def search(self, guild_id: int | None, fn: Callable[[EngineLike], T]) -> T:
-        """Like :meth:`run` but counted against ``max_concurrent_searches``."""
-        async with self.search_semaphore:
-            return await self.run(guild_id, fn)
+        """Like :meth:`run` but through the answer queue (raises QueueFull when it is full)."""
+        engine = await self.get(guild_id)
+        return await self.answers.submit(lambda: fn(engine))
+
+    def load(self) -> dict[str, Any]:
+        return self.answers.load()
+
+    async def close(self) -> None:
+        await self.answers.close()
 
     async def ask(
         self, guild_id: int | None, question: str, offset: int = 0, k: int | None = None
@@ -110,6 +228,8 @@ class EnginePool:
         """Never raises: failures become an Answer with a user-facing `error`."""
         try:
             return await self.search(guild_id, lambda e: e.ask(question, k=k, offset=offset))
+        except QueueFull:
+            return Answer(question=question, answered=False, error=BUSY, offset=offset)
         except CitebotError as e:
             return Answer(question=question, answered=False, error=str(e), offset=offset)
         except Exception:

@@ -477,6 +477,16 @@ def stats_embed(stats: dict[str, Any]) -> discord.Embed:
         ("Model", _code(cut_at_word(str(stats.get("model", "?")), 200))),
         ("Last index", str(stats.get("last_index") or "never")),
     ]
+    load = stats.get("answers") or {}
+    if load.get("answered"):
+        rows.append(
+            (
+                "Answer time (recent)",
+                f"compute p50 {load['compute_ms_p50']:.0f} ms · p95 {load['compute_ms_p95']:.0f} ms"
+                f"\nqueue wait p50 {load['wait_ms_p50']:.0f} ms · p95 {load['wait_ms_p95']:.0f} ms"
+                f"\n{load['workers']} workers, {load['waiting']} waiting",
+            )
+        )
     embed = discord.Embed(title="citebot stats", color=COLOR_ANSWER)
     for name, value in rows[:EMBED_FIELD_COUNT_LIMIT]:
         embed.add_field(

@@ -212,6 +212,34 @@ def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
         console.print(f"{r['source']}  “{r['title']}”  {r['date'] or ''}  {r['chunks']} chunks")
 
 
+@app.command()
+def prepare() -> None:
+    """Prepare the embedding model once: export it to int8 ONNX into the shared cache
+    (CITEBOT_CACHE_DIR, default ~/.cache/citebot). Later runs reuse the export."""
+    settings = _settings()
+    if settings.backend == "torch":
+        console.print("backend torch: nothing to prepare")
+        return
+    from retrieval.embedder import prepare_onnx
+
+    model_dir = Path(settings.resolved_model())
+    if not model_dir.is_dir():
+        raise _fail(
+            f"onnx-int8 needs a local model folder, not {settings.model!r}; "
+            "set CITEBOT_BACKEND=torch for models by name"
+        )
+
+    def say(line: str) -> None:
+        err.print(f"[dim]citebot:[/] {line}")
+
+    if err.is_terminal:
+        with err.status("exporting the model to int8 ONNX (about a minute, once)"):
+            path = prepare_onnx(model_dir, settings.cache_dir, say)
+    else:
+        path = prepare_onnx(model_dir, settings.cache_dir, say)
+    console.print(f"model ready: {path}")
+
+
 def _repl(settings: Settings) -> None:
     from retrieval.textrender import render_answer
 

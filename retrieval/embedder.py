@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import tempfile
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,7 +21,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-BACKENDS = ("torch", "onnx-int8")
+BACKENDS = ("onnx-int8", "torch")
+DEFAULT_BACKEND = "onnx-int8"
 
 
 class Embedder:
@@ -31,7 +35,7 @@ class Embedder:
         self,
         model: str,
         name: str | None = None,
-        backend: str = "torch",
+        backend: str = DEFAULT_BACKEND,
         cache_dir: Path | None = None,
     ) -> None:
         from tokenizers import Tokenizer
@@ -52,7 +56,7 @@ class Embedder:
             tok = Tokenizer.from_str(self.model.tokenizer.backend_tokenizer.to_str())
             self.dim = int(self.model.get_embedding_dimension() or 0)
         else:
-            self._onnx = _OnnxModel(Path(model), cache_dir or Path(".citebot") / "models")
+            self._onnx = _OnnxModel(Path(model), cache_dir or default_cache_dir())
             self.max_seq_length = self._onnx.max_seq_length
             tok = Tokenizer.from_file(str(Path(model) / "tokenizer.json"))
             self.dim = self._onnx.dim
@@ -93,12 +97,9 @@ class _OnnxModel:
         from tokenizers import Tokenizer
 
         cfg = json.loads((model_dir / "config.json").read_text())
-        st_cfg = model_dir / "sentence_bert_config.json"
-        self.max_seq_length = int(
-            json.loads(st_cfg.read_text()).get("max_seq_length", 256) if st_cfg.is_file() else 256
-        )
+        self.max_seq_length = _max_seq_length(model_dir)
         self.dim = int(cfg["hidden_size"])
-        path = self._exported(model_dir, cache_dir)
+        path = prepare_onnx(model_dir, cache_dir)
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = max(os.cpu_count() or 1, 1)
         opts.inter_op_num_threads = 1
@@ -111,22 +112,6 @@ class _OnnxModel:
         tok.enable_truncation(self.max_seq_length)
         tok.no_padding()
         self.tok = tok
-
-    @staticmethod
-    def _exported(model_dir: Path, cache_dir: Path) -> Path:
-        weights = model_dir / "model.safetensors"
-        stamp = hashlib.sha256(
-            f"{model_dir.resolve()}:{weights.stat().st_size if weights.exists() else 0}:"
-            f"{ONNX_EXPORT_VERSION}".encode()
-        ).hexdigest()[:12]
-        out = cache_dir / f"model-{stamp}-int8.onnx"
-        if out.is_file():
-            return out
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(out) + ".lock"):
-            if not out.is_file():
-                _export_int8(model_dir, out)
-        return out
 
     def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         encs = self.tok.encode_batch(list(texts), add_special_tokens=True)
@@ -152,13 +137,120 @@ class _OnnxModel:
         return out
 
 
-ONNX_EXPORT_VERSION = 1
+def _max_seq_length(model_dir: Path) -> int:
+    st_cfg = model_dir / "sentence_bert_config.json"
+    if not st_cfg.is_file():
+        return 256
+    return int(json.loads(st_cfg.read_text()).get("max_seq_length", 256))
+
+
+ONNX_EXPORT_VERSION = 2  # bump when the export recipe changes: every cache entry is remade
+_MODEL_FILES = ("config.json", "model.safetensors", "pytorch_model.bin", "tokenizer.json")
+
+
+def default_cache_dir() -> Path:
+    """The per-user cache folder shared by every data folder, eval index and test run."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "citebot"
+
+
+def model_hash(model_dir: Path, cache_dir: Path) -> str:
+    """sha256 over the model's weight, config and tokenizer files (their content, not their
+    path). Hashing ~90 MB takes a moment, so the digest is remembered per (path, size, mtime)."""
+    files = [model_dir / n for n in _MODEL_FILES if (model_dir / n).is_file()]
+    if not files:
+        raise ValueError(f"{model_dir} holds no model files ({', '.join(_MODEL_FILES)})")
+    stamp = "|".join(f"{f.resolve()}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files)
+    memo = cache_dir / "hashes.json"
+    try:
+        known: dict[str, str] = json.loads(memo.read_text())
+    except (OSError, ValueError):
+        known = {}
+    if stamp in known:
+        return known[stamp]
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode() + b"\0")
+        with f.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    digest = h.hexdigest()[:16]
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        known[stamp] = digest
+        _atomic_write(memo, json.dumps(known, indent=1))
+    except OSError:
+        pass  # a memo only
+    return digest
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def onnx_path(model_dir: Path, cache_dir: Path) -> Path:
+    """Where the int8 export of this model lives (exists only once prepared)."""
+    digest = model_hash(model_dir, cache_dir)
+    return cache_dir / "onnx-int8" / f"{digest}-v{ONNX_EXPORT_VERSION}" / "model.onnx"
+
+
+def prepare_onnx(
+    model_dir: Path, cache_dir: Path, say: Callable[[str], None] | None = None
+) -> Path:
+    """The cached int8 export of the model, made first if needed.
+
+    The export is built in a temporary folder and renamed into place, so a killed export
+    never leaves a half-written model; a file lock makes concurrent processes wait for one
+    export instead of each making its own.
+    """
+    out = onnx_path(model_dir, cache_dir)
+    if out.is_file():
+        return out
+    out.parent.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(out.parent) + ".lock"):
+        if out.is_file():  # another process finished it while we waited
+            return out
+        for stale in out.parent.parent.glob(f"{out.parent.name}.tmp-*"):
+            shutil.rmtree(stale, ignore_errors=True)  # left by a killed export
+        if say:
+            say(f"preparing the int8 model (one-time export to {out.parent}) ...")
+        t0 = time.perf_counter()
+        tmp = Path(tempfile.mkdtemp(dir=out.parent.parent, prefix=f"{out.parent.name}.tmp-"))
+        try:
+            _export_int8(model_dir, tmp / "model.onnx")
+            (tmp / "source.json").write_text(
+                json.dumps({"model": str(model_dir), "version": ONNX_EXPORT_VERSION})
+            )
+            if out.parent.exists():  # a folder without model.onnx: a broken leftover
+                shutil.rmtree(out.parent)
+            tmp.rename(out.parent)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if say:
+            say(f"int8 model ready ({time.perf_counter() - t0:.0f} s)")
+    return out
 
 
 def _export_int8(model_dir: Path, out: Path) -> None:
     """Export the transformer to ONNX (fp32) and quantize its weights to int8 (dynamic)."""
-    import tempfile
+    import logging
+    import warnings
 
+    # the exporter and quantizer warn about things that do not apply to this model
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        previous = logging.root.manager.disable
+        logging.disable(logging.WARNING)
+        try:
+            _export_int8_quiet(model_dir, out)
+        finally:
+            logging.disable(previous)
+
+
+def _export_int8_quiet(model_dir: Path, out: Path) -> None:
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel
@@ -179,7 +271,7 @@ def _export_int8(model_dir: Path, out: Path) -> None:
     model = _Wrapped()
     ids = torch.ones((2, 16), dtype=torch.long)
     with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
-        fp32 = Path(tmp) / "model.onnx"
+        fp32 = Path(tmp) / "fp32.onnx"
         with torch.no_grad():
             torch.onnx.export(
                 model,
@@ -196,13 +288,11 @@ def _export_int8(model_dir: Path, out: Path) -> None:
                 opset_version=17,
                 dynamo=False,
             )
-        part = out.with_suffix(".part")
-        quantize_dynamic(str(fp32), str(part), weight_type=QuantType.QInt8, per_channel=True)
-        part.replace(out)
+        quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True)
 
 
 @lru_cache(maxsize=4)
 def get_embedder(
-    model: str, name: str, backend: str = "torch", cache_dir: Path | None = None
+    model: str, name: str, backend: str = DEFAULT_BACKEND, cache_dir: Path | None = None
 ) -> Embedder:
     return Embedder(model, name, backend, cache_dir)

@@ -85,7 +85,7 @@ class Engine:
             self.settings.resolved_model(),
             self.settings.model,
             self.settings.backend,
-            self.settings.data_dir / "models" if self.settings.backend != "torch" else None,
+            self.settings.cache_dir,
         )
 
     @property

@@ -110,39 +110,10 @@ def eval_settings(base: Settings | None, name: str, digest: str, data: Path | No
     suffix = "" if base.backend == "torch" else f"-{base.backend}"
     data_dir = data if data is not None else EVAL_HOME / f"{name}-{digest}{suffix}"
     settings = base.model_copy(update={"data_dir": data_dir, "collection": "eval"})
-    share_models(settings)
     return settings
 
 
 EVAL_HOME = Path(".citebot") / "eval"
-
-
-def share_models(settings: Settings) -> None:
-    """Seed an eval index folder with an ONNX export made before (exports take a minute)."""
-    if settings.backend == "torch":
-        return
-    import shutil
-
-    target = settings.data_dir / "models"
-    for shared in sorted((EVAL_HOME / "models").glob("*.onnx")):
-        if not (target / shared.name).exists():
-            target.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(shared, target / (shared.name + ".part"))
-            (target / (shared.name + ".part")).replace(target / shared.name)
-
-
-def keep_models(settings: Settings) -> None:
-    """Remember this folder's ONNX export for the next eval folder."""
-    if settings.backend == "torch":
-        return
-    import shutil
-
-    home = EVAL_HOME / "models"
-    for made in (settings.data_dir / "models").glob("*.onnx"):
-        if not (home / made.name).exists():
-            home.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(made, home / (made.name + ".part"))
-            (home / (made.name + ".part")).replace(home / made.name)
 
 
 def rank_documents(engine: Any, view: Any, query: str, depth: int = RANK_DEPTH) -> dict[str, float]:
@@ -187,7 +158,6 @@ def run_beir(
     engine = (engine_factory or Engine)(settings)
     t0 = time.perf_counter()
     summary = _index(engine, beir_sources(data))
-    keep_models(settings)
     t_index = time.perf_counter() - t0
     log(
         f"indexed {summary.documents_total} documents ({summary.chunks_total} chunks; "
@@ -278,7 +248,6 @@ def run_squad(
     engine = (engine_factory or Engine)(settings)
     t0 = time.perf_counter()
     summary = _index(engine, squad_sources(data))
-    keep_models(settings)
     log(f"indexed {summary.documents_total} paragraphs in {time.perf_counter() - t0:.1f}s")
     questions = data.questions
     top1 = top3 = answered = 0

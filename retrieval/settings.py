@@ -54,7 +54,12 @@ class Settings(BaseSettings):
     )
     answer_in_thread: bool = Field(False, description="Answer mentions in a new thread")
     cooldown_seconds: float = Field(5.0, description="Per-user cooldown on /ask and mentions")
-    max_concurrent_searches: int = Field(4, ge=1, description="Searches running at once")
+    max_concurrent_searches: int = Field(
+        0, ge=0, description="Answer workers (questions computed at once); 0 = one per CPU core"
+    )
+    answer_queue: int = Field(
+        500, ge=1, description="Questions that may wait for a worker; more are asked to retry"
+    )
     guild_docs: dict[int, Path] = Field(
         default_factory=dict, description="JSON map guild id -> its own docs folder"
     )
@@ -63,9 +68,14 @@ class Settings(BaseSettings):
         True, description="Request the privileged message-content intent (mention answers)"
     )
     backend: str = Field(
-        "torch",
+        "onnx-int8",
         pattern="^(torch|onnx-int8)$",
-        description="Embedding runtime: torch, or onnx-int8 (int8 ONNX export, cached in data_dir)",
+        description="Embedding runtime: onnx-int8 (int8 ONNX export of the model, made once into "
+        "cache_dir) or torch (sentence-transformers as is; any model)",
+    )
+    cache_dir: Path = Field(
+        default_factory=lambda: _default_cache_dir(),
+        description="Shared model cache (int8 exports), default ~/.cache/citebot",
     )
 
     supporting_floor: float = Field(
@@ -100,6 +110,12 @@ class Settings(BaseSettings):
                 "collection": f"{self.collection}-g{guild_id}",
             }
         )
+
+
+def _default_cache_dir() -> Path:
+    from retrieval.embedder import default_cache_dir
+
+    return default_cache_dir()
 
 
 @lru_cache(maxsize=1)

@@ -32,8 +32,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
-    s = Settings(_env_file=None)
-    return get_embedder(s.resolved_model(), s.model)
+    s = Settings(_env_file=None)  # the default backend (onnx-int8) from the shared model cache
+    return get_embedder(s.resolved_model(), s.model, s.backend, s.cache_dir)
 
 
 def make_settings(docs: Path, data: Path, **kw: object) -> Settings:

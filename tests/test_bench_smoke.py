@@ -1,4 +1,7 @@
-"""The benchmarks run end to end on a small SciFact slice (skipped without the data)."""
+"""The benchmarks run end to end on a small SciFact slice (skipped without the data).
+
+Only their behaviour is checked (they run, count right, write their JSON): how fast anything
+is belongs in the benchmark output, never in a pass/fail test on a shared machine."""
 
 from __future__ import annotations
 
@@ -38,12 +41,12 @@ def test_latency_and_reindex_quick(bench: Path) -> None:
 
     lat = bench_latency.main(["--quick", "--no-server", "--questions", "12"])
     assert lat["questions"] == 12
-    assert 0 < lat["embedded_p50_ms"] <= lat["embedded_p95_ms"] < 5000
+    assert lat["embedded_p50_ms"] <= lat["embedded_p95_ms"]
     assert 0.0 <= lat["embedded_answered"] <= 1.0
     saved = json.loads((bench / "latency_quick.json").read_text())
     assert saved["embedded_p95_ms"] == lat["embedded_p95_ms"]
 
     re = bench_reindex.main(["--quick", "--no-fresh"])
     assert re["documents"] > 30
-    assert 0 < re["warm_seconds_best"] < 10
+    assert re["warm_seconds_best"] >= 0
     assert (bench / "reindex_quick.json").is_file()

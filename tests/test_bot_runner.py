@@ -222,6 +222,40 @@ async def test_search_semaphore_caps_concurrent_engine_calls(tmp_path: Path) -> 
     assert loop_thread not in threads  # never on the event loop's thread
 
 
+async def test_answer_queue_is_bounded_refuses_clearly_and_loses_nothing(tmp_path: Path) -> None:
+    import threading
+
+    from bot.engines import BUSY, EnginePool
+    from retrieval.models import Answer
+
+    started = threading.Event()
+    release = threading.Event()
+
+    class BlockingEngine:
+        def ask(self, question: str, k: int | None = None, offset: int = 0) -> Answer:
+            started.set()
+            assert release.wait(60)
+            return Answer(question=question, answered=True)
+
+    pool = EnginePool(settings(tmp_path, max_concurrent_searches=1, answer_queue=2))
+    pool.add(None, BlockingEngine())  # type: ignore[arg-type]
+    first = asyncio.create_task(pool.ask(None, "q0"))
+    await asyncio.to_thread(started.wait, 60)  # q0 is being computed: the queue is empty
+    waiting = [asyncio.create_task(pool.ask(None, f"q{i}")) for i in (1, 2)]
+    await asyncio.sleep(0)  # let both reach the queue
+    refused = await pool.ask(None, "q3")  # the queue holds two: this one is turned away
+    assert refused.error == BUSY and not refused.answered
+    assert pool.load()["waiting"] == 2 and pool.load()["running"] == 1
+    release.set()
+    answers = await asyncio.gather(first, *waiting)
+    assert [a.question for a in answers] == ["q0", "q1", "q2"]
+    assert all(a.answered and a.error is None for a in answers)
+    load = pool.load()
+    assert (load["answered"], load["refused"], load["workers"]) == (3, 1, 1)
+    assert {"wait_ms_p50", "wait_ms_p95", "compute_ms_p50", "compute_ms_p95"} <= set(load)
+    await pool.close()
+
+
 async def test_engine_failures_become_user_facing_answers(tmp_path: Path) -> None:
     from bot.engines import SEARCH_FAILED, EnginePool
     from retrieval.errors import NotIndexed

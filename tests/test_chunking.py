@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tokenizers import Tokenizer
 
 from retrieval.chunking import LineIndex, chunk_text, sentence_spans
 from retrieval.embedder import Embedder
+from retrieval.settings import Settings
+
+# the model's own tokenizer file, read independently of the Embedder under test
+MODEL_TOKENIZER = Tokenizer.from_file(
+    str(Path(Settings(_env_file=None).resolved_model()) / "tokenizer.json")  # type: ignore[call-arg]
+)
+MODEL_TOKENIZER.no_truncation()
 
 WORDS = st.sampled_from(
     [
@@ -65,7 +75,7 @@ def test_chunks_round_trip_and_fit(embedder: Embedder, text: str, overlap: int) 
 @given(text=TEXTS)
 def test_model_limit_is_never_exceeded_with_specials(embedder: Embedder, text: str) -> None:
     for c in chunk_text(text, embedder, embedder.max_tokens, 32):
-        ids = embedder.model.tokenizer(c.text, add_special_tokens=True)["input_ids"]
+        ids = MODEL_TOKENIZER.encode(c.text, add_special_tokens=True).ids
         assert len(ids) <= embedder.max_seq_length
 
 

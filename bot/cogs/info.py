@@ -48,6 +48,7 @@ class InfoCog(commands.Cog):
         await interaction.response.defer(thinking=True)
         try:
             stats = await self.core.pool.run(interaction.guild_id, lambda e: e.stats())
+            stats = stats | {"answers": self.core.pool.load()}
         except CitebotError as e:
             await self._error(interaction, str(e))
             return
