@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from retrieval.parsing.blocks import (
+    ADMONITION,
     CODE,
     HEADING,
     LIST_ITEM,
@@ -23,7 +24,15 @@ from retrieval.parsing.blocks import (
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _ATX = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+")
-_CONTAINERS = {"bullet_list_open", "ordered_list_open", "blockquote_open"}
+_MKDOCS_ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+\w")
+# pymdown-extensions blocks: `/// note | Title` ... `///`
+_BLOCK_MARKER = re.compile(r"^[ \t]*/{3,}(?:[ \t].*)?$")
+_MYST_CODE = {"code-block", "code", "sourcecode", "code-cell"}
+_MYST_ADMONITIONS = {
+    "note", "warning", "tip", "important", "caution", "danger", "hint", "attention", "error",
+    "seealso", "versionadded", "versionchanged", "deprecated", "admonition", "todo",
+}
+_MYST_OPTION = re.compile(r"^[ \t]*:[\w-]+:.*$")
 
 
 @lru_cache(maxsize=1)
@@ -44,6 +53,7 @@ def parse_markdown(text: str) -> ParsedText:
     title: str | None = None
     i = 0
     item_depth = 0
+    quote_depth = 0
     while i < len(tokens):
         tok = tokens[i]
         m = tok.map
@@ -79,10 +89,32 @@ def parse_markdown(text: str) -> ParsedText:
             continue
         if t == "list_item_close":
             item_depth -= 1
+        elif t == "blockquote_open":
+            quote_depth += 1
+        elif t == "blockquote_close":
+            quote_depth -= 1
         elif t == "paragraph_open" and m is not None:
-            s, e = strip_span(text, lines.start(m[0]), lines.end(m[1] - 1))
-            if e > s:
-                blocks.append(Block(PARAGRAPH, s, e, _path(section)))
+            a, b = _without_block_markers(lines, m[0], m[1])
+            kind = PARAGRAPH
+            if _MKDOCS_ADMONITION.match(lines.line(m[0])) and i + 3 < len(tokens) and (
+                tokens[i + 3].type == "code_block"
+            ):
+                # mkdocs `!!! note "Title"` + an indented body (which CommonMark reads as code)
+                code = tokens[i + 3]
+                assert code.map is not None
+                s, e = strip_span(text, lines.start(code.map[0]), lines.end(code.map[1] - 1))
+                if e > s:
+                    blocks.append(Block(ADMONITION, s, e, _path(section)))
+                i += 4
+                continue
+            if b > a:
+                s, e = strip_span(text, lines.start(a), lines.end(b - 1))
+                while s < e and text[s] in "> \t" and quote_depth:  # a block quote's marker
+                    s += 1
+                if e > s:
+                    blocks.append(Block(kind, s, e, _path(section)))
+        elif t == "fence" and m is not None and tok.info.strip().startswith("{"):
+            blocks.extend(_myst(tok, text, lines, _path(section)))
         elif t in ("fence", "code_block") and m is not None:
             blocks.extend(_code(tok, text, lines, _path(section)))
         elif t == "table_open" and m is not None:
@@ -146,3 +178,49 @@ def _code(tok: Token, text: str, lines: Lines, section: tuple[str, ...]) -> list
     if e <= s or not text[s:e].strip():
         return []
     return [Block(CODE, s, e, section, language=lang)]
+
+
+def _without_block_markers(lines: Lines, a: int, b: int) -> tuple[int, int]:
+    """A paragraph's lines without pymdown `///` block start and end lines."""
+    while a < b and _BLOCK_MARKER.match(lines.line(a)):
+        a += 1
+    while b > a and _BLOCK_MARKER.match(lines.line(b - 1)):
+        b -= 1
+    return a, b
+
+
+def _myst(tok: Token, text: str, lines: Lines, section: tuple[str, ...]) -> list[Block]:
+    """MyST directive fences: ```{eval-rst} is reST, ```{note} an admonition, ```{code-block}
+    code; other directives (toctree, contents, autodoc…) are markup, not text."""
+    assert tok.map is not None
+    info = tok.info.strip()
+    close = info.find("}")
+    name = info[1:close].strip() if close > 0 else ""
+    args = info[close + 1 :].strip() if close > 0 else ""
+    first = tok.map[0] + 1
+    last = first + tok.content.count("\n")  # exclusive
+    if last <= first:
+        return []
+    if name == "eval-rst":
+        from retrieval.parsing.rst import parse_rst
+
+        offset = lines.start(first)
+        inner = parse_rst(text[offset : lines.end(last - 1)] + "\n")
+        return [
+            Block(b.kind, b.start + offset, b.end + offset, section + b.section, b.language,
+                  (b.header[0] + offset, b.header[1] + offset) if b.header else None)
+            for b in inner.blocks
+        ]
+    while first < last and (_MYST_OPTION.match(lines.line(first)) or not lines.line(first).strip()):
+        first += 1
+    if first >= last:
+        return []
+    s, e = lines.start(first), lines.end(last - 1)
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if name in _MYST_CODE:
+        return [Block(CODE, s, e, section, language=args.split()[0] if args else "")]
+    if name in _MYST_ADMONITIONS:
+        s, e = strip_span(text, s, e)
+        return [Block(ADMONITION, s, e, section)] if e > s else []
+    return []

@@ -39,7 +39,7 @@ _FOOTNOTE = re.compile(r"\.\.[ \t]+\[[^\]\n]+\][ \t]*")
 _UNDERLINE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
 
 CODE_DIRECTIVES = {"code-block", "sourcecode", "code", "ipython", "doctest", "testcode",
-                   "testoutput", "jupyter-execute", "prompt"}
+                   "testoutput", "jupyter-execute", "prompt", "run", "tab"}
 ADMONITION_DIRECTIVES = {
     "note", "warning", "tip", "important", "caution", "danger", "hint", "attention", "error",
     "seealso", "versionadded", "versionchanged", "deprecated", "versionremoved", "admonition",
@@ -86,7 +86,10 @@ class GenericDirective(Directive):
         node["content_line"] = self.content_offset + 1 if self.content else 0
         node["content_lines"] = len(self.content)
         node.line = self.lineno
-        if self.content and self.name not in OPAQUE_DIRECTIVES | CODE_DIRECTIVES:
+        short = self.name.split(":")[-1]
+        if self.content and not (
+            {self.name, short} & (OPAQUE_DIRECTIVES | CODE_DIRECTIVES) or "example" in short
+        ):
             self.state.nested_parse(self.content, self.content_offset, node)
         return [node]
 
@@ -306,13 +309,13 @@ class _Builder:
                 return int(n.line) - 1
         return None
 
-    def _admonition(self, line: int, section: tuple[str, ...]) -> None:
+    def _admonition(self, line: int, section: tuple[str, ...], titled: bool = False) -> None:
         end = self._indented_body(line, self._indent(line))
         body = line + 1
         # `.. note:: text on the same line` is body too
         head = self.lines.line(line)
         m = re.match(r"[ \t]*\.\.[ \t]+[\w:.+-]+[ \t]*::[ \t]*(\S.*)?$", head)
-        if m and m.group(1):
+        if m and m.group(1) and not titled:
             s = self.lines.start(line) + m.start(1)
             e = self._span(line, end)[1]
             self.blocks.append(Block(ADMONITION, s, e, section))
@@ -354,7 +357,7 @@ class _Builder:
         line = int(node["lineno"]) - 1
         if name in OPAQUE_DIRECTIVES or short in OPAQUE_DIRECTIVES:
             return
-        if name in CODE_DIRECTIVES or short in CODE_DIRECTIVES:
+        if name in CODE_DIRECTIVES or short in CODE_DIRECTIVES or "example" in short:
             first = int(node["content_line"]) - 1
             if first < 0:
                 return
@@ -365,10 +368,17 @@ class _Builder:
             while first < end and self._blank(first):
                 first += 1
             lang = str(node["args"]).split()[0] if node["args"] else ""
+            if not lang and "example" in short:
+                lang = "python"  # Sphinx extensions' `example` directives hold Python
             self._add(CODE, first, end, section, language=lang)
             return
+        if short == "rubric":
+            return  # a heading-like line with no body
         if name in ADMONITION_DIRECTIVES or short in ADMONITION_DIRECTIVES:
-            self._admonition(line, section)
+            # `.. admonition:: Title` (and topic, sidebar): the argument is a title, not body
+            titled = short in ("admonition", "topic", "sidebar")
+            title = str(node["args"]).strip().split("\n")[0][:120] if titled else ""
+            self._admonition(line, section + (title,) if title else section, titled=titled)
             return
         # a description (`.. function:: name(args)`, `.. attribute::`): its content is
         # prose under the described name
