@@ -215,3 +215,31 @@ def test_rst_spans_round_trip_and_never_markup(pieces: list[str]) -> None:
         raw = b.text(text).strip()
         assert not raw.startswith(".. "), raw
         assert raw not in (":members:", "=====", "---")
+
+
+def test_myst_mkdocs_and_pymdown_blocks() -> None:
+    text = (
+        "# Options\n\n"
+        "```{currentmodule} click\n```\n\n"
+        "Simple example:\n\n"
+        "```{eval-rst}\n"
+        ".. click:example::\n\n"
+        "    @click.option('--count', default=1)\n"
+        "    def hello(count): ...\n\n"
+        "Use :func:`option` for flags.\n"
+        "```\n\n"
+        "```{note}\n:class: dropdown\n\nOptions are optional.\n```\n\n"
+        '!!! warning "Careful"\n\n    Never log the token.\n\n'
+        "/// tip | Hint\nKeep help short.\n///\n"
+    )
+    p = parse_text(".md", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    got = [(b.kind, b.text(text)) for b in p.blocks]
+    assert ("paragraph", "Use :func:`option` for flags.") in got
+    code = next(b for b in p.blocks if b.kind == "code")
+    assert code.language == "python" and "def hello(count): ..." in code.text(text)
+    assert ("admonition", "Options are optional.") in got
+    assert ("admonition", "Never log the token.") in got
+    assert ("paragraph", "Keep help short.") in got
+    assert all("currentmodule" not in t and "click:example" not in t for _, t in got)
