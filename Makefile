@@ -27,8 +27,9 @@ bot: $(STAMP)
 	$(VENV)/bin/citebot bot
 
 test: $(STAMP)
-	$(VENV)/bin/ruff check retrieval bot tests benchmarks
+	$(VENV)/bin/ruff check retrieval bot citebot tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 
 eval: $(STAMP)

@@ -7,12 +7,12 @@ import sys
 from pydantic import ValidationError
 
 from bot.runner import run_bot
-from retrieval.settings import get_settings
+from bot.settings import get_bot_settings
 
 
 def main() -> int:
     try:
-        settings = get_settings()
+        settings = get_bot_settings()
     except ValidationError as e:
         problems = "; ".join(
             f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors()

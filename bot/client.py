@@ -14,13 +14,13 @@ from bot.cogs.ask import AskCog
 from bot.cogs.info import InfoCog
 from bot.core import NO_MENTIONS, Core
 from bot.engines import EnginePool
-from bot.views import DYNAMIC_ITEMS
-from retrieval.settings import Settings
+from bot.settings import BotSettings
+from bot.views import DYNAMIC_ITEMS, answer_view
 
 log = logging.getLogger("citebot.bot")
 
 
-def make_intents(settings: Settings) -> discord.Intents:
+def make_intents(settings: BotSettings) -> discord.Intents:
     intents = discord.Intents.none()
     intents.guilds = True
     intents.guild_messages = True
@@ -106,8 +106,8 @@ class ShardedCitebotBot(_CitebotMixin, commands.AutoShardedBot):
         self.citebot = core
 
 
-def create_bot(settings: Settings, pool: EnginePool | None = None) -> AnyBot:
-    core = Core(settings, pool)
+def create_bot(settings: BotSettings, pool: EnginePool | None = None) -> AnyBot:
+    core = Core(settings, pool, answer_view)
     kwargs: dict[str, Any] = {
         "command_prefix": commands.when_mentioned,
         "help_command": None,

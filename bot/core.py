@@ -5,14 +5,15 @@ from __future__ import annotations
 import secrets
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import discord
 
 from bot import render
 from bot.engines import EnginePool
+from bot.settings import BotSettings
 from retrieval.models import Answer, Citation
-from retrieval.settings import Settings
 
 NO_MENTIONS = discord.AllowedMentions.none()
 
@@ -81,6 +82,11 @@ def cooldown_message(seconds: float) -> str:
     return f"⏳ Easy there — you can ask again in {max(1, round(seconds))} s."
 
 
+# builds the buttons under an answer: (answer key, offset, next offset) -> view. bot.views
+# provides it (`answer_view`); it is passed in so that this module does not import the views.
+AnswerViewFactory = Callable[[str, int, int], discord.ui.View]
+
+
 @dataclass
 class Prepared:
     answer: Answer
@@ -89,8 +95,15 @@ class Prepared:
 
 
 class Core:
-    def __init__(self, settings: Settings, pool: EnginePool | None = None) -> None:
+    def __init__(
+        self,
+        settings: BotSettings,
+        pool: EnginePool | None = None,
+        answer_view: AnswerViewFactory | None = None,
+    ) -> None:
+        """`answer_view` builds the buttons under answers; without it answers have none."""
         self.settings = settings
+        self.answer_view = answer_view
         self.pool = pool or EnginePool(settings)
         self.answers = AnswerStore()
         self.cooldown = Cooldown(settings.cooldown_seconds)
@@ -103,8 +116,6 @@ class Core:
         self, guild_id: int | None, question: str, offset: int = 0
     ) -> Prepared:
         """Search (in a worker thread) and render the answer message with its buttons."""
-        from bot.views import answer_view  # views import core: avoid the import cycle
-
         answer = await self.pool.ask(guild_id, question, offset=offset)
         if answer.error and "citebot index" in answer.error:
             # the CLI's advice; in Discord the way to (re)build the index is /reindex
@@ -113,9 +124,9 @@ class Core:
         rendered = render.render_answer(answer)
         view: discord.ui.View | None = None
         shown = answer.quotes[: rendered.shown] if not answer.error else []
-        if answer.answered and shown:
+        if answer.answered and shown and self.answer_view is not None:
             key = self.answers.put(AnswerState(question, guild_id, offset, tuple(shown)))
-            view = answer_view(key, offset, offset + len(shown))
+            view = self.answer_view(key, offset, offset + len(shown))
         return Prepared(answer, rendered.to_embed(), view)
 
 

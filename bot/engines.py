@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
+from bot.settings import BotSettings
 from retrieval.errors import CitebotError
 from retrieval.models import Answer, Citation, IndexSummary, Progress
 from retrieval.settings import Settings
@@ -171,7 +172,7 @@ def default_engine_factory(settings: Settings) -> EngineLike:
 
 
 class EnginePool:
-    def __init__(self, settings: Settings, factory: EngineFactory | None = None) -> None:
+    def __init__(self, settings: BotSettings, factory: EngineFactory | None = None) -> None:
         self.settings = settings
         self._factory = factory or default_engine_factory
         self._engines: dict[str, EngineLike] = {}
@@ -180,7 +181,7 @@ class EnginePool:
         workers = settings.max_concurrent_searches or os.cpu_count() or 1
         self.answers = AnswerQueue(workers, settings.answer_queue)
 
-    def settings_for(self, guild_id: int | None) -> Settings:
+    def settings_for(self, guild_id: int | None) -> BotSettings:
         return self.settings.for_guild(guild_id)
 
     def key(self, guild_id: int | None) -> str:

@@ -12,8 +12,8 @@ import aiohttp
 import discord
 
 from bot.client import create_bot
+from bot.settings import BotSettings
 from retrieval.errors import CitebotError
-from retrieval.settings import Settings
 
 REDACTED = "[REDACTED]"
 
@@ -107,7 +107,7 @@ def configure_logging(flt: logging.Filter | None = None, level: int = logging.IN
     logging.getLogger("citebot").setLevel(level)
 
 
-async def serve(settings: Settings, token: str) -> int:
+async def serve(settings: BotSettings, token: str) -> int:
     bot = create_bot(settings)
     try:
         async with bot:
@@ -134,7 +134,7 @@ async def serve(settings: Settings, token: str) -> int:
     return 0
 
 
-def run_bot(settings: Settings) -> int:
+def run_bot(settings: BotSettings) -> int:
     secret = settings.discord_token.get_secret_value() if settings.discord_token else ""
     token = secret.strip()
     if not token:

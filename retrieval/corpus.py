@@ -67,15 +67,9 @@ class CorpusView:
     @classmethod
     def load(cls, store: Store, manifest: Manifest, cache_dir: Path) -> CorpusView:
         wanted = sorted(manifest.expected_ids())
-        records: list[ChunkRecord] = []
-        step = 2000
-        for i in range(0, len(wanted), step):
-            got = store.chunks.get(ids=wanted[i : i + step], include=["documents", "metadatas"])
-            for cid, doc, meta in zip(
-                got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
-            ):
-                if doc is not None and meta is not None:
-                    records.append(ChunkRecord.from_chroma(cid, doc, dict(meta)))
+        records = [
+            ChunkRecord.from_chroma(cid, doc, meta) for cid, doc, meta in store.records(wanted)
+        ]
         records.sort(key=lambda r: r.id)
         path = cache_dir / f"bm25-{store.name}-{manifest.fingerprint()}.pkl"
         lexical = LexicalIndex.load(path)
@@ -88,3 +82,9 @@ class CorpusView:
             except OSError:
                 pass  # a cache only; answering works without it
         return cls(manifest, records, lexical)
+
+
+def load_view(store: Store, manifest: Manifest, cache_dir: Path) -> CorpusView:
+    if not manifest.files:  # nothing indexed yet (and bm25s cannot index an empty corpus)
+        return CorpusView(manifest, [], LexicalIndex.empty())
+    return CorpusView.load(store, manifest, cache_dir)

@@ -39,6 +39,10 @@ class LexicalIndex:
         self.n = n
 
     @classmethod
+    def empty(cls) -> LexicalIndex:
+        return cls(bm25s.BM25(), {}, Counter(), 0)
+
+    @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
         tok = Tokenizer(stemmer=_stemmer, stopwords="en", lower=True)
         ids = tok.tokenize(list(texts), return_as="ids", show_progress=False)

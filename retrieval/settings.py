@@ -1,4 +1,6 @@
-"""All settings, read from the environment and `.env` (prefix CITEBOT_, except DISCORD_TOKEN)."""
+"""Library settings, read from the environment and `.env` (prefix CITEBOT_).
+
+The Discord settings live in `bot.settings.BotSettings`, which extends these."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
@@ -43,30 +45,6 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(1000, ge=50, description="Longer questions are cut")
     max_file_mb: float = Field(10.0, description="Larger files are skipped")
 
-    # Discord
-    discord_token: SecretStr | None = Field(
-        None, validation_alias="DISCORD_TOKEN", description="Bot token (secret)"
-    )
-    dev_guild_id: int | None = Field(None, description="Sync slash commands to this guild only")
-    admin_role_ids: list[int] = Field(default_factory=list, description="Roles allowed /reindex")
-    answer_channel_ids: list[int] = Field(
-        default_factory=list, description="Channels where every message is answered"
-    )
-    answer_in_thread: bool = Field(False, description="Answer mentions in a new thread")
-    cooldown_seconds: float = Field(5.0, description="Per-user cooldown on /ask and mentions")
-    max_concurrent_searches: int = Field(
-        0, ge=0, description="Answer workers (questions computed at once); 0 = one per CPU core"
-    )
-    answer_queue: int = Field(
-        500, ge=1, description="Questions that may wait for a worker; more are asked to retry"
-    )
-    guild_docs: dict[int, Path] = Field(
-        default_factory=dict, description="JSON map guild id -> its own docs folder"
-    )
-    shard_count: int | None = Field(None, description="Set to shard; 0 = auto-shard")
-    message_content_intent: bool = Field(
-        True, description="Request the privileged message-content intent (mention answers)"
-    )
     backend: str = Field(
         "onnx-int8",
         pattern="^(torch|onnx-int8)$",
@@ -99,17 +77,6 @@ class Settings(BaseSettings):
     def index_model_id(self) -> str:
         """What an index records as its model: vectors from another backend differ slightly."""
         return self.model if self.backend == "torch" else f"{self.model} [{self.backend}]"
-
-    def for_guild(self, guild_id: int | None) -> Settings:
-        """Settings for one guild: its own docs folder and collection when mapped."""
-        if guild_id is None or guild_id not in self.guild_docs:
-            return self
-        return self.model_copy(
-            update={
-                "docs_dir": self.guild_docs[guild_id],
-                "collection": f"{self.collection}-g{guild_id}",
-            }
-        )
 
 
 def _default_cache_dir() -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,6 +100,15 @@ def make_client(settings: Settings) -> Any:
         raise IndexBroken(f"{type(e).__name__}: {str(e)[:120]}") from e
 
 
+def destroy_embedded(settings: Settings) -> None:
+    """Remove the embedded Chroma folder whole (when it cannot even be opened) and forget the
+    clients Chroma keeps per path, so the next Store starts from an empty folder."""
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+    shutil.rmtree(settings.data_dir / "chroma", ignore_errors=True)
+
+
 class Store:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -175,6 +185,26 @@ class Store:
                 documents=documents[i : i + step],
                 metadatas=metadatas[i : i + step],
             )
+
+    def query(self, vector: Any, n: int) -> list[str]:
+        """Ids of the `n` chunks nearest to `vector` (cosine), nearest first."""
+        got = self.chunks.query(
+            query_embeddings=[vector.tolist()], n_results=n, include=["distances"]
+        )
+        return list(got["ids"][0])
+
+    def records(self, ids: list[str]) -> list[tuple[str, str, dict[str, Any]]]:
+        """(id, text, metadata) of the given chunks that exist, in batches."""
+        out: list[tuple[str, str, dict[str, Any]]] = []
+        step = 2000
+        for i in range(0, len(ids), step):
+            got = self.chunks.get(ids=ids[i : i + step], include=["documents", "metadatas"])
+            for cid, doc, meta in zip(
+                got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
+            ):
+                if doc is not None and meta is not None:
+                    out.append((cid, doc, dict(meta)))
+        return out
 
     def all_ids(self) -> list[str]:
         out: list[str] = []

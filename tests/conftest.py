@@ -12,6 +12,7 @@ import pytest
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from bot.settings import BotSettings  # noqa: E402
 from retrieval.embedder import Embedder, get_embedder  # noqa: E402
 from retrieval.engine import Engine  # noqa: E402
 from retrieval.settings import Settings  # noqa: E402
@@ -28,6 +29,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
         if key.startswith("CITEBOT_") or key == "DISCORD_TOKEN":
             monkeypatch.delenv(key, raising=False)
     monkeypatch.setitem(Settings.model_config, "env_file", None)
+    monkeypatch.setitem(BotSettings.model_config, "env_file", None)
 
 
 @pytest.fixture(scope="session")

@@ -18,8 +18,8 @@ from bot import render
 from bot.client import create_bot
 from bot.core import Cooldown
 from bot.engines import EnginePool
+from bot.settings import BotSettings
 from retrieval.engine import Engine
-from retrieval.settings import Settings
 
 try:
     from tests.fakediscord import Call, FakeDiscord, Member
@@ -64,7 +64,7 @@ def _reindex_doc(i: int) -> str:
 
 @dataclass
 class World:
-    settings: Settings
+    settings: BotSettings
     docs: Path
     docs_a: Path
     docs_b: Path
@@ -97,7 +97,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         shutil.copy(f, docs_a / f.name)
     (docs / "announce.txt").write_text(ANNOUNCE)
     (docs_b / "bakery.txt").write_text(BAKERY)
-    settings = Settings(
+    settings = BotSettings(
         _env_file=None,  # type: ignore[call-arg]
         docs_dir=docs,
         data_dir=base / "data",
@@ -123,7 +123,7 @@ async def engine(world: World) -> Engine:
     return e
 
 
-async def start_bot(fake: FakeDiscord, settings: Settings, pool: EnginePool) -> tuple[Any, Any]:
+async def start_bot(fake: FakeDiscord, settings: BotSettings, pool: EnginePool) -> tuple[Any, Any]:
     bot = create_bot(settings, pool)
     bot._connection.guild_ready_timeout = 0.2  # don't wait 2 s for more GUILD_CREATEs
     task = asyncio.create_task(bot.start("fake-token-e2e"))

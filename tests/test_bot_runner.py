@@ -19,15 +19,15 @@ from discord.ext import commands
 from bot import runner
 from bot.client import ShardedCitebotBot, create_bot, make_intents
 from bot.core import AnswerState, AnswerStore, Cooldown
-from retrieval.settings import Settings
+from bot.settings import BotSettings
 from tests.fakediscord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.sekrit-token-value"
 
 
-def settings(tmp_path: Path, **kw: object) -> Settings:
-    return Settings(  # type: ignore[call-arg]
+def settings(tmp_path: Path, **kw: object) -> BotSettings:
+    return BotSettings(  # type: ignore[call-arg]
         _env_file=None, docs_dir=tmp_path / "docs", data_dir=tmp_path / "data", **kw
     )
 

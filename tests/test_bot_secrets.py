@@ -34,9 +34,9 @@ from bot import runner
 from bot.client import create_bot
 from bot.cogs.admin import NOT_ALLOWED
 from bot.engines import SEARCH_FAILED, EnginePool
+from bot.settings import BotSettings
 from retrieval.engine import Engine
 from retrieval.models import IndexSummary, Progress
-from retrieval.settings import Settings
 
 try:
     from tests.fakediscord import ADMINISTRATOR, MANAGE_GUILD, Call, FakeDiscord, Member
@@ -65,7 +65,7 @@ ADMIN_ROLE = GUILD + 3  # FakeDiscord.add_guild: the guild's "citebot-admins" ro
 
 @dataclass
 class World:
-    settings: Settings  # carries TOKEN
+    settings: BotSettings  # carries TOKEN
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     base = tmp_path_factory.mktemp("citebot-secrets")
     docs = base / "docs"
     shutil.copytree(ROOT / "seeds", docs)
-    settings = Settings(
+    settings = BotSettings(
         _env_file=None,  # type: ignore[call-arg]
         docs_dir=docs,
         data_dir=base / "data",
@@ -181,7 +181,7 @@ def _use_engine(monkeypatch: pytest.MonkeyPatch, engine: Engine, made: list[Any]
     """run_bot builds its bot with create_bot(settings): give it the module's indexed engine
     (the model is loaded once) and keep a handle on the bot. Nothing else is changed."""
 
-    def create(settings: Settings, pool: EnginePool | None = None) -> Any:
+    def create(settings: BotSettings, pool: EnginePool | None = None) -> Any:
         pool = EnginePool(settings)
         pool.add(None, engine)
         b = create_bot(settings, pool)
@@ -194,7 +194,7 @@ def _use_engine(monkeypatch: pytest.MonkeyPatch, engine: Engine, made: list[Any]
 
 @asynccontextmanager
 async def run_bot_thread(
-    monkeypatch: pytest.MonkeyPatch, settings: Settings, engine: Engine
+    monkeypatch: pytest.MonkeyPatch, settings: BotSettings, engine: Engine
 ) -> AsyncIterator[Running]:
     """`runner.run_bot(settings)` (its own event loop, in a worker thread) until it is ready;
     on exit close the bot from its loop and check that run_bot returned 0."""

@@ -15,7 +15,7 @@ def citebot(
     *args: str, env: dict[str, str], stdin: str | None = None
 ) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "retrieval.cli", *args],
+        [sys.executable, "-m", "citebot", *args],
         capture_output=True,
         text=True,
         env=env,

@@ -26,8 +26,7 @@ needs_xquad = pytest.mark.skipif(not XQUAD.is_file(), reason=f"no XQuAD under {E
 
 
 def _app():  # type: ignore[no-untyped-def]
-    from retrieval import evalcli  # noqa: F401  (registers `eval`)
-    from retrieval.cli import app
+    from citebot.cli import app
 
     return app
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from citebot.textrender import render_summary
 from retrieval import indexer as indexer_mod
 from retrieval.chunking import chunk_text
 from retrieval.embedder import Embedder
 from retrieval.engine import Engine
 from retrieval.indexer import MAX_CHUNK_CHARS, folder_sources, split_oversized
 from retrieval.loaders import LoadError, iter_candidate_files, load_file, read_bytes
-from retrieval.textrender import render_summary
 from tests.docgen import write_docx, write_pdf
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806") + bytes(64)

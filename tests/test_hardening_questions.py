@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from citebot.textrender import render_answer
 from retrieval.engine import Engine
 from retrieval.models import Answer
 from retrieval.question import clean_question
-from retrieval.textrender import render_answer
 from tests.conftest import SEEDS, make_settings
 from tests.test_hardening_support import run_cli
 

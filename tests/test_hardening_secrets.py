@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from retrieval.settings import Settings
+from bot.settings import BotSettings
 from tests.conftest import REPO
 
 DISCORD_TOKEN_RE = re.compile(r"[MNO][A-Za-z\d_-]{23,27}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,}")
@@ -43,6 +43,6 @@ def test_env_example_has_no_secret() -> None:
 
 def test_token_never_shows_in_settings_repr() -> None:
     token = "MTAxMjM0NTY3ODkwMTIzNDU2.GAbCdE.abcdefghijklmnopqrstuvwxyz0123"
-    s = Settings(_env_file=None, discord_token=token)  # type: ignore[call-arg]
+    s = BotSettings(_env_file=None, discord_token=token)  # type: ignore[call-arg]
     assert token not in repr(s) and token not in str(s) and token not in str(s.model_dump())
     assert s.discord_token is not None and s.discord_token.get_secret_value() == token

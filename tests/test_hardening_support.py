@@ -22,7 +22,7 @@ from typing import Any
 WRAPPER = r"""
 import os, signal, sys, time
 
-import retrieval.cli as cli
+import citebot.cli as cli
 import retrieval.indexer as ix
 from retrieval.store import Store
 
@@ -86,7 +86,7 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 
 def citebot_cmd(*args: str | Path) -> list[str]:
-    return [sys.executable, "-m", "retrieval.cli", *map(str, args)]
+    return [sys.executable, "-m", "citebot", *map(str, args)]
 
 
 def wrapper_cmd(wrapper: Path, *args: str | Path) -> list[str]:

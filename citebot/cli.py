@@ -1,4 +1,5 @@
-"""`citebot` command line: index, ask, stats, run, bot, eval."""
+"""`citebot` command line: index, ask, stats, sources, eval, and `run` / `bot`, which start the
+Discord bot (bot.runner) or a terminal session."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
+from bot.settings import BotSettings
+from citebot.console import console, err, fail
+from citebot.evalcli import eval_app
 from retrieval.errors import CitebotError, IndexBusy
 from retrieval.models import Progress
 from retrieval.settings import Settings
@@ -25,8 +28,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err = Console(stderr=True)
+app.add_typer(eval_app, name="eval")
 
 DocsOpt = Annotated[
     Path | None,
@@ -38,24 +40,27 @@ DataOpt = Annotated[
 ]
 
 
-def _settings(docs: Path | None = None, data: Path | None = None) -> Settings:
+def _overrides(docs: Path | None, data: Path | None) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     if docs is not None:
         overrides["docs_dir"] = docs
     if data is not None:
         overrides["data_dir"] = data
-    return Settings(**overrides)
+    return overrides
+
+
+def _settings(docs: Path | None = None, data: Path | None = None) -> Settings:
+    return Settings(**_overrides(docs, data))
+
+
+def _bot_settings(docs: Path | None = None, data: Path | None = None) -> BotSettings:
+    return BotSettings(**_overrides(docs, data))
 
 
 def _engine(settings: Settings) -> Any:
     from retrieval.engine import Engine
 
     return Engine(settings)
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
-    return typer.Exit(code)
 
 
 class _ProgressPrinter:
@@ -101,7 +106,7 @@ class _ProgressPrinter:
 
 
 def _do_index(settings: Settings, rebuild: bool, as_json: bool) -> int:
-    from retrieval.textrender import render_summary
+    from citebot.textrender import render_summary
 
     engine = _engine(settings)
     progress = _ProgressPrinter()
@@ -109,10 +114,10 @@ def _do_index(settings: Settings, rebuild: bool, as_json: bool) -> int:
         summary = engine.index(rebuild=rebuild, progress=progress)
     except IndexBusy as e:
         progress.close()
-        raise _fail(str(e), 3) from None
+        raise fail(str(e), 3) from None
     except CitebotError as e:
         progress.close()
-        raise _fail(str(e)) from None
+        raise fail(str(e)) from None
     finally:
         progress.close()
     if as_json:
@@ -154,11 +159,11 @@ def ask(
         try:
             text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
-            raise _fail(f"cannot read {file}: {e}") from None
+            raise fail(f"cannot read {file}: {e}") from None
         qs.extend(line.strip() for line in text.splitlines() if line.strip())
     if not qs:
-        raise _fail('give a question, e.g. citebot ask "Who leads CENTCOM?"', 2)
-    from retrieval.textrender import render_answer
+        raise fail('give a question, e.g. citebot ask "Who leads CENTCOM?"', 2)
+    from citebot.textrender import render_answer
 
     engine = _engine(_settings(docs, data))
     failed = False
@@ -186,7 +191,7 @@ def stats(
     try:
         st = engine.stats()
     except CitebotError as e:
-        raise _fail(str(e)) from None
+        raise fail(str(e)) from None
     if as_json:
         print(json.dumps(st))
         return
@@ -207,7 +212,7 @@ def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
     try:
         rows = engine.sources()
     except CitebotError as e:
-        raise _fail(str(e)) from None
+        raise fail(str(e)) from None
     for r in rows:
         console.print(f"{r['source']}  “{r['title']}”  {r['date'] or ''}  {r['chunks']} chunks")
 
@@ -224,7 +229,7 @@ def prepare() -> None:
 
     model_dir = Path(settings.resolved_model())
     if not model_dir.is_dir():
-        raise _fail(
+        raise fail(
             f"onnx-int8 needs a local model folder, not {settings.model!r}; "
             "set CITEBOT_BACKEND=torch for models by name"
         )
@@ -241,7 +246,7 @@ def prepare() -> None:
 
 
 def _repl(settings: Settings) -> None:
-    from retrieval.textrender import render_answer
+    from citebot.textrender import render_answer
 
     engine = _engine(settings)
     console.print(
@@ -262,9 +267,9 @@ def _repl(settings: Settings) -> None:
 def run(docs: DocsOpt = None, data: DataOpt = None) -> None:
     """Index (incrementally), then start the Discord bot if DISCORD_TOKEN is set, else a terminal
     session that answers exactly as the bot would."""
-    settings = _settings(docs, data)
+    settings = _bot_settings(docs, data)
     _do_index(settings, rebuild=False, as_json=False)
-    if settings.discord_token and settings.discord_token.get_secret_value().strip():
+    if settings.has_token():
         from bot.runner import run_bot
 
         raise typer.Exit(run_bot(settings))
@@ -277,17 +282,13 @@ def bot(docs: DocsOpt = None, data: DataOpt = None) -> None:
     """Start the Discord bot (needs DISCORD_TOKEN)."""
     from bot.runner import run_bot
 
-    raise typer.Exit(run_bot(_settings(docs, data)))
+    raise typer.Exit(run_bot(_bot_settings(docs, data)))
 
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("chromadb", "httpx", "sentence_transformers", "transformers", "bm25s", "pypdf"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
-    try:
-        from retrieval import evalcli  # noqa: F401  (registers `citebot eval`)
-    except ImportError:
-        pass
     app()
 
 

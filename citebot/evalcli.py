@@ -1,6 +1,6 @@
 """`citebot eval`: retrieval and quoting quality on BEIR folders and SQuAD-format files.
 
-Imported by retrieval.cli.main(); importing it registers the `eval` sub-command on `app`.
+`citebot.cli` adds `eval_app` to the main app as the `eval` sub-command.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from retrieval.cli import _fail, app, console, err
+from citebot.console import console, err, fail
 from retrieval.evaluation import (
     BEIR_METRICS,
     EvalResult,
@@ -33,7 +33,6 @@ eval_app = typer.Typer(
     help="Measure retrieval (BEIR) and quoting (SQuAD/XQuAD) quality through the real pipeline.",
     no_args_is_help=True,
 )
-app.add_typer(eval_app, name="eval")
 
 DataOpt = Annotated[
     Path | None,
@@ -83,7 +82,7 @@ def beir(
 ) -> None:
     """nDCG@10, Recall@10/100 and MRR@10, ranking documents by their best chunk."""
     if not (folder / "corpus.jsonl").is_file() or not (folder / "qrels" / f"{split}.tsv").is_file():
-        raise _fail(f"{folder} is not a BEIR folder with qrels/{split}.tsv", 2)
+        raise fail(f"{folder} is not a BEIR folder with qrels/{split}.tsv", 2)
     ds = load_beir(folder, split)
     if limit:
         ds = limit_beir(ds, limit, distractors)
@@ -94,7 +93,7 @@ def beir(
     try:
         res = run_beir(ds, settings, log=_log)
     except Exception as e:  # a CitebotError or a broken data folder: say so, no traceback
-        raise _fail(f"{type(e).__name__}: {e}") from None
+        raise fail(f"{type(e).__name__}: {e}") from None
     _show(f"{ds.name} ({split})", res, (*BEIR_METRICS, "queries"), as_json)
 
 
@@ -122,7 +121,7 @@ def squad(
     try:
         ds = load_squad(file)
     except (OSError, ValueError, KeyError, TypeError) as e:
-        raise _fail(f"cannot read {file}: {e}", 2) from None
+        raise fail(f"cannot read {file}: {e}", 2) from None
     if limit:
         ds = limit_squad(ds, limit, distractors)
     digest = corpus_hash([(s.rel, s.hash) for s in squad_sources(ds)])
@@ -132,7 +131,7 @@ def squad(
     try:
         res = run_squad(ds, settings, log=_log)
     except Exception as e:
-        raise _fail(f"{type(e).__name__}: {e}") from None
+        raise fail(f"{type(e).__name__}: {e}") from None
     if misses is not None:
         misses.write_text(json.dumps(res.info.get("misses", []), indent=1, ensure_ascii=False))
     _show(ds.name, res, ("top1", "top3", "answered", "offtopic_refused", "questions"), as_json)

@@ -1,0 +1,56 @@
+"""Discord settings: the library settings plus what only the bot needs (same environment and
+`.env`, prefix CITEBOT_, except DISCORD_TOKEN)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+
+from retrieval.settings import Settings
+
+
+class BotSettings(Settings):
+    discord_token: SecretStr | None = Field(
+        None, validation_alias="DISCORD_TOKEN", description="Bot token (secret)"
+    )
+    dev_guild_id: int | None = Field(None, description="Sync slash commands to this guild only")
+    admin_role_ids: list[int] = Field(default_factory=list, description="Roles allowed /reindex")
+    answer_channel_ids: list[int] = Field(
+        default_factory=list, description="Channels where every message is answered"
+    )
+    answer_in_thread: bool = Field(False, description="Answer mentions in a new thread")
+    cooldown_seconds: float = Field(5.0, description="Per-user cooldown on /ask and mentions")
+    max_concurrent_searches: int = Field(
+        0, ge=0, description="Answer workers (questions computed at once); 0 = one per CPU core"
+    )
+    answer_queue: int = Field(
+        500, ge=1, description="Questions that may wait for a worker; more are asked to retry"
+    )
+    guild_docs: dict[int, Path] = Field(
+        default_factory=dict, description="JSON map guild id -> its own docs folder"
+    )
+    shard_count: int | None = Field(None, description="Set to shard; 0 = auto-shard")
+    message_content_intent: bool = Field(
+        True, description="Request the privileged message-content intent (mention answers)"
+    )
+
+    def has_token(self) -> bool:
+        return bool(self.discord_token and self.discord_token.get_secret_value().strip())
+
+    def for_guild(self, guild_id: int | None) -> BotSettings:
+        """Settings for one guild: its own docs folder and collection when mapped."""
+        if guild_id is None or guild_id not in self.guild_docs:
+            return self
+        return self.model_copy(
+            update={
+                "docs_dir": self.guild_docs[guild_id],
+                "collection": f"{self.collection}-g{guild_id}",
+            }
+        )
+
+
+@lru_cache(maxsize=1)
+def get_bot_settings() -> BotSettings:
+    return BotSettings()

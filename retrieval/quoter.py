@@ -1,0 +1,158 @@
+"""From the fused chunk ranking to an Answer: quote units (`answer.windows_for`), their vectors
+(cached), scoring, the chosen verbatim quotes with citations, or the nearest sources."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from retrieval.answer import (
+    ScoredWindow,
+    Weights,
+    Window,
+    matched_terms,
+    pick_non_overlapping,
+    prefilter,
+    score_windows,
+    windows_for,
+)
+from retrieval.corpus import CorpusView
+from retrieval.embedder import Embedder
+from retrieval.lexical import stems
+from retrieval.models import Answer, Citation, SourceRef
+from retrieval.settings import Settings
+
+POOL_CHUNKS = 6
+MAX_WINDOWS = 32  # windows embedded per question (the best by a cheap lexical score)
+VECTOR_CACHE = 50_000  # window vectors kept in memory
+
+
+class Quoter:
+    def __init__(
+        self, settings: Settings, embedder: Callable[[], Embedder], weights: Weights
+    ) -> None:
+        self.settings = settings
+        self.weights = weights
+        self._embedder = embedder  # loaded on first use
+        self._lock = threading.Lock()
+        self._vec_cache: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
+
+    def answer(
+        self,
+        view: CorpusView,
+        fused: Sequence[tuple[str, float]],
+        q: str,
+        q_vec: np.ndarray,
+        original: str,
+        k: int,
+        offset: int,
+        note: str | None,
+    ) -> Answer:
+        pool = [view.chunks[view.by_id[cid]] for cid, _ in fused[: POOL_CHUNKS + offset]]
+        windows = [w for rank, c in enumerate(pool) for w in windows_for(c, rank)]
+        q_stems = stems(q)
+        windows = prefilter(q_stems, windows, view.lexical, self.weights, MAX_WINDOWS)
+        scored = score_windows(
+            q_vec, q_stems, windows, self.window_vectors(windows), view.lexical, self.weights,
+            self.heading_sims(windows, q_vec),
+        )
+        picked = pick_non_overlapping(scored, offset + k)[offset:]
+        best = picked[0].score if picked else 0.0
+        answered = bool(picked) and best >= self.settings.threshold
+        if not answered:
+            nearest = self.nearest(fused, view)
+            return Answer(
+                question=original, answered=False, nearest=nearest, note=note, offset=offset
+            )
+        floor = self.settings.supporting_floor * self.settings.threshold
+        picked = picked[:1] + [sw for sw in picked[1:] if sw.score >= floor]
+        quotes = [self.citation(sw, q) for sw in picked]
+        return Answer(question=original, answered=True, quotes=quotes, note=note, offset=offset)
+
+    def heading_sims(self, windows: Sequence[Window], q_vec: np.ndarray) -> list[float] | None:
+        """Cosine of the question and each window's heading (structured documents only)."""
+        heads = sorted({w.heading for w in windows if w.heading})
+        if not heads:
+            return None
+        embedder = self._embedder()
+        # cached next to window vectors; chunk ids never equal a heading, so keys cannot clash
+        missing = [h for h in heads if (h, 0, 0) not in self._vec_cache]
+        if missing:
+            vecs = embedder.encode(missing)
+            with self._lock:
+                for h, v in zip(missing, vecs, strict=True):
+                    self._vec_cache[(h, 0, 0)] = v
+        sims: dict[str, float] = {}
+        for h in heads:
+            v = self._vec_cache.get((h, 0, 0))
+            if v is None:  # evicted by a concurrent question; recompute
+                v = embedder.encode([h])[0]
+            sims[h] = float(v @ q_vec)
+        return [sims.get(w.heading, 0.0) for w in windows]
+
+    def window_vectors(self, windows: Sequence[Window]) -> np.ndarray:
+        embedder = self._embedder()
+        keys = [(w.chunk.id, w.start, w.end) for w in windows]
+        missing = [i for i, key in enumerate(keys) if key not in self._vec_cache]
+        if missing:
+            vecs = embedder.encode([windows[i].search_text for i in missing])
+            with self._lock:
+                for i, v in zip(missing, vecs, strict=True):
+                    self._vec_cache[keys[i]] = v
+                while len(self._vec_cache) > VECTOR_CACHE:
+                    self._vec_cache.popitem(last=False)
+        out = np.zeros((len(windows), embedder.dim), dtype=np.float32)
+        for i, key in enumerate(keys):
+            v = self._vec_cache.get(key)
+            if v is None:  # evicted by a concurrent question; recompute
+                v = embedder.encode([windows[i].search_text])[0]
+            out[i] = v
+        return out
+
+    @staticmethod
+    def citation(sw: ScoredWindow, q: str) -> Citation:
+        w = sw.window
+        c = w.chunk
+        text = c.text[w.start : w.end]
+        line_start = c.line_start + c.text.count("\n", 0, w.start)
+        line_end = line_start + text.count("\n")
+        cit = Citation(
+            text=text,
+            source=c.source,
+            title=c.title,
+            date=c.date,
+            line_start=line_start,
+            line_end=line_end,
+            char_start=c.char_start + w.start,
+            char_end=c.char_start + w.end,
+            score=sw.score,
+            chunk_id=c.id,
+            terms=matched_terms(q, text),
+            section=w.section,
+            kind=w.kind,
+            language=str(c.blocks[w.block][4]) if w.kind == "code" else "",
+            header=w.header,
+            code_offset=w.code_start - w.start if w.code_start >= 0 else -1,
+            block_line_end=w.block_line_end,
+        )
+        if not cit.text or c.text[w.start : w.end] != cit.text:
+            raise AssertionError("quote is not an exact substring of its chunk")
+        return cit
+
+    @staticmethod
+    def nearest(fused: Sequence[tuple[str, float]], view: CorpusView) -> list[SourceRef]:
+        """Up to three distinct sources of the best-ranked chunks (for a refused question)."""
+        out: list[SourceRef] = []
+        seen: set[str] = set()
+        for cid, score in fused[:10]:
+            c = view.chunks[view.by_id[cid]]
+            if c.source in seen:
+                continue
+            seen.add(c.source)
+            out.append(SourceRef(c.source, c.title, c.date, c.line_start, c.line_end, score))
+            if len(out) >= 3:
+                break
+        return out

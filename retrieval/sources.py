@@ -1,0 +1,50 @@
+"""Read indexed files back: the current text of a source (if unchanged since indexing), checks
+that a quote is exactly the cited slice, and a quote with the lines around it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from retrieval.corpus import CorpusView
+from retrieval.loaders import LoadError, load_file
+from retrieval.models import Citation
+from retrieval.settings import Settings
+
+
+class SourceReader:
+    def __init__(self, settings: Settings, view: Callable[[], CorpusView]) -> None:
+        self.settings = settings
+        self._view = view
+
+    def text(self, source: str) -> str | None:
+        """The current text of an indexed file, if it is unchanged since indexing."""
+        view = self._view()
+        entry = view.manifest.files.get(source)
+        path = (self.settings.docs_dir / source).resolve()
+        if entry is None or not path.is_relative_to(self.settings.docs_dir.resolve()):
+            return None
+        try:
+            data = path.read_bytes()
+            if hashlib.sha256(data).hexdigest() != entry.hash:
+                return None
+            return load_file(path, source, len(data) + 1).text
+        except (OSError, LoadError):
+            return None
+
+    def verify(self, citation: Citation) -> bool:
+        """True when the quote is exactly the cited slice of the source file's text."""
+        text = self.text(citation.source)
+        return text is not None and text[citation.char_start : citation.char_end] == citation.text
+
+    def context(self, citation: Citation, lines: int = 3) -> str:
+        """The quote with up to `lines` lines of the source before and after it."""
+        text = self.text(citation.source)
+        if text is None:
+            view = self._view()
+            idx = view.by_id.get(citation.chunk_id)
+            return view.chunks[idx].text if idx is not None else citation.text
+        all_lines = text.splitlines()
+        a = max(citation.line_start - 1 - lines, 0)
+        b = min(citation.line_end + lines, len(all_lines))
+        return "\n".join(all_lines[a:b])
