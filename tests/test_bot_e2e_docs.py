@@ -13,8 +13,8 @@ import pytest
 import pytest_asyncio
 
 from bot.engines import EnginePool
+from bot.settings import BotSettings
 from retrieval.engine import Engine
-from retrieval.settings import Settings
 
 try:
     from tests.fakediscord import FakeDiscord, Member
@@ -41,7 +41,7 @@ async def world(
     docs = base / "docs"
     docs.mkdir()
     shutil.copy(DATA / "guide.md", docs / "guide.md")
-    settings = Settings(
+    settings = BotSettings(
         _env_file=None,  # type: ignore[call-arg]
         docs_dir=docs,
         data_dir=base / "data",
