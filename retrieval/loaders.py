@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -223,6 +224,8 @@ def _html(data: bytes) -> tuple[str, str | None, tuple[Block, ...]]:
     soup = BeautifulSoup(data, "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     parsed = parse_html(data)
+    if title and parsed.title and re.split(r"\s+[—–|·-]\s+", title)[0] == parsed.title:
+        title = parsed.title  # "Programming FAQ — Python 3.11 documentation": the page's own
     return parsed.text, title or parsed.title, parsed.blocks
 
 

@@ -16,6 +16,7 @@ from retrieval.parsing.html import parse_html
 from tests.docgen import write_docx
 
 DATA = Path(__file__).parent / "data" / "parsing"
+PY_DOCS = Path("/usr/share/doc/python3.11/html")
 MB = 10_000_000
 
 
@@ -135,7 +136,10 @@ def test_loaders_use_the_parsers(tmp_path: Path) -> None:
     doc = load_file(DATA / "sphinx_faq.rst", "faq.rst", MB)
     assert doc.title == "Frequently Asked Questions" and doc.blocks
     html = load_file(DATA / "page.html", "page.html", MB)
-    assert html.title == "Sockets — Example docs" and html.blocks  # <title> wins, as before
+    assert html.title == "Sockets HOWTO" and html.blocks  # <title> minus the site's name
+    py_faq = PY_DOCS / "faq" / "programming.html"
+    if py_faq.is_file():
+        assert load_file(py_faq, "programming.html", MB).title == "Programming FAQ"
     for b in html.blocks or ():
         assert html.text[b.start : b.end] == b.text(html.text)
     plain = tmp_path / "notes.txt"
