@@ -1,5 +1,7 @@
-"""citebot's Discord front end (discord.py 2.x). Uses only `retrieval.engine.Engine`,
-`retrieval.models`, `retrieval.settings` and `retrieval.errors` from the retrieval package."""
+"""citebot's Discord front end (discord.py 2.x). From the retrieval library it uses
+`retrieval.engine.Engine`, the result types (`retrieval.models`), the settings it extends
+(`bot.settings.BotSettings`), the typed errors and the shared citation formatter. It never
+imports the `citebot` application package (`lint-imports` checks)."""
 
 from __future__ import annotations
 

@@ -9,9 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.admin import AdminCog
-from bot.cogs.ask import AskCog
-from bot.cogs.info import InfoCog
+from bot.cogs import EXTENSIONS
 from bot.core import NO_MENTIONS, Core
 from bot.engines import EnginePool
 from bot.settings import BotSettings
@@ -34,9 +32,8 @@ AnyBot = commands.Bot | commands.AutoShardedBot
 
 
 async def _setup(bot: AnyBot, core: Core) -> None:
-    await bot.add_cog(AskCog(bot, core))
-    await bot.add_cog(AdminCog(bot, core))
-    await bot.add_cog(InfoCog(bot, core))
+    for extension in EXTENSIONS:
+        await bot.load_extension(extension)
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
     bot.tree.error(_on_app_command_error)
     try:

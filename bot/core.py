@@ -6,7 +6,7 @@ import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import discord
 
@@ -117,13 +117,9 @@ class Core:
     ) -> Prepared:
         """Search (in a worker thread) and render the answer message with its buttons."""
         answer = await self.pool.ask(guild_id, question, offset=offset)
-        if answer.error and "citebot index" in answer.error:
-            # the CLI's advice; in Discord the way to (re)build the index is /reindex
-            hint = " (In Discord, an admin can run /reindex.)"
-            answer = replace(answer, error=answer.error + hint)
         rendered = render.render_answer(answer)
         view: discord.ui.View | None = None
-        shown = answer.quotes[: rendered.shown] if not answer.error else []
+        shown = answer.quotes[: rendered.shown] if answer.failure is None else []
         if answer.answered and shown and self.answer_view is not None:
             key = self.answers.put(AnswerState(question, guild_id, offset, tuple(shown)))
             view = self.answer_view(key, offset, offset + len(shown))

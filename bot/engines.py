@@ -20,21 +20,28 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from bot.settings import BotSettings
-from retrieval.errors import CitebotError
-from retrieval.models import Answer, Citation, IndexSummary, Progress
+from retrieval.errors import CitebotError, Fix, SearchFailed
+from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceInfo, Stats
 from retrieval.settings import Settings
 
 log = logging.getLogger("citebot.bot")
 
 T = TypeVar("T")
 
-SEARCH_FAILED = "Something went wrong while searching; the error has been logged."
-BUSY = "Too many questions are waiting right now; please ask again in a minute."
+SEARCH_FAILED = SearchFailed().problem
 RECENT = 1000  # answers kept for the wait/compute percentiles
 
 
-class QueueFull(Exception):
-    """The answer queue is at its bound: the question is refused now, not lost silently."""
+class QueueFull(CitebotError):
+    """Every answer worker is busy and the queue is full."""
+
+    fix = Fix.RETRY
+
+    def __init__(self) -> None:
+        super().__init__("Too many questions are waiting right now.")
+
+
+BUSY = QueueFull().problem
 
 
 @dataclass
@@ -151,9 +158,9 @@ class EngineLike(Protocol):
         self, rebuild: bool = False, progress: Callable[[Progress], None] | None = None
     ) -> IndexSummary: ...
 
-    def stats(self) -> dict[str, Any]: ...
+    def stats(self) -> Stats: ...
 
-    def sources(self) -> list[dict[str, Any]]: ...
+    def sources(self) -> list[SourceInfo]: ...
 
     def context(self, citation: Citation, lines: int = 3) -> str: ...
 
@@ -226,13 +233,12 @@ class EnginePool:
     async def ask(
         self, guild_id: int | None, question: str, offset: int = 0, k: int | None = None
     ) -> Answer:
-        """Never raises: failures become an Answer with a user-facing `error`."""
+        """Never raises: failures become an Answer with a typed `failure`."""
         try:
             return await self.search(guild_id, lambda e: e.ask(question, k=k, offset=offset))
-        except QueueFull:
-            return Answer(question=question, answered=False, error=BUSY, offset=offset)
-        except CitebotError as e:
-            return Answer(question=question, answered=False, error=str(e), offset=offset)
+        except CitebotError as e:  # QueueFull too
+            return Answer(question=question, answered=False, failure=e, offset=offset)
         except Exception:
             log.exception("search failed")
-            return Answer(question=question, answered=False, error=SEARCH_FAILED, offset=offset)
+            failure = SearchFailed()
+            return Answer(question=question, answered=False, failure=failure, offset=offset)

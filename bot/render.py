@@ -22,8 +22,19 @@ from typing import Any
 import discord
 from discord.utils import escape_markdown
 
-from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceRef
-from retrieval.quotedisplay import display_parts, inline_spans, section_label
+from bot.errors import explain
+from retrieval.citations import format_citation, lines_label
+from retrieval.errors import NotIndexed
+from retrieval.models import (
+    Answer,
+    Citation,
+    IndexSummary,
+    Progress,
+    SourceInfo,
+    SourceRef,
+    Stats,
+)
+from retrieval.quotedisplay import display_parts, inline_spans
 
 # Discord limits
 CONTENT_LIMIT = 2000
@@ -157,24 +168,17 @@ def quote_body(c: Citation) -> str:
     return "\n".join(out) if out else "> " + ELLIPSIS
 
 
-def lines_label(start: int, end: int) -> str:
-    return f"line {start}" if start == end else f"lines {start}–{end}"
-
-
 def citation_line(c: Citation) -> str:
-    """`— file · title · date · lines L–M · score 0.83`."""
-    parts = [_code(cut_at_word(c.source, 120))]
-    title = c.title.strip()
-    if title and title != c.source:
-        parts.append("*" + escape_markdown(cut_at_word(title, 100)) + "*")
-    section = section_label(c)
-    if section:
-        parts[-1] += " › " + escape_markdown(cut_at_word(section, 200))
-    if c.date:
-        parts.append(escape_markdown(c.date))
-    parts.append(lines_label(c.line_start, c.cited_line_end))
-    parts.append(f"score {c.score:.2f}")
-    return "— " + " · ".join(parts)
+    """`— file · title · date · lines L–M · score 0.83` (Discord markup)."""
+    return "— " + format_citation(c, source=_code_path, title=_em_title, text=escape_markdown)
+
+
+def _code_path(source: str) -> str:
+    return _code(cut_at_word(source, 120))
+
+
+def _em_title(title: str) -> str:
+    return "*" + escape_markdown(cut_at_word(title, 100)) + "*"
 
 
 def _word_boundaries(text: str) -> list[int]:
@@ -286,14 +290,13 @@ def question_title(question: str) -> str:
 
 
 def source_line(s: SourceRef) -> str:
-    parts = [_code(cut_at_word(s.source, 120))]
-    title = s.title.strip()
-    if title and title != s.source:
-        parts.append(escape_markdown(cut_at_word(title, 100)))
-    if s.date:
-        parts.append(escape_markdown(s.date))
-    parts.append(lines_label(s.line_start, s.line_end))
-    return "• " + " · ".join(parts)
+    return "• " + format_citation(
+        s,
+        source=_code_path,
+        title=lambda t: escape_markdown(cut_at_word(t, 100)),
+        text=escape_markdown,
+        score=False,
+    )
 
 
 def render_answer(answer: Answer) -> RenderedAnswer:
@@ -302,8 +305,8 @@ def render_answer(answer: Answer) -> RenderedAnswer:
     if answer.note:
         footer_bits.append(answer.note)
 
-    if answer.error:
-        desc = "⚠️ " + escape_markdown(answer.error)
+    if answer.failure is not None:
+        desc = "⚠️ " + escape_markdown(explain(answer.failure))
         footer = cut_at_word(" · ".join(footer_bits), EMBED_FOOTER_LIMIT)
         desc = cut_at_word(desc, _desc_budget(title, footer))
         return RenderedAnswer(title, desc, footer, COLOR_ERROR, 0)
@@ -336,23 +339,6 @@ def render_answer(answer: Answer) -> RenderedAnswer:
 def _desc_budget(title: str, footer: str, fields: int = 0) -> int:
     room = EMBED_TOTAL_LIMIT - len(title) - len(footer) - fields
     return max(0, min(EMBED_DESCRIPTION_LIMIT, room))
-
-
-def answer_embed(answer: Answer) -> discord.Embed:
-    return render_answer(answer).to_embed()
-
-
-def answer_text(answer: Answer, limit: int = CONTENT_LIMIT) -> str:
-    """The same answer as plain message content (≤ 2000 chars), for places without embeds."""
-    r = render_answer(answer)
-    head = "**" + escape_markdown(cut_at_word(r.title, 200)) + "**\n"
-    tail = ("\n-# " + escape_markdown(r.footer)) if r.footer else ""
-    room = limit - len(head) - len(tail)
-    if answer.answered and answer.quotes and not answer.error:
-        body, _ = fit_quotes(answer.quotes, room)
-    else:
-        body = fit_text(r.description, room)
-    return head + body + tail
 
 
 def render_context(c: Citation, context: str) -> discord.Embed:
@@ -430,12 +416,12 @@ def summary_text(s: IndexSummary, limit: int = EMBED_DESCRIPTION_LIMIT) -> str:
 SOURCES_PER_PAGE = 10
 
 
-def sources_pages(sources: Sequence[dict[str, Any]], per_page: int | None = None) -> int:
+def sources_pages(sources: Sequence[SourceInfo], per_page: int | None = None) -> int:
     return max(1, math.ceil(len(sources) / (per_page or SOURCES_PER_PAGE)))
 
 
 def sources_page(
-    sources: Sequence[dict[str, Any]], page: int, per_page: int | None = None
+    sources: Sequence[SourceInfo], page: int, per_page: int | None = None
 ) -> discord.Embed:
     per_page = per_page or SOURCES_PER_PAGE
     pages = sources_pages(sources, per_page)
@@ -443,20 +429,18 @@ def sources_page(
     title = f"Indexed documents ({len(sources)})"
     if not sources:
         return discord.Embed(
-            title=title, description="Nothing is indexed yet. An admin can run /reindex.",
+            title=title, description=explain(NotIndexed()),
             color=COLOR_NO_ANSWER,
         )
     lines: list[str] = []
     for i, s in enumerate(sources[page * per_page : (page + 1) * per_page], page * per_page + 1):
-        bits = [f"{i}. {_code(cut_at_word(str(s.get('source', '?')), 150))}"]
-        t = str(s.get("title") or "").strip()
-        if t and t != s.get("source"):
+        bits = [f"{i}. {_code(cut_at_word(s.source, 150))}"]
+        t = s.title.strip()
+        if t and t != s.source:
             bits.append(escape_markdown(cut_at_word(t, 120)))
-        if s.get("date"):
-            bits.append(escape_markdown(str(s["date"])))
-        chunks = s.get("chunks")
-        if chunks is not None:
-            bits.append(f"{chunks} chunk{'s' if chunks != 1 else ''}")
+        if s.date:
+            bits.append(escape_markdown(s.date))
+        bits.append(f"{s.chunks} chunk{'s' if s.chunks != 1 else ''}")
         lines.append(" · ".join(bits))
     footer = f"page {page + 1}/{pages}"
     embed = discord.Embed(
@@ -467,18 +451,18 @@ def sources_page(
     return embed
 
 
-def stats_embed(stats: dict[str, Any]) -> discord.Embed:
-    fb = stats.get("feedback") or {}
+def stats_embed(stats: Stats, load: dict[str, Any] | None = None) -> discord.Embed:
+    """`load`: the answer queue's numbers (EnginePool.load())."""
+    last = stats.last_index
     rows = [
-        ("Documents", str(stats.get("documents", 0))),
-        ("Chunks", str(stats.get("chunks", 0))),
-        ("Questions answered", str(stats.get("questions", 0))),
-        ("Feedback", f"👍 {fb.get('up', 0)} · 👎 {fb.get('down', 0)}"),
-        ("Model", _code(cut_at_word(str(stats.get("model", "?")), 200))),
-        ("Last index", str(stats.get("last_index") or "never")),
+        ("Documents", str(stats.documents)),
+        ("Chunks", str(stats.chunks)),
+        ("Questions answered", str(stats.questions)),
+        ("Feedback", f"👍 {stats.feedback_up} · 👎 {stats.feedback_down}"),
+        ("Model", _code(cut_at_word(stats.model, 200))),
+        ("Last index", last.isoformat() if last else "never"),
     ]
-    load = stats.get("answers") or {}
-    if load.get("answered"):
+    if load and load.get("answered"):
         rows.append(
             (
                 "Answer time (recent)",
@@ -499,21 +483,3 @@ def stats_embed(stats: dict[str, Any]) -> discord.Embed:
 
 def message_embed(text: str, color: int = COLOR_NO_ANSWER) -> discord.Embed:
     return discord.Embed(description=fit_text(text, EMBED_DESCRIPTION_LIMIT), color=color)
-
-
-def embed_fits(embed: discord.Embed) -> bool:
-    """True if the embed respects every Discord limit (used by tests and as a last guard)."""
-    if len(embed) > EMBED_TOTAL_LIMIT:
-        return False
-    if embed.title and len(embed.title) > EMBED_TITLE_LIMIT:
-        return False
-    if embed.description and len(embed.description) > EMBED_DESCRIPTION_LIMIT:
-        return False
-    if len(embed.fields) > EMBED_FIELD_COUNT_LIMIT:
-        return False
-    for f in embed.fields:
-        if len(f.name or "") > EMBED_FIELD_NAME_LIMIT:
-            return False
-        if len(f.value or "") > EMBED_FIELD_VALUE_LIMIT:
-            return False
-    return not (embed.footer.text and len(embed.footer.text) > EMBED_FOOTER_LIMIT)

@@ -12,6 +12,7 @@ import discord
 
 from bot import render
 from bot.core import NO_MENTIONS, AnswerState, core_of
+from bot.errors import explain
 from retrieval.errors import CitebotError
 
 log = logging.getLogger("citebot.bot")
@@ -143,7 +144,7 @@ class SourceButton(
         try:
             text = await core.pool.run(state.guild_id, lambda e: e.context(top))
         except CitebotError as e:
-            await _reply(interaction, str(e))
+            await _reply(interaction, explain(e))
             return
         except Exception:
             log.exception("show source failed")
@@ -236,7 +237,7 @@ class SourcesPageButton(
         try:
             sources = await core.pool.run(_guild_id(interaction), lambda e: e.sources())
         except CitebotError as e:
-            await _reply(interaction, str(e))
+            await _reply(interaction, explain(e))
             return
         pages = render.sources_pages(sources)
         page = min(self.page, pages - 1)

@@ -13,8 +13,10 @@ from typing import Annotated, Any
 import typer
 
 from bot.settings import BotSettings
-from citebot.console import console, err, fail
+from citebot.console import Command, console, err, fail
+from citebot.errors import explain
 from citebot.evalcli import eval_app
+from citebot.session import LineReader
 from retrieval.errors import CitebotError, IndexBusy
 from retrieval.models import Progress
 from retrieval.settings import Settings
@@ -27,16 +29,22 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(eval_app, name="eval")
 
 DocsOpt = Annotated[
     Path | None,
-    typer.Option("--docs", help="Documents folder (default: CITEBOT_DOCS_DIR or seeds/)"),
+    typer.Option(
+        "--docs", metavar="DIR", help="Documents folder (default: CITEBOT_DOCS_DIR or seeds/)"
+    ),
 ]
 DataOpt = Annotated[
     Path | None,
-    typer.Option("--data", help="Index folder (default: CITEBOT_DATA_DIR or .citebot/)"),
+    typer.Option(
+        "--data", metavar="DIR", help="Index folder (default: CITEBOT_DATA_DIR or .citebot/)"
+    ),
 ]
 
 
@@ -114,10 +122,10 @@ def _do_index(settings: Settings, rebuild: bool, as_json: bool) -> int:
         summary = engine.index(rebuild=rebuild, progress=progress)
     except IndexBusy as e:
         progress.close()
-        raise fail(str(e), 3) from None
+        raise fail(explain(e), 3) from None
     except CitebotError as e:
         progress.close()
-        raise fail(str(e)) from None
+        raise fail(explain(e)) from None
     finally:
         progress.close()
     if as_json:
@@ -127,7 +135,7 @@ def _do_index(settings: Settings, rebuild: bool, as_json: bool) -> int:
     return 0
 
 
-@app.command()
+@app.command(cls=Command, short_help="Index the documents folder (unchanged files are skipped).")
 def index(
     docs: DocsOpt = None,
     data: DataOpt = None,
@@ -140,20 +148,36 @@ def index(
     _do_index(_settings(docs, data), rebuild, as_json)
 
 
-@app.command()
+@app.command(cls=Command, short_help="Answer questions with verbatim, cited quotes.")
 def ask(
-    questions: Annotated[list[str] | None, typer.Argument(help="One or more questions")] = None,
+    questions: Annotated[
+        list[str] | None, typer.Argument(metavar="QUESTION...", show_default=False)
+    ] = None,
     file: Annotated[
-        Path | None, typer.Option("--file", "-f", help="Questions, one per line ('-' = stdin)")
+        Path | None,
+        typer.Option(
+            "--file", "-f", metavar="FILE", help="Questions, one per line ('-' = stdin)"
+        ),
     ] = None,
     docs: DocsOpt = None,
     data: DataOpt = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per question per line")
     ] = False,
-    k: Annotated[int | None, typer.Option("-k", min=1, max=10, help="Quotes per answer")] = None,
+    k: Annotated[
+        int | None,
+        typer.Option(
+            "-k",
+            min=1,
+            max=10,
+            metavar="N",
+            help="Quotes per answer",
+            show_default="CITEBOT_TOP_K or 3",
+        ),
+    ] = None,
 ) -> None:
-    """Answer questions with verbatim, cited quotes (exactly what the bot would say)."""
+    """Answer one or more questions with verbatim, cited quotes (exactly what the bot would
+    say)."""
     qs = list(questions or [])
     if file is not None:
         try:
@@ -169,18 +193,20 @@ def ask(
     failed = False
     for q in qs:
         answer = engine.ask(q, k=k)
-        failed = failed or answer.error is not None
+        failed = failed or answer.failure is not None
         if as_json:
-            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+            print(json.dumps(answer.to_json(explain), ensure_ascii=False), flush=True)
         else:
-            if len(qs) > 1:
+            if len(qs) > 1 and console.is_terminal:
                 console.rule(q[:80])
-            console.print(render_answer(answer))
+            elif len(qs) > 1:
+                console.print(f"# {q}", markup=False, highlight=False)
+            console.print(render_answer(answer, expand=console.is_terminal))
     if failed and len(qs) == 1:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=Command)
 def stats(
     docs: DocsOpt = None,
     data: DataOpt = None,
@@ -191,33 +217,32 @@ def stats(
     try:
         st = engine.stats()
     except CitebotError as e:
-        raise fail(str(e)) from None
+        raise fail(explain(e)) from None
     if as_json:
-        print(json.dumps(st))
+        print(json.dumps(st.to_json()))
         return
-    from rich.table import Table
+    from citebot.textrender import render_stats
 
-    table = Table(show_header=False, box=None)
-    for key, value in st.items():
-        if key == "last_index_summary":
-            continue
-        table.add_row(key, str(value))
-    console.print(table)
+    console.print(render_stats(st), highlight=False, markup=False)
 
 
-@app.command()
+@app.command(cls=Command)
 def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
     """List the indexed documents."""
     engine = _engine(_settings(docs, data))
     try:
         rows = engine.sources()
     except CitebotError as e:
-        raise fail(str(e)) from None
+        raise fail(explain(e)) from None
+    from citebot.textrender import render_source
+
     for r in rows:
-        console.print(f"{r['source']}  “{r['title']}”  {r['date'] or ''}  {r['chunks']} chunks")
+        console.print(render_source(r), highlight=False, markup=False)
 
 
-@app.command()
+@app.command(
+    cls=Command, short_help="Export the embedding model to int8 ONNX once (shared cache)."
+)
 def prepare() -> None:
     """Prepare the embedding model once: export it to int8 ONNX into the shared cache
     (CITEBOT_CACHE_DIR, default ~/.cache/citebot). Later runs reuse the export."""
@@ -252,18 +277,19 @@ def _repl(settings: Settings) -> None:
     console.print(
         "[bold]citebot[/] — ask a question about the documents (empty line or Ctrl-D to quit)."
     )
-    while True:
-        try:
-            q = console.input("[bold green]ask>[/] ")
-        except (EOFError, KeyboardInterrupt):
-            console.print()
-            return
-        if not q.strip() or q.strip().lower() in {"quit", "exit"}:
-            return
-        console.print(render_answer(engine.ask(q)))
+    with LineReader(settings.data_dir / "history") as lines:
+        while True:
+            try:
+                q = lines.read()
+            except (EOFError, KeyboardInterrupt):
+                console.print()
+                return
+            if not q.strip() or q.strip().lower() in {"quit", "exit"}:
+                return
+            console.print(render_answer(engine.ask(q), expand=console.is_terminal))
 
 
-@app.command()
+@app.command(cls=Command, short_help="Index, then start the Discord bot or a terminal session.")
 def run(docs: DocsOpt = None, data: DataOpt = None) -> None:
     """Index (incrementally), then start the Discord bot if DISCORD_TOKEN is set, else a terminal
     session that answers exactly as the bot would."""
@@ -277,7 +303,7 @@ def run(docs: DocsOpt = None, data: DataOpt = None) -> None:
     _repl(settings)
 
 
-@app.command()
+@app.command(cls=Command)
 def bot(docs: DocsOpt = None, data: DataOpt = None) -> None:
     """Start the Discord bot (needs DISCORD_TOKEN)."""
     from bot.runner import run_bot

@@ -13,7 +13,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from citebot.console import console, err, fail
+from citebot.console import Command, console, err, fail
+from citebot.errors import explain
+from retrieval.errors import CitebotError
 from retrieval.evaluation import (
     BEIR_METRICS,
     EvalResult,
@@ -31,12 +33,16 @@ from retrieval.evaluation import (
 
 eval_app = typer.Typer(
     help="Measure retrieval (BEIR) and quoting (SQuAD/XQuAD) quality through the real pipeline.",
+    short_help="Measure retrieval and quoting quality (BEIR, SQuAD/XQuAD).",
+    rich_markup_mode=None,
     no_args_is_help=True,
 )
 
 DataOpt = Annotated[
     Path | None,
-    typer.Option("--data", help="Index folder (default .citebot/eval/<name>-<corpus hash>)"),
+    typer.Option(
+        "--data", metavar="DIR", help="Index folder (default .citebot/eval/<name>-<corpus hash>)"
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the metrics as one JSON line last")]
 
@@ -61,26 +67,37 @@ def _show(title: str, res: EvalResult, keys: tuple[str, ...], as_json: bool) -> 
         print(json.dumps(out), flush=True)
 
 
-@eval_app.command("beir")
+@eval_app.command(
+    "beir", cls=Command, short_help="nDCG@10, Recall@10/100, MRR@10 on a BEIR folder."
+)
 def beir(
     folder: Annotated[
-        Path, typer.Argument(help="BEIR folder: corpus.jsonl, queries.jsonl, qrels/")
+        Path,
+        typer.Argument(metavar="FOLDER", show_default=False),
     ],
-    split: Annotated[str, typer.Option("--split", help="qrels split: test or dev")] = "test",
+    split: Annotated[
+        str, typer.Option("--split", metavar="SPLIT", help="qrels split: test or dev")
+    ] = "test",
     data: DataOpt = None,
     as_json: JsonOpt = False,
     limit: Annotated[
         int | None,
         typer.Option(
-            "--limit", min=1, help="Only the first N queries, their relevant documents and "
-            "--distractors other documents (a quick run)"
+            "--limit",
+            min=1,
+            metavar="N",
+            help="Only the first N queries, their relevant documents and --distractors other "
+            "documents (a quick run)",
         ),
     ] = None,
     distractors: Annotated[
-        int, typer.Option("--distractors", min=0, help="Extra documents indexed with --limit")
+        int, typer.Option(
+            "--distractors", min=0, metavar="N", help="Extra documents indexed with --limit"
+        )
     ] = 200,
 ) -> None:
-    """nDCG@10, Recall@10/100 and MRR@10, ranking documents by their best chunk."""
+    """nDCG@10, Recall@10/100 and MRR@10 on the BEIR FOLDER (corpus.jsonl, queries.jsonl,
+    qrels/), ranking documents by their best chunk."""
     if not (folder / "corpus.jsonl").is_file() or not (folder / "qrels" / f"{split}.tsv").is_file():
         raise fail(f"{folder} is not a BEIR folder with qrels/{split}.tsv", 2)
     ds = load_beir(folder, split)
@@ -92,32 +109,43 @@ def beir(
          f"index in {settings.data_dir}")
     try:
         res = run_beir(ds, settings, log=_log)
-    except Exception as e:  # a CitebotError or a broken data folder: say so, no traceback
+    except CitebotError as e:
+        raise fail(explain(e)) from None
+    except Exception as e:  # a broken data folder: say so, no traceback
         raise fail(f"{type(e).__name__}: {e}") from None
     _show(f"{ds.name} ({split})", res, (*BEIR_METRICS, "queries"), as_json)
 
 
-@eval_app.command("squad")
+@eval_app.command(
+    "squad", cls=Command, short_help="Top-1/top-3 answer quotes and refusals on SQuAD data."
+)
 def squad(
-    file: Annotated[Path, typer.Argument(help="SQuAD-format JSON (e.g. xquad test.json)")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", show_default=False)
+    ],
     data: DataOpt = None,
     as_json: JsonOpt = False,
     limit: Annotated[
         int | None,
         typer.Option(
-            "--limit", min=1, help="Only the first N questions, their paragraphs and "
+            "--limit", min=1, metavar="N", help="Only the first N questions, their paragraphs and "
             "--distractors other paragraphs (a quick run)"
         ),
     ] = None,
     distractors: Annotated[
-        int, typer.Option("--distractors", min=0, help="Extra paragraphs indexed with --limit")
+        int, typer.Option(
+            "--distractors", min=0, metavar="N", help="Extra paragraphs indexed with --limit"
+        )
     ] = 20,
     misses: Annotated[
-        Path | None, typer.Option("--misses", help="Write the top-1 misses to this JSON file")
+        Path | None, typer.Option(
+            "--misses", metavar="FILE", help="Write the top-1 misses to this JSON file"
+        )
     ] = None,
 ) -> None:
-    """Share of questions whose top quote (and top-3 quotes) contain the gold answer, share
-    answered, and the refusal rate on off-topic questions."""
+    """On the SQuAD-format FILE (e.g. xquad test.json): the share of questions whose top quote
+    (and top-3 quotes) contain the gold answer, the share answered, and the refusal rate on
+    off-topic questions."""
     try:
         ds = load_squad(file)
     except (OSError, ValueError, KeyError, TypeError) as e:
@@ -130,6 +158,8 @@ def squad(
          f"index in {settings.data_dir}")
     try:
         res = run_squad(ds, settings, log=_log)
+    except CitebotError as e:
+        raise fail(explain(e)) from None
     except Exception as e:
         raise fail(f"{type(e).__name__}: {e}") from None
     if misses is not None:

@@ -9,17 +9,18 @@ from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.text import Text
 
-from retrieval.models import Answer, Citation, IndexSummary
-from retrieval.quotedisplay import display_parts, inline_spans, section_label
+from citebot.errors import explain
+from retrieval.citations import format_citation
+from retrieval.models import Answer, Citation, IndexSummary, SourceInfo, Stats
+from retrieval.quotedisplay import display_parts, inline_spans
+
+
+def _quoted(title: str) -> str:
+    return f"“{title}”"
 
 
 def citation_line(c: Citation) -> str:
-    end = c.cited_line_end
-    lines = f"line {c.line_start}" if c.line_start == end else f"lines {c.line_start}–{end}"
-    date = f", {c.date}" if c.date else ""
-    section = section_label(c)
-    where = f" › {section}" if section else ""
-    return f"{c.source} — “{c.title}”{where}{date}, {lines} · score {c.score:.2f}"
+    return format_citation(c, title=_quoted)
 
 
 def highlight(text: str, terms: tuple[str, ...]) -> Text:
@@ -48,25 +49,31 @@ def quote_renderable(c: Citation) -> RenderableType:
     return Group(*parts)
 
 
-def render_answer(a: Answer) -> RenderableType:
+def render_answer(a: Answer, expand: bool = True) -> RenderableType:
+    """`expand=False` sizes the quote boxes to their text (for unwrapped, piped output)."""
     parts: list[RenderableType] = []
-    if a.error:
-        return Text(a.error, style="bold red")
+    if a.failure is not None:
+        return Text(explain(a.failure), style="bold red")
     if a.note:
         parts.append(Text(a.note, style="italic"))
     if a.answered:
         for i, c in enumerate(a.quotes, 1 + a.offset):
             body = Group(quote_renderable(c), Text(citation_line(c), style="dim cyan"))
-            parts.append(Panel(body, title=f"[{i}]", title_align="left", border_style="green"))
+            parts.append(
+                Panel(
+                    body,
+                    title=f"[{i}]",
+                    title_align="left",
+                    border_style="green",
+                    expand=expand,
+                )
+            )
     else:
         parts.append(Text("The indexed documents don't cover this question.", style="bold"))
         if a.nearest:
             parts.append(Text("Nearest sources:", style="dim"))
             for n in a.nearest:
-                date = f", {n.date}" if n.date else ""
-                parts.append(
-                    Text(f"  • {n.source} — “{n.title}”{date}, lines {n.line_start}–{n.line_end}")
-                )
+                parts.append(Text("  • " + format_citation(n, title=_quoted, score=False)))
     return Group(*parts)
 
 
@@ -86,3 +93,31 @@ def render_summary(s: IndexSummary) -> str:
     if len(s.skipped) > 50:
         lines.append(f"  … and {len(s.skipped) - 50} more skipped")
     return "\n".join(lines)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def render_stats(st: Stats) -> str:
+    where = "embedded Chroma" if st.chroma == "embedded" else f"Chroma {st.chroma}"
+    when = st.last_index.strftime("%Y-%m-%d %H:%M:%S UTC") if st.last_index else "never"
+    rows = [
+        ("Indexed", f"{plural(st.documents, 'document')}, {plural(st.chunks, 'chunk')}"),
+        ("Index", f"collection {st.collection} in {where}"),
+        ("Model", st.model),
+        ("Last index", when),
+        ("Questions", f"{st.questions} asked, {st.answered} answered"),
+        ("Feedback", f"{st.feedback_up} helpful, {st.feedback_down} not helpful"),
+    ]
+    return "\n".join(f"{label + ':':<12}{value}" for label, value in rows)
+
+
+def render_source(s: SourceInfo) -> str:
+    bits = [s.source]
+    if s.title.strip() and s.title != s.source:
+        bits.append(f"“{s.title}”")
+    if s.date:
+        bits.append(s.date)
+    bits.append(plural(s.chunks, "chunk"))
+    return " · ".join(bits)

@@ -18,10 +18,18 @@ from filelock import FileLock, Timeout
 from retrieval.answer import Weights
 from retrieval.corpus import CorpusView, load_view
 from retrieval.embedder import Embedder, get_embedder
-from retrieval.errors import CitebotError, IndexBroken, IndexBusy, ModelMismatch
+from retrieval.errors import (
+    BadQuestion,
+    CitebotError,
+    DocsMismatch,
+    IndexBroken,
+    IndexBusy,
+    ModelMismatch,
+    NotIndexed,
+)
 from retrieval.feedback import FeedbackStore
 from retrieval.indexer import DocSource, Indexer, folder_sources
-from retrieval.models import Answer, Citation, IndexSummary, Progress
+from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceInfo, Stats
 from retrieval.question import clean_question
 from retrieval.quoter import Quoter
 from retrieval.retrievers import (
@@ -35,7 +43,7 @@ from retrieval.retrievers import (
 from retrieval.settings import Settings
 from retrieval.sources import SourceReader
 from retrieval.stats import corpus_stats, list_sources, read_last_index, write_last_index
-from retrieval.store import Store, destroy_embedded
+from retrieval.store import Manifest, Store, destroy_embedded
 
 
 class Engine:
@@ -98,10 +106,11 @@ class Engine:
             model_id = self.settings.index_model_id()
             if old.model and old.model != model_id:  # fail before loading a model
                 raise ModelMismatch(old.model, model_id)
+            self._check_docs_dir(old)
             sources, skipped, vanished = folder_sources(self.settings.docs_dir, max_bytes)
             # a file we could not read this time keeps its previous version (loses nothing)
             keep = {s.path for s in skipped if s.path in old.files and s.path not in vanished}
-            summary = self._run_indexer(sources, skipped, keep, progress)
+            summary = self._run_indexer(sources, skipped, keep, progress, self._docs_dir())
             write_last_index(self.settings, summary)
             return summary
 
@@ -115,7 +124,7 @@ class Engine:
         with self._writer():
             if rebuild:
                 self._drop()
-            return self._run_indexer(list(sources), [], set(), progress)
+            return self._run_indexer(list(sources), [], set(), progress, None)
 
     def _run_indexer(
         self,
@@ -123,6 +132,7 @@ class Engine:
         skipped: Any,
         keep: set[str],
         progress: Callable[[Progress], None] | None,
+        docs_dir: str | None,
     ) -> IndexSummary:
         indexer = Indexer(
             self.store,
@@ -132,10 +142,19 @@ class Engine:
             progress,
         )
         try:
-            return indexer.run(sources, skipped, keep)
+            return indexer.run(sources, skipped, keep, docs_dir)
         finally:
             with self._lock:
                 self._view_version = -1
+
+    def _docs_dir(self) -> str:
+        return str(self.settings.docs_dir.resolve())
+
+    def _check_docs_dir(self, manifest: Manifest) -> None:
+        """An index answers for the folder it was built from, never silently for another."""
+        built_from = manifest.docs_dir
+        if built_from and manifest.files and built_from != self._docs_dir():
+            raise DocsMismatch(built_from, self._docs_dir(), str(self.settings.data_dir))
 
     def _writer(self) -> _HeldLock:
         return _HeldLock(FileLock(str(self._lock_path()), timeout=0))
@@ -176,6 +195,7 @@ class Engine:
                     model_id = self.settings.index_model_id()
                     if manifest.model and manifest.model != model_id:
                         raise ModelMismatch(manifest.model, model_id)
+                    self._check_docs_dir(manifest)
                     try:
                         view = load_view(self.store, manifest, self.settings.data_dir)
                     except CitebotError:
@@ -195,18 +215,14 @@ class Engine:
     ) -> Answer:
         k = k or self.settings.top_k
         cq = clean_question(question, self.settings.max_question_chars)
-        if cq.error:
-            return Answer(question=question, answered=False, error=cq.error)
         try:
+            if cq.error:
+                raise BadQuestion(cq.error)
             view = self.view()
+            if not view.chunks:
+                raise NotIndexed()
         except CitebotError as e:
-            return Answer(question=question, answered=False, error=str(e))
-        if not view.chunks:
-            return Answer(
-                question=question,
-                answered=False,
-                error="Nothing is indexed yet. Build the index with: citebot index",
-            )
+            return Answer(question=question, answered=False, failure=e)
         answer = self._answer(view, cq.text, question, k, offset, cq.note)
         if record and offset == 0:
             try:
@@ -246,10 +262,10 @@ class Engine:
         return self.reader.context(citation, lines)
 
     # -- reporting ------------------------------------------------------------------------
-    def sources(self) -> list[dict[str, Any]]:
+    def sources(self) -> list[SourceInfo]:
         return list_sources(self.view())
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> Stats:
         view = self.view()
         return corpus_stats(self.settings, view, self.feedback.counts(), self.last_index())
 

@@ -177,14 +177,20 @@ class Indexer:
         sources: Iterable[DocSource],
         skipped: list[SkippedFile] | None = None,
         keep: set[str] | None = None,
+        docs_dir: str | None = None,
     ) -> IndexSummary:
-        """Index `sources`; files in the manifest but not in sources (nor in `keep`) are removed."""
+        """Index `sources`; files in the manifest but not in sources (nor in `keep`) are removed.
+
+        `docs_dir` is the folder the sources come from, recorded in the manifest (None for
+        in-memory sources)."""
         t0 = time.perf_counter()
         summary = IndexSummary(skipped=list(skipped or []))
         manifest = self.store.read_manifest()
         if manifest.model and manifest.model != self.model_name:
             raise ModelMismatch(manifest.model, self.model_name)
         manifest.model = self.model_name
+        moved = manifest.docs_dir != docs_dir
+        manifest.docs_dir = docs_dir
         srcs = list(sources)
         seen = {s.rel for s in srcs} | (keep or set())
         todo = [s for s in srcs if not manifest.live(s.rel, s.hash)]
@@ -221,7 +227,7 @@ class Indexer:
         for rel in removed:
             summary.chunks_removed += manifest.files.pop(rel).chunks
         summary.removed = removed
-        if todo or removed or manifest.version == 0:
+        if todo or removed or moved or manifest.version == 0:
             self.store.write_manifest(manifest)
         self._collect_garbage(manifest)
         summary.documents_total = len(manifest.files)

@@ -1,19 +1,19 @@
-"""Turn files into text. The returned text is what quotes are cut from and verified against."""
+"""Turn files into text. The returned text is what quotes are cut from and verified against.
+
+Formats are a registry: a loader is a function from the file's bytes to `Extracted`, registered
+for its suffixes with `@loader(".ext")`. A new format is one such function (see CONTRIBUTING.md).
+"""
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from retrieval.headers import parse_header
-from retrieval.parsing import Block, parse_text
-
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".rst"}
-SUFFIXES = TEXT_SUFFIXES | {".pdf", ".html", ".htm", ".docx"}
+from retrieval.parsing import Block, ParsedText, parse_text
 
 
 class LoadError(Exception):
@@ -29,6 +29,39 @@ class LoadedDocument:
     body_start: int = 0  # text before this (a `date …` header line) is metadata, not quoted
     # structure of the text (Markdown, reStructuredText, HTML, DOCX); None for plain text/PDF
     blocks: tuple[Block, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What every loader returns: the file's text and what the file itself says about it."""
+
+    text: str
+    title: str | None = None  # from the file's metadata (a header line in the text wins)
+    date: str | None = None
+    note: str | None = None  # e.g. "decoded as latin-1"
+    blocks: tuple[Block, ...] | None = None  # the parsed structure (retrieval/parsing)
+    heading: str | None = None  # the first heading: the title when nothing else names one
+
+
+Loader = Callable[[bytes], Extracted]
+LOADERS: dict[str, Loader] = {}  # suffix (lower case, with the dot) -> loader
+
+
+def loader(*suffixes: str) -> Callable[[Loader], Loader]:
+    """Register the decorated function as the loader for `suffixes`."""
+
+    def register(fn: Loader) -> Loader:
+        for suffix in suffixes:
+            if suffix in LOADERS:
+                raise ValueError(f"two loaders for {suffix}")
+            LOADERS[suffix.lower()] = fn
+        return fn
+
+    return register
+
+
+def supported(suffix: str) -> bool:
+    return suffix.lower() in LOADERS
 
 
 def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | None]]:
@@ -60,7 +93,7 @@ def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | N
                 if not target.is_file():
                     yield rel, None, "symlink to a non-file"
                     continue
-            if p.suffix.lower() not in SUFFIXES:
+            if not supported(p.suffix):
                 yield rel, None, f"unsupported file type {p.suffix or '(none)'}"
                 continue
             yield rel, p, None
@@ -145,53 +178,58 @@ def load_file(path: Path, rel: str, max_bytes: int) -> LoadedDocument:
 
 def load_bytes(data: bytes, rel: str) -> LoadedDocument:
     suffix = Path(rel).suffix.lower()
-    blocks: tuple[Block, ...] | None = None
-    heading: str | None = None
-    if suffix in TEXT_SUFFIXES:
-        text, note = decode_text(data)
-        if _control_ratio(text) > 0.05:
-            raise LoadError("binary file (mostly control characters), not text")
-        meta_title, meta_date = None, None
-        parsed = _parse_structure(suffix, text)
-        if parsed is not None:
-            blocks, heading = parsed.blocks, parsed.title
-    elif suffix == ".pdf":
-        text, meta_title, meta_date = _pdf(data)
-        note = None
-    elif suffix in {".html", ".htm"}:
-        text, meta_title, blocks = _html(data)
-        meta_date, note = None, None
-    elif suffix == ".docx":
-        text, meta_title, meta_date, blocks = _docx(data)
-        note = None
-    else:  # pragma: no cover - filtered by iter_candidate_files
-        raise LoadError(f"unsupported file type {suffix}")
-    if not text.strip():
+    load = LOADERS.get(suffix)
+    if load is None:  # filtered out by iter_candidate_files already
+        raise LoadError(f"unsupported file type {suffix or '(none)'}")
+    got = load(data)
+    if not got.text.strip():
         raise LoadError("no text (empty or whitespace only)")
-    header = parse_header(text)
-    title = header.title or meta_title or heading or Path(rel).stem
+    header = parse_header(got.text)
+    blocks = got.blocks
     if blocks is not None and header.body_start:
         blocks = tuple(b for b in blocks if b.start >= header.body_start)
     return LoadedDocument(
-        text=text,
-        title=title,
-        date=header.date or meta_date,
-        note=note,
+        text=got.text,
+        title=header.title or got.title or got.heading or Path(rel).stem,
+        date=header.date or got.date,
+        note=got.note,
         body_start=header.body_start,
         blocks=blocks,
     )
 
 
-def _parse_structure(suffix: str, text: str) -> Any:
-    """The blocks of a Markdown or reST file; None for plain text or if the parser fails
-    (the file is then chunked as plain text: a parser bug must never cost a document)."""
+@loader(".txt")
+def _plain_text(data: bytes) -> Extracted:
+    text, note = decode_text(data)
+    if _control_ratio(text) > 0.05:
+        raise LoadError("binary file (mostly control characters), not text")
+    return Extracted(text, note=note)
+
+
+@loader(".md", ".markdown")
+def _markdown(data: bytes) -> Extracted:
+    return _structured(_plain_text(data), ".md")
+
+
+@loader(".rst")
+def _rst(data: bytes) -> Extracted:
+    return _structured(_plain_text(data), ".rst")
+
+
+def _structured(got: Extracted, suffix: str) -> Extracted:
+    """The text as read, with its blocks; if the parser fails the file is chunked as plain
+    text (a parser bug must never cost a document)."""
     try:
-        return parse_text(suffix, text)
+        parsed: ParsedText | None = parse_text(suffix, got.text)
     except Exception:
-        return None
+        parsed = None
+    if parsed is None:
+        return got
+    return Extracted(got.text, got.title, got.date, got.note, parsed.blocks, parsed.title)
 
 
-def _pdf(data: bytes) -> tuple[str, str | None, str | None]:
+@loader(".pdf")
+def _pdf(data: bytes) -> Extracted:
     import io
 
     from pypdf import PdfReader
@@ -213,10 +251,11 @@ def _pdf(data: bytes) -> tuple[str, str | None, str | None]:
             date = created.date().isoformat() if created else None
         except Exception:
             date = None
-    return "\n\n".join(p.strip("\n") for p in pages), title, date
+    return Extracted("\n\n".join(p.strip("\n") for p in pages), title, date)
 
 
-def _html(data: bytes) -> tuple[str, str | None, tuple[Block, ...]]:
+@loader(".html", ".htm")
+def _html(data: bytes) -> Extracted:
     from bs4 import BeautifulSoup
 
     from retrieval.parsing.html import parse_html
@@ -226,10 +265,11 @@ def _html(data: bytes) -> tuple[str, str | None, tuple[Block, ...]]:
     parsed = parse_html(data)
     if title and parsed.title and re.split(r"\s+[—–|·-]\s+", title)[0] == parsed.title:
         title = parsed.title  # "Programming FAQ — Python 3.11 documentation": the page's own
-    return parsed.text, title or parsed.title, parsed.blocks
+    return Extracted(parsed.text, title or parsed.title, blocks=parsed.blocks)
 
 
-def _docx(data: bytes) -> tuple[str, str | None, str | None, tuple[Block, ...]]:
+@loader(".docx")
+def _docx(data: bytes) -> Extracted:
     import zipfile
 
     from retrieval.parsing.docx import parse_docx
@@ -240,4 +280,5 @@ def _docx(data: bytes) -> tuple[str, str | None, str | None, tuple[Block, ...]]:
         raise LoadError(f"unreadable DOCX ({type(e).__name__})") from e
     except Exception as e:
         raise LoadError(f"unreadable DOCX ({type(e).__name__})") from e
-    return got.parsed.text, got.core_title or got.parsed.title, got.created, got.parsed.blocks
+    title = got.core_title or got.parsed.title
+    return Extracted(got.parsed.text, title, got.created, blocks=got.parsed.blocks)

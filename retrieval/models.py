@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from retrieval.errors import CitebotError
 
 
 @dataclass(frozen=True)
@@ -77,17 +81,26 @@ class Answer:
     quotes: list[Citation] = field(default_factory=list)
     nearest: list[SourceRef] = field(default_factory=list)
     note: str | None = None  # e.g. "question was cut to 1000 characters"
-    error: str | None = None  # a user-facing message when the question could not be searched
+    failure: CitebotError | None = None  # why the question could not be searched
     offset: int = 0  # index of the first quote in the full ranked list (for "more excerpts")
 
-    def to_json(self) -> dict[str, Any]:
+    @property
+    def error(self) -> str | None:
+        """The failure's problem sentence (front ends add their own phrasing of the fix)."""
+        return self.failure.problem if self.failure is not None else None
+
+    def to_json(self, describe: Callable[[CitebotError], str] | None = None) -> dict[str, Any]:
+        """`describe` phrases a failure (problem and fix) for the front end printing the JSON."""
+        error = self.error
+        if self.failure is not None and describe is not None:
+            error = describe(self.failure)
         return {
             "question": self.question,
             "answered": self.answered,
             "quotes": [q.to_json() for q in self.quotes],
             "nearest": [asdict(n) | {"score": round(n.score, 4)} for n in self.nearest],
             "note": self.note,
-            "error": self.error,
+            "error": error,
         }
 
 
@@ -124,3 +137,47 @@ class Progress:
     done: int
     total: int
     current: str = ""
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """One indexed document."""
+
+    source: str  # path relative to the docs folder
+    title: str
+    date: str | None
+    chunks: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What is indexed and how it has been used."""
+
+    documents: int
+    chunks: int
+    model: str
+    collection: str
+    chroma: str  # "embedded" or "server HOST:PORT"
+    last_index: dt.datetime | None  # when the manifest was last written (UTC)
+    last_index_summary: dict[str, Any] | None  # the last `index` run (IndexSummary JSON)
+    questions: int
+    answered: int
+    feedback_up: int
+    feedback_down: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "chunks": self.chunks,
+            "model": self.model,
+            "collection": self.collection,
+            "chroma": self.chroma,
+            "last_index": self.last_index.isoformat() if self.last_index else None,
+            "last_index_summary": self.last_index_summary,
+            "questions": self.questions,
+            "answered": self.answered,
+            "feedback": {"up": self.feedback_up, "down": self.feedback_down},
+        }

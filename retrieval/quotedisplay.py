@@ -88,7 +88,6 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
 
 def section_label(c: Citation) -> str:
     """`Coroutines › How do I add a reaction?` (the document title left out when first)."""
-    path = [s for s in c.section if s]
-    if path and path[0].strip() == c.title.strip():
-        path = path[1:]
-    return " › ".join(path)
+    from retrieval.citations import section_path
+
+    return section_path(c)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.corpus import CorpusView
-from retrieval.models import IndexSummary
+from retrieval.models import IndexSummary, SourceInfo, Stats
 from retrieval.settings import Settings
 
 
@@ -31,32 +31,31 @@ def read_last_index(settings: Settings) -> dict[str, Any] | None:
         return None
 
 
-def list_sources(view: CorpusView) -> list[dict[str, Any]]:
+def list_sources(view: CorpusView) -> list[SourceInfo]:
     return [
-        {"source": r, "title": e.title, "date": e.date, "chunks": e.chunks}
+        SourceInfo(source=r, title=e.title, date=e.date, chunks=e.chunks)
         for r, e in sorted(view.manifest.files.items())
     ]
 
 
 def corpus_stats(
     settings: Settings, view: CorpusView, counts: dict[str, int], last: dict[str, Any] | None
-) -> dict[str, Any]:
+) -> Stats:
     m = view.manifest
-    return {
-        "documents": len(m.files),
-        "chunks": len(view.chunks),
-        "model": m.model or settings.model,
-        "collection": settings.collection,
-        "chroma": (
+    return Stats(
+        documents=len(m.files),
+        chunks=len(view.chunks),
+        model=m.model or settings.model,
+        collection=settings.collection,
+        chroma=(
             f"server {settings.chroma_host}:{settings.chroma_port}"
             if settings.chroma_host
             else "embedded"
         ),
-        "last_index": (
-            dt.datetime.fromtimestamp(m.updated, dt.UTC).isoformat() if m.updated else None
-        ),
-        "last_index_summary": last,
-        "questions": counts["questions"],
-        "answered": counts["answered"],
-        "feedback": {"up": counts["up"], "down": counts["down"]},
-    }
+        last_index=dt.datetime.fromtimestamp(m.updated, dt.UTC) if m.updated else None,
+        last_index_summary=last,
+        questions=counts["questions"],
+        answered=counts["answered"],
+        feedback_up=counts["up"],
+        feedback_down=counts["down"],
+    )

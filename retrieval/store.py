@@ -41,6 +41,7 @@ class Manifest:
     files: dict[str, FileEntry] = field(default_factory=dict)
     version: int = 0
     updated: float | None = None
+    docs_dir: str | None = None  # the folder the index was built from (absolute)
 
     def fingerprint(self) -> str:
         h = hashlib.sha1((self.model or "").encode())
@@ -62,6 +63,7 @@ class Manifest:
                 "model": self.model,
                 "version": self.version,
                 "updated": self.updated,
+                "docs_dir": self.docs_dir,
                 "files": {r: e.__dict__ for r, e in self.files.items()},
             }
         )
@@ -74,6 +76,7 @@ class Manifest:
             files={r: FileEntry(**e) for r, e in d.get("files", {}).items()},
             version=int(d.get("version", 0)),
             updated=d.get("updated"),
+            docs_dir=d.get("docs_dir"),
         )
 
 
@@ -89,9 +92,7 @@ def make_client(settings: Settings) -> Any:
                 host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
             )
         except Exception as e:
-            raise StoreUnavailable(
-                f"{settings.chroma_host}:{settings.chroma_port}", type(e).__name__
-            ) from e
+            raise StoreUnavailable(f"{settings.chroma_host}:{settings.chroma_port}") from e
     path = settings.data_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     try:
@@ -125,9 +126,7 @@ class Store:
             raise
         except Exception as e:
             if settings.chroma_host:
-                raise StoreUnavailable(
-                    f"{settings.chroma_host}:{settings.chroma_port}", type(e).__name__
-                ) from e
+                raise StoreUnavailable(f"{settings.chroma_host}:{settings.chroma_port}") from e
             raise IndexBroken(f"{type(e).__name__}: {str(e)[:120]}") from e
 
     # -- manifest -------------------------------------------------------------------------

@@ -69,10 +69,10 @@ def test_bad_questions_get_messages(seed_engine: Engine) -> None:
 
 def test_stats_and_sources(seed_engine: Engine) -> None:
     st = seed_engine.stats()
-    assert st["documents"] == 1 and st["chunks"] >= 1 and st["model"]
-    assert seed_engine.sources()[0]["source"] == SEED_FILE
+    assert st.documents == 1 and st.chunks >= 1 and st.model
+    assert seed_engine.sources()[0].source == SEED_FILE
     seed_engine.record_feedback("q", ["id"], 42, 1)
-    assert seed_engine.stats()["feedback"]["up"] >= 1
+    assert seed_engine.stats().feedback_up >= 1
 
 
 def test_weak_supporting_quotes_are_left_out(seed_engine: Engine) -> None:

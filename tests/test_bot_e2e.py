@@ -270,13 +270,13 @@ async def test_slash_ask_defers_then_edits_with_buttons_more_and_feedback(env: E
     assert "Kenneth McKenzie" in _description(src.json)
 
     # 👍 -> engine.record_feedback; engine.stats() shows it
-    before = (await asyncio.to_thread(env.engine.stats))["feedback"]["up"]
+    before = (await asyncio.to_thread(env.engine.stats)).feedback_up
     up_id = next(i for i in ids if i.startswith("cb:vote:") and i.endswith(":up"))
     click = await fake.click(GUILD, env.bob, message, up_id)
     thanks = await wait_original(env, click["token"])
     assert "Thanks" in thanks.json["content"]
     assert _callbacks(env, click["token"])[0].json["data"]["flags"] & 64
-    after = (await asyncio.to_thread(env.engine.stats))["feedback"]["up"]
+    after = (await asyncio.to_thread(env.engine.stats)).feedback_up
     assert after == before + 1
 
 
@@ -287,11 +287,11 @@ async def test_buttons_survive_a_restart_by_reading_the_question_from_the_title(
     message = fake.message_of(edit)
     down_id = next(i for i in _custom_ids(edit.json) if i.endswith(":down"))
     env.bot.citebot.answers._items.clear()  # as if the bot had restarted
-    before = (await asyncio.to_thread(env.engine.stats))["feedback"]["down"]
+    before = (await asyncio.to_thread(env.engine.stats)).feedback_down
     click = await fake.click(GUILD, env.alice, message, down_id)
     thanks = await wait_original(env, click["token"])
     assert "Thanks" in thanks.json["content"]
-    after = (await asyncio.to_thread(env.engine.stats))["feedback"]["down"]
+    after = (await asyncio.to_thread(env.engine.stats)).feedback_down
     assert after == before + 1
 
 
@@ -332,7 +332,7 @@ async def test_reindex_refused_for_non_admin_and_nothing_runs(env: Env) -> None:
     await asyncio.sleep(0.3)
     assert not _original_edits(env, inter["token"])
     stats_after = await asyncio.to_thread(env.engine.stats)
-    assert stats_after["last_index"] == stats_before["last_index"]
+    assert stats_after.last_index == stats_before.last_index
 
 
 async def test_reindex_by_admin_shows_progress_and_diff_second_is_refused(env: Env) -> None:

@@ -9,7 +9,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import render
-from retrieval.models import Answer, Citation, IndexSummary, Progress, SkippedFile, SourceRef
+from retrieval.errors import BadQuestion
+from retrieval.models import (
+    Answer,
+    Citation,
+    IndexSummary,
+    Progress,
+    SkippedFile,
+    SourceInfo,
+    SourceRef,
+    Stats,
+)
+from tests.discord_limits import embed_fits
 
 WORD = re.compile(r"\S+")
 
@@ -121,7 +132,7 @@ def test_answer_embed_shape() -> None:
     assert "score 0.80" in r.description
     assert r.footer == "excerpts 1–1"
     assert r.shown == 1
-    assert render.embed_fits(r.to_embed())
+    assert embed_fits(r.to_embed())
 
 
 def test_citation_line_single_line_and_no_date() -> None:
@@ -145,7 +156,7 @@ def test_long_answers_fit_and_keep_citations(n_quotes: int, size: int) -> None:
     a = answered(*quotes, question="lorem? " * 100)
     r = render.render_answer(a)
     embed = r.to_embed()
-    assert render.embed_fits(embed)
+    assert embed_fits(embed)
     assert len(r.description) <= render.EMBED_DESCRIPTION_LIMIT
     assert len(embed) <= render.EMBED_TOTAL_LIMIT
     assert len(r.title) <= render.EMBED_TITLE_LIMIT and r.title.endswith("…")
@@ -175,7 +186,7 @@ def test_a_cut_quote_ends_with_ellipsis_on_a_word_boundary() -> None:
 
 def test_giant_single_word_is_hard_cut_but_still_cited() -> None:
     r = render.render_answer(answered(cite("x" * 10_000)))
-    assert render.embed_fits(r.to_embed())
+    assert embed_fits(r.to_embed())
     assert cite_lines(r.description)
     assert quote_lines(r.description)[0].endswith("…")
 
@@ -193,9 +204,8 @@ def test_escaping_overhead_is_counted_in_the_limit() -> None:
 def test_any_answer_fits_discord(texts: list[str], question: str) -> None:
     quotes = [cite(t, n=i, terms=tuple(t.split()[:2])) for i, t in enumerate(texts)]
     r = render.render_answer(answered(*quotes, question=question or "q"))
-    assert render.embed_fits(r.to_embed())
+    assert embed_fits(r.to_embed())
     assert len(cite_lines(r.description)) == r.shown >= 0
-    assert len(render.answer_text(answered(*quotes, question=question or "q"))) <= 2000
 
 
 def test_unanswered_lists_nearest_sources() -> None:
@@ -216,7 +226,8 @@ def test_no_more_excerpts_after_offset() -> None:
 
 
 def test_error_is_shown() -> None:
-    r = render.render_answer(Answer(question="?", answered=False, error="Question is *empty*."))
+    failure = BadQuestion("Question is *empty*.")
+    r = render.render_answer(Answer(question="?", answered=False, failure=failure))
     assert "Question is \\*empty\\*." in r.description and r.color == render.COLOR_ERROR
 
 
@@ -226,17 +237,10 @@ def test_footer_shows_offset_and_note() -> None:
     assert render.render_answer(a).footer == "question was cut to 1000 characters · excerpts 4–5"
 
 
-def test_answer_text_fits_content_limit() -> None:
-    a = answered(*[cite("word " * 600, n=i) for i in range(4)], question="q " * 500)
-    out = render.answer_text(a)
-    assert len(out) <= render.CONTENT_LIMIT
-    assert "— `doc.txt`" in out
-
-
 def test_context_embed_fits() -> None:
     c = cite("the quote", terms=("quote",))
     e = render.render_context(c, "before\nthe quote\nafter\n" + "more text " * 1000)
-    assert render.embed_fits(e)
+    assert embed_fits(e)
     assert e.description is not None and e.description.endswith(render.citation_line(c))
     assert "**quote**" in e.description
 
@@ -269,8 +273,7 @@ def test_progress_text() -> None:
 
 
 def test_sources_pages() -> None:
-    srcs = [{"source": f"f{i}.txt", "title": f"T{i}", "date": None, "chunks": i}
-            for i in range(23)]
+    srcs = [SourceInfo(f"f{i}.txt", f"T{i}", None, i) for i in range(23)]
     assert render.sources_pages(srcs) == 3
     e = render.sources_page(srcs, 2)
     assert e.footer.text == "page 3/3"
@@ -281,12 +284,14 @@ def test_sources_pages() -> None:
 
 
 def test_stats_embed() -> None:
-    e = render.stats_embed({"documents": 2, "chunks": 3, "model": "m", "last_index": None,
-                            "questions": 5, "feedback": {"up": 1, "down": 2}})
+    e = render.stats_embed(Stats(
+        documents=2, chunks=3, model="m", collection="c", chroma="embedded", last_index=None,
+        last_index_summary=None, questions=5, answered=4, feedback_up=1, feedback_down=2,
+    ))
     fields = {f.name: f.value for f in e.fields}
     assert fields["Documents"] == "2" and fields["Feedback"] == "👍 1 · 👎 2"
     assert fields["Last index"] == "never"
-    assert render.embed_fits(e)
+    assert embed_fits(e)
 
 
 def test_fit_text_prefers_line_breaks() -> None:

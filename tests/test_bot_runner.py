@@ -277,12 +277,12 @@ async def test_engine_failures_become_user_facing_answers(tmp_path: Path) -> Non
 
 async def test_not_indexed_error_points_discord_admins_at_reindex(tmp_path: Path) -> None:
     from bot.core import Core
+    from retrieval.errors import NotIndexed
     from retrieval.models import Answer
 
     class Empty:
         def ask(self, question: str, k: int | None = None, offset: int = 0) -> Answer:
-            return Answer(question=question, answered=False,
-                          error="Nothing is indexed yet. Build the index with: citebot index")
+            return Answer(question=question, answered=False, failure=NotIndexed())
 
     core = Core(settings(tmp_path))
     core.pool.add(None, Empty())  # type: ignore[arg-type]

@@ -485,7 +485,7 @@ async def env(world: World, engine: Engine) -> AsyncIterator[Env]:
 async def _index_state(env: Env) -> tuple[int, int, Any]:
     version = await asyncio.to_thread(env.engine.store.manifest_version)
     stats = await asyncio.to_thread(env.engine.stats)
-    return len(env.index_calls), version, stats["last_index"]
+    return len(env.index_calls), version, stats.last_index
 
 
 async def _assert_nothing_ran(env: Env, before: tuple[int, int, Any], since: int) -> None:

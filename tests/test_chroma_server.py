@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from citebot.errors import explain
 from retrieval.engine import Engine
 from retrieval.errors import CitebotError
 from tests.conftest import SEED_FILE, make_settings
@@ -83,7 +84,7 @@ def test_index_and_ask_through_chroma_server(
             seeds_copy, tmp_path / "other", chroma_host="127.0.0.1", chroma_port=chroma_server
         )
     )
-    assert other.stats()["chunks"] == s.chunks_total
+    assert other.stats().chunks == s.chunks_total
     assert other.ask("Who is the head of US Central Command?").quotes[0].text == a.quotes[0].text
 
 
@@ -92,5 +93,7 @@ def test_unreachable_server_is_a_clear_message(seeds_copy: Path, tmp_path: Path)
     engine = Engine(make_settings(seeds_copy, tmp_path, chroma_host="127.0.0.1", chroma_port=port))
     a = engine.ask("Who is the head of US Central Command?")
     assert not a.answered and a.error and f"127.0.0.1:{port}" in a.error
+    said = explain(a.failure) if a.failure else ""
+    assert "chroma run" in said and "Error" not in said and "Exception" not in said, said
     with pytest.raises(CitebotError, match="Cannot reach the Chroma server"):
         engine.index()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.render import EMBED_DESCRIPTION_LIMIT, answer_embed, answer_text, render_quote
+from bot.render import EMBED_DESCRIPTION_LIMIT, fit_quotes, render_answer, render_quote
 from retrieval.answer import windows_for
 from retrieval.blockchunks import chunk_blocks
 from retrieval.corpus import ChunkRecord
@@ -56,7 +56,7 @@ def test_how_to_question_quotes_the_code_block(guide_engine: Engine) -> None:
     assert c.text.startswith("To send a file, pass a `discord.File` to `send`:")
     assert c.text.endswith("await channel.send(file=file)")
     assert c.section == ("Bot guide", "Sending files")
-    md = answer_embed(guide_engine.ask("How do I send a file?", record=False)).description or ""
+    md = render_answer(guide_engine.ask("How do I send a file?", record=False)).description
     assert '```python\nfile = discord.File("report.pdf")\nawait channel.send(file=file)\n```' in md
     assert "`discord.File`" in md  # inline code stays code
     assert "Sending files" in md  # the section path is in the citation
@@ -66,8 +66,8 @@ def test_table_question_quotes_header_and_row(guide_engine: Engine) -> None:
     c = top(guide_engine, "What is the limit for an embed description?")
     assert c.kind == "table" and c.text == "| embed description | 4096 characters |"
     assert c.header == "| object | limit |"
-    md = answer_text(guide_engine.ask("What is the limit for an embed description?",
-                                      record=False))
+    a = guide_engine.ask("What is the limit for an embed description?", record=False)
+    md, _ = fit_quotes(a.quotes, 2000)  # as plain message content
     assert "| object | limit |\n| embed description | 4096 characters |" in md
 
 
@@ -82,7 +82,8 @@ def test_rst_heading_question_quotes_the_answer_under_it(guide_engine: Engine) -
     assert c.source == "faq.rst"
     assert "add_reaction" in c.text and "How do I add" not in c.text
     assert c.section[-1] == "How do I add a reaction to a message?"
-    text = answer_text(guide_engine.ask("how can I add a reaction to a message", record=False))
+    a = guide_engine.ask("how can I add a reaction to a message", record=False)
+    text, _ = fit_quotes(a.quotes, 2000)
     assert "`Message.add_reaction`" in text and ":meth:" not in text
 
 
@@ -99,7 +100,7 @@ def test_json_carries_section_and_kind(guide_engine: Engine) -> None:
 
 
 def test_sources_show_first_headings(guide_engine: Engine) -> None:
-    titles = {s["source"]: s["title"] for s in guide_engine.sources()}
+    titles = {s.source: s.title for s in guide_engine.sources()}
     assert titles == {"guide.md": "Bot guide", "faq.rst": "Frequently Asked Questions"}
 
 

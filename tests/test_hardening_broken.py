@@ -65,7 +65,7 @@ def _rebuild_then_answer(docs: Path, data: Path, work: Path) -> None:
     engine = Engine(make_settings(docs, data))
     a = engine.ask("Who leads CENTCOM?")
     assert a.error is None and a.answered
-    assert engine.stats()["documents"] == 1
+    assert engine.stats().documents == 1
     engine.store.client.close()
 
 

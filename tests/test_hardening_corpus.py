@@ -214,7 +214,7 @@ def test_file_deleted_between_listing_and_reading(
     reasons = {sk.path: sk.reason for sk in s.skipped}
     assert "disappeared" in reasons["goes.txt"] and "disappeared" in reasons["new.txt"]
     assert s.removed == ["goes.txt"] and s.added == [] and s.documents_total == 1
-    assert [f["source"] for f in engine.sources()] == ["stays.txt"]
+    assert [f.source for f in engine.sources()] == ["stays.txt"]
 
 
 def test_deleted_between_stat_and_read_is_a_load_error(

@@ -108,7 +108,7 @@ def test_rebuild_of_one_collection_leaves_others_alone(
     assert b.ask("When does the ferry leave the harbour?").answered
     a.index(rebuild=True)
     assert b.ask("When does the ferry leave the harbour?").answered
-    assert b.stats()["documents"] == 1 and a.stats()["documents"] == 1
+    assert b.stats().documents == 1 and a.stats().documents == 1
 
 
 def test_progress_reports_reading_and_embedding(

@@ -1,1 +1,7 @@
-"""The bot's cogs: asking (/ask and mentions), admin (/reindex), info (/sources, /stats)."""
+"""The bot's commands, one discord.py extension per module: each has an `async def setup(bot)`
+that adds its cog. A new command is a module here plus its name in EXTENSIONS.
+
+ask: /ask and mentions · admin: /reindex · info: /sources and /stats
+"""
+
+EXTENSIONS: tuple[str, ...] = ("bot.cogs.ask", "bot.cogs.admin", "bot.cogs.info")

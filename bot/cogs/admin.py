@@ -12,7 +12,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.core import NO_MENTIONS, Core
+from bot.core import NO_MENTIONS, Core, core_of
+from bot.errors import explain
 from retrieval.errors import CitebotError, IndexBusy
 from retrieval.models import IndexSummary, Progress
 
@@ -99,7 +100,7 @@ class AdminCog(commands.Cog):
         except IndexBusy:
             text, color = ALREADY_RUNNING, render.COLOR_ERROR
         except CitebotError as e:
-            text, color = f"⚠️ {e}", render.COLOR_ERROR
+            text, color = f"⚠️ {explain(e)}", render.COLOR_ERROR
         except Exception:
             log.exception("reindex failed")
             text, color = "⚠️ Reindex failed; the error has been logged.", render.COLOR_ERROR
@@ -108,3 +109,7 @@ class AdminCog(commands.Cog):
         await interaction.edit_original_response(
             embed=render.message_embed(text, color), allowed_mentions=NO_MENTIONS
         )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(AdminCog(bot, core_of(bot)))

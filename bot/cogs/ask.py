@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.core import NO_MENTIONS, Core, cooldown_message
+from bot.core import NO_MENTIONS, Core, cooldown_message, core_of
 
 log = logging.getLogger("citebot.bot")
 
@@ -111,3 +111,7 @@ class AskCog(commands.Cog):
             except discord.HTTPException:
                 log.warning("could not answer in a thread; replying instead", exc_info=True)
         await message.reply(mention_author=False, **kwargs)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(AskCog(bot, core_of(bot)))

@@ -10,7 +10,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.core import NO_MENTIONS, Core
+from bot.core import NO_MENTIONS, Core, core_of
+from bot.errors import explain
 from bot.views import sources_view
 from retrieval.errors import CitebotError
 
@@ -28,7 +29,7 @@ class InfoCog(commands.Cog):
         try:
             sources = await self.core.pool.run(interaction.guild_id, lambda e: e.sources())
         except CitebotError as e:
-            await self._error(interaction, str(e))
+            await self._error(interaction, explain(e))
             return
         except Exception:
             log.exception("/sources failed")
@@ -48,16 +49,16 @@ class InfoCog(commands.Cog):
         await interaction.response.defer(thinking=True)
         try:
             stats = await self.core.pool.run(interaction.guild_id, lambda e: e.stats())
-            stats = stats | {"answers": self.core.pool.load()}
+            load = self.core.pool.load()
         except CitebotError as e:
-            await self._error(interaction, str(e))
+            await self._error(interaction, explain(e))
             return
         except Exception:
             log.exception("/stats failed")
             await self._error(interaction, "Could not read the stats; the error was logged.")
             return
         await interaction.edit_original_response(
-            embed=render.stats_embed(stats), allowed_mentions=NO_MENTIONS
+            embed=render.stats_embed(stats, load), allowed_mentions=NO_MENTIONS
         )
 
     async def _error(self, interaction: discord.Interaction[Any], text: str) -> None:
@@ -65,3 +66,7 @@ class InfoCog(commands.Cog):
             embed=render.message_embed(f"⚠️ {text}", render.COLOR_ERROR),
             allowed_mentions=NO_MENTIONS,
         )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(InfoCog(bot, core_of(bot)))

@@ -1,0 +1,69 @@
+"""How a citation reads, in Discord and in the terminal alike:
+`file · title · date · lines L–M · score 0.83`. Each front end passes its own markup."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+
+class Cited(Protocol):
+    """A Citation or a SourceRef."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def date(self) -> str | None: ...
+    @property
+    def line_start(self) -> int: ...
+    @property
+    def line_end(self) -> int: ...
+    @property
+    def score(self) -> float: ...
+
+
+def section_path(c: Cited) -> str:
+    """`Coroutines › How do I add a reaction?`: the headings above a quote in a structured
+    document (the document title left out when it heads the path); "" otherwise."""
+    path = [s for s in getattr(c, "section", ()) or () if s]
+    if path and path[0].strip() == c.title.strip():
+        path = path[1:]
+    return " › ".join(path)
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def lines_label(start: int, end: int) -> str:
+    return f"line {start}" if start == end else f"lines {start}–{end}"
+
+
+def format_citation(
+    c: Cited,
+    *,
+    source: Callable[[str], str] = _same,
+    title: Callable[[str], str] = _same,
+    text: Callable[[str], str] = _same,
+    score: bool = True,
+    sep: str = " · ",
+) -> str:
+    """The citation's parts joined by `sep`; `source`, `title` and `text` (the date) mark them
+    up. The title is left out when it is empty or just the file name; the section path of a
+    quote from a structured document follows the title."""
+    parts = [source(c.source)]
+    t = c.title.strip()
+    if t and t != c.source:
+        parts.append(title(t))
+    section = section_path(c)
+    if section:
+        parts[-1] += " › " + text(section)
+    if c.date:
+        parts.append(text(c.date))
+    # a long code block quoted by its first lines is cited whole
+    parts.append(lines_label(c.line_start, max(c.line_end, getattr(c, "block_line_end", 0))))
+    if score:
+        parts.append(f"score {c.score:.2f}")
+    return sep.join(parts)
