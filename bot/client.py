@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.cogs import EXTENSIONS
 from bot.core import NO_MENTIONS, Core
 from bot.engines import EnginePool
+from bot.replies import SOMETHING_WENT_WRONG, finish
 from bot.settings import BotSettings
 from bot.views import DYNAMIC_ITEMS, answer_view
 
@@ -53,16 +54,11 @@ async def _on_app_command_error(
     interaction: discord.Interaction[Any], error: app_commands.AppCommandError
 ) -> None:
     log.error("slash command failed", exc_info=error)
-    text = "Something went wrong; the error has been logged."
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        else:
-            await interaction.response.send_message(
-                text, ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
+        # after /ask's deferral this replaces the "thinking…" message with the error
+        await finish(interaction, SOMETHING_WENT_WRONG)
     except discord.HTTPException:
-        pass
+        log.warning("could not tell the user that the command failed", exc_info=True)
 
 
 class _CitebotMixin:

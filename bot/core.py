@@ -108,6 +108,8 @@ class Core:
         self.answers = AnswerStore()
         self.cooldown = Cooldown(settings.cooldown_seconds)
         self.progress_interval = 2.0  # seconds between /reindex progress edits
+        # how /reindex measures its interaction token's age (tests use the fake's clock)
+        self.clock: Callable[[], float] = time.monotonic
 
     def top_k(self, guild_id: int | None) -> int:
         return self.pool.settings_for(guild_id).top_k

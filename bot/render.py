@@ -33,6 +33,7 @@ from retrieval.models import (
     SourceInfo,
     SourceRef,
     Stats,
+    duration,
 )
 from retrieval.quotedisplay import display_parts, inline_spans
 
@@ -362,8 +363,7 @@ def render_context(c: Citation, context: str) -> discord.Embed:
 
 
 def progress_text(p: Progress, elapsed: float) -> str:
-    pct = f" ({100 * p.done // p.total}%)" if p.total else ""
-    line = f"⏳ Reindexing… {p.stage}: {p.done}/{p.total} files{pct} · {elapsed:.0f} s"
+    line = f"⏳ Reindexing… {p.describe()} · {duration(elapsed)} elapsed"
     if p.current:
         line += "\n" + _code(cut_at_word(p.current, 200))
     return fit_text(line, EMBED_DESCRIPTION_LIMIT)

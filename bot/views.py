@@ -13,6 +13,7 @@ import discord
 from bot import render
 from bot.core import NO_MENTIONS, AnswerState, core_of
 from bot.errors import explain
+from bot.replies import guarded
 from retrieval.errors import CitebotError
 
 log = logging.getLogger("citebot.bot")
@@ -69,13 +70,9 @@ async def _expired(interaction: discord.Interaction[Any]) -> None:
 
 async def _reply(interaction: discord.Interaction[Any], text: str) -> None:
     """Ephemeral text, whether or not the interaction has been responded to yet."""
-    text = render.fit_text(text)
-    if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-    else:
-        await interaction.response.send_message(
-            text, ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+    from bot.replies import finish
+
+    await finish(interaction, text)
 
 
 class MoreButton(
@@ -98,6 +95,7 @@ class MoreButton(
     ) -> MoreButton:
         return cls(match["key"], int(match["offset"]))
 
+    @guarded("More excerpts")
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         core = core_of(interaction.client)
         state = core.answers.get(self.key)
@@ -133,6 +131,7 @@ class SourceButton(
     ) -> SourceButton:
         return cls(match["key"], int(match["offset"]))
 
+    @guarded("Show source")
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         state = await _recover(interaction, self.key, self.offset)
@@ -178,6 +177,7 @@ class VoteButton(
     ) -> VoteButton:
         return cls(match["key"], int(match["offset"]), 1 if match["vote"] == "up" else -1)
 
+    @guarded("feedback")
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         state = await _recover(interaction, self.key, self.offset)
@@ -232,7 +232,11 @@ class SourcesPageButton(
     ) -> SourcesPageButton:
         return cls(int(match["page"]), match["dir"])
 
+    @guarded("/sources page")
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        # acknowledge first: listing a freshly reindexed folder can take longer than the
+        # 3 seconds Discord allows before the first response
+        await interaction.response.defer()
         core = core_of(interaction.client)
         try:
             sources = await core.pool.run(_guild_id(interaction), lambda e: e.sources())
@@ -241,7 +245,7 @@ class SourcesPageButton(
             return
         pages = render.sources_pages(sources)
         page = min(self.page, pages - 1)
-        await interaction.response.edit_message(
+        await interaction.edit_original_response(
             embed=render.sources_page(sources, page),
             view=sources_view(page, pages),
             allowed_mentions=NO_MENTIONS,

@@ -8,11 +8,10 @@ import logging
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bot.settings import BotSettings
 from citebot.console import Command, console, err, fail
 from citebot.errors import explain
 from citebot.evalcli import eval_app
@@ -20,6 +19,9 @@ from citebot.session import LineReader
 from retrieval.errors import CitebotError, IndexBusy
 from retrieval.models import Progress
 from retrieval.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.settings import BotSettings
 
 app = typer.Typer(
     help=(
@@ -62,6 +64,8 @@ def _settings(docs: Path | None = None, data: Path | None = None) -> Settings:
 
 
 def _bot_settings(docs: Path | None = None, data: Path | None = None) -> BotSettings:
+    from bot.settings import BotSettings  # only `run` and `bot` need the Discord settings
+
     return BotSettings(**_overrides(docs, data))
 
 
@@ -72,7 +76,8 @@ def _engine(settings: Settings) -> Any:
 
 
 class _ProgressPrinter:
-    """A rich progress bar on a terminal; a plain line every couple of seconds otherwise."""
+    """A rich progress bar over chunks on a terminal (phase, files, chunks, rate, time left);
+    a plain line every couple of seconds otherwise."""
 
     def __init__(self) -> None:
         self.tty = err.is_terminal
@@ -82,31 +87,37 @@ class _ProgressPrinter:
 
     def __call__(self, p: Progress) -> None:
         if self.tty:
-            from rich.progress import BarColumn, MofNCompleteColumn, TimeElapsedColumn
+            from rich.markup import escape
+            from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
             from rich.progress import Progress as Bar
 
             if self._bar is None and p.total:
                 self._bar = Bar(
-                    "[progress.description]{task.description}",
+                    TextColumn("[progress.description]{task.description}"),
                     BarColumn(),
-                    MofNCompleteColumn(),
+                    TextColumn("{task.fields[info]}"),
                     TimeElapsedColumn(),
                     console=err,
                     transient=True,
                 )
                 self._bar.start()
-                self._task = self._bar.add_task("indexing", total=p.total)
-            if self._bar is not None and p.stage in ("embed", "done"):
-                self._bar.update(self._task, completed=p.done)
+                self._task = self._bar.add_task("indexing", total=None, info="")
+            if self._bar is not None:
+                self._bar.update(
+                    self._task,
+                    description=p.phase or p.stage,
+                    total=p.chunks_total or None,
+                    completed=p.chunks_done,
+                    info=escape(p.describe().split(" · ", 1)[-1]),
+                )
                 if p.stage == "done":
                     self._bar.stop()
             return
         now = time.monotonic()
-        if p.stage in ("index", "embed") and p.total:
+        if p.stage in ("index", "embed", "units") and p.total:
             if now - self._last >= 2.0 or p.done == p.total:
                 self._last = now
-                verb = "embedded" if p.stage == "embed" else "read"
-                print(f"indexing: {verb} {p.done}/{p.total} files", file=sys.stderr, flush=True)
+                print(f"indexing: {p.describe()}", file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self._bar is not None:
@@ -213,9 +224,10 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON")] = False,
 ) -> None:
     """What is indexed, the last reindex, questions asked and feedback."""
-    engine = _engine(_settings(docs, data))
+    from retrieval.stats import read_stats  # no Engine: no chunks, BM25 or model to load
+
     try:
-        st = engine.stats()
+        st = read_stats(_settings(docs, data))
     except CitebotError as e:
         raise fail(explain(e)) from None
     if as_json:
@@ -229,9 +241,10 @@ def stats(
 @app.command(cls=Command)
 def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
     """List the indexed documents."""
-    engine = _engine(_settings(docs, data))
+    from retrieval.stats import read_sources
+
     try:
-        rows = engine.sources()
+        rows = read_sources(_settings(docs, data))
     except CitebotError as e:
         raise fail(explain(e)) from None
     from citebot.textrender import render_source

@@ -30,6 +30,7 @@ from retrieval.evaluation import (
     run_squad,
     squad_sources,
 )
+from retrieval.settings import Settings
 
 eval_app = typer.Typer(
     help="Measure retrieval (BEIR) and quoting (SQuAD/XQuAD) quality through the real pipeline.",
@@ -167,3 +168,57 @@ def squad(
     _show(ds.name, res, ("top1", "top3", "answered", "offtopic_refused", "questions"), as_json)
     sys.stdout.flush()
 
+
+
+@eval_app.command(
+    "docs", cls=Command,
+    short_help="Help-channel questions on a docs folder: quotes in gold line spans.",
+)
+def docs(
+    folder: Annotated[Path, typer.Argument(metavar="FOLDER", show_default=False)],
+    qa_file: Annotated[Path, typer.Argument(metavar="QA_FILE", show_default=False)],
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", metavar="DIR", help="Keep the index in DIR and reuse it "
+                     "(default: a temporary index, rebuilt every run so parser changes count)"),
+    ] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Rebuild a kept --data index")] = False,
+    as_json: JsonOpt = False,
+    details: Annotated[
+        Path | None,
+        typer.Option("--details", metavar="FILE",
+                     help="Write every question's quotes and hits to FILE (JSON)"),
+    ] = None,
+) -> None:
+    """Index the docs FOLDER (e.g. made by benchmarks/docs_qa/fetch.py) and ask the questions of
+    QA_FILE (JSONL with gold file + lines): share of questions whose top quote (top-3 quotes)
+    lands in a gold line span, share answered, off-topic refusal rate, mean quote length."""
+    from retrieval.evaluation_docs import (
+        DOCS_METRICS,
+        QAFormatError,
+        TemporaryIndex,
+        load_docs_qa,
+        run_docs,
+    )
+
+    if not folder.is_dir():
+        raise fail(f"{folder} is not a folder", 2)
+    try:
+        qa = load_docs_qa(qa_file)
+    except (OSError, QAFormatError) as e:
+        raise fail(f"cannot read {qa_file}: {e}", 2) from None
+    _log(f"{qa.name}: {len(qa.real)} questions, {len(qa.off)} off-topic; docs in {folder}")
+    try:
+        with TemporaryIndex() as tmp:
+            settings = Settings().model_copy(
+                update={"data_dir": data or tmp, "collection": "eval"}
+            )
+            res = run_docs(folder, qa, settings, rebuild=rebuild, log=_log)
+    except QAFormatError as e:
+        raise fail(str(e), 2) from None
+    except Exception as e:
+        raise fail(f"{type(e).__name__}: {e}") from None
+    if details is not None:
+        details.write_text(json.dumps(res.info["details"], indent=1, ensure_ascii=False))
+    res.info.pop("details")
+    _show(qa.name, res, (*DOCS_METRICS, "questions", "offtopic_questions"), as_json)

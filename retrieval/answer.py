@@ -23,7 +23,7 @@ class Weights:
     Tuned on XQuAD dev (see benchmarks/RESULTS.md)."""
 
     dense: float = 0.6
-    lexical: float = 0.3
+    lexical: float = 0.4
     prior: float = 0.05
     pair: float = 0.03
     # structured documents: how much the innermost heading above a window counts (cosine

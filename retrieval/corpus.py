@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from retrieval.lexical import LexicalIndex
 from retrieval.searchtext import lexical_text
-from retrieval.store import Manifest, Store
+
+if TYPE_CHECKING:  # imported when a view is loaded: `stats` and indexing never need bm25s
+    from retrieval.lexical import LexicalIndex
+    from retrieval.store import Manifest, Store
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class CorpusView:
 
     @classmethod
     def load(cls, store: Store, manifest: Manifest, cache_dir: Path) -> CorpusView:
+        from retrieval.lexical import LexicalIndex
+
         wanted = sorted(manifest.expected_ids())
         records = [
             ChunkRecord.from_chroma(cid, doc, meta) for cid, doc, meta in store.records(wanted)
@@ -86,5 +90,7 @@ class CorpusView:
 
 def load_view(store: Store, manifest: Manifest, cache_dir: Path) -> CorpusView:
     if not manifest.files:  # nothing indexed yet (and bm25s cannot index an empty corpus)
+        from retrieval.lexical import LexicalIndex
+
         return CorpusView(manifest, [], LexicalIndex.empty())
     return CorpusView.load(store, manifest, cache_dir)

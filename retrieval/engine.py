@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from filelock import FileLock, Timeout
@@ -28,7 +28,6 @@ from retrieval.errors import (
     NotIndexed,
 )
 from retrieval.feedback import FeedbackStore
-from retrieval.indexer import DocSource, Indexer, folder_sources
 from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceInfo, Stats
 from retrieval.question import clean_question
 from retrieval.quoter import Quoter
@@ -42,8 +41,18 @@ from retrieval.retrievers import (
 )
 from retrieval.settings import Settings
 from retrieval.sources import SourceReader
-from retrieval.stats import corpus_stats, list_sources, read_last_index, write_last_index
+from retrieval.stats import (
+    checked_manifest,
+    corpus_stats,
+    list_sources,
+    read_last_index,
+    write_last_index,
+)
 from retrieval.store import Manifest, Store, destroy_embedded
+from retrieval.units import UnitStore
+
+if TYPE_CHECKING:  # the indexer (chunking) loads only when something is indexed
+    from retrieval.indexer import DocSource
 
 
 class Engine:
@@ -55,12 +64,13 @@ class Engine:
         self._view_version = -1
         self._lock = threading.RLock()
         self._feedback: FeedbackStore | None = None
+        self.units = UnitStore(settings.data_dir / f"units-{settings.collection}.sqlite3")
         # (retriever, weight) pairs fused by weighted RRF, in this order
         self.retrievers: list[tuple[Retriever, float]] = [
             (DenseRetriever(lambda: self.store), DENSE_WEIGHT),
             (LexicalRetriever(), LEXICAL_WEIGHT),
         ]
-        self.quoter = Quoter(settings, lambda: self.embedder, self.weights)
+        self.quoter = Quoter(settings, lambda: self.embedder, self.weights, self.units)
         self.reader = SourceReader(settings, self.view)
 
     # -- parts ----------------------------------------------------------------------------
@@ -97,6 +107,8 @@ class Engine:
     def index(
         self, rebuild: bool = False, progress: Callable[[Progress], None] | None = None
     ) -> IndexSummary:
+        from retrieval.indexer import folder_sources
+
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
         with self._writer():
             if rebuild:
@@ -134,12 +146,15 @@ class Engine:
         progress: Callable[[Progress], None] | None,
         docs_dir: str | None,
     ) -> IndexSummary:
+        from retrieval.indexer import Indexer
+
         indexer = Indexer(
             self.store,
             lambda: self.embedder,  # loaded only when something needs embedding
             self.settings.index_model_id(),
             self.settings.chunk_overlap_tokens,
             progress,
+            self.units,
         )
         try:
             return indexer.run(sources, skipped, keep, docs_dir)
@@ -173,6 +188,7 @@ class Engine:
                 destroy_embedded(self.settings)
             for old in self.settings.data_dir.glob(f"bm25-{self.settings.collection}-*.pkl"):
                 old.unlink(missing_ok=True)
+            self.units.clear()
             self._store = None
             self._view = None
             self._view_version = -1
@@ -262,12 +278,18 @@ class Engine:
         return self.reader.context(citation, lines)
 
     # -- reporting ------------------------------------------------------------------------
+    def manifest(self) -> Manifest:
+        """The committed manifest, checked against the configured model: enough for `stats` and
+        `sources`, which so never load the chunks, the BM25 index or the model."""
+        return checked_manifest(self.store, self.settings)
+
     def sources(self) -> list[SourceInfo]:
-        return list_sources(self.view())
+        return list_sources(self.manifest())
 
     def stats(self) -> Stats:
-        view = self.view()
-        return corpus_stats(self.settings, view, self.feedback.counts(), self.last_index())
+        return corpus_stats(
+            self.settings, self.manifest(), self.feedback.counts(), self.last_index()
+        )
 
     def record_feedback(self, question: str, chunk_ids: list[str], user_id: int, vote: int) -> None:
         self.feedback.record_feedback(question, chunk_ids, user_id, vote)

@@ -15,12 +15,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from retrieval.errors import ModelMismatch
-from retrieval.indexer import DocSource, text_source
 from retrieval.models import IndexSummary
 from retrieval.settings import Settings
+
+if TYPE_CHECKING:  # the indexer (chunking, Chroma) loads only when an evaluation runs
+    from retrieval.indexer import DocSource
 
 BEIR_METRICS = ("ndcg@10", "recall@10", "recall@100", "mrr@10")
 RANK_DEPTH = 100  # documents ranked per query (recall@100 needs at least 100)
@@ -92,6 +94,8 @@ def _natural(s: str) -> tuple[int, str]:
 
 
 def beir_sources(data: BeirData) -> list[DocSource]:
+    from retrieval.indexer import text_source
+
     return [
         text_source(rel=did, text=f"{title}\n\n{text}" if title else text, title=title or did)
         for did, (title, text) in data.corpus.items()
@@ -227,6 +231,8 @@ def limit_squad(data: SquadData, limit: int, distractors: int = 20, seed: int = 
 
 
 def squad_sources(data: SquadData) -> list[DocSource]:
+    from retrieval.indexer import text_source
+
     return [text_source(rel=did, text=ctx, title=title) for did, (title, ctx) in data.docs.items()]
 
 

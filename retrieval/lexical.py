@@ -10,9 +10,28 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-import bm25s
 import Stemmer
-from bm25s.tokenization import Tokenizer
+
+
+def _import_bm25s_without_numba() -> None:
+    """bm25s imports numba when it is installed (ranx pulls it in), ~0.3-0.6 s of a cold start,
+    for a backend we never use (BM25(backend="numpy") is the default). A None entry in
+    sys.modules makes that import fail, so bm25s takes its numpy path."""
+    import sys
+
+    if "bm25s" in sys.modules or "numba" in sys.modules:
+        return
+    sys.modules["numba"] = None  # type: ignore[assignment]
+    try:
+        import bm25s  # noqa: F401
+    finally:
+        del sys.modules["numba"]
+
+
+_import_bm25s_without_numba()
+
+import bm25s  # noqa: E402
+from bm25s.tokenization import Tokenizer  # noqa: E402
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
 _WORD = re.compile(r"\w+", re.UNICODE)

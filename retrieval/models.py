@@ -131,12 +131,49 @@ class IndexSummary:
 
 @dataclass(frozen=True)
 class Progress:
-    """Reported during indexing: `done` of `total` files processed; `current` is a file path."""
+    """Reported during indexing: `done` of `total` files processed; `current` is a file path.
+
+    `phase` is what is happening now (reading, chunking, embedding, writing, done);
+    `chunks_done` of `chunks_total` chunks are embedded and stored, where the total is exact once
+    every file is read and until then estimated from the bytes still unread
+    (`chunks_estimated`); `rate` is chunks per second while embedding and `eta_s` the seconds
+    left at that rate (None until there is a rate).
+    """
 
     stage: str
     done: int
     total: int
     current: str = ""
+    phase: str = ""
+    chunks_done: int = 0
+    chunks_total: int = 0
+    chunks_estimated: bool = False
+    rate: float = 0.0
+    eta_s: float | None = None
+
+    def describe(self) -> str:
+        """One plain line: phase, files, chunks (~ when estimated), rate and time left."""
+        line = f"{self.phase or self.stage} · {self.done}/{self.total} files"
+        if self.chunks_total:
+            approx = "~" if self.chunks_estimated else ""
+            pct = 100 * self.chunks_done // self.chunks_total
+            line += f" · chunks {self.chunks_done:,}/{approx}{self.chunks_total:,} ({pct}%)"
+        elif self.total:
+            line += f" ({100 * self.done // self.total}%)"
+        if self.rate:
+            line += f" · {self.rate:.1f} chunks/s"
+        if self.eta_s is not None:
+            line += f" · about {duration(self.eta_s)} left"
+        return line
+
+
+def duration(seconds: float) -> str:
+    """A short human duration: 42 s, 7 min, 1.5 h."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """From the fused chunk ranking to an Answer: quote units (`answer.windows_for`), their vectors
-(cached), scoring, the chosen verbatim quotes with citations, or the nearest sources."""
+(computed at index time, retrieval.units), scoring, the chosen verbatim quotes with citations,
+or the nearest sources."""
 
 from __future__ import annotations
 
@@ -24,19 +25,25 @@ from retrieval.embedder import Embedder
 from retrieval.lexical import stems
 from retrieval.models import Answer, Citation, SourceRef
 from retrieval.settings import Settings
+from retrieval.units import UnitStore, units_version, window_vectors
 
 POOL_CHUNKS = 6
-MAX_WINDOWS = 32  # windows embedded per question (the best by a cheap lexical score)
-VECTOR_CACHE = 50_000  # window vectors kept in memory
+MAX_WINDOWS = 32  # windows fully scored per question (the best by a cheap lexical score)
+HEADING_CACHE = 20_000  # heading vectors kept in memory
 
 
 class Quoter:
     def __init__(
-        self, settings: Settings, embedder: Callable[[], Embedder], weights: Weights
+        self,
+        settings: Settings,
+        embedder: Callable[[], Embedder],
+        weights: Weights,
+        units: UnitStore,
     ) -> None:
         self.settings = settings
         self.weights = weights
         self._embedder = embedder  # loaded on first use
+        self.units = units  # quote-unit vectors computed at index time
         self._lock = threading.Lock()
         self._vec_cache: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
 
@@ -78,13 +85,14 @@ class Quoter:
         if not heads:
             return None
         embedder = self._embedder()
-        # cached next to window vectors; chunk ids never equal a heading, so keys cannot clash
         missing = [h for h in heads if (h, 0, 0) not in self._vec_cache]
         if missing:
             vecs = embedder.encode(missing)
             with self._lock:
                 for h, v in zip(missing, vecs, strict=True):
                     self._vec_cache[(h, 0, 0)] = v
+                while len(self._vec_cache) > HEADING_CACHE:
+                    self._vec_cache.popitem(last=False)
         sims: dict[str, float] = {}
         for h in heads:
             v = self._vec_cache.get((h, 0, 0))
@@ -94,23 +102,10 @@ class Quoter:
         return [sims.get(w.heading, 0.0) for w in windows]
 
     def window_vectors(self, windows: Sequence[Window]) -> np.ndarray:
+        """Vectors of the units, as stored at index time (embedded now only when missing)."""
         embedder = self._embedder()
-        keys = [(w.chunk.id, w.start, w.end) for w in windows]
-        missing = [i for i, key in enumerate(keys) if key not in self._vec_cache]
-        if missing:
-            vecs = embedder.encode([windows[i].search_text for i in missing])
-            with self._lock:
-                for i, v in zip(missing, vecs, strict=True):
-                    self._vec_cache[keys[i]] = v
-                while len(self._vec_cache) > VECTOR_CACHE:
-                    self._vec_cache.popitem(last=False)
-        out = np.zeros((len(windows), embedder.dim), dtype=np.float32)
-        for i, key in enumerate(keys):
-            v = self._vec_cache.get(key)
-            if v is None:  # evicted by a concurrent question; recompute
-                v = embedder.encode([windows[i].search_text])[0]
-            out[i] = v
-        return out
+        version = units_version(self.settings.index_model_id())
+        return window_vectors(self.units, version, windows, embedder.encode, embedder.dim)
 
     @staticmethod
     def citation(sw: ScoredWindow, q: str) -> Citation:

@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     chunk_overlap_tokens: int = Field(48, description="Tokens of overlap between chunks")
     top_k: int = Field(3, ge=1, le=10, description="Quotes shown per answer")
     candidates: int = Field(30, ge=5, le=200, description="Chunks fetched from each retriever")
-    threshold: float = Field(0.40, description="Minimum quote score to answer")
+    threshold: float = Field(0.41, description="Minimum quote score to answer")
     max_question_chars: int = Field(1000, ge=50, description="Longer questions are cut")
     max_file_mb: float = Field(10.0, description="Larger files are skipped")
 

@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from retrieval.corpus import CorpusView
+from retrieval.errors import CitebotError, IndexBroken, ModelMismatch
 from retrieval.models import IndexSummary, SourceInfo, Stats
 from retrieval.settings import Settings
+from retrieval.store import Manifest, Store
 
 
 def last_index_path(settings: Settings) -> Path:
@@ -31,20 +32,21 @@ def read_last_index(settings: Settings) -> dict[str, Any] | None:
         return None
 
 
-def list_sources(view: CorpusView) -> list[SourceInfo]:
+def list_sources(manifest: Manifest) -> list[SourceInfo]:
     return [
         SourceInfo(source=r, title=e.title, date=e.date, chunks=e.chunks)
-        for r, e in sorted(view.manifest.files.items())
+        for r, e in sorted(manifest.files.items())
     ]
 
 
 def corpus_stats(
-    settings: Settings, view: CorpusView, counts: dict[str, int], last: dict[str, Any] | None
+    settings: Settings, manifest: Manifest, counts: dict[str, int], last: dict[str, Any] | None
 ) -> Stats:
-    m = view.manifest
+    """From the manifest alone: stats never load the chunks, BM25 or the model."""
+    m = manifest
     return Stats(
         documents=len(m.files),
-        chunks=len(view.chunks),
+        chunks=sum(e.chunks for e in m.files.values()),
         model=m.model or settings.model,
         collection=settings.collection,
         chroma=(
@@ -59,3 +61,32 @@ def corpus_stats(
         feedback_up=counts["up"],
         feedback_down=counts["down"],
     )
+
+
+def checked_manifest(store: Store, settings: Settings) -> Manifest:
+    """The committed manifest, checked against the configured model (a clear error otherwise)."""
+    try:
+        manifest = store.read_manifest()
+    except CitebotError:
+        raise
+    except Exception as e:
+        raise IndexBroken(f"{type(e).__name__}: {str(e)[:100]}") from e
+    model_id = settings.index_model_id()
+    if manifest.model and manifest.model != model_id:
+        raise ModelMismatch(manifest.model, model_id)
+    return manifest
+
+
+def read_stats(settings: Settings) -> Stats:
+    """`Engine.stats()` without an Engine: the manifest, the feedback counts and the last-index
+    record only, so a fresh `citebot stats` loads neither chunks, BM25 nor the model."""
+    from retrieval.feedback import FeedbackStore
+
+    manifest = checked_manifest(Store(settings), settings)
+    counts = FeedbackStore(settings.data_dir / "feedback.sqlite3", settings.collection).counts()
+    return corpus_stats(settings, manifest, counts, read_last_index(settings))
+
+
+def read_sources(settings: Settings) -> list[SourceInfo]:
+    """`Engine.sources()` without an Engine (see read_stats)."""
+    return list_sources(checked_manifest(Store(settings), settings))

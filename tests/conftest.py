@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,11 @@ from bot.settings import BotSettings  # noqa: E402
 from retrieval.embedder import Embedder, get_embedder  # noqa: E402
 from retrieval.engine import Engine  # noqa: E402
 from retrieval.settings import Settings  # noqa: E402
+
+try:
+    from tests.fakediscord import FakeDiscord
+except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
+    from fakediscord import FakeDiscord  # type: ignore[no-redef]
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -30,6 +35,17 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(key, raising=False)
     monkeypatch.setitem(Settings.model_config, "env_file", None)
     monkeypatch.setitem(BotSettings.model_config, "env_file", None)
+
+
+@pytest.fixture(autouse=True)
+def _strict_fake_discord() -> Iterator[None]:
+    """Every request the bot sent to a fake Discord during the test is one real Discord
+    accepts (schema of its route in openapi.json + documented limits); else the test fails
+    naming the route and the field."""
+    marks = {id(f): len(f.violations) for f in FakeDiscord.running}
+    yield
+    for f in FakeDiscord.running:
+        f.assert_no_violations(since=marks.get(id(f), 0))
 
 
 @pytest.fixture(scope="session")

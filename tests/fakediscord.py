@@ -1,11 +1,21 @@
-"""A fake Discord (REST + gateway) on 127.0.0.1 for end-to-end tests of the real discord.py
-client, unmodified: point it here with :meth:`FakeDiscord.install`.
+"""A fake Discord (REST + gateway) on 127.0.0.1, as strict as the real one where it matters,
+for end-to-end tests of the real discord.py client, unmodified: point it here with
+:meth:`FakeDiscord.install`.
 
-It serves the REST routes the bot uses and records every call (method, path, query, JSON
-body); it runs a gateway websocket (HELLO, IDENTIFY -> READY + GUILD_CREATE, heartbeats ->
-ACK with timings, RESUME -> RESUMED with replay) and lets a test inject MESSAGE_CREATE and
-INTERACTION_CREATE dispatches, answer the next call to a route with a 429, or drop the
-gateway connection mid-session.
+REST: every request is checked against the request schema of its route in Discord's OpenAPI
+spec plus the documented limits (:mod:`discord_spec`, :mod:`discord_limits`); a bad request
+gets Discord's 400/50035 answer and is recorded in ``violations`` (the e2e tests fail on any).
+Interactions follow Discord's rules on a test clock (:class:`FakeClock`, fast-forwarded by the
+test, never slept on): one callback per interaction (40060), a callback within 3 s (10062),
+the token valid for 15 min (50027), the first follow-up after a deferred reply edits the
+loading message. Channel permissions (403/50013), DM channels, rate-limit headers and buckets
+with per-route, global and callback 429s.
+
+Gateway: HELLO, IDENTIFY -> READY (+ GUILD_CREATE), heartbeats -> ACK, a close (4009) when
+heartbeats stop, RESUME (on ``resume_gateway_url``, a different URL) -> replay + RESUMED,
+op 1 heartbeat requests, op 7 reconnect, op 9 invalid session (resumable or not). Dispatches
+honour the identified intents: no message content without Message Content except mentions,
+DMs and the bot's own messages; the bot's own messages are echoed back as MESSAGE_CREATE.
 """
 
 from __future__ import annotations
@@ -18,23 +28,72 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import discord
 import yarl
 from aiohttp import WSMsgType, web
 
+try:
+    from tests.discord_spec import Spec, Violation, load_spec
+except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
+    from discord_spec import Spec, Violation, load_spec  # type: ignore[no-redef]
+
 DISCORD_EPOCH_MS = 1420070400000
 API_PREFIX = "/api/v10"
 
-MANAGE_GUILD = 1 << 5
 ADMINISTRATOR = 1 << 3
-# view channel, send messages, embed links, read history, use app commands ...
-MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 31) | (1 << 38)
+MANAGE_GUILD = 1 << 5
+VIEW_CHANNEL = 1 << 10
+SEND_MESSAGES = 1 << 11
+EMBED_LINKS = 1 << 14
+READ_MESSAGE_HISTORY = 1 << 16
+USE_APPLICATION_COMMANDS = 1 << 31
+CREATE_PUBLIC_THREADS = 1 << 35
+SEND_MESSAGES_IN_THREADS = 1 << 38
+MEMBER_PERMISSIONS = (
+    VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY
+    | USE_APPLICATION_COMMANDS | SEND_MESSAGES_IN_THREADS
+)
+BOT_PERMISSIONS = MEMBER_PERMISSIONS | CREATE_PUBLIC_THREADS
+
+# gateway intents
+INTENT_GUILD_MESSAGES = 1 << 9
+INTENT_DIRECT_MESSAGES = 1 << 12
+INTENT_MESSAGE_CONTENT = 1 << 15
+
+EPHEMERAL = 1 << 6
+LOADING = 1 << 7
+
+ACK_DEADLINE = 3.0  # seconds to the first callback
+TOKEN_LIFETIME = 15 * 60.0  # seconds an interaction token can edit / follow up
+
+# JSON error codes (docs/opcodes-and-status-codes.mdx)
+UNKNOWN_INTERACTION = 10062
+ALREADY_ACKNOWLEDGED = 40060
+MISSING_PERMISSIONS = 50013
+INVALID_WEBHOOK_TOKEN = 50027
+INVALID_FORM_BODY = 50035
+CANNOT_DM_USER = 50007
 
 
 def now_iso() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+
+
+class FakeClock:
+    """Discord's clock for interaction deadlines. It does not move by itself: a test moves it
+    with :meth:`advance` (or an engine stub does, to stand for slow work), so deadlines are
+    exact and nothing sleeps."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def now(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
 
 
 @dataclass
@@ -46,9 +105,15 @@ class Call:
     status: int = 200
     at: float = field(default_factory=time.monotonic)
     response: Any = None  # what the fake answered
+    clock: float = 0.0  # FakeClock time of the call
+    headers: dict[str, str] = field(default_factory=dict)  # response headers
 
     def matches(self, method: str, pattern: str) -> bool:
         return self.method == method and re.fullmatch(pattern, self.path) is not None
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
 
 
 @dataclass
@@ -98,41 +163,107 @@ class Guild:
 
 
 @dataclass
+class Channel:
+    id: int
+    type: int  # 0 text, 1 DM, 11 public thread
+    guild_id: int | None
+    recipient: Member | None = None  # DMs
+    parent_id: int | None = None  # threads
+    bot_denied: int = 0  # permission bits denied to the bot by an overwrite
+
+
+@dataclass
+class Interaction:
+    payload: dict[str, Any]
+    created: float  # FakeClock time
+    response: int | None = None  # callback type
+    acked_at: float | None = None
+    ephemeral: bool = False
+    loading: bool = False  # deferred and not yet edited
+    original: int | None = None  # original response message id
+    callbacks: int = 0
+
+    @property
+    def token(self) -> str:
+        return str(self.payload["token"])
+
+
+@dataclass
+class _Bucket:
+    limit: int
+    reset_after: float
+    remaining: int = 0
+    reset_at: float = 0.0  # time.monotonic(); rate limits are real time (discord.py sleeps)
+
+
+@dataclass
+class _Fail:
+    method: str
+    pattern: str
+    retry_after: float
+    status: int
+    scope: str  # user, global, shared
+    code: int
+
+
+@dataclass
 class _Conn:
     ws: web.WebSocketResponse
+    path: str = "/"
     heartbeats: list[float] = field(default_factory=list)
+    beat_seqs: list[int] = field(default_factory=list)  # the `d` (last seq) of each
     acks: list[float] = field(default_factory=list)
     identified: bool = False
     shard: list[int] | None = None
+    opened: float = field(default_factory=time.monotonic)
+    closed_by_fake: int | None = None  # close code, when the fake closed it
 
 
 class FakeDiscord:
     APP_ID = 900_000_000_000_000_001
     BOT_ID = 900_000_000_000_000_002
+    running: ClassVar[list[FakeDiscord]] = []  # started and not yet stopped (see conftest)
 
-    def __init__(self, heartbeat_interval_ms: int = 1000) -> None:
+    def __init__(
+        self, heartbeat_interval_ms: int = 1000, *, strict: bool = True,
+        heartbeat_timeout: float | None = None,
+    ) -> None:
         self.heartbeat_interval_ms = heartbeat_interval_ms
+        # Discord closes a connection that stops heartbeating; generous, as the test machine
+        # may be busy (a test about missed heartbeats lowers it)
+        self.heartbeat_timeout = heartbeat_timeout or max(15.0, 4 * heartbeat_interval_ms / 1000)
+        self.spec: Spec | None = load_spec() if strict else None
+        self.violations: list[Violation] = []
+        self.clock = FakeClock()
         self.port = 0
         self.calls: list[Call] = []
         self.guilds: dict[int, Guild] = {}
+        self.channels: dict[int, Channel] = {}
         self.messages: dict[int, dict[str, Any]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> list
         self.reject_token = False
         self.refuse_privileged = False  # close with 4014 on IDENTIFY asking for message content
+        self.dm_closed: set[int] = set()  # users who don't accept DMs from the bot (50007)
         self.accepted_tokens: list[str] = []
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
+        self.resume_paths: list[str] = []  # URL path each RESUME arrived on
         self.connections: list[_Conn] = []
+        self.intents = 0  # of the last IDENTIFY
+        self.dropped: list[dict[str, Any]] = []  # events not delivered for lack of intents
         self._current: _Conn | None = None
         self._history: list[dict[str, Any]] = []  # dispatches sent this session (for RESUME)
         self.session_id = ""
         self.seq = 0
-        self._fail: list[tuple[str, str, float, int]] = []
-        self._originals: dict[str, int] = {}  # interaction token -> original message id
-        self._interactions: dict[str, dict[str, Any]] = {}  # token -> interaction payload
+        self._fail: list[_Fail] = []
+        self._buckets: dict[str, _Bucket] = {}
+        self._limits: list[tuple[str, str, int, float]] = []  # method, regex, limit, reset
+        self.interactions: dict[str, Interaction] = {}  # token -> state
         self._counter = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._restore: Callable[[], None] | None = None
+        self._watchdogs: set[asyncio.Task[None]] = set()
+        self._echo: list[dict[str, Any]] = []
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -140,9 +271,18 @@ class FakeDiscord:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/"
+
+    @property
+    def resume_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/resume"
+
     async def start(self) -> FakeDiscord:
         app = web.Application()
         app.router.add_get("/", self._gateway)
+        app.router.add_get("/resume", self._gateway)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
@@ -151,9 +291,14 @@ class FakeDiscord:
         server = site._server
         assert server is not None
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        FakeDiscord.running.append(self)
         return self
 
     async def stop(self) -> None:
+        if self in FakeDiscord.running:
+            FakeDiscord.running.remove(self)
+        for t in list(self._watchdogs):
+            t.cancel()
         for c in self.connections:
             if not c.ws.closed:
                 await c.ws.close()
@@ -166,7 +311,7 @@ class FakeDiscord:
         old_base = discord.http.Route.BASE
         old_gw = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
         discord.http.Route.BASE = self.base + API_PREFIX
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{self.port}/")
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
 
         def restore() -> None:
             discord.http.Route.BASE = old_base
@@ -178,6 +323,11 @@ class FakeDiscord:
         if self._restore is not None:
             self._restore()
             self._restore = None
+
+    def assert_no_violations(self, since: int = 0) -> None:
+        """Fail (naming route and field) if the bot sent anything real Discord would refuse."""
+        bad = self.violations[since:]
+        assert not bad, "requests real Discord would reject:\n" + "\n".join(map(str, bad))
 
     # ------------------------------------------------------------------ ids and world
 
@@ -199,18 +349,52 @@ class FakeDiscord:
         )
         bot = self.bot_member
         bot.roles.append(g.bot_role_id)
+        bot.permissions = BOT_PERMISSIONS
         g.members[self.BOT_ID] = bot
         self.guilds[guild_id] = g
+        self.channels[g.channel_id] = Channel(g.channel_id, 0, guild_id)
         return g
 
     def add_member(
         self, guild_id: int, user_id: int, name: str, *, admin: bool = False,
-        roles: list[int] | None = None,
+        roles: list[int] | None = None, bot: bool = False,
     ) -> Member:
         perms = MEMBER_PERMISSIONS | (MANAGE_GUILD if admin else 0)
-        m = Member(user_id, name, roles=list(roles or []), permissions=perms)
+        m = Member(user_id, name, roles=list(roles or []), permissions=perms, bot=bot)
         self.guilds[guild_id].members[user_id] = m
         return m
+
+    def deny_bot(self, channel_id: int, permissions: int) -> None:
+        """A channel overwrite denying the bot these permissions (e.g. SEND_MESSAGES)."""
+        self.channels[channel_id].bot_denied |= permissions
+
+    def allow_bot(self, channel_id: int, permissions: int) -> None:
+        self.channels[channel_id].bot_denied &= ~permissions
+
+    def bot_permissions(self, channel_id: int) -> int:
+        ch = self.channels.get(channel_id)
+        if ch is None:
+            return 0
+        if ch.guild_id is None:  # DMs: everything a DM allows
+            return VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY
+        denied = ch.bot_denied
+        if ch.parent_id is not None:
+            denied |= self.channels[ch.parent_id].bot_denied
+        return BOT_PERMISSIONS & ~denied
+
+    def dm_channel(self, user: Member) -> Channel:
+        """The DM channel between the bot and `user` (created on first use, like Discord)."""
+        for ch in self.channels.values():
+            if ch.type == 1 and ch.recipient is not None and ch.recipient.id == user.id:
+                return ch
+        ch = Channel(self.snowflake(), 1, None, recipient=user)
+        self.channels[ch.id] = ch
+        return ch
+
+    def _dm_payload(self, ch: Channel) -> dict[str, Any]:
+        assert ch.recipient is not None
+        return {"id": str(ch.id), "type": 1, "last_message_id": None, "flags": 0,
+                "recipients": [ch.recipient.user()]}
 
     def guild_payload(self, g: Guild) -> dict[str, Any]:
         roles = [
@@ -225,7 +409,8 @@ class FakeDiscord:
                 "mentionable": False, "flags": 0,
             },
             {  # the managed role Discord gives a bot when it joins
-                "id": str(g.bot_role_id), "name": "citebot", "permissions": "0",
+                "id": str(g.bot_role_id), "name": "citebot",
+                "permissions": str(BOT_PERMISSIONS),
                 "position": 2, "color": 0, "hoist": False, "managed": True,
                 "mentionable": True, "flags": 0, "tags": {"bot_id": str(self.BOT_ID)},
             },
@@ -273,11 +458,14 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(autoping=True, max_msg_size=0)
         await ws.prepare(request)
-        conn = _Conn(ws)
+        conn = _Conn(ws, path=request.path)
         self.connections.append(conn)
         await ws.send_str(
             json.dumps({"op": 10, "d": {"heartbeat_interval": self.heartbeat_interval_ms}})
         )
+        watchdog = asyncio.ensure_future(self._watch_heartbeats(conn))
+        self._watchdogs.add(watchdog)
+        watchdog.add_done_callback(self._watchdogs.discard)
         try:
             async for msg in ws:
                 if msg.type != WSMsgType.TEXT:
@@ -285,21 +473,39 @@ class FakeDiscord:
                 data = json.loads(msg.data)
                 await self._on_gateway_message(conn, data)
         finally:
+            watchdog.cancel()
             if self._current is conn:
                 self._current = None
         return ws
 
+    async def _watch_heartbeats(self, conn: _Conn) -> None:
+        """Discord closes a connection whose heartbeats stop; the session is then gone
+        (4009 session timed out: the client must identify again)."""
+        while not conn.ws.closed:
+            await asyncio.sleep(0.25)
+            last = conn.heartbeats[-1] if conn.heartbeats else conn.opened
+            if time.monotonic() - last > self.heartbeat_timeout:
+                conn.closed_by_fake = 4009
+                if self._current is conn:
+                    self._current = None
+                self.session_id = ""
+                await conn.ws.close(code=4009, message=b"Session timed out")
+                return
+
     async def _on_gateway_message(self, conn: _Conn, data: dict[str, Any]) -> None:
-        op, d = data.get("op"), data.get("d")
+        op, d = data.get("op"), data.get("d") or {}
         if op == 1:
             conn.heartbeats.append(time.monotonic())
+            conn.beat_seqs.append(int(data.get("d") or 0))
             await conn.ws.send_str(json.dumps({"op": 11}))
             conn.acks.append(time.monotonic())
         elif op == 2:
             self.identifies.append(d)
-            if self.refuse_privileged and int(d.get("intents") or 0) & (1 << 15):
+            intents = int(d.get("intents") or 0)
+            if self.refuse_privileged and intents & INTENT_MESSAGE_CONTENT:
                 await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
                 return
+            self.intents = intents
             conn.identified = True
             conn.shard = d.get("shard")
             self.session_id = secrets.token_hex(8)
@@ -312,7 +518,7 @@ class FakeDiscord:
                                                   "flags": 0},
                 "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
                 "session_id": self.session_id,
-                "resume_gateway_url": f"ws://127.0.0.1:{self.port}/",
+                "resume_gateway_url": self.resume_url,
                 "application": {"id": str(self.APP_ID), "flags": 0},
                 "private_channels": [],
                 "relationships": [],
@@ -324,7 +530,8 @@ class FakeDiscord:
                 await self._send_dispatch("GUILD_CREATE", self.guild_payload(g))
         elif op == 6:
             self.resumes.append(d)
-            if d.get("session_id") != self.session_id:
+            self.resume_paths.append(conn.path)
+            if not self.session_id or d.get("session_id") != self.session_id:
                 await conn.ws.send_str(json.dumps({"op": 9, "d": False}))
                 return
             self._current = conn
@@ -335,9 +542,31 @@ class FakeDiscord:
                     await conn.ws.send_str(json.dumps(event))
             await self._send_dispatch("RESUMED", {})
 
+    def _deliverable(self, t: str, d: dict[str, Any]) -> dict[str, Any] | None:
+        """What a client with the identified intents receives of this event (None: nothing).
+        docs/gateway.mdx: message content needs the Message Content intent, except in DMs,
+        in messages that mention the app and in the app's own messages."""
+        if t not in ("MESSAGE_CREATE", "MESSAGE_UPDATE"):
+            return d
+        dm = "guild_id" not in d
+        need = INTENT_DIRECT_MESSAGES if dm else INTENT_GUILD_MESSAGES
+        if not self.intents & need:
+            return None
+        own = str((d.get("author") or {}).get("id")) == str(self.BOT_ID)
+        mentioned = any(str(u.get("id")) == str(self.BOT_ID) for u in d.get("mentions") or [])
+        if self.intents & INTENT_MESSAGE_CONTENT or dm or own or mentioned:
+            return d
+        stripped = d | {"content": "", "embeds": [], "attachments": [], "components": []}
+        stripped.pop("poll", None)
+        return stripped
+
     async def _send_dispatch(self, t: str, d: dict[str, Any]) -> None:
+        delivered = self._deliverable(t, d)
+        if delivered is None:
+            self.dropped.append({"t": t, "d": d})
+            return
         self.seq += 1
-        event = {"op": 0, "t": t, "s": self.seq, "d": d}
+        event = {"op": 0, "t": t, "s": self.seq, "d": delivered}
         self._history.append(event)
         conn = self._current
         if conn is not None and not conn.ws.closed:
@@ -355,7 +584,31 @@ class FakeDiscord:
         conn = self._current
         self._current = None
         if conn is not None:
+            conn.closed_by_fake = code
             await conn.ws.close(code=code, message=b"fake: closing")
+
+    async def request_heartbeat(self) -> _Conn:
+        """op 1: the client must heartbeat at once, without waiting for its interval."""
+        conn = self._current
+        assert conn is not None, "no live gateway connection"
+        await conn.ws.send_str(json.dumps({"op": 1, "d": None}))
+        return conn
+
+    async def send_reconnect(self) -> None:
+        """op 7: the client must reconnect (to resume_gateway_url) and resume."""
+        conn = self._current
+        assert conn is not None, "no live gateway connection"
+        self._current = None
+        await conn.ws.send_str(json.dumps({"op": 7, "d": None}))
+
+    async def invalidate_session(self, resumable: bool) -> None:
+        """op 9: resumable -> the client resumes; not -> it must identify again."""
+        conn = self._current
+        assert conn is not None, "no live gateway connection"
+        self._current = None
+        if not resumable:
+            self.session_id = ""
+        await conn.ws.send_str(json.dumps({"op": 9, "d": resumable}))
 
     @property
     def heartbeats(self) -> list[float]:
@@ -365,25 +618,38 @@ class FakeDiscord:
     def live(self) -> _Conn | None:
         return self._current
 
+    async def wait_live(self, *, after: int = 0, timeout: float = 30.0) -> _Conn:
+        """Wait until a connection opened after the first `after` ones is live (identified
+        or resumed)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            conn = self._current
+            if conn is not None and conn in self.connections[after:]:
+                return conn
+            if time.monotonic() > deadline:
+                raise TimeoutError("the client did not come back to the gateway")
+            await asyncio.sleep(0.02)
+
     # ------------------------------------------------------------------ injection
 
     def message_payload(
-        self, guild_id: int, author: Member, content: str, *, mentions: list[Member] | None = None,
-        channel_id: int | None = None, mention_roles: list[int] | None = None,
+        self, guild_id: int | None, author: Member, content: str, *,
+        mentions: list[Member] | None = None, channel_id: int | None = None,
+        mention_roles: list[int] | None = None,
     ) -> dict[str, Any]:
-        g = self.guilds[guild_id]
-        return {
+        if guild_id is None:  # a DM from `author`
+            channel_id = channel_id or self.dm_channel(author).id
+        msg: dict[str, Any] = {
             "id": str(self.snowflake()),
-            "channel_id": str(channel_id or g.channel_id),
-            "guild_id": str(guild_id),
+            "channel_id": str(channel_id or self.guilds[guild_id].channel_id),  # type: ignore[index]
             "author": author.user(),
-            "member": author.member(with_user=False),
             "content": content,
             "timestamp": now_iso(),
             "edited_timestamp": None,
             "tts": False,
             "mention_everyone": False,
-            "mentions": [m.user() | {"member": m.member(with_user=False)} for m in mentions or []],
+            "mentions": [m.user() | ({"member": m.member(with_user=False)} if guild_id else {})
+                         for m in mentions or []],
             "mention_roles": [str(r) for r in mention_roles or []],
             "attachments": [],
             "embeds": [],
@@ -392,11 +658,17 @@ class FakeDiscord:
             "flags": 0,
             "components": [],
         }
+        if guild_id is not None:
+            msg["guild_id"] = str(guild_id)
+            msg["member"] = author.member(with_user=False)
+        return msg
 
     async def send_message(
         self, guild_id: int, author: Member, content: str, *, mention_bot: bool = False,
         channel_id: int | None = None, mention_bot_role: bool = False,
+        webhook: bool = False,
     ) -> dict[str, Any]:
+        """A user (or bot, or webhook) posts in a guild channel."""
         if mention_bot:
             content = f"<@{self.BOT_ID}> {content}"
         role = self.guilds[guild_id].bot_role_id
@@ -407,75 +679,169 @@ class FakeDiscord:
             mentions=[self.bot_member] if mention_bot else [],
             mention_roles=[role] if mention_bot_role else [],
         )
+        if webhook:  # posted through a webhook: its author is not a guild member
+            msg["webhook_id"] = str(self.snowflake())
+            msg.pop("member", None)
         await self.dispatch("MESSAGE_CREATE", msg)
         return msg
 
-    def _interaction_base(self, guild_id: int, user: Member, itype: int) -> dict[str, Any]:
-        g = self.guilds[guild_id]
+    async def send_dm(self, user: Member, content: str) -> dict[str, Any]:
+        """`user` writes to the bot in a DM."""
+        msg = self.message_payload(None, user, content)
+        await self.dispatch("MESSAGE_CREATE", msg)
+        return msg
+
+    def _interaction_base(
+        self, guild_id: int | None, user: Member, itype: int
+    ) -> dict[str, Any]:
         token = "itok-" + secrets.token_hex(12)
-        member = user.member() | {"permissions": str(user.permissions)}
-        return {
+        base: dict[str, Any] = {
             "id": str(self.snowflake()),
             "application_id": str(self.APP_ID),
             "type": itype,
             "token": token,
             "version": 1,
+            "app_permissions": str(BOT_PERMISSIONS),
+            "locale": "en-US",
+            "entitlements": [],
+            "attachment_size_limit": 10 * 1024 * 1024,
+        }
+        if guild_id is None:  # in the bot's DM with `user`
+            ch = self.dm_channel(user)
+            return base | {
+                "channel_id": str(ch.id),
+                "channel": self._dm_payload(ch),
+                "user": user.user(),
+                "authorizing_integration_owners": {"0": str(self.APP_ID)},
+                "context": 1,
+                "app_permissions": str(VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS
+                                       | READ_MESSAGE_HISTORY),
+            }
+        g = self.guilds[guild_id]
+        member = user.member() | {"permissions": str(user.permissions)}
+        return base | {
             "guild_id": str(guild_id),
             "channel_id": str(g.channel_id),
             "channel": {"id": str(g.channel_id), "type": 0, "guild_id": str(guild_id),
                         "name": "general", "position": 0, "permission_overwrites": [],
                         "nsfw": False, "parent_id": None, "flags": 0},
             "member": member,
-            "app_permissions": str(MEMBER_PERMISSIONS),
-            "locale": "en-US",
             "guild_locale": "en-US",
-            "entitlements": [],
             "authorizing_integration_owners": {"0": str(guild_id)},
             "context": 0,
-            "attachment_size_limit": 10 * 1024 * 1024,
         }
 
+    async def deliver_interaction(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Start the interaction's clock and send INTERACTION_CREATE."""
+        self.interactions[payload["token"]] = Interaction(payload, self.clock.now())
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return payload
+
     async def slash(
-        self, guild_id: int, user: Member, name: str, **options: Any
+        self, guild_id: int | None, user: Member, name: str, **options: Any
     ) -> dict[str, Any]:
-        """Inject an APPLICATION_COMMAND interaction; returns its payload (has the token)."""
-        cmd_id = self._command_id(guild_id, name)
+        """Inject an APPLICATION_COMMAND interaction (guild_id None: in a DM); returns its
+        payload (which has the token)."""
+        cmd = self._command(guild_id, name)
         opts = []
         for k, v in options.items():
             otype = 5 if isinstance(v, bool) else 4 if isinstance(v, int) else 3
             opts.append({"name": k, "type": otype, "value": v})
-        payload = self._interaction_base(guild_id, user, 2) | {
-            "data": {"id": str(cmd_id), "name": name, "type": 1, "options": opts,
-                     "guild_id": str(guild_id)}
-        }
-        self._interactions[payload["token"]] = payload
-        await self.dispatch("INTERACTION_CREATE", payload)
-        return payload
+        data: dict[str, Any] = {"id": str(cmd["id"]), "name": name, "type": 1, "options": opts}
+        if guild_id is not None:
+            data["guild_id"] = str(guild_id)
+        payload = self._interaction_base(guild_id, user, 2) | {"data": data}
+        return await self.deliver_interaction(payload)
 
     async def click(
-        self, guild_id: int, user: Member, message: dict[str, Any], custom_id: str
+        self, guild_id: int | None, user: Member, message: dict[str, Any], custom_id: str
     ) -> dict[str, Any]:
         """Inject a MESSAGE_COMPONENT (button) interaction on `message`."""
+        ids = [c.get("custom_id") for row in message.get("components") or []
+               for c in row.get("components") or []]
+        if message.get("components") and custom_id not in ids:
+            raise AssertionError(f"no button {custom_id!r} on that message (has {ids})")
         payload = self._interaction_base(guild_id, user, 3) | {
             "data": {"custom_id": custom_id, "component_type": 2},
             "message": message,
         }
-        self._interactions[payload["token"]] = payload
-        await self.dispatch("INTERACTION_CREATE", payload)
-        return payload
+        return await self.deliver_interaction(payload)
 
-    def _command_id(self, guild_id: int, name: str) -> int:
-        for scope in (str(guild_id), "global"):
+    def _command(self, guild_id: int | None, name: str) -> dict[str, Any]:
+        scopes = ("global",) if guild_id is None else (str(guild_id), "global")
+        for scope in scopes:
             for c in self.commands.get(scope, []):
                 if c["name"] == name:
-                    return int(c["id"])
+                    if guild_id is None and not _usable_in_dms(c):
+                        raise AssertionError(f"/{name} is not offered in DMs")
+                    return c
         raise KeyError(f"command /{name} was never synced")
 
+    def _command_id(self, guild_id: int, name: str) -> int:
+        return int(self._command(guild_id, name)["id"])
+
+    # ------------------------------------------------------------------ rate limits
+
     def fail_next(
-        self, method: str, path_pattern: str, *, retry_after: float = 0.5, status: int = 429
+        self, method: str, path_pattern: str, *, retry_after: float = 0.5, status: int = 429,
+        scope: str = "user", code: int = 0,
     ) -> None:
-        """Answer the next call matching (method, regex on path) with a 429 rate limit."""
-        self._fail.append((method, path_pattern, retry_after, status))
+        """Answer the next call matching (method, regex on path) with a 429 rate limit
+        (`scope` "global" sets X-RateLimit-Global, as Discord's global limit does)."""
+        self._fail.append(_Fail(method, path_pattern, retry_after, status, scope, code))
+
+    def limit_route(
+        self, method: str, path_pattern: str, *, limit: int, reset_after: float
+    ) -> None:
+        """A bucket of `limit` requests per `reset_after` seconds for matching calls (each
+        major parameter - channel, webhook token - has its own); past it, 429."""
+        self._limits.append((method, path_pattern, limit, reset_after))
+
+    def _bucket(self, method: str, path: str) -> tuple[str, _Bucket]:
+        limit, reset_after = 1000, 1.0  # default: headers always there, never in the way
+        for m, pat, lim, reset in self._limits:
+            if m == method and re.fullmatch(pat, path):
+                limit, reset_after = lim, reset
+        major = re.match(r"/(channels|guilds|webhooks|interactions)/(\d+)(?:/([^/]+))?", path)
+        route = re.sub(r"\d{5,}|itok-[0-9a-f]+", "{}", path)
+        key = f"{method} {route} {major.group(0) if major else ''}"
+        b = self._buckets.get(key)
+        now = time.monotonic()
+        if b is None or now >= b.reset_at or b.limit != limit:
+            b = _Bucket(limit, reset_after, limit, now + reset_after)
+            self._buckets[key] = b
+        return "fb-" + format(abs(hash(f"{method} {route}")) % 16**10, "x"), b
+
+    def _limit_headers(self, bucket_id: str, b: _Bucket) -> dict[str, str]:
+        left = max(0.0, b.reset_at - time.monotonic())
+        return {
+            "X-RateLimit-Limit": str(b.limit),
+            "X-RateLimit-Remaining": str(max(b.remaining, 0)),
+            "X-RateLimit-Reset": f"{time.time() + left:.3f}",
+            "X-RateLimit-Reset-After": f"{left:.3f}",
+            "X-RateLimit-Bucket": bucket_id,
+        }
+
+    def _429(self, retry_after: float, scope: str, code: int, bucket_id: str | None
+             ) -> web.Response:
+        headers = {
+            "Content-Type": "application/json",
+            "Via": "1.1 google",
+            "Retry-After": str(max(1, round(retry_after))),
+            "X-RateLimit-Scope": scope,
+        }
+        if scope == "global":
+            headers["X-RateLimit-Global"] = "true"
+        else:
+            headers |= {
+                "X-RateLimit-Limit": "1", "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
+                "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+                "X-RateLimit-Bucket": bucket_id or "fb-fail",
+            }
+        data = {"message": "You are being rate limited.", "retry_after": retry_after,
+                "global": scope == "global", "code": code}
+        return web.Response(status=429, body=json.dumps(data).encode(), headers=headers)
 
     # ------------------------------------------------------------------ queries for tests
 
@@ -494,12 +860,22 @@ class FakeDiscord:
             if time.monotonic() > deadline:
                 raise TimeoutError(
                     f"only {len(found)}/{count} matching calls after {timeout}s; "
-                    f"last calls: {[(c.method, c.path) for c in self.calls[-8:]]}"
+                    f"last calls: {[(c.method, c.path, c.status) for c in self.calls[-8:]]}"
                 )
             await asyncio.sleep(0.02)
 
     def interaction_calls(self, token: str) -> list[Call]:
         return [c for c in self.calls if token in c.path]
+
+    def callbacks(self, token: str) -> list[Call]:
+        return [c for c in self.calls
+                if c.method == "POST" and c.path.endswith(f"/{token}/callback")]
+
+    def original(self, token: str) -> dict[str, Any]:
+        """The interaction's response message as Discord now shows it."""
+        inter = self.interactions[token]
+        assert inter.original is not None, "the interaction has no response message"
+        return self.messages[inter.original]
 
     @staticmethod
     def message_of(call: Call) -> dict[str, Any]:
@@ -508,55 +884,78 @@ class FakeDiscord:
 
     # ------------------------------------------------------------------ REST
 
-    def _respond(self, data: Any, status: int = 200) -> web.Response:
+    def _reply(self, call: Call, data: Any, status: int = 200,
+               headers: dict[str, str] | None = None) -> web.Response:
+        call.status, call.response = status, data
+        call.headers = dict(headers or {})
         if status == 204 or data is None:
-            return web.Response(status=204)
+            return web.Response(status=204, headers=headers)
         # exactly "application/json": discord.py only parses JSON for that content type
         return web.Response(
             status=status, body=json.dumps(data).encode(),
-            headers={"Content-Type": "application/json"},
+            headers=(headers or {}) | {"Content-Type": "application/json"},
         )
 
+    @staticmethod
+    async def _body(request: web.Request) -> Any:
+        if not request.can_read_body:
+            return None
+        ctype = request.headers.get("Content-Type", "")
+        if ctype.startswith("multipart/"):
+            body: Any = {}
+            reader = await request.multipart()
+            async for part in reader:
+                if getattr(part, "name", None) == "payload_json":
+                    body = json.loads(await part.text())  # type: ignore[union-attr]
+            return body
+        raw = await request.read()
+        if raw and ctype.startswith("application/json"):
+            return json.loads(raw)
+        return None
+
     async def _rest(self, request: web.Request) -> web.StreamResponse:
-        path = "/" + request.match_info["tail"]
-        body: Any = None
-        if request.can_read_body:
-            raw = await request.read()
-            ctype = request.headers.get("Content-Type", "")
-            if raw and ctype.startswith("application/json"):
-                body = json.loads(raw)
-            elif raw and ctype.startswith("multipart/"):
-                body = {"__multipart__": True}
-        call = Call(request.method, path, dict(request.query), body)
+        method, path = request.method, "/" + request.match_info["tail"]
+        body = await self._body(request)
+        call = Call(method, path, dict(request.query), body, clock=self.clock.now())
         self.calls.append(call)
 
-        for i, (m, pat, retry_after, status) in enumerate(self._fail):
-            if m == request.method and re.fullmatch(pat, path):
+        for i, f in enumerate(self._fail):
+            if f.method == method and re.fullmatch(f.pattern, path):
                 del self._fail[i]
-                call.status = status
-                headers = {
-                    "Content-Type": "application/json",
-                    "Via": "1.1 google",
-                    "X-RateLimit-Limit": "5",
-                    "X-RateLimit-Remaining": "0",
-                    "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
-                    "X-RateLimit-Reset-After": f"{retry_after:.3f}",
-                    "X-RateLimit-Bucket": "fake-bucket-" + secrets.token_hex(4),
-                    "X-RateLimit-Scope": "user",
-                    "Retry-After": str(max(1, round(retry_after))),
-                }
-                data = {"message": "You are being rate limited.", "retry_after": retry_after,
-                        "global": False}
-                return web.Response(status=status, body=json.dumps(data).encode(),
-                                    headers=headers)
+                resp = self._429(f.retry_after, f.scope, f.code, None)
+                call.status, call.headers = f.status, dict(resp.headers)
+                call.response = json.loads(resp.body)  # type: ignore[arg-type]
+                return resp
+
+        if self.spec is not None:
+            problems = self.spec.check(method, path, body, dict(request.headers))
+            if problems:
+                self.violations += problems
+                if any(p.field == "Authorization" for p in problems):
+                    return self._reply(call, {"message": "401: Unauthorized", "code": 0}, 401)
+                if any(p.code == 0 for p in problems):
+                    return self._reply(call, {"message": "404: Not Found", "code": 0}, 404)
+                return self._reply(call, _form_error(problems), 400)
+
+        bucket_id, bucket = self._bucket(method, path)
+        if bucket.remaining <= 0:
+            retry = max(0.0, bucket.reset_at - time.monotonic())
+            resp = self._429(retry, "user", 0, bucket_id)
+            call.status, call.headers = 429, dict(resp.headers)
+            call.response = json.loads(resp.body)  # type: ignore[arg-type]
+            return resp
+        bucket.remaining -= 1
+        headers = self._limit_headers(bucket_id, bucket)
 
         try:
-            data, status = self._route(request.method, path, body, request)
+            data, status = self._route(method, path, body or {}, request)
         except KeyError as e:
             data, status = {"message": f"Unknown: {e}", "code": 10003}, 404
-        call.status = status
-        call.response = data
-        return self._respond(data, status)
+        response = self._reply(call, data, status, headers)
+        echo, self._echo = self._echo, []
+        for msg in echo:  # the bot's own messages come back through the gateway
+            await self.dispatch("MESSAGE_CREATE", msg)
+        return response
 
     def _route(
         self, method: str, path: str, body: Any, request: web.Request
@@ -576,7 +975,7 @@ class FakeDiscord:
             }, 200
         if path in ("/gateway", "/gateway/bot") and method == "GET":
             return {
-                "url": f"ws://127.0.0.1:{self.port}/",
+                "url": self.gateway_url,
                 "shards": 1,
                 "session_start_limit": {"total": 1000, "remaining": 999,
                                         "reset_after": 0, "max_concurrency": 1},
@@ -599,51 +998,58 @@ class FakeDiscord:
             self.commands[scope] = out
             return out, 200
 
+        if path == "/users/@me/channels" and method == "POST":
+            user = self._user(int(body.get("recipient_id") or 0))
+            if user is None:
+                return {"message": "Unknown User", "code": 10013}, 404
+            return self._dm_payload(self.dm_channel(user)), 200
+
         m = re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path)
         if m and method == "POST":
-            return self._interaction_callback(m.group(1), m.group(2), body), 200
+            return self._interaction_callback(m.group(1), m.group(2), body)
 
-        m = re.fullmatch(r"/webhooks/(\d+)/([^/]+)/messages/(@original|\d+)", path)
+        m = re.fullmatch(r"/webhooks/(\d+)/([^/]+)(?:/messages/(@original|\d+))?", path)
         if m:
-            token, which = m.group(2), m.group(3)
-            mid = self._originals[token] if which == "@original" else int(which)
-            if method == "GET":
-                return self.messages[mid], 200
-            if method == "PATCH":
-                return self._edit_message(mid, body or {}), 200
-            if method == "DELETE":
-                self.messages.pop(mid, None)
-                return None, 204
-
-        m = re.fullmatch(r"/webhooks/(\d+)/([^/]+)", path)
-        if m and method == "POST":
-            inter = self._interactions.get(m.group(2), {})
-            channel_id = int(inter.get("channel_id", 0))
-            msg = self._new_message(channel_id, body or {}, webhook=True,
-                                    guild_id=inter.get("guild_id"))
-            return msg, 200
+            return self._webhook(method, m.group(2), m.group(3), body)
 
         m = re.fullmatch(r"/channels/(\d+)/typing", path)
         if m and method == "POST":
-            return None, 204
+            denied = self._check_send(int(m.group(1)))
+            return denied or (None, 204)
 
         m = re.fullmatch(r"/channels/(\d+)/messages", path)
         if m and method == "POST":
             cid = int(m.group(1))
-            return self._new_message(cid, body or {}, guild_id=self._guild_of(cid)), 200
+            denied = self._check_send(cid)
+            if denied:
+                return denied
+            ch = self.channels[cid]
+            msg = self._new_message(cid, body, guild_id=ch.guild_id)
+            return msg, 200
 
         m = re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)
         if m and method == "PATCH":
-            return self._edit_message(int(m.group(2)), body or {}), 200
+            mid = int(m.group(2))
+            if mid not in self.messages:
+                return {"message": "Unknown Message", "code": 10008}, 404
+            return self._edit_message(mid, body), 200
 
         m = re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", path)
         if m and method == "POST":
             parent = int(m.group(1))
-            gid = self._guild_of(parent)
+            pch = self.channels.get(parent)
+            if pch is None:
+                return {"message": "Unknown Channel", "code": 10003}, 404
+            if pch.guild_id is None:
+                return {"message": "Cannot execute action on a DM channel", "code": 50003}, 400
+            if ~self.bot_permissions(parent) & (VIEW_CHANNEL | CREATE_PUBLIC_THREADS):
+                return {"message": "Missing Permissions", "code": MISSING_PERMISSIONS}, 403
             tid = int(m.group(2))  # a thread started from a message has the message's id
+            self.channels[tid] = Channel(tid, 11, pch.guild_id, parent_id=parent)
             return {
-                "id": str(tid), "type": 11, "guild_id": str(gid), "parent_id": str(parent),
-                "name": (body or {}).get("name", "thread"), "owner_id": str(self.BOT_ID),
+                "id": str(tid), "type": 11, "guild_id": str(pch.guild_id),
+                "parent_id": str(parent),
+                "name": body.get("name", "thread"), "owner_id": str(self.BOT_ID),
                 "thread_metadata": {"archived": False, "auto_archive_duration": 1440,
                                     "archive_timestamp": now_iso(), "locked": False},
                 "message_count": 0, "member_count": 1, "rate_limit_per_user": 0, "flags": 0,
@@ -652,51 +1058,130 @@ class FakeDiscord:
 
         return {"message": f"fake: no route {method} {path}", "code": 0}, 404
 
-    def _guild_of(self, channel_id: int) -> str | None:
+    def _user(self, user_id: int) -> Member | None:
         for g in self.guilds.values():
-            if g.channel_id == channel_id:
-                return str(g.id)
+            if user_id in g.members:
+                return g.members[user_id]
         return None
 
-    def _interaction_callback(self, iid: str, token: str, body: Any) -> dict[str, Any]:
-        inter = self._interactions.get(token, {})
-        cb_type = int((body or {}).get("type", 0))
-        data = (body or {}).get("data") or {}
+    def _check_send(self, channel_id: int) -> tuple[Any, int] | None:
+        """403 50013 without permission to post there; 50007 for a user who blocks DMs."""
+        ch = self.channels.get(channel_id)
+        if ch is None:
+            return {"message": "Unknown Channel", "code": 10003}, 404
+        if ch.type == 1:
+            if ch.recipient is not None and ch.recipient.id in self.dm_closed:
+                return {"message": "Cannot send messages to this user",
+                        "code": CANNOT_DM_USER}, 403
+            return None
+        need = VIEW_CHANNEL | (SEND_MESSAGES_IN_THREADS if ch.type == 11 else SEND_MESSAGES)
+        if ~self.bot_permissions(channel_id) & need:
+            return {"message": "Missing Permissions", "code": MISSING_PERMISSIONS}, 403
+        return None
+
+    def _guild_of(self, channel_id: int) -> str | None:
+        ch = self.channels.get(channel_id)
+        return str(ch.guild_id) if ch is not None and ch.guild_id is not None else None
+
+    def _interaction_callback(
+        self, iid: str, token: str, body: dict[str, Any]
+    ) -> tuple[Any, int]:
+        inter = self.interactions.get(token)
+        if inter is None or str(inter.payload["id"]) != iid:
+            return {"message": "Unknown interaction", "code": UNKNOWN_INTERACTION}, 404
+        inter.callbacks += 1
+        if inter.response is not None:
+            return {"message": "Interaction has already been acknowledged.",
+                    "code": ALREADY_ACKNOWLEDGED}, 400
+        if self.clock.now() - inter.created > ACK_DEADLINE:
+            return {"message": "Unknown interaction", "code": UNKNOWN_INTERACTION}, 404
+        cb_type = int(body.get("type", 0))
+        data = body.get("data") or {}
         flags = int(data.get("flags") or 0)
+        inter.response, inter.acked_at = cb_type, self.clock.now()
+        inter.ephemeral = bool(flags & EPHEMERAL) and cb_type in (4, 5)
+        src = inter.payload.get("message") or {}
         resp: dict[str, Any] = {
             "interaction": {
-                "id": iid, "type": inter.get("type", 2),
+                "id": iid, "type": inter.payload.get("type", 2),
                 "response_message_loading": cb_type == 5,
-                "response_message_ephemeral": bool(flags & 64),
+                "response_message_ephemeral": inter.ephemeral,
             },
             "resource": {"type": cb_type},
         }
-        channel_id = int(inter.get("channel_id", 0))
+        channel_id = int(inter.payload.get("channel_id", 0))
         if cb_type in (4, 5):
             msg = self._new_message(
-                channel_id, data if cb_type == 4 else {"content": "", "flags": flags},
-                webhook=True, guild_id=inter.get("guild_id"),
+                channel_id,
+                data if cb_type == 4 else {"content": "", "flags": (flags & EPHEMERAL) | LOADING},
+                webhook=True, guild_id=inter.payload.get("guild_id"),
             )
-            self._originals[token] = int(msg["id"])
+            inter.original, inter.loading = int(msg["id"]), cb_type == 5
             resp["interaction"]["response_message_id"] = msg["id"]
             if cb_type == 4:
                 resp["resource"]["message"] = msg
-        elif cb_type in (6, 7):
-            src = inter.get("message") or {}
-            if src:
-                self._originals[token] = int(src["id"])
-                self.messages.setdefault(int(src["id"]), src)
-                if cb_type == 7:
-                    msg = self._edit_message(int(src["id"]), data)
-                    resp["interaction"]["response_message_id"] = src["id"]
-                    resp["resource"]["message"] = msg
-        return resp
+        elif cb_type in (6, 7) and src:
+            inter.original = int(src["id"])
+            self.messages.setdefault(int(src["id"]), src)
+            if cb_type == 7:
+                msg = self._edit_message(int(src["id"]), data)
+                resp["interaction"]["response_message_id"] = src["id"]
+                resp["resource"]["message"] = msg
+        return resp, 200
+
+    def _webhook(
+        self, method: str, token: str, which: str | None, body: dict[str, Any]
+    ) -> tuple[Any, int]:
+        inter = self.interactions.get(token)
+        invalid = {"message": "Invalid Webhook Token", "code": INVALID_WEBHOOK_TOKEN}, 401
+        if inter is None:
+            return invalid
+        now = self.clock.now()
+        expired = now - inter.created > TOKEN_LIFETIME
+        never_acked = inter.response is None and now - inter.created > ACK_DEADLINE
+        if expired or never_acked:
+            return invalid
+        if inter.response is None:
+            return {"message": "Unknown Webhook", "code": 10015}, 404
+        if which is None:
+            if method != "POST":
+                return {"message": "405: Method Not Allowed", "code": 0}, 405
+            if inter.loading and inter.original is not None:
+                # docs: the first follow-up after a deferred reply edits the loading message;
+                # its ephemeral flag is ignored (the message keeps the defer's flags)
+                inter.loading = False
+                return self._edit_message(inter.original, body), 200
+            flags = int(body.get("flags") or 0)
+            msg = self._new_message(
+                int(inter.payload.get("channel_id", 0)), body | {"flags": flags},
+                webhook=True, guild_id=inter.payload.get("guild_id"),
+            )
+            return msg, 200
+        if which == "@original":
+            if inter.original is None:
+                return {"message": "Unknown Message", "code": 10008}, 404
+            mid = inter.original
+        else:
+            mid = int(which)
+        if mid not in self.messages:
+            return {"message": "Unknown Message", "code": 10008}, 404
+        if method == "GET":
+            return self.messages[mid], 200
+        if method == "PATCH":
+            if mid == inter.original:
+                inter.loading = False
+            return self._edit_message(mid, body), 200
+        if method == "DELETE":
+            self.messages.pop(mid, None)
+            return None, 204
+        return {"message": "405: Method Not Allowed", "code": 0}, 405
 
     def _new_message(
         self, channel_id: int, body: dict[str, Any], *, webhook: bool = False,
-        guild_id: str | None = None,
+        guild_id: str | int | None = None,
     ) -> dict[str, Any]:
         mid = self.snowflake()
+        flags = int(body.get("flags") or 0)
         msg = {
             "id": str(mid),
             "channel_id": str(channel_id),
@@ -713,7 +1198,7 @@ class FakeDiscord:
             "components": body.get("components") or [],
             "pinned": False,
             "type": 19 if body.get("message_reference") else 0,
-            "flags": int(body.get("flags") or 0),
+            "flags": flags,
         }
         if guild_id:
             msg["guild_id"] = str(guild_id)
@@ -722,12 +1207,79 @@ class FakeDiscord:
         if body.get("message_reference"):
             msg["message_reference"] = body["message_reference"]
         self.messages[mid] = msg
+        if not flags & EPHEMERAL:
+            self._echo.append(msg)
         return msg
 
     def _edit_message(self, mid: int, body: dict[str, Any]) -> dict[str, Any]:
         msg = self.messages[mid]
-        for key in ("content", "embeds", "components", "flags"):
+        for key in ("content", "embeds", "components"):
             if key in body:
                 msg[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
+        # an edit clears the loading state; it can never change whether it is ephemeral
+        msg["flags"] = int(msg.get("flags") or 0) & ~LOADING
         msg["edited_timestamp"] = now_iso()
         return msg
+
+
+def _usable_in_dms(command: dict[str, Any]) -> bool:
+    contexts = command.get("contexts")
+    if contexts is not None:
+        return 1 in contexts
+    return command.get("dm_permission") is not False
+
+
+def _form_error(problems: list[Violation]) -> dict[str, Any]:
+    """Discord's 400 Invalid Form Body, with the errors nested by field path."""
+    errors: dict[str, Any] = {}
+    for p in problems:
+        node = errors
+        for part in re.findall(r"[^.\[\]]+", p.field or "_body"):
+            node = node.setdefault(part, {})
+        node.setdefault("_errors", []).append({"code": "BASE_TYPE_INVALID", "message": p.message})
+    return {"message": "Invalid Form Body", "code": INVALID_FORM_BODY, "errors": errors}
+
+
+@dataclass
+class HandlerWatch:
+    """Which events a bot's listeners have finished handling (to wait on "the handler
+    returned" instead of sleeping)."""
+
+    done: list[Any] = field(default_factory=list)
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def wait(self, pred: Callable[[Any], bool], timeout: float = 30.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while True:
+            for item in self.done:
+                if pred(item):
+                    return item
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the handler did not finish")
+            self._changed.clear()
+            try:
+                await asyncio.wait_for(self._changed.wait(), left)
+            except TimeoutError:
+                pass
+
+
+def watch_listeners(bot: Any, event: str = "on_message") -> HandlerWatch:
+    """Wrap the bot's `event` listeners (cogs' included) so that each finished call records
+    its first argument (the message) in the returned watch, also when it raised."""
+    watch = HandlerWatch()
+    listeners = bot.extra_events.get(event, [])
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        async def wrapped(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await fn(*args, **kwargs)
+            finally:
+                watch.done.append(args[0] if args else None)
+                watch._changed.set()
+
+        wrapped.__wrapped__ = fn  # type: ignore[attr-defined]
+        return wrapped
+
+    listeners[:] = [wrap(fn) for fn in listeners]
+    return watch

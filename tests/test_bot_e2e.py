@@ -22,9 +22,15 @@ from bot.settings import BotSettings
 from retrieval.engine import Engine
 
 try:
-    from tests.fakediscord import Call, FakeDiscord, Member
+    from tests.fakediscord import Call, FakeDiscord, HandlerWatch, Member, watch_listeners
 except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from fakediscord import Call, FakeDiscord, Member  # type: ignore[no-redef]
+    from fakediscord import (  # type: ignore[no-redef]
+        Call,
+        FakeDiscord,
+        HandlerWatch,
+        Member,
+        watch_listeners,
+    )
 
 pytestmark = [
     pytest.mark.e2e,
@@ -80,6 +86,7 @@ class Env:
     bob: Member  # plain member
     root: Member  # Manage Server permission
     roley: Member  # has the configured admin role
+    watch: HandlerWatch  # which messages the bot's on_message handlers have finished
 
     @property
     def channel(self) -> int:
@@ -162,7 +169,7 @@ async def env(world: World, engine: Engine) -> AsyncIterator[Env]:
     pool.add(None, engine)  # share the module's loaded, indexed engine
     bot, task = await start_bot(fake, world.settings, pool)
     try:
-        yield Env(fake, bot, engine, world, alice, bob, root, roley)
+        yield Env(fake, bot, engine, world, alice, bob, root, roley, watch_listeners(bot))
     finally:
         await stop_bot(bot, task)
         await fake.stop()
@@ -306,9 +313,10 @@ async def test_mentioning_the_bots_role_counts_as_a_mention(env: Env) -> None:
 
 async def test_plain_messages_elsewhere_are_ignored(env: Env) -> None:
     since = len(env.fake.calls)
-    await env.fake.send_message(GUILD, env.alice, "who leads US Central Command?")
-    await asyncio.sleep(0.5)
-    assert not env.fake.find("POST", r"/channels/\d+/messages", since)
+    msg = await env.fake.send_message(GUILD, env.alice, "who leads US Central Command?")
+    # the gateway delivered it and the bot's handler returned: nothing was sent
+    await env.watch.wait(lambda m: str(m.id) == msg["id"])
+    assert env.fake.calls[since:] == []
 
 
 async def test_unanswerable_question_says_so_and_lists_nearest(env: Env) -> None:
@@ -322,6 +330,7 @@ async def test_unanswerable_question_says_so_and_lists_nearest(env: Env) -> None
 async def test_reindex_refused_for_non_admin_and_nothing_runs(env: Env) -> None:
     fake = env.fake
     stats_before = await asyncio.to_thread(env.engine.stats)
+    done = asyncio.ensure_future(env.bot.wait_for("app_command_completion", timeout=30))
     inter = await fake.slash(GUILD, env.alice, "reindex")
     cb = (await fake.wait_for(
         lambda c: c.path.endswith(f"/{inter['token']}/callback")))[0]
@@ -329,7 +338,7 @@ async def test_reindex_refused_for_non_admin_and_nothing_runs(env: Env) -> None:
     assert cb.json["data"]["flags"] & 64
     assert "Only admins" in cb.json["data"]["content"]
     assert cb.json["data"]["allowed_mentions"]["parse"] == []
-    await asyncio.sleep(0.3)
+    await done  # the command handler returned
     assert not _original_edits(env, inter["token"])
     stats_after = await asyncio.to_thread(env.engine.stats)
     assert stats_after.last_index == stats_before.last_index
@@ -524,8 +533,10 @@ async def test_sources_paged_and_stats(env: Env, monkeypatch: pytest.MonkeyPatch
     nxt = next(i for i in ids if i.endswith(":next"))
     click = await fake.click(GUILD, env.alice, fake.message_of(edit), nxt)
     cb = (await fake.wait_for(lambda c: c.path.endswith(f"/{click['token']}/callback")))[0]
-    assert cb.json["type"] == 7
-    assert cb.json["data"]["embeds"][0]["footer"]["text"].startswith("page 2/")
+    assert cb.json["type"] == 6  # acknowledged before the sources are loaded
+    page2 = await wait_original(env, click["token"], contains="page 2/")
+    assert page2.json["embeds"][0]["footer"]["text"].startswith("page 2/")
+    assert fake.original(click["token"])["id"] == fake.message_of(edit)["id"]  # in place
 
     inter = await fake.slash(GUILD, env.alice, "stats")
     edit = await wait_original(env, inter["token"])

@@ -270,6 +270,11 @@ def test_summary_text_lists_diff_and_fits() -> None:
 def test_progress_text() -> None:
     out = render.progress_text(Progress("index", 3, 10, "a/b.txt"), 4.2)
     assert "3/10 files (30%)" in out and "`a/b.txt`" in out
+    p = Progress("embed", 4, 20, "", "embedding", 1234, 9800, True, 41.0, 210.0)
+    out = render.progress_text(p, 125)
+    assert "embedding · 4/20 files" in out
+    assert "chunks 1,234/~9,800 (12%)" in out and "41.0 chunks/s" in out
+    assert "about 4 min left" in out and "2 min elapsed" in out
 
 
 def test_sources_pages() -> None:

@@ -384,14 +384,15 @@ async def test_token_not_leaked_by_crashing_handlers(
         monkeypatch.setattr(running.bot.citebot, "prepare_answer", broken)
         inter = await fake.slash(GUILD, alice, "ask", question=QUESTION)  # tree error handler
         await fake.wait_for(
-            lambda c: c.method == "POST" and c.path.endswith(f"/{inter['token']}")
+            lambda c: c.method == "PATCH"
+            and c.path.endswith(f"/{inter['token']}/messages/@original")
             and "Something went wrong" in json.dumps(c.json)
         )
-        await fake.send_message(GUILD, alice, QUESTION, mention_bot=True)  # Client.on_error
-        await _wait_log(logs, "Ignoring exception in on_message")
-        more = _answer_message(fake, ["cb:more:abcdef012345:3"])  # button callback
+        await fake.send_message(GUILD, alice, QUESTION, mention_bot=True)  # the mention guard
+        await _wait_log(logs, "answering a message failed")
+        more = _answer_message(fake, ["cb:more:abcdef012345:3"])  # button callback guard
         await fake.click(GUILD, alice, more, "cb:more:abcdef012345:3")
-        await _wait_log(logs, "Ignoring exception in dynamic item callback")
+        await _wait_log(logs, "More excerpts failed")
     text = _assert_no_token(logs, fake, json.dumps(stats.json))
     # all six crashes were logged, with the token redacted out of message and traceback
     assert logs.stream.getvalue().count("RuntimeError: 401 Unauthorized") >= 6

@@ -20,7 +20,7 @@ from retrieval.engine import Engine
 QUESTION = "Who is the head of US Central Command?"
 COMMANDS = [
     [], ["index"], ["ask"], ["stats"], ["sources"], ["run"], ["bot"], ["prepare"],
-    ["eval"], ["eval", "beir"], ["eval", "squad"],
+    ["eval"], ["eval", "beir"], ["eval", "squad"], ["eval", "docs"],
 ]
 
 

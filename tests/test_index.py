@@ -9,6 +9,7 @@ import pytest
 
 from retrieval.engine import Engine
 from retrieval.errors import IndexBusy
+from retrieval.models import Progress
 from retrieval.store import chunk_id
 from tests.conftest import SEED_FILE
 
@@ -122,3 +123,31 @@ def test_progress_reports_reading_and_embedding(
     assert "index" in stages and "embed" in stages and stages[-1] == "done"
     embeds = [d for s, d, _ in events if s == "embed"]
     assert embeds == sorted(embeds) and embeds[-1] == 6
+
+
+def test_progress_tells_phase_chunks_rate_and_eta(
+    seeds_copy: Path, engine_factory: Callable[..., Engine]
+) -> None:
+    import retrieval.indexer as ix
+
+    for i in range(12):
+        _write(seeds_copy, f"doc{i}.txt", f"Document {i} is about topic number {i}. " * 60)
+    got: list[Progress] = []
+    old = ix.BATCH_CHUNKS
+    ix.BATCH_CHUNKS = 4  # several flushes, so totals are estimated before all files are read
+    try:
+        summary = engine_factory(seeds_copy).index(progress=got.append)
+    finally:
+        ix.BATCH_CHUNKS = old
+    phases = [p.phase for p in got]
+    assert {"reading", "chunking", "embedding", "writing"} <= set(phases)
+    assert phases[-1] == "done"
+    done = [p.chunks_done for p in got]
+    assert done == sorted(done)
+    last = got[-1]
+    assert last.chunks_done == last.chunks_total == summary.chunks_added
+    assert not last.chunks_estimated
+    assert any(p.chunks_estimated for p in got)  # early totals are estimates, and say so
+    assert all(p.chunks_done <= p.chunks_total for p in got)
+    with_rate = [p for p in got if p.rate > 0]
+    assert with_rate and all(p.eta_s is not None and p.eta_s >= 0 for p in with_rate)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -71,6 +72,7 @@ class AdminCog(commands.Cog):
             if len(latest) > 64:
                 del latest[:-1]
 
+        out = ReindexOutput(interaction, self.core.clock)
         started = time.monotonic()
         task: asyncio.Task[IndexSummary] = asyncio.create_task(
             self.core.pool.run(guild_id, lambda e: e.index(rebuild=rebuild, progress=progress))
@@ -80,21 +82,20 @@ class AdminCog(commands.Cog):
         shown: Progress | None = None
         while not task.done():
             await asyncio.wait({task}, timeout=min(0.25, interval))
+            if out.token_expiring():
+                current = latest[-1] if latest else None
+                text = (render.progress_text(current, time.monotonic() - started)
+                        if current else "⏳ Reindexing…")
+                await out.hand_off(render.message_embed(text))
             if task.done() or not latest:
                 continue
             current = latest[-1]
             now = time.monotonic()
             if current != shown and now - last_edit >= interval:
                 shown, last_edit = current, now
-                try:
-                    await interaction.edit_original_response(
-                        embed=render.message_embed(
-                            render.progress_text(current, now - started)
-                        ),
-                        allowed_mentions=NO_MENTIONS,
-                    )
-                except discord.HTTPException:
-                    log.warning("could not edit reindex progress", exc_info=True)
+                await out.show(
+                    render.message_embed(render.progress_text(current, now - started))
+                )
         try:
             summary = task.result()
         except IndexBusy:
@@ -106,9 +107,83 @@ class AdminCog(commands.Cog):
             text, color = "⚠️ Reindex failed; the error has been logged.", render.COLOR_ERROR
         else:
             text, color = render.summary_text(summary), render.COLOR_OK
-        await interaction.edit_original_response(
-            embed=render.message_embed(text, color), allowed_mentions=NO_MENTIONS
-        )
+        await out.show(render.message_embed(text, color), final=True)
+
+
+# Discord's interaction token lives 15 minutes (docs/receiving-and-responding.mdx); hand the
+# progress over to a regular message with margin for a slow edit or a clock skew.
+TOKEN_LIFETIME = 15 * 60.0
+HANDOFF_AFTER = 12 * 60.0
+MOVED = "⏳ The reindex is taking a while; its progress and result continue in {where}."
+
+
+class ReindexOutput:
+    """Where /reindex shows its progress: the interaction's reply while its token is valid,
+    then a regular message in the channel (or, without permission to post there, a DM to
+    the admin) so that a reindex longer than 15 minutes still ends with its diff."""
+
+    def __init__(self, interaction: discord.Interaction[Any], clock: Callable[[], float]
+                 ) -> None:
+        self.interaction = interaction
+        self.clock = clock
+        self.started = clock()
+        self.message: discord.Message | None = None  # after the hand-off
+        self.handed_off = False
+
+    def token_expiring(self) -> bool:
+        return not self.handed_off and self.clock() - self.started >= HANDOFF_AFTER
+
+    def _token_valid(self) -> bool:
+        return self.clock() - self.started < TOKEN_LIFETIME - 30
+
+    async def hand_off(self, embed: discord.Embed) -> None:
+        """Post the progress as a regular message and point the reply at it."""
+        self.handed_off = True
+        self.message = await self._post(embed)
+        if self.message is None:
+            return
+        where = self.message.jump_url if self.message.guild else "a direct message"
+        await self._edit_reply(render.message_embed(MOVED.format(where=where)))
+
+    async def show(self, embed: discord.Embed, final: bool = False) -> None:
+        if self.message is not None:
+            try:
+                await self.message.edit(embed=embed, allowed_mentions=NO_MENTIONS)
+                return
+            except discord.HTTPException:
+                log.warning("could not edit the reindex message", exc_info=True)
+                if not final:
+                    return
+                self.message = None
+        if self._token_valid() and await self._edit_reply(embed):
+            return
+        if final:  # the token is gone (or the edit failed): the diff must still arrive
+            if await self._post(embed) is None:
+                log.error("could not deliver the reindex result to the admin")
+
+    async def _edit_reply(self, embed: discord.Embed) -> bool:
+        try:
+            await self.interaction.edit_original_response(
+                embed=embed, allowed_mentions=NO_MENTIONS
+            )
+            return True
+        except discord.HTTPException:
+            log.warning("could not edit the /reindex reply", exc_info=True)
+            return False
+
+    async def _post(self, embed: discord.Embed) -> discord.Message | None:
+        """A regular message in the channel, else a DM to the admin; None if neither works."""
+        channel = self.interaction.channel
+        if isinstance(channel, discord.abc.Messageable):
+            try:
+                return await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException:
+                log.warning("cannot post reindex progress in the channel", exc_info=True)
+        try:
+            return await self.interaction.user.send(embed=embed, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.warning("cannot DM reindex progress to the admin", exc_info=True)
+        return None
 
 
 async def setup(bot: commands.Bot) -> None:

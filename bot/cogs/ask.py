@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.core import NO_MENTIONS, Core, cooldown_message, core_of
+from bot.replies import SOMETHING_WENT_WRONG
 
 log = logging.getLogger("citebot.bot")
 
@@ -62,8 +63,21 @@ class AskCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
+        # the loop guard: never answer ourselves, another bot, or a webhook
         if message.author.bot or message.webhook_id is not None:
             return
+        try:
+            await self._answer(message)
+        except Exception:
+            log.exception("answering a message failed")
+            try:
+                await message.reply(
+                    SOMETHING_WENT_WRONG, mention_author=False, allowed_mentions=NO_MENTIONS
+                )
+            except discord.HTTPException:
+                log.warning("could not tell the user that answering failed", exc_info=True)
+
+    async def _answer(self, message: discord.Message) -> None:
         question, mentioned = self._question(message)
         in_answer_channel = message.channel.id in self.core.settings.answer_channel_ids
         if not mentioned and not in_answer_channel:

@@ -1,0 +1,68 @@
+"""Cold start on the SciFact index: a fresh `citebot ask` process until its answer is printed,
+and a fresh `citebot stats` (wall time of the whole process, prepared model cache), best and
+median of a few runs.
+
+    python benchmarks/bench_coldstart.py [--quick] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from common import ROOT, eval_index, report, scifact, scifact_questions
+
+
+def _citebot() -> list[str]:
+    exe = shutil.which("citebot") or str(Path(sys.executable).parent / "citebot")
+    return [exe] if Path(exe).exists() else [sys.executable, "-m", "citebot"]
+
+
+def timed(args: list[str], env: dict[str, str]) -> float:
+    t0 = time.perf_counter()
+    done = subprocess.run(args, env=env, capture_output=True, text=True, cwd=ROOT)
+    took = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed: {done.stderr[-500:]}")
+    return took
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args(argv)
+    from retrieval.settings import Settings
+
+    settings = eval_index(scifact(args.quick), Settings())
+    questions = scifact_questions(args.quick)
+    env = dict(os.environ, CITEBOT_COLLECTION=settings.collection,
+               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    data = ["--data", str(Path(settings.data_dir).resolve())]
+    cmd = _citebot()
+    ask = [timed([*cmd, "ask", "--json", *data, questions[i % len(questions)]], env)
+           for i in range(args.runs)]
+    stats = [timed([*cmd, "stats", "--json", *data], env) for _ in range(args.runs)]
+    sources = [timed([*cmd, "sources", *data], env) for _ in range(args.runs)]
+    out = {
+        "quick": args.quick,
+        "runs": args.runs,
+        "fresh_ask_s_median": round(statistics.median(ask), 2),
+        "fresh_ask_s_best": round(min(ask), 2),
+        "stats_s_median": round(statistics.median(stats), 2),
+        "stats_s_best": round(min(stats), 2),
+        "sources_s_median": round(statistics.median(sources), 2),
+    }
+    report("coldstart_quick" if args.quick else "coldstart", "cold start (fresh processes)", out)
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Help-channel questions on real documentation: every docs QA corpus, per corpus and pooled.
+
+    python benchmarks/bench_docs_qa.py [CORPUS...] [--label NAME] [--cache DIR]
+
+Fetches the pinned corpora (benchmarks/docs_qa/fetch.py; the Python corpus needs
+`apt-get install python3.11-doc`), indexes each into a temporary folder with the current code
+and settings, asks its questions and writes benchmarks/results/docs_qa[-LABEL].json (metrics
+per corpus and pooled over all questions) and docs_qa[-LABEL].details.json (every question's
+quotes and hits; not committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "docs_qa"))
+
+import fetch  # noqa: E402
+from common import ROOT, save  # noqa: E402
+
+from retrieval.evaluation_docs import (  # noqa: E402
+    DOCS_METRICS,
+    TemporaryIndex,
+    load_docs_qa,
+    run_docs,
+    summarise,
+)
+from retrieval.settings import Settings  # noqa: E402
+
+QA_DIR = ROOT / "benchmarks" / "docs_qa"
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True, check=True)
+        return out.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    corpora = fetch.load_manifest()
+    qa_files = {p.stem: p for p in sorted(QA_DIR.glob("*.jsonl"))}
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("names", nargs="*", help=f"corpora (default all): {', '.join(qa_files)}")
+    ap.add_argument("--label", default="", help="suffix of the results file, e.g. baseline")
+    ap.add_argument("--cache", type=Path, default=None, help="corpus cache folder")
+    args = ap.parse_args(argv)
+    cache = args.cache or fetch.default_cache()
+    names = args.names or list(qa_files)
+    per: dict[str, Any] = {}
+    pooled: list[dict[str, Any]] = []
+    all_details: dict[str, Any] = {}
+    for name in names:
+        folder = fetch.materialise(corpora[name], cache, log=print)
+        qa = load_docs_qa(qa_files[name])
+        print(f"{name}: {len(qa.real)} questions, {len(qa.off)} off-topic, docs in {folder}")
+        with TemporaryIndex() as tmp:
+            settings = Settings().model_copy(update={"data_dir": tmp, "collection": "eval"})
+            res = run_docs(folder, qa, settings, log=print)
+        details = res.info.pop("details")
+        per[name] = {"metrics": res.metrics, "info": res.info}
+        all_details[name] = details
+        pooled += details
+    overall = summarise(pooled)
+    _print_table(per, overall)
+    out = {
+        "label": args.label,
+        "commit": _commit(),
+        "backend": Settings().backend,
+        "model": Settings().model,
+        "overall": overall,
+        "corpora": per,
+    }
+    name = "docs_qa" + (f"-{args.label}" if args.label else "")
+    print(f"wrote {save(name, out)}")
+    # quotes of the documents stay out of git (*.details.json is ignored)
+    print(f"wrote {save(name + '.details', {'label': args.label, 'corpora': all_details})}")
+    return out
+
+
+def _print_table(per: dict[str, Any], overall: dict[str, float]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title="docs QA (help-channel questions, gold line spans)")
+    t.add_column("corpus")
+    t.add_column("q / off", justify="right")
+    for key in DOCS_METRICS:
+        t.add_column(key, justify="right")
+    rows = [(n, p["metrics"]) for n, p in per.items()] + [("overall", overall)]
+    for name, m in rows:
+        cells = [f"{m[k]:.1f}" if k.startswith("mean") else f"{m[k]:.3f}" for k in DOCS_METRICS]
+        t.add_row(name, f"{m['questions']} / {m['offtopic_questions']}", *cells)
+    Console().print(t)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,294 @@
+"""Vectors of the quote units, computed while indexing and kept beside Chroma.
+
+A quote unit is exactly what `answer.windows_for(chunk, rank)` returns for a chunk. Their vectors
+are stored per chunk id in a small SQLite file next to the index (float16), so answering a
+question costs one embedding (the question), retrieval and arithmetic. Chunk ids contain the
+file's content hash, so a changed file gets new rows; rows of chunks no longer live are deleted
+with them. Every row records the units version: a fingerprint of the model and of the code that
+defines the units, so a changed definition makes the next `index` re-embed them. A unit without a
+stored vector is embedded when a question needs it (slower, same result).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import os
+import re
+import sqlite3
+import sys
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from retrieval.corpus import ChunkRecord
+
+if TYPE_CHECKING:
+    from retrieval.answer import Window
+
+UNITS_SCHEMA = 1
+# A sentence pair's vector is the length-weighted mean of its two sentences' vectors rather than
+# an embedding of its own (halves the embedding work; see benchmarks/RESULTS.md)
+DERIVE_JOINED = os.environ.get("CITEBOT_UNITS_DERIVE", "1") != "0"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS units (
+    chunk_id TEXT PRIMARY KEY, version TEXT NOT NULL, spans BLOB NOT NULL, vecs BLOB NOT NULL
+);
+"""
+Span = tuple[int, int]
+
+
+@lru_cache(maxsize=8)
+def units_version(model_id: str) -> str:
+    """Changes whenever the model or the code that defines the quote units changes."""
+    from retrieval.answer import windows_for
+
+    h = hashlib.sha256(f"{UNITS_SCHEMA}\0{model_id}\0{DERIVE_JOINED}\0".encode())
+    h.update(_code_fingerprint(windows_for).encode())
+    # structured documents' units are defined in these modules (and embedded by search text)
+    import retrieval.quoteunits
+    import retrieval.searchtext
+
+    for mod in (retrieval.quoteunits, retrieval.searchtext):
+        try:
+            h.update(inspect.getsource(mod).encode())
+        except (OSError, TypeError):
+            h.update(mod.__name__.encode())
+    return h.hexdigest()[:16]
+
+
+def _code_fingerprint(fn: Any, seen: set[str] | None = None) -> str:
+    """The source of `fn` and of every function, class and constant of its own module that it
+    uses (recursively): what decides which units `windows_for` returns."""
+    seen = set() if seen is None else seen
+    module = sys.modules[fn.__module__]
+    try:
+        parts = [inspect.getsource(fn)]
+    except (OSError, TypeError):  # no source (frozen install): the bytecode
+        parts = [repr(fn.__code__.co_code)]
+    code = getattr(fn, "__code__", None)
+    names = set(code.co_names) if code is not None else set()
+    if inspect.isclass(fn):
+        names |= {
+            n for m in vars(fn).values() if inspect.isfunction(m) for n in m.__code__.co_names
+        }
+    for name in sorted(names - seen):
+        seen.add(name)
+        obj = getattr(module, name, None)
+        if (inspect.isfunction(obj) or inspect.isclass(obj)) and obj.__module__ == module.__name__:
+            parts.append(_code_fingerprint(obj, seen))
+        elif isinstance(obj, (int, float, str, tuple, frozenset, re.Pattern)):
+            parts.append(f"{name}={obj!r}")
+    return "\n".join(parts)
+
+
+def unit_spans(chunk: ChunkRecord) -> list[Span]:
+    """The (start, end) offsets in chunk.text of every quote unit of the chunk, deduplicated."""
+    return list(unit_texts(chunk))
+
+
+def unit_texts(chunk: ChunkRecord) -> dict[Span, str]:
+    """Each unit's span -> the text it is embedded by (`Window.search_text`: the words
+    themselves in plain text; without markup, a table row with its header, in structured
+    documents)."""
+    from retrieval.answer import windows_for
+
+    out: dict[Span, str] = {}
+    for w in windows_for(chunk, 0):
+        out.setdefault((w.start, w.end), w.search_text)
+    return out
+
+
+def joined_units(text: str, spans: Sequence[Span]) -> dict[Span, tuple[Span, Span]]:
+    """Units that are exactly two other units with only whitespace between them (e.g. a pair of
+    adjacent sentences), mapped to those two parts."""
+    starting: dict[int, list[Span]] = {}
+    for a, b in spans:
+        starting.setdefault(a, []).append((a, b))
+    out: dict[Span, tuple[Span, Span]] = {}
+    span_set = set(spans)
+    for a, b in spans:
+        for first in starting.get(a, []):
+            if first == (a, b) or first[1] >= b:
+                continue
+            gap = text[first[1] : b]
+            rest = len(gap) - len(gap.lstrip())
+            second = (first[1] + rest, b)
+            if second in span_set and second != (a, b):
+                out[(a, b)] = (first, second)
+                break
+    # parts must be embedded themselves (no unit built from a built unit)
+    return {u: (f, g) for u, (f, g) in out.items() if f not in out and g not in out}
+
+
+def embed_units(
+    chunks: Sequence[ChunkRecord],
+    encode: Callable[[list[str]], np.ndarray],
+    derive_joined: bool = DERIVE_JOINED,
+) -> list[tuple[list[Span], np.ndarray]]:
+    """Spans and vectors of each chunk's units. A text that occurs in several chunks (the
+    overlap between neighbours) is embedded once. With `derive_joined`, a unit made of two other
+    units (a sentence pair) gets their length-weighted mean instead of its own embedding."""
+    unit_text = [unit_texts(c) for c in chunks]
+    spans = [list(u) for u in unit_text]
+    joined = [
+        joined_units(c.text, ss) if derive_joined else {}
+        for c, ss in zip(chunks, spans, strict=True)
+    ]
+    texts: dict[str, int] = {}
+    for ut, ss, jn in zip(unit_text, spans, joined, strict=True):
+        for sp in ss:
+            if sp not in jn:
+                texts.setdefault(ut[sp], len(texts))
+    vecs = encode(list(texts)) if texts else np.zeros((0, 1), np.float32)
+    out = []
+    for ut, ss, jn in zip(unit_text, spans, joined, strict=True):
+        mine = np.zeros((len(ss), vecs.shape[1]), dtype=np.float32)
+        own = {sp: vecs[texts[ut[sp]]] for sp in ss if sp not in jn}
+        for i, sp in enumerate(ss):
+            if sp in jn:
+                (a1, b1), (a2, b2) = jn[sp]
+                v = (b1 - a1) * own[(a1, b1)] + (b2 - a2) * own[(a2, b2)]
+                mine[i] = v / max(float(np.linalg.norm(v)), 1e-12)
+            else:
+                mine[i] = own[sp]
+        out.append((ss, mine))
+    return out
+
+
+def pooled(text: str, spans: Sequence[Span], vecs: np.ndarray) -> np.ndarray:
+    """A chunk vector derived from its units: the length-weighted mean of the units that are
+    not made of other units, normalised (an alternative to embedding the chunk itself)."""
+    joined = joined_units(text, spans)
+    keep = [i for i, sp in enumerate(spans) if sp not in joined]
+    if not keep:
+        return np.zeros(vecs.shape[1], dtype=np.float32)
+    w = np.array([spans[i][1] - spans[i][0] for i in keep], dtype=np.float32)
+    v = (vecs[keep] * w[:, None]).sum(axis=0)
+    return (v / max(float(np.linalg.norm(v)), 1e-12)).astype(np.float32)
+
+
+def window_vectors(
+    store: UnitStore,
+    version: str,
+    windows: Sequence[Window],
+    encode: Callable[[list[str]], np.ndarray],
+    dim: int,
+) -> np.ndarray:
+    """The vectors of these quote units: read from the store; the units of a chunk that has none
+    stored (an older index, a changed definition) are embedded now, exactly as indexing would,
+    and kept for the next question."""
+    chunks = {w.chunk.id: w.chunk for w in windows}
+    stored = store.get(version, list(chunks), dim)
+    todo = [c for cid, c in chunks.items() if cid not in stored]
+    if todo:
+        fresh = [(c.id, s, v) for c, (s, v) in zip(todo, embed_units(todo, encode), strict=True)]
+        try:
+            store.put(version, fresh)
+        except sqlite3.Error:
+            pass  # read-only or busy: the answer does not need the copy
+        for cid, spans, vecs in fresh:
+            stored[cid] = {sp: vecs[i] for i, sp in enumerate(spans)}
+    out = np.zeros((len(windows), dim), dtype=np.float32)
+    odd: list[int] = []
+    for i, w in enumerate(windows):
+        v = stored[w.chunk.id].get((w.start, w.end))
+        if v is None:  # not a unit of its chunk (should not happen): embed it alone
+            odd.append(i)
+        else:
+            out[i] = v
+    if odd:
+        out[odd] = encode([windows[i].search_text for i in odd])
+    return out
+
+
+class UnitStore:
+    """chunk id -> (units version, unit spans, unit vectors) in `path` (SQLite, WAL)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+
+    def _db(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(str(self.path), timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
+            self._local.db = db
+        return db
+
+    def put(self, version: str, rows: Iterable[tuple[str, list[Span], np.ndarray]]) -> None:
+        data = [
+            (
+                cid,
+                version,
+                np.asarray(spans, dtype=np.int32).tobytes(),
+                np.asarray(vecs, dtype=np.float16).tobytes(),
+            )
+            for cid, spans, vecs in rows
+        ]
+        db = self._db()
+        with db:
+            db.executemany("INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?)", data)
+
+    def get(
+        self, version: str, chunk_ids: Sequence[str], dim: int
+    ) -> dict[str, dict[Span, np.ndarray]]:
+        """For each chunk id with units of this version: span -> vector (float32)."""
+        if not chunk_ids:
+            return {}
+        ids = list(dict.fromkeys(chunk_ids))
+        marks = ",".join("?" * len(ids))
+        try:
+            where = f"version = ? AND chunk_id IN ({marks})"
+            sql = f"SELECT chunk_id, spans, vecs FROM units WHERE {where}"
+            got = self._db().execute(sql, [version, *ids]).fetchall()
+        except sqlite3.Error:
+            return {}  # a cache in effect: unreadable means "embed on the fly"
+        out: dict[str, dict[Span, np.ndarray]] = {}
+        for cid, spans_b, vecs_b in got:
+            spans = np.frombuffer(spans_b, dtype=np.int32).reshape(-1, 2)
+            vecs = np.frombuffer(vecs_b, dtype=np.float16).reshape(-1, dim).astype(np.float32)
+            if len(spans) != len(vecs):
+                continue
+            out[cid] = {(int(a), int(b)): v for (a, b), v in zip(spans, vecs, strict=True)}
+        return out
+
+    def have(self, version: str, chunk_ids: Sequence[str]) -> set[str]:
+        out: set[str] = set()
+        ids = list(chunk_ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._db().execute(
+                f"SELECT chunk_id FROM units WHERE version = ? AND chunk_id IN ({marks})",
+                [version, *part],
+            )
+            out.update(r[0] for r in rows)
+        return out
+
+    def keep_only(self, live: set[str]) -> int:
+        """Delete the rows of chunks that are no longer live; returns how many."""
+        db = self._db()
+        stale = [r[0] for r in db.execute("SELECT chunk_id FROM units") if r[0] not in live]
+        with db:
+            db.executemany("DELETE FROM units WHERE chunk_id = ?", [(c,) for c in stale])
+        return len(stale)
+
+    def clear(self) -> None:
+        db = self._db()
+        with db:
+            db.execute("DELETE FROM units")
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None

@@ -1,0 +1,90 @@
+"""Quote-unit vectors computed at index time: exactly the units `windows_for` defines, the same
+vectors a question would compute, kept in step with the chunks, backfilled when missing."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.answer import windows_for
+from retrieval.engine import Engine
+from retrieval.units import joined_units, units_version
+from tests.conftest import SEED_FILE, SEEDS
+
+
+def _stored(engine: Engine) -> dict[str, dict[tuple[int, int], np.ndarray]]:
+    view = engine.view()
+    version = units_version(engine.settings.index_model_id())
+    return engine.units.get(version, [c.id for c in view.chunks], engine.embedder.dim)
+
+
+def test_every_quote_unit_is_embedded_at_index_time(
+    tmp_path: Path, engine_factory: Callable[..., Engine]
+) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(SEEDS, docs)
+    engine = engine_factory(docs)
+    engine.index()
+    view = engine.view()
+    stored = _stored(engine)
+    assert set(stored) == {c.id for c in view.chunks}
+    pairs = 0
+    for chunk in view.chunks:
+        spans = sorted({(w.start, w.end) for w in windows_for(chunk, 0)})
+        assert set(stored[chunk.id]) == set(spans)
+        joined = joined_units(chunk.text, spans)
+        pairs += len(joined)
+        own = [s for s in spans if s not in joined]
+        fresh = engine.embedder.encode([chunk.text[a:b] for a, b in own])
+        kept = np.stack([stored[chunk.id][s] for s in own])
+        # int8 dynamic quantization scales activations per batch, so a text's vector moves a
+        # little with the batch it is embedded in (cosine ~0.99); float16 storage adds ~1e-4
+        assert float((fresh * kept).sum(axis=1).min()) > 0.98
+        for pair, (x, y) in joined.items():  # a pair: the length-weighted mean of its parts
+            v = (x[1] - x[0]) * stored[chunk.id][x] + (y[1] - y[0]) * stored[chunk.id][y]
+            v /= np.linalg.norm(v)
+            assert float(v @ stored[chunk.id][pair]) > 0.999
+    assert pairs  # the seed has sentence pairs short enough to quote together
+
+    # without stored units a question embeds its chunks' units the same way, keeps them for the
+    # next question, and answers the same
+    questions = ["Who leads CENTCOM?", "What does the Taliban think of ISIS?"]
+    with_units = [engine.ask(q, record=False) for q in questions]
+    engine.units.clear()
+    on_the_fly = Engine(engine.settings)
+    without = [on_the_fly.ask(q, record=False) for q in questions]
+    for a, b in zip(with_units, without, strict=True):
+        assert a.answered and b.answered
+        assert a.quotes[0].text == b.quotes[0].text
+        assert abs(a.quotes[0].score - b.quotes[0].score) < 0.02
+    assert set(_stored(engine)) == {c.id for c in view.chunks}  # kept by the questions
+
+
+def test_units_follow_the_chunks_and_missing_ones_are_backfilled(
+    tmp_path: Path, engine_factory: Callable[..., Engine]
+) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(SEEDS, docs)
+    engine = engine_factory(docs)
+    engine.index()
+    before = set(_stored(engine))
+
+    # units missing (an index from before, or a changed definition): a no-change reindex
+    # embeds them without touching the chunks
+    engine.units.clear()
+    summary = engine.index()
+    assert not summary.added and not summary.changed and summary.unchanged == 1
+    assert set(_stored(engine)) == before
+
+    # a changed file: its new chunks get units, the old chunks' units are deleted
+    path = docs / SEED_FILE
+    path.write_text(path.read_text() + "\n\nThe harbour master reviews signal flags weekly.\n")
+    engine.index()
+    after = set(_stored(engine))
+    assert after == {c.id for c in engine.view().chunks}
+    assert not (after & before)
+    version = units_version(engine.settings.index_model_id())
+    assert engine.units.have(version, sorted(before)) == set()
