@@ -30,6 +30,9 @@ from retrieval.units import UnitStore, units_version, window_vectors
 POOL_CHUNKS = 6
 MAX_WINDOWS = 32  # windows fully scored per question (the best by a cheap lexical score)
 HEADING_CACHE = 20_000  # heading vectors kept in memory
+# added to the threshold when the best quote has a heading above it (docs QA dev set: refusal
+# 0.857 -> 0.929 for one real question fewer answered, with the heading weights below)
+STRUCTURED_MARGIN = 0.05
 
 
 class Quoter:
@@ -68,7 +71,11 @@ class Quoter:
         )
         picked = pick_non_overlapping(scored, offset + k)[offset:]
         best = picked[0].score if picked else 0.0
-        answered = bool(picked) and best >= self.settings.threshold
+        threshold = self.settings.threshold
+        if picked and picked[0].window.heading:
+            # the heading terms lift every score in a structured document's section
+            threshold += STRUCTURED_MARGIN
+        answered = bool(picked) and best >= threshold
         if not answered:
             nearest = self.nearest(fused, view)
             return Answer(
