@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -25,10 +26,18 @@ def _citebot() -> list[str]:
     return [exe] if Path(exe).exists() else [sys.executable, "-m", "citebot"]
 
 
+CPU: list[float] = []  # user + system CPU seconds of each child, in call order
+
+
 def timed(args: list[str], env: dict[str, str]) -> float:
+    """Wall seconds of one fresh process; its CPU seconds go to CPU (on a busy machine the
+    wall time is mostly waiting for a core, the CPU time is what an idle core would take)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     done = subprocess.run(args, env=env, capture_output=True, text=True, cwd=ROOT)
     took = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed: {done.stderr[-500:]}")
     return took
@@ -51,9 +60,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
            for i in range(args.runs)]
     stats = [timed([*cmd, "stats", "--json", *data], env) for _ in range(args.runs)]
     sources = [timed([*cmd, "sources", *data], env) for _ in range(args.runs)]
+    n = args.runs
+    cpu_ask, cpu_stats, cpu_sources = CPU[:n], CPU[n : 2 * n], CPU[2 * n : 3 * n]
     out = {
         "quick": args.quick,
         "runs": args.runs,
+        "load_average": round(os.getloadavg()[0], 1),
+        "fresh_ask_cpu_s_median": round(statistics.median(cpu_ask), 2),
+        "stats_cpu_s_median": round(statistics.median(cpu_stats), 2),
+        "sources_cpu_s_median": round(statistics.median(cpu_sources), 2),
         "fresh_ask_s_median": round(statistics.median(ask), 2),
         "fresh_ask_s_best": round(min(ask), 2),
         "stats_s_median": round(statistics.median(stats), 2),

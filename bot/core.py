@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot import render
+from bot import asked_before, followups, render
 from bot.engines import EnginePool
 from bot.settings import BotSettings
 from retrieval.models import Answer, Citation
@@ -92,6 +92,8 @@ class Prepared:
     answer: Answer
     embed: discord.Embed
     view: discord.ui.View | None
+    question: str = ""
+    guild_id: int | None = None
 
 
 class Core:
@@ -115,17 +117,37 @@ class Core:
         return self.pool.settings_for(guild_id).top_k
 
     async def prepare_answer(
-        self, guild_id: int | None, question: str, offset: int = 0
+        self, guild_id: int | None, question: str, offset: int = 0, earlier: str | None = None
     ) -> Prepared:
-        """Search (in a worker thread) and render the answer message with its buttons."""
-        answer = await self.pool.ask(guild_id, question, offset=offset)
+        """Search (in a worker thread) and render the answer message with its buttons.
+        `earlier`: the conversation's earlier question, for a follow-up."""
+        answer = await self.pool.ask(guild_id, question, offset=offset, earlier=earlier)
         rendered = render.render_answer(answer)
         view: discord.ui.View | None = None
         shown = answer.quotes[: rendered.shown] if answer.failure is None else []
         if answer.answered and shown and self.answer_view is not None:
-            key = self.answers.put(AnswerState(question, guild_id, offset, tuple(shown)))
+            # the buttons (more excerpts, votes) continue with what was searched
+            key = self.answers.put(AnswerState(answer.searched, guild_id, offset, tuple(shown)))
             view = self.answer_view(key, offset, offset + len(shown))
-        return Prepared(answer, rendered.to_embed(), view)
+        embed = rendered.to_embed()
+        if answer.answered and offset == 0 and guild_id is not None:
+            await asked_before.link_earlier_answer(self.pool, guild_id, answer.searched, embed)
+        return Prepared(answer, embed, view, question, guild_id)
+
+    async def answer_sent(
+        self,
+        prepared: Prepared,
+        message: discord.Message | None,
+        question_message: discord.Message | None = None,
+    ) -> None:
+        """The answer is posted: remember it for "asked before" (answered questions only) and
+        as a turn of the conversation (replies and thread messages may follow up on it)."""
+        answer, guild_id = prepared.answer, prepared.guild_id
+        await asked_before.remember(self.pool, answer, guild_id, message)
+        await followups.remember_turn(self.pool, answer, guild_id, message, question_message)
+
+    async def earlier_question(self, message: discord.Message) -> str | None:
+        return await followups.earlier_question(self.pool, message)
 
 
 def core_of(client: discord.Client) -> Core:

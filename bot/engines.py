@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from bot.settings import BotSettings
+from retrieval.asked import PriorAnswer
 from retrieval.errors import CitebotError, Fix, SearchFailed
+from retrieval.knowledge import Entry
 from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceInfo, Stats
 from retrieval.settings import Settings
 
@@ -152,7 +154,9 @@ class AnswerQueue:
 class EngineLike(Protocol):
     """The part of ``retrieval.engine.Engine`` the bot uses."""
 
-    def ask(self, question: str, k: int | None = None, offset: int = 0) -> Answer: ...
+    def ask(
+        self, question: str, k: int | None = None, offset: int = 0, *, guild_id: int | None = None
+    ) -> Answer: ...
 
     def index(
         self, rebuild: bool = False, progress: Callable[[Progress], None] | None = None
@@ -164,8 +168,51 @@ class EngineLike(Protocol):
 
     def context(self, citation: Citation, lines: int = 3) -> str: ...
 
+    def asked_before(self, question: str, guild_id: int) -> PriorAnswer | None: ...
+
+    def remember_turn(
+        self,
+        channel_id: int,
+        question_message_id: int | None,
+        answer_message_id: int,
+        searched: str,
+        thread: bool,
+    ) -> None: ...
+
+    def earlier_question(self, channel_id: int, reply_to: int | None) -> str | None: ...
+
+    def add_knowledge(
+        self,
+        text: str,
+        title: str,
+        *,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+        message_id: int | None = None,
+        date: str | None = None,
+    ) -> tuple[Entry, IndexSummary | None]: ...
+
+    def remove_knowledge(
+        self, name: str, guild_id: int | None = None
+    ) -> tuple[Entry | None, IndexSummary | None]: ...
+
+    def knowledge_entries(self, guild_id: int | None = None) -> list[Entry]: ...
+
+    def reset_feedback(self) -> int: ...
+
+    def remember_answer(
+        self, question: str, guild_id: int, channel_id: int, message_id: int
+    ) -> None: ...
+
     def record_feedback(
-        self, question: str, chunk_ids: list[str], user_id: int, vote: int
+        self,
+        question: str,
+        chunk_ids: list[str],
+        user_id: int,
+        vote: int,
+        *,
+        guild_id: int | None = None,
+        message_id: int | None = None,
     ) -> None: ...
 
 
@@ -231,11 +278,21 @@ class EnginePool:
         await self.answers.close()
 
     async def ask(
-        self, guild_id: int | None, question: str, offset: int = 0, k: int | None = None
+        self,
+        guild_id: int | None,
+        question: str,
+        offset: int = 0,
+        k: int | None = None,
+        earlier: str | None = None,
     ) -> Answer:
-        """Never raises: failures become an Answer with a typed `failure`."""
+        """Never raises: failures become an Answer with a typed `failure`. `earlier`: the
+        conversation's earlier question (a follow-up is searched with it)."""
+        # 0 = a DM: it sees no guild's knowledge entries (None would mean the CLI)
+        kwargs: dict[str, Any] = {"k": k, "offset": offset, "guild_id": guild_id or 0}
+        if earlier:
+            kwargs["earlier"] = earlier
         try:
-            return await self.search(guild_id, lambda e: e.ask(question, k=k, offset=offset))
+            return await self.search(guild_id, lambda e: e.ask(question, **kwargs))
         except CitebotError as e:  # QueueFull too
             return Answer(question=question, answered=False, failure=e, offset=offset)
         except Exception:

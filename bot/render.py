@@ -13,6 +13,7 @@ Rules for quotes:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -25,6 +26,7 @@ from discord.utils import escape_markdown
 from bot.errors import explain
 from retrieval.citations import format_citation, lines_label
 from retrieval.errors import NotIndexed
+from retrieval.knowledge import PREFIX as KNOWLEDGE_PREFIX
 from retrieval.models import (
     Answer,
     Citation,
@@ -98,8 +100,19 @@ def _code(text: str) -> str:
     return "`" + text.replace("`", "'").replace("\n", " ") + "`"
 
 
+# A URL written in a document must not become a link: the only links in an answer are the
+# ones built from the configured source URL template. Such text is shown as inline code.
+_BARE_URL = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]{1,15}://|www\.)[^\s]*[^\s.,;:!?)\]'\"]")
+
+
 def _esc_line(text: str) -> str:
-    return escape_markdown(text)
+    # escape_markdown leaves a lone "[" alone; with every "[" escaped no "[label](…)" is a link
+    return "\\[".join(escape_markdown(part) for part in text.split("["))
+
+
+def _linked(label: str, url: str | None) -> str:
+    """`label` as a masked link to `url` (a URL built from our own template), else as is."""
+    return f"[{label}]({url})" if url else label
 
 
 def _term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
@@ -112,7 +125,20 @@ def _term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def emphasize(line: str, terms: Sequence[str]) -> str:
-    """Escape markdown in one line of document text and bold the whole-word `terms`."""
+    """Escape markdown in one line of document text and bold the whole-word `terms`.
+
+    URLs written in the text become inline code, so they are not clickable."""
+    out: list[str] = []
+    pos = 0
+    for m in _BARE_URL.finditer(line):
+        out.append(_emphasize_words(line[pos : m.start()], terms))
+        out.append(_code(m.group(0)))
+        pos = m.end()
+    out.append(_emphasize_words(line[pos:], terms))
+    return "".join(out)
+
+
+def _emphasize_words(line: str, terms: Sequence[str]) -> str:
     pat = _term_pattern(terms)
     if pat is None:
         return _esc_line(line)
@@ -170,8 +196,19 @@ def quote_body(c: Citation) -> str:
 
 
 def citation_line(c: Citation) -> str:
-    """`— file · title · date · lines L–M · score 0.83` (Discord markup)."""
-    return "— " + format_citation(c, source=_code_path, title=_em_title, text=escape_markdown)
+    """`— file · title · date · lines L–M · score 0.83` (Discord markup); the file is the
+    link to the quoted lines when a source URL template is set. A knowledge entry from a
+    message is cited as `— #channel, author · date · …`, linked to the message."""
+    title = c.title.strip()
+    if c.source.startswith(KNOWLEDGE_PREFIX) and title:
+        label = _esc_line(cut_at_word(title, 100)).replace("]", "\\]")
+        untitled = dataclasses.replace(c, title="")
+        return "— " + format_citation(
+            untitled, source=lambda _s: _linked(label, c.url), text=escape_markdown
+        )
+    return "— " + format_citation(
+        c, source=lambda s: _linked(_code_path(s), c.url), title=_em_title, text=escape_markdown
+    )
 
 
 def _code_path(source: str) -> str:
@@ -293,7 +330,7 @@ def question_title(question: str) -> str:
 def source_line(s: SourceRef) -> str:
     return "• " + format_citation(
         s,
-        source=_code_path,
+        source=lambda p: _linked(_code_path(p), s.url),
         title=lambda t: escape_markdown(cut_at_word(t, 100)),
         text=escape_markdown,
         score=False,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 
 from retrieval.settings import Settings
 
@@ -31,10 +31,21 @@ class BotSettings(Settings):
     guild_docs: dict[int, Path] = Field(
         default_factory=dict, description="JSON map guild id -> its own docs folder"
     )
+    guild_source_urls: dict[int, str] = Field(
+        default_factory=dict,
+        description="JSON map guild id -> link template for that guild's own docs folder",
+    )
     shard_count: int | None = Field(None, description="Set to shard; 0 = auto-shard")
     message_content_intent: bool = Field(
         True, description="Request the privileged message-content intent (mention answers)"
     )
+
+    @field_validator("guild_source_urls")
+    @classmethod
+    def _check_guild_source_urls(cls, v: dict[int, str]) -> dict[int, str]:
+        from retrieval.links import check_template
+
+        return {g: check_template(t) for g, t in v.items()}
 
     def has_token(self) -> bool:
         return bool(self.discord_token and self.discord_token.get_secret_value().strip())
@@ -47,6 +58,8 @@ class BotSettings(Settings):
             update={
                 "docs_dir": self.guild_docs[guild_id],
                 "collection": f"{self.collection}-g{guild_id}",
+                # the default template points into the default folder: never reuse it here
+                "source_url": self.guild_source_urls.get(guild_id),
             }
         )
 

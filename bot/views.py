@@ -187,10 +187,18 @@ class VoteButton(
         core = core_of(interaction.client)
         user_id = interaction.user.id
         vote = self.vote
+        message_id = interaction.message.id if interaction.message else None
         try:
             await core.pool.run(
                 state.guild_id,
-                lambda e: e.record_feedback(state.question, state.chunk_ids, user_id, vote),
+                lambda e: e.record_feedback(
+                    state.question,
+                    state.chunk_ids,
+                    user_id,
+                    vote,
+                    guild_id=state.guild_id,
+                    message_id=message_id,
+                ),
             )
         except Exception:
             log.exception("recording feedback failed")

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from pydantic import ValidationError
+from rich.markup import escape
 
 from citebot.console import Command, console, err, fail
 from citebot.errors import explain
@@ -60,13 +62,28 @@ def _overrides(docs: Path | None, data: Path | None) -> dict[str, Any]:
 
 
 def _settings(docs: Path | None = None, data: Path | None = None) -> Settings:
-    return Settings(**_overrides(docs, data))
+    try:
+        return Settings(**_overrides(docs, data))
+    except ValidationError as e:
+        raise _invalid(e) from None
 
 
 def _bot_settings(docs: Path | None = None, data: Path | None = None) -> BotSettings:
     from bot.settings import BotSettings  # only `run` and `bot` need the Discord settings
 
-    return BotSettings(**_overrides(docs, data))
+    try:
+        return BotSettings(**_overrides(docs, data))
+    except ValidationError as e:
+        raise _invalid(e) from None
+
+
+def _invalid(e: ValidationError) -> typer.Exit:
+    """One line per bad setting (e.g. CITEBOT_SOURCE_URL with an unknown field), no traceback."""
+    problems = "; ".join(
+        f"{'.'.join(map(str, err['loc']))}: {err['msg'].removeprefix('Value error, ')}"
+        for err in e.errors()
+    )
+    return fail(f"invalid settings: {problems}", 2)
 
 
 def _engine(settings: Settings) -> Any:
@@ -251,6 +268,132 @@ def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
 
     for r in rows:
         console.print(render_source(r), highlight=False, markup=False)
+
+
+@app.command(cls=Command, short_help="The most frequent unanswered topics.")
+def gaps(
+    docs: DocsOpt = None,
+    data: DataOpt = None,
+    guild: Annotated[
+        int | None,
+        typer.Option("--guild", help="Only this guild's questions (default: every guild and CLI)"),
+    ] = None,
+    top: Annotated[int, typer.Option("-n", min=1, max=100, help="Topics to show")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per topic")] = False,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="Forget the recorded gaps (of --guild, or all)")
+    ] = False,
+) -> None:
+    """The most frequent unanswered topics: refused questions and 👎, grouped by similarity."""
+    engine = _engine(_settings(docs, data))
+    every = guild is None
+    if clear:
+        n = engine.gaps.clear(guild, all_guilds=every)
+        console.print(f"forgot {n} recorded question{'s' if n != 1 else ''}")
+        return
+    try:
+        topics = engine.gaps_report(guild, all_guilds=every, limit=top)
+    except CitebotError as e:
+        raise fail(str(e)) from None
+    if as_json:
+        for t in topics:
+            print(json.dumps(t.to_json(), ensure_ascii=False))
+        return
+    if not topics:
+        console.print("No gaps recorded: every question was answered and nobody pressed 👎.")
+        return
+    for i, t in enumerate(topics, 1):
+        detail = f"{t.refused} refused" + (f", {t.downvoted} 👎" if t.downvoted else "")
+        console.print(f"[bold]{i}. {escape(t.question)}[/] — {t.count}× ({detail})")
+        for wording in t.examples:
+            console.print(f"   also asked: “{escape(wording)}”")
+        if t.nearest:
+            console.print(f"   nearest sources: {', '.join(map(escape, t.nearest))}")
+
+
+feedback_app = typer.Typer(
+    help="Feedback (👍/👎) and its effect on ranking.",
+    short_help="How votes change the ranking (reset).",
+    no_args_is_help=True,
+)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command("reset", cls=Command, short_help="Forget how votes changed the ranking.")
+def feedback_reset(docs: DocsOpt = None, data: DataOpt = None) -> None:
+    """Forget how votes changed the ranking (the vote counts in stats are kept)."""
+    n = _engine(_settings(docs, data)).reset_feedback()
+    console.print(f"forgot {n} vote{'s' if n != 1 else ''}; ranking is as without feedback")
+
+
+knowledge_app = typer.Typer(
+    help="Knowledge entries: small text documents kept in the data folder and indexed at once.",
+    short_help="Knowledge entries: add, list, remove.",
+    no_args_is_help=True,
+)
+app.add_typer(knowledge_app, name="knowledge")
+
+
+@knowledge_app.command("add", cls=Command, short_help="Add a file or a text and index it.")
+def knowledge_add(
+    what: Annotated[str, typer.Argument(help="A text file to add, or the text itself")],
+    title: Annotated[
+        str | None, typer.Option("--title", help="Title (default: the file name or 'note')")
+    ] = None,
+    docs: DocsOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """Add a file or a text as a knowledge entry (searchable everywhere) and index it."""
+    from retrieval.knowledge import KnowledgeError
+
+    path = Path(what)
+    text, default_title = what, "note"
+    if len(what) < 4096 and path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise fail(f"cannot read {path} as UTF-8 text: {e}") from None
+        default_title = path.stem
+    engine = _engine(_settings(docs, data))
+    try:
+        entry, summary = engine.add_knowledge(text, title or default_title)
+    except KnowledgeError as e:
+        raise fail(str(e), 2) from None
+    except CitebotError as e:
+        raise fail(str(e)) from None
+    console.print(f"added {entry.source} — “{escape(entry.title)}”, {entry.date}")
+    if summary is None:
+        console.print("another reindex is running: it will be indexed by the next one")
+
+
+@knowledge_app.command("list", cls=Command, short_help="List the knowledge entries.")
+def knowledge_list(
+    docs: DocsOpt = None,
+    data: DataOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per entry")] = False,
+) -> None:
+    """List the knowledge entries (every guild's and the CLI's)."""
+    for e in _engine(_settings(docs, data)).knowledge_entries():
+        if as_json:
+            print(json.dumps({"source": e.source, "title": e.title, "date": e.date,
+                              "guild_id": e.guild_id, "url": e.jump_url}, ensure_ascii=False))
+        else:
+            console.print(f"{e.source}  “{escape(e.title)}”  {e.date}")
+
+
+@knowledge_app.command(
+    "remove", cls=Command, short_help="Remove an entry and drop it from the index."
+)
+def knowledge_remove(
+    name: Annotated[str, typer.Argument(help="The entry's file name or source path")],
+    docs: DocsOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """Remove a knowledge entry and drop it from the index."""
+    entry, _ = _engine(_settings(docs, data)).remove_knowledge(name)
+    if entry is None:
+        raise fail(f"no knowledge entry {name!r} (see: citebot knowledge list)")
+    console.print(f"removed {entry.source}")
 
 
 @app.command(

@@ -20,7 +20,8 @@ def _quoted(title: str) -> str:
 
 
 def citation_line(c: Citation) -> str:
-    return format_citation(c, title=_quoted)
+    link = f"\n{c.url}" if c.url else ""
+    return format_citation(c, title=_quoted) + link
 
 
 def highlight(text: str, terms: tuple[str, ...]) -> Text:

@@ -70,11 +70,7 @@ class CorpusView:
     def load(cls, store: Store, manifest: Manifest, cache_dir: Path) -> CorpusView:
         from retrieval.lexical import LexicalIndex
 
-        wanted = sorted(manifest.expected_ids())
-        records = [
-            ChunkRecord.from_chroma(cid, doc, meta) for cid, doc, meta in store.records(wanted)
-        ]
-        records.sort(key=lambda r: r.id)
+        records = _cached_records(store, manifest, cache_dir)
         path = cache_dir / f"bm25-{store.name}-{manifest.fingerprint()}.pkl"
         lexical = LexicalIndex.load(path)
         if lexical is None or lexical.n != len(records):
@@ -86,6 +82,40 @@ class CorpusView:
             except OSError:
                 pass  # a cache only; answering works without it
         return cls(manifest, records, lexical)
+
+
+def _cached_records(store: Store, manifest: Manifest, cache_dir: Path) -> list[ChunkRecord]:
+    """The live chunks, from a local copy keyed by the manifest fingerprint (its files and their
+    content hashes) when there is one: reading ~10,000 chunks back from Chroma is most of a
+    fresh `citebot ask`. Chroma stays the source of truth; the copy is only ever a cache."""
+    import pickle
+
+    path = cache_dir / f"chunks-{store.name}-{manifest.fingerprint()}.pkl"
+    expected = sum(e.chunks for e in manifest.files.values())
+    try:
+        with path.open("rb") as f:
+            cached = pickle.load(f)
+        if isinstance(cached, list) and len(cached) == expected:
+            return cached
+    except Exception:
+        pass  # missing or unreadable: read Chroma
+    wanted = sorted(manifest.expected_ids())
+    records = [ChunkRecord.from_chroma(cid, d, m) for cid, d, m in store.records(wanted)]
+    records.sort(key=lambda r: r.id)
+    if len(records) == expected:  # only a complete view is worth keeping
+        try:
+            import os
+            import tempfile
+
+            for old in cache_dir.glob(f"chunks-{store.name}-*.pkl"):
+                old.unlink(missing_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=path.name, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(records, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return records
 
 
 def load_view(store: Store, manifest: Manifest, cache_dir: Path) -> CorpusView:

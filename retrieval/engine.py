@@ -7,7 +7,10 @@ fusion (retrieval.retrievers), the quoter (retrieval.quoter), the source reader
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +19,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from retrieval.answer import Weights
+from retrieval.asked import AskedLog, PriorAnswer
 from retrieval.corpus import CorpusView, load_view
 from retrieval.embedder import Embedder, get_embedder
 from retrieval.errors import (
@@ -28,7 +32,22 @@ from retrieval.errors import (
     NotIndexed,
 )
 from retrieval.feedback import FeedbackStore
-from retrieval.models import Answer, Citation, IndexSummary, Progress, SourceInfo, Stats
+from retrieval.followup import in_context, is_follow_up
+from retrieval.gaps import GapLog, Topic, cluster
+from retrieval.indexer import DocSource, Indexer, folder_sources
+from retrieval.knowledge import PREFIX as KNOWLEDGE
+from retrieval.knowledge import Entry, Knowledge, knowledge_root, visible
+from retrieval.links import SourceLinks
+from retrieval.models import (
+    Answer,
+    Citation,
+    IndexSummary,
+    Progress,
+    SkippedFile,
+    SourceInfo,
+    Stats,
+)
+from retrieval.nudges import Nudges
 from retrieval.question import clean_question
 from retrieval.quoter import Quoter
 from retrieval.retrievers import (
@@ -54,6 +73,8 @@ from retrieval.units import UnitStore
 if TYPE_CHECKING:  # the indexer (chunking) loads only when something is indexed
     from retrieval.indexer import DocSource
 
+log = logging.getLogger("citebot")
+
 
 class Engine:
     def __init__(self, settings: Settings, weights: Weights | None = None) -> None:
@@ -72,6 +93,13 @@ class Engine:
         ]
         self.quoter = Quoter(settings, lambda: self.embedder, self.weights, self.units)
         self.reader = SourceReader(settings, self.view)
+        self.reader.knowledge_root = knowledge_root(settings.data_dir, settings.collection)
+        self.links = SourceLinks(settings.source_url)
+        self._gaps: GapLog | None = None
+        self._asked: AskedLog | None = None
+        self._knowledge: Knowledge | None = None
+        self._nudges: Nudges | None = None
+        self._qvec_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # -- parts ----------------------------------------------------------------------------
     @property
@@ -99,6 +127,42 @@ class Engine:
                 )
             return self._feedback
 
+    @property
+    def gaps(self) -> GapLog:
+        with self._lock:
+            if self._gaps is None:
+                self._gaps = GapLog(
+                    self.settings.data_dir / "gaps.sqlite3",
+                    self.settings.collection,
+                    self.settings.gaps_max,
+                )
+            return self._gaps
+
+    @property
+    def asked(self) -> AskedLog:
+        with self._lock:
+            if self._asked is None:
+                self._asked = AskedLog(
+                    self.settings.data_dir / "asked.sqlite3", self.settings.collection
+                )
+            return self._asked
+
+    @property
+    def knowledge(self) -> Knowledge:
+        with self._lock:
+            if self._knowledge is None:
+                self._knowledge = Knowledge(self.settings.data_dir, self.settings.collection)
+            return self._knowledge
+
+    @property
+    def nudges(self) -> Nudges:
+        with self._lock:
+            if self._nudges is None:
+                self._nudges = Nudges(
+                    self.settings.data_dir / "nudges.sqlite3", self.settings.collection
+                )
+            return self._nudges
+
     def _lock_path(self) -> Path:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         return self.settings.data_dir / f"index-{self.settings.collection}.lock"
@@ -107,7 +171,6 @@ class Engine:
     def index(
         self, rebuild: bool = False, progress: Callable[[Progress], None] | None = None
     ) -> IndexSummary:
-        from retrieval.indexer import folder_sources
 
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
         with self._writer():
@@ -120,6 +183,17 @@ class Engine:
                 raise ModelMismatch(old.model, model_id)
             self._check_docs_dir(old)
             sources, skipped, vanished = folder_sources(self.settings.docs_dir, max_bytes)
+            # the knowledge entries are indexed with the docs, under their own name space
+            reserved = [s for s in sources if s.rel.startswith(KNOWLEDGE)]
+            sources = [s for s in sources if not s.rel.startswith(KNOWLEDGE)]
+            skipped += [
+                SkippedFile(s.rel, f"the name {KNOWLEDGE!r} is reserved for knowledge entries")
+                for s in reserved
+            ]
+            k_sources, k_skipped, k_vanished = self.knowledge.sources(max_bytes)
+            sources += k_sources
+            skipped += k_skipped
+            vanished |= k_vanished
             # a file we could not read this time keeps its previous version (loses nothing)
             keep = {s.path for s in skipped if s.path in old.files and s.path not in vanished}
             summary = self._run_indexer(sources, skipped, keep, progress, self._docs_dir())
@@ -146,7 +220,6 @@ class Engine:
         progress: Callable[[Progress], None] | None,
         docs_dir: str | None,
     ) -> IndexSummary:
-        from retrieval.indexer import Indexer
 
         indexer = Indexer(
             self.store,
@@ -186,8 +259,10 @@ class Engine:
                 if self.settings.chroma_host:
                     raise
                 destroy_embedded(self.settings)
-            for old in self.settings.data_dir.glob(f"bm25-{self.settings.collection}-*.pkl"):
-                old.unlink(missing_ok=True)
+            name = self.settings.collection
+            for cache in ("bm25", "chunks"):  # view caches (see retrieval.corpus)
+                for old in self.settings.data_dir.glob(f"{cache}-{name}-*.pkl"):
+                    old.unlink(missing_ok=True)
             self.units.clear()
             self._store = None
             self._view = None
@@ -227,8 +302,19 @@ class Engine:
             return self._view
 
     def ask(
-        self, question: str, k: int | None = None, offset: int = 0, record: bool = True
+        self,
+        question: str,
+        k: int | None = None,
+        offset: int = 0,
+        record: bool = True,
+        *,
+        guild_id: int | None = None,
+        earlier: str | None = None,
     ) -> Answer:
+        """Answer `question`. With `record`, the question is counted for the stats and, when
+        refused, kept for the gaps report under `guild_id` (None: the CLI, which also sees
+        every guild's knowledge entries; 0: a DM). `earlier` is the conversation's earlier
+        question: a follow-up ("and in a DM?") is searched together with it."""
         k = k or self.settings.top_k
         cq = clean_question(question, self.settings.max_question_chars)
         try:
@@ -239,13 +325,45 @@ class Engine:
                 raise NotIndexed()
         except CitebotError as e:
             return Answer(question=question, answered=False, failure=e)
-        answer = self._answer(view, cq.text, question, k, offset, cq.note)
+        text, context = cq.text, None
+        if earlier and earlier.strip() and is_follow_up(cq.text):
+            context = " ".join(earlier.split())[: self.settings.max_question_chars]
+            text = in_context(context, cq.text)
+        q_vec = self.question_vector(text)
+        answer = self._answer(view, text, q_vec, question, k, offset, cq.note, guild_id)
+        if context is not None:
+            said = f"searched together with the earlier question “{context[:80]}”"
+            note = f"{answer.note} · {said}" if answer.note else said
+            answer = dataclasses.replace(answer, context=context, note=note)
         if record and offset == 0:
             try:
                 self.feedback.record_question(answer.answered)
-            except Exception:
-                pass  # statistics must never cost an answer
+                if not answer.answered:
+                    self.gaps.record(
+                        cq.text,
+                        q_vec,
+                        kind="refused",
+                        guild_id=guild_id,
+                        nearest=[n.source for n in answer.nearest],
+                    )
+            except Exception:  # statistics must never cost an answer
+                log.warning("could not record the question", exc_info=True)
         return answer
+
+    def question_vector(self, text: str) -> np.ndarray:
+        """The (cleaned) question's embedding; recent ones are kept, since the bot asks
+        for the same question's vector again (asked before, gaps, votes)."""
+        with self._lock:
+            v = self._qvec_cache.get(text)
+            if v is not None:
+                self._qvec_cache.move_to_end(text)
+                return v
+        v = self.embedder.encode([text])[0]
+        with self._lock:
+            self._qvec_cache[text] = v
+            while len(self._qvec_cache) > 512:
+                self._qvec_cache.popitem(last=False)
+        return v
 
     def retrieve(
         self, view: CorpusView, q: str, q_vec: np.ndarray, depth: int | None = None
@@ -258,11 +376,119 @@ class Engine:
         return hybrid(self.retrievers, view, q, q_vec, depth)
 
     def _answer(
-        self, view: CorpusView, q: str, original: str, k: int, offset: int, note: str | None
+        self,
+        view: CorpusView,
+        q: str,
+        q_vec: np.ndarray,
+        original: str,
+        k: int,
+        offset: int,
+        note: str | None,
+        guild_id: int | None = None,
     ) -> Answer:
-        q_vec = self.embedder.encode([q])[0]
         fused = self.retrieve(view, q, q_vec)
-        return self.quoter.answer(view, fused, q, q_vec, original, k, offset, note)
+        nudge = self.nudges.for_question(q_vec)  # {} unless similar questions got votes
+        if guild_id is not None:  # another guild's knowledge entries are not for this one
+            fused = [f for f in fused if visible(view.chunks[view.by_id[f[0]]].source, guild_id)]
+            nudge = {
+                c: v for c, v in nudge.items()
+                if c in view.by_id and visible(view.chunks[view.by_id[c]].source, guild_id)
+            }
+        answer = self.quoter.answer(view, fused, q, q_vec, original, k, offset, note, nudge)
+        return self._with_links(answer)
+
+    def _with_links(self, answer: Answer) -> Answer:
+        """Each quote and nearest source gets its link (template or knowledge jump link)."""
+        quotes = [
+            dataclasses.replace(c, url=self._url(c.source, c.line_start, c.line_end, c.text))
+            for c in answer.quotes
+        ]
+        nearest = [
+            dataclasses.replace(n, url=self._url(n.source, n.line_start, n.line_end, ""))
+            for n in answer.nearest
+        ]
+        return dataclasses.replace(answer, quotes=quotes, nearest=nearest)
+
+    def _url(self, source: str, line_start: int, line_end: int, text: str) -> str | None:
+        if source.startswith(KNOWLEDGE):  # the original message, from the ids we recorded
+            return self.knowledge.jump_url(source)
+        return self.links.url(source, line_start, line_end, text)
+
+    # -- asked before ---------------------------------------------------------------------
+    def asked_before(self, question: str, guild_id: int) -> PriorAnswer | None:
+        """A recent answered, not-👎'd near-duplicate of `question` in this guild, if any."""
+        cq = clean_question(question, self.settings.max_question_chars)
+        if cq.error:
+            return None
+        return self.asked.find(
+            self.question_vector(cq.text),
+            guild_id,
+            self.settings.asked_before_threshold,
+            self.settings.asked_before_days,
+        )
+
+    def remember_answer(
+        self, question: str, guild_id: int, channel_id: int, message_id: int
+    ) -> None:
+        """Keep an answered question with its answer message, for "asked before" links."""
+        cq = clean_question(question, self.settings.max_question_chars)
+        if not cq.error:
+            vec = self.question_vector(cq.text)
+            self.asked.remember(cq.text, vec, guild_id, channel_id, message_id)
+
+    def remember_turn(
+        self,
+        channel_id: int,
+        question_message_id: int | None,
+        answer_message_id: int,
+        searched: str,
+        thread: bool,
+    ) -> None:
+        """An answer posted in a conversation: later replies (or thread messages) may be
+        follow-ups of `searched`."""
+        self.asked.remember_turn(
+            channel_id, question_message_id, answer_message_id,
+            searched[: 2 * self.settings.max_question_chars], thread,
+        )
+
+    def earlier_question(self, channel_id: int, reply_to: int | None) -> str | None:
+        return self.asked.earlier_question(channel_id, reply_to)
+
+    # -- knowledge ------------------------------------------------------------------------
+    def add_knowledge(
+        self,
+        text: str,
+        title: str,
+        *,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+        message_id: int | None = None,
+        date: str | None = None,
+    ) -> tuple[Entry, IndexSummary | None]:
+        """Write a knowledge entry and index it at once. When another reindex holds the lock
+        the entry is kept and indexed by the next reindex (summary None)."""
+        entry = self.knowledge.add(
+            text, title, guild_id=guild_id, channel_id=channel_id, message_id=message_id,
+            date=date,
+        )
+        try:
+            return entry, self.index()
+        except IndexBusy:
+            return entry, None
+
+    def knowledge_entries(self, guild_id: int | None = None) -> list[Entry]:
+        return self.knowledge.entries(guild_id)
+
+    def remove_knowledge(
+        self, name: str, guild_id: int | None = None
+    ) -> tuple[Entry | None, IndexSummary | None]:
+        entry = self.knowledge.remove(name, guild_id)
+        if entry is None:
+            return None, None
+        try:
+            return entry, self.index()
+        except IndexBusy:
+            return entry, None
 
     # -- source text ----------------------------------------------------------------------
     def source_text(self, source: str) -> str | None:
@@ -291,8 +517,51 @@ class Engine:
             self.settings, self.manifest(), self.feedback.counts(), self.last_index()
         )
 
-    def record_feedback(self, question: str, chunk_ids: list[str], user_id: int, vote: int) -> None:
+    def record_feedback(
+        self,
+        question: str,
+        chunk_ids: list[str],
+        user_id: int,
+        vote: int,
+        *,
+        guild_id: int | None = None,
+        message_id: int | None = None,
+    ) -> None:
         self.feedback.record_feedback(question, chunk_ids, user_id, vote)
+        try:
+            cq = clean_question(question, self.settings.max_question_chars)
+            if not cq.error:
+                # one vote per user per answer: the answer message, else the question itself
+                answer = f"m{message_id}" if message_id is not None else f"q:{cq.text}"
+                self.nudges.vote(answer, user_id, chunk_ids, vote, self.question_vector(cq.text))
+        except Exception:
+            log.warning("could not record the vote for ranking", exc_info=True)
+        if vote < 0 and message_id is not None:
+            self.asked.mark_downvoted(message_id)  # never offered as "asked before" again
+        if vote < 0:  # a 👎 is a gap too: the quotes did not answer the question
+            try:
+                self._record_downvote(question, chunk_ids, guild_id)
+            except Exception:
+                log.warning("could not record the 👎 in the gaps report", exc_info=True)
+
+    def _record_downvote(self, question: str, chunk_ids: list[str], guild_id: int | None) -> None:
+        cq = clean_question(question, self.settings.max_question_chars)
+        if cq.error:
+            return
+        view = self.view()
+        quoted = [view.chunks[view.by_id[c]].source for c in chunk_ids if c in view.by_id]
+        vec = self.question_vector(cq.text)
+        self.gaps.record(cq.text, vec, kind="downvote", guild_id=guild_id, nearest=quoted)
+
+    def reset_feedback(self) -> int:
+        """Forget every vote's effect on ranking (admin reset); returns how many were kept."""
+        return self.nudges.reset()
+
+    def gaps_report(
+        self, guild_id: int | None = None, all_guilds: bool = False, limit: int = 10
+    ) -> list[Topic]:
+        """The most frequent unanswered topics (refused questions and 👎), with counts."""
+        return cluster(self.gaps.gaps(guild_id, all_guilds))[:limit]
 
 
 class _HeldLock:

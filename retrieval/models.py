@@ -20,6 +20,7 @@ class SourceRef:
     line_start: int
     line_end: int
     score: float
+    url: str | None = None  # from the configured source URL template only
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Citation:
     score: float
     chunk_id: str
     terms: tuple[str, ...] = ()  # question words found in the quote (renderers may bold them)
+    url: str | None = None  # link to the quoted lines (CITEBOT_SOURCE_URL), else None
     # structured documents: the headings above the quote, its block kind ("paragraph", "code",
     # "list_item", "table", "admonition", "definition"), a code block's language, a table
     # row's header row (its own exact slice of the file), where the code starts in `text`
@@ -62,6 +64,7 @@ class Citation:
             "line_start": self.line_start,
             "line_end": self.line_end,
             "score": round(self.score, 4),
+            "url": self.url,
             "section": list(self.section),
             "kind": self.kind or "text",
         }
@@ -83,6 +86,12 @@ class Answer:
     note: str | None = None  # e.g. "question was cut to 1000 characters"
     failure: CitebotError | None = None  # why the question could not be searched
     offset: int = 0  # index of the first quote in the full ranked list (for "more excerpts")
+    context: str | None = None  # the earlier question a follow-up was searched with
+
+    @property
+    def searched(self) -> str:
+        """What was searched: the question, after the earlier one for a follow-up."""
+        return f"{self.context} {self.question}" if self.context else self.question
 
     @property
     def error(self) -> str | None:
@@ -101,6 +110,7 @@ class Answer:
             "nearest": [asdict(n) | {"score": round(n.score, 4)} for n in self.nearest],
             "note": self.note,
             "error": error,
+            "context": self.context,
         }
 
 

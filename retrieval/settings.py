@@ -56,11 +56,34 @@ class Settings(BaseSettings):
         description="Shared model cache (int8 exports), default ~/.cache/citebot",
     )
 
+    source_url: str | None = Field(
+        None,
+        description="Link template for quotes: {path}, {line_start}, {line_end} (http/https)",
+    )
+
+    gaps_max: int = Field(
+        5000, ge=10, description="Questions kept for the gaps report (oldest dropped first)"
+    )
+
+    asked_before_threshold: float = Field(
+        0.80, ge=0.0, le=1.0, description="Similarity for linking an earlier answer"
+    )
+    asked_before_days: float = Field(
+        30.0, ge=0.0, description="How far back an earlier answer may be linked"
+    )
+
     supporting_floor: float = Field(
         0.6,
         ge=0.0,
         description="Quotes after the first need at least this fraction of the threshold",
     )
+
+    @field_validator("source_url")
+    @classmethod
+    def _check_source_url(cls, v: str | None) -> str | None:
+        from retrieval.links import check_template
+
+        return check_template(v) if v and v.strip() else None
 
     @field_validator("model")
     @classmethod

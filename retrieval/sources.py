@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from pathlib import Path
 
 from retrieval.corpus import CorpusView
+from retrieval.knowledge import PREFIX as KNOWLEDGE
 from retrieval.loaders import LoadError, load_file
 from retrieval.models import Citation
 from retrieval.settings import Settings
@@ -16,13 +18,21 @@ class SourceReader:
     def __init__(self, settings: Settings, view: Callable[[], CorpusView]) -> None:
         self.settings = settings
         self._view = view
+        self.knowledge_root: Path | None = None  # where `@knowledge/…` sources live
+
+    def _path(self, source: str) -> tuple[Path, Path]:
+        """(root, resolved path) of an indexed source."""
+        if self.knowledge_root is not None and source.startswith(KNOWLEDGE):
+            root = self.knowledge_root
+            return root, (root / source[len(KNOWLEDGE) :]).resolve()
+        return self.settings.docs_dir, (self.settings.docs_dir / source).resolve()
 
     def text(self, source: str) -> str | None:
         """The current text of an indexed file, if it is unchanged since indexing."""
         view = self._view()
         entry = view.manifest.files.get(source)
-        path = (self.settings.docs_dir / source).resolve()
-        if entry is None or not path.is_relative_to(self.settings.docs_dir.resolve()):
+        root, path = self._path(source)
+        if entry is None or not path.is_relative_to(root.resolve()):
             return None
         try:
             data = path.read_bytes()

@@ -188,7 +188,13 @@ def command(c: dict[str, Any], prefix: str = "") -> Problems:
         nonlocal total
         name, desc = obj.get("name"), obj.get("description")
         total += _len(name) + _len(desc)
-        if not isinstance(name, str) or not COMMAND_NAME_RE.match(name):
+        if not chat_input and where == prefix:
+            # USER and MESSAGE commands "may be mixed case and can include spaces" (Discord's
+            # application-command naming rules); only their length is limited
+            if not isinstance(name, str) or not 1 <= _len(name) <= COMMAND_NAME:
+                out.append((where + "name", f"must be 1-{COMMAND_NAME} characters "
+                                            f"(got {name!r})"))
+        elif not isinstance(name, str) or not COMMAND_NAME_RE.match(name):
             out.append((where + "name", f"must be 1-{COMMAND_NAME} letters, digits, - or _ "
                                         f"(got {name!r})"))
         elif chat_input and name != name.lower():

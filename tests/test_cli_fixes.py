@@ -20,7 +20,9 @@ from retrieval.engine import Engine
 QUESTION = "Who is the head of US Central Command?"
 COMMANDS = [
     [], ["index"], ["ask"], ["stats"], ["sources"], ["run"], ["bot"], ["prepare"],
-    ["eval"], ["eval", "beir"], ["eval", "squad"], ["eval", "docs"],
+    ["eval"], ["eval", "beir"], ["eval", "squad"], ["eval", "docs"], ["gaps"], ["knowledge"],
+    ["knowledge", "add"], ["knowledge", "list"], ["knowledge", "remove"], ["feedback"],
+    ["feedback", "reset"],
 ]
 
 

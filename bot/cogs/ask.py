@@ -41,7 +41,8 @@ class AskCog(commands.Cog):
         kwargs: dict[str, Any] = {"embed": prepared.embed, "allowed_mentions": NO_MENTIONS}
         if prepared.view is not None:
             kwargs["view"] = prepared.view
-        await interaction.edit_original_response(**kwargs)
+        sent = await interaction.edit_original_response(**kwargs)
+        await self.core.answer_sent(prepared, sent)
 
     # ------------------------------------------------------------------ mentions / channels
 
@@ -93,12 +94,14 @@ class AskCog(commands.Cog):
             )
             return
         guild_id = message.guild.id if message.guild else None
+        earlier = await self.core.earlier_question(message)  # a reply or a thread message
         try:
             async with message.channel.typing():
-                prepared = await self.core.prepare_answer(guild_id, question)
+                prepared = await self.core.prepare_answer(guild_id, question, earlier=earlier)
         except discord.HTTPException:  # typing is best-effort
-            prepared = await self.core.prepare_answer(guild_id, question)
-        await self._send(message, prepared.embed, prepared.view, question=question)
+            prepared = await self.core.prepare_answer(guild_id, question, earlier=earlier)
+        sent = await self._send(message, prepared.embed, prepared.view, question=question)
+        await self.core.answer_sent(prepared, sent, message)
 
     async def _send(
         self,
@@ -107,7 +110,7 @@ class AskCog(commands.Cog):
         view: discord.ui.View | None,
         *,
         question: str,
-    ) -> None:
+    ) -> discord.Message:
         kwargs: dict[str, Any] = {"embed": embed, "allowed_mentions": NO_MENTIONS}
         if view is not None:
             kwargs["view"] = view
@@ -120,11 +123,10 @@ class AskCog(commands.Cog):
             name = render.cut_at_word(question, 100) or "citebot"
             try:
                 thread = await message.create_thread(name=name)
-                await thread.send(**kwargs)
-                return
+                return await thread.send(**kwargs)
             except discord.HTTPException:
                 log.warning("could not answer in a thread; replying instead", exc_info=True)
-        await message.reply(mention_author=False, **kwargs)
+        return await message.reply(mention_author=False, **kwargs)
 
 
 async def setup(bot: commands.Bot) -> None:

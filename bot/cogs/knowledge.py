@@ -1,0 +1,162 @@
+"""Knowledge from the channel: the "Add to knowledge" message command, /knowledge list|remove.
+
+Adding and removing are for moderators (the same rule as /reindex); listing is for everyone.
+The entry is written to the guild's knowledge folder and indexed at once (retrieval.knowledge).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.cogs.admin import is_admin
+from bot.core import NO_MENTIONS, Core, core_of
+from retrieval.knowledge import Entry, KnowledgeError
+from retrieval.models import IndexSummary
+
+log = logging.getLogger("citebot.bot")
+
+NOT_ALLOWED = "Only moderators (the same people who may run /reindex) can change the knowledge."
+NO_TEXT = "That message has no text to add (attachments and embeds are not read)."
+
+
+def entry_title(channel: Any, author: Any) -> str:
+    """`#channel, author` (what the citation shows, with the date)."""
+    name = getattr(channel, "name", None) or "channel"
+    who = getattr(author, "display_name", None) or getattr(author, "name", None) or "someone"
+    return f"#{name}, {who}"
+
+
+async def thread_question(message: discord.Message) -> str | None:
+    """The question that started the thread `message` is in (not the message itself)."""
+    thread = message.channel
+    if not isinstance(thread, discord.Thread) or message.id == thread.id:
+        return None
+    starter = thread.starter_message
+    if starter is None and isinstance(thread.parent, discord.TextChannel):
+        try:
+            starter = await thread.parent.fetch_message(thread.id)
+        except discord.HTTPException:
+            starter = None
+    text = starter.clean_content.strip() if starter is not None else ""
+    return text or thread.name or None
+
+
+def added_text(entry: Entry, summary: IndexSummary | None) -> str:
+    cite = render.escape_markdown(f"“{entry.title}, {entry.date}”")
+    head = f"📚 Added to knowledge as {render._code(entry.name)}, cited as {cite}."
+    if summary is None:
+        return head + " A reindex is running; it will be searchable after the next one."
+    return head + f" It is searchable now ({summary.chunks_total} chunks indexed)."
+
+
+class KnowledgeCog(commands.Cog):
+    knowledge = app_commands.Group(
+        name="knowledge", description="Knowledge added from messages", guild_only=True
+    )
+
+    def __init__(self, bot: Any, core: Core) -> None:
+        self.bot = bot
+        self.core = core
+        self.menu = app_commands.ContextMenu(name="Add to knowledge", callback=self.add_message)
+        self.menu.guild_only = True
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+
+    async def _refuse(self, interaction: discord.Interaction[Any]) -> bool:
+        if is_admin(interaction, self.core.settings.admin_role_ids):
+            return False
+        await interaction.response.send_message(
+            NOT_ALLOWED, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+        return True
+
+    async def _say(self, interaction: discord.Interaction[Any], text: str, ok: bool) -> None:
+        color = render.COLOR_OK if ok else render.COLOR_ERROR
+        await interaction.edit_original_response(
+            embed=render.message_embed(text, color), allowed_mentions=NO_MENTIONS
+        )
+
+    async def add_message(
+        self, interaction: discord.Interaction[Any], message: discord.Message
+    ) -> None:
+        if await self._refuse(interaction):
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        body = message.clean_content.strip()  # mentions become plain @names
+        if not body:
+            await self._say(interaction, NO_TEXT, ok=False)
+            return
+        question = await thread_question(message)
+        if question:
+            body = f"{question}\n\n{body}"
+        guild_id = interaction.guild_id
+        title = entry_title(message.channel, message.author)
+        channel_id, message_id = message.channel.id, message.id
+        date = message.created_at.date().isoformat()
+        try:
+            entry, summary = await self.core.pool.run(
+                guild_id,
+                lambda e: e.add_knowledge(
+                    body, title, guild_id=guild_id, channel_id=channel_id,
+                    message_id=message_id, date=date,
+                ),
+            )
+        except KnowledgeError as e:
+            await self._say(interaction, f"⚠️ {e}", ok=False)
+            return
+        except Exception:
+            log.exception("add to knowledge failed")
+            await self._say(interaction, "⚠️ Could not add it; the error was logged.", ok=False)
+            return
+        await self._say(interaction, added_text(entry, summary), ok=True)
+
+    @knowledge.command(name="list", description="The knowledge entries added in this server")
+    async def list_entries(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        guild_id = interaction.guild_id
+        entries = await self.core.pool.run(guild_id, lambda e: e.knowledge_entries(guild_id))
+        if not entries:
+            await self._say(interaction, "No knowledge added here yet.", ok=True)
+            return
+        lines = [
+            f"• {render._code(e.name)} — {render.escape_markdown(e.title)}, {e.date}"
+            + (f" · [message]({e.jump_url})" if e.jump_url else "")
+            for e in entries
+        ]
+        await self._say(interaction, f"**Knowledge ({len(entries)})**\n" + "\n".join(lines), True)
+
+    @knowledge.command(name="remove", description="Remove a knowledge entry (moderators)")
+    @app_commands.describe(name="The entry's file name, as /knowledge list shows it")
+    async def remove_entry(self, interaction: discord.Interaction[Any], name: str) -> None:
+        if await self._refuse(interaction):
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        guild_id = interaction.guild_id
+        try:
+            entry, _ = await self.core.pool.run(
+                guild_id, lambda e: e.remove_knowledge(name, guild_id)
+            )
+        except Exception:
+            log.exception("knowledge remove failed")
+            await self._say(interaction, "⚠️ Could not remove it; the error was logged.", False)
+            return
+        if entry is None:
+            await self._say(
+                interaction, f"No knowledge entry {render._code(name)} here.", ok=False
+            )
+            return
+        await self._say(interaction, f"🗑️ Removed {render._code(entry.name)}.", ok=True)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(KnowledgeCog(bot, core_of(bot)))

@@ -1,0 +1,90 @@
+"""Links to the exact quoted lines, built only from a configured URL template.
+
+`CITEBOT_SOURCE_URL` is a template such as
+``https://github.com/ORG/REPO/blob/main/docs/{path}#L{line_start}-L{line_end}``. The only
+fields are ``{path}`` (the file's path relative to the docs folder, percent-encoded),
+``{line_start}`` and ``{line_end}``. For HTML sources the fragment is replaced by a
+text fragment (``#:~:text=start,end``) so the browser highlights the quote itself.
+
+Nothing from a document's content ever becomes part of a URL except the words of the quote,
+percent-encoded inside the text fragment.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from urllib.parse import quote
+
+FIELDS = frozenset({"path", "line_start", "line_end"})
+HTML_SUFFIXES = (".html", ".htm")
+_FRAGMENT_WORDS = 4  # words at each end of a text fragment
+# no whitespace, quotes, angle brackets or parentheses: a URL that is safe inside Markdown
+_URL_SHAPE = re.compile(r"https?://[^\s<>()\"'`\\]+", re.IGNORECASE)
+
+
+class TemplateError(ValueError):
+    pass
+
+
+def check_template(template: str) -> str:
+    """The template, stripped, if it is a usable http(s) URL template; else TemplateError."""
+    template = template.strip()
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as e:
+        raise TemplateError(f"source URL template is malformed: {e}") from None
+    for _lit, field, spec, conv in parsed:
+        if field is None:
+            continue
+        if field not in FIELDS or spec or conv:
+            allowed = ", ".join("{" + f + "}" for f in sorted(FIELDS))
+            raise TemplateError(f"source URL template: unknown field {{{field}}} (use {allowed})")
+    sample = template.format(path="a/b.md", line_start=1, line_end=2)
+    if not _URL_SHAPE.fullmatch(sample):
+        raise TemplateError(
+            "source URL template must be an http(s) URL without spaces, quotes, "
+            "angle brackets or parentheses"
+        )
+    return template
+
+
+def text_fragment(quote_text: str) -> str | None:
+    """`:~:text=` directive that highlights `quote_text` (first and last words of the quote)."""
+    lines = [ln.split() for ln in quote_text.splitlines() if ln.strip()]
+    if not lines:
+        return None
+    words = [w for ln in lines for w in ln]
+    if len(lines) == 1 and len(words) <= 2 * _FRAGMENT_WORDS:
+        return ":~:text=" + _enc(" ".join(words))
+    # start from the first line's words and end from the last line's, so that neither side
+    # of the range crosses a block boundary in the rendered page
+    start = " ".join(lines[0][:_FRAGMENT_WORDS])
+    end = " ".join(lines[-1][-_FRAGMENT_WORDS:])
+    return f":~:text={_enc(start)},{_enc(end)}"
+
+
+def _enc(text: str) -> str:
+    # '-', ',' and '&' are the directive's own delimiters: they must be percent-encoded too
+    return quote(text, safe="").replace("-", "%2D")
+
+
+class SourceLinks:
+    """Builds the link of a quote; `None` when no template is configured."""
+
+    def __init__(self, template: str | None) -> None:
+        self.template = check_template(template) if template else None
+
+    def url(self, source: str, line_start: int, line_end: int, text: str = "") -> str | None:
+        if not self.template:
+            return None
+        url = self.template.format(
+            path=quote(source.replace("\\", "/"), safe="/"),
+            line_start=int(line_start),
+            line_end=int(line_end),
+        )
+        if source.lower().endswith(HTML_SUFFIXES):
+            fragment = text_fragment(text)
+            if fragment:
+                url = url.split("#", 1)[0] + "#" + fragment
+        return url
