@@ -37,6 +37,7 @@ from retrieval.models import (
     Stats,
     duration,
 )
+from retrieval.quotedisplay import display_parts, inline_spans
 
 # Discord limits
 CONTENT_LIMIT = 2000
@@ -134,6 +135,38 @@ def block_quote(text: str, terms: Sequence[str] = ()) -> str:
     return "\n".join(lines) if lines else "> " + ELLIPSIS
 
 
+def emphasize_prose(line: str, terms: Sequence[str]) -> str:
+    """Like `emphasize`, with reST roles, ``literals`` and `code` shown as inline code."""
+    out = []
+    for is_code, part in inline_spans(line):
+        out.append(_code(part) if is_code else emphasize(part, terms))
+    return "".join(out)
+
+
+def code_block(code: str, language: str = "") -> str:
+    """A fenced code block that the code itself cannot close early."""
+    lang = re.sub(r"[^\w+#.-]", "", language)[:20]
+    return f"```{lang}\n" + code.replace("```", "`\u200b``") + "\n```"
+
+
+def quote_body(c: Citation) -> str:
+    """The quote as Discord markdown: prose as a block quote, code as a fenced block."""
+    if not c.kind:
+        return block_quote(c.text, c.terms)
+    out: list[str] = []
+    for part in display_parts(c):
+        if part.kind == "code":
+            out.append(code_block(part.text, part.language))
+            continue
+        lines = [
+            "> " + emphasize_prose(raw.strip(), c.terms) for raw in part.text.splitlines()
+            if raw.strip()
+        ]
+        if lines:
+            out.append("\n".join(lines))
+    return "\n".join(out) if out else "> " + ELLIPSIS
+
+
 def citation_line(c: Citation) -> str:
     """`— file · title · date · lines L–M · score 0.83` (Discord markup); the file is the
     link to the quoted lines when a source URL template is set. A knowledge entry from a
@@ -167,7 +200,7 @@ def render_quote(c: Citation, limit: int) -> str | None:
     """One quote block + its citation line within `limit` characters, or None if even a
     minimal excerpt cannot fit. Cuts the quote at a word boundary (with "…") when needed."""
     cite = citation_line(c)
-    full = block_quote(c.text, c.terms) + "\n" + cite
+    full = quote_body(c) + "\n" + cite
     if len(full) <= limit:
         return full
     room = limit - len(cite) - 1
@@ -216,7 +249,7 @@ def fit_quotes(quotes: Sequence[Citation], limit: int) -> tuple[str, int]:
         room = limit - used - sep - note_room
         full = render_quote(q, room) if room > 0 else None
         if full is not None and blocks and room < _MIN_QUOTE_ROOM:
-            whole = block_quote(q.text, q.terms) + "\n" + citation_line(q)
+            whole = quote_body(q) + "\n" + citation_line(q)
             if full != whole:  # only a stub of a later quote would fit: drop it instead
                 full = None
         if full is None:

@@ -6,11 +6,13 @@ import re
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
+from rich.syntax import Syntax
 from rich.text import Text
 
 from citebot.errors import explain
 from retrieval.citations import format_citation
 from retrieval.models import Answer, Citation, IndexSummary, SourceInfo, Stats
+from retrieval.quotedisplay import display_parts, inline_spans
 
 
 def _quoted(title: str) -> str:
@@ -29,6 +31,25 @@ def highlight(text: str, terms: tuple[str, ...]) -> Text:
     return out
 
 
+def quote_renderable(c: Citation) -> RenderableType:
+    """Prose with inline code marked; code blocks highlighted with their language."""
+    if not c.kind:
+        return highlight(c.text, c.terms)
+    parts: list[RenderableType] = []
+    for p in display_parts(c):
+        if p.kind == "code":
+            parts.append(Syntax(p.text, p.language or "text", word_wrap=True,
+                                background_color="default"))
+            continue
+        t = Text()
+        for is_code, run in inline_spans(p.text):
+            t.append(run, style="bold cyan" if is_code else None)
+        for term in c.terms:
+            t.highlight_regex(rf"\b{re.escape(term)}\b", style="bold yellow")
+        parts.append(t)
+    return Group(*parts)
+
+
 def render_answer(a: Answer, expand: bool = True) -> RenderableType:
     """`expand=False` sizes the quote boxes to their text (for unwrapped, piped output)."""
     parts: list[RenderableType] = []
@@ -38,7 +59,7 @@ def render_answer(a: Answer, expand: bool = True) -> RenderableType:
         parts.append(Text(a.note, style="italic"))
     if a.answered:
         for i, c in enumerate(a.quotes, 1 + a.offset):
-            body = Group(highlight(c.text, c.terms), Text(citation_line(c), style="dim cyan"))
+            body = Group(quote_renderable(c), Text(citation_line(c), style="dim cyan"))
             parts.append(
                 Panel(
                     body,

@@ -36,6 +36,10 @@ class Chunk:
     line_end: int
     sentences: tuple[tuple[int, int], ...]  # sentence spans relative to char_start
     tokens: int
+    # structured documents only (see retrieval/blockchunks.py); empty for plain text
+    blocks_json: str = ""
+    sections_json: str = ""
+    heading: str = ""  # section path of the first block, searched with the chunk
 
     def sentences_json(self) -> str:
         return json.dumps([list(s) for s in self.sentences], separators=(",", ":"))

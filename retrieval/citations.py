@@ -26,6 +26,15 @@ class Cited(Protocol):
     def score(self) -> float: ...
 
 
+def section_path(c: Cited) -> str:
+    """`Coroutines › How do I add a reaction?`: the headings above a quote in a structured
+    document (the document title left out when it heads the path); "" otherwise."""
+    path = [s for s in getattr(c, "section", ()) or () if s]
+    if path and path[0].strip() == c.title.strip():
+        path = path[1:]
+    return " › ".join(path)
+
+
 def _same(text: str) -> str:
     return text
 
@@ -44,7 +53,8 @@ def format_citation(
     sep: str = " · ",
 ) -> str:
     """The citation's parts joined by `sep`; `source`, `title` and `text` (the date) mark them
-    up. The title is left out when it is empty or just the file name."""
+    up. The title is left out when it is empty or just the file name; the section path of a
+    quote from a structured document follows the title."""
     # every part one clean line: a title or file name with a newline or a bidi override
     # could otherwise forge a second citation line or reverse what it says
     src = clean_field(c.source)
@@ -52,9 +62,13 @@ def format_citation(
     t = clean_field(c.title)
     if t and t != src:
         parts.append(title(t))
+    section = section_path(c)
+    if section:
+        parts[-1] += " › " + text(clean_field(section))
     if c.date:
         parts.append(text(clean_field(c.date)))
-    parts.append(lines_label(c.line_start, c.line_end))
+    # a long code block quoted by its first lines is cited whole
+    parts.append(lines_label(c.line_start, max(c.line_end, getattr(c, "block_line_end", 0))))
     if score:
         parts.append(f"score {c.score:.2f}")
     return sep.join(parts)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from retrieval.searchtext import lexical_text
+
 if TYPE_CHECKING:  # imported when a view is loaded: `stats` and indexing never need bm25s
     from retrieval.lexical import LexicalIndex
     from retrieval.store import Manifest, Store
@@ -24,6 +26,18 @@ class ChunkRecord:
     line_start: int
     line_end: int
     sentences: tuple[tuple[int, int], ...]
+    # structured documents: [kind, start, end, section index, language, header row text]
+    # per block (offsets relative to text), the section paths, and the first block's path
+    blocks: tuple[tuple[Any, ...], ...] = ()
+    sections: tuple[tuple[str, ...], ...] = ()
+    heading: str = ""
+
+    @property
+    def search_text(self) -> str:
+        """What BM25 searches this chunk by."""
+        if not self.blocks:
+            return f"{self.title}\n{self.text}"
+        return lexical_text(self.title, [self.heading] if self.heading else [], self.text)
 
     @classmethod
     def from_chroma(cls, cid: str, text: str, meta: dict[str, Any]) -> ChunkRecord:
@@ -39,6 +53,9 @@ class ChunkRecord:
             line_start=int(meta["line_start"]),  # type: ignore[arg-type]
             line_end=int(meta["line_end"]),  # type: ignore[arg-type]
             sentences=sents or ((0, len(text)),),
+            blocks=tuple(tuple(b) for b in json.loads(str(meta.get("blocks") or "[]"))),
+            sections=tuple(tuple(p) for p in json.loads(str(meta.get("sections") or "[]"))),
+            heading=str(meta.get("heading") or ""),
         )
 
 
@@ -57,7 +74,7 @@ class CorpusView:
         path = cache_dir / f"bm25-{store.name}-{manifest.fingerprint()}.pkl"
         lexical = LexicalIndex.load(path)
         if lexical is None or lexical.n != len(records):
-            lexical = LexicalIndex.build([f"{r.title}\n{r.text}" for r in records])
+            lexical = LexicalIndex.build([r.search_text for r in records])
             try:
                 for old in cache_dir.glob(f"bm25-{store.name}-*.pkl"):
                     old.unlink(missing_ok=True)

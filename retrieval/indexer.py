@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from retrieval.blockchunks import chunk_blocks
 from retrieval.chunking import Chunk, chunk_text
 from retrieval.corpus import ChunkRecord
 from retrieval.embedder import Embedder
@@ -26,6 +27,7 @@ from retrieval.loaders import (
     read_bytes,
 )
 from retrieval.models import IndexSummary, Progress, SkippedFile
+from retrieval.searchtext import embed_text
 from retrieval.store import FileEntry, Manifest, Store, chunk_id
 from retrieval.units import UnitStore, embed_units, pooled, units_version
 
@@ -163,6 +165,19 @@ def split_oversized(text: str, chunks: list[Chunk]) -> tuple[list[Chunk], int]:
             group.append((a, b))
         emit(group, c.tokens)
     return [dataclasses.replace(c, index=i) for i, c in enumerate(out)], dropped
+
+
+def chunk_embed_text(c: Chunk) -> str:
+    """Plain-text chunks are embedded as they are; structured ones by their search text."""
+    if not c.blocks_json:
+        return c.text
+    return embed_text([c.heading] if c.heading else [], c.text)
+
+
+def _structure_meta(c: Chunk) -> dict[str, Any]:
+    if not c.blocks_json:
+        return {}
+    return {"blocks": c.blocks_json, "sections": c.sections_json, "heading": c.heading}
 
 
 class _Tracker:
@@ -323,9 +338,16 @@ class Indexer:
                 self.progress(
                     self._track.progress("chunk", "chunking", self._track.files_read + 1, src.rel)
                 )
-            chunks = chunk_text(
-                doc.text, self.embedder, self.embedder.max_tokens, self.overlap, doc.body_start
-            )
+            chunks = []
+            if doc.blocks:
+                chunks = chunk_blocks(
+                    doc.text, doc.blocks, self.embedder, self.embedder.max_tokens
+                )
+            if not chunks:
+                chunks = chunk_text(
+                    doc.text, self.embedder, self.embedder.max_tokens, self.overlap,
+                    doc.body_start,
+                )
         except LoadError as e:
             summary.skipped.append(SkippedFile(src.rel, str(e)))
             return None
@@ -356,6 +378,7 @@ class Indexer:
             return
         ids: list[str] = []
         docs: list[str] = []
+        embeds: list[str] = []  # what is embedded: the search text (see retrieval/searchtext)
         metas: list[dict[str, Any]] = []
         for p in pending:
             for c in p.chunks:
@@ -363,6 +386,7 @@ class Indexer:
                     raise AssertionError(f"chunk offsets do not round-trip in {p.source.rel}")
                 ids.append(chunk_id(p.source.rel, p.source.hash, c.index))
                 docs.append(c.text)
+                embeds.append(chunk_embed_text(c))
                 metas.append(
                     {
                         "source": p.source.rel,
@@ -376,6 +400,7 @@ class Indexer:
                         "line_end": c.line_end,
                         "sents": c.sentences_json(),
                     }
+                    | _structure_meta(c)
                 )
         # chunks already stored by an interrupted earlier run need no new embedding
         have = self.store.existing_ids(ids)
@@ -400,7 +425,7 @@ class Indexer:
                     [pooled(docs[i], s, v) for i, (s, v) in zip(part, rows, strict=True)]
                 )
             else:
-                vecs = self.embedder.encode([docs[i] for i in part])
+                vecs = self.embedder.encode([embeds[i] for i in part])
             self.progress(track.progress("embed", "writing", track.files_stored))
             self.store.add(
                 [ids[i] for i in part],

@@ -7,6 +7,7 @@ for its suffixes with `@loader(".ext")`. A new format is one such function (see 
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from retrieval.display import clean_field
 from retrieval.headers import parse_header
+from retrieval.parsing import Block, ParsedText, parse_text
 
 
 class LoadError(Exception):
@@ -27,6 +29,8 @@ class LoadedDocument:
     date: str | None
     note: str | None = None  # e.g. "decoded as latin-1"
     body_start: int = 0  # text before this (a `date …` header line) is metadata, not quoted
+    # structure of the text (Markdown, reStructuredText, HTML, DOCX); None for plain text/PDF
+    blocks: tuple[Block, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ class Extracted:
     title: str | None = None  # from the file's metadata (a header line in the text wins)
     date: str | None = None
     note: str | None = None  # e.g. "decoded as latin-1"
+    blocks: tuple[Block, ...] | None = None  # the parsed structure (retrieval/parsing)
+    heading: str | None = None  # the first heading: the title when nothing else names one
 
 
 Loader = Callable[[bytes], Extracted]
@@ -297,23 +303,51 @@ def load_bytes(data: bytes, rel: str) -> LoadedDocument:
     if not got.text.strip():
         raise LoadError("no text (empty or whitespace only)")
     header = parse_header(got.text)
+    blocks = got.blocks
+    if blocks is not None and header.body_start:
+        blocks = tuple(b for b in blocks if b.start >= header.body_start)
     return LoadedDocument(
         text=got.text,
-        # titles come from inside the file (HTML <title>, DOCX/PDF properties) or its name: one
-        # clean line, so a citation can never show a forged second line
-        title=clean_field(header.title or got.title or "") or clean_field(Path(rel).stem) or rel,
+        # titles come from inside the file (HTML <title>, DOCX/PDF properties), its first
+        # heading or its name: one clean line, so a citation never shows a forged second line
+        title=clean_field(header.title or got.title or got.heading or "")
+        or clean_field(Path(rel).stem)
+        or rel,
         date=header.date or got.date,
         note=got.note,
         body_start=header.body_start,
+        blocks=blocks,
     )
 
 
-@loader(".txt", ".md", ".markdown", ".rst")
+@loader(".txt")
 def _plain_text(data: bytes) -> Extracted:
     text, note = decode_text(data)
     if _control_ratio(text) > 0.05:
         raise LoadError("binary file (mostly control characters), not text")
     return Extracted(text, note=note)
+
+
+@loader(".md", ".markdown")
+def _markdown(data: bytes) -> Extracted:
+    return _structured(_plain_text(data), ".md")
+
+
+@loader(".rst")
+def _rst(data: bytes) -> Extracted:
+    return _structured(_plain_text(data), ".rst")
+
+
+def _structured(got: Extracted, suffix: str) -> Extracted:
+    """The text as read, with its blocks; if the parser fails the file is chunked as plain
+    text (a parser bug must never cost a document)."""
+    try:
+        parsed: ParsedText | None = parse_text(suffix, got.text)
+    except Exception:
+        parsed = None
+    if parsed is None:
+        return got
+    return Extracted(got.text, got.title, got.date, got.note, parsed.blocks, parsed.title)
 
 
 @loader(".pdf")
@@ -346,39 +380,27 @@ def _pdf(data: bytes) -> Extracted:
 def _html(data: bytes) -> Extracted:
     from bs4 import BeautifulSoup
 
+    from retrieval.parsing.html import parse_html
+
     soup = BeautifulSoup(data, "lxml")
-    for tag in soup(["script", "style", "noscript", "template"]):
-        tag.decompose()
     title = soup.title.get_text(" ", strip=True) if soup.title else None
-    if soup.title:
-        soup.title.decompose()
-    h1 = soup.find("h1")
-    if not title and h1:
-        title = h1.get_text(" ", strip=True)
-    body = soup.body or soup
-    lines = [ln.strip() for ln in body.get_text("\n").splitlines()]
-    text = "\n".join(ln for ln in lines if ln)
-    return Extracted(text, title or None)
+    parsed = parse_html(data)
+    if title and parsed.title and re.split(r"\s+[—–|·-]\s+", title)[0] == parsed.title:
+        title = parsed.title  # "Programming FAQ — Python 3.11 documentation": the page's own
+    return Extracted(parsed.text, title or parsed.title, blocks=parsed.blocks)
 
 
 @loader(".docx")
 def _docx(data: bytes) -> Extracted:
-    import io
     import zipfile
 
-    import docx
+    from retrieval.parsing.docx import parse_docx
 
     try:
-        document = docx.Document(io.BytesIO(data))
+        got = parse_docx(data)
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
         raise LoadError(f"unreadable DOCX ({type(e).__name__})") from e
     except Exception as e:
         raise LoadError(f"unreadable DOCX ({type(e).__name__})") from e
-    paras = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            paras.append(" | ".join(cell.text for cell in row.cells))
-    props = document.core_properties
-    title = props.title or None
-    date = props.created.date().isoformat() if props.created else None
-    return Extracted("\n".join(paras), title, date)
+    title = got.core_title or got.parsed.title
+    return Extracted(got.parsed.text, title, got.created, blocks=got.parsed.blocks)

@@ -39,9 +39,24 @@ class Citation:
     chunk_id: str
     terms: tuple[str, ...] = ()  # question words found in the quote (renderers may bold them)
     url: str | None = None  # link to the quoted lines (CITEBOT_SOURCE_URL), else None
+    # structured documents: the headings above the quote, its block kind ("paragraph", "code",
+    # "list_item", "table", "admonition", "definition"), a code block's language, a table
+    # row's header row (its own exact slice of the file), where the code starts in `text`
+    # (after its lead-in sentence), and the last line of a long code block quoted in part
+    section: tuple[str, ...] = ()
+    kind: str = ""
+    language: str = ""
+    header: str | None = None
+    code_offset: int = -1
+    block_line_end: int = 0
+
+    @property
+    def cited_line_end(self) -> int:
+        """The last line the citation names: a long code block is cited whole."""
+        return max(self.line_end, self.block_line_end)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "text": self.text,
             "source": self.source,
             "title": self.title,
@@ -50,7 +65,16 @@ class Citation:
             "line_end": self.line_end,
             "score": round(self.score, 4),
             "url": self.url,
+            "section": list(self.section),
+            "kind": self.kind or "text",
         }
+        if self.language:
+            out["language"] = self.language
+        if self.header is not None:
+            out["header"] = self.header
+        if self.block_line_end > self.line_end:
+            out["block_line_end"] = self.block_line_end
+        return out
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,15 @@ def units_version(model_id: str) -> str:
 
     h = hashlib.sha256(f"{UNITS_SCHEMA}\0{model_id}\0{DERIVE_JOINED}\0".encode())
     h.update(_code_fingerprint(windows_for).encode())
+    # structured documents' units are defined in these modules (and embedded by search text)
+    import retrieval.quoteunits
+    import retrieval.searchtext
+
+    for mod in (retrieval.quoteunits, retrieval.searchtext):
+        try:
+            h.update(inspect.getsource(mod).encode())
+        except (OSError, TypeError):
+            h.update(mod.__name__.encode())
     return h.hexdigest()[:16]
 
 
@@ -79,9 +88,19 @@ def _code_fingerprint(fn: Any, seen: set[str] | None = None) -> str:
 
 def unit_spans(chunk: ChunkRecord) -> list[Span]:
     """The (start, end) offsets in chunk.text of every quote unit of the chunk, deduplicated."""
+    return list(unit_texts(chunk))
+
+
+def unit_texts(chunk: ChunkRecord) -> dict[Span, str]:
+    """Each unit's span -> the text it is embedded by (`Window.search_text`: the words
+    themselves in plain text; without markup, a table row with its header, in structured
+    documents)."""
     from retrieval.answer import windows_for
 
-    return list(dict.fromkeys((w.start, w.end) for w in windows_for(chunk, 0)))
+    out: dict[Span, str] = {}
+    for w in windows_for(chunk, 0):
+        out.setdefault((w.start, w.end), w.search_text)
+    return out
 
 
 def joined_units(text: str, spans: Sequence[Span]) -> dict[Span, tuple[Span, Span]]:
@@ -114,21 +133,22 @@ def embed_units(
     """Spans and vectors of each chunk's units. A text that occurs in several chunks (the
     overlap between neighbours) is embedded once. With `derive_joined`, a unit made of two other
     units (a sentence pair) gets their length-weighted mean instead of its own embedding."""
-    spans = [unit_spans(c) for c in chunks]
+    unit_text = [unit_texts(c) for c in chunks]
+    spans = [list(u) for u in unit_text]
     joined = [
         joined_units(c.text, ss) if derive_joined else {}
         for c, ss in zip(chunks, spans, strict=True)
     ]
     texts: dict[str, int] = {}
-    for c, ss, jn in zip(chunks, spans, joined, strict=True):
-        for a, b in ss:
-            if (a, b) not in jn:
-                texts.setdefault(c.text[a:b], len(texts))
+    for ut, ss, jn in zip(unit_text, spans, joined, strict=True):
+        for sp in ss:
+            if sp not in jn:
+                texts.setdefault(ut[sp], len(texts))
     vecs = encode(list(texts)) if texts else np.zeros((0, 1), np.float32)
     out = []
-    for c, ss, jn in zip(chunks, spans, joined, strict=True):
+    for ut, ss, jn in zip(unit_text, spans, joined, strict=True):
         mine = np.zeros((len(ss), vecs.shape[1]), dtype=np.float32)
-        own = {sp: vecs[texts[c.text[sp[0] : sp[1]]]] for sp in ss if sp not in jn}
+        own = {sp: vecs[texts[ut[sp]]] for sp in ss if sp not in jn}
         for i, sp in enumerate(ss):
             if sp in jn:
                 (a1, b1), (a2, b2) = jn[sp]
@@ -182,7 +202,7 @@ def window_vectors(
         else:
             out[i] = v
     if odd:
-        out[odd] = encode([windows[i].text for i in odd])
+        out[odd] = encode([windows[i].search_text for i in odd])
     return out
 
 

@@ -49,7 +49,11 @@ def test_index_ask_json_and_stats(tmp_path: Path) -> None:
     top = first["quotes"][0]
     assert "Kenneth McKenzie" in top["text"]
     assert top["source"] == SEED_FILE and top["date"] == "2021-07-15"
-    assert set(top) == {"text", "source", "title", "date", "line_start", "line_end", "score", "url"}
+    assert set(top) == {
+        "text", "source", "title", "date", "line_start", "line_end", "score", "url", "section",
+        "kind",
+    }
+    assert top["kind"] == "text" and top["section"] == []  # plain .txt: no structure
     lines = (SEEDS / SEED_FILE).read_text(encoding="utf-8").splitlines()
     assert "Kenneth McKenzie" in "\n".join(lines[top["line_start"] - 1 : top["line_end"]])
     assert second["answered"] is False and second["quotes"] == [] and second["nearest"]

@@ -1,0 +1,230 @@
+"""Chunk a structured document (its parsed blocks) without cutting through a block.
+
+A chunk is still an exact slice `text[char_start:char_end]`, measured in the model's tokens
+(counting the section path put in front of its search text) and never silently truncated.
+Blocks are packed whole; a block too long for one chunk is split between its sentences
+(prose), rows (tables) or lines (code). A lead-in paragraph ending in ":" stays with the
+code block it introduces. Each chunk records its blocks (kind, span relative to the chunk,
+section path, code language, table header span) for quoting and citing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from retrieval.chunking import Chunk, LineIndex, TokenCounter, sentence_spans
+from retrieval.parsing.blocks import CODE, HEADING, TABLE, Block
+from retrieval.searchtext import embed_text, heading_prefix
+
+PREFIX_BUDGET = 48  # tokens kept free for the section path in front of the search text
+NEW_CHUNK_AT_HEADING = 64  # a heading starts a new chunk once this many tokens are packed
+
+
+@dataclass(frozen=True)
+class _Unit:
+    block: int  # index into the block list
+    start: int
+    end: int
+    tokens: int
+
+
+def _pieces(text: str, b: Block) -> list[tuple[int, int]]:
+    """Where a block may be split: sentences of prose, rows of tables, lines of code."""
+    if b.kind in (CODE, TABLE):
+        out, pos = [], b.start
+        for line in text[b.start : b.end].split("\n"):
+            if line.strip():
+                out.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        return out or [(b.start, b.end)]
+    if b.kind == HEADING:
+        return [(b.start, b.end)]
+    spans = [(b.start + s, b.start + e) for s, e in sentence_spans(text[b.start : b.end])]
+    return spans or [(b.start, b.end)]
+
+
+def chunk_blocks(
+    text: str,
+    blocks: Sequence[Block],
+    counter: TokenCounter,
+    max_tokens: int,
+) -> list[Chunk]:
+    blocks = sorted((b for b in blocks if b.end > b.start), key=lambda b: b.start)
+    if not blocks:
+        return []
+    budget = max(max_tokens - PREFIX_BUDGET, max_tokens // 2)
+    pieces = [_pieces(text, b) for b in blocks]
+    flat = [p for ps in pieces for p in ps]
+    # each piece is counted with the text before it (markup lines between blocks are in
+    # the chunk's text too), so a packed chunk's count is an upper bound
+    gaps = [text[(flat[n - 1][1] if n else s) : s] for n, (s, _) in enumerate(flat)]
+    counts = counter.token_spans([text[s:e] for s, e in flat])
+    extra = counter.token_spans(gaps)
+    units: list[list[_Unit]] = []
+    k = 0
+    for i, ps in enumerate(pieces):
+        row = []
+        for s, e in ps:
+            toks = counts[k]
+            gap = len(extra[k])
+            k += 1
+            if len(toks) + gap <= budget:
+                row.append(_Unit(i, s, e, max(len(toks) + gap, 1)))
+                continue
+            for j in range(0, len(toks), budget):  # one enormous sentence or line
+                w = toks[j : j + budget]
+                row.append(_Unit(i, s + w[0][0], s + w[-1][1], len(w)))
+        units.append(row)
+
+    groups = _groups(text, blocks)
+    lines = LineIndex(text)
+    chunks: list[Chunk] = []
+    current: list[_Unit] = []
+    total = 0
+
+    def flush() -> None:
+        nonlocal total
+        if current:
+            chunks.append(_make(text, blocks, current, len(chunks), lines, total))
+        current.clear()
+        total = 0
+
+    for group in groups:
+        g_units = [u for i in group for u in units[i]]
+        g_tokens = sum(u.tokens for u in g_units)
+        first = blocks[group[0]]
+        if current and first.kind == HEADING and total >= NEW_CHUNK_AT_HEADING:
+            flush()
+        if current and total + g_tokens > budget:
+            flush()
+        if g_tokens <= budget:
+            current.extend(g_units)
+            total += g_tokens
+            continue
+        for u in g_units:  # a group too long for one chunk: split between its pieces
+            if current and total + u.tokens > budget:
+                flush()
+            current.append(u)
+            total += u.tokens
+    flush()
+    return _fit(text, blocks, chunks, counter, max_tokens, lines)
+
+
+def _fit(
+    text: str,
+    blocks: Sequence[Block],
+    chunks: list[Chunk],
+    counter: TokenCounter,
+    max_tokens: int,
+    lines: LineIndex,
+) -> list[Chunk]:
+    """Make sure every chunk's search text fits the model: drop the section path, and as a
+    last resort split the chunk between its pieces (nothing is ever silently truncated)."""
+    chunks = _drop_heading_only(chunks)
+    out: list[Chunk] = []
+    todo = list(chunks)
+    while todo:
+        c = todo.pop(0)
+        if _tokens(counter, c) <= max_tokens:
+            out.append(c)
+            continue
+        bare = Chunk(**{**c.__dict__, "heading": ""})
+        if _tokens(counter, bare) <= max_tokens or len(c.sentences) < 2:
+            out.append(bare)  # a single piece is within the limit on its own
+            continue
+        units = [
+            _Unit(_block_at(blocks, c.char_start + s), c.char_start + s, c.char_start + e, 1)
+            for s, e in c.sentences
+        ]
+        half = len(units) // 2
+        todo[:0] = [
+            _make(text, blocks, units[:half], 0, lines, c.tokens // 2),
+            _make(text, blocks, units[half:], 0, lines, c.tokens // 2),
+        ]
+    return [Chunk(**{**c.__dict__, "index": i}) for i, c in enumerate(out)]
+
+
+def _tokens(counter: TokenCounter, c: Chunk) -> int:
+    return len(counter.token_spans([embed_text([c.heading] if c.heading else [], c.text)])[0])
+
+
+def _block_at(blocks: Sequence[Block], pos: int) -> int:
+    for i, b in enumerate(blocks):
+        if b.start <= pos < b.end:
+            return i
+    return 0
+
+
+def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
+    """Blocks packed together: a heading with what follows it, a lead-in with its code."""
+    out: list[list[int]] = []
+    for i, b in enumerate(blocks):
+        prev = blocks[i - 1] if i else None
+        glue = prev is not None and (
+            prev.kind == HEADING
+            or (b.kind == CODE and text[prev.start : prev.end].rstrip().endswith(":"))
+        )
+        if glue and out:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
+
+
+def _drop_heading_only(chunks: list[Chunk]) -> list[Chunk]:
+    """A chunk holding nothing but headings has nothing to quote or search by."""
+    keep = [c for c in chunks if any(b[0] != HEADING for b in _decode(c))]
+    return [Chunk(**{**c.__dict__, "index": i}) for i, c in enumerate(keep)]
+
+
+def _decode(c: Chunk) -> list[list[object]]:
+    return list(json.loads(c.blocks_json)) if c.blocks_json else []
+
+
+def _make(
+    text: str,
+    blocks: Sequence[Block],
+    units: Sequence[_Unit],
+    index: int,
+    lines: LineIndex,
+    tokens: int,
+) -> Chunk:
+    start, end = units[0].start, units[-1].end
+    sections: list[list[str]] = []
+    refs: list[list[object]] = []
+    seen: dict[int, list[object]] = {}
+    for u in units:
+        b = blocks[u.block]
+        ref = seen.get(u.block)
+        if ref is None:
+            path = list(b.section)
+            if path not in sections:
+                sections.append(path)
+            # the header row's own text: it may lie in an earlier chunk than this row
+            hdr = text[b.header[0] : b.header[1]] if b.header else None
+            # the last line of the whole block: a long block may go on in the next chunk
+            last = lines.line_of(b.end - 1)
+            ref = [
+                b.kind, u.start - start, u.end - start, sections.index(path), b.language, hdr,
+                last, int(u.start <= b.start),  # 1: the block begins in this chunk
+            ]
+            seen[u.block] = ref
+            refs.append(ref)
+        else:
+            ref[2] = u.end - start
+    first_section = next((blocks[u.block].section for u in units), ())
+    return Chunk(
+        index=index,
+        text=text[start:end],
+        char_start=start,
+        char_end=end,
+        line_start=lines.line_of(start),
+        line_end=lines.line_of(end - 1),
+        sentences=tuple((u.start - start, u.end - start) for u in units),
+        tokens=tokens,
+        blocks_json=json.dumps(refs, separators=(",", ":"), ensure_ascii=False),
+        sections_json=json.dumps(sections, separators=(",", ":"), ensure_ascii=False),
+        heading=heading_prefix(first_section),
+    )

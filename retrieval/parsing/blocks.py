@@ -1,0 +1,102 @@
+"""The common block type every parser produces."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+# kinds of block; headings are searchable context, never quoted on their own
+PARAGRAPH = "paragraph"
+CODE = "code"
+LIST_ITEM = "list_item"
+TABLE = "table"
+ADMONITION = "admonition"
+DEFINITION = "definition"
+HEADING = "heading"
+KINDS = (PARAGRAPH, CODE, LIST_ITEM, TABLE, ADMONITION, DEFINITION, HEADING)
+QUOTABLE = frozenset(KINDS) - {HEADING}
+
+
+@dataclass(frozen=True)
+class Block:
+    """One structural unit of a document: `text[start:end]` is its raw source text.
+
+    `section` is the path of headings above it (outermost first). For a code block
+    `language` is its declared language ("" if none); for a table `header` is the span of
+    its header row (also an exact slice of the text) when it has one.
+    """
+
+    kind: str
+    start: int
+    end: int
+    section: tuple[str, ...] = ()
+    language: str = ""
+    header: tuple[int, int] | None = None
+
+    def text(self, source: str) -> str:
+        return source[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class ParsedText:
+    """A document's text (what quotes are cut from) and its blocks, in reading order."""
+
+    text: str
+    blocks: tuple[Block, ...]
+    title: str | None = None  # the first heading
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class Lines:
+    """Line <-> character offset conversions for one text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def start(self, line: int) -> int:
+        """Offset of the first character of 0-based `line` (len(text) past the end)."""
+        if line >= len(self.starts):
+            return len(self.text)
+        return self.starts[line]
+
+    def end(self, line: int) -> int:
+        """Offset just past the last character of 0-based `line`, without its newline."""
+        if line + 1 < len(self.starts):
+            return self.starts[line + 1] - 1
+        return len(self.text)
+
+    def line(self, line: int) -> str:
+        return self.text[self.start(line) : self.end(line)]
+
+    def line_of(self, pos: int) -> int:
+        """0-based line of the character at `pos`."""
+        return bisect.bisect_right(self.starts, pos) - 1
+
+
+def line_range(text: str, start: int, end: int) -> tuple[int, int]:
+    """1-based first and last line of text[start:end]."""
+    first = text.count("\n", 0, start) + 1
+    return first, first + text.count("\n", start, max(end - 1, start))
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without surrounding whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+_LIST_MARKER = re.compile(r"[ \t]*(?:[-*+•]|\d{1,9}[.)]|#[.)]|[a-zA-Z][.)])[ \t]+")
+
+
+def strip_list_marker(text: str, start: int, end: int) -> int:
+    """Start of a list item's words, past its bullet or number."""
+    m = _LIST_MARKER.match(text, start, end)
+    return m.end() if m else start

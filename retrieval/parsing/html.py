@@ -1,0 +1,249 @@
+"""HTML into text and blocks with BeautifulSoup (lxml).
+
+The document's text is built here from the parsed tree: one block after another, separated
+by blank lines (code keeps its line breaks; table cells are joined with " | "). Spans point
+into that text, which is also what quotes are cut from and verified against.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from retrieval.parsing.blocks import (
+    ADMONITION,
+    CODE,
+    DEFINITION,
+    HEADING,
+    LIST_ITEM,
+    PARAGRAPH,
+    TABLE,
+    Block,
+    ParsedText,
+)
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_DROP = ["script", "style", "noscript", "template", "nav", "footer", "head", "form", "button",
+         "svg", "iframe"]
+# Sphinx / common site chrome that is not part of the page's content
+_CHROME = ["div.sphinxsidebar", "div.related", "div.footer", "a.headerlink", "div.navigation",
+           "div.clearer", "div.mobile-nav", "div#sidebar", "aside.sidebar"]
+_MAIN = ["[role=main]", "main", "article", "div.body", "div.document"]
+_BLOCKISH = _HEADINGS | {"p", "pre", "ul", "ol", "dl", "table", "div", "section", "article",
+                         "blockquote", "aside", "main", "figure", "header", "li", "dd", "dt",
+                         "hr", "br", "details", "summary", "form", "center"}
+_WS = re.compile(r"\s+")
+_LANG = re.compile(r"(?:language|lang|highlight)-([\w+#.-]+)")
+
+
+def _inline(node: Tag | NavigableString) -> str:
+    return _WS.sub(" ", node.get_text() if isinstance(node, Tag) else str(node)).strip()
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.pos = 0
+        self.blocks: list[Block] = []
+        self.section: list[tuple[int, str]] = []
+        self.title: str | None = None
+
+    def emit(self, kind: str, text: str, **kw: object) -> tuple[int, int] | None:
+        text = text.strip("\n") if kind == CODE else text.strip()
+        if not text.strip():
+            return None
+        if self.parts:
+            self.parts.append("\n\n")
+            self.pos += 2
+        start = self.pos
+        self.parts.append(text)
+        self.pos += len(text)
+        path = tuple(h for _, h in self.section)
+        self.blocks.append(Block(kind, start, self.pos, path, **kw))  # type: ignore[arg-type]
+        return start, self.pos
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def parse_html(data: bytes | str) -> ParsedText:
+    soup = BeautifulSoup(data, "lxml")
+    page_title = soup.title.get_text(" ", strip=True) if soup.title else None
+    for tag in soup(_DROP):
+        tag.decompose()
+    for sel in _CHROME:
+        for tag in soup.select(sel):
+            tag.decompose()
+    root: Tag = soup.body or soup
+    for sel in _MAIN:
+        found = root.select_one(sel)
+        if found is not None and found.get_text(strip=True):
+            root = found
+            break
+    w = _Writer()
+    _walk(root, w)
+    return ParsedText(w.text, tuple(w.blocks), w.title or page_title or None)
+
+
+def _walk(node: Tag, w: _Writer) -> None:
+    loose: list[str] = []
+
+    def flush() -> None:
+        if loose:
+            w.emit(PARAGRAPH, _WS.sub(" ", "".join(loose)))
+            loose.clear()
+
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            if type(child) is NavigableString and child.strip():
+                loose.append(str(child))
+            continue
+        if not isinstance(child, Tag):
+            continue
+        if child.name not in _BLOCKISH:
+            text = _inline(child)
+            if text:
+                loose.append(text)
+            continue
+        flush()
+        _block(child, w)
+    flush()
+
+
+def _block(tag: Tag, w: _Writer) -> None:
+    name = tag.name
+    if name in _HEADINGS:
+        level = int(name[1])
+        text = _inline(tag).rstrip("¶").strip()
+        if not text:
+            return
+        while w.section and w.section[-1][0] >= level:
+            w.section.pop()
+        w.emit(HEADING, text)
+        w.section.append((level, text))
+        if w.title is None:
+            w.title = text
+    elif name == "p":
+        w.emit(PARAGRAPH, _inline(tag))
+    elif name == "pre":
+        w.emit(CODE, tag.get_text(), language=_language(tag))
+    elif name in ("ul", "ol"):
+        for li in tag.find_all("li", recursive=False):
+            _list_item(li, w)
+    elif name == "table":
+        _table(tag, w)
+    elif name == "dl":
+        _definitions(tag, w)
+    elif name in ("div", "aside") and _is_admonition(tag):
+        _admonition(tag, w)
+    elif name == "li":
+        _list_item(tag, w)
+    elif name in ("hr", "br"):
+        return
+    else:
+        _walk(tag, w)
+
+
+def _language(pre: Tag) -> str:
+    for t in [pre, *pre.find_all("code", limit=1), *pre.parents]:
+        if not isinstance(t, Tag):
+            continue
+        for c in t.get("class") or []:
+            m = _LANG.fullmatch(str(c))
+            if m and m.group(1) not in ("default", "none"):
+                return m.group(1)
+        if t.name in ("body", "html") or t.name in _HEADINGS:
+            break
+        if t is not pre and t.name not in ("div", "code"):
+            break
+    return ""
+
+
+def _list_item(li: Tag, w: _Writer) -> None:
+    own: list[str] = []
+    nested: list[Tag] = []
+    for child in li.children:
+        if isinstance(child, Tag) and child.name in ("ul", "ol", "pre", "table", "dl", "div",
+                                                     "blockquote"):
+            nested.append(child)
+        elif isinstance(child, Tag) and child.name == "p" and own and nested:
+            nested.append(child)
+        else:
+            t = _inline(child) if isinstance(child, Tag) else _WS.sub(" ", str(child)).strip()
+            if t and not nested:
+                own.append(t)
+            elif t and isinstance(child, Tag):
+                nested.append(child)
+    if own:
+        w.emit(LIST_ITEM, " ".join(own))
+    for tag in nested:
+        _block(tag, w)
+
+
+def _table(table: Tag, w: _Writer) -> None:
+    rows: list[str] = []
+    header_rows = 0
+    for tr in table.find_all("tr"):
+        if tr.find_parent("table") is not table:
+            continue
+        cells = [_inline(c) for c in tr.find_all(["th", "td"], recursive=False)]
+        if not any(cells):
+            continue
+        if not rows and (tr.find_parent("thead") is not None or all(
+            c.name == "th" for c in tr.find_all(["th", "td"], recursive=False)
+        )):
+            header_rows = 1
+        rows.append(" | ".join(cells))
+    if not rows:
+        return
+    span = w.emit(TABLE, "\n".join(rows))
+    if span and header_rows:
+        block = w.blocks.pop()
+        header = (span[0], span[0] + len(rows[0]))
+        w.blocks.append(Block(TABLE, block.start, block.end, block.section, header=header))
+
+
+def _definitions(dl: Tag, w: _Writer) -> None:
+    classes = set(dl.get("class") or [])
+    api = bool(classes & {"py", "function", "class", "method", "attribute", "data",
+                          "exception", "describe", "cpp", "c", "js", "std", "envvar", "option"})
+    term = ""
+    for child in dl.children:
+        if not isinstance(child, Tag):
+            continue
+        if child.name == "dt":
+            term = _inline(child).rstrip("¶").strip()
+        elif child.name == "dd":
+            simple = all(
+                not isinstance(c, Tag) or c.name not in _BLOCKISH or c.name == "p"
+                for c in child.children
+            ) and len(child.find_all("p", recursive=False)) <= 1
+            if term and simple and not api:
+                w.emit(DEFINITION, f"{term}\n{_inline(child)}")
+            else:
+                # an API entry: its description is prose under the described name
+                if term:
+                    w.section.append((7, term[:120]))
+                _walk(child, w)
+                if term:
+                    w.section.pop()
+            term = ""
+
+
+def _is_admonition(tag: Tag) -> bool:
+    classes = set(tag.get("class") or [])
+    return bool(classes & {"admonition", "note", "warning", "tip", "important", "caution",
+                           "danger", "hint", "attention", "seealso", "versionadded",
+                           "versionchanged", "deprecated", "callout", "alert"})
+
+
+def _admonition(tag: Tag, w: _Writer) -> None:
+    for t in tag.select(".admonition-title"):
+        t.decompose()
+    kids = [c for c in tag.children if isinstance(c, (Tag, NavigableString))]
+    if all(not isinstance(c, Tag) or c.name in ("p", "span", "a", "code", "em") for c in kids):
+        w.emit(ADMONITION, " ".join(words for c in kids if (words := _inline(c))))
+    else:
+        _walk(tag, w)

@@ -1,0 +1,226 @@
+"""Markdown (CommonMark + GFM tables) into blocks, with markdown-it-py's line maps."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from retrieval.parsing.blocks import (
+    ADMONITION,
+    CODE,
+    HEADING,
+    LIST_ITEM,
+    PARAGRAPH,
+    TABLE,
+    Block,
+    Lines,
+    ParsedText,
+    strip_list_marker,
+    strip_span,
+)
+
+_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_ATX = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+")
+_MKDOCS_ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+\w")
+# pymdown-extensions blocks: `/// note | Title` ... `///`
+_BLOCK_MARKER = re.compile(r"^[ \t]*/{3,}(?:[ \t].*)?$")
+_MYST_CODE = {"code-block", "code", "sourcecode", "code-cell"}
+_MYST_ADMONITIONS = {
+    "note", "warning", "tip", "important", "caution", "danger", "hint", "attention", "error",
+    "seealso", "versionadded", "versionchanged", "deprecated", "admonition", "todo",
+}
+_MYST_OPTION = re.compile(r"^[ \t]*:[\w-]+:.*$")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table")
+
+
+def parse_markdown(text: str) -> ParsedText:
+    skip_to = 0
+    fm = _FRONT_MATTER.match(text)
+    if fm:
+        skip_to = fm.end()
+    lines = Lines(text)
+    first_line = lines.line_of(skip_to) if skip_to else 0
+    tokens = _parser().parse(text)
+    blocks: list[Block] = []
+    section: list[tuple[int, str]] = []  # (level, heading text)
+    title: str | None = None
+    i = 0
+    item_depth = 0
+    quote_depth = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        m = tok.map
+        if m is not None and m[0] < first_line:
+            i += 1
+            continue
+        t = tok.type
+        if t == "heading_open" and m is not None:
+            level = int(tok.tag[1])
+            inline = tokens[i + 1]
+            heading = inline.content.strip()
+            while section and section[-1][0] >= level:
+                section.pop()
+            s, e = strip_span(text, lines.start(m[0]), lines.end(m[0]))
+            atx = _ATX.match(text, s, e)
+            if atx:
+                s, e = atx.end(), len(text[:e].rstrip("# \t")) if text[s:e].strip("# \t") else e
+            if e > s:
+                blocks.append(Block(HEADING, s, e, _path(section)))
+            section.append((level, heading))
+            if title is None and heading:
+                title = heading
+            i += 3
+            continue
+        if t == "list_item_open" and m is not None:
+            end_line = _item_own_end(tokens, i)
+            s, e = strip_span(text, lines.start(m[0]), lines.end(end_line - 1))
+            s = strip_list_marker(text, s, e)
+            if e > s:
+                blocks.append(Block(LIST_ITEM, s, e, _path(section)))
+            item_depth += 1
+            i = _skip_own_paragraphs(tokens, i)
+            continue
+        if t == "list_item_close":
+            item_depth -= 1
+        elif t == "blockquote_open":
+            quote_depth += 1
+        elif t == "blockquote_close":
+            quote_depth -= 1
+        elif t == "paragraph_open" and m is not None:
+            a, b = _without_block_markers(lines, m[0], m[1])
+            kind = PARAGRAPH
+            if _MKDOCS_ADMONITION.match(lines.line(m[0])) and i + 3 < len(tokens) and (
+                tokens[i + 3].type == "code_block"
+            ):
+                # mkdocs `!!! note "Title"` + an indented body (which CommonMark reads as code)
+                code = tokens[i + 3]
+                assert code.map is not None
+                s, e = strip_span(text, lines.start(code.map[0]), lines.end(code.map[1] - 1))
+                if e > s:
+                    blocks.append(Block(ADMONITION, s, e, _path(section)))
+                i += 4
+                continue
+            if b > a:
+                s, e = strip_span(text, lines.start(a), lines.end(b - 1))
+                while s < e and text[s] in "> \t" and quote_depth:  # a block quote's marker
+                    s += 1
+                if e > s:
+                    blocks.append(Block(kind, s, e, _path(section)))
+        elif t == "fence" and m is not None and tok.info.strip().startswith("{"):
+            blocks.extend(_myst(tok, text, lines, _path(section)))
+        elif t in ("fence", "code_block") and m is not None:
+            blocks.extend(_code(tok, text, lines, _path(section)))
+        elif t == "table_open" and m is not None:
+            s, e = strip_span(text, lines.start(m[0]), lines.end(m[1] - 1))
+            hs, he = strip_span(text, lines.start(m[0]), lines.end(m[0]))
+            blocks.append(Block(TABLE, s, e, _path(section), header=(hs, he)))
+            while i < len(tokens) and tokens[i].type != "table_close":
+                i += 1
+        i += 1
+    return ParsedText(text, tuple(blocks), title)
+
+
+def _path(section: list[tuple[int, str]]) -> tuple[str, ...]:
+    return tuple(h for _, h in section)
+
+
+def _item_own_end(tokens: list[Token], i: int) -> int:
+    """Last line (exclusive) of a list item's own paragraphs, before any nested block."""
+    item = tokens[i]
+    assert item.map is not None
+    end = item.map[1]
+    depth = 0
+    j = i + 1
+    while j < len(tokens):
+        t = tokens[j]
+        if t.type == "list_item_close" and depth == 0:
+            break
+        if depth == 0 and t.type != "paragraph_open" and t.nesting == 1 and t.map is not None:
+            return max(t.map[0], item.map[0] + 1)
+        if depth == 0 and t.type in ("fence", "code_block") and t.map is not None:
+            return max(t.map[0], item.map[0] + 1)
+        depth += t.nesting
+        j += 1
+    return end
+
+
+def _skip_own_paragraphs(tokens: list[Token], i: int) -> int:
+    """Index of the first token after the item's own leading paragraphs (already in the item)."""
+    j = i + 1
+    while j + 2 < len(tokens) and tokens[j].type == "paragraph_open":
+        j += 3
+    return j
+
+
+def _code(tok: Token, text: str, lines: Lines, section: tuple[str, ...]) -> list[Block]:
+    assert tok.map is not None
+    a, b = tok.map
+    if tok.type == "fence":
+        n = tok.content.count("\n")
+        a, b = a + 1, a + 1 + n
+        lang = (tok.info or "").strip().split(maxsplit=1)[0] if tok.info.strip() else ""
+    else:
+        lang = ""
+    if b <= a:
+        return []
+    s, e = lines.start(a), lines.end(b - 1)
+    while e > s and text[e - 1].isspace():  # keep leading indentation: it is code
+        e -= 1
+    while s < e and text[s] == "\n":
+        s += 1
+    if e <= s or not text[s:e].strip():
+        return []
+    return [Block(CODE, s, e, section, language=lang)]
+
+
+def _without_block_markers(lines: Lines, a: int, b: int) -> tuple[int, int]:
+    """A paragraph's lines without pymdown `///` block start and end lines."""
+    while a < b and _BLOCK_MARKER.match(lines.line(a)):
+        a += 1
+    while b > a and _BLOCK_MARKER.match(lines.line(b - 1)):
+        b -= 1
+    return a, b
+
+
+def _myst(tok: Token, text: str, lines: Lines, section: tuple[str, ...]) -> list[Block]:
+    """MyST directive fences: ```{eval-rst} is reST, ```{note} an admonition, ```{code-block}
+    code; other directives (toctree, contents, autodoc…) are markup, not text."""
+    assert tok.map is not None
+    info = tok.info.strip()
+    close = info.find("}")
+    name = info[1:close].strip() if close > 0 else ""
+    args = info[close + 1 :].strip() if close > 0 else ""
+    first = tok.map[0] + 1
+    last = first + tok.content.count("\n")  # exclusive
+    if last <= first:
+        return []
+    if name == "eval-rst":
+        from retrieval.parsing.rst import parse_rst
+
+        offset = lines.start(first)
+        inner = parse_rst(text[offset : lines.end(last - 1)] + "\n")
+        return [
+            Block(b.kind, b.start + offset, b.end + offset, section + b.section, b.language,
+                  (b.header[0] + offset, b.header[1] + offset) if b.header else None)
+            for b in inner.blocks
+        ]
+    while first < last and (_MYST_OPTION.match(lines.line(first)) or not lines.line(first).strip()):
+        first += 1
+    if first >= last:
+        return []
+    s, e = lines.start(first), lines.end(last - 1)
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if name in _MYST_CODE:
+        return [Block(CODE, s, e, section, language=args.split()[0] if args else "")]
+    if name in _MYST_ADMONITIONS:
+        s, e = strip_span(text, s, e)
+        return [Block(ADMONITION, s, e, section)] if e > s else []
+    return []

@@ -1,0 +1,387 @@
+"""reStructuredText (including Sphinx-flavoured docs) into blocks, with docutils.
+
+docutils does not know Sphinx's directives (``.. autoclass::``, ``.. code-block::``,
+``.. versionadded::``) or roles (``:meth:``): unknown names are registered with generic
+handlers before parsing, so a Sphinx file parses without errors and nothing reaches stderr.
+docutils gives each node its first line; a block's extent is then read from the source
+(indentation and blank lines), which keeps every span an exact slice of the file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.core import publish_doctree
+from docutils.parsers.rst import Directive, directives, roles
+
+from retrieval.parsing.blocks import (
+    ADMONITION,
+    CODE,
+    DEFINITION,
+    HEADING,
+    LIST_ITEM,
+    PARAGRAPH,
+    TABLE,
+    Block,
+    Lines,
+    ParsedText,
+    strip_list_marker,
+    strip_span,
+)
+
+_DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+([\w][\w:.+-]*)[ \t]*::", re.M)
+_ROLE = re.compile(r"(?<![\w`]):([\w][\w:.+-]*):`")
+_FOOTNOTE = re.compile(r"\.\.[ \t]+\[[^\]\n]+\][ \t]*")
+_UNDERLINE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
+
+CODE_DIRECTIVES = {"code-block", "sourcecode", "code", "ipython", "doctest", "testcode",
+                   "testoutput", "jupyter-execute", "prompt", "run", "tab"}
+ADMONITION_DIRECTIVES = {
+    "note", "warning", "tip", "important", "caution", "danger", "hint", "attention", "error",
+    "seealso", "versionadded", "versionchanged", "deprecated", "versionremoved", "admonition",
+    "todo", "topic", "sidebar", "rubric",
+}
+# directives whose content is not prose (file names, options, raw markup)
+OPAQUE_DIRECTIVES = {
+    "toctree", "autosummary", "literalinclude", "include", "image", "figure", "raw",
+    "index", "highlight", "tabularcolumns", "currentmodule", "module", "py:currentmodule",
+    "py:module", "automodule", "autoclass", "autofunction", "automethod", "autoattribute",
+    "autoexception", "autodata", "autodecorator", "autoproperty", "autotypeddict",
+    "contents", "sectnum", "graphviz", "digraph", "mermaid", "plot", "csv-table",
+    "list-table", "math", "only", "meta", "title", "default-role", "role", "program",
+    "productionlist", "exec", "raw-html",
+}
+_parse_lock = threading.Lock()
+
+
+class sphinx_block(nodes.Element):  # noqa: N801 - docutils node classes are lower-case
+    """What a Sphinx directive left in the tree: its name, lines and (nested) content."""
+
+
+class _Options(dict[str, Any]):
+    """Accepts any directive option (Sphinx directives have many docutils does not know)."""
+
+    def __missing__(self, key: str) -> Any:
+        return directives.unchanged
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+
+class GenericDirective(Directive):
+    optional_arguments = 10
+    final_argument_whitespace = True
+    has_content = True
+    option_spec: ClassVar[dict[str, Any]] = _Options()  # type: ignore[misc]
+
+    def run(self) -> list[nodes.Node]:
+        node = sphinx_block()
+        node["name"] = self.name
+        node["args"] = " ".join(self.arguments)
+        node["lineno"] = self.lineno  # 1-based line of the `.. name::`
+        node["content_line"] = self.content_offset + 1 if self.content else 0
+        node["content_lines"] = len(self.content)
+        node.line = self.lineno
+        short = self.name.split(":")[-1]
+        if self.content and not (
+            {self.name, short} & (OPAQUE_DIRECTIVES | CODE_DIRECTIVES) or "example" in short
+        ):
+            self.state.nested_parse(self.content, self.content_offset, node)
+        return [node]
+
+
+def _generic_role(
+    name: str, rawtext: str, text: str, lineno: int, inliner: Any,
+    options: dict[str, Any] | None = None, content: list[str] | None = None,
+) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+    return [nodes.literal(rawtext, text)], []
+
+
+def _register_unknown(text: str) -> None:
+    for name in set(_DIRECTIVE.findall(text)):
+        if name in CODE_DIRECTIVES | ADMONITION_DIRECTIVES | OPAQUE_DIRECTIVES:
+            directives.register_directive(name, GenericDirective)
+        elif directives._directives.get(name) is None and (  # type: ignore[attr-defined]
+            name not in directives._directive_registry  # type: ignore[attr-defined]
+        ):
+            directives.register_directive(name, GenericDirective)
+    for name in set(_ROLE.findall(text)):
+        if roles._roles.get(name) is None and name not in roles._role_registry:  # type: ignore[attr-defined]
+            roles.register_local_role(name, _generic_role)
+
+
+_SETTINGS = {
+    "report_level": 5,
+    "halt_level": 5,
+    "warning_stream": io.StringIO(),
+    "file_insertion_enabled": False,  # `.. include:: /etc/passwd` must read nothing
+    "raw_enabled": False,
+    "doctitle_xform": False,
+    "sectsubtitle_xform": False,
+    "syntax_highlight": "none",
+    "input_encoding": "unicode",
+    "traceback": True,
+}
+
+
+def doctree(text: str) -> nodes.document:
+    with _parse_lock:
+        _register_unknown(text)
+        settings = dict(_SETTINGS, warning_stream=io.StringIO())
+        return publish_doctree(text, settings_overrides=settings)
+
+
+def parse_rst(text: str) -> ParsedText:
+    lines = Lines(text)
+    builder = _Builder(text, lines)
+    builder.walk(doctree(text), ())
+    blocks = sorted(builder.blocks, key=lambda b: b.start)
+    # drop exact duplicates (a node reached twice) and blocks nested in a quoted block
+    out: list[Block] = []
+    for b in blocks:
+        if out and out[-1].start == b.start and out[-1].end == b.end:
+            continue
+        out.append(b)
+    return ParsedText(text, tuple(out), builder.title)
+
+
+class _Builder:
+    def __init__(self, text: str, lines: Lines) -> None:
+        self.text = text
+        self.lines = lines
+        self.blocks: list[Block] = []
+        self.title: str | None = None
+
+    # -- extents read from the source -------------------------------------------------
+    def _indent(self, line: int) -> int:
+        s = self.lines.line(line)
+        return len(s) - len(s.lstrip(" \t"))
+
+    def _blank(self, line: int) -> bool:
+        return not self.lines.line(line).strip()
+
+    def _until_blank(self, first: int) -> int:
+        """Exclusive end line of the paragraph starting at `first`."""
+        n = first
+        while n < len(self.lines) and not self._blank(n):
+            n += 1
+        return n
+
+    def _indented_body(self, first: int, min_indent: int) -> int:
+        """Exclusive end line of `first` plus the following blank or more-indented lines."""
+        n = first + 1
+        last = first
+        while n < len(self.lines):
+            if self._blank(n):
+                n += 1
+                continue
+            if self._indent(n) <= min_indent:
+                break
+            last = n
+            n += 1
+        return last + 1
+
+    def _span(self, a: int, b: int) -> tuple[int, int]:
+        return strip_span(self.text, self.lines.start(a), self.lines.end(b - 1))
+
+    def _add(self, kind: str, a: int, b: int, section: tuple[str, ...], **kw: Any) -> None:
+        if b <= a or a < 0:
+            return
+        s, e = self._span(a, b)
+        if kind == CODE:  # indentation is part of code: start at the first line's start
+            s = min(s, self.lines.start(self.lines.line_of(s)))
+        if kind == LIST_ITEM:
+            s = strip_list_marker(self.text, s, e)
+        label = _FOOTNOTE.match(self.text, s, e)
+        if label:  # a footnote's words, not its `.. [#]` label
+            s = label.end()
+        if e > s:
+            self.blocks.append(Block(kind, s, e, section, **kw))
+
+    # -- the tree ---------------------------------------------------------------------
+    def walk(self, node: nodes.Node, section: tuple[str, ...]) -> None:
+        for child in node.children:
+            self.visit(child, section)
+
+    def visit(self, node: nodes.Node, section: tuple[str, ...]) -> None:
+        if isinstance(node, (nodes.system_message, nodes.comment, nodes.target,
+                             nodes.substitution_definition, nodes.raw, nodes.docinfo)):
+            return
+        if isinstance(node, nodes.field_list) and isinstance(
+            node.parent, (nodes.document, nodes.section)
+        ):
+            return  # metadata (`:orphan:`, `:tocdepth: 2`, `:author: …`), not the text
+        if isinstance(node, nodes.section):
+            title = node.next_node(nodes.title)
+            heading = title.astext().strip() if title is not None else ""
+            if title is not None and title.line:
+                self._heading(title.line - 1, section)
+            if self.title is None and heading:
+                self.title = heading
+            self.walk(node, section + (heading,) if heading else section)
+            return
+        line = (node.line or 0) - 1  # docutils lines are 1-based
+        if isinstance(node, nodes.paragraph) and line >= 0:
+            self._add(PARAGRAPH, line, self._until_blank(line), section)
+        elif isinstance(node, nodes.literal_block) and line >= 0:
+            self._literal(node, line, section)
+        elif isinstance(node, nodes.list_item) and line >= 0:
+            self._list_item(node, line, section)
+        elif isinstance(node, nodes.definition_list_item) and line >= 0:
+            self._definition(node, line, section)
+        elif isinstance(node, nodes.table):
+            self._table(node, section)
+        elif isinstance(node, nodes.Admonition) and line >= 0:
+            self._admonition(line, section)
+        elif isinstance(node, sphinx_block):
+            self._directive(node, section)
+        elif isinstance(node, (nodes.doctest_block,)) and line >= 0:
+            self._add(CODE, line, self._until_blank(line), section, language="pycon")
+        elif isinstance(node, nodes.Element) and not isinstance(node, nodes.TextElement):
+            self.walk(node, section)
+
+    def _heading(self, line: int, section: tuple[str, ...]) -> None:
+        # docutils points at the underline; the title text is the line above it
+        a = line
+        if _UNDERLINE.match(self.lines.line(a).strip() or "x") and a > 0:
+            a -= 1
+        self._add(HEADING, a, a + 1, section)
+
+    def _literal(self, node: nodes.literal_block, line: int, section: tuple[str, ...]) -> None:
+        # docutils' line is the block's first content line (after `::` and a blank line)
+        while line < len(self.lines) and self._blank(line):
+            line += 1
+        if line >= len(self.lines):
+            return
+        end = self._indented_body(line, self._indent(line) - 1)
+        classes = [c for c in node.get("classes", []) if c != "code"]
+        self._add(CODE, line, end, section, language=classes[0] if classes else "")
+
+    def _list_item(self, node: nodes.list_item, line: int, section: tuple[str, ...]) -> None:
+        indent = self._indent(line)
+        end = self._indented_body(line, indent)
+        # the item's own words stop where a nested list or block starts
+        for child in node.children[1:]:
+            if isinstance(child, nodes.Element) and child.line:
+                end = min(end, child.line - 1)
+                break
+        sub = node.next_node(nodes.bullet_list) or node.next_node(nodes.enumerated_list)
+        if sub is not None and sub.line:
+            end = min(end, max(sub.line - 1, line + 1))
+        self._add(LIST_ITEM, line, end, section)
+        for child in node.children:
+            if isinstance(child, (nodes.bullet_list, nodes.enumerated_list)) or (
+                isinstance(child, nodes.Element)
+                and not isinstance(child, nodes.paragraph)
+                and child is not node.children[0]
+            ):
+                self.visit(child, section)
+
+    def _definition(
+        self, node: nodes.definition_list_item, line: int, section: tuple[str, ...]
+    ) -> None:
+        """Term and the definition's first paragraphs; any code, list or directive in the
+        definition (and what follows it) becomes blocks of its own."""
+        end = self._indented_body(line, self._indent(line))
+        body = node.next_node(nodes.definition)
+        rest: list[nodes.Node] = []
+        if body is not None:
+            kids = list(body.children)
+            for k, child in enumerate(kids):
+                if not isinstance(child, nodes.paragraph):
+                    rest = kids[k:]
+                    start = self._first_line(child)
+                    if start is not None:
+                        end = min(end, max(start, line + 1))
+                    break
+        self._add(DEFINITION, line, end, section)
+        for child in rest:
+            self.visit(child, section)
+
+    def _first_line(self, node: nodes.Node) -> int | None:
+        """0-based first source line of a node (its own, or its first descendant's)."""
+        for n in node.findall(nodes.Element):
+            if n.line:
+                return int(n.line) - 1
+        return None
+
+    def _admonition(self, line: int, section: tuple[str, ...], titled: bool = False) -> None:
+        end = self._indented_body(line, self._indent(line))
+        body = line + 1
+        # `.. note:: text on the same line` is body too
+        head = self.lines.line(line)
+        m = re.match(r"[ \t]*\.\.[ \t]+[\w:.+-]+[ \t]*::[ \t]*(\S.*)?$", head)
+        if m and m.group(1) and not titled:
+            s = self.lines.start(line) + m.start(1)
+            e = self._span(line, end)[1]
+            self.blocks.append(Block(ADMONITION, s, e, section))
+            return
+        while body < end and (self._blank(body) or self.lines.line(body).lstrip().startswith(":")):
+            body += 1
+        self._add(ADMONITION, body, end, section)
+
+    def _table(self, node: nodes.table, section: tuple[str, ...]) -> None:
+        first = node.next_node(nodes.paragraph)
+        line = (first.line if first is not None and first.line else node.line or 0) - 1
+        if line < 0:
+            return
+        a = line
+        while a > 0 and not self._blank(a - 1):
+            a -= 1
+        b = self._until_blank(line)
+        if self.lines.line(a).lstrip().startswith("="):
+            # a simple table may hold blank lines: it ends at its last `=====` border
+            borders = 3 if node.next_node(nodes.thead) is not None else 2
+            b = a
+            while b < len(self.lines) and borders:
+                if re.match(r"[ \t]*=+(?:[ \t]+=+)*[ \t]*$", self.lines.line(b)):
+                    borders -= 1
+                b += 1
+        header = None
+        thead = node.next_node(nodes.thead)
+        if thead is not None:
+            hp = thead.next_node(nodes.paragraph)
+            if hp is not None and hp.line:
+                header = self._span(hp.line - 1, hp.line)
+        s, e = self._span(a, b)
+        if e > s:
+            self.blocks.append(Block(TABLE, s, e, section, header=header))
+
+    def _directive(self, node: sphinx_block, section: tuple[str, ...]) -> None:
+        name = str(node["name"])
+        short = name.split(":")[-1]
+        line = int(node["lineno"]) - 1
+        if name in OPAQUE_DIRECTIVES or short in OPAQUE_DIRECTIVES:
+            return
+        if name in CODE_DIRECTIVES or short in CODE_DIRECTIVES or "example" in short:
+            first = int(node["content_line"]) - 1
+            if first < 0:
+                return
+            n = int(node["content_lines"])
+            end = first + n
+            while end > first and self._blank(end - 1):
+                end -= 1
+            while first < end and self._blank(first):
+                first += 1
+            lang = str(node["args"]).split()[0] if node["args"] else ""
+            if not lang and "example" in short:
+                lang = "python"  # Sphinx extensions' `example` directives hold Python
+            self._add(CODE, first, end, section, language=lang)
+            return
+        if short == "rubric":
+            return  # a heading-like line with no body
+        if name in ADMONITION_DIRECTIVES or short in ADMONITION_DIRECTIVES:
+            # `.. admonition:: Title` (and topic, sidebar): the argument is a title, not body
+            titled = short in ("admonition", "topic", "sidebar")
+            title = str(node["args"]).strip().split("\n")[0][:120] if titled else ""
+            self._admonition(line, section + (title,) if title else section, titled=titled)
+            return
+        # a description (`.. function:: name(args)`, `.. attribute::`): its content is
+        # prose under the described name
+        args = str(node["args"]).strip()
+        sub = section + (args.splitlines()[0][:120],) if args else section
+        self.walk(node, sub)

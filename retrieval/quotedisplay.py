@@ -1,0 +1,93 @@
+"""How a structured quote is *displayed* (Discord and terminal): the words never change.
+
+A Citation's `text` is an exact slice of the file. For display it is split into parts:
+prose (with reST roles and inline literals marked as inline code) and code (dedented, with
+its language; the fence or directive line between a lead-in sentence and its code is markup
+and is not shown). A table row is shown under its header row.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+
+from retrieval.models import Citation
+
+# `:role:`text``, ``literal``, `code` (Markdown) — shown as inline code
+_INLINE = re.compile(
+    r":[\w:.+-]+:`(?P<role>[^`]+)`|``(?P<lit>[^`]+?)``|(?<!`)`(?P<md>[^`\n]+)`(?!`)_?"
+)
+_ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")
+_MARKUP_LINE = re.compile(r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:)")
+
+
+@dataclass(frozen=True)
+class Part:
+    kind: str  # "text" | "code"
+    text: str
+    language: str = ""
+
+
+def display_parts(c: Citation) -> list[Part]:
+    """The quote as prose and code parts, plus a marker for a long code block cut short."""
+    if c.kind == "code" and 0 <= c.code_offset <= len(c.text):
+        parts: list[Part] = []
+        lead = _lead_in(c.text[: c.code_offset])
+        if lead:
+            parts.append(Part("text", lead))
+        code = textwrap.dedent(c.text[c.code_offset :])
+        parts.append(Part("code", code.strip("\n"), c.language))
+        if c.block_line_end > c.line_end:
+            more = c.block_line_end - c.line_end
+            parts.append(Part("text", f"… {more} more line{'s' if more != 1 else ''} "
+                              f"(the whole block is lines {c.line_start}–{c.block_line_end})"))
+        return parts
+    if c.kind == "table":
+        rows = [c.header, c.text] if c.header else [c.text]
+        return [Part("code", "\n".join(r.strip() for r in rows if r))]
+    return [Part("text", c.text)]
+
+
+def _lead_in(text: str) -> str:
+    """The sentence before a code block, without the fence/directive lines after it."""
+    keep: list[str] = []
+    for line in text.splitlines():
+        if not line.strip():
+            if keep:
+                break
+            continue
+        if _MARKUP_LINE.match(line):
+            break
+        keep.append(line.strip())
+    lead = " ".join(keep)
+    if lead.endswith("::"):  # reST: `Example::` shows as `Example:`
+        lead = lead[:-2].rstrip() + ":" if lead[:-2].rstrip() else ""
+    return lead
+
+
+
+
+def inline_spans(text: str) -> list[tuple[bool, str]]:
+    """Split prose into (is_code, text) runs: reST roles, ``literals`` and `code` are code."""
+    out: list[tuple[bool, str]] = []
+    pos = 0
+    for m in _INLINE.finditer(text):
+        if m.start() > pos:
+            out.append((False, text[pos : m.start()]))
+        inner = m.group("role") or m.group("lit") or m.group("md") or ""
+        if m.group("role"):
+            t = _ROLE_TARGET.match(inner)
+            inner = t.group(1) if t and t.group(1) else inner.lstrip("~!")
+        out.append((True, inner))
+        pos = m.end()
+    if pos < len(text):
+        out.append((False, text[pos:]))
+    return out
+
+
+def section_label(c: Citation) -> str:
+    """`Coroutines › How do I add a reaction?` (the document title left out when first)."""
+    from retrieval.citations import section_path
+
+    return section_path(c)

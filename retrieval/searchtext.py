@@ -1,0 +1,76 @@
+"""The text a chunk or quote is *searched* by (BM25 and embeddings), never what is quoted.
+
+Markup is stripped (reST roles and directive names, Markdown fences and emphasis, table
+pipes and borders), headings of the section are put in front, and for BM25 identifiers are
+split as well as kept (`on_message` -> `on_message on message`, `addReaction` ->
+`addReaction add Reaction`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_ROLE = re.compile(r":[\w:.+-]+:`([^`]*)`")
+_TILDE_TARGET = re.compile(r"`~?([^`<]*?)\s*(?:<[^>]*>)?`_{0,2}")
+_DIRECTIVE = re.compile(r"^([ \t]*)\.\.[ \t]+[\w:.+-]+[ \t]*::[ \t]*", re.M)
+_LABEL = re.compile(r"^[ \t]*\.\.[ \t]+_[^:\n]+:.*$", re.M)
+_FIELD = re.compile(r"^([ \t]*):(param|type|returns?|rtype|raises?)\b", re.M)
+_FENCE = re.compile(r"^[ \t]*(?:```+|~~~+)[^\n]*$", re.M)
+_BORDER = re.compile(r"^[ \t]*[+|:]?[ \t]*[-=+:|~^`*#_ ]{3,}[ \t]*$", re.M)
+_PIPES = re.compile(r"[ \t]*\|[ \t]*")
+_EMPH = re.compile(r"(\*{1,2}|_{2}|`{1,2})(?=\S)(.+?)(?<=\S)\1")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_HTMLTAG = re.compile(r"</?[a-zA-Z][^>\n]*>")
+_DOUBLE_COLON = re.compile(r"::(?=\s*$)", re.M)
+_SPACES = re.compile(r"[ \t]+")
+_IDENT = re.compile(r"\b\w*(?:_\w+|[a-z][A-Z]\w*)\b")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def strip_markup(text: str) -> str:
+    """Words of a block without its markup (for searching only)."""
+    t = _LABEL.sub("", text)
+    t = _ROLE.sub(r"\1", t)
+    t = _DIRECTIVE.sub(r"\1", t)
+    t = _FIELD.sub(r"\1", t)
+    t = _FENCE.sub("", t)
+    t = _BORDER.sub("", t)
+    t = _LINK.sub(r"\1", t)
+    t = _HTMLTAG.sub(" ", t)
+    for _ in range(2):
+        t = _EMPH.sub(r"\2", t)
+    t = _TILDE_TARGET.sub(r"\1", t)
+    t = _DOUBLE_COLON.sub(":", t)
+    t = _PIPES.sub(" ", t)
+    t = _SPACES.sub(" ", t)
+    return "\n".join(ln.strip() for ln in t.splitlines() if ln.strip())
+
+
+def split_identifiers(text: str) -> str:
+    """The text followed by the parts of its compound identifiers (for BM25)."""
+    extra: list[str] = []
+    for m in _IDENT.finditer(text):
+        word = m.group(0)
+        parts = [p for piece in word.split("_") for p in _CAMEL.findall(piece) if p]
+        if len(parts) > 1:
+            extra.extend(parts)
+    return text if not extra else text + "\n" + " ".join(extra)
+
+
+def heading_prefix(section: Sequence[str], limit: int = 160) -> str:
+    """The section path as searchable text (the innermost heading kept whole if possible)."""
+    if not section:
+        return ""
+    path = " › ".join(strip_markup(h) for h in section if h)
+    return path if len(path) <= limit else path[-limit:]
+
+
+def embed_text(section: Sequence[str], body: str) -> str:
+    prefix = heading_prefix(section)
+    body = strip_markup(body)
+    return f"{prefix}\n{body}" if prefix else body
+
+
+def lexical_text(title: str, section: Sequence[str], body: str) -> str:
+    return split_identifiers(f"{title}\n{embed_text(section, body)}")

@@ -1,0 +1,175 @@
+"""Quoting structured documents: the answer, not the heading (real model, real Chroma)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.render import EMBED_DESCRIPTION_LIMIT, fit_quotes, render_answer, render_quote
+from retrieval.answer import windows_for
+from retrieval.blockchunks import chunk_blocks
+from retrieval.corpus import ChunkRecord
+from retrieval.embedder import Embedder
+from retrieval.engine import Engine
+from retrieval.indexer import chunk_embed_text
+from retrieval.loaders import load_file
+from retrieval.models import Citation
+from retrieval.parsing.blocks import HEADING
+
+DATA = Path(__file__).parent / "data" / "parsing"
+PY_DOCS = Path("/usr/share/doc/python3.11/html")
+MARKUP_ONLY = re.compile(
+    r"^\s*(?:\.\.\s+[\w:.+-]+\s*::.*|\.\.\s+_[^:]+:.*|[-=~^`'\"*+#<>.:_|\s]+|```\w*|:[\w-]+:(?!`).*)$"
+)
+
+
+@pytest.fixture(scope="module")
+def guide_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    from tests.conftest import make_settings
+
+    root = tmp_path_factory.mktemp("guide")
+    docs = root / "docs"
+    docs.mkdir()
+    shutil.copy(DATA / "guide.md", docs / "guide.md")
+    shutil.copy(DATA / "sphinx_faq.rst", docs / "faq.rst")
+    engine = Engine(make_settings(docs, root / "data"))
+    engine.index()
+    return engine
+
+
+def top(engine: Engine, q: str) -> Citation:
+    a = engine.ask(q, record=False)
+    assert a.answered, a
+    for c in a.quotes:
+        assert engine.verify(c)  # an exact slice of the file, at the cited offsets
+        assert c.kind and c.kind != HEADING
+    return a.quotes[0]
+
+
+def test_how_to_question_quotes_the_code_block(guide_engine: Engine) -> None:
+    c = top(guide_engine, "How do I send a file?")
+    assert c.source == "guide.md" and c.kind == "code" and c.language == "python"
+    assert c.text.startswith("To send a file, pass a `discord.File` to `send`:")
+    assert c.text.endswith("await channel.send(file=file)")
+    assert c.section == ("Bot guide", "Sending files")
+    md = render_answer(guide_engine.ask("How do I send a file?", record=False)).description
+    assert '```python\nfile = discord.File("report.pdf")\nawait channel.send(file=file)\n```' in md
+    assert "`discord.File`" in md  # inline code stays code
+    assert "Sending files" in md  # the section path is in the citation
+
+
+def test_table_question_quotes_header_and_row(guide_engine: Engine) -> None:
+    c = top(guide_engine, "What is the limit for an embed description?")
+    assert c.kind == "table" and c.text == "| embed description | 4096 characters |"
+    assert c.header == "| object | limit |"
+    a = guide_engine.ask("What is the limit for an embed description?", record=False)
+    md, _ = fit_quotes(a.quotes, 2000)  # as plain message content
+    assert "| object | limit |\n| embed description | 4096 characters |" in md
+
+
+def test_list_question_quotes_the_item(guide_engine: Engine) -> None:
+    c = top(guide_engine, "Which permission does the bot need to upload documents?")
+    assert c.kind == "list_item" and c.text == "Attach Files, to upload documents"
+    assert c.section == ("Bot guide", "Permissions")
+
+
+def test_rst_heading_question_quotes_the_answer_under_it(guide_engine: Engine) -> None:
+    c = top(guide_engine, "how can I add a reaction to a message")
+    assert c.source == "faq.rst"
+    assert "add_reaction" in c.text and "How do I add" not in c.text
+    assert c.section[-1] == "How do I add a reaction to a message?"
+    a = guide_engine.ask("how can I add a reaction to a message", record=False)
+    text, _ = fit_quotes(a.quotes, 2000)
+    assert "`Message.add_reaction`" in text and ":meth:" not in text
+
+
+def test_off_topic_question_sharing_a_heading_word_is_refused(guide_engine: Engine) -> None:
+    a = guide_engine.ask("What is a good recipe for vegan lasagna?", record=False)
+    assert not a.answered
+
+
+def test_json_carries_section_and_kind(guide_engine: Engine) -> None:
+    a = guide_engine.ask("How do I send a file?", record=False)
+    j = a.to_json()["quotes"][0]
+    assert j["section"] == ["Bot guide", "Sending files"]
+    assert j["kind"] == "code" and j["language"] == "python"
+
+
+def test_sources_show_first_headings(guide_engine: Engine) -> None:
+    titles = {s.source: s.title for s in guide_engine.sources()}
+    assert titles == {"guide.md": "Bot guide", "faq.rst": "Frequently Asked Questions"}
+
+
+def test_long_code_block_is_cut_with_an_honest_marker(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    body = "\n".join(f"    step_{i} = configure_widget({i})" for i in range(60))
+    (docs / "setup.rst").write_text(
+        "Setup\n=====\n\nTo configure every widget at start-up, run this script::\n\n"
+        f"{body}\n\nThat is all.\n"
+    )
+    engine = engine_factory(docs)
+    engine.index()
+    c = top(engine, "How do I configure every widget at start-up?")
+    assert c.kind == "code" and engine.verify(c)
+    assert c.block_line_end == 65 and c.line_end < c.block_line_end
+    rendered = render_quote(c, EMBED_DESCRIPTION_LIMIT)
+    assert rendered is not None and "more lines" in rendered and "lines 4–65" in rendered
+    assert len(rendered) <= EMBED_DESCRIPTION_LIMIT
+
+
+def _records(path: Path, rel: str, embedder: Embedder) -> list[ChunkRecord]:
+    doc = load_file(path, rel, 10_000_000)
+    assert doc.blocks is not None, rel
+    chunks = chunk_blocks(doc.text, doc.blocks, embedder, embedder.max_tokens)
+    counts = embedder.token_spans([chunk_embed_text(c) for c in chunks])
+    assert all(len(n) <= embedder.max_tokens for n in counts)  # never silently truncated
+    meta = {"source": rel, "hash": "h", "title": doc.title}
+    recs = []
+    for c in chunks:
+        assert doc.text[c.char_start : c.char_end] == c.text
+        m = meta | {"char_start": c.char_start, "line_start": c.line_start,
+                    "line_end": c.line_end, "sents": c.sentences_json(),
+                    "blocks": c.blocks_json, "sections": c.sections_json, "heading": c.heading}
+        recs.append(ChunkRecord.from_chroma(f"{rel}-{c.index}", c.text, m))
+    return recs
+
+
+def _corpus() -> list[tuple[Path, str]]:
+    files = [(DATA / "sphinx_faq.rst", "faq.rst"), (DATA / "guide.md", "guide.md"),
+             (DATA / "page.html", "page.html")]
+    if PY_DOCS.is_dir():  # Debian's python3.11-doc: real Sphinx sources and their HTML
+        for sub in ("faq", "tutorial", "howto"):
+            for p in sorted((PY_DOCS / "_sources" / sub).glob("*.rst.txt"))[:8]:
+                files.append((p, f"{sub}/{p.name.removesuffix('.txt')}"))
+            for p in sorted((PY_DOCS / sub).glob("*.html"))[:4]:
+                files.append((p, f"{sub}/{p.name}"))
+    return files
+
+
+def test_no_quote_unit_is_a_heading_or_markup(embedder: Embedder) -> None:
+    """Over real documentation: every quote unit is real words from a quotable block."""
+    seen = 0
+    for path, rel in _corpus():
+        heads: set[str] = set()
+        doc = load_file(path, rel, 10_000_000)
+        for b in doc.blocks or ():
+            if b.kind == HEADING:
+                heads.add(doc.text[b.start : b.end].strip())
+        for rec in _records(path, rel, embedder):
+            for w in windows_for(rec, 0):
+                seen += 1
+                t = w.text.strip()
+                assert t, (rel, w)
+                assert w.kind and w.kind != HEADING
+                assert t not in heads or w.kind in ("list_item", "table", "code"), (rel, t)
+                assert not MARKUP_ONLY.match(t), (rel, t)
+                for line in t.splitlines()[:1]:
+                    assert not line.lstrip().startswith((".. _", ".. auto")), (rel, t)
+    assert seen > 100

@@ -1,0 +1,249 @@
+"""Parsers of structured documents: real-world samples, exact spans, no markup as a block."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retrieval.loaders import load_file
+from retrieval.parsing import parse_text
+from retrieval.parsing.blocks import Block, line_range
+from retrieval.parsing.html import parse_html
+from tests.docgen import write_docx
+
+DATA = Path(__file__).parent / "data" / "parsing"
+PY_DOCS = Path("/usr/share/doc/python3.11/html")
+MB = 10_000_000
+
+
+def by_kind(blocks: tuple[Block, ...], text: str, kind: str) -> list[str]:
+    return [b.text(text) for b in blocks if b.kind == kind]
+
+
+def assert_exact(text: str, blocks: tuple[Block, ...]) -> None:
+    last = -1
+    for b in blocks:
+        assert 0 <= b.start < b.end <= len(text)
+        raw = text[b.start : b.end]
+        assert raw.strip(), b
+        assert raw == raw.rstrip(), b  # never trailing whitespace
+        assert b.start >= last, "blocks in reading order"
+        last = b.start
+
+
+def test_sphinx_rst_with_unknown_directives_and_roles(capfd: pytest.CaptureFixture[str]) -> None:
+    text = (DATA / "sphinx_faq.rst").read_text()
+    p = parse_text(".rst", text)
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""  # unknown Sphinx names never error to stderr
+    assert p is not None and p.title == "Frequently Asked Questions"
+    assert_exact(text, p.blocks)
+    paras = by_kind(p.blocks, text, "paragraph")
+    assert any(s.startswith("You use the :meth:`Message.add_reaction` method.") for s in paras)
+    # markup is never a block: labels, directive lines, autodoc, toc, include
+    for b in p.blocks:
+        raw = b.text(text)
+        assert not raw.lstrip().startswith(".."), raw
+        assert "autoclass" not in raw and "passwd" not in raw and ":members:" not in raw
+    code = [b for b in p.blocks if b.kind == "code"]
+    assert [b.language for b in code] == ["", "python3"]
+    assert "await message.add_reaction(emoji)" in code[0].text(text)
+    assert code[1].text(text).splitlines()[1].strip() == "async def on_message(message):"
+    assert ":emphasize-lines:" not in code[1].text(text)
+    react = ("Frequently Asked Questions", "Coroutines", "How do I add a reaction to a message?")
+    assert code[1].section == react
+    notes = by_kind(p.blocks, text, "admonition")
+    assert notes[0] == "The bot needs the :attr:`Intents.message_content` intent for this."
+    assert any("forwarded messages" in n for n in notes)
+    items = by_kind(p.blocks, text, "list_item")
+    assert items == [
+        "Keep the token secret.",
+        "Use :func:`asyncio.sleep`, never ``time.sleep``:",
+        "it blocks the event loop",
+        "the heartbeat stops",
+    ]
+    defs = by_kind(p.blocks, text, "definition")
+    assert defs[0].startswith("intents") and defs[0].endswith("What events the gateway sends you.")
+    table = next(b for b in p.blocks if b.kind == "table")
+    assert table.header is not None and text[table.header[0] : table.header[1]].split() == [
+        "Limit", "Value"]
+    assert table.text(text).rstrip().endswith("===========")
+    described = next(b for b in p.blocks if "Returns a channel" in b.text(text))
+    assert described.section[-1] == "get_channel(id, /)"
+    headings = by_kind(p.blocks, text, "heading")
+    assert headings[:3] == [
+        "Frequently Asked Questions", "Coroutines", "How do I add a reaction to a message?"]
+
+
+def test_markdown_gfm_table_nested_lists_code_and_front_matter() -> None:
+    text = (DATA / "guide.md").read_text()
+    p = parse_text(".md", text)
+    assert p is not None and p.title == "Bot guide"
+    assert_exact(text, p.blocks)
+    assert all("layout: page" not in b.text(text) for b in p.blocks)
+    code = next(b for b in p.blocks if b.kind == "code")
+    assert code.language == "python"
+    assert code.text(text) == 'file = discord.File("report.pdf")\nawait channel.send(file=file)'
+    assert code.section == ("Bot guide", "Sending files")
+    table = next(b for b in p.blocks if b.kind == "table")
+    assert table.header is not None
+    assert text[table.header[0] : table.header[1]] == "| object | limit |"
+    assert table.text(text).endswith("| embeds per message | 10 |")
+    items = by_kind(p.blocks, text, "list_item")
+    assert items[:5] == [
+        "Send Messages, to answer in a channel",
+        "Attach Files, to upload documents",
+        "files up to 25 MB",
+        "images are shown inline",
+        "Read Message History, to reply to older messages",
+    ]
+    assert items[5:] == ["Open the developer portal.", "Copy the token."]
+    assert "raw html" not in " ".join(b.text(text) for b in p.blocks)
+    assert by_kind(p.blocks, text, "heading") == ["Bot guide", "Sending files", "Limits",
+                                                  "Permissions"]
+
+
+def test_html_with_pre_tables_lists_and_chrome_removed() -> None:
+    p = parse_html((DATA / "page.html").read_bytes())
+    text = p.text
+    assert_exact(text, p.blocks)
+    assert p.title == "Sockets HOWTO"
+    for junk in ("previous", "Search this site", "Copyright", "secret", "¶", "color:red"):
+        assert junk not in text
+    code = next(b for b in p.blocks if b.kind == "code")
+    assert code.language == "python3"
+    assert code.text(text).splitlines() == [
+        "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)",
+        's.connect(("www.python.org", 80))',
+    ]
+    assert code.section == ("Sockets HOWTO", "Creating a socket")
+    assert by_kind(p.blocks, text, "list_item") == [
+        "Use bind for servers.", "Use connect for clients.", "nested item"]
+    table = next(b for b in p.blocks if b.kind == "table")
+    assert table.header is not None
+    assert text[table.header[0] : table.header[1]] == "Family | Meaning"
+    assert by_kind(p.blocks, text, "admonition") == ["Sockets must be closed."]
+    api = next(b for b in p.blocks if "TCP service" in b.text(text))
+    assert api.section[-1] == "socket.create_connection(address)"
+    assert by_kind(p.blocks, text, "definition") == ["backlog\nHow many connections may wait."]
+
+
+def test_loaders_use_the_parsers(tmp_path: Path) -> None:
+    doc = load_file(DATA / "sphinx_faq.rst", "faq.rst", MB)
+    assert doc.title == "Frequently Asked Questions" and doc.blocks
+    html = load_file(DATA / "page.html", "page.html", MB)
+    assert html.title == "Sockets HOWTO" and html.blocks  # <title> minus the site's name
+    py_faq = PY_DOCS / "faq" / "programming.html"
+    if py_faq.is_file():
+        assert load_file(py_faq, "programming.html", MB).title == "Programming FAQ"
+    for b in html.blocks or ():
+        assert html.text[b.start : b.end] == b.text(html.text)
+    plain = tmp_path / "notes.txt"
+    plain.write_text("# not a heading in a .txt file\n\nJust text.")
+    assert load_file(plain, "notes.txt", MB).blocks is None  # plain text behaves as before
+
+
+def test_docx_heading_styles_give_sections(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Setup", level=1)
+    d.add_paragraph("Install the package first.")
+    d.add_heading("Tokens", level=2)
+    d.add_paragraph("Keep the token in the .env file.")
+    d.add_paragraph("Never commit it.", style="List Bullet")
+    path = tmp_path / "setup.docx"
+    d.save(str(path))
+    doc = load_file(path, "setup.docx", MB)
+    assert doc.blocks is not None
+    assert_exact(doc.text, doc.blocks)
+    kinds = [(b.kind, doc.text[b.start : b.end], b.section) for b in doc.blocks]
+    assert ("paragraph", "Keep the token in the .env file.", ("Setup", "Tokens")) in kinds
+    assert ("list_item", "Never commit it.", ("Setup", "Tokens")) in kinds
+    assert doc.title == "Setup"
+    write_docx(tmp_path / "memo.docx", ["Quarterly memo."], title="Q3 memo")
+    assert load_file(tmp_path / "memo.docx", "memo.docx", MB).title == "Q3 memo"
+
+
+def test_line_range_of_blocks() -> None:
+    text = (DATA / "guide.md").read_text()
+    p = parse_text(".md", text)
+    assert p is not None
+    code = next(b for b in p.blocks if b.kind == "code")
+    first, last = line_range(text, code.start, code.end)
+    lines = text.splitlines()
+    assert lines[first - 2] == "```python" and lines[last] == "```"
+
+
+_MD_PIECES = st.sampled_from([
+    "# Title", "## Section two", "Plain *emphasis* paragraph. Second sentence.",
+    "- item\n- other item\n  - nested", "1. one\n2. two", "```sh\npip install x\n```",
+    "| a | b |\n|---|---|\n| 1 | 2 |", "> quoted text", "    indented code", "---",
+    "Setext\n======", "<div>html</div>", "Text with `code` and [link](http://x).", "",
+])
+_RST_PIECES = st.sampled_from([
+    "Title\n=====", "Sub\n---", "A paragraph with :meth:`x.y` and ``lit``.", "- a\n- b",
+    "Example::\n\n    code()", ".. note::\n\n    Body text.", ".. autoclass:: X\n    :members:",
+    ".. _label:", ".. code-block:: python\n\n    x = 1", "term\n    definition",
+    ".. versionchanged:: 3.1\n    Changed.", ".. unknownthing:: arg\n    :opt: 1\n\n    prose",
+    "=== ===\nA   B\n=== ===\n1   2\n=== ===", ".. comment", "",
+])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_MD_PIECES, min_size=1, max_size=12))
+def test_markdown_spans_round_trip(pieces: list[str]) -> None:
+    text = "\n\n".join(pieces)
+    p = parse_text(".md", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_RST_PIECES, min_size=1, max_size=12))
+def test_rst_spans_round_trip_and_never_markup(pieces: list[str]) -> None:
+    text = "\n\n".join(pieces) + "\n"
+    err = io.StringIO()
+    import contextlib
+
+    with contextlib.redirect_stderr(err):
+        p = parse_text(".rst", text)
+    assert err.getvalue() == ""
+    assert p is not None
+    assert_exact(text, p.blocks)
+    for b in p.blocks:
+        raw = b.text(text).strip()
+        assert not raw.startswith(".. "), raw
+        assert raw not in (":members:", "=====", "---")
+
+
+def test_myst_mkdocs_and_pymdown_blocks() -> None:
+    text = (
+        "# Options\n\n"
+        "```{currentmodule} click\n```\n\n"
+        "Simple example:\n\n"
+        "```{eval-rst}\n"
+        ".. click:example::\n\n"
+        "    @click.option('--count', default=1)\n"
+        "    def hello(count): ...\n\n"
+        "Use :func:`option` for flags.\n"
+        "```\n\n"
+        "```{note}\n:class: dropdown\n\nOptions are optional.\n```\n\n"
+        '!!! warning "Careful"\n\n    Never log the token.\n\n'
+        "/// tip | Hint\nKeep help short.\n///\n"
+    )
+    p = parse_text(".md", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    got = [(b.kind, b.text(text)) for b in p.blocks]
+    assert ("paragraph", "Use :func:`option` for flags.") in got
+    code = next(b for b in p.blocks if b.kind == "code")
+    assert code.language == "python" and "def hello(count): ..." in code.text(text)
+    assert ("admonition", "Options are optional.") in got
+    assert ("admonition", "Never log the token.") in got
+    assert ("paragraph", "Keep help short.") in got
+    assert all("currentmodule" not in t and "click:example" not in t for _, t in got)
