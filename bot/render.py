@@ -105,6 +105,10 @@ def _field(text: str, limit: int) -> str:
     return escape_field(cut_at_word(clean_field(text), limit))
 
 
+# what counts as a URL in rendered text (tests check none is left clickable)
+_BARE_URL = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]{1,15}://|www\.)[^\s]*[^\s.,;:!?)\]'\"]")
+
+
 def _linked(label: str, url: str | None) -> str:
     """`label` as a masked link to `url` (a URL built from our own template), else as is."""
     return f"[{label}]({url})" if url else label
