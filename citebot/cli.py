@@ -168,7 +168,8 @@ def index(
     docs: DocsOpt = None,
     data: DataOpt = None,
     rebuild: Annotated[
-        bool, typer.Option("--rebuild", help="Drop the index and build anew")
+        bool,
+        typer.Option("--rebuild", help="Build anew; the old index answers until it is ready"),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
 ) -> None:

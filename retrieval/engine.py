@@ -73,7 +73,7 @@ from retrieval.stats import (
     read_last_index,
     write_last_index,
 )
-from retrieval.store import Manifest, Store, destroy_embedded
+from retrieval.store import Manifest, Store, destroy_embedded, staging_name
 from retrieval.units import UnitStore
 
 if TYPE_CHECKING:  # the indexer (chunking) loads only when something is indexed
@@ -181,9 +181,8 @@ class Engine:
         with self._writer():
             # a missing or unreadable docs folder changes nothing (checked before any drop)
             check_docs_root(self.settings.docs_dir)
-            if rebuild:
-                self._drop()
-            store = self.store
+            # a rebuild fills fresh staging collections; the old index answers until the swap
+            store = self._staging() if rebuild else self.store
             old = store.read_manifest()
             model_id = self.settings.index_model_id()
             if old.model and old.model != model_id:  # fail before loading a model
@@ -203,7 +202,9 @@ class Engine:
             vanished |= k_vanished
             # a file (or folder) we could not read this time keeps its previous version
             keep = kept_versions(old.files, skipped, vanished)
-            summary = self._run_indexer(sources, skipped, keep, progress, self._docs_dir())
+            summary = self._build(
+                store, rebuild, sources, skipped, keep, progress, self._docs_dir()
+            )
             write_last_index(self.settings, summary)
             return summary
 
@@ -215,12 +216,67 @@ class Engine:
     ) -> IndexSummary:
         """Index in-memory sources (used by `citebot eval`)."""
         with self._writer():
-            if rebuild:
-                self._drop()
-            return self._run_indexer(list(sources), [], set(), progress, None)
+            store = self._staging() if rebuild else self.store
+            return self._build(store, rebuild, list(sources), [], set(), progress, None)
+
+    def _build(
+        self,
+        store: Store,
+        rebuild: bool,
+        sources: list[DocSource],
+        skipped: Any,
+        keep: set[str],
+        progress: Callable[[Progress], None] | None,
+        docs_dir: str | None,
+    ) -> IndexSummary:
+        """Run the indexer into `store`; for a rebuild, `store` is the staging one and replaces
+        the live collections only once the indexer has finished."""
+        if not rebuild:
+            return self._run_indexer(store, sources, skipped, keep, progress, docs_dir)
+        try:
+            summary = self._run_indexer(store, sources, skipped, keep, progress, docs_dir)
+        except Exception:
+            try:
+                store.drop()  # best effort; the next rebuild starts from fresh ones anyway
+            except Exception:
+                pass
+            raise
+        self._swap_in(store)
+        return summary
+
+    def _staging(self) -> Store:
+        """Fresh staging collections (left-overs of an interrupted rebuild are dropped).
+
+        An embedded Chroma folder that cannot be opened at all is removed whole first: then
+        there is no old index to keep."""
+        try:
+            _ = self.store  # opens it
+        except CitebotError:
+            if self.settings.chroma_host:
+                raise
+            destroy_embedded(self.settings)
+            with self._lock:
+                self._store = None
+        name = staging_name(self.settings.collection)
+        Store(self.settings, name).drop()
+        return Store(self.settings, name)
+
+    def _swap_in(self, staging: Store) -> None:
+        """Replace the live collections by the finished staging ones and forget what this
+        engine cached about the old index (other processes re-open their Store, see view())."""
+        with self._lock:
+            staging.replace(self.settings.collection)
+            name = self.settings.collection
+            for cache in ("bm25", "chunks"):  # view caches (see retrieval.corpus)
+                for old in self.settings.data_dir.glob(f"{cache}-{name}-*.pkl"):
+                    old.unlink(missing_ok=True)
+            self._store = None
+            self._view = None
+            self._view_version = -1
 
     def _run_indexer(
         self,
+        store: Store,
         sources: list[DocSource],
         skipped: Any,
         keep: set[str],
@@ -229,7 +285,7 @@ class Engine:
     ) -> IndexSummary:
 
         indexer = Indexer(
-            self.store,
+            store,
             lambda: self.embedder,  # loaded only when something needs embedding
             self.settings.index_model_id(),
             self.settings.chunk_overlap_tokens,
@@ -258,27 +314,6 @@ class Engine:
     def _writer(self) -> _HeldLock:
         return _HeldLock(FileLock(str(self._lock_path()), timeout=0))
 
-    def _drop(self) -> None:
-        """Drop this engine's collections; other collections (other guilds) are left alone.
-
-        Only when the embedded Chroma folder cannot be opened at all is it removed whole.
-        """
-        with self._lock:
-            try:
-                self.store.drop()
-            except CitebotError:
-                if self.settings.chroma_host:
-                    raise
-                destroy_embedded(self.settings)
-            name = self.settings.collection
-            for cache in ("bm25", "chunks"):  # view caches (see retrieval.corpus)
-                for old in self.settings.data_dir.glob(f"{cache}-{name}-*.pkl"):
-                    old.unlink(missing_ok=True)
-            self.units.clear()
-            self._store = None
-            self._view = None
-            self._view_version = -1
-
     def last_index(self) -> dict[str, Any] | None:
         return read_last_index(self.settings)
 
@@ -286,7 +321,7 @@ class Engine:
     def view(self) -> CorpusView:
         with self._lock:
             try:
-                version = self.store.manifest_version()
+                version = self._manifest_version()
             except CitebotError:
                 raise
             except Exception as e:
@@ -311,6 +346,19 @@ class Engine:
                 self._view = view
                 self._view_version = version
             return self._view
+
+    def _manifest_version(self) -> int:
+        try:
+            return self.store.manifest_version()
+        except CitebotError:
+            raise
+        except Exception:
+            # a rebuild (maybe in another process) replaced the collections this Store held:
+            # open the new ones once
+            self._store = None
+            self._view = None
+            self._view_version = -1
+            return self.store.manifest_version()
 
     def ask(
         self,
@@ -518,7 +566,12 @@ class Engine:
     def manifest(self) -> Manifest:
         """The committed manifest, checked against the configured model: enough for `stats` and
         `sources`, which so never load the chunks, the BM25 index or the model."""
-        return checked_manifest(self.store, self.settings)
+        with self._lock:
+            try:
+                self._manifest_version()  # re-opens the Store after a rebuild swapped it
+            except Exception:
+                pass  # checked_manifest names what is wrong
+            return checked_manifest(self.store, self.settings)
 
     def sources(self) -> list[SourceInfo]:
         return list_sources(self.manifest())

@@ -115,11 +115,16 @@ def destroy_embedded(settings: Settings) -> None:
     shutil.rmtree(settings.data_dir / "chroma", ignore_errors=True)
 
 
+def staging_name(collection: str) -> str:
+    """Where `index --rebuild` builds the new index before it replaces `collection`."""
+    return f"{collection}__next"
+
+
 class Store:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, name: str | None = None) -> None:
         self.settings = settings
         self.client = make_client(settings)
-        self.name = settings.collection
+        self.name = name or settings.collection
         try:
             self.chunks = self.client.get_or_create_collection(
                 self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None
@@ -234,3 +239,22 @@ class Store:
                 self.client.delete_collection(name)
             except Exception:
                 pass
+
+    def replace(self, target: str) -> None:
+        """Make this (finished) store the collections called `target`: the old `target`
+        collections are deleted and these renamed. A reader that opened an empty `target`
+        between the two steps created it; it is deleted and the rename tried again."""
+        pairs = ((self.chunks, target), (self.meta, f"{target}__manifest"))
+        for collection, new_name in pairs:
+            for attempt in range(3):
+                try:
+                    self.client.delete_collection(new_name)
+                except Exception:
+                    pass  # not there
+                try:
+                    collection.modify(name=new_name)
+                    break
+                except Exception:
+                    if attempt == 2:
+                        raise
+        self.name = target
