@@ -10,8 +10,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs import EXTENSIONS
-from bot.core import NO_MENTIONS, Core
+from bot.core import NO_MENTIONS, Core, core_of
 from bot.engines import EnginePool
+from bot.policy import DMS_OFF, dm_allowed
 from bot.replies import SOMETHING_WENT_WRONG, finish
 from bot.settings import BotSettings
 from bot.views import DYNAMIC_ITEMS, answer_view
@@ -37,6 +38,10 @@ async def _setup(bot: AnyBot, core: Core) -> None:
         await bot.load_extension(extension)
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
     bot.tree.error(_on_app_command_error)
+    if not core.settings.allow_dms:  # also hide the commands in DMs (the check still applies)
+        bot.tree.allowed_contexts = app_commands.AppCommandContext(
+            guild=True, dm_channel=False, private_channel=False
+        )
     try:
         if core.settings.dev_guild_id is not None:
             guild = discord.Object(id=core.settings.dev_guild_id)
@@ -59,6 +64,19 @@ async def _on_app_command_error(
         await finish(interaction, SOMETHING_WENT_WRONG)
     except discord.HTTPException:
         log.warning("could not tell the user that the command failed", exc_info=True)
+
+
+class CitebotTree(app_commands.CommandTree[Any]):
+    """Refuses slash commands in DMs unless the operator allows them (buttons check the same
+    in bot.views)."""
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        if dm_allowed(core_of(interaction.client).settings, interaction.guild_id):
+            return True
+        await interaction.response.send_message(
+            DMS_OFF, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+        return False
 
 
 class _CitebotMixin:
@@ -106,6 +124,7 @@ def create_bot(settings: BotSettings, pool: EnginePool | None = None) -> AnyBot:
         "help_command": None,
         "intents": make_intents(settings),
         "allowed_mentions": NO_MENTIONS,
+        "tree_cls": CitebotTree,
     }
     if settings.shard_count is not None:
         # 0 = ask Discord for the recommended number of shards

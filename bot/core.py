@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 import discord
@@ -58,13 +58,16 @@ class AnswerStore:
 
 
 class Cooldown:
-    """Per-user cooldown: `retry_after(user)` is 0 (and starts a new period) or seconds left."""
+    """Per-user cooldown: `retry_after(user)` is 0 (and starts a new period) or seconds left.
+
+    The key is a user id, or (user id, what) for separate cooldowns per button kind."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self._last: dict[int, float] = {}
+        self._last: dict[Hashable, float] = {}
+        self._noticed: dict[Hashable, float] = {}
 
-    def retry_after(self, user_id: int) -> float:
+    def retry_after(self, user_id: Hashable) -> float:
         if self.seconds <= 0:
             return 0.0
         now = time.monotonic()
@@ -75,11 +78,25 @@ class Cooldown:
         if len(self._last) > 10_000:  # forget users whose cooldown is long over
             cutoff = now - self.seconds
             self._last = {u: t for u, t in self._last.items() if t >= cutoff}
+            self._noticed = {u: t for u, t in self._noticed.items() if t >= cutoff}
         return 0.0
+
+    def first_refusal(self, user_id: Hashable) -> bool:
+        """True the first time in the current cooldown period that `user_id` is refused (tell
+        them once, quietly; say nothing to the next 199 attempts)."""
+        start = self._last.get(user_id)
+        if start is None or self._noticed.get(user_id) == start:
+            return False
+        self._noticed[user_id] = start
+        return True
 
 
 def cooldown_message(seconds: float) -> str:
     return f"⏳ Easy there — you can ask again in {max(1, round(seconds))} s."
+
+
+def button_cooldown_message(seconds: float) -> str:
+    return f"⏳ Easy there — try that button again in {max(1, round(seconds))} s."
 
 
 # builds the buttons under an answer: (answer key, offset, next offset) -> view. bot.views
@@ -109,6 +126,7 @@ class Core:
         self.pool = pool or EnginePool(settings)
         self.answers = AnswerStore()
         self.cooldown = Cooldown(settings.cooldown_seconds)
+        self.button_cooldown = Cooldown(settings.button_cooldown_seconds)
         self.progress_interval = 2.0  # seconds between /reindex progress edits
         # how /reindex measures its interaction token's age (tests use the fake's clock)
         self.clock: Callable[[], float] = time.monotonic

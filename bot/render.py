@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import discord
-from discord.utils import escape_markdown
 
 from bot.errors import explain
+from bot.escape import clean_field, escape_field, escape_line
 from retrieval.citations import format_citation, lines_label
 from retrieval.errors import NotIndexed
 from retrieval.knowledge import PREFIX as KNOWLEDGE_PREFIX
@@ -96,18 +96,17 @@ def fit_text(text: str, limit: int = CONTENT_LIMIT) -> str:
 
 
 def _code(text: str) -> str:
-    """Inline code span that cannot be broken by backticks in the text."""
-    return "`" + text.replace("`", "'").replace("\n", " ") + "`"
+    """Inline code span that cannot be broken by backticks (or newlines, bidi controls)."""
+    return "`" + clean_field(text).replace("`", "'") + "`"
 
 
-# A URL written in a document must not become a link: the only links in an answer are the
-# ones built from the configured source URL template. Such text is shown as inline code.
+def _field(text: str, limit: int) -> str:
+    """A one-line, escaped display field (title, date, reason) of at most ~`limit` chars."""
+    return escape_field(cut_at_word(clean_field(text), limit))
+
+
+# what counts as a URL in rendered text (tests check none is left clickable)
 _BARE_URL = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]{1,15}://|www\.)[^\s]*[^\s.,;:!?)\]'\"]")
-
-
-def _esc_line(text: str) -> str:
-    # escape_markdown leaves a lone "[" alone; with every "[" escaped no "[label](…)" is a link
-    return "\\[".join(escape_markdown(part) for part in text.split("["))
 
 
 def _linked(label: str, url: str | None) -> str:
@@ -128,30 +127,7 @@ def emphasize(line: str, terms: Sequence[str]) -> str:
     """Escape markdown in one line of document text and bold the whole-word `terms`.
 
     URLs written in the text become inline code, so they are not clickable."""
-    out: list[str] = []
-    pos = 0
-    for m in _BARE_URL.finditer(line):
-        out.append(_emphasize_words(line[pos : m.start()], terms))
-        out.append(_code(m.group(0)))
-        pos = m.end()
-    out.append(_emphasize_words(line[pos:], terms))
-    return "".join(out)
-
-
-def _emphasize_words(line: str, terms: Sequence[str]) -> str:
-    pat = _term_pattern(terms)
-    if pat is None:
-        return _esc_line(line)
-    out: list[str] = []
-    pos = 0
-    for m in pat.finditer(line):
-        if m.start() > pos:
-            out.append(_esc_line(line[pos : m.start()]))
-        out.append("**" + _esc_line(m.group(0)) + "**")
-        pos = m.end()
-    if pos < len(line):
-        out.append(_esc_line(line[pos:]))
-    return "".join(out)
+    return escape_line(line, _term_pattern(terms))
 
 
 def block_quote(text: str, terms: Sequence[str] = ()) -> str:
@@ -199,15 +175,15 @@ def citation_line(c: Citation) -> str:
     """`— file · title · date · lines L–M · score 0.83` (Discord markup); the file is the
     link to the quoted lines when a source URL template is set. A knowledge entry from a
     message is cited as `— #channel, author · date · …`, linked to the message."""
-    title = c.title.strip()
+    title = clean_field(c.title)
     if c.source.startswith(KNOWLEDGE_PREFIX) and title:
-        label = _esc_line(cut_at_word(title, 100)).replace("]", "\\]")
+        label = _field(title, 100).replace("]", "\\]")
         untitled = dataclasses.replace(c, title="")
         return "— " + format_citation(
-            untitled, source=lambda _s: _linked(label, c.url), text=escape_markdown
+            untitled, source=lambda _s: _linked(label, c.url), text=escape_field
         )
     return "— " + format_citation(
-        c, source=lambda s: _linked(_code_path(s), c.url), title=_em_title, text=escape_markdown
+        c, source=lambda s: _linked(_code_path(s), c.url), title=_em_title, text=escape_field
     )
 
 
@@ -216,7 +192,7 @@ def _code_path(source: str) -> str:
 
 
 def _em_title(title: str) -> str:
-    return "*" + escape_markdown(cut_at_word(title, 100)) + "*"
+    return "*" + _field(title, 100) + "*"
 
 
 def _word_boundaries(text: str) -> list[int]:
@@ -331,8 +307,8 @@ def source_line(s: SourceRef) -> str:
     return "• " + format_citation(
         s,
         source=lambda p: _linked(_code_path(p), s.url),
-        title=lambda t: escape_markdown(cut_at_word(t, 100)),
-        text=escape_markdown,
+        title=lambda t: _field(t, 100),
+        text=escape_field,
         score=False,
     )
 
@@ -344,7 +320,7 @@ def render_answer(answer: Answer) -> RenderedAnswer:
         footer_bits.append(answer.note)
 
     if answer.failure is not None:
-        desc = "⚠️ " + escape_markdown(explain(answer.failure))
+        desc = "⚠️ " + escape_line(explain(answer.failure))
         footer = cut_at_word(" · ".join(footer_bits), EMBED_FOOTER_LIMIT)
         desc = cut_at_word(desc, _desc_budget(title, footer))
         return RenderedAnswer(title, desc, footer, COLOR_ERROR, 0)
@@ -379,9 +355,51 @@ def _desc_budget(title: str, footer: str, fields: int = 0) -> int:
     return max(0, min(EMBED_DESCRIPTION_LIMIT, room))
 
 
+# "Show source" input bounds: however long the file's lines are, at most this much is rendered.
+CONTEXT_MAX_CHARS = 3000  # around the quote, before escaping
+CONTEXT_MAX_LINES = 24
+CONTEXT_LINE_CHARS = 400  # a line around the quote longer than this is cut at a word
+
+
+def bound_context(context: str, quote: str) -> str:
+    """At most CONTEXT_MAX_CHARS of `context` centred on `quote`, at most CONTEXT_MAX_LINES
+    lines, lines other than the quote's cut to CONTEXT_LINE_CHARS. Linear in len(context)."""
+    quote = quote.strip()
+    at = context.find(quote) if quote else -1
+    if at < 0:
+        at, qlen = 0, 0
+    else:
+        qlen = len(quote)
+    side = max(0, (CONTEXT_MAX_CHARS - min(qlen, CONTEXT_MAX_CHARS)) // 2)
+    a, b = max(0, at - side), min(len(context), at + qlen + side)
+    lines_before = context[a:at].split("\n")
+    quoted = context[at : at + qlen]
+    lines_after = context[at + qlen : b].split("\n")
+    if a > 0:  # the first kept line starts mid-line
+        lines_before[0] = ELLIPSIS + lines_before[0]
+    if b < len(context):
+        lines_after[-1] = lines_after[-1] + ELLIPSIS
+    keep = max(0, CONTEXT_MAX_LINES - quoted.count("\n") - 1) // 2
+    before = lines_before[-(keep + 1) :]  # the last one continues into the quote's line
+    after = lines_after[: keep + 1]
+
+    def cut_head(line: str) -> str:
+        if len(line) <= CONTEXT_LINE_CHARS:
+            return line
+        return ELLIPSIS + line[-CONTEXT_LINE_CHARS:].lstrip()
+
+    before = [cut_head(x) for x in before]
+    after = [cut_at_word(x, CONTEXT_LINE_CHARS) for x in after]
+    return "\n".join(before[:-1] + [before[-1] + quoted + after[0]] + after[1:])
+
+
 def render_context(c: Citation, context: str) -> discord.Embed:
-    """Ephemeral 'Show source': the quote with its surrounding lines."""
-    title = cut_at_word(f"{c.source} — {lines_label(c.line_start, c.line_end)}", EMBED_TITLE_LIMIT)
+    """Ephemeral 'Show source': the quote with its surrounding lines (bounded; see
+    :func:`bound_context`). Pure and CPU-bound: call it in a worker thread."""
+    context = bound_context(context, c.text)
+    title = cut_at_word(
+        clean_field(f"{c.source} — {lines_label(c.line_start, c.line_end)}"), EMBED_TITLE_LIMIT
+    )
     cite = citation_line(c)
     room = _desc_budget(title, "") - len(cite) - 2
     body = block_quote(context, c.terms) if context.strip() else "> " + ELLIPSIS
@@ -438,7 +456,7 @@ def summary_text(s: IndexSummary, limit: int = EMBED_DESCRIPTION_LIMIT) -> str:
         lines.append(f"**Skipped ({len(s.skipped)}):**")
         used = sum(len(x) + 1 for x in lines)
         for i, sk in enumerate(s.skipped):
-            item = f"• {_code(cut_at_word(sk.path, 100))} — {escape_markdown(sk.reason)}"
+            item = f"• {_code(cut_at_word(sk.path, 100))} — {_field(sk.reason, 300)}"
             rest = len(s.skipped) - i
             if used + len(item) + 40 > limit:
                 lines.append(f"… and {rest} more")
@@ -472,11 +490,11 @@ def sources_page(
     lines: list[str] = []
     for i, s in enumerate(sources[page * per_page : (page + 1) * per_page], page * per_page + 1):
         bits = [f"{i}. {_code(cut_at_word(s.source, 150))}"]
-        t = s.title.strip()
+        t = clean_field(s.title)
         if t and t != s.source:
-            bits.append(escape_markdown(cut_at_word(t, 120)))
+            bits.append(_field(t, 120))
         if s.date:
-            bits.append(escape_markdown(s.date))
+            bits.append(_field(s.date, 40))
         bits.append(f"{s.chunks} chunk{'s' if s.chunks != 1 else ''}")
         lines.append(" · ".join(bits))
     footer = f"page {page + 1}/{pages}"
@@ -494,7 +512,8 @@ def stats_embed(stats: Stats, load: dict[str, Any] | None = None) -> discord.Emb
     rows = [
         ("Documents", str(stats.documents)),
         ("Chunks", str(stats.chunks)),
-        ("Questions answered", str(stats.questions)),
+        ("Questions asked", str(stats.questions)),
+        ("Questions answered", str(stats.answered)),
         ("Feedback", f"👍 {stats.feedback_up} · 👎 {stats.feedback_down}"),
         ("Model", _code(cut_at_word(stats.model, 200))),
         ("Last index", last.isoformat() if last else "never"),

@@ -17,11 +17,21 @@ class BotSettings(Settings):
     )
     dev_guild_id: int | None = Field(None, description="Sync slash commands to this guild only")
     admin_role_ids: list[int] = Field(default_factory=list, description="Roles allowed /reindex")
+    admin_guild_ids: list[int] = Field(
+        default_factory=list,
+        description="Guilds whose admins may /reindex the shared default index",
+    )
+    allow_dms: bool = Field(
+        False, description="Answer /ask, /sources, /stats and buttons in DMs (shared index)"
+    )
     answer_channel_ids: list[int] = Field(
         default_factory=list, description="Channels where every message is answered"
     )
     answer_in_thread: bool = Field(False, description="Answer mentions in a new thread")
     cooldown_seconds: float = Field(5.0, description="Per-user cooldown on /ask and mentions")
+    button_cooldown_seconds: float = Field(
+        2.0, ge=0, description="Per-user cooldown on each kind of answer button"
+    )
     max_concurrent_searches: int = Field(
         0, ge=0, description="Answer workers (questions computed at once); 0 = one per CPU core"
     )

@@ -11,8 +11,9 @@ from typing import Any
 import discord
 
 from bot import render
-from bot.core import NO_MENTIONS, AnswerState, core_of
+from bot.core import NO_MENTIONS, AnswerState, button_cooldown_message, core_of
 from bot.errors import explain
+from bot.policy import DMS_OFF, dm_allowed
 from bot.replies import guarded
 from retrieval.errors import CitebotError
 
@@ -22,6 +23,7 @@ Button = discord.ui.Button[discord.ui.View]
 
 THANKS_UP = "Thanks for the feedback! 👍"
 THANKS_DOWN = "Thanks — noted that this answer missed. 👎"
+OTHER_GUILD = "This answer belongs to another server; ask your question here instead."
 
 
 def answer_view(key: str, offset: int, next_offset: int) -> discord.ui.View:
@@ -68,6 +70,33 @@ async def _expired(interaction: discord.Interaction[Any]) -> None:
     await _reply(interaction, "This answer is too old for its buttons; please ask again.")
 
 
+class _Guarded:
+    """Checks every button click before its callback (DynamicItem.interaction_check): the DM
+    policy, that an answer's buttons are used in the guild the answer was given in (a forged
+    message cannot pull guild A's quotes into guild B or a DM), and the per-user cooldown of
+    this kind of button. A refused click gets a quiet ephemeral notice and does nothing."""
+
+    action = ""  # the cooldown bucket; "" = no cooldown
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        core = core_of(interaction.client)
+        if not dm_allowed(core.settings, interaction.guild_id):
+            await _reply(interaction, DMS_OFF)
+            return False
+        key: str | None = getattr(self, "key", None)  # answer buttons carry an answer key
+        if key is not None:
+            state = core.answers.get(key)
+            if state is not None and state.guild_id != interaction.guild_id:
+                await _reply(interaction, OTHER_GUILD)
+                return False
+        if self.action:
+            wait = core.button_cooldown.retry_after((interaction.user.id, self.action))
+            if wait > 0:
+                await _reply(interaction, button_cooldown_message(wait))
+                return False
+        return True
+
+
 async def _reply(interaction: discord.Interaction[Any], text: str) -> None:
     """Ephemeral text, whether or not the interaction has been responded to yet."""
     from bot.replies import finish
@@ -76,8 +105,11 @@ async def _reply(interaction: discord.Interaction[Any], text: str) -> None:
 
 
 class MoreButton(
+    _Guarded,
     discord.ui.DynamicItem[Button], template=r"cb:more:(?P<key>[0-9a-f]+):(?P<offset>\d+)"
 ):
+    action = "more"
+
     def __init__(self, key: str, offset: int) -> None:
         super().__init__(
             discord.ui.Button(
@@ -112,8 +144,11 @@ class MoreButton(
 
 
 class SourceButton(
+    _Guarded,
     discord.ui.DynamicItem[Button], template=r"cb:src:(?P<key>[0-9a-f]+):(?P<offset>\d+)"
 ):
+    action = "src"
+
     def __init__(self, key: str, offset: int) -> None:
         super().__init__(
             discord.ui.Button(
@@ -141,7 +176,10 @@ class SourceButton(
         core = core_of(interaction.client)
         top = state.quotes[0]
         try:
-            text = await core.pool.run(state.guild_id, lambda e: e.context(top))
+            # reading the file and rendering are both CPU/IO work: off the event loop
+            embed = await core.pool.run(
+                state.guild_id, lambda e: render.render_context(top, e.context(top))
+            )
         except CitebotError as e:
             await _reply(interaction, explain(e))
             return
@@ -149,15 +187,16 @@ class SourceButton(
             log.exception("show source failed")
             await _reply(interaction, "Could not read the source; the error has been logged.")
             return
-        await interaction.edit_original_response(
-            embed=render.render_context(top, text), allowed_mentions=NO_MENTIONS
-        )
+        await interaction.edit_original_response(embed=embed, allowed_mentions=NO_MENTIONS)
 
 
 class VoteButton(
+    _Guarded,
     discord.ui.DynamicItem[Button],
     template=r"cb:vote:(?P<key>[0-9a-f]+):(?P<offset>\d+):(?P<vote>up|down)",
 ):
+    action = "vote"
+
     def __init__(self, key: str, offset: int, vote: int) -> None:
         name = "up" if vote > 0 else "down"
         super().__init__(
@@ -221,6 +260,7 @@ def sources_view(page: int, pages: int) -> discord.ui.View:
 
 
 class SourcesPageButton(
+    _Guarded,
     discord.ui.DynamicItem[Button], template=r"cb:srcpage:(?P<page>\d+):(?P<dir>prev|next)"
 ):
     def __init__(self, page: int, direction: str, disabled: bool = False) -> None:

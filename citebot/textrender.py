@@ -81,8 +81,8 @@ def render_answer(a: Answer, expand: bool = True) -> RenderableType:
 def render_summary(s: IndexSummary) -> str:
     lines = [
         f"added {len(s.added)}, changed {len(s.changed)}, removed {len(s.removed)}, "
-        f"unchanged {s.unchanged} files; chunks +{s.chunks_added} −{s.chunks_removed} "
-        f"(total {s.chunks_total} in {s.documents_total} documents) in {s.seconds:.1f} s"
+        f"unchanged {plural(s.unchanged, 'file')}; chunks +{s.chunks_added} −{s.chunks_removed} "
+        f"(total {s.chunks_total} in {plural(s.documents_total, 'document')}) in {s.seconds:.1f} s"
     ]
     for label, names in (("added", s.added), ("changed", s.changed), ("removed", s.removed)):
         for n in names[:20]:

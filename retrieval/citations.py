@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from retrieval.display import clean_field
+
 
 class Cited(Protocol):
     """A Citation or a SourceRef."""
@@ -53,15 +55,18 @@ def format_citation(
     """The citation's parts joined by `sep`; `source`, `title` and `text` (the date) mark them
     up. The title is left out when it is empty or just the file name; the section path of a
     quote from a structured document follows the title."""
-    parts = [source(c.source)]
-    t = c.title.strip()
-    if t and t != c.source:
+    # every part one clean line: a title or file name with a newline or a bidi override
+    # could otherwise forge a second citation line or reverse what it says
+    src = clean_field(c.source)
+    parts = [source(src)]
+    t = clean_field(c.title)
+    if t and t != src:
         parts.append(title(t))
     section = section_path(c)
     if section:
-        parts[-1] += " › " + text(section)
+        parts[-1] += " › " + text(clean_field(section))
     if c.date:
-        parts.append(text(c.date))
+        parts.append(text(clean_field(c.date)))
     # a long code block quoted by its first lines is cited whole
     parts.append(lines_label(c.line_start, max(c.line_end, getattr(c, "block_line_end", 0))))
     if score:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from chromadb.errors import ChromaError
 from filelock import FileLock, Timeout
 
 from retrieval.answer import Weights
@@ -25,19 +27,23 @@ from retrieval.embedder import Embedder, get_embedder
 from retrieval.errors import (
     BadQuestion,
     CitebotError,
+    DataDirUnusable,
     DocsMismatch,
-    IndexBroken,
     IndexBusy,
+    IndexWriteFailed,
     ModelMismatch,
     NotIndexed,
+    ensure_data_dir,
+    read_error,
 )
 from retrieval.feedback import FeedbackStore
 from retrieval.followup import in_context, is_follow_up
 from retrieval.gaps import GapLog, Topic, cluster
-from retrieval.indexer import DocSource, Indexer, folder_sources
+from retrieval.indexer import DocSource, Indexer, folder_sources, kept_versions
 from retrieval.knowledge import PREFIX as KNOWLEDGE
 from retrieval.knowledge import Entry, Knowledge, knowledge_root, visible
 from retrieval.links import SourceLinks
+from retrieval.loaders import check_docs_root
 from retrieval.models import (
     Answer,
     Citation,
@@ -164,16 +170,17 @@ class Engine:
             return self._nudges
 
     def _lock_path(self) -> Path:
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        ensure_data_dir(self.settings.data_dir)
         return self.settings.data_dir / f"index-{self.settings.collection}.lock"
 
     # -- indexing -------------------------------------------------------------------------
     def index(
         self, rebuild: bool = False, progress: Callable[[Progress], None] | None = None
     ) -> IndexSummary:
-
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
         with self._writer():
+            # a missing or unreadable docs folder changes nothing (checked before any drop)
+            check_docs_root(self.settings.docs_dir)
             if rebuild:
                 self._drop()
             store = self.store
@@ -194,8 +201,8 @@ class Engine:
             sources += k_sources
             skipped += k_skipped
             vanished |= k_vanished
-            # a file we could not read this time keeps its previous version (loses nothing)
-            keep = {s.path for s in skipped if s.path in old.files and s.path not in vanished}
+            # a file (or folder) we could not read this time keeps its previous version
+            keep = kept_versions(old.files, skipped, vanished)
             summary = self._run_indexer(sources, skipped, keep, progress, self._docs_dir())
             write_last_index(self.settings, summary)
             return summary
@@ -228,9 +235,13 @@ class Engine:
             self.settings.chunk_overlap_tokens,
             progress,
             self.units,
+            max_chunks=self.settings.max_chunks_per_file,
         )
         try:
             return indexer.run(sources, skipped, keep, docs_dir)
+        except (OSError, ChromaError, sqlite3.Error) as e:
+            # e.g. the disk filled up mid-run: the last committed manifest is still intact
+            raise IndexWriteFailed(f"{type(e).__name__}: {str(e)[:120]}") from e
         finally:
             with self._lock:
                 self._view_version = -1
@@ -279,7 +290,7 @@ class Engine:
             except CitebotError:
                 raise
             except Exception as e:
-                raise IndexBroken(f"{type(e).__name__}: {str(e)[:100]}") from e
+                raise read_error(e) from e
             if self._view is None or version != self._view_version:
                 for _attempt in range(3):
                     manifest = self.store.read_manifest()
@@ -292,7 +303,7 @@ class Engine:
                     except CitebotError:
                         raise
                     except Exception as e:
-                        raise IndexBroken(f"{type(e).__name__}: {str(e)[:100]}") from e
+                        raise read_error(e) from e
                     # a reindex that committed meanwhile may have collected chunks we wanted
                     if len(view.chunks) == sum(f.chunks for f in manifest.files.values()):
                         break
@@ -513,9 +524,11 @@ class Engine:
         return list_sources(self.manifest())
 
     def stats(self) -> Stats:
-        return corpus_stats(
-            self.settings, self.manifest(), self.feedback.counts(), self.last_index()
-        )
+        try:
+            counts = self.feedback.counts()
+        except Exception:  # e.g. a read-only data folder: the rest of the stats still count
+            counts = {"questions": 0, "answered": 0, "up": 0, "down": 0}
+        return corpus_stats(self.settings, self.manifest(), counts, self.last_index())
 
     def record_feedback(
         self,
@@ -575,6 +588,10 @@ class _HeldLock:
             self._lock.acquire(timeout=0)
         except Timeout as e:
             raise IndexBusy() from e
+        except OSError as e:  # read-only folder or file system, no space for the lock file
+            where = Path(self._lock.lock_file).parent
+            why = e.strerror or type(e).__name__
+            raise DataDirUnusable(where, f"cannot be written ({why}); indexing needs it") from e
         return self
 
     def __exit__(self, *exc: object) -> None:

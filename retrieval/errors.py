@@ -4,7 +4,10 @@ index`", Discord says "an admin can run /reindex" (citebot.errors, bot.errors)."
 
 from __future__ import annotations
 
+import errno
+import re
 from enum import StrEnum
+from pathlib import Path
 
 
 class Fix(StrEnum):
@@ -88,3 +91,80 @@ class SearchFailed(CitebotError):
 
     def __init__(self) -> None:
         super().__init__("Something went wrong while searching; the error has been logged.")
+
+
+# Failures that go away by themselves or with a fix outside the index (free disk space, make
+# the folder writable, wait for a lock): a rebuild would destroy a good index for nothing.
+_TRANSIENT_TEXT = re.compile(
+    r"disk is full|no space left|out of disk|quota|read-only|readonly|database is locked",
+    re.IGNORECASE,
+)
+_TRANSIENT_ERRNO = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EACCES, errno.EPERM}
+
+
+class DocsUnavailable(CitebotError):
+    """The documents folder itself is missing or unreadable: indexing it would remove every
+    document, so nothing is changed."""
+
+    def __init__(self, path: str, why: str) -> None:
+        super().__init__(
+            f"The documents folder {path} {why}; nothing was changed "
+            "(check the path: --docs, CITEBOT_DOCS_DIR or CITEBOT_GUILD_DOCS)."
+        )
+
+
+class IndexUnavailable(CitebotError):
+    """A passing problem (full disk, read-only or locked data folder): never "rebuild"."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"The index cannot be used right now ({detail}). This is usually temporary (a full "
+            "disk, or a read-only or locked data folder): fix that and try again. The index "
+            "does not need a rebuild."
+        )
+
+
+class IndexWriteFailed(CitebotError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"Could not write to the index ({detail}). The index keeps its last complete "
+            "version; if the disk is full, free some space and run the same command again "
+            "(the index does not need a rebuild)."
+        )
+
+
+class DataDirUnusable(CitebotError):
+    def __init__(self, path: Path | str, why: str) -> None:
+        super().__init__(
+            f"The data folder {path} {why} (set it with --data or CITEBOT_DATA_DIR)."
+        )
+
+
+def _describe(e: BaseException, limit: int = 120) -> str:
+    return f"{type(e).__name__}: {str(e)[:limit]}"
+
+
+def is_transient(e: BaseException) -> bool:
+    if isinstance(e, OSError) and e.errno in _TRANSIENT_ERRNO:
+        return True
+    return bool(_TRANSIENT_TEXT.search(str(e)))
+
+
+def read_error(e: BaseException) -> CitebotError:
+    """The user-facing error for an exception while opening or reading the index: a full
+    disk or read-only folder is not a broken index, so it never advises --rebuild."""
+    if isinstance(e, CitebotError):
+        return e
+    return IndexUnavailable(_describe(e)) if is_transient(e) else IndexBroken(_describe(e))
+
+
+def ensure_data_dir(path: Path) -> Path:
+    """`path` as an existing folder, or DataDirUnusable saying why not."""
+    if path.exists() and not path.is_dir():
+        raise DataDirUnusable(path, "is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        why = e.strerror or type(e).__name__
+        raise DataDirUnusable(path, f"cannot be created ({why})") from e
+    return path

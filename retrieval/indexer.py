@@ -21,6 +21,7 @@ from retrieval.errors import ModelMismatch
 from retrieval.loaders import (
     LoadedDocument,
     LoadError,
+    check_docs_root,
     iter_candidate_files,
     load_bytes,
     read_bytes,
@@ -54,11 +55,10 @@ def folder_sources(
     root: Path, max_bytes: int
 ) -> tuple[list[DocSource], list[SkippedFile], set[str]]:
     """Sources for every readable file under root; skipped files with reasons; vanished files."""
+    check_docs_root(root)  # a missing or unreadable root must not read as "every file deleted"
     sources: list[DocSource] = []
     skipped: list[SkippedFile] = []
     vanished: set[str] = set()
-    if not root.is_dir():
-        return sources, [SkippedFile(str(root), "docs folder does not exist")], vanished
     for rel, path, reason in iter_candidate_files(root):
         if reason or path is None:
             skipped.append(SkippedFile(rel, reason or "not readable"))
@@ -75,6 +75,19 @@ def folder_sources(
     return sources, skipped, vanished
 
 
+def kept_versions(
+    indexed: Iterable[str], skipped: list[SkippedFile], vanished: set[str]
+) -> set[str]:
+    """Indexed files to keep although not read this time: files that could not be read, and
+    every file under a folder that could not be listed (skipped as "sub/dir/")."""
+    indexed = set(indexed)
+    keep = {s.path for s in skipped if s.path in indexed and s.path not in vanished}
+    folders = tuple(s.path for s in skipped if s.path == "" or s.path.endswith("/"))
+    if folders:
+        keep |= {rel for rel in indexed if rel.startswith(folders)}
+    return keep
+
+
 def _loader(data: bytes, rel: str) -> Callable[[], LoadedDocument]:
     return lambda: load_bytes(data, rel)
 
@@ -85,6 +98,18 @@ def text_source(rel: str, text: str, title: str | None = None) -> DocSource:
     digest = hashlib.sha256(data).hexdigest()
     return DocSource(
         rel, digest, lambda: LoadedDocument(text=text, title=title or rel, date=None), len(data)
+    )
+
+
+# More characters than this per allowed chunk and a file cannot fit in CITEBOT_MAX_CHUNKS_PER_FILE
+# (English prose makes a chunk of ~1,000 characters; this leaves twice that for dense text).
+CHARS_PER_CHUNK = 2_000
+
+
+def too_much_text(amount: str, max_chunks: int) -> str:
+    return (
+        f"too much text for one file ({amount} the limit of {max_chunks:,} chunks; "
+        "raise CITEBOT_MAX_CHUNKS_PER_FILE to index it)"
     )
 
 
@@ -208,8 +233,10 @@ class Indexer:
         overlap_tokens: int = 48,
         progress: ProgressFn | None = None,
         units: UnitStore | None = None,
+        max_chunks: int = 0,
     ) -> None:
         self.store = store
+        self.max_chunks = max_chunks  # per file; 0 = no bound
         self._embedder = embedder
         self.model_name = model_name
         self.overlap = overlap_tokens
@@ -302,6 +329,11 @@ class Indexer:
         """Read and chunk one source; None (with a reason in the summary) when unusable."""
         try:
             doc = src.load()
+            if self.max_chunks and len(doc.text) > self.max_chunks * CHARS_PER_CHUNK:
+                # surely too many chunks: say so without paying for tokenizing it all
+                amount = f"{len(doc.text):,} characters, more than"
+                summary.skipped.append(SkippedFile(src.rel, too_much_text(amount, self.max_chunks)))
+                return None
             if self._track is not None:
                 self.progress(
                     self._track.progress("chunk", "chunking", self._track.files_read + 1, src.rel)
@@ -324,6 +356,10 @@ class Indexer:
             summary.skipped.append(SkippedFile(src.rel, reason))
             return None
         chunks, dropped = split_oversized(doc.text, chunks)
+        if self.max_chunks and len(chunks) > self.max_chunks:
+            reason = too_much_text(f"{len(chunks):,} chunks, over", self.max_chunks)
+            summary.skipped.append(SkippedFile(src.rel, reason))
+            return None
         if not chunks:
             reason = "no text (empty or whitespace only)"
             if dropped:

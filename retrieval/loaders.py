@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from retrieval.display import clean_field
 from retrieval.headers import parse_header
 from retrieval.parsing import Block, ParsedText, parse_text
 
@@ -64,23 +66,69 @@ def supported(suffix: str) -> bool:
     return suffix.lower() in LOADERS
 
 
+def check_docs_root(root: Path) -> None:
+    """Raise DocsUnavailable unless `root` is a folder whose entries can be listed."""
+    from retrieval.errors import DocsUnavailable
+
+    try:
+        st = os.stat(root)
+    except FileNotFoundError as e:
+        raise DocsUnavailable(str(root), "does not exist") from e
+    except OSError as e:
+        raise DocsUnavailable(str(root), f"cannot be read ({e.strerror})") from e
+    if not stat.S_ISDIR(st.st_mode):
+        raise DocsUnavailable(str(root), "is not a folder")
+    try:
+        with os.scandir(root) as it:
+            next(it, None)
+    except OSError as e:
+        raise DocsUnavailable(str(root), f"cannot be read ({e.strerror})") from e
+
+
+def display_path(rel: str) -> str:
+    """`rel` as text that can be shown and stored: undecodable bytes of a file name (kept by
+    os.walk as lone surrogates) become U+FFFD."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+FOLDER_UNREADABLE = "folder could not be read ({}); its files keep their indexed version"
+
+
 def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | None]]:
     """Yield (relative path, absolute path or None, skip reason or None) for every file under root.
 
     Symlinks are followed only when they resolve to a file inside root; loops are reported.
+    A folder that cannot be listed is yielded as "sub/dir/" with a reason (its files are not
+    gone, only unreadable this time). File names that are not valid UTF-8 are skipped.
     """
     root = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
+    errors: list[OSError] = []
+
+    def folder_errors() -> Iterator[tuple[str, Path | None, str | None]]:
+        while errors:
+            e = errors.pop(0)
+            where = Path(e.filename) if e.filename else root
+            rel = where.relative_to(root).as_posix() if where != root else ""
+            prefix = display_path(rel + "/") if rel else ""
+            yield prefix, None, FOLDER_UNREADABLE.format(e.strerror or type(e).__name__)
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=errors.append):
+        yield from folder_errors()
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for d in [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
             dirnames.remove(d)  # os.walk would not descend anyway; say so instead of hiding it
             rel = (Path(dirpath) / d).relative_to(root).as_posix()
-            yield rel, None, "symlinked folder (not followed)"
+            yield display_path(rel), None, "symlinked folder (not followed)"
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
             p = Path(dirpath) / name
             rel = p.relative_to(root).as_posix()
+            try:
+                rel.encode("utf-8")
+            except UnicodeEncodeError:
+                yield display_path(rel), None, "file name is not valid UTF-8 (rename the file)"
+                continue
             if p.is_symlink():
                 try:
                     target = p.resolve(strict=True)
@@ -96,26 +144,96 @@ def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | N
             if not supported(p.suffix):
                 yield rel, None, f"unsupported file type {p.suffix or '(none)'}"
                 continue
+            try:
+                kind = file_kind(os.stat(p).st_mode)
+            except FileNotFoundError:
+                continue  # deleted between listing and now: as if it had never been there
+            except OSError as e:
+                yield rel, None, f"cannot stat file: {e.strerror}"
+                continue
+            if kind is not None:
+                yield rel, None, not_regular(kind)
+                continue
             yield rel, p, None
+    yield from folder_errors()
+
+
+READ_STEP = 1 << 20
+
+
+def file_kind(mode: int) -> str | None:
+    """None for a regular file, else what it is (named pipe, device, socket, folder...)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "named pipe"
+    if stat.S_ISCHR(mode):
+        return "character device"
+    if stat.S_ISBLK(mode):
+        return "block device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "special file"
+
+
+def not_regular(kind: str) -> str:
+    return f"not a regular file ({kind}); only regular files are read"
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of the regular file at `path` (at most `max_bytes`, else LoadError).
+
+    Never blocks and never reads without bound: FIFOs, devices and sockets are refused by
+    their mode before opening; the open itself is non-blocking (a FIFO swapped in after the
+    check opens at once and is refused by fstat); the read stops past `max_bytes` even if the
+    size reported by stat was wrong (a device reports 0)."""
     try:
-        size = path.stat().st_size
+        st = os.stat(path)
     except FileNotFoundError as e:
         raise LoadError("file disappeared before it could be read") from e
     except OSError as e:
         raise LoadError(f"cannot stat file: {e.strerror}") from e
-    if size > max_bytes:
-        raise LoadError(f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+    kind = file_kind(st.st_mode)
+    if kind is not None:
+        raise LoadError(not_regular(kind))
+    if st.st_size > max_bytes:
+        raise LoadError(_too_big(st.st_size, max_bytes))
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
-        return path.read_bytes()
+        fd = os.open(path, flags)
     except FileNotFoundError as e:
         raise LoadError("file disappeared before it could be read") from e
     except PermissionError as e:
         raise LoadError("permission denied") from e
     except OSError as e:
         raise LoadError(f"cannot read file: {e.strerror}") from e
+    try:
+        kind = file_kind(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise LoadError(not_regular(kind))
+        os.set_blocking(fd, True)
+        parts: list[bytes] = []
+        total = 0
+        while True:
+            part = os.read(fd, min(READ_STEP, max_bytes + 1 - total))
+            if not part:
+                break
+            parts.append(part)
+            total += len(part)
+            if total > max_bytes:
+                raise LoadError(_too_big(total, max_bytes, growing=True))
+        return b"".join(parts)
+    except OSError as e:
+        raise LoadError(f"cannot read file: {e.strerror}") from e
+    finally:
+        os.close(fd)
+
+
+def _too_big(size: int, max_bytes: int, growing: bool = False) -> str:
+    what = f"over {size / 1e6:.1f} MB while reading" if growing else f"{size / 1e6:.1f} MB"
+    return f"file is {what}, over the {max_bytes / 1e6:.0f} MB limit"
 
 
 def decode_text(data: bytes) -> tuple[str, str | None]:
@@ -190,7 +308,11 @@ def load_bytes(data: bytes, rel: str) -> LoadedDocument:
         blocks = tuple(b for b in blocks if b.start >= header.body_start)
     return LoadedDocument(
         text=got.text,
-        title=header.title or got.title or got.heading or Path(rel).stem,
+        # titles come from inside the file (HTML <title>, DOCX/PDF properties), its first
+        # heading or its name: one clean line, so a citation never shows a forged second line
+        title=clean_field(header.title or got.title or got.heading or "")
+        or clean_field(Path(rel).stem)
+        or rel,
         date=header.date or got.date,
         note=got.note,
         body_start=header.body_start,

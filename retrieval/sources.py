@@ -9,7 +9,7 @@ from pathlib import Path
 
 from retrieval.corpus import CorpusView
 from retrieval.knowledge import PREFIX as KNOWLEDGE
-from retrieval.loaders import LoadError, load_file
+from retrieval.loaders import LoadError, load_bytes, read_bytes
 from retrieval.models import Citation
 from retrieval.settings import Settings
 
@@ -35,10 +35,11 @@ class SourceReader:
         if entry is None or not path.is_relative_to(root.resolve()):
             return None
         try:
-            data = path.read_bytes()
+            # regular files only, bounded: a FIFO or device swapped in must not hang a worker
+            data = read_bytes(path, int(self.settings.max_file_mb * 1_000_000))
             if hashlib.sha256(data).hexdigest() != entry.hash:
                 return None
-            return load_file(path, source, len(data) + 1).text
+            return load_bytes(data, source).text
         except (OSError, LoadError):
             return None
 

@@ -19,7 +19,12 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 import chromadb  # noqa: E402
 from chromadb.config import Settings as ChromaSettings  # noqa: E402
 
-from retrieval.errors import IndexBroken, StoreUnavailable  # noqa: E402
+from retrieval.errors import (  # noqa: E402
+    IndexBroken,
+    StoreUnavailable,
+    ensure_data_dir,
+    read_error,
+)
 from retrieval.settings import Settings  # noqa: E402
 
 MANIFEST_ID = "manifest"
@@ -93,12 +98,12 @@ def make_client(settings: Settings) -> Any:
             )
         except Exception as e:
             raise StoreUnavailable(f"{settings.chroma_host}:{settings.chroma_port}") from e
-    path = settings.data_dir / "chroma"
-    path.mkdir(parents=True, exist_ok=True)
+    path = ensure_data_dir(settings.data_dir) / "chroma"
     try:
+        path.mkdir(exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as e:
-        raise IndexBroken(f"{type(e).__name__}: {str(e)[:120]}") from e
+        raise read_error(e) from e
 
 
 def destroy_embedded(settings: Settings) -> None:
@@ -127,7 +132,7 @@ class Store:
         except Exception as e:
             if settings.chroma_host:
                 raise StoreUnavailable(f"{settings.chroma_host}:{settings.chroma_port}") from e
-            raise IndexBroken(f"{type(e).__name__}: {str(e)[:120]}") from e
+            raise read_error(e) from e
 
     # -- manifest -------------------------------------------------------------------------
     def manifest_version(self) -> int:
@@ -140,7 +145,7 @@ class Store:
         try:
             got = self.meta.get(ids=[MANIFEST_ID], include=["documents"])
         except Exception as e:
-            raise IndexBroken(f"manifest unreadable: {type(e).__name__}") from e
+            raise read_error(e) from e
         docs = got.get("documents") or []
         if not got["ids"] or not docs or docs[0] is None:
             return Manifest()

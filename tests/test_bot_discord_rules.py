@@ -80,7 +80,7 @@ def _settings(base: Path, **kw: Any) -> BotSettings:
         _env_file=None,  # type: ignore[call-arg]
         docs_dir=base / "docs", data_dir=base / "data", collection="rules",
         cooldown_seconds=0, discord_token="fake-token-rules",  # type: ignore[arg-type]
-        **kw,
+        **({"allow_dms": True, "button_cooldown_seconds": 0, "admin_guild_ids": [GUILD]} | kw),
     )
 
 

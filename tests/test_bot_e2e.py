@@ -113,6 +113,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         max_concurrent_searches=4,
         guild_docs={GUILD_A: docs_a, GUILD_B: docs_b},
         admin_role_ids=[GUILD + 3],
+        admin_guild_ids=[GUILD],  # may reindex the shared default index
         discord_token="fake-token-e2e",  # type: ignore[arg-type]
         dev_guild_id=None,
         shard_count=None,
@@ -552,9 +553,17 @@ async def test_cooldown_on_mentions_and_ask(env: Env) -> None:
     try:
         first = await ask_mention(env, "who leads US Central Command?", user=env.bob)
         assert "Kenneth McKenzie" in _description(first)
-        second = await ask_mention(env, "who leads US Central Command?", user=env.bob)
-        assert "ask again in" in second["content"]
-        assert second["allowed_mentions"]["parse"] == []
+        # refused mentions get one quiet reaction per cooldown period, never a public reply
+        since = len(env.fake.calls)
+        for _ in range(3):
+            await env.fake.send_message(GUILD, env.bob, "who leads US Central Command?",
+                                        mention_bot=True)
+        await env.fake.wait_for(
+            lambda c: c.method == "PUT" and "/reactions/" in c.path, since=since)
+        await ask_mention(env, "who leads US Central Command?", user=env.alice)  # a later event
+        assert len(env.fake.find("PUT", r"/channels/\d+/messages/\d+/reactions/.+", since)) == 1
+        replies = env.fake.find("POST", r"/channels/\d+/messages", since)
+        assert len(replies) == 1  # alice's answer only
         inter = await env.fake.slash(GUILD, env.bob, "ask", question="anything")
         cb = (await env.fake.wait_for(
             lambda c: c.path.endswith(f"/{inter['token']}/callback")))[0]

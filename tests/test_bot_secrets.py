@@ -81,6 +81,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         collection="secrets",
         cooldown_seconds=0,
         admin_role_ids=[ADMIN_ROLE],
+        admin_guild_ids=[GUILD],  # may reindex the shared default index
         discord_token=TOKEN,  # type: ignore[arg-type]
         dev_guild_id=None,
         shard_count=None,

@@ -69,6 +69,7 @@ async def fenv(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FEnv]:
     wiki.mkdir()
     (wiki / "bakery.html").write_text(WIKI_PAGE)
     settings = BotSettings(
+        button_cooldown_seconds=0,  # the tests click buttons back to back
         _env_file=None,  # type: ignore[call-arg]
         docs_dir=docs,
         data_dir=base / "data",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -166,14 +167,14 @@ def test_unreadable_file_is_skipped_with_reason_and_keeps_its_old_version(
     assert sorted(engine.index().added) == ["locked.txt", "open.txt"]
 
     (docs / "locked.txt").write_text("The archive room key was moved to the safe.")
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes_denied(self: Path) -> bytes:
-        if self.name == "locked.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def open_denied(path: Any, flags: int, *args: Any, **kw: Any) -> int:
+        if os.fsdecode(path).endswith("locked.txt"):
+            raise PermissionError(13, "Permission denied", os.fsdecode(path))
+        return real(path, flags, *args, **kw)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes_denied)
+    monkeypatch.setattr(os, "open", open_denied)
     with pytest.raises(LoadError, match="permission denied"):
         load_file(docs / "locked.txt", "locked.txt", MB)
     s = engine.index()
@@ -183,7 +184,7 @@ def test_unreadable_file_is_skipped_with_reason_and_keeps_its_old_version(
     a = engine.ask("Where does the archive room key hang?")
     assert a.answered and a.quotes[0].source == "locked.txt"
 
-    monkeypatch.setattr(Path, "read_bytes", real)
+    monkeypatch.setattr(os, "open", real)
     s = engine.index()
     assert s.changed == ["locked.txt"] and s.skipped == []
 
@@ -222,13 +223,14 @@ def test_deleted_between_stat_and_read_is_a_load_error(
 ) -> None:
     p = tmp_path / "a.txt"
     p.write_text("text")
-    real = Path.read_bytes
+    real = os.open
 
-    def vanish(self: Path) -> bytes:
-        self.unlink()
-        return real(self)
+    def vanish(path: Any, flags: int, *args: Any, **kw: Any) -> int:
+        if os.fsdecode(path) == str(p):
+            os.unlink(path)  # deleted between the stat and the open
+        return real(path, flags, *args, **kw)
 
-    monkeypatch.setattr(Path, "read_bytes", vanish)
+    monkeypatch.setattr(os, "open", vanish)
     with pytest.raises(LoadError, match="disappeared"):
         read_bytes(p, MB)
     sources, skipped, vanished = folder_sources(tmp_path, MB)

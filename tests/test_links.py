@@ -177,5 +177,6 @@ def test_discord_citation_is_a_masked_link_and_document_urls_are_not_links() -> 
         assert before.endswith("`"), m.group(0)
     assert "**radio**" in out
     no_link = render.render_quote(_cit(text, None), 2000)
-    assert no_link is not None and "](" not in no_link.replace("\\[click](", "")
+    # (the escaper escapes both brackets: "\\[click\\](" is text, not a link)
+    assert no_link is not None and "](" not in no_link.replace("\\[click\\](", "")
     assert "`https://evil.example/x`)." in no_link  # trailing punctuation stays outside

@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot import render
 from bot.core import NO_MENTIONS, Core, core_of
 from bot.errors import explain
+from bot.policy import reindex_refusal
 from retrieval.errors import CitebotError, IndexBusy
 from retrieval.models import IndexSummary, Progress
 
@@ -52,6 +53,12 @@ class AdminCog(commands.Cog):
             )
             return
         guild_id = interaction.guild_id
+        refusal = reindex_refusal(self.core.settings, guild_id)
+        if refusal is not None:
+            await interaction.response.send_message(
+                refusal, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
         lock = self.core.pool.reindex_lock(guild_id)
         if lock.locked():  # checked and taken with no await in between: no race
             await interaction.response.send_message(

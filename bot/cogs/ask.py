@@ -16,6 +16,8 @@ from bot.replies import SOMETHING_WENT_WRONG
 
 log = logging.getLogger("citebot.bot")
 
+COOLDOWN_REACTION = "⏳"
+
 HELP = (
     "Ask me a question about the documents, e.g. `@citebot who leads US Central Command?` "
     "or `/ask`. I answer only with verbatim quotes, each with its source."
@@ -89,9 +91,12 @@ class AskCog(commands.Cog):
             return  # in answer channels without message content there is nothing to answer
         wait = self.core.cooldown.retry_after(message.author.id)
         if wait > 0:
-            await message.reply(
-                cooldown_message(wait), mention_author=False, allowed_mentions=NO_MENTIONS
-            )
+            # quiet: a reaction on the first refused message of the period, never a reply
+            if self.core.cooldown.first_refusal(message.author.id):
+                try:
+                    await message.add_reaction(COOLDOWN_REACTION)
+                except discord.HTTPException:
+                    pass  # no Add Reactions permission: say nothing rather than spam
             return
         guild_id = message.guild.id if message.guild else None
         earlier = await self.core.earlier_question(message)  # a reply or a thread message

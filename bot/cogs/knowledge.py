@@ -48,7 +48,7 @@ async def thread_question(message: discord.Message) -> str | None:
 
 
 def added_text(entry: Entry, summary: IndexSummary | None) -> str:
-    cite = render.escape_markdown(f"“{entry.title}, {entry.date}”")
+    cite = render.escape_field(f"“{entry.title}, {entry.date}”")
     head = f"📚 Added to knowledge as {render._code(entry.name)}, cited as {cite}."
     if summary is None:
         return head + " A reindex is running; it will be searchable after the next one."
@@ -129,7 +129,7 @@ class KnowledgeCog(commands.Cog):
             await self._say(interaction, "No knowledge added here yet.", ok=True)
             return
         lines = [
-            f"• {render._code(e.name)} — {render.escape_markdown(e.title)}, {e.date}"
+            f"• {render._code(e.name)} — {render.escape_field(e.title)}, {e.date}"
             + (f" · [message]({e.jump_url})" if e.jump_url else "")
             for e in entries
         ]
