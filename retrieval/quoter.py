@@ -88,7 +88,7 @@ class Quoter:
             q_vec, q_stems, windows, self.window_vectors(windows), view.lexical, self.weights,
             self.heading_sims(windows, q_vec),
         )
-        raw = {id(sw.window): sw.score for sw in scored}
+        raw = {id(sw.window): sw.evidence for sw in scored}
         if nudge:
             scored = sorted(
                 (

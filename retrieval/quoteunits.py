@@ -1,6 +1,7 @@
 """Quote units of structured documents: what may be quoted from each kind of block.
 
 * paragraph: sentences and adjacent sentence pairs (long sentences as word-aligned pieces);
+  a question sentence is offered only in a pair (with its answer), never on its own;
 * list item, admonition body, definition (term + description): the whole block when it fits,
   otherwise its sentences and pairs;
 * code block: the block together with the sentence that introduces it, when that sentence
@@ -63,8 +64,14 @@ def block_units(
             if _leads_into_code(text, blocks, n):
                 # its last sentence is quoted with the code it introduces, not on its own
                 units = [u for u in units if u[1] < e]
+            # a question on its own never answers one (FAQ entries, rhetorical lead-ins)
+            units = [u for u in units if u[2] >= 2 or not _is_question(text[u[0] : u[1]])]
             out.extend((a, b, k, extra) for a, b, k in units)
     return out
+
+
+def _is_question(unit: str) -> bool:
+    return unit.rstrip().rstrip("*_`").endswith("?")
 
 
 def _leads_into_code(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> bool:

@@ -173,3 +173,21 @@ def test_no_quote_unit_is_a_heading_or_markup(embedder: Embedder) -> None:
                 for line in t.splitlines()[:1]:
                     assert not line.lstrip().startswith((".. _", ".. auto")), (rel, t)
     assert seen > 100
+
+
+def test_a_question_sentence_is_never_quoted_on_its_own(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """FAQ pages ask the question in the text: quote the answer next to it, not the question."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "faq.md").write_text(
+        "# FAQ\n\n## Colours\n\n> How do I turn on dark mode?\n\n"
+        "Set `theme = \"dark\"` in the settings file and restart the viewer.\n\n"
+        "## Sizes\n\nPages are printed on A4 paper unless the printer says otherwise.\n"
+    )
+    engine = engine_factory(docs)
+    engine.index()
+    c = top(engine, "How do I turn on dark mode?")
+    assert "theme" in c.text
+    assert c.section == ("FAQ", "Colours")
