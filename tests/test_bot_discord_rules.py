@@ -414,26 +414,27 @@ async def test_without_message_content_intent(base: Path, engine: Engine) -> Non
 
 async def test_global_and_bucket_rate_limits_are_waited_out(env: Env) -> None:
     fake = env.fake
-    since = len(fake.calls)
-    fake.fail_next("POST", rf"/channels/{env.channel}/messages", retry_after=0.3,
-                   scope="global")
-    msg = await fake.send_message(GUILD, env.alice, QUESTION, mention_bot=True)
-    reply = (await fake.wait_for(_reply_to(msg["id"]), since=since))[0]
-    assert "McKenzie" in _desc(reply.json)
-    statuses = [c.status for c in fake.find("POST", rf"/channels/{env.channel}/messages", since)]
-    assert statuses == [429, 200]
-    # a bucket of 1 request per 0.3 s: the bot reads the headers and waits, no 429 needed
-    since = len(fake.calls)
-    fake.limit_route("POST", rf"/channels/{env.channel}/messages", limit=1, reset_after=0.3)
+    route = rf"/channels/{env.channel}/messages"
+    # A bucket of 1 request per 0.3 s, in force from the first request on (as on Discord, whose
+    # limits don't change mid-run: changing them under a client that has already learned the
+    # old bucket would make its next concurrent requests 429, which proves nothing).
+    fake.limit_route("POST", route, limit=1, reset_after=0.3)
     try:
+        since = len(fake.calls)
+        fake.fail_next("POST", route, retry_after=0.3, scope="global")
+        msg = await fake.send_message(GUILD, env.alice, QUESTION, mention_bot=True)
+        reply = (await fake.wait_for(_reply_to(msg["id"]), since=since))[0]
+        assert "McKenzie" in _desc(reply.json)
+        assert [c.status for c in fake.find("POST", route, since)] == [429, 200]
+        # the bot now knows the bucket from the headers and waits: no 429 needed
+        since = len(fake.calls)
         sent = [await fake.send_message(GUILD, env.alice, QUESTION, mention_bot=True)
                 for _ in range(3)]
         for m in sent:
             await fake.wait_for(_reply_to(m["id"]), since=since)
     finally:
         fake._limits.clear()
-    posts = fake.find("POST", rf"/channels/{env.channel}/messages", since)
-    assert [c.status for c in posts] == [200, 200, 200]
+    assert [c.status for c in fake.find("POST", route, since)] == [200, 200, 200]
 
 
 async def test_rate_limited_callback_is_retried_and_answered(env: Env) -> None:
