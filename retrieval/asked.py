@@ -8,13 +8,14 @@ again. Bounded: beyond ``limit`` rows per collection the oldest are deleted.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from retrieval.sqlitedb import open_db
 
 # Chosen on benchmarks/data/asked_dev.json (same vs. different question pairs): the highest
 # precision (0.833) with recall >= 0.75; a wrong "asked before" link misleads, a missed one
@@ -69,14 +70,10 @@ class PriorAnswer:
 
 class AskedLog:
     def __init__(self, path: Path, collection: str, limit: int = DEFAULT_LIMIT) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.collection = collection
         self.limit = limit
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
-        with self._lock:
-            self._db.executescript(_SCHEMA)
-            self._db.commit()
+        self._db = open_db(path, _SCHEMA)
 
     def remember(
         self,

@@ -12,7 +12,6 @@ similarity, else starts a new one. Topics are listed most frequent first.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 from collections.abc import Sequence
@@ -23,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from retrieval.models import SourceRef
+from retrieval.sqlitedb import open_db
 
 KINDS = ("refused", "downvote")
 # Chosen on benchmarks/data/gaps_dev.json (paraphrase groups): best pairwise F1 on dev (0.897;
@@ -81,14 +81,10 @@ class Topic:
 
 class GapLog:
     def __init__(self, path: Path, collection: str, limit: int = DEFAULT_LIMIT) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.collection = collection
         self.limit = limit
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
-        with self._lock:
-            self._db.executescript(_SCHEMA)
-            self._db.commit()
+        self._db = open_db(path, _SCHEMA)
 
     def record(
         self,

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from pathlib import Path
 from retrieval.headers import parse_header
 from retrieval.indexer import DocSource, folder_sources
 from retrieval.models import SkippedFile
+from retrieval.sqlitedb import open_db
 
 PREFIX = "@knowledge/"
 LOCAL = "local"
@@ -100,13 +100,7 @@ class Knowledge:
         self.root = knowledge_root(data_dir, collection)
         self.collection = collection
         self._lock = threading.Lock()
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(
-            str(data_dir / "knowledge.sqlite3"), check_same_thread=False, timeout=10
-        )
-        with self._lock:
-            self._db.executescript(_SCHEMA)
-            self._db.commit()
+        self._db = open_db(data_dir / "knowledge.sqlite3", _SCHEMA)
 
     # -- writing ---------------------------------------------------------------------------
     def add(

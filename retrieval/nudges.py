@@ -12,13 +12,14 @@ same as without this module.
 from __future__ import annotations
 
 import math
-import sqlite3
 import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+from retrieval.sqlitedb import open_db
 
 SIMILAR = 0.80  # same scale as "asked before": a near-duplicate question
 MAX_NUDGE = 0.20  # at most this much added to / taken from a quote's score (scores ~0.4-0.9)
@@ -41,13 +42,9 @@ CREATE TABLE IF NOT EXISTS votes (
 
 class Nudges:
     def __init__(self, path: Path, collection: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.collection = collection
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
-        with self._lock:
-            self._db.executescript(_SCHEMA)
-            self._db.commit()
+        self._db = open_db(path, _SCHEMA)
         self._cache: tuple[np.ndarray, list[str], np.ndarray] | None = None
 
     def vote(
