@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     validation = fetch.in_split(corpora, list(qa_files), "validation")
     ap.add_argument("names", nargs="*", help=f"corpora (default the dev ones: {', '.join(dev)})")
     ap.add_argument("--validation", action="store_true",
-                    help=f"run the validation corpora ({', '.join(validation)}), never tune on them")
+                    help=f"run the validation corpora instead ({', '.join(validation)})")
     ap.add_argument("--label", default="", help="suffix of the results file, e.g. baseline")
     ap.add_argument("--cache", type=Path, default=None, help="corpus cache folder")
     args = ap.parse_args(argv)
