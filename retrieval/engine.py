@@ -36,7 +36,7 @@ from retrieval.errors import (
     ensure_data_dir,
     read_error,
 )
-from retrieval.feedback import FeedbackStore
+from retrieval.feedback import FeedbackStore, answer_id
 from retrieval.followup import in_context, is_follow_up
 from retrieval.gaps import GapLog, Topic, cluster
 from retrieval.indexer import DocSource, Indexer, folder_sources, kept_versions
@@ -597,9 +597,12 @@ class Engine:
         try:
             cq = clean_question(question, self.settings.max_question_chars)
             if not cq.error:
-                # one vote per user per answer: the answer message, else the question itself
-                answer = f"m{message_id}" if message_id is not None else f"q:{cq.text}"
-                self.nudges.vote(answer, user_id, chunk_ids, vote, self.question_vector(cq.text))
+                # the same "one vote per user per answer" as the stats log: asking the same
+                # question again in a new message does not earn a user a second vote
+                self.nudges.vote(
+                    answer_id(cq.text, chunk_ids), user_id, chunk_ids, vote,
+                    self.question_vector(cq.text),
+                )
         except Exception:
             log.warning("could not record the vote for ranking", exc_info=True)
         if vote < 0 and message_id is not None:
