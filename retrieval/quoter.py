@@ -25,6 +25,7 @@ from retrieval.corpus import ChunkRecord, CorpusView
 from retrieval.embedder import Embedder
 from retrieval.lexical import stems
 from retrieval.models import Answer, Citation, SourceRef
+from retrieval.rerank import ContextReranker
 from retrieval.settings import Settings
 from retrieval.units import UnitStore, units_version, window_vectors
 
@@ -63,6 +64,9 @@ class Quoter:
         self.units = units  # quote-unit vectors computed at index time
         self._lock = threading.Lock()
         self._vec_cache: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
+        self.reranker = ContextReranker(
+            lambda: self._embedder().encode, settings.context_rerank
+        )
 
     def answer(
         self,
@@ -89,6 +93,7 @@ class Quoter:
             self.heading_sims(windows, q_vec),
         )
         raw = {id(sw.window): sw.evidence for sw in scored}
+        scored = self.reranker.rerank(scored, q_vec)
         if nudge:
             scored = sorted(
                 (
