@@ -1,6 +1,11 @@
 """Help-channel questions on real documentation: every docs QA corpus, per corpus and pooled.
 
     python benchmarks/bench_docs_qa.py [CORPUS...] [--label NAME] [--cache DIR]
+    python benchmarks/bench_docs_qa.py --validation [--label NAME]
+
+Without names it runs the dev corpora (tune on these); --validation runs the validation
+corpora instead (aiohttp, starlette: check a tuning on them, never tune on them). Their
+"split" is set in docs_qa/corpora.json.
 
 Fetches the pinned corpora (benchmarks/docs_qa/fetch.py; the Python corpus needs
 `apt-get install python3.11-doc`), indexes each into a temporary folder with the current code
@@ -48,12 +53,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     corpora = fetch.load_manifest()
     qa_files = {p.stem: p for p in sorted(QA_DIR.glob("*.jsonl"))}
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("names", nargs="*", help=f"corpora (default all): {', '.join(qa_files)}")
+    dev = fetch.in_split(corpora, list(qa_files), "dev")
+    validation = fetch.in_split(corpora, list(qa_files), "validation")
+    ap.add_argument("names", nargs="*", help=f"corpora (default the dev ones: {', '.join(dev)})")
+    ap.add_argument("--validation", action="store_true",
+                    help=f"run the validation corpora instead ({', '.join(validation)})")
     ap.add_argument("--label", default="", help="suffix of the results file, e.g. baseline")
     ap.add_argument("--cache", type=Path, default=None, help="corpus cache folder")
     args = ap.parse_args(argv)
     cache = args.cache or fetch.default_cache()
-    names = args.names or list(qa_files)
+    names = args.names or (validation if args.validation else dev)
     per: dict[str, Any] = {}
     pooled: list[dict[str, Any]] = []
     all_details: dict[str, Any] = {}
@@ -72,6 +81,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     _print_table(per, overall)
     out = {
         "label": args.label,
+        "corpora_run": names,
         "commit": _commit(),
         "backend": Settings().backend,
         "model": Settings().model,

@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 from chromadb.errors import ChromaError
@@ -36,7 +36,7 @@ from retrieval.errors import (
     ensure_data_dir,
     read_error,
 )
-from retrieval.feedback import FeedbackStore
+from retrieval.feedback import FeedbackStore, answer_id
 from retrieval.followup import in_context, is_follow_up
 from retrieval.gaps import GapLog, Topic, cluster
 from retrieval.indexer import DocSource, Indexer, folder_sources, kept_versions
@@ -80,6 +80,7 @@ if TYPE_CHECKING:  # the indexer (chunking) loads only when something is indexed
     from retrieval.indexer import DocSource
 
 log = logging.getLogger("citebot")
+_T = TypeVar("_T")
 
 
 class Engine:
@@ -90,7 +91,7 @@ class Engine:
         self._view: CorpusView | None = None
         self._view_version = -1
         self._lock = threading.RLock()
-        self._feedback: FeedbackStore | None = None
+        self._side: dict[str, object] = {}
         self.units = UnitStore(settings.data_dir / f"units-{settings.collection}.sqlite3")
         # (retriever, weight) pairs fused by weighted RRF, in this order
         self.retrievers: list[tuple[Retriever, float]] = [
@@ -101,10 +102,6 @@ class Engine:
         self.reader = SourceReader(settings, self.view)
         self.reader.knowledge_root = knowledge_root(settings.data_dir, settings.collection)
         self.links = SourceLinks(settings.source_url)
-        self._gaps: GapLog | None = None
-        self._asked: AskedLog | None = None
-        self._knowledge: Knowledge | None = None
-        self._nudges: Nudges | None = None
         self._qvec_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # -- parts ----------------------------------------------------------------------------
@@ -124,50 +121,45 @@ class Engine:
                 self._store = Store(self.settings)
             return self._store
 
+    def _side_store(self, name: str, make: Callable[[], _T]) -> _T:
+        """The small SQLite stores beside the index, each opened once, on first use."""
+        with self._lock:
+            if name not in self._side:
+                self._side[name] = make()
+            return cast(_T, self._side[name])
+
     @property
     def feedback(self) -> FeedbackStore:
-        with self._lock:
-            if self._feedback is None:
-                self._feedback = FeedbackStore(
-                    self.settings.data_dir / "feedback.sqlite3", self.settings.collection
-                )
-            return self._feedback
+        s = self.settings
+        return self._side_store(
+            "feedback", lambda: FeedbackStore(s.data_dir / "feedback.sqlite3", s.collection)
+        )
 
     @property
     def gaps(self) -> GapLog:
-        with self._lock:
-            if self._gaps is None:
-                self._gaps = GapLog(
-                    self.settings.data_dir / "gaps.sqlite3",
-                    self.settings.collection,
-                    self.settings.gaps_max,
-                )
-            return self._gaps
+        s = self.settings
+        return self._side_store(
+            "gaps", lambda: GapLog(s.data_dir / "gaps.sqlite3", s.collection, s.gaps_max)
+        )
 
     @property
     def asked(self) -> AskedLog:
-        with self._lock:
-            if self._asked is None:
-                self._asked = AskedLog(
-                    self.settings.data_dir / "asked.sqlite3", self.settings.collection
-                )
-            return self._asked
+        s = self.settings
+        return self._side_store(
+            "asked", lambda: AskedLog(s.data_dir / "asked.sqlite3", s.collection)
+        )
 
     @property
     def knowledge(self) -> Knowledge:
-        with self._lock:
-            if self._knowledge is None:
-                self._knowledge = Knowledge(self.settings.data_dir, self.settings.collection)
-            return self._knowledge
+        s = self.settings
+        return self._side_store("knowledge", lambda: Knowledge(s.data_dir, s.collection))
 
     @property
     def nudges(self) -> Nudges:
-        with self._lock:
-            if self._nudges is None:
-                self._nudges = Nudges(
-                    self.settings.data_dir / "nudges.sqlite3", self.settings.collection
-                )
-            return self._nudges
+        s = self.settings
+        return self._side_store(
+            "nudges", lambda: Nudges(s.data_dir / "nudges.sqlite3", s.collection)
+        )
 
     def _lock_path(self) -> Path:
         ensure_data_dir(self.settings.data_dir)
@@ -597,9 +589,12 @@ class Engine:
         try:
             cq = clean_question(question, self.settings.max_question_chars)
             if not cq.error:
-                # one vote per user per answer: the answer message, else the question itself
-                answer = f"m{message_id}" if message_id is not None else f"q:{cq.text}"
-                self.nudges.vote(answer, user_id, chunk_ids, vote, self.question_vector(cq.text))
+                # the same "one vote per user per answer" as the stats log: asking the same
+                # question again in a new message does not earn a user a second vote
+                self.nudges.vote(
+                    answer_id(cq.text, chunk_ids), user_id, chunk_ids, vote,
+                    self.question_vector(cq.text),
+                )
         except Exception:
             log.warning("could not record the vote for ranking", exc_info=True)
         if vote < 0 and message_id is not None:

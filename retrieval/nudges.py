@@ -55,7 +55,8 @@ class Nudges:
         vote: int,
         vector: np.ndarray,
     ) -> None:
-        """One user's vote on one answer (identified by `answer`); a new vote replaces it."""
+        """One user's vote on one answer (`feedback.answer_id`: the question and the quoted
+        chunks, the same rule as the stats log); a new vote replaces it."""
         vec = np.asarray(vector, dtype=np.float32)
         vec = vec / (float(np.linalg.norm(vec)) or 1.0)
         with self._lock, self._db:

@@ -492,7 +492,10 @@ async def _index_state(env: Env) -> tuple[int, int, Any]:
 
 
 async def _assert_nothing_ran(env: Env, before: tuple[int, int, Any], since: int) -> None:
-    await asyncio.sleep(0.5)  # give a (wrongly) started reindex time to show itself
+    # a barrier instead of a sleep: a later command, answered from the same worker pool,
+    # comes back only after anything the refused one had (wrongly) started got to run
+    barrier = await env.fake.slash(GUILD, env.alice, "stats")
+    await env.fake.wait_for(_original_edit(barrier["token"], "Documents"), since=since)
     assert env.bot.citebot.pool.reindex_lock(GUILD).locked() is False
     assert await _index_state(env) == before
     for c in env.fake.calls[since:]:

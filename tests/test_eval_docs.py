@@ -82,6 +82,20 @@ def test_dev_set_size() -> None:
     assert real >= 80 and off >= 20, (real, off)
 
 
+def test_validation_split_is_marked_and_kept_apart() -> None:
+    # validation corpora check a tuning made on the dev ones; the bench's default run
+    # (what tuning loops call) must never include them
+    names = [p.stem for p in QA_FILES]
+    assert {CORPORA[n].split for n in names} == set(fetch.SPLITS)
+    dev = fetch.in_split(CORPORA, names, "dev")
+    validation = fetch.in_split(CORPORA, names, "validation")
+    assert dev and validation and not set(dev) & set(validation)
+    assert sorted(dev + validation) == sorted(names)
+    real = sum(len(load_docs_qa(QA_DIR / f"{n}.jsonl").real) for n in validation)
+    off = sum(len(load_docs_qa(QA_DIR / f"{n}.jsonl").off) for n in validation)
+    assert real >= 60 and off >= 14, (real, off)
+
+
 @pytest.mark.parametrize("path", QA_FILES, ids=lambda p: p.stem)
 def test_gold_spans_exist_in_the_fetched_files(path: Path) -> None:
     docs = _corpus_or_skip(path.stem)

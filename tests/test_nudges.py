@@ -75,3 +75,14 @@ def test_a_few_users_cannot_bury_a_correct_passage(engine: Engine) -> None:
     assert again.quotes[0].source == "weather.txt"
     assert again.quotes[0].score >= top.score - MAX_NUDGE - 1e-6
     assert again.answered  # votes never decide whether a question is answered
+
+
+def test_asking_again_in_new_messages_does_not_give_a_user_more_votes(engine: Engine) -> None:
+    first = engine.ask(Q, record=False)
+    wrong = first.quotes[0].chunk_id
+    # one user asks the same question in four messages and clicks 👎 under each: one vote,
+    # as in the stats log (the same question and quotes are the same answer)
+    for message_id in (910, 911, 912, 913):
+        engine.record_feedback(Q, [wrong], 7, -1, message_id=message_id)
+    assert engine.stats().feedback_down == 1
+    assert engine.reset_feedback() == 1

@@ -44,6 +44,7 @@ class Corpus:
     root: str  # folder inside the sdist / below the deb path that files are relative to
     files: dict[str, str]  # relative path -> sha256
     derived_from: str | None = None  # a subset of another corpus (same source and files)
+    split: str = "dev"  # "dev": tune on it; "validation": only check tuning on it, never tune
 
     @property
     def version(self) -> str:
@@ -65,8 +66,17 @@ def load_manifest(path: Path = MANIFEST) -> dict[str, Corpus]:
         files = base["files"]
         if "subset_of" in spec:
             files = {f: files[f] for f in spec["files"]}
-        out[name] = Corpus(name, base["source"], base["root"], files, spec.get("subset_of"))
+        out[name] = Corpus(name, base["source"], base["root"], files, spec.get("subset_of"),
+                           base.get("split", "dev"))
     return out
+
+
+SPLITS = ("dev", "validation")
+
+
+def in_split(corpora: dict[str, Corpus], names: list[str], split: str) -> list[str]:
+    """The names (kept in order) whose corpus belongs to `split` ("dev" or "validation")."""
+    return [n for n in names if corpora[n].split == split]
 
 
 def corpus_dir(corpus: Corpus, cache: Path) -> Path:
