@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 
 from retrieval.corpus import ChunkRecord
-from retrieval.parsing.blocks import HEADING
+from retrieval.parsing.blocks import HEADING, LIST_ITEM
 
 _HOW_TO = re.compile(
     r"\b(?:how (?:do|can|should|would|could) (?:i|we|you)|how to|is there a way|can i|"
@@ -41,23 +41,28 @@ def path_text(source: str, section: Iterable[str]) -> str:
     return " ".join([*section, name])
 
 
-def section_positions(chunks: Iterable[ChunkRecord]) -> dict[int, int]:
+def section_positions(chunks: Iterable[ChunkRecord], lists: bool = True) -> dict[int, int]:
     """For the blocks of one document's chunks: file offset of a block -> how many quotable
     blocks of the same section come before it (0 = the section's first block). Chunks overlap,
-    so a block is counted once by its file offset."""
-    sections: dict[int, tuple[str, ...]] = {}
+    so a block is counted once by its file offset. With `lists`, the items of one list count
+    as one block (a parameter list's tenth item is not a detail ten blocks down)."""
+    blocks: dict[int, tuple[tuple[str, ...], str]] = {}
     for c in chunks:
         for b in c.blocks:
             if str(b[0]) == HEADING:
                 continue
             idx = int(b[3])
-            sections[c.char_start + int(b[1])] = (
-                tuple(c.sections[idx]) if idx < len(c.sections) else ()
-            )
+            sec = tuple(c.sections[idx]) if idx < len(c.sections) else ()
+            blocks[c.char_start + int(b[1])] = (sec, str(b[0]))
     seen: dict[tuple[str, ...], int] = {}
+    last: dict[tuple[str, ...], str] = {}
     out: dict[int, int] = {}
-    for start in sorted(sections):
-        sec = sections[start]
+    for start in sorted(blocks):
+        sec, kind = blocks[start]
+        if lists and kind == LIST_ITEM and last.get(sec) == LIST_ITEM:
+            out[start] = seen[sec] - 1  # the same list as the block before
+            continue
         out[start] = seen.get(sec, 0)
         seen[sec] = out[start] + 1
+        last[sec] = kind
     return out
