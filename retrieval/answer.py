@@ -171,7 +171,9 @@ def _sentence_windows(chunk: ChunkRecord, rank: int, sents: list[tuple[int, int]
             out.extend(Window(chunk, rank, a, b) for a, b in sub_spans(chunk.text, s, e))
             continue
         out.append(Window(chunk, rank, s, e))
-        if i + 1 < len(sents):
+        # a pair only with the sentence that follows (a block's pieces can come unsorted, e.g.
+        # a reST definition whose nested admonitions repeat its last sentences)
+        if i + 1 < len(sents) and sents[i + 1][0] >= e:
             e2 = sents[i + 1][1]
             if e2 - s <= MAX_QUOTE_CHARS:
                 out.append(Window(chunk, rank, s, e2, 2))

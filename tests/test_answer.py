@@ -178,3 +178,23 @@ def test_later_blocks_of_a_section_and_the_section_path_order_quotes() -> None:
     by_path = score_windows(q, stems("which options are there?"), windows, vecs[::-1], lex, w)
     assert by_path[0].window.section[-1] == "Options"
     assert by_path[0].evidence < by_path[1].evidence
+
+
+def test_unsorted_sentence_pieces_never_make_an_empty_or_reversed_unit() -> None:
+    """A reST definition with nested `versionadded`/`versionchanged` notes gave its block's
+    sentence pieces out of order; pairing a piece with an earlier one made a window whose
+    start was after its end (an empty quote that failed the exact-slice check)."""
+    from retrieval.answer import windows_for
+    from retrieval.corpus import ChunkRecord
+
+    text = ("A delay before closing. It is applied twice. " * 14
+            + "\n\n.. versionadded:: 3.8\n\nNow also applied while waiting. Always.")
+    n = len(text)
+    late = text.index("Now")  # "Now also applied while waiting." then "Always."
+    chunk = ChunkRecord(
+        id="c", text=text, source="ref.rst", hash="h", title="Ref", date=None, char_start=0,
+        line_start=1, line_end=5, sentences=((0, 23), (24, 45), (late + 32, n), (late, late + 31)),
+        blocks=(("definition", 0, n, 0),), sections=(("Ref",),),
+    )
+    for w in windows_for(chunk, 0):
+        assert w.start < w.end and w.text == text[w.start : w.end] and w.text.strip()
