@@ -55,6 +55,7 @@ class Window:
     block: int = -1  # index into chunk.blocks
     code_start: int = -1  # code units: where the code begins (after its lead-in sentence)
     block_line_end: int = 0  # code units: the last line of the whole block in the file
+    block_line_start: int = 0  # the later part of a long code block: the block's first line
 
     @property
     def text(self) -> str:

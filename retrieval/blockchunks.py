@@ -32,7 +32,11 @@ class _Unit:
 
 def _pieces(text: str, b: Block) -> list[tuple[int, int]]:
     """Where a block may be split: sentences of prose, rows of tables, lines of code."""
-    if b.kind in (CODE, TABLE):
+    if b.kind == TABLE:  # whole rows (a row of an reST table may span several lines)
+        from retrieval.quoteunits import table_rows
+
+        return table_rows(text, b.start, b.end) or [(b.start, b.end)]
+    if b.kind == CODE:
         out, pos = [], b.start
         for line in text[b.start : b.end].split("\n"):
             if line.strip():
@@ -159,12 +163,21 @@ def _block_at(blocks: Sequence[Block], pos: int) -> int:
 
 def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
     """Blocks packed together: a heading with what follows it, a lead-in with its code."""
+    from retrieval.quoteunits import SHORT_LEAD_WORDS
+
+    def leads_in(i: int) -> bool:
+        return i + 1 < len(blocks) and blocks[i + 1].kind == CODE and (
+            text[blocks[i].start : blocks[i].end].rstrip().endswith(":"))
+
     out: list[list[int]] = []
     for i, b in enumerate(blocks):
         prev = blocks[i - 1] if i else None
         glue = prev is not None and (
             prev.kind == HEADING
-            or (b.kind == CODE and text[prev.start : prev.end].rstrip().endswith(":"))
+            or (b.kind == CODE and leads_in(i - 1))
+            # "Example:" before code is quoted with the sentence before it: keep them together
+            or (prev.kind not in (HEADING, CODE, TABLE) and leads_in(i)
+                and len(text[b.start : b.end].split()) < SHORT_LEAD_WORDS)
         )
         if glue and out:
             out[-1].append(i)
@@ -209,12 +222,18 @@ def _make(
             ref = [
                 b.kind, u.start - start, u.end - start, sections.index(path), b.language, hdr,
                 last, int(u.start <= b.start),  # 1: the block begins in this chunk
+                lines.line_of(b.start),  # the first line of the whole block
             ]
             seen[u.block] = ref
             refs.append(ref)
         else:
             ref[2] = u.end - start
-    first_section = next((blocks[u.block].section for u in units), ())
+    # the path of the first block with words: a chunk that starts at a heading is searched
+    # under that heading too, not only under the ones above it
+    first_section = next(
+        (blocks[u.block].section for u in units if blocks[u.block].kind != HEADING),
+        blocks[units[0].block].section,
+    )
     return Chunk(
         index=index,
         text=text[start:end],

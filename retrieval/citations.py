@@ -68,7 +68,8 @@ def format_citation(
     if c.date:
         parts.append(text(clean_field(c.date)))
     # a long code block quoted by its first lines is cited whole
-    parts.append(lines_label(c.line_start, max(c.line_end, getattr(c, "block_line_end", 0))))
+    first = min(c.line_start, getattr(c, "block_line_start", 0) or c.line_start)
+    parts.append(lines_label(first, max(c.line_end, getattr(c, "block_line_end", 0))))
     if score:
         parts.append(f"score {c.score:.2f}")
     return sep.join(parts)

@@ -49,11 +49,18 @@ class Citation:
     header: str | None = None
     code_offset: int = -1
     block_line_end: int = 0
+    # a later part of a long code block (split between chunks): the whole block's first line
+    block_line_start: int = 0
 
     @property
     def cited_line_end(self) -> int:
         """The last line the citation names: a long code block is cited whole."""
         return max(self.line_end, self.block_line_end)
+
+    @property
+    def cited_line_start(self) -> int:
+        """The first line the citation names (a long code block's own first line)."""
+        return min(self.line_start, self.block_line_start or self.line_start)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -74,6 +81,8 @@ class Citation:
             out["header"] = self.header
         if self.block_line_end > self.line_end:
             out["block_line_end"] = self.block_line_end
+        if 0 < self.block_line_start < self.line_start:
+            out["block_line_start"] = self.block_line_start
         return out
 
 

@@ -19,6 +19,9 @@ _INLINE = re.compile(
     r":[\w:.+-]+:`(?P<role>[^`]+)`|``(?P<lit>[^`]+?)``|(?<!`)`(?P<md>[^`\n]+)`(?!`)_?"
 )
 _ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")
+# a Markdown block quote's `> ` on the lines after the first (the first one is outside the
+# quoted slice): markup, not words
+_QUOTE_CONTINUATION = re.compile(r"(?<=\n)[ \t]*(?:>[ \t]?)+(?!>)")
 _MARKUP_LINE = re.compile(r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:)")
 
 
@@ -38,15 +41,19 @@ def display_parts(c: Citation) -> list[Part]:
             parts.append(Part("text", lead))
         code = textwrap.dedent(c.text[c.code_offset :])
         parts.append(Part("code", code.strip("\n"), c.language))
+        first = min(c.line_start, c.block_line_start or c.line_start)
+        if first < c.line_start:  # a later part of a long block
+            parts.insert(0, Part("text", f"… (lines {c.line_start}–{c.line_end} of the code "
+                                 f"block at lines {first}–{max(c.block_line_end, c.line_end)})"))
         if c.block_line_end > c.line_end:
             more = c.block_line_end - c.line_end
             parts.append(Part("text", f"… {more} more line{'s' if more != 1 else ''} "
-                              f"(the whole block is lines {c.line_start}–{c.block_line_end})"))
+                              f"(the whole block is lines {first}–{c.block_line_end})"))
         return parts
     if c.kind == "table":
         rows = [c.header, c.text] if c.header else [c.text]
         return [Part("code", "\n".join(r.strip() for r in rows if r))]
-    return [Part("text", c.text)]
+    return [Part("text", _QUOTE_CONTINUATION.sub("", c.text) if c.kind else c.text)]
 
 
 def _lead_in(text: str) -> str:

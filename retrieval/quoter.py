@@ -196,6 +196,7 @@ class Quoter:
             header=w.header,
             code_offset=w.code_start - w.start if w.code_start >= 0 else -1,
             block_line_end=w.block_line_end,
+            block_line_start=w.block_line_start,
         )
         if not cit.text or c.text[w.start : w.end] != cit.text:
             raise AssertionError("quote is not an exact substring of its chunk")

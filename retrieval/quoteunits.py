@@ -2,14 +2,20 @@
 
 * paragraph: sentences and adjacent sentence pairs (long sentences as word-aligned pieces);
   a question sentence is offered only in a pair (with its answer), never on its own;
+* a list's lead-in sentence ("The presets are:") together with the whole list, when the list
+  is short and its items are just names or values;
 * list item, admonition body, definition (term + description): the whole block when it fits,
   otherwise its sentences and pairs;
 * code block: the block together with the sentence that introduces it, when that sentence
   ends the paragraph right before it (the fence or `.. code-block::` line between them is part
   of the slice and is not displayed); a long block is quoted by its first lines and the whole
-  block's line range is cited (`Window.full_end`);
-* table: one body row; its header row is shown from the citation (`header`), because the
-  header and a later row are not one contiguous slice — a quote stays one exact slice;
+  block's line range is cited (`Window.block_line_end`); a block too long for one chunk is
+  also quotable from the chunks it continues in (their first lines; the citation names the
+  whole block, `Window.block_line_start`);
+* table: one body row (all its lines, in reST grid and simple tables whose cells wrap); its
+  header row is shown from the citation (`header`), because the header and a later row are
+  not one contiguous slice — a quote stays one exact slice;
+* example output (rendered markup, see parsing.blocks.EXAMPLE): never quoted;
 * heading: never quoted; its words are in every unit's search text, so a heading that matches
   the question lifts the blocks of its section.
 """
@@ -24,6 +30,7 @@ from retrieval.parsing.blocks import (
     ADMONITION,
     CODE,
     DEFINITION,
+    EXAMPLE,
     HEADING,
     LIST_ITEM,
     TABLE,
@@ -33,6 +40,17 @@ MAX_BLOCK_QUOTE_CHARS = 600  # a whole list item / note / definition up to this 
 CODE_MAX_LINES = 15  # a longer code block is quoted by its first lines
 CODE_MAX_CHARS = 900
 _BORDER_ROW = re.compile(r"^[ \t]*[+|]?[ \t]*[-=+:| ]{3,}[ \t]*$")
+_GRID_BORDER = re.compile(r"^[ \t]*\+(?:[-=]+\+)+[ \t]*$")
+_SIMPLE_BORDER = re.compile(r"^[ \t]*=+(?:[ \t]+=+)*[ \t]*$")
+
+# a lead-in with a list of names ("three presets:" + `green`, `black`…) is one unit: items that
+# short say nothing on their own (a list of sentences is quoted item by item; docs QA dev set)
+SHORT_ITEM_WORDS = 5
+MAX_LIST_QUOTE_CHARS = 400
+SHORT_LEAD_WORDS = 4  # a lead-in of fewer words ("Example:") also takes the sentence before it
+MIN_PART_WORDS = 3  # a later part of a long code block with fewer words is not quoted
+_WORDS = re.compile(r"\w+")
+_MARKUP = re.compile(r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:)")
 
 Span = tuple[int, int, int, dict[str, Any]]  # start, end, sentences, extra fields
 
@@ -47,16 +65,21 @@ def block_units(
     out: list[Span] = []
     for n, ref in enumerate(blocks):
         kind, s, e = str(ref[0]), int(ref[1]), int(ref[2])
-        if kind == HEADING or e <= s:
+        if kind in (HEADING, EXAMPLE) or e <= s:
             continue
         inner = [(a, b) for a, b in pieces if s <= a and b <= e]
         extra: dict[str, Any] = {"kind": kind, "block": n}
         if kind == CODE:
-            if len(ref) > 7 and not ref[7]:
-                continue  # the rest of a long block: it is quoted (and cited whole) from its start
-            out.extend(_code_units(text, blocks, n, s, e, extra))
+            # a long block split between chunks: its later part is quotable as well (by its
+            # first lines), and the citation names the whole block's lines
+            later = len(ref) > 7 and not ref[7]
+            if later and len(_WORDS.findall(text[s:e])) < MIN_PART_WORDS:
+                continue  # the block's last few symbols (a border, a prompt): nothing to quote
+            out.extend(_code_units(text, blocks, n, s, e, extra, continued=later))
         elif kind == TABLE:
-            out.extend(_table_units(text, s, e, extra, has_header=ref[5] is not None))
+            # the header is left out only where the table begins (not in a later chunk)
+            begins = len(ref) <= 7 or bool(ref[7])
+            out.extend(_table_units(text, s, e, extra, has_header=ref[5] is not None and begins))
         elif kind in (LIST_ITEM, ADMONITION, DEFINITION) and e - s <= MAX_BLOCK_QUOTE_CHARS:
             out.append((s, e, 1, extra))
         else:
@@ -67,7 +90,38 @@ def block_units(
             # a question on its own never answers one (FAQ entries, rhetorical lead-ins)
             units = [u for u in units if u[2] >= 2 or not _is_question(text[u[0] : u[1]])]
             out.extend((a, b, k, extra) for a, b, k in units)
+            whole = _list_with_lead_in(text, blocks, n)
+            if whole:
+                out.append((whole[0], whole[1], 1, extra))
     return out
+
+
+def _list_with_lead_in(
+    text: str, blocks: tuple[tuple[Any, ...], ...], n: int
+) -> tuple[int, int] | None:
+    """"These are the options:" and the short list after it, as one unit (when it fits)."""
+    if not _leads_into_code(text, blocks, n) or str(blocks[n + 1][0]) != LIST_ITEM:
+        return None
+    start = _last_sentence_start(text, int(blocks[n][1]), int(blocks[n][2]))
+    end = int(blocks[n][2])
+    for ref in blocks[n + 1 :]:
+        if str(ref[0]) != LIST_ITEM or text[end : int(ref[1])].count("\n") > 2:
+            break
+        if len(_WORDS.findall(text[int(ref[1]) : int(ref[2])])) > SHORT_ITEM_WORDS:
+            return None  # items that say something are quoted one by one
+        end = int(ref[2])
+    if end - start > MAX_LIST_QUOTE_CHARS or end == int(blocks[n][2]):
+        return None
+    return start, end
+
+
+def _close(gap: str) -> bool:
+    """Nothing but markup between a lead-in and its block: blank lines, a fence, a directive
+    and its options (MyST's ```{eval-rst} + `.. example::` takes five lines)."""
+    lines = [ln for ln in gap.split("\n")[1:-1] if ln.strip()]
+    return gap.count("\n") <= 4 or (
+        gap.count("\n") <= 7 and len(lines) <= 3 and all(_MARKUP.match(ln) for ln in lines)
+    )
 
 
 def _is_question(unit: str) -> bool:
@@ -79,12 +133,12 @@ def _leads_into_code(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> 
     if n + 1 >= len(blocks) or str(blocks[n + 1][0]) not in (CODE, LIST_ITEM, TABLE):
         return False
     s, e = int(blocks[n][1]), int(blocks[n][2])
-    return text[s:e].rstrip().endswith(":") and text[e : int(blocks[n + 1][1])].count("\n") <= 4
+    return text[s:e].rstrip().endswith(":") and _close(text[e : int(blocks[n + 1][1])])
 
 
 def _code_units(
     text: str, blocks: tuple[tuple[Any, ...], ...], n: int, s: int, e: int,
-    extra: dict[str, Any],
+    extra: dict[str, Any], continued: bool = False,
 ) -> list[Span]:
     cut = e
     lines = text[s:e].split("\n")
@@ -98,21 +152,32 @@ def _code_units(
         cut = s + max(size - 1, 1)
     block_last = int(blocks[n][6]) if len(blocks[n]) > 6 else 0
     extra = dict(extra, code_start=s, block_line_end=block_last)
+    if continued and len(blocks[n]) > 8:
+        extra["block_line_start"] = int(blocks[n][8])
     start = s
-    if n > 0:
-        prev = blocks[n - 1]
-        p_kind, p_s, p_e = str(prev[0]), int(prev[1]), int(prev[2])
+    if n > 0 and not continued:
+        p_kind, p_s, p_e = str(blocks[n - 1][0]), int(blocks[n - 1][1]), int(blocks[n - 1][2])
         lead = text[p_s:p_e].rstrip()
         gap = text[p_e:s]
-        if p_kind not in (HEADING, CODE, TABLE) and lead.endswith(":") and gap.count("\n") <= 4:
-
+        if p_kind not in (HEADING, CODE, TABLE) and lead.endswith(":") and _close(gap):
             start = _last_sentence_start(text, p_s, p_e)
+            if len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and n > 1:
+                # "Example:" says nothing: take the sentence before it as well
+                before = blocks[n - 2]
+                b_s, b_e = int(before[1]), int(before[2])
+                if str(before[0]) not in (HEADING, CODE, TABLE) and (
+                    text[b_e:p_s].count("\n") <= 2
+                ):
+                    start = _last_sentence_start(text, b_s, b_e)
     return [(start, cut, 1, extra)]
 
 
 def _last_sentence_start(text: str, s: int, e: int) -> int:
-    """Start of the last sentence of text[s:e] (a simple look-back for '. ')."""
+    """Start of the last sentence of text[s:e] (a simple look-back for '. '); reST's
+    expanded `text. ::` marker is not a sentence of its own."""
     body = text[s:e].rstrip()
+    if body.endswith("::") and body[:-2].rstrip() != body[:-2]:
+        body = body[:-2].rstrip()
     k = max(body.rfind(". ", 0, len(body) - 1), body.rfind(".\n", 0, len(body) - 1))
     if k < 0:
         return s
@@ -125,12 +190,72 @@ def _last_sentence_start(text: str, s: int, e: int) -> int:
 def _table_units(
     text: str, s: int, e: int, extra: dict[str, Any], has_header: bool
 ) -> list[Span]:
-    rows: list[tuple[int, int]] = []
+    """One unit per body row. A row of an reST grid or simple table may span several lines
+    (a cell's text wraps): those lines are one row; the header row is shown from the
+    citation, so it is never a unit of its own."""
+    lines: list[tuple[int, str]] = []  # (offset, line)
     pos = s
     for line in text[s:e].split("\n"):
-        if line.strip() and not _BORDER_ROW.match(line):
-            a = pos + len(line) - len(line.lstrip())
-            rows.append((a, pos + len(line.rstrip())))
+        lines.append((pos, line))
         pos += len(line) + 1
-    body = rows[1:] if has_header and len(rows) > 1 else rows
-    return [(a, b, 1, extra) for a, b in body]
+    # (a table split between chunks: its later part may not start at a border)
+    if any(_GRID_BORDER.match(ln) for _, ln in lines):
+        rows = _grid_rows(lines, has_header)
+    elif any(_SIMPLE_BORDER.match(ln) for _, ln in lines):
+        rows = _simple_rows(lines, has_header)
+    else:  # Markdown pipe tables, HTML and DOCX rows: one row per line
+        rows = [[(a, ln)] for a, ln in lines if ln.strip() and not _BORDER_ROW.match(ln)]
+        if has_header and len(rows) > 1:
+            rows = rows[1:]
+    out: list[Span] = []
+    for row in rows:
+        a = row[0][0] + len(row[0][1]) - len(row[0][1].lstrip())
+        b = row[-1][0] + len(row[-1][1].rstrip())
+        if b > a:
+            out.append((a, b, 1, extra))
+    return out
+
+
+def _grid_rows(lines: list[tuple[int, str]], has_header: bool) -> list[list[tuple[int, str]]]:
+    """Rows of a grid table: the lines between `+---+` borders (the header ends at `+===+`)."""
+    rows: list[list[tuple[int, str]]] = []
+    current: list[tuple[int, str]] = []
+    for a, ln in lines:
+        if _GRID_BORDER.match(ln):
+            if current:
+                rows.append(current)
+            current = []
+            if has_header and "=" in ln:
+                rows.clear()  # everything so far was the header
+            continue
+        if ln.strip():
+            current.append((a, ln))
+    if current:
+        rows.append(current)
+    return rows
+
+
+def _simple_rows(lines: list[tuple[int, str]], has_header: bool) -> list[list[tuple[int, str]]]:
+    """Rows of a simple table: a line whose first column is blank continues the row above."""
+    border = next(ln for _, ln in lines if _SIMPLE_BORDER.match(ln))
+    width = len(border) - len(border.lstrip()) + len(border.strip().split()[0])
+    borders = 0
+    rows: list[list[tuple[int, str]]] = []
+    for a, ln in lines:
+        if _SIMPLE_BORDER.match(ln):
+            borders += 1
+            if has_header and borders == 2:
+                rows.clear()  # the header row(s) end at the second border
+            continue
+        if not ln.strip() or _BORDER_ROW.match(ln):
+            continue
+        if rows and not ln[:width].strip():
+            rows[-1].append((a, ln))
+        else:
+            rows.append([(a, ln)])
+    return rows
+
+
+def table_rows(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Spans of all rows of a table, its header row included (where a table may be split)."""
+    return [(a, b) for a, b, _, _ in _table_units(text, s, e, {}, has_header=False)]

@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 
 _ROLE = re.compile(r":[\w:.+-]+:`([^`]*)`")
+_MYST_ROLE = re.compile(r"\{[\w:.+-]+\}`([^`]*)`")  # MyST: {func}`prompt`
+_QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+(?!>)", re.M)  # Markdown block quote `> `
 _TILDE_TARGET = re.compile(r"`~?([^`<]*?)\s*(?:<[^>]*>)?`_{0,2}")
 _DIRECTIVE = re.compile(r"^([ \t]*)\.\.[ \t]+[\w:.+-]+[ \t]*::[ \t]*", re.M)
 _LABEL = re.compile(r"^[ \t]*\.\.[ \t]+_[^:\n]+:.*$", re.M)
@@ -32,6 +34,8 @@ def strip_markup(text: str) -> str:
     """Words of a block without its markup (for searching only)."""
     t = _LABEL.sub("", text)
     t = _ROLE.sub(r"\1", t)
+    t = _MYST_ROLE.sub(r"\1", t)
+    t = _QUOTE_MARK.sub("", t)
     t = _DIRECTIVE.sub(r"\1", t)
     t = _FIELD.sub(r"\1", t)
     t = _FENCE.sub("", t)

@@ -191,3 +191,113 @@ def test_a_question_sentence_is_never_quoted_on_its_own(
     c = top(engine, "How do I turn on dark mode?")
     assert "theme" in c.text
     assert c.section == ("FAQ", "Colours")
+
+
+def test_a_code_block_longer_than_a_chunk_is_quotable_from_every_chunk(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A question about the end of a long block finds the chunk it continues in: that part is
+    quoted (an exact slice) and the citation names the whole block's lines."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    body = "\n".join(f"    widget_{i} = configure_widget({i}, colour='grey')" for i in range(70))
+    tail = "\n".join([
+        "    # finally, stop the reactor cleanly",
+        "    reactor.shutdown(drain_queues=True, timeout=30)",
+        "    reactor.join()",
+    ])
+    (docs / "setup.rst").write_text(
+        "Setup\n=====\n\nTo configure every widget at start-up, run this script::\n\n"
+        f"{body}\n{tail}\n\nThat is all.\n"
+    )
+    engine = engine_factory(docs)
+    engine.index()
+    a = engine.ask("how do I stop the reactor cleanly and drain the queues?", record=False)
+    assert a.answered
+    c = next(q for q in a.quotes if "reactor.shutdown" in q.text)
+    assert c.kind == "code" and engine.verify(c)
+    assert c.block_line_start == 6 and c.line_start > 6 and c.block_line_end == 78
+    assert c.cited_line_start == 6 and c.cited_line_end == 78
+    assert c.to_json()["block_line_start"] == 6
+    rendered = render_quote(c, EMBED_DESCRIPTION_LIMIT)
+    assert rendered is not None and "of the code block at lines 6–78" in rendered
+    assert "L6–78" in rendered or "6–78" in rendered
+
+
+@pytest.mark.parametrize(
+    ("question", "heading", "starts"),
+    [
+        ("how do I change the water temperature?", "How do I change the water temperature?",
+         "Pass ``celsius=``"),
+        ("why does the kettle keep switching off by itself?",
+         "Why does my kettle switch itself off?", "The dry-boil guard"),
+        ("can I be told when the water has boiled?",
+         "Can I get a signal when the water is ready?", "Yes. Register a coroutine"),
+    ],
+)
+def test_faq_question_heading_quotes_the_answer_under_it(
+    engine_factory: Callable[..., Engine], tmp_path: Path, question: str, heading: str,
+    starts: str,
+) -> None:
+    """Sphinx FAQ pages: the question is the heading and the answer the first block under it;
+    labels, autodoc and version directives around it are never quoted and never end a
+    section early."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(DATA / "kettle_api.rst", docs / "faq.rst")
+    engine = engine_factory(docs)
+    engine.index()
+    c = top(engine, question)
+    assert c.section[-1] == heading
+    assert c.text.startswith(starts), c.text
+    for q in engine.ask(question, record=False).quotes:
+        assert not MARKUP_ONLY.match(q.text) and not q.text.lstrip().startswith(".."), q.text
+        assert q.text.strip() not in ("2.1", "2.2")
+
+
+def _units(tmp_path: Path, name: str, text: str, embedder: Embedder) -> list[tuple[str, str]]:
+    path = tmp_path / name
+    path.write_text(text)
+    out = []
+    for rec in _records(path, name, embedder):
+        for w in windows_for(rec, 0):
+            assert text[rec.char_start + w.start : rec.char_start + w.end] == w.text  # exact
+            out.append((w.kind, w.text))
+    return out
+
+
+def test_code_lead_ins_are_real_sentences(tmp_path: Path, embedder: Embedder) -> None:
+    """reST's `text. ::` marker is not the lead-in; "Example:" takes the sentence before it."""
+    rst = (
+        "Routes\n======\n\n"
+        "A converter sets the type of a part of the URL. ::\n\n"
+        "    @app.route('/post/<int:post_id>')\n    def show(post_id): ...\n"
+    )
+    units = _units(tmp_path, "routes.rst", rst, embedder)
+    code = [t for k, t in units if k == "code"]
+    assert code == ["A converter sets the type of a part of the URL. ::\n\n"
+                    "    @app.route('/post/<int:post_id>')\n    def show(post_id): ..."]
+    md = (
+        "# Prompts\n\nWhen the option is missing, the user is asked for it instead.\n\n"
+        "Example:\n\n```python\n@option('--name', prompt=True)\n```\n"
+    )
+    code = [t for k, t in _units(tmp_path, "prompts.md", md, embedder) if k == "code"]
+    assert code == ["When the option is missing, the user is asked for it instead.\n\nExample:\n\n"
+                    "```python\n@option('--name', prompt=True)"]
+
+
+def test_a_short_list_is_quotable_with_its_lead_in(tmp_path: Path, embedder: Embedder) -> None:
+    md = (
+        "# Brewing\n\nThe kettle understands three presets:\n\n"
+        "- `green`, 80 degrees\n- `black`, 95 degrees\n- `herbal`, 100 degrees\n\n"
+        "Presets are read once at start-up.\n"
+    )
+    units = _units(tmp_path, "brew.md", md, embedder)
+    assert ("paragraph", "The kettle understands three presets:\n\n- `green`, 80 degrees\n"
+            "- `black`, 95 degrees\n- `herbal`, 100 degrees") in units
+    assert ("list_item", "`black`, 95 degrees") in units  # each item on its own as well
+    assert ("paragraph", "The kettle understands three presets:") not in units
+    long_list = "# Big\n\nAll the options:\n\n" + "".join(
+        f"- option number {i} does one more thing than the one before it\n" for i in range(20))
+    units = _units(tmp_path, "big.md", long_list, embedder)
+    assert not any(t.startswith("All the options:\n") for _, t in units)  # too long together

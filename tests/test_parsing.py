@@ -247,3 +247,166 @@ def test_myst_mkdocs_and_pymdown_blocks() -> None:
     assert ("admonition", "Never log the token.") in got
     assert ("paragraph", "Keep help short.") in got
     assert all("currentmodule" not in t and "click:example" not in t for _, t in got)
+
+
+def test_rendered_examples_tabs_and_myst_labels_are_never_quoted_as_prose() -> None:
+    """pymdown/mkdocs docs show markup and then what it renders to: the rendered output is
+    searchable but not a quote; tab titles and MyST labels are markup."""
+    text = (
+        "# Strike\n\n"
+        "Wrap words in double tildes to strike them:\n\n"
+        "```md\n=== \"Tab 1\"\n    Struck **words**.\n```\n\n"
+        "/// html | div.result\n\n"
+        "=== \"Tab 1\"\n    Struck **words**.\n\n    A second rendered paragraph.\n///\n\n"
+        "!!! note \"Careful\"\n    Old browsers ignore the style.\n\n"
+        "    ```css\n    del { color: red; }\n    ```\n\n"
+        "???+ example \"Strike\"\n    Two tildes on each side strike text.\n\n"
+        "    ```md\n    ~~gone~~\n    ```\n\n    ~~gone~~\n\n"
+        "===! \"Python\"\n\n"
+        "=== \"Shell\"\n    Run `pip install strike`.\n\n"
+        "=== \"Preview\"\n    A rendered preview line.\n\n"
+        "(strike-options)=\n\n"
+        "## Options\n\nThe `strike` option turns it off.\n"
+    )
+    p = parse_text(".md", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    got = [(b.kind, b.text(text)) for b in p.blocks]
+    assert ("code", '=== "Tab 1"\n    Struck **words**.') in got  # the markup shown
+    assert ("example", "Struck **words**.") in got  # its rendering: not quotable
+    assert ("example", "A second rendered paragraph.") in got
+    assert ("admonition", "Old browsers ignore the style.") in got
+    assert ("code", "del { color: red; }") in got
+    assert ("admonition", "Two tildes on each side strike text.") in got  # explanation
+    assert ("code", "~~gone~~") in got
+    assert ("example", "~~gone~~") in got  # what the example renders to
+    assert ("paragraph", "Run `pip install strike`.") in got
+    assert ("example", "A rendered preview line.") in got
+    assert ("paragraph", "The `strike` option turns it off.") in got
+    for kind, raw in got:
+        if kind != "code":
+            assert not raw.lstrip().startswith(("===", "!!!", "???", "///", "(strike")), raw
+        assert "html | div" not in raw
+    assert [b.section for b in p.blocks if b.kind != "heading"][-1] == ("Strike", "Options")
+
+
+def test_block_quote_markers_are_not_searched_or_displayed() -> None:
+    from retrieval.models import Citation
+    from retrieval.quotedisplay import display_parts
+    from retrieval.searchtext import strip_markup
+
+    text = "# Q\n\n> Tokens expire after a day\n> and must be renewed.\n"
+    p = parse_text(".md", text)
+    assert p is not None
+    para = next(b for b in p.blocks if b.kind == "paragraph")
+    raw = para.text(text)
+    assert raw == "Tokens expire after a day\n> and must be renewed."  # an exact slice
+    assert strip_markup(raw) == "Tokens expire after a day\nand must be renewed."
+    c = Citation(raw, "q.md", "Q", None, 3, 4, para.start, para.end, 0.9, "x", kind="paragraph")
+    shown = [pt.text for pt in display_parts(c)]
+    assert shown == ["Tokens expire after a day\nand must be renewed."]
+    plain = Citation("a\n> b", "q.txt", "Q", None, 1, 2, 0, 5, 0.9, "x")
+    assert [pt.text for pt in display_parts(plain)] == ["a\n> b"]  # plain text as it is
+
+
+_WRAPPED_TABLES = (
+    "Limits\n======\n\n"
+    "+------------+--------------------+\n"
+    "| Setting    | Meaning            |\n"
+    "| name       |                    |\n"
+    "+============+====================+\n"
+    "| timeout    | Seconds to wait    |\n"
+    "|            | before giving up.  |\n"
+    "+------------+--------------------+\n"
+    "| retries    | How often to try.  |\n"
+    "+------------+--------------------+\n\n"
+    "=========  ==========================\n"
+    "Option     What it does\n"
+    "=========  ==========================\n"
+    "``-v``     Print more while it runs;\n"
+    "           repeat it for even more.\n"
+    "``-q``     Print nothing.\n"
+    "=========  ==========================\n\n"
+    "After the tables.\n"
+)
+
+
+def test_rst_table_rows_that_wrap_are_one_unit_with_their_whole_header() -> None:
+    from retrieval.quoteunits import block_units
+
+    text = _WRAPPED_TABLES
+    p = parse_text(".rst", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    grid, simple = [b for b in p.blocks if b.kind == "table"]
+    assert grid.header is not None and simple.header is not None
+    assert text[grid.header[0] : grid.header[1]] == (
+        "| Setting    | Meaning            |\n| name       |                    |")
+    assert text[simple.header[0] : simple.header[1]] == "Option     What it does"
+    refs = tuple((b.kind, b.start, b.end, 0, b.language, b.header, 0, 1) for b in p.blocks)
+    units = [text[a:b] for a, b, _, x in block_units(text, refs, (), lambda s: [])
+             if x["kind"] == "table"]
+    assert units == [
+        "| timeout    | Seconds to wait    |\n|            | before giving up.  |",
+        "| retries    | How often to try.  |",
+        "``-v``     Print more while it runs;\n           repeat it for even more.",
+        "``-q``     Print nothing.",
+    ]
+
+
+def test_sphinx_autodoc_labels_and_version_notes_are_never_blocks() -> None:
+    text = (DATA / "kettle_api.rst").read_text()
+    p = parse_text(".rst", text)
+    assert p is not None and p.title == "Kettle questions"
+    assert_exact(text, p.blocks)
+    got = [(b.kind, b.text(text)) for b in p.blocks]
+    for _kind, raw in got:
+        assert not raw.lstrip().startswith(("..", ":members:", ":orphan:")), raw
+        assert raw.strip() not in ("2.1", "2.2") and "attributetable" not in raw
+    assert ("admonition", "The callback now receives the final temperature.") in got
+    answer = next(b for b in p.blocks if b.text(text).startswith("Pass ``celsius=``"))
+    assert answer.section[-1] == "How do I change the water temperature?"
+    code = next(b for b in p.blocks if b.kind == "code")
+    assert code.language == "python3" and code.section == answer.section
+    limits = next(b for b in p.blocks if b.text(text).startswith("A kettle holds"))
+    assert limits.section == ("Kettle questions", "API", "Limits")  # autodoc ended nothing
+    assert [b.text(text) for b in p.blocks if b.kind == "heading"] == [
+        "Kettle questions", "General", "How do I change the water temperature?",
+        "Why does my kettle switch itself off?", "Can I get a signal when the water is ready?",
+        "API", "Limits"]
+
+
+def test_sphinx_descriptions_fields_and_py_class() -> None:
+    """`.. function::` / `.. class::` bodies sit under the described name; each `:param:` field
+    (with its `:type:` line) is one definition, never overlapping another block."""
+    text = (
+        "Event Reference\n---------------\n\n"
+        ".. function:: on_brew(pot)\n\n"
+        "    Called when a pot of tea finishes brewing.\n\n"
+        "    :param pot: The pot that finished.\n    :type pot: :class:`Pot`\n\n"
+        ".. function:: on_spill(pot, amount)\n\n"
+        "    Called when tea is spilled.\n\n"
+        "    .. versionadded:: 1.3\n\n"
+        "    :param pot: The pot.\n    :type pot: :class:`Pot`\n"
+        "    :param amount: Millilitres spilled.\n    :type amount: :class:`int`\n\n"
+        ".. class:: Pot(size)\n\n    A pot.\n\n"
+        "    .. attribute:: size\n\n        How much it holds, in millilitres.\n"
+    )
+    p = parse_text(".rst", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    for a, b in zip(p.blocks, p.blocks[1:], strict=False):
+        assert a.end <= b.start, (a, b)  # no two blocks overlap
+    got = [(b.kind, b.section[-1], b.text(text)) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("paragraph", "on_brew(pot)", "Called when a pot of tea finishes brewing."),
+        ("definition", "on_brew(pot)", ":param pot: The pot that finished.\n"
+                                       "    :type pot: :class:`Pot`"),
+        ("paragraph", "on_spill(pot, amount)", "Called when tea is spilled."),
+        ("definition", "on_spill(pot, amount)",
+         ":param pot: The pot.\n    :type pot: :class:`Pot`"),
+        ("definition", "on_spill(pot, amount)",
+         ":param amount: Millilitres spilled.\n    :type amount: :class:`int`"),
+        ("paragraph", "Pot(size)", "A pot."),
+        ("paragraph", "size", "How much it holds, in millilitres."),
+    ]

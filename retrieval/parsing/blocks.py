@@ -14,8 +14,11 @@ TABLE = "table"
 ADMONITION = "admonition"
 DEFINITION = "definition"
 HEADING = "heading"
-KINDS = (PARAGRAPH, CODE, LIST_ITEM, TABLE, ADMONITION, DEFINITION, HEADING)
-QUOTABLE = frozenset(KINDS) - {HEADING}
+# rendered example output (pymdown `/// html | div.result`, the prose of `!!! example`): it
+# repeats the markup shown next to it, so it is searched but never quoted
+EXAMPLE = "example"
+KINDS = (PARAGRAPH, CODE, LIST_ITEM, TABLE, ADMONITION, DEFINITION, HEADING, EXAMPLE)
+QUOTABLE = frozenset(KINDS) - {HEADING, EXAMPLE}
 
 
 @dataclass(frozen=True)

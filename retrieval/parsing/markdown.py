@@ -11,6 +11,7 @@ from markdown_it.token import Token
 from retrieval.parsing.blocks import (
     ADMONITION,
     CODE,
+    EXAMPLE,
     HEADING,
     LIST_ITEM,
     PARAGRAPH,
@@ -33,6 +34,16 @@ _MYST_ADMONITIONS = {
     "seealso", "versionadded", "versionchanged", "deprecated", "admonition", "todo",
 }
 _MYST_OPTION = re.compile(r"^[ \t]*:[\w-]+:.*$")
+_MYST_TARGET = re.compile(r"^[ \t]*\([\w.:/-]+\)=[ \t]*$")  # `(multiple-options)=`
+# mkdocs-material / pymdown containers whose body is indented under the opener line:
+# `!!! note "Title"`, `??? tip`, `???+ example`, `=== "Tab title"`
+_INDENTED_OPENER = re.compile(r"^([ \t]{0,3})(!!!|\?\?\?\+?|===[!+]?)[ \t]+(\S.*)$")
+_FENCE_LINE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+# example output: `/// html | div.result` renders the markup shown just before it; tabs and
+# admonitions named like an example or its result hold rendered content too
+_RESULT_BLOCK = re.compile(r"^[ \t]*(/{3,})[ \t]*html\b")
+_EXAMPLE_TITLE = re.compile(r"^\W*example\b", re.I)
+_RESULT_TITLE = re.compile(r"^\W*(preview|result|output|rendered)\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +59,8 @@ def parse_markdown(text: str) -> ParsedText:
     lines = Lines(text)
     first_line = lines.line_of(skip_to) if skip_to else 0
     tokens = _parser().parse(text)
+    containers = _containers(lines, first_line)
+    inside: set[int] = {n for c in containers for n in range(c[0], c[1])}
     blocks: list[Block] = []
     section: list[tuple[int, str]] = []  # (level, heading text)
     title: str | None = None
@@ -61,6 +74,12 @@ def parse_markdown(text: str) -> ParsedText:
             i += 1
             continue
         t = tok.type
+        if m is not None and m[0] in inside and tok.level == 0:
+            opener = next(c for c in containers if c[0] <= m[0] < c[1])
+            if opener[0] == m[0]:
+                blocks.extend(_container(text, lines, opener, _path(section)))
+            i = _past(tokens, i)
+            continue
         if t == "heading_open" and m is not None:
             level = int(tok.tag[1])
             inline = tokens[i + 1]
@@ -107,6 +126,9 @@ def parse_markdown(text: str) -> ParsedText:
                     blocks.append(Block(ADMONITION, s, e, _path(section)))
                 i += 4
                 continue
+            if b > a and all(_MYST_TARGET.match(lines.line(n)) for n in range(a, b)):
+                i += 3  # a MyST label is markup, not text
+                continue
             if b > a:
                 s, e = strip_span(text, lines.start(a), lines.end(b - 1))
                 while s < e and text[s] in "> \t" and quote_depth:  # a block quote's marker
@@ -124,7 +146,135 @@ def parse_markdown(text: str) -> ParsedText:
             while i < len(tokens) and tokens[i].type != "table_close":
                 i += 1
         i += 1
+    results = _result_lines(lines, first_line)
+    if results:
+        blocks = [
+            Block(EXAMPLE, b.start, b.end, b.section) if lines.line_of(b.start) in results else b
+            for b in blocks
+        ]
+    blocks.sort(key=lambda b: b.start)
     return ParsedText(text, tuple(blocks), title)
+
+
+def _outside_fences(lines: Lines, first: int) -> list[int]:
+    """Line numbers from `first` on that are not inside a top-level fenced code block."""
+    out: list[int] = []
+    fence = ""
+    for n in range(first, len(lines)):
+        line = lines.line(n)
+        m = _FENCE_LINE.match(line)
+        if fence:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and (
+                not line[m.end() :].strip()
+            ):
+                fence = ""
+            continue
+        if m:
+            fence = m.group(1)
+            continue
+        out.append(n)
+    return out
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _containers(lines: Lines, first: int) -> list[tuple[int, int, str]]:
+    """mkdocs/pymdown containers with an indented body: (opener line, end line exclusive,
+    opener text after the marker)."""
+    out: list[tuple[int, int, str]] = []
+    free = _outside_fences(lines, first)
+    n = 0
+    while n < len(free):
+        line_no = free[n]
+        m = _INDENTED_OPENER.match(lines.line(line_no))
+        if not m or (out and line_no < out[-1][1]):
+            n += 1
+            continue
+        base = len(m.group(1))
+        end = line_no + 1
+        last = line_no
+        while end < len(lines):
+            body = lines.line(end)
+            if body.strip() and _indent(body) <= base:
+                break
+            if body.strip():
+                last = end
+            end += 1
+        out.append((line_no, last + 1, m.group(2) + " " + m.group(3)))  # (maybe no body)
+        n += 1
+    return out
+
+
+def _container(
+    text: str, lines: Lines, c: tuple[int, int, str], section: tuple[str, ...]
+) -> list[Block]:
+    """The blocks of a container's body, parsed as Markdown of its own (dedented) and mapped
+    back to the file: prose of an admonition is an admonition, of an example its output."""
+    first, end, head = c[0] + 1, c[1], c[2]
+    body = [lines.line(n) for n in range(first, end)]
+    cut = min((_indent(ln) for ln in body if ln.strip()), default=0)
+    removed = [min(cut, _indent(ln)) for ln in body]
+    sub = "\n".join(ln[k:] for ln, k in zip(body, removed, strict=True))
+    marker, _, title = head.partition(" ")
+    title = title.strip().strip('"').strip()
+    tab = marker.startswith("===")
+    # a result tab is all rendered output; an example admonition shows markup (code) and then
+    # what it renders to: its prose before the first code block explains, after it renders
+    result_tab = tab and bool(_RESULT_TITLE.match(title))
+    example = not tab and bool(_EXAMPLE_TITLE.match(title))
+    sub_lines = Lines(sub)
+
+    def back(pos: int) -> int:
+        j = sub_lines.line_of(pos)
+        return lines.start(first + j) + removed[j] + (pos - sub_lines.start(j))
+
+    out: list[Block] = []
+    shown = False  # an example's markup has been shown
+    for b in parse_markdown(sub + "\n").blocks:
+        kind = b.kind
+        if kind != CODE and (result_tab or (example and shown)):
+            kind = EXAMPLE
+        elif kind == PARAGRAPH and not tab:
+            kind = ADMONITION
+        shown = shown or kind == CODE
+        header = (back(b.header[0]), back(b.header[1])) if b.header else None
+        s, e = back(b.start), back(b.end)
+        if e > s:
+            out.append(Block(kind, s, e, section + b.section, b.language, header))
+    return out
+
+
+def _past(tokens: list[Token], i: int) -> int:
+    """Index after the token at `i` and everything nested in it."""
+    depth: int = tokens[i].nesting
+    i += 1
+    while depth > 0 and i < len(tokens):
+        depth += tokens[i].nesting
+        i += 1
+    return i
+
+
+def _result_lines(lines: Lines, first: int) -> set[int]:
+    """Lines inside `/// html | …` blocks (the rendered output of an example)."""
+    out: set[int] = set()
+    free = _outside_fences(lines, first)
+    n = 0
+    while n < len(free):
+        m = _RESULT_BLOCK.match(lines.line(free[n]))
+        if not m:
+            n += 1
+            continue
+        close = re.compile(r"^[ \t]*" + m.group(1) + r"[ \t]*$")
+        start = free[n]
+        k = start + 1
+        while k < len(lines) and not close.match(lines.line(k)):
+            k += 1
+        out.update(range(start, k + 1))
+        while n < len(free) and free[n] <= k:
+            n += 1
+    return out
 
 
 def _path(section: list[tuple[int, str]]) -> tuple[str, ...]:

@@ -36,6 +36,8 @@ from retrieval.parsing.blocks import (
 _DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+([\w][\w:.+-]*)[ \t]*::", re.M)
 _ROLE = re.compile(r"(?<![\w`]):([\w][\w:.+-]*):`")
 _FOOTNOTE = re.compile(r"\.\.[ \t]+\[[^\]\n]+\][ \t]*")
+_SIMPLE_BORDER = re.compile(r"[ \t]*=+(?:[ \t]+=+)*[ \t]*$")
+_GRID_HEAD_BORDER = re.compile(r"[ \t]*\+(?:=+\+)+[ \t]*$")
 _UNDERLINE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
 
 CODE_DIRECTIVES = {"code-block", "sourcecode", "code", "ipython", "doctest", "testcode",
@@ -45,6 +47,7 @@ ADMONITION_DIRECTIVES = {
     "seealso", "versionadded", "versionchanged", "deprecated", "versionremoved", "admonition",
     "todo", "topic", "sidebar", "rubric",
 }
+VERSION_DIRECTIVES = {"versionadded", "versionchanged", "deprecated", "versionremoved"}
 # directives whose content is not prose (file names, options, raw markup)
 OPAQUE_DIRECTIVES = {
     "toctree", "autosummary", "literalinclude", "include", "image", "figure", "raw",
@@ -103,7 +106,9 @@ def _generic_role(
 
 def _register_unknown(text: str) -> None:
     for name in set(_DIRECTIVE.findall(text)):
-        if name in CODE_DIRECTIVES | ADMONITION_DIRECTIVES | OPAQUE_DIRECTIVES:
+        # `class` is docutils' class-attribute directive, but in Sphinx docs it describes a
+        # Python class (py:class): its content belongs under the class name
+        if name in CODE_DIRECTIVES | ADMONITION_DIRECTIVES | OPAQUE_DIRECTIVES | {"class"}:
             directives.register_directive(name, GenericDirective)
         elif directives._directives.get(name) is None and (  # type: ignore[attr-defined]
             name not in directives._directive_registry  # type: ignore[attr-defined]
@@ -215,6 +220,9 @@ class _Builder:
             node.parent, (nodes.document, nodes.section)
         ):
             return  # metadata (`:orphan:`, `:tocdepth: 2`, `:author: …`), not the text
+        if isinstance(node, nodes.field_list):
+            self._fields(node, section)
+            return
         if isinstance(node, nodes.section):
             title = node.next_node(nodes.title)
             heading = title.astext().strip() if title is not None else ""
@@ -302,6 +310,32 @@ class _Builder:
         for child in rest:
             self.visit(child, section)
 
+    def _fields(self, node: nodes.field_list, section: tuple[str, ...]) -> None:
+        """`:param pot: The pot.` (with its `:type pot:` line): one definition per field."""
+        starts: list[int] = []
+        for field in node.children:
+            line = self._first_line(field)
+            if line is None:
+                continue
+            # docutils may point at a later line of the body: the field starts at its name
+            while line > 0 and not self.lines.line(line).lstrip().startswith(":"):
+                line -= 1
+            name = field.next_node(nodes.field_name)
+            kind = name.astext().split()[0] if name is not None and name.astext() else ""
+            if starts and kind in ("type", "rtype", "vartype"):
+                continue  # a type goes with the field before it
+            starts.append(line)
+        for k, a in enumerate(starts):
+            end = starts[k + 1] if k + 1 < len(starts) else None
+            if end is None:  # the last field: its lines up to a blank or dedented line
+                end = a + 1
+                while end < len(self.lines) and not self._blank(end) and (
+                    self._indent(end) > self._indent(a)
+                    or self.lines.line(end).lstrip().startswith(":")
+                ) and self._indent(end) >= self._indent(a):
+                    end += 1
+            self._add(DEFINITION, a, end, section)
+
     def _first_line(self, node: nodes.Node) -> int | None:
         """0-based first source line of a node (its own, or its first descendant's)."""
         for n in node.findall(nodes.Element):
@@ -338,18 +372,47 @@ class _Builder:
             borders = 3 if node.next_node(nodes.thead) is not None else 2
             b = a
             while b < len(self.lines) and borders:
-                if re.match(r"[ \t]*=+(?:[ \t]+=+)*[ \t]*$", self.lines.line(b)):
+                if _SIMPLE_BORDER.match(self.lines.line(b)):
                     borders -= 1
                 b += 1
         header = None
         thead = node.next_node(nodes.thead)
         if thead is not None:
+            header = self._table_header(a, b)
             hp = thead.next_node(nodes.paragraph)
-            if hp is not None and hp.line:
+            if header is None and hp is not None and hp.line:
                 header = self._span(hp.line - 1, hp.line)
         s, e = self._span(a, b)
         if e > s:
             self.blocks.append(Block(TABLE, s, e, section, header=header))
+
+    def _version_note(self, node: sphinx_block, line: int, section: tuple[str, ...]) -> None:
+        """`.. versionadded:: 2.1` alone is markup; its explanation (after the version on the
+        same line, or on the lines under it) is a note."""
+        end = self._indented_body(line, self._indent(line))
+        head = self.lines.line(line)
+        m = re.match(r"[ \t]*\.\.[ \t]+[\w:.+-]+[ \t]*::[ \t]*\S+[ \t]*(\S.*)?$", head)
+        if m and m.group(1):
+            s = self.lines.start(line) + m.start(1)
+            e = self._span(line, end)[1]
+            self.blocks.append(Block(ADMONITION, s, e, section))
+        else:
+            self._add(ADMONITION, line + 1, end, section)
+
+    def _table_header(self, a: int, b: int) -> tuple[int, int] | None:
+        """The whole header row of a table (all its lines): up to the `+===+` border of a
+        grid table, between the first two `===` borders of a simple one."""
+        first = self.lines.line(a).strip()
+        if first.startswith("+"):
+            for n in range(a + 1, b):
+                if _GRID_HEAD_BORDER.match(self.lines.line(n)):
+                    return self._span(a + 1, n) if n > a + 1 else None
+            return None
+        if first.startswith("="):
+            for n in range(a + 1, b):
+                if _SIMPLE_BORDER.match(self.lines.line(n)):
+                    return self._span(a + 1, n) if n > a + 1 else None
+        return None
 
     def _directive(self, node: sphinx_block, section: tuple[str, ...]) -> None:
         name = str(node["name"])
@@ -374,6 +437,9 @@ class _Builder:
             return
         if short == "rubric":
             return  # a heading-like line with no body
+        if short in VERSION_DIRECTIVES:
+            self._version_note(node, line, section)
+            return
         if name in ADMONITION_DIRECTIVES or short in ADMONITION_DIRECTIVES:
             # `.. admonition:: Title` (and topic, sidebar): the argument is a title, not body
             titled = short in ("admonition", "topic", "sidebar")
