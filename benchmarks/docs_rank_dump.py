@@ -76,6 +76,7 @@ def dump_corpus(name: str, folder: Path, qa_file: Path, data: Path, pool: int) -
                 "section": w.section, "heading": w.heading,
                 "text": w.text, "search_text": w.search_text, "lexical_text": w.lexical_text,
                 "code_start": w.code_start,
+                "code_lead": w.kind == "code" and w.code_start > w.start,
                 "sec_pos": sec_pos.get((c.source, c.char_start + int(c.blocks[w.block][1])), -1)
                 if w.block >= 0 else -1,
                 "sec_pos_items": sec_pos_items.get(

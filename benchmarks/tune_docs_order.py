@@ -70,7 +70,7 @@ def prepare(q: dict[str, Any], w: Weights) -> list[dict[str, Any]]:
             key = (x["source"], x["section"])
             base += w.section * max(0.0, float(np.mean(sorted(per[key])[-3:])))
             pos = x["sec_pos"]
-            feats = np.array([float(how_to and x["kind"] == "code"),
+            feats = np.array([float(how_to and bool(x["code_lead"])),
                               _overlap(q, path_text(*key)),
                               -min(pos, 10) / 10 if pos > 0 else 0.0])
         out.append({"x": x, "ev": ev, "base": base, "f": feats})
@@ -154,11 +154,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                       "top3_before": b3 / n, "top3_after": a3 / n})
         print(f"{held:8s} weights {weights}: "
               f"top-1 {b1}/{n} -> {a1}/{n}, top-3 {b3}/{n} -> {a3}/{n}", flush=True)
+    every = [r for rows in data.values() for r in rows]
+    final = search(every, settings, zero)
+    print("chosen on all four:", dict(zip(ORDER, final.round(3).tolist(), strict=True)))
     n = sum(f["questions"] for f in folds)
     pooled = {k: sum(f[k] * f["questions"] for f in folds) / n
               for k in ("top1_before", "top1_after", "top3_before", "top3_after")}
     print("held-out pooled:", {k: round(v, 3) for k, v in pooled.items()})
-    out = {"folds": folds, "pooled": pooled}
+    out = {"folds": folds, "pooled": pooled,
+           "all_corpora": dict(zip(ORDER, final.round(3).tolist(), strict=True))}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "tune_docs_order.json").write_text(json.dumps(out, indent=1))
     return out

@@ -35,13 +35,15 @@ class Weights:
     # section; it orders quotes (a section with several matching units beats a lone matching
     # sentence elsewhere) but is not counted when deciding whether to answer
     section: float = 0.25  # docs QA dev set
-    # structured documents, ordering only as well (retrieval/quoteorder.py; chosen
-    # leave-one-corpus-out on the docs QA dev set): code units for how-to questions, the
-    # question words in the section path + file name, and a block's place in its section
-    # (minus `position` x min(blocks before it in the section, 10) / 10)
-    how_to_code: float = 0.15
-    path_lexical: float = 0.3
-    position: float = 0.15
+    # structured documents, ordering only as well (retrieval/quoteorder.py): a code unit
+    # with its lead-in sentence for how-to questions, the question words in the section path
+    # + file name, and a block's place in its section (minus `position` x min(blocks before
+    # it in the section, 10) / 10). OFF: chosen leave-one-corpus-out on the docs QA dev set
+    # (benchmarks/tune_docs_order.py) they gained there but lost on the validation split
+    # (benchmarks/RESULTS.md), so they are kept for experiments only
+    how_to_code: float = 0.0
+    path_lexical: float = 0.0
+    position: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -259,10 +261,11 @@ def score_windows(
         if w.block >= 0:
             key = (w.chunk.source, w.section)
             sec = weights.section * max(0.0, section_mean[key])
-            if key not in path_lex:
-                path_lex[key] = lexical_overlap(q_stems, path_text(*key), lex)
-            sec += weights.path_lexical * path_lex[key]
-            if how_to and w.kind == "code":
+            if weights.path_lexical:
+                if key not in path_lex:
+                    path_lex[key] = lexical_overlap(q_stems, path_text(*key), lex)
+                sec += weights.path_lexical * path_lex[key]
+            if how_to and w.kind == "code" and w.code_start > w.start:  # code + its lead-in
                 sec += weights.how_to_code
             if positions is not None and positions[i] > 0:
                 sec -= weights.position * min(positions[i], 10) / 10

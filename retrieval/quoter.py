@@ -90,7 +90,9 @@ class Quoter:
             windows += voted_up_windows(view, nudge, pool)
         scored = score_windows(
             q_vec, q_stems, windows, self.window_vectors(windows), view.lexical, self.weights,
-            self.heading_sims(windows, q_vec), self.block_positions(view, windows), is_how_to(q),
+            self.heading_sims(windows, q_vec),
+            self.block_positions(view, windows) if self.weights.position else None,
+            bool(self.weights.how_to_code) and is_how_to(q),
         )
         raw = {id(sw.window): sw.evidence for sw in scored}
         if nudge:

@@ -132,11 +132,14 @@ def _two_blocks(kinds: tuple[str, str], sections: tuple[tuple[str, ...], ...]) -
         blocks=((kinds[0], 0, 39, 0), (kinds[1], 40, 57, len(sections) - 1)),
         sections=sections,
     )
-    return [Window(chunk, 0, 0, 39, kind=kinds[0], block=0),
+    lead_in = 24 if kinds[0] == "code" else -1  # "Use the flag like this:" introduces it
+    return [Window(chunk, 0, 0, 39, kind=kinds[0], block=0, code_start=lead_in),
             Window(chunk, 0, 40, 57, kind=kinds[1], block=1)]
 
 
 def test_how_to_questions_prefer_code_and_order_terms_do_not_decide_answering() -> None:
+    import dataclasses
+
     import numpy as np
 
     from retrieval.answer import Weights, score_windows
@@ -146,13 +149,16 @@ def test_how_to_questions_prefer_code_and_order_terms_do_not_decide_answering() 
     q = np.array([1.0, 0.0])
     vecs = np.array([[0.6, 0.8], [0.62, 0.78]])  # the prose is a little closer
     lex = LexicalIndex.build([windows[0].chunk.text])
-    w = Weights(heading_dense=0.0, heading_lexical=0.0, section=0.0, path_lexical=0.0,
-                position=0.0)
+    w = Weights(heading_dense=0.0, heading_lexical=0.0, section=0.0, how_to_code=0.15)
     asked = score_windows(q, [], windows, vecs, lex, w, how_to=True)
     assert asked[0].window.kind == "code"
     assert asked[0].evidence < asked[1].evidence  # the bonus orders, it does not answer
     told = score_windows(q, [], windows, vecs, lex, w, how_to=False)
     assert told[0].window.kind == "paragraph"
+    # code without the sentence that introduces it gets no bonus (an FAQ answer's sentence
+    # comes before its example)
+    bare = [dataclasses.replace(windows[0], start=24), windows[1]]
+    assert score_windows(q, [], bare, vecs, lex, w, how_to=True)[0].window.kind == "paragraph"
 
 
 def test_later_blocks_of_a_section_and_the_section_path_order_quotes() -> None:
@@ -165,7 +171,7 @@ def test_later_blocks_of_a_section_and_the_section_path_order_quotes() -> None:
     q = np.array([1.0, 0.0])
     vecs = np.array([[0.6, 0.8], [0.62, 0.78]])
     lex = LexicalIndex.build([windows[0].chunk.text, "options intro doc guide"])
-    w = Weights(heading_dense=0.0, heading_lexical=0.0, section=0.0, path_lexical=0.0)
+    w = Weights(heading_dense=0.0, heading_lexical=0.0, section=0.0, position=0.15)
     unplaced = score_windows(q, [], windows, vecs, lex, w)
     assert unplaced[0].window.start == 40
     placed = score_windows(q, [], windows, vecs, lex, w, positions=[0, 5])
@@ -174,7 +180,7 @@ def test_later_blocks_of_a_section_and_the_section_path_order_quotes() -> None:
 
     # the question's words in the section path lift that section's units
     windows = _two_blocks(("paragraph", "paragraph"), (("Doc", "Intro"), ("Doc", "Options")))
-    w = Weights(heading_dense=0.0, heading_lexical=0.0, section=0.0, position=0.0)
+    w = Weights(heading_dense=0.0, heading_lexical=0.0, section=0.0, path_lexical=0.3)
     by_path = score_windows(q, stems("which options are there?"), windows, vecs[::-1], lex, w)
     assert by_path[0].window.section[-1] == "Options"
     assert by_path[0].evidence < by_path[1].evidence

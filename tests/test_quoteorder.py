@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
+from retrieval.answer import windows_for
 from retrieval.corpus import ChunkRecord
+from retrieval.engine import Engine
 from retrieval.quoteorder import is_how_to, path_text, section_positions
 
 
@@ -35,3 +40,32 @@ def test_section_positions_count_blocks_of_the_same_section_once() -> None:
     second = chunk("2", 100, (("paragraph", 10, 50, 1), ("list_item", 60, 80, 1)))
     pos = section_positions([first, second])
     assert pos == {10: 0, 60: 1, 110: 0, 160: 1}
+
+
+def test_the_quoter_finds_each_units_place_in_its_section(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """Real parser, index and view: the first paragraph under a heading is position 0, a list
+    counts once, and a view built by a reindex is not answered from the old positions."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "guide.md").write_text(
+        "# Guide\n\n## Flags\n\nFlags switch things on.\n\n- one item\n- two items\n\n"
+        "Later detail about flags.\n\n## Other\n\nOther things.\n"
+    )
+    engine = engine_factory(docs)
+    engine.index()
+    view = engine.view()
+    windows = [w for c in view.chunks for w in windows_for(c, 0)]
+    pos = engine.quoter.block_positions(view, windows)
+    assert pos is not None
+    got = {w.text.strip(): p for w, p in zip(windows, pos, strict=True)}
+    assert got["Flags switch things on."] == 0
+    assert got["one item"] == got["two items"] == 1
+    assert got["Later detail about flags."] == 2
+    assert got["Other things."] == 0
+    (docs / "guide.md").write_text("# Guide\n\n## Flags\n\nLater detail about flags.\n")
+    engine.index()
+    fresh = engine.view()
+    windows = [w for c in fresh.chunks for w in windows_for(c, 0)]
+    assert engine.quoter.block_positions(fresh, windows) == [0] * len(windows)
