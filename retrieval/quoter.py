@@ -26,6 +26,7 @@ from retrieval.embedder import Embedder
 from retrieval.lexical import stems
 from retrieval.models import Answer, Citation, SourceRef
 from retrieval.quoteorder import is_how_to, section_positions
+from retrieval.rerank import ContextReranker
 from retrieval.settings import Settings
 from retrieval.units import UnitStore, units_version, window_vectors
 
@@ -67,6 +68,9 @@ class Quoter:
         # per corpus view: source -> its chunks' indexes, and source -> block positions
         self._positions: tuple[CorpusView | None, dict[str, list[int]], dict[str, dict[int, int]]]
         self._positions = (None, {}, {})
+        self.reranker = ContextReranker(
+            lambda: self._embedder().encode, settings.context_rerank
+        )
 
     def answer(
         self,
@@ -95,6 +99,7 @@ class Quoter:
             bool(self.weights.how_to_code) and is_how_to(q),
         )
         raw = {id(sw.window): sw.evidence for sw in scored}
+        scored = self.reranker.rerank(scored, q_vec)
         if nudge:
             scored = sorted(
                 (

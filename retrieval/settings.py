@@ -76,6 +76,14 @@ class Settings(BaseSettings):
         30.0, ge=0.0, description="How far back an earlier answer may be linked"
     )
 
+    context_rerank: float = Field(
+        0.4,
+        ge=0.0,
+        le=2.0,
+        description="Structured documents: weight of the cosine of the question and the best "
+        "units read with their section path, added to reorder them; 0 = off",
+    )
+
     supporting_floor: float = Field(
         0.6,
         ge=0.0,

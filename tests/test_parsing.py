@@ -410,3 +410,117 @@ def test_sphinx_descriptions_fields_and_py_class() -> None:
         ("paragraph", "Pot(size)", "A pot."),
         ("paragraph", "size", "How much it holds, in millilitres."),
     ]
+
+
+_LONG_WORDS = " ".join(["Imported templates do not see these variables by default."] * 10)
+
+
+def test_rst_notes_holding_lists_or_code_and_items_that_are_directives() -> None:
+    """A long note holding a list or code is split into its parts (a short one stays whole);
+    a list item that is only a directive is no item."""
+    text = (
+        "Templates\n=========\n\n"
+        ".. admonition:: How context works\n\n"
+        "   Variables are added to the context.\n\n"
+        f"   {_LONG_WORDS}\n\n"
+        "   1.   pass the value in, or\n        use an attribute.\n"
+        "   2.   import it \"with context\".\n\n"
+        "   Importing with context looks like this:\n\n"
+        "   .. sourcecode:: jinja\n\n      {% from 'x.html' import m with context %}\n\n"
+        ".. note::\n\n   Now let's see it:\n\n   >>> clean('../x')\n   'x'\n\n"
+        "Types:\n\n"
+        "*   :data:`UUID`:\n    A parameter for UUIDs.\n\n"
+        "*   .. autoclass:: Choice\n       :noindex:\n\n"
+        ".. warning:: Short one-line warning.\n"
+    )
+    p = parse_text(".rst", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    got = [(b.kind, b.text(text)) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("admonition", "Variables are added to the context."),
+        ("admonition", _LONG_WORDS),
+        ("list_item", "pass the value in, or\n        use an attribute."),
+        ("list_item", 'import it "with context".'),
+        ("admonition", "Importing with context looks like this:"),
+        ("code", "      {% from 'x.html' import m with context %}"),
+        ("admonition", "Now let's see it:\n\n   >>> clean('../x')\n   'x'"),  # short: whole
+        ("paragraph", "Types:"),
+        ("list_item", ":data:`UUID`:\n    A parameter for UUIDs."),
+        ("admonition", "Short one-line warning."),
+    ]
+    titled = next(b for b in p.blocks if b.text(text).startswith("Variables"))
+    assert titled.section == ("Templates", "How context works")
+
+
+def test_markdown_badges_and_quoted_lists() -> None:
+    text = (
+        "[:octicons-file-code-24:][_tilde]{: .source-link }\n\n# Tilde\n\n"
+        "![build](https://x/badge.svg){: .badge } ![cov](https://y/badge.svg)\n\n"
+        "See [the guide](https://x) for more.\n\n"
+        "> 1.  A syntax for notes.\n> 2.  A means to show them.\n"
+    )
+    p = parse_text(".md", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    assert [(b.kind, b.text(text)) for b in p.blocks if b.kind != "heading"] == [
+        ("paragraph", "See [the guide](https://x) for more."),
+        ("list_item", "A syntax for notes."),
+        ("list_item", "A means to show them."),
+    ]
+
+
+def test_rst_field_bodies_and_indented_terms() -> None:
+    """A `:param:` field is its name and first paragraph; its code and version notes are
+    blocks of their own. A short line with an indented description under it (glossaries,
+    lists of settings) is a term with its definition."""
+    text = (
+        "Sessions\n========\n\n"
+        ".. class:: Session(base=None, *, \\\n"
+        "                   timeout=None)\n\n"
+        "   A session.\n\n"
+        "   :param base: Base URL (optional).\n"
+        "      Joined with relative URLs.\n\n"
+        "      For example::\n\n"
+        "        Session(base=\"http://example.com/\")\n\n"
+        "      .. versionadded:: 3.8\n\n"
+        "   :param timeout: Seconds to wait.\n\n"
+        "Settings are:\n\n"
+        "   ``total``\n\n      Seconds for the whole request.\n\n"
+        "   ``connect``\n\n      Seconds to connect.\n\n"
+        ".. glossary::\n   :sorted:\n\n   keep-alive\n\n      Reusing one connection.\n"
+    )
+    p = parse_text(".rst", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    for a, b in zip(p.blocks, p.blocks[1:], strict=False):
+        assert a.end <= b.start, (a, b)
+    got = [(b.kind, b.text(text)) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("paragraph", "A session."),
+        ("definition", ":param base: Base URL (optional).\n      Joined with relative URLs."),
+        ("paragraph", "For example::"),
+        ("code", "        Session(base=\"http://example.com/\")"),
+        ("definition", ":param timeout: Seconds to wait."),
+        ("paragraph", "Settings are:"),
+        ("definition", "``total``\n\n      Seconds for the whole request."),
+        ("definition", "``connect``\n\n      Seconds to connect."),
+        ("definition", "keep-alive\n\n      Reusing one connection."),
+    ]
+    assert p.blocks[1].section == ("Sessions", "Session(base=None, *, timeout=None)")
+    assert p.blocks[-1].section == ("Sessions",)  # `:sorted:` is an option, not a name
+
+
+def test_sphinx_substitution_lines_and_described_operations() -> None:
+    text = (
+        "Pots\n====\n\n.. class:: Pot\n\n    .. method:: pour(amount)\n\n        |coro|\n\n"
+        "        Pours tea out of the pot.\n\n        .. container:: operations\n\n"
+        "            .. describe:: len(x)\n\n                Returns how many cups are left.\n"
+    )
+    p = parse_text(".rst", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    assert [(b.section[-1], b.text(text)) for b in p.blocks if b.kind == "paragraph"] == [
+        ("pour(amount)", "Pours tea out of the pot."),
+        ("len(x)", "Returns how many cups are left."),
+    ]

@@ -100,6 +100,8 @@ def parse_markdown(text: str) -> ParsedText:
         if t == "list_item_open" and m is not None:
             end_line = _item_own_end(tokens, i)
             s, e = strip_span(text, lines.start(m[0]), lines.end(end_line - 1))
+            while s < e and text[s] in "> \t" and quote_depth:  # a block quote's marker
+                s += 1
             s = strip_list_marker(text, s, e)
             if e > s:
                 blocks.append(Block(LIST_ITEM, s, e, _path(section)))
@@ -129,6 +131,9 @@ def parse_markdown(text: str) -> ParsedText:
             if b > a and all(_MYST_TARGET.match(lines.line(n)) for n in range(a, b)):
                 i += 3  # a MyST label is markup, not text
                 continue
+            if b > a and _only_links(text[lines.start(a) : lines.end(b - 1)]):
+                i += 3  # a badge or source link with an attribute list: no words of its own
+                continue
             if b > a:
                 s, e = strip_span(text, lines.start(a), lines.end(b - 1))
                 while s < e and text[s] in "> \t" and quote_depth:  # a block quote's marker
@@ -154,6 +159,24 @@ def parse_markdown(text: str) -> ParsedText:
         ]
     blocks.sort(key=lambda b: b.start)
     return ParsedText(text, tuple(blocks), title)
+
+
+_LINK_OR_IMAGE = re.compile(r"!?\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?")
+_ATTR_LIST = re.compile(r"\{:?[ \t]*[.#][^}]*\}")
+_SHORTCODE = re.compile(r":[\w+-]+:")
+
+
+def _only_links(para: str) -> bool:
+    """`[:octicons-file-code-24:][_src]{: .source-link }`: links or images whose text is an
+    icon, with an attribute list; nothing a reader would quote. (A plain image paragraph is
+    left to the loaders, which report an inline data image they leave out.)"""
+    if not _ATTR_LIST.search(para):
+        return False
+    rest = _LINK_OR_IMAGE.sub(  # an image's alt text is not words of the page
+        lambda m: "" if m.group(0).startswith("!") else _SHORTCODE.sub(
+            "", m.group(0).split("]")[0].lstrip("[")), para)
+    rest = _ATTR_LIST.sub("", rest)
+    return not re.search(r"\w", rest)
 
 
 def _outside_fences(lines: Lines, first: int) -> list[int]:

@@ -36,6 +36,7 @@ from retrieval.parsing.blocks import (
 _DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+([\w][\w:.+-]*)[ \t]*::", re.M)
 _ROLE = re.compile(r"(?<![\w`]):([\w][\w:.+-]*):`")
 _FOOTNOTE = re.compile(r"\.\.[ \t]+\[[^\]\n]+\][ \t]*")
+_SUBSTITUTIONS_ONLY = re.compile(r"\s*(?:\|[^|\s][^|]*\|_{0,2}\s*)+$")
 _SIMPLE_BORDER = re.compile(r"[ \t]*=+(?:[ \t]+=+)*[ \t]*$")
 _GRID_HEAD_BORDER = re.compile(r"[ \t]*\+(?:=+\+)+[ \t]*$")
 _UNDERLINE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
@@ -47,6 +48,7 @@ ADMONITION_DIRECTIVES = {
     "seealso", "versionadded", "versionchanged", "deprecated", "versionremoved", "admonition",
     "todo", "topic", "sidebar", "rubric",
 }
+WHOLE_NOTE_CHARS = 600  # a note up to this long is one block even with code or a list inside
 VERSION_DIRECTIVES = {"versionadded", "versionchanged", "deprecated", "versionremoved"}
 # directives whose content is not prose (file names, options, raw markup)
 OPAQUE_DIRECTIVES = {
@@ -209,8 +211,42 @@ class _Builder:
 
     # -- the tree ---------------------------------------------------------------------
     def walk(self, node: nodes.Node, section: tuple[str, ...]) -> None:
-        for child in node.children:
-            self.visit(child, section)
+        self._walk_nodes(list(node.children), section)
+
+    def _walk_nodes(self, kids: list[nodes.Node], section: tuple[str, ...]) -> None:
+        k = 0
+        while k < len(kids):
+            if k + 1 < len(kids) and self._term(kids[k], kids[k + 1]):
+                self._indented_definition(kids[k], kids[k + 1], section)
+                k += 2
+                continue
+            self.visit(kids[k], section)
+            k += 1
+
+    def _term(self, node: nodes.Node, nxt: nodes.Node) -> bool:
+        """A one-line paragraph with an indented block after a blank line (a glossary or a
+        list of fields written that way): a term and its description."""
+        if not (isinstance(node, nodes.paragraph) and isinstance(nxt, nodes.block_quote)):
+            return False
+        if not node.line or not nxt.children or not isinstance(nxt.children[0], nodes.paragraph):
+            return False
+        line = node.line - 1
+        words = node.astext().strip()
+        return (self._until_blank(line) == line + 1 and len(words.split()) <= 6
+                and not words.endswith((":", ".")))
+
+    def _indented_definition(
+        self, term: nodes.paragraph, body: nodes.block_quote, section: tuple[str, ...]
+    ) -> None:
+        line = int(term.line) - 1
+        first = body.children[0]
+        start = self._first_line(first)
+        if start is None:
+            self.visit(term, section)
+            self.walk(body, section)
+            return
+        self._add(DEFINITION, line, self._until_blank(start), section)
+        self._walk_nodes(list(body.children[1:]), section)
 
     def visit(self, node: nodes.Node, section: tuple[str, ...]) -> None:
         if isinstance(node, (nodes.system_message, nodes.comment, nodes.target,
@@ -234,7 +270,11 @@ class _Builder:
             return
         line = (node.line or 0) - 1  # docutils lines are 1-based
         if isinstance(node, nodes.paragraph) and line >= 0:
-            self._add(PARAGRAPH, line, self._until_blank(line), section)
+            end = self._until_blank(line)
+            raw = self.text[self.lines.start(line) : self.lines.end(end - 1)]
+            if _SUBSTITUTIONS_ONLY.match(raw):
+                return  # `|coro|`: a substitution defined in the Sphinx config, no words here
+            self._add(PARAGRAPH, line, end, section)
         elif isinstance(node, nodes.literal_block) and line >= 0:
             self._literal(node, line, section)
         elif isinstance(node, nodes.list_item) and line >= 0:
@@ -270,6 +310,11 @@ class _Builder:
         self._add(CODE, line, end, section, language=classes[0] if classes else "")
 
     def _list_item(self, node: nodes.list_item, line: int, section: tuple[str, ...]) -> None:
+        if node.children and not isinstance(node.children[0], nodes.paragraph):
+            # `*   .. autoclass:: Choice` or an item that starts with code: no words of its
+            # own; what it holds is visited as blocks of their own
+            self.walk(node, section)
+            return
         indent = self._indent(line)
         end = self._indented_body(line, indent)
         # the item's own words stop where a nested list or block starts
@@ -311,8 +356,10 @@ class _Builder:
             self.visit(child, section)
 
     def _fields(self, node: nodes.field_list, section: tuple[str, ...]) -> None:
-        """`:param pot: The pot.` (with its `:type pot:` line): one definition per field."""
-        starts: list[int] = []
+        """`:param pot: The pot.` (with its `:type pot:` line right under it): one definition
+        per field, up to the first blank line; the rest of a field's body (more paragraphs,
+        code, version notes) are blocks of their own."""
+        kept: list[tuple[int, nodes.Node]] = []
         for field in node.children:
             line = self._first_line(field)
             if line is None:
@@ -322,19 +369,19 @@ class _Builder:
                 line -= 1
             name = field.next_node(nodes.field_name)
             kind = name.astext().split()[0] if name is not None and name.astext() else ""
-            if starts and kind in ("type", "rtype", "vartype"):
+            if kept and kind in ("type", "rtype", "vartype"):
                 continue  # a type goes with the field before it
-            starts.append(line)
-        for k, a in enumerate(starts):
-            end = starts[k + 1] if k + 1 < len(starts) else None
-            if end is None:  # the last field: its lines up to a blank or dedented line
-                end = a + 1
-                while end < len(self.lines) and not self._blank(end) and (
-                    self._indent(end) > self._indent(a)
-                    or self.lines.line(end).lstrip().startswith(":")
-                ) and self._indent(end) >= self._indent(a):
-                    end += 1
+            kept.append((line, field))
+        for k, (a, field) in enumerate(kept):
+            end = self._until_blank(a)
+            if k + 1 < len(kept):
+                end = min(end, kept[k + 1][0])
             self._add(DEFINITION, a, end, section)
+            body = field.next_node(nodes.field_body)
+            for child in body.children if body is not None else ():
+                first = self._first_line(child)
+                if first is not None and first >= end:
+                    self.visit(child, section)
 
     def _first_line(self, node: nodes.Node) -> int | None:
         """0-based first source line of a node (its own, or its first descendant's)."""
@@ -444,10 +491,31 @@ class _Builder:
             # `.. admonition:: Title` (and topic, sidebar): the argument is a title, not body
             titled = short in ("admonition", "topic", "sidebar")
             title = str(node["args"]).strip().split("\n")[0][:120] if titled else ""
-            self._admonition(line, section + (title,) if title else section, titled=titled)
+            path = section + (title,) if title else section
+            whole = self._span(line, self._indented_body(line, self._indent(line)))
+            if whole[1] - whole[0] > WHOLE_NOTE_CHARS and any(
+                not isinstance(c, nodes.paragraph) for c in node.children
+            ):
+                # a long note holding a list, code or a directive: its parts are blocks of
+                # their own (its prose still a note); a short one stays one quotable note
+                first = len(self.blocks)
+                self.walk(node, path)
+                self.blocks[first:] = [
+                    Block(ADMONITION, b.start, b.end, b.section) if b.kind == PARAGRAPH else b
+                    for b in self.blocks[first:]
+                ]
+                return
+            self._admonition(line, path, titled=titled)
             return
         # a description (`.. function:: name(args)`, `.. attribute::`): its content is
         # prose under the described name
         args = str(node["args"]).strip()
-        sub = section + (args.splitlines()[0][:120],) if args else section
+        # the signature; a long one (continued over lines with `\`) by its name
+        name = re.sub(r"\s*\\\s*", " ", args.split("\n")[0]).strip()
+        if len(name) > 60 and "(" in name:
+            name = name[: name.index("(")] + "(…)"
+        name = name[:120]
+        if name.startswith(":"):  # an option (`:sorted:`), not a name
+            name = ""
+        sub = section + (name,) if name else section
         self.walk(node, sub)
