@@ -103,7 +103,7 @@ def _print_table(per: dict[str, Any], overall: dict[str, float]) -> None:
     t.add_column("corpus")
     t.add_column("q / off", justify="right")
     for key in DOCS_METRICS:
-        t.add_column(key, justify="right")
+        t.add_column(key.replace("_adjudicated", " adj"), justify="right")
     rows = [(n, p["metrics"]) for n, p in per.items()] + [("overall", overall)]
     for name, m in rows:
         cells = [f"{m[k]:.1f}" if k.startswith("mean") else f"{m[k]:.3f}" for k in DOCS_METRICS]

@@ -35,6 +35,15 @@ class Weights:
     # section; it orders quotes (a section with several matching units beats a lone matching
     # sentence elsewhere) but is not counted when deciding whether to answer
     section: float = 0.25  # docs QA dev set
+    # structured documents, ordering only as well (retrieval/quoteorder.py): a code unit
+    # with its lead-in sentence for how-to questions, the question words in the section path
+    # + file name, and a block's place in its section (minus `position` x min(blocks before
+    # it in the section, 10) / 10). OFF: chosen leave-one-corpus-out on the docs QA dev set
+    # (benchmarks/tune_docs_order.py) they gained there but lost on the validation split
+    # (benchmarks/RESULTS.md), so they are kept for experiments only
+    how_to_code: float = 0.0
+    path_lexical: float = 0.0
+    position: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -102,7 +111,9 @@ class ScoredWindow:
     score: float
     dense: float
     lexical: float
-    section: float = 0.0  # the section-evidence part of score (not counted for the threshold)
+    # the part of score that only orders quotes (section evidence, how-to code, section path,
+    # position; structured documents): not counted for the threshold
+    section: float = 0.0
 
     @property
     def evidence(self) -> float:
@@ -163,7 +174,9 @@ def _sentence_windows(chunk: ChunkRecord, rank: int, sents: list[tuple[int, int]
             out.extend(Window(chunk, rank, a, b) for a, b in sub_spans(chunk.text, s, e))
             continue
         out.append(Window(chunk, rank, s, e))
-        if i + 1 < len(sents):
+        # a pair only with the sentence that follows (a block's pieces can come unsorted, e.g.
+        # a reST definition whose nested admonitions repeat its last sentences)
+        if i + 1 < len(sents) and sents[i + 1][0] >= e:
             e2 = sents[i + 1][1]
             if e2 - s <= MAX_QUOTE_CHARS:
                 out.append(Window(chunk, rank, s, e2, 2))
@@ -213,8 +226,14 @@ def score_windows(
     lex: LexicalIndex,
     weights: Weights,
     heading_sims: Sequence[float] | None = None,
+    positions: Sequence[int] | None = None,
+    how_to: bool = False,
 ) -> list[ScoredWindow]:
-    """`heading_sims[i]`: cosine of the question and window i's heading (0 without one)."""
+    """`heading_sims[i]`: cosine of the question and window i's heading (0 without one);
+    `positions[i]`: how many blocks of its section come before window i's block (-1 unknown);
+    `how_to`: the question asks how to do something (quoteorder.is_how_to)."""
+    from retrieval.quoteorder import path_text
+
     if not windows:
         return []
     dense = w_vecs @ q_vec
@@ -225,6 +244,7 @@ def score_windows(
     section_mean = {k: float(np.mean(sorted(v)[-3:])) for k, v in per_section.items()}
     out = []
     heading_lex: dict[str, float] = {}
+    path_lex: dict[tuple[str, tuple[str, ...]], float] = {}
     for i, (w, d) in enumerate(zip(windows, dense, strict=True)):
         lx = lexical_overlap(q_stems, w.lexical_text, lex)
         prior = 1.0 / (1.0 + w.rank)
@@ -239,7 +259,16 @@ def score_windows(
                 score += weights.heading_dense * max(0.0, heading_sims[i])
         sec = 0.0
         if w.block >= 0:
-            sec = weights.section * max(0.0, section_mean[(w.chunk.source, w.section)])
+            key = (w.chunk.source, w.section)
+            sec = weights.section * max(0.0, section_mean[key])
+            if weights.path_lexical:
+                if key not in path_lex:
+                    path_lex[key] = lexical_overlap(q_stems, path_text(*key), lex)
+                sec += weights.path_lexical * path_lex[key]
+            if how_to and w.kind == "code" and w.code_start > w.start:  # code + its lead-in
+                sec += weights.how_to_code
+            if positions is not None and positions[i] > 0:
+                sec -= weights.position * min(positions[i], 10) / 10
         out.append(ScoredWindow(w, score + sec, float(d), lx, sec))
     out.sort(key=lambda s: -s.score)
     return out

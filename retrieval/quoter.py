@@ -25,6 +25,7 @@ from retrieval.corpus import ChunkRecord, CorpusView
 from retrieval.embedder import Embedder
 from retrieval.lexical import stems
 from retrieval.models import Answer, Citation, SourceRef
+from retrieval.quoteorder import is_how_to, section_positions
 from retrieval.rerank import ContextReranker
 from retrieval.settings import Settings
 from retrieval.units import UnitStore, units_version, window_vectors
@@ -64,6 +65,9 @@ class Quoter:
         self.units = units  # quote-unit vectors computed at index time
         self._lock = threading.Lock()
         self._vec_cache: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
+        # per corpus view: source -> its chunks' indexes, and source -> block positions
+        self._positions: tuple[CorpusView | None, dict[str, list[int]], dict[str, dict[int, int]]]
+        self._positions = (None, {}, {})
         self.reranker = ContextReranker(
             lambda: self._embedder().encode, settings.context_rerank
         )
@@ -91,6 +95,8 @@ class Quoter:
         scored = score_windows(
             q_vec, q_stems, windows, self.window_vectors(windows), view.lexical, self.weights,
             self.heading_sims(windows, q_vec),
+            self.block_positions(view, windows) if self.weights.position else None,
+            bool(self.weights.how_to_code) and is_how_to(q),
         )
         raw = {id(sw.window): sw.evidence for sw in scored}
         scored = self.reranker.rerank(scored, q_vec)
@@ -118,6 +124,31 @@ class Quoter:
         picked = picked[:1] + [sw for sw in picked[1:] if sw.score >= floor]
         quotes = [self.citation(sw, q) for sw in picked]
         return Answer(question=original, answered=True, quotes=quotes, note=note, offset=offset)
+
+    def block_positions(self, view: CorpusView, windows: Sequence[Window]) -> list[int] | None:
+        """How many blocks of its section come before each window's block (-1: plain text)."""
+        if not any(w.block >= 0 for w in windows):
+            return None
+        with self._lock:
+            held, by_source, positions = self._positions
+            if held is not view:  # a new view (reindex): start over
+                by_source, positions = {}, {}
+                for i, c in enumerate(view.chunks):
+                    if c.blocks:
+                        by_source.setdefault(c.source, []).append(i)
+                self._positions = (view, by_source, positions)
+            out = []
+            for w in windows:
+                if w.block < 0:
+                    out.append(-1)
+                    continue
+                src = w.chunk.source
+                if src not in positions:
+                    mine = by_source.get(src, [])
+                    positions[src] = section_positions(view.chunks[i] for i in mine)
+                start = w.chunk.char_start + int(w.chunk.blocks[w.block][1])
+                out.append(positions[src].get(start, -1))
+            return out
 
     def heading_sims(self, windows: Sequence[Window], q_vec: np.ndarray) -> list[float] | None:
         """Cosine of the question and each window's heading (structured documents only)."""

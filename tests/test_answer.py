@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from retrieval.answer import Window
 from retrieval.engine import Engine
 from tests.conftest import SEED_FILE, SEEDS
 
@@ -116,3 +117,90 @@ def test_section_evidence_orders_quotes_but_does_not_decide_answering() -> None:
     assert beta.evidence > scored[0].evidence  # alone it is the closer sentence
     plain = score_windows(q, [], windows, vecs, lex, Weights(section=0.0))
     assert plain[0].window.section[-1] == "Beta"
+
+
+
+def _two_blocks(kinds: tuple[str, str], sections: tuple[tuple[str, ...], ...]) -> list[Window]:
+    """A chunk of two blocks (the second in the last of `sections`) and a window on each."""
+    from retrieval.answer import Window
+    from retrieval.corpus import ChunkRecord
+
+    text = "Use the flag like this: run --fast now. The flag is fast."
+    chunk = ChunkRecord(
+        id="c", text=text, source="guide/flags.md", hash="h", title="Doc", date=None,
+        char_start=0, line_start=1, line_end=1, sentences=((0, 39), (40, 57)),
+        blocks=((kinds[0], 0, 39, 0), (kinds[1], 40, 57, len(sections) - 1)),
+        sections=sections,
+    )
+    lead_in = 24 if kinds[0] == "code" else -1  # "Use the flag like this:" introduces it
+    return [Window(chunk, 0, 0, 39, kind=kinds[0], block=0, code_start=lead_in),
+            Window(chunk, 0, 40, 57, kind=kinds[1], block=1)]
+
+
+def test_how_to_questions_prefer_code_and_order_terms_do_not_decide_answering() -> None:
+    import dataclasses
+
+    import numpy as np
+
+    from retrieval.answer import Weights, score_windows
+    from retrieval.lexical import LexicalIndex
+
+    windows = _two_blocks(("code", "paragraph"), (("Doc", "Flags"),))
+    q = np.array([1.0, 0.0])
+    vecs = np.array([[0.6, 0.8], [0.62, 0.78]])  # the prose is a little closer
+    lex = LexicalIndex.build([windows[0].chunk.text])
+    w = Weights(heading_dense=0.0, heading_lexical=0.0, section=0.0, how_to_code=0.15)
+    asked = score_windows(q, [], windows, vecs, lex, w, how_to=True)
+    assert asked[0].window.kind == "code"
+    assert asked[0].evidence < asked[1].evidence  # the bonus orders, it does not answer
+    told = score_windows(q, [], windows, vecs, lex, w, how_to=False)
+    assert told[0].window.kind == "paragraph"
+    # code without the sentence that introduces it gets no bonus (an FAQ answer's sentence
+    # comes before its example)
+    bare = [dataclasses.replace(windows[0], start=24), windows[1]]
+    assert score_windows(q, [], bare, vecs, lex, w, how_to=True)[0].window.kind == "paragraph"
+
+
+def test_later_blocks_of_a_section_and_the_section_path_order_quotes() -> None:
+    import numpy as np
+
+    from retrieval.answer import Weights, score_windows
+    from retrieval.lexical import LexicalIndex, stems
+
+    windows = _two_blocks(("paragraph", "paragraph"), (("Doc", "Flags"),))
+    q = np.array([1.0, 0.0])
+    vecs = np.array([[0.6, 0.8], [0.62, 0.78]])
+    lex = LexicalIndex.build([windows[0].chunk.text, "options intro doc guide"])
+    w = Weights(heading_dense=0.0, heading_lexical=0.0, section=0.0, position=0.15)
+    unplaced = score_windows(q, [], windows, vecs, lex, w)
+    assert unplaced[0].window.start == 40
+    placed = score_windows(q, [], windows, vecs, lex, w, positions=[0, 5])
+    assert placed[0].window.start == 0
+    assert placed[1].evidence == unplaced[0].evidence
+
+    # the question's words in the section path lift that section's units
+    windows = _two_blocks(("paragraph", "paragraph"), (("Doc", "Intro"), ("Doc", "Options")))
+    w = Weights(heading_dense=0.0, heading_lexical=0.0, section=0.0, path_lexical=0.3)
+    by_path = score_windows(q, stems("which options are there?"), windows, vecs[::-1], lex, w)
+    assert by_path[0].window.section[-1] == "Options"
+    assert by_path[0].evidence < by_path[1].evidence
+
+
+def test_unsorted_sentence_pieces_never_make_an_empty_or_reversed_unit() -> None:
+    """A reST definition with nested `versionadded`/`versionchanged` notes gave its block's
+    sentence pieces out of order; pairing a piece with an earlier one made a window whose
+    start was after its end (an empty quote that failed the exact-slice check)."""
+    from retrieval.answer import windows_for
+    from retrieval.corpus import ChunkRecord
+
+    text = ("A delay before closing. It is applied twice. " * 14
+            + "\n\n.. versionadded:: 3.8\n\nNow also applied while waiting. Always.")
+    n = len(text)
+    late = text.index("Now")  # "Now also applied while waiting." then "Always."
+    chunk = ChunkRecord(
+        id="c", text=text, source="ref.rst", hash="h", title="Ref", date=None, char_start=0,
+        line_start=1, line_end=5, sentences=((0, 23), (24, 45), (late + 32, n), (late, late + 31)),
+        blocks=(("definition", 0, n, 0),), sections=(("Ref",),),
+    )
+    for w in windows_for(chunk, 0):
+        assert w.start < w.end and w.text == text[w.start : w.end] and w.text.strip()

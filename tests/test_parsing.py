@@ -184,6 +184,11 @@ _MD_PIECES = st.sampled_from([
     "- item\n- other item\n  - nested", "1. one\n2. two", "```sh\npip install x\n```",
     "| a | b |\n|---|---|\n| 1 | 2 |", "> quoted text", "    indented code", "---",
     "Setext\n======", "<div>html</div>", "Text with `code` and [link](http://x).", "",
+    '!!! note "Title"\n    Note body.\n\n    ```py\n    x = 1\n    ```',
+    '=== "Tab"\n    Tab body.',
+    "???+ example\n    Explained.\n\n    ```md\n    ~~x~~\n    ```\n\n    ~~x~~",
+    "/// html | div.result\nRendered.\n///", "(a-label)=", "> line one\n> line two",
+    "[:icon:][_src]{: .source-link }",
 ])
 _RST_PIECES = st.sampled_from([
     "Title\n=====", "Sub\n---", "A paragraph with :meth:`x.y` and ``lit``.", "- a\n- b",
@@ -191,6 +196,10 @@ _RST_PIECES = st.sampled_from([
     ".. _label:", ".. code-block:: python\n\n    x = 1", "term\n    definition",
     ".. versionchanged:: 3.1\n    Changed.", ".. unknownthing:: arg\n    :opt: 1\n\n    prose",
     "=== ===\nA   B\n=== ===\n1   2\n=== ===", ".. comment", "",
+    "+---+---+\n| a | b |\n+===+===+\n| 1 | x |\n|   | y |\n+---+---+",
+    ".. function:: f(a)\n\n    Does f.\n\n    :param a: The a.\n    :type a: int",
+    "|coro|", "``total``\n\n    Seconds in all.", ".. versionadded:: 2.0",
+    "* .. autoclass:: Y\n     :noindex:",
 ])
 
 
@@ -201,6 +210,8 @@ def test_markdown_spans_round_trip(pieces: list[str]) -> None:
     p = parse_text(".md", text)
     assert p is not None
     assert_exact(text, p.blocks)
+    for a, b in zip(p.blocks, p.blocks[1:], strict=False):
+        assert a.end <= b.start, (a, b)  # never two blocks over the same text
 
 
 @settings(max_examples=60, deadline=None)
@@ -218,7 +229,9 @@ def test_rst_spans_round_trip_and_never_markup(pieces: list[str]) -> None:
     for b in p.blocks:
         raw = b.text(text).strip()
         assert not raw.startswith(".. "), raw
-        assert raw not in (":members:", "=====", "---")
+        assert raw not in (":members:", "=====", "---", "|coro|", "2.0")
+    for a, b in zip(p.blocks, p.blocks[1:], strict=False):
+        assert a.end <= b.start, (a, b)
 
 
 def test_myst_mkdocs_and_pymdown_blocks() -> None:
