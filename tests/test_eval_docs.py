@@ -22,6 +22,7 @@ from retrieval.evaluation_docs import (
     QAFormatError,
     check_gold,
     load_docs_qa,
+    summarise,
 )
 from retrieval.models import Citation
 
@@ -71,7 +72,7 @@ def test_every_qa_file_names_a_corpus_and_parses() -> None:
         for q in qa.questions:
             assert q.id not in ids, f"duplicate id {q.id}"
             ids.add(q.id)
-            for span in q.gold:
+            for span in q.gold + q.also:
                 assert span.file in CORPORA[path.stem].files, f"{q.id}: {span.file} not pinned"
 
 
@@ -121,6 +122,12 @@ def test_bad_qa_lines_name_the_line(tmp_path: Path) -> None:
         "[1, 2]": "JSON object",
         '{"id": "a", "question": "q?", "offtopic": true, '
         '"gold": [{"file": "x.md", "lines": [1, 1]}]}': "off-topic",
+        '{"id": "a", "question": "q?", "offtopic": true, '
+        '"also": [{"file": "x.md", "lines": [1, 1]}]}': "off-topic",
+        '{"id": "a", "question": "q?", "also": [{"file": "x.md", "lines": [1, 1]}]}':
+            "no gold spans",
+        '{"id": "a", "question": "q?", "gold": [{"file": "x.md", "lines": [1, 1]}], '
+        '"also": [{"file": "x.md", "lines": [0, 1]}]}': "line range",
     }
     for line, why in cases.items():
         f = tmp_path / "qa.jsonl"
@@ -137,10 +144,13 @@ def test_gold_problems_are_listed(tmp_path: Path) -> None:
         {"id": "blank", "question": "q?", "gold": [{"file": "a.md", "lines": [2, 2]}]},
         {"id": "missing", "question": "q?", "gold": [{"file": "b.md", "lines": [1, 1]}]},
         {"id": "fine", "question": "q?", "gold": [{"file": "a.md", "lines": [1, 3]}]},
+        # adjudicated spans are checked like the gold ones
+        {"id": "also-missing", "question": "q?", "gold": [{"file": "a.md", "lines": [1, 1]}],
+         "also": [{"file": "c.md", "lines": [1, 1]}]},
     ]
     qa_file.write_text("".join(json.dumps(r) + "\n" for r in rows))
     problems = check_gold(load_docs_qa(qa_file), tmp_path)
-    assert [p.split(":")[0] for p in problems] == ["past-end", "blank", "missing"]
+    assert [p.split(":")[0] for p in problems] == ["past-end", "blank", "missing", "also-missing"]
 
 
 # -- matching quotes to gold spans ----------------------------------------------------------
@@ -201,6 +211,48 @@ def test_quote_on_other_lines_than_cited_falls_back_to_text(tmp_path: Path) -> N
     assert not m.hit(_quote("It returns a list.", "a.html", 9, 9), gold)
 
 
+def test_adjudicated_metrics_count_also_spans_and_strict_ones_do_not(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(MD)
+    qa_file = tmp_path / "qa.jsonl"
+    rows = [
+        # the top quote answers from an `also` span; the gold span is only reached at rank 2
+        {"id": "q1", "question": "q?", "gold": [{"file": "a.md", "lines": [7, 7]}],
+         "also": [{"file": "a.md", "lines": [3, 3]}]},
+        # no `also`: strict and adjudicated agree
+        {"id": "q2", "question": "q?", "gold": [{"file": "a.md", "lines": [8, 8]}]},
+        {"id": "off", "question": "q?", "offtopic": True},
+    ]
+    qa_file.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    qa = load_docs_qa(qa_file)
+    q1, q2 = qa.real
+    assert q1.adjudicated == (GoldSpan("a.md", 7, 7), GoldSpan("a.md", 3, 3))
+    assert q2.also == () and q2.adjudicated == q2.gold
+    m = GoldMatcher(tmp_path)
+    install = _quote("Run the installer first.", "a.md", 3, 3)
+    call = _quote("Call the `go` function with a name.", "a.md", 7, 7)
+    heading = _quote("## Usage", "a.md", 5, 5)
+    details = []
+    for q, quotes in ((q1, [install, call]), (q2, [heading, install])):
+        details.append({
+            "offtopic": False, "answered": True,
+            "quotes": [{"text": c.text} for c in quotes],
+            "hits": [m.hit(c, q.gold) for c in quotes],
+            "hits_adjudicated": [m.hit(c, q.adjudicated) for c in quotes],
+        })
+    assert details[0]["hits"] == [False, True]
+    assert details[0]["hits_adjudicated"] == [True, True]
+    assert details[1]["hits"] == details[1]["hits_adjudicated"] == [False, False]
+    details.append({"offtopic": True, "answered": False, "quotes": [], "hits": []})
+    metrics = summarise(details)
+    assert (metrics["top1"], metrics["top3"]) == (0.0, 0.5)
+    assert (metrics["top1_adjudicated"], metrics["top3_adjudicated"]) == (0.5, 0.5)
+    # details written before adjudication (no hits_adjudicated): the strict hits stand in
+    old = [{k: v for k, v in d.items() if k != "hits_adjudicated"} for d in details]
+    old_metrics = summarise(old)
+    assert old_metrics["top1_adjudicated"] == old_metrics["top1"] == 0.0
+    assert old_metrics["top3_adjudicated"] == old_metrics["top3"] == 0.5
+
+
 # -- a small real run (CI fetches click-ci) -------------------------------------------------
 CI_IDS = ("click-01", "click-02", "click-08", "click-11", "click-14", "click-18")
 CI_OFFTOPIC = ("click-off-1", "click-off-4")
@@ -221,19 +273,24 @@ def test_eval_docs_on_click_subset(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     m = json.loads(result.stdout.strip().splitlines()[-1])
-    assert set(m) == {"top1", "top3", "answered", "offtopic_refused", "mean_quote_chars",
-                      "mean_top_quote_chars",
+    assert set(m) == {"top1", "top3", "top1_adjudicated", "top3_adjudicated", "answered",
+                      "offtopic_refused", "mean_quote_chars", "mean_top_quote_chars",
                       "questions", "offtopic_questions"}
     assert (m["questions"], m["offtopic_questions"]) == (len(CI_IDS), len(CI_OFFTOPIC))
-    for key in ("top1", "top3", "answered", "offtopic_refused"):
+    for key in ("top1", "top3", "top1_adjudicated", "top3_adjudicated", "answered",
+                "offtopic_refused"):
         assert 0.0 <= m[key] <= 1.0
     assert m["top3"] >= m["top1"]
+    # adjudicated spans only add hits
+    assert m["top1_adjudicated"] >= m["top1"] and m["top3_adjudicated"] >= m["top3"]
     rows_out = json.loads(details.read_text())
     assert [r["id"] for r in rows_out] == [r["id"] for r in picked if "gold" in r] + list(
         CI_OFFTOPIC
     )
     for r in rows_out:
         assert len(r["hits"]) == (0 if r["offtopic"] else min(3, len(r["quotes"])))
+        assert len(r["hits_adjudicated"]) == len(r["hits"])
+        assert all(a or not h for h, a in zip(r["hits"], r["hits_adjudicated"], strict=True))
         for q, hit in zip(r["quotes"], r["hits"], strict=False):
             # every quote is the file's text on its cited lines, and a hit cites a gold file
             lines = (docs / q["source"]).read_text().splitlines()
