@@ -99,17 +99,24 @@ def _print_table(per: dict[str, Any], overall: dict[str, float]) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    # the adjudicated figures (gold + `also` spans) go on one short line per corpus below the
+    # table, so the strict table keeps its width
+    strict = [k for k in DOCS_METRICS if not k.endswith("_adjudicated")]
     t = Table(title="docs QA (help-channel questions, gold line spans)")
     t.add_column("corpus")
     t.add_column("q / off", justify="right")
-    for key in DOCS_METRICS:
-        t.add_column(key.replace("_adjudicated", " adj"), justify="right")
+    for key in strict:
+        t.add_column(key, justify="right")
     rows = [(n, p["metrics"]) for n, p in per.items()] + [("overall", overall)]
     for name, m in rows:
-        cells = [f"{m[k]:.1f}" if k.startswith("mean") else f"{m[k]:.3f}" for k in DOCS_METRICS]
+        cells = [f"{m[k]:.1f}" if k.startswith("mean") else f"{m[k]:.3f}" for k in strict]
         t.add_row(name, f"{m['questions']} / {m['offtopic_questions']}", *cells)
-    Console().print(t)
-
+    console = Console()
+    console.print(t)
+    console.print("adjudicated (gold + also spans; pooled from these systems, favours them):")
+    for name, m in rows:
+        console.print(f"  {name:10} top1 {m['top1_adjudicated']:.3f}  "
+                      f"top3 {m['top3_adjudicated']:.3f}")
 
 if __name__ == "__main__":
     main()

@@ -180,6 +180,11 @@ def _sentence_windows(chunk: ChunkRecord, rank: int, sents: list[tuple[int, int]
             e2 = sents[i + 1][1]
             if e2 - s <= MAX_QUOTE_CHARS:
                 out.append(Window(chunk, rank, s, e2, 2))
+            # documentation paragraphs: three sentences too (a statement often needs the two
+            # that follow it; docs QA dev top-1 0.540 -> 0.563, validation 0.637 -> 0.657)
+            if (chunk.blocks and i + 2 < len(sents) and sents[i + 2][0] >= e2
+                    and sents[i + 2][1] - s <= MAX_QUOTE_CHARS):
+                out.append(Window(chunk, rank, s, sents[i + 2][1], 3))
     return out
 
 

@@ -1,6 +1,7 @@
 """Quote units of structured documents: what may be quoted from each kind of block.
 
-* paragraph: sentences and adjacent sentence pairs (long sentences as word-aligned pieces);
+* paragraph: sentences, adjacent sentence pairs and triples (long sentences as word-aligned
+  pieces);
   a question sentence is offered only in a pair (with its answer), never on its own;
 * a list's lead-in sentence ("The presets are:") together with the whole list, when the list
   is short and its items are just names or values;

@@ -204,3 +204,26 @@ def test_unsorted_sentence_pieces_never_make_an_empty_or_reversed_unit() -> None
     )
     for w in windows_for(chunk, 0):
         assert w.start < w.end and w.text == text[w.start : w.end] and w.text.strip()
+
+
+def test_documentation_paragraphs_offer_three_sentence_units_plain_text_does_not() -> None:
+    """A statement in a docs paragraph often needs the two sentences after it ("Pass
+    `retries`. It counts attempts. Zero disables it."): docs offer triples, prose keeps pairs
+    (the prose benchmarks were tuned on single sentences and pairs)."""
+    from retrieval.answer import windows_for
+    from retrieval.corpus import ChunkRecord
+
+    text = "Pass retries to the client. It counts failed attempts. Zero disables retrying."
+    sents = ((0, 27), (28, 54), (55, len(text)))
+    docs = ChunkRecord(
+        id="d", text=text, source="guide.md", hash="h", title="Guide", date=None, char_start=0,
+        line_start=1, line_end=1, sentences=sents,
+        blocks=(("paragraph", 0, len(text), 0),), sections=(("Retries",),),
+    )
+    plain = ChunkRecord(
+        id="p", text=text, source="notes.txt", hash="h", title="Notes", date=None,
+        char_start=0, line_start=1, line_end=1, sentences=sents,
+    )
+    assert max(w.sentences for w in windows_for(docs, 0)) == 3
+    assert any(w.text == text for w in windows_for(docs, 0))
+    assert max(w.sentences for w in windows_for(plain, 0)) == 2
