@@ -48,6 +48,14 @@ DataOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the metrics as one JSON line last")]
 
 
+def _failed(e: Exception) -> typer.Exit:
+    """An evaluation that broke: the fix for a known error, else the error in one line (a
+    broken data folder, say), never a traceback."""
+    if isinstance(e, CitebotError):
+        return fail(explain(e))
+    return fail(f"{type(e).__name__}: {e}")
+
+
 def _log(msg: str) -> None:
     err.print(f"[dim]{msg}[/]")
 
@@ -110,10 +118,8 @@ def beir(
          f"index in {settings.data_dir}")
     try:
         res = run_beir(ds, settings, log=_log)
-    except CitebotError as e:
-        raise fail(explain(e)) from None
-    except Exception as e:  # a broken data folder: say so, no traceback
-        raise fail(f"{type(e).__name__}: {e}") from None
+    except Exception as e:
+        raise _failed(e) from None
     _show(f"{ds.name} ({split})", res, (*BEIR_METRICS, "queries"), as_json)
 
 
@@ -159,10 +165,8 @@ def squad(
          f"index in {settings.data_dir}")
     try:
         res = run_squad(ds, settings, log=_log)
-    except CitebotError as e:
-        raise fail(explain(e)) from None
     except Exception as e:
-        raise fail(f"{type(e).__name__}: {e}") from None
+        raise _failed(e) from None
     if misses is not None:
         misses.write_text(json.dumps(res.info.get("misses", []), indent=1, ensure_ascii=False))
     _show(ds.name, res, ("top1", "top3", "answered", "offtopic_refused", "questions"), as_json)
@@ -217,7 +221,7 @@ def docs(
     except QAFormatError as e:
         raise fail(str(e), 2) from None
     except Exception as e:
-        raise fail(f"{type(e).__name__}: {e}") from None
+        raise _failed(e) from None
     if details is not None:
         details.write_text(json.dumps(res.info["details"], indent=1, ensure_ascii=False))
     res.info.pop("details")
