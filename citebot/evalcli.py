@@ -33,8 +33,8 @@ from retrieval.evaluation import (
 from retrieval.settings import Settings
 
 eval_app = typer.Typer(
-    help="Measure retrieval (BEIR) and quoting (SQuAD/XQuAD) quality through the real pipeline.",
-    short_help="Measure retrieval and quoting quality (BEIR, SQuAD/XQuAD).",
+    help="Measure retrieval (BEIR) and quoting (SQuAD/XQuAD, docs QA) through the pipeline.",
+    short_help="Measure quality (BEIR, SQuAD/XQuAD, docs QA).",
     rich_markup_mode=None,
     no_args_is_help=True,
 )
