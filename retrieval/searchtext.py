@@ -22,8 +22,11 @@ _FENCE = re.compile(r"^[ \t]*(?:```+|~~~+)[^\n]*$", re.M)
 _BORDER = re.compile(r"^[ \t]*[+|:]?[ \t]*[-=+:|~^`*#_ ]{3,}[ \t]*$", re.M)
 _PIPES = re.compile(r"[ \t]*\|[ \t]*")
 _EMPH = re.compile(r"(\*{1,2}|_{2}|`{1,2})(?=\S)(.+?)(?<=\S)\1")
+_UNDERSCORE_EMPH = re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])")  # _word_
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _HTMLTAG = re.compile(r"</?[a-zA-Z][^>\n]*>")
+_DEF_MARK = re.compile(r"^:[ \t]+", re.M)  # Markdown definition list `:   definition`
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:?")  # `[^1]` and `[^1]:`
 _DOUBLE_COLON = re.compile(r"::(?=\s*$)", re.M)
 _SPACES = re.compile(r"[ \t]+")
 _IDENT = re.compile(r"\b\w*(?:_\w+|[a-z][A-Z]\w*)\b")
@@ -38,17 +41,26 @@ def strip_markup(text: str) -> str:
     t = _QUOTE_MARK.sub("", t)
     t = _DIRECTIVE.sub(r"\1", t)
     t = _FIELD.sub(r"\1", t)
+    t = _DEF_MARK.sub("", t)
+    t = _FOOTNOTE.sub("", t)
     t = _FENCE.sub("", t)
     t = _BORDER.sub("", t)
     t = _LINK.sub(r"\1", t)
     t = _HTMLTAG.sub(" ", t)
     for _ in range(2):
-        t = _EMPH.sub(r"\2", t)
+        t = _EMPH.sub(_unemphasise, t)
+    t = _UNDERSCORE_EMPH.sub(r"\1", t)
     t = _TILDE_TARGET.sub(r"\1", t)
     t = _DOUBLE_COLON.sub(":", t)
     t = _PIPES.sub(" ", t)
     t = _SPACES.sub(" ", t)
     return "\n".join(ln.strip() for ln in t.splitlines() if ln.strip())
+
+
+def _unemphasise(m: re.Match[str]) -> str:
+    if m.group(1) == "__" and re.fullmatch(r"\w+", m.group(2)):
+        return m.group(0)  # a Python dunder name (`__init__`), not strong emphasis
+    return m.group(2)
 
 
 def split_identifiers(text: str) -> str:

@@ -529,3 +529,39 @@ def test_sphinx_substitution_lines_and_described_operations() -> None:
         ("pour(amount)", "Pours tea out of the pot."),
         ("len(x)", "Returns how many cups are left."),
     ]
+
+
+def test_markdown_build_tool_lines_and_definition_lists() -> None:
+    """mkdocs pages carry lines for the build tool (mkdocstrings `:::`, `[TOC]`, Jinja,
+    snippets, abbreviations): never a block. A definition list is one unit with its term."""
+    from retrieval.searchtext import strip_markup
+
+    text = (
+        "# API\n\n"
+        "::: widgetlib.fetch\n    :docstring:\n\n"
+        "::: widgetlib.Client\n    options:\n      show_source: false\n\n"
+        "[TOC]\n\n"
+        '{% include "snippet.md" %}\n{{ config.site_name }}\n\n'
+        '--8<-- "links.md"\n\n'
+        "*[HTML]: Hyper Text Markup Language\n\n"
+        "Call `widgetlib.fetch()` with a URL to get a _single_ page.\n\n"
+        "timeout\n:   Seconds to wait before giving up.\n\n"
+        "Body text[^1] after it.\n\n"
+        "[^1]: A footnote that explains the thing.\n"
+    )
+    p = parse_text(".md", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    got = [(b.kind, b.text(text)) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("paragraph", "Call `widgetlib.fetch()` with a URL to get a _single_ page."),
+        ("definition", "timeout\n:   Seconds to wait before giving up."),
+        ("paragraph", "Body text[^1] after it."),
+        ("paragraph", "[^1]: A footnote that explains the thing."),
+    ]
+    assert strip_markup(got[0][1]) == "Call widgetlib.fetch() with a URL to get a single page."
+    assert strip_markup(got[1][1]) == "timeout\nSeconds to wait before giving up."
+    assert strip_markup(got[2][1]) == "Body text after it."
+    assert strip_markup(got[3][1]) == "A footnote that explains the thing."
+    assert strip_markup("keep snake_case_names and __init__ whole") == (
+        "keep snake_case_names and __init__ whole")

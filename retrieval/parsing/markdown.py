@@ -11,6 +11,7 @@ from markdown_it.token import Token
 from retrieval.parsing.blocks import (
     ADMONITION,
     CODE,
+    DEFINITION,
     EXAMPLE,
     HEADING,
     LIST_ITEM,
@@ -44,6 +45,17 @@ _FENCE_LINE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _RESULT_BLOCK = re.compile(r"^[ \t]*(/{3,})[ \t]*html\b")
 _EXAMPLE_TITLE = re.compile(r"^\W*example\b", re.I)
 _RESULT_TITLE = re.compile(r"^\W*(preview|result|output|rendered)\b", re.I)
+# lines for a docs build tool, not words of the page: `[TOC]`, Jinja / mkdocs-macros
+# `{% include %}` and `{{ var }}`, pymdown snippets `--8<-- "file.md"`, abbreviation
+# definitions `*[HTML]: …`
+_TOOL_LINE = re.compile(
+    r"^[ \t]*(?:\[TOC\]|\{%.*%\}|\{\{.*\}\}|-{1,2}8<-{1,2}.*|\*\[[^\]]+\]:.*)[ \t]*$"
+)
+# mkdocstrings / mkautodoc: `::: package.Name` (+ its options) renders a docstring that is not
+# in the file; the line itself is markup
+_AUTODOC = re.compile(r"^[ \t]*:::[ \t]+[\w.:-]+")
+# Python-Markdown / pymdown definition lists: a term line, then `:   its definition`
+_DEFINITION_LINE = re.compile(r"^:[ \t]+\S")
 
 
 @lru_cache(maxsize=1)
@@ -134,6 +146,15 @@ def parse_markdown(text: str) -> ParsedText:
             if b > a and _only_links(text[lines.start(a) : lines.end(b - 1)]):
                 i += 3  # a badge or source link with an attribute list: no words of its own
                 continue
+            if b > a and (_AUTODOC.match(lines.line(a)) or all(
+                _TOOL_LINE.match(lines.line(n)) for n in range(a, b)
+            )):
+                i += 3
+                continue
+            if b - a >= 2 and not _DEFINITION_LINE.match(lines.line(a)) and any(
+                _DEFINITION_LINE.match(lines.line(n)) for n in range(a + 1, b)
+            ):
+                kind = DEFINITION  # the term with its definition, one unit
             if b > a:
                 s, e = strip_span(text, lines.start(a), lines.end(b - 1))
                 while s < e and text[s] in "> \t" and quote_depth:  # a block quote's marker
