@@ -25,6 +25,7 @@ from retrieval.parsing.blocks import (
 )
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_FRONT_MATTER_TITLE = re.compile(r"^title:[ \t]*(.+)$", re.M)
 _ATX = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+")
 _MKDOCS_ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+\w")
 # pymdown-extensions blocks: `/// note | Title` ... `///`
@@ -79,8 +80,12 @@ def _parser() -> MarkdownIt:
 def parse_markdown(text: str) -> ParsedText:
     skip_to = 0
     fm = _FRONT_MATTER.match(text)
+    title: str | None = None
     if fm:
         skip_to = fm.end()
+        named = _FRONT_MATTER_TITLE.search(fm.group(0))
+        if named:
+            title = named.group(1).strip().strip("\"'").strip() or None
     lines = Lines(text)
     first_line = lines.line_of(skip_to) if skip_to else 0
     tokens = _parser().parse(text)
@@ -88,7 +93,6 @@ def parse_markdown(text: str) -> ParsedText:
     inside: set[int] = {n for c in containers for n in range(c[0], c[1])}
     blocks: list[Block] = []
     section: list[tuple[int, str]] = []  # (level, heading text)
-    title: str | None = None
     i = 0
     item_depth = 0
     quote_depth = 0
@@ -121,7 +125,9 @@ def parse_markdown(text: str) -> ParsedText:
             if e > s:
                 blocks.append(Block(HEADING, s, e, _path(section)))
             section.append((level, heading))
-            if title is None and heading:
+            # the page title, as mkdocs reads it: the first level-1 heading, or a heading that
+            # opens the page; a later `## Section` is not the title of the page above it
+            if title is None and heading and (level == 1 or all(b.kind == HEADING for b in blocks)):
                 title = heading
             i += 3
             continue
