@@ -391,6 +391,9 @@ def _pdf(data: bytes) -> Extracted:
     return Extracted("\n\n".join(p.strip("\n") for p in pages), title, date)
 
 
+_TITLE_SITE = re.compile(r"\s+[—–|·-]\s+\S")  # "Page title — Site name"
+
+
 @loader(".html", ".htm")
 def _html(data: bytes) -> Extracted:
     from bs4 import BeautifulSoup
@@ -400,8 +403,12 @@ def _html(data: bytes) -> Extracted:
     soup = BeautifulSoup(data, "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     parsed = parse_html(data)
-    if title and parsed.title and re.split(r"\s+[—–|·-]\s+", title)[0] == parsed.title:
-        title = parsed.title  # "Programming FAQ — Python 3.11 documentation": the page's own
+    if title and parsed.title and (title == parsed.title or (
+        title.startswith(parsed.title) and _TITLE_SITE.match(title, len(parsed.title))
+    )):
+        # "Programming FAQ — Python 3.11 documentation", "fileinput — Iterate over lines… —
+        # Python 3.11 documentation": the page's own heading, without the site's name
+        title = parsed.title
     return Extracted(parsed.text, title or parsed.title, blocks=parsed.blocks)
 
 

@@ -196,3 +196,22 @@ def test_a_pattern_added_to_citebotignore_removes_those_files_at_the_next_reinde
     assert not engine.ask("when is the secret launch?", record=False).answered
     (docs / ".citebotignore").unlink()
     assert engine.index().added == ["drafts/plan.md"]
+
+
+@pytest.mark.parametrize(
+    ("page_title", "h1", "expected"),
+    [
+        ("Programming FAQ — Python 3.11.2 documentation", "Programming FAQ", "Programming FAQ"),
+        ("fileinput — Iterate over lines — Python 3.11.2 documentation",
+         "fileinput — Iterate over lines", "fileinput — Iterate over lines"),
+        ("Widgets | Example Docs", "Widgets", "Widgets"),
+        ("Launch page", "Launch", "Launch page"),  # not the h1 plus a site name: kept
+        ("Widgets2 — Docs", "Widgets", "Widgets2 — Docs"),
+    ],
+)
+def test_html_title_is_the_pages_heading_without_the_site_name(
+    tmp_path: Path, page_title: str, h1: str, expected: str
+) -> None:
+    p = tmp_path / "page.html"
+    write_html(p, page_title, f"<h1>{h1}</h1><p>Some words about it.</p>")
+    assert load_file(p, "page.html", MB).title == expected
