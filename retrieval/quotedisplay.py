@@ -23,6 +23,7 @@ _ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")
 # quoted slice): markup, not words
 _QUOTE_CONTINUATION = re.compile(r"(?<=\n)[ \t]*(?:>[ \t]?)+(?!>)")
 _DEF_MARK = re.compile(r"^:[ \t]+(?=\S)", re.M)  # Markdown definition list `:   `
+_LINE_BLOCK = re.compile(r"^[ \t]*\|[ \t](?=.*[^|\s][ \t]*$)")  # not a table row `| a |`
 _MARKUP_LINE = re.compile(r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:)")
 
 
@@ -59,6 +60,9 @@ def display_parts(c: Citation) -> list[Part]:
     text = _QUOTE_CONTINUATION.sub("", c.text)
     if c.kind == "definition" and _DEF_MARK.search(text):
         text = _definition(text)
+    rows = [ln for ln in text.split("\n") if ln.strip()]
+    if c.kind == "paragraph" and all(_LINE_BLOCK.match(ln) for ln in rows):
+        text = "\n".join(_LINE_BLOCK.sub("", ln) for ln in rows)  # reST `| line`: the lines
     return [Part("text", _literal_marker(text))]
 
 

@@ -25,6 +25,7 @@ _PIPES = re.compile(r"[ \t]*\|[ \t]*")
 _EMPH = re.compile(r"(\*{1,2}|_{2}|`{1,2})(?=\S)(.+?)(?<=\S)\1")
 _UNDERSCORE_EMPH = re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])")  # _word_
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)  # HTML comments are not on the page
 _HTMLTAG = re.compile(r"</?[a-zA-Z][^>\n]*>")
 _DEF_MARK = re.compile(r"^:[ \t]+", re.M)  # Markdown definition list `:   definition`
 _FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:?")  # `[^1]` and `[^1]:`
@@ -49,7 +50,7 @@ _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 def strip_markup(text: str) -> str:
     """Words of a block without its markup (for searching only)."""
-    t = _LABEL.sub("", text)
+    t = _LABEL.sub("", _COMMENT.sub(" ", text))
     t = _ROLE.sub(_role_title, t)
     t = _MYST_ROLE.sub(_role_title, t)
     t = _QUOTE_MARK.sub("", t)

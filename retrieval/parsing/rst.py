@@ -184,6 +184,18 @@ def _references_only(raw: str) -> bool:
     return not re.search(r"\w", _REFERENCE.sub("", raw))
 
 
+def _description(body: nodes.Element) -> tuple[nodes.Node | None, list[nodes.Node]]:
+    """The first paragraph under a term and what follows it. A list of terms whose indents
+    differ by a space (`   ``low``` then `    ``step```) nests the next description one
+    block quote deeper: the paragraph is then the first child of the first child."""
+    rest: list[nodes.Node] = []
+    first: nodes.Node | None = body
+    while isinstance(first, nodes.block_quote) and first.children:
+        rest = list(first.children[1:]) + rest
+        first = first.children[0]
+    return (first, rest) if first is not body else (None, [])
+
+
 class _Builder:
     def __init__(self, text: str, lines: Lines) -> None:
         self.text = text
@@ -256,7 +268,7 @@ class _Builder:
         list of fields written that way): a term and its description."""
         if not (isinstance(node, nodes.paragraph) and isinstance(nxt, nodes.block_quote)):
             return False
-        if not node.line or not nxt.children or not isinstance(nxt.children[0], nodes.paragraph):
+        if not node.line or not isinstance(_description(nxt)[0], nodes.paragraph):
             return False
         line = node.line - 1
         words = node.astext().strip()
@@ -267,14 +279,14 @@ class _Builder:
         self, term: nodes.paragraph, body: nodes.block_quote, section: tuple[str, ...]
     ) -> None:
         line = int(term.line) - 1
-        first = body.children[0]
-        start = self._first_line(first)
+        first, rest = _description(body)
+        start = self._first_line(first) if first is not None else None
         if start is None:
             self.visit(term, section)
             self.walk(body, section)
             return
         self._add(DEFINITION, line, self._until_blank(start), section)
-        self._walk_nodes(list(body.children[1:]), section)
+        self._walk_nodes(rest, section)
 
     def visit(self, node: nodes.Node, section: tuple[str, ...]) -> None:
         if isinstance(node, (nodes.system_message, nodes.comment, nodes.target,
