@@ -213,6 +213,8 @@ _RST_PIECES = st.sampled_from([
     ">>> f()\n1", ".. tabs::\n\n   .. tab:: One\n\n      Tab text.", ".. only:: html\n\n   Shown.",
     ".. centered:: Middle text.", ":field: Its words.",
     "Fields:\n\n   ``a``\n\n      A.\n\n    ``b``\n\n      B.",
+    ".. figure:: x.png\n   :alt: X\n\n   Caption.", ".. method:: f()\n   :async:\n\n   Does f.",
+    ".. list-table:: T\n   :header-rows: 1\n\n   * - a\n     - b\n   * - 1\n     - 2",
 ])
 
 
@@ -845,3 +847,38 @@ def test_pymdown_block_titles_options_and_comments() -> None:
         ("Use `brew install gear`.", ("Gears", "Mac")),
     ]
     assert strip_markup(got[2][0]) == "A note with words."
+
+
+def test_rst_figures_list_tables_and_directive_options() -> None:
+    """A figure's caption is text; a list-table is a table whose rows are quoted one at a
+    time under its header (shown as `a | b`); a directive's `:option:` lines never become
+    part of the name a description is filed under."""
+    from retrieval.quotedisplay import display_parts
+    from retrieval.quoteunits import block_units
+
+    text = (
+        "Gears\n=====\n\n"
+        ".. figure:: /img/gear.png\n   :alt: A gear\n\n   A gear with twelve teeth.\n\n"
+        ".. list-table:: Sizes\n   :header-rows: 1\n\n"
+        "   * - Name\n     - Teeth\n   * - small\n     - 12\n   * - large\n     - 48\n\n"
+        ".. py:method:: Gear.turn(n)\n   :async:\n\n   Turn the gear *n* times.\n"
+    )
+    p = parse_text(".rst", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    got = [(b.kind, b.text(text), b.section) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("paragraph", "A gear with twelve teeth.", ("Gears",)),
+        ("table", "* - Name\n     - Teeth\n   * - small\n     - 12\n   * - large\n     - 48",
+         ("Gears",)),
+        ("paragraph", "Turn the gear *n* times.", ("Gears", "Gear.turn(n)")),
+    ]
+    table = p.blocks[2]
+    assert table.header is not None
+    assert text[table.header[0] : table.header[1]] == "* - Name\n     - Teeth"
+    ref = ("table", table.start, table.end, "", "", table.header)
+    rows = [text[a:b] for a, b, _, _ in block_units(text, (ref,), (), lambda s: [])]
+    assert rows == ["* - small\n     - 12", "* - large\n     - 48"]
+    c = Citation(rows[0], "t.rst", "T", None, 1, 1, 0, 1, 0.9, "x", kind="table",
+                 header=text[table.header[0] : table.header[1]])
+    assert [pt.text for pt in display_parts(c)] == ["Name | Teeth\nsmall | 12"]
