@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 _ROLE = re.compile(r":[\w:.+-]+:`([^`]*)`")
 _ROLE_TARGET = re.compile(r"\s*<[^<>]*>$")
-_MYST_ROLE = re.compile(r"\{[\w:.+-]+\}`([^`]*)`")  # MyST: {func}`prompt`
+_MYST_ROLE = re.compile(r"(?<![^\s(\[\"'])\{[\w:.+-]+\}`([^`]*)`")  # MyST: {func}`prompt`
 _QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+(?!>)", re.M)  # Markdown block quote `> `
 _TILDE_TARGET = re.compile(r"`~?([^`<]*?)\s*(?:<[^>]*>)?`_{0,2}")
 _DIRECTIVE = re.compile(r"^([ \t]*)\.\.[ \t]+[\w:.+-]+[ \t]*::[ \t]*", re.M)
@@ -82,7 +82,9 @@ def strip_markup(text: str) -> str:
 def _role_title(m: re.Match[str]) -> str:
     """`:ref:`a label <target>`` -> "a label"; `:meth:`~x.y`` -> "x.y"."""
     inner = m.group(1)
-    title = _ROLE_TARGET.sub("", inner).strip() or inner.strip().strip("<>")
+    title = _ROLE_TARGET.sub("", inner)
+    if not title.strip():
+        title = inner.strip().strip("<>")
     return title.lstrip("~!")
 
 

@@ -882,3 +882,15 @@ def test_rst_figures_list_tables_and_directive_options() -> None:
     c = Citation(rows[0], "t.rst", "T", None, 1, 1, 0, 1, 0.9, "x", kind="table",
                  header=text[table.header[0] : table.header[1]])
     assert [pt.text for pt in display_parts(c)] == ["Name | Teeth\nsmall | 12"]
+
+
+def test_search_text_of_roles_keeps_the_spacing_around_them() -> None:
+    """A role's target is dropped with the space before it, nothing else; `{x}` inside
+    inline code is not a MyST role."""
+    from retrieval.searchtext import strip_markup
+
+    assert strip_markup("Use :ref:`the guide\n<guide-label>` now, or :meth:`~A.b`.") == (
+        "Use the guide now, or A.b.")
+    assert strip_markup("Use `#{num}`, `!{num}`, and `?{num}` for links.") == (
+        "Use #{num}, !{num}, and ?{num} for links.")
+    assert strip_markup("Call {func}`run <pkg.run>` first.") == "Call run first."
