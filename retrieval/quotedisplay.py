@@ -16,7 +16,8 @@ from retrieval.models import Citation
 
 # `:role:`text``, ``literal``, `code` (Markdown) — shown as inline code
 _INLINE = re.compile(
-    r":[\w:.+-]+:`(?P<role>[^`]+)`|``(?P<lit>[^`]+?)``|(?<!`)`(?P<md>[^`\n]+)`(?!`)_?"
+    r"(?<![`:\w])`(?P<label>[^`<\n]+?)\s*<(?P<url>[^>`\n]+)>`__?"  # reST `text <url>`_
+    r"|:[\w:.+-]+:`(?P<role>[^`]+)`|``(?P<lit>[^`]+?)``|(?<!`)`(?P<md>[^`\n]+)`(?!`)_?"
 )
 _ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")
 # a Markdown block quote's `> ` on the lines after the first (the first one is outside the
@@ -60,6 +61,8 @@ def display_parts(c: Citation) -> list[Part]:
     if not c.kind:
         return [Part("text", c.text)]
     text = _QUOTE_CONTINUATION.sub("", c.text)
+    # the file's indentation of a note's or definition's body is not part of its words
+    text = "\n".join(line.strip() for line in text.split("\n"))
     if c.kind == "definition" and _DEF_MARK.search(text):
         text = _definition(text)
     rows = [ln for ln in text.split("\n") if ln.strip()]
@@ -114,15 +117,31 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
     for m in _INLINE.finditer(text):
         if m.start() > pos:
             out.append((False, text[pos : m.start()]))
+        if m.group("label"):  # a reST hyperlink: its words, and where it goes
+            out.append((False, f"{m.group('label')} ({m.group('url').strip()})"))
+            pos = m.end()
+            continue
         inner = m.group("role") or m.group("lit") or m.group("md") or ""
         if m.group("role"):
-            t = _ROLE_TARGET.match(inner)
-            inner = t.group(1) if t and t.group(1) else inner.lstrip("~!")
+            inner = _role_text(inner)
         out.append((True, inner))
         pos = m.end()
     if pos < len(text):
         out.append((False, text[pos:]))
     return out
+
+
+def _role_text(inner: str) -> str:
+    """What Sphinx shows for a role: `title <target>` shows the title, `~a.b.c` shows `c`,
+    `.Request.x` (a relative target) shows `Request.x`, `!x` shows `x`."""
+    t = _ROLE_TARGET.match(inner)
+    if t and t.group(1):
+        return t.group(1)
+    short = inner.startswith("~")
+    inner = inner.lstrip("~!").lstrip(".") or inner
+    if short and "." in inner.rstrip("."):
+        return inner.rstrip(".").rsplit(".", 1)[1]
+    return inner
 
 
 def section_label(c: Citation) -> str:
