@@ -24,6 +24,9 @@ _ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")
 # quoted slice): markup, not words
 _QUOTE_CONTINUATION = re.compile(r"(?<=\n)[ \t]*(?:>[ \t]?)+(?!>)")
 _DEF_MARK = re.compile(r"^:[ \t]+(?=\S)", re.M)  # Markdown definition list `:   `
+_LINE_BLOCK = re.compile(r"^[ \t]*\|[ \t](?=.*[^|\s][ \t]*$)")  # not a table row `| a |`
+_LIST_TABLE_ROW = re.compile(r"^[ \t]*[*+-][ \t]+[*+-][ \t]")
+_LIST_TABLE_CELL = re.compile(r"^[ \t]*(?:[*+-][ \t]+)?[*+-][ \t]+")
 _MARKUP_LINE = re.compile(r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:)")
 
 
@@ -54,7 +57,7 @@ def display_parts(c: Citation) -> list[Part]:
         return parts
     if c.kind == "table":
         rows = [c.header, c.text] if c.header else [c.text]
-        return [Part("code", "\n".join(r.strip() for r in rows if r))]
+        return [Part("code", "\n".join(_row(r) for r in rows if r))]
     if not c.kind:
         return [Part("text", c.text)]
     text = _QUOTE_CONTINUATION.sub("", c.text)
@@ -62,7 +65,18 @@ def display_parts(c: Citation) -> list[Part]:
     text = "\n".join(line.strip() for line in text.split("\n"))
     if c.kind == "definition" and _DEF_MARK.search(text):
         text = _definition(text)
+    rows = [ln for ln in text.split("\n") if ln.strip()]
+    if c.kind == "paragraph" and all(_LINE_BLOCK.match(ln) for ln in rows):
+        text = "\n".join(_LINE_BLOCK.sub("", ln) for ln in rows)  # reST `| line`: the lines
     return [Part("text", _literal_marker(text))]
+
+
+def _row(row: str) -> str:
+    """A table row as shown: a reST list-table row (`* - a` + `  - b`) as `a | b`."""
+    if not _LIST_TABLE_ROW.match(row):
+        return row.strip()
+    return " | ".join(_LIST_TABLE_CELL.sub("", ln).strip() for ln in row.split("\n")
+                      if ln.strip())
 
 
 def _lead_in(text: str) -> str:

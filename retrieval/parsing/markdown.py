@@ -30,6 +30,9 @@ _ATX = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+")
 _MKDOCS_ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+\w")
 # pymdown-extensions blocks: `/// note | Title` ... `///`
 _BLOCK_MARKER = re.compile(r"^[ \t]*/{3,}(?:[ \t].*)?$")
+_BLOCK_OPEN = re.compile(r"^[ \t]*(/{3,})[ \t]*(?:([\w-]+)[ \t]*(?:\|[ \t]*(.*?))?)?[ \t]*$")
+_BLOCK_OPTION = re.compile(r"^[ \t]{2,}[\w-]+:(?:[ \t]|$)")  # YAML options under the opener
+_TITLED_BLOCKS = {"details", "tab"}  # their title says what the content is about
 _MYST_CODE = {"code-block", "code", "sourcecode", "code-cell"}
 _MYST_ADMONITIONS = {
     "note", "warning", "tip", "important", "caution", "danger", "hint", "attention", "error",
@@ -95,6 +98,7 @@ def parse_markdown(text: str) -> ParsedText:
     section: list[tuple[int, str]] = []  # (level, heading text)
     i = 0
     item_depth = 0
+    items: list[tuple[int, int]] = []  # open list items: (end line, token level)
     quote_depth = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -132,7 +136,7 @@ def parse_markdown(text: str) -> ParsedText:
             i += 3
             continue
         if t == "list_item_open" and m is not None:
-            end_line = _item_own_end(tokens, i)
+            end_line = _item_own_end(tokens, i, lines)
             s, e = strip_span(text, lines.start(m[0]), lines.end(end_line - 1))
             while s < e and text[s] in "> \t" and quote_depth:  # a block quote's marker
                 s += 1
@@ -140,14 +144,31 @@ def parse_markdown(text: str) -> ParsedText:
             if e > s:
                 blocks.append(Block(LIST_ITEM, s, e, _path(section)))
             item_depth += 1
-            i = _skip_own_paragraphs(tokens, i)
+            items.append((m[1], tok.level))
+            i = _skip_own_paragraphs(tokens, i, lines)
             continue
         if t == "list_item_close":
             item_depth -= 1
+            if items:
+                items.pop()
         elif t == "blockquote_open":
             quote_depth += 1
         elif t == "blockquote_close":
             quote_depth -= 1
+        elif t == "paragraph_open" and m is not None and items and _opens_container(tok, lines):
+            # `!!! note` or `=== "Tab"` inside a list item (markdown-it reads its body as
+            # lazy text or code): the rest of the item is Markdown of its own, dedented
+            end, level = items[-1]
+            body = [lines.line(n) for n in range(m[0], end)]
+            cut = _indent(body[0])
+            removed = [min(cut, _indent(ln)) for ln in body]
+            blocks.extend(_subparse(text, lines, m[0], body, removed, _path(section)))
+            while i + 1 < len(tokens) and not (
+                tokens[i + 1].type == "list_item_close" and tokens[i + 1].level == level
+            ):
+                i += 1
+            i += 1
+            continue
         elif t == "paragraph_open" and m is not None:
             a, b = _without_block_markers(lines, m[0], m[1])
             kind = PARAGRAPH
@@ -208,6 +229,13 @@ def parse_markdown(text: str) -> ParsedText:
             while i < len(tokens) and tokens[i].type != "table_close":
                 i += 1
         i += 1
+    titled = _block_titles(lines, first_line, inside)
+    if titled:
+        blocks = [
+            Block(b.kind, b.start, b.end, b.section + titled[lines.line_of(b.start)],
+                  b.language, b.header) if lines.line_of(b.start) in titled else b
+            for b in blocks
+        ]
     results = _result_lines(lines, first_line)
     if results:
         blocks = [
@@ -306,9 +334,14 @@ def _container(
     tab = marker.startswith("===")
     result_tab = tab and bool(_RESULT_TITLE.match(title))
     example = not tab and bool(_EXAMPLE_TITLE.match(title))
-    # a tab's title says what its content is for ("Linux", "Mac"): a heading of it
+    # a tab's title says what its content is for ("Linux", "Mac"), a collapsible block's
+    # (`??? question "How do I…?"`) what it answers, like a <summary>: a heading of it
+    quoted = re.search(r'"([^"]*)"', head)
+    heading = title if tab else quoted.group(1).strip() if quoted else ""
+    if not marker.startswith("???") and not tab:
+        heading = ""
     inner = _subparse(text, lines, first, body, removed,
-                      section + (title,) if tab and title else section)
+                      section + (heading,) if heading else section)
     code_words: set[str] = set()
     if example:
         for b in inner:
@@ -369,6 +402,32 @@ def _past(tokens: list[Token], i: int) -> int:
         depth += tokens[i].nesting
         i += 1
     return i
+
+
+def _block_titles(lines: Lines, first: int, skip: set[int]) -> dict[int, tuple[str, ...]]:
+    """Lines inside pymdown `/// details | Why?` and `/// tab | Linux` blocks, with the
+    titles of the blocks they are in (a heading of what the block holds). Lines in `skip`
+    (an indented container's body, parsed on its own) are left to that parse."""
+    out: dict[int, tuple[str, ...]] = {}
+    stack: list[tuple[int, str]] = []  # (number of slashes, title or "")
+    for n in _outside_fences(lines, first):
+        if n in skip:
+            continue
+        m = _BLOCK_OPEN.match(lines.line(n))
+        if m and m.group(2):
+            title = (m.group(3) or "").strip().strip('"').strip()
+            stack.append((len(m.group(1)), title if m.group(2) in _TITLED_BLOCKS else ""))
+            continue
+        if m:  # a bare `///` closes the innermost block with as many slashes
+            while stack and stack[-1][0] != len(m.group(1)):
+                stack.pop()
+            if stack:
+                stack.pop()
+            continue
+        titles = tuple(t for _, t in stack if t)
+        if titles:
+            out[n] = titles
+    return out
 
 
 def _result_lines(lines: Lines, first: int) -> set[int]:
@@ -450,8 +509,15 @@ def _path(section: list[tuple[int, str]]) -> tuple[str, ...]:
     return tuple(h for _, h in section)
 
 
-def _item_own_end(tokens: list[Token], i: int) -> int:
-    """Last line (exclusive) of a list item's own paragraphs, before any nested block."""
+def _opens_container(tok: Token, lines: Lines) -> bool:
+    """A paragraph that starts with a container opener (`!!! note`, `=== "Tab"`)."""
+    return tok.type == "paragraph_open" and tok.map is not None and bool(
+        _INDENTED_OPENER.match(lines.line(tok.map[0]).lstrip(" \t")))
+
+
+def _item_own_end(tokens: list[Token], i: int, lines: Lines) -> int:
+    """Last line (exclusive) of a list item's own paragraphs, before any nested block (a
+    rule `---` and a container opener end them too)."""
     item = tokens[i]
     assert item.map is not None
     end = item.map[1]
@@ -463,17 +529,21 @@ def _item_own_end(tokens: list[Token], i: int) -> int:
             break
         if depth == 0 and t.type != "paragraph_open" and t.nesting == 1 and t.map is not None:
             return max(t.map[0], item.map[0] + 1)
-        if depth == 0 and t.type in ("fence", "code_block") and t.map is not None:
+        if depth == 0 and t.map is not None and (
+            t.type in ("fence", "code_block", "html_block", "hr") or _opens_container(t, lines)
+        ):
             return max(t.map[0], item.map[0] + 1)
         depth += t.nesting
         j += 1
     return end
 
 
-def _skip_own_paragraphs(tokens: list[Token], i: int) -> int:
+def _skip_own_paragraphs(tokens: list[Token], i: int, lines: Lines) -> int:
     """Index of the first token after the item's own leading paragraphs (already in the item)."""
     j = i + 1
-    while j + 2 < len(tokens) and tokens[j].type == "paragraph_open":
+    while j + 2 < len(tokens) and tokens[j].type == "paragraph_open" and not (
+        j > i + 1 and _opens_container(tokens[j], lines)
+    ):
         j += 3
     return j
 
@@ -505,6 +575,8 @@ def _without_block_markers(lines: Lines, a: int, b: int) -> tuple[int, int]:
     """A paragraph's lines without pymdown `///` block start and end lines."""
     while a < b and _BLOCK_MARKER.match(lines.line(a)):
         a += 1
+        while a < b and _BLOCK_OPTION.match(lines.line(a)):  # `    type: warning`
+            a += 1
     while b > a and (
         _BLOCK_MARKER.match(lines.line(b - 1)) or _ATTRS_LINE.match(lines.line(b - 1))
     ):
