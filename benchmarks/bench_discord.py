@@ -23,10 +23,9 @@ GUILD = 520_000_000_000_000_100
 
 async def burst(settings: Any, engine: Any, questions: list[str], workers: int) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
-    from bot.client import create_bot
     from bot.engines import EnginePool
     from bot.settings import BotSettings
-    from tests.fakediscord import FakeDiscord
+    from tests.e2e_support import fake_discord, running_bot
 
     s = BotSettings(  # type: ignore[call-arg]
         _env_file=None,
@@ -35,16 +34,9 @@ async def burst(settings: Any, engine: Any, questions: list[str], workers: int) 
         cooldown_seconds=0,
         answer_queue=max(len(questions), 1) * 2,
     )
-    fake = await FakeDiscord(heartbeat_interval_ms=5000).start()
-    fake.install()
-    fake.add_guild(GUILD)
     pool = EnginePool(s)
     pool.add(None, engine)
-    bot = create_bot(s, pool)
-    bot._connection.guild_ready_timeout = 0.2
-    task = asyncio.create_task(bot.start("fake-token-bench"))
-    try:
-        await asyncio.wait_for(bot.wait_until_ready(), 60)
+    async with fake_discord(GUILD) as fake, running_bot(s, pool, "fake-token-bench"):
         users = [fake.add_member(GUILD, 730_000_000_000_000_000 + i, f"u{i}")
                  for i in range(len(questions))]
         since = len(fake.calls)
@@ -75,13 +67,6 @@ async def burst(settings: Any, engine: Any, questions: list[str], workers: int) 
             "compute_p50_ms": load["compute_ms_p50"],
             "compute_p95_ms": load["compute_ms_p95"],
         }
-    finally:
-        await bot.close()
-        try:
-            await asyncio.wait_for(task, 10)
-        except Exception:
-            pass
-        await fake.stop()
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
