@@ -754,6 +754,7 @@ def test_generic_sphinx_directives_roles_and_rst_constructs() -> None:
         ".. tabs::\n\n   .. tab:: Linux\n\n      .. code-block:: text\n\n"
         "         $ gadget --spin\n\n   .. tab:: Windows\n\n      Use the installer.\n\n"
         ".. only:: html\n\n   This shows only in HTML builds.\n\n"
+        ".. only:: latex\n\n   This is only in the PDF.\n\n"
         "Options\n-------\n\n"
         "-v, --verbose   Print every spin.\n--slow          Spin slowly.\n\n"
         "| The gadget spins,\n| the sprocket sings.\n\n"
@@ -950,4 +951,27 @@ def test_collapsible_titles_head_their_content() -> None:
         ("Switch it off and on.", ("FAQ", "How do I reset a gear?")),
         ("Not a heading.", ("FAQ",)),
         ("No title here.", ("FAQ",)),
+    ]
+
+
+def test_rst_notes_and_footnotes_that_hold_a_directive() -> None:
+    """A note whose body is another directive (with or without a blank line between them)
+    and a footnote whose body is a version note: the words, never a directive line."""
+    text = (
+        "Gears\n=====\n\n"
+        ".. versionchanged:: 3.7\n\n   .. note::\n\n      Gears now spin both ways.\n\n"
+        ".. note::\n   .. versionchanged:: 3.8\n      Spins are capped at one day.\n\n"
+        "Gears are round. [#]_\n\n"
+        ".. [#]\n    .. versionadded:: 3.3\n\n"
+        ".. [#] Square gears exist.\n"
+    )
+    p = parse_text(".rst", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    got = [(b.kind, b.text(text)) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("admonition", "Gears now spin both ways."),
+        ("admonition", "Spins are capped at one day."),
+        ("paragraph", "Gears are round. [#]_"),
+        ("paragraph", "Square gears exist."),
     ]
