@@ -2,9 +2,16 @@
 the headings above it.
 
 A unit's own vector does not know which section it is in, so neighbouring passages of the right
-file ("Debug Mode" vs "Development Server") often score alike. Here the few best units are
-embedded once more as `section path: unit text` and `weight` × that cosine is added to their
-score. It only reorders: whether to answer is still decided on the score without it.
+file ("Debug Mode" vs "Development Server") often score alike. Here the few best units get a
+context vector, what the model would make of `section path: unit text`, and `weight` × its
+cosine with the question is added to their score. It only reorders: whether to answer is still
+decided on the score without it.
+
+The context vector costs no embedding at question time: the model mean-pools its token states,
+so reading the path and the text together is approximated by the token-weighted mean of the
+unit's vector and its section path's vector, both stored at index time (retrieval.units). On
+the docs QA dev set this matches embedding `section path: text` for every question (top-1 0.563
+either way; benchmarks/tune_context_rerank.py, benchmarks/RESULTS.md).
 
 Plain-text units (no section) get their own cosine instead, so a folder mixing prose and docs
 is compared fairly; a question whose best units are all plain text is left untouched. No model
@@ -15,41 +22,50 @@ download at run time (see benchmarks/RESULTS.md, "Reranking").
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from retrieval.answer import ScoredWindow, Window
+from retrieval.units import section_text
 
 RERANK_UNITS = 8  # units looked at again (docs QA dev set: 8 gains as much as 20)
-CACHE_SIZE = 20_000  # context vectors kept in memory
 
-Encode = Callable[[Sequence[str]], np.ndarray]
+# texts -> their tokens' character offsets (Embedder.token_spans): only the counts are used
+TokenSpans = Callable[[Sequence[str]], list[list[tuple[int, int]]]]
+# a window -> its unit vector and its section path's vector (retrieval.units.WindowVectors)
+Vectors = Callable[[Window], tuple[np.ndarray, np.ndarray]]
 
 
 def context_text(w: Window) -> str:
-    """What a unit is embedded as here: its section path, then its words without markup."""
-    return " > ".join(w.section) + ": " + w.search_text
+    """What the context vector stands for: the section path, then the words without markup."""
+    return section_text(w.section) + ": " + w.search_text
+
+
+def context_vector(
+    unit: np.ndarray, unit_tokens: int, path: np.ndarray, path_tokens: int
+) -> np.ndarray:
+    """The unit read under its section path: the token-weighted mean of the two vectors."""
+    v = unit_tokens * unit + path_tokens * path
+    return v / max(float(np.linalg.norm(v)), 1e-12)
 
 
 class ContextReranker:
-    """Reorders the best scored units by the cosine of the question and `context_text`."""
+    """Reorders the best scored units by the cosine of the question and their context vector."""
 
-    def __init__(self, encode: Callable[[], Encode], weight: float, n: int = RERANK_UNITS):
-        self._encode = encode  # the embedder's encode, looked up on first use
+    def __init__(self, token_spans: Callable[[], TokenSpans], weight: float, n: int = RERANK_UNITS):
+        self._token_spans = token_spans  # the embedder's tokenizer, looked up on first use
         self.weight = weight
         self.n = n
-        self._lock = threading.Lock()
-        self._cache: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
 
-    def rerank(self, scored: Sequence[ScoredWindow], q_vec: np.ndarray) -> list[ScoredWindow]:
+    def rerank(
+        self, scored: Sequence[ScoredWindow], q_vec: np.ndarray, vectors: Vectors
+    ) -> list[ScoredWindow]:
         """`scored` best first (as score_windows returns it); the same units, reordered."""
         head, tail = list(scored[: self.n]), list(scored[self.n :])
         if self.weight <= 0 or not any(sw.window.section for sw in head):
             return list(scored)
-        ctx = self.context_sims([sw.window for sw in head], q_vec)
+        ctx = self.context_sims([sw.window for sw in head], q_vec, vectors)
         sims = [c if c is not None else sw.dense for sw, c in zip(head, ctx, strict=True)]
         moved = [
             dataclasses.replace(
@@ -63,21 +79,16 @@ class ContextReranker:
         moved.sort(key=lambda sw: -sw.score)
         return moved + tail
 
-    def context_sims(self, windows: Sequence[Window], q_vec: np.ndarray) -> list[float | None]:
-        """Cosine of the question and each unit's `context_text` (None for plain text)."""
-        keys = [(w.chunk.id, w.start, w.end) for w in windows]
-        with self._lock:
-            have = {k: self._cache[k] for k in keys if k in self._cache}
-        todo = [(k, w) for k, w in zip(keys, windows, strict=True) if w.section and k not in have]
-        if todo:
-            vecs = self._encode()([context_text(w) for _, w in todo])
-            with self._lock:
-                for (k, _), v in zip(todo, vecs, strict=True):
-                    have[k] = v
-                    self._cache[k] = v
-                while len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
-        return [
-            float(have[k] @ q_vec) if w.section else None
-            for k, w in zip(keys, windows, strict=True)
-        ]
+    def context_sims(
+        self, windows: Sequence[Window], q_vec: np.ndarray, vectors: Vectors
+    ) -> list[float | None]:
+        """Cosine of the question and each unit's context vector (None for plain text)."""
+        mine = [w for w in windows if w.section]
+        texts = [w.search_text for w in mine] + [section_text(w.section) for w in mine]
+        counts = [max(len(t), 1) for t in self._token_spans()(texts)] if mine else []
+        sims: dict[int, float] = {}
+        for i, w in enumerate(mine):
+            unit, path = vectors(w)
+            v = context_vector(unit, counts[i], path, counts[len(mine) + i])
+            sims[id(w)] = float(v @ q_vec)
+        return [sims.get(id(w)) for w in windows]

@@ -7,6 +7,11 @@ file's content hash, so a changed file gets new rows; rows of chunks no longer l
 with them. Every row records the units version: a fingerprint of the model and of the code that
 defines the units, so a changed definition makes the next `index` re-embed them. A unit without a
 stored vector is embedded when a question needs it (slower, same result).
+
+Beside each chunk's units, the same transaction keeps its section vectors: for every section the
+chunk's blocks are in, the section path (`Quickstart > Debug Mode`) and the innermost heading
+embedded alone. A question about structured documents then needs no embedding but its own:
+heading evidence (retrieval.answer) and the context rerank (retrieval.rerank) are dot products.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +36,7 @@ from retrieval.corpus import ChunkRecord
 if TYPE_CHECKING:
     from retrieval.answer import Window
 
-UNITS_SCHEMA = 1
+UNITS_SCHEMA = 2  # 2: section path and heading vectors stored too
 # A sentence pair's vector is the length-weighted mean of its two sentences' vectors rather than
 # an embedding of its own (halves the embedding work; see benchmarks/RESULTS.md)
 DERIVE_JOINED = os.environ.get("CITEBOT_UNITS_DERIVE", "1") != "0"
@@ -38,8 +44,39 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS units (
     chunk_id TEXT PRIMARY KEY, version TEXT NOT NULL, spans BLOB NOT NULL, vecs BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sections (
+    chunk_id TEXT PRIMARY KEY, version TEXT NOT NULL, paths BLOB NOT NULL, heads BLOB NOT NULL
+);
 """
 Span = tuple[int, int]
+Section = tuple[str, ...]
+
+
+def section_text(section: Sequence[str]) -> str:
+    """A section path as it is embedded (`Guide > Install > From source`)."""
+    return " > ".join(section)
+
+
+@dataclass
+class ChunkUnits:
+    """What is stored for one chunk: its units' spans and vectors, and for each entry of
+    `chunk.sections` the vector of its path and of its innermost heading (zeros for an empty
+    path)."""
+
+    spans: list[Span]
+    vecs: np.ndarray
+    paths: np.ndarray
+    heads: np.ndarray
+
+    def section_vectors(
+        self, sections: Sequence[Section]
+    ) -> dict[Section, tuple[np.ndarray, np.ndarray]]:
+        """Section path -> (path vector, heading vector)."""
+        return {
+            tuple(s): (self.paths[i], self.heads[i])
+            for i, s in enumerate(sections)
+            if i < len(self.paths) and i < len(self.heads)
+        }
 
 
 @lru_cache(maxsize=8)
@@ -129,10 +166,11 @@ def embed_units(
     chunks: Sequence[ChunkRecord],
     encode: Callable[[list[str]], np.ndarray],
     derive_joined: bool = DERIVE_JOINED,
-) -> list[tuple[list[Span], np.ndarray]]:
-    """Spans and vectors of each chunk's units. A text that occurs in several chunks (the
-    overlap between neighbours) is embedded once. With `derive_joined`, a unit made of two other
-    units (a sentence pair) gets their length-weighted mean instead of its own embedding."""
+) -> list[ChunkUnits]:
+    """Spans and vectors of each chunk's units, and its section vectors. A text that occurs in
+    several chunks (the overlap between neighbours, a section's heading) is embedded once. With
+    `derive_joined`, a unit made of two other units (a sentence pair) gets their length-weighted
+    mean instead of its own embedding."""
     unit_text = [unit_texts(c) for c in chunks]
     spans = [list(u) for u in unit_text]
     joined = [
@@ -145,9 +183,19 @@ def embed_units(
             if sp not in jn:
                 texts.setdefault(ut[sp], len(texts))
     vecs = encode(list(texts)) if texts else np.zeros((0, 1), np.float32)
+    # section texts in a call of their own: the int8 model's vectors move a little with the
+    # batch a text is in (cosine ~0.99), and unit vectors should not depend on the headings
+    sec_texts: dict[str, int] = {}
+    for c in chunks:
+        for sec in c.sections:
+            if sec:
+                sec_texts.setdefault(section_text(sec), len(sec_texts))
+                sec_texts.setdefault(sec[-1], len(sec_texts))
+    sec_vecs = encode(list(sec_texts)) if sec_texts else vecs[:0]
+    dim = max(vecs.shape[1], sec_vecs.shape[1])
     out = []
-    for ut, ss, jn in zip(unit_text, spans, joined, strict=True):
-        mine = np.zeros((len(ss), vecs.shape[1]), dtype=np.float32)
+    for c, ut, ss, jn in zip(chunks, unit_text, spans, joined, strict=True):
+        mine = np.zeros((len(ss), dim), dtype=np.float32)
         own = {sp: vecs[texts[ut[sp]]] for sp in ss if sp not in jn}
         for i, sp in enumerate(ss):
             if sp in jn:
@@ -156,7 +204,13 @@ def embed_units(
                 mine[i] = v / max(float(np.linalg.norm(v)), 1e-12)
             else:
                 mine[i] = own[sp]
-        out.append((ss, mine))
+        paths = np.zeros((len(c.sections), dim), dtype=np.float32)
+        heads = np.zeros((len(c.sections), dim), dtype=np.float32)
+        for i, sec in enumerate(c.sections):
+            if sec:
+                paths[i] = sec_vecs[sec_texts[section_text(sec)]]
+                heads[i] = sec_vecs[sec_texts[sec[-1]]]
+        out.append(ChunkUnits(ss, mine, paths, heads))
     return out
 
 
@@ -172,37 +226,54 @@ def pooled(text: str, spans: Sequence[Span], vecs: np.ndarray) -> np.ndarray:
     return (v / max(float(np.linalg.norm(v)), 1e-12)).astype(np.float32)
 
 
+@dataclass
+class WindowVectors:
+    """Row i belongs to windows[i]: the unit's vector, and for a unit in a section the vectors
+    of its section path and innermost heading (zeros for plain text)."""
+
+    units: np.ndarray
+    paths: np.ndarray
+    heads: np.ndarray
+
+
 def window_vectors(
     store: UnitStore,
     version: str,
     windows: Sequence[Window],
     encode: Callable[[list[str]], np.ndarray],
     dim: int,
-) -> np.ndarray:
+) -> WindowVectors:
     """The vectors of these quote units: read from the store; the units of a chunk that has none
     stored (an older index, a changed definition) are embedded now, exactly as indexing would,
     and kept for the next question."""
     chunks = {w.chunk.id: w.chunk for w in windows}
-    stored = store.get(version, list(chunks), dim)
+    stored = store.load(version, list(chunks), dim)
     todo = [c for cid, c in chunks.items() if cid not in stored]
     if todo:
-        fresh = [(c.id, s, v) for c, (s, v) in zip(todo, embed_units(todo, encode), strict=True)]
+        fresh = list(zip(todo, embed_units(todo, encode), strict=True))
         try:
-            store.put(version, fresh)
+            store.put(version, [(c.id, u) for c, u in fresh])
         except sqlite3.Error:
             pass  # read-only or busy: the answer does not need the copy
-        for cid, spans, vecs in fresh:
-            stored[cid] = {sp: vecs[i] for i, sp in enumerate(spans)}
-    out = np.zeros((len(windows), dim), dtype=np.float32)
+        for c, u in fresh:
+            stored[c.id] = u
+    by_span = {
+        cid: {sp: u.vecs[i] for i, sp in enumerate(u.spans)} for cid, u in stored.items()
+    }
+    by_section = {cid: u.section_vectors(chunks[cid].sections) for cid, u in stored.items()}
+    out = WindowVectors(*(np.zeros((len(windows), dim), dtype=np.float32) for _ in range(3)))
     odd: list[int] = []
     for i, w in enumerate(windows):
-        v = stored[w.chunk.id].get((w.start, w.end))
+        v = by_span[w.chunk.id].get((w.start, w.end))
         if v is None:  # not a unit of its chunk (should not happen): embed it alone
             odd.append(i)
         else:
-            out[i] = v
+            out.units[i] = v
+        sec = by_section[w.chunk.id].get(w.section) if w.section else None
+        if sec is not None:
+            out.paths[i], out.heads[i] = sec
     if odd:
-        out[odd] = encode([windows[i].search_text for i in odd])
+        out.units[odd] = encode([windows[i].search_text for i in odd])
     return out
 
 
@@ -224,42 +295,62 @@ class UnitStore:
             self._local.db = db
         return db
 
-    def put(self, version: str, rows: Iterable[tuple[str, list[Span], np.ndarray]]) -> None:
-        data = [
-            (
+    def put(self, version: str, rows: Iterable[tuple[str, ChunkUnits]]) -> None:
+        """Store chunks' units and section vectors (one transaction: a chunk has both or none)."""
+        units, sections = [], []
+        for cid, u in rows:
+            units.append((
                 cid,
                 version,
-                np.asarray(spans, dtype=np.int32).tobytes(),
-                np.asarray(vecs, dtype=np.float16).tobytes(),
-            )
-            for cid, spans, vecs in rows
-        ]
+                np.asarray(u.spans, dtype=np.int32).tobytes(),
+                np.asarray(u.vecs, dtype=np.float16).tobytes(),
+            ))
+            sections.append((
+                cid,
+                version,
+                np.asarray(u.paths, dtype=np.float16).tobytes(),
+                np.asarray(u.heads, dtype=np.float16).tobytes(),
+            ))
         db = self._db()
         with db:
-            db.executemany("INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?)", data)
+            db.executemany("INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?)", units)
+            db.executemany("INSERT OR REPLACE INTO sections VALUES (?, ?, ?, ?)", sections)
 
-    def get(
-        self, version: str, chunk_ids: Sequence[str], dim: int
-    ) -> dict[str, dict[Span, np.ndarray]]:
-        """For each chunk id with units of this version: span -> vector (float32)."""
+    def load(self, version: str, chunk_ids: Sequence[str], dim: int) -> dict[str, ChunkUnits]:
+        """The chunks stored with this version (units and section vectors, float32)."""
         if not chunk_ids:
             return {}
         ids = list(dict.fromkeys(chunk_ids))
         marks = ",".join("?" * len(ids))
         try:
-            where = f"version = ? AND chunk_id IN ({marks})"
-            sql = f"SELECT chunk_id, spans, vecs FROM units WHERE {where}"
+            sql = (
+                "SELECT u.chunk_id, u.spans, u.vecs, s.paths, s.heads FROM units u"
+                " JOIN sections s ON s.chunk_id = u.chunk_id AND s.version = u.version"
+                f" WHERE u.version = ? AND u.chunk_id IN ({marks})"
+            )
             got = self._db().execute(sql, [version, *ids]).fetchall()
         except sqlite3.Error:
             return {}  # a cache in effect: unreadable means "embed on the fly"
-        out: dict[str, dict[Span, np.ndarray]] = {}
-        for cid, spans_b, vecs_b in got:
+        out: dict[str, ChunkUnits] = {}
+        for cid, spans_b, vecs_b, paths_b, heads_b in got:
             spans = np.frombuffer(spans_b, dtype=np.int32).reshape(-1, 2)
-            vecs = np.frombuffer(vecs_b, dtype=np.float16).reshape(-1, dim).astype(np.float32)
-            if len(spans) != len(vecs):
+            vecs, paths, heads = (
+                np.frombuffer(b, dtype=np.float16).reshape(-1, dim).astype(np.float32)
+                for b in (vecs_b, paths_b, heads_b)
+            )
+            if len(spans) != len(vecs) or len(paths) != len(heads):
                 continue
-            out[cid] = {(int(a), int(b)): v for (a, b), v in zip(spans, vecs, strict=True)}
+            out[cid] = ChunkUnits([(int(a), int(b)) for a, b in spans], vecs, paths, heads)
         return out
+
+    def get(
+        self, version: str, chunk_ids: Sequence[str], dim: int
+    ) -> dict[str, dict[Span, np.ndarray]]:
+        """For each chunk id with units of this version: span -> vector (float32)."""
+        return {
+            cid: {sp: u.vecs[i] for i, sp in enumerate(u.spans)}
+            for cid, u in self.load(version, chunk_ids, dim).items()
+        }
 
     def have(self, version: str, chunk_ids: Sequence[str]) -> set[str]:
         out: set[str] = set()
@@ -268,7 +359,9 @@ class UnitStore:
             part = ids[i : i + 500]
             marks = ",".join("?" * len(part))
             rows = self._db().execute(
-                f"SELECT chunk_id FROM units WHERE version = ? AND chunk_id IN ({marks})",
+                "SELECT u.chunk_id FROM units u JOIN sections s"
+                " ON s.chunk_id = u.chunk_id AND s.version = u.version"
+                f" WHERE u.version = ? AND u.chunk_id IN ({marks})",
                 [version, *part],
             )
             out.update(r[0] for r in rows)
@@ -278,14 +371,21 @@ class UnitStore:
         """Delete the rows of chunks that are no longer live; returns how many."""
         db = self._db()
         stale = [r[0] for r in db.execute("SELECT chunk_id FROM units") if r[0] not in live]
+        stale_sections = [
+            r[0] for r in db.execute("SELECT chunk_id FROM sections") if r[0] not in live
+        ]
         with db:
             db.executemany("DELETE FROM units WHERE chunk_id = ?", [(c,) for c in stale])
+            db.executemany(
+                "DELETE FROM sections WHERE chunk_id = ?", [(c,) for c in stale_sections]
+            )
         return len(stale)
 
     def clear(self) -> None:
         db = self._db()
         with db:
             db.execute("DELETE FROM units")
+            db.execute("DELETE FROM sections")
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)
