@@ -10,7 +10,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from retrieval.display import clean_field
@@ -303,6 +303,10 @@ def load_bytes(data: bytes, rel: str) -> LoadedDocument:
     if not got.text.strip():
         raise LoadError("no text (empty or whitespace only)")
     header = parse_header(got.text)
+    if got.blocks is not None and not header.body_start:
+        # a structured document's headings come from its parser: the `# line` heuristic
+        # for plain text would take a comment in a code block for the title
+        header = replace(header, title=None)
     blocks = got.blocks
     if blocks is not None and header.body_start:
         blocks = tuple(b for b in blocks if b.start >= header.body_start)

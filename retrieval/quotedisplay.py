@@ -22,6 +22,7 @@ _ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")
 # a Markdown block quote's `> ` on the lines after the first (the first one is outside the
 # quoted slice): markup, not words
 _QUOTE_CONTINUATION = re.compile(r"(?<=\n)[ \t]*(?:>[ \t]?)+(?!>)")
+_DEF_MARK = re.compile(r"^:[ \t]+(?=\S)", re.M)  # Markdown definition list `:   `
 _MARKUP_LINE = re.compile(r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:)")
 
 
@@ -53,7 +54,12 @@ def display_parts(c: Citation) -> list[Part]:
     if c.kind == "table":
         rows = [c.header, c.text] if c.header else [c.text]
         return [Part("code", "\n".join(r.strip() for r in rows if r))]
-    return [Part("text", _QUOTE_CONTINUATION.sub("", c.text) if c.kind else c.text)]
+    if not c.kind:
+        return [Part("text", c.text)]
+    text = _QUOTE_CONTINUATION.sub("", c.text)
+    if c.kind == "definition" and _DEF_MARK.search(text):
+        text = _definition(text)
+    return [Part("text", _literal_marker(text))]
 
 
 def _lead_in(text: str) -> str:
@@ -67,12 +73,24 @@ def _lead_in(text: str) -> str:
         if _MARKUP_LINE.match(line):
             break
         keep.append(line.strip())
-    lead = " ".join(keep)
-    if lead.endswith("::"):  # reST: `Example::` shows as `Example:`
-        lead = lead[:-2].rstrip() + ":" if lead[:-2].rstrip() else ""
-    return lead
+    return _literal_marker(" ".join(keep))
 
 
+def _literal_marker(text: str) -> str:
+    """reST's `::` before a literal block as Sphinx shows it: `Example::` as `Example:`,
+    `For example: ::` as `For example:`, `Paragraph ::` as `Paragraph`."""
+    if not text.endswith("::"):
+        return text
+    rest = text[:-2]
+    if rest.rstrip() != rest:  # `text ::`: the marker goes away whole
+        return rest.rstrip()
+    return rest + ":" if rest.strip() else ""
+
+
+def _definition(text: str) -> str:
+    """A Markdown definition list (`Term`, `:   Its definition`): the term, then its
+    definition on the next line, without the `:` marker or the blank line between them."""
+    return "\n".join(_DEF_MARK.sub("", ln) for ln in text.split("\n") if ln.strip())
 
 
 def inline_spans(text: str) -> list[tuple[bool, str]]:

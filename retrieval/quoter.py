@@ -93,7 +93,8 @@ class Quoter:
         scored = score_windows(
             q_vec, q_stems, windows, vecs.units, view.lexical, self.weights,
             self.heading_sims(windows, q_vec, vecs),
-            self.block_positions(view, windows) if self.weights.position else None,
+            self.block_positions(view, windows)
+            if (self.weights.position or self.weights.faq_first) else None,
             bool(self.weights.how_to_code) and is_how_to(q),
         )
         raw = {id(sw.window): sw.evidence for sw in scored}

@@ -90,6 +90,8 @@ def block_units(
                 units = [u for u in units if u[1] < e]
             # a question on its own never answers one (FAQ entries, rhetorical lead-ins)
             units = [u for u in units if u[2] >= 2 or not _is_question(text[u[0] : u[1]])]
+            # a "sentence" without a word (a trailing `:)`) says nothing
+            units = [u for u in units if _WORDS.search(text, u[0], u[1])]
             out.extend((a, b, k, extra) for a, b, k in units)
             whole = _list_with_lead_in(text, blocks, n)
             if whole:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 _ROLE = re.compile(r":[\w:.+-]+:`([^`]*)`")
+_ROLE_TARGET = re.compile(r"\s*<[^<>]*>$")
 _MYST_ROLE = re.compile(r"\{[\w:.+-]+\}`([^`]*)`")  # MyST: {func}`prompt`
 _QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+(?!>)", re.M)  # Markdown block quote `> `
 _TILDE_TARGET = re.compile(r"`~?([^`<]*?)\s*(?:<[^>]*>)?`_{0,2}")
@@ -27,7 +28,20 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _HTMLTAG = re.compile(r"</?[a-zA-Z][^>\n]*>")
 _DEF_MARK = re.compile(r"^:[ \t]+", re.M)  # Markdown definition list `:   definition`
 _FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:?")  # `[^1]` and `[^1]:`
+_RST_FOOTNOTE = re.compile(r"[ \t]?\[(?:#[\w-]*|\*|\d+|[A-Za-z][\w.-]*)\]_(?!\w)")  # [#]_ [CIT]_
+# reST `text ::` (expands to "text") and `text::` (to "text:")
+_SPACED_DOUBLE_COLON = re.compile(r"[ \t]+::(?=[ \t]*$)", re.M)
 _DOUBLE_COLON = re.compile(r"::(?=\s*$)", re.M)
+# mkdocs-material / pymdown: icon shortcodes `:material-check:`, keys `++ctrl+c++`, marks
+# `==x==` `^^x^^` `~~x~~`, task list boxes `[ ]` `[x]`, attribute lists `{ .lead }`
+_ICON = re.compile(r"(?<![\w:`]):[a-z0-9]+(?:-[a-z0-9]+)+:(?![\w`])")
+_KEYS = re.compile(r"\+\+([^\s+][^\s]*?)\+\+")
+_MARKS = re.compile(r"(==|\^\^|~~)(?=\S)(.+?)(?<=\S)\1")
+_TASK = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)\[[ xX]\][ \t]+", re.M)
+_ATTR_LIST = re.compile(
+    r"[ \t]*\{:?[ \t]*(?:[#.][\w-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w-]+|[\w-]+=[^\s}]+))*"
+    r"[ \t]*\}"
+)
 _SPACES = re.compile(r"[ \t]+")
 _IDENT = re.compile(r"\b\w*(?:_\w+|[a-z][A-Z]\w*)\b")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
@@ -36,13 +50,19 @@ _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 def strip_markup(text: str) -> str:
     """Words of a block without its markup (for searching only)."""
     t = _LABEL.sub("", text)
-    t = _ROLE.sub(r"\1", t)
-    t = _MYST_ROLE.sub(r"\1", t)
+    t = _ROLE.sub(_role_title, t)
+    t = _MYST_ROLE.sub(_role_title, t)
     t = _QUOTE_MARK.sub("", t)
     t = _DIRECTIVE.sub(r"\1", t)
     t = _FIELD.sub(r"\1", t)
     t = _DEF_MARK.sub("", t)
     t = _FOOTNOTE.sub("", t)
+    t = _RST_FOOTNOTE.sub("", t)
+    t = _ICON.sub("", t)
+    t = _KEYS.sub(r"\1", t)
+    t = _MARKS.sub(r"\2", t)
+    t = _TASK.sub(r"\1", t)
+    t = _ATTR_LIST.sub("", t)
     t = _FENCE.sub("", t)
     t = _BORDER.sub("", t)
     t = _LINK.sub(r"\1", t)
@@ -51,10 +71,18 @@ def strip_markup(text: str) -> str:
         t = _EMPH.sub(_unemphasise, t)
     t = _UNDERSCORE_EMPH.sub(r"\1", t)
     t = _TILDE_TARGET.sub(r"\1", t)
+    t = _SPACED_DOUBLE_COLON.sub("", t)
     t = _DOUBLE_COLON.sub(":", t)
     t = _PIPES.sub(" ", t)
     t = _SPACES.sub(" ", t)
     return "\n".join(ln.strip() for ln in t.splitlines() if ln.strip())
+
+
+def _role_title(m: re.Match[str]) -> str:
+    """`:ref:`a label <target>`` -> "a label"; `:meth:`~x.y`` -> "x.y"."""
+    inner = m.group(1)
+    title = _ROLE_TARGET.sub("", inner).strip() or inner.strip().strip("<>")
+    return title.lstrip("~!")
 
 
 def _unemphasise(m: re.Match[str]) -> str:

@@ -20,17 +20,14 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.client import create_bot
-from bot.engines import EnginePool
 from bot.replies import SOMETHING_WENT_WRONG
 from bot.settings import BotSettings
 from retrieval.engine import Engine
 from retrieval.models import IndexSummary, Progress
-
-try:
-    from tests import fakediscord as fd
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    import fakediscord as fd  # type: ignore[no-redef]
+from tests import e2e_support as e2e
+from tests import fakediscord as fd
+from tests.conftest import SEED_FILE, SEEDS
+from tests.e2e_support import custom_ids, description
 
 pytestmark = [
     pytest.mark.e2e,
@@ -38,10 +35,8 @@ pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
 GUILD = 540_000_000_000_000_100
 QUESTION = "who leads US Central Command?"
-SEED = "000_340cc8f4d0151897.txt"
 
 
 @dataclass
@@ -67,7 +62,7 @@ class Env:
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("citebot-rules")
-    shutil.copytree(ROOT / "seeds", root / "docs")
+    shutil.copytree(SEEDS, root / "docs")
     for i, topic in enumerate(["tide tables", "rope splicing", "signal flags", "hull paint"]):
         (root / "docs" / f"manual_{i}.txt").write_text(
             f"Harbour manual {i}\n\nThe harbour master reviews the {topic} every season.\n"
@@ -76,60 +71,24 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _settings(base: Path, **kw: Any) -> BotSettings:
-    return BotSettings(
-        _env_file=None,  # type: ignore[call-arg]
-        docs_dir=base / "docs", data_dir=base / "data", collection="rules",
-        cooldown_seconds=0, discord_token="fake-token-rules",  # type: ignore[arg-type]
-        **({"allow_dms": True, "button_cooldown_seconds": 0, "admin_guild_ids": [GUILD]} | kw),
-    )
+    defaults = {"allow_dms": True, "button_cooldown_seconds": 0, "admin_guild_ids": [GUILD]}
+    return e2e.bot_settings(base, "rules", **(defaults | kw))
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def engine(base: Path) -> Engine:
-    e = Engine(_settings(base))
-    await asyncio.to_thread(e.index)
-    return e
-
-
-async def _start(fake: fd.FakeDiscord, settings: BotSettings, engine: Engine) -> tuple[Any, Any]:
-    pool = EnginePool(settings)
-    pool.add(None, engine)
-    bot = create_bot(settings, pool)
-    bot._connection.guild_ready_timeout = 0.2
-    task = asyncio.create_task(bot.start("fake-token-rules"))
-    ready = asyncio.create_task(bot.wait_until_ready())
-    done, _ = await asyncio.wait({task, ready}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
-    if ready not in done:
-        ready.cancel()
-        if task.done():
-            task.result()
-        raise TimeoutError("bot did not become ready")
-    return bot, task
-
-
-async def _stop(bot: Any, task: Any, fake: fd.FakeDiscord) -> None:
-    await bot.close()
-    try:
-        await asyncio.wait_for(task, 10)
-    except Exception:
-        pass
-    await fake.stop()
+    return await e2e.indexed_engine(_settings(base))
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def env(base: Path, engine: Engine) -> AsyncIterator[Env]:
-    fake = await fd.FakeDiscord(heartbeat_interval_ms=1000).start()
-    fake.install()
-    fake.add_guild(GUILD)
-    alice = fake.add_member(GUILD, 740_000_000_000_000_001, "alice")
-    root = fake.add_member(GUILD, 740_000_000_000_000_003, "root", admin=True)
-    settings = _settings(base)
-    bot, task = await _start(fake, settings, engine)
-    watch = fd.watch_listeners(bot, "on_message")
-    try:
-        yield Env(fake, bot, engine, settings, base / "docs", alice, root, watch)
-    finally:
-        await _stop(bot, task, fake)
+    async with e2e.fake_discord(GUILD) as fake:
+        alice = fake.add_member(GUILD, 740_000_000_000_000_001, "alice")
+        root = fake.add_member(GUILD, 740_000_000_000_000_003, "root", admin=True)
+        settings = _settings(base)
+        async with e2e.running_bot(settings, e2e.engine_pool(settings, engine)) as bot:
+            watch = fd.watch_listeners(bot, "on_message")
+            yield Env(fake, bot, engine, settings, base / "docs", alice, root, watch)
 
 
 @pytest.fixture(autouse=True)
@@ -152,37 +111,12 @@ def _one_callback_each(request: pytest.FixtureRequest) -> Any:
 # ----------------------------------------------------------------------------- helpers
 
 
-def _desc(body: dict[str, Any]) -> str:
-    return str((body.get("embeds") or [{}])[0].get("description", ""))
-
-
-def _ids(msg: dict[str, Any]) -> list[str]:
-    return [c["custom_id"] for row in msg.get("components") or [] for c in row["components"]]
-
-
-def _reply_to(msg_id: str) -> Callable[[fd.Call], bool]:
-    def pred(c: fd.Call) -> bool:
-        return (c.method == "POST" and c.path.endswith("/messages") and c.ok
-                and isinstance(c.json, dict)
-                and str((c.json.get("message_reference") or {}).get("message_id")) == msg_id)
-
-    return pred
-
-
-def _edited(token: str, contains: str = "") -> Callable[[fd.Call], bool]:
-    def pred(c: fd.Call) -> bool:
-        return (c.method == "PATCH" and c.path.endswith(f"/{token}/messages/@original")
-                and c.ok and contains in json.dumps(c.json, ensure_ascii=False))
-
-    return pred
-
-
 async def _answer(
     env: Env, guild: int | None = GUILD, question: str = QUESTION, expect: str = "McKenzie"
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """/ask; returns (interaction payload, the answer message as Discord shows it)."""
     inter = await env.fake.slash(guild, env.alice, "ask", question=question)
-    await env.fake.wait_for(_edited(inter["token"], expect))
+    await env.fake.wait_for(e2e.is_original_edit(inter["token"], expect))
     return inter, env.fake.original(inter["token"])
 
 
@@ -224,11 +158,11 @@ async def test_reindex_past_15_minutes_still_delivers_the_diff(env: Env, where: 
     try:
         inter = await fake.slash(GUILD, env.root, "reindex")
         token = inter["token"]
-        await fake.wait_for(_edited(token, "Reindexing"), since=since)
+        await fake.wait_for(e2e.is_original_edit(token, "Reindexing"), since=since)
         fake.clock.advance(13 * 60)  # near the end of the token's 15 minutes
-        moved = (await fake.wait_for(_edited(token, "continue in"), since=since))[-1]
+        moved = (await fake.wait_for(e2e.is_original_edit(token, "continue in"), since=since))[-1]
         posts = fake.find("POST", r"/channels/\d+/messages", since)
-        handoff = next(c for c in posts if c.ok and "Reindex" in _desc(c.json))
+        handoff = next(c for c in posts if c.ok and "Reindex" in description(c.json))
         target = int(handoff.path.split("/")[2])
         if where == "dm":
             assert fake.channels[target].type == 1
@@ -242,13 +176,13 @@ async def test_reindex_past_15_minutes_still_delivers_the_diff(env: Env, where: 
         slow.go.set()
         final = (await fake.wait_for(
             lambda c: c.method == "PATCH" and c.ok and c.path.startswith(f"/channels/{target}/")
-            and "Reindex finished" in _desc(c.json), since=since, timeout=60))[-1]
+            and "Reindex finished" in description(c.json), since=since, timeout=60))[-1]
     finally:
         slow.go.set()
         del env.engine.index
         core.clock, core.progress_interval = time.monotonic, 2.0
         fake.allow_bot(env.channel, fd.SEND_MESSAGES)
-    assert "Unchanged" in _desc(final.json)
+    assert "Unchanged" in description(final.json)
     # the bot never used the token after it expired (no 401/50027)
     assert not [c for c in fake.interaction_calls(token) if c.status == 401]
 
@@ -264,9 +198,9 @@ async def test_sources_page_button_acknowledges_before_loading(
     fake = env.fake
     monkeypatch.setattr(render, "SOURCES_PER_PAGE", 2)
     inter = await fake.slash(GUILD, env.alice, "sources")
-    await fake.wait_for(_edited(inter["token"], "page 1/"))
+    await fake.wait_for(e2e.is_original_edit(inter["token"], "page 1/"))
     page1 = fake.original(inter["token"])
-    nxt = next(i for i in _ids(page1) if i.endswith(":next"))
+    nxt = next(i for i in custom_ids(page1) if i.endswith(":next"))
     real = env.engine.sources
 
     def slow_sources() -> list[dict[str, Any]]:
@@ -276,7 +210,7 @@ async def test_sources_page_button_acknowledges_before_loading(
     env.engine.sources = slow_sources  # type: ignore[method-assign]
     try:
         click = await fake.click(GUILD, env.alice, page1, nxt)
-        await fake.wait_for(_edited(click["token"], "page 2/"))
+        await fake.wait_for(e2e.is_original_edit(click["token"], "page 2/"))
     finally:
         del env.engine.sources
     cb = fake.callbacks(click["token"])
@@ -298,7 +232,7 @@ async def test_ask_crash_replaces_the_thinking_message_with_an_error(
     monkeypatch.setattr(env.core, "prepare_answer", _crash)
     since = len(fake.calls)
     inter = await fake.slash(GUILD, env.alice, "ask", question=QUESTION)
-    await fake.wait_for(_edited(inter["token"], SOMETHING_WENT_WRONG), since=since)
+    await fake.wait_for(e2e.is_original_edit(inter["token"], SOMETHING_WENT_WRONG), since=since)
     shown = fake.original(inter["token"])
     assert shown["content"] == SOMETHING_WENT_WRONG and not shown["flags"] & fd.LOADING
     # edited in place, not the deprecated follow-up-after-defer
@@ -311,9 +245,9 @@ async def test_more_button_crash_ends_with_an_error_not_endless_thinking(
     fake = env.fake
     _, answer = await _answer(env)
     monkeypatch.setattr(env.core, "prepare_answer", _crash)
-    more = next(i for i in _ids(answer) if i.startswith("cb:more:"))
+    more = next(i for i in custom_ids(answer) if i.startswith("cb:more:"))
     click = await fake.click(GUILD, env.alice, answer, more)
-    await fake.wait_for(_edited(click["token"], SOMETHING_WENT_WRONG))
+    await fake.wait_for(e2e.is_original_edit(click["token"], SOMETHING_WENT_WRONG))
     shown = fake.original(click["token"])
     assert shown["content"] == SOMETHING_WENT_WRONG and not shown["flags"] & fd.LOADING
 
@@ -321,7 +255,7 @@ async def test_more_button_crash_ends_with_an_error_not_endless_thinking(
 async def test_sources_button_crash_tells_the_user(env: Env) -> None:
     fake = env.fake
     inter = await fake.slash(GUILD, env.alice, "sources")
-    await fake.wait_for(_edited(inter["token"], "page 1/"))
+    await fake.wait_for(e2e.is_original_edit(inter["token"], "page 1/"))
     msg = fake.original(inter["token"]) | {
         "components": [{"type": 1, "components": [
             {"type": 2, "style": 2, "label": "Next", "custom_id": "cb:srcpage:1:next"}]}]}
@@ -339,9 +273,7 @@ async def test_mention_crash_replies_with_an_error(
     env: Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(env.core, "prepare_answer", _crash)
-    since = len(env.fake.calls)
-    msg = await env.fake.send_message(GUILD, env.alice, QUESTION, mention_bot=True)
-    reply = (await env.fake.wait_for(_reply_to(msg["id"]), since=since))[0]
+    reply = await e2e.ask_by_mention(env.fake, GUILD, env.alice, QUESTION)
     assert reply.json["content"] == SOMETHING_WENT_WRONG
     assert reply.json["allowed_mentions"]["parse"] == []
 
@@ -351,10 +283,8 @@ async def test_mention_crash_replies_with_an_error(
 
 @pytest.mark.parametrize("who", ["itself", "another-bot", "webhook"])
 async def test_loop_guard_ignores_bots_and_webhooks(env: Env, who: str) -> None:
-    fake, core = env.fake, env.core
-    old = core.settings
-    core.settings = old.model_copy(update={"answer_channel_ids": [env.channel]})
-    try:
+    fake = env.fake
+    with e2e.changed_settings(env.bot, answer_channel_ids=[env.channel]):
         author = {"itself": fake.bot_member,
                   "another-bot": fake.add_member(GUILD, 750_000_000_000_000_009, "otherbot",
                                                  bot=True),
@@ -364,49 +294,38 @@ async def test_loop_guard_ignores_bots_and_webhooks(env: Env, who: str) -> None:
                                       webhook=who == "webhook")
         await _handled(env, msg)
         assert fake.calls[since:] == []  # no reply, no typing, nothing
-    finally:
-        core.settings = old
 
 
 async def test_own_replies_come_back_and_are_not_answered(env: Env) -> None:
-    fake, core = env.fake, env.core
-    old = core.settings
-    core.settings = old.model_copy(update={"answer_channel_ids": [env.channel]})
-    try:
+    fake = env.fake
+    with e2e.changed_settings(env.bot, answer_channel_ids=[env.channel]):
         since = len(fake.calls)
         msg = await fake.send_message(GUILD, env.alice, QUESTION)
-        reply = (await fake.wait_for(_reply_to(msg["id"]), since=since))[0]
+        reply = (await fake.wait_for(e2e.is_reply_to(msg["id"]), since=since))[0]
         echoed = fake.message_of(reply)
         await _handled(env, echoed)  # the bot saw its own reply through the gateway...
         replies = [c for c in fake.calls[since:] if c.method == "POST"
                    and c.path.endswith("/messages")]
         assert len(replies) == 1  # ...and did not answer it
-    finally:
-        core.settings = old
 
 
 async def test_without_message_content_intent(base: Path, engine: Engine) -> None:
-    fake = await fd.FakeDiscord(heartbeat_interval_ms=1000).start()
-    fake.install()
-    fake.add_guild(GUILD)
-    alice = fake.add_member(GUILD, 740_000_000_000_000_001, "alice")
     settings = _settings(base, message_content_intent=False,
                          answer_channel_ids=[GUILD + 1])
-    bot, task = await _start(fake, settings, engine)
-    try:
-        watch = fd.watch_listeners(bot, "on_message")
-        assert not fake.intents & fd.INTENT_MESSAGE_CONTENT
-        # a plain message in an answer channel arrives without its content: not answered
-        since = len(fake.calls)
-        plain = await fake.send_message(GUILD, alice, QUESTION)
-        seen = await watch.wait(lambda m: str(m.id) == plain["id"])
-        assert seen.content == "" and fake.calls[since:] == []
-        # a mention carries its content: answered
-        msg = await fake.send_message(GUILD, alice, QUESTION, mention_bot=True)
-        reply = (await fake.wait_for(_reply_to(msg["id"]), since=since))[0]
-        assert "McKenzie" in _desc(reply.json)
-    finally:
-        await _stop(bot, task, fake)
+    async with e2e.fake_discord(GUILD) as fake:
+        alice = fake.add_member(GUILD, 740_000_000_000_000_001, "alice")
+        async with e2e.running_bot(settings, e2e.engine_pool(settings, engine)) as bot:
+            watch = fd.watch_listeners(bot, "on_message")
+            assert not fake.intents & fd.INTENT_MESSAGE_CONTENT
+            # a plain message in an answer channel arrives without its content: not answered
+            since = len(fake.calls)
+            plain = await fake.send_message(GUILD, alice, QUESTION)
+            seen = await watch.wait(lambda m: str(m.id) == plain["id"])
+            assert seen.content == "" and fake.calls[since:] == []
+            # a mention carries its content: answered
+            msg = await fake.send_message(GUILD, alice, QUESTION, mention_bot=True)
+            reply = (await fake.wait_for(e2e.is_reply_to(msg["id"]), since=since))[0]
+            assert "McKenzie" in description(reply.json)
 
 
 # ----------------------------------------------------------------------------- 6. rate limits
@@ -423,15 +342,15 @@ async def test_global_and_bucket_rate_limits_are_waited_out(env: Env) -> None:
         since = len(fake.calls)
         fake.fail_next("POST", route, retry_after=0.3, scope="global")
         msg = await fake.send_message(GUILD, env.alice, QUESTION, mention_bot=True)
-        reply = (await fake.wait_for(_reply_to(msg["id"]), since=since))[0]
-        assert "McKenzie" in _desc(reply.json)
+        reply = (await fake.wait_for(e2e.is_reply_to(msg["id"]), since=since))[0]
+        assert "McKenzie" in description(reply.json)
         assert [c.status for c in fake.find("POST", route, since)] == [429, 200]
         # the bot now knows the bucket from the headers and waits: no 429 needed
         since = len(fake.calls)
         sent = [await fake.send_message(GUILD, env.alice, QUESTION, mention_bot=True)
                 for _ in range(3)]
         for m in sent:
-            await fake.wait_for(_reply_to(m["id"]), since=since)
+            await fake.wait_for(e2e.is_reply_to(m["id"]), since=since)
     finally:
         fake._limits.clear()
     assert [c.status for c in fake.find("POST", route, since)] == [200, 200, 200]
@@ -441,7 +360,7 @@ async def test_rate_limited_callback_is_retried_and_answered(env: Env) -> None:
     fake = env.fake
     fake.fail_next("POST", r"/interactions/\d+/[^/]+/callback", retry_after=0.3)
     inter = await fake.slash(GUILD, env.alice, "ask", question=QUESTION)
-    await fake.wait_for(_edited(inter["token"], "McKenzie"))
+    await fake.wait_for(e2e.is_original_edit(inter["token"], "McKenzie"))
     assert [c.status for c in fake.callbacks(inter["token"])] == [429, 200]
 
 
@@ -449,10 +368,8 @@ async def test_rate_limited_callback_is_retried_and_answered(env: Env) -> None:
 
 
 async def _answered_after(env: Env) -> None:
-    since = len(env.fake.calls)
-    msg = await env.fake.send_message(GUILD, env.alice, QUESTION, mention_bot=True)
-    reply = (await env.fake.wait_for(_reply_to(msg["id"]), since=since))[0]
-    assert "McKenzie" in _desc(reply.json)
+    reply = await e2e.ask_by_mention(env.fake, GUILD, env.alice, QUESTION)
+    assert "McKenzie" in description(reply.json)
 
 
 async def test_gateway_op7_reconnect_resumes_on_the_resume_url(env: Env) -> None:
@@ -511,13 +428,13 @@ async def test_ask_sources_stats_in_a_dm(env: Env) -> None:
     fake = env.fake
     inter, answer = await _answer(env, guild=None)
     assert "guild_id" not in answer and fake.channels[int(answer["channel_id"])].type == 1
-    assert SEED in _desc(answer)
-    more = next(i for i in _ids(answer) if i.startswith("cb:more:"))
+    assert SEED_FILE in description(answer)
+    more = next(i for i in custom_ids(answer) if i.startswith("cb:more:"))
     click = await fake.click(None, env.alice, answer, more)
-    await fake.wait_for(_edited(click["token"]))
+    await fake.wait_for(e2e.is_original_edit(click["token"]))
     for name in ("sources", "stats"):
         inter = await fake.slash(None, env.alice, name)
-        await fake.wait_for(_edited(inter["token"]))
+        await fake.wait_for(e2e.is_original_edit(inter["token"]))
     with pytest.raises(AssertionError, match="not offered in DMs"):
         await fake.slash(None, env.root, "reindex")
 
@@ -537,11 +454,11 @@ async def test_dm_messages_are_not_delivered_without_the_dm_intent(env: Env) -> 
 async def test_show_source_shows_the_lines_around_the_quote(env: Env) -> None:
     fake = env.fake
     _, answer = await _answer(env)
-    key = next(i for i in _ids(answer) if i.startswith("cb:src:")).split(":")[2]
+    key = next(i for i in custom_ids(answer) if i.startswith("cb:src:")).split(":")[2]
     top = env.core.answers.get(key).quotes[0]
     click = await fake.click(GUILD, env.alice, answer, f"cb:src:{key}:0")
-    shown = (await fake.wait_for(_edited(click["token"])))[-1]
-    desc = _desc(shown.json)
+    shown = (await fake.wait_for(e2e.is_original_edit(click["token"])))[-1]
+    desc = description(shown.json)
     lines = (env.docs / top.source).read_text(encoding="utf-8").splitlines()
     around = [ln for i, ln in enumerate(lines, 1)
               if ln.strip() and (top.line_start - 3 <= i < top.line_start
@@ -558,9 +475,9 @@ async def test_more_pages_do_not_repeat_and_are_not_empty(env: Env) -> None:
     seen: list[tuple[str, int, str]] = []
     pages = 0
     for _ in range(3):
-        more = [i for i in _ids(page) if i.startswith("cb:more:")]
+        more = [i for i in custom_ids(page) if i.startswith("cb:more:")]
         if not more:  # the end of the list says so, rather than showing an empty page
-            assert "No more" in _desc(page)
+            assert "No more" in description(page)
             break
         quotes = core.answers.get(more[0].split(":")[2]).quotes
         assert quotes, "an empty page"
@@ -569,7 +486,7 @@ async def test_more_pages_do_not_repeat_and_are_not_empty(env: Env) -> None:
             seen.append((q.source, q.line_start, q.text))
         pages += 1
         click = await fake.click(GUILD, env.alice, page, more[0])
-        await fake.wait_for(_edited(click["token"]))
+        await fake.wait_for(e2e.is_original_edit(click["token"]))
         page = fake.original(click["token"])
     assert pages >= 2
 
@@ -577,10 +494,10 @@ async def test_more_pages_do_not_repeat_and_are_not_empty(env: Env) -> None:
 async def test_feedback_row_stores_question_chunk_ids_and_user(env: Env) -> None:
     fake, core = env.fake, env.core
     _, answer = await _answer(env)
-    up = next(i for i in _ids(answer) if i.endswith(":up"))
+    up = next(i for i in custom_ids(answer) if i.endswith(":up"))
     state = core.answers.get(up.split(":")[2])
     click = await fake.click(GUILD, env.root, answer, up)
-    await fake.wait_for(_edited(click["token"], "Thanks"))
+    await fake.wait_for(e2e.is_original_edit(click["token"], "Thanks"))
     db = sqlite3.connect(env.settings.data_dir / "feedback.sqlite3")
     try:
         row = db.execute("SELECT question, chunk_ids, user_id, vote FROM feedback "

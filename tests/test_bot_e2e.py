@@ -10,27 +10,20 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 import pytest_asyncio
 
 from bot import render
-from bot.client import create_bot
 from bot.core import Cooldown
 from bot.engines import EnginePool
 from bot.settings import BotSettings
 from retrieval.engine import Engine
-
-try:
-    from tests.fakediscord import Call, FakeDiscord, HandlerWatch, Member, watch_listeners
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from fakediscord import (  # type: ignore[no-redef]
-        Call,
-        FakeDiscord,
-        HandlerWatch,
-        Member,
-        watch_listeners,
-    )
+from tests import e2e_support as e2e
+from tests.conftest import SEED_FILE, SEEDS
+from tests.e2e_support import custom_ids, description
+from tests.fakediscord import Call, FakeDiscord, HandlerWatch, Member, watch_listeners
 
 pytestmark = [
     pytest.mark.e2e,
@@ -38,8 +31,6 @@ pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = "000_340cc8f4d0151897.txt"
 
 GUILD = 510_000_000_000_000_100  # default docs
 GUILD_A = 520_000_000_000_000_200  # guild_docs -> seeds only
@@ -99,106 +90,49 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     docs, docs_a, docs_b = base / "docs", base / "docs_a", base / "docs_b"
     for d in (docs, docs_a, docs_b):
         d.mkdir()
-    for f in (ROOT / "seeds").iterdir():
+    for f in (SEEDS).iterdir():
         shutil.copy(f, docs / f.name)
         shutil.copy(f, docs_a / f.name)
     (docs / "announce.txt").write_text(ANNOUNCE)
     (docs_b / "bakery.txt").write_text(BAKERY)
-    settings = BotSettings(
-        _env_file=None,  # type: ignore[call-arg]
-        docs_dir=docs,
-        data_dir=base / "data",
-        collection="e2e",
-        cooldown_seconds=0,
+    settings = e2e.bot_settings(
+        base, "e2e",
         max_concurrent_searches=4,
         guild_docs={GUILD_A: docs_a, GUILD_B: docs_b},
         admin_role_ids=[GUILD + 3],
         admin_guild_ids=[GUILD],  # may reindex the shared default index
-        discord_token="fake-token-e2e",  # type: ignore[arg-type]
-        dev_guild_id=None,
-        shard_count=None,
-        answer_in_thread=False,
-        answer_channel_ids=[],
-        message_content_intent=True,
     )
     return World(settings, docs, docs_a, docs_b)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def engine(world: World) -> Engine:
-    e = Engine(world.settings)
-    await asyncio.to_thread(e.index)
-    return e
-
-
-async def start_bot(fake: FakeDiscord, settings: BotSettings, pool: EnginePool) -> tuple[Any, Any]:
-    bot = create_bot(settings, pool)
-    bot._connection.guild_ready_timeout = 0.2  # don't wait 2 s for more GUILD_CREATEs
-    task = asyncio.create_task(bot.start("fake-token-e2e"))
-    ready = asyncio.create_task(bot.wait_until_ready())
-    done, _ = await asyncio.wait({task, ready}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
-    if ready not in done:
-        ready.cancel()
-        if task.done():
-            task.result()  # raise the startup error
-        raise TimeoutError("bot did not become ready")
-    return bot, task
-
-
-async def stop_bot(bot: Any, task: Any) -> None:
-    await bot.close()
-    try:
-        await asyncio.wait_for(task, 10)
-    except Exception:
-        pass
+    return await e2e.indexed_engine(world.settings)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def env(world: World, engine: Engine) -> AsyncIterator[Env]:
-    fake = await FakeDiscord(heartbeat_interval_ms=1000).start()
-    fake.install()
-    for gid in (GUILD, GUILD_A, GUILD_B):
-        fake.add_guild(gid)
-    alice = fake.add_member(GUILD, 700_000_000_000_000_001, "alice")
-    bob = fake.add_member(GUILD, 700_000_000_000_000_002, "bob")
-    root = fake.add_member(GUILD, 700_000_000_000_000_003, "root", admin=True)
-    roley = fake.add_member(GUILD, 700_000_000_000_000_004, "roley", roles=[GUILD + 3])
-    for gid in (GUILD_A, GUILD_B):
-        fake.guilds[gid].members[alice.id] = alice
-        fake.guilds[gid].members[root.id] = root
-    pool = EnginePool(world.settings)
-    pool.add(None, engine)  # share the module's loaded, indexed engine
-    bot, task = await start_bot(fake, world.settings, pool)
-    try:
-        yield Env(fake, bot, engine, world, alice, bob, root, roley, watch_listeners(bot))
-    finally:
-        await stop_bot(bot, task)
-        await fake.stop()
+    async with e2e.fake_discord(GUILD, GUILD_A, GUILD_B) as fake:
+        alice = fake.add_member(GUILD, 700_000_000_000_000_001, "alice")
+        bob = fake.add_member(GUILD, 700_000_000_000_000_002, "bob")
+        root = fake.add_member(GUILD, 700_000_000_000_000_003, "root", admin=True)
+        roley = fake.add_member(GUILD, 700_000_000_000_000_004, "roley", roles=[GUILD + 3])
+        for gid in (GUILD_A, GUILD_B):
+            fake.guilds[gid].members[alice.id] = alice
+            fake.guilds[gid].members[root.id] = root
+        # the module's loaded, indexed engine serves the default docs
+        async with e2e.running_bot(world.settings, e2e.engine_pool(world.settings, engine)) as bot:
+            yield Env(fake, bot, engine, world, alice, bob, root, roley, watch_listeners(bot))
 
 
 # ----------------------------------------------------------------------------- helpers
 
 
-def _is_reply_to(msg_id: str) -> Any:
-    def pred(c: Call) -> bool:
-        return (
-            c.method == "POST"
-            and c.path.endswith("/messages")
-            and c.path.startswith("/channels/")
-            and isinstance(c.json, dict)
-            and str((c.json.get("message_reference") or {}).get("message_id")) == msg_id
-            and c.status == 200
-        )
-
-    return pred
-
-
 async def ask_mention(env: Env, question: str, guild: int = GUILD, user: Member | None = None,
                       timeout: float = 30) -> dict[str, Any]:
-    since = len(env.fake.calls)
-    msg = await env.fake.send_message(guild, user or env.alice, question, mention_bot=True)
-    calls = await env.fake.wait_for(_is_reply_to(msg["id"]), since=since, timeout=timeout)
-    return calls[0].json
+    reply = await e2e.ask_by_mention(env.fake, guild, user or env.alice, question, timeout)
+    body: dict[str, Any] = reply.json
+    return body
 
 
 def _original_edits(env: Env, token: str, since: int = 0) -> list[Call]:
@@ -209,26 +143,11 @@ def _original_edits(env: Env, token: str, since: int = 0) -> list[Call]:
 
 
 async def wait_original(env: Env, token: str, contains: str = "", timeout: float = 30) -> Call:
-    def pred(c: Call) -> bool:
-        return (
-            c.method == "PATCH" and c.path.endswith(f"/{token}/messages/@original")
-            and c.status == 200 and contains in str(c.json)
-        )
-
-    calls = await env.fake.wait_for(pred, timeout=timeout)
-    return calls[-1]
+    return await e2e.wait_original_edit(env.fake, token, contains, timeout)
 
 
 def _callbacks(env: Env, token: str) -> list[Call]:
     return env.fake.find("POST", rf"/interactions/\d+/{token}/callback")
-
-
-def _description(body: dict[str, Any]) -> str:
-    return str((body.get("embeds") or [{}])[0].get("description", ""))
-
-
-def _custom_ids(body: dict[str, Any]) -> list[str]:
-    return [c["custom_id"] for row in body.get("components") or [] for c in row["components"]]
 
 
 # ----------------------------------------------------------------------------- tests
@@ -236,13 +155,13 @@ def _custom_ids(body: dict[str, Any]) -> list[str]:
 
 async def test_mention_reply_quotes_seed_with_citation(env: Env) -> None:
     body = await ask_mention(env, "who leads US Central Command?")
-    desc = _description(body)
+    desc = description(body)
     assert "Kenneth McKenzie" in desc
-    assert SEED in desc and "2021-07-15" in desc
+    assert SEED_FILE in desc and "2021-07-15" in desc
     assert "> " in desc  # a block quote
     assert body["allowed_mentions"]["parse"] == []
     # the buttons came with it
-    ids = _custom_ids(body)
+    ids = custom_ids(body)
     assert any(i.startswith("cb:more:") for i in ids) and any(i.startswith("cb:vote:") for i in ids)
 
 
@@ -253,8 +172,8 @@ async def test_slash_ask_defers_then_edits_with_buttons_more_and_feedback(env: E
     cbs = _callbacks(env, inter["token"])
     assert cbs[0].json["type"] == 5  # deferred first
     assert cbs[0].at <= edit.at
-    assert "Kenneth McKenzie" in _description(edit.json)
-    ids = _custom_ids(edit.json)
+    assert "Kenneth McKenzie" in description(edit.json)
+    ids = custom_ids(edit.json)
     labels = [c.get("label") or c.get("emoji", {}).get("name")
               for row in edit.json["components"] for c in row["components"]]
     assert labels == ["More excerpts", "Show source", "👍", "👎"]
@@ -266,7 +185,7 @@ async def test_slash_ask_defers_then_edits_with_buttons_more_and_feedback(env: E
     more = await wait_original(env, click["token"])
     assert _callbacks(env, click["token"])[0].json["type"] == 5
     footer = str(more.json["embeds"][0].get("footer", {}).get("text", ""))
-    desc = _description(more.json)
+    desc = description(more.json)
     assert "excerpts 4" in footer or "No more excerpts" in desc
 
     # "Show source" -> ephemeral context around the top quote
@@ -275,7 +194,7 @@ async def test_slash_ask_defers_then_edits_with_buttons_more_and_feedback(env: E
     src = await wait_original(env, click["token"])
     cb = _callbacks(env, click["token"])[0].json
     assert cb["type"] == 5 and cb["data"]["flags"] & 64
-    assert "Kenneth McKenzie" in _description(src.json)
+    assert "Kenneth McKenzie" in description(src.json)
 
     # 👍 -> engine.record_feedback; engine.stats() shows it
     before = (await asyncio.to_thread(env.engine.stats)).feedback_up
@@ -293,7 +212,7 @@ async def test_buttons_survive_a_restart_by_reading_the_question_from_the_title(
     inter = await fake.slash(GUILD, env.alice, "ask", question="who leads US Central Command?")
     edit = await wait_original(env, inter["token"])
     message = fake.message_of(edit)
-    down_id = next(i for i in _custom_ids(edit.json) if i.endswith(":down"))
+    down_id = next(i for i in custom_ids(edit.json) if i.endswith(":down"))
     env.bot.citebot.answers._items.clear()  # as if the bot had restarted
     before = (await asyncio.to_thread(env.engine.stats)).feedback_down
     click = await fake.click(GUILD, env.alice, message, down_id)
@@ -307,8 +226,8 @@ async def test_mentioning_the_bots_role_counts_as_a_mention(env: Env) -> None:
     since = len(env.fake.calls)
     msg = await env.fake.send_message(GUILD, env.alice, "who leads US Central Command?",
                                       mention_bot_role=True)
-    reply = (await env.fake.wait_for(_is_reply_to(msg["id"]), since=since))[0].json
-    assert "Kenneth McKenzie" in _description(reply)
+    reply = (await env.fake.wait_for(e2e.is_reply_to(msg["id"]), since=since))[0].json
+    assert "Kenneth McKenzie" in description(reply)
     assert reply["embeds"][0]["title"] == "who leads US Central Command?"
 
 
@@ -322,7 +241,7 @@ async def test_plain_messages_elsewhere_are_ignored(env: Env) -> None:
 
 async def test_unanswerable_question_says_so_and_lists_nearest(env: Env) -> None:
     body = await ask_mention(env, "what is the boiling point of liquid nitrogen in kelvin?")
-    desc = _description(body)
+    desc = description(body)
     assert "don't cover" in desc
     assert "Nearest sources" in desc
     assert not body.get("components")
@@ -349,8 +268,7 @@ async def test_reindex_by_admin_shows_progress_and_diff_second_is_refused(env: E
     fake = env.fake
     for i in range(6):
         (env.world.docs / f"manual_{i:02d}.txt").write_text(_reindex_doc(i))
-    env.bot.citebot.progress_interval = 0.05
-    try:
+    with patch.object(env.bot.citebot, "progress_interval", 0.05):
         first = await fake.slash(GUILD, env.root, "reindex")
         second = await fake.slash(GUILD, env.roley, "reindex")  # admin by role
         refusal = (await fake.wait_for(
@@ -358,20 +276,18 @@ async def test_reindex_by_admin_shows_progress_and_diff_second_is_refused(env: E
         assert refusal.json["type"] == 4 and refusal.json["data"]["flags"] & 64
         assert "already running" in refusal.json["data"]["content"]
         final = await wait_original(env, first["token"], contains="Reindex finished", timeout=60)
-    finally:
-        env.bot.citebot.progress_interval = 2.0
     assert _callbacks(env, first["token"])[0].json["type"] == 5
     edits = _original_edits(env, first["token"])
-    progress = [e for e in edits if "Reindexing" in _description(e.json)]
+    progress = [e for e in edits if "Reindexing" in description(e.json)]
     assert progress, "expected at least one progress edit"
     assert edits[-1] is final
-    desc = _description(final.json)
+    desc = description(final.json)
     assert "Added (6)" in desc and "manual_00.txt" in desc
     assert "Unchanged:** 2 files" in desc
     assert "Chunks:** +" in desc
     # the new documents are searchable
     body = await ask_mention(env, "how often does the harbour master review rope splicing?")
-    assert "manual_" in _description(body)
+    assert "manual_" in description(body)
 
 
 async def test_reindex_while_another_process_holds_the_index_lock(env: Env) -> None:
@@ -386,18 +302,18 @@ async def test_reindex_while_another_process_holds_the_index_lock(env: Env) -> N
         final = await wait_original(env, inter["token"], contains="already running")
     finally:
         lock.release()
-    assert "Reindex finished" not in _description(final.json)
+    assert "Reindex finished" not in description(final.json)
 
 
 async def test_quoted_mentions_ping_nobody(env: Env) -> None:
     body = await ask_mention(env, "when is the lighthouse maintenance meeting?")
-    desc = _description(body)
+    desc = description(body)
     assert "announce.txt" in desc
     assert "@everyone" in desc and "<@123>" in desc and "<@&456>" in desc
     inter = await env.fake.slash(GUILD, env.alice, "ask",
                                  question="when is the lighthouse maintenance meeting?")
     edit = await wait_original(env, inter["token"])
-    assert "@everyone" in _description(edit.json)
+    assert "@everyone" in description(edit.json)
     # every message or edit the bot has sent so far pings nobody
     checked = 0
     for c in env.fake.calls:
@@ -421,7 +337,7 @@ async def test_rate_limit_is_retried_and_answer_arrives(env: Env) -> None:
     since = len(fake.calls)
     fake.fail_next("POST", rf"/channels/{env.channel}/messages", retry_after=0.4)
     body = await ask_mention(env, "who leads US Central Command?")
-    assert "Kenneth McKenzie" in _description(body)
+    assert "Kenneth McKenzie" in description(body)
     posts = fake.find("POST", rf"/channels/{env.channel}/messages", since)
     assert [c.status for c in posts] == [429, 200]
     assert posts[1].at - posts[0].at >= 0.35  # retry_after was honoured (a lower bound only)
@@ -437,7 +353,7 @@ async def test_gateway_drop_resumes_and_next_question_is_answered(env: Env) -> N
     assert len(fake.resumes) == resumes + 1
     assert len(fake.identifies) == identifies  # resumed, not re-identified
     body = await ask_mention(env, "who leads US Central Command?")
-    assert "Kenneth McKenzie" in _description(body)
+    assert "Kenneth McKenzie" in description(body)
 
 
 async def test_events_sent_while_disconnected_are_replayed_on_resume(env: Env) -> None:
@@ -447,8 +363,8 @@ async def test_events_sent_while_disconnected_are_replayed_on_resume(env: Env) -
     since = len(fake.calls)
     msg = await fake.send_message(GUILD, env.alice, "who leads US Central Command?",
                                   mention_bot=True)  # buffered by the fake until RESUME
-    calls = await fake.wait_for(_is_reply_to(msg["id"]), since=since, timeout=30)
-    assert "Kenneth McKenzie" in _description(calls[0].json)
+    calls = await fake.wait_for(e2e.is_reply_to(msg["id"]), since=since, timeout=30)
+    assert "Kenneth McKenzie" in description(calls[0].json)
     assert len(fake.resumes) == resumes + 1
 
 
@@ -502,20 +418,20 @@ async def test_each_guild_sees_only_its_own_documents(env: Env) -> None:
     for gid in (GUILD_A, GUILD_B):
         inter = await fake.slash(gid, env.root, "reindex")
         final = await wait_original(env, inter["token"], contains="Reindex finished", timeout=60)
-        assert "Added (1)" in _description(final.json)
+        assert "Added (1)" in description(final.json)
 
     a = await ask_mention(env, "who leads US Central Command?", guild=GUILD_A)
-    assert "Kenneth McKenzie" in _description(a) and SEED in _description(a)
+    assert "Kenneth McKenzie" in description(a) and SEED_FILE in description(a)
     b = await ask_mention(env, "who leads US Central Command?", guild=GUILD_B)
-    assert SEED not in _description(b) and "McKenzie" not in _description(b)
+    assert SEED_FILE not in description(b) and "McKenzie" not in description(b)
 
     b2 = await ask_mention(env, "when does the bakery sell sourdough bread?", guild=GUILD_B)
-    assert "bakery.txt" in _description(b2) and "Tuesday" in _description(b2)
+    assert "bakery.txt" in description(b2) and "Tuesday" in description(b2)
     a2 = await ask_mention(env, "when does the bakery sell sourdough bread?", guild=GUILD_A)
-    assert "bakery.txt" not in _description(a2)
+    assert "bakery.txt" not in description(a2)
     # the default guild did not get either guild's private docs
     d = await ask_mention(env, "when does the bakery sell sourdough bread?", guild=GUILD)
-    assert "bakery.txt" not in _description(d)
+    assert "bakery.txt" not in description(d)
     pool: EnginePool = env.bot.citebot.pool
     assert {pool.key(GUILD_A), pool.key(GUILD_B), pool.key(GUILD)} == {
         "e2e-g" + str(GUILD_A), "e2e-g" + str(GUILD_B), "e2e"
@@ -528,9 +444,9 @@ async def test_sources_paged_and_stats(env: Env, monkeypatch: pytest.MonkeyPatch
     inter = await fake.slash(GUILD, env.alice, "sources")
     edit = await wait_original(env, inter["token"])
     embed = edit.json["embeds"][0]
-    assert SEED in embed["description"]
+    assert SEED_FILE in embed["description"]
     assert embed["footer"]["text"].startswith("page 1/")
-    ids = _custom_ids(edit.json)
+    ids = custom_ids(edit.json)
     nxt = next(i for i in ids if i.endswith(":next"))
     click = await fake.click(GUILD, env.alice, fake.message_of(edit), nxt)
     cb = (await fake.wait_for(lambda c: c.path.endswith(f"/{click['token']}/callback")))[0]
@@ -547,12 +463,9 @@ async def test_sources_paged_and_stats(env: Env, monkeypatch: pytest.MonkeyPatch
 
 
 async def test_cooldown_on_mentions_and_ask(env: Env) -> None:
-    core = env.bot.citebot
-    old = core.cooldown
-    core.cooldown = Cooldown(30)
-    try:
+    with patch.object(env.bot.citebot, "cooldown", Cooldown(30)):
         first = await ask_mention(env, "who leads US Central Command?", user=env.bob)
-        assert "Kenneth McKenzie" in _description(first)
+        assert "Kenneth McKenzie" in description(first)
         # refused mentions get one quiet reaction per cooldown period, never a public reply
         since = len(env.fake.calls)
         for _ in range(3):
@@ -569,17 +482,10 @@ async def test_cooldown_on_mentions_and_ask(env: Env) -> None:
             lambda c: c.path.endswith(f"/{inter['token']}/callback")))[0]
         assert cb.json["type"] == 4 and cb.json["data"]["flags"] & 64
         assert "ask again in" in cb.json["data"]["content"]
-    finally:
-        core.cooldown = old
 
 
 async def test_answer_channel_and_thread_mode(env: Env) -> None:
-    core = env.bot.citebot
-    old = core.settings
-    core.settings = old.model_copy(
-        update={"answer_channel_ids": [env.channel], "answer_in_thread": True}
-    )
-    try:
+    with e2e.changed_settings(env.bot, answer_channel_ids=[env.channel], answer_in_thread=True):
         since = len(env.fake.calls)
         msg = await env.fake.send_message(GUILD, env.alice, "who leads US Central Command?")
         thread = (await env.fake.wait_for(
@@ -589,37 +495,23 @@ async def test_answer_channel_and_thread_mode(env: Env) -> None:
         post = (await env.fake.wait_for(
             lambda c: c.method == "POST" and c.path == f"/channels/{msg['id']}/messages",
             since=since))[0]
-        assert "Kenneth McKenzie" in _description(post.json)
+        assert "Kenneth McKenzie" in description(post.json)
         assert post.json["allowed_mentions"]["parse"] == []
-    finally:
-        core.settings = old
 
 
 async def test_auto_sharded_bot_with_dev_guild_sync(world: World, engine: Engine) -> None:
     """shard_count=0: discord decides (GET /gateway/bot); dev_guild_id: guild-scoped sync."""
-    fake = await FakeDiscord(heartbeat_interval_ms=1000).start()
-    fake.install()  # restores the module's fake (if any) on stop()
-    fake.add_guild(GUILD)
-    alice = fake.add_member(GUILD, 700_000_000_000_000_001, "alice")
     settings = world.settings.model_copy(update={"shard_count": 0, "dev_guild_id": GUILD})
-    pool = EnginePool(settings)
-    pool.add(None, engine)
-    bot, task = await start_bot(fake, settings, pool)
-    try:
-        assert bot.shard_count == 1
-        assert fake.find("GET", "/gateway/bot")
-        assert fake.identifies[0]["shard"] == [0, 1]
-        assert fake.find("PUT", rf"/applications/\d+/guilds/{GUILD}/commands")
-        assert not fake.find("PUT", r"/applications/\d+/commands")
-        names = {c["name"] for c in fake.commands[str(GUILD)]}
-        assert {"ask", "reindex", "sources", "stats", "gaps"} <= names
-        inter = await fake.slash(GUILD, alice, "ask", question="who leads US Central Command?")
-
-        def pred(c: Call) -> bool:
-            return c.method == "PATCH" and c.path.endswith(f"/{inter['token']}/messages/@original")
-
-        edit = (await fake.wait_for(pred))[0]
-        assert "Kenneth McKenzie" in _description(edit.json)
-    finally:
-        await stop_bot(bot, task)
-        await fake.stop()
+    # a fake of its own; on exit discord.py points back at the module's fake (if any)
+    async with e2e.fake_discord(GUILD) as fake:
+        alice = fake.add_member(GUILD, 700_000_000_000_000_001, "alice")
+        async with e2e.running_bot(settings, e2e.engine_pool(settings, engine)) as bot:
+            assert bot.shard_count == 1
+            assert fake.find("GET", "/gateway/bot")
+            assert fake.identifies[0]["shard"] == [0, 1]
+            assert fake.find("PUT", rf"/applications/\d+/guilds/{GUILD}/commands")
+            assert not fake.find("PUT", r"/applications/\d+/commands")
+            names = {c["name"] for c in fake.commands[str(GUILD)]}
+            assert {"ask", "reindex", "sources", "stats", "gaps"} <= names
+            edit = await e2e.ask_by_slash(fake, GUILD, alice, "who leads US Central Command?")
+            assert "Kenneth McKenzie" in description(edit.json)

@@ -3,7 +3,6 @@ Discord shows a code block (fenced, with its language) and the section path."""
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,16 +11,8 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.engines import EnginePool
-from bot.settings import BotSettings
-from retrieval.engine import Engine
-
-try:
-    from tests.fakediscord import FakeDiscord, Member
-    from tests.test_bot_e2e import start_bot, stop_bot
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from fakediscord import FakeDiscord, Member  # type: ignore[no-redef]
-    from test_bot_e2e import start_bot, stop_bot  # type: ignore[no-redef]
+from tests import e2e_support as e2e
+from tests.fakediscord import FakeDiscord, Member
 
 pytestmark = [
     pytest.mark.e2e,
@@ -41,44 +32,17 @@ async def world(
     docs = base / "docs"
     docs.mkdir()
     shutil.copy(DATA / "guide.md", docs / "guide.md")
-    settings = BotSettings(
-        _env_file=None,  # type: ignore[call-arg]
-        docs_dir=docs,
-        data_dir=base / "data",
-        collection="e2edocs",
-        cooldown_seconds=0,
-        discord_token="fake-token-e2e",  # type: ignore[arg-type]
-        dev_guild_id=None,
-        shard_count=None,
-    )
-    engine = Engine(settings)
-    await asyncio.to_thread(engine.index)
-    fake = await FakeDiscord(heartbeat_interval_ms=1000).start()
-    fake.install()
-    fake.add_guild(GUILD)
-    alice = fake.add_member(GUILD, 700_000_000_000_000_041, "alice")
-    pool = EnginePool(settings)
-    pool.add(None, engine)
-    bot, task = await start_bot(fake, settings, pool)
-    try:
-        yield fake, alice
-    finally:
-        await stop_bot(bot, task)
-        await fake.stop()
+    settings = e2e.bot_settings(base, "e2edocs")
+    engine = await e2e.indexed_engine(settings)
+    async with e2e.fake_discord(GUILD) as fake:
+        alice = fake.add_member(GUILD, 700_000_000_000_000_041, "alice")
+        async with e2e.running_bot(settings, e2e.engine_pool(settings, engine)):
+            yield fake, alice
 
 
 async def _ask(fake: FakeDiscord, alice: Member, question: str) -> dict[str, Any]:
-    inter = await fake.slash(GUILD, alice, "ask", question=question)
-    token = inter["token"]
-
-    def done(c: Any) -> bool:
-        return (
-            c.method == "PATCH" and c.path.endswith(f"/{token}/messages/@original")
-            and c.status == 200 and bool((c.json or {}).get("embeds"))
-        )
-
-    calls = await fake.wait_for(done, timeout=60)
-    embed: dict[str, Any] = calls[-1].json["embeds"][0]
+    edit = await e2e.ask_by_slash(fake, GUILD, alice, question, timeout=60)
+    embed: dict[str, Any] = edit.json["embeds"][0]
     return embed
 
 

@@ -20,7 +20,7 @@ from bot import runner
 from bot.client import ShardedCitebotBot, create_bot, make_intents
 from bot.core import AnswerState, AnswerStore, Cooldown
 from bot.settings import BotSettings
-from tests.fakediscord import FakeDiscord
+from tests.e2e_support import fake_discord
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.sekrit-token-value"
@@ -67,11 +67,9 @@ async def test_rejected_token_exits_2_one_line_and_is_never_logged(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture,
     clean_logging: None,
 ) -> None:
-    fake = await FakeDiscord().start()
-    fake.install()
-    fake.reject_token = True
-    caplog.set_level(logging.DEBUG)
-    try:
+    async with fake_discord() as fake:
+        fake.reject_token = True
+        caplog.set_level(logging.DEBUG)
         code = await asyncio.to_thread(
             runner.run_bot, settings(tmp_path, discord_token=TOKEN)
         )
@@ -82,8 +80,6 @@ async def test_rejected_token_exits_2_one_line_and_is_never_logged(
             logging.getLogger("discord.http").warning("header was Bot %s", TOKEN)
         finally:
             logging.getLogger("discord.http").removeHandler(late)
-    finally:
-        await fake.stop()
     assert code == 2
     err = capsys.readouterr().err
     assert err.strip().splitlines() == [runner.REJECTED_TOKEN]
@@ -101,15 +97,11 @@ async def test_rejected_token_exits_2_one_line_and_is_never_logged(
 async def test_message_content_intent_refused_exits_2_with_hint(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], clean_logging: None
 ) -> None:
-    fake = await FakeDiscord().start()
-    fake.install()
-    fake.refuse_privileged = True
-    try:
+    async with fake_discord() as fake:
+        fake.refuse_privileged = True
         code = await asyncio.to_thread(
             runner.run_bot, settings(tmp_path, discord_token=TOKEN)
         )
-    finally:
-        await fake.stop()
     assert code == 2
     err = capsys.readouterr().err
     assert err.strip().splitlines() == [runner.INTENT_MISSING]

@@ -26,6 +26,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import discord
 import pytest
@@ -38,17 +39,9 @@ from bot.engines import SEARCH_FAILED, EnginePool
 from bot.settings import BotSettings
 from retrieval.engine import Engine
 from retrieval.models import IndexSummary, Progress
-
-try:
-    from tests.fakediscord import ADMINISTRATOR, MANAGE_GUILD, Call, FakeDiscord, Member
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from fakediscord import (  # type: ignore[no-redef]
-        ADMINISTRATOR,
-        MANAGE_GUILD,
-        Call,
-        FakeDiscord,
-        Member,
-    )
+from tests import e2e_support as e2e
+from tests.e2e_support import description
+from tests.fakediscord import ADMINISTRATOR, MANAGE_GUILD, Call, FakeDiscord, Member
 
 pytestmark = [pytest.mark.timeout(120)]
 ASYNC = pytest.mark.asyncio(loop_scope="module")  # shares the module fixtures' loop
@@ -74,29 +67,18 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     base = tmp_path_factory.mktemp("citebot-secrets")
     docs = base / "docs"
     shutil.copytree(ROOT / "seeds", docs)
-    settings = BotSettings(
-        _env_file=None,  # type: ignore[call-arg]
-        docs_dir=docs,
-        data_dir=base / "data",
-        collection="secrets",
-        cooldown_seconds=0,
+    settings = e2e.bot_settings(
+        base, "secrets",
         admin_role_ids=[ADMIN_ROLE],
         admin_guild_ids=[GUILD],  # may reindex the shared default index
-        discord_token=TOKEN,  # type: ignore[arg-type]
-        dev_guild_id=None,
-        shard_count=None,
-        answer_in_thread=False,
-        answer_channel_ids=[],
-        message_content_intent=True,
+        discord_token=TOKEN,
     )
     return World(settings)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def engine(world: World) -> Engine:
-    e = Engine(world.settings)
-    await asyncio.to_thread(e.index)
-    return e
+    return await e2e.indexed_engine(world.settings)
 
 
 @dataclass
@@ -161,13 +143,8 @@ def logs(
 
 @pytest_asyncio.fixture(loop_scope="module")
 async def fake() -> AsyncIterator[FakeDiscord]:
-    fd = await FakeDiscord(heartbeat_interval_ms=1000).start()
-    fd.install()
-    fd.add_guild(GUILD)
-    try:
+    async with e2e.fake_discord(GUILD) as fd:
         yield fd
-    finally:
-        await fd.stop()
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -184,9 +161,7 @@ def _use_engine(monkeypatch: pytest.MonkeyPatch, engine: Engine, made: list[Any]
     (the model is loaded once) and keep a handle on the bot. Nothing else is changed."""
 
     def create(settings: BotSettings, pool: EnginePool | None = None) -> Any:
-        pool = EnginePool(settings)
-        pool.add(None, engine)
-        b = create_bot(settings, pool)
+        b = create_bot(settings, e2e.engine_pool(settings, engine))
         b._connection.guild_ready_timeout = 0.2  # don't wait 2 s for more GUILD_CREATEs
         made.append(b)
         return b
@@ -239,35 +214,6 @@ def _assert_no_token(logs: Logs, fake: FakeDiscord, *extra: str) -> str:
     for e in extra:
         assert TOKEN not in e
     return text
-
-
-def _original_edit(token: str, contains: str = "") -> Callable[[Call], bool]:
-    def pred(c: Call) -> bool:
-        return (
-            c.method == "PATCH" and c.path.endswith(f"/{token}/messages/@original")
-            and c.status == 200 and contains in json.dumps(c.json, ensure_ascii=False)
-        )
-
-    return pred
-
-
-def _callback_of(token: str) -> Callable[[Call], bool]:
-    return lambda c: c.method == "POST" and c.path.endswith(f"/{token}/callback")
-
-
-def _reply_to(msg_id: str) -> Callable[[Call], bool]:
-    def pred(c: Call) -> bool:
-        return (
-            c.method == "POST" and c.path.startswith("/channels/")
-            and c.path.endswith("/messages") and c.status == 200 and isinstance(c.json, dict)
-            and str((c.json.get("message_reference") or {}).get("message_id")) == msg_id
-        )
-
-    return pred
-
-
-def _description(body: dict[str, Any]) -> str:
-    return str((body.get("embeds") or [{}])[0].get("description", ""))
 
 
 async def _wait_log(logs: Logs, needle: str, timeout: float = 20) -> None:
@@ -328,10 +274,10 @@ async def test_token_not_leaked_by_startup_answer_and_stats(
             "ask", "reindex", "sources", "stats"
         }
         inter = await fake.slash(GUILD, alice, "ask", question=QUESTION)
-        edit = (await fake.wait_for(_original_edit(inter["token"], "McKenzie")))[0]
-        assert "Kenneth McKenzie" in _description(edit.json)
+        edit = (await fake.wait_for(e2e.is_original_edit(inter["token"], "McKenzie")))[0]
+        assert "Kenneth McKenzie" in description(edit.json)
         inter = await fake.slash(GUILD, alice, "stats")
-        stats = (await fake.wait_for(_original_edit(inter["token"])))[-1]
+        stats = (await fake.wait_for(e2e.is_original_edit(inter["token"])))[-1]
         fields = {f["name"]: f["value"] for f in stats.json["embeds"][0]["fields"]}
         assert int(fields["Documents"]) >= 1
     text = _assert_no_token(logs, fake, json.dumps(stats.json))
@@ -369,15 +315,15 @@ async def test_token_not_leaked_by_crashing_handlers(
         monkeypatch.setattr(engine, "ask", _boom)
         monkeypatch.setattr(engine, "stats", _boom)
         inter = await fake.slash(GUILD, alice, "ask", question=QUESTION)
-        edit = (await fake.wait_for(_original_edit(inter["token"])))[-1]
-        assert SEARCH_FAILED in _description(edit.json)
+        edit = (await fake.wait_for(e2e.is_original_edit(inter["token"])))[-1]
+        assert SEARCH_FAILED in description(edit.json)
         since = len(fake.calls)
         msg = await fake.send_message(GUILD, alice, QUESTION, mention_bot=True)
-        reply = (await fake.wait_for(_reply_to(msg["id"]), since=since))[0]
-        assert SEARCH_FAILED in _description(reply.json)
+        reply = (await fake.wait_for(e2e.is_reply_to(msg["id"]), since=since))[0]
+        assert SEARCH_FAILED in description(reply.json)
         inter = await fake.slash(GUILD, alice, "stats")
-        stats = (await fake.wait_for(_original_edit(inter["token"], "stats")))[-1]
-        assert "Could not read the stats" in _description(stats.json)
+        stats = (await fake.wait_for(e2e.is_original_edit(inter["token"], "stats")))[-1]
+        assert "Could not read the stats" in description(stats.json)
 
         # exceptions escaping the handlers: discord.py's own error logging
         async def broken(*args: Any, **kwargs: Any) -> Any:
@@ -444,12 +390,6 @@ class Env:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def env(world: World, engine: Engine) -> AsyncIterator[Env]:
-    fd = await FakeDiscord(heartbeat_interval_ms=1000).start()
-    fd.install()
-    fd.add_guild(GUILD)
-    alice = fd.add_member(GUILD, 700_000_000_000_000_001, "alice")
-    root = fd.add_member(GUILD, 700_000_000_000_000_003, "root", admin=True)
-    roley = fd.add_member(GUILD, 700_000_000_000_000_004, "roley", roles=[ADMIN_ROLE])
     calls: list[tuple[Any, ...]] = []
     real_index = engine.index
 
@@ -459,30 +399,14 @@ async def env(world: World, engine: Engine) -> AsyncIterator[Env]:
         calls.append(("index", rebuild))
         return real_index(rebuild=rebuild, progress=progress)
 
-    engine.index = counting_index  # type: ignore[method-assign]
-    pool = EnginePool(world.settings)
-    pool.add(None, engine)
-    b = create_bot(world.settings, pool)
-    b._connection.guild_ready_timeout = 0.2
-    task = asyncio.create_task(b.start("fake-token-perms"))
-    ready = asyncio.create_task(b.wait_until_ready())
-    try:
-        done, _ = await asyncio.wait({task, ready}, timeout=60,
-                                     return_when=asyncio.FIRST_COMPLETED)
-        if ready not in done:
-            ready.cancel()
-            if task.done():
-                task.result()
-            raise TimeoutError("bot did not become ready")
-        yield Env(fd, b, engine, alice, root, roley, calls)
-    finally:
-        del engine.index  # back to the class's method
-        await b.close()
-        try:
-            await asyncio.wait_for(task, 10)
-        except Exception:
-            pass
-        await fd.stop()
+    with patch.object(engine, "index", counting_index):
+        async with e2e.fake_discord(GUILD) as fd:
+            alice = fd.add_member(GUILD, 700_000_000_000_000_001, "alice")
+            root = fd.add_member(GUILD, 700_000_000_000_000_003, "root", admin=True)
+            roley = fd.add_member(GUILD, 700_000_000_000_000_004, "roley", roles=[ADMIN_ROLE])
+            pool = e2e.engine_pool(world.settings, engine)
+            async with e2e.running_bot(world.settings, pool, token="fake-token-perms") as b:
+                yield Env(fd, b, engine, alice, root, roley, calls)
 
 
 async def _index_state(env: Env) -> tuple[int, int, Any]:
@@ -495,7 +419,7 @@ async def _assert_nothing_ran(env: Env, before: tuple[int, int, Any], since: int
     # a barrier instead of a sleep: a later command, answered from the same worker pool,
     # comes back only after anything the refused one had (wrongly) started got to run
     barrier = await env.fake.slash(GUILD, env.alice, "stats")
-    await env.fake.wait_for(_original_edit(barrier["token"], "Documents"), since=since)
+    await env.fake.wait_for(e2e.is_original_edit(barrier["token"], "Documents"), since=since)
     assert env.bot.citebot.pool.reindex_lock(GUILD).locked() is False
     assert await _index_state(env) == before
     for c in env.fake.calls[since:]:
@@ -513,13 +437,13 @@ async def test_reindex_slash_refused_for_plain_member(env: Env, options: dict[st
     before = await _index_state(env)
     since = len(env.fake.calls)
     inter = await env.fake.slash(GUILD, env.alice, "reindex", **options)
-    cbs = await env.fake.wait_for(_callback_of(inter["token"]), since=since)
+    cbs = await env.fake.wait_for(e2e.is_callback(inter["token"]), since=since)
     await _assert_nothing_ran(env, before, since)
-    assert len(_all(env, _callback_of(inter["token"]), since)) == 1
+    assert len(_all(env, e2e.is_callback(inter["token"]), since)) == 1
     cb = cbs[0].json
     assert cb["type"] == 4 and cb["data"]["flags"] & 64
     assert cb["data"]["content"] == NOT_ALLOWED
-    assert not _all(env, _original_edit(inter["token"]), since)
+    assert not _all(env, e2e.is_original_edit(inter["token"]), since)
 
 
 def _all(env: Env, pred: Callable[[Call], bool], since: int) -> list[Call]:
@@ -534,14 +458,14 @@ async def test_no_component_or_forged_interaction_starts_a_reindex(env: Env) -> 
     since = len(fake.calls)
     # the bot's own buttons (under an answer and under /sources): none reindexes
     msg = await fake.send_message(GUILD, env.alice, QUESTION, mention_bot=True)
-    reply = (await fake.wait_for(_reply_to(msg["id"]), since=since))[0]
+    reply = (await fake.wait_for(e2e.is_reply_to(msg["id"]), since=since))[0]
     message = fake.message_of(reply)
     ids = [c["custom_id"] for row in reply.json["components"] for c in row["components"]]
     assert ids and not any("reindex" in i for i in ids)
     pages = _answer_message(fake, ["cb:srcpage:0:next"])
     for m, cid in [*((message, i) for i in ids), (pages, "cb:srcpage:0:next")]:
         click = await fake.click(GUILD, env.alice, m, cid)
-        await fake.wait_for(_callback_of(click["token"]), since=since)
+        await fake.wait_for(e2e.is_callback(click["token"]), since=since)
     # forged custom_ids naming the command, on a message that really carries them
     forged = ["reindex", "/reindex", "cb:reindex", "cb:reindex:rebuild", "cb:admin:reindex",
               "cb:more:reindex:0", "cb:srcpage:0:reindex"]
@@ -575,7 +499,7 @@ async def test_a_mention_saying_reindex_is_just_a_question(env: Env, text: str) 
         before = await _index_state(env)
         since = len(fake.calls)
         msg = await fake.send_message(GUILD, who, text, mention_bot=True)
-        reply = (await fake.wait_for(_reply_to(msg["id"]), since=since))[0]
+        reply = (await fake.wait_for(e2e.is_reply_to(msg["id"]), since=since))[0]
         await _assert_nothing_ran(env, before, since)
         assert reply.json["embeds"][0]["title"] == text  # answered as a question
         assert NOT_ALLOWED not in json.dumps(reply.json)
@@ -584,27 +508,23 @@ async def test_a_mention_saying_reindex_is_just_a_question(env: Env, text: str) 
 @pytest.mark.e2e
 @ASYNC
 async def test_admin_role_without_manage_server_may_reindex(env: Env) -> None:
-    fake, core = env.fake, env.bot.citebot
+    fake = env.fake
     assert not env.roley.permissions & (MANAGE_GUILD | ADMINISTRATOR)
     assert ADMIN_ROLE in env.roley.roles
     # without the role configured the same member is refused ...
-    old = core.settings
-    core.settings = old.model_copy(update={"admin_role_ids": []})
-    try:
+    with e2e.changed_settings(env.bot, admin_role_ids=[]):
         before = await _index_state(env)
         since = len(fake.calls)
         inter = await fake.slash(GUILD, env.roley, "reindex")
-        cb = (await fake.wait_for(_callback_of(inter["token"]), since=since))[0]
+        cb = (await fake.wait_for(e2e.is_callback(inter["token"]), since=since))[0]
         assert cb.json["data"]["content"] == NOT_ALLOWED and cb.json["data"]["flags"] & 64
         await _assert_nothing_ran(env, before, since)
-    finally:
-        core.settings = old
     # ... and with it (the module's settings) they are allowed
     calls = len(env.index_calls)
     inter = await fake.slash(GUILD, env.roley, "reindex")
-    final = (await fake.wait_for(_original_edit(inter["token"], "Reindex finished"),
+    final = (await fake.wait_for(e2e.is_original_edit(inter["token"], "Reindex finished"),
                                  timeout=60))[0]
-    cb = (await fake.wait_for(_callback_of(inter["token"])))[0]
+    cb = (await fake.wait_for(e2e.is_callback(inter["token"])))[0]
     assert cb.json["type"] == 5  # deferred, public: the reindex ran
     assert env.index_calls[calls:] == [("index", False)]
-    assert "Unchanged" in _description(final.json)
+    assert "Unchanged" in description(final.json)

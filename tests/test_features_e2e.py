@@ -14,15 +14,12 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.engines import EnginePool
 from bot.settings import BotSettings
 from retrieval.engine import Engine
-from tests.test_bot_e2e import _custom_ids, _description, _is_reply_to, start_bot, stop_bot
-
-try:
-    from tests.fakediscord import Call, FakeDiscord, Member
-except ImportError:  # pragma: no cover
-    from fakediscord import Call, FakeDiscord, Member  # type: ignore[no-redef]
+from tests import e2e_support as e2e
+from tests.conftest import REPO, SEED_FILE, SEEDS
+from tests.e2e_support import custom_ids, description
+from tests.fakediscord import Call, FakeDiscord, Member
 
 pytestmark = [
     pytest.mark.e2e,
@@ -30,8 +27,6 @@ pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = "000_340cc8f4d0151897.txt"
 GUILD = 610_000_000_000_000_100  # default docs
 GUILD_W = 620_000_000_000_000_200  # its own folder and its own link template
 TEMPLATE = "https://github.com/org/repo/blob/main/docs/{path}#L{line_start}-L{line_end}"
@@ -63,79 +58,53 @@ class FEnv:
 async def fenv(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FEnv]:
     base = tmp_path_factory.mktemp("features-e2e")
     docs, wiki = base / "docs", base / "wiki"
-    shutil.copytree(ROOT / "seeds", docs)
-    for f in (ROOT / "benchmarks" / "data" / "followups" / "docs").iterdir():
+    shutil.copytree(SEEDS, docs)
+    for f in (REPO / "benchmarks" / "data" / "followups" / "docs").iterdir():
         shutil.copy(f, docs / f.name)
     wiki.mkdir()
     (wiki / "bakery.html").write_text(WIKI_PAGE)
-    settings = BotSettings(
+    settings = e2e.bot_settings(
+        base, "fe2e",
         button_cooldown_seconds=0,  # the tests click buttons back to back
-        _env_file=None,  # type: ignore[call-arg]
-        docs_dir=docs,
-        data_dir=base / "data",
-        collection="fe2e",
-        cooldown_seconds=0,
         guild_docs={GUILD_W: wiki},
         source_url=TEMPLATE,
         guild_source_urls={GUILD_W: WIKI},
-        discord_token="fake-token-e2e",  # type: ignore[arg-type]
     )
-    engine = Engine(settings)
-    await asyncio.to_thread(engine.index)
-    wiki_engine = Engine(settings.for_guild(GUILD_W))
-    await asyncio.to_thread(wiki_engine.index)
+    engine = await e2e.indexed_engine(settings)
+    wiki_engine = await e2e.indexed_engine(settings.for_guild(GUILD_W))
 
-    fake = await FakeDiscord(heartbeat_interval_ms=1000).start()
-    fake.install()
-    for gid in (GUILD, GUILD_W):
-        fake.add_guild(gid)
-    alice = fake.add_member(GUILD, 800_000_000_000_000_001, "alice")
-    bob = fake.add_member(GUILD, 800_000_000_000_000_002, "bob")
-    mod = fake.add_member(GUILD, 800_000_000_000_000_003, "mod", admin=True)
-    fake.guilds[GUILD_W].members[alice.id] = alice
-    pool = EnginePool(settings)
-    pool.add(None, engine)
-    pool.add(GUILD_W, wiki_engine)
-    bot, task = await start_bot(fake, settings, pool)
-    try:
-        yield FEnv(fake, bot, engine, settings, docs, alice, bob, mod)
-    finally:
-        await stop_bot(bot, task)
-        await fake.stop()
+    async with e2e.fake_discord(GUILD, GUILD_W) as fake:
+        alice = fake.add_member(GUILD, 800_000_000_000_000_001, "alice")
+        bob = fake.add_member(GUILD, 800_000_000_000_000_002, "bob")
+        mod = fake.add_member(GUILD, 800_000_000_000_000_003, "mod", admin=True)
+        fake.guilds[GUILD_W].members[alice.id] = alice
+        pool = e2e.engine_pool(settings, engine, {GUILD_W: wiki_engine})
+        async with e2e.running_bot(settings, pool) as bot:
+            yield FEnv(fake, bot, engine, settings, docs, alice, bob, mod)
 
 
 async def mention(env: FEnv, question: str, guild: int = GUILD,
-                  user: Member | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Ask by mention; returns (the user's message, the bot's reply body)."""
-    since = len(env.fake.calls)
-    msg = await env.fake.send_message(guild, user or env.alice, question, mention_bot=True)
-    calls = await env.fake.wait_for(_is_reply_to(msg["id"]), since=since, timeout=60)
-    return msg, calls[0].json
+                  user: Member | None = None) -> dict[str, Any]:
+    """Ask by mention; returns the bot's reply body."""
+    reply = await e2e.ask_by_mention(env.fake, guild, user or env.alice, question, timeout=60)
+    body: dict[str, Any] = reply.json
+    return body
 
 
 async def slash_final(env: FEnv, guild: int, user: Member, name: str, **opts: Any) -> Call:
     """Run a slash command and return its first completed response (edit or message)."""
     inter = await env.fake.slash(guild, user, name, **opts)
-    token = inter["token"]
-
-    def done(c: Call) -> bool:
-        if c.status != 200 or token not in c.path:
-            return False
-        if c.method == "PATCH" and c.path.endswith("/messages/@original"):
-            return True
-        return c.path.endswith("/callback") and (c.json or {}).get("type") == 4
-
-    return (await env.fake.wait_for(done, timeout=60))[0]
+    return await _final(env, inter["token"], timeout=60)
 
 
 # ----------------------------------------------------------------------------- 1. links
 
 
 async def test_citations_link_to_the_quoted_lines(fenv: FEnv) -> None:
-    _, body = await mention(fenv, "who leads US Central Command?")
-    desc = _description(body)
+    body = await mention(fenv, "who leads US Central Command?")
+    desc = description(body)
     assert "Kenneth McKenzie" in desc
-    prefix = f"[`{SEED}`](https://github.com/org/repo/blob/main/docs/{SEED}#L"
+    prefix = f"[`{SEED_FILE}`](https://github.com/org/repo/blob/main/docs/{SEED_FILE}#L"
     assert prefix in desc
     # the lines in the link are the lines the citation names
     link = desc.split(prefix, 1)[1].split(")", 1)[0]
@@ -146,8 +115,8 @@ async def test_citations_link_to_the_quoted_lines(fenv: FEnv) -> None:
 
 
 async def test_guild_with_its_own_folder_uses_its_own_template(fenv: FEnv) -> None:
-    _, body = await mention(fenv, "when does the bakery sell sourdough bread?", guild=GUILD_W)
-    desc = _description(body)
+    body = await mention(fenv, "when does the bakery sell sourdough bread?", guild=GUILD_W)
+    desc = description(body)
     assert "[`bakery.html`](https://wiki.example.org/bakery.html#:~:text=" in desc
     assert "github.com" not in desc
 
@@ -158,15 +127,14 @@ async def test_guild_with_its_own_folder_uses_its_own_template(fenv: FEnv) -> No
 async def test_gaps_refused_for_members_and_reported_to_moderators(fenv: FEnv) -> None:
     fake = fenv.fake
     for q in ["what is the recipe for banana bread?", "how do I bake banana bread at home?"]:
-        _, body = await mention(fenv, q, user=fenv.bob)
-        assert "don't cover" in _description(body)
+        body = await mention(fenv, q, user=fenv.bob)
+        assert "don't cover" in description(body)
     # a 👎 on an answer counts too
-    _, body = await mention(fenv, "who leads US Central Command?")
-    down = next(i for i in _custom_ids(body) if i.endswith(":down"))
+    body = await mention(fenv, "who leads US Central Command?")
+    down = next(i for i in custom_ids(body) if i.endswith(":down"))
     reply = await _reply_call(fenv, body)
     click = await fake.click(GUILD, fenv.bob, fake.message_of(reply), down)
-    await fake.wait_for(lambda c: c.method == "PATCH" and click["token"] in c.path
-                        and "Thanks" in str(c.json))
+    await e2e.wait_original_edit(fake, click["token"], "Thanks")
 
     refusal = await slash_final(fenv, GUILD, fenv.alice, "gaps")
     assert refusal.json["type"] == 4 and refusal.json["data"]["flags"] & 64
@@ -175,11 +143,11 @@ async def test_gaps_refused_for_members_and_reported_to_moderators(fenv: FEnv) -
     report = await slash_final(fenv, GUILD, fenv.mod, "gaps")
     cb = fake.find("POST", rf"/interactions/\d+/{report.path.split('/')[3]}/callback")
     assert cb and cb[0].json["type"] == 5 and cb[0].json["data"]["flags"] & 64  # ephemeral
-    desc = _description(report.json)
+    desc = description(report.json)
     first, second = desc.split("\n\n")[:2]
     assert "banana bread" in first and "2× (2 refused)" in first and "also asked" in first
     assert "who leads US Central Command?" in second and "1 👎" in second
-    assert SEED in second  # the quoted source it came from
+    assert SEED_FILE in second  # the quoted source it came from
     for member in (fenv.alice, fenv.bob, fenv.mod):
         assert str(member.id) not in str(report.json)
     # another guild's report is its own
@@ -219,37 +187,34 @@ async def test_a_near_duplicate_links_the_earlier_answer_until_it_is_downvoted(
     fenv: FEnv,
 ) -> None:
     fake = fenv.fake
-    _, first = await mention(fenv, "Does the Taliban fight ISIS?")
-    assert _custom_ids(first) and _asked_before(first) is None
+    first = await mention(fenv, "Does the Taliban fight ISIS?")
+    assert custom_ids(first) and _asked_before(first) is None
     first_call = await _reply_call(fenv, first)
 
-    _, second = await mention(fenv, "is the taliban fighting isis?", user=fenv.bob)
-    assert "ISIS" in _description(second)  # the quotes are still given
+    second = await mention(fenv, "is the taliban fighting isis?", user=fenv.bob)
+    assert "ISIS" in description(second)  # the quotes are still given
     field = _asked_before(second)
     assert field is not None
     assert field == f"[“Does the Taliban fight ISIS?”]({_jump(GUILD, first_call)})"
     second_call = await _reply_call(fenv, second)
 
     # /ask finds it as well, and a question that is only related does not
-    inter = await fake.slash(GUILD, fenv.alice, "ask", question="Is the Taliban fighting ISIS?")
-    edit = (await fake.wait_for(lambda c: c.method == "PATCH" and c.status == 200
-                                and c.path.endswith(f"/{inter['token']}/messages/@original")))[0]
+    edit = await e2e.ask_by_slash(fake, GUILD, fenv.alice, "Is the Taliban fighting ISIS?")
     assert _asked_before(edit.json) is not None
-    _, related = await mention(fenv, "Why are foreign soldiers leaving Afghanistan?")
+    related = await mention(fenv, "Why are foreign soldiers leaving Afghanistan?")
     assert _asked_before(related) is None
 
     # 👎 on the first answer: it is never linked again; the second answer is
-    down = next(i for i in _custom_ids(first) if i.endswith(":down"))
+    down = next(i for i in custom_ids(first) if i.endswith(":down"))
     click = await fake.click(GUILD, fenv.bob, fake.message_of(first_call), down)
-    await fake.wait_for(lambda c: c.method == "PATCH" and click["token"] in c.path
-                        and "Thanks" in str(c.json))
-    _, third = await mention(fenv, "does the taliban fight isis")
+    await e2e.wait_original_edit(fake, click["token"], "Thanks")
+    third = await mention(fenv, "does the taliban fight isis")
     field = _asked_before(third)
     assert field is not None and _jump(GUILD, first_call) not in field
     assert _jump(GUILD, second_call) in field or "/messages" not in field
 
     # another guild never links this guild's answers
-    _, elsewhere = await mention(fenv, "Does the Taliban fight ISIS?", guild=GUILD_W)
+    elsewhere = await mention(fenv, "Does the Taliban fight ISIS?", guild=GUILD_W)
     assert _asked_before(elsewhere) is None
 
 
@@ -270,7 +235,9 @@ async def _command(env: FEnv, guild: int, user: Member, data: dict[str, Any]) ->
     return str(delivered["token"])
 
 
-async def _final(env: FEnv, token: str) -> Call:
+async def _final(env: FEnv, token: str, timeout: float = 120) -> Call:
+    """The first completed response to the interaction: an edit, or a message callback."""
+
     def done(c: Call) -> bool:
         if c.status != 200 or token not in c.path:
             return False
@@ -278,7 +245,7 @@ async def _final(env: FEnv, token: str) -> Call:
             return True
         return c.path.endswith("/callback") and (c.json or {}).get("type") == 4
 
-    return (await env.fake.wait_for(done, timeout=120))[0]
+    return (await env.fake.wait_for(done, timeout=timeout))[0]
 
 
 async def add_to_knowledge(env: FEnv, user: Member, message: dict[str, Any]) -> Call:
@@ -308,11 +275,11 @@ async def test_add_to_knowledge_from_a_message_then_list_cite_and_remove(fenv: F
     refused = await add_to_knowledge(fenv, fenv.alice, msg)
     assert refused.json["type"] == 4 and refused.json["data"]["flags"] & 64
     assert "Only moderators" in refused.json["data"]["content"]
-    _, before = await mention(fenv, "How do I rotate the harbour radio keys?")
-    assert "Renew twice" not in _description(before)
+    before = await mention(fenv, "How do I rotate the harbour radio keys?")
+    assert "Renew twice" not in description(before)
 
     added = await add_to_knowledge(fenv, fenv.mod, msg)
-    text = _description(added.json)
+    text = description(added.json)
     assert "Added to knowledge" in text and "#general, bob" in text and "searchable now" in text
     day = msg["timestamp"][:10]
     path = (fenv.settings.data_dir / "knowledge" / "fe2e" / str(GUILD)
@@ -322,59 +289,58 @@ async def test_add_to_knowledge_from_a_message_then_list_cite_and_remove(fenv: F
     # mentions are resolved to names and @everyone defused, as discord.py's clean_content does
     assert "Ask @bob or @\u200beveryone" in on_disk
 
-    _, body = await mention(fenv, "How do I rotate the harbour radio keys?")
-    desc = _description(body)
+    body = await mention(fenv, "How do I rotate the harbour radio keys?")
+    desc = description(body)
     assert "Renew twice" in desc
     jump = f"https://discord.com/channels/{GUILD}/{msg['channel_id']}/{msg['id']}"
     assert f"— [\\#general, bob]({jump}) · {day} · line 3" in desc
     assert body["allowed_mentions"]["parse"] == []
-    _, other = await mention(fenv, "How do I rotate the harbour radio keys?", guild=GUILD_W)
-    assert "Renew twice" not in _description(other)  # another guild's knowledge
+    other = await mention(fenv, "How do I rotate the harbour radio keys?", guild=GUILD_W)
+    assert "Renew twice" not in description(other)  # another guild's knowledge
 
     listed = await knowledge_cmd(fenv, fenv.alice, "list")
-    assert f"{day}-{msg['id']}.txt" in _description(listed.json)
+    assert f"{day}-{msg['id']}.txt" in description(listed.json)
     no = await knowledge_cmd(fenv, fenv.alice, "remove", name=f"{day}-{msg['id']}.txt")
     assert "Only moderators" in no.json["data"]["content"]
     assert path.exists()
     gone = await knowledge_cmd(fenv, fenv.mod, "remove", name=f"{day}-{msg['id']}.txt")
-    assert "Removed" in _description(gone.json) and not path.exists()
-    _, after = await mention(fenv, "How do I rotate the harbour radio keys?")
-    assert "Renew twice" not in _description(after)
+    assert "Removed" in description(gone.json) and not path.exists()
+    after = await mention(fenv, "How do I rotate the harbour radio keys?")
+    assert "Renew twice" not in description(after)
 
 
 # ----------------------------------------------------------------------------- 5. feedback
 
 
 def _top_score(body: dict[str, Any]) -> float:
-    desc = _description(body)
+    desc = description(body)
     return float(desc.split(" · score ", 1)[1][:4])
 
 
 async def test_votes_from_buttons_nudge_the_ranking_once_per_user_and_reset(fenv: FEnv) -> None:
     fake = fenv.fake
     q = "What did General McKenzie tell the House Armed Services Committee?"
-    _, first = await mention(fenv, q)
+    first = await mention(fenv, q)
     score = _top_score(first)
     call = await _reply_call(fenv, first)
-    down = next(i for i in _custom_ids(first) if i.endswith(":down"))
+    down = next(i for i in custom_ids(first) if i.endswith(":down"))
     before = await asyncio.to_thread(fenv.engine.nudges.count)
     for user in (fenv.bob, fenv.bob, fenv.alice):  # bob twice: still one vote
         click = await fake.click(GUILD, user, fake.message_of(call), down)
-        await fake.wait_for(lambda c, t=click["token"]: c.method == "PATCH" and t in c.path
-                            and "Thanks" in str(c.json))
+        await e2e.wait_original_edit(fake, click["token"], "Thanks")
     after = await asyncio.to_thread(fenv.engine.nudges.count)
     state = fenv.bot.citebot.answers.get(down.split(":")[2])
     assert state is not None
     assert after - before == 2 * len(state.chunk_ids)  # two users, each quoted chunk once
 
-    _, again = await mention(fenv, q, user=fenv.bob)
+    again = await mention(fenv, q, user=fenv.bob)
     assert _top_score(again) < score  # the 👎'd quotes rank lower for the same question
 
     refused = await slash_final(fenv, GUILD, fenv.alice, "resetfeedback")
     assert "Only moderators" in refused.json["data"]["content"]
     done = await slash_final(fenv, GUILD, fenv.mod, "resetfeedback")
-    assert "Forgot" in _description(done.json)
-    _, reset = await mention(fenv, q, user=fenv.alice)
+    assert "Forgot" in description(done.json)
+    reset = await mention(fenv, q, user=fenv.alice)
     assert _top_score(reset) == score
 
 
@@ -392,16 +358,16 @@ async def reply_to(env: FEnv, answer: Call, text: str) -> dict[str, Any]:
                                 "guild_id": str(GUILD)}
     msg["type"] = 19
     await fake.dispatch("MESSAGE_CREATE", msg)
-    return (await fake.wait_for(_is_reply_to(msg["id"]), since=since, timeout=60))[0].json
+    return (await fake.wait_for(e2e.is_reply_to(msg["id"]), since=since, timeout=60))[0].json
 
 
 async def test_a_reply_that_follows_up_is_searched_with_the_earlier_question(fenv: FEnv) -> None:
-    _, first = await mention(fenv, "How do I index the docs folder?")
-    assert "Run `harbor index`" in _description(first)  # Markdown inline code stays code
+    first = await mention(fenv, "How do I index the docs folder?")
+    assert "Run `harbor index`" in description(first)  # Markdown inline code stays code
     first_call = await _reply_call(fenv, first)
 
     follow = await reply_to(fenv, first_call, "and for several folders?")
-    assert "separated by commas" in _description(follow)
+    assert "separated by commas" in description(follow)
     footer = follow["embeds"][0]["footer"]["text"]
     assert "searched together with the earlier question “How do I index the docs folder?”" in footer
     assert follow["embeds"][0]["title"] == "and for several folders?"
@@ -409,9 +375,9 @@ async def test_a_reply_that_follows_up_is_searched_with_the_earlier_question(fen
     # the chain goes on: a reply to the follow-up's answer carries the whole context
     follow_call = await _reply_call(fenv, follow)
     pdf = await reply_to(fenv, follow_call, "and Word documents?")
-    assert "python-docx" in _description(pdf)
+    assert "python-docx" in description(pdf)
 
     # a reply that stands on its own is searched alone
     alone = await reply_to(fenv, first_call, "Who may run /reindex?")
-    assert "Manage Server" in _description(alone)
+    assert "Manage Server" in description(alone)
     assert "earlier question" not in str(alone["embeds"][0].get("footer", {}))

@@ -111,3 +111,27 @@ def test_candidates_skip_outside_symlinks_and_unsupported(tmp_path: Path) -> Non
     assert found["inside-link.md"] is None
     assert "outside" in (found["link.txt"] or "")
     assert "unsupported" in (found["image.png"] or "")
+
+
+def test_markdown_title_is_the_pages_title_not_a_later_section_or_a_code_comment(
+    tmp_path: Path,
+) -> None:
+    """mkdocs pages often have no `# Title`: the title is then the file name, never a
+    `### Section` deep in the page or a `# comment` inside a code block."""
+    body = (
+        "The widget client sends requests for you.\n\n"
+        "```python\n# Config will be read from the environment.\nclient = Client()\n```\n\n"
+        "### Trailers\n\nTrailers follow the body.\n"
+    )
+    p = tmp_path / "testclient.md"
+    p.write_text(body, encoding="utf-8")
+    assert load_file(p, "testclient.md", MB).title == "testclient"
+    p.write_text("## Quick start\n\nRun it.\n\n## More\n\nMore.\n", encoding="utf-8")
+    assert load_file(p, "testclient.md", MB).title == "Quick start"  # it opens the page
+    p.write_text("Intro.\n\n# Widget client\n\nText.\n", encoding="utf-8")
+    assert load_file(p, "testclient.md", MB).title == "Widget client"  # the first H1
+    p.write_text("---\ntitle: 'Test client'\nhide: [toc]\n---\n\nText.\n", encoding="utf-8")
+    assert load_file(p, "testclient.md", MB).title == "Test client"  # front matter
+    plain = tmp_path / "notes.txt"
+    plain.write_text("# Notes on widgets\n\nPlain text keeps its first `#` line.\n")
+    assert load_file(plain, "notes.txt", MB).title == "Notes on widgets"

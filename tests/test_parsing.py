@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retrieval.loaders import load_file
+from retrieval.models import Citation
 from retrieval.parsing import parse_text
 from retrieval.parsing.blocks import Block, line_range
 from retrieval.parsing.html import parse_html
@@ -82,7 +83,7 @@ def test_sphinx_rst_with_unknown_directives_and_roles(capfd: pytest.CaptureFixtu
 def test_markdown_gfm_table_nested_lists_code_and_front_matter() -> None:
     text = (DATA / "guide.md").read_text()
     p = parse_text(".md", text)
-    assert p is not None and p.title == "Bot guide"
+    assert p is not None and p.title == "Guide"  # front matter `title:` names the page
     assert_exact(text, p.blocks)
     assert all("layout: page" not in b.text(text) for b in p.blocks)
     code = next(b for b in p.blocks if b.kind == "code")
@@ -565,3 +566,212 @@ def test_markdown_build_tool_lines_and_definition_lists() -> None:
     assert strip_markup(got[3][1]) == "A footnote that explains the thing."
     assert strip_markup("keep snake_case_names and __init__ whole") == (
         "keep snake_case_names and __init__ whole")
+
+
+def _cite(text: str, b: Block, kind: str = "", code_offset: int = -1) -> Citation:
+    return Citation(b.text(text), "t.md", "T", None, 1, 1, b.start, b.end, 0.9, "x",
+                    kind=kind or b.kind, code_offset=code_offset)
+
+
+def test_markdown_definition_after_a_blank_line_and_markdown_inside_html() -> None:
+    """`Term`, a blank line, `:   definition` is one definition (shown without the `:`
+    marker); Markdown inside `<div markdown>` and `<details>` is parsed, its summary a
+    heading of what follows, and no tag is ever part of a block."""
+    from retrieval.quotedisplay import display_parts
+    from retrieval.searchtext import strip_markup
+
+    text = (
+        "# Sprockets\n\n"
+        "teeth\n\n"
+        ":   How many teeth a sprocket has.\n\n"
+        "    A sprocket with more teeth turns slower.\n\n"
+        "pitch\n:   Distance between two teeth.\n\n"
+        ":   Also called the gauge.\n\n"
+        '<div class="grid cards" markdown>\n'
+        "- __Steel__ sprockets last for years.\n"
+        "- __Brass__ sprockets never rust.\n"
+        "</div>\n\n"
+        "<details markdown>\n"
+        "<summary>Why does my sprocket squeak?</summary>\n"
+        "A dry sprocket squeaks, so oil it `monthly`.\n"
+        "</details>\n\n"
+        "<details><summary>Can sprockets bend?</summary>\n"
+        "Only brass ones bend under load.\n"
+        "</details>\n\n"
+        "<!-- Sprockets are secretly gears. -->\n\n"
+        '<p align="center"><img src="logo.png"></p>\n\n'
+        "Text after the HTML.\n"
+    )
+    p = parse_text(".md", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    got = [(b.kind, b.text(text), b.section[1:]) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("definition", "teeth\n\n:   How many teeth a sprocket has.", ()),
+        ("paragraph", "A sprocket with more teeth turns slower.", ()),
+        ("definition", "pitch\n:   Distance between two teeth.\n\n:   Also called the gauge.", ()),
+        ("list_item", "__Steel__ sprockets last for years.", ()),
+        ("list_item", "__Brass__ sprockets never rust.", ()),
+        ("paragraph", "A dry sprocket squeaks, so oil it `monthly`.",
+         ("Why does my sprocket squeak?",)),
+        ("paragraph", "Only brass ones bend under load.", ("Can sprockets bend?",)),
+        ("paragraph", "Text after the HTML.", ()),
+    ]
+    heads = [b.text(text) for b in p.blocks if b.kind == "heading"]
+    assert heads == ["Sprockets", "Why does my sprocket squeak?", "Can sprockets bend?"]
+    for b in p.blocks:
+        assert "<" not in b.text(text) and "secretly" not in b.text(text)
+    teeth = p.blocks[1]
+    assert strip_markup(teeth.text(text)) == "teeth\nHow many teeth a sprocket has."
+    shown = [pt.text for pt in display_parts(_cite(text, teeth))]
+    assert shown == ["teeth\nHow many teeth a sprocket has."]  # words unchanged, no marker
+
+
+def test_example_admonitions_quote_explanations_not_rendered_output() -> None:
+    """Rule: in an `!!! example` / `??? example`, a prose block whose words are mostly in the
+    example's code renders that code (never quoted), wherever it stands; prose that says
+    more than the code explains it and is quotable."""
+    text = (
+        "# Marks\n\n"
+        '??? example "Marking text"\n'
+        "    Some ==marked== words here.\n\n"
+        "    ```md\n"
+        "    Some ==marked== words here.\n"
+        "    ```\n\n"
+        "!!! example\n"
+        "    ```python\n"
+        "    sprocket.spin(3)\n"
+        "    ```\n\n"
+        "    Spinning three times resets the tooth counter.\n"
+    )
+    p = parse_text(".md", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    got = [(b.kind, b.text(text)) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("example", "Some ==marked== words here."),
+        ("code", "Some ==marked== words here."),
+        ("code", "sprocket.spin(3)"),
+        ("admonition", "Spinning three times resets the tooth counter."),
+    ]
+
+
+def test_mkdocs_material_inline_markup_attr_lists_tasks_and_tabs() -> None:
+    from retrieval.searchtext import strip_markup
+
+    text = (
+        "---\ntitle: Gears\n---\n\n"
+        "# Gears { #gears .wide }\n\n"
+        "Press ++ctrl+alt+g++ to stop a gear. :material-alert: Gears hum ==loudly== when\n"
+        "^^new^^ and ~~never~~ rarely slip.\n"
+        "{ .lead }\n\n"
+        "- [ ] Grease the axle\n"
+        "- [x] Count the teeth\n\n"
+        "Pass a flag (1) to skip the warm-up.\n"
+        "{ .annotate }\n\n"
+        "1.  The flag is `--cold`.\n\n"
+        "<!-- todo: more gears -->\n\n"
+        '???+ note "Open"\n'
+        "    Gears ship with a spare pin.\n\n"
+        '!!! tip "Install"\n'
+        '    === "Linux"\n'
+        "        Install it with `apt install gear`.\n\n"
+        '    === "Mac"\n'
+        "        Install it with `brew install gear`.\n\n"
+        "```yaml\n"
+        '--8<-- "gear.yml"\n'
+        "```\n"
+    )
+    p = parse_text(".md", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    assert p.title == "Gears"
+    got = [(b.kind, b.text(text)) for b in p.blocks]
+    assert got[0] == ("heading", "Gears")
+    para = got[1][1]
+    assert para.endswith("rarely slip.")  # the `{ .lead }` line is markup
+    assert strip_markup(para) == (
+        "Press ctrl+alt+g to stop a gear. Gears hum loudly when\nnew and never rarely slip.")
+    assert got[2:5] == [
+        ("list_item", "[ ] Grease the axle"),  # (the box is shown: it says done or not)
+        ("list_item", "[x] Count the teeth"),
+        ("paragraph", "Pass a flag (1) to skip the warm-up."),
+    ]
+    assert strip_markup(got[2][1]) == "Grease the axle"
+    assert got[5:] == [
+        ("list_item", "The flag is `--cold`."),
+        ("admonition", "Gears ship with a spare pin."),
+        ("admonition", "Install it with `apt install gear`."),
+        ("admonition", "Install it with `brew install gear`."),
+    ]  # the snippet-only code block has no code of its own
+    assert [b.section for b in p.blocks[-2:]] == [("Gears", "Linux"), ("Gears", "Mac")]
+
+
+def test_generic_sphinx_directives_roles_and_rst_constructs() -> None:
+    """Sphinx directives and reST constructs every docs folder has: a block is never markup
+    only (a bare reference, a substitution), wrappers (tabs, `only`) are read through, option
+    lists, footnotes and line blocks are blocks of their own that never overlap."""
+    from retrieval.quotedisplay import display_parts
+    from retrieval.searchtext import strip_markup
+
+    text = (
+        "Gadgets\n=======\n\n"
+        ".. |gadget| replace:: Gadget Pro\n\n"
+        "|gadget| turns sprockets. See [#oil]_ and [GB01]_.\n\n"
+        "For example: ::\n\n    gadget.spin()\n\n"
+        ".. seealso:: :ref:`sprockets`\n\n"
+        ".. note:: |gadget|\n\n"
+        ".. deprecated:: 3.0\n   Use :func:`spin` instead, it is faster.\n\n"
+        ".. container:: tip-box\n\n   Gadgets work best when oiled weekly.\n\n"
+        ".. data:: MAX_SPIN\n\n   The highest spin count a gadget accepts.\n\n"
+        ".. literalinclude:: ../examples/spin.py\n   :language: python\n\n"
+        ".. image:: /img/gadget.png\n   :alt: A gadget\n\n"
+        ".. toctree::\n   :maxdepth: 1\n\n   install\n\n"
+        ".. rubric:: Footnotes\n\n"
+        ".. centered:: Gadgets are not toys.\n\n"
+        ".. tabs::\n\n   .. tab:: Linux\n\n      .. code-block:: text\n\n"
+        "         $ gadget --spin\n\n   .. tab:: Windows\n\n      Use the installer.\n\n"
+        ".. only:: html\n\n   This shows only in HTML builds.\n\n"
+        "Options\n-------\n\n"
+        "-v, --verbose   Print every spin.\n--slow          Spin slowly.\n\n"
+        "| The gadget spins,\n| the sprocket sings.\n\n"
+        ">>> gadget.spin()\n42\n\n"
+        ".. [#oil] Oil it monthly.\n.. [GB01] The gadget book.\n\n"
+        "Settings:\n\n:speed: How fast it spins.\n:noise: How loud it is.\n"
+    )
+    p = parse_text(".rst", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    got = [(b.kind, b.text(text)) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("paragraph", "|gadget| turns sprockets. See [#oil]_ and [GB01]_."),
+        ("paragraph", "For example: ::"),
+        ("code", "    gadget.spin()"),
+        ("admonition", "Use :func:`spin` instead, it is faster."),
+        ("paragraph", "Gadgets work best when oiled weekly."),
+        ("paragraph", "The highest spin count a gadget accepts."),
+        ("paragraph", "Gadgets are not toys."),
+        ("code", "         $ gadget --spin"),
+        ("paragraph", "Use the installer."),
+        ("paragraph", "This shows only in HTML builds."),
+        ("definition", "-v, --verbose   Print every spin."),
+        ("definition", "--slow          Spin slowly."),
+        ("paragraph", "| The gadget spins,\n| the sprocket sings."),
+        ("code", ">>> gadget.spin()\n42"),
+        ("paragraph", "Oil it monthly."),
+        ("paragraph", "The gadget book."),
+        ("paragraph", "Settings:"),
+        ("definition", ":speed: How fast it spins."),
+        ("definition", ":noise: How loud it is."),
+    ]
+    tabs = [b.section for b in p.blocks if b.kind != "heading"][7:9]
+    assert tabs == [("Gadgets", "Linux"), ("Gadgets", "Windows")]
+    assert strip_markup(got[0][1]) == "gadget turns sprockets. See and."
+    assert strip_markup(got[1][1]) == "For example:"
+    assert strip_markup("Like this::") == "Like this:"
+    assert strip_markup("A :ref:`label <target>` and :meth:`~a.b`.") == "A label and a.b."
+    # the lead-in is shown as Sphinx shows it, `For example:`
+    lead, code = p.blocks[2], p.blocks[3]
+    c = Citation(text[lead.start : code.end], "t.rst", "T", None, 1, 1, lead.start, code.end,
+                 0.9, "x", kind="code", code_offset=code.start - lead.start)
+    assert [pt.text for pt in display_parts(c)] == ["For example:", "gadget.spin()"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from retrieval.answer import windows_for
 from retrieval.corpus import ChunkRecord
 from retrieval.engine import Engine
@@ -69,3 +71,44 @@ def test_the_quoter_finds_each_units_place_in_its_section(
     fresh = engine.view()
     windows = [w for c in fresh.chunks for w in windows_for(c, 0)]
     assert engine.quoter.block_positions(fresh, windows) == [0] * len(windows)
+
+
+
+def test_under_a_matching_question_heading_the_first_block_is_lifted(tmp_path: Path) -> None:
+    """FAQ pages: the block right under "How do I pin a message?" answers it. It gets
+    `faq_first` more (ordering only); later blocks of the section, and blocks under a question
+    heading the question does not match, get nothing."""
+    from dataclasses import replace
+
+    from retrieval.answer import Weights
+    from tests.conftest import make_settings
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "faq.rst").write_text(
+        "FAQ\n===\n\nMessages\n--------\n\n"
+        "How do I pin a message?\n~~~~~~~~~~~~~~~~~~~~~~~\n\n"
+        "Call :meth:`pin`.\n\n"
+        "To pin a message in a channel you need the Manage Messages permission, and a channel "
+        "holds at most 50 pinned messages.\n\n"
+        "How do I delete a message?\n~~~~~~~~~~~~~~~~~~~~~~~~~~\n\n"
+        "Use :meth:`Message.delete`. Deleting someone else's message needs a permission.\n"
+    )
+    settings = make_settings(docs, tmp_path / "data")
+    engine = Engine(settings)
+    engine.index()
+    plain = Engine(settings, weights=replace(Weights(), faq_first=0.0))
+    lift = Weights().faq_first
+    assert lift > 0
+
+    def scores(e: Engine, q: str) -> dict[str, float]:
+        a = e.ask(q, record=False)
+        assert a.answered
+        return {c.text[:12]: c.score for c in a.quotes}
+
+    q = "how do I pin a message?"
+    with_faq, without = scores(engine, q), scores(plain, q)
+    assert with_faq["Call :meth:`"] == pytest.approx(without["Call :meth:`"] + lift)
+    assert with_faq["To pin a mes"] == pytest.approx(without["To pin a mes"])
+    q = "how many pinned messages can a channel hold?"
+    assert scores(engine, q) == pytest.approx(scores(plain, q))

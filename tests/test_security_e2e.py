@@ -9,21 +9,16 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 import pytest_asyncio
 
 from bot.core import Cooldown
-from bot.engines import EnginePool
-from bot.settings import BotSettings as Settings
 from retrieval.engine import Engine
-
-try:
-    from tests.fakediscord import Call, FakeDiscord, Member
-    from tests.test_bot_e2e import start_bot, stop_bot
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from fakediscord import Call, FakeDiscord, Member  # type: ignore[no-redef]
-    from test_bot_e2e import start_bot, stop_bot  # type: ignore[no-redef]
+from tests import e2e_support as e2e
+from tests.e2e_support import custom_ids, description
+from tests.fakediscord import Call, FakeDiscord, Member
 
 pytestmark = [
     pytest.mark.e2e,
@@ -79,37 +74,24 @@ async def env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Env]:
     docs_own = base / "docs_own"
     docs_own.mkdir()
     (docs_own / "bakery.txt").write_text(BAKERY)
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        docs_dir=docs,
-        data_dir=base / "data",
-        collection="sec",
-        cooldown_seconds=0,
+    settings = e2e.bot_settings(
+        base, "sec",
         button_cooldown_seconds=0,
         admin_guild_ids=[GUILD],
         guild_docs={GUILD_OWN: docs_own},
-        discord_token="fake-token-e2e",  # type: ignore[arg-type]
     )
-    engine = Engine(settings)
-    await asyncio.to_thread(engine.index)
-    fake = await FakeDiscord(heartbeat_interval_ms=1000).start()
-    fake.install()
-    for gid in (GUILD, GUILD_OTHER, GUILD_OWN):
-        fake.add_guild(gid)
-    alice = fake.add_member(GUILD, 750_000_000_000_000_001, "alice")
-    bob = fake.add_member(GUILD, 750_000_000_000_000_002, "bob")
-    root = fake.add_member(GUILD, 750_000_000_000_000_003, "root", admin=True)
-    for gid in (GUILD_OTHER, GUILD_OWN):
-        fake.guilds[gid].members[root.id] = root
-        fake.guilds[gid].members[alice.id] = alice
-    pool = EnginePool(settings)
-    pool.add(None, engine)
-    bot, task = await start_bot(fake, settings, pool)
+    engine = await e2e.indexed_engine(settings)
     try:
-        yield Env(fake, bot, engine, docs, docs_own, alice, bob, root)
+        async with e2e.fake_discord(GUILD, GUILD_OTHER, GUILD_OWN) as fake:
+            alice = fake.add_member(GUILD, 750_000_000_000_000_001, "alice")
+            bob = fake.add_member(GUILD, 750_000_000_000_000_002, "bob")
+            root = fake.add_member(GUILD, 750_000_000_000_000_003, "root", admin=True)
+            for gid in (GUILD_OTHER, GUILD_OWN):
+                fake.guilds[gid].members[root.id] = root
+                fake.guilds[gid].members[alice.id] = alice
+            async with e2e.running_bot(settings, e2e.engine_pool(settings, engine)) as bot:
+                yield Env(fake, bot, engine, docs, docs_own, alice, bob, root)
     finally:
-        await stop_bot(bot, task)
-        await fake.stop()
         _unblock_fifos(docs)
 
 
@@ -125,32 +107,15 @@ def _unblock_fifos(docs: Path) -> None:
 
 
 async def _ask(env: Env, question: str, user: Member | None = None, guild: int = GUILD) -> Call:
-    inter = await env.fake.slash(guild, user or env.alice, "ask", question=question)
-    return await _wait_original(env, inter["token"])
+    return await e2e.ask_by_slash(env.fake, guild, user or env.alice, question, timeout=60)
 
 
-async def _wait_original(env: Env, token: str, timeout: float = 60) -> Call:
-    def pred(c: Call) -> bool:
-        return (
-            c.method == "PATCH" and c.path.endswith(f"/{token}/messages/@original")
-            and c.status == 200
-        )
-
-    return (await env.fake.wait_for(pred, timeout=timeout))[-1]
-
-
-def _callback(env: Env, token: str) -> Call | None:
-    calls = env.fake.find("POST", rf"/interactions/\d+/{token}/callback")
-    return calls[0] if calls else None
+async def _wait_original(env: Env, token: str) -> Call:
+    return await e2e.wait_original_edit(env.fake, token, timeout=60)
 
 
 def _button(body: dict[str, Any], prefix: str) -> str:
-    ids = [c["custom_id"] for row in body.get("components") or [] for c in row["components"]]
-    return next(i for i in ids if i.startswith(prefix))
-
-
-def _description(body: dict[str, Any]) -> str:
-    return str((body.get("embeds") or [{}])[0].get("description", ""))
+    return next(i for i in custom_ids(body) if i.startswith(prefix))
 
 
 async def _beats(env: Env, n: int) -> None:
@@ -174,7 +139,7 @@ async def test_show_source_on_a_line_of_unclosed_links_keeps_heartbeats_on_time(
     env: Env,
 ) -> None:
     edit = await _ask(env, "when does the harbour permit office open?")
-    assert "permits.txt" in _description(edit.json)
+    assert "permits.txt" in description(edit.json)
     message = env.fake.message_of(edit)
     src_id = _button(edit.json, "cb:src:")
     conn = env.fake.live
@@ -187,7 +152,7 @@ async def test_show_source_on_a_line_of_unclosed_links_keeps_heartbeats_on_time(
     beats = conn.heartbeats[start - 1 :]
     interval = env.fake.heartbeat_interval_ms / 1000
     assert _max_gap(beats) <= interval * 1.5 + 0.25, beats
-    desc = _description(shown[0].json)
+    desc = description(shown[0].json)
     assert "nine o'clock on weekdays" in desc
     assert len(desc) <= 4096
     # the links line is shown escaped, and only a bounded slice of it
@@ -196,10 +161,7 @@ async def test_show_source_on_a_line_of_unclosed_links_keeps_heartbeats_on_time(
 
 
 async def test_show_source_has_a_quiet_per_user_cooldown(env: Env) -> None:
-    core = env.bot.citebot
-    old = core.button_cooldown
-    core.button_cooldown = Cooldown(60)
-    try:
+    with patch.object(env.bot.citebot, "button_cooldown", Cooldown(60)):
         edit = await _ask(env, "when does the harbour permit office open?")
         message = env.fake.message_of(edit)
         src_id = _button(edit.json, "cb:src:")
@@ -213,16 +175,14 @@ async def test_show_source_has_a_quiet_per_user_cooldown(env: Env) -> None:
         # another user is not affected
         third = await env.fake.click(GUILD, env.alice, message, src_id)
         done = await _wait_original(env, third["token"])
-        assert "nine o'clock" in _description(done.json)
-    finally:
-        core.button_cooldown = old
+        assert "nine o'clock" in description(done.json)
 
 
 async def test_fifo_swapped_in_for_an_indexed_file_never_blocks_show_source_or_ask(
     env: Env,
 ) -> None:
     edit = await _ask(env, "when is the lighthouse lantern polished?")
-    assert "lighthouse.txt" in _description(edit.json)
+    assert "lighthouse.txt" in description(edit.json)
     message = env.fake.message_of(edit)
     src_id = _button(edit.json, "cb:src:")
     path = env.docs / "lighthouse.txt"
@@ -234,9 +194,9 @@ async def test_fifo_swapped_in_for_an_indexed_file_never_blocks_show_source_or_a
     for c in clicks:
         shown = await _wait_original(env, c["token"])
         # the file changed: the indexed chunk is shown instead of the live file
-        assert "every Thursday by the second keeper" in _description(shown.json)
+        assert "every Thursday by the second keeper" in description(shown.json)
     after = await _ask(env, "when does the harbour permit office open?")
-    assert "nine o'clock on weekdays" in _description(after.json)
+    assert "nine o'clock on weekdays" in description(after.json)
 
 
 async def _refusal(env: Env, token: str) -> dict[str, Any]:
@@ -255,30 +215,24 @@ async def test_an_unlisted_guild_cannot_reindex_or_rebuild_the_shared_index(env:
     assert after["last_index"] == before["last_index"]
     # nothing ran: the guild's members still get answers from the shared index
     edit = await _ask(env, "when does the harbour permit office open?", guild=GUILD_OTHER)
-    assert "permits.txt" in _description(edit.json)
+    assert "permits.txt" in description(edit.json)
 
 
 async def test_a_guild_with_its_own_folder_reindexes_only_its_own_index(env: Env) -> None:
     before = await _stats(env)
     inter = await env.fake.slash(GUILD_OWN, env.root, "reindex", rebuild=True)
-    final = await env.fake.wait_for(
-        lambda c: c.method == "PATCH" and c.path.endswith(f"/{inter['token']}/messages/@original")
-        and "Reindex finished" in str(c.json), timeout=120,
-    )
-    assert "bakery.txt" in _description(final[-1].json)
+    final = await e2e.wait_original_edit(env.fake, inter["token"], "Reindex finished", timeout=120)
+    assert "bakery.txt" in description(final.json)
     after = await _stats(env)
     assert after["last_index"] == before["last_index"]  # the shared index was not touched
     own = await _ask(env, "when does the bakery sell sourdough bread?", guild=GUILD_OWN)
-    assert "bakery.txt" in _description(own.json)
+    assert "bakery.txt" in description(own.json)
 
 
 async def test_a_listed_admin_guild_may_reindex_the_shared_index(env: Env) -> None:
     inter = await env.fake.slash(GUILD, env.root, "reindex")
-    final = await env.fake.wait_for(
-        lambda c: c.method == "PATCH" and c.path.endswith(f"/{inter['token']}/messages/@original")
-        and "Reindex finished" in str(c.json), timeout=120,
-    )
-    assert "Unchanged" in _description(final[-1].json)
+    final = await e2e.wait_original_edit(env.fake, inter["token"], "Reindex finished", timeout=120)
+    assert "Unchanged" in description(final.json)
 
 
 async def test_answer_buttons_only_work_in_the_guild_of_the_answer(env: Env) -> None:
@@ -316,17 +270,12 @@ async def test_one_vote_per_user_per_answer_however_often_they_click(env: Env) -
 
 
 async def test_button_spam_gets_quiet_notices_not_public_messages(env: Env) -> None:
-    core = env.bot.citebot
-    old = core.button_cooldown
-    core.button_cooldown = Cooldown(60)
-    try:
+    with patch.object(env.bot.citebot, "button_cooldown", Cooldown(60)):
         edit = await _ask(env, "when does the harbour permit office open?")
         message = env.fake.message_of(edit)
         more = _button(edit.json, "cb:more:")
         clicks = [await env.fake.click(GUILD, env.alice, message, more) for _ in range(6)]
         cbs = [await _refusal(env, c["token"]) for c in clicks]
-    finally:
-        core.button_cooldown = old
     public = [cb for cb in cbs if cb["type"] == 5 and not (cb.get("data") or {}).get("flags")]
     quiet = [cb for cb in cbs if cb["type"] == 4 and cb["data"]["flags"] & 64]
     assert len(public) == 1 and len(quiet) == 5

@@ -25,6 +25,7 @@ from retrieval.parsing.blocks import (
 )
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_FRONT_MATTER_TITLE = re.compile(r"^title:[ \t]*(.+)$", re.M)
 _ATX = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+")
 _MKDOCS_ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+\w")
 # pymdown-extensions blocks: `/// note | Title` ... `///`
@@ -51,11 +52,24 @@ _RESULT_TITLE = re.compile(r"^\W*(preview|result|output|rendered)\b", re.I)
 _TOOL_LINE = re.compile(
     r"^[ \t]*(?:\[TOC\]|\{%.*%\}|\{\{.*\}\}|-{1,2}8<-{1,2}.*|\*\[[^\]]+\]:.*)[ \t]*$"
 )
+# raw HTML whose content is Markdown (md_in_html) or a disclosure with a visible summary
+_MD_IN_HTML = re.compile(r"<[a-zA-Z][^>]*\smarkdown(?:=[\"']?\w*[\"']?)?[\s>/]|<details\b", re.I)
+_BLOCK_TAG = re.compile(
+    r"</?(?:div|details|section|article|aside|header|footer|main|figure|figcaption|center|p"
+    r"|blockquote|nav)\b[^>]*>", re.I)
+_SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.I | re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HTML_TAG = re.compile(r"<[^>]+>")
+_SNIPPET = re.compile(r"^[ \t]*-{1,2}8<-{1,2}")
 # mkdocstrings / mkautodoc: `::: package.Name` (+ its options) renders a docstring that is not
 # in the file; the line itself is markup
 _AUTODOC = re.compile(r"^[ \t]*:::[ \t]+[\w.:-]+")
 # Python-Markdown / pymdown definition lists: a term line, then `:   its definition`
 _DEFINITION_LINE = re.compile(r"^:[ \t]+\S")
+# attr_list: `## Title { #id .class }`, a `{: .lead }` line under a paragraph (markup)
+_ATTRS = r"\{:?[ \t]*(?:[#.][\w-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w-]+|[\w-]+=[^\s}]+))*[ \t]*\}"
+_TRAILING_ATTRS = re.compile(r"[ \t]*" + _ATTRS + r"[ \t]*$")
+_ATTRS_LINE = re.compile(r"^[ \t]*" + _ATTRS + r"[ \t]*$")
 
 
 @lru_cache(maxsize=1)
@@ -66,8 +80,12 @@ def _parser() -> MarkdownIt:
 def parse_markdown(text: str) -> ParsedText:
     skip_to = 0
     fm = _FRONT_MATTER.match(text)
+    title: str | None = None
     if fm:
         skip_to = fm.end()
+        named = _FRONT_MATTER_TITLE.search(fm.group(0))
+        if named:
+            title = named.group(1).strip().strip("\"'").strip() or None
     lines = Lines(text)
     first_line = lines.line_of(skip_to) if skip_to else 0
     tokens = _parser().parse(text)
@@ -75,7 +93,6 @@ def parse_markdown(text: str) -> ParsedText:
     inside: set[int] = {n for c in containers for n in range(c[0], c[1])}
     blocks: list[Block] = []
     section: list[tuple[int, str]] = []  # (level, heading text)
-    title: str | None = None
     i = 0
     item_depth = 0
     quote_depth = 0
@@ -95,17 +112,22 @@ def parse_markdown(text: str) -> ParsedText:
         if t == "heading_open" and m is not None:
             level = int(tok.tag[1])
             inline = tokens[i + 1]
-            heading = inline.content.strip()
+            heading = _TRAILING_ATTRS.sub("", inline.content).strip()
             while section and section[-1][0] >= level:
                 section.pop()
             s, e = strip_span(text, lines.start(m[0]), lines.end(m[0]))
             atx = _ATX.match(text, s, e)
             if atx:
                 s, e = atx.end(), len(text[:e].rstrip("# \t")) if text[s:e].strip("# \t") else e
+            attrs = _TRAILING_ATTRS.search(text, s, e)
+            if attrs and attrs.start() > s:
+                e = attrs.start()
             if e > s:
                 blocks.append(Block(HEADING, s, e, _path(section)))
             section.append((level, heading))
-            if title is None and heading:
+            # the page title, as mkdocs reads it: the first level-1 heading, or a heading that
+            # opens the page; a later `## Section` is not the title of the page above it
+            if title is None and heading and (level == 1 or all(b.kind == HEADING for b in blocks)):
                 title = heading
             i += 3
             continue
@@ -159,12 +181,26 @@ def parse_markdown(text: str) -> ParsedText:
                 s, e = strip_span(text, lines.start(a), lines.end(b - 1))
                 while s < e and text[s] in "> \t" and quote_depth:  # a block quote's marker
                     s += 1
-                if e > s:
+                term = _term_before(text, blocks, s) if _DEFINITION_LINE.match(
+                    lines.line(a)) else None
+                if term is not None and e > s:
+                    # `Term`, a blank line, `:   definition`: still the term's definition
+                    blocks[-1] = Block(DEFINITION, term.start, e, term.section)
+                elif e > s:
                     blocks.append(Block(kind, s, e, _path(section)))
         elif t == "fence" and m is not None and tok.info.strip().startswith("{"):
             blocks.extend(_myst(tok, text, lines, _path(section)))
+        elif t == "code_block" and m is not None and _term_before(
+            text, blocks, lines.start(m[0])
+        ) is not None and blocks[-1].kind == DEFINITION:
+            # a definition's further paragraphs, indented under it (not code)
+            body = [lines.line(n) for n in range(m[0], m[1])]
+            removed = [min(4, _indent(ln)) for ln in body]
+            blocks.extend(_subparse(text, lines, m[0], body, removed, _path(section)))
         elif t in ("fence", "code_block") and m is not None:
             blocks.extend(_code(tok, text, lines, _path(section)))
+        elif t == "html_block" and m is not None:
+            blocks.extend(_html_block(text, lines, m[0], m[1], _path(section)))
         elif t == "table_open" and m is not None:
             s, e = strip_span(text, lines.start(m[0]), lines.end(m[1] - 1))
             hs, he = strip_span(text, lines.start(m[0]), lines.end(m[0]))
@@ -255,19 +291,61 @@ def _container(
     text: str, lines: Lines, c: tuple[int, int, str], section: tuple[str, ...]
 ) -> list[Block]:
     """The blocks of a container's body, parsed as Markdown of its own (dedented) and mapped
-    back to the file: prose of an admonition is an admonition, of an example its output."""
+    back to the file: prose of an admonition is an admonition.
+
+    In an example admonition, a prose block is rendered output (EXAMPLE, searched but never
+    quoted) when it repeats the markup its code shows: most of its words are in that code,
+    whether it comes before or after the code. Prose that says something the code does not
+    ("Spinning three times resets the counter.") explains the example and is quotable."""
     first, end, head = c[0] + 1, c[1], c[2]
     body = [lines.line(n) for n in range(first, end)]
     cut = min((_indent(ln) for ln in body if ln.strip()), default=0)
     removed = [min(cut, _indent(ln)) for ln in body]
-    sub = "\n".join(ln[k:] for ln, k in zip(body, removed, strict=True))
     marker, _, title = head.partition(" ")
     title = title.strip().strip('"').strip()
     tab = marker.startswith("===")
-    # a result tab is all rendered output; an example admonition shows markup (code) and then
-    # what it renders to: its prose before the first code block explains, after it renders
     result_tab = tab and bool(_RESULT_TITLE.match(title))
     example = not tab and bool(_EXAMPLE_TITLE.match(title))
+    # a tab's title says what its content is for ("Linux", "Mac"): a heading of it
+    inner = _subparse(text, lines, first, body, removed,
+                      section + (title,) if tab and title else section)
+    code_words: set[str] = set()
+    if example:
+        for b in inner:
+            if b.kind == CODE:
+                code_words.update(w.lower() for w in _WORD.findall(text[b.start : b.end]))
+    out: list[Block] = []
+    for b in inner:
+        kind = b.kind
+        if kind != CODE and kind != HEADING and (
+            result_tab or (example and _renders(text[b.start : b.end], code_words))
+        ):
+            kind = EXAMPLE
+        elif kind == PARAGRAPH and not tab:
+            kind = ADMONITION
+        out.append(Block(kind, b.start, b.end, b.section, b.language, b.header))
+    return out
+
+
+_WORD = re.compile(r"[^\W_]+")
+RENDERED_SHARE = 0.6  # this share of a prose block's words in the example's code: its output
+
+
+def _renders(prose: str, code_words: set[str]) -> bool:
+    words = [w.lower() for w in _WORD.findall(prose)]
+    if not words or not code_words:
+        return False
+    return sum(w in code_words for w in words) >= RENDERED_SHARE * len(words)
+
+
+def _subparse(
+    text: str, lines: Lines, first: int, body: list[str], removed: list[int],
+    section: tuple[str, ...],
+) -> list[Block]:
+    """Blocks of `body` (the file's lines from `first` on, each with `removed[j]` leading
+    characters taken off or blanked markup in them) parsed as Markdown of its own, with
+    spans mapped back to the file."""
+    sub = "\n".join(ln[k:] for ln, k in zip(body, removed, strict=True))
     sub_lines = Lines(sub)
 
     def back(pos: int) -> int:
@@ -275,18 +353,11 @@ def _container(
         return lines.start(first + j) + removed[j] + (pos - sub_lines.start(j))
 
     out: list[Block] = []
-    shown = False  # an example's markup has been shown
     for b in parse_markdown(sub + "\n").blocks:
-        kind = b.kind
-        if kind != CODE and (result_tab or (example and shown)):
-            kind = EXAMPLE
-        elif kind == PARAGRAPH and not tab:
-            kind = ADMONITION
-        shown = shown or kind == CODE
         header = (back(b.header[0]), back(b.header[1])) if b.header else None
         s, e = back(b.start), back(b.end)
         if e > s:
-            out.append(Block(kind, s, e, section + b.section, b.language, header))
+            out.append(Block(b.kind, s, e, section + b.section, b.language, header))
     return out
 
 
@@ -319,6 +390,60 @@ def _result_lines(lines: Lines, first: int) -> set[int]:
         while n < len(free) and free[n] <= k:
             n += 1
     return out
+
+
+def _html_block(
+    text: str, lines: Lines, first: int, end: int, section: tuple[str, ...]
+) -> list[Block]:
+    """Markdown inside raw HTML (md_in_html: `<div class="grid" markdown>`, `<details>` with
+    its `<summary>`): block tags are blanked, the rest parsed as Markdown and mapped back to
+    the file, so tags are never part of a block. The summary is the heading of what follows
+    it. Other raw HTML (badges, logos, a rendered sample) has no text to quote."""
+    raw = text[lines.start(first) : lines.end(end - 1)]
+    if not _MD_IN_HTML.search(raw):
+        return []
+    offset = lines.start(first)
+    blanked = list(raw)
+
+    def blank(a: int, b: int) -> None:
+        for k in range(a, b):
+            if blanked[k] != "\n":
+                blanked[k] = " "
+
+    heads: list[Block] = []
+    for m in _COMMENT.finditer(raw):
+        blank(m.start(), m.end())
+    for m in _SUMMARY.finditer(raw):
+        s, e = strip_span(text, offset + m.start(1), offset + m.end(1))
+        if e > s and not _HTML_TAG.search(text, s, e):
+            heads.append(Block(HEADING, s, e, section))
+        blank(m.start(), m.end())
+    for m in _BLOCK_TAG.finditer(raw):
+        blank(m.start(), m.end())
+    body = "".join(blanked).split("\n")
+    starts_with_tag = [bool(_BLOCK_TAG.match(ln.lstrip())) for ln in raw.split("\n")]
+    plain = [_indent(ln) for ln, tag in zip(body, starts_with_tag, strict=True)
+             if ln.strip() and not tag]
+    cut = min(plain, default=0)
+    removed = [_indent(ln) if tag else min(cut, _indent(ln))
+               for ln, tag in zip(body, starts_with_tag, strict=True)]
+    out = list(heads)
+    for b in _subparse(text, lines, first, body, removed, ()):
+        summary = [text[h.start : h.end] for h in heads if h.end <= b.start][-1:]
+        out.append(Block(b.kind, b.start, b.end, section + tuple(summary) + b.section,
+                         b.language, b.header))
+    return sorted(out, key=lambda b: b.start)
+
+
+def _term_before(text: str, blocks: list[Block], start: int) -> Block | None:
+    """The paragraph or definition right before `start` (one or two blank lines between):
+    a definition list's term, when what starts there is a `:   definition`."""
+    if not blocks or blocks[-1].kind not in (PARAGRAPH, DEFINITION):
+        return None
+    gap = text[blocks[-1].end : start]
+    if gap.strip(" \t\n") or not 2 <= gap.count("\n") <= 3:
+        return None
+    return blocks[-1]
 
 
 def _path(section: list[tuple[int, str]]) -> tuple[str, ...]:
@@ -371,6 +496,8 @@ def _code(tok: Token, text: str, lines: Lines, section: tuple[str, ...]) -> list
         s += 1
     if e <= s or not text[s:e].strip():
         return []
+    if all(_SNIPPET.match(ln) for ln in text[s:e].split("\n") if ln.strip()):
+        return []  # `--8<-- "file.py"`: the code is in another file
     return [Block(CODE, s, e, section, language=lang)]
 
 
@@ -378,7 +505,9 @@ def _without_block_markers(lines: Lines, a: int, b: int) -> tuple[int, int]:
     """A paragraph's lines without pymdown `///` block start and end lines."""
     while a < b and _BLOCK_MARKER.match(lines.line(a)):
         a += 1
-    while b > a and _BLOCK_MARKER.match(lines.line(b - 1)):
+    while b > a and (
+        _BLOCK_MARKER.match(lines.line(b - 1)) or _ATTRS_LINE.match(lines.line(b - 1))
+    ):
         b -= 1
     return a, b
 

@@ -42,7 +42,19 @@ _GRID_HEAD_BORDER = re.compile(r"[ \t]*\+(?:=+\+)+[ \t]*$")
 _UNDERLINE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
 
 CODE_DIRECTIVES = {"code-block", "sourcecode", "code", "ipython", "doctest", "testcode",
-                   "testoutput", "jupyter-execute", "prompt", "run", "tab"}
+                   "testoutput", "jupyter-execute", "prompt", "run", "code-tab"}
+# directives that only wrap reST content (tabs, conditional text, layout): their content is
+# read as if it stood outside them; a tab's or dropdown's title is a heading of its content
+WRAPPER_DIRECTIVES = {"only", "ifconfig", "tabs", "tab-set", "grid", "grid-item", "hlist",
+                      "cssclass", "rst-class"}
+TITLED_WRAPPER_DIRECTIVES = {"tab", "group-tab", "tab-item", "dropdown", "card",
+                             "grid-item-card"}
+# field lists that describe the file, not its subject (Sphinx file-wide metadata, docinfo)
+METADATA_FIELDS = {"orphan", "nocomments", "nosearch", "tocdepth", "author", "authors",
+                   "version", "date", "copyright", "organization", "contact", "address",
+                   "status", "revision", "license", "audience", "platform", "synopsis",
+                   "module", "moduleauthor", "sectionauthor", "codeauthor", "public",
+                   "private", "meta", "hide-toc", "og:description"}
 ADMONITION_DIRECTIVES = {
     "note", "warning", "tip", "important", "caution", "danger", "hint", "attention", "error",
     "seealso", "versionadded", "versionchanged", "deprecated", "versionremoved", "admonition",
@@ -57,7 +69,7 @@ OPAQUE_DIRECTIVES = {
     "py:module", "automodule", "autoclass", "autofunction", "automethod", "autoattribute",
     "autoexception", "autodata", "autodecorator", "autoproperty", "autotypeddict",
     "contents", "sectnum", "graphviz", "digraph", "mermaid", "plot", "csv-table",
-    "list-table", "math", "only", "meta", "title", "default-role", "role", "program",
+    "list-table", "math", "meta", "title", "default-role", "role", "program",
     "productionlist", "exec", "raw-html",
 }
 _parse_lock = threading.Lock()
@@ -95,7 +107,7 @@ class GenericDirective(Directive):
         if self.content and not (
             {self.name, short} & (OPAQUE_DIRECTIVES | CODE_DIRECTIVES) or "example" in short
         ):
-            self.state.nested_parse(self.content, self.content_offset, node)
+                self.state.nested_parse(self.content, self.content_offset, node)
         return [node]
 
 
@@ -110,7 +122,9 @@ def _register_unknown(text: str) -> None:
     for name in set(_DIRECTIVE.findall(text)):
         # `class` is docutils' class-attribute directive, but in Sphinx docs it describes a
         # Python class (py:class): its content belongs under the class name
-        if name in CODE_DIRECTIVES | ADMONITION_DIRECTIVES | OPAQUE_DIRECTIVES | {"class"}:
+        if name in CODE_DIRECTIVES | ADMONITION_DIRECTIVES | OPAQUE_DIRECTIVES | {"class"} | (
+            WRAPPER_DIRECTIVES | TITLED_WRAPPER_DIRECTIVES
+        ):
             directives.register_directive(name, GenericDirective)
         elif directives._directives.get(name) is None and (  # type: ignore[attr-defined]
             name not in directives._directive_registry  # type: ignore[attr-defined]
@@ -152,8 +166,22 @@ def parse_rst(text: str) -> ParsedText:
     for b in blocks:
         if out and out[-1].start == b.start and out[-1].end == b.end:
             continue
+        if b.kind in (PARAGRAPH, ADMONITION, DEFINITION) and _references_only(b.text(text)):
+            continue  # `.. seealso:: :ref:`x``, `|coro|`: no words of its own to quote
         out.append(b)
     return ParsedText(text, tuple(out), builder.title)
+
+
+_REFERENCE = re.compile(
+    r":[\w:.+-]+:`[^`]*`|`[^`]*`_{1,2}|\|[^|\s][^|]*\|_{0,2}|\[[#*\w.-]*\]_"
+    r"|^[ \t]*:[\w -]+:(?=\s)",
+    re.M,
+)
+
+
+def _references_only(raw: str) -> bool:
+    """A block whose words are only roles, references, substitutions or field names."""
+    return not re.search(r"\w", _REFERENCE.sub("", raw))
 
 
 class _Builder:
@@ -252,9 +280,7 @@ class _Builder:
         if isinstance(node, (nodes.system_message, nodes.comment, nodes.target,
                              nodes.substitution_definition, nodes.raw, nodes.docinfo)):
             return
-        if isinstance(node, nodes.field_list) and isinstance(
-            node.parent, (nodes.document, nodes.section)
-        ):
+        if isinstance(node, nodes.field_list) and self._metadata(node):
             return  # metadata (`:orphan:`, `:tocdepth: 2`, `:author: …`), not the text
         if isinstance(node, nodes.field_list):
             self._fields(node, section)
@@ -287,10 +313,52 @@ class _Builder:
             self._admonition(line, section)
         elif isinstance(node, sphinx_block):
             self._directive(node, section)
+        elif isinstance(node, nodes.option_list):
+            self._options(node, section)
+        elif isinstance(node, (nodes.footnote, nodes.citation)):
+            self._note(node, section)
+        elif isinstance(node, nodes.line_block) and line >= 0:
+            first = self._first_line(node)
+            if first is not None:
+                self._add(PARAGRAPH, first, self._until_blank(first), section)
         elif isinstance(node, (nodes.doctest_block,)) and line >= 0:
             self._add(CODE, line, self._until_blank(line), section, language="pycon")
         elif isinstance(node, nodes.Element) and not isinstance(node, nodes.TextElement):
             self.walk(node, section)
+
+    def _metadata(self, node: nodes.field_list) -> bool:
+        """A field list that opens the file (before any text) or names only metadata."""
+        names = [f.next_node(nodes.field_name) for f in node.children]
+        keys = {n.astext().strip().lower() for n in names if n is not None}
+        if keys and keys <= METADATA_FIELDS:
+            return True
+        if not isinstance(node.parent, (nodes.document, nodes.section)):
+            return False
+        return not any(b.kind != HEADING for b in self.blocks)  # nothing before it but titles
+
+    def _options(self, node: nodes.option_list, section: tuple[str, ...]) -> None:
+        """`-v, --verbose   Print more.`: each option with its description, one definition."""
+        starts: list[int] = []
+        for item in node.children:
+            first = self._first_line(item)
+            if first is not None:
+                while first > 0 and not self.lines.line(first).lstrip().startswith(("-", "/")):
+                    first -= 1
+                starts.append(first)
+        for k, a in enumerate(starts):
+            end = self._indented_body(a, self._indent(a))
+            if k + 1 < len(starts):
+                end = min(end, starts[k + 1])
+            self._add(DEFINITION, a, end, section)
+
+    def _note(self, node: nodes.Element, section: tuple[str, ...]) -> None:
+        """A footnote or citation (`.. [#] Its words.`): its words, without the label."""
+        first = self._first_line(node)
+        if first is None:
+            return
+        while first > 0 and not self.lines.line(first).lstrip().startswith(".. ["):
+            first -= 1
+        self._add(PARAGRAPH, first, self._indented_body(first, self._indent(first)), section)
 
     def _heading(self, line: int, section: tuple[str, ...]) -> None:
         # docutils points at the underline; the title text is the line above it
@@ -433,18 +501,22 @@ class _Builder:
         if e > s:
             self.blocks.append(Block(TABLE, s, e, section, header=header))
 
-    def _version_note(self, node: sphinx_block, line: int, section: tuple[str, ...]) -> None:
+    def _version_note(
+        self, node: sphinx_block, line: int, section: tuple[str, ...], kind: str = ADMONITION,
+        has_version: bool = True,
+    ) -> None:
         """`.. versionadded:: 2.1` alone is markup; its explanation (after the version on the
-        same line, or on the lines under it) is a note."""
+        same line, or on the lines under it) is a note. (`.. centered:: Text`: no version.)"""
         end = self._indented_body(line, self._indent(line))
         head = self.lines.line(line)
-        m = re.match(r"[ \t]*\.\.[ \t]+[\w:.+-]+[ \t]*::[ \t]*\S+[ \t]*(\S.*)?$", head)
+        version = r"\S+[ \t]*" if has_version else ""
+        m = re.match(r"[ \t]*\.\.[ \t]+[\w:.+-]+[ \t]*::[ \t]*" + version + r"(\S.*)?$", head)
         if m and m.group(1):
             s = self.lines.start(line) + m.start(1)
             e = self._span(line, end)[1]
-            self.blocks.append(Block(ADMONITION, s, e, section))
+            self.blocks.append(Block(kind, s, e, section))
         else:
-            self._add(ADMONITION, line + 1, end, section)
+            self._add(kind, line + 1, end, section)
 
     def _table_header(self, a: int, b: int) -> tuple[int, int] | None:
         """The whole header row of a table (all its lines): up to the `+===+` border of a
@@ -484,6 +556,16 @@ class _Builder:
             return
         if short == "rubric":
             return  # a heading-like line with no body
+        if short in WRAPPER_DIRECTIVES:
+            self.walk(node, section)
+            return
+        if short in TITLED_WRAPPER_DIRECTIVES:
+            title = str(node["args"]).strip().split("\n")[0][:120]
+            self.walk(node, section + (title,) if title else section)
+            return
+        if short == "centered":
+            self._version_note(node, line, section, kind=PARAGRAPH, has_version=False)
+            return
         if short in VERSION_DIRECTIVES:
             self._version_note(node, line, section)
             return
