@@ -172,7 +172,7 @@ def run_corpus(
             plans += [(vname, w, fn) for w in weights]
     out: dict[str, list[dict[str, Any]]] = {}
     for vname, weight, fn in plans:
-        rr = ContextReranker(lambda: engine.embedder.token_spans, weight)
+        rr = ContextReranker(weight)
         if fn is not None:
             rr.context_sims = _ignoring_vectors(fn)  # type: ignore[method-assign]
         engine.quoter.reranker = rr

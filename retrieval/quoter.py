@@ -65,9 +65,7 @@ class Quoter:
         # per corpus view: source -> its chunks' indexes, and source -> block positions
         self._positions: tuple[CorpusView | None, dict[str, list[int]], dict[str, dict[int, int]]]
         self._positions = (None, {}, {})
-        self.reranker = ContextReranker(
-            lambda: self._embedder().token_spans, settings.context_rerank
-        )
+        self.reranker = ContextReranker(settings.context_rerank)
 
     def answer(
         self,
@@ -99,9 +97,7 @@ class Quoter:
         )
         raw = {id(sw.window): sw.evidence for sw in scored}
         row = {id(w): i for i, w in enumerate(windows)}
-        scored = self.reranker.rerank(
-            scored, q_vec, lambda w: (vecs.units[row[id(w)]], vecs.paths[row[id(w)]])
-        )
+        scored = self.reranker.rerank(scored, q_vec, lambda w: vecs.ctx[row[id(w)]])
         if nudge:
             scored = sorted(
                 (

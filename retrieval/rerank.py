@@ -2,16 +2,17 @@
 the headings above it.
 
 A unit's own vector does not know which section it is in, so neighbouring passages of the right
-file ("Debug Mode" vs "Development Server") often score alike. Here the few best units get a
-context vector, what the model would make of `section path: unit text`, and `weight` × its
-cosine with the question is added to their score. It only reorders: whether to answer is still
-decided on the score without it.
+file ("Debug Mode" vs "Development Server") often score alike. Here the few best units are
+compared with the question by their context vector, the embedding of `section path: text`
+(`Quickstart > Debug Mode: By enabling debug mode, the server will automatically reload...`),
+and `weight` × that cosine is added to their score. It only reorders: whether to answer is
+still decided on the score without it.
 
-The context vector costs no embedding at question time: the model mean-pools its token states,
-so reading the path and the text together is approximated by the token-weighted mean of the
-unit's vector and its section path's vector, both stored at index time (retrieval.units). On
-the docs QA dev set this matches embedding `section path: text` for every question (top-1 0.563
-either way; benchmarks/tune_context_rerank.py, benchmarks/RESULTS.md).
+Context vectors are computed at index time beside the unit vectors (retrieval.units; a sentence
+pair's derived from its two sentences' like its own vector), so the rerank costs a few dot
+products and no embedding per question. Mixing a unit's vector with a separately embedded
+path vector instead (no extra indexing) ranked worse on the docs QA dev set: the model's joint
+reading of path and text is what helps (benchmarks/RESULTS.md, benchmarks/tune_context_rerank.py).
 
 Plain-text units (no section) get their own cosine instead, so a folder mixing prose and docs
 is compared fairly; a question whose best units are all plain text is left untouched. No model
@@ -27,34 +28,20 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from retrieval.answer import ScoredWindow, Window
-from retrieval.units import section_text
+from retrieval.units import context_text
+
+__all__ = ["RERANK_UNITS", "ContextReranker", "context_text"]
 
 RERANK_UNITS = 8  # units looked at again (docs QA dev set: 8 gains as much as 20)
 
-# texts -> their tokens' character offsets (Embedder.token_spans): only the counts are used
-TokenSpans = Callable[[Sequence[str]], list[list[tuple[int, int]]]]
-# a window -> its unit vector and its section path's vector (retrieval.units.WindowVectors)
-Vectors = Callable[[Window], tuple[np.ndarray, np.ndarray]]
-
-
-def context_text(w: Window) -> str:
-    """What the context vector stands for: the section path, then the words without markup."""
-    return section_text(w.section) + ": " + w.search_text
-
-
-def context_vector(
-    unit: np.ndarray, unit_tokens: int, path: np.ndarray, path_tokens: int
-) -> np.ndarray:
-    """The unit read under its section path: the token-weighted mean of the two vectors."""
-    v = unit_tokens * unit + path_tokens * path
-    return v / max(float(np.linalg.norm(v)), 1e-12)
+# a window -> its context vector as stored at index time (zeros when it has none)
+Vectors = Callable[[Window], np.ndarray]
 
 
 class ContextReranker:
     """Reorders the best scored units by the cosine of the question and their context vector."""
 
-    def __init__(self, token_spans: Callable[[], TokenSpans], weight: float, n: int = RERANK_UNITS):
-        self._token_spans = token_spans  # the embedder's tokenizer, looked up on first use
+    def __init__(self, weight: float, n: int = RERANK_UNITS):
         self.weight = weight
         self.n = n
 
@@ -79,16 +66,14 @@ class ContextReranker:
         moved.sort(key=lambda sw: -sw.score)
         return moved + tail
 
+    @staticmethod
     def context_sims(
-        self, windows: Sequence[Window], q_vec: np.ndarray, vectors: Vectors
+        windows: Sequence[Window], q_vec: np.ndarray, vectors: Vectors
     ) -> list[float | None]:
-        """Cosine of the question and each unit's context vector (None for plain text)."""
-        mine = [w for w in windows if w.section]
-        texts = [w.search_text for w in mine] + [section_text(w.section) for w in mine]
-        counts = [max(len(t), 1) for t in self._token_spans()(texts)] if mine else []
-        sims: dict[int, float] = {}
-        for i, w in enumerate(mine):
-            unit, path = vectors(w)
-            v = context_vector(unit, counts[i], path, counts[len(mine) + i])
-            sims[id(w)] = float(v @ q_vec)
-        return [sims.get(id(w)) for w in windows]
+        """Cosine of the question and each unit's context vector (None for plain text, or a
+        unit without one)."""
+        out: list[float | None] = []
+        for w in windows:
+            v = vectors(w) if w.section else None
+            out.append(float(v @ q_vec) if v is not None and v.any() else None)
+        return out

@@ -8,10 +8,11 @@ with them. Every row records the units version: a fingerprint of the model and o
 defines the units, so a changed definition makes the next `index` re-embed them. A unit without a
 stored vector is embedded when a question needs it (slower, same result).
 
-Beside each chunk's units, the same transaction keeps its section vectors: for every section the
-chunk's blocks are in, the section path (`Quickstart > Debug Mode`) and the innermost heading
-embedded alone. A question about structured documents then needs no embedding but its own:
-heading evidence (retrieval.answer) and the context rerank (retrieval.rerank) are dot products.
+In structured documents the same transaction keeps two more kinds of vectors per chunk: each
+unit's context vector (`section path: text`, e.g. `Quickstart > Debug Mode: By enabling debug
+mode...`, for the context rerank, retrieval.rerank; a sentence pair's is derived from its two
+sentences' like its own vector) and each section's innermost heading (heading evidence,
+retrieval.answer). A question then needs no embedding but its own: the rest are dot products.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from retrieval.corpus import ChunkRecord
 if TYPE_CHECKING:
     from retrieval.answer import Window
 
-UNITS_SCHEMA = 2  # 2: section path and heading vectors stored too
+UNITS_SCHEMA = 2  # 2: context and heading vectors stored too
 # A sentence pair's vector is the length-weighted mean of its two sentences' vectors rather than
 # an embedding of its own (halves the embedding work; see benchmarks/RESULTS.md)
 DERIVE_JOINED = os.environ.get("CITEBOT_UNITS_DERIVE", "1") != "0"
@@ -44,8 +45,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS units (
     chunk_id TEXT PRIMARY KEY, version TEXT NOT NULL, spans BLOB NOT NULL, vecs BLOB NOT NULL
 );
-CREATE TABLE IF NOT EXISTS sections (
-    chunk_id TEXT PRIMARY KEY, version TEXT NOT NULL, paths BLOB NOT NULL, heads BLOB NOT NULL
+CREATE TABLE IF NOT EXISTS context (
+    chunk_id TEXT PRIMARY KEY, version TEXT NOT NULL, ctx BLOB NOT NULL, heads BLOB NOT NULL
 );
 """
 Span = tuple[int, int]
@@ -53,30 +54,28 @@ Section = tuple[str, ...]
 
 
 def section_text(section: Sequence[str]) -> str:
-    """A section path as it is embedded (`Guide > Install > From source`)."""
+    """A section path as it is read (`Guide > Install > From source`)."""
     return " > ".join(section)
+
+
+def context_text(w: Window) -> str:
+    """A unit read under its headings: the section path, then its words without markup."""
+    return section_text(w.section) + ": " + w.search_text
 
 
 @dataclass
 class ChunkUnits:
-    """What is stored for one chunk: its units' spans and vectors, and for each entry of
-    `chunk.sections` the vector of its path and of its innermost heading (zeros for an empty
-    path)."""
+    """What is stored for one chunk: its units' spans and vectors, their context vectors (zeros
+    for a unit without a section), and for each entry of `chunk.sections` the vector of its
+    innermost heading (zeros for an empty path)."""
 
     spans: list[Span]
     vecs: np.ndarray
-    paths: np.ndarray
+    ctx: np.ndarray
     heads: np.ndarray
 
-    def section_vectors(
-        self, sections: Sequence[Section]
-    ) -> dict[Section, tuple[np.ndarray, np.ndarray]]:
-        """Section path -> (path vector, heading vector)."""
-        return {
-            tuple(s): (self.paths[i], self.heads[i])
-            for i, s in enumerate(sections)
-            if i < len(self.paths) and i < len(self.heads)
-        }
+    def heading_vectors(self, sections: Sequence[Section]) -> dict[Section, np.ndarray]:
+        return {tuple(s): self.heads[i] for i, s in enumerate(sections) if i < len(self.heads)}
 
 
 @lru_cache(maxsize=8)
@@ -132,11 +131,15 @@ def unit_texts(chunk: ChunkRecord) -> dict[Span, str]:
     """Each unit's span -> the text it is embedded by (`Window.search_text`: the words
     themselves in plain text; without markup, a table row with its header, in structured
     documents)."""
+    return {sp: w.search_text for sp, w in _unit_windows(chunk).items()}
+
+
+def _unit_windows(chunk: ChunkRecord) -> dict[Span, Window]:
     from retrieval.answer import windows_for
 
-    out: dict[Span, str] = {}
+    out: dict[Span, Window] = {}
     for w in windows_for(chunk, 0):
-        out.setdefault((w.start, w.end), w.search_text)
+        out.setdefault((w.start, w.end), w)
     return out
 
 
@@ -167,51 +170,68 @@ def embed_units(
     encode: Callable[[list[str]], np.ndarray],
     derive_joined: bool = DERIVE_JOINED,
 ) -> list[ChunkUnits]:
-    """Spans and vectors of each chunk's units, and its section vectors. A text that occurs in
-    several chunks (the overlap between neighbours, a section's heading) is embedded once. With
-    `derive_joined`, a unit made of two other units (a sentence pair) gets their length-weighted
-    mean instead of its own embedding."""
-    unit_text = [unit_texts(c) for c in chunks]
-    spans = [list(u) for u in unit_text]
+    """Spans and vectors of each chunk's units, their context vectors and the chunk's heading
+    vectors. A text that occurs in several chunks (the overlap between neighbours, a heading)
+    is embedded once. With `derive_joined`, a unit made of two other units (a sentence pair)
+    gets their length-weighted mean instead of its own embedding (its context vector too)."""
+    windows = [_unit_windows(c) for c in chunks]
+    spans = [list(ws) for ws in windows]
     joined = [
         joined_units(c.text, ss) if derive_joined else {}
         for c, ss in zip(chunks, spans, strict=True)
     ]
+    # three calls, so that adding context and headings leaves the unit vectors as they were:
+    # the int8 model's vectors move a little with the batch a text is in (cosine ~0.99)
     texts: dict[str, int] = {}
-    for ut, ss, jn in zip(unit_text, spans, joined, strict=True):
+    contexts: dict[str, int] = {}
+    heads: dict[str, int] = {}
+    for ws, ss, jn in zip(windows, spans, joined, strict=True):
         for sp in ss:
             if sp not in jn:
-                texts.setdefault(ut[sp], len(texts))
-    vecs = encode(list(texts)) if texts else np.zeros((0, 1), np.float32)
-    # section texts in a call of their own: the int8 model's vectors move a little with the
-    # batch a text is in (cosine ~0.99), and unit vectors should not depend on the headings
-    sec_texts: dict[str, int] = {}
+                texts.setdefault(ws[sp].search_text, len(texts))
+                if ws[sp].section:
+                    contexts.setdefault(context_text(ws[sp]), len(contexts))
     for c in chunks:
         for sec in c.sections:
             if sec:
-                sec_texts.setdefault(section_text(sec), len(sec_texts))
-                sec_texts.setdefault(sec[-1], len(sec_texts))
-    sec_vecs = encode(list(sec_texts)) if sec_texts else vecs[:0]
-    dim = max(vecs.shape[1], sec_vecs.shape[1])
+                heads.setdefault(sec[-1], len(heads))
+    vecs = encode(list(texts)) if texts else np.zeros((0, 1), np.float32)
+    dim = vecs.shape[1]
+    ctx_vecs = encode(list(contexts)) if contexts else np.zeros((0, dim), np.float32)
+    head_vecs = encode(list(heads)) if heads else np.zeros((0, dim), np.float32)
+    dim = max(dim, ctx_vecs.shape[1], head_vecs.shape[1])
     out = []
-    for c, ut, ss, jn in zip(chunks, unit_text, spans, joined, strict=True):
+    for c, ws, ss, jn in zip(chunks, windows, spans, joined, strict=True):
         mine = np.zeros((len(ss), dim), dtype=np.float32)
-        own = {sp: vecs[texts[ut[sp]]] for sp in ss if sp not in jn}
+        ctx = np.zeros((len(ss), dim), dtype=np.float32)
+        own = {sp: vecs[texts[ws[sp].search_text]] for sp in ss if sp not in jn}
+        own_ctx = {
+            sp: ctx_vecs[contexts[context_text(ws[sp])]]
+            for sp in ss
+            if sp not in jn and ws[sp].section
+        }
         for i, sp in enumerate(ss):
             if sp in jn:
-                (a1, b1), (a2, b2) = jn[sp]
-                v = (b1 - a1) * own[(a1, b1)] + (b2 - a2) * own[(a2, b2)]
-                mine[i] = v / max(float(np.linalg.norm(v)), 1e-12)
+                mine[i] = _joined_vector(jn[sp], own)
+                if all(part in own_ctx for part in jn[sp]):
+                    ctx[i] = _joined_vector(jn[sp], own_ctx)
             else:
                 mine[i] = own[sp]
-        paths = np.zeros((len(c.sections), dim), dtype=np.float32)
-        heads = np.zeros((len(c.sections), dim), dtype=np.float32)
+                if sp in own_ctx:
+                    ctx[i] = own_ctx[sp]
+        hv = np.zeros((len(c.sections), dim), dtype=np.float32)
         for i, sec in enumerate(c.sections):
             if sec:
-                paths[i] = sec_vecs[sec_texts[section_text(sec)]]
-                heads[i] = sec_vecs[sec_texts[sec[-1]]]
-        out.append(ChunkUnits(ss, mine, paths, heads))
+                hv[i] = head_vecs[heads[sec[-1]]]
+        out.append(ChunkUnits(ss, mine, ctx, hv))
     return out
+
+
+def _joined_vector(parts: tuple[Span, Span], own: dict[Span, np.ndarray]) -> np.ndarray:
+    """A unit made of two others: their length-weighted mean, normalised."""
+    (a1, b1), (a2, b2) = parts
+    v = (b1 - a1) * own[(a1, b1)] + (b2 - a2) * own[(a2, b2)]
+    return v / max(float(np.linalg.norm(v)), 1e-12)
 
 
 def pooled(text: str, spans: Sequence[Span], vecs: np.ndarray) -> np.ndarray:
@@ -228,11 +248,11 @@ def pooled(text: str, spans: Sequence[Span], vecs: np.ndarray) -> np.ndarray:
 
 @dataclass
 class WindowVectors:
-    """Row i belongs to windows[i]: the unit's vector, and for a unit in a section the vectors
-    of its section path and innermost heading (zeros for plain text)."""
+    """Row i belongs to windows[i]: the unit's vector, its context vector and its innermost
+    heading's vector (zeros for plain text)."""
 
     units: np.ndarray
-    paths: np.ndarray
+    ctx: np.ndarray
     heads: np.ndarray
 
 
@@ -257,21 +277,20 @@ def window_vectors(
             pass  # read-only or busy: the answer does not need the copy
         for c, u in fresh:
             stored[c.id] = u
-    by_span = {
-        cid: {sp: u.vecs[i] for i, sp in enumerate(u.spans)} for cid, u in stored.items()
-    }
-    by_section = {cid: u.section_vectors(chunks[cid].sections) for cid, u in stored.items()}
+    by_span = {cid: {sp: i for i, sp in enumerate(u.spans)} for cid, u in stored.items()}
+    heads = {cid: u.heading_vectors(chunks[cid].sections) for cid, u in stored.items()}
     out = WindowVectors(*(np.zeros((len(windows), dim), dtype=np.float32) for _ in range(3)))
     odd: list[int] = []
     for i, w in enumerate(windows):
-        v = by_span[w.chunk.id].get((w.start, w.end))
-        if v is None:  # not a unit of its chunk (should not happen): embed it alone
+        u = stored[w.chunk.id]
+        j = by_span[w.chunk.id].get((w.start, w.end))
+        if j is None:  # not a unit of its chunk (should not happen): embed it alone
             odd.append(i)
         else:
-            out.units[i] = v
-        sec = by_section[w.chunk.id].get(w.section) if w.section else None
-        if sec is not None:
-            out.paths[i], out.heads[i] = sec
+            out.units[i] = u.vecs[j]
+            out.ctx[i] = u.ctx[j]
+        if w.section:
+            out.heads[i] = heads[w.chunk.id].get(w.section, out.heads[i])
     if odd:
         out.units[odd] = encode([windows[i].search_text for i in odd])
     return out
@@ -296,8 +315,9 @@ class UnitStore:
         return db
 
     def put(self, version: str, rows: Iterable[tuple[str, ChunkUnits]]) -> None:
-        """Store chunks' units and section vectors (one transaction: a chunk has both or none)."""
-        units, sections = [], []
+        """Store chunks' units with their context and heading vectors (one transaction: a
+        chunk has all of them or none)."""
+        units, context = [], []
         for cid, u in rows:
             units.append((
                 cid,
@@ -305,42 +325,42 @@ class UnitStore:
                 np.asarray(u.spans, dtype=np.int32).tobytes(),
                 np.asarray(u.vecs, dtype=np.float16).tobytes(),
             ))
-            sections.append((
+            context.append((
                 cid,
                 version,
-                np.asarray(u.paths, dtype=np.float16).tobytes(),
+                np.asarray(u.ctx, dtype=np.float16).tobytes(),
                 np.asarray(u.heads, dtype=np.float16).tobytes(),
             ))
         db = self._db()
         with db:
             db.executemany("INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?)", units)
-            db.executemany("INSERT OR REPLACE INTO sections VALUES (?, ?, ?, ?)", sections)
+            db.executemany("INSERT OR REPLACE INTO context VALUES (?, ?, ?, ?)", context)
 
     def load(self, version: str, chunk_ids: Sequence[str], dim: int) -> dict[str, ChunkUnits]:
-        """The chunks stored with this version (units and section vectors, float32)."""
+        """The chunks stored with this version, with all their vectors (float32)."""
         if not chunk_ids:
             return {}
         ids = list(dict.fromkeys(chunk_ids))
         marks = ",".join("?" * len(ids))
         try:
             sql = (
-                "SELECT u.chunk_id, u.spans, u.vecs, s.paths, s.heads FROM units u"
-                " JOIN sections s ON s.chunk_id = u.chunk_id AND s.version = u.version"
+                "SELECT u.chunk_id, u.spans, u.vecs, c.ctx, c.heads FROM units u"
+                " JOIN context c ON c.chunk_id = u.chunk_id AND c.version = u.version"
                 f" WHERE u.version = ? AND u.chunk_id IN ({marks})"
             )
             got = self._db().execute(sql, [version, *ids]).fetchall()
         except sqlite3.Error:
             return {}  # a cache in effect: unreadable means "embed on the fly"
         out: dict[str, ChunkUnits] = {}
-        for cid, spans_b, vecs_b, paths_b, heads_b in got:
+        for cid, spans_b, vecs_b, ctx_b, heads_b in got:
             spans = np.frombuffer(spans_b, dtype=np.int32).reshape(-1, 2)
-            vecs, paths, heads = (
+            vecs, ctx, heads = (
                 np.frombuffer(b, dtype=np.float16).reshape(-1, dim).astype(np.float32)
-                for b in (vecs_b, paths_b, heads_b)
+                for b in (vecs_b, ctx_b, heads_b)
             )
-            if len(spans) != len(vecs) or len(paths) != len(heads):
+            if len(spans) != len(vecs) or len(ctx) != len(vecs):
                 continue
-            out[cid] = ChunkUnits([(int(a), int(b)) for a, b in spans], vecs, paths, heads)
+            out[cid] = ChunkUnits([(int(a), int(b)) for a, b in spans], vecs, ctx, heads)
         return out
 
     def get(
@@ -359,8 +379,8 @@ class UnitStore:
             part = ids[i : i + 500]
             marks = ",".join("?" * len(part))
             rows = self._db().execute(
-                "SELECT u.chunk_id FROM units u JOIN sections s"
-                " ON s.chunk_id = u.chunk_id AND s.version = u.version"
+                "SELECT u.chunk_id FROM units u JOIN context c"
+                " ON c.chunk_id = u.chunk_id AND c.version = u.version"
                 f" WHERE u.version = ? AND u.chunk_id IN ({marks})",
                 [version, *part],
             )
@@ -371,13 +391,13 @@ class UnitStore:
         """Delete the rows of chunks that are no longer live; returns how many."""
         db = self._db()
         stale = [r[0] for r in db.execute("SELECT chunk_id FROM units") if r[0] not in live]
-        stale_sections = [
-            r[0] for r in db.execute("SELECT chunk_id FROM sections") if r[0] not in live
+        stale_context = [
+            r[0] for r in db.execute("SELECT chunk_id FROM context") if r[0] not in live
         ]
         with db:
             db.executemany("DELETE FROM units WHERE chunk_id = ?", [(c,) for c in stale])
             db.executemany(
-                "DELETE FROM sections WHERE chunk_id = ?", [(c,) for c in stale_sections]
+                "DELETE FROM context WHERE chunk_id = ?", [(c,) for c in stale_context]
             )
         return len(stale)
 
@@ -385,7 +405,7 @@ class UnitStore:
         db = self._db()
         with db:
             db.execute("DELETE FROM units")
-            db.execute("DELETE FROM sections")
+            db.execute("DELETE FROM context")
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)
