@@ -451,7 +451,9 @@ class Engine:
     def _with_links(self, answer: Answer) -> Answer:
         """Each quote and nearest source gets its link (template or knowledge jump link)."""
         quotes = [
-            dataclasses.replace(c, url=self._url(c.source, c.line_start, c.line_end, c.text))
+            dataclasses.replace(
+                c, url=self._url(c.source, c.line_start, c.line_end, c.text, c.section)
+            )
             for c in answer.quotes
         ]
         nearest = [
@@ -460,10 +462,13 @@ class Engine:
         ]
         return dataclasses.replace(answer, quotes=quotes, nearest=nearest)
 
-    def _url(self, source: str, line_start: int, line_end: int, text: str) -> str | None:
+    def _url(
+        self, source: str, line_start: int, line_end: int, text: str,
+        section: Sequence[str] = (),
+    ) -> str | None:
         if source.startswith(KNOWLEDGE):  # the original message, from the ids we recorded
             return self.knowledge.jump_url(source)
-        return self.links.url(source, line_start, line_end, text)
+        return self.links.url(source, line_start, line_end, text, section)
 
     # -- asked before ---------------------------------------------------------------------
     def asked_before(self, question: str, guild_id: int) -> PriorAnswer | None:

@@ -3,7 +3,10 @@
 `CITEBOT_SOURCE_URL` is a template such as
 ``https://github.com/ORG/REPO/blob/main/docs/{path}#L{line_start}-L{line_end}``. The only
 fields are ``{path}`` (the file's path relative to the docs folder, percent-encoded),
-``{line_start}`` and ``{line_end}``. For HTML sources the fragment is replaced by a
+``{line_start}`` and ``{line_end}``, and for a published docs site ``{page}`` (the path without
+its suffix) and ``{anchor}`` (the id the site gives the quote's section heading: docutils'
+``make_id`` for reST, as Sphinx; Python-Markdown's ``toc`` slug for Markdown, as mkdocs), e.g.
+``https://docs.example.org/{page}/#{anchor}``. For HTML sources the fragment is replaced by a
 text fragment (``#:~:text=start,end``) so the browser highlights the quote itself.
 
 Nothing from a document's content ever becomes part of a URL except the words of the quote,
@@ -14,9 +17,13 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
+from collections.abc import Sequence
+from pathlib import PurePosixPath
 from urllib.parse import quote
 
-FIELDS = frozenset({"path", "line_start", "line_end"})
+FIELDS = frozenset({"path", "line_start", "line_end", "page", "anchor"})
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
 _FRAGMENT_WORDS = 4  # words at each end of a text fragment
 # no whitespace, quotes, angle brackets or parentheses: a URL that is safe inside Markdown
@@ -40,7 +47,7 @@ def check_template(template: str) -> str:
         if field not in FIELDS or spec or conv:
             allowed = ", ".join("{" + f + "}" for f in sorted(FIELDS))
             raise TemplateError(f"source URL template: unknown field {{{field}}} (use {allowed})")
-    sample = template.format(path="a/b.md", line_start=1, line_end=2)
+    sample = template.format(path="a/b.md", line_start=1, line_end=2, page="a/b", anchor="c-d")
     if not _URL_SHAPE.fullmatch(sample):
         raise TemplateError(
             "source URL template must be an http(s) URL without spaces, quotes, "
@@ -64,6 +71,23 @@ def text_fragment(quote_text: str) -> str | None:
     return f":~:text={_enc(start)},{_enc(end)}"
 
 
+def heading_anchor(path: str, heading: str) -> str:
+    """The id a docs site gives a section heading: Sphinx (docutils `make_id`) for reST,
+    mkdocs (Python-Markdown's `toc` slug of the heading's words) for Markdown; "" for others."""
+    suffix = PurePosixPath(path).suffix.lower()
+    if suffix == ".rst":
+        from docutils.nodes import make_id
+
+        return str(make_id(heading))
+    if suffix in MARKDOWN_SUFFIXES:
+        from retrieval.searchtext import strip_markup
+
+        words = unicodedata.normalize("NFKD", strip_markup(heading))
+        words = re.sub(r"[^\w\s-]", "", words.encode("ascii", "ignore").decode()).strip().lower()
+        return re.sub(r"[-\s]+", "-", words)
+    return ""
+
+
 def _enc(text: str) -> str:
     # '-', ',' and '&' are the directive's own delimiters: they must be percent-encoded too
     return quote(text, safe="").replace("-", "%2D")
@@ -75,14 +99,27 @@ class SourceLinks:
     def __init__(self, template: str | None) -> None:
         self.template = check_template(template) if template else None
 
-    def url(self, source: str, line_start: int, line_end: int, text: str = "") -> str | None:
+    def url(
+        self,
+        source: str,
+        line_start: int,
+        line_end: int,
+        text: str = "",
+        section: Sequence[str] = (),
+    ) -> str | None:
         if not self.template:
             return None
+        path = source.replace("\\", "/")
+        anchor = heading_anchor(path, section[-1]) if section else ""
         url = self.template.format(
-            path=quote(source.replace("\\", "/"), safe="/"),
+            path=quote(path, safe="/"),
             line_start=int(line_start),
             line_end=int(line_end),
+            page=quote(str(PurePosixPath(path).with_suffix("")), safe="/"),
+            anchor=anchor,
         )
+        if url.endswith("#"):  # `{anchor}` of a quote with no heading above it
+            url = url[:-1]
         if source.lower().endswith(HTML_SUFFIXES):
             fragment = text_fragment(text)
             if fragment:

@@ -16,13 +16,17 @@ from retrieval.models import Citation
 
 # `:role:`text``, ``literal``, `code` (Markdown) — shown as inline code
 _INLINE = re.compile(
-    r":[\w:.+-]+:`(?P<role>[^`]+)`|``(?P<lit>[^`]+?)``|(?<!`)`(?P<md>[^`\n]+)`(?!`)_?"
+    r"(?<![`:\w])`(?P<label>[^`<\n]+?)\s*<(?P<url>[^>`\n]+)>`__?"  # reST `text <url>`_
+    r"|:[\w:.+-]+:`(?P<role>[^`]+)`|``(?P<lit>[^`]+?)``|(?<!`)`(?P<md>[^`\n]+)`(?!`)_?"
 )
 _ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")
 # a Markdown block quote's `> ` on the lines after the first (the first one is outside the
 # quoted slice): markup, not words
 _QUOTE_CONTINUATION = re.compile(r"(?<=\n)[ \t]*(?:>[ \t]?)+(?!>)")
 _DEF_MARK = re.compile(r"^:[ \t]+(?=\S)", re.M)  # Markdown definition list `:   `
+_LINE_BLOCK = re.compile(r"^[ \t]*\|[ \t](?=.*[^|\s][ \t]*$)")  # not a table row `| a |`
+_LIST_TABLE_ROW = re.compile(r"^[ \t]*[*+-][ \t]+[*+-][ \t]")
+_LIST_TABLE_CELL = re.compile(r"^[ \t]*(?:[*+-][ \t]+)?[*+-][ \t]+")
 _MARKUP_LINE = re.compile(r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:)")
 
 
@@ -53,13 +57,26 @@ def display_parts(c: Citation) -> list[Part]:
         return parts
     if c.kind == "table":
         rows = [c.header, c.text] if c.header else [c.text]
-        return [Part("code", "\n".join(r.strip() for r in rows if r))]
+        return [Part("code", "\n".join(_row(r) for r in rows if r))]
     if not c.kind:
         return [Part("text", c.text)]
     text = _QUOTE_CONTINUATION.sub("", c.text)
+    # the file's indentation of a note's or definition's body is not part of its words
+    text = "\n".join(line.strip() for line in text.split("\n"))
     if c.kind == "definition" and _DEF_MARK.search(text):
         text = _definition(text)
+    rows = [ln for ln in text.split("\n") if ln.strip()]
+    if c.kind == "paragraph" and all(_LINE_BLOCK.match(ln) for ln in rows):
+        text = "\n".join(_LINE_BLOCK.sub("", ln) for ln in rows)  # reST `| line`: the lines
     return [Part("text", _literal_marker(text))]
+
+
+def _row(row: str) -> str:
+    """A table row as shown: a reST list-table row (`* - a` + `  - b`) as `a | b`."""
+    if not _LIST_TABLE_ROW.match(row):
+        return row.strip()
+    return " | ".join(_LIST_TABLE_CELL.sub("", ln).strip() for ln in row.split("\n")
+                      if ln.strip())
 
 
 def _lead_in(text: str) -> str:
@@ -100,15 +117,31 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
     for m in _INLINE.finditer(text):
         if m.start() > pos:
             out.append((False, text[pos : m.start()]))
+        if m.group("label"):  # a reST hyperlink: its words, and where it goes
+            out.append((False, f"{m.group('label')} ({m.group('url').strip()})"))
+            pos = m.end()
+            continue
         inner = m.group("role") or m.group("lit") or m.group("md") or ""
         if m.group("role"):
-            t = _ROLE_TARGET.match(inner)
-            inner = t.group(1) if t and t.group(1) else inner.lstrip("~!")
+            inner = _role_text(inner)
         out.append((True, inner))
         pos = m.end()
     if pos < len(text):
         out.append((False, text[pos:]))
     return out
+
+
+def _role_text(inner: str) -> str:
+    """What Sphinx shows for a role: `title <target>` shows the title, `~a.b.c` shows `c`,
+    `.Request.x` (a relative target) shows `Request.x`, `!x` shows `x`."""
+    t = _ROLE_TARGET.match(inner)
+    if t and t.group(1):
+        return t.group(1)
+    short = inner.startswith("~")
+    inner = inner.lstrip("~!").lstrip(".") or inner
+    if short and "." in inner.rstrip("."):
+        return inner.rstrip(".").rsplit(".", 1)[1]
+    return inner
 
 
 def section_label(c: Citation) -> str:

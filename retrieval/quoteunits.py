@@ -43,6 +43,7 @@ CODE_MAX_CHARS = 900
 _BORDER_ROW = re.compile(r"^[ \t]*[+|]?[ \t]*[-=+:| ]{3,}[ \t]*$")
 _GRID_BORDER = re.compile(r"^[ \t]*\+(?:[-=]+\+)+[ \t]*$")
 _SIMPLE_BORDER = re.compile(r"^[ \t]*=+(?:[ \t]+=+)*[ \t]*$")
+_LIST_TABLE_ROW = re.compile(r"^[ \t]*[*+-][ \t]+[*+-][ \t]")  # reST list-table `* - cell`
 
 # a lead-in with a list of names ("three presets:" + `green`, `black`…) is one unit: items that
 # short say nothing on their own (a list of sentences is quoted item by item; docs QA dev set)
@@ -202,7 +203,9 @@ def _table_units(
         lines.append((pos, line))
         pos += len(line) + 1
     # (a table split between chunks: its later part may not start at a border)
-    if any(_GRID_BORDER.match(ln) for _, ln in lines):
+    if any(_LIST_TABLE_ROW.match(ln) for _, ln in lines):
+        rows = _list_table_rows(lines, has_header)
+    elif any(_GRID_BORDER.match(ln) for _, ln in lines):
         rows = _grid_rows(lines, has_header)
     elif any(_SIMPLE_BORDER.match(ln) for _, ln in lines):
         rows = _simple_rows(lines, has_header)
@@ -217,6 +220,20 @@ def _table_units(
         if b > a:
             out.append((a, b, 1, extra))
     return out
+
+
+def _list_table_rows(
+    lines: list[tuple[int, str]], has_header: bool
+) -> list[list[tuple[int, str]]]:
+    """Rows of a reST list-table: a `* - cell` line starts a row, `  - cell` lines go on."""
+    rows: list[list[tuple[int, str]]] = []
+    for a, ln in lines:
+        if _LIST_TABLE_ROW.match(ln) or not rows:
+            rows.append([])
+        if ln.strip():
+            rows[-1].append((a, ln))
+    rows = [r for r in rows if r]
+    return rows[1:] if has_header and len(rows) > 1 else rows
 
 
 def _grid_rows(lines: list[tuple[int, str]], has_header: bool) -> list[list[tuple[int, str]]]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 _ROLE = re.compile(r":[\w:.+-]+:`([^`]*)`")
 _ROLE_TARGET = re.compile(r"\s*<[^<>]*>$")
-_MYST_ROLE = re.compile(r"\{[\w:.+-]+\}`([^`]*)`")  # MyST: {func}`prompt`
+_MYST_ROLE = re.compile(r"(?<![^\s(\[\"'])\{[\w:.+-]+\}`([^`]*)`")  # MyST: {func}`prompt`
 _QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+(?!>)", re.M)  # Markdown block quote `> `
 _TILDE_TARGET = re.compile(r"`~?([^`<]*?)\s*(?:<[^>]*>)?`_{0,2}")
 _DIRECTIVE = re.compile(r"^([ \t]*)\.\.[ \t]+[\w:.+-]+[ \t]*::[ \t]*", re.M)
@@ -25,6 +25,7 @@ _PIPES = re.compile(r"[ \t]*\|[ \t]*")
 _EMPH = re.compile(r"(\*{1,2}|_{2}|`{1,2})(?=\S)(.+?)(?<=\S)\1")
 _UNDERSCORE_EMPH = re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])")  # _word_
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)  # HTML comments are not on the page
 _HTMLTAG = re.compile(r"</?[a-zA-Z][^>\n]*>")
 _DEF_MARK = re.compile(r"^:[ \t]+", re.M)  # Markdown definition list `:   definition`
 _FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:?")  # `[^1]` and `[^1]:`
@@ -49,7 +50,7 @@ _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 def strip_markup(text: str) -> str:
     """Words of a block without its markup (for searching only)."""
-    t = _LABEL.sub("", text)
+    t = _LABEL.sub("", _COMMENT.sub(" ", text))
     t = _ROLE.sub(_role_title, t)
     t = _MYST_ROLE.sub(_role_title, t)
     t = _QUOTE_MARK.sub("", t)
@@ -81,7 +82,9 @@ def strip_markup(text: str) -> str:
 def _role_title(m: re.Match[str]) -> str:
     """`:ref:`a label <target>`` -> "a label"; `:meth:`~x.y`` -> "x.y"."""
     inner = m.group(1)
-    title = _ROLE_TARGET.sub("", inner).strip() or inner.strip().strip("<>")
+    title = _ROLE_TARGET.sub("", inner)
+    if not title.strip():
+        title = inner.strip().strip("<>")
     return title.lstrip("~!")
 
 

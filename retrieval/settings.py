@@ -62,7 +62,8 @@ class Settings(BaseSettings):
 
     source_url: str | None = Field(
         None,
-        description="Link template for quotes: {path}, {line_start}, {line_end} (http/https)",
+        description="Link template for quotes: {path}, {line_start}, {line_end}, {page}, "
+        "{anchor} (http/https)",
     )
 
     gaps_max: int = Field(

@@ -164,6 +164,11 @@ async def wait_original_edit(
     return (await fake.wait_for(is_original_edit(token, contains), timeout=timeout))[-1]
 
 
+async def wait_callback(fake: FakeDiscord, token: str) -> Call:
+    """The bot's first response to the interaction, once there is one."""
+    return (await fake.wait_for(is_callback(token)))[0]
+
+
 async def ask_by_mention(
     fake: FakeDiscord, guild: int, user: Member, question: str, timeout: float = 30
 ) -> Call:

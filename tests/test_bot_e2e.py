@@ -146,10 +146,6 @@ async def wait_original(env: Env, token: str, contains: str = "", timeout: float
     return await e2e.wait_original_edit(env.fake, token, contains, timeout)
 
 
-def _callbacks(env: Env, token: str) -> list[Call]:
-    return env.fake.find("POST", rf"/interactions/\d+/{token}/callback")
-
-
 # ----------------------------------------------------------------------------- tests
 
 
@@ -169,7 +165,7 @@ async def test_slash_ask_defers_then_edits_with_buttons_more_and_feedback(env: E
     fake = env.fake
     inter = await fake.slash(GUILD, env.alice, "ask", question="who leads US Central Command?")
     edit = await wait_original(env, inter["token"])
-    cbs = _callbacks(env, inter["token"])
+    cbs = env.fake.callbacks(inter["token"])
     assert cbs[0].json["type"] == 5  # deferred first
     assert cbs[0].at <= edit.at
     assert "Kenneth McKenzie" in description(edit.json)
@@ -183,7 +179,7 @@ async def test_slash_ask_defers_then_edits_with_buttons_more_and_feedback(env: E
     more_id = next(i for i in ids if i.startswith("cb:more:"))
     click = await fake.click(GUILD, env.alice, message, more_id)
     more = await wait_original(env, click["token"])
-    assert _callbacks(env, click["token"])[0].json["type"] == 5
+    assert env.fake.callbacks(click["token"])[0].json["type"] == 5
     footer = str(more.json["embeds"][0].get("footer", {}).get("text", ""))
     desc = description(more.json)
     assert "excerpts 4" in footer or "No more excerpts" in desc
@@ -192,7 +188,7 @@ async def test_slash_ask_defers_then_edits_with_buttons_more_and_feedback(env: E
     src_id = next(i for i in ids if i.startswith("cb:src:"))
     click = await fake.click(GUILD, env.alice, message, src_id)
     src = await wait_original(env, click["token"])
-    cb = _callbacks(env, click["token"])[0].json
+    cb = env.fake.callbacks(click["token"])[0].json
     assert cb["type"] == 5 and cb["data"]["flags"] & 64
     assert "Kenneth McKenzie" in description(src.json)
 
@@ -202,7 +198,7 @@ async def test_slash_ask_defers_then_edits_with_buttons_more_and_feedback(env: E
     click = await fake.click(GUILD, env.bob, message, up_id)
     thanks = await wait_original(env, click["token"])
     assert "Thanks" in thanks.json["content"]
-    assert _callbacks(env, click["token"])[0].json["data"]["flags"] & 64
+    assert env.fake.callbacks(click["token"])[0].json["data"]["flags"] & 64
     after = (await asyncio.to_thread(env.engine.stats)).feedback_up
     assert after == before + 1
 
@@ -252,8 +248,7 @@ async def test_reindex_refused_for_non_admin_and_nothing_runs(env: Env) -> None:
     stats_before = await asyncio.to_thread(env.engine.stats)
     done = asyncio.ensure_future(env.bot.wait_for("app_command_completion", timeout=30))
     inter = await fake.slash(GUILD, env.alice, "reindex")
-    cb = (await fake.wait_for(
-        lambda c: c.path.endswith(f"/{inter['token']}/callback")))[0]
+    cb = await e2e.wait_callback(fake, inter["token"])
     assert cb.json["type"] == 4
     assert cb.json["data"]["flags"] & 64
     assert "Only admins" in cb.json["data"]["content"]
@@ -271,12 +266,11 @@ async def test_reindex_by_admin_shows_progress_and_diff_second_is_refused(env: E
     with patch.object(env.bot.citebot, "progress_interval", 0.05):
         first = await fake.slash(GUILD, env.root, "reindex")
         second = await fake.slash(GUILD, env.roley, "reindex")  # admin by role
-        refusal = (await fake.wait_for(
-            lambda c: c.path.endswith(f"/{second['token']}/callback")))[0]
+        refusal = await e2e.wait_callback(fake, second["token"])
         assert refusal.json["type"] == 4 and refusal.json["data"]["flags"] & 64
         assert "already running" in refusal.json["data"]["content"]
         final = await wait_original(env, first["token"], contains="Reindex finished", timeout=60)
-    assert _callbacks(env, first["token"])[0].json["type"] == 5
+    assert env.fake.callbacks(first["token"])[0].json["type"] == 5
     edits = _original_edits(env, first["token"])
     progress = [e for e in edits if "Reindexing" in description(e.json)]
     assert progress, "expected at least one progress edit"
@@ -449,7 +443,7 @@ async def test_sources_paged_and_stats(env: Env, monkeypatch: pytest.MonkeyPatch
     ids = custom_ids(edit.json)
     nxt = next(i for i in ids if i.endswith(":next"))
     click = await fake.click(GUILD, env.alice, fake.message_of(edit), nxt)
-    cb = (await fake.wait_for(lambda c: c.path.endswith(f"/{click['token']}/callback")))[0]
+    cb = await e2e.wait_callback(fake, click["token"])
     assert cb.json["type"] == 6  # acknowledged before the sources are loaded
     page2 = await wait_original(env, click["token"], contains="page 2/")
     assert page2.json["embeds"][0]["footer"]["text"].startswith("page 2/")
@@ -478,8 +472,7 @@ async def test_cooldown_on_mentions_and_ask(env: Env) -> None:
         replies = env.fake.find("POST", r"/channels/\d+/messages", since)
         assert len(replies) == 1  # alice's answer only
         inter = await env.fake.slash(GUILD, env.bob, "ask", question="anything")
-        cb = (await env.fake.wait_for(
-            lambda c: c.path.endswith(f"/{inter['token']}/callback")))[0]
+        cb = await e2e.wait_callback(env.fake, inter["token"])
         assert cb.json["type"] == 4 and cb.json["data"]["flags"] & 64
         assert "ask again in" in cb.json["data"]["content"]
 

@@ -304,3 +304,29 @@ def test_fit_text_prefers_line_breaks() -> None:
     text = "\n".join(f"line {i} " + "x" * 50 for i in range(100))
     out = render.fit_text(text, 500)
     assert len(out) <= 500 and out.endswith("\n…")
+
+
+def test_sphinx_roles_links_and_indented_bodies_display_as_sphinx_shows_them() -> None:
+    """Display only (the quote's text stays the exact slice): `~a.b.c` shows `c`, a relative
+    `.Request.x` shows `Request.x`, a reST hyperlink shows its words and its address (never a
+    masked link), and the file's indentation of a definition body is not shown."""
+    from retrieval.quotedisplay import display_parts, inline_spans
+
+    raw = (
+        "Each request defaults to this config. It can be set on\n"
+        "    :attr:`~.Request.max_content_length` or :class:`.Request` for one view.\n"
+        "    See the `Werkzeug docs <https://werkzeug.example/debug/>`__ and :ref:`~guide`."
+    )
+    c = Citation(raw, "config.rst", "Config", None, 10, 12, 0, len(raw), 0.9, "x",
+                 kind="definition")
+    parts = display_parts(c)
+    assert [p.kind for p in parts] == ["text"]
+    lines = parts[0].text.split("\n")
+    assert all(ln == ln.lstrip() for ln in lines)  # no source indentation
+    runs = inline_spans(parts[0].text)
+    assert (True, "max_content_length") in runs and (True, "Request") in runs
+    assert (False, "Werkzeug docs (https://werkzeug.example/debug/)") in runs
+    assert (True, "guide") in runs
+    body = render.quote_body(c)
+    assert "`max_content_length`" in body and "](" not in body  # no masked link
+    assert "https://werkzeug.example/debug/" in body

@@ -524,7 +524,7 @@ async def test_admin_role_without_manage_server_may_reindex(env: Env) -> None:
     inter = await fake.slash(GUILD, env.roley, "reindex")
     final = (await fake.wait_for(e2e.is_original_edit(inter["token"], "Reindex finished"),
                                  timeout=60))[0]
-    cb = (await fake.wait_for(e2e.is_callback(inter["token"])))[0]
+    cb = await e2e.wait_callback(fake, inter["token"])
     assert cb.json["type"] == 5  # deferred, public: the reindex ran
     assert env.index_calls[calls:] == [("index", False)]
     assert "Unchanged" in description(final.json)

@@ -180,3 +180,43 @@ def test_discord_citation_is_a_masked_link_and_document_urls_are_not_links() -> 
     # (the escaper escapes both brackets: "\\[click\\](" is text, not a link)
     assert no_link is not None and "](" not in no_link.replace("\\[click\\](", "")
     assert "`https://evil.example/x`)." in no_link  # trailing punctuation stays outside
+
+
+SITE = "https://docs.example.org/{page}/#{anchor}"
+
+
+def test_docs_site_links_name_the_page_and_the_sections_anchor() -> None:
+    """`{page}` is the path without its suffix; `{anchor}` the id the docs site gives the
+    quote's heading: Sphinx's (docutils make_id) for reST, mkdocs' toc slug for Markdown."""
+    links = SourceLinks(SITE)
+    faq = ("Frequently Asked Questions", "Coroutines", "How do I send a DM?")
+    assert links.url("faq.rst", 10, 12, "x", faq) == (
+        "https://docs.example.org/faq/#how-do-i-send-a-dm")
+    assert links.url("api/client.md", 3, 3, "x", ("Client", "`Client.send()` and Café")) == (
+        "https://docs.example.org/api/client/#clientsend-and-cafe")
+    assert links.url("guides/set_cookie.rst", 1, 1, "x", ("Set Cookie",)) == (
+        "https://docs.example.org/guides/set_cookie/#set-cookie")
+    assert links.url("notes.txt", 1, 2) == "https://docs.example.org/notes/"  # no heading
+    assert check_template("https://docs.example.org/{page}.html#{anchor}")
+
+
+def test_a_docs_quote_links_to_its_section_on_the_docs_site(tmp_path: Path) -> None:
+    """Real index: the citation of a quote under `## Sending files` links to that section."""
+    docs = tmp_path / "docs"
+    (docs / "guide").mkdir(parents=True)
+    (docs / "guide" / "bot.md").write_text(
+        "# Bot guide\n\n## Sending files\n\nTo upload a report, pass a `discord.File` to "
+        "`channel.send`; attachments up to 25 MB are accepted.\n\n"
+        "## Permissions\n\nThe bot needs Read Message History to reply to older messages.\n"
+    )
+    (docs / "faq.rst").write_text(
+        "FAQ\n===\n\nHow do I mute the bot?\n----------------------\n\n"
+        "Remove its Send Messages permission in the channel settings.\n"
+    )
+    engine = Engine(make_settings(docs, tmp_path / "data", source_url=SITE))
+    engine.index()
+    a = engine.ask("how big can an uploaded attachment be?", record=False)
+    assert a.answered and a.quotes[0].source == "guide/bot.md"
+    assert a.quotes[0].url == "https://docs.example.org/guide/bot/#sending-files"
+    b = engine.ask("how do I mute the bot?", record=False)
+    assert b.answered and b.quotes[0].url == "https://docs.example.org/faq/#how-do-i-mute-the-bot"

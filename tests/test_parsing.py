@@ -190,6 +190,13 @@ _MD_PIECES = st.sampled_from([
     "???+ example\n    Explained.\n\n    ```md\n    ~~x~~\n    ```\n\n    ~~x~~",
     "/// html | div.result\nRendered.\n///", "(a-label)=", "> line one\n> line two",
     "[:icon:][_src]{: .source-link }",
+    "term\n\n:   its definition", "term\n:   one\n\n:   two\n\n    more of two",
+    '<div class="grid" markdown>\n- card one\n- card two\n</div>',
+    "<details markdown>\n<summary>Why?</summary>\nBecause.\n</details>",
+    "- item\n  <details><summary>More</summary>\n  Hidden.\n  </details>",
+    "<!-- note to self -->", "## Heading { #id .cls }", "Para.\n{ .lead }",
+    "/// details | Title\n    type: note\n\nBody.\n///", '```yaml\n--8<-- "x.yml"\n```',
+    "- [ ] task\n- [x] done", "Keys ++ctrl+c++ and ==mark== :material-check:",
 ])
 _RST_PIECES = st.sampled_from([
     "Title\n=====", "Sub\n---", "A paragraph with :meth:`x.y` and ``lit``.", "- a\n- b",
@@ -201,6 +208,13 @@ _RST_PIECES = st.sampled_from([
     ".. function:: f(a)\n\n    Does f.\n\n    :param a: The a.\n    :type a: int",
     "|coro|", "``total``\n\n    Seconds in all.", ".. versionadded:: 2.0",
     "* .. autoclass:: Y\n     :noindex:",
+    ".. seealso:: :ref:`x`", "-a, --all   Show all.\n-q          Quiet.",
+    ".. [#f] A footnote.\n.. [CIT] A citation.", "| line one\n| line two",
+    ">>> f()\n1", ".. tabs::\n\n   .. tab:: One\n\n      Tab text.", ".. only:: html\n\n   Shown.",
+    ".. centered:: Middle text.", ":field: Its words.",
+    "Fields:\n\n   ``a``\n\n      A.\n\n    ``b``\n\n      B.",
+    ".. figure:: x.png\n   :alt: X\n\n   Caption.", ".. method:: f()\n   :async:\n\n   Does f.",
+    ".. list-table:: T\n   :header-rows: 1\n\n   * - a\n     - b\n   * - 1\n     - 2",
 ])
 
 
@@ -228,7 +242,7 @@ def test_rst_spans_round_trip_and_never_markup(pieces: list[str]) -> None:
     for b in p.blocks:
         raw = b.text(text).strip()
         assert not raw.startswith(".. "), raw
-        assert raw not in (":members:", "=====", "---", "|coro|", "2.0")
+        assert raw not in (":members:", "=====", "---", "|coro|", "2.0", ":ref:`x`")
 
 
 def test_myst_mkdocs_and_pymdown_blocks() -> None:
@@ -598,6 +612,8 @@ def test_markdown_definition_after_a_blank_line_and_markdown_inside_html() -> No
         "<details><summary>Can sprockets bend?</summary>\n"
         "Only brass ones bend under load.\n"
         "</details>\n\n"
+        "- Sprocket sizes\n  <details><summary>Which size?</summary>\n"
+        "  The small one fits most gadgets.\n  </details>\n\n"
         "<!-- Sprockets are secretly gears. -->\n\n"
         '<p align="center"><img src="logo.png"></p>\n\n'
         "Text after the HTML.\n"
@@ -615,10 +631,13 @@ def test_markdown_definition_after_a_blank_line_and_markdown_inside_html() -> No
         ("paragraph", "A dry sprocket squeaks, so oil it `monthly`.",
          ("Why does my sprocket squeak?",)),
         ("paragraph", "Only brass ones bend under load.", ("Can sprockets bend?",)),
+        ("list_item", "Sprocket sizes", ()),
+        ("paragraph", "The small one fits most gadgets.", ("Which size?",)),
         ("paragraph", "Text after the HTML.", ()),
     ]
     heads = [b.text(text) for b in p.blocks if b.kind == "heading"]
-    assert heads == ["Sprockets", "Why does my sprocket squeak?", "Can sprockets bend?"]
+    assert heads == ["Sprockets", "Why does my sprocket squeak?", "Can sprockets bend?",
+                     "Which size?"]
     for b in p.blocks:
         assert "<" not in b.text(text) and "secretly" not in b.text(text)
     teeth = p.blocks[1]
@@ -775,3 +794,103 @@ def test_generic_sphinx_directives_roles_and_rst_constructs() -> None:
     c = Citation(text[lead.start : code.end], "t.rst", "T", None, 1, 1, lead.start, code.end,
                  0.9, "x", kind="code", code_offset=code.start - lead.start)
     assert [pt.text for pt in display_parts(c)] == ["For example:", "gadget.spin()"]
+    lines = next(b for b in p.blocks if b.text(text).startswith("| The"))
+    shown = [pt.text for pt in display_parts(_cite(text, lines))]
+    assert shown == ["The gadget spins,\nthe sprocket sings."]  # a line block's lines
+
+
+def test_rst_terms_whose_indents_differ_are_each_a_definition() -> None:
+    """A hand-indented list of terms where one term is a space further in: docutils nests
+    its description a block quote deeper; every term is still one unit with its words."""
+    text = (
+        "Gauges\n======\n\n"
+        "A gauge has these fields:\n\n"
+        "   ``low``\n\n      The lowest reading the gauge shows.\n\n"
+        "   ``high``\n\n      The highest reading the gauge shows.\n\n"
+        "    ``step``\n\n      How far the needle moves per tick.\n\n"
+        "All fields are ints.\n"
+    )
+    p = parse_text(".rst", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    got = [(b.kind, b.text(text)) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("paragraph", "A gauge has these fields:"),
+        ("definition", "``low``\n\n      The lowest reading the gauge shows."),
+        ("definition", "``high``\n\n      The highest reading the gauge shows."),
+        ("definition", "``step``\n\n      How far the needle moves per tick."),
+        ("paragraph", "All fields are ints."),
+    ]
+
+
+def test_pymdown_block_titles_options_and_comments() -> None:
+    """`/// details | Title` and `/// tab | Title` give their content a heading; the block's
+    YAML options are markup; an HTML comment is never searched."""
+    from retrieval.searchtext import strip_markup
+
+    text = (
+        "# Gears\n\n"
+        "/// details | Why do gears slip?\n    type: warning\n\n"
+        "Gears slip when the teeth wear down.\n///\n\n"
+        "/// tab | Linux\nInstall with `apt install gear`.\n///\n\n"
+        "/// note\nA note with <!-- hidden --> words.\n///\n\n"
+        "!!! tip\n    /// tab | Mac\n    Use `brew install gear`.\n    ///\n"
+    )
+    p = parse_text(".md", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    got = [(b.text(text), b.section) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("Gears slip when the teeth wear down.", ("Gears", "Why do gears slip?")),
+        ("Install with `apt install gear`.", ("Gears", "Linux")),
+        ("A note with <!-- hidden --> words.", ("Gears",)),
+        ("Use `brew install gear`.", ("Gears", "Mac")),
+    ]
+    assert strip_markup(got[2][0]) == "A note with words."
+
+
+def test_rst_figures_list_tables_and_directive_options() -> None:
+    """A figure's caption is text; a list-table is a table whose rows are quoted one at a
+    time under its header (shown as `a | b`); a directive's `:option:` lines never become
+    part of the name a description is filed under."""
+    from retrieval.quotedisplay import display_parts
+    from retrieval.quoteunits import block_units
+
+    text = (
+        "Gears\n=====\n\n"
+        ".. figure:: /img/gear.png\n   :alt: A gear\n\n   A gear with twelve teeth.\n\n"
+        ".. list-table:: Sizes\n   :header-rows: 1\n\n"
+        "   * - Name\n     - Teeth\n   * - small\n     - 12\n   * - large\n     - 48\n\n"
+        ".. py:method:: Gear.turn(n)\n   :async:\n\n   Turn the gear *n* times.\n"
+    )
+    p = parse_text(".rst", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    got = [(b.kind, b.text(text), b.section) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("paragraph", "A gear with twelve teeth.", ("Gears",)),
+        ("table", "* - Name\n     - Teeth\n   * - small\n     - 12\n   * - large\n     - 48",
+         ("Gears",)),
+        ("paragraph", "Turn the gear *n* times.", ("Gears", "Gear.turn(n)")),
+    ]
+    table = p.blocks[2]
+    assert table.header is not None
+    assert text[table.header[0] : table.header[1]] == "* - Name\n     - Teeth"
+    ref = ("table", table.start, table.end, "", "", table.header)
+    rows = [text[a:b] for a, b, _, _ in block_units(text, (ref,), (), lambda s: [])]
+    assert rows == ["* - small\n     - 12", "* - large\n     - 48"]
+    c = Citation(rows[0], "t.rst", "T", None, 1, 1, 0, 1, 0.9, "x", kind="table",
+                 header=text[table.header[0] : table.header[1]])
+    assert [pt.text for pt in display_parts(c)] == ["Name | Teeth\nsmall | 12"]
+
+
+def test_search_text_of_roles_keeps_the_spacing_around_them() -> None:
+    """A role's target is dropped with the space before it, nothing else; `{x}` inside
+    inline code is not a MyST role."""
+    from retrieval.searchtext import strip_markup
+
+    assert strip_markup("Use :ref:`the guide\n<guide-label>` now, or :meth:`~A.b`.") == (
+        "Use the guide now, or A.b.")
+    assert strip_markup("Use `#{num}`, `!{num}`, and `?{num}` for links.") == (
+        "Use #{num}, !{num}, and ?{num} for links.")
+    assert strip_markup("Call {func}`run <pkg.run>` first.") == "Call run first."

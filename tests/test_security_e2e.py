@@ -168,8 +168,7 @@ async def test_show_source_has_a_quiet_per_user_cooldown(env: Env) -> None:
         first = await env.fake.click(GUILD, env.bob, message, src_id)
         await _wait_original(env, first["token"])
         second = await env.fake.click(GUILD, env.bob, message, src_id)
-        cb = (await env.fake.wait_for(
-            lambda c: c.path.endswith(f"/{second['token']}/callback")))[0]
+        cb = await e2e.wait_callback(env.fake, second["token"])
         assert cb.json["type"] == 4 and cb.json["data"]["flags"] & 64  # ephemeral notice
         assert "Easy there" in cb.json["data"]["content"]
         # another user is not affected
@@ -200,7 +199,7 @@ async def test_fifo_swapped_in_for_an_indexed_file_never_blocks_show_source_or_a
 
 
 async def _refusal(env: Env, token: str) -> dict[str, Any]:
-    cb = (await env.fake.wait_for(lambda c: c.path.endswith(f"/{token}/callback")))[0]
+    cb = await e2e.wait_callback(env.fake, token)
     return dict(cb.json)
 
 

@@ -30,6 +30,9 @@ _ATX = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+")
 _MKDOCS_ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+\w")
 # pymdown-extensions blocks: `/// note | Title` ... `///`
 _BLOCK_MARKER = re.compile(r"^[ \t]*/{3,}(?:[ \t].*)?$")
+_BLOCK_OPEN = re.compile(r"^[ \t]*(/{3,})[ \t]*(?:([\w-]+)[ \t]*(?:\|[ \t]*(.*?))?)?[ \t]*$")
+_BLOCK_OPTION = re.compile(r"^[ \t]{2,}[\w-]+:(?:[ \t]|$)")  # YAML options under the opener
+_TITLED_BLOCKS = {"details", "tab"}  # their title says what the content is about
 _MYST_CODE = {"code-block", "code", "sourcecode", "code-cell"}
 _MYST_ADMONITIONS = {
     "note", "warning", "tip", "important", "caution", "danger", "hint", "attention", "error",
@@ -208,6 +211,13 @@ def parse_markdown(text: str) -> ParsedText:
             while i < len(tokens) and tokens[i].type != "table_close":
                 i += 1
         i += 1
+    titled = _block_titles(lines, first_line, inside)
+    if titled:
+        blocks = [
+            Block(b.kind, b.start, b.end, b.section + titled[lines.line_of(b.start)],
+                  b.language, b.header) if lines.line_of(b.start) in titled else b
+            for b in blocks
+        ]
     results = _result_lines(lines, first_line)
     if results:
         blocks = [
@@ -371,6 +381,32 @@ def _past(tokens: list[Token], i: int) -> int:
     return i
 
 
+def _block_titles(lines: Lines, first: int, skip: set[int]) -> dict[int, tuple[str, ...]]:
+    """Lines inside pymdown `/// details | Why?` and `/// tab | Linux` blocks, with the
+    titles of the blocks they are in (a heading of what the block holds). Lines in `skip`
+    (an indented container's body, parsed on its own) are left to that parse."""
+    out: dict[int, tuple[str, ...]] = {}
+    stack: list[tuple[int, str]] = []  # (number of slashes, title or "")
+    for n in _outside_fences(lines, first):
+        if n in skip:
+            continue
+        m = _BLOCK_OPEN.match(lines.line(n))
+        if m and m.group(2):
+            title = (m.group(3) or "").strip().strip('"').strip()
+            stack.append((len(m.group(1)), title if m.group(2) in _TITLED_BLOCKS else ""))
+            continue
+        if m:  # a bare `///` closes the innermost block with as many slashes
+            while stack and stack[-1][0] != len(m.group(1)):
+                stack.pop()
+            if stack:
+                stack.pop()
+            continue
+        titles = tuple(t for _, t in stack if t)
+        if titles:
+            out[n] = titles
+    return out
+
+
 def _result_lines(lines: Lines, first: int) -> set[int]:
     """Lines inside `/// html | …` blocks (the rendered output of an example)."""
     out: set[int] = set()
@@ -463,7 +499,7 @@ def _item_own_end(tokens: list[Token], i: int) -> int:
             break
         if depth == 0 and t.type != "paragraph_open" and t.nesting == 1 and t.map is not None:
             return max(t.map[0], item.map[0] + 1)
-        if depth == 0 and t.type in ("fence", "code_block") and t.map is not None:
+        if depth == 0 and t.type in ("fence", "code_block", "html_block") and t.map is not None:
             return max(t.map[0], item.map[0] + 1)
         depth += t.nesting
         j += 1
@@ -505,6 +541,8 @@ def _without_block_markers(lines: Lines, a: int, b: int) -> tuple[int, int]:
     """A paragraph's lines without pymdown `///` block start and end lines."""
     while a < b and _BLOCK_MARKER.match(lines.line(a)):
         a += 1
+        while a < b and _BLOCK_OPTION.match(lines.line(a)):  # `    type: warning`
+            a += 1
     while b > a and (
         _BLOCK_MARKER.match(lines.line(b - 1)) or _ATTRS_LINE.match(lines.line(b - 1))
     ):

@@ -39,6 +39,7 @@ _FOOTNOTE = re.compile(r"\.\.[ \t]+\[[^\]\n]+\][ \t]*")
 _SUBSTITUTIONS_ONLY = re.compile(r"\s*(?:\|[^|\s][^|]*\|_{0,2}\s*)+$")
 _SIMPLE_BORDER = re.compile(r"[ \t]*=+(?:[ \t]+=+)*[ \t]*$")
 _GRID_HEAD_BORDER = re.compile(r"[ \t]*\+(?:=+\+)+[ \t]*$")
+_LIST_TABLE_ROW = re.compile(r"^[ \t]*[*+-][ \t]+[*+-][ \t]")  # `* - cell`, a row's first line
 _UNDERLINE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
 
 CODE_DIRECTIVES = {"code-block", "sourcecode", "code", "ipython", "doctest", "testcode",
@@ -46,7 +47,7 @@ CODE_DIRECTIVES = {"code-block", "sourcecode", "code", "ipython", "doctest", "te
 # directives that only wrap reST content (tabs, conditional text, layout): their content is
 # read as if it stood outside them; a tab's or dropdown's title is a heading of its content
 WRAPPER_DIRECTIVES = {"only", "ifconfig", "tabs", "tab-set", "grid", "grid-item", "hlist",
-                      "cssclass", "rst-class"}
+                      "cssclass", "rst-class", "figure"}  # (a figure's content: its caption)
 TITLED_WRAPPER_DIRECTIVES = {"tab", "group-tab", "tab-item", "dropdown", "card",
                              "grid-item-card"}
 # field lists that describe the file, not its subject (Sphinx file-wide metadata, docinfo)
@@ -64,12 +65,12 @@ WHOLE_NOTE_CHARS = 600  # a note up to this long is one block even with code or 
 VERSION_DIRECTIVES = {"versionadded", "versionchanged", "deprecated", "versionremoved"}
 # directives whose content is not prose (file names, options, raw markup)
 OPAQUE_DIRECTIVES = {
-    "toctree", "autosummary", "literalinclude", "include", "image", "figure", "raw",
+    "toctree", "autosummary", "literalinclude", "include", "image", "raw",
     "index", "highlight", "tabularcolumns", "currentmodule", "module", "py:currentmodule",
     "py:module", "automodule", "autoclass", "autofunction", "automethod", "autoattribute",
     "autoexception", "autodata", "autodecorator", "autoproperty", "autotypeddict",
     "contents", "sectnum", "graphviz", "digraph", "mermaid", "plot", "csv-table",
-    "list-table", "math", "meta", "title", "default-role", "role", "program",
+    "math", "meta", "title", "default-role", "role", "program",
     "productionlist", "exec", "raw-html",
 }
 _parse_lock = threading.Lock()
@@ -86,6 +87,11 @@ class _Options(dict[str, Any]):
         return directives.unchanged
 
     def __contains__(self, key: object) -> bool:
+        return True
+
+    def __bool__(self) -> bool:
+        # docutils separates a directive's `:option:` lines from its arguments only when
+        # the option spec is truthy; empty, `.. method:: f()` + `:async:` was all arguments
         return True
 
 
@@ -123,7 +129,7 @@ def _register_unknown(text: str) -> None:
         # `class` is docutils' class-attribute directive, but in Sphinx docs it describes a
         # Python class (py:class): its content belongs under the class name
         if name in CODE_DIRECTIVES | ADMONITION_DIRECTIVES | OPAQUE_DIRECTIVES | {"class"} | (
-            WRAPPER_DIRECTIVES | TITLED_WRAPPER_DIRECTIVES
+            WRAPPER_DIRECTIVES | TITLED_WRAPPER_DIRECTIVES | {"list-table"}
         ):
             directives.register_directive(name, GenericDirective)
         elif directives._directives.get(name) is None and (  # type: ignore[attr-defined]
@@ -182,6 +188,18 @@ _REFERENCE = re.compile(
 def _references_only(raw: str) -> bool:
     """A block whose words are only roles, references, substitutions or field names."""
     return not re.search(r"\w", _REFERENCE.sub("", raw))
+
+
+def _description(body: nodes.Element) -> tuple[nodes.Node | None, list[nodes.Node]]:
+    """The first paragraph under a term and what follows it. A list of terms whose indents
+    differ by a space (`   ``low``` then `    ``step```) nests the next description one
+    block quote deeper: the paragraph is then the first child of the first child."""
+    rest: list[nodes.Node] = []
+    first: nodes.Node | None = body
+    while isinstance(first, nodes.block_quote) and first.children:
+        rest = list(first.children[1:]) + rest
+        first = first.children[0]
+    return (first, rest) if first is not body else (None, [])
 
 
 class _Builder:
@@ -256,7 +274,7 @@ class _Builder:
         list of fields written that way): a term and its description."""
         if not (isinstance(node, nodes.paragraph) and isinstance(nxt, nodes.block_quote)):
             return False
-        if not node.line or not nxt.children or not isinstance(nxt.children[0], nodes.paragraph):
+        if not node.line or not isinstance(_description(nxt)[0], nodes.paragraph):
             return False
         line = node.line - 1
         words = node.astext().strip()
@@ -267,14 +285,14 @@ class _Builder:
         self, term: nodes.paragraph, body: nodes.block_quote, section: tuple[str, ...]
     ) -> None:
         line = int(term.line) - 1
-        first = body.children[0]
-        start = self._first_line(first)
+        first, rest = _description(body)
+        start = self._first_line(first) if first is not None else None
         if start is None:
             self.visit(term, section)
             self.walk(body, section)
             return
         self._add(DEFINITION, line, self._until_blank(start), section)
-        self._walk_nodes(list(body.children[1:]), section)
+        self._walk_nodes(rest, section)
 
     def visit(self, node: nodes.Node, section: tuple[str, ...]) -> None:
         if isinstance(node, (nodes.system_message, nodes.comment, nodes.target,
@@ -518,6 +536,24 @@ class _Builder:
         else:
             self._add(kind, line + 1, end, section)
 
+    def _list_table(self, node: sphinx_block, section: tuple[str, ...]) -> None:
+        """`.. list-table::`: its rows (`* - cell` + `  - cell` lines) are a table; with
+        `:header-rows: 1` the first row is the header."""
+        first = int(node["content_line"]) - 1
+        if first < 0:
+            return
+        end = first + int(node["content_lines"])
+        rows = [n for n in range(first, end) if _LIST_TABLE_ROW.match(self.lines.line(n))]
+        if not rows:
+            return
+        s, e = self._span(rows[0], end)
+        options = self.text[self.lines.start(int(node["lineno"]) - 1) : s]
+        header = None
+        if re.search(r":header-rows:[ \t]*[1-9]", options):
+            header = self._span(rows[0], rows[1] if len(rows) > 1 else end)
+        if e > s:
+            self.blocks.append(Block(TABLE, s, e, section, header=header))
+
     def _table_header(self, a: int, b: int) -> tuple[int, int] | None:
         """The whole header row of a table (all its lines): up to the `+===+` border of a
         grid table, between the first two `===` borders of a simple one."""
@@ -562,6 +598,9 @@ class _Builder:
         if short in TITLED_WRAPPER_DIRECTIVES:
             title = str(node["args"]).strip().split("\n")[0][:120]
             self.walk(node, section + (title,) if title else section)
+            return
+        if short == "list-table":
+            self._list_table(node, section)
             return
         if short == "centered":
             self._version_note(node, line, section, kind=PARAGRAPH, has_version=False)
