@@ -46,14 +46,14 @@ CACHE_SIZE = 20_000  # what the previous code kept in memory (context vectors, h
 def embed_at_question_time(engine: Engine) -> None:
     """Make `engine` work as before: context vectors and heading vectors embedded by the model
     when a question needs them (cached per unit / heading), nothing read from the index."""
-    encode = engine.embedder.encode
     ctx: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
     heads: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def remember(cache: OrderedDict[Any, np.ndarray], keys: list[Any], texts: list[str]) -> None:
         todo = [(k, t) for k, t in zip(keys, texts, strict=True) if k not in cache]
         if todo:
-            for (k, _), v in zip(todo, encode([t for _, t in todo]), strict=True):
+            vecs = engine.embedder.encode([t for _, t in todo])  # looked up now: counted
+            for (k, _), v in zip(todo, vecs, strict=True):
                 cache[k] = v
             while len(cache) > CACHE_SIZE:
                 cache.popitem(last=False)
