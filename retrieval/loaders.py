@@ -98,10 +98,15 @@ def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | N
     """Yield (relative path, absolute path or None, skip reason or None) for every file under root.
 
     Symlinks are followed only when they resolve to a file inside root; loops are reported.
+    Dot files and what retrieval.ignore leaves out (build output, `.citebotignore`) are not
+    yielded at all.
     A folder that cannot be listed is yielded as "sub/dir/" with a reason (its files are not
     gone, only unreadable this time). File names that are not valid UTF-8 are skipped.
     """
+    from retrieval.ignore import IgnoreRules
+
     root = root.resolve()
+    rules = IgnoreRules.for_folder(root)
     errors: list[OSError] = []
 
     def folder_errors() -> Iterator[tuple[str, Path | None, str | None]]:
@@ -114,7 +119,11 @@ def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | N
 
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=errors.append):
         yield from folder_errors()
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        here = Path(dirpath).relative_to(root)
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if not d.startswith(".") and not rules.ignores((here / d).as_posix(), folder=True)
+        )
         for d in [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
             dirnames.remove(d)  # os.walk would not descend anyway; say so instead of hiding it
             rel = (Path(dirpath) / d).relative_to(root).as_posix()
@@ -124,6 +133,8 @@ def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | N
                 continue
             p = Path(dirpath) / name
             rel = p.relative_to(root).as_posix()
+            if rules.ignores(rel):
+                continue
             try:
                 rel.encode("utf-8")
             except UnicodeEncodeError:
@@ -380,6 +391,9 @@ def _pdf(data: bytes) -> Extracted:
     return Extracted("\n\n".join(p.strip("\n") for p in pages), title, date)
 
 
+_TITLE_SITE = re.compile(r"\s+[—–|·-]\s+\S")  # "Page title — Site name"
+
+
 @loader(".html", ".htm")
 def _html(data: bytes) -> Extracted:
     from bs4 import BeautifulSoup
@@ -389,8 +403,12 @@ def _html(data: bytes) -> Extracted:
     soup = BeautifulSoup(data, "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     parsed = parse_html(data)
-    if title and parsed.title and re.split(r"\s+[—–|·-]\s+", title)[0] == parsed.title:
-        title = parsed.title  # "Programming FAQ — Python 3.11 documentation": the page's own
+    if title and parsed.title and (title == parsed.title or (
+        title.startswith(parsed.title) and _TITLE_SITE.match(title, len(parsed.title))
+    )):
+        # "Programming FAQ — Python 3.11 documentation", "fileinput — Iterate over lines… —
+        # Python 3.11 documentation": the page's own heading, without the site's name
+        title = parsed.title
     return Extracted(parsed.text, title or parsed.title, blocks=parsed.blocks)
 
 

@@ -68,41 +68,31 @@ async def fake_discord(*guild_ids: int) -> AsyncIterator[FakeDiscord]:
         await fake.stop()
 
 
-async def start_bot(
-    settings: BotSettings, pool: EnginePool, token: str = FAKE_TOKEN
-) -> tuple[Any, asyncio.Task[None]]:
-    """The real bot, logged in to the installed fake and READY; returns (bot, its task)."""
-    bot = create_bot(settings, pool)
-    bot._connection.guild_ready_timeout = 0.2  # don't wait 2 s for more GUILD_CREATEs
-    task = asyncio.create_task(bot.start(token))
-    ready = asyncio.create_task(bot.wait_until_ready())
-    done, _ = await asyncio.wait({task, ready}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
-    if ready not in done:
-        ready.cancel()
-        if task.done():
-            task.result()  # raise the startup error
-        raise TimeoutError("bot did not become ready")
-    return bot, task
-
-
-async def stop_bot(bot: Any, task: asyncio.Task[None]) -> None:
-    await bot.close()
-    try:
-        await asyncio.wait_for(task, 10)
-    except Exception:
-        pass
-
-
 @asynccontextmanager
 async def running_bot(
     settings: BotSettings, pool: EnginePool, token: str = FAKE_TOKEN
 ) -> AsyncIterator[Any]:
-    """The real bot, READY on the installed fake for the block; closed on exit."""
-    bot, task = await start_bot(settings, pool, token)
+    """The real bot, logged in to the installed fake and READY for the block; closed on exit."""
+    bot = create_bot(settings, pool)
+    bot._connection.guild_ready_timeout = 0.2  # don't wait 2 s for more GUILD_CREATEs
+    task = asyncio.create_task(bot.start(token))
+    ready = asyncio.create_task(bot.wait_until_ready())
     try:
+        done, _ = await asyncio.wait(
+            {task, ready}, timeout=60, return_when=asyncio.FIRST_COMPLETED
+        )
+        if ready not in done:
+            ready.cancel()
+            if task.done():
+                task.result()  # raise the startup error
+            raise TimeoutError("bot did not become ready")
         yield bot
     finally:
-        await stop_bot(bot, task)
+        await bot.close()
+        try:
+            await asyncio.wait_for(task, 10)
+        except Exception:
+            pass
 
 
 @contextmanager

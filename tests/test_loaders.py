@@ -135,3 +135,83 @@ def test_markdown_title_is_the_pages_title_not_a_later_section_or_a_code_comment
     plain = tmp_path / "notes.txt"
     plain.write_text("# Notes on widgets\n\nPlain text keeps its first `#` line.\n")
     assert load_file(plain, "notes.txt", MB).title == "Notes on widgets"
+
+
+def test_build_output_and_citebotignore_patterns_are_left_out(tmp_path: Path) -> None:
+    """A built Sphinx site copies every page's source into `_sources/` (indexed too, every
+    answer would come twice): build output is never indexed, and `.citebotignore` (gitignore
+    syntax) leaves out more or takes a default back with `!`."""
+    docs = tmp_path / "site"
+    for rel in ["index.html", "faq/programming.html", "_sources/faq/programming.rst.txt",
+                "_static/notes.txt", "genindex.html", "search.html", "drafts/plan.md",
+                "guide/drafts.md", "api/_images/figure.txt"]:
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text("<p>Some words.</p>" if rel.endswith(".html") else "Words.\n")
+
+    def listed() -> set[str]:
+        return {rel for rel, path, reason in iter_candidate_files(docs) if path is not None}
+
+    assert listed() == {"index.html", "faq/programming.html", "drafts/plan.md", "guide/drafts.md"}
+    (docs / ".citebotignore").write_text("# private\n/drafts/\n!_static/\n")
+    assert listed() == {"index.html", "faq/programming.html", "guide/drafts.md",
+                        "_static/notes.txt"}
+
+
+def test_an_unreadable_citebotignore_stops_the_index_with_a_clear_message(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    from retrieval.engine import Engine
+    from retrieval.errors import DocsUnavailable
+    from tests.conftest import make_settings
+
+    if os.geteuid() == 0:  # root reads any file: make it unreadable another way
+        (tmp_path / "docs" / ".citebotignore").mkdir(parents=True)
+    else:
+        (tmp_path / "docs").mkdir()
+        (tmp_path / "docs" / ".citebotignore").write_text("drafts/\n")
+        (tmp_path / "docs" / ".citebotignore").chmod(0)
+    (tmp_path / "docs" / "a.md").write_text("# A\n\nWords.\n")
+    engine = Engine(make_settings(tmp_path / "docs", tmp_path / "data"))
+    with pytest.raises(DocsUnavailable, match=r"\.citebotignore that cannot be read"):
+        engine.index()
+
+
+def test_a_pattern_added_to_citebotignore_removes_those_files_at_the_next_reindex(
+    tmp_path: Path,
+) -> None:
+    from retrieval.engine import Engine
+    from tests.conftest import make_settings
+
+    docs = tmp_path / "docs"
+    (docs / "drafts").mkdir(parents=True)
+    (docs / "guide.md").write_text("# Guide\n\nThe harbour office opens at eight.\n")
+    (docs / "drafts" / "plan.md").write_text("# Plan\n\nThe secret launch is on Friday.\n")
+    engine = Engine(make_settings(docs, tmp_path / "data"))
+    assert sorted(engine.index().added) == ["drafts/plan.md", "guide.md"]
+    (docs / ".citebotignore").write_text("drafts/\n")
+    s = engine.index()
+    assert s.removed == ["drafts/plan.md"] and s.unchanged == 1 and not s.skipped
+    assert not engine.ask("when is the secret launch?", record=False).answered
+    (docs / ".citebotignore").unlink()
+    assert engine.index().added == ["drafts/plan.md"]
+
+
+@pytest.mark.parametrize(
+    ("page_title", "h1", "expected"),
+    [
+        ("Programming FAQ — Python 3.11.2 documentation", "Programming FAQ", "Programming FAQ"),
+        ("fileinput — Iterate over lines — Python 3.11.2 documentation",
+         "fileinput — Iterate over lines", "fileinput — Iterate over lines"),
+        ("Widgets | Example Docs", "Widgets", "Widgets"),
+        ("Launch page", "Launch", "Launch page"),  # not the h1 plus a site name: kept
+        ("Widgets2 — Docs", "Widgets", "Widgets2 — Docs"),
+    ],
+)
+def test_html_title_is_the_pages_heading_without_the_site_name(
+    tmp_path: Path, page_title: str, h1: str, expected: str
+) -> None:
+    p = tmp_path / "page.html"
+    write_html(p, page_title, f"<h1>{h1}</h1><p>Some words about it.</p>")
+    assert load_file(p, "page.html", MB).title == expected

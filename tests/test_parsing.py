@@ -197,6 +197,9 @@ _MD_PIECES = st.sampled_from([
     "<!-- note to self -->", "## Heading { #id .cls }", "Para.\n{ .lead }",
     "/// details | Title\n    type: note\n\nBody.\n///", '```yaml\n--8<-- "x.yml"\n```',
     "- [ ] task\n- [x] done", "Keys ++ctrl+c++ and ==mark== :material-check:",
+    "-   __Card__\n\n    ---\n\n    Card text.",
+    '1. Step\n\n    === "A"\n        Tab a.\n\n2. Next',
+    '??? question "Why?"\n    Because.',
 ])
 _RST_PIECES = st.sampled_from([
     "Title\n=====", "Sub\n---", "A paragraph with :meth:`x.y` and ``lit``.", "- a\n- b",
@@ -751,6 +754,7 @@ def test_generic_sphinx_directives_roles_and_rst_constructs() -> None:
         ".. tabs::\n\n   .. tab:: Linux\n\n      .. code-block:: text\n\n"
         "         $ gadget --spin\n\n   .. tab:: Windows\n\n      Use the installer.\n\n"
         ".. only:: html\n\n   This shows only in HTML builds.\n\n"
+        ".. only:: latex\n\n   This is only in the PDF.\n\n"
         "Options\n-------\n\n"
         "-v, --verbose   Print every spin.\n--slow          Spin slowly.\n\n"
         "| The gadget spins,\n| the sprocket sings.\n\n"
@@ -894,3 +898,80 @@ def test_search_text_of_roles_keeps_the_spacing_around_them() -> None:
     assert strip_markup("Use `#{num}`, `!{num}`, and `?{num}` for links.") == (
         "Use #{num}, !{num}, and ?{num} for links.")
     assert strip_markup("Call {func}`run <pkg.run>` first.") == "Call run first."
+
+
+def test_mkdocs_grid_cards_and_tabs_inside_list_items() -> None:
+    """A card in a grid (`- title`, `---`, text) is its title item then its text, never one
+    item over both; tabs or an admonition inside a numbered step are parsed as such."""
+    text = (
+        "# Home\n\n"
+        '<div class="grid cards" markdown>\n\n'
+        "-   :material-clock-fast:{ .lg .middle } __Set up in 5 minutes__\n\n"
+        "    ---\n\n"
+        "    Install `gearbox` with `pip` and get running.\n\n"
+        "</div>\n\n"
+        "1. Step one\n\n"
+        '    === "Linux"\n'
+        "        Run `gear up`.\n\n"
+        '    === "Mac"\n'
+        "        Run `brew gear`.\n\n"
+        "    !!! warning\n"
+        "        Never oil a hot gear.\n\n"
+        "2. Step two\n"
+    )
+    p = parse_text(".md", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    got = [(b.kind, b.text(text), b.section) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("list_item", ":material-clock-fast:{ .lg .middle } __Set up in 5 minutes__", ("Home",)),
+        ("paragraph", "Install `gearbox` with `pip` and get running.", ("Home",)),
+        ("list_item", "Step one", ("Home",)),
+        ("paragraph", "Run `gear up`.", ("Home", "Linux")),
+        ("paragraph", "Run `brew gear`.", ("Home", "Mac")),
+        ("admonition", "Never oil a hot gear.", ("Home",)),
+        ("list_item", "Step two", ("Home",)),
+    ]
+
+
+def test_collapsible_titles_head_their_content() -> None:
+    """`??? question "How do I…?"` is a FAQ entry: its title heads the answer (as a
+    <summary> does); an `!!! note "Title"` title does not."""
+    text = (
+        "# FAQ\n\n"
+        '??? question "How do I reset a gear?"\n    Switch it off and on.\n\n'
+        '!!! note "Plain"\n    Not a heading.\n\n'
+        "??? tip\n    No title here.\n"
+    )
+    p = parse_text(".md", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    got = [(b.text(text), b.section) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("Switch it off and on.", ("FAQ", "How do I reset a gear?")),
+        ("Not a heading.", ("FAQ",)),
+        ("No title here.", ("FAQ",)),
+    ]
+
+
+def test_rst_notes_and_footnotes_that_hold_a_directive() -> None:
+    """A note whose body is another directive (with or without a blank line between them)
+    and a footnote whose body is a version note: the words, never a directive line."""
+    text = (
+        "Gears\n=====\n\n"
+        ".. versionchanged:: 3.7\n\n   .. note::\n\n      Gears now spin both ways.\n\n"
+        ".. note::\n   .. versionchanged:: 3.8\n      Spins are capped at one day.\n\n"
+        "Gears are round. [#]_\n\n"
+        ".. [#]\n    .. versionadded:: 3.3\n\n"
+        ".. [#] Square gears exist.\n"
+    )
+    p = parse_text(".rst", text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    got = [(b.kind, b.text(text)) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("admonition", "Gears now spin both ways."),
+        ("admonition", "Spins are capped at one day."),
+        ("paragraph", "Gears are round. [#]_"),
+        ("paragraph", "Square gears exist."),
+    ]

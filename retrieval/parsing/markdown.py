@@ -98,6 +98,7 @@ def parse_markdown(text: str) -> ParsedText:
     section: list[tuple[int, str]] = []  # (level, heading text)
     i = 0
     item_depth = 0
+    items: list[tuple[int, int]] = []  # open list items: (end line, token level)
     quote_depth = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -135,7 +136,7 @@ def parse_markdown(text: str) -> ParsedText:
             i += 3
             continue
         if t == "list_item_open" and m is not None:
-            end_line = _item_own_end(tokens, i)
+            end_line = _item_own_end(tokens, i, lines)
             s, e = strip_span(text, lines.start(m[0]), lines.end(end_line - 1))
             while s < e and text[s] in "> \t" and quote_depth:  # a block quote's marker
                 s += 1
@@ -143,14 +144,31 @@ def parse_markdown(text: str) -> ParsedText:
             if e > s:
                 blocks.append(Block(LIST_ITEM, s, e, _path(section)))
             item_depth += 1
-            i = _skip_own_paragraphs(tokens, i)
+            items.append((m[1], tok.level))
+            i = _skip_own_paragraphs(tokens, i, lines)
             continue
         if t == "list_item_close":
             item_depth -= 1
+            if items:
+                items.pop()
         elif t == "blockquote_open":
             quote_depth += 1
         elif t == "blockquote_close":
             quote_depth -= 1
+        elif t == "paragraph_open" and m is not None and items and _opens_container(tok, lines):
+            # `!!! note` or `=== "Tab"` inside a list item (markdown-it reads its body as
+            # lazy text or code): the rest of the item is Markdown of its own, dedented
+            end, level = items[-1]
+            body = [lines.line(n) for n in range(m[0], end)]
+            cut = _indent(body[0])
+            removed = [min(cut, _indent(ln)) for ln in body]
+            blocks.extend(_subparse(text, lines, m[0], body, removed, _path(section)))
+            while i + 1 < len(tokens) and not (
+                tokens[i + 1].type == "list_item_close" and tokens[i + 1].level == level
+            ):
+                i += 1
+            i += 1
+            continue
         elif t == "paragraph_open" and m is not None:
             a, b = _without_block_markers(lines, m[0], m[1])
             kind = PARAGRAPH
@@ -316,9 +334,14 @@ def _container(
     tab = marker.startswith("===")
     result_tab = tab and bool(_RESULT_TITLE.match(title))
     example = not tab and bool(_EXAMPLE_TITLE.match(title))
-    # a tab's title says what its content is for ("Linux", "Mac"): a heading of it
+    # a tab's title says what its content is for ("Linux", "Mac"), a collapsible block's
+    # (`??? question "How do I…?"`) what it answers, like a <summary>: a heading of it
+    quoted = re.search(r'"([^"]*)"', head)
+    heading = title if tab else quoted.group(1).strip() if quoted else ""
+    if not marker.startswith("???") and not tab:
+        heading = ""
     inner = _subparse(text, lines, first, body, removed,
-                      section + (title,) if tab and title else section)
+                      section + (heading,) if heading else section)
     code_words: set[str] = set()
     if example:
         for b in inner:
@@ -486,8 +509,15 @@ def _path(section: list[tuple[int, str]]) -> tuple[str, ...]:
     return tuple(h for _, h in section)
 
 
-def _item_own_end(tokens: list[Token], i: int) -> int:
-    """Last line (exclusive) of a list item's own paragraphs, before any nested block."""
+def _opens_container(tok: Token, lines: Lines) -> bool:
+    """A paragraph that starts with a container opener (`!!! note`, `=== "Tab"`)."""
+    return tok.type == "paragraph_open" and tok.map is not None and bool(
+        _INDENTED_OPENER.match(lines.line(tok.map[0]).lstrip(" \t")))
+
+
+def _item_own_end(tokens: list[Token], i: int, lines: Lines) -> int:
+    """Last line (exclusive) of a list item's own paragraphs, before any nested block (a
+    rule `---` and a container opener end them too)."""
     item = tokens[i]
     assert item.map is not None
     end = item.map[1]
@@ -499,17 +529,21 @@ def _item_own_end(tokens: list[Token], i: int) -> int:
             break
         if depth == 0 and t.type != "paragraph_open" and t.nesting == 1 and t.map is not None:
             return max(t.map[0], item.map[0] + 1)
-        if depth == 0 and t.type in ("fence", "code_block", "html_block") and t.map is not None:
+        if depth == 0 and t.map is not None and (
+            t.type in ("fence", "code_block", "html_block", "hr") or _opens_container(t, lines)
+        ):
             return max(t.map[0], item.map[0] + 1)
         depth += t.nesting
         j += 1
     return end
 
 
-def _skip_own_paragraphs(tokens: list[Token], i: int) -> int:
+def _skip_own_paragraphs(tokens: list[Token], i: int, lines: Lines) -> int:
     """Index of the first token after the item's own leading paragraphs (already in the item)."""
     j = i + 1
-    while j + 2 < len(tokens) and tokens[j].type == "paragraph_open":
+    while j + 2 < len(tokens) and tokens[j].type == "paragraph_open" and not (
+        j > i + 1 and _opens_container(tokens[j], lines)
+    ):
         j += 3
     return j
 

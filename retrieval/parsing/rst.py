@@ -39,6 +39,10 @@ _FOOTNOTE = re.compile(r"\.\.[ \t]+\[[^\]\n]+\][ \t]*")
 _SUBSTITUTIONS_ONLY = re.compile(r"\s*(?:\|[^|\s][^|]*\|_{0,2}\s*)+$")
 _SIMPLE_BORDER = re.compile(r"[ \t]*=+(?:[ \t]+=+)*[ \t]*$")
 _GRID_HEAD_BORDER = re.compile(r"[ \t]*\+(?:=+\+)+[ \t]*$")
+# `.. only::` expressions for builders other than HTML
+_NOT_HTML = re.compile(r"(?:latex|man|texinfo|text|epub)(?:\s+(?:or|and)\s+"
+                       r"(?:latex|man|texinfo|text|epub))*")
+_OPTION_LINE = re.compile(r"^[ \t]+:[\w-]+:(?:[ \t]|$)")  # a directive's `:class: x`
 _LIST_TABLE_ROW = re.compile(r"^[ \t]*[*+-][ \t]+[*+-][ \t]")  # `* - cell`, a row's first line
 _UNDERLINE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
 
@@ -252,6 +256,8 @@ class _Builder:
         label = _FOOTNOTE.match(self.text, s, e)
         if label:  # a footnote's words, not its `.. [#]` label
             s = label.end()
+            while s < e and self.text[s].isspace():
+                s += 1
         if e > s:
             self.blocks.append(Block(kind, s, e, section, **kw))
 
@@ -371,12 +377,20 @@ class _Builder:
 
     def _note(self, node: nodes.Element, section: tuple[str, ...]) -> None:
         """A footnote or citation (`.. [#] Its words.`): its words, without the label."""
-        first = self._first_line(node)
-        if first is None:
+        kids = [c for c in node.children
+                if not isinstance(c, (nodes.label, nodes.system_message))]
+        first = self._first_line(kids[0]) if kids else None
+        if first is None or not isinstance(kids[0], nodes.paragraph):
+            self._walk_nodes(kids, section)  # (a footnote holding only a version note)
             return
         while first > 0 and not self.lines.line(first).lstrip().startswith(".. ["):
             first -= 1
-        self._add(PARAGRAPH, first, self._indented_body(first, self._indent(first)), section)
+        para = self._first_line(kids[0])
+        end = self._indented_body(first, self._indent(first))
+        if para is not None:
+            end = min(end, self._until_blank(para))
+        self._add(PARAGRAPH, first, end, section)
+        self._walk_nodes(kids[1:], section)
 
     def _heading(self, line: int, section: tuple[str, ...]) -> None:
         # docutils points at the underline; the title text is the line above it
@@ -536,6 +550,16 @@ class _Builder:
         else:
             self._add(kind, line + 1, end, section)
 
+    def _body_is_directive(self, node: sphinx_block) -> bool:
+        """The directive's body (read from the source: without a blank line docutils takes
+        it for arguments) starts with a directive of its own."""
+        line = int(node["lineno"]) - 1
+        end = self._indented_body(line, self._indent(line))
+        first = line + 1
+        while first < end and (self._blank(first) or _OPTION_LINE.match(self.lines.line(first))):
+            first += 1
+        return first < end and bool(_DIRECTIVE.match(self.lines.line(first)))
+
     def _list_table(self, node: sphinx_block, section: tuple[str, ...]) -> None:
         """`.. list-table::`: its rows (`* - cell` + `  - cell` lines) are a table; with
         `:header-rows: 1` the first row is the header."""
@@ -593,6 +617,8 @@ class _Builder:
         if short == "rubric":
             return  # a heading-like line with no body
         if short in WRAPPER_DIRECTIVES:
+            if short == "only" and _NOT_HTML.fullmatch(str(node["args"]).strip()):
+                return  # `.. only:: latex`: not in the HTML pages a reader sees
             self.walk(node, section)
             return
         if short in TITLED_WRAPPER_DIRECTIVES:
@@ -605,16 +631,32 @@ class _Builder:
         if short == "centered":
             self._version_note(node, line, section, kind=PARAGRAPH, has_version=False)
             return
-        if short in VERSION_DIRECTIVES:
+        admonition = name in ADMONITION_DIRECTIVES or short in ADMONITION_DIRECTIVES
+        # a note whose body starts with another directive (`.. note::` + `.. versionchanged::`
+        # under it): the inner directive's lines are markup, its parts are read one by one
+        nested = admonition and self._body_is_directive(node)
+        if short in VERSION_DIRECTIVES and not nested:
             self._version_note(node, line, section)
             return
-        if name in ADMONITION_DIRECTIVES or short in ADMONITION_DIRECTIVES:
+        if nested and not node.children:
+            # (no blank line after `.. note::`: docutils took the inner directive for the
+            # note's arguments) the inner directive's own body is the note
+            inner = self._indented_body(line, self._indent(line))
+            first = next((n for n in range(line + 1, inner)
+                          if _DIRECTIVE.match(self.lines.line(n))), line)
+            inner_name = _DIRECTIVE.match(self.lines.line(first)) if first > line else None
+            if inner_name and inner_name.group(1).split(":")[-1] in VERSION_DIRECTIVES:
+                self._version_note(node, first, section)
+            elif inner_name and inner_name.group(1).split(":")[-1] in ADMONITION_DIRECTIVES:
+                self._admonition(first, section)
+            return
+        if admonition:
             # `.. admonition:: Title` (and topic, sidebar): the argument is a title, not body
             titled = short in ("admonition", "topic", "sidebar")
             title = str(node["args"]).strip().split("\n")[0][:120] if titled else ""
             path = section + (title,) if title else section
             whole = self._span(line, self._indented_body(line, self._indent(line)))
-            if whole[1] - whole[0] > WHOLE_NOTE_CHARS and any(
+            if nested or whole[1] - whole[0] > WHOLE_NOTE_CHARS and any(
                 not isinstance(c, nodes.paragraph) for c in node.children
             ):
                 # a long note holding a list, code or a directive: its parts are blocks of

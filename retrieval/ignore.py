@@ -1,0 +1,58 @@
+"""Which files of a docs folder are never indexed: a Sphinx or mkdocs build's own output,
+plus the patterns of a `.citebotignore` file at the folder's root (gitignore syntax, via
+pathspec; a `!pattern` line takes a default back)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pathspec import GitIgnoreSpec
+
+IGNORE_FILE = ".citebotignore"
+IGNORE_FILE_MAX_BYTES = 1 << 20
+# a built Sphinx site holds a plain-text copy of every page's source (`_sources/*.rst.txt`):
+# indexed beside the HTML, every answer would be quoted twice, once with its markup; the
+# general index and the search page are lists of links, never an answer
+DEFAULT_PATTERNS = (
+    "_sources/",
+    "_static/",
+    "_images/",
+    "_downloads/",
+    ".doctrees/",
+    "genindex.html",
+    "genindex-*.html",
+    "search.html",
+    "py-modindex.html",
+    "node_modules/",
+    "__pycache__/",
+)
+
+
+class IgnoreRules:
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self._spec = GitIgnoreSpec.from_lines([*DEFAULT_PATTERNS, *lines])
+
+    @classmethod
+    def for_folder(cls, root: Path) -> IgnoreRules:
+        """The defaults and the folder's `.citebotignore`; DocsUnavailable if that file exists
+        but cannot be read (indexing files someone meant to leave out is worse than stopping)."""
+        from retrieval.errors import DocsUnavailable
+
+        path = root / IGNORE_FILE
+        try:
+            with open(path, "rb") as f:
+                data = f.read(IGNORE_FILE_MAX_BYTES + 1)
+        except FileNotFoundError:
+            return cls([])
+        except OSError as e:
+            why = f"has a {IGNORE_FILE} that cannot be read ({e.strerror})"
+            raise DocsUnavailable(str(root), why) from e
+        if len(data) > IGNORE_FILE_MAX_BYTES:
+            raise DocsUnavailable(str(root), f"has a {IGNORE_FILE} larger than 1 MB")
+        text = data.decode("utf-8", "replace")
+        return cls([ln for ln in text.splitlines() if ln.strip()])
+
+    def ignores(self, rel: str, folder: bool = False) -> bool:
+        """True if the file (or, with `folder`, the folder) at `rel` is left out."""
+        return bool(self._spec.match_file(rel + "/" if folder else rel))
