@@ -732,7 +732,8 @@ def test_mkdocs_material_inline_markup_attr_lists_tasks_and_tabs() -> None:
 def test_generic_sphinx_directives_roles_and_rst_constructs() -> None:
     """Sphinx directives and reST constructs every docs folder has: a block is never markup
     only (a bare reference, a substitution), wrappers (tabs, `only`) are read through, option
-    lists, footnotes and line blocks are blocks of their own that never overlap."""
+    lists, footnotes and line blocks are blocks of their own that never overlap. A role
+    alone before `::` stays: it introduces its code."""
     from retrieval.quotedisplay import display_parts
     from retrieval.searchtext import strip_markup
 
@@ -742,6 +743,7 @@ def test_generic_sphinx_directives_roles_and_rst_constructs() -> None:
         "|gadget| turns sprockets. See [#oil]_ and [GB01]_.\n\n"
         "For example: ::\n\n    gadget.spin()\n\n"
         ".. seealso:: :ref:`sprockets`\n\n"
+        ":class:`GadgetError`::\n\n    raise GadgetError\n\n"
         ".. note:: |gadget|\n\n"
         ".. deprecated:: 3.0\n   Use :func:`spin` instead, it is faster.\n\n"
         ".. container:: tip-box\n\n   Gadgets work best when oiled weekly.\n\n"
@@ -770,6 +772,8 @@ def test_generic_sphinx_directives_roles_and_rst_constructs() -> None:
         ("paragraph", "|gadget| turns sprockets. See [#oil]_ and [GB01]_."),
         ("paragraph", "For example: ::"),
         ("code", "    gadget.spin()"),
+        ("paragraph", ":class:`GadgetError`::"),
+        ("code", "    raise GadgetError"),
         ("admonition", "Use :func:`spin` instead, it is faster."),
         ("paragraph", "Gadgets work best when oiled weekly."),
         ("paragraph", "The highest spin count a gadget accepts."),
@@ -787,7 +791,7 @@ def test_generic_sphinx_directives_roles_and_rst_constructs() -> None:
         ("definition", ":speed: How fast it spins."),
         ("definition", ":noise: How loud it is."),
     ]
-    tabs = [b.section for b in p.blocks if b.kind != "heading"][7:9]
+    tabs = [b.section for b in p.blocks if b.kind != "heading"][9:11]
     assert tabs == [("Gadgets", "Linux"), ("Gadgets", "Windows")]
     assert strip_markup(got[0][1]) == "gadget turns sprockets. See and."
     assert strip_markup(got[1][1]) == "For example:"
@@ -875,7 +879,7 @@ def test_rst_figures_list_tables_and_directive_options() -> None:
         ("paragraph", "A gear with twelve teeth.", ("Gears",)),
         ("table", "* - Name\n     - Teeth\n   * - small\n     - 12\n   * - large\n     - 48",
          ("Gears",)),
-        ("paragraph", "Turn the gear *n* times.", ("Gears", "Gear.turn(n)")),
+        ("paragraph", "Turn the gear *n* times.", ("Gears", "async Gear.turn(n)")),
     ]
     table = p.blocks[2]
     assert table.header is not None

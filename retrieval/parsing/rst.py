@@ -54,6 +54,10 @@ WRAPPER_DIRECTIVES = {"only", "ifconfig", "tabs", "tab-set", "grid", "grid-item"
                       "cssclass", "rst-class", "figure"}  # (a figure's content: its caption)
 TITLED_WRAPPER_DIRECTIVES = {"tab", "group-tab", "tab-item", "dropdown", "card",
                              "grid-item-card"}
+# a description's flag options and the word Sphinx shows for each before the name
+SIGNATURE_FLAGS = (("final", "final"), ("abstractmethod", "abstract"),
+                   ("staticmethod", "static"), ("classmethod", "classmethod"),
+                   ("async", "async"))
 # field lists that describe the file, not its subject (Sphinx file-wide metadata, docinfo)
 METADATA_FIELDS = {"orphan", "nocomments", "nosearch", "tocdepth", "author", "authors",
                    "version", "date", "copyright", "organization", "contact", "address",
@@ -112,6 +116,9 @@ class GenericDirective(Directive):
         node["lineno"] = self.lineno  # 1-based line of the `.. name::`
         node["content_line"] = self.content_offset + 1 if self.content else 0
         node["content_lines"] = len(self.content)
+        # flags Sphinx shows before a described name (`async get(url)`, `classmethod f()`)
+        node["prefix"] = " ".join(
+            word for flag, word in SIGNATURE_FLAGS if flag in self.options)
         node.line = self.lineno
         short = self.name.split(":")[-1]
         if self.content and not (
@@ -176,7 +183,9 @@ def parse_rst(text: str) -> ParsedText:
     for b in blocks:
         if out and out[-1].start == b.start and out[-1].end == b.end:
             continue
-        if b.kind in (PARAGRAPH, ADMONITION, DEFINITION) and _references_only(b.text(text)):
+        if b.kind in (PARAGRAPH, ADMONITION, DEFINITION) and _references_only(b.text(text)) and (
+            not b.text(text).endswith(":")  # (`:class:`X`::` introduces its code)
+        ):
             continue  # `.. seealso:: :ref:`x``, `|coro|`: no words of its own to quote
         out.append(b)
     return ParsedText(text, tuple(out), builder.title)
@@ -680,5 +689,7 @@ class _Builder:
         name = name[:120]
         if name.startswith(":"):  # an option (`:sorted:`), not a name
             name = ""
+        if name and node.get("prefix"):
+            name = f"{node['prefix']} {name}"
         sub = section + (name,) if name else section
         self.walk(node, sub)
