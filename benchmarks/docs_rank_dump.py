@@ -62,8 +62,9 @@ def dump_corpus(name: str, folder: Path, qa_file: Path, data: Path, pool: int) -
         chunks = [view.chunks[view.by_id[cid]] for cid, _ in fused[:pool]]
         windows = [w for rank, c in enumerate(chunks) for w in windows_for(c, rank)]
         q_stems = stems(text)
-        vecs = engine.quoter.window_vectors(windows)
-        hs = engine.quoter.heading_sims(windows, q_vec)
+        wv = engine.quoter.window_vectors(windows)
+        vecs = wv.units
+        hs = engine.quoter.heading_sims(windows, q_vec, wv)
         rows = []
         for i, w in enumerate(windows):
             cit = Quoter.citation(ScoredWindow(w, 0.0, 0.0, 0.0), text)

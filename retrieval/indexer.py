@@ -29,7 +29,7 @@ from retrieval.loaders import (
 from retrieval.models import IndexSummary, Progress, SkippedFile
 from retrieval.searchtext import embed_text
 from retrieval.store import FileEntry, Manifest, Store, chunk_id
-from retrieval.units import UnitStore, embed_units, pooled, units_version
+from retrieval.units import ChunkUnits, UnitStore, embed_units, pooled, units_version
 
 ProgressFn = Callable[[Progress], None]
 COMMIT_EVERY_S = 3.0
@@ -422,7 +422,7 @@ class Indexer:
             )
             if rows is not None and CHUNK_VECTORS == "pooled":
                 vecs = np.stack(
-                    [pooled(docs[i], s, v) for i, (s, v) in zip(part, rows, strict=True)]
+                    [pooled(docs[i], u.spans, u.vecs) for i, u in zip(part, rows, strict=True)]
                 )
             else:
                 vecs = self.embedder.encode([embeds[i] for i in part])
@@ -453,7 +453,7 @@ class Indexer:
 
     def _store_units(
         self, ids: list[str], docs: list[str], metas: list[dict[str, Any]]
-    ) -> list[tuple[list[tuple[int, int]], np.ndarray]] | None:
+    ) -> list[ChunkUnits] | None:
         """Embed and keep the quote units of these chunks (see retrieval.units)."""
         if self.units is None:
             return None
@@ -461,9 +461,7 @@ class Indexer:
             ChunkRecord.from_chroma(c, d, m) for c, d, m in zip(ids, docs, metas, strict=True)
         ]
         rows = embed_units(records, self.embedder.encode)
-        self.units.put(
-            self.units_version, [(c.id, s, v) for c, (s, v) in zip(records, rows, strict=True)]
-        )
+        self.units.put(self.units_version, [(c.id, u) for c, u in zip(records, rows, strict=True)])
         return rows
 
     def _backfill_units(self, live: set[str]) -> None:

@@ -1,12 +1,11 @@
 """From the fused chunk ranking to an Answer: quote units (`answer.windows_for`), their vectors
-(computed at index time, retrieval.units), scoring, the chosen verbatim quotes with citations,
-or the nearest sources."""
+and their sections' vectors (computed at index time, retrieval.units), scoring, the chosen
+verbatim quotes with citations, or the nearest sources."""
 
 from __future__ import annotations
 
 import dataclasses
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -28,11 +27,10 @@ from retrieval.models import Answer, Citation, SourceRef
 from retrieval.quoteorder import is_how_to, section_positions
 from retrieval.rerank import ContextReranker
 from retrieval.settings import Settings
-from retrieval.units import UnitStore, units_version, window_vectors
+from retrieval.units import UnitStore, WindowVectors, units_version, window_vectors
 
 POOL_CHUNKS = 6
 MAX_WINDOWS = 32  # windows fully scored per question (the best by a cheap lexical score)
-HEADING_CACHE = 20_000  # heading vectors kept in memory
 # added to the threshold when the best quote has a heading above it (docs QA dev set, with the
 # heading weights of answer.Weights: refused 0.857 -> 0.929 for one real question fewer answered)
 STRUCTURED_MARGIN = 0.09
@@ -64,13 +62,10 @@ class Quoter:
         self._embedder = embedder  # loaded on first use
         self.units = units  # quote-unit vectors computed at index time
         self._lock = threading.Lock()
-        self._vec_cache: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
         # per corpus view: source -> its chunks' indexes, and source -> block positions
         self._positions: tuple[CorpusView | None, dict[str, list[int]], dict[str, dict[int, int]]]
         self._positions = (None, {}, {})
-        self.reranker = ContextReranker(
-            lambda: self._embedder().encode, settings.context_rerank
-        )
+        self.reranker = ContextReranker(settings.context_rerank)
 
     def answer(
         self,
@@ -92,15 +87,17 @@ class Quoter:
         windows = prefilter(q_stems, windows, view.lexical, self.weights, MAX_WINDOWS)
         if nudge:
             windows += voted_up_windows(view, nudge, pool)
+        vecs = self.window_vectors(windows)
         scored = score_windows(
-            q_vec, q_stems, windows, self.window_vectors(windows), view.lexical, self.weights,
-            self.heading_sims(windows, q_vec),
+            q_vec, q_stems, windows, vecs.units, view.lexical, self.weights,
+            self.heading_sims(windows, q_vec, vecs),
             self.block_positions(view, windows)
             if (self.weights.position or self.weights.faq_first) else None,
             bool(self.weights.how_to_code) and is_how_to(q),
         )
         raw = {id(sw.window): sw.evidence for sw in scored}
-        scored = self.reranker.rerank(scored, q_vec)
+        row = {id(w): i for i, w in enumerate(windows)}
+        scored = self.reranker.rerank(scored, q_vec, lambda w: vecs.ctx[row[id(w)]])
         if nudge:
             scored = sorted(
                 (
@@ -151,30 +148,20 @@ class Quoter:
                 out.append(positions[src].get(start, -1))
             return out
 
-    def heading_sims(self, windows: Sequence[Window], q_vec: np.ndarray) -> list[float] | None:
-        """Cosine of the question and each window's heading (structured documents only)."""
-        heads = sorted({w.heading for w in windows if w.heading})
-        if not heads:
+    @staticmethod
+    def heading_sims(
+        windows: Sequence[Window], q_vec: np.ndarray, vecs: WindowVectors
+    ) -> list[float] | None:
+        """Cosine of the question and each window's innermost heading (structured documents
+        only; the heading vectors are stored at index time)."""
+        if not any(w.heading for w in windows):
             return None
-        embedder = self._embedder()
-        missing = [h for h in heads if (h, 0, 0) not in self._vec_cache]
-        if missing:
-            vecs = embedder.encode(missing)
-            with self._lock:
-                for h, v in zip(missing, vecs, strict=True):
-                    self._vec_cache[(h, 0, 0)] = v
-                while len(self._vec_cache) > HEADING_CACHE:
-                    self._vec_cache.popitem(last=False)
-        sims: dict[str, float] = {}
-        for h in heads:
-            v = self._vec_cache.get((h, 0, 0))
-            if v is None:  # evicted by a concurrent question; recompute
-                v = embedder.encode([h])[0]
-            sims[h] = float(v @ q_vec)
-        return [sims.get(w.heading, 0.0) for w in windows]
+        sims = vecs.heads @ q_vec
+        return [float(s) if w.heading else 0.0 for w, s in zip(windows, sims, strict=True)]
 
-    def window_vectors(self, windows: Sequence[Window]) -> np.ndarray:
-        """Vectors of the units, as stored at index time (embedded now only when missing)."""
+    def window_vectors(self, windows: Sequence[Window]) -> WindowVectors:
+        """Vectors of the units and of their sections, as stored at index time (embedded now
+        only when missing)."""
         embedder = self._embedder()
         version = units_version(self.settings.index_model_id())
         return window_vectors(self.units, version, windows, embedder.encode, embedder.dim)

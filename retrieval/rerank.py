@@ -3,8 +3,16 @@ the headings above it.
 
 A unit's own vector does not know which section it is in, so neighbouring passages of the right
 file ("Debug Mode" vs "Development Server") often score alike. Here the few best units are
-embedded once more as `section path: unit text` and `weight` × that cosine is added to their
-score. It only reorders: whether to answer is still decided on the score without it.
+compared with the question by their context vector, the embedding of `section path: text`
+(`Quickstart > Debug Mode: By enabling debug mode, the server will automatically reload...`),
+and `weight` × that cosine is added to their score. It only reorders: whether to answer is
+still decided on the score without it.
+
+Context vectors are computed at index time beside the unit vectors (retrieval.units; a sentence
+pair's derived from its two sentences' like its own vector), so the rerank costs a few dot
+products and no embedding per question. Mixing a unit's vector with a separately embedded
+path vector instead (no extra indexing) ranked worse on the docs QA dev set: the model's joint
+reading of path and text is what helps (benchmarks/RESULTS.md, benchmarks/tune_context_rerank.py).
 
 Plain-text units (no section) get their own cosine instead, so a folder mixing prose and docs
 is compared fairly; a question whose best units are all plain text is left untouched. No model
@@ -15,41 +23,36 @@ download at run time (see benchmarks/RESULTS.md, "Reranking").
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from retrieval.answer import ScoredWindow, Window
+from retrieval.units import context_text
+
+__all__ = ["RERANK_UNITS", "ContextReranker", "context_text"]
 
 RERANK_UNITS = 8  # units looked at again (docs QA dev set: 8 gains as much as 20)
-CACHE_SIZE = 20_000  # context vectors kept in memory
 
-Encode = Callable[[Sequence[str]], np.ndarray]
-
-
-def context_text(w: Window) -> str:
-    """What a unit is embedded as here: its section path, then its words without markup."""
-    return " > ".join(w.section) + ": " + w.search_text
+# a window -> its context vector as stored at index time (zeros when it has none)
+Vectors = Callable[[Window], np.ndarray]
 
 
 class ContextReranker:
-    """Reorders the best scored units by the cosine of the question and `context_text`."""
+    """Reorders the best scored units by the cosine of the question and their context vector."""
 
-    def __init__(self, encode: Callable[[], Encode], weight: float, n: int = RERANK_UNITS):
-        self._encode = encode  # the embedder's encode, looked up on first use
+    def __init__(self, weight: float, n: int = RERANK_UNITS):
         self.weight = weight
         self.n = n
-        self._lock = threading.Lock()
-        self._cache: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
 
-    def rerank(self, scored: Sequence[ScoredWindow], q_vec: np.ndarray) -> list[ScoredWindow]:
+    def rerank(
+        self, scored: Sequence[ScoredWindow], q_vec: np.ndarray, vectors: Vectors
+    ) -> list[ScoredWindow]:
         """`scored` best first (as score_windows returns it); the same units, reordered."""
         head, tail = list(scored[: self.n]), list(scored[self.n :])
         if self.weight <= 0 or not any(sw.window.section for sw in head):
             return list(scored)
-        ctx = self.context_sims([sw.window for sw in head], q_vec)
+        ctx = self.context_sims([sw.window for sw in head], q_vec, vectors)
         sims = [c if c is not None else sw.dense for sw, c in zip(head, ctx, strict=True)]
         moved = [
             dataclasses.replace(
@@ -63,21 +66,14 @@ class ContextReranker:
         moved.sort(key=lambda sw: -sw.score)
         return moved + tail
 
-    def context_sims(self, windows: Sequence[Window], q_vec: np.ndarray) -> list[float | None]:
-        """Cosine of the question and each unit's `context_text` (None for plain text)."""
-        keys = [(w.chunk.id, w.start, w.end) for w in windows]
-        with self._lock:
-            have = {k: self._cache[k] for k in keys if k in self._cache}
-        todo = [(k, w) for k, w in zip(keys, windows, strict=True) if w.section and k not in have]
-        if todo:
-            vecs = self._encode()([context_text(w) for _, w in todo])
-            with self._lock:
-                for (k, _), v in zip(todo, vecs, strict=True):
-                    have[k] = v
-                    self._cache[k] = v
-                while len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
-        return [
-            float(have[k] @ q_vec) if w.section else None
-            for k, w in zip(keys, windows, strict=True)
-        ]
+    @staticmethod
+    def context_sims(
+        windows: Sequence[Window], q_vec: np.ndarray, vectors: Vectors
+    ) -> list[float | None]:
+        """Cosine of the question and each unit's context vector (None for plain text, or a
+        unit without one)."""
+        out: list[float | None] = []
+        for w in windows:
+            v = vectors(w) if w.section else None
+            out.append(float(v @ q_vec) if v is not None and v.any() else None)
+        return out

@@ -78,11 +78,12 @@ class Settings(BaseSettings):
     )
 
     context_rerank: float = Field(
-        0.4,
+        0.5,
         ge=0.0,
         le=2.0,
         description="Structured documents: weight of the cosine of the question and the best "
-        "units read with their section path, added to reorder them; 0 = off",
+        "units read with their section path (vectors stored at index time), added to reorder "
+        "them; 0 = off",
     )
 
     supporting_floor: float = Field(

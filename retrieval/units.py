@@ -7,6 +7,12 @@ file's content hash, so a changed file gets new rows; rows of chunks no longer l
 with them. Every row records the units version: a fingerprint of the model and of the code that
 defines the units, so a changed definition makes the next `index` re-embed them. A unit without a
 stored vector is embedded when a question needs it (slower, same result).
+
+In structured documents the same transaction keeps two more kinds of vectors per chunk: each
+unit's context vector (`section path: text`, e.g. `Quickstart > Debug Mode: By enabling debug
+mode...`, for the context rerank, retrieval.rerank; a sentence pair's is derived from its two
+sentences' like its own vector) and each section's innermost heading (heading evidence,
+retrieval.answer). A question then needs no embedding but its own: the rest are dot products.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +37,7 @@ from retrieval.corpus import ChunkRecord
 if TYPE_CHECKING:
     from retrieval.answer import Window
 
-UNITS_SCHEMA = 1
+UNITS_SCHEMA = 2  # 2: context and heading vectors stored too
 # A sentence pair's vector is the length-weighted mean of its two sentences' vectors rather than
 # an embedding of its own (halves the embedding work; see benchmarks/RESULTS.md)
 DERIVE_JOINED = os.environ.get("CITEBOT_UNITS_DERIVE", "1") != "0"
@@ -38,8 +45,37 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS units (
     chunk_id TEXT PRIMARY KEY, version TEXT NOT NULL, spans BLOB NOT NULL, vecs BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS context (
+    chunk_id TEXT PRIMARY KEY, version TEXT NOT NULL, ctx BLOB NOT NULL, heads BLOB NOT NULL
+);
 """
 Span = tuple[int, int]
+Section = tuple[str, ...]
+
+
+def section_text(section: Sequence[str]) -> str:
+    """A section path as it is read (`Guide > Install > From source`)."""
+    return " > ".join(section)
+
+
+def context_text(w: Window) -> str:
+    """A unit read under its headings: the section path, then its words without markup."""
+    return section_text(w.section) + ": " + w.search_text
+
+
+@dataclass
+class ChunkUnits:
+    """What is stored for one chunk: its units' spans and vectors, their context vectors (zeros
+    for a unit without a section), and for each entry of `chunk.sections` the vector of its
+    innermost heading (zeros for an empty path)."""
+
+    spans: list[Span]
+    vecs: np.ndarray
+    ctx: np.ndarray
+    heads: np.ndarray
+
+    def heading_vectors(self, sections: Sequence[Section]) -> dict[Section, np.ndarray]:
+        return {tuple(s): self.heads[i] for i, s in enumerate(sections) if i < len(self.heads)}
 
 
 @lru_cache(maxsize=8)
@@ -95,11 +131,15 @@ def unit_texts(chunk: ChunkRecord) -> dict[Span, str]:
     """Each unit's span -> the text it is embedded by (`Window.search_text`: the words
     themselves in plain text; without markup, a table row with its header, in structured
     documents)."""
+    return {sp: w.search_text for sp, w in _unit_windows(chunk).items()}
+
+
+def _unit_windows(chunk: ChunkRecord) -> dict[Span, Window]:
     from retrieval.answer import windows_for
 
-    out: dict[Span, str] = {}
+    out: dict[Span, Window] = {}
     for w in windows_for(chunk, 0):
-        out.setdefault((w.start, w.end), w.search_text)
+        out.setdefault((w.start, w.end), w)
     return out
 
 
@@ -129,35 +169,69 @@ def embed_units(
     chunks: Sequence[ChunkRecord],
     encode: Callable[[list[str]], np.ndarray],
     derive_joined: bool = DERIVE_JOINED,
-) -> list[tuple[list[Span], np.ndarray]]:
-    """Spans and vectors of each chunk's units. A text that occurs in several chunks (the
-    overlap between neighbours) is embedded once. With `derive_joined`, a unit made of two other
-    units (a sentence pair) gets their length-weighted mean instead of its own embedding."""
-    unit_text = [unit_texts(c) for c in chunks]
-    spans = [list(u) for u in unit_text]
+) -> list[ChunkUnits]:
+    """Spans and vectors of each chunk's units, their context vectors and the chunk's heading
+    vectors. A text that occurs in several chunks (the overlap between neighbours, a heading)
+    is embedded once. With `derive_joined`, a unit made of two other units (a sentence pair)
+    gets their length-weighted mean instead of its own embedding (its context vector too)."""
+    windows = [_unit_windows(c) for c in chunks]
+    spans = [list(ws) for ws in windows]
     joined = [
         joined_units(c.text, ss) if derive_joined else {}
         for c, ss in zip(chunks, spans, strict=True)
     ]
+    # three calls, so that adding context and headings leaves the unit vectors as they were:
+    # the int8 model's vectors move a little with the batch a text is in (cosine ~0.99)
     texts: dict[str, int] = {}
-    for ut, ss, jn in zip(unit_text, spans, joined, strict=True):
+    contexts: dict[str, int] = {}
+    heads: dict[str, int] = {}
+    for ws, ss, jn in zip(windows, spans, joined, strict=True):
         for sp in ss:
             if sp not in jn:
-                texts.setdefault(ut[sp], len(texts))
+                texts.setdefault(ws[sp].search_text, len(texts))
+                if ws[sp].section:
+                    contexts.setdefault(context_text(ws[sp]), len(contexts))
+    for c in chunks:
+        for sec in c.sections:
+            if sec:
+                heads.setdefault(sec[-1], len(heads))
     vecs = encode(list(texts)) if texts else np.zeros((0, 1), np.float32)
+    dim = vecs.shape[1]
+    ctx_vecs = encode(list(contexts)) if contexts else np.zeros((0, dim), np.float32)
+    head_vecs = encode(list(heads)) if heads else np.zeros((0, dim), np.float32)
+    dim = max(dim, ctx_vecs.shape[1], head_vecs.shape[1])
     out = []
-    for ut, ss, jn in zip(unit_text, spans, joined, strict=True):
-        mine = np.zeros((len(ss), vecs.shape[1]), dtype=np.float32)
-        own = {sp: vecs[texts[ut[sp]]] for sp in ss if sp not in jn}
+    for c, ws, ss, jn in zip(chunks, windows, spans, joined, strict=True):
+        mine = np.zeros((len(ss), dim), dtype=np.float32)
+        ctx = np.zeros((len(ss), dim), dtype=np.float32)
+        own = {sp: vecs[texts[ws[sp].search_text]] for sp in ss if sp not in jn}
+        own_ctx = {
+            sp: ctx_vecs[contexts[context_text(ws[sp])]]
+            for sp in ss
+            if sp not in jn and ws[sp].section
+        }
         for i, sp in enumerate(ss):
             if sp in jn:
-                (a1, b1), (a2, b2) = jn[sp]
-                v = (b1 - a1) * own[(a1, b1)] + (b2 - a2) * own[(a2, b2)]
-                mine[i] = v / max(float(np.linalg.norm(v)), 1e-12)
+                mine[i] = _joined_vector(jn[sp], own)
+                if all(part in own_ctx for part in jn[sp]):
+                    ctx[i] = _joined_vector(jn[sp], own_ctx)
             else:
                 mine[i] = own[sp]
-        out.append((ss, mine))
+                if sp in own_ctx:
+                    ctx[i] = own_ctx[sp]
+        hv = np.zeros((len(c.sections), dim), dtype=np.float32)
+        for i, sec in enumerate(c.sections):
+            if sec:
+                hv[i] = head_vecs[heads[sec[-1]]]
+        out.append(ChunkUnits(ss, mine, ctx, hv))
     return out
+
+
+def _joined_vector(parts: tuple[Span, Span], own: dict[Span, np.ndarray]) -> np.ndarray:
+    """A unit made of two others: their length-weighted mean, normalised."""
+    (a1, b1), (a2, b2) = parts
+    v = (b1 - a1) * own[(a1, b1)] + (b2 - a2) * own[(a2, b2)]
+    return v / max(float(np.linalg.norm(v)), 1e-12)
 
 
 def pooled(text: str, spans: Sequence[Span], vecs: np.ndarray) -> np.ndarray:
@@ -172,37 +246,53 @@ def pooled(text: str, spans: Sequence[Span], vecs: np.ndarray) -> np.ndarray:
     return (v / max(float(np.linalg.norm(v)), 1e-12)).astype(np.float32)
 
 
+@dataclass
+class WindowVectors:
+    """Row i belongs to windows[i]: the unit's vector, its context vector and its innermost
+    heading's vector (zeros for plain text)."""
+
+    units: np.ndarray
+    ctx: np.ndarray
+    heads: np.ndarray
+
+
 def window_vectors(
     store: UnitStore,
     version: str,
     windows: Sequence[Window],
     encode: Callable[[list[str]], np.ndarray],
     dim: int,
-) -> np.ndarray:
+) -> WindowVectors:
     """The vectors of these quote units: read from the store; the units of a chunk that has none
     stored (an older index, a changed definition) are embedded now, exactly as indexing would,
     and kept for the next question."""
     chunks = {w.chunk.id: w.chunk for w in windows}
-    stored = store.get(version, list(chunks), dim)
+    stored = store.load(version, list(chunks), dim)
     todo = [c for cid, c in chunks.items() if cid not in stored]
     if todo:
-        fresh = [(c.id, s, v) for c, (s, v) in zip(todo, embed_units(todo, encode), strict=True)]
+        fresh = list(zip(todo, embed_units(todo, encode), strict=True))
         try:
-            store.put(version, fresh)
+            store.put(version, [(c.id, u) for c, u in fresh])
         except sqlite3.Error:
             pass  # read-only or busy: the answer does not need the copy
-        for cid, spans, vecs in fresh:
-            stored[cid] = {sp: vecs[i] for i, sp in enumerate(spans)}
-    out = np.zeros((len(windows), dim), dtype=np.float32)
+        for c, u in fresh:
+            stored[c.id] = u
+    by_span = {cid: {sp: i for i, sp in enumerate(u.spans)} for cid, u in stored.items()}
+    heads = {cid: u.heading_vectors(chunks[cid].sections) for cid, u in stored.items()}
+    out = WindowVectors(*(np.zeros((len(windows), dim), dtype=np.float32) for _ in range(3)))
     odd: list[int] = []
     for i, w in enumerate(windows):
-        v = stored[w.chunk.id].get((w.start, w.end))
-        if v is None:  # not a unit of its chunk (should not happen): embed it alone
+        u = stored[w.chunk.id]
+        j = by_span[w.chunk.id].get((w.start, w.end))
+        if j is None:  # not a unit of its chunk (should not happen): embed it alone
             odd.append(i)
         else:
-            out[i] = v
+            out.units[i] = u.vecs[j]
+            out.ctx[i] = u.ctx[j]
+        if w.section:
+            out.heads[i] = heads[w.chunk.id].get(w.section, out.heads[i])
     if odd:
-        out[odd] = encode([windows[i].search_text for i in odd])
+        out.units[odd] = encode([windows[i].search_text for i in odd])
     return out
 
 
@@ -224,42 +314,63 @@ class UnitStore:
             self._local.db = db
         return db
 
-    def put(self, version: str, rows: Iterable[tuple[str, list[Span], np.ndarray]]) -> None:
-        data = [
-            (
+    def put(self, version: str, rows: Iterable[tuple[str, ChunkUnits]]) -> None:
+        """Store chunks' units with their context and heading vectors (one transaction: a
+        chunk has all of them or none)."""
+        units, context = [], []
+        for cid, u in rows:
+            units.append((
                 cid,
                 version,
-                np.asarray(spans, dtype=np.int32).tobytes(),
-                np.asarray(vecs, dtype=np.float16).tobytes(),
-            )
-            for cid, spans, vecs in rows
-        ]
+                np.asarray(u.spans, dtype=np.int32).tobytes(),
+                np.asarray(u.vecs, dtype=np.float16).tobytes(),
+            ))
+            context.append((
+                cid,
+                version,
+                np.asarray(u.ctx, dtype=np.float16).tobytes(),
+                np.asarray(u.heads, dtype=np.float16).tobytes(),
+            ))
         db = self._db()
         with db:
-            db.executemany("INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?)", data)
+            db.executemany("INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?)", units)
+            db.executemany("INSERT OR REPLACE INTO context VALUES (?, ?, ?, ?)", context)
 
-    def get(
-        self, version: str, chunk_ids: Sequence[str], dim: int
-    ) -> dict[str, dict[Span, np.ndarray]]:
-        """For each chunk id with units of this version: span -> vector (float32)."""
+    def load(self, version: str, chunk_ids: Sequence[str], dim: int) -> dict[str, ChunkUnits]:
+        """The chunks stored with this version, with all their vectors (float32)."""
         if not chunk_ids:
             return {}
         ids = list(dict.fromkeys(chunk_ids))
         marks = ",".join("?" * len(ids))
         try:
-            where = f"version = ? AND chunk_id IN ({marks})"
-            sql = f"SELECT chunk_id, spans, vecs FROM units WHERE {where}"
+            sql = (
+                "SELECT u.chunk_id, u.spans, u.vecs, c.ctx, c.heads FROM units u"
+                " JOIN context c ON c.chunk_id = u.chunk_id AND c.version = u.version"
+                f" WHERE u.version = ? AND u.chunk_id IN ({marks})"
+            )
             got = self._db().execute(sql, [version, *ids]).fetchall()
         except sqlite3.Error:
             return {}  # a cache in effect: unreadable means "embed on the fly"
-        out: dict[str, dict[Span, np.ndarray]] = {}
-        for cid, spans_b, vecs_b in got:
+        out: dict[str, ChunkUnits] = {}
+        for cid, spans_b, vecs_b, ctx_b, heads_b in got:
             spans = np.frombuffer(spans_b, dtype=np.int32).reshape(-1, 2)
-            vecs = np.frombuffer(vecs_b, dtype=np.float16).reshape(-1, dim).astype(np.float32)
-            if len(spans) != len(vecs):
+            vecs, ctx, heads = (
+                np.frombuffer(b, dtype=np.float16).reshape(-1, dim).astype(np.float32)
+                for b in (vecs_b, ctx_b, heads_b)
+            )
+            if len(spans) != len(vecs) or len(ctx) != len(vecs):
                 continue
-            out[cid] = {(int(a), int(b)): v for (a, b), v in zip(spans, vecs, strict=True)}
+            out[cid] = ChunkUnits([(int(a), int(b)) for a, b in spans], vecs, ctx, heads)
         return out
+
+    def get(
+        self, version: str, chunk_ids: Sequence[str], dim: int
+    ) -> dict[str, dict[Span, np.ndarray]]:
+        """For each chunk id with units of this version: span -> vector (float32)."""
+        return {
+            cid: {sp: u.vecs[i] for i, sp in enumerate(u.spans)}
+            for cid, u in self.load(version, chunk_ids, dim).items()
+        }
 
     def have(self, version: str, chunk_ids: Sequence[str]) -> set[str]:
         out: set[str] = set()
@@ -268,7 +379,9 @@ class UnitStore:
             part = ids[i : i + 500]
             marks = ",".join("?" * len(part))
             rows = self._db().execute(
-                f"SELECT chunk_id FROM units WHERE version = ? AND chunk_id IN ({marks})",
+                "SELECT u.chunk_id FROM units u JOIN context c"
+                " ON c.chunk_id = u.chunk_id AND c.version = u.version"
+                f" WHERE u.version = ? AND u.chunk_id IN ({marks})",
                 [version, *part],
             )
             out.update(r[0] for r in rows)
@@ -278,14 +391,21 @@ class UnitStore:
         """Delete the rows of chunks that are no longer live; returns how many."""
         db = self._db()
         stale = [r[0] for r in db.execute("SELECT chunk_id FROM units") if r[0] not in live]
+        stale_context = [
+            r[0] for r in db.execute("SELECT chunk_id FROM context") if r[0] not in live
+        ]
         with db:
             db.executemany("DELETE FROM units WHERE chunk_id = ?", [(c,) for c in stale])
+            db.executemany(
+                "DELETE FROM context WHERE chunk_id = ?", [(c,) for c in stale_context]
+            )
         return len(stale)
 
     def clear(self) -> None:
         db = self._db()
         with db:
             db.execute("DELETE FROM units")
+            db.execute("DELETE FROM context")
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)

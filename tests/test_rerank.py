@@ -1,15 +1,20 @@
-"""The context reranker: the best units read again with their section path (real model, real
-index, real quote units)."""
+"""The context reranker: the best units compared with the question as read under their section
+path, by context vectors stored at index time (real model, real index, real quote units)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Sequence
 from pathlib import Path
+
+import numpy as np
+import pytest
 
 from retrieval.answer import ScoredWindow, Window, windows_for
 from retrieval.embedder import Embedder
 from retrieval.engine import Engine
 from retrieval.rerank import ContextReranker, context_text
+from retrieval.units import WindowVectors, joined_units, units_version
 
 GUIDE = """# Bot guide
 
@@ -36,13 +41,26 @@ def _lead(units: list[Window], heading: str) -> Window:
     )
 
 
-def test_units_are_reordered_by_their_section(
-    tmp_path: Path, engine_factory: Callable[..., Engine], embedder: Embedder
-) -> None:
+def _lookup(windows: Sequence[Window], vecs: WindowVectors) -> Callable[..., object]:
+    row = {id(w): i for i, w in enumerate(windows)}
+    return lambda w: vecs.ctx[row[id(w)]]
+
+
+def _version(engine: Engine) -> str:
+    return units_version(engine.settings.index_model_id())
+
+
+def _guide(tmp_path: Path) -> Path:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "guide.md").write_text(GUIDE, encoding="utf-8")
-    engine = engine_factory(docs)
+    return docs
+
+
+def test_units_are_reordered_by_their_section(
+    tmp_path: Path, engine_factory: Callable[..., Engine]
+) -> None:
+    engine = engine_factory(_guide(tmp_path))
     units = _units(engine)
     reaction = _lead(units, "Adding a reaction to a message")
     delete = _lead(units, "Deleting a message")
@@ -50,20 +68,51 @@ def test_units_are_reordered_by_their_section(
     # the same score for both, the wrong one first: only the section can tell them apart
     scored = [ScoredWindow(w, 1.0, 0.5, 0.0) for w in (delete, reaction)]
     q_vec = engine.question_vector("how do I add a reaction to a message?")
+    vecs = engine.quoter.window_vectors([delete, reaction])
+    lookup = _lookup([delete, reaction], vecs)
 
-    out = ContextReranker(lambda: embedder.encode, 0.4).rerank(scored, q_vec)
+    out = ContextReranker(0.4).rerank(scored, q_vec, lookup)
 
     assert [sw.window for sw in out] == [reaction, delete]
     assert out[0].score > out[1].score > 1.0
     # it orders only: the score that decides whether to answer is unchanged
-    assert [sw.evidence for sw in out] == [1.0, 1.0]
+    assert [sw.evidence for sw in out] == pytest.approx([1.0, 1.0])
 
-    off = ContextReranker(lambda: embedder.encode, 0.0).rerank(scored, q_vec)
+    off = ContextReranker(0.0).rerank(scored, q_vec, lookup)
     assert [sw.window for sw in off] == [delete, reaction]
 
 
-def test_plain_text_is_left_alone(
+def test_context_vectors_are_the_section_path_and_text_read_together(
     tmp_path: Path, engine_factory: Callable[..., Engine], embedder: Embedder
+) -> None:
+    """Stored at index time: a unit's context vector is the embedding of `section path: text`;
+    a sentence pair's is the length-weighted mean of its two sentences' (as its own vector)."""
+    engine = engine_factory(_guide(tmp_path))
+    units = [w for w in _units(engine) if w.section]
+    vecs = engine.quoter.window_vectors(units)
+    index = {(w.chunk.id, w.start, w.end): i for i, w in enumerate(units)}
+    fresh = embedder.encode([context_text(w) for w in units])
+    pairs = 0
+    for chunk in {w.chunk.id: w.chunk for w in units}.values():
+        spans = [(w.start, w.end) for w in units if w.chunk.id == chunk.id]
+        joined = joined_units(chunk.text, spans)
+        for sp in spans:
+            i = index[(chunk.id, *sp)]
+            assert vecs.ctx[i].any() and not np.allclose(vecs.ctx[i], vecs.units[i], atol=0.05)
+            if sp in joined:
+                pairs += 1
+                (a, b), (c, d) = joined[sp]
+                v = (b - a) * vecs.ctx[index[(chunk.id, a, b)]]
+                v += (d - c) * vecs.ctx[index[(chunk.id, c, d)]]
+                assert float(v @ vecs.ctx[i]) / float(np.linalg.norm(v)) > 0.999
+            else:
+                # int8 vectors move a little with their batch (cosine ~0.99); float16 storage
+                assert float(fresh[i] @ vecs.ctx[i]) > 0.98
+    assert pairs
+
+
+def test_plain_text_is_left_alone(
+    tmp_path: Path, engine_factory: Callable[..., Engine]
 ) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -74,12 +123,65 @@ def test_plain_text_is_left_alone(
     engine = engine_factory(docs)
     units = [w for w in _units(engine) if w.sentences == 1]
     assert len(units) == 2 and not any(w.section for w in units)
+    vecs = engine.quoter.window_vectors(units)
+    assert not vecs.ctx.any() and not vecs.heads.any()  # no section: nothing more embedded
     scored = [ScoredWindow(w, 1.0 - i / 10, 0.3, 0.0) for i, w in enumerate(reversed(units))]
     q_vec = engine.question_vector("how fast does the kettle boil water?")
 
-    out = ContextReranker(lambda: embedder.encode, 0.4).rerank(scored, q_vec)
+    out = ContextReranker(0.4).rerank(scored, q_vec, _lookup(units, vecs))
 
     assert out == scored
+
+
+def test_a_docs_question_embeds_only_the_question(
+    tmp_path: Path, engine_factory: Callable[..., Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unit, context and heading vectors all come from the index: answering a question about
+    structured documents calls the model once, for the question."""
+    engine = engine_factory(_guide(tmp_path), context_rerank=0.4)
+    engine.index()
+    calls: list[list[str]] = []
+    encode = engine.embedder.encode
+
+    def spy(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        calls.append(list(texts))
+        return encode(texts, batch_size)
+
+    monkeypatch.setattr(engine.embedder, "encode", spy)
+    ans = engine.ask("how do I add a reaction to a message?", record=False)
+    assert ans.answered
+    assert ans.quotes[0].section[-1] == "Adding a reaction to a message"
+    assert len(calls) == 1 and len(calls[0]) == 1 and "reaction" in calls[0][0]
+
+    # an unchanged folder is not embedded again
+    calls.clear()
+    summary = engine.index()
+    assert summary.unchanged == 1 and calls == []
+
+
+def test_units_without_their_section_vectors_are_embedded_again(
+    tmp_path: Path, engine_factory: Callable[..., Engine]
+) -> None:
+    """Units and their context vectors are written in one transaction and read together: a
+    chunk missing either (a damaged or older file) counts as not stored, is embedded when a
+    question needs it, answers the same, and is stored whole again."""
+    docs = _guide(tmp_path)
+    engine = engine_factory(docs)
+    engine.index()
+    q = "how do I add a reaction to a message?"
+    before = engine.ask(q, record=False)
+    ids = [c.id for c in engine.view().chunks]
+    with sqlite3.connect(engine.units.path) as db:
+        db.execute("DELETE FROM context")
+    engine.units.close()
+    again = engine_factory(docs)
+    assert again.units.have(_version(again), ids) == set()
+
+    after = again.ask(q, record=False)
+
+    assert after.answered and after.quotes[0].text == before.quotes[0].text
+    assert after.quotes[0].section == before.quotes[0].section
+    assert again.units.have(_version(again), ids) == set(ids)
 
 
 def test_answering_is_decided_without_it(
@@ -87,9 +189,7 @@ def test_answering_is_decided_without_it(
 ) -> None:
     """The same questions are answered or refused with the reranker on and off, and every
     quote is still an exact slice of its file."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "guide.md").write_text(GUIDE, encoding="utf-8")
+    docs = _guide(tmp_path)
     questions = [
         "how do I add a reaction to a message?",
         "what permission do I need to delete a message?",
