@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from retrieval.loaders import load_file
 from retrieval.models import Citation
 from retrieval.parsing import parse_text
-from retrieval.parsing.blocks import Block, line_range
+from retrieval.parsing.blocks import Block, ParsedText, line_range
 from retrieval.parsing.html import parse_html
 from tests.docgen import write_docx
 
@@ -34,6 +34,19 @@ def assert_exact(text: str, blocks: tuple[Block, ...]) -> None:
         assert raw == raw.rstrip(), b  # never trailing whitespace
         assert b.start >= last, "blocks in reading order, never two over the same text"
         last = b.end
+
+
+def parsed(suffix: str, text: str) -> ParsedText:
+    """The text parsed, every block checked to be an exact slice (see assert_exact)."""
+    p = parse_text(suffix, text)
+    assert p is not None
+    assert_exact(text, p.blocks)
+    return p
+
+
+def texts(p: ParsedText, headings: bool = False) -> list[tuple[str, str]]:
+    """(kind, raw text) of the blocks, headings left out unless asked for."""
+    return [(b.kind, b.text(p.text)) for b in p.blocks if headings or b.kind != "heading"]
 
 
 def test_sphinx_rst_with_unknown_directives_and_roles(capfd: pytest.CaptureFixture[str]) -> None:
@@ -225,9 +238,7 @@ _RST_PIECES = st.sampled_from([
 @given(st.lists(_MD_PIECES, min_size=1, max_size=12))
 def test_markdown_spans_round_trip(pieces: list[str]) -> None:
     text = "\n\n".join(pieces)
-    p = parse_text(".md", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
+    parsed(".md", text)  # spans round-trip (assert_exact)
 
 
 @settings(max_examples=60, deadline=None)
@@ -263,10 +274,8 @@ def test_myst_mkdocs_and_pymdown_blocks() -> None:
         '!!! warning "Careful"\n\n    Never log the token.\n\n'
         "/// tip | Hint\nKeep help short.\n///\n"
     )
-    p = parse_text(".md", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
-    got = [(b.kind, b.text(text)) for b in p.blocks]
+    p = parsed(".md", text)
+    got = texts(p, headings=True)
     assert ("paragraph", "Use :func:`option` for flags.") in got
     code = next(b for b in p.blocks if b.kind == "code")
     assert code.language == "python" and "def hello(count): ..." in code.text(text)
@@ -295,10 +304,8 @@ def test_rendered_examples_tabs_and_myst_labels_are_never_quoted_as_prose() -> N
         "(strike-options)=\n\n"
         "## Options\n\nThe `strike` option turns it off.\n"
     )
-    p = parse_text(".md", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
-    got = [(b.kind, b.text(text)) for b in p.blocks]
+    p = parsed(".md", text)
+    got = texts(p, headings=True)
     assert ("code", '=== "Tab 1"\n    Struck **words**.') in got  # the markup shown
     assert ("example", "Struck **words**.") in got  # its rendering: not quotable
     assert ("example", "A second rendered paragraph.") in got
@@ -362,9 +369,7 @@ def test_rst_table_rows_that_wrap_are_one_unit_with_their_whole_header() -> None
     from retrieval.quoteunits import block_units
 
     text = _WRAPPED_TABLES
-    p = parse_text(".rst", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
+    p = parsed(".rst", text)
     grid, simple = [b for b in p.blocks if b.kind == "table"]
     assert grid.header is not None and simple.header is not None
     assert text[grid.header[0] : grid.header[1]] == (
@@ -386,7 +391,7 @@ def test_sphinx_autodoc_labels_and_version_notes_are_never_blocks() -> None:
     p = parse_text(".rst", text)
     assert p is not None and p.title == "Kettle questions"
     assert_exact(text, p.blocks)
-    got = [(b.kind, b.text(text)) for b in p.blocks]
+    got = texts(p, headings=True)
     for _kind, raw in got:
         assert not raw.lstrip().startswith(("..", ":members:", ":orphan:")), raw
         assert raw.strip() not in ("2.1", "2.2") and "attributetable" not in raw
@@ -419,9 +424,7 @@ def test_sphinx_descriptions_fields_and_py_class() -> None:
         ".. class:: Pot(size)\n\n    A pot.\n\n"
         "    .. attribute:: size\n\n        How much it holds, in millilitres.\n"
     )
-    p = parse_text(".rst", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
+    p = parsed(".rst", text)
     got = [(b.kind, b.section[-1], b.text(text)) for b in p.blocks if b.kind != "heading"]
     assert got == [
         ("paragraph", "on_brew(pot)", "Called when a pot of tea finishes brewing."),
@@ -458,10 +461,8 @@ def test_rst_notes_holding_lists_or_code_and_items_that_are_directives() -> None
         "*   .. autoclass:: Choice\n       :noindex:\n\n"
         ".. warning:: Short one-line warning.\n"
     )
-    p = parse_text(".rst", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
-    got = [(b.kind, b.text(text)) for b in p.blocks if b.kind != "heading"]
+    p = parsed(".rst", text)
+    got = texts(p)
     assert got == [
         ("admonition", "Variables are added to the context."),
         ("admonition", _LONG_WORDS),
@@ -485,9 +486,7 @@ def test_markdown_badges_and_quoted_lists() -> None:
         "See [the guide](https://x) for more.\n\n"
         "> 1.  A syntax for notes.\n> 2.  A means to show them.\n"
     )
-    p = parse_text(".md", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
+    p = parsed(".md", text)
     assert [(b.kind, b.text(text)) for b in p.blocks if b.kind != "heading"] == [
         ("paragraph", "See [the guide](https://x) for more."),
         ("list_item", "A syntax for notes."),
@@ -515,10 +514,8 @@ def test_rst_field_bodies_and_indented_terms() -> None:
         "   ``connect``\n\n      Seconds to connect.\n\n"
         ".. glossary::\n   :sorted:\n\n   keep-alive\n\n      Reusing one connection.\n"
     )
-    p = parse_text(".rst", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
-    got = [(b.kind, b.text(text)) for b in p.blocks if b.kind != "heading"]
+    p = parsed(".rst", text)
+    got = texts(p)
     assert got == [
         ("paragraph", "A session."),
         ("definition", ":param base: Base URL (optional).\n      Joined with relative URLs."),
@@ -540,9 +537,7 @@ def test_sphinx_substitution_lines_and_described_operations() -> None:
         "        Pours tea out of the pot.\n\n        .. container:: operations\n\n"
         "            .. describe:: len(x)\n\n                Returns how many cups are left.\n"
     )
-    p = parse_text(".rst", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
+    p = parsed(".rst", text)
     assert [(b.section[-1], b.text(text)) for b in p.blocks if b.kind == "paragraph"] == [
         ("pour(amount)", "Pours tea out of the pot."),
         ("len(x)", "Returns how many cups are left."),
@@ -567,10 +562,8 @@ def test_markdown_build_tool_lines_and_definition_lists() -> None:
         "Body text[^1] after it.\n\n"
         "[^1]: A footnote that explains the thing.\n"
     )
-    p = parse_text(".md", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
-    got = [(b.kind, b.text(text)) for b in p.blocks if b.kind != "heading"]
+    p = parsed(".md", text)
+    got = texts(p)
     assert got == [
         ("paragraph", "Call `widgetlib.fetch()` with a URL to get a _single_ page."),
         ("definition", "timeout\n:   Seconds to wait before giving up."),
@@ -621,9 +614,7 @@ def test_markdown_definition_after_a_blank_line_and_markdown_inside_html() -> No
         '<p align="center"><img src="logo.png"></p>\n\n'
         "Text after the HTML.\n"
     )
-    p = parse_text(".md", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
+    p = parsed(".md", text)
     got = [(b.kind, b.text(text), b.section[1:]) for b in p.blocks if b.kind != "heading"]
     assert got == [
         ("definition", "teeth\n\n:   How many teeth a sprocket has.", ()),
@@ -666,10 +657,8 @@ def test_example_admonitions_quote_explanations_not_rendered_output() -> None:
         "    ```\n\n"
         "    Spinning three times resets the tooth counter.\n"
     )
-    p = parse_text(".md", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
-    got = [(b.kind, b.text(text)) for b in p.blocks if b.kind != "heading"]
+    p = parsed(".md", text)
+    got = texts(p)
     assert got == [
         ("example", "Some ==marked== words here."),
         ("code", "Some ==marked== words here."),
@@ -704,11 +693,9 @@ def test_mkdocs_material_inline_markup_attr_lists_tasks_and_tabs() -> None:
         '--8<-- "gear.yml"\n'
         "```\n"
     )
-    p = parse_text(".md", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
+    p = parsed(".md", text)
     assert p.title == "Gears"
-    got = [(b.kind, b.text(text)) for b in p.blocks]
+    got = texts(p, headings=True)
     assert got[0] == ("heading", "Gears")
     para = got[1][1]
     assert para.endswith("rarely slip.")  # the `{ .lead }` line is markup
@@ -764,10 +751,8 @@ def test_generic_sphinx_directives_roles_and_rst_constructs() -> None:
         ".. [#oil] Oil it monthly.\n.. [GB01] The gadget book.\n\n"
         "Settings:\n\n:speed: How fast it spins.\n:noise: How loud it is.\n"
     )
-    p = parse_text(".rst", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
-    got = [(b.kind, b.text(text)) for b in p.blocks if b.kind != "heading"]
+    p = parsed(".rst", text)
+    got = texts(p)
     assert got == [
         ("paragraph", "|gadget| turns sprockets. See [#oil]_ and [GB01]_."),
         ("paragraph", "For example: ::"),
@@ -818,10 +803,8 @@ def test_rst_terms_whose_indents_differ_are_each_a_definition() -> None:
         "    ``step``\n\n      How far the needle moves per tick.\n\n"
         "All fields are ints.\n"
     )
-    p = parse_text(".rst", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
-    got = [(b.kind, b.text(text)) for b in p.blocks if b.kind != "heading"]
+    p = parsed(".rst", text)
+    got = texts(p)
     assert got == [
         ("paragraph", "A gauge has these fields:"),
         ("definition", "``low``\n\n      The lowest reading the gauge shows."),
@@ -844,9 +827,7 @@ def test_pymdown_block_titles_options_and_comments() -> None:
         "/// note\nA note with <!-- hidden --> words.\n///\n\n"
         "!!! tip\n    /// tab | Mac\n    Use `brew install gear`.\n    ///\n"
     )
-    p = parse_text(".md", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
+    p = parsed(".md", text)
     got = [(b.text(text), b.section) for b in p.blocks if b.kind != "heading"]
     assert got == [
         ("Gears slip when the teeth wear down.", ("Gears", "Why do gears slip?")),
@@ -871,9 +852,7 @@ def test_rst_figures_list_tables_and_directive_options() -> None:
         "   * - Name\n     - Teeth\n   * - small\n     - 12\n   * - large\n     - 48\n\n"
         ".. py:method:: Gear.turn(n)\n   :async:\n\n   Turn the gear *n* times.\n"
     )
-    p = parse_text(".rst", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
+    p = parsed(".rst", text)
     got = [(b.kind, b.text(text), b.section) for b in p.blocks if b.kind != "heading"]
     assert got == [
         ("paragraph", "A gear with twelve teeth.", ("Gears",)),
@@ -922,9 +901,7 @@ def test_mkdocs_grid_cards_and_tabs_inside_list_items() -> None:
         "        Never oil a hot gear.\n\n"
         "2. Step two\n"
     )
-    p = parse_text(".md", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
+    p = parsed(".md", text)
     got = [(b.kind, b.text(text), b.section) for b in p.blocks if b.kind != "heading"]
     assert got == [
         ("list_item", ":material-clock-fast:{ .lg .middle } __Set up in 5 minutes__", ("Home",)),
@@ -946,9 +923,7 @@ def test_collapsible_titles_head_their_content() -> None:
         '!!! note "Plain"\n    Not a heading.\n\n'
         "??? tip\n    No title here.\n"
     )
-    p = parse_text(".md", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
+    p = parsed(".md", text)
     got = [(b.text(text), b.section) for b in p.blocks if b.kind != "heading"]
     assert got == [
         ("Switch it off and on.", ("FAQ", "How do I reset a gear?")),
@@ -968,10 +943,8 @@ def test_rst_notes_and_footnotes_that_hold_a_directive() -> None:
         ".. [#]\n    .. versionadded:: 3.3\n\n"
         ".. [#] Square gears exist.\n"
     )
-    p = parse_text(".rst", text)
-    assert p is not None
-    assert_exact(text, p.blocks)
-    got = [(b.kind, b.text(text)) for b in p.blocks if b.kind != "heading"]
+    p = parsed(".rst", text)
+    got = texts(p)
     assert got == [
         ("admonition", "Gears now spin both ways."),
         ("admonition", "Spins are capped at one day."),
