@@ -452,6 +452,12 @@ def summary_text(s: IndexSummary, limit: int = EMBED_DESCRIPTION_LIMIT) -> str:
         f"{s.chunks_total} total in {s.documents_total} document"
         f"{'s' if s.documents_total != 1 else ''}",
     ]
+    if s.read_by_older:
+        n = s.read_by_older
+        lines.append(
+            f"**Read by an older citebot:** {n} file{'s' if n != 1 else ''} keep that reading "
+            "(titles, sections, quotable blocks) — `/reindex rebuild:true` reads them again"
+        )
     if s.skipped:
         lines.append(f"**Skipped ({len(s.skipped)}):**")
         used = sum(len(x) + 1 for x in lines)

@@ -93,6 +93,11 @@ def render_summary(s: IndexSummary) -> str:
         lines.append(f"  skipped: {sk.path}: {sk.reason}")
     if len(s.skipped) > 50:
         lines.append(f"  … and {len(s.skipped) - 50} more skipped")
+    if s.read_by_older:
+        lines.append(
+            f"  {plural(s.read_by_older, 'file')} read by an older citebot keep that reading "
+            "(titles, sections, quotable blocks): `citebot index --rebuild` reads them again"
+        )
     return "\n".join(lines)
 
 

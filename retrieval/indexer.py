@@ -27,6 +27,7 @@ from retrieval.loaders import (
     read_bytes,
 )
 from retrieval.models import IndexSummary, Progress, SkippedFile
+from retrieval.readerversion import reader_version
 from retrieval.searchtext import embed_text
 from retrieval.store import FileEntry, Manifest, Store, chunk_id
 from retrieval.units import ChunkUnits, UnitStore, embed_units, pooled, units_version
@@ -318,6 +319,9 @@ class Indexer:
                 self.units.keep_only(live)
             self._backfill_units(live)
         summary.documents_total = len(manifest.files)
+        summary.read_by_older = sum(
+            1 for e in manifest.files.values() if e.reader != reader_version()
+        )
         summary.chunks_total = sum(e.chunks for e in manifest.files.values())
         summary.seconds = time.perf_counter() - t0
         self.progress(track.progress("done", "done", total))
@@ -449,6 +453,7 @@ class Indexer:
                 title=p.doc.title,
                 date=p.doc.date,
                 note=p.doc.note,
+                reader=reader_version(),
             )
 
     def _store_units(

@@ -141,6 +141,9 @@ class IndexSummary:
     chunks_total: int = 0
     documents_total: int = 0
     seconds: float = 0.0
+    # indexed files read by an older version of citebot's readers (parsers, chunkers): they
+    # keep that reading until they change or the index is rebuilt
+    read_by_older: int = 0
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)

@@ -38,6 +38,7 @@ class FileEntry:
     title: str
     date: str | None
     note: str | None = None
+    reader: str = ""  # retrieval.readerversion of the code that read it ("" before it existed)
 
 
 @dataclass

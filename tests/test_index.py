@@ -151,3 +151,31 @@ def test_progress_tells_phase_chunks_rate_and_eta(
     assert all(p.chunks_done <= p.chunks_total for p in got)
     with_rate = [p for p in got if p.rate > 0]
     assert with_rate and all(p.eta_s is not None and p.eta_s >= 0 for p in with_rate)
+
+
+def test_files_read_by_an_older_reader_are_counted_until_a_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unchanged files are not re-read, so after an upgrade that parses differently they keep
+    the old reading: the summary says how many, and how to read them again."""
+    import retrieval.indexer as indexer
+    from bot.render import summary_text
+    from citebot.textrender import render_summary
+    from tests.conftest import make_settings
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A\n\nThe harbour office opens at eight.\n")
+    (docs / "b.rst").write_text("B\n=\n\nVisiting boats must register.\n")
+    engine = Engine(make_settings(docs, tmp_path / "data"))
+    assert engine.index().read_by_older == 0
+    monkeypatch.setattr(indexer, "reader_version", lambda: "a-newer-reader")
+    (docs / "a.md").write_text("# A\n\nThe harbour office opens at nine.\n")
+    s = engine.index()
+    assert s.changed == ["a.md"] and s.unchanged == 1 and s.read_by_older == 1
+    assert "1 file read by an older citebot" in render_summary(s)
+    assert "`citebot index --rebuild`" in render_summary(s)
+    assert "**Read by an older citebot:** 1 file" in summary_text(s)
+    assert "`/reindex rebuild:true`" in summary_text(s)
+    s = engine.index(rebuild=True)
+    assert s.read_by_older == 0 and "older citebot" not in render_summary(s)
