@@ -30,7 +30,6 @@ DEFAULT_PATTERNS = (
 
 class IgnoreRules:
     def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
         self._spec = GitIgnoreSpec.from_lines([*DEFAULT_PATTERNS, *lines])
 
     @classmethod

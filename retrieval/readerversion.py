@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import importlib
 import inspect
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 READER_MODULES = (
     "retrieval.loaders",
@@ -29,10 +31,16 @@ READER_MODULES = (
 @lru_cache(maxsize=1)
 def reader_version() -> str:
     h = hashlib.sha256()
-    for name in READER_MODULES:
+    hash_sources(h, READER_MODULES)
+    return h.hexdigest()[:16]
+
+
+def hash_sources(h: Any, module_names: Iterable[str]) -> None:
+    """Feed the source of each module to the hash `h` (its name when there is no source, as
+    in a frozen build): a version that changes whenever their code does."""
+    for name in module_names:
         module = importlib.import_module(name)
         try:
             h.update(inspect.getsource(module).encode())
-        except (OSError, TypeError):  # no source (a frozen build): its name at least
+        except (OSError, TypeError):
             h.update(name.encode())
-    return h.hexdigest()[:16]

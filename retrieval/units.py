@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from retrieval.corpus import ChunkRecord
+from retrieval.readerversion import hash_sources
 
 if TYPE_CHECKING:
     from retrieval.answer import Window
@@ -86,14 +87,7 @@ def units_version(model_id: str) -> str:
     h = hashlib.sha256(f"{UNITS_SCHEMA}\0{model_id}\0{DERIVE_JOINED}\0".encode())
     h.update(_code_fingerprint(windows_for).encode())
     # structured documents' units are defined in these modules (and embedded by search text)
-    import retrieval.quoteunits
-    import retrieval.searchtext
-
-    for mod in (retrieval.quoteunits, retrieval.searchtext):
-        try:
-            h.update(inspect.getsource(mod).encode())
-        except (OSError, TypeError):
-            h.update(mod.__name__.encode())
+    hash_sources(h, ("retrieval.quoteunits", "retrieval.searchtext"))
     return h.hexdigest()[:16]
 
 
