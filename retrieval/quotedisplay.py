@@ -16,7 +16,7 @@ from retrieval.models import Citation
 
 # `:role:`text``, ``literal``, `code` (Markdown) — shown as inline code
 _INLINE = re.compile(
-    r"(?<![`:\w])`(?P<label>[^`<\n]+?)\s*<(?P<url>[^>`\n]+)>`__?"  # reST `text <url>`_
+    r"(?<![`:\w])`(?P<label>[^`<]+?)\s*<(?P<url>[^>`\s]+)>`__?"  # reST `text <url>`_
     r"|:[\w:.+-]+:`(?P<role>[^`]+)`|``(?P<lit>[^`]+?)``|(?<!`)`(?P<md>[^`\n]+)`(?!`)_?"
 )
 _ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")
@@ -118,7 +118,7 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
         if m.start() > pos:
             out.append((False, text[pos : m.start()]))
         if m.group("label"):  # a reST hyperlink: its words, and where it goes
-            out.append((False, f"{m.group('label')} ({m.group('url').strip()})"))
+            out.append((False, f"{' '.join(m.group('label').split())} ({m.group('url')})"))
             pos = m.end()
             continue
         inner = m.group("role") or m.group("lit") or m.group("md") or ""

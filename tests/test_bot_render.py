@@ -330,3 +330,6 @@ def test_sphinx_roles_links_and_indented_bodies_display_as_sphinx_shows_them() -
     body = render.quote_body(c)
     assert "`max_content_length`" in body and "](" not in body  # no masked link
     assert "https://werkzeug.example/debug/" in body
+    # a hyperlink whose words wrap onto the next line of the file
+    wrapped = inline_spans("found in the `Werkzeug\n    documentation <https://w.example/d/>`__.")
+    assert (False, "Werkzeug documentation (https://w.example/d/)") in wrapped
