@@ -389,6 +389,12 @@ def _subparse(
     for b in parse_markdown(sub + "\n").blocks:
         header = (back(b.header[0]), back(b.header[1])) if b.header else None
         s, e = back(b.start), back(b.end)
+        if b.kind == CODE:
+            # code is shown dedented: it starts at its first line's start in the file, so
+            # its first line keeps the indentation the container gave every line
+            line_start = lines.start(lines.line_of(s))
+            if not text[line_start:s].strip():
+                s = line_start
         if e > s:
             out.append(Block(b.kind, s, e, section + b.section, b.language, header))
     return out

@@ -1,0 +1,129 @@
+"""Defects found by trying citebot as a new user on docs folders it had never seen (Jinja's
+Sphinx docs, an mkdocs-material + mkdocstrings site): each test is a small sample shaped like
+the construct that broke, checked through the real chunker and quote units (real model's
+tokenizer) and the real display code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from retrieval.embedder import Embedder
+from retrieval.models import Citation
+from retrieval.quotedisplay import display_parts
+from tests.test_docs_quoting import _units
+from tests.test_parsing import parsed
+
+
+def test_a_line_starting_with_a_dash_inside_a_paragraph_goes_on_with_its_sentence(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """Jinja: "a block tag doesn't just provide a placeholder to fill\\n- it also defines …"
+    was cut into a sentence starting "- it also defines" (quoted as `\\- it also…`)."""
+    rst = (
+        "Child Template\n==============\n\n"
+        "You can't define multiple blocks with the same name.  A block tag works in both\n"
+        "directions.  That is, a block tag doesn't just provide a placeholder to fill\n"
+        "- it also defines the content that fills the placeholder in the *parent*.\n"
+        "If there were two similarly-named blocks, the parent wouldn't know which to use.\n"
+    )
+    texts = [t for _, t in _units(tmp_path, "child.rst", rst, embedder)]
+    assert not any(t.startswith("- it also") for t in texts)
+    assert any(t.startswith("That is, a block tag") and t.endswith("in the *parent*.")
+               for t in texts)
+
+
+def test_a_code_lead_in_with_an_abbreviation_starts_at_its_sentence(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """Jinja: "If you add a minus sign to the start or end of a block (e.g. a :ref:`for-loop`
+    tag), …::" was quoted from "a :ref:`for-loop` tag), a comment, …"."""
+    rst = (
+        "Whitespace Control\n==================\n\n"
+        "You can also strip whitespace in templates by hand.  If you add a minus\n"
+        "sign (``-``) to the start or end of a block (e.g. a :ref:`for-loop` tag), a\n"
+        "comment, or a variable expression, the whitespaces before or after\n"
+        "that block will be removed::\n\n"
+        "    {% for item in seq -%}\n        {{ item }}\n    {%- endfor %}\n"
+    )
+    code = [t for k, t in _units(tmp_path, "ws.rst", rst, embedder) if k == "code"]
+    assert len(code) == 1 and code[0].startswith("If you add a minus\nsign"), code
+
+
+def test_a_notes_lead_in_is_quoted_with_its_code_and_its_other_sentences_alone(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """Jinja's `.. admonition:: Scoping Behavior` and mkdocs `!!! tip` bodies: the note's
+    last sentence introducing code ("…not going to do what you might expect::") was quoted
+    on its own, without the code."""
+    rst = (
+        "Assignments\n===========\n\n"
+        ".. admonition:: Scoping Behavior\n\n"
+        "    Please keep in mind that it is not possible to set variables inside a\n"
+        "    block and have them show up outside of it.  As a result the following\n"
+        "    template is not going to do what you might expect::\n\n"
+        "        {% set iterated = false %}\n"
+        "        {% for item in seq %}{% set iterated = true %}{% endfor %}\n"
+        "        {% if not iterated %} did not iterate {% endif %}\n\n"
+        "    It is not possible with Jinja syntax to do this.  Instead use the loop else\n"
+        "    block or the special `loop` variable::\n\n"
+        "        {% for item in seq %}\n            {{ item }}\n"
+        "        {% else %}\n            did not iterate\n        {% endfor %}\n"
+    )
+    units = _units(tmp_path, "assign.rst", rst, embedder)
+    alone = [t for k, t in units if k != "code"]
+    assert not any(t.rstrip().endswith("expect::") for t in alone), alone
+    assert any(t.startswith("Please keep in mind") for t in alone)
+    code = [t for k, t in units if k == "code"]
+    assert any(t.startswith("As a result the following") for t in code), code
+    md = (
+        "# Options\n\n"
+        '!!! tip "Local options"\n\n'
+        "    Set the defaults once in the configuration file.\n\n"
+        "    The handlers global configuration can then be overridden by local"
+        " configurations:\n\n"
+        '    ```yaml title="docs/some_page.md"\n'
+        "    ::: my_package.my_module.MyClass\n"
+        "        options:\n"
+        "          show_source: true\n"
+        "    ```\n"
+    )
+    units = _units(tmp_path, "options.md", md, embedder)
+    assert not any(t.endswith("local configurations:") for k, t in units if k != "code")
+    assert any(t.startswith("The handlers global configuration") for k, t in units
+               if k == "code")
+
+
+def test_code_in_a_tab_or_note_is_shown_dedented_as_a_whole() -> None:
+    """mkdocs `=== "Markdown"` tabs and `!!! example` bodies: the code's first line lost its
+    indentation but the others kept it, so it showed as `With a custom title:` followed by
+    lines four spaces in."""
+    md = (
+        "# Cross-references\n\n"
+        "Cross-references are written as Markdown *reference-style* links:\n\n"
+        '=== "Markdown"\n'
+        "    ```md\n"
+        "    With a custom title:\n"
+        "    [`Object 1`][full.path.object1]\n\n"
+        "    With the identifier as title:\n"
+        "    [full.path.object2][]\n"
+        "    ```\n\n"
+        '!!! example "Example"\n'
+        '    === "docs/my_page.md"\n'
+        "        ```md\n"
+        "        ::: my_package.my_module.MyClass\n"
+        "            handler: python\n"
+        "        ```\n"
+    )
+    p = parsed(".md", md)
+    code = [b for b in p.blocks if b.kind == "code"]
+    assert len(code) == 2
+    shown = []
+    for b in code:
+        c = Citation(b.text(md), "x.md", "X", None, 1, 1, b.start, b.end, 0.9, "x",
+                     kind="code", language=b.language, code_offset=0)
+        shown.append([pt.text for pt in display_parts(c)])
+    assert shown == [
+        ["With a custom title:\n[`Object 1`][full.path.object1]\n\n"
+         "With the identifier as title:\n[full.path.object2][]"],
+        ["::: my_package.my_module.MyClass\n    handler: python"],
+    ]
