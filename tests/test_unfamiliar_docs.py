@@ -127,3 +127,18 @@ def test_code_in_a_tab_or_note_is_shown_dedented_as_a_whole() -> None:
          "With the identifier as title:\n[full.path.object2][]"],
         ["::: my_package.my_module.MyClass\n    handler: python"],
     ]
+
+
+def test_single_letters_of_a_question_are_never_bolded() -> None:
+    """ "…so it isn't escaped?" bolded the `t` of every "doesn't" in the quote (and
+    "project's" every `s` of "it's")."""
+    from bot.render import block_quote
+    from retrieval.answer import matched_terms
+
+    quote = ("If a string that you marked safe is passed through code that doesn't "
+             "understand that mark, it's lost.")
+    terms = matched_terms("How do I mark a string as safe so it isn't escaped in a project's "
+                          "templates?", quote)
+    assert set(terms) == {"string", "marked", "safe", "mark"}
+    body = block_quote(quote, terms)
+    assert "doesn't" in body and "it's" in body and "**t**" not in body
