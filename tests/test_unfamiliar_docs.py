@@ -142,3 +142,45 @@ def test_single_letters_of_a_question_are_never_bolded() -> None:
     assert set(terms) == {"string", "marked", "safe", "mark"}
     body = block_quote(quote, terms)
     assert "doesn't" in body and "it's" in body and "**t**" not in body
+
+
+def test_what_an_autodoc_directive_holds_is_text_under_the_documented_name() -> None:
+    """Jinja's api.rst writes its attribute docs inside `.. autoclass::` (`.. attribute::
+    globals` + a description): all of it was dropped with the directive, so "how do I add a
+    global function" could never quote the `globals` attribute. The directive line and its
+    `:members:` options stay markup."""
+    rst = (
+        "API\n===\n\n"
+        ".. autoclass:: Environment([options])\n"
+        "    :members: from_string, get_template\n\n"
+        "    .. attribute:: globals\n\n"
+        "        A dict of variables that are available in every template loaded\n"
+        "        by the environment.\n\n"
+        "    .. attribute:: filters\n\n"
+        "        A dict of filters for this environment.\n\n"
+        ".. autoclass:: jinja2.StrictUndefined()\n\n"
+        ".. autofunction:: jinja2.make_logging_undefined\n\n"
+        "There is also a factory function for logging undefined objects.\n"
+    )
+    p = parsed(".rst", rst)
+    got = [(b.kind, b.section, b.text(rst)) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("paragraph", ("API", "Environment([options])", "globals"),
+         "A dict of variables that are available in every template loaded\n"
+         "        by the environment."),
+        ("paragraph", ("API", "Environment([options])", "filters"),
+         "A dict of filters for this environment."),
+        ("paragraph", ("API",), "There is also a factory function for logging undefined objects."),
+    ]
+
+
+def test_a_markdown_page_without_a_heading_is_titled_as_mkdocs_titles_it() -> None:
+    """mkdocstrings' recipes.md opens with prose and `##` sections: its citations read
+    “recipes”, where the site (mkdocs) says "Recipes"."""
+    from retrieval.loaders import load_bytes
+
+    body = b"On this page you will find various recipes.\n\n## Automatic pages\n\nText.\n"
+    assert load_bytes(body, "recipes.md").title == "Recipes"
+    assert load_bytes(body, "usage/getting-started.md").title == "Getting started"
+    assert load_bytes(body, "FAQ_and_tips.md").title == "FAQ and tips"  # not all lower case
+    assert load_bytes(b"Plain notes.\n", "notes_2024.txt").title == "notes_2024"  # as named
