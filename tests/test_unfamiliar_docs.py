@@ -184,3 +184,19 @@ def test_a_markdown_page_without_a_heading_is_titled_as_mkdocs_titles_it() -> No
     assert load_bytes(body, "usage/getting-started.md").title == "Getting started"
     assert load_bytes(body, "FAQ_and_tips.md").title == "FAQ and tips"  # not all lower case
     assert load_bytes(b"Plain notes.\n", "notes_2024.txt").title == "notes_2024"  # as named
+
+
+def test_a_mkdocstrings_heading_is_the_objects_name_and_its_options_are_markup() -> None:
+    """mkdocstrings' `## ::: pkg.Class` + indented YAML options (its API pages are written
+    this way): the options were a code block, the section read "::: pkg.Class"."""
+    md = (
+        "---\ntitle: API reference\n---\n\n"
+        "# ::: mkdocstrings\n"
+        "    options:\n"
+        "        show_submodules: true\n\n"
+        "Written notes about the API.\n"
+    )
+    p = parsed(".md", md)
+    assert p.title == "API reference"
+    got = [(b.kind, b.section, b.text(md)) for b in p.blocks if b.kind != "heading"]
+    assert got == [("paragraph", ("mkdocstrings",), "Written notes about the API.")]

@@ -117,6 +117,10 @@ def parse_markdown(text: str) -> ParsedText:
             level = int(tok.tag[1])
             inline = tokens[i + 1]
             heading = _TRAILING_ATTRS.sub("", inline.content).strip()
+            # mkdocstrings `## ::: pkg.Class`: the heading is the documented object's name
+            autodoc = _AUTODOC.match(heading)
+            if autodoc:
+                heading = heading.lstrip(": \t").split()[0]
             while section and section[-1][0] >= level:
                 section.pop()
             s, e = strip_span(text, lines.start(m[0]), lines.end(m[0]))
@@ -134,6 +138,8 @@ def parse_markdown(text: str) -> ParsedText:
             if title is None and heading and (level == 1 or all(b.kind == HEADING for b in blocks)):
                 title = heading
             i += 3
+            if autodoc and i < len(tokens) and tokens[i].type == "code_block":
+                i += 1  # `## ::: pkg.Class` + its indented YAML options: markup
             continue
         if t == "list_item_open" and m is not None:
             end_line = _item_own_end(tokens, i, lines)
