@@ -200,3 +200,41 @@ def test_a_mkdocstrings_heading_is_the_objects_name_and_its_options_are_markup()
     assert p.title == "API reference"
     got = [(b.kind, b.section, b.text(md)) for b in p.blocks if b.kind != "heading"]
     assert got == [("paragraph", ("mkdocstrings",), "Written notes about the API.")]
+
+
+def test_docs_site_anchors_use_custom_ids_and_mkdocs_suffixes_for_repeated_headings(
+    tmp_path: Path,
+) -> None:
+    """mkdocstrings' handlers.md has two "Templates" sections: the second one's id on the
+    site is `templates_1` (the page links to it so); a heading `## Install { #setup }` has
+    the id `setup`. Both linked to the first/slugged anchor before."""
+    from retrieval.engine import Engine
+    from retrieval.links import SourceLinks, markdown_heading_ids
+    from tests.conftest import make_settings
+
+    page = (
+        "# Handlers\n\n"
+        "## Templates\n\nThe legacy layout of templates changed.\n\n"
+        "## Install { #setup }\n\nInstall the handler with pip.\n\n"
+        "## Custom handlers\n\n### Templates\n\n"
+        "A handler's templates go to the directory of its theme.\n"
+    )
+    assert markdown_heading_ids(page) == [
+        (1, "handlers"), (3, "templates"), (7, "setup"), (11, "custom-handlers"),
+        (13, "templates_1")]
+    site = "https://docs.example.org/{page}/#{anchor}"
+    links = SourceLinks(site)
+    section = ("Handlers", "Custom handlers", "Templates")
+    assert links.url("usage/handlers.md", 15, 15, "x", section, page) == (
+        "https://docs.example.org/usage/handlers/#templates_1")
+    assert links.url("usage/handlers.md", 9, 9, "x", ("Handlers", "Install"), page) == (
+        "https://docs.example.org/usage/handlers/#setup")
+    docs = tmp_path / "docs"
+    (docs / "usage").mkdir(parents=True)
+    (docs / "usage" / "handlers.md").write_text(page)
+    engine = Engine(make_settings(docs, tmp_path / "data", source_url=site))
+    engine.index()
+    a = engine.ask("where do a handler's templates go?", record=False)
+    assert a.answered and a.quotes[0].text.startswith("A handler's templates")
+    assert a.quotes[0].url == "https://docs.example.org/usage/handlers/#templates_1"
+    assert a.quotes[0].section[-1] == "Templates"
