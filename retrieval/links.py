@@ -105,8 +105,8 @@ def markdown_heading_ids(text: str) -> list[tuple[int, str]]:
         if b.kind != HEADING:
             continue
         n = lines.line_of(b.start)
-        custom = _CUSTOM_ID.search(lines.line(n))
-        heads.append((n + 1, custom.group(1) if custom else None, b.text(text)))
+        written = _CUSTOM_ID.search(lines.line(n))
+        heads.append((n + 1, written.group(1) if written else None, b.text(text)))
     used = {c for _, c, _ in heads if c}
     out: list[tuple[int, str]] = []
     for line, custom, words in heads:
