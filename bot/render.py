@@ -25,7 +25,7 @@ import discord
 from bot.errors import explain
 from bot.escape import clean_field, escape_field, escape_line
 from retrieval.citations import format_citation, lines_label
-from retrieval.errors import NotIndexed
+from retrieval.errors import NotAQuestion, NotIndexed
 from retrieval.knowledge import PREFIX as KNOWLEDGE_PREFIX
 from retrieval.models import (
     Answer,
@@ -55,6 +55,8 @@ COLOR_ANSWER = 0x2B6CB0
 COLOR_NO_ANSWER = 0x718096
 COLOR_ERROR = 0xC53030
 COLOR_OK = 0x2F855A
+
+HOW_TO_ASK = "Mention me with your question, or use `/ask`."
 
 # Less than this much room left for a further quote: drop it instead of showing a stub.
 _MIN_QUOTE_ROOM = 160
@@ -286,7 +288,9 @@ class RenderedAnswer:
     shown: int
 
     def to_embed(self) -> discord.Embed:
-        embed = discord.Embed(title=self.title, description=self.description, color=self.color)
+        embed = discord.Embed(
+            title=self.title or None, description=self.description, color=self.color
+        )
         if self.footer:
             embed.set_footer(text=self.footer)
         return embed
@@ -318,6 +322,10 @@ def render_answer(answer: Answer) -> RenderedAnswer:
     footer_bits: list[str] = []
     if answer.note:
         footer_bits.append(answer.note)
+
+    if isinstance(answer.failure, NotAQuestion):  # "/ask hi", a bare mention: how to ask
+        desc = f"{escape_line(answer.failure.problem)}\n{HOW_TO_ASK}"
+        return RenderedAnswer("", desc, "", COLOR_NO_ANSWER, 0)
 
     if answer.failure is not None:
         desc = "⚠️ " + escape_line(explain(answer.failure))

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from citebot.errors import explain
 from retrieval.citations import format_citation
+from retrieval.errors import NotAQuestion
 from retrieval.models import Answer, Citation, IndexSummary, SourceInfo, Stats
 from retrieval.quotedisplay import display_parts, inline_spans
 
@@ -53,6 +54,8 @@ def quote_renderable(c: Citation) -> RenderableType:
 def render_answer(a: Answer, expand: bool = True) -> RenderableType:
     """`expand=False` sizes the quote boxes to their text (for unwrapped, piped output)."""
     parts: list[RenderableType] = []
+    if isinstance(a.failure, NotAQuestion):  # "thanks", "hi": a friendly hint, not an error
+        return Text(a.failure.problem)
     if a.failure is not None:
         return Text(explain(a.failure), style="bold red")
     if a.note:

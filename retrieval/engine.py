@@ -32,6 +32,7 @@ from retrieval.errors import (
     IndexBusy,
     IndexWriteFailed,
     ModelMismatch,
+    NotAQuestion,
     NotIndexed,
     ensure_data_dir,
     read_error,
@@ -65,6 +66,7 @@ from retrieval.retrievers import (
     hybrid,
 )
 from retrieval.settings import Settings
+from retrieval.smalltalk import Chat, classify, example_topics, hint
 from retrieval.sources import SourceReader
 from retrieval.stats import (
     checked_manifest,
@@ -368,6 +370,12 @@ class Engine:
         question: a follow-up ("and in a DM?") is searched together with it."""
         k = k or self.settings.top_k
         cq = clean_question(question, self.settings.max_question_chars)
+        chat = classify(question)
+        if chat is Chat.VAGUE and earlier and earlier.strip() and is_follow_up(cq.text):
+            chat = None  # "and?", "what is it?" replying to an answer: a follow-up
+        if chat is not None:
+            failure = NotAQuestion(chat, hint(chat, self.example_topics()))
+            return Answer(question=question, answered=False, failure=failure)
         try:
             if cq.error:
                 raise BadQuestion(cq.error)
@@ -400,6 +408,14 @@ class Engine:
             except Exception:  # statistics must never cost an answer
                 log.warning("could not record the question", exc_info=True)
         return answer
+
+    def example_topics(self, n: int = 2) -> list[str]:
+        """Titles of indexed documents to name when telling someone how to ask (none when
+        nothing is indexed or the index cannot be read: the hint goes without)."""
+        try:
+            return example_topics(self.sources(), n)
+        except Exception:
+            return []
 
     def question_vector(self, text: str) -> np.ndarray:
         """The (cleaned) question's embedding; recent ones are kept, since the bot asks

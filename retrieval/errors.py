@@ -86,6 +86,16 @@ class BadQuestion(CitebotError):
     """A question that cannot be searched (empty, only symbols...)."""
 
 
+class NotAQuestion(BadQuestion):
+    """A message that carries no question: thanks, a greeting, "ok", "lol", a lone "how?" or
+    nothing at all (retrieval.smalltalk). `kind` is its `smalltalk.Chat` value; the problem
+    is a friendly line saying how to ask. Not searched, not counted, not a gap."""
+
+    def __init__(self, kind: str, hint: str) -> None:
+        super().__init__(hint)
+        self.kind = kind
+
+
 class SearchFailed(CitebotError):
     """An unexpected failure while searching (logged by the front end)."""
 

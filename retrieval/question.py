@@ -21,7 +21,13 @@ class CleanQuestion:
     error: str | None  # the question cannot be searched; the message says why
 
 
-def clean_question(raw: str, max_chars: int) -> CleanQuestion:
+def without_mentions(raw: str) -> str:
+    """`raw` with user, role, channel and emoji mentions and @everyone/@here taken out."""
+    return _MENTION.sub(" ", raw or "")
+
+
+def clean_text(raw: str) -> str:
+    """What of a message is searched: no mentions, markup, control characters; one space."""
     # terminal escape sequences go whole; control, format and lone surrogate characters
     # (JSON can carry those; the tokenizer cannot encode them) become spaces
     text = "".join(
@@ -31,7 +37,11 @@ def clean_question(raw: str, max_chars: int) -> CleanQuestion:
     text = _MENTION.sub(" ", text)
     text = _FENCE.sub(" ", text)
     text = _MARKUP.sub(" ", text)
-    text = _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", text).strip()
+
+
+def clean_question(raw: str, max_chars: int) -> CleanQuestion:
+    text = clean_text(raw)
     if not text:
         return CleanQuestion("", None, "Please ask a question, for example: who leads CENTCOM?")
     if not _WORDLIKE.search(text):

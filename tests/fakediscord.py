@@ -26,6 +26,8 @@ import json
 import re
 import secrets
 import time
+import unicodedata
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -44,6 +46,7 @@ API_PREFIX = "/api/v10"
 
 ADMINISTRATOR = 1 << 3
 MANAGE_GUILD = 1 << 5
+ADD_REACTIONS = 1 << 6
 VIEW_CHANNEL = 1 << 10
 SEND_MESSAGES = 1 << 11
 EMBED_LINKS = 1 << 14
@@ -52,7 +55,7 @@ USE_APPLICATION_COMMANDS = 1 << 31
 CREATE_PUBLIC_THREADS = 1 << 35
 SEND_MESSAGES_IN_THREADS = 1 << 38
 MEMBER_PERMISSIONS = (
-    VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY
+    VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY | ADD_REACTIONS
     | USE_APPLICATION_COMMANDS | SEND_MESSAGES_IN_THREADS
 )
 BOT_PERMISSIONS = MEMBER_PERMISSIONS | CREATE_PUBLIC_THREADS
@@ -69,12 +72,15 @@ ACK_DEADLINE = 3.0  # seconds to the first callback
 TOKEN_LIFETIME = 15 * 60.0  # seconds an interaction token can edit / follow up
 
 # JSON error codes (docs/opcodes-and-status-codes.mdx)
+UNKNOWN_MESSAGE = 10008
+UNKNOWN_EMOJI = 10014
 UNKNOWN_INTERACTION = 10062
 ALREADY_ACKNOWLEDGED = 40060
 MISSING_PERMISSIONS = 50013
 INVALID_WEBHOOK_TOKEN = 50027
 INVALID_FORM_BODY = 50035
 CANNOT_DM_USER = 50007
+CANNOT_EDIT_OTHERS_MESSAGE = 50005
 
 
 def now_iso() -> str:
@@ -376,7 +382,9 @@ class FakeDiscord:
         if ch is None:
             return 0
         if ch.guild_id is None:  # DMs: everything a DM allows
-            return VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY
+            return (
+                VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY | ADD_REACTIONS
+            )
         denied = ch.bot_denied
         if ch.parent_id is not None:
             denied |= self.channels[ch.parent_id].bot_denied
@@ -682,12 +690,14 @@ class FakeDiscord:
         if webhook:  # posted through a webhook: its author is not a guild member
             msg["webhook_id"] = str(self.snowflake())
             msg.pop("member", None)
+        self.messages[int(msg["id"])] = msg
         await self.dispatch("MESSAGE_CREATE", msg)
         return msg
 
     async def send_dm(self, user: Member, content: str) -> dict[str, Any]:
         """`user` writes to the bot in a DM."""
         msg = self.message_payload(None, user, content)
+        self.messages[int(msg["id"])] = msg
         await self.dispatch("MESSAGE_CREATE", msg)
         return msg
 
@@ -1036,7 +1046,14 @@ class FakeDiscord:
             mid = int(m.group(2))
             if mid not in self.messages:
                 return {"message": "Unknown Message", "code": 10008}, 404
+            if str(self.messages[mid]["author"]["id"]) != str(self.BOT_ID):
+                return {"message": "Cannot edit a message authored by another user",
+                        "code": CANNOT_EDIT_OTHERS_MESSAGE}, 403
             return self._edit_message(mid, body), 200
+
+        m = re.fullmatch(r"/channels/(\d+)/messages/(\d+)/reactions/([^/]+)/@me", path)
+        if m and method == "PUT":
+            return self._add_reaction(int(m.group(1)), int(m.group(2)), request)
 
         m = re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", path)
         if m and method == "POST":
@@ -1061,6 +1078,45 @@ class FakeDiscord:
             }, 201
 
         return {"message": f"fake: no route {method} {path}", "code": 0}, 404
+
+    def _add_reaction(
+        self, channel_id: int, message_id: int, request: web.Request
+    ) -> tuple[Any, int]:
+        """Create Reaction (docs/message.mdx): READ_MESSAGE_HISTORY always, ADD_REACTIONS
+        unless someone already reacted with that emoji; the emoji URL-encoded in the path
+        (else 10014); 204 and no body on success."""
+        ch = self.channels.get(channel_id)
+        if ch is None:
+            return {"message": "Unknown Channel", "code": 10003}, 404
+        perms = self.bot_permissions(channel_id)
+        if ~perms & (VIEW_CHANNEL | READ_MESSAGE_HISTORY):
+            return {"message": "Missing Permissions", "code": MISSING_PERMISSIONS}, 403
+        msg = self.messages.get(message_id)
+        if msg is None or msg["channel_id"] != str(channel_id):
+            return {"message": "Unknown Message", "code": UNKNOWN_MESSAGE}, 404
+        raw = request.rel_url.raw_path.split("/reactions/", 1)[1].rsplit("/@me", 1)[0]
+        emoji = urllib.parse.unquote(raw)
+        if not _PERCENT_ENCODED.fullmatch(raw) or not _unicode_emoji(emoji):
+            return {"message": "Unknown Emoji", "code": UNKNOWN_EMOJI}, 400
+        reactions: list[dict[str, Any]] = msg.setdefault("reactions", [])
+        entry = next((r for r in reactions if r["emoji"]["name"] == emoji), None)
+        if entry is None and not perms & ADD_REACTIONS:
+            return {"message": "Missing Permissions", "code": MISSING_PERMISSIONS}, 403
+        if entry is None:
+            entry = {"count": 0, "count_details": {"burst": 0, "normal": 0}, "me": False,
+                     "me_burst": False, "burst_colors": [],
+                     "emoji": {"id": None, "name": emoji}}
+            reactions.append(entry)
+        if not entry["me"]:
+            entry["me"] = True
+            entry["count"] += 1
+            entry["count_details"]["normal"] += 1
+        return None, 204
+
+    def reactions(self, message_id: int | str) -> list[str]:
+        """The emoji the bot reacted with on a message."""
+        msg = self.messages.get(int(message_id)) or {}
+        return [r["emoji"]["name"] for r in msg.get("reactions", []) if r["me"]]
 
     def _user(self, user_id: int) -> Member | None:
         for g in self.guilds.values():
@@ -1224,6 +1280,19 @@ class FakeDiscord:
         msg["flags"] = int(msg.get("flags") or 0) & ~LOADING
         msg["edited_timestamp"] = now_iso()
         return msg
+
+
+_PERCENT_ENCODED = re.compile(r"(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+")
+# what may follow or join the symbols of one emoji: skin tones, variation selectors, ZWJ,
+# keycap, tag characters (flags of subdivisions)
+_EMOJI_JOINERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0e\ufe0f\u200d\u20e3\U000e0020-\U000e007f]")
+
+
+def _unicode_emoji(text: str) -> bool:
+    """A Unicode emoji (the fake knows no custom emoji, so `name:id` is unknown): symbols
+    only, at least one, after dropping what joins or modifies them."""
+    core = _EMOJI_JOINERS.sub("", text)
+    return bool(core) and all(unicodedata.category(c) == "So" for c in core)
 
 
 def _usable_in_dms(command: dict[str, Any]) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 import aiohttp
 import pytest
 import pytest_asyncio
+import yarl
 
 try:
     from tests import fakediscord as fd
@@ -267,3 +268,41 @@ async def test_rate_limit_headers_buckets_and_429s_with_code(api: Client) -> Non
     status, data = await api("POST", url, {"type": 5}, auth=False)
     assert status == 429 and "code" in data
     assert (await api("POST", url, {"type": 5}, auth=False))[0] == 200  # the retry works
+
+
+async def test_reactions_need_the_message_permissions_and_an_encoded_emoji(api: Client) -> None:
+    fake = api.fake
+    cid = fake.guilds[GUILD].channel_id
+    user = fake.add_member(GUILD, 43, "erin")
+    msg = await fake.send_message(GUILD, user, "thanks!")
+    thumbs = "%F0%9F%91%8D"  # 👍, percent-encoded as Discord requires
+    url = f"/channels/{cid}/messages/{msg['id']}/reactions/{thumbs}/@me"
+    assert await api("PUT", url) == (204, None)
+    assert await api("PUT", url) == (204, None)  # again: nothing changes
+    assert fake.reactions(msg["id"]) == ["👍"]
+    assert fake.messages[int(msg["id"])]["reactions"][0]["count"] == 1
+    # a message that is not in this channel, or does not exist: 10008
+    status, data = await api("PUT", f"/channels/{cid}/messages/123456789/reactions/{thumbs}/@me")
+    assert status == 404 and data["code"] == fd.UNKNOWN_MESSAGE
+    # a name instead of the emoji, or a custom emoji the guild lacks: 10014 (an emoji sent
+    # without URL-encoding does not get past the HTTP parser)
+    raw = fake.base + fd.API_PREFIX + f"/channels/{cid}/messages/{msg['id']}/reactions/"
+    for emoji in ("thumbsup", "blob%3A123", "blob:123"):
+        async with api.session.put(
+            yarl.URL(raw + emoji + "/@me", encoded=True), headers=AUTH
+        ) as r:
+            assert r.status == 400 and (await r.json())["code"] == fd.UNKNOWN_EMOJI, emoji
+    # without Add Reactions only an emoji someone already used may be added
+    other = await fake.send_message(GUILD, user, "ok")
+    fake.deny_bot(cid, fd.ADD_REACTIONS)
+    other_url = f"/channels/{cid}/messages/{other['id']}/reactions/{thumbs}/@me"
+    status, data = await api("PUT", other_url)
+    assert status == 403 and data["code"] == fd.MISSING_PERMISSIONS
+    fake.allow_bot(cid, fd.ADD_REACTIONS)
+    # Read Message History is needed in any case
+    fake.deny_bot(cid, fd.READ_MESSAGE_HISTORY)
+    assert (await api("PUT", url))[1]["code"] == fd.MISSING_PERMISSIONS
+    fake.allow_bot(cid, fd.READ_MESSAGE_HISTORY)
+    # the bot cannot edit a user's message
+    status, data = await api("PATCH", f"/channels/{cid}/messages/{msg['id']}", {"content": "x"})
+    assert status == 403 and data["code"] == fd.CANNOT_EDIT_OTHERS_MESSAGE

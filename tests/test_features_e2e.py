@@ -425,6 +425,11 @@ async def test_answering_a_message_without_text_or_where_the_bot_may_not_reply(
     told = await _final(fenv, await answer_from_docs(fenv, fenv.alice, empty))
     assert told.json["type"] == 4 and told.json["data"]["flags"] & 64
     assert told.json["data"]["content"] == "That message has no text to answer."
+    thanks = fake.message_payload(GUILD, fenv.bob, "thanks a lot!")
+    await fake.dispatch("MESSAGE_CREATE", thanks)
+    told = await _final(fenv, await answer_from_docs(fenv, fenv.alice, thanks))
+    assert told.json["data"]["flags"] & 64
+    assert "does not ask anything" in told.json["data"]["content"]
 
     question = fake.message_payload(GUILD, fenv.bob, "who leads US Central Command?")
     await fake.dispatch("MESSAGE_CREATE", question)

@@ -78,7 +78,7 @@ def test_garbage_chroma_database(built: tuple[Path, Path], tmp_path: Path) -> No
     ask, ask_json, stats, index = _run_all(
         [
             ["ask", "Who leads CENTCOM?", *loc],
-            ["ask", "--json", "Who?", *loc],
+            ["ask", "--json", "Who leads?", *loc],
             ["stats", *loc],
             ["index", *loc],
         ],
@@ -107,7 +107,9 @@ def test_model_mismatch(built: tuple[Path, Path], tmp_path: Path) -> None:
     manifest.model = "sentence-transformers/some-other-model"
     store.write_manifest(manifest)
     store.client.close()
-    ask, stats, index = _run_all([["ask", "Who?", *loc], ["stats", *loc], ["index", *loc]], work)
+    ask, stats, index = _run_all(
+        [["ask", "Who leads?", *loc], ["stats", *loc], ["index", *loc]], work
+    )
     for r, what in ((ask, "ask"), (stats, "stats"), (index, "index")):
         _says_rebuild(r, what)
         assert "some-other-model" in " ".join((r.stdout + r.stderr).split())

@@ -106,5 +106,5 @@ def test_cli_answers_hostile_questions(tmp_path: Path) -> None:
     # a single unsearchable question: a clear message and a non-zero exit, no traceback
     r = run_cli(["ask", "   ", "--docs", docs, "--data", data], work)
     assert r.returncode == 1
-    assert "Please ask a question" in r.stdout + r.stderr
+    assert "Ask me a question about the documents" in r.stdout + r.stderr
     assert "Traceback" not in r.stderr

@@ -14,6 +14,8 @@ from discord.ext import commands
 from bot import render
 from bot.core import NO_MENTIONS, Core, cooldown_message, core_of
 from bot.replies import SOMETHING_WENT_WRONG
+from retrieval.errors import NotAQuestion
+from retrieval.smalltalk import Chat, classify
 
 log = logging.getLogger("citebot.bot")
 
@@ -22,12 +24,17 @@ COOLDOWN_REACTION = "⏳"
 MENU_NAME = "Answer from the docs"
 NO_TEXT = "That message has no text to answer."
 OWN_MESSAGE = "That is one of my own messages."
+NOTHING_TO_LOOK_UP = "That message does not ask anything I could look up in the documents."
 _MARKUP_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>")
 
-HELP = (
-    "Ask me a question about the documents, e.g. `@citebot who leads US Central Command?` "
-    "or `/ask`. I answer only with verbatim quotes, each with its source."
-)
+# a mention that only thanks, greets or acknowledges gets a reaction, never a message
+REACTIONS = {
+    Chat.THANKS: "👍",
+    Chat.ACK: "👍",
+    Chat.GREETING: "👋",
+    Chat.FAREWELL: "👋",
+    Chat.LAUGHTER: "😄",
+}
 
 
 class AskCog(commands.Cog):
@@ -56,7 +63,8 @@ class AskCog(commands.Cog):
                 cooldown_message(wait), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
-        await interaction.response.defer(thinking=True)
+        # "/ask hi": the hint is for the asker only (a slash command cannot be reacted to)
+        await interaction.response.defer(thinking=True, ephemeral=classify(question) is not None)
         prepared = await self.core.prepare_answer(interaction.guild_id, question)
         kwargs: dict[str, Any] = {"embed": prepared.embed, "allowed_mentions": NO_MENTIONS}
         if prepared.view is not None:
@@ -79,9 +87,10 @@ class AskCog(commands.Cog):
             )
             return
         question = " ".join(_MARKUP_MENTION.sub(" ", message.content).split())
-        if not question:
+        if not question or classify(question) is not None:  # "thanks!", "lol", "hi"
             await interaction.response.send_message(
-                NO_TEXT, ephemeral=True, allowed_mentions=NO_MENTIONS
+                NOTHING_TO_LOOK_UP if question else NO_TEXT, ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
             )
             return
         wait = self.core.cooldown.retry_after(interaction.user.id)
@@ -149,11 +158,14 @@ class AskCog(commands.Cog):
         in_answer_channel = message.channel.id in self.core.settings.answer_channel_ids
         if not mentioned and not in_answer_channel:
             return
-        if not question:
-            if mentioned:
-                await self._send(message, render.message_embed(HELP), None, question="")
+        if not question and not mentioned:
             return  # in answer channels without message content there is nothing to answer
-        wait = self.core.cooldown.retry_after(message.author.id)
+        chat = classify(question)
+        if chat is not None and chat.social:
+            if mentioned:  # thanks, hi, ok, lol: a reaction, not a message in the channel
+                await self._react(message, REACTIONS[chat])
+            return
+        wait = self.core.cooldown.retry_after(message.author.id) if question else 0
         if wait > 0:
             # quiet: a reaction on the first refused message of the period, never a reply
             if self.core.cooldown.first_refusal(message.author.id):
@@ -163,14 +175,33 @@ class AskCog(commands.Cog):
                     pass  # no Add Reactions permission: say nothing rather than spam
             return
         guild_id = message.guild.id if message.guild else None
-        earlier = await self.core.earlier_question(message)  # a reply or a thread message
-        try:
-            async with message.channel.typing():
-                prepared = await self.core.prepare_answer(guild_id, question, earlier=earlier)
-        except discord.HTTPException:  # typing is best-effort
+        earlier = None
+        if chat is not Chat.EMPTY:
+            earlier = await self.core.earlier_question(message)  # a reply or a thread message
+        if chat is not None:  # "how?", "more", only the mention: a hint (or a follow-up)
             prepared = await self.core.prepare_answer(guild_id, question, earlier=earlier)
+        else:
+            try:
+                async with message.channel.typing():
+                    prepared = await self.core.prepare_answer(guild_id, question, earlier=earlier)
+            except discord.HTTPException:  # typing is best-effort
+                prepared = await self.core.prepare_answer(guild_id, question, earlier=earlier)
+        if isinstance(prepared.answer.failure, NotAQuestion):
+            # how to ask, as a plain reply (never a thread); in an answer channel a message
+            # not said to the bot gets nothing
+            if mentioned:
+                await self._send(message, prepared.embed, None, question="")
+            return
         sent = await self._send(message, prepared.embed, prepared.view, question=question)
         await self.core.answer_sent(prepared, sent, message)
+
+    async def _react(self, message: discord.Message, emoji: str) -> None:
+        """Best effort: without Add Reactions or Read Message History, or when the message is
+        gone, say nothing (a reply would be the channel noise the reaction avoids)."""
+        try:
+            await message.add_reaction(emoji)
+        except discord.HTTPException as e:
+            log.info("could not react to a message (%s %s)", e.status, e.code)
 
     async def _send(
         self,
