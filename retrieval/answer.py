@@ -306,9 +306,11 @@ def pick_non_overlapping(scored: Sequence[ScoredWindow], n: int) -> list[ScoredW
 
 
 def matched_terms(question: str, quote: str) -> tuple[str, ...]:
-    """Words of the quote whose stem is a content word of the question (for bolding)."""
+    """Words of the quote whose stem is a content word of the question (for bolding). A
+    single letter is never one: "isn't" and "project's" leave a `t` and an `s` that would
+    bold every "doesn't" and "it's" of the quote."""
     q = set(stems(question))
     if not q:
         return ()
-    words = sorted({w for w in _WORD.findall(quote)}, key=str.lower)
+    words = sorted({w for w in _WORD.findall(quote) if len(w) > 1}, key=str.lower)
     return tuple(w for w in words if (s := stems(w)) and s[0] in q)

@@ -45,7 +45,8 @@ def _pieces(text: str, b: Block) -> list[tuple[int, int]]:
         return out or [(b.start, b.end)]
     if b.kind == HEADING:
         return [(b.start, b.end)]
-    spans = [(b.start + s, b.start + e) for s, e in sentence_spans(text[b.start : b.end])]
+    spans = [(b.start + s, b.start + e)
+             for s, e in sentence_spans(text[b.start : b.end], lists=False)]
     return spans or [(b.start, b.end)]
 
 

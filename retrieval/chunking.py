@@ -18,6 +18,9 @@ import blingfire
 _PARA_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 # A newline before a markdown heading, list item, table row or quote starts a new sentence.
 _BLOCK_START = re.compile(r"\n(?=[ \t]*(?:#{1,6}\s|[-*+]\s|\d{1,3}[.)]\s|\||>))")
+# inside a block a parser already read as one paragraph, a line starting with `- ` or `2. `
+# goes on with the sentence ("to fill\n- it also defines"): only quote and table lines cut
+_BLOCK_START_IN_BLOCK = re.compile(r"\n(?=[ \t]*(?:#{1,6}\s|\||>))")
 
 
 class TokenCounter(Protocol):
@@ -45,22 +48,24 @@ class Chunk:
         return json.dumps([list(s) for s in self.sentences], separators=(",", ":"))
 
 
-def _segments(text: str, start: int = 0) -> list[tuple[int, int]]:
+def _segments(text: str, start: int = 0, lists: bool = True) -> list[tuple[int, int]]:
     """Paragraph and block boundaries: spans that no sentence may cross."""
     cuts = {start, len(text)}
     for m in _PARA_BREAK.finditer(text):
         cuts.add(m.start())
         cuts.add(m.end())
-    for m in _BLOCK_START.finditer(text):
+    for m in (_BLOCK_START if lists else _BLOCK_START_IN_BLOCK).finditer(text):
         cuts.add(m.start())
     pts = sorted(c for c in cuts if c >= start)
     return [(a, b) for a, b in zip(pts, pts[1:], strict=False) if text[a:b].strip()]
 
 
-def sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) over `text[start:]`, stripped of surrounding whitespace."""
+def sentence_spans(text: str, start: int = 0, lists: bool = True) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) over `text[start:]`, stripped of surrounding whitespace.
+    `lists=False`: the text is one parsed block, so a line starting like a list item does
+    not start a sentence."""
     spans: list[tuple[int, int]] = []
-    for a, b in _segments(text, start):
+    for a, b in _segments(text, start, lists):
         seg = text[a:b]
         _, offsets = blingfire.text_to_sentences_and_offsets(seg)
         if not offsets:

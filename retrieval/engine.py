@@ -484,7 +484,8 @@ class Engine:
     ) -> str | None:
         if source.startswith(KNOWLEDGE):  # the original message, from the ids we recorded
             return self.knowledge.jump_url(source)
-        return self.links.url(source, line_start, line_end, text, section)
+        page = self.source_text(source) if section and self.links.needs_page(source) else None
+        return self.links.url(source, line_start, line_end, text, section, page)
 
     # -- asked before ---------------------------------------------------------------------
     def asked_before(self, question: str, guild_id: int) -> PriorAnswer | None:

@@ -88,6 +88,40 @@ def heading_anchor(path: str, heading: str) -> str:
     return ""
 
 
+_CUSTOM_ID = re.compile(r"\{:?[^}\n]*?#([\w.:-]+)[^}\n]*\}[ \t]*#*[ \t]*$")
+_ID_COUNT = re.compile(r"^(.*)_([0-9]+)$")
+
+
+def markdown_heading_ids(text: str) -> list[tuple[int, str]]:
+    """(1-based line, id) of every heading of a Markdown page, as mkdocs makes them: a custom
+    id (`## Install { #setup }`, attr_list) as written, else the `toc` slug of the heading's
+    words made unique on the page (a second "Templates" is `templates_1`)."""
+    from retrieval.parsing.blocks import HEADING, Lines
+    from retrieval.parsing.markdown import parse_markdown
+
+    lines = Lines(text)
+    heads: list[tuple[int, str | None, str]] = []  # line, custom id, words
+    for b in parse_markdown(text).blocks:
+        if b.kind != HEADING:
+            continue
+        n = lines.line_of(b.start)
+        written = _CUSTOM_ID.search(lines.line(n))
+        heads.append((n + 1, written.group(1) if written else None, b.text(text)))
+    used = {c for _, c, _ in heads if c}
+    out: list[tuple[int, str]] = []
+    for line, custom, words in heads:
+        if custom:
+            out.append((line, custom))
+            continue
+        slug = heading_anchor("x.md", words)
+        while slug in used or not slug:  # Python-Markdown toc's unique()
+            m = _ID_COUNT.match(slug)
+            slug = f"{m.group(1)}_{int(m.group(2)) + 1}" if m else f"{slug}_1"
+        used.add(slug)
+        out.append((line, slug))
+    return out
+
+
 def _enc(text: str) -> str:
     # '-', ',' and '&' are the directive's own delimiters: they must be percent-encoded too
     return quote(text, safe="").replace("-", "%2D")
@@ -99,6 +133,11 @@ class SourceLinks:
     def __init__(self, template: str | None) -> None:
         self.template = check_template(template) if template else None
 
+    def needs_page(self, source: str) -> bool:
+        """The link of a quote from `source` is better with the file's text (see `url`)."""
+        return bool(self.template and "{anchor}" in self.template
+                    and source.lower().endswith(MARKDOWN_SUFFIXES))
+
     def url(
         self,
         source: str,
@@ -106,11 +145,19 @@ class SourceLinks:
         line_end: int,
         text: str = "",
         section: Sequence[str] = (),
+        page: str | None = None,
     ) -> str | None:
+        """`page`: the source file's text, if at hand; on a Markdown page the anchor is then
+        the id of the heading above the quote as mkdocs makes it (custom `{ #id }`, `_1`
+        suffixes of repeated headings), not only the slug of the section's name."""
         if not self.template:
             return None
         path = source.replace("\\", "/")
         anchor = heading_anchor(path, section[-1]) if section else ""
+        if section and page is not None and path.lower().endswith(MARKDOWN_SUFFIXES):
+            above = [a for line, a in markdown_heading_ids(page) if line <= line_start]
+            if above:
+                anchor = above[-1]
         url = self.template.format(
             path=quote(path, safe="/"),
             line_start=int(line_start),

@@ -326,13 +326,24 @@ def load_bytes(data: bytes, rel: str) -> LoadedDocument:
         # titles come from inside the file (HTML <title>, DOCX/PDF properties), its first
         # heading or its name: one clean line, so a citation never shows a forged second line
         title=clean_field(header.title or got.title or got.heading or "")
-        or clean_field(Path(rel).stem)
+        or clean_field(_name_title(rel))
         or rel,
         date=header.date or got.date,
         note=got.note,
         body_start=header.body_start,
         blocks=blocks,
     )
+
+
+def _name_title(rel: str) -> str:
+    """A title from the file's name. A Markdown page is titled as mkdocs titles it: dashes
+    and underscores as spaces, capitalised when all lower case (`getting-started.md` is
+    "Getting started", `recipes.md` "Recipes", `FAQ.md` stays "FAQ")."""
+    path = Path(rel)
+    if path.suffix.lower() not in (".md", ".markdown"):
+        return path.stem
+    title = path.stem.replace("-", " ").replace("_", " ")
+    return title.capitalize() if title.lower() == title else title
 
 
 @loader(".txt")

@@ -14,11 +14,27 @@ from dataclasses import dataclass
 
 from retrieval.models import Citation
 
-# `:role:`text``, ``literal``, `code` (Markdown) — shown as inline code
+# `:role:`text``, ``literal``, `code` (Markdown) — shown as inline code; links and
+# emphasis — shown as their words (a link's address after them when it leaves the docs)
 _INLINE = re.compile(
     r"(?<![`:\w])`(?P<label>[^`<]+?)\s*<(?P<url>[^>`\s]+)>`__?"  # reST `text <url>`_
-    r"|:[\w:.+-]+:`(?P<role>[^`]+)`|``(?P<lit>[^`]+?)``|(?<!`)`(?P<md>[^`\n]+)`(?!`)_?"
+    r"|:(?P<rolename>[\w:.+-]+):`(?P<role>[^`]+)`|``(?P<lit>[^`]+?)``|(?<!`)`(?P<md>[^`\n]+)`(?!`)_?"
+    # Markdown [words](address "title"), ![alt](image), [words][ref], [ref][]
+    r"|!?\[(?P<mdlabel>[^\]\n]+)\]\((?P<mdurl>[^)\s]+)(?:[ \t]+\"[^\"\n]*\")?\)"
+    r"|\[(?P<reflabel>[^\]\n]+)\]\[[^\]\n]*\]"
+    # **strong**, __strong__, *emphasis*, _emphasis_ (not `\*args`, `2*3*4` or snake_case)
+    r"|(?<![\w*\\])(?P<star>\*\*?)(?=[^\s*])(?P<starred>[^*\n]*?[^\s*\\])(?P=star)(?![\w*])"
+    r"|(?<![\w\\])(?P<bar>__?)(?=[^\s_])(?P<barred>[^_\n]*?[^\s_\\])(?P=bar)(?!\w)"
 )
+# roles Sphinx renders as a link (the words in plain text), not as code
+_LINK_ROLES = frozenset({"ref", "doc", "term", "numref", "download", "keyword"})
+_ABSOLUTE = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]{1,15}://|www\.|mailto:)")
+# mkdocs attribute lists (`{ .external }`, `{: #id }`) and task list boxes are markup
+_ATTR_LIST = re.compile(
+    r"[ \t]*\{:?[ \t]*(?:[#.][\w-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w-]+|[\w-]+=[^\s}]+))*"
+    r"[ \t]*\}"
+)
+_TASK_BOX = re.compile(r"^\[([ xX])\][ \t]+", re.M)
 _ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")
 # a Markdown block quote's `> ` on the lines after the first (the first one is outside the
 # quoted slice): markup, not words
@@ -68,7 +84,13 @@ def display_parts(c: Citation) -> list[Part]:
     rows = [ln for ln in text.split("\n") if ln.strip()]
     if c.kind == "paragraph" and all(_LINE_BLOCK.match(ln) for ln in rows):
         text = "\n".join(_LINE_BLOCK.sub("", ln) for ln in rows)  # reST `| line`: the lines
-    return [Part("text", _literal_marker(text))]
+    return [Part("text", _literal_marker(_without_markup(text)))]
+
+
+def _without_markup(text: str) -> str:
+    """mkdocs attribute lists are not shown; a task list box shows as ☐ / ☑."""
+    text = _ATTR_LIST.sub("", text)
+    return _TASK_BOX.sub(lambda m: "☐ " if m.group(1) == " " else "☑ ", text)
 
 
 def _row(row: str) -> str:
@@ -90,7 +112,7 @@ def _lead_in(text: str) -> str:
         if _MARKUP_LINE.match(line):
             break
         keep.append(line.strip())
-    return _literal_marker(" ".join(keep))
+    return _literal_marker(_without_markup(" ".join(keep)))
 
 
 def _literal_marker(text: str) -> str:
@@ -121,10 +143,28 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
             out.append((False, f"{' '.join(m.group('label').split())} ({m.group('url')})"))
             pos = m.end()
             continue
+        words = m.group("mdlabel") or m.group("reflabel") or m.group("starred") or (
+            m.group("barred"))
+        if m.group("bar") == "__" and re.fullmatch(r"[a-z0-9_]+", words or ""):
+            out.append((False, m.group(0)))  # a Python dunder name, not strong emphasis
+            pos = m.end()
+            continue
+        if words:  # a Markdown link or emphasis: its words (which may hold code)
+            out.extend(inline_spans(words))
+            url = m.group("mdurl")
+            if url and _ABSOLUTE.match(url) and url != words.strip():
+                out.append((False, f" ({url})"))
+            pos = m.end()
+            continue
         inner = m.group("role") or m.group("lit") or m.group("md") or ""
+        titled = bool(m.group("role") and _ROLE_TARGET.match(inner))
         if m.group("role"):
             inner = _role_text(inner)
-        out.append((True, inner))
+        if titled and m.group("rolename").rsplit(":", 1)[-1] in _LINK_ROLES:
+            # `:ref:`Comments <comments>``: Sphinx shows a link's title as plain words
+            out.append((False, " ".join(inner.split())))
+        else:
+            out.append((True, inner))
         pos = m.end()
     if pos < len(text):
         out.append((False, text[pos:]))

@@ -82,7 +82,11 @@ def block_units(
             # the header is left out only where the table begins (not in a later chunk)
             begins = len(ref) <= 7 or bool(ref[7])
             out.extend(_table_units(text, s, e, extra, has_header=ref[5] is not None and begins))
-        elif kind in (LIST_ITEM, ADMONITION, DEFINITION) and e - s <= MAX_BLOCK_QUOTE_CHARS:
+        elif kind in (LIST_ITEM, ADMONITION, DEFINITION) and e - s <= MAX_BLOCK_QUOTE_CHARS and (
+            not _leads_into(text, blocks, n, CODE)
+        ):
+            # (a note ending "… not going to do what you might expect::" is quoted by its
+            # sentences below, its last one only with the code it introduces)
             out.append((s, e, 1, extra))
         else:
             units = prose_units(inner or [(s, e)])
@@ -140,6 +144,10 @@ def _leads_into_code(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> 
     return text[s:e].rstrip().endswith(":") and _close(text[e : int(blocks[n + 1][1])])
 
 
+def _leads_into(text: str, blocks: tuple[tuple[Any, ...], ...], n: int, kind: str) -> bool:
+    return _leads_into_code(text, blocks, n) and str(blocks[n + 1][0]) == kind
+
+
 def _code_units(
     text: str, blocks: tuple[tuple[Any, ...], ...], n: int, s: int, e: int,
     extra: dict[str, Any], continued: bool = False,
@@ -182,9 +190,15 @@ def _last_sentence_start(text: str, s: int, e: int) -> int:
     body = text[s:e].rstrip()
     if body.endswith("::") and body[:-2].rstrip() != body[:-2]:
         body = body[:-2].rstrip()
-    k = max(body.rfind(". ", 0, len(body) - 1), body.rfind(".\n", 0, len(body) - 1))
-    if k < 0:
-        return s
+    k = len(body) - 1
+    while True:
+        k = max(body.rfind(". ", 0, k), body.rfind(".\n", 0, k))
+        if k < 0:
+            return s
+        nxt = body[k + 1 :].lstrip()[:1]
+        if not nxt.islower():
+            break
+        # "(e.g. a tag)", "etc. and": a sentence does not go on in lower case
     k += 2
     while k < len(body) and body[k].isspace():
         k += 1

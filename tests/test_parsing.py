@@ -310,9 +310,9 @@ def test_rendered_examples_tabs_and_myst_labels_are_never_quoted_as_prose() -> N
     assert ("example", "Struck **words**.") in got  # its rendering: not quotable
     assert ("example", "A second rendered paragraph.") in got
     assert ("admonition", "Old browsers ignore the style.") in got
-    assert ("code", "del { color: red; }") in got
+    assert ("code", "    del { color: red; }") in got  # (from its line's start: shown dedented)
     assert ("admonition", "Two tildes on each side strike text.") in got  # explanation
-    assert ("code", "~~gone~~") in got
+    assert ("code", "    ~~gone~~") in got
     assert ("example", "~~gone~~") in got  # what the example renders to
     assert ("paragraph", "Run `pip install strike`.") in got
     assert ("example", "A rendered preview line.") in got
@@ -661,8 +661,8 @@ def test_example_admonitions_quote_explanations_not_rendered_output() -> None:
     got = texts(p)
     assert got == [
         ("example", "Some ==marked== words here."),
-        ("code", "Some ==marked== words here."),
-        ("code", "sprocket.spin(3)"),
+        ("code", "    Some ==marked== words here."),  # (code starts at its line's start)
+        ("code", "    sprocket.spin(3)"),
         ("admonition", "Spinning three times resets the tooth counter."),
     ]
 

@@ -117,6 +117,10 @@ def parse_markdown(text: str) -> ParsedText:
             level = int(tok.tag[1])
             inline = tokens[i + 1]
             heading = _TRAILING_ATTRS.sub("", inline.content).strip()
+            # mkdocstrings `## ::: pkg.Class`: the heading is the documented object's name
+            autodoc = _AUTODOC.match(heading)
+            if autodoc:
+                heading = heading.lstrip(": \t").split()[0]
             while section and section[-1][0] >= level:
                 section.pop()
             s, e = strip_span(text, lines.start(m[0]), lines.end(m[0]))
@@ -134,6 +138,8 @@ def parse_markdown(text: str) -> ParsedText:
             if title is None and heading and (level == 1 or all(b.kind == HEADING for b in blocks)):
                 title = heading
             i += 3
+            if autodoc and i < len(tokens) and tokens[i].type == "code_block":
+                i += 1  # `## ::: pkg.Class` + its indented YAML options: markup
             continue
         if t == "list_item_open" and m is not None:
             end_line = _item_own_end(tokens, i, lines)
@@ -389,6 +395,12 @@ def _subparse(
     for b in parse_markdown(sub + "\n").blocks:
         header = (back(b.header[0]), back(b.header[1])) if b.header else None
         s, e = back(b.start), back(b.end)
+        if b.kind == CODE:
+            # code is shown dedented: it starts at its first line's start in the file, so
+            # its first line keeps the indentation the container gave every line
+            line_start = lines.start(lines.line_of(s))
+            if not text[line_start:s].strip():
+                s = line_start
         if e > s:
             out.append(Block(b.kind, s, e, section + b.section, b.language, header))
     return out

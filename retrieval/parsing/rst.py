@@ -75,12 +75,16 @@ VERSION_DIRECTIVES = {"versionadded", "versionchanged", "deprecated", "versionre
 OPAQUE_DIRECTIVES = {
     "toctree", "autosummary", "literalinclude", "include", "image", "raw",
     "index", "highlight", "tabularcolumns", "currentmodule", "module", "py:currentmodule",
-    "py:module", "automodule", "autoclass", "autofunction", "automethod", "autoattribute",
-    "autoexception", "autodata", "autodecorator", "autoproperty", "autotypeddict",
+    "py:module", "autotypeddict",
     "contents", "sectnum", "graphviz", "digraph", "mermaid", "plot", "csv-table",
     "math", "meta", "title", "default-role", "role", "program",
     "productionlist", "exec", "raw-html",
 }
+# autodoc: the docstring is not in the file, but what the directive holds (`.. attribute::`
+# entries, notes, prose written under the class) is, and is read under the documented name
+# like a description (`.. class::`); the `:members:` options are markup
+AUTODOC_DIRECTIVES = {"automodule", "autoclass", "autofunction", "automethod", "autoattribute",
+                      "autoexception", "autodata", "autodecorator", "autoproperty"}
 _parse_lock = threading.Lock()
 
 
@@ -140,7 +144,7 @@ def _register_unknown(text: str) -> None:
         # `class` is docutils' class-attribute directive, but in Sphinx docs it describes a
         # Python class (py:class): its content belongs under the class name
         if name in CODE_DIRECTIVES | ADMONITION_DIRECTIVES | OPAQUE_DIRECTIVES | {"class"} | (
-            WRAPPER_DIRECTIVES | TITLED_WRAPPER_DIRECTIVES | {"list-table"}
+            WRAPPER_DIRECTIVES | TITLED_WRAPPER_DIRECTIVES | AUTODOC_DIRECTIVES | {"list-table"}
         ):
             directives.register_directive(name, GenericDirective)
         elif directives._directives.get(name) is None and (  # type: ignore[attr-defined]

@@ -1,0 +1,114 @@
+"""How quotes from real docs folders are displayed: markup shown as a reader of the built
+site sees it, the quoted words (an exact slice of the file) never changed.
+
+Samples are shaped like the docs that showed each defect when citebot was tried on
+folders it had never seen (an mkdocs-material + mkdocstrings site, Jinja's Sphinx docs).
+"""
+
+from __future__ import annotations
+
+from bot import render
+from retrieval.models import Citation
+from retrieval.parsing import parse_text
+from retrieval.quotedisplay import display_parts, inline_spans
+from tests.test_parsing import parsed
+
+
+def _quote(text: str, suffix: str, startswith: str) -> Citation:
+    """The block of `text` that starts with `startswith`, cited as the answer cites it."""
+    p = parse_text(suffix, text)
+    assert p is not None
+    b = next(b for b in p.blocks if b.text(text).startswith(startswith))
+    return Citation(b.text(text), f"page{suffix}", "Page", None, 1, 1, b.start, b.end, 0.9,
+                    "x", kind=b.kind)
+
+
+def test_markdown_links_show_their_words_and_external_address() -> None:
+    """`[words](#anchor)` shows its words; `[words](https://…)` its words and address (as a
+    reST hyperlink does); mkdocs autorefs `[ident][]` / `[title][ident]` show their words,
+    code kept code. Never the raw `[…](…)` syntax (Discord showed `\\[Global
+    options\\](#**global**-**options**)`, with question words bolded inside the anchor)."""
+    text = (
+        "# Usage\n\n"
+        "These options can be defined globally (in `mkdocs.yml`, see\n"
+        "[Global options](#global-options)), or locally. It is based on\n"
+        "[Griffe](https://griffe.example/docs/). Returns a [`pathlib.Path`][] or a\n"
+        "[path string][str], see [the handler](handlers.md).\n"
+    )
+    c = _quote(text, ".md", "These options")
+    shown = "".join(run for _, run in inline_spans(display_parts(c)[0].text))
+    assert "[" not in shown and "](" not in shown
+    assert "see\nGlobal options), or locally." in shown
+    assert "based on\nGriffe (https://griffe.example/docs/)." in shown
+    assert "a pathlib.Path or a\npath string, see the handler." in shown
+    assert (True, "pathlib.Path") in inline_spans(display_parts(c)[0].text)
+    body = render.quote_body(dataclass_terms(c, ("global", "options")))
+    assert "\\[" not in body and "#" not in body  # no link syntax, no anchor
+    assert "**Global** **options**" in body
+    assert "`https://griffe.example/docs/`" in body  # an address is never a live link
+
+
+def dataclass_terms(c: Citation, terms: tuple[str, ...]) -> Citation:
+    import dataclasses
+
+    return dataclasses.replace(c, terms=terms)
+
+
+def test_emphasis_shows_its_words_without_markers() -> None:
+    """`*mkdocstrings*`, `**Note …**`, `__Steel__`, `_once_` show their words (Discord showed
+    `\\*mkdocstrings\\*`); `\\*args`, `2*3*4`, snake_case and `__init__` are not emphasis."""
+    text = (
+        "# Handlers\n\n"
+        "NOTE: **Note the absence of `__init__.py` module in `handlers`!**\n"
+        "*mkdocstrings* reads __Steel__ and _once_ per build.\n\n"
+        "Call it as f(\\*args, \\**kwargs) with 2*3*4 and my_var_name in __init__.\n"
+    )
+    c = _quote(text, ".md", "NOTE:")
+    runs = inline_spans(display_parts(c)[0].text)
+    shown = "".join(run for _, run in runs)
+    assert shown.startswith("NOTE: Note the absence of __init__.py module in handlers!\n")
+    assert "mkdocstrings reads Steel and once per build." in shown
+    assert (True, "__init__.py") in runs
+    other = _quote(text, ".md", "Call it")
+    assert "".join(r for _, r in inline_spans(display_parts(other)[0].text)) == (
+        "Call it as f(\\*args, \\**kwargs) with 2*3*4 and my_var_name in __init__.")
+    rst = (
+        "Blocks\n======\n\n"
+        "A block tag doesn't just provide a placeholder to fill - it also defines\n"
+        "the content that fills the placeholder in the *parent*.\n"
+    )
+    block = display_parts(_quote(rst, ".rst", "A block"))[0].text
+    shown = "".join(r for _, r in inline_spans(block))
+    assert shown.endswith("fills the placeholder in the parent.")
+
+
+def test_reference_roles_with_a_title_show_the_title_as_words() -> None:
+    """`:ref:`Comments <comments>`` and `:doc:`the API </api>`` are links in Sphinx (plain
+    words), not code; a role naming code stays code."""
+    runs = inline_spans(
+        "``{# ... #}`` for :ref:`Comments <comments>`, see :doc:`the API </api>` and "
+        ":class:`Markup <markupsafe.Markup>`, or :ref:`import-visibility`.")
+    assert (False, "Comments") in runs and (False, "the API") in runs
+    assert (True, "{# ... #}") in runs and (True, "Markup") in runs
+    assert (True, "import-visibility") in runs  # no title: the label as written
+
+
+def test_attribute_lists_and_task_boxes_are_not_shown() -> None:
+    """`[C](…){ .external }` shows as `C (…)`; a task list box `[x]` as ☑ (the search text
+    already left both out)."""
+    text = (
+        "# Handlers\n\n"
+        "## Available handlers\n\n"
+        "- [Crystal](https://crystal.example/){ .external }\n"
+        "- [x] `filters` is implemented, and used as before.\n"
+        "- [ ] `members` is not.\n"
+    )
+    p = parsed(".md", text)
+    items = [b for b in p.blocks if b.kind == "list_item"]
+    shown = []
+    for b in items:
+        c = Citation(b.text(text), "h.md", "H", None, 1, 1, b.start, b.end, 0.9, "x",
+                     kind=b.kind)
+        shown.append("".join(r for _, r in inline_spans(display_parts(c)[0].text)))
+    assert shown == ["Crystal (https://crystal.example/)",
+                     "☑ filters is implemented, and used as before.", "☐ members is not."]

@@ -1,0 +1,240 @@
+"""Defects found by trying citebot as a new user on docs folders it had never seen (Jinja's
+Sphinx docs, an mkdocs-material + mkdocstrings site): each test is a small sample shaped like
+the construct that broke, checked through the real chunker and quote units (real model's
+tokenizer) and the real display code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from retrieval.embedder import Embedder
+from retrieval.models import Citation
+from retrieval.quotedisplay import display_parts
+from tests.test_docs_quoting import _units
+from tests.test_parsing import parsed
+
+
+def test_a_line_starting_with_a_dash_inside_a_paragraph_goes_on_with_its_sentence(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """Jinja: "a block tag doesn't just provide a placeholder to fill\\n- it also defines …"
+    was cut into a sentence starting "- it also defines" (quoted as `\\- it also…`)."""
+    rst = (
+        "Child Template\n==============\n\n"
+        "You can't define multiple blocks with the same name.  A block tag works in both\n"
+        "directions.  That is, a block tag doesn't just provide a placeholder to fill\n"
+        "- it also defines the content that fills the placeholder in the *parent*.\n"
+        "If there were two similarly-named blocks, the parent wouldn't know which to use.\n"
+    )
+    texts = [t for _, t in _units(tmp_path, "child.rst", rst, embedder)]
+    assert not any(t.startswith("- it also") for t in texts)
+    assert any(t.startswith("That is, a block tag") and t.endswith("in the *parent*.")
+               for t in texts)
+
+
+def test_a_code_lead_in_with_an_abbreviation_starts_at_its_sentence(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """Jinja: "If you add a minus sign to the start or end of a block (e.g. a :ref:`for-loop`
+    tag), …::" was quoted from "a :ref:`for-loop` tag), a comment, …"."""
+    rst = (
+        "Whitespace Control\n==================\n\n"
+        "You can also strip whitespace in templates by hand.  If you add a minus\n"
+        "sign (``-``) to the start or end of a block (e.g. a :ref:`for-loop` tag), a\n"
+        "comment, or a variable expression, the whitespaces before or after\n"
+        "that block will be removed::\n\n"
+        "    {% for item in seq -%}\n        {{ item }}\n    {%- endfor %}\n"
+    )
+    code = [t for k, t in _units(tmp_path, "ws.rst", rst, embedder) if k == "code"]
+    assert len(code) == 1 and code[0].startswith("If you add a minus\nsign"), code
+
+
+def test_a_notes_lead_in_is_quoted_with_its_code_and_its_other_sentences_alone(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """Jinja's `.. admonition:: Scoping Behavior` and mkdocs `!!! tip` bodies: the note's
+    last sentence introducing code ("…not going to do what you might expect::") was quoted
+    on its own, without the code."""
+    rst = (
+        "Assignments\n===========\n\n"
+        ".. admonition:: Scoping Behavior\n\n"
+        "    Please keep in mind that it is not possible to set variables inside a\n"
+        "    block and have them show up outside of it.  As a result the following\n"
+        "    template is not going to do what you might expect::\n\n"
+        "        {% set iterated = false %}\n"
+        "        {% for item in seq %}{% set iterated = true %}{% endfor %}\n"
+        "        {% if not iterated %} did not iterate {% endif %}\n\n"
+        "    It is not possible with Jinja syntax to do this.  Instead use the loop else\n"
+        "    block or the special `loop` variable::\n\n"
+        "        {% for item in seq %}\n            {{ item }}\n"
+        "        {% else %}\n            did not iterate\n        {% endfor %}\n"
+    )
+    units = _units(tmp_path, "assign.rst", rst, embedder)
+    alone = [t for k, t in units if k != "code"]
+    assert not any(t.rstrip().endswith("expect::") for t in alone), alone
+    assert any(t.startswith("Please keep in mind") for t in alone)
+    code = [t for k, t in units if k == "code"]
+    assert any(t.startswith("As a result the following") for t in code), code
+    md = (
+        "# Options\n\n"
+        '!!! tip "Local options"\n\n'
+        "    Set the defaults once in the configuration file.\n\n"
+        "    The handlers global configuration can then be overridden by local"
+        " configurations:\n\n"
+        '    ```yaml title="docs/some_page.md"\n'
+        "    ::: my_package.my_module.MyClass\n"
+        "        options:\n"
+        "          show_source: true\n"
+        "    ```\n"
+    )
+    units = _units(tmp_path, "options.md", md, embedder)
+    assert not any(t.endswith("local configurations:") for k, t in units if k != "code")
+    assert any(t.startswith("The handlers global configuration") for k, t in units
+               if k == "code")
+
+
+def test_code_in_a_tab_or_note_is_shown_dedented_as_a_whole() -> None:
+    """mkdocs `=== "Markdown"` tabs and `!!! example` bodies: the code's first line lost its
+    indentation but the others kept it, so it showed as `With a custom title:` followed by
+    lines four spaces in."""
+    md = (
+        "# Cross-references\n\n"
+        "Cross-references are written as Markdown *reference-style* links:\n\n"
+        '=== "Markdown"\n'
+        "    ```md\n"
+        "    With a custom title:\n"
+        "    [`Object 1`][full.path.object1]\n\n"
+        "    With the identifier as title:\n"
+        "    [full.path.object2][]\n"
+        "    ```\n\n"
+        '!!! example "Example"\n'
+        '    === "docs/my_page.md"\n'
+        "        ```md\n"
+        "        ::: my_package.my_module.MyClass\n"
+        "            handler: python\n"
+        "        ```\n"
+    )
+    p = parsed(".md", md)
+    code = [b for b in p.blocks if b.kind == "code"]
+    assert len(code) == 2
+    shown = []
+    for b in code:
+        c = Citation(b.text(md), "x.md", "X", None, 1, 1, b.start, b.end, 0.9, "x",
+                     kind="code", language=b.language, code_offset=0)
+        shown.append([pt.text for pt in display_parts(c)])
+    assert shown == [
+        ["With a custom title:\n[`Object 1`][full.path.object1]\n\n"
+         "With the identifier as title:\n[full.path.object2][]"],
+        ["::: my_package.my_module.MyClass\n    handler: python"],
+    ]
+
+
+def test_single_letters_of_a_question_are_never_bolded() -> None:
+    """ "…so it isn't escaped?" bolded the `t` of every "doesn't" in the quote (and
+    "project's" every `s` of "it's")."""
+    from bot.render import block_quote
+    from retrieval.answer import matched_terms
+
+    quote = ("If a string that you marked safe is passed through code that doesn't "
+             "understand that mark, it's lost.")
+    terms = matched_terms("How do I mark a string as safe so it isn't escaped in a project's "
+                          "templates?", quote)
+    assert set(terms) == {"string", "marked", "safe", "mark"}
+    body = block_quote(quote, terms)
+    assert "doesn't" in body and "it's" in body and "**t**" not in body
+
+
+def test_what_an_autodoc_directive_holds_is_text_under_the_documented_name() -> None:
+    """Jinja's api.rst writes its attribute docs inside `.. autoclass::` (`.. attribute::
+    globals` + a description): all of it was dropped with the directive, so "how do I add a
+    global function" could never quote the `globals` attribute. The directive line and its
+    `:members:` options stay markup."""
+    rst = (
+        "API\n===\n\n"
+        ".. autoclass:: Environment([options])\n"
+        "    :members: from_string, get_template\n\n"
+        "    .. attribute:: globals\n\n"
+        "        A dict of variables that are available in every template loaded\n"
+        "        by the environment.\n\n"
+        "    .. attribute:: filters\n\n"
+        "        A dict of filters for this environment.\n\n"
+        ".. autoclass:: jinja2.StrictUndefined()\n\n"
+        ".. autofunction:: jinja2.make_logging_undefined\n\n"
+        "There is also a factory function for logging undefined objects.\n"
+    )
+    p = parsed(".rst", rst)
+    got = [(b.kind, b.section, b.text(rst)) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("paragraph", ("API", "Environment([options])", "globals"),
+         "A dict of variables that are available in every template loaded\n"
+         "        by the environment."),
+        ("paragraph", ("API", "Environment([options])", "filters"),
+         "A dict of filters for this environment."),
+        ("paragraph", ("API",), "There is also a factory function for logging undefined objects."),
+    ]
+
+
+def test_a_markdown_page_without_a_heading_is_titled_as_mkdocs_titles_it() -> None:
+    """mkdocstrings' recipes.md opens with prose and `##` sections: its citations read
+    “recipes”, where the site (mkdocs) says "Recipes"."""
+    from retrieval.loaders import load_bytes
+
+    body = b"On this page you will find various recipes.\n\n## Automatic pages\n\nText.\n"
+    assert load_bytes(body, "recipes.md").title == "Recipes"
+    assert load_bytes(body, "usage/getting-started.md").title == "Getting started"
+    assert load_bytes(body, "FAQ_and_tips.md").title == "FAQ and tips"  # not all lower case
+    assert load_bytes(b"Plain notes.\n", "notes_2024.txt").title == "notes_2024"  # as named
+
+
+def test_a_mkdocstrings_heading_is_the_objects_name_and_its_options_are_markup() -> None:
+    """mkdocstrings' `## ::: pkg.Class` + indented YAML options (its API pages are written
+    this way): the options were a code block, the section read "::: pkg.Class"."""
+    md = (
+        "---\ntitle: API reference\n---\n\n"
+        "# ::: mkdocstrings\n"
+        "    options:\n"
+        "        show_submodules: true\n\n"
+        "Written notes about the API.\n"
+    )
+    p = parsed(".md", md)
+    assert p.title == "API reference"
+    got = [(b.kind, b.section, b.text(md)) for b in p.blocks if b.kind != "heading"]
+    assert got == [("paragraph", ("mkdocstrings",), "Written notes about the API.")]
+
+
+def test_docs_site_anchors_use_custom_ids_and_mkdocs_suffixes_for_repeated_headings(
+    tmp_path: Path,
+) -> None:
+    """mkdocstrings' handlers.md has two "Templates" sections: the second one's id on the
+    site is `templates_1` (the page links to it so); a heading `## Install { #setup }` has
+    the id `setup`. Both linked to the first/slugged anchor before."""
+    from retrieval.engine import Engine
+    from retrieval.links import SourceLinks, markdown_heading_ids
+    from tests.conftest import make_settings
+
+    page = (
+        "# Handlers\n\n"
+        "## Templates\n\nThe legacy layout of templates changed.\n\n"
+        "## Install { #setup }\n\nInstall the handler with pip.\n\n"
+        "## Custom handlers\n\n### Templates\n\n"
+        "A handler's templates go to the directory of its theme.\n"
+    )
+    assert markdown_heading_ids(page) == [
+        (1, "handlers"), (3, "templates"), (7, "setup"), (11, "custom-handlers"),
+        (13, "templates_1")]
+    site = "https://docs.example.org/{page}/#{anchor}"
+    links = SourceLinks(site)
+    section = ("Handlers", "Custom handlers", "Templates")
+    assert links.url("usage/handlers.md", 15, 15, "x", section, page) == (
+        "https://docs.example.org/usage/handlers/#templates_1")
+    assert links.url("usage/handlers.md", 9, 9, "x", ("Handlers", "Install"), page) == (
+        "https://docs.example.org/usage/handlers/#setup")
+    docs = tmp_path / "docs"
+    (docs / "usage").mkdir(parents=True)
+    (docs / "usage" / "handlers.md").write_text(page)
+    engine = Engine(make_settings(docs, tmp_path / "data", source_url=site))
+    engine.index()
+    a = engine.ask("where do a handler's templates go?", record=False)
+    assert a.answered and a.quotes[0].text.startswith("A handler's templates")
+    assert a.quotes[0].url == "https://docs.example.org/usage/handlers/#templates_1"
+    assert a.quotes[0].section[-1] == "Templates"
