@@ -238,3 +238,16 @@ def test_docs_site_anchors_use_custom_ids_and_mkdocs_suffixes_for_repeated_headi
     assert a.answered and a.quotes[0].text.startswith("A handler's templates")
     assert a.quotes[0].url == "https://docs.example.org/usage/handlers/#templates_1"
     assert a.quotes[0].section[-1] == "Templates"
+
+
+def test_an_escaped_star_in_a_signature_shows_as_sphinx_shows_it() -> None:
+    """`.. method:: _fail_with_undefined_error(\\*args, \\**kwargs)` was cited as
+    "_fail_with_undefined_error( *args, **kwargs)" (the escape read as a line break)."""
+    rst = (
+        "API\n===\n\n"
+        ".. method:: _fail(\\*args, \\**kwargs)\n\n    Raises the error.\n\n"
+        ".. function:: long_name(a, b, \\\n              c, d)\n\n    Long.\n"
+    )
+    p = parsed(".rst", rst)
+    assert [b.section[-1] for b in p.blocks if b.kind != "heading"] == [
+        "_fail(*args, **kwargs)", "long_name(a, b, c, d)"]
