@@ -251,3 +251,24 @@ def test_an_escaped_star_in_a_signature_shows_as_sphinx_shows_it() -> None:
     p = parsed(".rst", rst)
     assert [b.section[-1] for b in p.blocks if b.kind != "heading"] == [
         "_fail(*args, **kwargs)", "long_name(a, b, c, d)"]
+
+
+def test_a_chunk_holding_one_wrapped_row_of_a_grid_table_quotes_the_whole_row() -> None:
+    """Jinja's `loop` variables grid table: a chunk that began at the `loop.cycle` row held
+    only that row (no border in it), and the row was quoted by its first line, "A helper
+    function to cycle between a list of" without "sequences."."""
+    from retrieval.quoteunits import block_units
+
+    part = (
+        "| `loop.cycle`          | A helper function to cycle between a list of      |\n"
+        "|                       | sequences.  See the explanation below.            |"
+    )
+    header = "| Variable              | Description                                       |"
+    # a later part of the table (`begins` = 0), as the chunker stores it
+    ref = ("table", 0, len(part), 0, "", header, 762, 0, 726)
+    units = [part[a:b] for a, b, _, _ in block_units(part, (ref,), (), lambda s: [])]
+    assert units == [part]
+    pipe = "| small | 12 |\n| large | 48 |"  # a Markdown table's later part: a row per line
+    ref = ("table", 0, len(pipe), 0, "", "| Name | Teeth |", 9, 0, 5)
+    units = [pipe[a:b] for a, b, _, _ in block_units(pipe, (ref,), (), lambda s: [])]
+    assert units == ["| small | 12 |", "| large | 48 |"]
