@@ -97,8 +97,10 @@ def block_units(
                 units = [u for u in units if u[1] < e]
             # a question on its own never answers one (FAQ entries, rhetorical lead-ins)
             units = [u for u in units if u[2] >= 2 or not _is_question(text[u[0] : u[1]])]
-            # a "sentence" without a word (a trailing `:)`) says nothing
-            units = [u for u in units if _WORDS.search(text, u[0], u[1])]
+            # a "sentence" without a word (a trailing `:)`) says nothing, nor does a lead-in
+            # of a few words alone ("Builtin bytecode caches:" before autodoc entries)
+            units = [u for u in units if _WORDS.search(text, u[0], u[1])
+                     and not _bare_lead_in(text[u[0] : u[1]])]
             out.extend((a, b, k, extra) for a, b, k in units)
             whole = _list_with_lead_in(text, blocks, n)
             if whole:
@@ -132,6 +134,10 @@ def _close(gap: str) -> bool:
     return gap.count("\n") <= 4 or (
         gap.count("\n") <= 7 and len(lines) <= 3 and all(_MARKUP.match(ln) for ln in lines)
     )
+
+
+def _bare_lead_in(unit: str) -> bool:
+    return unit.rstrip().endswith(":") and len(_WORDS.findall(unit)) < SHORT_LEAD_WORDS
 
 
 def _is_question(unit: str) -> bool:

@@ -272,3 +272,24 @@ def test_a_chunk_holding_one_wrapped_row_of_a_grid_table_quotes_the_whole_row() 
     ref = ("table", 0, len(pipe), 0, "", "| Name | Teeth |", 9, 0, 5)
     units = [pipe[a:b] for a, b, _, _ in block_units(pipe, (ref,), (), lambda s: [])]
     assert units == ["| small | 12 |", "| large | 48 |"]
+
+
+def test_a_lead_in_of_a_few_words_is_never_quoted_alone(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """Jinja: "How does the bytecode cache work?" was answered first with "Builtin bytecode
+    caches:" (what it introduces are autodoc entries, not in the file)."""
+    rst = (
+        "Bytecode Cache\n==============\n\n"
+        "Bytecode caches store the compiled templates on the file system.\n\n"
+        "Builtin bytecode caches:\n\n"
+        ".. autoclass:: jinja2.FileSystemBytecodeCache\n\n"
+        ".. autoclass:: jinja2.MemcachedBytecodeCache\n\n"
+        "The following functions are available in the global scope by default:\n\n"
+        ".. function:: range([start,] stop[, step])\n\n"
+        "    Return a list containing an arithmetic progression of integers.\n"
+    )
+    texts = [t for _, t in _units(tmp_path, "cache.rst", rst, embedder)]
+    assert "Builtin bytecode caches:" not in texts
+    assert "The following functions are available in the global scope by default:" in texts
+    assert "Bytecode caches store the compiled templates on the file system." in texts
