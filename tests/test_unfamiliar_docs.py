@@ -293,3 +293,43 @@ def test_a_lead_in_of_a_few_words_is_never_quoted_alone(
     assert "Builtin bytecode caches:" not in texts
     assert "The following functions are available in the global scope by default:" in texts
     assert "Bytecode caches store the compiled templates on the file system." in texts
+
+
+def test_see_also_links_to_other_sections_are_not_quotes() -> None:
+    """mkdocstrings' troubleshooting page: "Why are my footnotes duplicated?" was answered
+    with the list item "[Footnotes are duplicated or overridden](#footnotes-…)." — a pointer
+    to another section that only repeats its heading. A link to an outside page, or a link
+    inside a sentence, is kept."""
+    md = (
+        "# Troubleshooting\n\n## Tabs are not working\n\n"
+        "Please upgrade to version 0.14 or higher.\n\nSee also:\n\n"
+        "- [Footnotes are duplicated or overridden](#footnotes-are-duplicated-or-overridden).\n"
+        "- [Handlers](usage/handlers.md) and [`BaseHandler`][mkdocstrings.BaseHandler]\n"
+        "- [Issue #193](https://github.example/mkdocstrings/issues/193)\n"
+        "- Read [the handlers page](usage/handlers.md) before upgrading.\n\n"
+        "See [Theming](theming.md#customization).\n"
+    )
+    p = parsed(".md", md)
+    assert [t for k, t in [(b.kind, b.text(md)) for b in p.blocks] if k != "heading"] == [
+        "Please upgrade to version 0.14 or higher.",
+        "See also:",
+        "[Issue #193](https://github.example/mkdocstrings/issues/193)",
+        "Read [the handlers page](usage/handlers.md) before upgrading.",
+    ]
+
+
+def test_a_markdown_headings_section_name_and_title_are_its_words_without_markup() -> None:
+    """`## Tabs in docstrings (from `pymdownx.tabbed`) are not working properly` was cited with
+    its backticks escaped in Discord (\\`pymdownx.tabbed\\`); the page shows the words."""
+    md = (
+        "# The `jinja2` *module*\n\n"
+        "## Tabs (from `pymdownx.tabbed`) are not working { #tabs }\n\n"
+        "Upgrade to version 0.14.\n\n"
+        "## See [the API](api.md)\n\nMore.\n"
+    )
+    p = parsed(".md", md)
+    assert p.title == "The jinja2 module"
+    assert [b.section for b in p.blocks if b.kind == "paragraph"] == [
+        ("The jinja2 module", "Tabs (from pymdownx.tabbed) are not working"),
+        ("The jinja2 module", "See the API"),
+    ]

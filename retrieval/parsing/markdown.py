@@ -116,7 +116,7 @@ def parse_markdown(text: str) -> ParsedText:
         if t == "heading_open" and m is not None:
             level = int(tok.tag[1])
             inline = tokens[i + 1]
-            heading = _TRAILING_ATTRS.sub("", inline.content).strip()
+            heading = _TRAILING_ATTRS.sub("", _inline_words(inline)).strip()
             # mkdocstrings `## ::: pkg.Class`: the heading is the documented object's name
             autodoc = _AUTODOC.match(heading)
             if autodoc:
@@ -147,7 +147,7 @@ def parse_markdown(text: str) -> ParsedText:
             while s < e and text[s] in "> \t" and quote_depth:  # a block quote's marker
                 s += 1
             s = strip_list_marker(text, s, e)
-            if e > s:
+            if e > s and not _internal_links_only(text[s:e]):
                 blocks.append(Block(LIST_ITEM, s, e, _path(section)))
             item_depth += 1
             items.append((m[1], tok.level))
@@ -194,6 +194,9 @@ def parse_markdown(text: str) -> ParsedText:
                 continue
             if b > a and _only_links(text[lines.start(a) : lines.end(b - 1)]):
                 i += 3  # a badge or source link with an attribute list: no words of its own
+                continue
+            if b > a and _internal_links_only(text[lines.start(a) : lines.end(b - 1)]):
+                i += 3  # "See [Footnotes are duplicated](#footnotes-…).": only a pointer
                 continue
             if b > a and (_AUTODOC.match(lines.line(a)) or all(
                 _TOOL_LINE.match(lines.line(n)) for n in range(a, b)
@@ -267,6 +270,38 @@ def _only_links(para: str) -> bool:
         lambda m: "" if m.group(0).startswith("!") else _SHORTCODE.sub(
             "", m.group(0).split("]")[0].lstrip("[")), para)
     rest = _ATTR_LIST.sub("", rest)
+    return not re.search(r"\w", rest)
+
+
+# a link within the docs: to an anchor, a page of the site (not an address with a scheme),
+# or an mkdocs autorefs identifier (`[title][pkg.Class]`, `[pkg.Class][]`)
+_INTERNAL_LINK = re.compile(
+    r"\[[^\]\n]*\](?:\((?![a-zA-Z][\w+.-]*:)[^)\s]*\)|\[[^\]\n]*\])")
+
+
+def _inline_words(inline: Token) -> str:
+    """A heading's words as the page shows them: `code`, *emphasis* and [links](…) without
+    their markup (the section path and page title are read, not rendered)."""
+    if not inline.children:
+        return inline.content
+    out: list[str] = []
+    for child in inline.children:
+        if child.type in ("text", "code_inline", "html_inline"):
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif child.type == "image":
+            out.append(child.content)
+    return "".join(out) if "".join(out).strip() else inline.content
+
+
+def _internal_links_only(raw: str) -> bool:
+    """A list item or paragraph that is only links within the docs (a "See also" list of
+    other sections): it names where to look, and says nothing a reader would quote."""
+    if not _INTERNAL_LINK.search(raw):
+        return False
+    rest = _ATTR_LIST.sub("", _INTERNAL_LINK.sub("", raw))
+    rest = re.sub(r"(?i)\b(?:see(?: also)?|and|or)\b", "", rest)
     return not re.search(r"\w", rest)
 
 
