@@ -333,3 +333,51 @@ def test_a_markdown_headings_section_name_and_title_are_its_words_without_markup
         ("The jinja2 module", "Tabs (from pymdownx.tabbed) are not working"),
         ("The jinja2 module", "See the API"),
     ]
+
+
+def test_details_body_after_a_blank_line_is_under_its_summary() -> None:
+    """`<details>` + `<summary>`, a blank line, then Markdown (the usual way to write a
+    collapsible FAQ entry): the body lost its summary, so "Why is my build slow?" was not in
+    the section path of its answer."""
+    md = (
+        "# FAQ\n\n"
+        "<details>\n<summary>Why is my build slow?</summary>\n\n"
+        "Builds are slow when the cache is cold.\n\n"
+        "- Warm the cache first.\n"
+        "</details>\n\n"
+        "Text after the entry.\n"
+    )
+    p = parsed(".md", md)
+    got = [(b.kind, b.section, b.text(md)) for b in p.blocks]
+    assert got == [
+        ("heading", (), "FAQ"),
+        ("heading", ("FAQ",), "Why is my build slow?"),
+        ("paragraph", ("FAQ", "Why is my build slow?"), "Builds are slow when the cache is cold."),
+        ("list_item", ("FAQ", "Why is my build slow?"), "Warm the cache first."),
+        ("paragraph", ("FAQ",), "Text after the entry."),
+    ]
+
+
+def test_grid_card_titles_head_their_cards_text() -> None:
+    """mkdocs-material grid cards: the title line (`- :icon:{ .lg } __Title__`, then `---`) was
+    a quotable list item and the card's text had no section of its own."""
+    md = (
+        "# Material\n\n"
+        '<div class="grid cards" markdown>\n\n'
+        "-   :material-clock-fast:{ .lg .middle } __Set up in 5 minutes__\n\n"
+        "    ---\n\n"
+        "    Install with pip and get up and running in minutes.\n\n"
+        "-   :fontawesome-brands-markdown:{ .lg .middle } __It's just Markdown__\n\n"
+        "    ---\n\n"
+        "    Focus on your content.\n\n"
+        "</div>\n\n"
+        "- A plain list item.\n"
+    )
+    p = parsed(".md", md)
+    got = [(b.kind, b.section, b.text(md)) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("paragraph", ("Material", "Set up in 5 minutes"),
+         "Install with pip and get up and running in minutes."),
+        ("paragraph", ("Material", "It's just Markdown"), "Focus on your content."),
+        ("list_item", ("Material",), "A plain list item."),
+    ]
