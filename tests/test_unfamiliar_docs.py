@@ -381,3 +381,23 @@ def test_grid_card_titles_head_their_cards_text() -> None:
         ("paragraph", ("Material", "It's just Markdown"), "Focus on your content."),
         ("list_item", ("Material",), "A plain list item."),
     ]
+
+
+def test_code_annotation_markers_are_not_searched() -> None:
+    """mkdocstrings' handler-extension example ends its code lines with mkdocs-material
+    annotation markers (`# (1)!`): they are markup, not words to search; a `(1)` that is
+    part of the text stays."""
+    from retrieval.searchtext import strip_markup
+
+    code = (
+        '[project.entry-points."mkdocstrings.python.templates"] # (1)!\n'
+        'extension-name = "extension_package:get_templates_path" # (2)!\n'
+        "theme: material // (3)\n"
+        "total = f(1)  # counts (1) item\n"
+    )
+    assert strip_markup(code) == (
+        '[project.entry-points."mkdocstrings.python.templates"]\n'
+        'extension-name = "extension_package:get_templates_path"\n'
+        "theme: material\n"
+        "total = f(1) # counts (1) item")
+    assert strip_markup("Lorem ipsum (1)! dolor, see step (2).") == "Lorem ipsum dolor, see step (2)."
