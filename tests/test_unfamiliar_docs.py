@@ -400,4 +400,5 @@ def test_code_annotation_markers_are_not_searched() -> None:
         'extension-name = "extension_package:get_templates_path"\n'
         "theme: material\n"
         "total = f(1) # counts (1) item")
-    assert strip_markup("Lorem ipsum (1)! dolor, see step (2).") == "Lorem ipsum dolor, see step (2)."
+    prose = strip_markup("Lorem ipsum (1)! dolor, see step (2).")
+    assert prose == "Lorem ipsum dolor, see step (2)."
