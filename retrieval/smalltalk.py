@@ -71,7 +71,7 @@ _ACK = {
 }
 _LAUGHTER = re.compile(
     r"(?:a?h+a+)+h?|(?:h+e+){2,}h?|(?:h+i+){2,}|(?:j+a+){2,}|(?:j+e+){2,}|l+o+l+(?:o+l+)*|"
-    r"lmf?a+o+|rofl(?:mao)?|kek|lul|x+d+"
+    r"lmf?a+o+|rofl(?:mao)?|kek|lul|heh|xd+"
 )
 _FAREWELL = {
     "bye", "goodbye", "cya", "cu", "later", "laters", "ttyl", "gn", "goodnight", "night",
@@ -92,13 +92,13 @@ _MODIFIERS = {
 }
 # content-free words with no social meaning: a hint, not a search
 _FILLER = {
-    "more", "again", "else", "hmm", "hm", "um", "umm", "uh", "er", "erm", "aha", "ooh",
+    "more", "again", "hmm", "hm", "um", "umm", "uh", "er", "erm", "aha", "ooh",
     "huh", "eh", "meh", "bruh", "anyone", "anybody", "someone", "somebody", "please", "pls",
     "plz", "oh", "ah",
 }
 _QUESTION_WORDS = {
     "what", "who", "whom", "whose", "which", "when", "where", "why", "how", "wat", "wut",
-    "wot", "que", "qué", "quoi", "pourquoi", "comment", "warum", "wie", "wieso",
+    "wot", "que", "qué", "quoi", "pourquoi", "warum", "wie", "wieso",
 }
 _VAGUE_EXTRA = {"so", "now", "come", "else", "exactly", "then", "about", "mean"}
 # several words standing for one ("what's up" is a greeting, not a question)
@@ -173,6 +173,8 @@ def _variants(word: str) -> set[str]:
 
 
 def _social_kind(word: str) -> Chat | None:
+    if _LAUGHTER.fullmatch(word):  # the pattern allows stretched letters itself
+        return Chat.LAUGHTER
     for w in dict.fromkeys((word, _RUN3.sub(r"\1\1", word), _RUN2.sub(r"\1", word))):
         if w in _THANKS:
             return Chat.THANKS
@@ -182,8 +184,6 @@ def _social_kind(word: str) -> Chat | None:
             return Chat.FAREWELL
         if w in _ACK:
             return Chat.ACK
-        if _LAUGHTER.fullmatch(w) and w not in STOPWORDS:
-            return Chat.LAUGHTER
     return None
 
 

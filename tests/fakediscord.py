@@ -1034,6 +1034,10 @@ class FakeDiscord:
             if denied:
                 return denied
             ch = self.channels[cid]
+            if (body.get("message_reference") and ch.guild_id is not None
+                    and ~self.bot_permissions(cid) & READ_MESSAGE_HISTORY):
+                # docs/message.mdx: a reply needs READ_MESSAGE_HISTORY
+                return {"message": "Missing Permissions", "code": MISSING_PERMISSIONS}, 403
             msg = self._new_message(cid, body, guild_id=ch.guild_id)
             return msg, 200
 

@@ -19,7 +19,7 @@ from retrieval.engine import Engine
 from tests import e2e_support as e2e
 from tests.conftest import REPO, SEED_FILE, SEEDS
 from tests.e2e_support import custom_ids, description
-from tests.fakediscord import Call, FakeDiscord, Member
+from tests.fakediscord import READ_MESSAGE_HISTORY, Call, FakeDiscord, Member
 
 pytestmark = [
     pytest.mark.e2e,
@@ -381,3 +381,65 @@ async def test_a_reply_that_follows_up_is_searched_with_the_earlier_question(fen
     alone = await reply_to(fenv, first_call, "Who may run /reindex?")
     assert "Manage Server" in description(alone)
     assert "earlier question" not in str(alone["embeds"][0].get("footer", {}))
+
+
+# ----------------------------------------------------------------------------- 6. answer a message
+
+
+async def answer_from_docs(env: FEnv, user: Member, message: dict[str, Any]) -> str:
+    """`user` picks Apps → Answer from the docs on `message`; returns the interaction token."""
+    return await _command(env, GUILD, user, {
+        "name": "Answer from the docs", "type": 3, "target_id": message["id"],
+        "resolved": {"messages": {message["id"]: message}},
+    })
+
+
+async def test_anyone_can_answer_a_message_from_the_docs_as_a_reply_to_it(fenv: FEnv) -> None:
+    fake = fenv.fake
+    names = {c["name"]: c.get("type", 1) for c in fake.commands["global"]}
+    assert names["Answer from the docs"] == 3
+    # bob asks without mentioning the bot; alice (no special role) answers him from the docs
+    question = fake.message_payload(GUILD, fenv.bob, "who leads US Central Command? @everyone")
+    await fake.dispatch("MESSAGE_CREATE", question)
+    since = len(fake.calls)
+    token = await answer_from_docs(fenv, fenv.alice, question)
+
+    reply = (await fake.wait_for(e2e.is_reply_to(question["id"]), since=since, timeout=60))[0]
+    assert "Kenneth McKenzie" in description(reply.json)
+    assert reply.json["allowed_mentions"]["parse"] == []
+    assert reply.json["embeds"][0]["title"].startswith("who leads US Central Command?")
+    assert custom_ids(reply.json)  # the usual buttons: more excerpts, votes
+    deferred = (await e2e.wait_callback(fake, token)).json
+    assert deferred["type"] == 5 and deferred["data"]["flags"] & 64  # only alice sees "thinking"
+    jump = f"https://discord.com/channels/{GUILD}/{fenv.channel}/{reply.response['id']}"
+    note = await e2e.wait_original_edit(fake, token, "Answered")
+    assert note.json["content"] == f"Answered: {jump}"
+
+
+async def test_answering_a_message_without_text_or_where_the_bot_may_not_reply(
+    fenv: FEnv,
+) -> None:
+    fake = fenv.fake
+    empty = fake.message_payload(GUILD, fenv.bob, "")
+    await fake.dispatch("MESSAGE_CREATE", empty)
+    told = await _final(fenv, await answer_from_docs(fenv, fenv.alice, empty))
+    assert told.json["type"] == 4 and told.json["data"]["flags"] & 64
+    assert told.json["data"]["content"] == "That message has no text to answer."
+    thanks = fake.message_payload(GUILD, fenv.bob, "thanks a lot!")
+    await fake.dispatch("MESSAGE_CREATE", thanks)
+    told = await _final(fenv, await answer_from_docs(fenv, fenv.alice, thanks))
+    assert told.json["data"]["flags"] & 64
+    assert "does not ask anything" in told.json["data"]["content"]
+
+    question = fake.message_payload(GUILD, fenv.bob, "who leads US Central Command?")
+    await fake.dispatch("MESSAGE_CREATE", question)
+    fake.deny_bot(fenv.channel, READ_MESSAGE_HISTORY)  # a reply needs it (docs/message.mdx)
+    try:
+        since = len(fake.calls)
+        token = await answer_from_docs(fenv, fenv.alice, question)
+        private = await e2e.wait_original_edit(fake, token, "only you see", timeout=60)
+    finally:
+        fake.allow_bot(fenv.channel, READ_MESSAGE_HISTORY)
+    assert "Kenneth McKenzie" in description(private.json)
+    refused = fake.find("POST", rf"/channels/{fenv.channel}/messages", since)
+    assert [c.status for c in refused] == [403]  # tried once, then answered privately

@@ -53,6 +53,7 @@ CHAT: dict[str, Chat] = {
     "LMAO": Chat.LAUGHTER,
     "hahaha": Chat.LAUGHTER,
     "xD": Chat.LAUGHTER,
+    "heh": Chat.LAUGHTER,
     "😂😂": Chat.LAUGHTER,
     "bye": Chat.FAREWELL,
     "good night": Chat.FAREWELL,
@@ -76,7 +77,8 @@ QUESTIONS = [
     "flask.g", "/ask", "None", "with", "is not", "test", "session", "config", "debug",
     "thanks for the help with blueprints", "hi, how do I register a blueprint?",
     "what is flask", "ok so how do I set a cookie", "lol why does url_for fail",
-    "who leads CENTCOM?", "please help", "no module named flask", "python 3",
+    "who leads CENTCOM?", "please help", "else", "comment", "xxd", "and?",
+    "no module named flask", "python 3",
     "¿Quién dirige el Comando Central?", "!!! ???", "😀🎉🔥🚀",
 ]
 

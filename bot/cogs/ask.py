@@ -1,4 +1,5 @@
-"""/ask and @mentions (plus every message in the configured answer channels)."""
+"""/ask, @mentions (plus every message in the configured answer channels) and the message
+menu **Apps → Answer from the docs**."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ log = logging.getLogger("citebot.bot")
 
 COOLDOWN_REACTION = "⏳"
 
+MENU_NAME = "Answer from the docs"
+NO_TEXT = "That message has no text to answer."
+OWN_MESSAGE = "That is one of my own messages."
+NOTHING_TO_LOOK_UP = "That message does not ask anything I could look up in the documents."
+_MARKUP_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>")
+
 # a mention that only thanks, greets or acknowledges gets a reaction, never a message
 REACTIONS = {
     Chat.THANKS: "👍",
@@ -34,6 +41,18 @@ class AskCog(commands.Cog):
     def __init__(self, bot: discord.Client, core: Core) -> None:
         self.bot = bot
         self.core = core
+        self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.answer_message)
+        self.menu.guild_only = True
+
+    async def cog_load(self) -> None:
+        tree = getattr(self.bot, "tree", None)
+        if tree is not None:
+            tree.add_command(self.menu)
+
+    async def cog_unload(self) -> None:
+        tree = getattr(self.bot, "tree", None)
+        if tree is not None:
+            tree.remove_command(self.menu.name, type=self.menu.type)
 
     @app_commands.command(name="ask", description="Ask the documents; answers are cited quotes")
     @app_commands.describe(question="What do you want to know?")
@@ -52,6 +71,53 @@ class AskCog(commands.Cog):
             kwargs["view"] = prepared.view
         sent = await interaction.edit_original_response(**kwargs)
         await self.core.answer_sent(prepared, sent)
+
+    # ------------------------------------------------------------------ the message menu
+
+    async def answer_message(
+        self, interaction: discord.Interaction[Any], message: discord.Message
+    ) -> None:
+        """Anyone may answer someone's question from the docs: the answer is a reply to that
+        message (or a thread, as for mentions). Interactions carry the message's content even
+        without the Message Content intent."""
+        me = self.bot.user
+        if me is not None and message.author.id == me.id:
+            await interaction.response.send_message(
+                OWN_MESSAGE, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        question = " ".join(_MARKUP_MENTION.sub(" ", message.content).split())
+        if not question or classify(question) is not None:  # "thanks!", "lol", "hi"
+            await interaction.response.send_message(
+                NOTHING_TO_LOOK_UP if question else NO_TEXT, ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        wait = self.core.cooldown.retry_after(interaction.user.id)
+        if wait > 0:
+            await interaction.response.send_message(
+                cooldown_message(wait), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        earlier = await self.core.earlier_question(message)
+        prepared = await self.core.prepare_answer(interaction.guild_id, question, earlier=earlier)
+        try:
+            sent = await self._send(message, prepared.embed, prepared.view, question=question)
+        except discord.HTTPException as e:
+            # no Send Messages / Read Message History here: the answer goes to the asker only
+            log.warning("could not reply to the message (%s); answering privately", e.status)
+            kwargs: dict[str, Any] = {"embed": prepared.embed, "allowed_mentions": NO_MENTIONS}
+            if prepared.view is not None:
+                kwargs["view"] = prepared.view
+            await interaction.edit_original_response(
+                content="I may not post in this channel, so only you see this answer.", **kwargs
+            )
+            return
+        await self.core.answer_sent(prepared, sent, message)
+        await interaction.edit_original_response(
+            content=f"Answered: {sent.jump_url}", allowed_mentions=NO_MENTIONS
+        )
 
     # ------------------------------------------------------------------ mentions / channels
 
