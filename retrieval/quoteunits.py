@@ -44,6 +44,7 @@ _BORDER_ROW = re.compile(r"^[ \t]*[+|]?[ \t]*[-=+:| ]{3,}[ \t]*$")
 _GRID_BORDER = re.compile(r"^[ \t]*\+(?:[-=]+\+)+[ \t]*$")
 _SIMPLE_BORDER = re.compile(r"^[ \t]*=+(?:[ \t]+=+)*[ \t]*$")
 _LIST_TABLE_ROW = re.compile(r"^[ \t]*[*+-][ \t]+[*+-][ \t]")  # reST list-table `* - cell`
+_GRID_CONTINUATION = re.compile(r"^[ \t]*\|[ \t]+\|")  # a grid row's line, first cell empty
 
 # a lead-in with a list of names ("three presets:" + `green`, `black`…) is one unit: items that
 # short say nothing on their own (a list of sentences is quoted item by item; docs QA dev set)
@@ -81,7 +82,8 @@ def block_units(
         elif kind == TABLE:
             # the header is left out only where the table begins (not in a later chunk)
             begins = len(ref) <= 7 or bool(ref[7])
-            out.extend(_table_units(text, s, e, extra, has_header=ref[5] is not None and begins))
+            out.extend(_table_units(text, s, e, extra, has_header=ref[5] is not None and begins,
+                                    continued=not begins))
         elif kind in (LIST_ITEM, ADMONITION, DEFINITION) and e - s <= MAX_BLOCK_QUOTE_CHARS and (
             not _leads_into(text, blocks, n, CODE)
         ):
@@ -95,8 +97,10 @@ def block_units(
                 units = [u for u in units if u[1] < e]
             # a question on its own never answers one (FAQ entries, rhetorical lead-ins)
             units = [u for u in units if u[2] >= 2 or not _is_question(text[u[0] : u[1]])]
-            # a "sentence" without a word (a trailing `:)`) says nothing
-            units = [u for u in units if _WORDS.search(text, u[0], u[1])]
+            # a "sentence" without a word (a trailing `:)`) says nothing, nor does a lead-in
+            # of a few words alone ("Builtin bytecode caches:" before autodoc entries)
+            units = [u for u in units if _WORDS.search(text, u[0], u[1])
+                     and not _bare_lead_in(text[u[0] : u[1]])]
             out.extend((a, b, k, extra) for a, b, k in units)
             whole = _list_with_lead_in(text, blocks, n)
             if whole:
@@ -130,6 +134,10 @@ def _close(gap: str) -> bool:
     return gap.count("\n") <= 4 or (
         gap.count("\n") <= 7 and len(lines) <= 3 and all(_MARKUP.match(ln) for ln in lines)
     )
+
+
+def _bare_lead_in(unit: str) -> bool:
+    return unit.rstrip().endswith(":") and len(_WORDS.findall(unit)) < SHORT_LEAD_WORDS
 
 
 def _is_question(unit: str) -> bool:
@@ -206,7 +214,8 @@ def _last_sentence_start(text: str, s: int, e: int) -> int:
 
 
 def _table_units(
-    text: str, s: int, e: int, extra: dict[str, Any], has_header: bool
+    text: str, s: int, e: int, extra: dict[str, Any], has_header: bool,
+    continued: bool = False,
 ) -> list[Span]:
     """One unit per body row. A row of an reST grid or simple table may span several lines
     (a cell's text wraps): those lines are one row; the header row is shown from the
@@ -223,6 +232,10 @@ def _table_units(
         rows = _grid_rows(lines, has_header)
     elif any(_SIMPLE_BORDER.match(ln) for _, ln in lines):
         rows = _simple_rows(lines, has_header)
+    elif continued and _one_grid_row([ln for _, ln in lines if ln.strip()]):
+        # the part of a grid table a chunk holds is one row whose cell wraps (two rows would
+        # have a border between them): its lines are that row
+        rows = [[(a, ln) for a, ln in lines if ln.strip()]]
     else:  # Markdown pipe tables, HTML and DOCX rows: one row per line
         rows = [[(a, ln)] for a, ln in lines if ln.strip() and not _BORDER_ROW.match(ln)]
         if has_header and len(rows) > 1:
@@ -234,6 +247,14 @@ def _table_units(
         if b > a:
             out.append((a, b, 1, extra))
     return out
+
+
+def _one_grid_row(lines: list[str]) -> bool:
+    """Lines of one reST grid table row: `| a | b |` lines, the ones after the first with an
+    empty first cell (`|   | more of b |`)."""
+    return len(lines) > 1 and all(ln.strip().startswith("|") and ln.strip().endswith("|")
+                                  for ln in lines) and all(
+        _GRID_CONTINUATION.match(ln) for ln in lines[1:])
 
 
 def _list_table_rows(

@@ -42,6 +42,10 @@ _ATTR_LIST = re.compile(
     r"[ \t]*\{:?[ \t]*(?:[#.][\w-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w-]+|[\w-]+=[^\s}]+))*"
     r"[ \t]*\}"
 )
+# mkdocs-material code annotation markers: `# (1)!` / `// (2)` closing a code line, `(1)!`
+_ANNOTATION = re.compile(
+    r"[ \t]*(?:(?:#|//|--|;|/\*|<!--)[ \t]*\(\d{1,2}\)!?[ \t]*(?:\*/|-->)?[ \t]*$"
+    r"|\(\d{1,2}\)!)", re.M)
 _SPACES = re.compile(r"[ \t]+")
 _IDENT = re.compile(r"\b\w*(?:_\w+|[a-z][A-Z]\w*)\b")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
@@ -65,6 +69,7 @@ def strip_markup(text: str) -> str:
     t = _MARKS.sub(r"\2", t)
     t = _TASK.sub(r"\1", t)
     t = _ATTR_LIST.sub("", t)
+    t = _ANNOTATION.sub("", t)
     t = _FENCE.sub("", t)
     t = _BORDER.sub("", t)
     t = _LINK.sub(r"\1", t)

@@ -238,3 +238,167 @@ def test_docs_site_anchors_use_custom_ids_and_mkdocs_suffixes_for_repeated_headi
     assert a.answered and a.quotes[0].text.startswith("A handler's templates")
     assert a.quotes[0].url == "https://docs.example.org/usage/handlers/#templates_1"
     assert a.quotes[0].section[-1] == "Templates"
+
+
+def test_an_escaped_star_in_a_signature_shows_as_sphinx_shows_it() -> None:
+    """`.. method:: _fail_with_undefined_error(\\*args, \\**kwargs)` was cited as
+    "_fail_with_undefined_error( *args, **kwargs)" (the escape read as a line break)."""
+    rst = (
+        "API\n===\n\n"
+        ".. method:: _fail(\\*args, \\**kwargs)\n\n    Raises the error.\n\n"
+        ".. function:: long_name(a, b, \\\n              c, d)\n\n    Long.\n"
+    )
+    p = parsed(".rst", rst)
+    assert [b.section[-1] for b in p.blocks if b.kind != "heading"] == [
+        "_fail(*args, **kwargs)", "long_name(a, b, c, d)"]
+
+
+def test_a_chunk_holding_one_wrapped_row_of_a_grid_table_quotes_the_whole_row() -> None:
+    """Jinja's `loop` variables grid table: a chunk that began at the `loop.cycle` row held
+    only that row (no border in it), and the row was quoted by its first line, "A helper
+    function to cycle between a list of" without "sequences."."""
+    from retrieval.quoteunits import block_units
+
+    part = (
+        "| `loop.cycle`          | A helper function to cycle between a list of      |\n"
+        "|                       | sequences.  See the explanation below.            |"
+    )
+    header = "| Variable              | Description                                       |"
+    # a later part of the table (`begins` = 0), as the chunker stores it
+    ref = ("table", 0, len(part), 0, "", header, 762, 0, 726)
+    units = [part[a:b] for a, b, _, _ in block_units(part, (ref,), (), lambda s: [])]
+    assert units == [part]
+    pipe = "| small | 12 |\n| large | 48 |"  # a Markdown table's later part: a row per line
+    ref = ("table", 0, len(pipe), 0, "", "| Name | Teeth |", 9, 0, 5)
+    units = [pipe[a:b] for a, b, _, _ in block_units(pipe, (ref,), (), lambda s: [])]
+    assert units == ["| small | 12 |", "| large | 48 |"]
+
+
+def test_a_lead_in_of_a_few_words_is_never_quoted_alone(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """Jinja: "How does the bytecode cache work?" was answered first with "Builtin bytecode
+    caches:" (what it introduces are autodoc entries, not in the file)."""
+    rst = (
+        "Bytecode Cache\n==============\n\n"
+        "Bytecode caches store the compiled templates on the file system.\n\n"
+        "Builtin bytecode caches:\n\n"
+        ".. autoclass:: jinja2.FileSystemBytecodeCache\n\n"
+        ".. autoclass:: jinja2.MemcachedBytecodeCache\n\n"
+        "The following functions are available in the global scope by default:\n\n"
+        ".. function:: range([start,] stop[, step])\n\n"
+        "    Return a list containing an arithmetic progression of integers.\n"
+    )
+    texts = [t for _, t in _units(tmp_path, "cache.rst", rst, embedder)]
+    assert "Builtin bytecode caches:" not in texts
+    assert "The following functions are available in the global scope by default:" in texts
+    assert "Bytecode caches store the compiled templates on the file system." in texts
+
+
+def test_see_also_links_to_other_sections_are_not_quotes() -> None:
+    """mkdocstrings' troubleshooting page: "Why are my footnotes duplicated?" was answered
+    with the list item "[Footnotes are duplicated or overridden](#footnotes-…)." — a pointer
+    to another section that only repeats its heading. A link to an outside page, or a link
+    inside a sentence, is kept."""
+    md = (
+        "# Troubleshooting\n\n## Tabs are not working\n\n"
+        "Please upgrade to version 0.14 or higher.\n\nSee also:\n\n"
+        "- [Footnotes are duplicated or overridden](#footnotes-are-duplicated-or-overridden).\n"
+        "- [Handlers](usage/handlers.md) and [`BaseHandler`][mkdocstrings.BaseHandler]\n"
+        "- [Issue #193](https://github.example/mkdocstrings/issues/193)\n"
+        "- Read [the handlers page](usage/handlers.md) before upgrading.\n\n"
+        "See [Theming](theming.md#customization).\n"
+    )
+    p = parsed(".md", md)
+    assert [t for k, t in [(b.kind, b.text(md)) for b in p.blocks] if k != "heading"] == [
+        "Please upgrade to version 0.14 or higher.",
+        "See also:",
+        "[Issue #193](https://github.example/mkdocstrings/issues/193)",
+        "Read [the handlers page](usage/handlers.md) before upgrading.",
+    ]
+
+
+def test_a_markdown_headings_section_name_and_title_are_its_words_without_markup() -> None:
+    """`## Tabs in docstrings (from `pymdownx.tabbed`) are not working properly` was cited with
+    its backticks escaped in Discord (\\`pymdownx.tabbed\\`); the page shows the words."""
+    md = (
+        "# The `jinja2` *module*\n\n"
+        "## Tabs (from `pymdownx.tabbed`) are not working { #tabs }\n\n"
+        "Upgrade to version 0.14.\n\n"
+        "## See [the API](api.md)\n\nMore.\n"
+    )
+    p = parsed(".md", md)
+    assert p.title == "The jinja2 module"
+    assert [b.section for b in p.blocks if b.kind == "paragraph"] == [
+        ("The jinja2 module", "Tabs (from pymdownx.tabbed) are not working"),
+        ("The jinja2 module", "See the API"),
+    ]
+
+
+def test_details_body_after_a_blank_line_is_under_its_summary() -> None:
+    """`<details>` + `<summary>`, a blank line, then Markdown (the usual way to write a
+    collapsible FAQ entry): the body lost its summary, so "Why is my build slow?" was not in
+    the section path of its answer."""
+    md = (
+        "# FAQ\n\n"
+        "<details>\n<summary>Why is my build slow?</summary>\n\n"
+        "Builds are slow when the cache is cold.\n\n"
+        "- Warm the cache first.\n"
+        "</details>\n\n"
+        "Text after the entry.\n"
+    )
+    p = parsed(".md", md)
+    got = [(b.kind, b.section, b.text(md)) for b in p.blocks]
+    assert got == [
+        ("heading", (), "FAQ"),
+        ("heading", ("FAQ",), "Why is my build slow?"),
+        ("paragraph", ("FAQ", "Why is my build slow?"), "Builds are slow when the cache is cold."),
+        ("list_item", ("FAQ", "Why is my build slow?"), "Warm the cache first."),
+        ("paragraph", ("FAQ",), "Text after the entry."),
+    ]
+
+
+def test_grid_card_titles_head_their_cards_text() -> None:
+    """mkdocs-material grid cards: the title line (`- :icon:{ .lg } __Title__`, then `---`) was
+    a quotable list item and the card's text had no section of its own."""
+    md = (
+        "# Material\n\n"
+        '<div class="grid cards" markdown>\n\n'
+        "-   :material-clock-fast:{ .lg .middle } __Set up in 5 minutes__\n\n"
+        "    ---\n\n"
+        "    Install with pip and get up and running in minutes.\n\n"
+        "-   :fontawesome-brands-markdown:{ .lg .middle } __It's just Markdown__\n\n"
+        "    ---\n\n"
+        "    Focus on your content.\n\n"
+        "</div>\n\n"
+        "- A plain list item.\n"
+    )
+    p = parsed(".md", md)
+    got = [(b.kind, b.section, b.text(md)) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("paragraph", ("Material", "Set up in 5 minutes"),
+         "Install with pip and get up and running in minutes."),
+        ("paragraph", ("Material", "It's just Markdown"), "Focus on your content."),
+        ("list_item", ("Material",), "A plain list item."),
+    ]
+
+
+def test_code_annotation_markers_are_not_searched() -> None:
+    """mkdocstrings' handler-extension example ends its code lines with mkdocs-material
+    annotation markers (`# (1)!`): they are markup, not words to search; a `(1)` that is
+    part of the text stays."""
+    from retrieval.searchtext import strip_markup
+
+    code = (
+        '[project.entry-points."mkdocstrings.python.templates"] # (1)!\n'
+        'extension-name = "extension_package:get_templates_path" # (2)!\n'
+        "theme: material // (3)\n"
+        "total = f(1)  # counts (1) item\n"
+    )
+    assert strip_markup(code) == (
+        '[project.entry-points."mkdocstrings.python.templates"]\n'
+        'extension-name = "extension_package:get_templates_path"\n'
+        "theme: material\n"
+        "total = f(1) # counts (1) item")
+    prose = strip_markup("Lorem ipsum (1)! dolor, see step (2).")
+    assert prose == "Lorem ipsum dolor, see step (2)."

@@ -61,6 +61,10 @@ _BLOCK_TAG = re.compile(
     r"</?(?:div|details|section|article|aside|header|footer|main|figure|figcaption|center|p"
     r"|blockquote|nav)\b[^>]*>", re.I)
 _SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.I | re.S)
+_DETAILS_OPEN = re.compile(r"<details\b", re.I)
+_DETAILS_CLOSE = re.compile(r"</details\s*>", re.I)
+DETAILS_LEVEL = 7  # an open `<details>`'s summary in the section path: under any heading
+CARD_LEVEL = 8  # a grid card's title, heading the card's text
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _HTML_TAG = re.compile(r"<[^>]+>")
 _SNIPPET = re.compile(r"^[ \t]*-{1,2}8<-{1,2}")
@@ -98,7 +102,7 @@ def parse_markdown(text: str) -> ParsedText:
     section: list[tuple[int, str]] = []  # (level, heading text)
     i = 0
     item_depth = 0
-    items: list[tuple[int, int]] = []  # open list items: (end line, token level)
+    items: list[tuple[int, int, bool]] = []  # open list items: (end line, level, a card)
     quote_depth = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -116,7 +120,7 @@ def parse_markdown(text: str) -> ParsedText:
         if t == "heading_open" and m is not None:
             level = int(tok.tag[1])
             inline = tokens[i + 1]
-            heading = _TRAILING_ATTRS.sub("", inline.content).strip()
+            heading = _TRAILING_ATTRS.sub("", _inline_words(inline)).strip()
             # mkdocstrings `## ::: pkg.Class`: the heading is the documented object's name
             autodoc = _AUTODOC.match(heading)
             if autodoc:
@@ -147,16 +151,22 @@ def parse_markdown(text: str) -> ParsedText:
             while s < e and text[s] in "> \t" and quote_depth:  # a block quote's marker
                 s += 1
             s = strip_list_marker(text, s, e)
-            if e > s:
+            card = _card_title(tokens, i)
+            if card and e > s:
+                # an mkdocs-material grid card (`- :icon: __Title__`, `---`, its text): the
+                # title heads the card's text, it is not a list item of its own
+                blocks.append(Block(HEADING, s, e, _path(section)))
+                section.append((CARD_LEVEL, card))
+            elif e > s and not _internal_links_only(text[s:e]):
                 blocks.append(Block(LIST_ITEM, s, e, _path(section)))
             item_depth += 1
-            items.append((m[1], tok.level))
+            items.append((m[1], tok.level, bool(card)))
             i = _skip_own_paragraphs(tokens, i, lines)
             continue
         if t == "list_item_close":
             item_depth -= 1
-            if items:
-                items.pop()
+            if items and items.pop()[2] and section and section[-1][0] == CARD_LEVEL:
+                section.pop()
         elif t == "blockquote_open":
             quote_depth += 1
         elif t == "blockquote_close":
@@ -164,7 +174,7 @@ def parse_markdown(text: str) -> ParsedText:
         elif t == "paragraph_open" and m is not None and items and _opens_container(tok, lines):
             # `!!! note` or `=== "Tab"` inside a list item (markdown-it reads its body as
             # lazy text or code): the rest of the item is Markdown of its own, dedented
-            end, level = items[-1]
+            end, level, _ = items[-1]
             body = [lines.line(n) for n in range(m[0], end)]
             cut = _indent(body[0])
             removed = [min(cut, _indent(ln)) for ln in body]
@@ -194,6 +204,9 @@ def parse_markdown(text: str) -> ParsedText:
                 continue
             if b > a and _only_links(text[lines.start(a) : lines.end(b - 1)]):
                 i += 3  # a badge or source link with an attribute list: no words of its own
+                continue
+            if b > a and _internal_links_only(text[lines.start(a) : lines.end(b - 1)]):
+                i += 3  # "See [Footnotes are duplicated](#footnotes-…).": only a pointer
                 continue
             if b > a and (_AUTODOC.match(lines.line(a)) or all(
                 _TOOL_LINE.match(lines.line(n)) for n in range(a, b)
@@ -227,7 +240,18 @@ def parse_markdown(text: str) -> ParsedText:
         elif t in ("fence", "code_block") and m is not None:
             blocks.extend(_code(tok, text, lines, _path(section)))
         elif t == "html_block" and m is not None:
-            blocks.extend(_html_block(text, lines, m[0], m[1], _path(section)))
+            got = _html_block(text, lines, m[0], m[1], _path(section))
+            blocks.extend(got)
+            # `<details>` + `<summary>`, a blank line, then Markdown: markdown-it ends the HTML
+            # at the blank line; what follows up to `</details>` is still under the summary
+            raw = text[lines.start(m[0]) : lines.end(m[1] - 1)]
+            opened = len(_DETAILS_OPEN.findall(raw)) - len(_DETAILS_CLOSE.findall(raw))
+            summaries = [text[b.start : b.end] for b in got if b.kind == HEADING]
+            if opened > 0 and summaries:
+                section.append((DETAILS_LEVEL, summaries[-1]))
+            while opened < 0 and section and section[-1][0] == DETAILS_LEVEL:
+                section.pop()
+                opened += 1
         elif t == "table_open" and m is not None:
             s, e = strip_span(text, lines.start(m[0]), lines.end(m[1] - 1))
             hs, he = strip_span(text, lines.start(m[0]), lines.end(m[0]))
@@ -267,6 +291,38 @@ def _only_links(para: str) -> bool:
         lambda m: "" if m.group(0).startswith("!") else _SHORTCODE.sub(
             "", m.group(0).split("]")[0].lstrip("[")), para)
     rest = _ATTR_LIST.sub("", rest)
+    return not re.search(r"\w", rest)
+
+
+# a link within the docs: to an anchor, a page of the site (not an address with a scheme),
+# or an mkdocs autorefs identifier (`[title][pkg.Class]`, `[pkg.Class][]`)
+_INTERNAL_LINK = re.compile(
+    r"\[[^\]\n]*\](?:\((?![a-zA-Z][\w+.-]*:)[^)\s]*\)|\[[^\]\n]*\])")
+
+
+def _inline_words(inline: Token) -> str:
+    """A heading's words as the page shows them: `code`, *emphasis* and [links](…) without
+    their markup (the section path and page title are read, not rendered)."""
+    if not inline.children:
+        return inline.content
+    out: list[str] = []
+    for child in inline.children:
+        if child.type in ("text", "code_inline", "html_inline"):
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif child.type == "image":
+            out.append(child.content)
+    return "".join(out) if "".join(out).strip() else inline.content
+
+
+def _internal_links_only(raw: str) -> bool:
+    """A list item or paragraph that is only links within the docs (a "See also" list of
+    other sections): it names where to look, and says nothing a reader would quote."""
+    if not _INTERNAL_LINK.search(raw):
+        return False
+    rest = _ATTR_LIST.sub("", _INTERNAL_LINK.sub("", raw))
+    rest = re.sub(r"(?i)\b(?:see(?: also)?|and|or)\b", "", rest)
     return not re.search(r"\w", rest)
 
 
@@ -525,6 +581,16 @@ def _opens_container(tok: Token, lines: Lines) -> bool:
     """A paragraph that starts with a container opener (`!!! note`, `=== "Tab"`)."""
     return tok.type == "paragraph_open" and tok.map is not None and bool(
         _INDENTED_OPENER.match(lines.line(tok.map[0]).lstrip(" \t")))
+
+
+def _card_title(tokens: list[Token], i: int) -> str:
+    """The title of an mkdocs-material grid card: a list item whose first paragraph is
+    followed by a rule (`---`), without its icon and attribute list; "" for other items."""
+    if not (i + 4 < len(tokens) and tokens[i + 1].type == "paragraph_open"
+            and tokens[i + 4].type == "hr"):
+        return ""
+    words = _ATTR_LIST.sub("", _SHORTCODE.sub("", _inline_words(tokens[i + 2])))
+    return " ".join(words.split())[:120]
 
 
 def _item_own_end(tokens: list[Token], i: int, lines: Lines) -> int:

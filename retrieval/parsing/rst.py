@@ -687,7 +687,8 @@ class _Builder:
         # prose under the described name
         args = str(node["args"]).strip()
         # the signature; a long one (continued over lines with `\`) by its name
-        name = re.sub(r"\s*\\\s*", " ", args.split("\n")[0]).strip()
+        name = re.sub(r"\s*\\(?=\s|$)\s*", " ", args.split("\n")[0]).strip()
+        name = re.sub(r"\\(?=\S)", "", name)  # `f(\*args)` shows as Sphinx shows it
         if len(name) > 60 and "(" in name:
             name = name[: name.index("(")] + "(…)"
         name = name[:120]
