@@ -36,6 +36,25 @@ MAX_WINDOWS = 32  # windows fully scored per question (the best by a cheap lexic
 STRUCTURED_MARGIN = 0.09
 
 
+def covered_evidence(
+    picked: ScoredWindow, scored: Sequence[ScoredWindow], raw: Mapping[int, float]
+) -> float:
+    """The evidence for a picked window's place in the file: its own, or that of a window
+    sharing characters with it which was skipped for overlapping it (a list item picked
+    before its lead-in + list: the words that matched are the same lines)."""
+    c, w = picked.window.chunk, picked.window
+    a, b = c.char_start + w.start, c.char_start + w.end
+    best = raw[id(w)]
+    for sw in scored:
+        o = sw.window
+        if o.chunk.source != c.source or raw[id(o)] <= best:
+            continue
+        x, y = o.chunk.char_start + o.start, o.chunk.char_start + o.end
+        if a < y and x < b:
+            best = raw[id(o)]
+    return best
+
+
 def voted_up_windows(
     view: CorpusView, nudge: Mapping[str, float], pool: Sequence[ChunkRecord]
 ) -> list[Window]:
@@ -107,7 +126,7 @@ class Quoter:
                 key=lambda sw: -sw.score,
             )
         picked = pick_non_overlapping(scored, offset + k)[offset:]
-        best = max((raw[id(sw.window)] for sw in picked), default=0.0)
+        best = max((covered_evidence(sw, scored, raw) for sw in picked), default=0.0)
         threshold = self.settings.threshold
         if picked and picked[0].window.heading:
             # the heading terms lift every score in a structured document's section

@@ -227,3 +227,28 @@ def test_documentation_paragraphs_offer_three_sentence_units_plain_text_does_not
     assert max(w.sentences for w in windows_for(docs, 0)) == 3
     assert any(w.text == text for w in windows_for(docs, 0))
     assert max(w.sentences for w in windows_for(plain, 0)) == 2
+
+
+def test_a_picked_unit_carries_the_evidence_of_an_overlapping_unit_it_displaced() -> None:
+    """A list item picked first hides its lead-in + list unit (they share the item's line):
+    whether to answer counts the better evidence found on those lines, not only the item's,
+    and a unit elsewhere in the file lends nothing."""
+    from retrieval.answer import ScoredWindow, Window
+    from retrieval.corpus import ChunkRecord
+    from retrieval.quoter import covered_evidence
+
+    text = "Called when one of these change:\n- nickname\n- roles\nUnrelated sentence here."
+    chunk = ChunkRecord(
+        id="c", text=text, source="api.rst", hash="h", title="API", date=None, char_start=0,
+        line_start=1, line_end=4, sentences=((0, 32), (53, 77)),
+        blocks=(("list", 0, 52, 0), ("paragraph", 53, 77, 0)),
+        sections=(("API", "on_member_update(before, after)"),),
+    )
+    item = Window(chunk, 0, 35, 43, kind="list", block=0)  # "nickname"
+    lead_in = Window(chunk, 0, 0, 52, kind="list", block=0)  # the lead-in and the whole list
+    other = Window(chunk, 0, 53, 77, kind="paragraph", block=1)
+    scored = [ScoredWindow(item, 0.9, 0.5, 0.2, 0.4), ScoredWindow(lead_in, 0.85, 0.5, 0.3, 0.33),
+              ScoredWindow(other, 0.8, 0.6, 0.0, 0.1)]
+    raw = {id(sw.window): sw.evidence for sw in scored}
+    assert covered_evidence(scored[0], scored, raw) == raw[id(lead_in)]  # 0.52 > 0.5
+    assert covered_evidence(scored[2], scored, raw) == raw[id(other)]  # no overlap: its own
