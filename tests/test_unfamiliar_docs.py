@@ -402,3 +402,23 @@ def test_code_annotation_markers_are_not_searched() -> None:
         "total = f(1) # counts (1) item")
     prose = strip_markup("Lorem ipsum (1)! dolor, see step (2).")
     assert prose == "Lorem ipsum dolor, see step (2)."
+
+
+def test_a_lead_in_line_starting_with_a_role_is_shown() -> None:
+    """Jinja's policies: the lead-in "They can be configured with the\\n:attr:`~jinja2.
+    Environment.policies` attribute." showed as "They can be configured with the": a line
+    starting with a role was taken for a directive option and ended the lead-in."""
+    text = (
+        "They can be configured with the\n"
+        ":attr:`~jinja2.Environment.policies` attribute.\n\n"
+        "Example::\n\n"
+        "    env.policies['urlize.rel'] = 'nofollow noopener'"
+    )
+    code_at = text.index("    env.policies")
+    c = Citation(text, "api.rst", "API", None, 542, 547, 0, len(text), 0.9, "x",
+                 kind="code", code_offset=code_at)
+    parts = display_parts(c)
+    assert [p.kind for p in parts] == ["text", "code"]
+    assert parts[0].text == (
+        "They can be configured with the :attr:`~jinja2.Environment.policies` attribute.")
+    assert parts[1].text == "env.policies['urlize.rel'] = 'nofollow noopener'"
