@@ -76,15 +76,73 @@ def display_parts(c: Citation) -> list[Part]:
         return [Part("code", "\n".join(_row(r) for r in rows if r))]
     if not c.kind:
         return [Part("text", c.text)]
-    text = _QUOTE_CONTINUATION.sub("", c.text)
+    pieces = _literal_blocks(c.text) if c.kind in _NOTE_KINDS else [("text", c.text, "")]
+    parts = [Part("code", body, lang) if kind == "code" else Part("text", _prose(body, c.kind))
+             for kind, body, lang in pieces]
+    return [p for p in parts if p.text.strip()] or [Part("text", _prose(c.text, c.kind))]
+
+
+_NOTE_KINDS = ("admonition", "definition", "list_item")
+# reST inside a short note: `text::` + an indented literal block, `.. code-block:: lang`
+_CODE_DIRECTIVE_LINE = re.compile(r"^[ \t]*\.\.[ \t]+(?:code-block|code|sourcecode)[ \t]*::"
+                                  r"[ \t]*(\S*)")
+_OPTION = re.compile(r"^[ \t]*:[\w-]+:")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _literal_blocks(text: str) -> list[tuple[str, str, str]]:
+    """A note, definition or list item as (kind, text, language) pieces: the literal blocks
+    and `.. code-block::` directives in it are code (dedented), the rest prose."""
+    lines = text.split("\n")
+    out: list[tuple[str, str, str]] = []
+    prose_from = 0
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        directive = _CODE_DIRECTIVE_LINE.match(line)
+        if not (directive or line.rstrip().endswith("::")):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and (not lines[j].strip() or (
+            directive and _OPTION.match(lines[j]))):
+            j += 1
+        if j >= len(lines) or not any(not ln.strip() for ln in lines[i + 1 : j]) or (
+            i > 0 and _indent(lines[j]) <= _indent(line)) or (i == 0 and not _indent(lines[j])
+        ):  # (a literal block comes after a blank line, indented under its paragraph)
+            i += 1
+            continue
+        floor = _indent(lines[j]) if i == 0 else _indent(line) + 1
+        k = j
+        while k < len(lines) and (not lines[k].strip() or _indent(lines[k]) >= floor):
+            k += 1
+        while k > j and not lines[k - 1].strip():
+            k -= 1
+        prose = "\n".join(lines[prose_from : i if directive else i + 1])
+        if prose.strip():
+            out.append(("text", prose, ""))
+        code = textwrap.dedent("\n".join(lines[j:k])).strip("\n")
+        out.append(("code", code, directive.group(1) if directive else ""))
+        prose_from = i = k
+    rest = "\n".join(lines[prose_from:])
+    if rest.strip():
+        out.append(("text", rest, ""))
+    return out
+
+
+def _prose(text: str, kind: str) -> str:
+    text = _QUOTE_CONTINUATION.sub("", text)
     # the file's indentation of a note's or definition's body is not part of its words
     text = "\n".join(line.strip() for line in text.split("\n"))
-    if c.kind == "definition" and _DEF_MARK.search(text):
+    if kind == "definition" and _DEF_MARK.search(text):
         text = _definition(text)
     rows = [ln for ln in text.split("\n") if ln.strip()]
-    if c.kind == "paragraph" and all(_LINE_BLOCK.match(ln) for ln in rows):
+    if kind == "paragraph" and all(_LINE_BLOCK.match(ln) for ln in rows):
         text = "\n".join(_LINE_BLOCK.sub("", ln) for ln in rows)  # reST `| line`: the lines
-    return [Part("text", _literal_marker(_without_markup(text)))]
+    return _literal_marker(_without_markup(text.strip("\n")))
 
 
 def _without_markup(text: str) -> str:

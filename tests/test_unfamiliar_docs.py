@@ -422,3 +422,48 @@ def test_a_lead_in_line_starting_with_a_role_is_shown() -> None:
     assert parts[0].text == (
         "They can be configured with the :attr:`~jinja2.Environment.policies` attribute.")
     assert parts[1].text == "env.policies['urlize.rel'] = 'nofollow noopener'"
+
+
+def test_code_inside_a_short_note_is_shown_as_code() -> None:
+    """Jinja's `.. admonition:: Note` with "…open parentheses, braces or brackets::" and a
+    literal block: a short note is quoted whole, and its code was shown as prose lines with
+    their indentation stripped."""
+    rst = (
+        "Line Statements\n===============\n\n"
+        ".. admonition:: Note\n\n"
+        "    Line statements can span multiple lines if there are open parentheses,\n"
+        "    braces or brackets::\n\n"
+        "        <ul>\n"
+        "        # for href, caption in [('index.html', 'Index'),\n"
+        "                                ('about.html', 'About')]:\n"
+        "            <li>{{ caption }}</li>\n"
+        "        # endfor\n"
+        "        </ul>\n\n"
+        "    Comments work there too.\n\n"
+        ".. note::\n\n"
+        "    Enable it on the environment:\n\n"
+        "    .. code-block:: python\n"
+        "        :linenos:\n\n"
+        "        env = Environment(line_statement_prefix='#')\n"
+    )
+    p = parsed(".rst", rst)
+    notes = [b for b in p.blocks if b.kind == "admonition"]
+    assert len(notes) == 2
+    shown = []
+    for b in notes:
+        c = Citation(b.text(rst), "t.rst", "T", None, 1, 1, b.start, b.end, 0.9, "x",
+                     kind="admonition")
+        shown.append([(pt.kind, pt.text, pt.language) for pt in display_parts(c)])
+    assert shown[0] == [
+        ("text", "Line statements can span multiple lines if there are open parentheses,\n"
+                 "braces or brackets:", ""),
+        ("code", "<ul>\n# for href, caption in [('index.html', 'Index'),\n"
+                 "                        ('about.html', 'About')]:\n"
+                 "    <li>{{ caption }}</li>\n# endfor\n</ul>", ""),
+        ("text", "Comments work there too.", ""),
+    ]
+    assert shown[1] == [("text", "Enable it on the environment:", ""),
+                        ("code", "env = Environment(line_statement_prefix='#')", "python")]
+    plain = Citation("A note that ends::\nNo code follows.", "t.rst", "T", None, 1, 1, 0, 1,
+                     0.9, "x", kind="admonition")
+    assert [pt.kind for pt in display_parts(plain)] == ["text"]
