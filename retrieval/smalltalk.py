@@ -10,7 +10,7 @@ lower-casing, dropping punctuation and emoji, and shortening stretched letters: 
 "hiii"); a single other word ("logging", "cookies", "help"), a digit or anything that looks
 like code (`url_for`, `--help`, `a.b`, `/ask`) makes it a question, searched as before. A
 message of only function words (the BM25 stopword list of `retrieval.lexical`) is content-free
-too, unless its words are Python keywords ("with", "is not", "None": real docs queries).
+too, unless its words are all Python keywords ("with", "is not", "and": real docs queries).
 """
 
 from __future__ import annotations
@@ -188,7 +188,7 @@ def _social_kind(word: str) -> Chat | None:
 
 
 def _content_free(words: list[str]) -> Chat | None:
-    """"how?", "what is it", "and?" (VAGUE); "more", "hmm", "anyone?" (FILLER); else None."""
+    """"how?", "what is it", "it?" (VAGUE); "more", "hmm", "anyone?" (FILLER); else None."""
     if all(_variants(w) & _FILLER for w in words):
         return Chat.FILLER
     if any(w in _QUESTION_WORDS for w in words):
