@@ -34,6 +34,7 @@ _ATTR_LIST = re.compile(
     r"[ \t]*\{:?[ \t]*(?:[#.][\w-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w-]+|[\w-]+=[^\s}]+))*"
     r"[ \t]*\}"
 )
+_EMPTY_LINK = re.compile(r"\[\]\([^)\s]*\)")  # `[](){#id}`: an anchor, no words
 _TASK_BOX = re.compile(r"^\[([ xX])\][ \t]+", re.M)
 _ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")
 # a Markdown block quote's `> ` on the lines after the first (the first one is outside the
@@ -146,8 +147,9 @@ def _prose(text: str, kind: str) -> str:
 
 
 def _without_markup(text: str) -> str:
-    """mkdocs attribute lists are not shown; a task list box shows as ☐ / ☑."""
-    text = _ATTR_LIST.sub("", text)
+    """mkdocs attribute lists and autorefs anchors (`[](){#id}`) are not shown; a task list
+    box shows as ☐ / ☑."""
+    text = _ATTR_LIST.sub("", _EMPTY_LINK.sub("", text))
     return _TASK_BOX.sub(lambda m: "☐ " if m.group(1) == " " else "☑ ", text)
 
 

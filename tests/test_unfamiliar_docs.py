@@ -467,3 +467,23 @@ def test_code_inside_a_short_note_is_shown_as_code() -> None:
     plain = Citation("A note that ends::\nNo code follows.", "t.rst", "T", None, 1, 1, 0, 1,
                      0.9, "x", kind="admonition")
     assert [pt.kind for pt in display_parts(plain)] == ["text"]
+
+
+def test_autorefs_anchor_lines_are_not_part_of_the_text() -> None:
+    """griffe's docs put mkdocs-autorefs anchors (`[](){#forcing-dynamic-analysis}`) on the
+    line above a paragraph: the paragraph began with "[]()" in its quote."""
+    md = (
+        "# Loading\n\n"
+        "[](){#forcing-dynamic-analysis}\n"
+        "Forcing inspection can be useful when your code is highly dynamic.\n\n"
+        "[](){#first} [](){#second}\n\n"
+        "Text with an inline anchor [](){#inline} in it.\n"
+    )
+    p = parsed(".md", md)
+    paras = [b for b in p.blocks if b.kind == "paragraph"]
+    assert [b.text(md) for b in paras] == [
+        "Forcing inspection can be useful when your code is highly dynamic.",
+        "Text with an inline anchor [](){#inline} in it.",
+    ]
+    c = Citation(paras[1].text(md), "l.md", "L", None, 7, 7, 0, 1, 0.9, "x", kind="paragraph")
+    assert display_parts(c)[0].text == "Text with an inline anchor in it."

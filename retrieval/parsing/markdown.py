@@ -77,6 +77,7 @@ _DEFINITION_LINE = re.compile(r"^:[ \t]+\S")
 _ATTRS = r"\{:?[ \t]*(?:[#.][\w-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w-]+|[\w-]+=[^\s}]+))*[ \t]*\}"
 _TRAILING_ATTRS = re.compile(r"[ \t]*" + _ATTRS + r"[ \t]*$")
 _ATTRS_LINE = re.compile(r"^[ \t]*" + _ATTRS + r"[ \t]*$")
+_ANCHOR_LINE = re.compile(r"^[ \t]*(?:\[\]\([^)\s]*\)" + _ATTRS + r"[ \t]*)+$")  # `[](){#id}`
 
 
 @lru_cache(maxsize=1)
@@ -650,8 +651,9 @@ def _code(tok: Token, text: str, lines: Lines, section: tuple[str, ...]) -> list
 
 
 def _without_block_markers(lines: Lines, a: int, b: int) -> tuple[int, int]:
-    """A paragraph's lines without pymdown `///` block start and end lines."""
-    while a < b and _BLOCK_MARKER.match(lines.line(a)):
+    """A paragraph's lines without pymdown `///` block start and end lines, and without
+    mkdocs-autorefs anchor lines (`[](){#id}`) before its text."""
+    while a < b and (_BLOCK_MARKER.match(lines.line(a)) or _ANCHOR_LINE.match(lines.line(a))):
         a += 1
         while a < b and _BLOCK_OPTION.match(lines.line(a)):  # `    type: warning`
             a += 1
