@@ -61,7 +61,7 @@ def display_parts(c: Citation) -> list[Part]:
         lead = _lead_in(c.text[: c.code_offset])
         if lead:
             parts.append(Part("text", lead))
-        code = textwrap.dedent(c.text[c.code_offset :])
+        code = textwrap.dedent(_unquoted(c.text[c.code_offset :], c.source))
         parts.append(Part("code", code.strip("\n"), c.language))
         first = min(c.line_start, c.block_line_start or c.line_start)
         if first < c.line_start:  # a later part of a long block
@@ -151,6 +151,23 @@ def _without_markup(text: str) -> str:
     box shows as ☐ / ☑."""
     text = _ATTR_LIST.sub("", _EMPTY_LINK.sub("", text))
     return _TASK_BOX.sub(lambda m: "☐ " if m.group(1) == " " else "☑ ", text)
+
+
+_QUOTED_LINE = re.compile(r"^[ \t]{0,3}>(?=[ \t]|$)[ \t]?")
+
+
+def _unquoted(code: str, source: str) -> str:
+    """Code inside a Markdown block quote (a `> TIP:` callout holding tabs): its lines after
+    the first carry the quote's `> ` marker, which is not code. (Every later line must: a
+    doctest's `>>>` or a shell's output lines never all do.)"""
+    lines = code.split("\n")
+    if len(lines) < 2 or not source.lower().endswith((".md", ".markdown")) or not all(
+        _QUOTED_LINE.match(ln) for ln in lines[1:]
+    ):
+        return code
+    first = lines[0]
+    rest = [_QUOTED_LINE.sub("", ln, count=1) for ln in lines[1:]]
+    return "\n".join([first, *rest])
 
 
 def _row(row: str) -> str:

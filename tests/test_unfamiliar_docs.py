@@ -487,3 +487,37 @@ def test_autorefs_anchor_lines_are_not_part_of_the_text() -> None:
     ]
     c = Citation(paras[1].text(md), "l.md", "L", None, 7, 7, 0, 1, 0.9, "x", kind="paragraph")
     assert display_parts(c)[0].text == "Text with an inline anchor in it."
+
+
+def test_tabs_inside_a_block_quote_callout_are_parsed_and_their_code_shown_clean() -> None:
+    """griffe's docs: a `> TIP: **Hint**` callout holding `=== "Tab"` tabs with code. The tab
+    markers and fences were one paragraph of prose; now the tabs are sections and the code
+    is code, shown without the quote's `> ` markers."""
+    md = (
+        "# Checking\n\n"
+        "> TIP: **Hint**\n"
+        "> Allow a deprecation period for the removed parameter.\n"
+        ">\n"
+        '> === "positional-only"\n'
+        '>     ```python title="before"\n'
+        ">     def greet(prefix, name, /):\n"
+        ">         print(prefix + name)\n"
+        ">\n"
+        ">     greet('hello', 'world')\n"
+        ">     ```\n\n"
+        "After the callout.\n"
+    )
+    p = parsed(".md", md)
+    got = [(b.kind, b.section) for b in p.blocks if b.kind != "heading"]
+    assert got == [("paragraph", ("Checking",)),
+                   ("code", ("Checking", "positional-only")),
+                   ("paragraph", ("Checking",))]
+    code = next(b for b in p.blocks if b.kind == "code")
+    assert code.language == "python"
+    c = Citation(code.text(md), "checking.md", "C", None, 6, 9, code.start, code.end, 0.9,
+                 "x", kind="code", language="python", code_offset=0)
+    assert [pt.text for pt in display_parts(c)] == [
+        "def greet(prefix, name, /):\n    print(prefix + name)\n\ngreet('hello', 'world')"]
+    doctest = Citation(">>> 1 + 1\n2\n>>> x", "d.md", "D", None, 1, 3, 0, 1, 0.9, "x",
+                       kind="code", code_offset=0)
+    assert display_parts(doctest)[0].text == ">>> 1 + 1\n2\n>>> x"

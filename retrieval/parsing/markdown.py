@@ -77,6 +77,8 @@ _DEFINITION_LINE = re.compile(r"^:[ \t]+\S")
 _ATTRS = r"\{:?[ \t]*(?:[#.][\w-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w-]+|[\w-]+=[^\s}]+))*[ \t]*\}"
 _TRAILING_ATTRS = re.compile(r"[ \t]*" + _ATTRS + r"[ \t]*$")
 _ATTRS_LINE = re.compile(r"^[ \t]*" + _ATTRS + r"[ \t]*$")
+_QUOTE_PREFIX = re.compile(r"^[ \t]{0,3}>[ \t]?")
+_QUOTED_OPENER = re.compile(r"^[ \t]{0,3}>[ \t]?(?:!!!|\?\?\?\+?|===[!+]?)[ \t]+\S")
 _ANCHOR_LINE = re.compile(r"^[ \t]*(?:\[\]\([^)\s]*\)" + _ATTRS + r"[ \t]*)+$")  # `[](){#id}`
 
 
@@ -105,6 +107,7 @@ def parse_markdown(text: str) -> ParsedText:
     item_depth = 0
     items: list[tuple[int, int, bool]] = []  # open list items: (end line, level, a card)
     quote_depth = 0
+    quotes: list[int] = []  # open block quotes: their end lines
     while i < len(tokens):
         tok = tokens[i]
         m = tok.map
@@ -170,8 +173,25 @@ def parse_markdown(text: str) -> ParsedText:
                 section.pop()
         elif t == "blockquote_open":
             quote_depth += 1
+            quotes.append(m[1] if m is not None else 0)
         elif t == "blockquote_close":
             quote_depth -= 1
+            if quotes:
+                quotes.pop()
+        elif t == "paragraph_open" and m is not None and quotes and not items and (
+            _QUOTED_OPENER.match(lines.line(m[0]))
+        ):
+            # `=== "Tab"` or `!!! note` inside a block quote (a `> TIP:` callout): the rest of
+            # the quote is Markdown of its own, without its `> ` markers
+            body = [lines.line(n) for n in range(m[0], quotes[-1])]
+            removed = [len(q.group(0)) if (q := _QUOTE_PREFIX.match(ln)) else 0 for ln in body]
+            blocks.extend(_subparse(text, lines, m[0], body, removed, _path(section)))
+            while i + 1 < len(tokens) and not (
+                tokens[i + 1].type == "blockquote_close" and tokens[i + 1].level == tok.level - 1
+            ):
+                i += 1
+            i += 1
+            continue
         elif t == "paragraph_open" and m is not None and items and _opens_container(tok, lines):
             # `!!! note` or `=== "Tab"` inside a list item (markdown-it reads its body as
             # lazy text or code): the rest of the item is Markdown of its own, dedented
