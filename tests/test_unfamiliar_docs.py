@@ -521,3 +521,18 @@ def test_tabs_inside_a_block_quote_callout_are_parsed_and_their_code_shown_clean
     doctest = Citation(">>> 1 + 1\n2\n>>> x", "d.md", "D", None, 1, 3, 0, 1, 0.9, "x",
                        kind="code", code_offset=0)
     assert display_parts(doctest)[0].text == ">>> 1 + 1\n2\n>>> x"
+
+
+def test_tab_and_collapsible_titles_are_their_words_without_markup() -> None:
+    """griffe's docs title tabs with code (`=== "`GriffeLoader`"`): the section path showed
+    \\`GriffeLoader\\` with its backticks escaped."""
+    md = (
+        "# Loading\n\n"
+        '=== "`griffe.load`"\n    Load it with the function.\n\n'
+        '=== "`GriffeLoader`"\n    Load it with a loader.\n\n'
+        '??? question "Why is *my* package not found?"\n    Add it to the search paths.\n\n'
+        "/// tab | `uv` users\nRun uv.\n///\n"
+    )
+    p = parsed(".md", md)
+    assert [b.section[-1] for b in p.blocks if b.kind != "heading"] == [
+        "griffe.load", "GriffeLoader", "Why is my package not found?", "uv users"]

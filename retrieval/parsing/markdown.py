@@ -87,6 +87,15 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
 
 
+def _plain_title(title: str) -> str:
+    """A tab's or collapsible block's title as the page shows it (`` `GriffeLoader` `` as
+    GriffeLoader): its words without inline markup."""
+    if not title or not re.search(r"[`*_\[<]", title):
+        return title
+    inline = [t for t in _parser().parseInline(title) if t.type == "inline"]
+    return " ".join(_inline_words(inline[0]).split()) if inline else title
+
+
 def parse_markdown(text: str) -> ParsedText:
     skip_to = 0
     fm = _FRONT_MATTER.match(text)
@@ -420,7 +429,7 @@ def _container(
     # a tab's title says what its content is for ("Linux", "Mac"), a collapsible block's
     # (`??? question "How do I…?"`) what it answers, like a <summary>: a heading of it
     quoted = re.search(r'"([^"]*)"', head)
-    heading = title if tab else quoted.group(1).strip() if quoted else ""
+    heading = _plain_title(title if tab else quoted.group(1).strip() if quoted else "")
     if not marker.startswith("???") and not tab:
         heading = ""
     inner = _subparse(text, lines, first, body, removed,
@@ -505,7 +514,8 @@ def _block_titles(lines: Lines, first: int, skip: set[int]) -> dict[int, tuple[s
         m = _BLOCK_OPEN.match(lines.line(n))
         if m and m.group(2):
             title = (m.group(3) or "").strip().strip('"').strip()
-            stack.append((len(m.group(1)), title if m.group(2) in _TITLED_BLOCKS else ""))
+            stack.append((len(m.group(1)),
+                          _plain_title(title) if m.group(2) in _TITLED_BLOCKS else ""))
             continue
         if m:  # a bare `///` closes the innermost block with as many slashes
             while stack and stack[-1][0] != len(m.group(1)):
