@@ -524,15 +524,18 @@ def test_tabs_inside_a_block_quote_callout_are_parsed_and_their_code_shown_clean
 
 
 def test_tab_and_collapsible_titles_are_their_words_without_markup() -> None:
-    """griffe's docs title tabs with code (`=== "`GriffeLoader`"`): the section path showed
-    \\`GriffeLoader\\` with its backticks escaped."""
+    """griffe's docs title tabs with code (`=== "`GriffeLoader`"`) and icons (`=== ":simple-python:
+    pip"`): the section path showed \\`GriffeLoader\\` and ":simple-python: pip"."""
     md = (
         "# Loading\n\n"
         '=== "`griffe.load`"\n    Load it with the function.\n\n'
         '=== "`GriffeLoader`"\n    Load it with a loader.\n\n'
         '??? question "Why is *my* package not found?"\n    Add it to the search paths.\n\n'
-        "/// tab | `uv` users\nRun uv.\n///\n"
+        "/// tab | `uv` users\nRun uv.\n///\n\n"
+        '=== ":simple-python: pip"\n    Run pip.\n\n'
+        "## :material-clock-fast: Quick start at 10:30:00\n\nStart.\n"
     )
     p = parsed(".md", md)
     assert [b.section[-1] for b in p.blocks if b.kind != "heading"] == [
-        "griffe.load", "GriffeLoader", "Why is my package not found?", "uv users"]
+        "griffe.load", "GriffeLoader", "Why is my package not found?", "uv users", "pip",
+        "Quick start at 10:30:00"]

@@ -77,6 +77,8 @@ _DEFINITION_LINE = re.compile(r"^:[ \t]+\S")
 _ATTRS = r"\{:?[ \t]*(?:[#.][\w-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w-]+|[\w-]+=[^\s}]+))*[ \t]*\}"
 _TRAILING_ATTRS = re.compile(r"[ \t]*" + _ATTRS + r"[ \t]*$")
 _ATTRS_LINE = re.compile(r"^[ \t]*" + _ATTRS + r"[ \t]*$")
+# mkdocs-material icons (`:simple-python:`, `:material-check-bold:`): shown as icons
+_ICON = re.compile(r"(?<![\w:`]):[a-z0-9]+(?:-[a-z0-9]+)+:(?![\w`])")
 _QUOTE_PREFIX = re.compile(r"^[ \t]{0,3}>[ \t]?")
 _QUOTED_OPENER = re.compile(r"^[ \t]{0,3}>[ \t]?(?:!!!|\?\?\?\+?|===[!+]?)[ \t]+\S")
 _ANCHOR_LINE = re.compile(r"^[ \t]*(?:\[\]\([^)\s]*\)" + _ATTRS + r"[ \t]*)+$")  # `[](){#id}`
@@ -90,10 +92,11 @@ def _parser() -> MarkdownIt:
 def _plain_title(title: str) -> str:
     """A tab's or collapsible block's title as the page shows it (`` `GriffeLoader` `` as
     GriffeLoader): its words without inline markup."""
-    if not title or not re.search(r"[`*_\[<]", title):
+    if not title or not re.search(r"[`*_\[<:]", title):
         return title
     inline = [t for t in _parser().parseInline(title) if t.type == "inline"]
-    return " ".join(_inline_words(inline[0]).split()) if inline else title
+    words = _ICON.sub("", _inline_words(inline[0]) if inline else title)
+    return " ".join(words.split()) or title
 
 
 def parse_markdown(text: str) -> ParsedText:
@@ -133,7 +136,8 @@ def parse_markdown(text: str) -> ParsedText:
         if t == "heading_open" and m is not None:
             level = int(tok.tag[1])
             inline = tokens[i + 1]
-            heading = _TRAILING_ATTRS.sub("", _inline_words(inline)).strip()
+            heading = _TRAILING_ATTRS.sub("", _ICON.sub("", _inline_words(inline))).strip()
+            heading = " ".join(heading.split()) or inline.content.strip()
             # mkdocstrings `## ::: pkg.Class`: the heading is the documented object's name
             autodoc = _AUTODOC.match(heading)
             if autodoc:
