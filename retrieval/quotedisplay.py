@@ -8,6 +8,7 @@ and is not shown). A table row is shown under its header row.
 
 from __future__ import annotations
 
+import html
 import re
 import textwrap
 from dataclasses import dataclass
@@ -78,9 +79,11 @@ def display_parts(c: Citation) -> list[Part]:
     if not c.kind:
         return [Part("text", c.text)]
     pieces = _literal_blocks(c.text) if c.kind in _NOTE_KINDS else [("text", c.text, "")]
-    parts = [Part("code", body, lang) if kind == "code" else Part("text", _prose(body, c.kind))
-             for kind, body, lang in pieces]
-    return [p for p in parts if p.text.strip()] or [Part("text", _prose(c.text, c.kind))]
+    markdown = c.source.lower().endswith((".md", ".markdown"))
+    parts = [Part("code", body, lang) if kind == "code" else
+             Part("text", _prose(body, c.kind, markdown)) for kind, body, lang in pieces]
+    return [p for p in parts if p.text.strip()] or [
+        Part("text", _prose(c.text, c.kind, markdown))]
 
 
 _NOTE_KINDS = ("admonition", "definition", "list_item")
@@ -134,8 +137,10 @@ def _literal_blocks(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def _prose(text: str, kind: str) -> str:
+def _prose(text: str, kind: str, markdown: bool = False) -> str:
     text = _QUOTE_CONTINUATION.sub("", text)
+    if markdown:
+        text = _without_html_tags(text)
     # the file's indentation of a note's or definition's body is not part of its words
     text = "\n".join(line.strip() for line in text.split("\n"))
     if kind == "definition" and _DEF_MARK.search(text):
@@ -144,6 +149,27 @@ def _prose(text: str, kind: str) -> str:
     if kind == "paragraph" and all(_LINE_BLOCK.match(ln) for ln in rows):
         text = "\n".join(_LINE_BLOCK.sub("", ln) for ln in rows)  # reST `| line`: the lines
     return _literal_marker(_without_markup(text.strip("\n")))
+
+
+_CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
+_INLINE_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>`]*)?/?>")  # not <https://…>
+
+
+def _without_html_tags(text: str) -> str:
+    """Markdown prose with inline HTML (`<small><i>…</i></small>`, `<br>`, `&nbsp;`): the page
+    shows the words, not the tags. Tags written inside `code` are text and stay."""
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        out.append(_html_words(text[pos : m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_html_words(text[pos:]))
+    return "".join(out)
+
+
+def _html_words(text: str) -> str:
+    """Without tags, with character references as the characters they stand for."""
+    return html.unescape(_INLINE_TAG.sub("", text))
 
 
 def _without_markup(text: str) -> str:

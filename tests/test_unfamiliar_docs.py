@@ -539,3 +539,17 @@ def test_tab_and_collapsible_titles_are_their_words_without_markup() -> None:
     assert [b.section[-1] for b in p.blocks if b.kind != "heading"] == [
         "griffe.load", "GriffeLoader", "Why is my package not found?", "uv users", "pip",
         "Quick start at 10:30:00"]
+
+
+def test_inline_html_in_markdown_prose_shows_its_words() -> None:
+    """griffe's docs: "<small><i>You can zoom and pan all diagrams…</i></small>" was shown with
+    its tags; tags inside `code` and autolinks stay, and reST text is left as written."""
+    text = ("<small><i>You can zoom and pan all diagrams.</i></small> Use the `<details>` tag,"
+            "<br> see <https://example.org/x> &mdash; or `&lt;` for &lt;.")
+    md = Citation(text, "arch.md", "A", None, 1, 1, 0, 1, 0.9, "x", kind="paragraph")
+    assert display_parts(md)[0].text == (
+        "You can zoom and pan all diagrams. Use the `<details>` tag, see "
+        "<https://example.org/x> \u2014 or `&lt;` for <.")
+    rst = Citation("Wrap it in <body> tags.", "a.rst", "A", None, 1, 1, 0, 1, 0.9, "x",
+                   kind="paragraph")
+    assert display_parts(rst)[0].text == "Wrap it in <body> tags."
