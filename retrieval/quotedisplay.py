@@ -148,7 +148,14 @@ def _prose(text: str, kind: str, markdown: bool = False) -> str:
     rows = [ln for ln in text.split("\n") if ln.strip()]
     if kind == "paragraph" and all(_LINE_BLOCK.match(ln) for ln in rows):
         text = "\n".join(_LINE_BLOCK.sub("", ln) for ln in rows)  # reST `| line`: the lines
+    text = _MULTILINE_EMPHASIS.sub(r"\2", text)
     return _literal_marker(_without_markup(text.strip("\n")))
+
+
+# `**Do not use the development server when\ndeploying to production.**`: emphasis over
+# several lines (one line's is read by `inline_spans`, which renderers call line by line)
+_MULTILINE_EMPHASIS = re.compile(
+    r"(?<![\w*\\`])(\*\*|\*|__)(?=[^\s*])([^*`\n]*\n[^*`]*?)(?<=[^\s*\\])\1(?![\w*])")
 
 
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")

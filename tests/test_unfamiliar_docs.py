@@ -553,3 +553,19 @@ def test_inline_html_in_markdown_prose_shows_its_words() -> None:
     rst = Citation("Wrap it in <body> tags.", "a.rst", "A", None, 1, 1, 0, 1, 0.9, "x",
                    kind="paragraph")
     assert display_parts(rst)[0].text == "Wrap it in <body> tags."
+
+
+def test_emphasis_over_several_lines_shows_its_words() -> None:
+    """Werkzeug's deployment page: "**Do not use the development server when\\ndeploying to
+    production. …**" was shown with its `**` escaped (renderers read emphasis line by line)."""
+    from bot.render import quote_body
+
+    text = ("**Do not use the development server when\n"
+            "deploying to production. It is intended for use only during local\n"
+            "development.** Call it with f(a, **kwargs) and\n"
+            "2 * 3 * 4 as ``**kw`` shows.")
+    c = Citation(text, "deploy.rst", "D", None, 12, 15, 0, 1, 0.9, "x", kind="paragraph")
+    shown = display_parts(c)[0].text
+    assert shown.startswith("Do not use the development server when\ndeploying to production.")
+    assert "local\ndevelopment. Call it with f(a, **kwargs) and\n2 * 3 * 4 as ``**kw``" in shown
+    assert "\\*\\*Do" not in quote_body(c)
