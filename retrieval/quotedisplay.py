@@ -8,6 +8,7 @@ and is not shown). A table row is shown under its header row.
 
 from __future__ import annotations
 
+import html
 import re
 import textwrap
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ _ATTR_LIST = re.compile(
     r"[ \t]*\{:?[ \t]*(?:[#.][\w-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w-]+|[\w-]+=[^\s}]+))*"
     r"[ \t]*\}"
 )
+_EMPTY_LINK = re.compile(r"\[\]\([^)\s]*\)")  # `[](){#id}`: an anchor, no words
 _TASK_BOX = re.compile(r"^\[([ xX])\][ \t]+", re.M)
 _ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")
 # a Markdown block quote's `> ` on the lines after the first (the first one is outside the
@@ -43,7 +45,7 @@ _DEF_MARK = re.compile(r"^:[ \t]+(?=\S)", re.M)  # Markdown definition list `:  
 _LINE_BLOCK = re.compile(r"^[ \t]*\|[ \t](?=.*[^|\s][ \t]*$)")  # not a table row `| a |`
 _LIST_TABLE_ROW = re.compile(r"^[ \t]*[*+-][ \t]+[*+-][ \t]")
 _LIST_TABLE_CELL = re.compile(r"^[ \t]*(?:[*+-][ \t]+)?[*+-][ \t]+")
-_MARKUP_LINE = re.compile(r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:)")
+_MARKUP_LINE = re.compile(r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:(?!`))")
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def display_parts(c: Citation) -> list[Part]:
         lead = _lead_in(c.text[: c.code_offset])
         if lead:
             parts.append(Part("text", lead))
-        code = textwrap.dedent(c.text[c.code_offset :])
+        code = textwrap.dedent(_unquoted(c.text[c.code_offset :], c.source))
         parts.append(Part("code", code.strip("\n"), c.language))
         first = min(c.line_start, c.block_line_start or c.line_start)
         if first < c.line_start:  # a later part of a long block
@@ -76,21 +78,129 @@ def display_parts(c: Citation) -> list[Part]:
         return [Part("code", "\n".join(_row(r) for r in rows if r))]
     if not c.kind:
         return [Part("text", c.text)]
-    text = _QUOTE_CONTINUATION.sub("", c.text)
+    pieces = _literal_blocks(c.text) if c.kind in _NOTE_KINDS else [("text", c.text, "")]
+    markdown = c.source.lower().endswith((".md", ".markdown"))
+    parts = [Part("code", body, lang) if kind == "code" else
+             Part("text", _prose(body, c.kind, markdown)) for kind, body, lang in pieces]
+    return [p for p in parts if p.text.strip()] or [
+        Part("text", _prose(c.text, c.kind, markdown))]
+
+
+_NOTE_KINDS = ("admonition", "definition", "list_item")
+# reST inside a short note: `text::` + an indented literal block, `.. code-block:: lang`
+_CODE_DIRECTIVE_LINE = re.compile(r"^[ \t]*\.\.[ \t]+(?:code-block|code|sourcecode)[ \t]*::"
+                                  r"[ \t]*(\S*)")
+_OPTION = re.compile(r"^[ \t]*:[\w-]+:")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _literal_blocks(text: str) -> list[tuple[str, str, str]]:
+    """A note, definition or list item as (kind, text, language) pieces: the literal blocks
+    and `.. code-block::` directives in it are code (dedented), the rest prose."""
+    lines = text.split("\n")
+    out: list[tuple[str, str, str]] = []
+    prose_from = 0
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        directive = _CODE_DIRECTIVE_LINE.match(line)
+        if not (directive or line.rstrip().endswith("::")):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and (not lines[j].strip() or (
+            directive and _OPTION.match(lines[j]))):
+            j += 1
+        if j >= len(lines) or not any(not ln.strip() for ln in lines[i + 1 : j]) or (
+            i > 0 and _indent(lines[j]) <= _indent(line)) or (i == 0 and not _indent(lines[j])
+        ):  # (a literal block comes after a blank line, indented under its paragraph)
+            i += 1
+            continue
+        floor = _indent(lines[j]) if i == 0 else _indent(line) + 1
+        k = j
+        while k < len(lines) and (not lines[k].strip() or _indent(lines[k]) >= floor):
+            k += 1
+        while k > j and not lines[k - 1].strip():
+            k -= 1
+        prose = "\n".join(lines[prose_from : i if directive else i + 1])
+        if prose.strip():
+            out.append(("text", prose, ""))
+        code = textwrap.dedent("\n".join(lines[j:k])).strip("\n")
+        out.append(("code", code, directive.group(1) if directive else ""))
+        prose_from = i = k
+    rest = "\n".join(lines[prose_from:])
+    if rest.strip():
+        out.append(("text", rest, ""))
+    return out
+
+
+def _prose(text: str, kind: str, markdown: bool = False) -> str:
+    text = _QUOTE_CONTINUATION.sub("", text)
+    if markdown:
+        text = _without_html_tags(text)
     # the file's indentation of a note's or definition's body is not part of its words
     text = "\n".join(line.strip() for line in text.split("\n"))
-    if c.kind == "definition" and _DEF_MARK.search(text):
+    if kind == "definition" and _DEF_MARK.search(text):
         text = _definition(text)
     rows = [ln for ln in text.split("\n") if ln.strip()]
-    if c.kind == "paragraph" and all(_LINE_BLOCK.match(ln) for ln in rows):
+    if kind == "paragraph" and all(_LINE_BLOCK.match(ln) for ln in rows):
         text = "\n".join(_LINE_BLOCK.sub("", ln) for ln in rows)  # reST `| line`: the lines
-    return [Part("text", _literal_marker(_without_markup(text)))]
+    text = _MULTILINE_EMPHASIS.sub(r"\2", text)
+    return _literal_marker(_without_markup(text.strip("\n")))
+
+
+# `**Do not use the development server when\ndeploying to production.**`: emphasis over
+# several lines (one line's is read by `inline_spans`, which renderers call line by line)
+_MULTILINE_EMPHASIS = re.compile(
+    r"(?<![\w*\\`])(\*\*|\*|__)(?=[^\s*])([^*`\n]*\n[^*`]*?)(?<=[^\s*\\])\1(?![\w*])")
+
+
+_CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
+_INLINE_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>`]*)?/?>")  # not <https://…>
+
+
+def _without_html_tags(text: str) -> str:
+    """Markdown prose with inline HTML (`<small><i>…</i></small>`, `<br>`, `&nbsp;`): the page
+    shows the words, not the tags. Tags written inside `code` are text and stay."""
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        out.append(_html_words(text[pos : m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_html_words(text[pos:]))
+    return "".join(out)
+
+
+def _html_words(text: str) -> str:
+    """Without tags, with character references as the characters they stand for."""
+    return html.unescape(_INLINE_TAG.sub("", text))
 
 
 def _without_markup(text: str) -> str:
-    """mkdocs attribute lists are not shown; a task list box shows as ☐ / ☑."""
-    text = _ATTR_LIST.sub("", text)
+    """mkdocs attribute lists and autorefs anchors (`[](){#id}`) are not shown; a task list
+    box shows as ☐ / ☑."""
+    text = _ATTR_LIST.sub("", _EMPTY_LINK.sub("", text))
     return _TASK_BOX.sub(lambda m: "☐ " if m.group(1) == " " else "☑ ", text)
+
+
+_QUOTED_LINE = re.compile(r"^[ \t]{0,3}>(?=[ \t]|$)[ \t]?")
+
+
+def _unquoted(code: str, source: str) -> str:
+    """Code inside a Markdown block quote (a `> TIP:` callout holding tabs): its lines after
+    the first carry the quote's `> ` marker, which is not code. (Every later line must: a
+    doctest's `>>>` or a shell's output lines never all do.)"""
+    lines = code.split("\n")
+    if len(lines) < 2 or not source.lower().endswith((".md", ".markdown")) or not all(
+        _QUOTED_LINE.match(ln) for ln in lines[1:]
+    ):
+        return code
+    first = lines[0]
+    rest = [_QUOTED_LINE.sub("", ln, count=1) for ln in lines[1:]]
+    return "\n".join([first, *rest])
 
 
 def _row(row: str) -> str:

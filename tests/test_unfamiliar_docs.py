@@ -402,3 +402,170 @@ def test_code_annotation_markers_are_not_searched() -> None:
         "total = f(1) # counts (1) item")
     prose = strip_markup("Lorem ipsum (1)! dolor, see step (2).")
     assert prose == "Lorem ipsum dolor, see step (2)."
+
+
+def test_a_lead_in_line_starting_with_a_role_is_shown() -> None:
+    """Jinja's policies: the lead-in "They can be configured with the\\n:attr:`~jinja2.
+    Environment.policies` attribute." showed as "They can be configured with the": a line
+    starting with a role was taken for a directive option and ended the lead-in."""
+    text = (
+        "They can be configured with the\n"
+        ":attr:`~jinja2.Environment.policies` attribute.\n\n"
+        "Example::\n\n"
+        "    env.policies['urlize.rel'] = 'nofollow noopener'"
+    )
+    code_at = text.index("    env.policies")
+    c = Citation(text, "api.rst", "API", None, 542, 547, 0, len(text), 0.9, "x",
+                 kind="code", code_offset=code_at)
+    parts = display_parts(c)
+    assert [p.kind for p in parts] == ["text", "code"]
+    assert parts[0].text == (
+        "They can be configured with the :attr:`~jinja2.Environment.policies` attribute.")
+    assert parts[1].text == "env.policies['urlize.rel'] = 'nofollow noopener'"
+
+
+def test_code_inside_a_short_note_is_shown_as_code() -> None:
+    """Jinja's `.. admonition:: Note` with "…open parentheses, braces or brackets::" and a
+    literal block: a short note is quoted whole, and its code was shown as prose lines with
+    their indentation stripped."""
+    rst = (
+        "Line Statements\n===============\n\n"
+        ".. admonition:: Note\n\n"
+        "    Line statements can span multiple lines if there are open parentheses,\n"
+        "    braces or brackets::\n\n"
+        "        <ul>\n"
+        "        # for href, caption in [('index.html', 'Index'),\n"
+        "                                ('about.html', 'About')]:\n"
+        "            <li>{{ caption }}</li>\n"
+        "        # endfor\n"
+        "        </ul>\n\n"
+        "    Comments work there too.\n\n"
+        ".. note::\n\n"
+        "    Enable it on the environment:\n\n"
+        "    .. code-block:: python\n"
+        "        :linenos:\n\n"
+        "        env = Environment(line_statement_prefix='#')\n"
+    )
+    p = parsed(".rst", rst)
+    notes = [b for b in p.blocks if b.kind == "admonition"]
+    assert len(notes) == 2
+    shown = []
+    for b in notes:
+        c = Citation(b.text(rst), "t.rst", "T", None, 1, 1, b.start, b.end, 0.9, "x",
+                     kind="admonition")
+        shown.append([(pt.kind, pt.text, pt.language) for pt in display_parts(c)])
+    assert shown[0] == [
+        ("text", "Line statements can span multiple lines if there are open parentheses,\n"
+                 "braces or brackets:", ""),
+        ("code", "<ul>\n# for href, caption in [('index.html', 'Index'),\n"
+                 "                        ('about.html', 'About')]:\n"
+                 "    <li>{{ caption }}</li>\n# endfor\n</ul>", ""),
+        ("text", "Comments work there too.", ""),
+    ]
+    assert shown[1] == [("text", "Enable it on the environment:", ""),
+                        ("code", "env = Environment(line_statement_prefix='#')", "python")]
+    plain = Citation("A note that ends::\nNo code follows.", "t.rst", "T", None, 1, 1, 0, 1,
+                     0.9, "x", kind="admonition")
+    assert [pt.kind for pt in display_parts(plain)] == ["text"]
+
+
+def test_autorefs_anchor_lines_are_not_part_of_the_text() -> None:
+    """griffe's docs put mkdocs-autorefs anchors (`[](){#forcing-dynamic-analysis}`) on the
+    line above a paragraph: the paragraph began with "[]()" in its quote."""
+    md = (
+        "# Loading\n\n"
+        "[](){#forcing-dynamic-analysis}\n"
+        "Forcing inspection can be useful when your code is highly dynamic.\n\n"
+        "[](){#first} [](){#second}\n\n"
+        "Text with an inline anchor [](){#inline} in it.\n"
+    )
+    p = parsed(".md", md)
+    paras = [b for b in p.blocks if b.kind == "paragraph"]
+    assert [b.text(md) for b in paras] == [
+        "Forcing inspection can be useful when your code is highly dynamic.",
+        "Text with an inline anchor [](){#inline} in it.",
+    ]
+    c = Citation(paras[1].text(md), "l.md", "L", None, 7, 7, 0, 1, 0.9, "x", kind="paragraph")
+    assert display_parts(c)[0].text == "Text with an inline anchor in it."
+
+
+def test_tabs_inside_a_block_quote_callout_are_parsed_and_their_code_shown_clean() -> None:
+    """griffe's docs: a `> TIP: **Hint**` callout holding `=== "Tab"` tabs with code. The tab
+    markers and fences were one paragraph of prose; now the tabs are sections and the code
+    is code, shown without the quote's `> ` markers."""
+    md = (
+        "# Checking\n\n"
+        "> TIP: **Hint**\n"
+        "> Allow a deprecation period for the removed parameter.\n"
+        ">\n"
+        '> === "positional-only"\n'
+        '>     ```python title="before"\n'
+        ">     def greet(prefix, name, /):\n"
+        ">         print(prefix + name)\n"
+        ">\n"
+        ">     greet('hello', 'world')\n"
+        ">     ```\n\n"
+        "After the callout.\n"
+    )
+    p = parsed(".md", md)
+    got = [(b.kind, b.section) for b in p.blocks if b.kind != "heading"]
+    assert got == [("paragraph", ("Checking",)),
+                   ("code", ("Checking", "positional-only")),
+                   ("paragraph", ("Checking",))]
+    code = next(b for b in p.blocks if b.kind == "code")
+    assert code.language == "python"
+    c = Citation(code.text(md), "checking.md", "C", None, 6, 9, code.start, code.end, 0.9,
+                 "x", kind="code", language="python", code_offset=0)
+    assert [pt.text for pt in display_parts(c)] == [
+        "def greet(prefix, name, /):\n    print(prefix + name)\n\ngreet('hello', 'world')"]
+    doctest = Citation(">>> 1 + 1\n2\n>>> x", "d.md", "D", None, 1, 3, 0, 1, 0.9, "x",
+                       kind="code", code_offset=0)
+    assert display_parts(doctest)[0].text == ">>> 1 + 1\n2\n>>> x"
+
+
+def test_tab_and_collapsible_titles_are_their_words_without_markup() -> None:
+    """griffe's docs title tabs with code (`=== "`GriffeLoader`"`) and icons (`=== ":simple-python:
+    pip"`): the section path showed \\`GriffeLoader\\` and ":simple-python: pip"."""
+    md = (
+        "# Loading\n\n"
+        '=== "`griffe.load`"\n    Load it with the function.\n\n'
+        '=== "`GriffeLoader`"\n    Load it with a loader.\n\n'
+        '??? question "Why is *my* package not found?"\n    Add it to the search paths.\n\n'
+        "/// tab | `uv` users\nRun uv.\n///\n\n"
+        '=== ":simple-python: pip"\n    Run pip.\n\n'
+        "## :material-clock-fast: Quick start at 10:30:00\n\nStart.\n"
+    )
+    p = parsed(".md", md)
+    assert [b.section[-1] for b in p.blocks if b.kind != "heading"] == [
+        "griffe.load", "GriffeLoader", "Why is my package not found?", "uv users", "pip",
+        "Quick start at 10:30:00"]
+
+
+def test_inline_html_in_markdown_prose_shows_its_words() -> None:
+    """griffe's docs: "<small><i>You can zoom and pan all diagrams…</i></small>" was shown with
+    its tags; tags inside `code` and autolinks stay, and reST text is left as written."""
+    text = ("<small><i>You can zoom and pan all diagrams.</i></small> Use the `<details>` tag,"
+            "<br> see <https://example.org/x> &mdash; or `&lt;` for &lt;.")
+    md = Citation(text, "arch.md", "A", None, 1, 1, 0, 1, 0.9, "x", kind="paragraph")
+    assert display_parts(md)[0].text == (
+        "You can zoom and pan all diagrams. Use the `<details>` tag, see "
+        "<https://example.org/x> \u2014 or `&lt;` for <.")
+    rst = Citation("Wrap it in <body> tags.", "a.rst", "A", None, 1, 1, 0, 1, 0.9, "x",
+                   kind="paragraph")
+    assert display_parts(rst)[0].text == "Wrap it in <body> tags."
+
+
+def test_emphasis_over_several_lines_shows_its_words() -> None:
+    """Werkzeug's deployment page: "**Do not use the development server when\\ndeploying to
+    production. …**" was shown with its `**` escaped (renderers read emphasis line by line)."""
+    from bot.render import quote_body
+
+    text = ("**Do not use the development server when\n"
+            "deploying to production. It is intended for use only during local\n"
+            "development.** Call it with f(a, **kwargs) and\n"
+            "2 * 3 * 4 as ``**kw`` shows.")
+    c = Citation(text, "deploy.rst", "D", None, 12, 15, 0, 1, 0.9, "x", kind="paragraph")
+    shown = display_parts(c)[0].text
+    assert shown.startswith("Do not use the development server when\ndeploying to production.")
+    assert "local\ndevelopment. Call it with f(a, **kwargs) and\n2 * 3 * 4 as ``**kw``" in shown
+    assert "\\*\\*Do" not in quote_body(c)

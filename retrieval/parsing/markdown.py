@@ -77,11 +77,26 @@ _DEFINITION_LINE = re.compile(r"^:[ \t]+\S")
 _ATTRS = r"\{:?[ \t]*(?:[#.][\w-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w-]+|[\w-]+=[^\s}]+))*[ \t]*\}"
 _TRAILING_ATTRS = re.compile(r"[ \t]*" + _ATTRS + r"[ \t]*$")
 _ATTRS_LINE = re.compile(r"^[ \t]*" + _ATTRS + r"[ \t]*$")
+# mkdocs-material icons (`:simple-python:`, `:material-check-bold:`): shown as icons
+_ICON = re.compile(r"(?<![\w:`]):[a-z0-9]+(?:-[a-z0-9]+)+:(?![\w`])")
+_QUOTE_PREFIX = re.compile(r"^[ \t]{0,3}>[ \t]?")
+_QUOTED_OPENER = re.compile(r"^[ \t]{0,3}>[ \t]?(?:!!!|\?\?\?\+?|===[!+]?)[ \t]+\S")
+_ANCHOR_LINE = re.compile(r"^[ \t]*(?:\[\]\([^)\s]*\)" + _ATTRS + r"[ \t]*)+$")  # `[](){#id}`
 
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
+
+
+def _plain_title(title: str) -> str:
+    """A tab's or collapsible block's title as the page shows it (`` `GriffeLoader` `` as
+    GriffeLoader): its words without inline markup."""
+    if not title or not re.search(r"[`*_\[<:]", title):
+        return title
+    inline = [t for t in _parser().parseInline(title) if t.type == "inline"]
+    words = _ICON.sub("", _inline_words(inline[0]) if inline else title)
+    return " ".join(words.split()) or title
 
 
 def parse_markdown(text: str) -> ParsedText:
@@ -104,6 +119,7 @@ def parse_markdown(text: str) -> ParsedText:
     item_depth = 0
     items: list[tuple[int, int, bool]] = []  # open list items: (end line, level, a card)
     quote_depth = 0
+    quotes: list[int] = []  # open block quotes: their end lines
     while i < len(tokens):
         tok = tokens[i]
         m = tok.map
@@ -120,7 +136,8 @@ def parse_markdown(text: str) -> ParsedText:
         if t == "heading_open" and m is not None:
             level = int(tok.tag[1])
             inline = tokens[i + 1]
-            heading = _TRAILING_ATTRS.sub("", _inline_words(inline)).strip()
+            heading = _TRAILING_ATTRS.sub("", _ICON.sub("", _inline_words(inline))).strip()
+            heading = " ".join(heading.split()) or inline.content.strip()
             # mkdocstrings `## ::: pkg.Class`: the heading is the documented object's name
             autodoc = _AUTODOC.match(heading)
             if autodoc:
@@ -169,8 +186,25 @@ def parse_markdown(text: str) -> ParsedText:
                 section.pop()
         elif t == "blockquote_open":
             quote_depth += 1
+            quotes.append(m[1] if m is not None else 0)
         elif t == "blockquote_close":
             quote_depth -= 1
+            if quotes:
+                quotes.pop()
+        elif t == "paragraph_open" and m is not None and quotes and not items and (
+            _QUOTED_OPENER.match(lines.line(m[0]))
+        ):
+            # `=== "Tab"` or `!!! note` inside a block quote (a `> TIP:` callout): the rest of
+            # the quote is Markdown of its own, without its `> ` markers
+            body = [lines.line(n) for n in range(m[0], quotes[-1])]
+            removed = [len(q.group(0)) if (q := _QUOTE_PREFIX.match(ln)) else 0 for ln in body]
+            blocks.extend(_subparse(text, lines, m[0], body, removed, _path(section)))
+            while i + 1 < len(tokens) and not (
+                tokens[i + 1].type == "blockquote_close" and tokens[i + 1].level == tok.level - 1
+            ):
+                i += 1
+            i += 1
+            continue
         elif t == "paragraph_open" and m is not None and items and _opens_container(tok, lines):
             # `!!! note` or `=== "Tab"` inside a list item (markdown-it reads its body as
             # lazy text or code): the rest of the item is Markdown of its own, dedented
@@ -399,7 +433,7 @@ def _container(
     # a tab's title says what its content is for ("Linux", "Mac"), a collapsible block's
     # (`??? question "How do I…?"`) what it answers, like a <summary>: a heading of it
     quoted = re.search(r'"([^"]*)"', head)
-    heading = title if tab else quoted.group(1).strip() if quoted else ""
+    heading = _plain_title(title if tab else quoted.group(1).strip() if quoted else "")
     if not marker.startswith("???") and not tab:
         heading = ""
     inner = _subparse(text, lines, first, body, removed,
@@ -484,7 +518,8 @@ def _block_titles(lines: Lines, first: int, skip: set[int]) -> dict[int, tuple[s
         m = _BLOCK_OPEN.match(lines.line(n))
         if m and m.group(2):
             title = (m.group(3) or "").strip().strip('"').strip()
-            stack.append((len(m.group(1)), title if m.group(2) in _TITLED_BLOCKS else ""))
+            stack.append((len(m.group(1)),
+                          _plain_title(title) if m.group(2) in _TITLED_BLOCKS else ""))
             continue
         if m:  # a bare `///` closes the innermost block with as many slashes
             while stack and stack[-1][0] != len(m.group(1)):
@@ -650,8 +685,9 @@ def _code(tok: Token, text: str, lines: Lines, section: tuple[str, ...]) -> list
 
 
 def _without_block_markers(lines: Lines, a: int, b: int) -> tuple[int, int]:
-    """A paragraph's lines without pymdown `///` block start and end lines."""
-    while a < b and _BLOCK_MARKER.match(lines.line(a)):
+    """A paragraph's lines without pymdown `///` block start and end lines, and without
+    mkdocs-autorefs anchor lines (`[](){#id}`) before its text."""
+    while a < b and (_BLOCK_MARKER.match(lines.line(a)) or _ANCHOR_LINE.match(lines.line(a))):
         a += 1
         while a < b and _BLOCK_OPTION.match(lines.line(a)):  # `    type: warning`
             a += 1
