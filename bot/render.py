@@ -155,22 +155,45 @@ def code_block(code: str, language: str = "") -> str:
     return f"```{lang}\n" + code.replace("```", "`\u200b``") + "\n```"
 
 
-def quote_body(c: Citation) -> str:
-    """The quote as Discord markdown: prose as a block quote, code as a fenced block."""
+def quote_body(c: Citation, budget: int | None = None) -> str:
+    """The quote as Discord markdown: prose as a block quote, code as a fenced block. With
+    `budget`, only about that many characters of the quote's own text are shown: whole code
+    lines, prose cut at a word, then "…" (formatting kept)."""
     if not c.kind:
         return block_quote(c.text, c.terms)
     out: list[str] = []
+    left = budget
     for part in display_parts(c):
+        if left is not None and left <= 0:
+            break
+        text, cut = part.text, False
+        if left is not None and len(text) > left:
+            text, cut = _prefix(text, left, code=part.kind == "code"), True
+        if left is not None:
+            left = 0 if cut else left - len(text)
         if part.kind == "code":
-            out.append(code_block(part.text, part.language))
+            if text.strip():
+                out.append(code_block(text + ("\n" + ELLIPSIS if cut else ""), part.language))
             continue
+        if cut:
+            text = text + " " + ELLIPSIS
         lines = [
-            "> " + emphasize_prose(raw.strip(), c.terms) for raw in part.text.splitlines()
+            "> " + emphasize_prose(raw.strip(), c.terms) for raw in text.splitlines()
             if raw.strip()
         ]
         if lines:
             out.append("\n".join(lines))
     return "\n".join(out) if out else "> " + ELLIPSIS
+
+
+def _prefix(text: str, n: int, code: bool) -> str:
+    """At most `n` characters of `text`: whole lines of code, prose up to a word boundary
+    ("" when not even one line or word fits)."""
+    if code:
+        keep = text[: n + 1].rsplit("\n", 1)[0] if "\n" in text[: n + 1] else ""
+        return keep.rstrip()
+    bounds = [b for b in _word_boundaries(text) if b <= n]
+    return text[: bounds[-1]].rstrip() if bounds else ""
 
 
 def citation_line(c: Citation) -> str:
@@ -212,6 +235,19 @@ def render_quote(c: Citation, limit: int) -> str | None:
     room = limit - len(cite) - 1
     if room < 8:
         return None
+    if c.kind:
+        # a structured quote keeps its formatting (fenced code, inline code): the longest
+        # prefix of its parts that fits
+        lo, hi, fits = 1, len(c.text), ""
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            body = quote_body(c, mid)
+            if len(body) <= room:
+                fits, lo = body, mid + 1
+            else:
+                hi = mid - 1
+        if fits and fits != "> " + ELLIPSIS:
+            return fits + "\n" + cite
     text = c.text.strip()
 
     def render(n: int) -> str:

@@ -130,6 +130,32 @@ def test_long_code_block_is_cut_with_an_honest_marker(
     assert len(rendered) <= EMBED_DESCRIPTION_LIMIT
 
 
+def test_a_code_quote_cut_to_fit_keeps_its_fence_and_whole_lines(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    body = "\n".join(f"    widget_{i} = build_widget(size={i}, colour='blue')" for i in range(12))
+    (docs / "setup.rst").write_text(
+        "Setup\n=====\n\nTo build the blue widgets at start-up, run this script::\n\n"
+        f"{body}\n\nThat is all.\n"
+    )
+    engine = engine_factory(docs)
+    engine.index()
+    c = top(engine, "How do I build the blue widgets at start-up?")
+    assert c.kind == "code"
+    whole = render_quote(c, EMBED_DESCRIPTION_LIMIT)
+    assert whole is not None
+    cut = render_quote(c, len(whole) // 2)  # a later quote with little room left
+    assert cut is not None and len(cut) <= len(whole) // 2
+    assert cut.startswith("> To **build** the **blue** **widgets**")
+    code = cut.split("```\n", 1)[1].split("\n```", 1)[0].splitlines()
+    assert "```" in cut and code[-1] == "…" and len(code) > 2
+    source = {ln.strip() for ln in body.splitlines()}
+    assert all(ln in source for ln in code[:-1])  # whole lines of the file, none cut short
+    assert cut.rstrip().splitlines()[-1].startswith("— ")  # the citation is kept
+
+
 def _records(path: Path, rel: str, embedder: Embedder) -> list[ChunkRecord]:
     doc = load_file(path, rel, 10_000_000)
     assert doc.blocks is not None, rel
