@@ -465,7 +465,7 @@ class Indexer:
         records = [
             ChunkRecord.from_chroma(c, d, m) for c, d, m in zip(ids, docs, metas, strict=True)
         ]
-        rows = embed_units(records, self.embedder.encode)
+        rows = embed_units(records, self.embedder.encode, self.embedder.token_spans)
         self.units.put(self.units_version, [(c.id, u) for c, u in zip(records, rows, strict=True)])
         return rows
 

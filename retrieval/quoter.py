@@ -183,7 +183,9 @@ class Quoter:
         only when missing)."""
         embedder = self._embedder()
         version = units_version(self.settings.index_model_id())
-        return window_vectors(self.units, version, windows, embedder.encode, embedder.dim)
+        return window_vectors(
+            self.units, version, windows, embedder.encode, embedder.dim, embedder.token_spans
+        )
 
     @staticmethod
     def citation(sw: ScoredWindow, q: str) -> Citation:

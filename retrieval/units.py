@@ -10,9 +10,10 @@ stored vector is embedded when a question needs it (slower, same result).
 
 In structured documents the same transaction keeps two more kinds of vectors per chunk: each
 unit's context vector (`section path: text`, e.g. `Quickstart > Debug Mode: By enabling debug
-mode...`, for the context rerank, retrieval.rerank; a sentence pair's is derived from its two
-sentences' like its own vector) and each section's innermost heading (heading evidence,
-retrieval.answer). A question then needs no embedding but its own: the rest are dot products.
+mode...`, cut after CONTEXT_MAX_TOKENS tokens, for the context rerank, retrieval.rerank; a
+sentence pair's or three-sentence unit's is derived from its sentences', like a pair's own
+vector) and each section's innermost heading (heading evidence, retrieval.answer). A question
+then needs no embedding but its own: the rest are dot products.
 """
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ UNITS_SCHEMA = 2  # 2: context and heading vectors stored too
 # A sentence pair's vector is the length-weighted mean of its two sentences' vectors rather than
 # an embedding of its own (halves the embedding work; see benchmarks/RESULTS.md)
 DERIVE_JOINED = os.environ.get("CITEBOT_UNITS_DERIVE", "1") != "0"
+# A context vector embeds only the first tokens (model tokenizer) of `section path: text`: the
+# path and the unit's start, which is what places the unit (its own vector covers all of it);
+# a three-sentence unit's is derived from its sentences' like a pair's. Together about a quarter
+# less indexing CPU on docs, same dev ranking (benchmarks/RESULTS.md, "Session 4: cheaper
+# context vectors")
+CONTEXT_MAX_TOKENS = 48
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS units (
     chunk_id TEXT PRIMARY KEY, version TEXT NOT NULL, spans BLOB NOT NULL, vecs BLOB NOT NULL
@@ -86,6 +93,8 @@ def units_version(model_id: str) -> str:
 
     h = hashlib.sha256(f"{UNITS_SCHEMA}\0{model_id}\0{DERIVE_JOINED}\0".encode())
     h.update(_code_fingerprint(windows_for).encode())
+    # how the vectors are made from the units (which are derived, what the context reads)
+    h.update(_code_fingerprint(embed_units).encode())
     # structured documents' units are defined in these modules (and embedded by search text)
     hash_sources(h, ("retrieval.quoteunits", "retrieval.searchtext"))
     return h.hexdigest()[:16]
@@ -101,11 +110,9 @@ def _code_fingerprint(fn: Any, seen: set[str] | None = None) -> str:
     except (OSError, TypeError):  # no source (frozen install): the bytecode
         parts = [repr(fn.__code__.co_code)]
     code = getattr(fn, "__code__", None)
-    names = set(code.co_names) if code is not None else set()
+    names = _names(code) if code is not None else set()
     if inspect.isclass(fn):
-        names |= {
-            n for m in vars(fn).values() if inspect.isfunction(m) for n in m.__code__.co_names
-        }
+        names |= {n for m in vars(fn).values() if inspect.isfunction(m) for n in _names(m.__code__)}
     for name in sorted(names - seen):
         seen.add(name)
         obj = getattr(module, name, None)
@@ -114,6 +121,15 @@ def _code_fingerprint(fn: Any, seen: set[str] | None = None) -> str:
         elif isinstance(obj, (int, float, str, tuple, frozenset, re.Pattern)):
             parts.append(f"{name}={obj!r}")
     return "\n".join(parts)
+
+
+def _names(code: Any) -> set[str]:
+    """The global names a code object uses, its comprehensions' and inner functions' included."""
+    out = set(code.co_names)
+    for const in code.co_consts:
+        if inspect.iscode(const):
+            out |= _names(const)
+    return out
 
 
 def unit_spans(chunk: ChunkRecord) -> list[Span]:
@@ -162,12 +178,16 @@ def joined_units(text: str, spans: Sequence[Span]) -> dict[Span, tuple[Span, Spa
 def embed_units(
     chunks: Sequence[ChunkRecord],
     encode: Callable[[list[str]], np.ndarray],
+    token_spans: Callable[[list[str]], list[list[Span]]],
     derive_joined: bool = DERIVE_JOINED,
 ) -> list[ChunkUnits]:
     """Spans and vectors of each chunk's units, their context vectors and the chunk's heading
     vectors. A text that occurs in several chunks (the overlap between neighbours, a heading)
     is embedded once. With `derive_joined`, a unit made of two other units (a sentence pair)
-    gets their length-weighted mean instead of its own embedding (its context vector too)."""
+    gets their length-weighted mean instead of its own embedding (its context vector too). A
+    context vector embeds the first CONTEXT_MAX_TOKENS tokens of `context_text` (`token_spans`:
+    the model tokenizer's offsets); a three-sentence unit's is the length-weighted mean of its
+    sentences' context vectors."""
     windows = [_unit_windows(c) for c in chunks]
     spans = [list(ws) for ws in windows]
     joined = [
@@ -179,11 +199,12 @@ def embed_units(
     texts: dict[str, int] = {}
     contexts: dict[str, int] = {}
     heads: dict[str, int] = {}
-    for ws, ss, jn in zip(windows, spans, joined, strict=True):
+    triples = [_triples(ws) for ws in windows]
+    for ws, ss, jn, tr in zip(windows, spans, joined, triples, strict=True):
         for sp in ss:
             if sp not in jn:
                 texts.setdefault(ws[sp].search_text, len(texts))
-                if ws[sp].section:
+                if ws[sp].section and sp not in tr:
                     contexts.setdefault(context_text(ws[sp]), len(contexts))
     for c in chunks:
         for sec in c.sections:
@@ -191,18 +212,22 @@ def embed_units(
                 heads.setdefault(sec[-1], len(heads))
     vecs = encode(list(texts)) if texts else np.zeros((0, 1), np.float32)
     dim = vecs.shape[1]
-    ctx_vecs = encode(list(contexts)) if contexts else np.zeros((0, dim), np.float32)
+    ctx_vecs = (
+        encode(_truncated(list(contexts), token_spans, CONTEXT_MAX_TOKENS))
+        if contexts
+        else np.zeros((0, dim), np.float32)
+    )
     head_vecs = encode(list(heads)) if heads else np.zeros((0, dim), np.float32)
     dim = max(dim, ctx_vecs.shape[1], head_vecs.shape[1])
     out = []
-    for c, ws, ss, jn in zip(chunks, windows, spans, joined, strict=True):
+    for c, ws, ss, jn, tr in zip(chunks, windows, spans, joined, triples, strict=True):
         mine = np.zeros((len(ss), dim), dtype=np.float32)
         ctx = np.zeros((len(ss), dim), dtype=np.float32)
         own = {sp: vecs[texts[ws[sp].search_text]] for sp in ss if sp not in jn}
         own_ctx = {
             sp: ctx_vecs[contexts[context_text(ws[sp])]]
             for sp in ss
-            if sp not in jn and ws[sp].section
+            if sp not in jn and sp not in tr and ws[sp].section
         }
         for i, sp in enumerate(ss):
             if sp in jn:
@@ -211,7 +236,10 @@ def embed_units(
                     ctx[i] = _joined_vector(jn[sp], own_ctx)
             else:
                 mine[i] = own[sp]
-                if sp in own_ctx:
+                if sp in tr:
+                    if all(part in own_ctx for part in tr[sp]):
+                        ctx[i] = _mean_vector(tr[sp], own_ctx)
+                elif sp in own_ctx:
                     ctx[i] = own_ctx[sp]
         hv = np.zeros((len(c.sections), dim), dtype=np.float32)
         for i, sec in enumerate(c.sections):
@@ -219,6 +247,37 @@ def embed_units(
                 hv[i] = head_vecs[heads[sec[-1]]]
         out.append(ChunkUnits(ss, mine, ctx, hv))
     return out
+
+
+def _triples(ws: dict[Span, Window]) -> dict[Span, tuple[Span, ...]]:
+    """Three-sentence units under a section mapped to the three one-sentence units of their
+    block that they span (their context vector is derived from those)."""
+    out: dict[Span, tuple[Span, ...]] = {}
+    ones = [sp for sp, w in ws.items() if w.sentences == 1]
+    for sp, w in ws.items():
+        if w.sentences != 3 or not w.section:
+            continue
+        parts = tuple(
+            o for o in ones if ws[o].block == w.block and sp[0] <= o[0] and o[1] <= sp[1]
+        )
+        if len(parts) == 3 and all(ws[o].section for o in parts):
+            out[sp] = parts
+    return out
+
+
+def _truncated(
+    texts: list[str], token_spans: Callable[[list[str]], list[list[Span]]], n: int
+) -> list[str]:
+    """Each text cut after its first n tokens (of the model's tokenizer)."""
+    cut = zip(texts, token_spans(texts), strict=True)
+    return [t if len(sp) <= n else t[: sp[n - 1][1]] for t, sp in cut]
+
+
+def _mean_vector(parts: Sequence[Span], own: dict[Span, np.ndarray]) -> np.ndarray:
+    """The length-weighted mean of these units' vectors, normalised."""
+    v = sum((b - a) * own[(a, b)] for a, b in parts)
+    v = np.asarray(v, dtype=np.float32)
+    return v / max(float(np.linalg.norm(v)), 1e-12)
 
 
 def _joined_vector(parts: tuple[Span, Span], own: dict[Span, np.ndarray]) -> np.ndarray:
@@ -256,6 +315,7 @@ def window_vectors(
     windows: Sequence[Window],
     encode: Callable[[list[str]], np.ndarray],
     dim: int,
+    token_spans: Callable[[list[str]], list[list[Span]]],
 ) -> WindowVectors:
     """The vectors of these quote units: read from the store; the units of a chunk that has none
     stored (an older index, a changed definition) are embedded now, exactly as indexing would,
@@ -264,7 +324,7 @@ def window_vectors(
     stored = store.load(version, list(chunks), dim)
     todo = [c for cid, c in chunks.items() if cid not in stored]
     if todo:
-        fresh = list(zip(todo, embed_units(todo, encode), strict=True))
+        fresh = list(zip(todo, embed_units(todo, encode, token_spans), strict=True))
         try:
             store.put(version, [(c.id, u) for c, u in fresh])
         except sqlite3.Error:

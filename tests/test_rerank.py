@@ -14,7 +14,15 @@ from retrieval.answer import ScoredWindow, Window, windows_for
 from retrieval.embedder import Embedder
 from retrieval.engine import Engine
 from retrieval.rerank import ContextReranker, context_text
-from retrieval.units import WindowVectors, joined_units, units_version
+from retrieval.units import (
+    CONTEXT_MAX_TOKENS,
+    WindowVectors,
+    _code_fingerprint,
+    _truncated,
+    embed_units,
+    joined_units,
+    units_version,
+)
 
 GUIDE = """# Bot guide
 
@@ -85,8 +93,9 @@ def test_units_are_reordered_by_their_section(
 def test_context_vectors_are_the_section_path_and_text_read_together(
     tmp_path: Path, engine_factory: Callable[..., Engine], embedder: Embedder
 ) -> None:
-    """Stored at index time: a unit's context vector is the embedding of `section path: text`;
-    a sentence pair's is the length-weighted mean of its two sentences' (as its own vector)."""
+    """Stored at index time: a unit's context vector is the embedding of `section path: text`
+    (these are all shorter than the token limit); a sentence pair's is the length-weighted mean
+    of its two sentences' (as its own vector)."""
     engine = engine_factory(_guide(tmp_path))
     units = [w for w in _units(engine) if w.section]
     vecs = engine.quoter.window_vectors(units)
@@ -109,6 +118,64 @@ def test_context_vectors_are_the_section_path_and_text_read_together(
                 # int8 vectors move a little with their batch (cosine ~0.99); float16 storage
                 assert float(fresh[i] @ vecs.ctx[i]) > 0.98
     assert pairs
+
+
+PINS = """# Bot guide
+
+## Pinning a message
+
+Pin the message from its menu. Pinned messages stay at the top of the channel. A channel holds \
+at most fifty of them.
+
+When a channel already holds fifty pinned messages, the oldest one has to be unpinned by a \
+moderator with the manage messages permission before another message can be pinned, and the \
+bot reports the refusal in the channel where the command was given so that everyone sees it.
+"""
+
+
+def test_context_vectors_read_the_start_and_derive_three_sentence_units(
+    tmp_path: Path, engine_factory: Callable[..., Engine], embedder: Embedder
+) -> None:
+    """A context vector embeds at most CONTEXT_MAX_TOKENS tokens of `section path: text` (the
+    path and the unit's start; the unit's own vector reads all of it), and a three-sentence
+    unit's is the length-weighted mean of its three sentences' context vectors."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "pins.md").write_text(PINS, encoding="utf-8")
+    engine = engine_factory(docs)
+    units = [w for w in _units(engine) if w.section]
+    assert len({w.chunk.id for w in units}) == 1
+    vecs = engine.quoter.window_vectors(units)
+    row = {(w.start, w.end): i for i, w in enumerate(units)}
+
+    [three] = [w for w in units if w.sentences == 3]
+    ones = [w for w in units if w.sentences == 1 and three.start <= w.start < three.end]
+    assert len(ones) == 3
+    v = sum((w.end - w.start) * vecs.ctx[row[(w.start, w.end)]] for w in ones)
+    assert float(v @ vecs.ctx[row[(three.start, three.end)]]) / float(np.linalg.norm(v)) > 0.999
+
+    long = next(w for w in units if w.text.startswith("When a channel"))
+    text = context_text(long)
+    offsets = embedder.token_spans([text])[0]
+    assert len(offsets) > CONTEXT_MAX_TOKENS + 10
+    start = text[: offsets[CONTEXT_MAX_TOKENS - 1][1]]
+    assert start.startswith("Bot guide > Pinning a message: When a channel")
+    assert not start.endswith("sees it.")
+    stored = vecs.ctx[row[(long.start, long.end)]]
+    whole_vec, start_vec = embedder.encode([text, start])
+    assert float(start_vec @ stored) > 0.98
+    assert float(start_vec @ stored) > float(whole_vec @ stored) + 0.01
+    own = embedder.encode([long.search_text])[0]  # the unit's own vector: every word
+    assert float(own @ vecs.units[row[(long.start, long.end)]]) > 0.98
+
+
+def test_the_units_version_covers_how_the_vectors_are_made() -> None:
+    """A change to which vectors are derived or how much of the context is read changes the
+    units version, so an index made before re-embeds its units on the next `index`."""
+    made = _code_fingerprint(embed_units)
+    assert f"CONTEXT_MAX_TOKENS={CONTEXT_MAX_TOKENS}" in made
+    assert "def _truncated(" in made and "def _triples(" in made
+    assert _truncated(["a b c d"], lambda ts: [[(0, 1), (2, 3), (4, 5), (6, 7)]], 2) == ["a b"]
 
 
 def test_plain_text_is_left_alone(
