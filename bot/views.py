@@ -140,7 +140,8 @@ class MoreButton(
             return
         guild_id = state.guild_id if state else _guild_id(interaction)
         await interaction.response.defer(thinking=True)
-        prepared = await core.prepare_answer(guild_id, question, offset=self.offset)
+        seen = state.seen if state else ()
+        prepared = await core.prepare_answer(guild_id, question, offset=self.offset, seen=seen)
         await interaction.edit_original_response(
             embed=prepared.embed, view=prepared.view, allowed_mentions=NO_MENTIONS
         )

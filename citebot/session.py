@@ -9,7 +9,7 @@ from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING
 
-from retrieval.models import Answer
+from retrieval.models import Answer, Citation
 from retrieval.smalltalk import wants_more
 
 if TYPE_CHECKING:
@@ -66,15 +66,20 @@ class Conversation:
         self.engine = engine
         self.turn: Answer | None = None  # the last question searched (its first page)
         self.page: Answer | None = None  # the last page shown of it
+        self.seen: list[Citation] = []  # the quotes of its pages so far
 
     def ask(self, question: str) -> Answer:
         page = self.page
         if page is not None and page.answered and page.quotes and wants_more(question):
-            answer = self.engine.ask(page.searched, offset=page.offset + len(page.quotes))
+            answer = self.engine.ask(
+                page.searched, offset=page.offset + len(page.quotes), shown=self.seen
+            )
             self.page = answer
+            self.seen += answer.quotes
             return answer
         earlier = self.turn.searched if self.turn is not None else None
         answer = self.engine.ask(question, earlier=earlier)
         if answer.failure is None:
             self.turn = self.page = answer
+            self.seen = list(answer.quotes)
         return answer

@@ -220,7 +220,9 @@ class AskCog(commands.Cog):
         question = state.question if state else answer_question(answer)
         if question is None:
             return False
-        prepared = await self.core.prepare_answer(guild_id, question, offset=int(found["offset"]))
+        prepared = await self.core.prepare_answer(
+            guild_id, question, offset=int(found["offset"]), seen=state.seen if state else ()
+        )
         await self._send(message, prepared.embed, prepared.view, question="")
         return True
 
