@@ -26,6 +26,13 @@ class AnswerState:
     guild_id: int | None
     offset: int
     quotes: tuple[Citation, ...] = field(default_factory=tuple)
+    # the quotes of the pages before this one: the next page never repeats them
+    earlier_pages: tuple[Citation, ...] = field(default_factory=tuple)
+
+    @property
+    def seen(self) -> tuple[Citation, ...]:
+        """Every quote shown so far, up to and including this page."""
+        return self.earlier_pages + self.quotes
 
     @property
     def chunk_ids(self) -> list[str]:
@@ -135,17 +142,26 @@ class Core:
         return self.pool.settings_for(guild_id).top_k
 
     async def prepare_answer(
-        self, guild_id: int | None, question: str, offset: int = 0, earlier: str | None = None
+        self,
+        guild_id: int | None,
+        question: str,
+        offset: int = 0,
+        earlier: str | None = None,
+        seen: tuple[Citation, ...] = (),
     ) -> Prepared:
         """Search (in a worker thread) and render the answer message with its buttons.
-        `earlier`: the conversation's earlier question, for a follow-up."""
-        answer = await self.pool.ask(guild_id, question, offset=offset, earlier=earlier)
+        `earlier`: the conversation's earlier question, for a follow-up; `seen`: the quotes
+        the pages before this one showed (a next page never repeats them)."""
+        answer = await self.pool.ask(
+            guild_id, question, offset=offset, earlier=earlier, shown=seen
+        )
         rendered = render.render_answer(answer)
         view: discord.ui.View | None = None
         shown = answer.quotes[: rendered.shown] if answer.failure is None else []
         if answer.answered and shown and self.answer_view is not None:
             # the buttons (more excerpts, votes) continue with what was searched
-            key = self.answers.put(AnswerState(answer.searched, guild_id, offset, tuple(shown)))
+            state = AnswerState(answer.searched, guild_id, offset, tuple(shown), seen)
+            key = self.answers.put(state)
             view = self.answer_view(key, offset, offset + len(shown))
         embed = rendered.to_embed()
         if answer.answered and offset == 0 and guild_id is not None:

@@ -14,7 +14,7 @@ import logging
 import os
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
@@ -284,13 +284,17 @@ class EnginePool:
         offset: int = 0,
         k: int | None = None,
         earlier: str | None = None,
+        shown: Sequence[Citation] = (),
     ) -> Answer:
         """Never raises: failures become an Answer with a typed `failure`. `earlier`: the
-        conversation's earlier question (a follow-up is searched with it)."""
+        conversation's earlier question (a follow-up is searched with it); `shown`: quotes
+        of the pages before (never repeated)."""
         # 0 = a DM: it sees no guild's knowledge entries (None would mean the CLI)
         kwargs: dict[str, Any] = {"k": k, "offset": offset, "guild_id": guild_id or 0}
         if earlier:
             kwargs["earlier"] = earlier
+        if shown:
+            kwargs["shown"] = tuple(shown)
         try:
             return await self.search(guild_id, lambda e: e.ask(question, **kwargs))
         except CitebotError as e:  # QueueFull too

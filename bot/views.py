@@ -39,7 +39,10 @@ def _guild_id(interaction: discord.Interaction[Any]) -> int | None:
     return interaction.guild_id
 
 
-def _question_from_message(message: discord.Message | None) -> str | None:
+MORE_TEMPLATE = r"cb:more:(?P<key>[0-9a-f]+):(?P<offset>\d+)"
+
+
+def answer_question(message: discord.Message | None) -> str | None:
     """The question of an answer message (its embed title), unless the title was cut."""
     if message is None or not message.embeds:
         return None
@@ -56,7 +59,7 @@ async def _recover(
     state = core.answers.get(key)
     if state is not None:
         return state
-    question = _question_from_message(interaction.message)
+    question = answer_question(interaction.message)
     if question is None:
         return None
     guild_id = _guild_id(interaction)
@@ -106,7 +109,7 @@ async def _reply(interaction: discord.Interaction[Any], text: str) -> None:
 
 class MoreButton(
     _Guarded,
-    discord.ui.DynamicItem[Button], template=r"cb:more:(?P<key>[0-9a-f]+):(?P<offset>\d+)"
+    discord.ui.DynamicItem[Button], template=MORE_TEMPLATE
 ):
     action = "more"
 
@@ -131,13 +134,14 @@ class MoreButton(
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         core = core_of(interaction.client)
         state = core.answers.get(self.key)
-        question = state.question if state else _question_from_message(interaction.message)
+        question = state.question if state else answer_question(interaction.message)
         if question is None:
             await _expired(interaction)
             return
         guild_id = state.guild_id if state else _guild_id(interaction)
         await interaction.response.defer(thinking=True)
-        prepared = await core.prepare_answer(guild_id, question, offset=self.offset)
+        seen = state.seen if state else ()
+        prepared = await core.prepare_answer(guild_id, question, offset=self.offset, seen=seen)
         await interaction.edit_original_response(
             embed=prepared.embed, view=prepared.view, allowed_mentions=NO_MENTIONS
         )

@@ -17,7 +17,7 @@ from rich.markup import escape
 from citebot.console import Command, console, err, fail
 from citebot.errors import explain
 from citebot.evalcli import eval_app
-from citebot.session import LineReader
+from citebot.session import Conversation, LineReader
 from retrieval.errors import CitebotError, IndexBusy
 from retrieval.models import Progress
 from retrieval.settings import Settings
@@ -431,8 +431,10 @@ def _repl(settings: Settings) -> None:
     from citebot.textrender import render_answer
 
     engine = _engine(settings)
+    talk = Conversation(engine)
     console.print(
-        "[bold]citebot[/] — ask a question about the documents (empty line or Ctrl-D to quit)."
+        "[bold]citebot[/] — ask a question about the documents; “more” shows the next "
+        "excerpts (empty line or Ctrl-D to quit)."
     )
     with LineReader(settings.data_dir / "history") as lines:
         while True:
@@ -443,7 +445,7 @@ def _repl(settings: Settings) -> None:
                 return
             if not q.strip() or q.strip().lower() in {"quit", "exit"}:
                 return
-            console.print(render_answer(engine.ask(q), expand=console.is_terminal))
+            console.print(render_answer(talk.ask(q), expand=console.is_terminal))
 
 
 @app.command(cls=Command, short_help="Index, then start the Discord bot or a terminal session.")

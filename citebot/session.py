@@ -1,11 +1,19 @@
-"""Reading questions in the terminal session: line editing and a history kept across sessions
-(stdlib readline) when stdin is a terminal, plain lines otherwise (pipes, tests)."""
+"""The terminal session: reading questions (line editing and a history kept across sessions with
+stdlib readline when stdin is a terminal, plain lines otherwise: pipes, tests) and the
+conversation they make, as in a Discord thread with the bot."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 from types import ModuleType, TracebackType
+from typing import TYPE_CHECKING
+
+from retrieval.models import Answer, Citation
+from retrieval.smalltalk import wants_more
+
+if TYPE_CHECKING:
+    from retrieval.engine import Engine
 
 HISTORY_LINES = 1000
 PROMPT = "ask> "
@@ -47,3 +55,31 @@ class LineReader:
                 self._readline.write_history_file(self.history)
             except OSError:
                 pass  # history is a convenience; never fail the session over it
+
+
+class Conversation:
+    """Questions asked one after the other: a follow-up ("and for several folders?") is
+    searched with the question before it, and "more" shows the last answer's next excerpts,
+    as replies to the bot's answers do in Discord."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.turn: Answer | None = None  # the last question searched (its first page)
+        self.page: Answer | None = None  # the last page shown of it
+        self.seen: list[Citation] = []  # the quotes of its pages so far
+
+    def ask(self, question: str) -> Answer:
+        page = self.page
+        if page is not None and page.answered and page.quotes and wants_more(question):
+            answer = self.engine.ask(
+                page.searched, offset=page.offset + len(page.quotes), shown=self.seen
+            )
+            self.page = answer
+            self.seen += answer.quotes
+            return answer
+        earlier = self.turn.searched if self.turn is not None else None
+        answer = self.engine.ask(question, earlier=earlier)
+        if answer.failure is None:
+            self.turn = self.page = answer
+            self.seen = list(answer.quotes)
+        return answer

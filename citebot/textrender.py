@@ -73,7 +73,9 @@ def render_answer(a: Answer, expand: bool = True) -> RenderableType:
                 )
             )
     else:
-        parts.append(Text("The indexed documents don't cover this question.", style="bold"))
+        head = ("No more excerpts: everything relevant has been shown." if a.offset
+                else "The indexed documents don't cover this question.")
+        parts.append(Text(head, style="bold"))
         if a.nearest:
             parts.append(Text("Nearest sources:", style="dim"))
             for n in a.nearest:

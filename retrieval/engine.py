@@ -363,11 +363,13 @@ class Engine:
         *,
         guild_id: int | None = None,
         earlier: str | None = None,
+        shown: Sequence[Citation] = (),
     ) -> Answer:
         """Answer `question`. With `record`, the question is counted for the stats and, when
         refused, kept for the gaps report under `guild_id` (None: the CLI, which also sees
         every guild's knowledge entries; 0: a DM). `earlier` is the conversation's earlier
-        question: a follow-up ("and in a DM?") is searched together with it."""
+        question: a follow-up ("and in a DM?") is searched together with it. `shown`: the
+        quotes of the pages before this one (with `offset`): never quoted again."""
         k = k or self.settings.top_k
         cq = clean_question(question, self.settings.max_question_chars)
         chat = classify(question)
@@ -389,7 +391,8 @@ class Engine:
             context = " ".join(earlier.split())[: self.settings.max_question_chars]
             text = in_context(context, cq.text)
         q_vec = self.question_vector(text)
-        answer = self._answer(view, text, q_vec, question, k, offset, cq.note, guild_id)
+        spans = [(c.source, c.char_start, c.char_end) for c in shown]
+        answer = self._answer(view, text, q_vec, question, k, offset, cq.note, guild_id, spans)
         if context is not None:
             said = f"searched together with the earlier question “{context[:80]}”"
             note = f"{answer.note} · {said}" if answer.note else said
@@ -452,6 +455,7 @@ class Engine:
         offset: int,
         note: str | None,
         guild_id: int | None = None,
+        shown: Sequence[tuple[str, int, int]] = (),
     ) -> Answer:
         fused = self.retrieve(view, q, q_vec)
         nudge = self.nudges.for_question(q_vec)  # {} unless similar questions got votes
@@ -461,7 +465,9 @@ class Engine:
                 c: v for c, v in nudge.items()
                 if c in view.by_id and visible(view.chunks[view.by_id[c]].source, guild_id)
             }
-        answer = self.quoter.answer(view, fused, q, q_vec, original, k, offset, note, nudge)
+        answer = self.quoter.answer(
+            view, fused, q, q_vec, original, k, offset, note, nudge, shown
+        )
         return self._with_links(answer)
 
     def _with_links(self, answer: Answer) -> Answer:

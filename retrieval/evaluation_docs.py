@@ -217,6 +217,12 @@ def _squash(text: str) -> str:
     return _WS.sub("", text)
 
 
+def text_overlap(text: str, gold: str) -> bool:
+    """Whether a text (a quote, a chunk) and a gold span's text share enough characters, the
+    way a quote from a converted format (HTML) is matched."""
+    return _text_overlap(_squash(text), _squash(gold))
+
+
 def _text_overlap(quote: str, gold: str) -> bool:
     if not quote or not gold:
         return False

@@ -36,6 +36,14 @@ MAX_WINDOWS = 32  # windows fully scored per question (the best by a cheap lexic
 STRUCTURED_MARGIN = 0.09
 
 
+Span = tuple[str, int, int]  # source, file offsets [start, end)
+
+
+def _overlaps(w: Window, spans: Sequence[Span]) -> bool:
+    a, b = w.chunk.char_start + w.start, w.chunk.char_start + w.end
+    return any(src == w.chunk.source and a < y and x < b for src, x, y in spans)
+
+
 def covered_evidence(
     picked: ScoredWindow, scored: Sequence[ScoredWindow], raw: Mapping[int, float]
 ) -> float:
@@ -97,9 +105,13 @@ class Quoter:
         offset: int,
         note: str | None,
         nudge: Mapping[str, float] | None = None,
+        shown: Sequence[Span] = (),
     ) -> Answer:
         """`nudge`: chunk id -> score change from votes on similar questions (retrieval.nudges);
-        it changes the order of quotes, never whether the question is answered."""
+        it changes the order of quotes, never whether the question is answered. `shown`: the
+        (source, start, end) file spans the pages before this one quoted; with them the page
+        is the best `k` quotes not overlapping any (the ranking of a larger pool can differ
+        from the one that made the earlier pages, so `offset` alone could repeat a quote)."""
         pool = [view.chunks[view.by_id[cid]] for cid, _ in fused[: POOL_CHUNKS + offset]]
         windows = [w for rank, c in enumerate(pool) for w in windows_for(c, rank)]
         q_stems = stems(q)
@@ -125,7 +137,11 @@ class Quoter:
                 ),
                 key=lambda sw: -sw.score,
             )
-        picked = pick_non_overlapping(scored, offset + k)[offset:]
+        if shown:
+            scored = [sw for sw in scored if not _overlaps(sw.window, shown)]
+            picked = pick_non_overlapping(scored, k)
+        else:
+            picked = pick_non_overlapping(scored, offset + k)[offset:]
         best = max((covered_evidence(sw, scored, raw) for sw in picked), default=0.0)
         threshold = self.settings.threshold
         if picked and picked[0].window.heading:

@@ -263,3 +263,17 @@ def hint(kind: Chat, topics: list[str]) -> str:
         named = " or ".join(f"“{t}”" for t in topics)
         line += f", for example about {named}"
     return _OPENERS.get(kind, "") + line + "."
+
+
+_MORE = {"more", "next", "continue", "another", "others"}
+_MORE_EXTRA = {"please", "pls", "plz", "show", "me", "some", "any", "excerpts", "excerpt",
+               "quotes", "quote", "results", "answers", "give", "can", "i", "have", "see", "the"}
+
+
+def wants_more(text: str) -> bool:
+    """"more", "next", "show me more please": a reply to an answer asking for its next
+    excerpts (what the answer's More excerpts button gives)."""
+    words = [w for w in re.findall(r"[^\W\d_]+", text.lower())]
+    return bool(words) and len(words) <= MAX_WORDS and any(w in _MORE for w in words) and all(
+        w in _MORE or w in _MORE_EXTRA for w in words
+    )

@@ -52,6 +52,24 @@ def test_more_excerpts_pages_do_not_repeat(seed_engine: Engine) -> None:
         assert all(c.char_end <= a or c.char_start >= b for a, b in spans1)
 
 
+def test_a_next_page_never_repeats_a_quote_the_pages_before_showed(seed_engine: Engine) -> None:
+    """A later page searches a larger pool, which can reorder the ranking; the quotes already
+    shown are passed along and left out, whatever the new order."""
+    q = "What does the US military think about the Taliban fighting ISIS?"
+    first = seed_engine.ask(q, k=3)
+    assert first.answered and first.quotes
+    spans = {(c.source, c.char_start, c.char_end) for c in first.quotes}
+    # even on the same pool (offset 0) nothing shown comes back
+    again = seed_engine.ask(q, k=3, shown=first.quotes)
+    assert again.answered and again.quotes
+    for c in again.quotes:
+        assert all(c.source != s or c.char_end <= a or c.char_start >= b for s, a, b in spans)
+    page2 = seed_engine.ask(q, k=3, offset=3, shown=first.quotes)
+    assert page2.offset == 3
+    for c in page2.quotes:
+        assert all(c.source != s or c.char_end <= a or c.char_start >= b for s, a, b in spans)
+
+
 def test_terms_and_context(seed_engine: Engine) -> None:
     a = seed_engine.ask("Who is the head of US Central Command?")
     top = a.quotes[0]

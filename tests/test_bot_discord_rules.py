@@ -524,3 +524,28 @@ async def test_reply_without_send_permission_is_logged_not_retried_forever(
     assert [c.status for c in posts] == [403, 403]
     assert posts[0].response["code"] == fd.MISSING_PERMISSIONS
     assert "answering a message failed" in caplog.text
+
+
+async def test_more_replying_to_an_answer_posts_the_page_its_button_would_show(env: Env) -> None:
+    fake = env.fake
+    question = "what does the harbour master review every season?"
+    answer = await e2e.ask_by_mention(fake, GUILD, env.alice, question)
+    first = fake.messages[int(answer.response["id"])]
+    more_id = next(i for i in custom_ids(first) if i.startswith("cb:more:"))
+
+    since = len(fake.calls)
+    msg = fake.message_payload(GUILD, env.alice, f"<@{fake.BOT_ID}> more please",
+                               mentions=[fake.bot_member])
+    msg |= {"type": 19, "referenced_message": first,
+            "message_reference": {"message_id": first["id"], "channel_id": first["channel_id"],
+                                  "guild_id": str(GUILD)}}
+    await fake.dispatch("MESSAGE_CREATE", msg)
+    page = (await fake.wait_for(e2e.is_reply_to(msg["id"]), since=since, timeout=60))[0].json
+    assert page["embeds"][0]["title"] == question
+    assert page["allowed_mentions"]["parse"] == []
+
+    click = await fake.click(GUILD, env.alice, first, more_id)
+    await fake.wait_for(e2e.is_original_edit(click["token"]))
+    button_page = fake.original(click["token"])
+    assert description(page) == description(button_page)  # the same next excerpts
+    assert "> " in description(page) and "No more" not in description(page)

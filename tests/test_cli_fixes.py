@@ -164,3 +164,36 @@ def test_session_has_line_editing_and_history(tmp_path: Path) -> None:
     # the next session starts with that history
     out = _session(history, [(up + b"\r", b"<<who leads XCENTCOM>>"), (b"\x04", b"<<bye>>")])
     assert b"<<who leads XCENTCOM>>" in out
+
+
+def test_session_more_pages_and_follow_ups(seed_engine: Engine) -> None:
+    """The terminal session talks as a Discord thread does: "more" is the last answer's next
+    page (never a search for the word), a follow-up is searched with the question before it."""
+    from citebot.session import Conversation
+    from citebot.textrender import render_answer
+
+    talk = Conversation(seed_engine)
+    assert talk.ask("more").failure is not None  # nothing shown yet: the how-to-ask hint
+    first = talk.ask("What does US Central Command do?")
+    assert first.answered and first.offset == 0
+    page = talk.ask("more please")
+    assert page.question == first.searched and page.offset == len(first.quotes)
+    shown = {(q.source, q.char_start) for q in first.quotes}
+    assert not shown & {(q.source, q.char_start) for q in page.quotes}
+    last = page
+    for _ in range(10):  # page on to the end of the ranked list
+        if not last.answered:
+            break
+        last = talk.ask("next")
+    assert not last.answered and last.offset > 0
+    assert "No more excerpts" in _plain(render_answer(last))
+    follow = talk.ask("and who leads it?")
+    assert follow.context == first.searched  # searched with the earlier question
+
+
+def _plain(renderable: object) -> str:
+    from rich.console import Console
+
+    console = Console(width=200, record=True)
+    console.print(renderable)
+    return console.export_text()

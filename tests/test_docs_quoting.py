@@ -110,18 +110,26 @@ def test_sources_show_first_headings(guide_engine: Engine) -> None:
     assert titles == {"guide.md": "Guide", "faq.rst": "Frequently Asked Questions"}
 
 
-def test_long_code_block_is_cut_with_an_honest_marker(
-    engine_factory: Callable[..., Engine], tmp_path: Path
-) -> None:
+def _setup_script(
+    engine_factory: Callable[..., Engine], tmp_path: Path, lead_in: str, body: str
+) -> Engine:
+    """An index of one setup.rst: a heading, `lead_in` + `::`, the code `body`, a last line."""
     docs = tmp_path / "docs"
     docs.mkdir()
-    body = "\n".join(f"    step_{i} = configure_widget({i})" for i in range(60))
     (docs / "setup.rst").write_text(
-        "Setup\n=====\n\nTo configure every widget at start-up, run this script::\n\n"
-        f"{body}\n\nThat is all.\n"
+        f"Setup\n=====\n\n{lead_in}::\n\n{body}\n\nThat is all.\n"
     )
     engine = engine_factory(docs)
     engine.index()
+    return engine
+
+
+def test_long_code_block_is_cut_with_an_honest_marker(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    body = "\n".join(f"    step_{i} = configure_widget({i})" for i in range(60))
+    engine = _setup_script(engine_factory, tmp_path,
+                           "To configure every widget at start-up, run this script", body)
     c = top(engine, "How do I configure every widget at start-up?")
     assert c.kind == "code" and engine.verify(c)
     assert c.block_line_end == 65 and c.line_end < c.block_line_end
@@ -133,15 +141,9 @@ def test_long_code_block_is_cut_with_an_honest_marker(
 def test_a_code_quote_cut_to_fit_keeps_its_fence_and_whole_lines(
     engine_factory: Callable[..., Engine], tmp_path: Path
 ) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
     body = "\n".join(f"    widget_{i} = build_widget(size={i}, colour='blue')" for i in range(12))
-    (docs / "setup.rst").write_text(
-        "Setup\n=====\n\nTo build the blue widgets at start-up, run this script::\n\n"
-        f"{body}\n\nThat is all.\n"
-    )
-    engine = engine_factory(docs)
-    engine.index()
+    engine = _setup_script(engine_factory, tmp_path,
+                           "To build the blue widgets at start-up, run this script", body)
     c = top(engine, "How do I build the blue widgets at start-up?")
     assert c.kind == "code"
     whole = render_quote(c, EMBED_DESCRIPTION_LIMIT)

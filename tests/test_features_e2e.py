@@ -357,6 +357,8 @@ async def reply_to(env: FEnv, answer: Call, text: str) -> dict[str, Any]:
                                 "channel_id": answer.response["channel_id"],
                                 "guild_id": str(GUILD)}
     msg["type"] = 19
+    # Discord sends the replied-to message along (docs/message.mdx, referenced_message)
+    msg["referenced_message"] = fake.messages[int(answer.response["id"])]
     await fake.dispatch("MESSAGE_CREATE", msg)
     return (await fake.wait_for(e2e.is_reply_to(msg["id"]), since=since, timeout=60))[0].json
 
@@ -443,3 +445,4 @@ async def test_answering_a_message_without_text_or_where_the_bot_may_not_reply(
     assert "Kenneth McKenzie" in description(private.json)
     refused = fake.find("POST", rf"/channels/{fenv.channel}/messages", since)
     assert [c.status for c in refused] == [403]  # tried once, then answered privately
+

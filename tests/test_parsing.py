@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -578,9 +579,10 @@ def test_markdown_build_tool_lines_and_definition_lists() -> None:
         "keep snake_case_names and __init__ whole")
 
 
-def _cite(text: str, b: Block, kind: str = "", code_offset: int = -1) -> Citation:
-    return Citation(b.text(text), "t.md", "T", None, 1, 1, b.start, b.end, 0.9, "x",
-                    kind=kind or b.kind, code_offset=code_offset)
+def cited(text: str, b: Block, source: str = "t.md", **fields: Any) -> Citation:
+    """Block `b` of `text` cited as an answer cites it (kind from the block unless given)."""
+    fields.setdefault("kind", b.kind)
+    return Citation(b.text(text), source, "T", None, 1, 1, b.start, b.end, 0.9, "x", **fields)
 
 
 def test_markdown_definition_after_a_blank_line_and_markdown_inside_html() -> None:
@@ -636,7 +638,7 @@ def test_markdown_definition_after_a_blank_line_and_markdown_inside_html() -> No
         assert "<" not in b.text(text) and "secretly" not in b.text(text)
     teeth = p.blocks[1]
     assert strip_markup(teeth.text(text)) == "teeth\nHow many teeth a sprocket has."
-    shown = [pt.text for pt in display_parts(_cite(text, teeth))]
+    shown = [pt.text for pt in display_parts(cited(text, teeth))]
     assert shown == ["teeth\nHow many teeth a sprocket has."]  # words unchanged, no marker
 
 
@@ -788,7 +790,7 @@ def test_generic_sphinx_directives_roles_and_rst_constructs() -> None:
                  0.9, "x", kind="code", code_offset=code.start - lead.start)
     assert [pt.text for pt in display_parts(c)] == ["For example:", "gadget.spin()"]
     lines = next(b for b in p.blocks if b.text(text).startswith("| The"))
-    shown = [pt.text for pt in display_parts(_cite(text, lines))]
+    shown = [pt.text for pt in display_parts(cited(text, lines))]
     assert shown == ["The gadget spins,\nthe sprocket sings."]  # a line block's lines
 
 

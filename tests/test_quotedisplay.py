@@ -11,7 +11,7 @@ from bot import render
 from retrieval.models import Citation
 from retrieval.parsing import parse_text
 from retrieval.quotedisplay import display_parts, inline_spans
-from tests.test_parsing import parsed
+from tests.test_parsing import cited, parsed
 
 
 def _quote(text: str, suffix: str, startswith: str) -> Citation:
@@ -19,8 +19,7 @@ def _quote(text: str, suffix: str, startswith: str) -> Citation:
     p = parse_text(suffix, text)
     assert p is not None
     b = next(b for b in p.blocks if b.text(text).startswith(startswith))
-    return Citation(b.text(text), f"page{suffix}", "Page", None, 1, 1, b.start, b.end, 0.9,
-                    "x", kind=b.kind)
+    return cited(text, b, f"page{suffix}")
 
 
 def test_markdown_links_show_their_words_and_external_address() -> None:
@@ -107,8 +106,6 @@ def test_attribute_lists_and_task_boxes_are_not_shown() -> None:
     items = [b for b in p.blocks if b.kind == "list_item"]
     shown = []
     for b in items:
-        c = Citation(b.text(text), "h.md", "H", None, 1, 1, b.start, b.end, 0.9, "x",
-                     kind=b.kind)
-        shown.append("".join(r for _, r in inline_spans(display_parts(c)[0].text)))
+        shown.append("".join(r for _, r in inline_spans(display_parts(cited(text, b))[0].text)))
     assert shown == ["Crystal (https://crystal.example/)",
                      "☑ filters is implemented, and used as before.", "☐ members is not."]

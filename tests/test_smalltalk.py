@@ -267,3 +267,19 @@ def test_cli_ask_thanks_prints_the_hint_and_exits_like_other_non_answers(
     assert logging["answered"] and logging["error"] is None
     r = run_cli(["ask", "logging", *loc], tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("text", ["more", "More please!", "next", "show me more", "more excerpts",
+                                  "any more?", "continue pls"])
+def test_asking_for_the_next_excerpts(text: str) -> None:
+    from retrieval.smalltalk import wants_more
+
+    assert wants_more(text)
+
+
+@pytest.mark.parametrize("text", ["", "thanks", "more about cookies", "next steps after install",
+                                  "how do I show more rows?", "what is new in 2.0", "more -v"])
+def test_not_asking_for_the_next_excerpts(text: str) -> None:
+    from retrieval.smalltalk import wants_more
+
+    assert not wants_more(text)

@@ -11,7 +11,7 @@ from retrieval.embedder import Embedder
 from retrieval.models import Citation
 from retrieval.quotedisplay import display_parts
 from tests.test_docs_quoting import _units
-from tests.test_parsing import parsed
+from tests.test_parsing import cited, parsed
 
 
 def test_a_line_starting_with_a_dash_inside_a_paragraph_goes_on_with_its_sentence(
@@ -117,11 +117,8 @@ def test_code_in_a_tab_or_note_is_shown_dedented_as_a_whole() -> None:
     p = parsed(".md", md)
     code = [b for b in p.blocks if b.kind == "code"]
     assert len(code) == 2
-    shown = []
-    for b in code:
-        c = Citation(b.text(md), "x.md", "X", None, 1, 1, b.start, b.end, 0.9, "x",
-                     kind="code", language=b.language, code_offset=0)
-        shown.append([pt.text for pt in display_parts(c)])
+    shown = [[pt.text for pt in display_parts(cited(md, b, language=b.language, code_offset=0))]
+             for b in code]
     assert shown == [
         ["With a custom title:\n[`Object 1`][full.path.object1]\n\n"
          "With the identifier as title:\n[full.path.object2][]"],
@@ -449,11 +446,8 @@ def test_code_inside_a_short_note_is_shown_as_code() -> None:
     p = parsed(".rst", rst)
     notes = [b for b in p.blocks if b.kind == "admonition"]
     assert len(notes) == 2
-    shown = []
-    for b in notes:
-        c = Citation(b.text(rst), "t.rst", "T", None, 1, 1, b.start, b.end, 0.9, "x",
-                     kind="admonition")
-        shown.append([(pt.kind, pt.text, pt.language) for pt in display_parts(c)])
+    shown = [[(pt.kind, pt.text, pt.language) for pt in display_parts(cited(rst, b, "t.rst"))]
+             for b in notes]
     assert shown[0] == [
         ("text", "Line statements can span multiple lines if there are open parentheses,\n"
                  "braces or brackets:", ""),

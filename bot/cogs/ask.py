@@ -14,8 +14,9 @@ from discord.ext import commands
 from bot import render
 from bot.core import NO_MENTIONS, Core, cooldown_message, core_of
 from bot.replies import SOMETHING_WENT_WRONG
+from bot.views import MORE_TEMPLATE, answer_question
 from retrieval.errors import NotAQuestion
-from retrieval.smalltalk import Chat, classify
+from retrieval.smalltalk import Chat, classify, wants_more
 
 log = logging.getLogger("citebot.bot")
 
@@ -25,6 +26,7 @@ MENU_NAME = "Answer from the docs"
 NO_TEXT = "That message has no text to answer."
 OWN_MESSAGE = "That is one of my own messages."
 NOTHING_TO_LOOK_UP = "That message does not ask anything I could look up in the documents."
+_MORE_BUTTON = re.compile(MORE_TEMPLATE)
 _MARKUP_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>")
 
 # a mention that only thanks, greets or acknowledges gets a reaction, never a message
@@ -175,6 +177,8 @@ class AskCog(commands.Cog):
                     pass  # no Add Reactions permission: say nothing rather than spam
             return
         guild_id = message.guild.id if message.guild else None
+        if wants_more(question) and await self._more(message, guild_id):
+            return
         earlier = None
         if chat is not Chat.EMPTY:
             earlier = await self.core.earlier_question(message)  # a reply or a thread message
@@ -194,6 +198,33 @@ class AskCog(commands.Cog):
             return
         sent = await self._send(message, prepared.embed, prepared.view, question=question)
         await self.core.answer_sent(prepared, sent, message)
+
+    async def _more(self, message: discord.Message, guild_id: int | None) -> bool:
+        """"more" replying to one of the bot's answers: its next excerpts, as a new reply
+        (what the answer's More excerpts button shows). False when the message replies to
+        nothing of the kind."""
+        ref = message.reference
+        answer = ref.resolved if ref is not None else None
+        me = self.bot.user
+        if not isinstance(answer, discord.Message) or me is None or answer.author.id != me.id:
+            return False
+        found = None
+        for row in answer.components:
+            for item in getattr(row, "children", []):
+                found = found or _MORE_BUTTON.fullmatch(getattr(item, "custom_id", None) or "")
+        if found is None:
+            return False
+        state = self.core.answers.get(found["key"])
+        if state is not None and state.guild_id != guild_id:
+            return False  # another server's answer: never its quotes here
+        question = state.question if state else answer_question(answer)
+        if question is None:
+            return False
+        prepared = await self.core.prepare_answer(
+            guild_id, question, offset=int(found["offset"]), seen=state.seen if state else ()
+        )
+        await self._send(message, prepared.embed, prepared.view, question="")
+        return True
 
     async def _react(self, message: discord.Message, emoji: str) -> None:
         """Best effort: without Add Reactions or Read Message History, or when the message is
