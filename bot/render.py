@@ -24,7 +24,7 @@ import discord
 
 from bot.errors import explain
 from bot.escape import clean_field, escape_field, escape_line
-from retrieval.citations import format_citation, lines_label
+from retrieval.citations import NO_MORE_EXCERPTS, format_citation, lines_label
 from retrieval.errors import NotAQuestion, NotIndexed
 from retrieval.knowledge import PREFIX as KNOWLEDGE_PREFIX
 from retrieval.models import (
@@ -37,7 +37,7 @@ from retrieval.models import (
     Stats,
     duration,
 )
-from retrieval.quotedisplay import display_parts, inline_spans
+from retrieval.quotedisplay import Part, display_parts, inline_spans
 
 # Discord limits
 CONTENT_LIMIT = 2000
@@ -155,15 +155,16 @@ def code_block(code: str, language: str = "") -> str:
     return f"```{lang}\n" + code.replace("```", "`\u200b``") + "\n```"
 
 
-def quote_body(c: Citation, budget: int | None = None) -> str:
+def quote_body(c: Citation, budget: int | None = None, parts: list[Part] | None = None) -> str:
     """The quote as Discord markdown: prose as a block quote, code as a fenced block. With
     `budget`, only about that many characters of the quote's own text are shown: whole code
-    lines, prose cut at a word, then "…" (formatting kept)."""
+    lines, prose cut at a word, then "…" (formatting kept). `parts`: display_parts(c), when
+    the caller already has them."""
     if not c.kind:
         return block_quote(c.text, c.terms)
     out: list[str] = []
     left = budget
-    for part in display_parts(c):
+    for part in parts if parts is not None else display_parts(c):
         if left is not None and left <= 0:
             break
         text, cut = part.text, False
@@ -238,10 +239,10 @@ def render_quote(c: Citation, limit: int) -> str | None:
     if c.kind:
         # a structured quote keeps its formatting (fenced code, inline code): the longest
         # prefix of its parts that fits
-        lo, hi, fits = 1, len(c.text), ""
+        lo, hi, fits, parts = 1, len(c.text), "", display_parts(c)
         while lo <= hi:
             mid = (lo + hi) // 2
-            body = quote_body(c, mid)
+            body = quote_body(c, mid, parts)
             if len(body) <= room:
                 fits, lo = body, mid + 1
             else:
@@ -371,7 +372,7 @@ def render_answer(answer: Answer) -> RenderedAnswer:
 
     if not answer.answered or not answer.quotes:
         if answer.offset > 0:
-            head = "No more excerpts: everything relevant has been shown."
+            head = NO_MORE_EXCERPTS
         else:
             head = "The documents don't cover this question, so I have no quote to give."
         lines = [head]

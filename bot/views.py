@@ -11,11 +11,12 @@ from typing import Any
 import discord
 
 from bot import render
-from bot.core import NO_MENTIONS, AnswerState, button_cooldown_message, core_of
+from bot.core import NO_MENTIONS, AnswerState, Core, button_cooldown_message, core_of
 from bot.errors import explain
 from bot.policy import DMS_OFF, dm_allowed
 from bot.replies import guarded
 from retrieval.errors import CitebotError
+from retrieval.models import Citation
 
 log = logging.getLogger("citebot.bot")
 
@@ -50,6 +51,18 @@ def answer_question(message: discord.Message | None) -> str | None:
     if not title or title.endswith(render.ELLIPSIS):
         return None
     return title
+
+
+def page_after(
+    core: Core, key: str, answer: discord.Message | None
+) -> tuple[str, tuple[Citation, ...]] | None:
+    """What the page after an answer searches: its question (remembered, or after a restart
+    the answer's title) and the quotes its pages showed so far (none after a restart)."""
+    state = core.answers.get(key)
+    question = state.question if state else answer_question(answer)
+    if question is None:
+        return None
+    return question, state.seen if state else ()
 
 
 async def _recover(
@@ -133,14 +146,14 @@ class MoreButton(
     @guarded("More excerpts")
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         core = core_of(interaction.client)
-        state = core.answers.get(self.key)
-        question = state.question if state else answer_question(interaction.message)
-        if question is None:
+        page = page_after(core, self.key, interaction.message)
+        if page is None:
             await _expired(interaction)
             return
+        question, seen = page
+        state = core.answers.get(self.key)
         guild_id = state.guild_id if state else _guild_id(interaction)
         await interaction.response.defer(thinking=True)
-        seen = state.seen if state else ()
         prepared = await core.prepare_answer(guild_id, question, offset=self.offset, seen=seen)
         await interaction.edit_original_response(
             embed=prepared.embed, view=prepared.view, allowed_mentions=NO_MENTIONS

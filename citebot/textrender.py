@@ -10,7 +10,7 @@ from rich.syntax import Syntax
 from rich.text import Text
 
 from citebot.errors import explain
-from retrieval.citations import format_citation
+from retrieval.citations import NO_MORE_EXCERPTS, format_citation
 from retrieval.errors import NotAQuestion
 from retrieval.models import Answer, Citation, IndexSummary, SourceInfo, Stats
 from retrieval.quotedisplay import display_parts, inline_spans
@@ -73,8 +73,7 @@ def render_answer(a: Answer, expand: bool = True) -> RenderableType:
                 )
             )
     else:
-        head = ("No more excerpts: everything relevant has been shown." if a.offset
-                else "The indexed documents don't cover this question.")
+        head = NO_MORE_EXCERPTS if a.offset else "The indexed documents don't cover this question."
         parts.append(Text(head, style="bold"))
         if a.nearest:
             parts.append(Text("Nearest sources:", style="dim"))

@@ -8,6 +8,9 @@ from typing import Protocol
 
 from retrieval.display import clean_field
 
+# what a page after the last relevant quote says, in both front ends
+NO_MORE_EXCERPTS = "No more excerpts: everything relevant has been shown."
+
 
 class Cited(Protocol):
     """A Citation or a SourceRef."""

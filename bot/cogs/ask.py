@@ -14,8 +14,9 @@ from discord.ext import commands
 from bot import render
 from bot.core import NO_MENTIONS, Core, cooldown_message, core_of
 from bot.replies import SOMETHING_WENT_WRONG
-from bot.views import MORE_TEMPLATE, answer_question
+from bot.views import MORE_TEMPLATE, page_after
 from retrieval.errors import NotAQuestion
+from retrieval.question import without_mentions
 from retrieval.smalltalk import Chat, classify, wants_more
 
 log = logging.getLogger("citebot.bot")
@@ -27,7 +28,6 @@ NO_TEXT = "That message has no text to answer."
 OWN_MESSAGE = "That is one of my own messages."
 NOTHING_TO_LOOK_UP = "That message does not ask anything I could look up in the documents."
 _MORE_BUTTON = re.compile(MORE_TEMPLATE)
-_MARKUP_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>")
 
 # a mention that only thanks, greets or acknowledges gets a reaction, never a message
 REACTIONS = {
@@ -88,7 +88,7 @@ class AskCog(commands.Cog):
                 OWN_MESSAGE, ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
-        question = " ".join(_MARKUP_MENTION.sub(" ", message.content).split())
+        question = " ".join(without_mentions(message.content).split())
         if not question or classify(question) is not None:  # "thanks!", "lol", "hi"
             await interaction.response.send_message(
                 NOTHING_TO_LOOK_UP if question else NO_TEXT, ephemeral=True,
@@ -217,11 +217,12 @@ class AskCog(commands.Cog):
         state = self.core.answers.get(found["key"])
         if state is not None and state.guild_id != guild_id:
             return False  # another server's answer: never its quotes here
-        question = state.question if state else answer_question(answer)
-        if question is None:
+        page = page_after(self.core, found["key"], answer)
+        if page is None:
             return False
+        question, seen = page
         prepared = await self.core.prepare_answer(
-            guild_id, question, offset=int(found["offset"]), seen=state.seen if state else ()
+            guild_id, question, offset=int(found["offset"]), seen=seen
         )
         await self._send(message, prepared.embed, prepared.view, question="")
         return True
