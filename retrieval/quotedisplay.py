@@ -232,11 +232,28 @@ def _unquoted(code: str, source: str) -> str:
 
 
 def _row(row: str) -> str:
-    """A table row as shown: a reST list-table row (`* - a` + `  - b`) as `a | b`."""
+    """A table row as shown (in a code block, where markup would show raw): a cell's links,
+    roles, literals and emphasis as their words, padded to the width they had so the columns
+    stay aligned; a reST list-table row (`* - a` + `  - b`) as `a | b`."""
     if not _LIST_TABLE_ROW.match(row):
-        return row.strip()
-    return " | ".join(_LIST_TABLE_CELL.sub("", ln).strip() for ln in row.split("\n")
-                      if ln.strip())
+        return _cell_words(row.strip())
+    return " | ".join(_cell_words(_LIST_TABLE_CELL.sub("", ln).strip())
+                      for ln in row.split("\n") if ln.strip())
+
+
+_COLUMN_GAP = re.compile(r"[ \t]{2}|[ \t]*\|")  # what follows a cell's last word
+
+
+def _cell_words(line: str) -> str:
+    out, pos = [], 0
+    for m in _INLINE.finditer(line):
+        words = "".join(run for _, run in inline_spans(m.group(0)))
+        out.append(line[pos : m.start()])
+        pad = _COLUMN_GAP.match(line, m.end()) is not None
+        out.append(words.ljust(m.end() - m.start()) if pad else words)
+        pos = m.end()
+    out.append(line[pos:])
+    return "".join(out).rstrip()
 
 
 def _lead_in(text: str) -> str:

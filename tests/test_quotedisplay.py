@@ -148,3 +148,21 @@ def test_hard_wrapped_prose_is_shown_as_the_page_shows_it() -> None:
         "First line with a hard break\nsecond line and a wrapped third.")
     body = render.quote_body(para)
     assert body.count("\n") == 0 and body.startswith("> To access form data (data transmitted")
+
+
+def test_table_cells_show_their_words_with_columns_kept() -> None:
+    """A table row is shown in a code block (where markup shows raw): pymdown's
+    "[`details`](./plugins/details.md) | The details block…" showed the link syntax. Links,
+    roles, literals and emphasis show their words; a simple table's columns stay aligned."""
+    row = "[`details`](./plugins/details.md)       | The **details** block."
+    c = Citation(row, "blocks.md", "B", None, 5, 5, 0, 1, 0.9, "x", kind="table",
+                 header="Extension                               |  Description")
+    shown = display_parts(c)[0].text.split("\n")
+    assert shown[1].startswith("details") and "[" not in shown[1] and "`" not in shown[1]
+    assert shown[0].index("|") == shown[1].index("|")  # the column kept its width
+    assert shown[1].endswith("| The details block.")
+    c = Citation("``strict_slashes``      ``True``", "r.rst", "R", None, 4, 4, 0, 1, 0.9, "x",
+                 kind="table", header="Option                  Default")
+    head, row = display_parts(c)[0].text.split("\n")
+    assert row == "strict_slashes          True"
+    assert head.index("Default") == row.index("True")
