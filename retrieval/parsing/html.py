@@ -135,7 +135,7 @@ def _block(tag: Tag, w: _Writer) -> None:
         if w.title is None:
             w.title = text
     elif name == "p":
-        if not _only_links(list(tag.children)):
+        if not _only_links([c for c in tag.children if isinstance(c, (Tag, NavigableString))]):
             w.emit(PARAGRAPH, _inline(tag))
     elif name == "pre":
         w.emit(CODE, tag.get_text(), language=_language(tag))
