@@ -415,10 +415,12 @@ def _html(data: bytes) -> Extracted:
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     parsed = parse_html(data)
     if title and parsed.title and (title == parsed.title or (
-        title.startswith(parsed.title) and _TITLE_SITE.match(title, len(parsed.title))
+        title.lower().startswith(parsed.title.lower())
+        and _TITLE_SITE.match(title, len(parsed.title))
     )):
         # "Programming FAQ — Python 3.11 documentation", "fileinput — Iterate over lines… —
-        # Python 3.11 documentation": the page's own heading, without the site's name
+        # Python 3.11 documentation", "Viewsets - Django REST framework" over "ViewSets": the
+        # page's own heading, without the site's name
         title = parsed.title
     return Extracted(parsed.text, title or parsed.title, blocks=parsed.blocks)
 

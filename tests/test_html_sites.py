@@ -63,6 +63,9 @@ def test_mkdocs_theme_page_is_read_without_its_site_chrome(tmp_path: Path) -> No
     page.write_text(MKDOCS_PAGE, encoding="utf-8")
     got = load_file(page, "api-guide/throttling/index.html", 1 << 20)
     assert got.title == "Throttling"  # the <title> without the site's name
+    page.write_text(MKDOCS_PAGE.replace("<title>Throttling", "<title>THROTTLING"), "utf-8")
+    got = load_file(page, "api-guide/throttling/index.html", 1 << 20)
+    assert got.title == "Throttling"  # the heading, when only the case differs
 
 
 def test_a_paragraph_with_words_around_its_link_is_kept() -> None:
