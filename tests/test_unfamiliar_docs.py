@@ -563,3 +563,120 @@ def test_emphasis_over_several_lines_shows_its_words() -> None:
     assert shown.startswith("Do not use the development server when\ndeploying to production.")
     assert "local\ndevelopment. Call it with f(a, **kwargs) and\n2 * 3 * 4 as ``**kw``" in shown
     assert "\\*\\*Do" not in quote_body(c)
+
+
+def _shown(c: Citation) -> str:
+    """The quote as a reader sees it: prose runs without markup, code as written."""
+    from retrieval.quotedisplay import inline_spans
+
+    return "\n".join("".join(t for _, t in inline_spans(pt.text)) if pt.kind == "text"
+                     else pt.text for pt in display_parts(c))
+
+
+def test_myst_colon_fence_notes_are_notes_without_their_fence_lines() -> None:
+    """structlog/attrs (Sphinx + MyST Markdown): `:::{important}` … `:::` was quoted as a
+    paragraph starting ":::{important}"; options, version notes on the opener line and a
+    note inside a numbered list item are read as MyST reads them."""
+    md = (
+        "# Configuration\n\n"
+        ":::{important}\n"
+        ":class: dropdown\n\n"
+        "Since you'll call {func}`structlog.get_logger` in module scope, it runs at import time.\n"
+        ":::\n\n"
+        ":::{versionchanged} 14.0.0 Allow final processor to return a {any}`dict`.\n"
+        ":::\n\n"
+        "1. Two objects that are equal, **must** have the same hash.\n\n"
+        "   :::{warning}\n"
+        "   Be careful when subclassing!\n"
+        "   :::\n\n"
+        "   Also read the hashing docs.\n\n"
+        ":::{toctree}\n:maxdepth: 1\n\napi\n:::\n"
+    )
+    p = parsed(".md", md)
+    got = [(b.kind, b.text(md)) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("admonition", "Since you'll call {func}`structlog.get_logger` in module scope, it "
+                       "runs at import time."),
+        ("admonition", "Allow final processor to return a {any}`dict`."),
+        ("list_item", "Two objects that are equal, **must** have the same hash."),
+        ("admonition", "Be careful when subclassing!"),
+        ("paragraph", "Also read the hashing docs."),
+    ]
+    assert all(b.section == ("Configuration",) for b in p.blocks[1:])
+
+
+def test_myst_glossary_terms_are_definitions_and_seealso_links_are_not_quotes() -> None:
+    """structlog's `:::{glossary}`: a term with its indented definition is one definition
+    (its further paragraphs under the term), and a "see also" that is only a `{doc}`
+    cross-reference says nothing to quote."""
+    md = (
+        "# Glossary\n\n"
+        ":::{glossary}\n\n"
+        "Event Dictionary\n"
+        "    Often abbreviated as *event dict*.\n"
+        "    It's a dictionary that contains all the information that is logged.\n\n"
+        "    It is then passed through the {term}`processor` chain.\n\n"
+        "    :::{seealso}\n    {doc}`processors`\n    :::\n\n"
+        "Context\n"
+        "    A dictionary of key-value pairs belonging to a {term}`bound logger`.\n"
+        ":::\n"
+    )
+    p = parsed(".md", md)
+    got = [(b.kind, b.text(md), b.section) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("definition", "Event Dictionary\n    Often abbreviated as *event dict*.\n"
+                       "    It's a dictionary that contains all the information that is logged.",
+         ("Glossary",)),
+        ("paragraph", "It is then passed through the {term}`processor` chain.",
+         ("Glossary", "Event Dictionary")),
+        ("definition", "Context\n    A dictionary of key-value pairs belonging to a "
+                       "{term}`bound logger`.", ("Glossary",)),
+    ]
+    shown = _shown(cited(md, p.blocks[1]))
+    assert shown == ("Event Dictionary\nOften abbreviated as event dict.\n"
+                     "It's a dictionary that contains all the information that is logged.")
+    assert _shown(cited(md, p.blocks[2])) == "It is then passed through the processor chain."
+
+
+def test_myst_roles_show_as_sphinx_shows_them() -> None:
+    """`{func}`structlog.get_logger`` was shown as "{func}structlog.get_logger"; MyST roles
+    show like reST roles: code, `~` shortening, a titled target's title, a term's words."""
+    from retrieval.quotedisplay import inline_spans
+
+    spans = inline_spans(
+        "Call {func}`structlog.get_logger`, see {class}`~structlog.stdlib.BoundLogger`, "
+        "{meth}`__getstate__ <object.__getstate__>`, the {term}`processor` chain and "
+        "{doc}`the API <api>`; `{x}` stays code.")
+    assert spans == [
+        (False, "Call "), (True, "structlog.get_logger"), (False, ", see "),
+        (True, "BoundLogger"), (False, ", "), (True, "__getstate__"), (False, ", the "),
+        (False, "processor"), (False, " chain and "), (False, "the API"), (False, "; "),
+        (True, "{x}"), (False, " stays code."),
+    ]
+
+
+def test_a_badge_with_attributes_inside_a_link_is_not_a_paragraph() -> None:
+    """hatch: `[![Hatch project](https://img.shields.io/…){ loading=lazy .off-glb }](url)`
+    was quoted as "![Hatch project (https://img…)](https://github.com/pypa/hatch)"."""
+    md = (
+        "# Community\n\n"
+        "You may add the official badge to your README.\n\n"
+        "[![Hatch project](https://img.shields.io/endpoint?url=https://x/v0.json)"
+        "{ loading=lazy .off-glb }](https://github.com/pypa/hatch)\n"
+    )
+    p = parsed(".md", md)
+    assert [b.text(md) for b in p.blocks if b.kind != "heading"] == [
+        "You may add the official badge to your README."]
+
+
+def test_a_link_whose_address_has_spaces_around_it_shows_its_words() -> None:
+    """attrs: "[check them out]( api-validators)" and a link whose `)` is on the next line
+    were shown with their markup."""
+    from retrieval.quotedisplay import inline_spans
+
+    assert "".join(t for _, t in inline_spans(
+        "make sure to [check them out]( api-validators) first")) == (
+        "make sure to check them out first")
+    assert "".join(t for _, t in inline_spans(
+        "log to [standard out](https://en.wikipedia.org/wiki/Standard_out\n) and")) == (
+        "log to standard out (https://en.wikipedia.org/wiki/Standard_out) and")
