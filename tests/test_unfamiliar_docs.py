@@ -680,3 +680,81 @@ def test_a_link_whose_address_has_spaces_around_it_shows_its_words() -> None:
     assert "".join(t for _, t in inline_spans(
         "log to [standard out](https://en.wikipedia.org/wiki/Standard_out\n) and")) == (
         "log to standard out (https://en.wikipedia.org/wiki/Standard_out) and")
+
+
+def test_a_lead_in_stays_with_its_code_when_headings_fill_the_chunk(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """pytest: "…drop into the pdb prompt via a command line option:" was quoted alone and
+    `pytest --pdb` without it: two headings with long underlines filled the chunk, so the
+    code went to the next one."""
+    rst = (
+        "How to handle test failures\n" + "=" * 60 + "\n\n"
+        "Using pdb with pytest\n" + "-" * 60 + "\n\n"
+        "Dropping to pdb on failures\n" + "~" * 60 + "\n\n"
+        "Python comes with a builtin Python debugger called :doc:`pdb <python:library/pdb>`. "
+        " ``pytest``\nallows one to drop into the :doc:`pdb <python:library/pdb>` prompt via a "
+        "command line option:\n\n"
+        ".. code-block:: bash\n\n    pytest --pdb\n\n"
+        "This will invoke the Python debugger on every failure.\n"
+    )
+    units = _units(tmp_path, "failures.rst", rst, embedder)
+    code = [t for k, t in units if k == "code"]
+    assert len(code) == 1 and code[0].startswith("``pytest``\nallows") and code[0].endswith(
+        "pytest --pdb"), code
+    assert not any(k == "paragraph" and t.endswith("option:") for k, t in units)
+
+
+def test_a_bold_line_over_code_heads_it(tmp_path: Path, embedder: Embedder) -> None:
+    """pytest's usage page: `**Run tests in a directory**` over a code block was quoted as a
+    paragraph of its own; it heads the code (a section) as a heading would. A bold lead-in
+    ending in ':' is still a lead-in."""
+    rst = (
+        "How to invoke pytest\n====================\n\n"
+        "Specifying which tests to run\n-----------------------------\n\n"
+        "Pytest supports several ways to run and select tests.\n\n"
+        "**Run tests in a directory**\n\n.. code-block:: bash\n\n    pytest testing/\n\n"
+        "**Run tests by keyword expressions**\n\n.. code-block:: bash\n\n"
+        "    pytest -k 'MyClass and not method'\n\n"
+        "This will run tests whose *keywords* match the given expression.\n\n"
+        "**Example:**\n\n.. code-block:: bash\n\n    pytest -q\n"
+    )
+    p = parsed(".rst", rst)
+    got = [(b.kind, b.text(rst), b.section[1:]) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("paragraph", "Pytest supports several ways to run and select tests.",
+         ("Specifying which tests to run",)),
+        ("code", "    pytest testing/",
+         ("Specifying which tests to run", "Run tests in a directory")),
+        ("code", "    pytest -k 'MyClass and not method'",
+         ("Specifying which tests to run", "Run tests by keyword expressions")),
+        ("paragraph", "This will run tests whose *keywords* match the given expression.",
+         ("Specifying which tests to run", "Run tests by keyword expressions")),
+        ("paragraph", "**Example:**",
+         ("Specifying which tests to run", "Run tests by keyword expressions")),
+        ("code", "    pytest -q",
+         ("Specifying which tests to run", "Run tests by keyword expressions")),
+    ]
+    texts = [t for _, t in _units(tmp_path, "usage.rst", rst, embedder)]
+    assert "**Run tests in a directory**" not in texts
+    md = "# Usage\n\n**Run tests in a module**\n\n```bash\npytest test_mod.py\n```\n"
+    p = parsed(".md", md)
+    assert [(b.kind, b.section) for b in p.blocks] == [
+        ("heading", ()), ("heading", ("Usage",)), ("code", ("Usage", "Run tests in a module"))]
+
+
+def test_a_pointer_to_another_page_is_not_a_quote() -> None:
+    """pytest's reference: "**Tutorial**: :ref:`writing-plugins`" was the second quote for
+    "How can I write a plugin with hooks?"; a sentence that uses a role still is one."""
+    rst = (
+        "Hooks\n-----\n\n"
+        "**Tutorial**: :ref:`writing-plugins`\n\n"
+        "See also :doc:`fixtures`.\n\n"
+        "Use :ref:`the cache <cache>` for state.\n\n"
+        "Reference to all hooks which can be implemented by :ref:`plugins <plugins>`.\n"
+    )
+    p = parsed(".rst", rst)
+    assert [b.text(rst) for b in p.blocks if b.kind != "heading"] == [
+        "Use :ref:`the cache <cache>` for state.",
+        "Reference to all hooks which can be implemented by :ref:`plugins <plugins>`.",
+    ]
