@@ -35,9 +35,12 @@ _WORD_ROLES = frozenset({"term", "abbr", "dfn", "sup", "sub"})  # shown as words
 _ABSOLUTE = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]{1,15}://|www\.|mailto:)")
 # mkdocs attribute lists (`{ .external }`, `{: #id }`) and task list boxes are markup
 _ATTR_LIST = re.compile(
-    r"[ \t]*\{:?[ \t]*(?:[#.][\w-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w-]+|[\w-]+=[^\s}]+))*"
+    r"[ \t]*\{:?[ \t]*(?:[#.][\w.:-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w.:-]+|[\w-]+=[^\s}]+))*"
     r"[ \t]*\}"
 )
+# Markdown footnotes: a reference `[^fn1]` shows as a small number, a definition's `[^1]: `
+# label as nothing the reader needs
+_FOOTNOTE = re.compile(r"^[ \t]*\[\^[^\]\s]+\]:[ \t]*|[ \t]?\[\^[^\]\s]+\](?!:)", re.M)
 _EMPTY_LINK = re.compile(r"\[\]\([^)\s]*\)")  # `[](){#id}`: an anchor, no words
 _TASK_BOX = re.compile(r"^\[([ xX])\][ \t]+", re.M)
 _ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")
@@ -143,7 +146,7 @@ def _literal_blocks(text: str) -> list[tuple[str, str, str]]:
 def _prose(text: str, kind: str, markdown: bool = False) -> str:
     text = _QUOTE_CONTINUATION.sub("", text)
     if markdown:
-        text = _without_html_tags(text)
+        text = _FOOTNOTE.sub("", _without_html_tags(text))
     # the file's indentation of a note's or definition's body is not part of its words
     text = "\n".join(line.strip() for line in text.split("\n"))
     if kind == "definition" and _DEF_MARK.search(text):

@@ -758,3 +758,24 @@ def test_a_pointer_to_another_page_is_not_a_quote() -> None:
         "Use :ref:`the cache <cache>` for state.",
         "Reference to all hooks which can be implemented by :ref:`plugins <plugins>`.",
     ]
+
+
+def test_markdown_footnotes_and_closing_hashes_are_markup() -> None:
+    """hatch: "[^1]: [PEP 735 – Dependency Groups](…)" was shown with its `[^1]:` label and
+    attrs' "…a `__hash__` method for you [^fn1], however…" with the reference; a changelog
+    heading `## [1.6.0](…) - 2022-10-08 ## {: #hatch-v1.6.0 }` was the section
+    "1.6.0 - 2022-10-08 ##"."""
+    md = (
+        "# History\n\n"
+        "## [1.6.0](https://github.com/pypa/hatch/releases/tag/hatch-v1.6.0) - 2022-10-08 ## "
+        "{: #hatch-v1.6.0 }\n\n"
+        "*attrs* will write a `__hash__` method for you [^fn1], however not by default.\n\n"
+        "[^fn1]: [PEP 735 – Dependency Groups](https://peps.python.org/pep-0735/)\n"
+    )
+    p = parsed(".md", md)
+    paras = [b for b in p.blocks if b.kind == "paragraph"]
+    assert paras[0].section == ("History", "1.6.0 - 2022-10-08")
+    assert _shown(cited(md, paras[0])) == (
+        "attrs will write a __hash__ method for you, however not by default.")
+    assert _shown(cited(md, paras[1])) == (
+        "PEP 735 – Dependency Groups (https://peps.python.org/pep-0735/)")

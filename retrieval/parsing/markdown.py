@@ -81,8 +81,9 @@ _AUTODOC = re.compile(r"^[ \t]*:::[ \t]+[\w.:-]+")
 # Python-Markdown / pymdown definition lists: a term line, then `:   its definition`
 _DEFINITION_LINE = re.compile(r"^:[ \t]+\S")
 # attr_list: `## Title { #id .class }`, a `{: .lead }` line under a paragraph (markup)
-_ATTRS = r"\{:?[ \t]*(?:[#.][\w-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w-]+|[\w-]+=[^\s}]+))*[ \t]*\}"
+_ATTRS = r"\{:?[ \t]*(?:[#.][\w.:-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w.:-]+|[\w-]+=[^\s}]+))*[ \t]*\}"
 _TRAILING_ATTRS = re.compile(r"[ \t]*" + _ATTRS + r"[ \t]*$")
+_CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 _ATTRS_LINE = re.compile(r"^[ \t]*" + _ATTRS + r"[ \t]*$")
 # mkdocs-material icons (`:simple-python:`, `:material-check-bold:`): shown as icons
 _ICON = re.compile(r"(?<![\w:`]):[a-z0-9]+(?:-[a-z0-9]+)+:(?![\w`])")
@@ -144,6 +145,8 @@ def parse_markdown(text: str) -> ParsedText:
             level = int(tok.tag[1])
             inline = tokens[i + 1]
             heading = _TRAILING_ATTRS.sub("", _ICON.sub("", _inline_words(inline))).strip()
+            # `## 1.6.0 - 2022-10-08 ## {: #v1.6.0 }`: the closing `##` before the attributes
+            heading = _CLOSING_HASHES.sub("", heading)
             heading = " ".join(heading.split()) or inline.content.strip()
             # mkdocstrings `## ::: pkg.Class`: the heading is the documented object's name
             autodoc = _AUTODOC.match(heading)
