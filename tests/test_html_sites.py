@@ -4,8 +4,10 @@ Debian ships it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from retrieval.engine import Engine
 from retrieval.loaders import load_file
 from retrieval.parsing.html import parse_html
 
@@ -47,7 +49,7 @@ MKDOCS_PAGE = """<!DOCTYPE html>
 
 def test_mkdocs_theme_page_is_read_without_its_site_chrome(tmp_path: Path) -> None:
     p = parse_html(MKDOCS_PAGE)
-    shown = [(b.kind, p.text[b.start : b.end]) for b in p.blocks]
+    shown = [(b.kind, " ".join(p.text[b.start : b.end].split())) for b in p.blocks]
     assert shown == [
         ("heading", "Throttling"),
         ("paragraph", "HTTP/1.1 420 Enhance Your Calm"),
@@ -77,3 +79,41 @@ def test_a_paragraph_with_words_around_its_link_is_kept() -> None:
     p = parse_html(html)
     assert [p.text[b.start : b.end] for b in p.blocks] == [
         "Files", "See the guide.", "Source code: Lib/json/__init__.py"]
+
+
+def test_html_text_is_on_the_files_own_lines(tmp_path: Path) -> None:
+    """A citation's lines are the HTML file's: each block starts on the line its words start
+    on, a paragraph's words stay on the lines they were written on (a quote of its second
+    sentence cites the file's line 40, not a line of the rebuilt text)."""
+    p = parse_html(MKDOCS_PAGE)
+    file_lines = MKDOCS_PAGE.split("\n")
+    text_lines = p.text.split("\n")
+    for b in p.blocks:
+        first = p.text.count("\n", 0, b.start)
+        assert p.text[b.start : b.end].split()[0] in file_lines[first]
+    for n, line in enumerate(text_lines):
+        if line.strip():
+            assert line.split()[0] in file_lines[n], (n + 1, line)
+    para = next(b for b in p.blocks if p.text[b.start : b.end].startswith("Throttling is"))
+    assert p.text[para.start : para.end] == (
+        "Throttling is similar to permissions, in that it\n"
+        "determines if a request should be authorized.")  # the words, on the file's lines
+    assert p.text.count("\n", 0, para.start) + 1 == 1 + MKDOCS_PAGE[
+        : MKDOCS_PAGE.index("<p>Throttling is")].count("\n")
+
+
+def test_an_html_answer_cites_the_files_lines(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    docs = tmp_path / "site"
+    docs.mkdir()
+    (docs / "throttling.html").write_text(MKDOCS_PAGE, encoding="utf-8")
+    engine = engine_factory(docs)
+    engine.index()
+    answer = engine.ask("How can the default throttling policy be set globally?")
+    c = answer.quotes[0]
+    assert c.text.startswith("The default throttling policy may be set globally")
+    assert engine.verify(c)
+    file_lines = MKDOCS_PAGE.split("\n")
+    assert "The default throttling policy" in file_lines[c.line_start - 1]
+    assert "DEFAULT_THROTTLE_CLASSES" in "\n".join(file_lines[c.line_start - 1 : c.line_end])

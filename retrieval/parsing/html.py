@@ -1,8 +1,9 @@
 """HTML into text and blocks with BeautifulSoup (lxml).
 
 The document's text is built here from the parsed tree: one block after another, separated
-by blank lines (code keeps its line breaks; table cells are joined with " | "). Spans point
-into that text, which is also what quotes are cut from and verified against.
+by blank lines (code keeps its line breaks; table cells are joined with " | "), each block on
+the line of the file its words start on (retrieval.parsing.htmllines). Spans point into that
+text, which is also what quotes are cut from and verified against.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from retrieval.parsing.blocks import (
     Block,
     ParsedText,
 )
+from retrieval.parsing.htmllines import on_source_lines
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _DROP = ["script", "style", "noscript", "template", "nav", "footer", "head", "form", "button",
@@ -88,7 +90,8 @@ def parse_html(data: bytes | str) -> ParsedText:
             break
     w = _Writer()
     _walk(root, w)
-    return ParsedText(w.text, tuple(w.blocks), w.title or page_title or None)
+    text, blocks = on_source_lines(data, w.text, w.blocks)
+    return ParsedText(text, blocks, w.title or page_title or None)
 
 
 def _walk(node: Tag, w: _Writer) -> None:
