@@ -94,6 +94,11 @@ def test_html_text_is_on_the_files_own_lines(tmp_path: Path) -> None:
     for n, line in enumerate(text_lines):
         if line.strip():
             assert line.split()[0] in file_lines[n], (n + 1, line)
+    crlf = parse_html(MKDOCS_PAGE.replace("\n", "\r\n").encode())
+    assert crlf.text == p.text
+    # minified: one line in the file, so the blocks follow each other as blank-line paragraphs
+    mini = parse_html(" ".join(line.strip() for line in file_lines))
+    assert mini.text.startswith("Throttling\n\nHTTP/1.1 420 Enhance Your Calm\n\nThrottling is")
     para = next(b for b in p.blocks if p.text[b.start : b.end].startswith("Throttling is"))
     assert p.text[para.start : para.end] == (
         "Throttling is similar to permissions, in that it\n"

@@ -93,10 +93,10 @@ def on_source_lines(
                 j = page.find(m.group(), cursor, _NEAR)
                 if j is not None:
                     lines[i], cursor = page.lines[j], j + 1
-        if k is not None and lines[0] is not None:
-            # blocks on the file's next lines follow after one line break, as written
-            sep = "\n" * max(1 if out else 0, lines[0] - line)
-        else:
+        if k is not None and lines[0] is not None and (lines[0] > line or not out):
+            # a block on the file's next line follows after one line break, as written
+            sep = "\n" * (lines[0] - line)
+        else:  # not found, or the file has it on a line already passed (minified HTML)
             sep = "\n\n" if out else ""
         if b.kind not in (CODE, TABLE, HEADING):
             body = _rewrapped(body, matches, lines)
