@@ -68,6 +68,12 @@ def test_mkdocs_theme_page_is_read_without_its_site_chrome(tmp_path: Path) -> No
     page.write_text(MKDOCS_PAGE.replace("<title>Throttling", "<title>THROTTLING"), "utf-8")
     got = load_file(page, "api-guide/throttling/index.html", 1 << 20)
     assert got.title == "Throttling"  # the heading, when only the case differs
+    page.write_text(MKDOCS_PAGE.replace("<title>Throttling", "<title>Throt"), "utf-8")
+    got = load_file(page, "api-guide/throttling/index.html", 1 << 20)
+    assert got.title == "Throttling"  # the nav's short name: the page's own heading wins
+    page.write_text(MKDOCS_PAGE.replace("<title>Throttling", "<title>Rate limits"), "utf-8")
+    got = load_file(page, "api-guide/throttling/index.html", 1 << 20)
+    assert got.title == "Rate limits - Django REST framework"  # another name: kept as written
 
 
 def test_a_paragraph_with_words_around_its_link_is_kept() -> None:
