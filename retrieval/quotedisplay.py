@@ -141,15 +141,43 @@ def _prose(text: str, kind: str, markdown: bool = False) -> str:
     text = _QUOTE_CONTINUATION.sub("", text)
     if markdown:
         text = _without_html_tags(text)
-    # the file's indentation of a note's or definition's body is not part of its words
-    text = "\n".join(line.strip() for line in text.split("\n"))
-    if kind == "definition" and _DEF_MARK.search(text):
-        text = _definition(text)
+    text = _MULTILINE_EMPHASIS.sub(r"\2", text)
     rows = [ln for ln in text.split("\n") if ln.strip()]
     if kind == "paragraph" and all(_LINE_BLOCK.match(ln) for ln in rows):
-        text = "\n".join(_LINE_BLOCK.sub("", ln) for ln in rows)  # reST `| line`: the lines
-    text = _MULTILINE_EMPHASIS.sub(r"\2", text)
+        # reST `| line`: the lines, as written
+        text = "\n".join(_LINE_BLOCK.sub("", ln).strip() for ln in rows)
+    else:
+        text = _reflow(text, markdown, keep_first=kind == "definition")
+    if kind == "definition" and _DEF_MARK.search(text):
+        text = _definition(text)
     return _literal_marker(_without_markup(text.strip("\n")))
+
+
+# a line that starts a new item (list marker, table row, field, definition marker) keeps its break
+_NEW_ITEM = re.compile(r"^(?:[-*+•][ \t]|\d+[.)][ \t]|#\.[ \t]|\||:[\w -]+:(?:[ \t]|$)|:[ \t])")
+
+
+def _reflow(text: str, markdown: bool, keep_first: bool = False) -> str:
+    """Hard-wrapped lines of a paragraph shown as the page shows them: one line, its lines
+    joined by a space (the file's indentation dropped). Paragraphs stay apart, as do list items,
+    table rows, fields, a Markdown hard break (two spaces or `\\` at the end) and, with
+    `keep_first`, a definition's term."""
+    out: list[str] = []
+    joinable = False
+    for n, raw in enumerate(text.split("\n")):
+        line = raw.strip()
+        if not line:
+            joinable = False
+            if out and out[-1]:
+                out.append("")
+            continue
+        if joinable and not _NEW_ITEM.match(line):
+            out[-1] += " " + line
+        else:
+            out.append(line)
+        hard_break = markdown and (raw.endswith("  ") or raw.rstrip().endswith("\\"))
+        joinable = not hard_break and not (keep_first and n == 0)
+    return "\n".join(out).strip("\n")
 
 
 # `**Do not use the development server when\ndeploying to production.**`: emphasis over
@@ -204,11 +232,28 @@ def _unquoted(code: str, source: str) -> str:
 
 
 def _row(row: str) -> str:
-    """A table row as shown: a reST list-table row (`* - a` + `  - b`) as `a | b`."""
+    """A table row as shown (in a code block, where markup would show raw): a cell's links,
+    roles, literals and emphasis as their words, padded to the width they had so the columns
+    stay aligned; a reST list-table row (`* - a` + `  - b`) as `a | b`."""
     if not _LIST_TABLE_ROW.match(row):
-        return row.strip()
-    return " | ".join(_LIST_TABLE_CELL.sub("", ln).strip() for ln in row.split("\n")
-                      if ln.strip())
+        return _cell_words(row.strip())
+    return " | ".join(_cell_words(_LIST_TABLE_CELL.sub("", ln).strip())
+                      for ln in row.split("\n") if ln.strip())
+
+
+_COLUMN_GAP = re.compile(r"[ \t]{2}|[ \t]*\|")  # what follows a cell's last word
+
+
+def _cell_words(line: str) -> str:
+    out, pos = [], 0
+    for m in _INLINE.finditer(line):
+        words = "".join(run for _, run in inline_spans(m.group(0)))
+        out.append(line[pos : m.start()])
+        pad = _COLUMN_GAP.match(line, m.end()) is not None
+        out.append(words.ljust(m.end() - m.start()) if pad else words)
+        pos = m.end()
+    out.append(line[pos:])
+    return "".join(out).rstrip()
 
 
 def _lead_in(text: str) -> str:

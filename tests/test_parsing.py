@@ -339,7 +339,7 @@ def test_block_quote_markers_are_not_searched_or_displayed() -> None:
     assert strip_markup(raw) == "Tokens expire after a day\nand must be renewed."
     c = Citation(raw, "q.md", "Q", None, 3, 4, para.start, para.end, 0.9, "x", kind="paragraph")
     shown = [pt.text for pt in display_parts(c)]
-    assert shown == ["Tokens expire after a day\nand must be renewed."]
+    assert shown == ["Tokens expire after a day and must be renewed."]
     plain = Citation("a\n> b", "q.txt", "Q", None, 1, 2, 0, 5, 0.9, "x")
     assert [pt.text for pt in display_parts(plain)] == ["a\n> b"]  # plain text as it is
 

@@ -37,9 +37,9 @@ def test_markdown_links_show_their_words_and_external_address() -> None:
     c = _quote(text, ".md", "These options")
     shown = "".join(run for _, run in inline_spans(display_parts(c)[0].text))
     assert "[" not in shown and "](" not in shown
-    assert "see\nGlobal options), or locally." in shown
-    assert "based on\nGriffe (https://griffe.example/docs/)." in shown
-    assert "a pathlib.Path or a\npath string, see the handler." in shown
+    assert "see Global options), or locally." in shown
+    assert "based on Griffe (https://griffe.example/docs/)." in shown
+    assert "a pathlib.Path or a path string, see the handler." in shown
     assert (True, "pathlib.Path") in inline_spans(display_parts(c)[0].text)
     body = render.quote_body(dataclass_terms(c, ("global", "options")))
     assert "\\[" not in body and "#" not in body  # no link syntax, no anchor
@@ -65,7 +65,7 @@ def test_emphasis_shows_its_words_without_markers() -> None:
     c = _quote(text, ".md", "NOTE:")
     runs = inline_spans(display_parts(c)[0].text)
     shown = "".join(run for _, run in runs)
-    assert shown.startswith("NOTE: Note the absence of __init__.py module in handlers!\n")
+    assert shown.startswith("NOTE: Note the absence of __init__.py module in handlers! ")
     assert "mkdocstrings reads Steel and once per build." in shown
     assert (True, "__init__.py") in runs
     other = _quote(text, ".md", "Call it")
@@ -109,3 +109,60 @@ def test_attribute_lists_and_task_boxes_are_not_shown() -> None:
         shown.append("".join(r for _, r in inline_spans(display_parts(cited(text, b))[0].text)))
     assert shown == ["Crystal (https://crystal.example/)",
                      "☑ filters is implemented, and used as before.", "☐ members is not."]
+
+
+def test_hard_wrapped_prose_is_shown_as_the_page_shows_it() -> None:
+    """reST and Markdown paragraphs are hard-wrapped at ~72 columns; Discord and the terminal
+    showed each file line as its own short line ("To access form data (data" / "transmitted in
+    a POST…"). A paragraph is one line; list items, fields, a definition's term, a Markdown hard
+    break and paragraph breaks keep theirs. The quote itself is still the exact slice."""
+    rst = (
+        "Requests\n========\n\n"
+        "To access form data (data\n"
+        "transmitted in a ``POST`` or ``PUT`` request) you can use the\n"
+        ":attr:`~flask.Request.form` attribute.\n\n"
+        "Options are\n\n"
+        "- first item, which is\n  wrapped over two lines\n"
+        "- second item\n\n"
+        ".. note::\n\n"
+        "   A note body that\n   wraps.\n\n"
+        "   :param x: the value\n   :param y: the other\n\n"
+        "term\n"
+        "    Its definition, written\n    over two lines.\n"
+    )
+    para = _quote(rst, ".rst", "To access")
+    assert para.text.count("\n") == 2  # the exact slice keeps the file's lines
+    assert [p.text for p in display_parts(para)] == [
+        "To access form data (data transmitted in a ``POST`` or ``PUT`` request) you can use "
+        "the :attr:`~flask.Request.form` attribute."]
+    item = _quote(rst, ".rst", "first item")
+    assert display_parts(item)[0].text == "first item, which is wrapped over two lines"
+    note = next(b for b in parsed(".rst", rst).blocks if b.kind == "admonition")
+    shown = display_parts(cited(rst, note, "page.rst"))[0].text
+    assert shown == "A note body that wraps.\n\n:param x: the value\n:param y: the other"
+    term = next(b for b in parsed(".rst", rst).blocks if b.kind == "definition")
+    shown = display_parts(cited(rst, term, "page.rst"))[0].text
+    assert shown == "term\nIts definition, written over two lines."
+    md = "# Q\n\nFirst line with a hard break  \nsecond line\nand a wrapped third.\n"
+    assert display_parts(_quote(md, ".md", "First line"))[0].text == (
+        "First line with a hard break\nsecond line and a wrapped third.")
+    body = render.quote_body(para)
+    assert body.count("\n") == 0 and body.startswith("> To access form data (data transmitted")
+
+
+def test_table_cells_show_their_words_with_columns_kept() -> None:
+    """A table row is shown in a code block (where markup shows raw): pymdown's
+    "[`details`](./plugins/details.md) | The details block…" showed the link syntax. Links,
+    roles, literals and emphasis show their words; a simple table's columns stay aligned."""
+    row = "[`details`](./plugins/details.md)       | The **details** block."
+    c = Citation(row, "blocks.md", "B", None, 5, 5, 0, 1, 0.9, "x", kind="table",
+                 header="Extension                               |  Description")
+    shown = display_parts(c)[0].text.split("\n")
+    assert shown[1].startswith("details") and "[" not in shown[1] and "`" not in shown[1]
+    assert shown[0].index("|") == shown[1].index("|")  # the column kept its width
+    assert shown[1].endswith("| The details block.")
+    c = Citation("``strict_slashes``      ``True``", "r.rst", "R", None, 4, 4, 0, 1, 0.9, "x",
+                 kind="table", header="Option                  Default")
+    head, row = display_parts(c)[0].text.split("\n")
+    assert row == "strict_slashes          True"
+    assert head.index("Default") == row.index("True")

@@ -449,7 +449,7 @@ def test_code_inside_a_short_note_is_shown_as_code() -> None:
     shown = [[(pt.kind, pt.text, pt.language) for pt in display_parts(cited(rst, b, "t.rst"))]
              for b in notes]
     assert shown[0] == [
-        ("text", "Line statements can span multiple lines if there are open parentheses,\n"
+        ("text", "Line statements can span multiple lines if there are open parentheses, "
                  "braces or brackets:", ""),
         ("code", "<ul>\n# for href, caption in [('index.html', 'Index'),\n"
                  "                        ('about.html', 'About')]:\n"
@@ -560,6 +560,6 @@ def test_emphasis_over_several_lines_shows_its_words() -> None:
             "2 * 3 * 4 as ``**kw`` shows.")
     c = Citation(text, "deploy.rst", "D", None, 12, 15, 0, 1, 0.9, "x", kind="paragraph")
     shown = display_parts(c)[0].text
-    assert shown.startswith("Do not use the development server when\ndeploying to production.")
-    assert "local\ndevelopment. Call it with f(a, **kwargs) and\n2 * 3 * 4 as ``**kw``" in shown
+    assert shown.startswith("Do not use the development server when deploying to production.")
+    assert "local development. Call it with f(a, **kwargs) and 2 * 3 * 4 as ``**kw``" in shown
     assert "\\*\\*Do" not in quote_body(c)
