@@ -108,9 +108,18 @@ def chunk_blocks(
             current.extend(g_units)
             total += g_tokens
             continue
-        for u in g_units:  # a group too long for one chunk: split between its pieces
+        for n, u in enumerate(g_units):  # a group too long for one chunk: split between pieces
             if current and total + u.tokens > budget:
+                # a lead-in goes to the next chunk with the code it introduces (a heading's
+                # long underline can leave no room for the code after its lead-in)
+                lead = _lead_in_units(text, blocks, g_units, n, current)
+                moved = current[len(current) - lead :] if lead else []
+                if lead:
+                    del current[len(current) - lead :]
+                    total -= sum(m.tokens for m in moved)
                 flush()
+                current.extend(moved)
+                total += sum(m.tokens for m in moved)
             current.append(u)
             total += u.tokens
     flush()
@@ -185,6 +194,30 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
         else:
             out.append([i])
     return out
+
+
+def _lead_in_units(
+    text: str, blocks: Sequence[Block], g_units: list[_Unit], n: int, current: list[_Unit]
+) -> int:
+    """How many units at the end of `current` are the lead-in ("…via a command line
+    option:") of the code block that unit `n` starts, when they fit one chunk with it."""
+    u = g_units[n]
+    b = blocks[u.block]
+    if b.kind != CODE or u.start != _first_piece(g_units, u.block) or not current:
+        return 0
+    prev = current[-1].block
+    if prev != u.block - 1 or not text[blocks[prev].start : blocks[prev].end].rstrip().endswith(
+        ":"
+    ):
+        return 0
+    lead = sum(1 for m in current if m.block == prev)
+    if lead == len(current):
+        return 0  # nothing before it to leave behind
+    return lead
+
+
+def _first_piece(units: list[_Unit], block: int) -> int:
+    return min(u.start for u in units if u.block == block)
 
 
 def _drop_heading_only(chunks: list[Chunk]) -> list[Chunk]:

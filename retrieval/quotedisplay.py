@@ -19,9 +19,11 @@ from retrieval.models import Citation
 # emphasis — shown as their words (a link's address after them when it leaves the docs)
 _INLINE = re.compile(
     r"(?<![`:\w])`(?P<label>[^`<]+?)\s*<(?P<url>[^>`\s]+)>`__?"  # reST `text <url>`_
-    r"|:(?P<rolename>[\w:.+-]+):`(?P<role>[^`]+)`|``(?P<lit>[^`]+?)``|(?<!`)`(?P<md>[^`\n]+)`(?!`)_?"
+    r"|:(?P<rolename>[\w:.+-]+):`(?P<role>[^`]+)`"
+    r"|(?<![\w`])\{(?P<mystname>[\w:.+-]+)\}`(?P<myst>[^`]+)`"  # MyST {func}`text`
+    r"|``(?P<lit>[^`]+?)``|(?<!`)`(?P<md>[^`\n]+)`(?!`)_?"
     # Markdown [words](address "title"), ![alt](image), [words][ref], [ref][]
-    r"|!?\[(?P<mdlabel>[^\]\n]+)\]\((?P<mdurl>[^)\s]+)(?:[ \t]+\"[^\"\n]*\")?\)"
+    r"|!?\[(?P<mdlabel>[^\]\n]+)\]\([ \t]*(?P<mdurl>[^)\s]+)(?:[ \t]+\"[^\"\n]*\")?\s*\)"
     r"|\[(?P<reflabel>[^\]\n]+)\]\[[^\]\n]*\]"
     # **strong**, __strong__, *emphasis*, _emphasis_ (not `\*args`, `2*3*4` or snake_case)
     r"|(?<![\w*\\])(?P<star>\*\*?)(?=[^\s*])(?P<starred>[^*\n]*?[^\s*\\])(?P=star)(?![\w*])"
@@ -29,12 +31,16 @@ _INLINE = re.compile(
 )
 # roles Sphinx renders as a link (the words in plain text), not as code
 _LINK_ROLES = frozenset({"ref", "doc", "term", "numref", "download", "keyword"})
+_WORD_ROLES = frozenset({"term", "abbr", "dfn", "sup", "sub"})  # shown as words even untitled
 _ABSOLUTE = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]{1,15}://|www\.|mailto:)")
 # mkdocs attribute lists (`{ .external }`, `{: #id }`) and task list boxes are markup
 _ATTR_LIST = re.compile(
-    r"[ \t]*\{:?[ \t]*(?:[#.][\w-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w-]+|[\w-]+=[^\s}]+))*"
+    r"[ \t]*\{:?[ \t]*(?:[#.][\w.:-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w.:-]+|[\w-]+=[^\s}]+))*"
     r"[ \t]*\}"
 )
+# Markdown footnotes: a reference `[^fn1]` shows as a small number, a definition's `[^1]: `
+# label as nothing the reader needs
+_FOOTNOTE = re.compile(r"^[ \t]*\[\^[^\]\s]+\]:[ \t]*|[ \t]?\[\^[^\]\s]+\](?!:)", re.M)
 _EMPTY_LINK = re.compile(r"\[\]\([^)\s]*\)")  # `[](){#id}`: an anchor, no words
 _TASK_BOX = re.compile(r"^\[([ xX])\][ \t]+", re.M)
 _ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")
@@ -140,7 +146,7 @@ def _literal_blocks(text: str) -> list[tuple[str, str, str]]:
 def _prose(text: str, kind: str, markdown: bool = False) -> str:
     text = _QUOTE_CONTINUATION.sub("", text)
     if markdown:
-        text = _without_html_tags(text)
+        text = _FOOTNOTE.sub("", _without_html_tags(text))
     text = _MULTILINE_EMPHASIS.sub(r"\2", text)
     rows = [ln for ln in text.split("\n") if ln.strip()]
     if kind == "paragraph" and all(_LINE_BLOCK.match(ln) for ln in rows):
@@ -311,12 +317,15 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
                 out.append((False, f" ({url})"))
             pos = m.end()
             continue
-        inner = m.group("role") or m.group("lit") or m.group("md") or ""
-        titled = bool(m.group("role") and _ROLE_TARGET.match(inner))
-        if m.group("role"):
+        role = m.group("role") or m.group("myst")
+        inner = role or m.group("lit") or m.group("md") or ""
+        titled = bool(role and _ROLE_TARGET.match(inner))
+        name = (m.group("rolename") or m.group("mystname") or "").rsplit(":", 1)[-1]
+        if role:
             inner = _role_text(inner)
-        if titled and m.group("rolename").rsplit(":", 1)[-1] in _LINK_ROLES:
-            # `:ref:`Comments <comments>``: Sphinx shows a link's title as plain words
+        if (titled and name in _LINK_ROLES) or (role and name in _WORD_ROLES):
+            # `:ref:`Comments <comments>``: Sphinx shows a link's title as plain words, and
+            # a glossary term (`:term:`processor``) as its words
             out.append((False, " ".join(inner.split())))
         else:
             out.append((True, inner))

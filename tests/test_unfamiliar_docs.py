@@ -563,3 +563,219 @@ def test_emphasis_over_several_lines_shows_its_words() -> None:
     assert shown.startswith("Do not use the development server when deploying to production.")
     assert "local development. Call it with f(a, **kwargs) and 2 * 3 * 4 as ``**kw``" in shown
     assert "\\*\\*Do" not in quote_body(c)
+
+
+def _shown(c: Citation) -> str:
+    """The quote as a reader sees it: prose runs without markup, code as written."""
+    from retrieval.quotedisplay import inline_spans
+
+    return "\n".join("".join(t for _, t in inline_spans(pt.text)) if pt.kind == "text"
+                     else pt.text for pt in display_parts(c))
+
+
+def test_myst_colon_fence_notes_are_notes_without_their_fence_lines() -> None:
+    """structlog/attrs (Sphinx + MyST Markdown): `:::{important}` … `:::` was quoted as a
+    paragraph starting ":::{important}"; options, version notes on the opener line and a
+    note inside a numbered list item are read as MyST reads them."""
+    md = (
+        "# Configuration\n\n"
+        ":::{important}\n"
+        ":class: dropdown\n\n"
+        "Since you'll call {func}`structlog.get_logger` in module scope, it runs at import time.\n"
+        ":::\n\n"
+        ":::{versionchanged} 14.0.0 Allow final processor to return a {any}`dict`.\n"
+        ":::\n\n"
+        "1. Two objects that are equal, **must** have the same hash.\n\n"
+        "   :::{warning}\n"
+        "   Be careful when subclassing!\n"
+        "   :::\n\n"
+        "   Also read the hashing docs.\n\n"
+        ":::{toctree}\n:maxdepth: 1\n\napi\n:::\n"
+    )
+    p = parsed(".md", md)
+    got = [(b.kind, b.text(md)) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("admonition", "Since you'll call {func}`structlog.get_logger` in module scope, it "
+                       "runs at import time."),
+        ("admonition", "Allow final processor to return a {any}`dict`."),
+        ("list_item", "Two objects that are equal, **must** have the same hash."),
+        ("admonition", "Be careful when subclassing!"),
+        ("paragraph", "Also read the hashing docs."),
+    ]
+    assert all(b.section == ("Configuration",) for b in p.blocks[1:])
+
+
+def test_myst_glossary_terms_are_definitions_and_seealso_links_are_not_quotes() -> None:
+    """structlog's `:::{glossary}`: a term with its indented definition is one definition
+    (its further paragraphs under the term), and a "see also" that is only a `{doc}`
+    cross-reference says nothing to quote."""
+    md = (
+        "# Glossary\n\n"
+        ":::{glossary}\n\n"
+        "Event Dictionary\n"
+        "    Often abbreviated as *event dict*.\n"
+        "    It's a dictionary that contains all the information that is logged.\n\n"
+        "    It is then passed through the {term}`processor` chain.\n\n"
+        "    :::{seealso}\n    {doc}`processors`\n    :::\n\n"
+        "Context\n"
+        "    A dictionary of key-value pairs belonging to a {term}`bound logger`.\n"
+        ":::\n"
+    )
+    p = parsed(".md", md)
+    got = [(b.kind, b.text(md), b.section) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("definition", "Event Dictionary\n    Often abbreviated as *event dict*.\n"
+                       "    It's a dictionary that contains all the information that is logged.",
+         ("Glossary",)),
+        ("paragraph", "It is then passed through the {term}`processor` chain.",
+         ("Glossary", "Event Dictionary")),
+        ("definition", "Context\n    A dictionary of key-value pairs belonging to a "
+                       "{term}`bound logger`.", ("Glossary",)),
+    ]
+    shown = _shown(cited(md, p.blocks[1]))
+    assert shown == ("Event Dictionary\nOften abbreviated as event dict. "
+                     "It's a dictionary that contains all the information that is logged.")
+    assert _shown(cited(md, p.blocks[2])) == "It is then passed through the processor chain."
+
+
+def test_myst_roles_show_as_sphinx_shows_them() -> None:
+    """`{func}`structlog.get_logger`` was shown as "{func}structlog.get_logger"; MyST roles
+    show like reST roles: code, `~` shortening, a titled target's title, a term's words."""
+    from retrieval.quotedisplay import inline_spans
+
+    spans = inline_spans(
+        "Call {func}`structlog.get_logger`, see {class}`~structlog.stdlib.BoundLogger`, "
+        "{meth}`__getstate__ <object.__getstate__>`, the {term}`processor` chain and "
+        "{doc}`the API <api>`; `{x}` stays code.")
+    assert spans == [
+        (False, "Call "), (True, "structlog.get_logger"), (False, ", see "),
+        (True, "BoundLogger"), (False, ", "), (True, "__getstate__"), (False, ", the "),
+        (False, "processor"), (False, " chain and "), (False, "the API"), (False, "; "),
+        (True, "{x}"), (False, " stays code."),
+    ]
+
+
+def test_a_badge_with_attributes_inside_a_link_is_not_a_paragraph() -> None:
+    """hatch: `[![Hatch project](https://img.shields.io/…){ loading=lazy .off-glb }](url)`
+    was quoted as "![Hatch project (https://img…)](https://github.com/pypa/hatch)"."""
+    md = (
+        "# Community\n\n"
+        "You may add the official badge to your README.\n\n"
+        "[![Hatch project](https://img.shields.io/endpoint?url=https://x/v0.json)"
+        "{ loading=lazy .off-glb }](https://github.com/pypa/hatch)\n"
+    )
+    p = parsed(".md", md)
+    assert [b.text(md) for b in p.blocks if b.kind != "heading"] == [
+        "You may add the official badge to your README."]
+
+
+def test_a_link_whose_address_has_spaces_around_it_shows_its_words() -> None:
+    """attrs: "[check them out]( api-validators)" and a link whose `)` is on the next line
+    were shown with their markup."""
+    from retrieval.quotedisplay import inline_spans
+
+    assert "".join(t for _, t in inline_spans(
+        "make sure to [check them out]( api-validators) first")) == (
+        "make sure to check them out first")
+    assert "".join(t for _, t in inline_spans(
+        "log to [standard out](https://en.wikipedia.org/wiki/Standard_out\n) and")) == (
+        "log to standard out (https://en.wikipedia.org/wiki/Standard_out) and")
+
+
+def test_a_lead_in_stays_with_its_code_when_headings_fill_the_chunk(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """pytest: "…drop into the pdb prompt via a command line option:" was quoted alone and
+    `pytest --pdb` without it: two headings with long underlines filled the chunk, so the
+    code went to the next one."""
+    rst = (
+        "How to handle test failures\n" + "=" * 60 + "\n\n"
+        "Using pdb with pytest\n" + "-" * 60 + "\n\n"
+        "Dropping to pdb on failures\n" + "~" * 60 + "\n\n"
+        "Python comes with a builtin Python debugger called :doc:`pdb <python:library/pdb>`. "
+        " ``pytest``\nallows one to drop into the :doc:`pdb <python:library/pdb>` prompt via a "
+        "command line option:\n\n"
+        ".. code-block:: bash\n\n    pytest --pdb\n\n"
+        "This will invoke the Python debugger on every failure.\n"
+    )
+    units = _units(tmp_path, "failures.rst", rst, embedder)
+    code = [t for k, t in units if k == "code"]
+    assert len(code) == 1 and code[0].startswith("``pytest``\nallows") and code[0].endswith(
+        "pytest --pdb"), code
+    assert not any(k == "paragraph" and t.endswith("option:") for k, t in units)
+
+
+def test_a_bold_line_over_code_heads_it(tmp_path: Path, embedder: Embedder) -> None:
+    """pytest's usage page: `**Run tests in a directory**` over a code block was quoted as a
+    paragraph of its own; it heads the code (a section) as a heading would. A bold lead-in
+    ending in ':' is still a lead-in."""
+    rst = (
+        "How to invoke pytest\n====================\n\n"
+        "Specifying which tests to run\n-----------------------------\n\n"
+        "Pytest supports several ways to run and select tests.\n\n"
+        "**Run tests in a directory**\n\n.. code-block:: bash\n\n    pytest testing/\n\n"
+        "**Run tests by keyword expressions**\n\n.. code-block:: bash\n\n"
+        "    pytest -k 'MyClass and not method'\n\n"
+        "This will run tests whose *keywords* match the given expression.\n\n"
+        "**Example:**\n\n.. code-block:: bash\n\n    pytest -q\n"
+    )
+    p = parsed(".rst", rst)
+    got = [(b.kind, b.text(rst), b.section[1:]) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("paragraph", "Pytest supports several ways to run and select tests.",
+         ("Specifying which tests to run",)),
+        ("code", "    pytest testing/",
+         ("Specifying which tests to run", "Run tests in a directory")),
+        ("code", "    pytest -k 'MyClass and not method'",
+         ("Specifying which tests to run", "Run tests by keyword expressions")),
+        ("paragraph", "This will run tests whose *keywords* match the given expression.",
+         ("Specifying which tests to run", "Run tests by keyword expressions")),
+        ("paragraph", "**Example:**",
+         ("Specifying which tests to run", "Run tests by keyword expressions")),
+        ("code", "    pytest -q",
+         ("Specifying which tests to run", "Run tests by keyword expressions")),
+    ]
+    texts = [t for _, t in _units(tmp_path, "usage.rst", rst, embedder)]
+    assert "**Run tests in a directory**" not in texts
+    md = "# Usage\n\n**Run tests in a module**\n\n```bash\npytest test_mod.py\n```\n"
+    p = parsed(".md", md)
+    assert [(b.kind, b.section) for b in p.blocks] == [
+        ("heading", ()), ("heading", ("Usage",)), ("code", ("Usage", "Run tests in a module"))]
+
+
+def test_a_pointer_to_another_page_is_not_a_quote() -> None:
+    """pytest's reference: "**Tutorial**: :ref:`writing-plugins`" was the second quote for
+    "How can I write a plugin with hooks?"; a sentence that uses a role still is one."""
+    rst = (
+        "Hooks\n-----\n\n"
+        "**Tutorial**: :ref:`writing-plugins`\n\n"
+        "See also :doc:`fixtures`.\n\n"
+        "Use :ref:`the cache <cache>` for state.\n\n"
+        "Reference to all hooks which can be implemented by :ref:`plugins <plugins>`.\n"
+    )
+    p = parsed(".rst", rst)
+    assert [b.text(rst) for b in p.blocks if b.kind != "heading"] == [
+        "Use :ref:`the cache <cache>` for state.",
+        "Reference to all hooks which can be implemented by :ref:`plugins <plugins>`.",
+    ]
+
+
+def test_markdown_footnotes_and_closing_hashes_are_markup() -> None:
+    """hatch: "[^1]: [PEP 735 – Dependency Groups](…)" was shown with its `[^1]:` label and
+    attrs' "…a `__hash__` method for you [^fn1], however…" with the reference; a changelog
+    heading `## [1.6.0](…) - 2022-10-08 ## {: #hatch-v1.6.0 }` was the section
+    "1.6.0 - 2022-10-08 ##"."""
+    md = (
+        "# History\n\n"
+        "## [1.6.0](https://github.com/pypa/hatch/releases/tag/hatch-v1.6.0) - 2022-10-08 ## "
+        "{: #hatch-v1.6.0 }\n\n"
+        "*attrs* will write a `__hash__` method for you [^fn1], however not by default.\n\n"
+        "[^fn1]: [PEP 735 – Dependency Groups](https://peps.python.org/pep-0735/)\n"
+    )
+    p = parsed(".md", md)
+    paras = [b for b in p.blocks if b.kind == "paragraph"]
+    assert paras[0].section == ("History", "1.6.0 - 2022-10-08")
+    assert _shown(cited(md, paras[0])) == (
+        "attrs will write a __hash__ method for you, however not by default.")
+    assert _shown(cited(md, paras[1])) == (
+        "PEP 735 – Dependency Groups (https://peps.python.org/pep-0735/)")

@@ -103,3 +103,40 @@ def strip_list_marker(text: str, start: int, end: int) -> int:
     """Start of a list item's words, past its bullet or number."""
     m = _LIST_MARKER.match(text, start, end)
     return m.end() if m else start
+
+
+_BOLD_LINE = re.compile(r"^(\*\*|__)(?=\S)([^*_\n]*[^\s*_])\1$")
+BOLD_HEADING_WORDS = 12
+
+
+def _bold_words(b: Block, text: str) -> str:
+    """The words of a paragraph that is one bold line and no sentence or lead-in."""
+    m = _BOLD_LINE.match(b.text(text)) if b.kind == PARAGRAPH else None
+    if not m or m.group(2).endswith((".", ":", "!", "?", ",", ";")):
+        return ""
+    words = " ".join(m.group(2).split())
+    return words if len(words.split()) <= BOLD_HEADING_WORDS else ""
+
+
+def bold_headings(parsed: ParsedText) -> ParsedText:
+    """A paragraph that is one bold line ("**Run tests in a module**") with text after it
+    heads that text: it is a heading (never quoted alone) and its words join the section
+    path of the blocks under it, up to the next heading. (Ending in ":" it is a lead-in.)"""
+    blocks = list(parsed.blocks)
+    changed = False
+    for i, b in enumerate(blocks):
+        words = _bold_words(b, parsed.text)
+        if not words or i + 1 >= len(blocks) or blocks[i + 1].kind == HEADING or (
+            blocks[i + 1].section != b.section
+        ):
+            continue
+        blocks[i] = Block(HEADING, b.start, b.end, b.section)
+        for j in range(i + 1, len(blocks)):
+            n = blocks[j]
+            if n.kind == HEADING or n.section != b.section or _bold_words(n, parsed.text):
+                break
+            blocks[j] = Block(n.kind, n.start, n.end, b.section + (words,), n.language, n.header)
+        changed = True
+    if not changed:
+        return parsed
+    return ParsedText(parsed.text, tuple(blocks), parsed.title, parsed.extra)

@@ -39,6 +39,13 @@ _MYST_ADMONITIONS = {
     "seealso", "versionadded", "versionchanged", "deprecated", "admonition", "todo",
 }
 _MYST_OPTION = re.compile(r"^[ \t]*:[\w-]+:.*$")
+# MyST colon fences: `:::{note}` … `:::` (closed by a line of at least as many colons); their
+# body is Markdown. Directives whose body is prose of a note, and ones titled by their argument
+_COLON_OPEN = re.compile(r"^([ \t]{0,3})(:{3,})\{([\w:.-]+)\}[ \t]*(.*)$")
+_COLON_CLOSE = re.compile(r"^[ \t]{0,3}(:{3,})[ \t]*$")
+_MYST_NOTE_LIKE = _MYST_ADMONITIONS | {"topic", "sidebar", "margin", "versionremoved"}
+_MYST_TITLED = {"dropdown", "tab-item", "card", "grid-item-card"}
+_MYST_VERSION = {"versionadded", "versionchanged", "deprecated", "versionremoved"}
 _MYST_TARGET = re.compile(r"^[ \t]*\([\w.:/-]+\)=[ \t]*$")  # `(multiple-options)=`
 # mkdocs-material / pymdown containers whose body is indented under the opener line:
 # `!!! note "Title"`, `??? tip`, `???+ example`, `=== "Tab title"`
@@ -74,8 +81,9 @@ _AUTODOC = re.compile(r"^[ \t]*:::[ \t]+[\w.:-]+")
 # Python-Markdown / pymdown definition lists: a term line, then `:   its definition`
 _DEFINITION_LINE = re.compile(r"^:[ \t]+\S")
 # attr_list: `## Title { #id .class }`, a `{: .lead }` line under a paragraph (markup)
-_ATTRS = r"\{:?[ \t]*(?:[#.][\w-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w-]+|[\w-]+=[^\s}]+))*[ \t]*\}"
+_ATTRS = r"\{:?[ \t]*(?:[#.][\w.:-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w.:-]+|[\w-]+=[^\s}]+))*[ \t]*\}"
 _TRAILING_ATTRS = re.compile(r"[ \t]*" + _ATTRS + r"[ \t]*$")
+_CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 _ATTRS_LINE = re.compile(r"^[ \t]*" + _ATTRS + r"[ \t]*$")
 # mkdocs-material icons (`:simple-python:`, `:material-check-bold:`): shown as icons
 _ICON = re.compile(r"(?<![\w:`]):[a-z0-9]+(?:-[a-z0-9]+)+:(?![\w`])")
@@ -137,6 +145,8 @@ def parse_markdown(text: str) -> ParsedText:
             level = int(tok.tag[1])
             inline = tokens[i + 1]
             heading = _TRAILING_ATTRS.sub("", _ICON.sub("", _inline_words(inline))).strip()
+            # `## 1.6.0 - 2022-10-08 ## {: #v1.6.0 }`: the closing `##` before the attributes
+            heading = _CLOSING_HASHES.sub("", heading)
             heading = " ".join(heading.split()) or inline.content.strip()
             # mkdocstrings `## ::: pkg.Class`: the heading is the documented object's name
             autodoc = _AUTODOC.match(heading)
@@ -311,7 +321,8 @@ def parse_markdown(text: str) -> ParsedText:
 
 
 _LINK_OR_IMAGE = re.compile(r"!?\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?")
-_ATTR_LIST = re.compile(r"\{:?[ \t]*[.#][^}]*\}")
+_ATTR_LIST = re.compile(r"\{:?[ \t]*(?:[.#]|[\w-]+=)[^}]*\}")  # `{ .x }`, `{ loading=lazy }`
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _SHORTCODE = re.compile(r":[\w+-]+:")
 
 
@@ -321,6 +332,8 @@ def _only_links(para: str) -> bool:
     left to the loaders, which report an inline data image they leave out.)"""
     if not _ATTR_LIST.search(para):
         return False
+    # images first: a badge is an image inside a link, `[![alt](img){ attrs }](url)`
+    para = _ATTR_LIST.sub("", _IMAGE.sub("", para))
     rest = _LINK_OR_IMAGE.sub(  # an image's alt text is not words of the page
         lambda m: "" if m.group(0).startswith("!") else _SHORTCODE.sub(
             "", m.group(0).split("]")[0].lstrip("[")), para)
@@ -331,7 +344,8 @@ def _only_links(para: str) -> bool:
 # a link within the docs: to an anchor, a page of the site (not an address with a scheme),
 # or an mkdocs autorefs identifier (`[title][pkg.Class]`, `[pkg.Class][]`)
 _INTERNAL_LINK = re.compile(
-    r"\[[^\]\n]*\](?:\((?![a-zA-Z][\w+.-]*:)[^)\s]*\)|\[[^\]\n]*\])")
+    r"\[[^\]\n]*\](?:\((?![a-zA-Z][\w+.-]*:)[^)\s]*\)|\[[^\]\n]*\])"
+    r"|\{(?:doc|ref|any)\}`[^`]*`")  # MyST cross-references: {doc}`bound-loggers`
 
 
 def _inline_words(inline: Token) -> str:
@@ -392,8 +406,17 @@ def _containers(lines: Lines, first: int) -> list[tuple[int, int, str]]:
     n = 0
     while n < len(free):
         line_no = free[n]
+        if out and line_no < out[-1][1]:
+            n += 1
+            continue
+        colon = _COLON_OPEN.match(lines.line(line_no))
+        if colon:
+            end = _colon_fence_end(lines, free, n, len(colon.group(2)))
+            out.append((line_no, end, lines.line(line_no).strip()))
+            n += 1
+            continue
         m = _INDENTED_OPENER.match(lines.line(line_no))
-        if not m or (out and line_no < out[-1][1]):
+        if not m:
             n += 1
             continue
         base = len(m.group(1))
@@ -421,6 +444,8 @@ def _container(
     quoted) when it repeats the markup its code shows: most of its words are in that code,
     whether it comes before or after the code. Prose that says something the code does not
     ("Spinning three times resets the counter.") explains the example and is quotable."""
+    if head_is_colon_fence(c[2]):
+        return _colon_fence(text, lines, c, section)
     first, end, head = c[0] + 1, c[1], c[2]
     body = [lines.line(n) for n in range(first, end)]
     cut = min((_indent(ln) for ln in body if ln.strip()), default=0)
@@ -453,6 +478,97 @@ def _container(
         elif kind == PARAGRAPH and not tab:
             kind = ADMONITION
         out.append(Block(kind, b.start, b.end, b.section, b.language, b.header))
+    return out
+
+
+def head_is_colon_fence(head: str) -> bool:
+    return bool(_COLON_OPEN.match(head))
+
+
+def _colon_fence_end(lines: Lines, free: list[int], n: int, colons: int) -> int:
+    """The line after the `:::` that closes the colon fence opened at `free[n]` (fences
+    nested in it close first), or the end of the file when it is never closed."""
+    depth = [colons]
+    for line_no in free[n + 1 :]:
+        line = lines.line(line_no)
+        opened = _COLON_OPEN.match(line)
+        if opened:
+            depth.append(len(opened.group(2)))
+            continue
+        closed = _COLON_CLOSE.match(line)
+        if closed and len(closed.group(1)) >= depth[-1]:
+            depth.pop()
+            if not depth:
+                return line_no + 1
+    return len(lines)
+
+
+def _colon_fence(
+    text: str, lines: Lines, c: tuple[int, int, str], section: tuple[str, ...]
+) -> list[Block]:
+    """A MyST colon fence: a note's body is Markdown (its prose a note); `{versionchanged}
+    14.0 Text` has its words on the opener line; a glossary holds terms and definitions;
+    other directives (toctree, figure, include…) are markup."""
+    m = _COLON_OPEN.match(lines.line(c[0]))
+    assert m is not None
+    name, args = m.group(3).split(":")[-1], m.group(4).strip()
+    first, end = c[0] + 1, c[1]
+    if end > first and _COLON_CLOSE.match(lines.line(end - 1)):
+        end -= 1
+    while first < end and (_MYST_OPTION.match(lines.line(first)) or not lines.line(first).strip()):
+        first += 1
+    out: list[Block] = []
+    if name in _MYST_VERSION and args:
+        # `{versionchanged} 14.0.0 Allow …`: the words after the version are the note's
+        words = re.match(r"\S+[ \t]+(\S.*)$", args)
+        if words:
+            s = lines.start(c[0]) + m.start(4) + words.start(1)
+            e = lines.end(c[0])
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            out.append(Block(ADMONITION, s, e, section))
+    if first >= end:
+        return out
+    body = [lines.line(n) for n in range(first, end)]
+    if name in _MYST_CODE:
+        s, e = strip_span(text, lines.start(first), lines.end(end - 1))
+        lang = args.split()[0] if args else ""
+        return out + [Block(CODE, lines.start(first), e, section, language=lang)] if e > s else out
+    if name == "glossary":
+        return out + _glossary(text, lines, first, body, section)
+    if name not in _MYST_NOTE_LIKE and name not in _MYST_TITLED:
+        return out
+    cut = min((_indent(ln) for ln in body if ln.strip()), default=0)
+    heading = _plain_title(args) if name in _MYST_TITLED else ""
+    inner = _subparse(text, lines, first, body, [min(cut, _indent(ln)) for ln in body],
+                      section + (heading,) if heading else section)
+    for b in inner:
+        kind = ADMONITION if b.kind == PARAGRAPH and name in _MYST_NOTE_LIKE else b.kind
+        out.append(Block(kind, b.start, b.end, b.section, b.language, b.header))
+    return out
+
+
+def _glossary(
+    text: str, lines: Lines, first: int, body: list[str], section: tuple[str, ...]
+) -> list[Block]:
+    """A glossary's `Term` lines, each with its definition indented under it: the term with
+    the definition's first paragraph is one definition, its other blocks are under the term."""
+    base = min((_indent(ln) for ln in body if ln.strip()), default=0)
+    terms = [j for j, ln in enumerate(body) if ln.strip() and _indent(ln) == base]
+    out: list[Block] = []
+    for k, j in enumerate(terms):
+        stop = terms[k + 1] if k + 1 < len(terms) else len(body)
+        term = body[j].strip()
+        sub = body[j + 1 : stop]
+        if not any(ln.strip() for ln in sub):
+            continue
+        cut = min(_indent(ln) for ln in sub if ln.strip())
+        inner = _subparse(text, lines, first + j + 1, sub, [min(cut, _indent(ln)) for ln in sub],
+                          section + (term,))
+        ts = lines.start(first + j) + _indent(body[j])
+        if inner and inner[0].kind == PARAGRAPH:
+            inner[0] = Block(DEFINITION, ts, inner[0].end, section)
+        out.extend(inner)
     return out
 
 
@@ -613,9 +729,12 @@ def _path(section: list[tuple[int, str]]) -> tuple[str, ...]:
 
 
 def _opens_container(tok: Token, lines: Lines) -> bool:
-    """A paragraph that starts with a container opener (`!!! note`, `=== "Tab"`)."""
-    return tok.type == "paragraph_open" and tok.map is not None and bool(
-        _INDENTED_OPENER.match(lines.line(tok.map[0]).lstrip(" \t")))
+    """A paragraph that starts with a container opener (`!!! note`, `=== "Tab"`, a MyST
+    `:::{note}`)."""
+    if tok.type != "paragraph_open" or tok.map is None:
+        return False
+    line = lines.line(tok.map[0]).lstrip(" \t")
+    return bool(_INDENTED_OPENER.match(line) or _COLON_OPEN.match(line))
 
 
 def _card_title(tokens: list[Token], i: int) -> str:
@@ -708,8 +827,17 @@ def _myst(tok: Token, text: str, lines: Lines, section: tuple[str, ...]) -> list
     args = info[close + 1 :].strip() if close > 0 else ""
     first = tok.map[0] + 1
     last = first + tok.content.count("\n")  # exclusive
+    version: list[Block] = []
+    words = re.match(r"\S+[ \t]+(\S.*)$", args) if name in _MYST_VERSION else None
+    if words:
+        # ```{versionchanged} 14.0 Allow …: the words after the version are the note's
+        opener = lines.line(tok.map[0])
+        at = opener.find(words.group(1))
+        if at >= 0:
+            s, e = strip_span(text, lines.start(tok.map[0]) + at, lines.end(tok.map[0]))
+            version.append(Block(ADMONITION, s, e, section))
     if last <= first:
-        return []
+        return version
     if name == "eval-rst":
         from retrieval.parsing.rst import parse_rst
 
@@ -731,5 +859,5 @@ def _myst(tok: Token, text: str, lines: Lines, section: tuple[str, ...]) -> list
         return [Block(CODE, s, e, section, language=args.split()[0] if args else "")]
     if name in _MYST_ADMONITIONS:
         s, e = strip_span(text, s, e)
-        return [Block(ADMONITION, s, e, section)] if e > s else []
-    return []
+        return version + [Block(ADMONITION, s, e, section)] if e > s else version
+    return version

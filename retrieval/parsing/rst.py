@@ -202,9 +202,20 @@ _REFERENCE = re.compile(
 )
 
 
+_POINTER_WORDS = frozenset(
+    "see also tutorial tutorials reference guide example examples more details further "
+    "reading api docs documentation and or for".split())
+_LINK_ROLE = re.compile(r":(?:ref|doc):`[^`]*`|`[^`]*`_{1,2}")
+
+
 def _references_only(raw: str) -> bool:
-    """A block whose words are only roles, references, substitutions or field names."""
-    return not re.search(r"\w", _REFERENCE.sub("", raw))
+    """A block whose words are only roles, references, substitutions or field names, or
+    links with a pointer's label ("**Tutorial**: :ref:`writing-plugins`", "See also :doc:`x`")."""
+    rest = _REFERENCE.sub("", raw)
+    if not re.search(r"\w", rest):
+        return True
+    return bool(_LINK_ROLE.search(raw)) and all(
+        w.lower() in _POINTER_WORDS for w in re.findall(r"\w+", rest))
 
 
 def _description(body: nodes.Element) -> tuple[nodes.Node | None, list[nodes.Node]]:
