@@ -22,6 +22,8 @@ _INLINE = re.compile(
     r"|:(?P<rolename>[\w:.+-]+):`(?P<role>[^`]+)`"
     r"|(?<![\w`])\{(?P<mystname>[\w:.+-]+)\}`(?P<myst>[^`]+)`"  # MyST {func}`text`
     r"|``(?P<lit>[^`]+?)``|(?<!`)`(?P<md>[^`\n]+)`(?!`)_?"
+    # Markdown [![alt](image){ attrs }](address): a linked image (a badge)
+    r"|\[!\[(?P<imgalt>[^\]\n]*)\]\([^)\s]*\)(?:\{[^}\n]*\})?\]\([ \t]*(?P<imglink>[^)\s]+)\s*\)"
     # Markdown [words](address "title"), ![alt](image), [words][ref], [ref][]
     r"|!?\[(?P<mdlabel>[^\]\n]+)\]\([ \t]*(?P<mdurl>[^)\s]+)(?:[ \t]+\"[^\"\n]*\")?\s*\)"
     r"|\[(?P<reflabel>[^\]\n]+)\]\[[^\]\n]*\]"
@@ -299,7 +301,12 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
     pos = 0
     for m in _INLINE.finditer(text):
         if m.start() > pos:
-            out.append((False, text[pos : m.start()]))
+            out.append((False, _unescaped(text[pos : m.start()])))
+        if m.group("imglink"):  # a badge: its alt text, and where it goes
+            alt, url = " ".join(m.group("imgalt").split()), m.group("imglink")
+            out.append((False, f"{alt} ({url})" if _ABSOLUTE.match(url) else alt))
+            pos = m.end()
+            continue
         if m.group("label"):  # a reST hyperlink: its words, and where it goes
             out.append((False, f"{' '.join(m.group('label').split())} ({m.group('url')})"))
             pos = m.end()
@@ -313,12 +320,14 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
         if words:  # a Markdown link or emphasis: its words (which may hold code)
             out.extend(inline_spans(words))
             url = m.group("mdurl")
-            if url and _ABSOLUTE.match(url) and url != words.strip():
+            if url and _ABSOLUTE.match(url) and url != words.strip() and not (
+                m.group(0).startswith("!")  # an image: its alt text, not the picture's file
+            ):
                 out.append((False, f" ({url})"))
             pos = m.end()
             continue
         role = m.group("role") or m.group("myst")
-        inner = role or m.group("lit") or m.group("md") or ""
+        inner = role or m.group("lit") or _INLINE_HILITE.sub("", m.group("md") or "")
         titled = bool(role and _ROLE_TARGET.match(inner))
         name = (m.group("rolename") or m.group("mystname") or "").rsplit(":", 1)[-1]
         if role:
@@ -331,8 +340,16 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
             out.append((True, inner))
         pos = m.end()
     if pos < len(text):
-        out.append((False, text[pos:]))
+        out.append((False, _unescaped(text[pos:])))
     return out
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # `\*BSD`, `\_`: shown as the character
+_INLINE_HILITE = re.compile(r"^#![\w+-]+[ \t]+")  # pymdownx.inlinehilite: `#!jinja {{ x }}`
+
+
+def _unescaped(text: str) -> str:
+    return _ESCAPED.sub(r"\1", text)
 
 
 def _role_text(inner: str) -> str:

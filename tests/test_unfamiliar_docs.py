@@ -779,3 +779,23 @@ def test_markdown_footnotes_and_closing_hashes_are_markup() -> None:
         "attrs will write a __hash__ method for you, however not by default.")
     assert _shown(cited(md, paras[1])) == (
         "PEP 735 – Dependency Groups (https://peps.python.org/pep-0735/)")
+
+
+def test_escapes_badges_and_inline_hilite_show_as_the_page_shows_them() -> None:
+    """trio: "(used on macOS, \\*BSD)" showed its backslash; copier: a linked badge
+    `[![Copier](…badge.json)](https://github.com/…)` showed "![Copier (…json)](…)", and
+    pymdownx.inlinehilite code `#!jinja {{ item }}` its `#!jinja` language marker."""
+    from retrieval.quotedisplay import inline_spans
+
+    def words(text: str) -> str:
+        return "".join(t for _, t in inline_spans(text))
+
+    assert words("used on macOS, \\*BSD, and \\*args") == "used on macOS, *BSD, and *args"
+    assert words("Badge Black [![Copier](https://img.shields.io/b.json){ .off-glb }]"
+                 "(https://github.com/copier-org/copier)") == (
+        "Badge Black Copier (https://github.com/copier-org/copier)")
+    assert words("see the ![diagram](img/flow.png) below") == "see the diagram below"
+    assert inline_spans("replace `#!jinja {{ item }}` with each item") == [
+        (False, "replace "), (True, "{{ item }}"), (False, " with each item")]
+    assert inline_spans("a literal `\\*` stays") == [
+        (False, "a literal "), (True, "\\*"), (False, " stays")]
