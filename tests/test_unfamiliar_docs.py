@@ -799,3 +799,25 @@ def test_escapes_badges_and_inline_hilite_show_as_the_page_shows_them() -> None:
         (False, "replace "), (True, "{{ item }}"), (False, " with each item")]
     assert inline_spans("a literal `\\*` stays") == [
         (False, "a literal "), (True, "\\*"), (False, " stays")]
+
+
+def test_a_lead_in_to_fields_is_not_quoted_alone(tmp_path: Path, embedder: Embedder) -> None:
+    """pytest's exit codes: "Running ``pytest`` can result in seven different exit codes:"
+    was the top quote on its own, without a single code; fields with short values are
+    quoted with it, longer ones one by one."""
+    rst = (
+        "Exit codes\n==========\n\n"
+        "Running ``pytest`` can result in three different exit codes:\n\n"
+        ":Exit code 0: All tests were collected and passed successfully\n"
+        ":Exit code 1: Tests were collected and run but some of the tests failed\n"
+        ":Exit code 5: No tests were collected\n\n"
+        "They are represented by the :class:`pytest.ExitCode` enum.\n\n"
+        "The colours are:\n\n"
+        ":Fail: red\n"
+        ":Pass: green\n"
+    )
+    texts = [t for _, t in _units(tmp_path, "exit-codes.rst", rst, embedder)]
+    assert not any(t.endswith("exit codes:") for t in texts), texts
+    assert ":Exit code 5: No tests were collected" in texts
+    assert "The colours are:\n\n:Fail: red\n:Pass: green" in texts
+    assert "The colours are:" not in texts
