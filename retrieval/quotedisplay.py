@@ -43,6 +43,10 @@ _ATTR_LIST = re.compile(
 # Markdown footnotes: a reference `[^fn1]` shows as a small number, a definition's `[^1]: `
 # label as nothing the reader needs
 _FOOTNOTE = re.compile(r"^[ \t]*\[\^[^\]\s]+\]:[ \t]*|[ \t]?\[\^[^\]\s]+\](?!:)", re.M)
+# a Markdown shortcut reference link, `[Logstash]` with `[Logstash]: https://…` further down
+# the page: its words (square brackets around words in prose are nearly always one; a
+# one-letter `[x]` is a task box)
+_SHORTCUT_LINK = re.compile(r"(?<![\w\]!\\`\[])\[([*_`]*[A-Za-z][^\[\]\n]+)\](?![(\[:])")
 _EMPTY_LINK = re.compile(r"\[\]\([^)\s]*\)")  # `[](){#id}`: an anchor, no words
 _TASK_BOX = re.compile(r"^\[([ xX])\][ \t]+", re.M)
 _ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")
@@ -199,8 +203,9 @@ _INLINE_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>`]*)?/?>")  # not <h
 
 
 def _without_html_tags(text: str) -> str:
-    """Markdown prose with inline HTML (`<small><i>…</i></small>`, `<br>`, `&nbsp;`): the page
-    shows the words, not the tags. Tags written inside `code` are text and stay."""
+    """Markdown prose with inline HTML (`<small><i>…</i></small>`, `<br>`, `&nbsp;`) and
+    shortcut reference links: the page shows the words, not the tags or brackets. What is
+    written inside `code` is text and stays."""
     out, pos = [], 0
     for m in _CODE_SPAN.finditer(text):
         out.append(_html_words(text[pos : m.start()]))
@@ -211,8 +216,9 @@ def _without_html_tags(text: str) -> str:
 
 
 def _html_words(text: str) -> str:
-    """Without tags, with character references as the characters they stand for."""
-    return html.unescape(_INLINE_TAG.sub("", text))
+    """Without tags, with character references as the characters they stand for, and a
+    shortcut reference link (`[Logstash]`) as its words."""
+    return _SHORTCUT_LINK.sub(r"\1", html.unescape(_INLINE_TAG.sub("", text)))
 
 
 def _without_markup(text: str) -> str:

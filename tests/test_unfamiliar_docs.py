@@ -821,3 +821,21 @@ def test_a_lead_in_to_fields_is_not_quoted_alone(tmp_path: Path, embedder: Embed
     assert ":Exit code 5: No tests were collected" in texts
     assert "The colours are:\n\n:Fail: red\n:Pass: green" in texts
     assert "The colours are:" not in texts
+
+
+def test_markdown_shortcut_reference_links_show_their_words() -> None:
+    """structlog: "log shippers like [Filebeat] that … to your [Logstash] server" (the
+    addresses defined at the end of the page) was shown with escaped brackets; links with
+    an address, task boxes, `list[int]` and code keep their own display."""
+    md = (
+        "# Best practices\n\n"
+        "Local log shippers like [Filebeat] forward entries to your [Logstash] server, "
+        "or use the [*python-json-logger*] library; [see here](https://x.org) for `x = [foo]`, "
+        "a list[int] and [1, 2].\n\n"
+        "[Filebeat]: https://www.elastic.co/beats/filebeat\n"
+    )
+    p = parsed(".md", md)
+    para = next(b for b in p.blocks if b.kind == "paragraph")
+    assert _shown(cited(md, para)) == (
+        "Local log shippers like Filebeat forward entries to your Logstash server, or use the "
+        "python-json-logger library; see here (https://x.org) for x = [foo], a list[int] and [1, 2].")
