@@ -838,4 +838,5 @@ def test_markdown_shortcut_reference_links_show_their_words() -> None:
     para = next(b for b in p.blocks if b.kind == "paragraph")
     assert _shown(cited(md, para)) == (
         "Local log shippers like Filebeat forward entries to your Logstash server, or use the "
-        "python-json-logger library; see here (https://x.org) for x = [foo], a list[int] and [1, 2].")
+        "python-json-logger library; see here (https://x.org) for x = [foo], a list[int] "
+        "and [1, 2].")
