@@ -840,3 +840,25 @@ def test_markdown_shortcut_reference_links_show_their_words() -> None:
         "Local log shippers like Filebeat forward entries to your Logstash server, or use the "
         "python-json-logger library; see here (https://x.org) for x = [foo], a list[int] "
         "and [1, 2].")
+
+
+def test_myst_tab_sets_keep_their_tabs() -> None:
+    """sphinx-design `::::{tab-set}` holding `:::{tab-item} pip` tabs (colon fences nest by
+    their length): each tab's text is read under its title, nothing is dropped."""
+    md = (
+        "# Install\n\n"
+        "::::{tab-set}\n\n"
+        ":::{tab-item} pip\n:sync: pip\n\nInstall it with pip:\n\n"
+        "```console\n$ pip install structlog\n```\n:::\n\n"
+        ":::{tab-item} conda\nInstall it from conda-forge.\n:::\n\n"
+        "::::\n\n"
+        "After that, import it.\n"
+    )
+    p = parsed(".md", md)
+    got = [(b.kind, b.text(md), b.section) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("paragraph", "Install it with pip:", ("Install", "pip")),
+        ("code", "$ pip install structlog", ("Install", "pip")),
+        ("paragraph", "Install it from conda-forge.", ("Install", "conda")),
+        ("paragraph", "After that, import it.", ("Install",)),
+    ]
