@@ -862,3 +862,29 @@ def test_myst_tab_sets_keep_their_tabs() -> None:
         ("paragraph", "Install it from conda-forge.", ("Install", "conda")),
         ("paragraph", "After that, import it.", ("Install",)),
     ]
+
+
+def test_a_bold_lead_in_introduces_its_code_and_a_list_of_links_is_not_quoted(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """pytest's deprecations: `**Setting configuration values:**` over its code was quoted
+    alone (the `:` inside the bold was not seen as a lead-in's end) and the code without it;
+    funcargs.rst's `* :ref:`fixtures`` items were quotes of their own."""
+    rst = (
+        "Config\n======\n\n"
+        "The ``config.inicfg`` mapping is deprecated. Use the new API instead.\n\n"
+        "**Setting configuration values:**\n\n"
+        ".. code-block:: python\n\n    config.inicfg['x'] = 1\n\n"
+        "For more information see:\n\n"
+        "* :ref:`fixtures`\n* :doc:`parametrize`\n\n"
+        "Tune logging with:\n\n* :confval:`log_cli_level`\n* :confval:`log_file`\n"
+    )
+    units = _units(tmp_path, "deprecations.rst", rst, embedder)
+    texts = [t for _, t in units]
+    assert "**Setting configuration values:**" not in texts
+    code = [t for k, t in units if k == "code"]
+    assert code == ["Use the new API instead.\n\n"
+                    "**Setting configuration values:**\n\n.. code-block:: python\n\n"
+                    "    config.inicfg['x'] = 1"], code
+    assert not any(":ref:`fixtures`" in t or ":doc:`parametrize`" in t for t in texts)
+    assert "Tune logging with:\n\n* :confval:`log_cli_level`\n* :confval:`log_file`" in texts
