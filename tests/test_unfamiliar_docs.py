@@ -888,3 +888,29 @@ def test_a_bold_lead_in_introduces_its_code_and_a_list_of_links_is_not_quoted(
                     "    config.inicfg['x'] = 1"], code
     assert not any(":ref:`fixtures`" in t or ":doc:`parametrize`" in t for t in texts)
     assert "Tune logging with:\n\n* :confval:`log_cli_level`\n* :confval:`log_file`" in texts
+
+
+def test_code_indented_under_a_list_item_is_quoted_with_its_step(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """hatch's install steps: `sudo installer -pkg ./hatch-universal.pkg -target /`, indented
+    under "2. Run the standard macOS installer program …", was quoted with no words at all;
+    code after a list item at the list's own level is not the item's."""
+    md = (
+        "# Installation\n\n"
+        "1. Download the file using the `curl` command. The `-o` option names the file.\n\n"
+        "    ```\n    curl -Lo hatch-universal.pkg https://example.org/hatch-universal.pkg\n"
+        "    ```\n"
+        "2. Run the standard macOS installer program. You must include sudo on the command.\n\n"
+        "    ```\n    sudo installer -pkg ./hatch-universal.pkg -target /\n    ```\n\n"
+        "- Restart your terminal.\n\n"
+        "```\nhatch --version\n```\n"
+    )
+    code = [t for k, t in _units(tmp_path, "install.md", md, embedder) if k == "code"]
+    assert code == [
+        "The `-o` option names the file.\n\n    ```\n"
+        "    curl -Lo hatch-universal.pkg https://example.org/hatch-universal.pkg",
+        "You must include sudo on the command.\n\n    ```\n"
+        "    sudo installer -pkg ./hatch-universal.pkg -target /",
+        "hatch --version",
+    ], code
