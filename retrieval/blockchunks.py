@@ -179,7 +179,7 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
         return i + 1 < len(blocks) and blocks[i + 1].kind == CODE and (
             ends_with_colon(text[blocks[i].start : blocks[i].end]) or (
                 blocks[i].kind == LIST_ITEM
-                and nested_in_item(text, blocks[i].start, blocks[i + 1].start)))
+                and nested_in_item(text, blocks[i].start, blocks[i].end, blocks[i + 1].start)))
 
     out: list[list[int]] = []
     for i, b in enumerate(blocks):

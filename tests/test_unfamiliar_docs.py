@@ -914,3 +914,18 @@ def test_code_indented_under_a_list_item_is_quoted_with_its_step(
         "    sudo installer -pkg ./hatch-universal.pkg -target /",
         "hatch --version",
     ], code
+
+
+def test_code_nesting_under_a_list_item_is_read_from_its_fence_or_directive() -> None:
+    """A chunk may start at a list item's text (its marker in the chunk before): an indented
+    fence right after it is the item's; a top-level `.. code-block::` (its lines indented by
+    the directive) is not, nor is a fence at the list's own level."""
+    from retrieval.quoteunits import nested_in_item
+
+    chunk = "Run the installer. You must include sudo.\n\n    ```\n    sudo installer -pkg x\n"
+    code = chunk.index("    sudo")
+    assert nested_in_item(chunk, 0, chunk.index("\n\n"), code)
+    rst = "* Run the installer.\n\n.. code-block:: bash\n\n    sudo installer -pkg x\n"
+    assert not nested_in_item(rst, 2, rst.index("\n\n"), rst.index("    sudo"))
+    md = "- Restart your terminal.\n\n```\nhatch --version\n```\n"
+    assert not nested_in_item(md, 2, md.index("\n\n"), md.index("hatch --"))
