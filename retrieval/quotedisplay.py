@@ -22,6 +22,8 @@ _INLINE = re.compile(
     r"|:(?P<rolename>[\w:.+-]+):`(?P<role>[^`]+)`"
     r"|(?<![\w`])\{(?P<mystname>[\w:.+-]+)\}`(?P<myst>[^`]+)`"  # MyST {func}`text`
     r"|``(?P<lit>[^`]+?)``|(?<!`)`(?P<md>[^`\n]+)`(?!`)_?"
+    # Markdown [![alt](image){ attrs }](address): a linked image (a badge)
+    r"|\[!\[(?P<imgalt>[^\]\n]*)\]\([^)\s]*\)(?:\{[^}\n]*\})?\]\([ \t]*(?P<imglink>[^)\s]+)\s*\)"
     # Markdown [words](address "title"), ![alt](image), [words][ref], [ref][]
     r"|!?\[(?P<mdlabel>[^\]\n]+)\]\([ \t]*(?P<mdurl>[^)\s]+)(?:[ \t]+\"[^\"\n]*\")?\s*\)"
     r"|\[(?P<reflabel>[^\]\n]+)\]\[[^\]\n]*\]"
@@ -41,6 +43,10 @@ _ATTR_LIST = re.compile(
 # Markdown footnotes: a reference `[^fn1]` shows as a small number, a definition's `[^1]: `
 # label as nothing the reader needs
 _FOOTNOTE = re.compile(r"^[ \t]*\[\^[^\]\s]+\]:[ \t]*|[ \t]?\[\^[^\]\s]+\](?!:)", re.M)
+# a Markdown shortcut reference link, `[Logstash]` with `[Logstash]: https://…` further down
+# the page: its words (square brackets around words in prose are nearly always one; a
+# one-letter `[x]` is a task box)
+_SHORTCUT_LINK = re.compile(r"(?<![\w\]!\\`\[])\[([*_`]*[A-Za-z][^\[\]\n]+)\](?![(\[:])")
 _EMPTY_LINK = re.compile(r"\[\]\([^)\s]*\)")  # `[](){#id}`: an anchor, no words
 _TASK_BOX = re.compile(r"^\[([ xX])\][ \t]+", re.M)
 _ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")
@@ -197,8 +203,9 @@ _INLINE_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>`]*)?/?>")  # not <h
 
 
 def _without_html_tags(text: str) -> str:
-    """Markdown prose with inline HTML (`<small><i>…</i></small>`, `<br>`, `&nbsp;`): the page
-    shows the words, not the tags. Tags written inside `code` are text and stay."""
+    """Markdown prose with inline HTML (`<small><i>…</i></small>`, `<br>`, `&nbsp;`) and
+    shortcut reference links: the page shows the words, not the tags or brackets. What is
+    written inside `code` is text and stays."""
     out, pos = [], 0
     for m in _CODE_SPAN.finditer(text):
         out.append(_html_words(text[pos : m.start()]))
@@ -209,8 +216,9 @@ def _without_html_tags(text: str) -> str:
 
 
 def _html_words(text: str) -> str:
-    """Without tags, with character references as the characters they stand for."""
-    return html.unescape(_INLINE_TAG.sub("", text))
+    """Without tags, with character references as the characters they stand for, and a
+    shortcut reference link (`[Logstash]`) as its words."""
+    return _SHORTCUT_LINK.sub(r"\1", html.unescape(_INLINE_TAG.sub("", text)))
 
 
 def _without_markup(text: str) -> str:
@@ -299,7 +307,12 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
     pos = 0
     for m in _INLINE.finditer(text):
         if m.start() > pos:
-            out.append((False, text[pos : m.start()]))
+            out.append((False, _unescaped(text[pos : m.start()])))
+        if m.group("imglink"):  # a badge: its alt text, and where it goes
+            alt, url = " ".join(m.group("imgalt").split()), m.group("imglink")
+            out.append((False, f"{alt} ({url})" if _ABSOLUTE.match(url) else alt))
+            pos = m.end()
+            continue
         if m.group("label"):  # a reST hyperlink: its words, and where it goes
             out.append((False, f"{' '.join(m.group('label').split())} ({m.group('url')})"))
             pos = m.end()
@@ -313,12 +326,14 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
         if words:  # a Markdown link or emphasis: its words (which may hold code)
             out.extend(inline_spans(words))
             url = m.group("mdurl")
-            if url and _ABSOLUTE.match(url) and url != words.strip():
+            if url and _ABSOLUTE.match(url) and url != words.strip() and not (
+                m.group(0).startswith("!")  # an image: its alt text, not the picture's file
+            ):
                 out.append((False, f" ({url})"))
             pos = m.end()
             continue
         role = m.group("role") or m.group("myst")
-        inner = role or m.group("lit") or m.group("md") or ""
+        inner = role or m.group("lit") or _INLINE_HILITE.sub("", m.group("md") or "")
         titled = bool(role and _ROLE_TARGET.match(inner))
         name = (m.group("rolename") or m.group("mystname") or "").rsplit(":", 1)[-1]
         if role:
@@ -331,8 +346,16 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
             out.append((True, inner))
         pos = m.end()
     if pos < len(text):
-        out.append((False, text[pos:]))
+        out.append((False, _unescaped(text[pos:])))
     return out
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # `\*BSD`, `\_`: shown as the character
+_INLINE_HILITE = re.compile(r"^#![\w+-]+[ \t]+")  # pymdownx.inlinehilite: `#!jinja {{ x }}`
+
+
+def _unescaped(text: str) -> str:
+    return _ESCAPED.sub(r"\1", text)
 
 
 def _role_text(inner: str) -> str:

@@ -4,7 +4,7 @@
   pieces);
   a question sentence is offered only in a pair (with its answer), never on its own;
 * a list's lead-in sentence ("The presets are:") together with the whole list, when the list
-  is short and its items are just names or values;
+  is short and its items are just names or values (a list of terms or reST fields too);
 * list item, admonition body, definition (term + description): the whole block when it fits,
   otherwise its sentences and pairs;
 * code block: the block together with the sentence that introduces it, when that sentence
@@ -112,12 +112,15 @@ def _list_with_lead_in(
     text: str, blocks: tuple[tuple[Any, ...], ...], n: int
 ) -> tuple[int, int] | None:
     """"These are the options:" and the short list after it, as one unit (when it fits)."""
-    if not _leads_into_code(text, blocks, n) or str(blocks[n + 1][0]) != LIST_ITEM:
+    if not _leads_into_code(text, blocks, n) or str(blocks[n + 1][0]) not in (
+        LIST_ITEM, DEFINITION
+    ):
         return None
+    item = str(blocks[n + 1][0])
     start = _last_sentence_start(text, int(blocks[n][1]), int(blocks[n][2]))
     end = int(blocks[n][2])
     for ref in blocks[n + 1 :]:
-        if str(ref[0]) != LIST_ITEM or text[end : int(ref[1])].count("\n") > 2:
+        if str(ref[0]) != item or text[end : int(ref[1])].count("\n") > 2:
             break
         if len(_WORDS.findall(text[int(ref[1]) : int(ref[2])])) > SHORT_ITEM_WORDS:
             return None  # items that say something are quoted one by one
@@ -146,7 +149,7 @@ def _is_question(unit: str) -> bool:
 
 def _leads_into_code(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> bool:
     """A paragraph ending in ':' right before code, a list or a table only introduces it."""
-    if n + 1 >= len(blocks) or str(blocks[n + 1][0]) not in (CODE, LIST_ITEM, TABLE):
+    if n + 1 >= len(blocks) or str(blocks[n + 1][0]) not in (CODE, LIST_ITEM, DEFINITION, TABLE):
         return False
     s, e = int(blocks[n][1]), int(blocks[n][2])
     return text[s:e].rstrip().endswith(":") and _close(text[e : int(blocks[n + 1][1])])

@@ -70,7 +70,7 @@ def test_emphasis_shows_its_words_without_markers() -> None:
     assert (True, "__init__.py") in runs
     other = _quote(text, ".md", "Call it")
     assert "".join(r for _, r in inline_spans(display_parts(other)[0].text)) == (
-        "Call it as f(\\*args, \\**kwargs) with 2*3*4 and my_var_name in __init__.")
+        "Call it as f(*args, **kwargs) with 2*3*4 and my_var_name in __init__.")  # (unescaped)
     rst = (
         "Blocks\n======\n\n"
         "A block tag doesn't just provide a placeholder to fill - it also defines\n"

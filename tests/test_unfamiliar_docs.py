@@ -779,3 +779,64 @@ def test_markdown_footnotes_and_closing_hashes_are_markup() -> None:
         "attrs will write a __hash__ method for you, however not by default.")
     assert _shown(cited(md, paras[1])) == (
         "PEP 735 – Dependency Groups (https://peps.python.org/pep-0735/)")
+
+
+def test_escapes_badges_and_inline_hilite_show_as_the_page_shows_them() -> None:
+    """trio: "(used on macOS, \\*BSD)" showed its backslash; copier: a linked badge
+    `[![Copier](…badge.json)](https://github.com/…)` showed "![Copier (…json)](…)", and
+    pymdownx.inlinehilite code `#!jinja {{ item }}` its `#!jinja` language marker."""
+    from retrieval.quotedisplay import inline_spans
+
+    def words(text: str) -> str:
+        return "".join(t for _, t in inline_spans(text))
+
+    assert words("used on macOS, \\*BSD, and \\*args") == "used on macOS, *BSD, and *args"
+    assert words("Badge Black [![Copier](https://img.shields.io/b.json){ .off-glb }]"
+                 "(https://github.com/copier-org/copier)") == (
+        "Badge Black Copier (https://github.com/copier-org/copier)")
+    assert words("see the ![diagram](img/flow.png) below") == "see the diagram below"
+    assert inline_spans("replace `#!jinja {{ item }}` with each item") == [
+        (False, "replace "), (True, "{{ item }}"), (False, " with each item")]
+    assert inline_spans("a literal `\\*` stays") == [
+        (False, "a literal "), (True, "\\*"), (False, " stays")]
+
+
+def test_a_lead_in_to_fields_is_not_quoted_alone(tmp_path: Path, embedder: Embedder) -> None:
+    """pytest's exit codes: "Running ``pytest`` can result in seven different exit codes:"
+    was the top quote on its own, without a single code; fields with short values are
+    quoted with it, longer ones one by one."""
+    rst = (
+        "Exit codes\n==========\n\n"
+        "Running ``pytest`` can result in three different exit codes:\n\n"
+        ":Exit code 0: All tests were collected and passed successfully\n"
+        ":Exit code 1: Tests were collected and run but some of the tests failed\n"
+        ":Exit code 5: No tests were collected\n\n"
+        "They are represented by the :class:`pytest.ExitCode` enum.\n\n"
+        "The colours are:\n\n"
+        ":Fail: red\n"
+        ":Pass: green\n"
+    )
+    texts = [t for _, t in _units(tmp_path, "exit-codes.rst", rst, embedder)]
+    assert not any(t.endswith("exit codes:") for t in texts), texts
+    assert ":Exit code 5: No tests were collected" in texts
+    assert "The colours are:\n\n:Fail: red\n:Pass: green" in texts
+    assert "The colours are:" not in texts
+
+
+def test_markdown_shortcut_reference_links_show_their_words() -> None:
+    """structlog: "log shippers like [Filebeat] that … to your [Logstash] server" (the
+    addresses defined at the end of the page) was shown with escaped brackets; links with
+    an address, task boxes, `list[int]` and code keep their own display."""
+    md = (
+        "# Best practices\n\n"
+        "Local log shippers like [Filebeat] forward entries to your [Logstash] server, "
+        "or use the [*python-json-logger*] library; [see here](https://x.org) for `x = [foo]`, "
+        "a list[int] and [1, 2].\n\n"
+        "[Filebeat]: https://www.elastic.co/beats/filebeat\n"
+    )
+    p = parsed(".md", md)
+    para = next(b for b in p.blocks if b.kind == "paragraph")
+    assert _shown(cited(md, para)) == (
+        "Local log shippers like Filebeat forward entries to your Logstash server, or use the "
+        "python-json-logger library; see here (https://x.org) for x = [foo], a list[int] "
+        "and [1, 2].")
