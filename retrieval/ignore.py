@@ -12,7 +12,8 @@ IGNORE_FILE = ".citebotignore"
 IGNORE_FILE_MAX_BYTES = 1 << 20
 # a built Sphinx site holds a plain-text copy of every page's source (`_sources/*.rst.txt`):
 # indexed beside the HTML, every answer would be quoted twice, once with its markup; the
-# general index and the search page are lists of links, never an answer
+# general index and the search page are lists of links, never an answer; a site's 404 page
+# ("Page Not Found") is not documentation
 DEFAULT_PATTERNS = (
     "_sources/",
     "_static/",
@@ -23,6 +24,7 @@ DEFAULT_PATTERNS = (
     "genindex-*.html",
     "search.html",
     "py-modindex.html",
+    "404.html",
     "node_modules/",
     "__pycache__/",
 )

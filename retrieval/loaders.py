@@ -414,11 +414,14 @@ def _html(data: bytes) -> Extracted:
     soup = BeautifulSoup(data, "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     parsed = parse_html(data)
+    site = _TITLE_SITE.search(title) if title else None
     if title and parsed.title and (title == parsed.title or (
-        title.startswith(parsed.title) and _TITLE_SITE.match(title, len(parsed.title))
-    )):
+        title.lower().startswith(parsed.title.lower())
+        and _TITLE_SITE.match(title, len(parsed.title))
+    ) or (site and parsed.title.lower().startswith(title[: site.start()].lower()))):
         # "Programming FAQ — Python 3.11 documentation", "fileinput — Iterate over lines… —
-        # Python 3.11 documentation": the page's own heading, without the site's name
+        # Python 3.11 documentation", "Viewsets - Django REST framework" over "ViewSets",
+        # "Contributing - MkDocs" over "Contributing to MkDocs": the page's own heading
         title = parsed.title
     return Extracted(parsed.text, title or parsed.title, blocks=parsed.blocks)
 

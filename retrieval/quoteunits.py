@@ -139,8 +139,13 @@ def _close(gap: str) -> bool:
     )
 
 
+def ends_with_colon(text: str) -> bool:
+    """A lead-in's end: `:`, also inside closing emphasis (`**Setting configuration values:**`)."""
+    return text.rstrip().rstrip("*_").endswith(":")
+
+
 def _bare_lead_in(unit: str) -> bool:
-    return unit.rstrip().endswith(":") and len(_WORDS.findall(unit)) < SHORT_LEAD_WORDS
+    return ends_with_colon(unit) and len(_WORDS.findall(unit)) < SHORT_LEAD_WORDS
 
 
 def _is_question(unit: str) -> bool:
@@ -152,7 +157,7 @@ def _leads_into_code(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> 
     if n + 1 >= len(blocks) or str(blocks[n + 1][0]) not in (CODE, LIST_ITEM, DEFINITION, TABLE):
         return False
     s, e = int(blocks[n][1]), int(blocks[n][2])
-    return text[s:e].rstrip().endswith(":") and _close(text[e : int(blocks[n + 1][1])])
+    return ends_with_colon(text[s:e]) and _close(text[e : int(blocks[n + 1][1])])
 
 
 def _leads_into(text: str, blocks: tuple[tuple[Any, ...], ...], n: int, kind: str) -> bool:
@@ -182,7 +187,7 @@ def _code_units(
         p_kind, p_s, p_e = str(blocks[n - 1][0]), int(blocks[n - 1][1]), int(blocks[n - 1][2])
         lead = text[p_s:p_e].rstrip()
         gap = text[p_e:s]
-        if p_kind not in (HEADING, CODE, TABLE) and lead.endswith(":") and _close(gap):
+        if p_kind not in (HEADING, CODE, TABLE) and ends_with_colon(lead) and _close(gap):
             start = _last_sentence_start(text, p_s, p_e)
             if len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and n > 1:
                 # "Example:" says nothing: take the sentence before it as well

@@ -24,6 +24,7 @@ READER_MODULES = (
     "retrieval.parsing.markdown",
     "retrieval.parsing.rst",
     "retrieval.parsing.html",
+    "retrieval.parsing.htmllines",
     "retrieval.parsing.docx",
 )
 

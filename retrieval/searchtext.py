@@ -24,6 +24,8 @@ _PIPES = re.compile(r"[ \t]*\|[ \t]*")
 _EMPH = re.compile(r"(\*{1,2}|_{2}|`{1,2})(?=\S)(.+?)(?<=\S)\1")
 _UNDERSCORE_EMPH = re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])")  # _word_
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# Markdown reference links `[Pygments][pygments]`, `[pathlib.Path][]`: their words
+_REF_LINK = re.compile(r"(?<![\w\])])!?\[([^\]\n]+)\]\[[^\]\n]*\](?!:)")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)  # HTML comments are not on the page
 _HTMLTAG = re.compile(r"</?[a-zA-Z][^>\n]*>")
 _DEF_MARK = re.compile(r"^:[ \t]+", re.M)  # Markdown definition list `:   definition`
@@ -73,6 +75,7 @@ def strip_markup(text: str) -> str:
     t = _FENCE.sub("", t)
     t = _BORDER.sub("", t)
     t = _LINK.sub(r"\1", t)
+    t = _REF_LINK.sub(r"\1", t)
     t = _HTMLTAG.sub(" ", t)
     for _ in range(2):
         t = _EMPH.sub(_unemphasise, t)

@@ -143,7 +143,7 @@ def test_build_output_and_citebotignore_patterns_are_left_out(tmp_path: Path) ->
     syntax) leaves out more or takes a default back with `!`."""
     docs = tmp_path / "site"
     for rel in ["index.html", "faq/programming.html", "_sources/faq/programming.rst.txt",
-                "_static/notes.txt", "genindex.html", "search.html", "drafts/plan.md",
+                "_static/notes.txt", "genindex.html", "search.html", "404.html", "drafts/plan.md",
                 "guide/drafts.md", "api/_images/figure.txt"]:
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         (docs / rel).write_text("<p>Some words.</p>" if rel.endswith(".html") else "Words.\n")

@@ -954,3 +954,16 @@ def test_rst_notes_and_footnotes_that_hold_a_directive() -> None:
         ("paragraph", "Gears are round. [#]_"),
         ("paragraph", "Square gears exist."),
     ]
+
+
+def test_search_text_of_markdown_reference_links_is_their_words() -> None:
+    """pymdown's requirements table: "[Pygments (optional)][pygments] | No | …" was searched
+    with its brackets and reference label; indexing code (`a[0][1]`) is left alone."""
+    from retrieval.searchtext import strip_markup
+
+    assert strip_markup("[Pygments (optional)][pygments]    | No | If Pygments is desired") == (
+        "Pygments (optional) No If Pygments is desired")
+    assert strip_markup("Returns a [`pathlib.Path`][] or a [path string][str].") == (
+        "Returns a pathlib.Path or a path string.")
+    assert strip_markup("grid = a[0][1] + d['k']['j']") == "grid = a[0][1] + d['k']['j']"
+    assert strip_markup("[pygments]: https://pygments.org") == "[pygments]: https://pygments.org"

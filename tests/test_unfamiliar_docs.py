@@ -840,3 +840,51 @@ def test_markdown_shortcut_reference_links_show_their_words() -> None:
         "Local log shippers like Filebeat forward entries to your Logstash server, or use the "
         "python-json-logger library; see here (https://x.org) for x = [foo], a list[int] "
         "and [1, 2].")
+
+
+def test_myst_tab_sets_keep_their_tabs() -> None:
+    """sphinx-design `::::{tab-set}` holding `:::{tab-item} pip` tabs (colon fences nest by
+    their length): each tab's text is read under its title, nothing is dropped."""
+    md = (
+        "# Install\n\n"
+        "::::{tab-set}\n\n"
+        ":::{tab-item} pip\n:sync: pip\n\nInstall it with pip:\n\n"
+        "```console\n$ pip install structlog\n```\n:::\n\n"
+        ":::{tab-item} conda\nInstall it from conda-forge.\n:::\n\n"
+        "::::\n\n"
+        "After that, import it.\n"
+    )
+    p = parsed(".md", md)
+    got = [(b.kind, b.text(md), b.section) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("paragraph", "Install it with pip:", ("Install", "pip")),
+        ("code", "$ pip install structlog", ("Install", "pip")),
+        ("paragraph", "Install it from conda-forge.", ("Install", "conda")),
+        ("paragraph", "After that, import it.", ("Install",)),
+    ]
+
+
+def test_a_bold_lead_in_introduces_its_code_and_a_list_of_links_is_not_quoted(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """pytest's deprecations: `**Setting configuration values:**` over its code was quoted
+    alone (the `:` inside the bold was not seen as a lead-in's end) and the code without it;
+    funcargs.rst's `* :ref:`fixtures`` items were quotes of their own."""
+    rst = (
+        "Config\n======\n\n"
+        "The ``config.inicfg`` mapping is deprecated. Use the new API instead.\n\n"
+        "**Setting configuration values:**\n\n"
+        ".. code-block:: python\n\n    config.inicfg['x'] = 1\n\n"
+        "For more information see:\n\n"
+        "* :ref:`fixtures`\n* :doc:`parametrize`\n\n"
+        "Tune logging with:\n\n* :confval:`log_cli_level`\n* :confval:`log_file`\n"
+    )
+    units = _units(tmp_path, "deprecations.rst", rst, embedder)
+    texts = [t for _, t in units]
+    assert "**Setting configuration values:**" not in texts
+    code = [t for k, t in units if k == "code"]
+    assert code == ["Use the new API instead.\n\n"
+                    "**Setting configuration values:**\n\n.. code-block:: python\n\n"
+                    "    config.inicfg['x'] = 1"], code
+    assert not any(":ref:`fixtures`" in t or ":doc:`parametrize`" in t for t in texts)
+    assert "Tune logging with:\n\n* :confval:`log_cli_level`\n* :confval:`log_file`" in texts

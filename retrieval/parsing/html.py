@@ -1,8 +1,9 @@
 """HTML into text and blocks with BeautifulSoup (lxml).
 
 The document's text is built here from the parsed tree: one block after another, separated
-by blank lines (code keeps its line breaks; table cells are joined with " | "). Spans point
-into that text, which is also what quotes are cut from and verified against.
+by blank lines (code keeps its line breaks; table cells are joined with " | "), each block on
+the line of the file its words start on (retrieval.parsing.htmllines). Spans point into that
+text, which is also what quotes are cut from and verified against.
 """
 
 from __future__ import annotations
@@ -22,14 +23,19 @@ from retrieval.parsing.blocks import (
     Block,
     ParsedText,
 )
+from retrieval.parsing.htmllines import on_source_lines
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _DROP = ["script", "style", "noscript", "template", "nav", "footer", "head", "form", "button",
          "svg", "iframe"]
 # Sphinx / common site chrome that is not part of the page's content
 _CHROME = ["div.sphinxsidebar", "div.related", "div.footer", "a.headerlink", "div.navigation",
-           "div.clearer", "div.mobile-nav", "div#sidebar", "aside.sidebar"]
-_MAIN = ["[role=main]", "main", "article", "div.body", "div.document"]
+           "div.clearer", "div.mobile-nav", "div#sidebar", "aside.sidebar", "[role=navigation]",
+           "[role=search]", "[role=dialog]", "div.modal", "div.navbar"]
+# where a theme keeps the page's own content, most specific first (Sphinx, mkdocs themes,
+# hand-made sites: `<div id="main-content">`, `<div id="content">`)
+_MAIN = ["[role=main]", "main", "article", "div.body", "div.document", "#main-content",
+         "#content", "div.content"]
 _BLOCKISH = _HEADINGS | {"p", "pre", "ul", "ol", "dl", "table", "div", "section", "article",
                          "blockquote", "aside", "main", "figure", "header", "li", "dd", "dt",
                          "hr", "br", "details", "summary", "form", "center"}
@@ -84,21 +90,26 @@ def parse_html(data: bytes | str) -> ParsedText:
             break
     w = _Writer()
     _walk(root, w)
-    return ParsedText(w.text, tuple(w.blocks), w.title or page_title or None)
+    text, blocks = on_source_lines(data, w.text, w.blocks)
+    return ParsedText(text, blocks, w.title or page_title or None)
 
 
 def _walk(node: Tag, w: _Writer) -> None:
     loose: list[str] = []
 
+    nodes: list[Tag | NavigableString] = []
+
     def flush() -> None:
-        if loose:
+        if loose and not _only_links(nodes):
             w.emit(PARAGRAPH, _WS.sub(" ", "".join(loose)))
-            loose.clear()
+        loose.clear()
+        nodes.clear()
 
     for child in node.children:
         if isinstance(child, NavigableString):
             if type(child) is NavigableString and child.strip():
                 loose.append(str(child))
+                nodes.append(child)
             continue
         if not isinstance(child, Tag):
             continue
@@ -106,6 +117,7 @@ def _walk(node: Tag, w: _Writer) -> None:
             text = _inline(child)
             if text:
                 loose.append(text)
+                nodes.append(child)
             continue
         flush()
         _block(child, w)
@@ -126,7 +138,8 @@ def _block(tag: Tag, w: _Writer) -> None:
         if w.title is None:
             w.title = text
     elif name == "p":
-        w.emit(PARAGRAPH, _inline(tag))
+        if not _only_links([c for c in tag.children if isinstance(c, (Tag, NavigableString))]):
+            w.emit(PARAGRAPH, _inline(tag))
     elif name == "pre":
         w.emit(CODE, tag.get_text(), language=_language(tag))
     elif name in ("ul", "ol"):
@@ -144,6 +157,19 @@ def _block(tag: Tag, w: _Writer) -> None:
         return
     else:
         _walk(tag, w)
+
+
+def _only_links(nodes: list[Tag | NavigableString]) -> bool:
+    """A paragraph that is only a link or links ("throttling.py" pointing at the source on
+    GitHub, an epigraph's "Twitter API rate limiting response"): it names where to look and
+    says nothing a reader would quote."""
+    links = [n for n in nodes if isinstance(n, Tag) and n.name == "a"]
+    if not links:
+        return False
+    rest = "".join(
+        str(n) if isinstance(n, NavigableString) else "" if n.name in ("a", "img", "br")
+        else n.get_text() for n in nodes)
+    return not re.search(r"\w", rest)
 
 
 def _language(pre: Tag) -> str:

@@ -45,6 +45,8 @@ _COLON_OPEN = re.compile(r"^([ \t]{0,3})(:{3,})\{([\w:.-]+)\}[ \t]*(.*)$")
 _COLON_CLOSE = re.compile(r"^[ \t]{0,3}(:{3,})[ \t]*$")
 _MYST_NOTE_LIKE = _MYST_ADMONITIONS | {"topic", "sidebar", "margin", "versionremoved"}
 _MYST_TITLED = {"dropdown", "tab-item", "card", "grid-item-card"}
+# sphinx-design / docutils containers: their body is the page's Markdown, laid out
+_MYST_CONTAINERS = {"tab-set", "grid", "grid-item", "div", "container", "only", "card-carousel"}
 _MYST_VERSION = {"versionadded", "versionchanged", "deprecated", "versionremoved"}
 _MYST_TARGET = re.compile(r"^[ \t]*\([\w.:/-]+\)=[ \t]*$")  # `(multiple-options)=`
 # mkdocs-material / pymdown containers whose body is indented under the opener line:
@@ -536,7 +538,7 @@ def _colon_fence(
         return out + [Block(CODE, lines.start(first), e, section, language=lang)] if e > s else out
     if name == "glossary":
         return out + _glossary(text, lines, first, body, section)
-    if name not in _MYST_NOTE_LIKE and name not in _MYST_TITLED:
+    if name not in _MYST_NOTE_LIKE and name not in _MYST_TITLED | _MYST_CONTAINERS:
         return out
     cut = min((_indent(ln) for ln in body if ln.strip()), default=0)
     heading = _plain_title(args) if name in _MYST_TITLED else ""

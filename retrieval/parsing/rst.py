@@ -191,6 +191,10 @@ def parse_rst(text: str) -> ParsedText:
             not b.text(text).endswith(":")  # (`:class:`X`::` introduces its code)
         ):
             continue  # `.. seealso:: :ref:`x``, `|coro|`: no words of its own to quote
+        if b.kind == LIST_ITEM and _LINK_ROLE.search(b.text(text)) and _references_only(
+            _LINK_ROLE.sub("", b.text(text))
+        ):
+            continue  # a "see also" item `* :ref:`fixtures``: only a link to another page
         out.append(b)
     return ParsedText(text, tuple(out), builder.title)
 

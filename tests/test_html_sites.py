@@ -1,0 +1,130 @@
+"""Built HTML docs from themes other than Sphinx's: the page's own content, not the site's
+navigation, search dialog or link badges (found on Django REST framework's mkdocs site as
+Debian ships it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from retrieval.engine import Engine
+from retrieval.loaders import load_file
+from retrieval.parsing.html import parse_html
+
+# the shape of an mkdocs theme with Bootstrap 2 chrome: a navbar, a search modal with its own
+# heading, the navigation as plain lists, the page in <div id="main-content">, a GitHub badge
+# that is only a link, and an epigraph whose attribution is only a link
+MKDOCS_PAGE = """<!DOCTYPE html>
+<html><head><title>Throttling - Django REST framework</title></head>
+<body><div class="wrapper">
+<div class="navbar navbar-inverse navbar-fixed-top"><div class="navbar-inner">
+  <a class="repo-link btn btn-primary" href="https://github.com/x/y">GitHub</a>
+  <a class="brand" href="../../">Django REST framework</a>
+  <ul class="nav"><li><a href="../../">Home</a></li><li><a href="../requests/">Requests</a></li>
+  </ul></div></div>
+<div class="modal hide fade" id="mkdocs_search_modal">
+  <div class="modal-header"><h3 id="searchModalLabel">Documentation search</h3></div>
+  <div class="modal-body"><p>From here you can search these documents.</p></div>
+</div>
+<div class="body-content"><div class="container-fluid"><div class="row-fluid">
+<div class="span3"><div id="table-of-contents"><ul class="nav nav-list side-nav">
+  <li class="main"><a href="#throttling">Throttling</a></li>
+  <li><a href="#setting-the-throttling-policy">Setting the throttling policy</a></li>
+</ul></div></div>
+<div id="main-content" class="span9">
+  <a class="github" href="https://github.com/x/y/tree/master/rest_framework/throttling.py">
+    <span class="label label-info">throttling.py</span></a>
+  <h1 id="throttling">Throttling</h1>
+  <blockquote><p>HTTP/1.1 420 Enhance Your Calm</p>
+  <p><a href="https://developer.example/rate-limiting">Twitter API rate limiting response</a></p>
+  </blockquote>
+  <p>Throttling is similar to <a href="../permissions/">permissions</a>, in that it
+  determines if a request should be authorized.</p>
+  <h2 id="setting-the-throttling-policy">Setting the throttling policy</h2>
+  <p>The default throttling policy may be set globally, using the
+  <code>DEFAULT_THROTTLE_CLASSES</code> setting.</p>
+</div></div></div></div></div></body></html>
+"""
+
+
+def test_mkdocs_theme_page_is_read_without_its_site_chrome(tmp_path: Path) -> None:
+    p = parse_html(MKDOCS_PAGE)
+    shown = [(b.kind, " ".join(p.text[b.start : b.end].split())) for b in p.blocks]
+    assert shown == [
+        ("heading", "Throttling"),
+        ("paragraph", "HTTP/1.1 420 Enhance Your Calm"),
+        ("paragraph", "Throttling is similar to permissions, in that it determines if a "
+                      "request should be authorized."),
+        ("heading", "Setting the throttling policy"),
+        ("paragraph", "The default throttling policy may be set globally, using the "
+                      "DEFAULT_THROTTLE_CLASSES setting."),
+    ]
+    assert p.title == "Throttling"
+    assert p.blocks[-1].section == ("Throttling", "Setting the throttling policy")
+    page = tmp_path / "index.html"
+    page.write_text(MKDOCS_PAGE, encoding="utf-8")
+    got = load_file(page, "api-guide/throttling/index.html", 1 << 20)
+    assert got.title == "Throttling"  # the <title> without the site's name
+    page.write_text(MKDOCS_PAGE.replace("<title>Throttling", "<title>THROTTLING"), "utf-8")
+    got = load_file(page, "api-guide/throttling/index.html", 1 << 20)
+    assert got.title == "Throttling"  # the heading, when only the case differs
+    page.write_text(MKDOCS_PAGE.replace("<title>Throttling", "<title>Throt"), "utf-8")
+    got = load_file(page, "api-guide/throttling/index.html", 1 << 20)
+    assert got.title == "Throttling"  # the nav's short name: the page's own heading wins
+    page.write_text(MKDOCS_PAGE.replace("<title>Throttling", "<title>Rate limits"), "utf-8")
+    got = load_file(page, "api-guide/throttling/index.html", 1 << 20)
+    assert got.title == "Rate limits - Django REST framework"  # another name: kept as written
+
+
+def test_a_paragraph_with_words_around_its_link_is_kept() -> None:
+    html = ("<html><body><main><h1>Files</h1>"
+            "<p>See <a href='x.html'>the guide</a>.</p>"
+            "<p><a href='y.html'>Next</a> · <a href='z.html'>Previous</a></p>"
+            "<p>Source code: <a href='lib.py'>Lib/json/__init__.py</a></p>"
+            "</main></body></html>")
+    p = parse_html(html)
+    assert [p.text[b.start : b.end] for b in p.blocks] == [
+        "Files", "See the guide.", "Source code: Lib/json/__init__.py"]
+
+
+def test_html_text_is_on_the_files_own_lines(tmp_path: Path) -> None:
+    """A citation's lines are the HTML file's: each block starts on the line its words start
+    on, a paragraph's words stay on the lines they were written on (a quote of its second
+    sentence cites the file's line 40, not a line of the rebuilt text)."""
+    p = parse_html(MKDOCS_PAGE)
+    file_lines = MKDOCS_PAGE.split("\n")
+    text_lines = p.text.split("\n")
+    for b in p.blocks:
+        first = p.text.count("\n", 0, b.start)
+        assert p.text[b.start : b.end].split()[0] in file_lines[first]
+    for n, line in enumerate(text_lines):
+        if line.strip():
+            assert line.split()[0] in file_lines[n], (n + 1, line)
+    crlf = parse_html(MKDOCS_PAGE.replace("\n", "\r\n").encode())
+    assert crlf.text == p.text
+    # minified: one line in the file, so the blocks follow each other as blank-line paragraphs
+    mini = parse_html(" ".join(line.strip() for line in file_lines))
+    assert mini.text.startswith("Throttling\n\nHTTP/1.1 420 Enhance Your Calm\n\nThrottling is")
+    para = next(b for b in p.blocks if p.text[b.start : b.end].startswith("Throttling is"))
+    assert p.text[para.start : para.end] == (
+        "Throttling is similar to permissions, in that it\n"
+        "determines if a request should be authorized.")  # the words, on the file's lines
+    assert p.text.count("\n", 0, para.start) + 1 == 1 + MKDOCS_PAGE[
+        : MKDOCS_PAGE.index("<p>Throttling is")].count("\n")
+
+
+def test_an_html_answer_cites_the_files_lines(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    docs = tmp_path / "site"
+    docs.mkdir()
+    (docs / "throttling.html").write_text(MKDOCS_PAGE, encoding="utf-8")
+    engine = engine_factory(docs)
+    engine.index()
+    answer = engine.ask("How can the default throttling policy be set globally?")
+    c = answer.quotes[0]
+    assert c.text.startswith("The default throttling policy may be set globally")
+    assert engine.verify(c)
+    file_lines = MKDOCS_PAGE.split("\n")
+    assert "The default throttling policy" in file_lines[c.line_start - 1]
+    assert "DEFAULT_THROTTLE_CLASSES" in "\n".join(file_lines[c.line_start - 1 : c.line_end])
