@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,9 +34,10 @@ class ChunkRecord:
     sections: tuple[tuple[str, ...], ...] = ()
     heading: str = ""
 
-    @property
+    @cached_property
     def search_text(self) -> str:
-        """What BM25 searches this chunk by."""
+        """What BM25 searches this chunk by (kept once computed: a view rebuilt after a reindex
+        reuses the records of unchanged files, and stripping markup is most of a rebuild)."""
         if not self.blocks:
             return f"{self.title}\n{self.text}"
         return lexical_text(self.title, [self.heading] if self.heading else [], self.text)
@@ -67,11 +70,16 @@ class CorpusView:
         self.lexical = lexical
 
     @classmethod
-    def load(cls, store: Store, manifest: Manifest, cache_dir: Path) -> CorpusView:
+    def load(
+        cls, store: Store, manifest: Manifest, cache_dir: Path, previous: CorpusView | None = None
+    ) -> CorpusView:
+        """`previous`: the view this one replaces (same process, same collections), whose
+        records of files that are unchanged are taken as they are instead of read again."""
         from retrieval.lexical import LexicalIndex
 
-        records = _cached_records(store, manifest, cache_dir)
-        path = cache_dir / f"bm25-{store.name}-{manifest.fingerprint()}.pkl"
+        key = cache_key(manifest)
+        records, from_disk = _cached_records(store, manifest, cache_dir, key, previous)
+        path = cache_dir / f"bm25-{store.name}-{key}.pkl"
         lexical = LexicalIndex.load(path)
         if lexical is None or lexical.n != len(records):
             lexical = LexicalIndex.build([r.search_text for r in records])
@@ -81,46 +89,93 @@ class CorpusView:
                 lexical.save(path)
             except OSError:
                 pass  # a cache only; answering works without it
+        if not from_disk and len(records) == sum(e.chunks for e in manifest.files.values()):
+            # only a complete view is worth keeping; saved after the BM25 build, so that the
+            # copy holds the search texts too
+            _save_records(records, cache_dir / f"chunks-{store.name}-{key}.pkl", store.name)
         return cls(manifest, records, lexical)
 
 
-def _cached_records(store: Store, manifest: Manifest, cache_dir: Path) -> list[ChunkRecord]:
-    """The live chunks, from a local copy keyed by the manifest fingerprint (its files and their
-    content hashes) when there is one: reading ~10,000 chunks back from Chroma is most of a
-    fresh `citebot ask`. Chroma stays the source of truth; the copy is only ever a cache."""
+@lru_cache(maxsize=1)
+def _search_version() -> str:
+    from retrieval.readerversion import hash_sources
+
+    h = hashlib.sha256()
+    hash_sources(h, ("retrieval.corpus", "retrieval.searchtext", "retrieval.lexical"))
+    return h.hexdigest()[:8]
+
+
+def cache_key(manifest: Manifest) -> str:
+    """What the on-disk copies of the view are named by: the indexed files and their content
+    hashes, and the code that makes the search texts and BM25 (an upgrade builds them again)."""
+    return f"{manifest.fingerprint()}-{_search_version()}"
+
+
+def _reusable(previous: CorpusView | None, manifest: Manifest) -> dict[str, ChunkRecord]:
+    """The previous view's records of files whose manifest entry is the same (same bytes, read
+    by the same code into as many chunks): a chunk id names the file's bytes, not the reading."""
+    if previous is None:
+        return {}
+    same = {
+        rel for rel, e in manifest.files.items()
+        if previous.manifest.files.get(rel) == e
+    }
+    return {r.id: r for r in previous.chunks if r.source in same}
+
+
+def _cached_records(
+    store: Store,
+    manifest: Manifest,
+    cache_dir: Path,
+    key: str,
+    previous: CorpusView | None = None,
+) -> tuple[list[ChunkRecord], bool]:
+    """The live chunks, and whether they came from the local copy keyed by `key`: reading
+    ~10,000 chunks back from Chroma is most of a fresh `citebot ask`. Chroma stays the source
+    of truth; the copy is only ever a cache."""
     import pickle
 
-    path = cache_dir / f"chunks-{store.name}-{manifest.fingerprint()}.pkl"
+    path = cache_dir / f"chunks-{store.name}-{key}.pkl"
     expected = sum(e.chunks for e in manifest.files.values())
     try:
         with path.open("rb") as f:
             cached = pickle.load(f)
         if isinstance(cached, list) and len(cached) == expected:
-            return cached
+            return cached, True
     except Exception:
         pass  # missing or unreadable: read Chroma
     wanted = sorted(manifest.expected_ids())
-    records = [ChunkRecord.from_chroma(cid, d, m) for cid, d, m in store.records(wanted)]
+    have = _reusable(previous, manifest)
+    records = [have[cid] for cid in wanted if cid in have]
+    records += [
+        ChunkRecord.from_chroma(cid, d, m)
+        for cid, d, m in store.records([cid for cid in wanted if cid not in have])
+    ]
     records.sort(key=lambda r: r.id)
-    if len(records) == expected:  # only a complete view is worth keeping
-        try:
-            import os
-            import tempfile
-
-            for old in cache_dir.glob(f"chunks-{store.name}-*.pkl"):
-                old.unlink(missing_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=path.name, suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(records, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            pass
-    return records
+    return records, False
 
 
-def load_view(store: Store, manifest: Manifest, cache_dir: Path) -> CorpusView:
+def _save_records(records: list[ChunkRecord], path: Path, name: str) -> None:
+    import os
+    import pickle
+    import tempfile
+
+    try:
+        for old in path.parent.glob(f"chunks-{name}-*.pkl"):
+            old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(records, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def load_view(
+    store: Store, manifest: Manifest, cache_dir: Path, previous: CorpusView | None = None
+) -> CorpusView:
     if not manifest.files:  # nothing indexed yet (and bm25s cannot index an empty corpus)
         from retrieval.lexical import LexicalIndex
 
         return CorpusView(manifest, [], LexicalIndex.empty())
-    return CorpusView.load(store, manifest, cache_dir)
+    return CorpusView.load(store, manifest, cache_dir, previous)

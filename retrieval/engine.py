@@ -328,7 +328,9 @@ class Engine:
                         raise ModelMismatch(manifest.model, model_id)
                     self._check_docs_dir(manifest)
                     try:
-                        view = load_view(self.store, manifest, self.settings.data_dir)
+                        view = load_view(
+                            self.store, manifest, self.settings.data_dir, self._view
+                        )
                     except CitebotError:
                         raise
                     except Exception as e:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 
-from retrieval.corpus import CorpusView
+from retrieval.corpus import ChunkRecord, CorpusView, cache_key
 from retrieval.engine import Engine
 from retrieval.retrievers import DenseRetriever, LexicalRetriever, fuse
 
@@ -56,3 +59,52 @@ def test_a_new_retriever_is_one_more_weighted_pair(seed_engine: Engine) -> None:
     assert before[0][0] != pinned
     assert after[0][0] == pinned
     assert [cid for cid, _ in after[1:]] == [cid for cid, _ in before if cid != pinned]
+
+
+def test_the_view_after_a_reindex_reuses_unchanged_files_and_reads_changed_ones(
+    tmp_path: Path, engine_factory: Callable[..., Engine]
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "ferry.md").write_text(
+        "# Ferry\n\n## Timetable\n\nThe ferry leaves the harbour at seven every morning.\n"
+    )
+    for i in range(4):
+        (docs / f"note{i}.md").write_text(
+            f"# Note {i}\n\n## Topic\n\nNote {i} is about the `topic_{i}` setting.\n"
+        )
+    engine = engine_factory(docs)
+    engine.index()
+    before = engine.view()
+    (docs / "ferry.md").write_text(
+        "# Ferry\n\n## Timetable\n\nThe ferry now leaves the harbour at nine every evening.\n"
+    )
+    (docs / "bus.md").write_text("# Bus\n\nThe night bus stops at the harbour gate.\n")
+    engine.index()
+    after = engine.view()
+    assert after is not before
+    old = {r.id: r for r in before.chunks}
+    notes = [r for r in after.chunks if r.source.startswith("note")]
+    assert len(notes) == 4 and all(r is old[r.id] for r in notes)  # taken as they were
+    changed = [r for r in after.chunks if r.source in ("ferry.md", "bus.md")]
+    assert {r.source for r in changed} == {"ferry.md", "bus.md"}
+    assert not any(r.id in old for r in changed)
+    # what a fresh process reads: the same records, searched by the same text, which the
+    # on-disk copy of the view (named by the files and the search code) holds already
+    assert (engine.settings.data_dir / f"chunks-citebot-{cache_key(after.manifest)}.pkl").exists()
+    fresh = engine_factory(docs).view()
+    assert fresh.chunks == after.chunks
+    assert all("search_text" in r.__dict__ for r in fresh.chunks)
+    stored = {cid: (text, meta) for cid, text, meta in engine.store.records(list(after.by_id))}
+    assert [r.search_text for r in fresh.chunks] == [
+        ChunkRecord.from_chroma(r.id, *stored[r.id]).search_text for r in after.chunks
+    ]
+    best = after.lexical.search("nine evening", 1)
+    assert after.chunks[best[0][0]].source == "ferry.md"
+    answer = engine.ask("When does the ferry leave the harbour?")
+    assert answer.answered and "nine every evening" in answer.quotes[0].text
+    # a rebuild reads every file again: nothing is carried over from the view before it
+    engine.index(rebuild=True)
+    rebuilt = engine.view()
+    assert rebuilt.chunks == after.chunks
+    assert not any(r is a for r, a in zip(rebuilt.chunks, after.chunks, strict=True))
