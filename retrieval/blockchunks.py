@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.chunking import Chunk, LineIndex, TokenCounter, sentence_spans
-from retrieval.parsing.blocks import CODE, HEADING, TABLE, Block
+from retrieval.parsing.blocks import CODE, HEADING, LIST_ITEM, TABLE, Block
 from retrieval.searchtext import embed_text, heading_prefix
 
 PREFIX_BUDGET = 48  # tokens kept free for the section path in front of the search text
@@ -173,11 +173,13 @@ def _block_at(blocks: Sequence[Block], pos: int) -> int:
 
 def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
     """Blocks packed together: a heading with what follows it, a lead-in with its code."""
-    from retrieval.quoteunits import SHORT_LEAD_WORDS, ends_with_colon
+    from retrieval.quoteunits import SHORT_LEAD_WORDS, ends_with_colon, nested_in_item
 
     def leads_in(i: int) -> bool:
         return i + 1 < len(blocks) and blocks[i + 1].kind == CODE and (
-            ends_with_colon(text[blocks[i].start : blocks[i].end]))
+            ends_with_colon(text[blocks[i].start : blocks[i].end]) or (
+                blocks[i].kind == LIST_ITEM
+                and nested_in_item(text, blocks[i].start, blocks[i].end, blocks[i + 1].start)))
 
     out: list[list[int]] = []
     for i, b in enumerate(blocks):

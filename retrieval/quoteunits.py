@@ -8,11 +8,12 @@
 * list item, admonition body, definition (term + description): the whole block when it fits,
   otherwise its sentences and pairs;
 * code block: the block together with the sentence that introduces it, when that sentence
-  ends the paragraph right before it (the fence or `.. code-block::` line between them is part
-  of the slice and is not displayed); a long block is quoted by its first lines and the whole
-  block's line range is cited (`Window.block_line_end`); a block too long for one chunk is
-  also quotable from the chunks it continues in (their first lines; the citation names the
-  whole block, `Window.block_line_start`);
+  ends the paragraph right before it, or ends the list item the code is indented under (the
+  fence or `.. code-block::` line between them is part of the slice and is not displayed); a
+  long block is quoted by its first lines and the whole block's line range is cited
+  (`Window.block_line_end`); a block too long for one chunk is also quotable from the chunks
+  it continues in (their first lines; the citation names the whole block,
+  `Window.block_line_start`);
 * table: one body row (all its lines, in reST grid and simple tables whose cells wrap); its
   header row is shown from the citation (`header`), because the header and a later row are
   not one contiguous slice — a quote stays one exact slice;
@@ -139,6 +140,23 @@ def _close(gap: str) -> bool:
     )
 
 
+def nested_in_item(text: str, item_start: int, item_end: int, code_start: int) -> bool:
+    """Code indented under a list item's text (a step's command): the item introduces it,
+    whatever its last character. The code's indentation is its fence's or directive's (a
+    top-level `.. code-block::` indents its lines too); a list item at the start of a chunk
+    has no line start in it, and any indented fence right after it is taken as its own."""
+    marks = [ln for ln in text[item_end:code_start].split("\n") if ln.strip()]
+    if marks:
+        line = marks[0]
+    else:
+        line_start = text.rfind("\n", 0, code_start) + 1
+        line_end = text.find("\n", code_start)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+    indent = len(line) - len(line.lstrip(" \t"))
+    newline = text.rfind("\n", 0, item_start)
+    return indent >= 2 and (newline < 0 or indent >= item_start - newline - 1)
+
+
 def ends_with_colon(text: str) -> bool:
     """A lead-in's end: `:`, also inside closing emphasis (`**Setting configuration values:**`)."""
     return text.rstrip().rstrip("*_").endswith(":")
@@ -197,6 +215,9 @@ def _code_units(
                     text[b_e:p_s].count("\n") <= 2
                 ):
                     start = _last_sentence_start(text, b_s, b_e)
+        elif p_kind == LIST_ITEM and _close(gap) and nested_in_item(text, p_s, p_e, s):
+            # "2. Run the installer program, … You must include sudo." + the command under it
+            start = _last_sentence_start(text, p_s, p_e)
     return [(start, cut, 1, extra)]
 
 

@@ -888,3 +888,44 @@ def test_a_bold_lead_in_introduces_its_code_and_a_list_of_links_is_not_quoted(
                     "    config.inicfg['x'] = 1"], code
     assert not any(":ref:`fixtures`" in t or ":doc:`parametrize`" in t for t in texts)
     assert "Tune logging with:\n\n* :confval:`log_cli_level`\n* :confval:`log_file`" in texts
+
+
+def test_code_indented_under_a_list_item_is_quoted_with_its_step(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """hatch's install steps: `sudo installer -pkg ./hatch-universal.pkg -target /`, indented
+    under "2. Run the standard macOS installer program …", was quoted with no words at all;
+    code after a list item at the list's own level is not the item's."""
+    md = (
+        "# Installation\n\n"
+        "1. Download the file using the `curl` command. The `-o` option names the file.\n\n"
+        "    ```\n    curl -Lo hatch-universal.pkg https://example.org/hatch-universal.pkg\n"
+        "    ```\n"
+        "2. Run the standard macOS installer program. You must include sudo on the command.\n\n"
+        "    ```\n    sudo installer -pkg ./hatch-universal.pkg -target /\n    ```\n\n"
+        "- Restart your terminal.\n\n"
+        "```\nhatch --version\n```\n"
+    )
+    code = [t for k, t in _units(tmp_path, "install.md", md, embedder) if k == "code"]
+    assert code == [
+        "The `-o` option names the file.\n\n    ```\n"
+        "    curl -Lo hatch-universal.pkg https://example.org/hatch-universal.pkg",
+        "You must include sudo on the command.\n\n    ```\n"
+        "    sudo installer -pkg ./hatch-universal.pkg -target /",
+        "hatch --version",
+    ], code
+
+
+def test_code_nesting_under_a_list_item_is_read_from_its_fence_or_directive() -> None:
+    """A chunk may start at a list item's text (its marker in the chunk before): an indented
+    fence right after it is the item's; a top-level `.. code-block::` (its lines indented by
+    the directive) is not, nor is a fence at the list's own level."""
+    from retrieval.quoteunits import nested_in_item
+
+    chunk = "Run the installer. You must include sudo.\n\n    ```\n    sudo installer -pkg x\n"
+    code = chunk.index("    sudo")
+    assert nested_in_item(chunk, 0, chunk.index("\n\n"), code)
+    rst = "* Run the installer.\n\n.. code-block:: bash\n\n    sudo installer -pkg x\n"
+    assert not nested_in_item(rst, 2, rst.index("\n\n"), rst.index("    sudo"))
+    md = "- Restart your terminal.\n\n```\nhatch --version\n```\n"
+    assert not nested_in_item(md, 2, md.index("\n\n"), md.index("hatch --"))

@@ -24,6 +24,7 @@ _MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.S | 
 _WORD = re.compile(r"\w+")
 _ANCHOR_WORDS = 3  # a block's start is where its first words appear one after another
 _NEAR = 64  # how far ahead (in words of the page) the next word of a block may be
+_MAX_TRIES = 2000  # places of a block's first word tried (a page of common words stays fast)
 
 
 class _PageWords:
@@ -65,7 +66,8 @@ class _PageWords:
         if not first:
             return None
         n = min(_ANCHOR_WORDS, len(words))
-        for k in first[bisect.bisect_left(first, after) :]:
+        i = bisect.bisect_left(first, after)
+        for k in first[i : i + _MAX_TRIES]:
             if self.words[k : k + n] == list(words[:n]):
                 return k
         return None
