@@ -65,6 +65,7 @@ from retrieval.retrievers import (
     Retriever,
     hybrid,
 )
+from retrieval.roletitles import RoleTitles
 from retrieval.settings import Settings
 from retrieval.smalltalk import Chat, classify, example_topics, hint
 from retrieval.sources import SourceReader
@@ -104,6 +105,9 @@ class Engine:
         self.reader = SourceReader(settings, self.view)
         self.reader.knowledge_root = knowledge_root(settings.data_dir, settings.collection)
         self.links = SourceLinks(settings.source_url)
+        self.role_titles = RoleTitles(
+            lambda: {s.source: s.title for s in self.sources()}, self.source_text
+        )
         self._qvec_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # -- parts ----------------------------------------------------------------------------
@@ -341,6 +345,7 @@ class Engine:
                     version = self.store.manifest_version()
                 self._view = view
                 self._view_version = version
+                self.role_titles.forget()
             return self._view
 
     def _manifest_version(self) -> int:
@@ -476,7 +481,8 @@ class Engine:
         """Each quote and nearest source gets its link (template or knowledge jump link)."""
         quotes = [
             dataclasses.replace(
-                c, url=self._url(c.source, c.line_start, c.line_end, c.text, c.section)
+                c, url=self._url(c.source, c.line_start, c.line_end, c.text, c.section),
+                role_titles=self._role_titles(c),
             )
             for c in answer.quotes
         ]
@@ -485,6 +491,15 @@ class Engine:
             for n in answer.nearest
         ]
         return dataclasses.replace(answer, quotes=quotes, nearest=nearest)
+
+    def _role_titles(self, c: Citation) -> tuple[tuple[str, str], ...]:
+        if not c.kind or c.source.startswith(KNOWLEDGE):
+            return ()
+        try:
+            return self.role_titles.for_quote(c.source, c.text)
+        except Exception:  # a title is a nicety: never worth an answer
+            log.warning("could not read the titles of roles in a quote", exc_info=True)
+            return ()
 
     def _url(
         self, source: str, line_start: int, line_end: int, text: str,

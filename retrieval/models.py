@@ -51,6 +51,8 @@ class Citation:
     block_line_end: int = 0
     # a later part of a long code block (split between chunks): the whole block's first line
     block_line_start: int = 0
+    # untitled `:ref:`/`:doc:` roles in `text` and their targets' titles (display only)
+    role_titles: tuple[tuple[str, str], ...] = ()
 
     @property
     def cited_line_end(self) -> int:

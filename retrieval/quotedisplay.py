@@ -14,6 +14,7 @@ import textwrap
 from dataclasses import dataclass
 
 from retrieval.models import Citation
+from retrieval.roletitles import shown_with_titles
 
 # `:role:`text``, ``literal``, `code` (Markdown) — shown as inline code; links and
 # emphasis — shown as their words (a link's address after them when it leaves the docs)
@@ -68,7 +69,16 @@ class Part:
 
 
 def display_parts(c: Citation) -> list[Part]:
-    """The quote as prose and code parts, plus a marker for a long code block cut short."""
+    """The quote as prose and code parts, plus a marker for a long code block cut short. An
+    untitled `:ref:`/`:doc:` whose target's title is known shows that title."""
+    parts = _display_parts(c)
+    if not c.role_titles:
+        return parts
+    return [Part(p.kind, shown_with_titles(p.text, c.role_titles), p.language)
+            if p.kind == "text" else p for p in parts]
+
+
+def _display_parts(c: Citation) -> list[Part]:
     if c.kind == "code" and 0 <= c.code_offset <= len(c.text):
         parts: list[Part] = []
         lead = _lead_in(c.text[: c.code_offset])

@@ -1,0 +1,138 @@
+"""What Sphinx shows for an untitled `:ref:` or `:doc:` in a quote: its target's title.
+
+"See :ref:`install-guide`" renders as "See Installing" on the page; a quote showed the label
+as inline code. The quote's words are not changed: a citation carries the titles it found
+(`Citation.role_titles`) and only the display uses them. A `:doc:` names an indexed document,
+whose title is known; a `:ref:` label is read from the indexed reST and MyST files, where it is
+written right above the heading it names (`.. _install-guide:` / `(install-guide)=`)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Mapping
+
+from retrieval.searchtext import strip_markup
+
+UNTITLED_ROLE = re.compile(r":(?P<role>ref|doc):`(?P<target>[^`<>\n]+)`")
+_RST_LABEL = re.compile(r"^\.\.[ \t]+_(?P<label>`[^`\n]+`|[^:`\n]+):[ \t]*$")
+_MYST_LABEL = re.compile(r"^\((?P<label>[^)\s]+)\)=[ \t]*$")
+_ADORNMENT = re.compile(r"^([=\-~^\"'`#*+<>:._])\1{2,}[ \t]*$")
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$")
+_LABEL_SUFFIXES = (".rst", ".md", ".markdown")
+_DOC_SUFFIXES = (".rst", ".md", ".markdown", ".txt", "")
+
+
+def labels_in(text: str, markdown: bool) -> dict[str, str]:
+    """Labels written right above a heading (`.. _x:` in reST, `(x)=` in MyST) -> the heading's
+    words. A label above anything else names no title (Sphinx then needs one in the role)."""
+    lines = text.splitlines()
+    label_line = _MYST_LABEL if markdown else _RST_LABEL
+    out: dict[str, str] = {}
+    for i, line in enumerate(lines):
+        m = label_line.match(line)
+        if not m:
+            continue
+        j = i + 1
+        while j < len(lines) and (not lines[j].strip() or label_line.match(lines[j])):
+            j += 1
+        title = _heading_at(lines, j, markdown)
+        if title:
+            out.setdefault(m.group("label").strip("`").strip().lower(), title)
+    return out
+
+
+def _heading_at(lines: list[str], j: int, markdown: bool) -> str | None:
+    if j >= len(lines):
+        return None
+    if markdown:
+        m = _MD_HEADING.match(lines[j])
+        return _words(m.group("title")) if m else None
+    if _ADORNMENT.match(lines[j]) and j + 2 < len(lines) and _ADORNMENT.match(lines[j + 2]):
+        return _words(lines[j + 1])  # an overlined title
+    if j + 1 < len(lines) and _ADORNMENT.match(lines[j + 1]) and not _ADORNMENT.match(lines[j]):
+        return _words(lines[j])
+    return None
+
+
+def _words(title: str) -> str | None:
+    words = " ".join(strip_markup(title.strip()).replace("`", "").split())
+    return words.replace("<", "").replace(">", "") or None
+
+
+def doc_title(source: str, target: str, titles: Mapping[str, str]) -> str | None:
+    """The title of the document a `:doc:` in `source` names (relative to `source`'s folder,
+    or to the docs root when it starts with `/`)."""
+    t = target.strip().lstrip("~!")
+    base = t.lstrip("/") if t.startswith("/") else posixpath.normpath(
+        posixpath.join(posixpath.dirname(source), t))
+    for suffix in _DOC_SUFFIXES:
+        title = titles.get(base + suffix)
+        if title:
+            return _words(title)
+    return None
+
+
+class RoleTitles:
+    """The titles untitled roles in a quote point to, for one version of the index."""
+
+    def __init__(
+        self, sources: Callable[[], Mapping[str, str]], read: Callable[[str], str | None]
+    ) -> None:
+        self._sources = sources  # indexed file -> its title
+        self._read = read  # indexed file -> its text (None when it cannot be read)
+        self._titles: Mapping[str, str] | None = None
+        self._labels: dict[str, str] | None = None
+
+    def forget(self) -> None:
+        """After a reindex: titles and labels are read again when next needed."""
+        self._titles = None
+        self._labels = None
+
+    def for_quote(self, source: str, text: str) -> tuple[tuple[str, str], ...]:
+        """(role as written, title) for each untitled :ref:/:doc: in `text` with a known
+        target."""
+        found = list(UNTITLED_ROLE.finditer(text))
+        if not found:
+            return ()
+        out: dict[str, str] = {}
+        for m in found:
+            title = (self._doc(source, m.group("target")) if m.group("role") == "doc"
+                     else self._label(m.group("target")))
+            if title:
+                out[m.group(0)] = title
+        return tuple(out.items())
+
+    def _doc(self, source: str, target: str) -> str | None:
+        if self._titles is None:
+            self._titles = dict(self._sources())
+        return doc_title(source, target, self._titles)
+
+    def _label(self, target: str) -> str | None:
+        if self._labels is None:
+            if self._titles is None:
+                self._titles = dict(self._sources())
+            self._labels = _all_labels(self._titles, self._read)
+        return self._labels.get(target.strip().lstrip("~!").lower())
+
+
+def _all_labels(sources: Iterable[str], read: Callable[[str], str | None]) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for source in sources:
+        if not source.lower().endswith(_LABEL_SUFFIXES):
+            continue
+        text = read(source)
+        if text:
+            for label, title in labels_in(text, not source.lower().endswith(".rst")).items():
+                labels.setdefault(label, title)
+    return labels
+
+
+def shown_with_titles(text: str, role_titles: Iterable[tuple[str, str]]) -> str:
+    """`text` (display only) with each untitled role written as its titled form, which the
+    renderers show as the title's words."""
+    for written, title in role_titles:
+        m = UNTITLED_ROLE.fullmatch(written)
+        if m:
+            text = text.replace(written, f":{m.group('role')}:`{title} <{m.group('target')}>`")
+    return text
