@@ -106,7 +106,7 @@ class Engine:
         self.reader.knowledge_root = knowledge_root(settings.data_dir, settings.collection)
         self.links = SourceLinks(settings.source_url)
         self.role_titles = RoleTitles(
-            lambda: {s.source: s.title for s in self.sources()}, self.source_text
+            lambda: {s.source: s.title for s in self.sources()}, self.reader.raw_text
         )
         self._qvec_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 

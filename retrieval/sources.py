@@ -29,6 +29,20 @@ class SourceReader:
 
     def text(self, source: str) -> str | None:
         """The current text of an indexed file, if it is unchanged since indexing."""
+        data = self._bytes(source)
+        if data is None:
+            return None
+        try:
+            return load_bytes(data, source).text
+        except LoadError:
+            return None
+
+    def raw_text(self, source: str) -> str | None:
+        """An indexed file as written (UTF-8, not parsed), if it is unchanged since indexing."""
+        data = self._bytes(source)
+        return None if data is None else data.decode("utf-8", "replace")
+
+    def _bytes(self, source: str) -> bytes | None:
         view = self._view()
         entry = view.manifest.files.get(source)
         root, path = self._path(source)
@@ -37,11 +51,9 @@ class SourceReader:
         try:
             # regular files only, bounded: a FIFO or device swapped in must not hang a worker
             data = read_bytes(path, int(self.settings.max_file_mb * 1_000_000))
-            if hashlib.sha256(data).hexdigest() != entry.hash:
-                return None
-            return load_bytes(data, source).text
         except (OSError, LoadError):
             return None
+        return data if hashlib.sha256(data).hexdigest() == entry.hash else None
 
     def verify(self, citation: Citation) -> bool:
         """True when the quote is exactly the cited slice of the source file's text."""
