@@ -407,13 +407,10 @@ _TITLE_SITE = re.compile(r"\s+[—–|·-]\s+\S")  # "Page title — Site name"
 
 @loader(".html", ".htm")
 def _html(data: bytes) -> Extracted:
-    from bs4 import BeautifulSoup
+    from retrieval.parsing.html import PAGE_TITLE, parse_html
 
-    from retrieval.parsing.html import parse_html
-
-    soup = BeautifulSoup(data, "lxml")
-    title = soup.title.get_text(" ", strip=True) if soup.title else None
     parsed = parse_html(data)
+    title = parsed.extra.get(PAGE_TITLE)
     site = _TITLE_SITE.search(title) if title else None
     if title and parsed.title and (title == parsed.title or (
         title.lower().startswith(parsed.title.lower())

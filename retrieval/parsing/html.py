@@ -25,6 +25,7 @@ from retrieval.parsing.blocks import (
 )
 from retrieval.parsing.htmllines import on_source_lines
 
+PAGE_TITLE = "page_title"  # ParsedText.extra: the page's <title>, as written
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _DROP = ["script", "style", "noscript", "template", "nav", "footer", "head", "form", "button",
          "svg", "iframe"]
@@ -91,7 +92,8 @@ def parse_html(data: bytes | str) -> ParsedText:
     w = _Writer()
     _walk(root, w)
     text, blocks = on_source_lines(data, w.text, w.blocks)
-    return ParsedText(text, blocks, w.title or page_title or None)
+    extra = {PAGE_TITLE: page_title} if page_title else {}
+    return ParsedText(text, blocks, w.title or page_title or None, extra)
 
 
 def _walk(node: Tag, w: _Writer) -> None:
