@@ -69,6 +69,11 @@ class Window:
         return self.chunk.text[self.start : self.end]
 
     @property
+    def file_span(self) -> tuple[int, int]:
+        """The window's [start, end) offsets in its file's text."""
+        return self.chunk.char_start + self.start, self.chunk.char_start + self.end
+
+    @property
     def section(self) -> tuple[str, ...]:
         if self.block < 0:
             return ()
@@ -292,10 +297,8 @@ def pick_non_overlapping(scored: Sequence[ScoredWindow], n: int) -> list[ScoredW
     picked: list[ScoredWindow] = []
     spans: dict[str, list[tuple[int, int]]] = {}
     for sw in scored:
-        c = sw.window.chunk
-        a = c.char_start + sw.window.start
-        b = c.char_start + sw.window.end
-        taken = spans.setdefault(c.source, [])
+        a, b = sw.window.file_span
+        taken = spans.setdefault(sw.window.chunk.source, [])
         if any(a < y and x < b for x, y in taken):
             continue
         taken.append((a, b))

@@ -22,8 +22,9 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
+from retrieval.parsing.blocks import MARKDOWN_SUFFIXES
+
 FIELDS = frozenset({"path", "line_start", "line_end", "page", "anchor"})
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
 _FRAGMENT_WORDS = 4  # words at each end of a text fragment
 # no whitespace, quotes, angle brackets or parentheses: a URL that is safe inside Markdown

@@ -14,6 +14,7 @@ import textwrap
 from dataclasses import dataclass
 
 from retrieval.models import Citation
+from retrieval.parsing.blocks import MARKDOWN_SUFFIXES
 from retrieval.roletitles import shown_with_titles
 
 # `:role:`text``, ``literal``, `code` (Markdown) — shown as inline code; links and
@@ -101,7 +102,7 @@ def _display_parts(c: Citation) -> list[Part]:
     if not c.kind:
         return [Part("text", c.text)]
     pieces = _literal_blocks(c.text) if c.kind in _NOTE_KINDS else [("text", c.text, "")]
-    markdown = c.source.lower().endswith((".md", ".markdown"))
+    markdown = c.source.lower().endswith(MARKDOWN_SUFFIXES)
     parts = [Part("code", body, lang) if kind == "code" else
              Part("text", _prose(body, c.kind, markdown)) for kind, body, lang in pieces]
     return [p for p in parts if p.text.strip()] or [
@@ -246,7 +247,7 @@ def _unquoted(code: str, source: str) -> str:
     the first carry the quote's `> ` marker, which is not code. (Every later line must: a
     doctest's `>>>` or a shell's output lines never all do.)"""
     lines = code.split("\n")
-    if len(lines) < 2 or not source.lower().endswith((".md", ".markdown")) or not all(
+    if len(lines) < 2 or not source.lower().endswith(MARKDOWN_SUFFIXES) or not all(
         _QUOTED_LINE.match(ln) for ln in lines[1:]
     ):
         return code

@@ -40,7 +40,7 @@ Span = tuple[str, int, int]  # source, file offsets [start, end)
 
 
 def _overlaps(w: Window, spans: Sequence[Span]) -> bool:
-    a, b = w.chunk.char_start + w.start, w.chunk.char_start + w.end
+    a, b = w.file_span
     return any(src == w.chunk.source and a < y and x < b for src, x, y in spans)
 
 
@@ -50,15 +50,11 @@ def covered_evidence(
     """The evidence for a picked window's place in the file: its own, or that of a window
     sharing characters with it which was skipped for overlapping it (a list item picked
     before its lead-in + list: the words that matched are the same lines)."""
-    c, w = picked.window.chunk, picked.window
-    a, b = c.char_start + w.start, c.char_start + w.end
+    w = picked.window
     best = raw[id(w)]
     for sw in scored:
         o = sw.window
-        if o.chunk.source != c.source or raw[id(o)] <= best:
-            continue
-        x, y = o.chunk.char_start + o.start, o.chunk.char_start + o.end
-        if a < y and x < b:
+        if raw[id(o)] > best and _overlaps(o, [(w.chunk.source, *w.file_span)]):
             best = raw[id(o)]
     return best
 

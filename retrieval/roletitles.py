@@ -12,15 +12,15 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
 
+from retrieval.parsing.blocks import ADORNMENT_LINE, MARKDOWN_SUFFIXES
 from retrieval.searchtext import strip_markup
 
 UNTITLED_ROLE = re.compile(r":(?P<role>ref|doc):`(?P<target>[^`<>\n]+)`")
 _RST_LABEL = re.compile(r"^\.\.[ \t]+_(?P<label>`[^`\n]+`|[^:`\n]+):[ \t]*$")
 _MYST_LABEL = re.compile(r"^\((?P<label>[^)\s]+)\)=[ \t]*$")
-_ADORNMENT = re.compile(r"^([=\-~^\"'`#*+<>:._])\1{2,}[ \t]*$")
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$")
-_LABEL_SUFFIXES = (".rst", ".md", ".markdown")
-_DOC_SUFFIXES = (".rst", ".md", ".markdown", ".txt", "")
+_LABEL_SUFFIXES = (".rst", *MARKDOWN_SUFFIXES)
+_DOC_SUFFIXES = (*_LABEL_SUFFIXES, ".txt", "")
 
 
 def labels_in(text: str, markdown: bool) -> dict[str, str]:
@@ -48,9 +48,13 @@ def _heading_at(lines: list[str], j: int, markdown: bool) -> str | None:
     if markdown:
         m = _MD_HEADING.match(lines[j])
         return _words(m.group("title")) if m else None
-    if _ADORNMENT.match(lines[j]) and j + 2 < len(lines) and _ADORNMENT.match(lines[j + 2]):
+    if ADORNMENT_LINE.match(lines[j]) and j + 2 < len(lines) and ADORNMENT_LINE.match(
+        lines[j + 2]
+    ):
         return _words(lines[j + 1])  # an overlined title
-    if j + 1 < len(lines) and _ADORNMENT.match(lines[j + 1]) and not _ADORNMENT.match(lines[j]):
+    if j + 1 < len(lines) and ADORNMENT_LINE.match(lines[j + 1]) and not ADORNMENT_LINE.match(
+        lines[j]
+    ):
         return _words(lines[j])
     return None
 
@@ -103,16 +107,17 @@ class RoleTitles:
                 out[m.group(0)] = title
         return tuple(out.items())
 
-    def _doc(self, source: str, target: str) -> str | None:
+    def _source_titles(self) -> Mapping[str, str]:
         if self._titles is None:
             self._titles = dict(self._sources())
-        return doc_title(source, target, self._titles)
+        return self._titles
+
+    def _doc(self, source: str, target: str) -> str | None:
+        return doc_title(source, target, self._source_titles())
 
     def _label(self, target: str) -> str | None:
         if self._labels is None:
-            if self._titles is None:
-                self._titles = dict(self._sources())
-            self._labels = _all_labels(self._titles, self._read)
+            self._labels = _all_labels(self._source_titles(), self._read)
         return self._labels.get(target.strip().lstrip("~!").lower())
 
 
@@ -123,7 +128,7 @@ def _all_labels(sources: Iterable[str], read: Callable[[str], str | None]) -> di
             continue
         text = read(source)
         if text:
-            for label, title in labels_in(text, not source.lower().endswith(".rst")).items():
+            for label, title in labels_in(text, source.lower().endswith(MARKDOWN_SUFFIXES)).items():
                 labels.setdefault(label, title)
     return labels
 

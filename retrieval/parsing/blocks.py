@@ -19,6 +19,9 @@ HEADING = "heading"
 EXAMPLE = "example"
 KINDS = (PARAGRAPH, CODE, LIST_ITEM, TABLE, ADMONITION, DEFINITION, HEADING, EXAMPLE)
 QUOTABLE = frozenset(KINDS) - {HEADING, EXAMPLE}
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+# a reST section title's underline or overline: one punctuation character, three or more times
+ADORNMENT_LINE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from docutils.parsers.rst import Directive, directives, roles
 
 from retrieval.parsing.blocks import (
     ADMONITION,
+    ADORNMENT_LINE,
     CODE,
     DEFINITION,
     HEADING,
@@ -44,7 +45,6 @@ _NOT_HTML = re.compile(r"(?:latex|man|texinfo|text|epub)(?:\s+(?:or|and)\s+"
                        r"(?:latex|man|texinfo|text|epub))*")
 _OPTION_LINE = re.compile(r"^[ \t]+:[\w-]+:(?:[ \t]|$)")  # a directive's `:class: x`
 _LIST_TABLE_ROW = re.compile(r"^[ \t]*[*+-][ \t]+[*+-][ \t]")  # `* - cell`, a row's first line
-_UNDERLINE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
 
 CODE_DIRECTIVES = {"code-block", "sourcecode", "code", "ipython", "doctest", "testcode",
                    "testoutput", "jupyter-execute", "prompt", "run", "code-tab"}
@@ -423,7 +423,7 @@ class _Builder:
     def _heading(self, line: int, section: tuple[str, ...]) -> None:
         # docutils points at the underline; the title text is the line above it
         a = line
-        if _UNDERLINE.match(self.lines.line(a).strip() or "x") and a > 0:
+        if ADORNMENT_LINE.match(self.lines.line(a).strip() or "x") and a > 0:
             a -= 1
         self._add(HEADING, a, a + 1, section)
 
