@@ -503,12 +503,16 @@ def summary_text(s: IndexSummary, limit: int = EMBED_DESCRIPTION_LIMIT) -> str:
             f"**Read by an older citebot:** {n} file{'s' if n != 1 else ''} keep that reading "
             "(titles, sections, quotable blocks) — `/reindex rebuild:true` reads them again"
         )
-    if s.skipped:
-        lines.append(f"**Skipped ({len(s.skipped)}):**")
+    skipped = [sk for sk in s.skipped if not sk.indexed]
+    noted = [sk for sk in s.skipped if sk.indexed]  # indexed, with a note (e.g. cp1252)
+    for label, files in (("Skipped", skipped), ("Indexed with a note", noted)):
+        if not files:
+            continue
+        lines.append(f"**{label} ({len(files)}):**")
         used = sum(len(x) + 1 for x in lines)
-        for i, sk in enumerate(s.skipped):
+        for i, sk in enumerate(files):
             item = f"• {_code(cut_at_word(sk.path, 100))} — {_field(sk.reason, 300)}"
-            rest = len(s.skipped) - i
+            rest = len(files) - i
             if used + len(item) + 40 > limit:
                 lines.append(f"… and {rest} more")
                 break

@@ -94,7 +94,7 @@ def render_summary(s: IndexSummary) -> str:
         if len(names) > 20:
             lines.append(f"  … and {len(names) - 20} more {label}")
     for sk in s.skipped[:50]:
-        lines.append(f"  skipped: {sk.path}: {sk.reason}")
+        lines.append(f"  {'note' if sk.indexed else 'skipped'}: {sk.path}: {sk.reason}")
     if len(s.skipped) > 50:
         lines.append(f"  … and {len(s.skipped) - 50} more skipped")
     if s.read_by_older:
