@@ -14,6 +14,7 @@ Rules for quotes:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -571,7 +572,8 @@ def stats_embed(stats: Stats, load: dict[str, Any] | None = None) -> discord.Emb
         ("Questions answered", str(stats.answered)),
         ("Feedback", f"👍 {stats.feedback_up} · 👎 {stats.feedback_down}"),
         ("Model", _code(cut_at_word(stats.model, 200))),
-        ("Last index", last.isoformat() if last else "never"),
+        # a Discord timestamp: shown in each reader's time zone and locale, "3 hours ago"
+        ("Last index", _when(last) if last else "never"),
     ]
     if load and load.get("answered"):
         rows.append(
@@ -590,6 +592,10 @@ def stats_embed(stats: Stats, load: dict[str, Any] | None = None) -> discord.Emb
             inline=True,
         )
     return embed
+
+
+def _when(moment: dt.datetime) -> str:
+    return f"{discord.utils.format_dt(moment, 'f')} ({discord.utils.format_dt(moment, 'R')})"
 
 
 def message_embed(text: str, color: int = COLOR_NO_ANSWER) -> discord.Embed:

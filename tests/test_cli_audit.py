@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -15,6 +16,7 @@ from bot.render import summary_text
 from citebot.cli import app
 from retrieval.engine import Engine
 from retrieval.models import IndexSummary, SkippedFile
+from retrieval.units import ChunkUnits, UnitStore
 from tests.conftest import SEEDS
 from tests.test_hardening_support import cli_env
 
@@ -161,3 +163,45 @@ def test_eval_docs_with_a_binary_or_incomplete_qa_file(tmp_path: Path) -> None:
     code, out, exc = run("eval", "docs", str(docs), str(partial), CITEBOT_TOP_K="abc")
     assert exc is None and code == 2  # was a ValidationError traceback
     assert "invalid settings: top_k" in out
+
+
+def test_damaged_side_stores_are_set_aside_not_fatal(tmp_path: Path) -> None:
+    """Garbage in a side store (quote-unit vectors, knowledge, gaps, feedback, votes) made
+    `index` fail with "Could not write to the index … if the disk is full" (units) or a
+    DatabaseError traceback (knowledge, feedback: `index`, `ask`, `stats`, `knowledge list`)."""
+    docs, data = _docs(tmp_path), tmp_path / "data"
+    where = ["--docs", str(docs), "--data", str(data)]
+    assert run("knowledge", "add", "The harbour fee is ten euros a day.", *where)[0] == 0
+    assert run("ask", "What is the capital of Atlantis?", *where)[0] == 0  # a gap
+    stores = sorted(data.glob("*.sqlite3"))
+    assert {"units-citebot", "knowledge", "gaps", "feedback"} <= {p.stem for p in stores}
+    for p in stores:
+        p.write_bytes(b"\x83 not a database " * 200)
+    for args in (["index"], ["ask", QUESTION], ["stats"], ["knowledge", "list"], ["gaps"],
+                 ["feedback", "reset"]):
+        code, out, exc = run(*args, *where)
+        assert exc is None and code == 0, (args, out, exc)
+    # the knowledge entry is still listed (from its file) and answered from
+    assert "@knowledge/local/" in run("knowledge", "list", *where)[1]
+    code, out, _ = run("ask", "How much is the harbour fee?", *where)
+    assert code == 0 and "ten euros" in out
+    # each damaged file that was opened was kept aside, none deleted
+    kept = {p.name.split(".damaged-")[0] for p in data.glob("*.damaged-*")}
+    assert {"knowledge.sqlite3", "gaps.sqlite3", "feedback.sqlite3"} <= kept
+    assert kept <= {p.name for p in stores}
+
+
+def test_damaged_unit_vectors_are_made_again(tmp_path: Path) -> None:
+    """`ask` then `index` on a garbage units file: "Could not write to the index (DatabaseError:
+    file is not a database) … if the disk is full, free some space", on every later run."""
+    path = tmp_path / "units-c.sqlite3"
+    path.write_bytes(b"\x83 not a database " * 200)
+    store = UnitStore(path)
+    assert store.load("v1", ["a"], 4) == {}
+    units = ChunkUnits(
+        spans=[(0, 4)], vecs=np.ones((1, 4), np.float32), ctx=np.ones((1, 4), np.float32),
+        heads=np.ones((1, 4), np.float32),
+    )
+    store.put("v1", [("a", units)])
+    assert list(store.load("v1", ["a"], 4)) == ["a"]
+    assert len(list(tmp_path.glob("units-c.sqlite3.damaged-*"))) == 1
