@@ -348,6 +348,11 @@ def knowledge_add(
 
     path = Path(what)
     text, default_title = what, "note"
+    if len(what) < 4096 and path.is_dir():
+        raise fail(f"{what} is a folder; give a file or a text", 2)
+    if len(what) < 4096 and not path.exists() and _looks_like_a_file_name(what):
+        # a typo'd file name would otherwise become a knowledge entry saying "notes.txt"
+        raise fail(f"there is no file {what} (to add it as a text, write it as a sentence)", 2)
     if len(what) < 4096 and path.is_file():
         try:
             text = path.read_text(encoding="utf-8")
@@ -364,6 +369,12 @@ def knowledge_add(
     console.print(f"added {escape(entry.source)} — “{escape(entry.title)}”, {entry.date}")
     if summary is None:
         console.print("another reindex is running: it will be indexed by the next one")
+
+
+def _looks_like_a_file_name(what: str) -> bool:
+    from retrieval.loaders import supported
+
+    return not any(c.isspace() for c in what) and supported(Path(what).suffix)
 
 
 @knowledge_app.command("list", cls=Command, short_help="List the knowledge entries.")

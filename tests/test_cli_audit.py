@@ -205,3 +205,21 @@ def test_damaged_unit_vectors_are_made_again(tmp_path: Path) -> None:
     store.put("v1", [("a", units)])
     assert list(store.load("v1", ["a"], 4)) == ["a"]
     assert len(list(tmp_path.glob("units-c.sqlite3.damaged-*"))) == 1
+
+
+def test_knowledge_add_refuses_a_folder_or_a_missing_file(tmp_path: Path) -> None:
+    """`citebot knowledge add docs` (a folder) or `… add notes.txt` (a typo) added an entry whose
+    whole text was "docs" / "notes.txt"."""
+    docs, data = _docs(tmp_path), tmp_path / "data"
+    where = ["--docs", str(docs), "--data", str(data)]
+    code, out, exc = run("knowledge", "add", str(docs), *where)
+    assert exc is None and code == 2 and f"{docs} is a folder; give a file or a text" in out
+    code, out, exc = run("knowledge", "add", "notes.txt", *where)
+    assert exc is None and code == 2 and "there is no file notes.txt" in out
+    assert run("knowledge", "list", *where)[1] == ""
+    # a sentence that names a file is a text; an existing file is read
+    assert run("knowledge", "add", "The old pier.md page moved to the wiki.", *where)[0] == 0
+    note = tmp_path / "ferry.txt"
+    note.write_text("The ferry leaves at nine from pier four.\n")
+    code, out, _ = run("knowledge", "add", str(note), *where)
+    assert code == 0 and "“ferry”" in out
