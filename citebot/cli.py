@@ -141,9 +141,12 @@ def _do_index(settings: Settings, rebuild: bool, as_json: bool) -> int:
         raise fail(explain(e)) from None
     except KeyboardInterrupt:
         progress.close()
+        again = (
+            "run the same command again to rebuild (it starts over)" if rebuild else
+            "run the same command again to finish (chunks already embedded are kept)"
+        )
         raise fail(
-            "interrupted: the index is as it was before this run and keeps answering; run the "
-            "same command again to finish (chunks already embedded are kept)",
+            f"interrupted: the index is as it was before this run and keeps answering; {again}",
             130,
         ) from None
     finally:

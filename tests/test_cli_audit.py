@@ -143,6 +143,9 @@ def test_ctrl_c_during_index_says_what_state_is_kept(
     code, out, exc = run("index", *where)
     assert exc is None and code == 130
     assert "error: interrupted: the index is as it was before this run" in out
+    assert "chunks already embedded are kept" in out
+    code, out, exc = run("index", "--rebuild", *where)
+    assert exc is None and code == 130 and "to rebuild (it starts over)" in out
     monkeypatch.undo()
     code, out, exc = run("ask", QUESTION, *where)
     assert code == 0 and "McKenzie" in out
