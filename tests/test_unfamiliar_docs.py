@@ -929,3 +929,32 @@ def test_code_nesting_under_a_list_item_is_read_from_its_fence_or_directive() ->
     assert not nested_in_item(rst, 2, rst.index("\n\n"), rst.index("    sudo"))
     md = "- Restart your terminal.\n\n```\nhatch --version\n```\n"
     assert not nested_in_item(md, 2, md.index("\n\n"), md.index("hatch --"))
+
+
+def test_a_fields_last_paragraph_after_a_note_ends_at_the_next_field() -> None:
+    """PRAW's configuration options: a field whose body holds a `.. note::` and then a last
+    paragraph ("See :ref:`ratelimits` for more info.") right above the next field. That
+    paragraph ran on over the next fields, so "…for more info.\\n:timeout: Controls…" was
+    quoted as one passage for "How does PRAW handle rate limits?"."""
+    rst = (
+        "Options\n=======\n\nThese options change how PRAW waits.\n\n"
+        ":ratelimit_seconds: Controls the maximum number of seconds PRAW will capture\n"
+        "    ratelimits returned in JSON data.\n\n"
+        "    .. note::\n\n"
+        "        PRAW sleeps for the ratelimit value plus 1 second.\n\n"
+        "    See :ref:`ratelimits` for more info.\n"
+        ":timeout: Controls the amount of time PRAW will wait for a request from Reddit to\n"
+        "    complete before throwing an exception.\n"
+        ":window_size: The number of seconds between rate limit resets (default: 600).\n"
+    )
+    p = parsed(".rst", rst)
+    got = [(b.kind, b.text(rst)) for b in p.blocks if b.kind != "heading"]
+    assert ("paragraph", "See :ref:`ratelimits` for more info.") in got, got
+    assert [t for k, t in got if k == "definition"][1:] == [
+        ":timeout: Controls the amount of time PRAW will wait for a request from Reddit to\n"
+        "    complete before throwing an exception.",
+        ":window_size: The number of seconds between rate limit resets (default: 600).",
+    ]
+    # no two blocks share a character
+    spans = sorted((b.start, b.end) for b in p.blocks)
+    assert all(e <= s for (_, e), (s, _) in zip(spans, spans[1:], strict=False))

@@ -256,6 +256,18 @@ class _Builder:
             n += 1
         return n
 
+    def _paragraph_end(self, first: int) -> int:
+        """Exclusive end line of the paragraph starting at `first`: a blank line, or a line
+        indented less than its first (a field's or list item's last paragraph, right above
+        the next field or item, ends there)."""
+        n = first
+        indent = self._indent(first)
+        while n < len(self.lines) and not self._blank(n):
+            if n > first and self._indent(n) < indent:
+                break
+            n += 1
+        return n
+
     def _indented_body(self, first: int, min_indent: int) -> int:
         """Exclusive end line of `first` plus the following blank or more-indented lines."""
         n = first + 1
@@ -348,7 +360,7 @@ class _Builder:
             return
         line = (node.line or 0) - 1  # docutils lines are 1-based
         if isinstance(node, nodes.paragraph) and line >= 0:
-            end = self._until_blank(line)
+            end = self._paragraph_end(line)
             raw = self.text[self.lines.start(line) : self.lines.end(end - 1)]
             if _SUBSTITUTIONS_ONLY.match(raw):
                 return  # `|coro|`: a substitution defined in the Sphinx config, no words here
