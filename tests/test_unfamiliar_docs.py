@@ -958,3 +958,23 @@ def test_a_fields_last_paragraph_after_a_note_ends_at_the_next_field() -> None:
     # no two blocks share a character
     spans = sorted((b.start, b.end) for b in p.blocks)
     assert all(e <= s for (_, e), (s, _) in zip(spans, spans[1:], strict=False))
+
+
+def test_a_heading_holding_a_role_is_named_as_sphinx_shows_it() -> None:
+    """PRAW's quick start: the section "Read-only :class:`.Reddit` Instances" was cited as
+    "Read-only .Reddit Instances" (the relative target's dot); Sphinx shows "Reddit"."""
+    rst = (
+        "Quick Start\n===========\n\n"
+        "Obtain a :class:`.Reddit` Instance\n----------------------------------\n\n"
+        "Read-only :class:`~praw.Reddit` Instances\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n\n"
+        "You need three pieces of information.\n\n"
+        "Using :meth:`the stream <.SubredditStream.comments>`\n"
+        "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n\n"
+        "Comments arrive as they are made.\n"
+    )
+    p = parsed(".rst", rst)
+    sections = [b.section for b in p.blocks if b.kind == "paragraph"]
+    assert sections == [
+        ("Quick Start", "Obtain a Reddit Instance", "Read-only Reddit Instances"),
+        ("Quick Start", "Obtain a Reddit Instance", "Using the stream"),
+    ]

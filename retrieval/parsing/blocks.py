@@ -22,6 +22,20 @@ QUOTABLE = frozenset(KINDS) - {HEADING, EXAMPLE}
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 # a reST section title's underline or overline: one punctuation character, three or more times
 ADORNMENT_LINE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
+ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")  # `:ref:`Title <target>``
+
+
+def role_text(inner: str) -> str:
+    """What Sphinx shows for a role: `title <target>` shows the title, `~a.b.c` shows `c`,
+    `.Request.x` (a relative target) shows `Request.x`, `!x` shows `x`."""
+    t = ROLE_TARGET.match(inner)
+    if t and t.group(1):
+        return t.group(1)
+    short = inner.startswith("~")
+    inner = inner.lstrip("~!").lstrip(".") or inner
+    if short and "." in inner.rstrip("."):
+        return inner.rstrip(".").rsplit(".", 1)[1]
+    return inner
 
 
 @dataclass(frozen=True)

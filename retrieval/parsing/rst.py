@@ -30,6 +30,7 @@ from retrieval.parsing.blocks import (
     Block,
     Lines,
     ParsedText,
+    role_text,
     strip_list_marker,
     strip_span,
 )
@@ -136,7 +137,9 @@ def _generic_role(
     name: str, rawtext: str, text: str, lineno: int, inliner: Any,
     options: dict[str, Any] | None = None, content: list[str] | None = None,
 ) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-    return [nodes.literal(rawtext, text)], []
+    # shown as Sphinx shows it (`:class:`.Reddit`` as `Reddit`), so a heading or title
+    # holding a role reads as on the page
+    return [nodes.literal(rawtext, role_text(text))], []
 
 
 def _register_unknown(text: str) -> None:
