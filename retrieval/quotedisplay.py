@@ -14,13 +14,14 @@ import textwrap
 from dataclasses import dataclass
 
 from retrieval.models import Citation
-from retrieval.parsing.blocks import MARKDOWN_SUFFIXES
+from retrieval.parsing.blocks import MARKDOWN_SUFFIXES, ROLE_TARGET, role_text
 from retrieval.roletitles import shown_with_titles
 
 # `:role:`text``, ``literal``, `code` (Markdown) — shown as inline code; links and
 # emphasis — shown as their words (a link's address after them when it leaves the docs)
 _INLINE = re.compile(
     r"(?<![`:\w])`(?P<label>[^`<]+?)\s*<(?P<url>[^>`\s]+)>`__?"  # reST `text <url>`_
+    r"|(?<![`:\w])`(?P<refname>[^`<]+?)`__?(?![\w`])"  # reST `First Steps Guide`_
     r"|:(?P<rolename>[\w:.+-]+):`(?P<role>[^`]+)`"
     r"|(?<![\w`])\{(?P<mystname>[\w:.+-]+)\}`(?P<myst>[^`]+)`"  # MyST {func}`text`
     r"|``(?P<lit>[^`]+?)``|(?<!`)`(?P<md>[^`\n]+)`(?!`)_?"
@@ -51,7 +52,6 @@ _FOOTNOTE = re.compile(r"^[ \t]*\[\^[^\]\s]+\]:[ \t]*|[ \t]?\[\^[^\]\s]+\](?!:)"
 _SHORTCUT_LINK = re.compile(r"(?<![\w\]!\\`\[])\[([*_`]*[A-Za-z][^\[\]\n]+)\](?![(\[:])")
 _EMPTY_LINK = re.compile(r"\[\]\([^)\s]*\)")  # `[](){#id}`: an anchor, no words
 _TASK_BOX = re.compile(r"^\[([ xX])\][ \t]+", re.M)
-_ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")
 # a Markdown block quote's `> ` on the lines after the first (the first one is outside the
 # quoted slice): markup, not words
 _QUOTE_CONTINUATION = re.compile(r"(?<=\n)[ \t]*(?:>[ \t]?)+(?!>)")
@@ -328,6 +328,10 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
             out.append((False, f"{' '.join(m.group('label').split())} ({m.group('url')})"))
             pos = m.end()
             continue
+        if m.group("refname"):  # a named reST hyperlink, its address defined elsewhere
+            out.append((False, " ".join(m.group("refname").split())))
+            pos = m.end()
+            continue
         words = m.group("mdlabel") or m.group("reflabel") or m.group("starred") or (
             m.group("barred"))
         if m.group("bar") == "__" and re.fullmatch(r"[a-z0-9_]+", words or ""):
@@ -345,10 +349,10 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
             continue
         role = m.group("role") or m.group("myst")
         inner = role or m.group("lit") or _INLINE_HILITE.sub("", m.group("md") or "")
-        titled = bool(role and _ROLE_TARGET.match(inner))
+        titled = bool(role and ROLE_TARGET.match(inner))
         name = (m.group("rolename") or m.group("mystname") or "").rsplit(":", 1)[-1]
         if role:
-            inner = _role_text(inner)
+            inner = role_text(inner)
         if (titled and name in _LINK_ROLES) or (role and name in _WORD_ROLES):
             # `:ref:`Comments <comments>``: Sphinx shows a link's title as plain words, and
             # a glossary term (`:term:`processor``) as its words
@@ -367,19 +371,6 @@ _INLINE_HILITE = re.compile(r"^#![\w+-]+[ \t]+")  # pymdownx.inlinehilite: `#!ji
 
 def _unescaped(text: str) -> str:
     return _ESCAPED.sub(r"\1", text)
-
-
-def _role_text(inner: str) -> str:
-    """What Sphinx shows for a role: `title <target>` shows the title, `~a.b.c` shows `c`,
-    `.Request.x` (a relative target) shows `Request.x`, `!x` shows `x`."""
-    t = _ROLE_TARGET.match(inner)
-    if t and t.group(1):
-        return t.group(1)
-    short = inner.startswith("~")
-    inner = inner.lstrip("~!").lstrip(".") or inner
-    if short and "." in inner.rstrip("."):
-        return inner.rstrip(".").rsplit(".", 1)[1]
-    return inner
 
 
 def section_label(c: Citation) -> str:

@@ -166,3 +166,23 @@ def test_table_cells_show_their_words_with_columns_kept() -> None:
     head, row = display_parts(c)[0].text.split("\n")
     assert row == "strict_slashes          True"
     assert head.index("Default") == row.index("True")
+
+
+def test_a_named_rest_hyperlink_shows_its_words_not_code() -> None:
+    """PRAW's quick start: "follow Reddit's `First Steps Guide`_ to create them" (the
+    address defined by a `.. _First Steps Guide: https://…` target further down) showed the
+    link's words as inline code. Sphinx shows a link; so do anonymous `words`__ links, also
+    wrapped over two lines. Inline literals and roles stay code."""
+    rst = (
+        "Prerequisites\n=============\n\n"
+        "If you don't already have a client ID, follow Reddit's `First Steps Guide`_ to\n"
+        "create them, or read `the API\nrules`__ first. Pass ``client_id`` to\n"
+        ":class:`.Reddit`.\n\n"
+        ".. _First Steps Guide: https://github.com/reddit/reddit/wiki/OAuth2-Quick-Start\n\n"
+        "__ https://github.com/reddit-archive/reddit/wiki/API\n"
+    )
+    spans = inline_spans(display_parts(_quote(rst, ".rst", "If you"))[0].text)
+    shown = "".join(run for _, run in spans)
+    assert "follow Reddit's First Steps Guide to create them, or read the API rules first." in (
+        shown), shown
+    assert [run for code, run in spans if code] == ["client_id", "Reddit"]
