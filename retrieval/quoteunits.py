@@ -52,6 +52,9 @@ _GRID_CONTINUATION = re.compile(r"^[ \t]*\|[ \t]+\|")  # a grid row's line, firs
 SHORT_ITEM_WORDS = 5
 MAX_LIST_QUOTE_CHARS = 400
 SHORT_LEAD_WORDS = 4  # a lead-in of fewer words ("Example:") also takes the sentence before it
+# an item of fewer words ("top", "User agent") of a list quoted whole with its lead-in is
+# not quoted alone: a bare name answers nothing the lead-in and list don't
+BARE_ITEM_WORDS = 3
 MIN_PART_WORDS = 3  # a later part of a long code block with fewer words is not quoted
 _WORDS = re.compile(r"\w+")
 _MARKUP = re.compile(r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:)")
@@ -67,9 +70,12 @@ def block_units(
 ) -> list[Span]:
     """Unit spans (relative to the chunk text) for every quotable block of a chunk."""
     out: list[Span] = []
+    in_whole_list: set[int] = set()  # items quoted with their lead-in as one unit
     for n, ref in enumerate(blocks):
         kind, s, e = str(ref[0]), int(ref[1]), int(ref[2])
         if kind in (HEADING, EXAMPLE) or e <= s:
+            continue
+        if n in in_whole_list and len(_WORDS.findall(text[s:e])) < BARE_ITEM_WORDS:
             continue
         inner = [(a, b) for a, b in pieces if s <= a and b <= e]
         extra: dict[str, Any] = {"kind": kind, "block": n}
@@ -106,6 +112,8 @@ def block_units(
             whole = _list_with_lead_in(text, blocks, n)
             if whole:
                 out.append((whole[0], whole[1], 1, extra))
+                in_whole_list.update(k for k in range(n + 1, len(blocks))
+                                     if int(blocks[k][2]) <= whole[1])
     return out
 
 

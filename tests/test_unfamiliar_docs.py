@@ -978,3 +978,25 @@ def test_a_heading_holding_a_role_is_named_as_sphinx_shows_it() -> None:
         ("Quick Start", "Obtain a Reddit Instance", "Read-only Reddit Instances"),
         ("Quick Start", "Obtain a Reddit Instance", "Using the stream"),
     ]
+
+
+def test_a_bare_name_in_a_list_quoted_with_its_lead_in_is_not_quoted_alone(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """PRAW's quick start: "How do I get the top posts of a subreddit?" got the list item
+    "top" as its top quote, and "What should I put in the user agent?" the item "User
+    agent", both from lists quoted whole with their lead-in. An item of one or two words is
+    quoted only in that unit; longer items, and items of a list not quoted whole, still are."""
+    rst = (
+        "Quick Start\n===========\n\n"
+        "There are several sorts that you can iterate through:\n\n"
+        "- controversial\n- hot\n- top\n\n"
+        "To create a read-only instance, you need three pieces of information:\n\n"
+        "1. Client ID\n2. Client secret\n3. User agent string\n\n"
+        "Useful links\n------------\n\n- top\n- hot\n"
+    )
+    units = _units(tmp_path, "quick_start.rst", rst, embedder)
+    assert ("paragraph", "There are several sorts that you can iterate through:\n\n"
+            "- controversial\n- hot\n- top") in units
+    items = [t for k, t in units if k == "list_item"]
+    assert items == ["User agent string", "top", "hot"], items
