@@ -45,11 +45,13 @@ _ATTR_LIST = re.compile(
 )
 # Markdown footnotes: a reference `[^fn1]` shows as a small number, a definition's `[^1]: `
 # label as nothing the reader needs
-_FOOTNOTE = re.compile(r"^[ \t]*\[\^[^\]\s]+\]:[ \t]*|[ \t]?\[\^[^\]\s]+\](?!:)", re.M)
+_FOOTNOTE_LABEL = re.compile(r"^[ \t]*\[\^[^\]\s]+\]:[ \t]*", re.M)
+_FOOTNOTE_REF = re.compile(r"[ \t]?\[\^[^\]\s]+\](?!:)")  # (not inside `code`: `[^1]`)
 # a Markdown shortcut reference link, `[Logstash]` with `[Logstash]: https://…` further down
 # the page: its words (square brackets around words in prose are nearly always one; a
 # one-letter `[x]` is a task box)
-_SHORTCUT_LINK = re.compile(r"(?<![\w\]!\\`\[])\[([*_`]*[A-Za-z][^\[\]\n]+)\](?![(\[:])")
+_SHORTCUT_LINK = re.compile(
+    r"(?<![\w\]!\\`\[])\[([*_`]*[A-Za-z](?:[^\[\]\n]|\n(?![ \t]*\n))+)\](?![(\[:])")
 _EMPTY_LINK = re.compile(r"\[\]\([^)\s]*\)")  # `[](){#id}`: an anchor, no words
 _TASK_BOX = re.compile(r"^\[([ xX])\][ \t]+", re.M)
 # a Markdown block quote's `> ` on the lines after the first (the first one is outside the
@@ -163,7 +165,7 @@ def _literal_blocks(text: str) -> list[tuple[str, str, str]]:
 def _prose(text: str, kind: str, markdown: bool = False) -> str:
     text = _QUOTE_CONTINUATION.sub("", text)
     if markdown:
-        text = _FOOTNOTE.sub("", _without_html_tags(text))
+        text = _without_html_tags(_FOOTNOTE_LABEL.sub("", text))
     text = _MULTILINE_EMPHASIS.sub(r"\2", text)
     rows = [ln for ln in text.split("\n") if ln.strip()]
     if kind == "paragraph" and all(_LINE_BLOCK.match(ln) for ln in rows):
@@ -229,6 +231,7 @@ def _without_html_tags(text: str) -> str:
 def _html_words(text: str) -> str:
     """Without tags, with character references as the characters they stand for, and a
     shortcut reference link (`[Logstash]`) as its words."""
+    text = _FOOTNOTE_REF.sub("", text)
     return _SHORTCUT_LINK.sub(r"\1", html.unescape(_INLINE_TAG.sub("", text)))
 
 

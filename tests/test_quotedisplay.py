@@ -186,3 +186,27 @@ def test_a_named_rest_hyperlink_shows_its_words_not_code() -> None:
     assert "follow Reddit's First Steps Guide to create them, or read the API rules first." in (
         shown), shown
     assert [run for code, run in spans if code] == ["client_id", "Reddit"]
+
+
+def test_footnote_syntax_inside_code_is_kept_and_a_wrapped_shortcut_link_shows_its_words(
+) -> None:
+    """Python-Markdown's docs: "Examples: `[^1]` and `[^@#$%]`." showed as "Examples: `` and
+    ``." (the footnote marker was removed inside code too); and a list item's "See [Markdown
+    Inside HTML\\n  Blocks] section" (a shortcut reference link wrapped over two lines) showed
+    its brackets. A real footnote reference and definition label are still hidden."""
+    md = (
+        "# Footnotes\n\n"
+        "A footnote reference is enclosed in square brackets `[]`. Examples: `[^1]` and\n"
+        "`[^@#$%]`. In the output, references are replaced by a number.[^note]\n\n"
+        "* It is now possible to enable Markdown formatting inside HTML blocks. See\n"
+        "  [Markdown Inside HTML\n  Blocks] section for details.\n\n"
+        "[^note]: Footnotes are numbered in order.\n\n"
+        "[Markdown Inside HTML Blocks]: ../extensions/md_in_html.md\n"
+    )
+    spans = inline_spans(display_parts(_quote(md, ".md", "A footnote"))[0].text)
+    assert [run for code, run in spans if code] == ["[]", "[^1]", "[^@#$%]"]
+    assert "".join(run for _, run in spans).endswith("replaced by a number.")
+    item = display_parts(_quote(md, ".md", "It is now"))[0].text
+    assert "[" not in item and "Markdown Inside HTML" in item and "Blocks section" in item
+    note = display_parts(_quote(md, ".md", "[^note]"))[0].text
+    assert note == "Footnotes are numbered in order."
