@@ -1000,3 +1000,33 @@ def test_a_bare_name_in_a_list_quoted_with_its_lead_in_is_not_quoted_alone(
             "- controversial\n- hot\n- top") in units
     items = [t for k, t in units if k == "list_item"]
     assert items == ["User agent string", "top", "hot"], items
+
+
+def test_a_lead_in_to_an_included_file_is_not_quoted_alone(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """PRAW: "How do I use a refresh token?" got "The following program can be used to
+    obtain a refresh token with the desired scopes:" as its top quote; what it introduces is
+    a `.. literalinclude::` of a file that is not in the page (the same for "The contents of
+    the package's ``praw.ini`` file are:"). Such a lead-in is not quoted alone (in reST, in
+    MyST and before a pymdownx snippet); the paragraph's other sentences still are."""
+    rst = (
+        "Refresh Tokens\n==============\n\n"
+        "Refresh tokens last until revoked. The following program can be used to obtain a\n"
+        "refresh token with the desired scopes:\n\n"
+        ".. literalinclude:: ../examples/obtain_refresh_token.py\n    :language: python\n\n"
+        "You only have to run this script once for each refresh token.\n"
+    )
+    texts = [t for _, t in _units(tmp_path, "refresh.rst", rst, embedder)]
+    assert not any(t.endswith("desired scopes:") for t in texts), texts
+    assert "Refresh tokens last until revoked." in texts
+    assert "You only have to run this script once for each refresh token." in texts
+    md = (
+        "# Config\n\nThe defaults are kept in one file. Its contents are:\n\n"
+        "```{literalinclude} ../praw.ini\n:language: ini\n```\n\n"
+        "Snippets are shared. The shared footer reads:\n\n--8<-- \"footer.md\"\n\n"
+        "Override the file in your project instead.\n"
+    )
+    texts = [t for _, t in _units(tmp_path, "config.md", md, embedder)]
+    assert not any(t.endswith(("contents are:", "footer reads:")) for t in texts), texts
+    assert "The defaults are kept in one file." in texts and "Snippets are shared." in texts
