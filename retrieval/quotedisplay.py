@@ -84,7 +84,7 @@ def display_parts(c: Citation) -> list[Part]:
 def _display_parts(c: Citation) -> list[Part]:
     if c.kind == "code" and 0 <= c.code_offset <= len(c.text):
         parts: list[Part] = []
-        lead = _lead_in(c.text[: c.code_offset])
+        lead = _lead_in(c.text[: c.code_offset], c.source.lower().endswith(".rst"))
         if lead:
             parts.append(Part("text", lead))
         code = textwrap.dedent(_unquoted(c.text[c.code_offset :], c.source))
@@ -105,10 +105,11 @@ def _display_parts(c: Citation) -> list[Part]:
         return [Part("text", c.text)]
     pieces = _literal_blocks(c.text) if c.kind in _NOTE_KINDS else [("text", c.text, "")]
     markdown = c.source.lower().endswith(MARKDOWN_SUFFIXES)
+    rst = c.source.lower().endswith(".rst")
     parts = [Part("code", body, lang) if kind == "code" else
-             Part("text", _prose(body, c.kind, markdown)) for kind, body, lang in pieces]
+             Part("text", _prose(body, c.kind, markdown, rst)) for kind, body, lang in pieces]
     return [p for p in parts if p.text.strip()] or [
-        Part("text", _prose(c.text, c.kind, markdown))]
+        Part("text", _prose(c.text, c.kind, markdown, rst))]
 
 
 _NOTE_KINDS = ("admonition", "definition", "list_item")
@@ -162,10 +163,12 @@ def _literal_blocks(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def _prose(text: str, kind: str, markdown: bool = False) -> str:
+def _prose(text: str, kind: str, markdown: bool = False, rst: bool = False) -> str:
     text = _QUOTE_CONTINUATION.sub("", text)
     if markdown:
         text = _without_html_tags(_FOOTNOTE_LABEL.sub("", text))
+    if rst:
+        text = _rst_references(text)
     text = _MULTILINE_EMPHASIS.sub(r"\2", text)
     rows = [ln for ln in text.split("\n") if ln.strip()]
     if kind == "paragraph" and all(_LINE_BLOCK.match(ln) for ln in rows):
@@ -228,6 +231,22 @@ def _without_html_tags(text: str) -> str:
     return "".join(out)
 
 
+# a reST simple hyperlink reference, `requests_` / `PEP 8`__-style without backticks: Sphinx
+# shows the word as a link, without the underscore
+_RST_SIMPLE_REFERENCE = re.compile(r"(?<![\w`])([A-Za-z0-9](?:[\w.+-]*[A-Za-z0-9])?)__?(?![\w`])")
+
+
+def _rst_references(text: str) -> str:
+    """reST prose with `word_` references shown as their words (not inside ``literals``)."""
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        out.append(_RST_SIMPLE_REFERENCE.sub(r"\1", text[pos : m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_RST_SIMPLE_REFERENCE.sub(r"\1", text[pos:]))
+    return "".join(out)
+
+
 def _html_words(text: str) -> str:
     """Without tags, with character references as the characters they stand for, and a
     shortcut reference link (`[Logstash]`) as its words."""
@@ -284,7 +303,7 @@ def _cell_words(line: str) -> str:
     return "".join(out).rstrip()
 
 
-def _lead_in(text: str) -> str:
+def _lead_in(text: str, rst: bool = False) -> str:
     """The sentence before a code block, without the fence/directive lines after it."""
     keep: list[str] = []
     for line in text.splitlines():
@@ -295,7 +314,8 @@ def _lead_in(text: str) -> str:
         if _MARKUP_LINE.match(line):
             break
         keep.append(line.strip())
-    return _literal_marker(_without_markup(" ".join(keep)))
+    lead = " ".join(keep)
+    return _literal_marker(_without_markup(_rst_references(lead) if rst else lead))
 
 
 def _literal_marker(text: str) -> str:

@@ -210,3 +210,30 @@ def test_footnote_syntax_inside_code_is_kept_and_a_wrapped_shortcut_link_shows_i
     assert "[" not in item and "Markdown Inside HTML" in item and "Blocks section" in item
     note = display_parts(_quote(md, ".md", "[^note]"))[0].text
     assert note == "Footnotes are numbered in order."
+
+
+def test_a_simple_rest_reference_shows_its_word_without_the_underscore() -> None:
+    """PRAW's configuration page: "PRAW internally relies upon the requests_ package" showed
+    "requests\\_" (a reST reference to a `.. _requests:` target). Sphinx shows the word as a
+    link. Underscores inside ``literals`` and roles, snake_case and `__init__` are kept."""
+    rst = (
+        "Proxies\n=======\n\n"
+        "PRAW internally relies upon the requests_ package (see PEP-8__) to handle HTTP\n"
+        "requests. Set ``trust_env_`` on :attr:`.Session.class_` or call __init__ with\n"
+        "snake_case names.\n\n"
+        "Install it with pip_ like this::\n\n    pip install praw\n\n"
+        ".. _requests: https://requests.readthedocs.io\n\n"
+        ".. _pip: https://pip.pypa.io\n\n__ https://peps.python.org/pep-0008/\n"
+    )
+    spans = inline_spans(display_parts(_quote(rst, ".rst", "PRAW internally"))[0].text)
+    shown = "".join(run for _, run in spans)
+    assert shown.startswith("PRAW internally relies upon the requests package (see PEP-8) to")
+    assert [run for code, run in spans if code] == ["trust_env_", "Session.class_"]
+    assert "call __init__ with snake_case names." in shown
+    p = parse_text(".rst", rst)
+    assert p is not None
+    code = next(b for b in p.blocks if b.kind == "code")
+    lead = p.text.index("Install it")
+    c = Citation(p.text[lead : code.end], "page.rst", "T", None, 1, 1, lead, code.end, 0.9,
+                 "x", kind="code", code_offset=code.start - lead, language="")
+    assert display_parts(c)[0].text == "Install it with pip like this:"
