@@ -1030,3 +1030,25 @@ def test_a_lead_in_to_an_included_file_is_not_quoted_alone(
     texts = [t for _, t in _units(tmp_path, "config.md", md, embedder)]
     assert not any(t.endswith(("contents are:", "footer reads:")) for t in texts), texts
     assert "The defaults are kept in one file." in texts and "Snippets are shared." in texts
+
+
+def test_a_short_note_whose_body_starts_with_a_role_keeps_its_first_line() -> None:
+    """aiogram's media group page: `.. warning::`, a blank line, then
+    ":class:`aiogram.types.InputMediaAnimation`\\n is not supported yet…". The body's first
+    line was taken for a directive option (it starts with `:`), so the warning was quoted as
+    "is not supported yet in the Bot API…". Options are only the lines right under the
+    directive; they are still left out."""
+    rst = (
+        "Media group builder\n===================\n\n"
+        "This module builds media groups.\n\n"
+        ".. warning::\n\n"
+        "    :class:`aiogram.types.input_media_animation.InputMediaAnimation`\n"
+        "    is not supported yet in the Bot API to send as media group.\n\n"
+        ".. note::\n    :class: tip\n\n    Groups hold up to ten items.\n"
+    )
+    notes = [b.text(rst) for b in parsed(".rst", rst).blocks if b.kind == "admonition"]
+    assert notes == [
+        ":class:`aiogram.types.input_media_animation.InputMediaAnimation`\n"
+        "    is not supported yet in the Bot API to send as media group.",
+        "Groups hold up to ten items.",
+    ]

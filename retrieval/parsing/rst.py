@@ -544,7 +544,11 @@ class _Builder:
             e = self._span(line, end)[1]
             self.blocks.append(Block(ADMONITION, s, e, section))
             return
-        while body < end and (self._blank(body) or self.lines.line(body).lstrip().startswith(":")):
+        # the directive's options (`:class: tip`) are the lines right under it; after the
+        # blank line the body starts, even with a role (`:class:`.Reddit` is made once.`)
+        while body < end and _OPTION_LINE.match(self.lines.line(body)):
+            body += 1
+        while body < end and self._blank(body):
             body += 1
         self._add(ADMONITION, body, end, section)
 
