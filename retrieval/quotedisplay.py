@@ -167,6 +167,9 @@ def _prose(text: str, kind: str, markdown: bool = False, rst: bool = False) -> s
     text = _QUOTE_CONTINUATION.sub("", text)
     if markdown:
         text = _without_html_tags(_FOOTNOTE_LABEL.sub("", text))
+    # a field (`:check_for_async: When true, …`) shows as Sphinx shows it: its name, a colon
+    # and its body as one flowing text
+    field = rst and bool(_FIELD_MARKER.match(text))
     if rst:
         text = _rst_references(text)
     text = _MULTILINE_EMPHASIS.sub(r"\2", text)
@@ -175,7 +178,9 @@ def _prose(text: str, kind: str, markdown: bool = False, rst: bool = False) -> s
         # reST `| line`: the lines, as written
         text = "\n".join(_LINE_BLOCK.sub("", ln).strip() for ln in rows)
     else:
-        text = _reflow(text, markdown, keep_first=kind == "definition")
+        text = _reflow(text, markdown, keep_first=kind == "definition" and not field)
+        if rst:
+            text = _FIELD_MARKER.sub(r"\1\2:", text)
     if kind == "definition" and _DEF_MARK.search(text):
         text = _definition(text)
     return _literal_marker(_without_markup(text.strip("\n")))
@@ -234,6 +239,9 @@ def _without_html_tags(text: str) -> str:
 # a reST simple hyperlink reference, `requests_` / `PEP 8`__-style without backticks: Sphinx
 # shows the word as a link, without the underscore
 _RST_SIMPLE_REFERENCE = re.compile(r"(?<![\w`])([A-Za-z0-9](?:[\w.+-]*[A-Za-z0-9])?)__?(?![\w`])")
+
+
+_FIELD_MARKER = re.compile(r"^([ \t]*):((?:[^:\\\n`]|\\.)+?):(?=[ \t]|$)", re.M)
 
 
 def _rst_references(text: str) -> str:

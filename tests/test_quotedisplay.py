@@ -139,7 +139,7 @@ def test_hard_wrapped_prose_is_shown_as_the_page_shows_it() -> None:
     assert display_parts(item)[0].text == "first item, which is wrapped over two lines"
     note = next(b for b in parsed(".rst", rst).blocks if b.kind == "admonition")
     shown = display_parts(cited(rst, note, "page.rst"))[0].text
-    assert shown == "A note body that wraps.\n\n:param x: the value\n:param y: the other"
+    assert shown == "A note body that wraps.\n\nparam x: the value\nparam y: the other"
     term = next(b for b in parsed(".rst", rst).blocks if b.kind == "definition")
     shown = display_parts(cited(rst, term, "page.rst"))[0].text
     assert shown == "term\nIts definition, written over two lines."
@@ -237,3 +237,29 @@ def test_a_simple_rest_reference_shows_its_word_without_the_underscore() -> None
     c = Citation(p.text[lead : code.end], "page.rst", "T", None, 1, 1, lead, code.end, 0.9,
                  "x", kind="code", code_offset=code.start - lead, language="")
     assert display_parts(c)[0].text == "Install it with pip like this:"
+
+
+def test_a_rest_field_shows_its_name_and_body_as_sphinx_does() -> None:
+    """PRAW's configuration options and quick start: ":check_for_async: When ``true``, check
+    if PRAW is being run in an asynchronous\\nenvironment …" showed the field's colons
+    (escaped in Discord: `:check\\_for\\_async:`) and broke the body after its first line.
+    Sphinx shows the name, a colon and the body as one flowing text; each field of a list
+    keeps its own line, and a role at the start of a line is not a field."""
+    rst = (
+        "Options\n=======\n\nThese change how PRAW works.\n\n"
+        ":check_for_async: When ``true``, check if PRAW is being run in an asynchronous\n"
+        "    environment whenever a request is made (default: ``true``).\n"
+        ":Reddit Account: A Reddit account is required to access Reddit's API. Create one at\n"
+        "    reddit.com_.\n\n"
+        ".. note::\n\n   :class:`.Reddit` is made once.\n   :timeout: 16 seconds.\n"
+    )
+    p = parsed(".rst", rst)
+    shown = [display_parts(cited(rst, b, "options.rst"))[0].text
+             for b in p.blocks if b.kind in ("definition", "admonition")]
+    assert shown == [
+        "check_for_async: When ``true``, check if PRAW is being run in an asynchronous "
+        "environment whenever a request is made (default: ``true``).",
+        "Reddit Account: A Reddit account is required to access Reddit's API. Create one at "
+        "reddit.com.",
+        ":class:`.Reddit` is made once.\ntimeout: 16 seconds.",
+    ], shown
