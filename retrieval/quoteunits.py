@@ -183,6 +183,13 @@ def ends_with_colon(text: str) -> bool:
     return text.rstrip().rstrip("*_").endswith(":")
 
 
+def introduces(text: str) -> bool:
+    """A lead-in's end: a colon, or a sentence left unfinished ("To use `markdown_py` from
+    the command line, run it as" + the command): the block after it completes it."""
+    end = text.rstrip()
+    return ends_with_colon(end) or end[-1:].isalnum() or end.endswith("`")
+
+
 def _bare_lead_in(unit: str) -> bool:
     return ends_with_colon(unit) and len(_WORDS.findall(unit)) < SHORT_LEAD_WORDS
 
@@ -192,11 +199,12 @@ def _is_question(unit: str) -> bool:
 
 
 def _leads_into_code(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> bool:
-    """A paragraph ending in ':' right before code, a list or a table only introduces it."""
+    """A paragraph ending in ':' (or unfinished) right before code, a list or a table only
+    introduces it."""
     if n + 1 >= len(blocks) or str(blocks[n + 1][0]) not in (CODE, LIST_ITEM, DEFINITION, TABLE):
         return False
     s, e = int(blocks[n][1]), int(blocks[n][2])
-    return ends_with_colon(text[s:e]) and _close(text[e : int(blocks[n + 1][1])])
+    return introduces(text[s:e]) and _close(text[e : int(blocks[n + 1][1])])
 
 
 def _leads_into(text: str, blocks: tuple[tuple[Any, ...], ...], n: int, kind: str) -> bool:
@@ -226,7 +234,7 @@ def _code_units(
         p_kind, p_s, p_e = str(blocks[n - 1][0]), int(blocks[n - 1][1]), int(blocks[n - 1][2])
         lead = text[p_s:p_e].rstrip()
         gap = text[p_e:s]
-        if p_kind not in (HEADING, CODE, TABLE) and ends_with_colon(lead) and _close(gap):
+        if p_kind not in (HEADING, CODE, TABLE) and introduces(lead) and _close(gap):
             start = _last_sentence_start(text, p_s, p_e)
             if len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and n > 1:
                 # "Example:" says nothing: take the sentence before it as well

@@ -1052,3 +1052,34 @@ def test_a_short_note_whose_body_starts_with_a_role_keeps_its_first_line() -> No
         "    is not supported yet in the Bot API to send as media group.",
         "Groups hold up to ten items.",
     ]
+
+
+def test_an_unfinished_sentence_before_code_is_its_lead_in(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """Python-Markdown's command line page: "To use `markdown_py` from the command line, run
+    it as" + the command in a fence. Only a lead-in ending in ':' was quoted with its code, so
+    "How do I use markdown from the command line?" got the sentence without the command.
+    A sentence left unfinished right before code is completed by it (reST too); a finished
+    one is not its lead-in."""
+    md = (
+        "# Command Line\n\n"
+        "A script is installed with the package. To use `markdown_py` from the command "
+        "line, run it as\n\n"
+        "``` shell\nmarkdown_py input_file.txt\n```\n\n"
+        "The output goes to stdout.\n\n```shell\nmarkdown_py a.txt > a.html\n```\n"
+    )
+    units = _units(tmp_path, "cli.md", md, embedder)
+    code = [t for k, t in units if k == "code"]
+    assert code[0] == ("To use `markdown_py` from the command line, run it as\n\n"
+                       "``` shell\nmarkdown_py input_file.txt"), code
+    assert code[1] == "markdown_py a.txt > a.html", code
+    assert not any(t.endswith("run it as") for _, t in units)
+    assert ("paragraph", "The output goes to stdout.") in units
+    rst = (
+        "Defaults\n========\n\nTo set a default parse mode you can use\n\n"
+        ".. code-block:: python\n\n    bot = Bot(token, default=DefaultBotProperties())\n"
+    )
+    code = [t for k, t in _units(tmp_path, "defaults.rst", rst, embedder) if k == "code"]
+    assert code == ["To set a default parse mode you can use\n\n.. code-block:: python\n\n"
+                    "    bot = Bot(token, default=DefaultBotProperties())"], code
