@@ -5,9 +5,11 @@ tokenizer) and the real display code."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from retrieval.embedder import Embedder
+from retrieval.engine import Engine
 from retrieval.models import Citation
 from retrieval.quotedisplay import display_parts
 from tests.test_docs_quoting import _units
@@ -1083,3 +1085,33 @@ def test_an_unfinished_sentence_before_code_is_its_lead_in(
     code = [t for k, t in _units(tmp_path, "defaults.rst", rst, embedder) if k == "code"]
     assert code == ["To set a default parse mode you can use\n\n.. code-block:: python\n\n"
                     "    bot = Bot(token, default=DefaultBotProperties())"], code
+
+
+def test_a_page_of_only_headings_and_directives_is_not_read_as_plain_text(
+    tmp_path: Path, engine_factory: Callable[..., Engine]
+) -> None:
+    """urllib3's API reference pages hold only headings and autodoc directives (the text is
+    in the docstrings). With no quotable block, the file was chunked as plain text, and
+    "How do I upload a file with a multipart form?" quoted the heading "Multipart
+    Forms\\n---------------" with its underline. Such a page is skipped with a reason; a
+    page with words under its headings is indexed as before."""
+    docs = tmp_path / "docs"
+    (docs / "reference").mkdir(parents=True)
+    (docs / "reference" / "fields.rst").write_text(
+        "Fields and Multipart Forms\n==========================\n\n"
+        "Fields\n------\n\n.. automodule:: urllib3.fields\n    :members:\n\n\n"
+        "Multipart Forms\n---------------\n\n"
+        ".. autofunction:: urllib3.encode_multipart_formdata\n"
+    )
+    (docs / "user-guide.rst").write_text(
+        "User Guide\n==========\n\nFiles\n-----\n\n"
+        "For uploading files using multipart/form-data encoding, pass the file field as a\n"
+        "tuple of file name and file data in ``fields``.\n"
+    )
+    engine = engine_factory(docs)
+    summary = engine.index()
+    assert summary.added == ["user-guide.rst"]
+    reasons = {sk.path: sk.reason for sk in summary.skipped}
+    assert reasons["reference/fields.rst"].startswith("nothing to quote")
+    answer = engine.ask("How do I upload a file with a multipart form?", k=5)
+    assert answer.quotes and all(q.source == "user-guide.rst" for q in answer.quotes)
