@@ -1115,3 +1115,23 @@ def test_a_page_of_only_headings_and_directives_is_not_read_as_plain_text(
     assert reasons["reference/fields.rst"].startswith("nothing to quote")
     answer = engine.ask("How do I upload a file with a multipart form?", k=5)
     assert answer.quotes and all(q.source == "user-guide.rst" for q in answer.quotes)
+
+
+def test_a_definition_written_as_a_list_items_body_starts_at_its_term() -> None:
+    """urllib3's TLS warnings: `* :class:`~exceptions.InsecureRequestWarning`` with its
+    explanation indented under it (a definition inside a bullet) was quoted and shown as
+    "\\\\* `InsecureRequestWarning`" — the bullet is the list's, not the term's."""
+    rst = (
+        "TLS Warnings\n============\n\nurllib3 will issue several different warnings.\n\n"
+        "* :class:`~exceptions.InsecureRequestWarning`\n"
+        "    This happens when a request is made to an HTTPS URL without certificate\n"
+        "    verification enabled.\n"
+        "* :class:`~exceptions.SNIMissingWarning`\n"
+        "    This happens on Python versions without SNI support.\n"
+    )
+    p = parsed(".rst", rst)
+    defs = [b for b in p.blocks if b.kind == "definition"]
+    assert [b.text(rst).split("\n")[0] for b in defs] == [
+        ":class:`~exceptions.InsecureRequestWarning`", ":class:`~exceptions.SNIMissingWarning`"]
+    shown = display_parts(cited(rst, defs[0], "advanced-usage.rst"))[0].text
+    assert shown.startswith(":class:`~exceptions.InsecureRequestWarning`\nThis happens when")

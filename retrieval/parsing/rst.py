@@ -294,7 +294,9 @@ class _Builder:
         s, e = self._span(a, b)
         if kind == CODE:  # indentation is part of code: start at the first line's start
             s = min(s, self.lines.start(self.lines.line_of(s)))
-        if kind == LIST_ITEM:
+        if kind in (LIST_ITEM, DEFINITION):
+            # (a term right after a bullet, `* :class:`Warning`` + its indented
+            # definition: the bullet is the list's, not the term's)
             s = strip_list_marker(self.text, s, e)
         label = _FOOTNOTE.match(self.text, s, e)
         if label:  # a footnote's words, not its `.. [#]` label
