@@ -244,14 +244,24 @@ _RST_SIMPLE_REFERENCE = re.compile(r"(?<![\w`])([A-Za-z0-9](?:[\w.+-]*[A-Za-z0-9
 _FIELD_MARKER = re.compile(r"^([ \t]*):((?:[^:\\\n`]|\\.)+?):(?=[ \t]|$)", re.M)
 
 
+# a substitution, `|Dispatcher|` (its definition often in the Sphinx config's rst_prolog, not
+# in the page): its name, which is what the replacement says
+_RST_SUBSTITUTION = re.compile(r"(?<![\w|\\])\|([A-Za-z][\w.-]*(?: [\w.-]+)*)\|(?:__?)?(?![\w|])")
+
+
+def _rst_words(text: str) -> str:
+    return _RST_SUBSTITUTION.sub(r"\1", _RST_SIMPLE_REFERENCE.sub(r"\1", text))
+
+
 def _rst_references(text: str) -> str:
-    """reST prose with `word_` references shown as their words (not inside ``literals``)."""
+    """reST prose with `word_` references and `|name|` substitutions shown as their words
+    (not inside ``literals``)."""
     out, pos = [], 0
     for m in _CODE_SPAN.finditer(text):
-        out.append(_RST_SIMPLE_REFERENCE.sub(r"\1", text[pos : m.start()]))
+        out.append(_rst_words(text[pos : m.start()]))
         out.append(m.group(0))
         pos = m.end()
-    out.append(_RST_SIMPLE_REFERENCE.sub(r"\1", text[pos:]))
+    out.append(_rst_words(text[pos:]))
     return "".join(out)
 
 

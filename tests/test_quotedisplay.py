@@ -263,3 +263,21 @@ def test_a_rest_field_shows_its_name_and_body_as_sphinx_does() -> None:
         "reddit.com.",
         ":class:`.Reddit` is made once.\ntimeout: 16 seconds.",
     ], shown
+
+
+def test_a_rest_substitution_shows_its_name() -> None:
+    """aiogram's migration guide: "|Dispatcher| now can be extended with another
+    Dispatcher-like thing named |Router|." showed the bars; the substitutions are defined
+    in the Sphinx config (rst_prolog), not in the page. A line block's `| ` and pipes
+    inside ``literals`` are left alone."""
+    rst = (
+        "Migration\n=========\n\n"
+        "* |Dispatcher| now can be extended with another Dispatcher-like thing named\n"
+        "  |Router|. Use ``a|b|c`` or |Bot API|_ as before.\n\n"
+        "| A line block\n| of two lines\n"
+    )
+    item = display_parts(_quote(rst, ".rst", "|Dispatcher|"))[0].text
+    assert item == ("Dispatcher now can be extended with another Dispatcher-like thing named "
+                    "Router. Use ``a|b|c`` or Bot API as before.")
+    lines = display_parts(_quote(rst, ".rst", "| A line"))[0].text
+    assert lines == "A line block\nof two lines"
