@@ -59,16 +59,6 @@ MIN_PART_WORDS = 3  # a later part of a long code block with fewer words is not 
 _WORDS = re.compile(r"\w+")
 _MARKUP = re.compile(r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:)")
 
-# what a lead-in may introduce that is not in the file (an included file, a picture, an
-# autodoc docstring, a pymdownx snippet): the lead-in alone ("The following program can be
-# used to obtain a refresh token:") answers nothing
-_ELSEWHERE = re.compile(
-    r"\s*(?:\.\.[ \t]+(?:literalinclude|include|image|figure|program-output|command-output"
-    r"|plot|graphviz|mermaid|csv-table|auto[\w:]+)[ \t]*::"
-    r"|(?:```|:::)\{(?:literalinclude|include|image|figure|auto[\w:]+)\}"
-    r"|-{1,2}8<-{1,2}[ \t])"
-)
-
 Span = tuple[int, int, int, dict[str, Any]]  # start, end, sentences, extra fields
 
 
@@ -109,11 +99,8 @@ def block_units(
             out.append((s, e, 1, extra))
         else:
             units = prose_units(inner or [(s, e)])
-            if _leads_into_code(text, blocks, n) or (
-                ends_with_colon(text[s:e]) and _ELSEWHERE.match(text, e)
-            ):
+            if _leads_into_code(text, blocks, n):
                 # its last sentence is quoted with the code it introduces, not on its own
-                # (nor when what it introduces is in another file)
                 units = [u for u in units if u[1] < e]
             # a question on its own never answers one (FAQ entries, rhetorical lead-ins)
             units = [u for u in units if u[2] >= 2 or not _is_question(text[u[0] : u[1]])]

@@ -1032,6 +1032,14 @@ def test_a_lead_in_to_an_included_file_is_not_quoted_alone(
     texts = [t for _, t in _units(tmp_path, "config.md", md, embedder)]
     assert not any(t.endswith(("contents are:", "footer reads:")) for t in texts), texts
     assert "The defaults are kept in one file." in texts and "Snippets are shared." in texts
+    # also where a chunk ends right after the lead-in (the directive is in no chunk): the
+    # parser marks the sentence as searched, never quoted
+    p = parsed(".rst", rst)
+    assert [(b.kind, b.text(rst)) for b in p.blocks if b.kind != "heading"][:2] == [
+        ("paragraph", "Refresh tokens last until revoked."),
+        ("example", "The following program can be used to obtain a\n"
+                    "refresh token with the desired scopes:"),
+    ]
 
 
 def test_a_short_note_whose_body_starts_with_a_role_keeps_its_first_line() -> None:

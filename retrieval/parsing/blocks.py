@@ -157,3 +157,39 @@ def bold_headings(parsed: ParsedText) -> ParsedText:
     if not changed:
         return parsed
     return ParsedText(parsed.text, tuple(blocks), parsed.title, parsed.extra)
+
+
+# what a lead-in may introduce that is not in the file (an included file, a picture, an
+# autodoc docstring, a pymdownx snippet)
+_ELSEWHERE = re.compile(
+    r"\s*(?:\.\.[ \t]+(?:literalinclude|include|image|figure|program-output|command-output"
+    r"|plot|graphviz|mermaid|csv-table|auto[\w:]+)[ \t]*::"
+    r"|(?:```|:::)\{(?:literalinclude|include|image|figure|auto[\w:]+)\}"
+    r"|-{1,2}8<-{1,2}[ \t])"
+)
+_SENTENCE_END = re.compile(r"[.!?][*_`)\]\"']*\s+(?=[^\sa-z])")
+
+
+def elsewhere_lead_ins(parsed: ParsedText) -> ParsedText:
+    """A paragraph's last sentence ending in ':' right before what lives in another file
+    ("The following program can be used to obtain a refresh token:" + `.. literalinclude::`)
+    answers nothing alone: it is searched but never quoted (kind EXAMPLE), the paragraph's
+    sentences before it stay a paragraph."""
+    text = parsed.text
+    out: list[Block] = []
+    for b in parsed.blocks:
+        raw = text[b.start : b.end].rstrip()
+        if b.kind != PARAGRAPH or not raw.rstrip("*_").endswith(":") or not (
+            _ELSEWHERE.match(text, b.end)
+        ):
+            out.append(b)
+            continue
+        cut = max((m.end() for m in _SENTENCE_END.finditer(raw)), default=0)
+        if cut:
+            head_end = b.start + len(raw[:cut].rstrip())
+            out.append(Block(PARAGRAPH, b.start, head_end, b.section, b.language, b.header))
+        out.append(Block(EXAMPLE, b.start + cut, b.end, b.section, b.language, b.header))
+    if len(out) == len(parsed.blocks) and all(x is y for x, y in zip(out, parsed.blocks)):
+        return parsed
+    return ParsedText(text, tuple(out), parsed.title, parsed.extra)
+
