@@ -177,6 +177,7 @@ def elsewhere_lead_ins(parsed: ParsedText) -> ParsedText:
     sentences before it stay a paragraph."""
     text = parsed.text
     out: list[Block] = []
+    changed = False
     for b in parsed.blocks:
         raw = text[b.start : b.end].rstrip()
         if b.kind != PARAGRAPH or not raw.rstrip("*_").endswith(":") or not (
@@ -184,12 +185,13 @@ def elsewhere_lead_ins(parsed: ParsedText) -> ParsedText:
         ):
             out.append(b)
             continue
+        changed = True
         cut = max((m.end() for m in _SENTENCE_END.finditer(raw)), default=0)
         if cut:
             head_end = b.start + len(raw[:cut].rstrip())
             out.append(Block(PARAGRAPH, b.start, head_end, b.section, b.language, b.header))
         out.append(Block(EXAMPLE, b.start + cut, b.end, b.section, b.language, b.header))
-    if len(out) == len(parsed.blocks) and all(x is y for x, y in zip(out, parsed.blocks)):
+    if not changed:
         return parsed
     return ParsedText(text, tuple(out), parsed.title, parsed.extra)
 
