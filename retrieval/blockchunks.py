@@ -177,7 +177,7 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
 
     def leads_in(i: int) -> bool:
         return i + 1 < len(blocks) and blocks[i + 1].kind == CODE and (
-            introduces(text[blocks[i].start : blocks[i].end]) or (
+            introduces(text[blocks[i].start : blocks[i].end], blocks[i].kind) or (
                 blocks[i].kind == LIST_ITEM
                 and nested_in_item(text, blocks[i].start, blocks[i].end, blocks[i + 1].start)))
 
@@ -210,7 +210,9 @@ def _lead_in_units(
     prev = current[-1].block
     from retrieval.quoteunits import introduces
 
-    if prev != u.block - 1 or not introduces(text[blocks[prev].start : blocks[prev].end]):
+    if prev != u.block - 1 or not introduces(
+        text[blocks[prev].start : blocks[prev].end], blocks[prev].kind
+    ):
         return 0
     lead = sum(1 for m in current if m.block == prev)
     if lead == len(current):

@@ -35,6 +35,7 @@ from retrieval.parsing.blocks import (
     EXAMPLE,
     HEADING,
     LIST_ITEM,
+    PARAGRAPH,
     TABLE,
 )
 
@@ -170,11 +171,12 @@ def ends_with_colon(text: str) -> bool:
     return text.rstrip().rstrip("*_").endswith(":")
 
 
-def introduces(text: str) -> bool:
-    """A lead-in's end: a colon, or a sentence left unfinished ("To use `markdown_py` from
-    the command line, run it as" + the command): the block after it completes it."""
+def introduces(text: str, kind: str) -> bool:
+    """A lead-in's end: a colon, or a paragraph left unfinished ("To use `markdown_py` from
+    the command line, run it as" + the command): the block after it completes it. (A list
+    item or code ending in a word finishes nothing.)"""
     end = text.rstrip()
-    return ends_with_colon(end) or end[-1:].isalnum() or end.endswith("`")
+    return ends_with_colon(end) or kind == PARAGRAPH and (end[-1:].isalnum() or end.endswith("`"))
 
 
 def _bare_lead_in(unit: str) -> bool:
@@ -191,7 +193,7 @@ def _leads_into_code(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> 
     if n + 1 >= len(blocks) or str(blocks[n + 1][0]) not in (CODE, LIST_ITEM, DEFINITION, TABLE):
         return False
     s, e = int(blocks[n][1]), int(blocks[n][2])
-    return introduces(text[s:e]) and _close(text[e : int(blocks[n + 1][1])])
+    return introduces(text[s:e], str(blocks[n][0])) and _close(text[e : int(blocks[n + 1][1])])
 
 
 def _leads_into(text: str, blocks: tuple[tuple[Any, ...], ...], n: int, kind: str) -> bool:
@@ -221,7 +223,7 @@ def _code_units(
         p_kind, p_s, p_e = str(blocks[n - 1][0]), int(blocks[n - 1][1]), int(blocks[n - 1][2])
         lead = text[p_s:p_e].rstrip()
         gap = text[p_e:s]
-        if p_kind not in (HEADING, CODE, TABLE) and introduces(lead) and _close(gap):
+        if p_kind not in (HEADING, CODE, TABLE) and introduces(lead, p_kind) and _close(gap):
             start = _last_sentence_start(text, p_s, p_e)
             if len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and n > 1:
                 # "Example:" says nothing: take the sentence before it as well

@@ -1093,6 +1093,10 @@ def test_an_unfinished_sentence_before_code_is_its_lead_in(
     code = [t for k, t in _units(tmp_path, "defaults.rst", rst, embedder) if k == "code"]
     assert code == ["To set a default parse mode you can use\n\n.. code-block:: python\n\n"
                     "    bot = Bot(token, default=DefaultBotProperties())"], code
+    # a list item or code ending in a word finishes nothing: the code after it stands alone
+    md = "# Steps\n\n- Download the installer\n- Run it\n\n```shell\nsh install.sh\n```\n"
+    code = [t for k, t in _units(tmp_path, "steps.md", md, embedder) if k == "code"]
+    assert code == ["sh install.sh"], code
 
 
 def test_a_page_of_only_headings_and_directives_is_not_read_as_plain_text(
