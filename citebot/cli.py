@@ -17,7 +17,7 @@ from citebot.console import Command, console, err, fail, read_settings
 from citebot.errors import explain, remember_folders
 from citebot.evalcli import eval_app
 from citebot.session import Conversation, LineReader
-from retrieval.errors import CitebotError, IndexBusy
+from retrieval.errors import CitebotError, IndexBusy, NotIndexed
 from retrieval.models import Progress
 from retrieval.settings import Settings
 
@@ -262,6 +262,8 @@ def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
         raise fail(explain(e)) from None
     from citebot.textrender import render_source
 
+    if not rows:  # said, not an empty output that looks like a failure
+        console.print(explain(NotIndexed()), highlight=False, markup=False)
     for r in rows:
         console.print(render_source(r), highlight=False, markup=False)
 

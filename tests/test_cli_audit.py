@@ -125,6 +125,11 @@ def test_the_fix_names_the_folders_of_this_run(tmp_path: Path) -> None:
     code, out, exc = run("ask", QUESTION, "--docs", str(docs), "--data", str(data))
     assert exc is None and code == 1
     assert f"Build the index with: citebot index --docs {docs} --data '{data}'" in out, out
+    # `sources` of an empty index printed nothing at all
+    code, out, exc = run("sources", "--docs", str(docs), "--data", str(data))
+    assert exc is None and code == 0
+    assert out == f"Nothing is indexed yet. Build the index with: citebot index --docs {docs} " \
+        f"--data '{data}'"
     code, out, exc = run("index", "--docs", str(docs), "--data", str(data))
     assert code == 0, out
     code, out, exc = run("ask", QUESTION, "--docs", str(docs), "--data", str(data))
