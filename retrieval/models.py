@@ -131,6 +131,26 @@ class SkippedFile:
     reason: str
 
 
+UNSUPPORTED = "unsupported file type "
+LIST_OTHER_TYPES_UP_TO = 5
+
+
+def other_types(skipped: list[SkippedFile]) -> tuple[list[SkippedFile], str]:
+    """The skipped files to list one by one, and, when a folder holds more than a few files of
+    types citebot does not read (a docs folder's images, scripts, configs), one line counting
+    those by type instead: "22 .py, 12 .svg, 8 .png"."""
+    other = [sk for sk in skipped if sk.reason.startswith(UNSUPPORTED)]
+    if len(other) <= LIST_OTHER_TYPES_UP_TO:
+        return list(skipped), ""
+    counts: dict[str, int] = {}
+    for sk in other:
+        kind = sk.reason.removeprefix(UNSUPPORTED)
+        counts[kind] = counts.get(kind, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    line = ", ".join(f"{n} {kind}" for kind, n in ranked)
+    return [sk for sk in skipped if not sk.reason.startswith(UNSUPPORTED)], line
+
+
 @dataclass
 class IndexSummary:
     added: list[str] = field(default_factory=list)
