@@ -178,7 +178,10 @@ def chunk_embed_text(c: Chunk) -> str:
 def _structure_meta(c: Chunk) -> dict[str, Any]:
     if not c.blocks_json:
         return {}
-    return {"blocks": c.blocks_json, "sections": c.sections_json, "heading": c.heading}
+    meta = {"blocks": c.blocks_json, "sections": c.sections_json, "heading": c.heading}
+    if c.code_json:
+        meta["code"] = c.code_json
+    return meta
 
 
 class _Tracker:

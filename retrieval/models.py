@@ -53,6 +53,8 @@ class Citation:
     block_line_start: int = 0
     # untitled `:ref:`/`:doc:` roles in `text` and their targets' titles (display only)
     role_titles: tuple[tuple[str, str], ...] = ()
+    # inline code spans in `text` where the format does not mark them (HTML): display only
+    inline_code: tuple[tuple[int, int], ...] = ()
 
     @property
     def cited_line_end(self) -> int:

@@ -225,6 +225,8 @@ class Quoter:
             code_offset=w.code_start - w.start if w.code_start >= 0 else -1,
             block_line_end=w.block_line_end,
             block_line_start=w.block_line_start,
+            inline_code=tuple((max(s, w.start) - w.start, min(e, w.end) - w.start)
+                              for s, e in c.code if s < w.end and e > w.start),
         )
         if not cit.text or c.text[w.start : w.end] != cit.text:
             raise AssertionError("quote is not an exact substring of its chunk")
