@@ -491,7 +491,8 @@ class Indexer:
             if rows:
                 self._store_units([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
             n = min(a + EMBED_STEP, len(missing))
-            self.progress(Progress("units", n, len(missing), "", "embedding", n, len(missing)))
+            self.progress(Progress("units", n, len(missing), "", "embedding quote units", n,
+                                   len(missing)))
 
     def _collect_garbage(self, manifest: Manifest) -> None:
         """Delete chunks no manifest entry owns (old versions, leftovers of a killed run)."""

@@ -199,7 +199,9 @@ class Progress:
 
     def describe(self) -> str:
         """One plain line: phase, files, chunks (~ when estimated), rate and time left."""
-        line = f"{self.phase or self.stage} · {self.done}/{self.total} files"
+        line = f"{self.phase or self.stage}"
+        if self.stage != "units":  # units are counted in chunks, not files
+            line += f" · {self.done}/{self.total} files"
         if self.chunks_total:
             approx = "~" if self.chunks_estimated else ""
             pct = 100 * self.chunks_done // self.chunks_total
