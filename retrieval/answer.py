@@ -293,13 +293,15 @@ def score_windows(
     return out
 
 
-def pick_non_overlapping(scored: Sequence[ScoredWindow], n: int) -> list[ScoredWindow]:
+def pick_non_overlapping(
+    scored: Sequence[ScoredWindow], n: int, said: Sequence[str] = ()
+) -> list[ScoredWindow]:
     """The best `n` windows that share no characters of a file, and whose words are not those
-    of one picked already: a page (or two pages) repeating a sentence in two places shows it
-    once."""
+    of one picked already (or of a quote in `said`, shown before): a page (or two pages)
+    repeating a sentence in two places shows it once."""
     picked: list[ScoredWindow] = []
     spans: dict[str, list[tuple[int, int]]] = {}
-    words: list[str] = []
+    words = [" ".join(s.split()) for s in said]
     for sw in scored:
         a, b = sw.window.file_span
         taken = spans.setdefault(sw.window.chunk.source, [])

@@ -180,7 +180,8 @@ class Engine:
         try:
             summary = self._index(rebuild, held, max_bytes)
             if progress is not None and held.done is not None:
-                progress(dataclasses.replace(held.done, stage="prepare", phase="preparing search"))
+                progress(dataclasses.replace(
+                    held.done, stage="prepare", phase="preparing search", rate=0.0, eta_s=None))
             self._warm()
         finally:
             held.release()

@@ -349,7 +349,8 @@ def test_a_sentence_a_page_repeats_in_two_sections_is_quoted_once(
         "# Harbour guide\n\n## Installing\n\nRun the installer from the harbour office.\n\n"
         "The office is next to the ferry terminal and opens at eight.\n\n## Upgrading\n\n"
         "Run the installer from the harbour office.\n\n"
-        "Your old settings are kept when you upgrade.\n\n## Boats\n\n"
+        "Your old settings are kept when you upgrade.\n\n"
+        "The installer asks for the code printed on your harbour permit.\n\n## Boats\n\n"
         "Visiting boats must register at the gate before mooring.\n"
     )
     engine = engine_factory(docs)
@@ -359,3 +360,8 @@ def test_a_sentence_a_page_repeats_in_two_sections_is_quoted_once(
     assert said[0] == "Run the installer from the harbour office."
     assert len(answer.quotes) == 3 and len(set(said)) == 3
     assert not any(a != b and a in b for a in said for b in said)
+    # nor on the next page ("more"), which the other copy would otherwise open
+    first = engine.ask("where do I run the installer?", k=1)
+    assert [q.line_start for q in first.quotes] == [5]
+    more = engine.ask("where do I run the installer?", k=1, offset=1, shown=first.quotes)
+    assert more.answered and more.quotes[0].text != first.quotes[0].text
