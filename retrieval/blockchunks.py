@@ -173,11 +173,11 @@ def _block_at(blocks: Sequence[Block], pos: int) -> int:
 
 def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
     """Blocks packed together: a heading with what follows it, a lead-in with its code."""
-    from retrieval.quoteunits import SHORT_LEAD_WORDS, ends_with_colon, nested_in_item
+    from retrieval.quoteunits import SHORT_LEAD_WORDS, introduces, nested_in_item
 
     def leads_in(i: int) -> bool:
         return i + 1 < len(blocks) and blocks[i + 1].kind == CODE and (
-            ends_with_colon(text[blocks[i].start : blocks[i].end]) or (
+            introduces(text[blocks[i].start : blocks[i].end], blocks[i].kind) or (
                 blocks[i].kind == LIST_ITEM
                 and nested_in_item(text, blocks[i].start, blocks[i].end, blocks[i + 1].start)))
 
@@ -208,9 +208,11 @@ def _lead_in_units(
     if b.kind != CODE or u.start != _first_piece(g_units, u.block) or not current:
         return 0
     prev = current[-1].block
-    from retrieval.quoteunits import ends_with_colon
+    from retrieval.quoteunits import introduces
 
-    if prev != u.block - 1 or not ends_with_colon(text[blocks[prev].start : blocks[prev].end]):
+    if prev != u.block - 1 or not introduces(
+        text[blocks[prev].start : blocks[prev].end], blocks[prev].kind
+    ):
         return 0
     lead = sum(1 for m in current if m.block == prev)
     if lead == len(current):

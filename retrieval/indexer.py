@@ -115,6 +115,8 @@ def too_much_text(amount: str, max_chunks: int) -> str:
 
 
 MAX_CHUNK_CHARS = 20_000
+NOTHING_TO_QUOTE = ("nothing to quote: only headings and markup (e.g. autodoc directives, "
+                    "whose text lives in the code)")
 UNREADABLE = f"passage(s) over {MAX_CHUNK_CHARS:,} characters with no readable words"
 
 
@@ -350,6 +352,12 @@ class Indexer:
                 chunks = chunk_blocks(
                     doc.text, doc.blocks, self.embedder, self.embedder.max_tokens
                 )
+            if doc.blocks is not None and not chunks and doc.text.strip():
+                # parsed, and nothing but headings and markup (an API page of autodoc
+                # directives, a toctree): read as plain text, its heading underlines and
+                # directive lines would be quoted
+                summary.skipped.append(SkippedFile(src.rel, NOTHING_TO_QUOTE))
+                return None
             if not chunks:
                 chunks = chunk_text(
                     doc.text, self.embedder, self.embedder.max_tokens, self.overlap,

@@ -14,13 +14,14 @@ import textwrap
 from dataclasses import dataclass
 
 from retrieval.models import Citation
-from retrieval.parsing.blocks import MARKDOWN_SUFFIXES
+from retrieval.parsing.blocks import MARKDOWN_SUFFIXES, ROLE_TARGET, role_text
 from retrieval.roletitles import shown_with_titles
 
 # `:role:`text``, ``literal``, `code` (Markdown) — shown as inline code; links and
 # emphasis — shown as their words (a link's address after them when it leaves the docs)
 _INLINE = re.compile(
     r"(?<![`:\w])`(?P<label>[^`<]+?)\s*<(?P<url>[^>`\s]+)>`__?"  # reST `text <url>`_
+    r"|(?<![`:\w])`(?P<refname>[^`<]+?)`__?(?![\w`])"  # reST `First Steps Guide`_
     r"|:(?P<rolename>[\w:.+-]+):`(?P<role>[^`]+)`"
     r"|(?<![\w`])\{(?P<mystname>[\w:.+-]+)\}`(?P<myst>[^`]+)`"  # MyST {func}`text`
     r"|``(?P<lit>[^`]+?)``|(?<!`)`(?P<md>[^`\n]+)`(?!`)_?"
@@ -44,14 +45,15 @@ _ATTR_LIST = re.compile(
 )
 # Markdown footnotes: a reference `[^fn1]` shows as a small number, a definition's `[^1]: `
 # label as nothing the reader needs
-_FOOTNOTE = re.compile(r"^[ \t]*\[\^[^\]\s]+\]:[ \t]*|[ \t]?\[\^[^\]\s]+\](?!:)", re.M)
+_FOOTNOTE_LABEL = re.compile(r"^[ \t]*\[\^[^\]\s]+\]:[ \t]*", re.M)
+_FOOTNOTE_REF = re.compile(r"[ \t]?\[\^[^\]\s]+\](?!:)")  # (not inside `code`: `[^1]`)
 # a Markdown shortcut reference link, `[Logstash]` with `[Logstash]: https://…` further down
 # the page: its words (square brackets around words in prose are nearly always one; a
 # one-letter `[x]` is a task box)
-_SHORTCUT_LINK = re.compile(r"(?<![\w\]!\\`\[])\[([*_`]*[A-Za-z][^\[\]\n]+)\](?![(\[:])")
+_SHORTCUT_LINK = re.compile(
+    r"(?<![\w\]!\\`\[])\[([*_`]*[A-Za-z](?:[^\[\]\n]|\n(?![ \t]*\n))+)\](?![(\[:])")
 _EMPTY_LINK = re.compile(r"\[\]\([^)\s]*\)")  # `[](){#id}`: an anchor, no words
 _TASK_BOX = re.compile(r"^\[([ xX])\][ \t]+", re.M)
-_ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")
 # a Markdown block quote's `> ` on the lines after the first (the first one is outside the
 # quoted slice): markup, not words
 _QUOTE_CONTINUATION = re.compile(r"(?<=\n)[ \t]*(?:>[ \t]?)+(?!>)")
@@ -82,7 +84,8 @@ def display_parts(c: Citation) -> list[Part]:
 def _display_parts(c: Citation) -> list[Part]:
     if c.kind == "code" and 0 <= c.code_offset <= len(c.text):
         parts: list[Part] = []
-        lead = _lead_in(_marked_code(c.text[: c.code_offset], c.inline_code))
+        lead = _lead_in(_marked_code(c.text[: c.code_offset], c.inline_code),
+                        c.source.lower().endswith(".rst"))
         if lead:
             parts.append(Part("text", lead))
         code = textwrap.dedent(_unquoted(c.text[c.code_offset :], c.source))
@@ -104,10 +107,11 @@ def _display_parts(c: Citation) -> list[Part]:
     text = _marked_code(c.text, c.inline_code)
     pieces = _literal_blocks(text) if c.kind in _NOTE_KINDS else [("text", text, "")]
     markdown = c.source.lower().endswith(MARKDOWN_SUFFIXES)
+    rst = c.source.lower().endswith(".rst")
     parts = [Part("code", body, lang) if kind == "code" else
-             Part("text", _prose(body, c.kind, markdown)) for kind, body, lang in pieces]
+             Part("text", _prose(body, c.kind, markdown, rst)) for kind, body, lang in pieces]
     return [p for p in parts if p.text.strip()] or [
-        Part("text", _prose(text, c.kind, markdown))]
+        Part("text", _prose(text, c.kind, markdown, rst))]
 
 
 def _marked_code(text: str, spans: tuple[tuple[int, int], ...]) -> str:
@@ -175,17 +179,24 @@ def _literal_blocks(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def _prose(text: str, kind: str, markdown: bool = False) -> str:
+def _prose(text: str, kind: str, markdown: bool = False, rst: bool = False) -> str:
     text = _QUOTE_CONTINUATION.sub("", text)
     if markdown:
-        text = _FOOTNOTE.sub("", _without_html_tags(text))
+        text = _without_html_tags(_FOOTNOTE_LABEL.sub("", text))
+    # a field (`:check_for_async: When true, …`) shows as Sphinx shows it: its name, a colon
+    # and its body as one flowing text
+    field = rst and bool(_FIELD_MARKER.match(text))
+    if rst:
+        text = _rst_references(text)
     text = _MULTILINE_EMPHASIS.sub(r"\2", text)
     rows = [ln for ln in text.split("\n") if ln.strip()]
     if kind == "paragraph" and all(_LINE_BLOCK.match(ln) for ln in rows):
         # reST `| line`: the lines, as written
         text = "\n".join(_LINE_BLOCK.sub("", ln).strip() for ln in rows)
     else:
-        text = _reflow(text, markdown, keep_first=kind == "definition")
+        text = _reflow(text, markdown, keep_first=kind == "definition" and not field)
+        if rst:
+            text = _FIELD_MARKER.sub(r"\1\2:", text)
     if kind == "definition" and _DEF_MARK.search(text):
         text = _definition(text)
     return _literal_marker(_without_markup(text.strip("\n")))
@@ -241,9 +252,39 @@ def _without_html_tags(text: str) -> str:
     return "".join(out)
 
 
+# a reST simple hyperlink reference, `requests_` / `PEP 8`__-style without backticks: Sphinx
+# shows the word as a link, without the underscore
+_RST_SIMPLE_REFERENCE = re.compile(r"(?<![\w`])([A-Za-z0-9](?:[\w.+-]*[A-Za-z0-9])?)__?(?![\w`])")
+
+
+_FIELD_MARKER = re.compile(r"^([ \t]*):((?:[^:\\\n`]|\\.)+?):(?=[ \t]|$)", re.M)
+
+
+# a substitution, `|Dispatcher|` (its definition often in the Sphinx config's rst_prolog, not
+# in the page): its name, which is what the replacement says
+_RST_SUBSTITUTION = re.compile(r"(?<![\w|\\])\|([A-Za-z][\w.-]*(?: [\w.-]+)*)\|(?:__?)?(?![\w|])")
+
+
+def _rst_words(text: str) -> str:
+    return _RST_SUBSTITUTION.sub(r"\1", _RST_SIMPLE_REFERENCE.sub(r"\1", text))
+
+
+def _rst_references(text: str) -> str:
+    """reST prose with `word_` references and `|name|` substitutions shown as their words
+    (not inside ``literals``)."""
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        out.append(_rst_words(text[pos : m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_rst_words(text[pos:]))
+    return "".join(out)
+
+
 def _html_words(text: str) -> str:
     """Without tags, with character references as the characters they stand for, and a
     shortcut reference link (`[Logstash]`) as its words."""
+    text = _FOOTNOTE_REF.sub("", text)
     return _SHORTCUT_LINK.sub(r"\1", html.unescape(_INLINE_TAG.sub("", text)))
 
 
@@ -296,7 +337,7 @@ def _cell_words(line: str) -> str:
     return "".join(out).rstrip()
 
 
-def _lead_in(text: str) -> str:
+def _lead_in(text: str, rst: bool = False) -> str:
     """The sentence before a code block, without the fence/directive lines after it."""
     keep: list[str] = []
     for line in text.splitlines():
@@ -307,7 +348,8 @@ def _lead_in(text: str) -> str:
         if _MARKUP_LINE.match(line):
             break
         keep.append(line.strip())
-    return _literal_marker(_without_markup(" ".join(keep)))
+    lead = " ".join(keep)
+    return _literal_marker(_without_markup(_rst_references(lead) if rst else lead))
 
 
 def _literal_marker(text: str) -> str:
@@ -343,6 +385,10 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
             out.append((False, f"{' '.join(m.group('label').split())} ({m.group('url')})"))
             pos = m.end()
             continue
+        if m.group("refname"):  # a named reST hyperlink, its address defined elsewhere
+            out.append((False, " ".join(m.group("refname").split())))
+            pos = m.end()
+            continue
         words = m.group("mdlabel") or m.group("reflabel") or m.group("starred") or (
             m.group("barred"))
         if m.group("bar") == "__" and re.fullmatch(r"[a-z0-9_]+", words or ""):
@@ -360,10 +406,10 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
             continue
         role = m.group("role") or m.group("myst")
         inner = role or m.group("lit") or _INLINE_HILITE.sub("", m.group("md") or "")
-        titled = bool(role and _ROLE_TARGET.match(inner))
+        titled = bool(role and ROLE_TARGET.match(inner))
         name = (m.group("rolename") or m.group("mystname") or "").rsplit(":", 1)[-1]
         if role:
-            inner = _role_text(inner)
+            inner = role_text(inner)
         if (titled and name in _LINK_ROLES) or (role and name in _WORD_ROLES):
             # `:ref:`Comments <comments>``: Sphinx shows a link's title as plain words, and
             # a glossary term (`:term:`processor``) as its words
@@ -382,19 +428,6 @@ _INLINE_HILITE = re.compile(r"^#![\w+-]+[ \t]+")  # pymdownx.inlinehilite: `#!ji
 
 def _unescaped(text: str) -> str:
     return _ESCAPED.sub(r"\1", text)
-
-
-def _role_text(inner: str) -> str:
-    """What Sphinx shows for a role: `title <target>` shows the title, `~a.b.c` shows `c`,
-    `.Request.x` (a relative target) shows `Request.x`, `!x` shows `x`."""
-    t = _ROLE_TARGET.match(inner)
-    if t and t.group(1):
-        return t.group(1)
-    short = inner.startswith("~")
-    inner = inner.lstrip("~!").lstrip(".") or inner
-    if short and "." in inner.rstrip("."):
-        return inner.rstrip(".").rsplit(".", 1)[1]
-    return inner
 
 
 def section_label(c: Citation) -> str:

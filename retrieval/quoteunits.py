@@ -35,6 +35,7 @@ from retrieval.parsing.blocks import (
     EXAMPLE,
     HEADING,
     LIST_ITEM,
+    PARAGRAPH,
     TABLE,
 )
 
@@ -52,6 +53,9 @@ _GRID_CONTINUATION = re.compile(r"^[ \t]*\|[ \t]+\|")  # a grid row's line, firs
 SHORT_ITEM_WORDS = 5
 MAX_LIST_QUOTE_CHARS = 400
 SHORT_LEAD_WORDS = 4  # a lead-in of fewer words ("Example:") also takes the sentence before it
+# an item of fewer words ("top", "User agent") of a list quoted whole with its lead-in is
+# not quoted alone: a bare name answers nothing the lead-in and list don't
+BARE_ITEM_WORDS = 3
 MIN_PART_WORDS = 3  # a later part of a long code block with fewer words is not quoted
 _WORDS = re.compile(r"\w+")
 _MARKUP = re.compile(r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:)")
@@ -67,9 +71,12 @@ def block_units(
 ) -> list[Span]:
     """Unit spans (relative to the chunk text) for every quotable block of a chunk."""
     out: list[Span] = []
+    in_whole_list: set[int] = set()  # items quoted with their lead-in as one unit
     for n, ref in enumerate(blocks):
         kind, s, e = str(ref[0]), int(ref[1]), int(ref[2])
         if kind in (HEADING, EXAMPLE) or e <= s:
+            continue
+        if n in in_whole_list and len(_WORDS.findall(text[s:e])) < BARE_ITEM_WORDS:
             continue
         inner = [(a, b) for a, b in pieces if s <= a and b <= e]
         extra: dict[str, Any] = {"kind": kind, "block": n}
@@ -106,6 +113,8 @@ def block_units(
             whole = _list_with_lead_in(text, blocks, n)
             if whole:
                 out.append((whole[0], whole[1], 1, extra))
+                in_whole_list.update(k for k in range(n + 1, len(blocks))
+                                     if int(blocks[k][2]) <= whole[1])
     return out
 
 
@@ -162,6 +171,14 @@ def ends_with_colon(text: str) -> bool:
     return text.rstrip().rstrip("*_").endswith(":")
 
 
+def introduces(text: str, kind: str) -> bool:
+    """A lead-in's end: a colon, or a paragraph left unfinished ("To use `markdown_py` from
+    the command line, run it as" + the command): the block after it completes it. (A list
+    item or code ending in a word finishes nothing.)"""
+    end = text.rstrip()
+    return ends_with_colon(end) or kind == PARAGRAPH and (end[-1:].isalnum() or end.endswith("`"))
+
+
 def _bare_lead_in(unit: str) -> bool:
     return ends_with_colon(unit) and len(_WORDS.findall(unit)) < SHORT_LEAD_WORDS
 
@@ -171,11 +188,12 @@ def _is_question(unit: str) -> bool:
 
 
 def _leads_into_code(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> bool:
-    """A paragraph ending in ':' right before code, a list or a table only introduces it."""
+    """A paragraph ending in ':' (or unfinished) right before code, a list or a table only
+    introduces it."""
     if n + 1 >= len(blocks) or str(blocks[n + 1][0]) not in (CODE, LIST_ITEM, DEFINITION, TABLE):
         return False
     s, e = int(blocks[n][1]), int(blocks[n][2])
-    return ends_with_colon(text[s:e]) and _close(text[e : int(blocks[n + 1][1])])
+    return introduces(text[s:e], str(blocks[n][0])) and _close(text[e : int(blocks[n + 1][1])])
 
 
 def _leads_into(text: str, blocks: tuple[tuple[Any, ...], ...], n: int, kind: str) -> bool:
@@ -205,7 +223,7 @@ def _code_units(
         p_kind, p_s, p_e = str(blocks[n - 1][0]), int(blocks[n - 1][1]), int(blocks[n - 1][2])
         lead = text[p_s:p_e].rstrip()
         gap = text[p_e:s]
-        if p_kind not in (HEADING, CODE, TABLE) and ends_with_colon(lead) and _close(gap):
+        if p_kind not in (HEADING, CODE, TABLE) and introduces(lead, p_kind) and _close(gap):
             start = _last_sentence_start(text, p_s, p_e)
             if len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and n > 1:
                 # "Example:" says nothing: take the sentence before it as well

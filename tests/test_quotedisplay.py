@@ -139,7 +139,7 @@ def test_hard_wrapped_prose_is_shown_as_the_page_shows_it() -> None:
     assert display_parts(item)[0].text == "first item, which is wrapped over two lines"
     note = next(b for b in parsed(".rst", rst).blocks if b.kind == "admonition")
     shown = display_parts(cited(rst, note, "page.rst"))[0].text
-    assert shown == "A note body that wraps.\n\n:param x: the value\n:param y: the other"
+    assert shown == "A note body that wraps.\n\nparam x: the value\nparam y: the other"
     term = next(b for b in parsed(".rst", rst).blocks if b.kind == "definition")
     shown = display_parts(cited(rst, term, "page.rst"))[0].text
     assert shown == "term\nIts definition, written over two lines."
@@ -166,3 +166,118 @@ def test_table_cells_show_their_words_with_columns_kept() -> None:
     head, row = display_parts(c)[0].text.split("\n")
     assert row == "strict_slashes          True"
     assert head.index("Default") == row.index("True")
+
+
+def test_a_named_rest_hyperlink_shows_its_words_not_code() -> None:
+    """PRAW's quick start: "follow Reddit's `First Steps Guide`_ to create them" (the
+    address defined by a `.. _First Steps Guide: https://…` target further down) showed the
+    link's words as inline code. Sphinx shows a link; so do anonymous `words`__ links, also
+    wrapped over two lines. Inline literals and roles stay code."""
+    rst = (
+        "Prerequisites\n=============\n\n"
+        "If you don't already have a client ID, follow Reddit's `First Steps Guide`_ to\n"
+        "create them, or read `the API\nrules`__ first. Pass ``client_id`` to\n"
+        ":class:`.Reddit`.\n\n"
+        ".. _First Steps Guide: https://github.com/reddit/reddit/wiki/OAuth2-Quick-Start\n\n"
+        "__ https://github.com/reddit-archive/reddit/wiki/API\n"
+    )
+    spans = inline_spans(display_parts(_quote(rst, ".rst", "If you"))[0].text)
+    shown = "".join(run for _, run in spans)
+    assert "follow Reddit's First Steps Guide to create them, or read the API rules first." in (
+        shown), shown
+    assert [run for code, run in spans if code] == ["client_id", "Reddit"]
+
+
+def test_footnote_syntax_inside_code_is_kept_and_a_wrapped_shortcut_link_shows_its_words(
+) -> None:
+    """Python-Markdown's docs: "Examples: `[^1]` and `[^@#$%]`." showed as "Examples: `` and
+    ``." (the footnote marker was removed inside code too); and a list item's "See [Markdown
+    Inside HTML\\n  Blocks] section" (a shortcut reference link wrapped over two lines) showed
+    its brackets. A real footnote reference and definition label are still hidden."""
+    md = (
+        "# Footnotes\n\n"
+        "A footnote reference is enclosed in square brackets `[]`. Examples: `[^1]` and\n"
+        "`[^@#$%]`. In the output, references are replaced by a number.[^note]\n\n"
+        "* It is now possible to enable Markdown formatting inside HTML blocks. See\n"
+        "  [Markdown Inside HTML\n  Blocks] section for details.\n\n"
+        "[^note]: Footnotes are numbered in order.\n\n"
+        "[Markdown Inside HTML Blocks]: ../extensions/md_in_html.md\n"
+    )
+    spans = inline_spans(display_parts(_quote(md, ".md", "A footnote"))[0].text)
+    assert [run for code, run in spans if code] == ["[]", "[^1]", "[^@#$%]"]
+    assert "".join(run for _, run in spans).endswith("replaced by a number.")
+    item = display_parts(_quote(md, ".md", "It is now"))[0].text
+    assert "[" not in item and "Markdown Inside HTML" in item and "Blocks section" in item
+    note = display_parts(_quote(md, ".md", "[^note]"))[0].text
+    assert note == "Footnotes are numbered in order."
+
+
+def test_a_simple_rest_reference_shows_its_word_without_the_underscore() -> None:
+    """PRAW's configuration page: "PRAW internally relies upon the requests_ package" showed
+    "requests\\_" (a reST reference to a `.. _requests:` target). Sphinx shows the word as a
+    link. Underscores inside ``literals`` and roles, snake_case and `__init__` are kept."""
+    rst = (
+        "Proxies\n=======\n\n"
+        "PRAW internally relies upon the requests_ package (see PEP-8__) to handle HTTP\n"
+        "requests. Set ``trust_env_`` on :attr:`.Session.class_` or call __init__ with\n"
+        "snake_case names.\n\n"
+        "Install it with pip_ like this::\n\n    pip install praw\n\n"
+        ".. _requests: https://requests.readthedocs.io\n\n"
+        ".. _pip: https://pip.pypa.io\n\n__ https://peps.python.org/pep-0008/\n"
+    )
+    spans = inline_spans(display_parts(_quote(rst, ".rst", "PRAW internally"))[0].text)
+    shown = "".join(run for _, run in spans)
+    assert shown.startswith("PRAW internally relies upon the requests package (see PEP-8) to")
+    assert [run for code, run in spans if code] == ["trust_env_", "Session.class_"]
+    assert "call __init__ with snake_case names." in shown
+    p = parse_text(".rst", rst)
+    assert p is not None
+    code = next(b for b in p.blocks if b.kind == "code")
+    lead = p.text.index("Install it")
+    c = Citation(p.text[lead : code.end], "page.rst", "T", None, 1, 1, lead, code.end, 0.9,
+                 "x", kind="code", code_offset=code.start - lead, language="")
+    assert display_parts(c)[0].text == "Install it with pip like this:"
+
+
+def test_a_rest_field_shows_its_name_and_body_as_sphinx_does() -> None:
+    """PRAW's configuration options and quick start: ":check_for_async: When ``true``, check
+    if PRAW is being run in an asynchronous\\nenvironment …" showed the field's colons
+    (escaped in Discord: `:check\\_for\\_async:`) and broke the body after its first line.
+    Sphinx shows the name, a colon and the body as one flowing text; each field of a list
+    keeps its own line, and a role at the start of a line is not a field."""
+    rst = (
+        "Options\n=======\n\nThese change how PRAW works.\n\n"
+        ":check_for_async: When ``true``, check if PRAW is being run in an asynchronous\n"
+        "    environment whenever a request is made (default: ``true``).\n"
+        ":Reddit Account: A Reddit account is required to access Reddit's API. Create one at\n"
+        "    reddit.com_.\n\n"
+        ".. note::\n\n   :class:`.Reddit` is made once.\n   :timeout: 16 seconds.\n"
+    )
+    p = parsed(".rst", rst)
+    shown = [display_parts(cited(rst, b, "options.rst"))[0].text
+             for b in p.blocks if b.kind in ("definition", "admonition")]
+    assert shown == [
+        "check_for_async: When ``true``, check if PRAW is being run in an asynchronous "
+        "environment whenever a request is made (default: ``true``).",
+        "Reddit Account: A Reddit account is required to access Reddit's API. Create one at "
+        "reddit.com.",
+        ":class:`.Reddit` is made once.\ntimeout: 16 seconds.",
+    ], shown
+
+
+def test_a_rest_substitution_shows_its_name() -> None:
+    """aiogram's migration guide: "|Dispatcher| now can be extended with another
+    Dispatcher-like thing named |Router|." showed the bars; the substitutions are defined
+    in the Sphinx config (rst_prolog), not in the page. A line block's `| ` and pipes
+    inside ``literals`` are left alone."""
+    rst = (
+        "Migration\n=========\n\n"
+        "* |Dispatcher| now can be extended with another Dispatcher-like thing named\n"
+        "  |Router|. Use ``a|b|c`` or |Bot API|_ as before.\n\n"
+        "| A line block\n| of two lines\n"
+    )
+    item = display_parts(_quote(rst, ".rst", "|Dispatcher|"))[0].text
+    assert item == ("Dispatcher now can be extended with another Dispatcher-like thing named "
+                    "Router. Use ``a|b|c`` or Bot API as before.")
+    lines = display_parts(_quote(rst, ".rst", "| A line"))[0].text
+    assert lines == "A line block\nof two lines"

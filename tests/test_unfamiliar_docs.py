@@ -5,9 +5,11 @@ tokenizer) and the real display code."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from retrieval.embedder import Embedder
+from retrieval.engine import Engine
 from retrieval.models import Citation
 from retrieval.quotedisplay import display_parts
 from tests.test_docs_quoting import _units
@@ -929,3 +931,219 @@ def test_code_nesting_under_a_list_item_is_read_from_its_fence_or_directive() ->
     assert not nested_in_item(rst, 2, rst.index("\n\n"), rst.index("    sudo"))
     md = "- Restart your terminal.\n\n```\nhatch --version\n```\n"
     assert not nested_in_item(md, 2, md.index("\n\n"), md.index("hatch --"))
+
+
+def test_a_fields_last_paragraph_after_a_note_ends_at_the_next_field() -> None:
+    """PRAW's configuration options: a field whose body holds a `.. note::` and then a last
+    paragraph ("See :ref:`ratelimits` for more info.") right above the next field. That
+    paragraph ran on over the next fields, so "…for more info.\\n:timeout: Controls…" was
+    quoted as one passage for "How does PRAW handle rate limits?"."""
+    rst = (
+        "Options\n=======\n\nThese options change how PRAW waits.\n\n"
+        ":ratelimit_seconds: Controls the maximum number of seconds PRAW will capture\n"
+        "    ratelimits returned in JSON data.\n\n"
+        "    .. note::\n\n"
+        "        PRAW sleeps for the ratelimit value plus 1 second.\n\n"
+        "    See :ref:`ratelimits` for more info.\n"
+        ":timeout: Controls the amount of time PRAW will wait for a request from Reddit to\n"
+        "    complete before throwing an exception.\n"
+        ":window_size: The number of seconds between rate limit resets (default: 600).\n"
+    )
+    p = parsed(".rst", rst)
+    got = [(b.kind, b.text(rst)) for b in p.blocks if b.kind != "heading"]
+    assert ("paragraph", "See :ref:`ratelimits` for more info.") in got, got
+    assert [t for k, t in got if k == "definition"][1:] == [
+        ":timeout: Controls the amount of time PRAW will wait for a request from Reddit to\n"
+        "    complete before throwing an exception.",
+        ":window_size: The number of seconds between rate limit resets (default: 600).",
+    ]
+    # no two blocks share a character
+    spans = sorted((b.start, b.end) for b in p.blocks)
+    assert all(e <= s for (_, e), (s, _) in zip(spans, spans[1:], strict=False))
+
+
+def test_a_heading_holding_a_role_is_named_as_sphinx_shows_it() -> None:
+    """PRAW's quick start: the section "Read-only :class:`.Reddit` Instances" was cited as
+    "Read-only .Reddit Instances" (the relative target's dot); Sphinx shows "Reddit"."""
+    rst = (
+        "Quick Start\n===========\n\n"
+        "Obtain a :class:`.Reddit` Instance\n----------------------------------\n\n"
+        "Read-only :class:`~praw.Reddit` Instances\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n\n"
+        "You need three pieces of information.\n\n"
+        "Using :meth:`the stream <.SubredditStream.comments>`\n"
+        "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n\n"
+        "Comments arrive as they are made.\n"
+    )
+    p = parsed(".rst", rst)
+    sections = [b.section for b in p.blocks if b.kind == "paragraph"]
+    assert sections == [
+        ("Quick Start", "Obtain a Reddit Instance", "Read-only Reddit Instances"),
+        ("Quick Start", "Obtain a Reddit Instance", "Using the stream"),
+    ]
+
+
+def test_a_bare_name_in_a_list_quoted_with_its_lead_in_is_not_quoted_alone(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """PRAW's quick start: "How do I get the top posts of a subreddit?" got the list item
+    "top" as its top quote, and "What should I put in the user agent?" the item "User
+    agent", both from lists quoted whole with their lead-in. An item of one or two words is
+    quoted only in that unit; longer items, and items of a list not quoted whole, still are."""
+    rst = (
+        "Quick Start\n===========\n\n"
+        "There are several sorts that you can iterate through:\n\n"
+        "- controversial\n- hot\n- top\n\n"
+        "To create a read-only instance, you need three pieces of information:\n\n"
+        "1. Client ID\n2. Client secret\n3. User agent string\n\n"
+        "Useful links\n------------\n\n- top\n- hot\n"
+    )
+    units = _units(tmp_path, "quick_start.rst", rst, embedder)
+    assert ("paragraph", "There are several sorts that you can iterate through:\n\n"
+            "- controversial\n- hot\n- top") in units
+    items = [t for k, t in units if k == "list_item"]
+    assert items == ["User agent string", "top", "hot"], items
+
+
+def test_a_lead_in_to_an_included_file_is_not_quoted_alone(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """PRAW: "How do I use a refresh token?" got "The following program can be used to
+    obtain a refresh token with the desired scopes:" as its top quote; what it introduces is
+    a `.. literalinclude::` of a file that is not in the page (the same for "The contents of
+    the package's ``praw.ini`` file are:"). Such a lead-in is not quoted alone (in reST, in
+    MyST and before a pymdownx snippet); the paragraph's other sentences still are."""
+    rst = (
+        "Refresh Tokens\n==============\n\n"
+        "Refresh tokens last until revoked. The following program can be used to obtain a\n"
+        "refresh token with the desired scopes:\n\n"
+        ".. literalinclude:: ../examples/obtain_refresh_token.py\n    :language: python\n\n"
+        "You only have to run this script once for each refresh token.\n"
+    )
+    texts = [t for _, t in _units(tmp_path, "refresh.rst", rst, embedder)]
+    assert not any(t.endswith("desired scopes:") for t in texts), texts
+    assert "Refresh tokens last until revoked." in texts
+    assert "You only have to run this script once for each refresh token." in texts
+    md = (
+        "# Config\n\nThe defaults are kept in one file. Its contents are:\n\n"
+        "```{literalinclude} ../praw.ini\n:language: ini\n```\n\n"
+        "Snippets are shared. The shared footer reads:\n\n--8<-- \"footer.md\"\n\n"
+        "Override the file in your project instead.\n"
+    )
+    texts = [t for _, t in _units(tmp_path, "config.md", md, embedder)]
+    assert not any(t.endswith(("contents are:", "footer reads:")) for t in texts), texts
+    assert "The defaults are kept in one file." in texts and "Snippets are shared." in texts
+    # also where a chunk ends right after the lead-in (the directive is in no chunk): the
+    # parser marks the sentence as searched, never quoted
+    p = parsed(".rst", rst)
+    assert [(b.kind, b.text(rst)) for b in p.blocks if b.kind != "heading"][:2] == [
+        ("paragraph", "Refresh tokens last until revoked."),
+        ("example", "The following program can be used to obtain a\n"
+                    "refresh token with the desired scopes:"),
+    ]
+
+
+def test_a_short_note_whose_body_starts_with_a_role_keeps_its_first_line() -> None:
+    """aiogram's media group page: `.. warning::`, a blank line, then
+    ":class:`aiogram.types.InputMediaAnimation`\\n is not supported yet…". The body's first
+    line was taken for a directive option (it starts with `:`), so the warning was quoted as
+    "is not supported yet in the Bot API…". Options are only the lines right under the
+    directive; they are still left out."""
+    rst = (
+        "Media group builder\n===================\n\n"
+        "This module builds media groups.\n\n"
+        ".. warning::\n\n"
+        "    :class:`aiogram.types.input_media_animation.InputMediaAnimation`\n"
+        "    is not supported yet in the Bot API to send as media group.\n\n"
+        ".. note::\n    :class: tip\n\n    Groups hold up to ten items.\n"
+    )
+    notes = [b.text(rst) for b in parsed(".rst", rst).blocks if b.kind == "admonition"]
+    assert notes == [
+        ":class:`aiogram.types.input_media_animation.InputMediaAnimation`\n"
+        "    is not supported yet in the Bot API to send as media group.",
+        "Groups hold up to ten items.",
+    ]
+
+
+def test_an_unfinished_sentence_before_code_is_its_lead_in(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """Python-Markdown's command line page: "To use `markdown_py` from the command line, run
+    it as" + the command in a fence. Only a lead-in ending in ':' was quoted with its code, so
+    "How do I use markdown from the command line?" got the sentence without the command.
+    A sentence left unfinished right before code is completed by it (reST too); a finished
+    one is not its lead-in."""
+    md = (
+        "# Command Line\n\n"
+        "A script is installed with the package. To use `markdown_py` from the command "
+        "line, run it as\n\n"
+        "``` shell\nmarkdown_py input_file.txt\n```\n\n"
+        "The output goes to stdout.\n\n```shell\nmarkdown_py a.txt > a.html\n```\n"
+    )
+    units = _units(tmp_path, "cli.md", md, embedder)
+    code = [t for k, t in units if k == "code"]
+    assert code[0] == ("To use `markdown_py` from the command line, run it as\n\n"
+                       "``` shell\nmarkdown_py input_file.txt"), code
+    assert code[1] == "markdown_py a.txt > a.html", code
+    assert not any(t.endswith("run it as") for _, t in units)
+    assert ("paragraph", "The output goes to stdout.") in units
+    rst = (
+        "Defaults\n========\n\nTo set a default parse mode you can use\n\n"
+        ".. code-block:: python\n\n    bot = Bot(token, default=DefaultBotProperties())\n"
+    )
+    code = [t for k, t in _units(tmp_path, "defaults.rst", rst, embedder) if k == "code"]
+    assert code == ["To set a default parse mode you can use\n\n.. code-block:: python\n\n"
+                    "    bot = Bot(token, default=DefaultBotProperties())"], code
+    # a list item or code ending in a word finishes nothing: the code after it stands alone
+    md = "# Steps\n\n- Download the installer\n- Run it\n\n```shell\nsh install.sh\n```\n"
+    code = [t for k, t in _units(tmp_path, "steps.md", md, embedder) if k == "code"]
+    assert code == ["sh install.sh"], code
+
+
+def test_a_page_of_only_headings_and_directives_is_not_read_as_plain_text(
+    tmp_path: Path, engine_factory: Callable[..., Engine]
+) -> None:
+    """urllib3's API reference pages hold only headings and autodoc directives (the text is
+    in the docstrings). With no quotable block, the file was chunked as plain text, and
+    "How do I upload a file with a multipart form?" quoted the heading "Multipart
+    Forms\\n---------------" with its underline. Such a page is skipped with a reason; a
+    page with words under its headings is indexed as before."""
+    docs = tmp_path / "docs"
+    (docs / "reference").mkdir(parents=True)
+    (docs / "reference" / "fields.rst").write_text(
+        "Fields and Multipart Forms\n==========================\n\n"
+        "Fields\n------\n\n.. automodule:: urllib3.fields\n    :members:\n\n\n"
+        "Multipart Forms\n---------------\n\n"
+        ".. autofunction:: urllib3.encode_multipart_formdata\n"
+    )
+    (docs / "user-guide.rst").write_text(
+        "User Guide\n==========\n\nFiles\n-----\n\n"
+        "For uploading files using multipart/form-data encoding, pass the file field as a\n"
+        "tuple of file name and file data in ``fields``.\n"
+    )
+    engine = engine_factory(docs)
+    summary = engine.index()
+    assert summary.added == ["user-guide.rst"]
+    reasons = {sk.path: sk.reason for sk in summary.skipped}
+    assert reasons["reference/fields.rst"].startswith("nothing to quote")
+    answer = engine.ask("How do I upload a file with a multipart form?", k=5)
+    assert answer.quotes and all(q.source == "user-guide.rst" for q in answer.quotes)
+
+
+def test_a_definition_written_as_a_list_items_body_starts_at_its_term() -> None:
+    """urllib3's TLS warnings: `* :class:`~exceptions.InsecureRequestWarning`` with its
+    explanation indented under it (a definition inside a bullet) was quoted and shown as
+    "\\\\* `InsecureRequestWarning`" — the bullet is the list's, not the term's."""
+    rst = (
+        "TLS Warnings\n============\n\nurllib3 will issue several different warnings.\n\n"
+        "* :class:`~exceptions.InsecureRequestWarning`\n"
+        "    This happens when a request is made to an HTTPS URL without certificate\n"
+        "    verification enabled.\n"
+        "* :class:`~exceptions.SNIMissingWarning`\n"
+        "    This happens on Python versions without SNI support.\n"
+    )
+    p = parsed(".rst", rst)
+    defs = [b for b in p.blocks if b.kind == "definition"]
+    assert [b.text(rst).split("\n")[0] for b in defs] == [
+        ":class:`~exceptions.InsecureRequestWarning`", ":class:`~exceptions.SNIMissingWarning`"]
+    shown = display_parts(cited(rst, defs[0], "advanced-usage.rst"))[0].text
+    assert shown.startswith(":class:`~exceptions.InsecureRequestWarning`\nThis happens when")

@@ -22,6 +22,20 @@ QUOTABLE = frozenset(KINDS) - {HEADING, EXAMPLE}
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 # a reST section title's underline or overline: one punctuation character, three or more times
 ADORNMENT_LINE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
+ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")  # `:ref:`Title <target>``
+
+
+def role_text(inner: str) -> str:
+    """What Sphinx shows for a role: `title <target>` shows the title, `~a.b.c` shows `c`,
+    `.Request.x` (a relative target) shows `Request.x`, `!x` shows `x`."""
+    t = ROLE_TARGET.match(inner)
+    if t and t.group(1):
+        return t.group(1)
+    short = inner.startswith("~")
+    inner = inner.lstrip("~!").lstrip(".") or inner
+    if short and "." in inner.rstrip("."):
+        return inner.rstrip(".").rsplit(".", 1)[1]
+    return inner
 
 
 @dataclass(frozen=True)
@@ -146,3 +160,41 @@ def bold_headings(parsed: ParsedText) -> ParsedText:
     if not changed:
         return parsed
     return ParsedText(parsed.text, tuple(blocks), parsed.title, parsed.extra)
+
+
+# what a lead-in may introduce that is not in the file (an included file, a picture, an
+# autodoc docstring, a pymdownx snippet)
+_ELSEWHERE = re.compile(
+    r"\s*(?:\.\.[ \t]+(?:literalinclude|include|image|figure|program-output|command-output"
+    r"|plot|graphviz|mermaid|csv-table|auto[\w:]+)[ \t]*::"
+    r"|(?:```|:::)\{(?:literalinclude|include|image|figure|auto[\w:]+)\}"
+    r"|-{1,2}8<-{1,2}[ \t])"
+)
+_SENTENCE_END = re.compile(r"[.!?][*_`)\]\"']*\s+(?=[^\sa-z])")
+
+
+def elsewhere_lead_ins(parsed: ParsedText) -> ParsedText:
+    """A paragraph's last sentence ending in ':' right before what lives in another file
+    ("The following program can be used to obtain a refresh token:" + `.. literalinclude::`)
+    answers nothing alone: it is searched but never quoted (kind EXAMPLE), the paragraph's
+    sentences before it stay a paragraph."""
+    text = parsed.text
+    out: list[Block] = []
+    changed = False
+    for b in parsed.blocks:
+        raw = text[b.start : b.end].rstrip()
+        if b.kind != PARAGRAPH or not raw.rstrip("*_").endswith(":") or not (
+            _ELSEWHERE.match(text, b.end)
+        ):
+            out.append(b)
+            continue
+        changed = True
+        cut = max((m.end() for m in _SENTENCE_END.finditer(raw)), default=0)
+        if cut:
+            head_end = b.start + len(raw[:cut].rstrip())
+            out.append(Block(PARAGRAPH, b.start, head_end, b.section, b.language, b.header))
+        out.append(Block(EXAMPLE, b.start + cut, b.end, b.section, b.language, b.header))
+    if not changed:
+        return parsed
+    return ParsedText(text, tuple(out), parsed.title, parsed.extra)
+

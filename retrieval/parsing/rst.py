@@ -30,6 +30,7 @@ from retrieval.parsing.blocks import (
     Block,
     Lines,
     ParsedText,
+    role_text,
     strip_list_marker,
     strip_span,
 )
@@ -136,7 +137,9 @@ def _generic_role(
     name: str, rawtext: str, text: str, lineno: int, inliner: Any,
     options: dict[str, Any] | None = None, content: list[str] | None = None,
 ) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-    return [nodes.literal(rawtext, text)], []
+    # shown as Sphinx shows it (`:class:`.Reddit`` as `Reddit`), so a heading or title
+    # holding a role reads as on the page
+    return [nodes.literal(rawtext, role_text(text))], []
 
 
 def _register_unknown(text: str) -> None:
@@ -256,6 +259,18 @@ class _Builder:
             n += 1
         return n
 
+    def _paragraph_end(self, first: int) -> int:
+        """Exclusive end line of the paragraph starting at `first`: a blank line, or a line
+        indented less than its first (a field's or list item's last paragraph, right above
+        the next field or item, ends there)."""
+        n = first
+        indent = self._indent(first)
+        while n < len(self.lines) and not self._blank(n):
+            if n > first and self._indent(n) < indent:
+                break
+            n += 1
+        return n
+
     def _indented_body(self, first: int, min_indent: int) -> int:
         """Exclusive end line of `first` plus the following blank or more-indented lines."""
         n = first + 1
@@ -279,7 +294,9 @@ class _Builder:
         s, e = self._span(a, b)
         if kind == CODE:  # indentation is part of code: start at the first line's start
             s = min(s, self.lines.start(self.lines.line_of(s)))
-        if kind == LIST_ITEM:
+        if kind in (LIST_ITEM, DEFINITION):
+            # (a term right after a bullet, `* :class:`Warning`` + its indented
+            # definition: the bullet is the list's, not the term's)
             s = strip_list_marker(self.text, s, e)
         label = _FOOTNOTE.match(self.text, s, e)
         if label:  # a footnote's words, not its `.. [#]` label
@@ -348,7 +365,7 @@ class _Builder:
             return
         line = (node.line or 0) - 1  # docutils lines are 1-based
         if isinstance(node, nodes.paragraph) and line >= 0:
-            end = self._until_blank(line)
+            end = self._paragraph_end(line)
             raw = self.text[self.lines.start(line) : self.lines.end(end - 1)]
             if _SUBSTITUTIONS_ONLY.match(raw):
                 return  # `|coro|`: a substitution defined in the Sphinx config, no words here
@@ -529,7 +546,11 @@ class _Builder:
             e = self._span(line, end)[1]
             self.blocks.append(Block(ADMONITION, s, e, section))
             return
-        while body < end and (self._blank(body) or self.lines.line(body).lstrip().startswith(":")):
+        # the directive's options (`:class: tip`) are the lines right under it; after the
+        # blank line the body starts, even with a role (`:class:`.Reddit` is made once.`)
+        while body < end and _OPTION_LINE.match(self.lines.line(body)):
+            body += 1
+        while body < end and self._blank(body):
             body += 1
         self._add(ADMONITION, body, end, section)
 
