@@ -322,17 +322,18 @@ def _cell_words(line: str) -> str:
 
 
 def _lead_in(text: str, rst: bool = False) -> str:
-    """The sentence before a code block, without the fence/directive lines after it."""
-    keep: list[str] = []
+    """The sentence before a code block, without the fence/directive lines after it; a short
+    lead-in ("Old:", "Example:") quoted with the sentence before it is its own line."""
+    paragraphs: list[list[str]] = [[]]
     for line in text.splitlines():
         if not line.strip():
-            if keep:
-                break
+            if paragraphs[-1]:
+                paragraphs.append([])
             continue
         if _MARKUP_LINE.match(line):
             break
-        keep.append(line.strip())
-    lead = " ".join(keep)
+        paragraphs[-1].append(line.strip())
+    lead = "\n".join(" ".join(p) for p in paragraphs if p)
     return _literal_marker(_without_markup(_rst_references(lead) if rst else lead))
 
 

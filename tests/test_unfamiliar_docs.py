@@ -418,8 +418,9 @@ def test_a_lead_in_line_starting_with_a_role_is_shown() -> None:
                  kind="code", code_offset=code_at)
     parts = display_parts(c)
     assert [p.kind for p in parts] == ["text", "code"]
-    assert parts[0].text == (
-        "They can be configured with the :attr:`~jinja2.Environment.policies` attribute.")
+    assert parts[0].text == (  # ("Example::" shows as Sphinx shows it, on its own line)
+        "They can be configured with the :attr:`~jinja2.Environment.policies` attribute.\n"
+        "Example:")
     assert parts[1].text == "env.policies['urlize.rel'] = 'nofollow noopener'"
 
 
