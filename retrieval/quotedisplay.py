@@ -37,6 +37,8 @@ _INLINE = re.compile(
 # roles Sphinx renders as a link (the words in plain text), not as code
 _LINK_ROLES = frozenset({"ref", "doc", "term", "numref", "download", "keyword"})
 _WORD_ROLES = frozenset({"term", "abbr", "dfn", "sup", "sub"})  # shown as words even untitled
+_NUMBERED_ROLES = {"pep": "PEP", "rfc": "RFC"}
+_UI_ROLES = frozenset({"guilabel", "menuselection"})
 _ABSOLUTE = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]{1,15}://|www\.|mailto:)")
 # mkdocs attribute lists (`{ .external }`, `{: #id }`) and task list boxes are markup
 _ATTR_LIST = re.compile(
@@ -395,7 +397,15 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
         name = (m.group("rolename") or m.group("mystname") or "").rsplit(":", 1)[-1]
         if role:
             inner = role_text(inner)
-        if (titled and name in _LINK_ROLES) or (role and name in _WORD_ROLES):
+        if role and name in _NUMBERED_ROLES and not titled:
+            # `:pep:`8``: Sphinx shows "PEP 8" (a link), `:rfc:`2616`` "RFC 2616"
+            out.append((False, f"{_NUMBERED_ROLES[name]} {inner.strip()}"))
+        elif role and name in _UI_ROLES:
+            # `:guilabel:`&Cancel``, `:menuselection:`Start --> Programs``: the words on
+            # the screen (`&` marks an accelerator key), the menu path with ‣
+            words = re.sub(r"&(?=\S)", "", inner).replace("&&", "&")
+            out.append((False, " ".join(words.replace("-->", "‣").split())))
+        elif (titled and name in _LINK_ROLES) or (role and name in _WORD_ROLES):
             # `:ref:`Comments <comments>``: Sphinx shows a link's title as plain words, and
             # a glossary term (`:term:`processor``) as its words
             out.append((False, " ".join(inner.split())))

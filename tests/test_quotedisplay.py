@@ -303,3 +303,15 @@ def test_a_short_lead_in_quoted_with_the_sentence_before_it_is_shown() -> None:
     parts = display_parts(c)
     assert parts[0].text == "Use the new modmail interface instead.\nOld:"
     assert parts[1].text.startswith("for message in") and parts[1].kind == "code"
+
+
+def test_pep_rfc_and_user_interface_roles_show_as_sphinx_shows_them() -> None:
+    """Alembic's tutorial: "to allow for :pep:`621` compliant configuration" showed as "to
+    allow for `621` compliant configuration". Sphinx shows "PEP 621" (and "RFC 2616");
+    `:guilabel:` and `:menuselection:` show the words on the screen. Other roles stay code."""
+    spans = inline_spans(
+        "Use a :pep:`621` file, see :rfc:`2616`, click :guilabel:`&Cancel` in "
+        ":menuselection:`Start --> Programs` and run :program:`alembic`.")
+    assert "".join(run for _, run in spans) == (
+        "Use a PEP 621 file, see RFC 2616, click Cancel in Start ‣ Programs and run alembic.")
+    assert [run for code, run in spans if code] == ["alembic"]
