@@ -58,7 +58,10 @@ SHORT_LEAD_WORDS = 4  # a lead-in of fewer words ("Example:") also takes the sen
 BARE_ITEM_WORDS = 3
 MIN_PART_WORDS = 3  # a later part of a long code block with fewer words is not quoted
 _WORDS = re.compile(r"\w+")
-_MARKUP = re.compile(r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:)")
+# markup lines between a lead-in and its block: fences, directives, their options and reST
+# labels (`.. _interpolation_site_example:` right above the code it names)
+_MARKUP = re.compile(
+    r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:|\.\.[ \t]+_[^:\n]+:[ \t]*$)")
 
 Span = tuple[int, int, int, dict[str, Any]]  # start, end, sentences, extra fields
 

@@ -1148,3 +1148,32 @@ def test_a_definition_written_as_a_list_items_body_starts_at_its_term() -> None:
         ":class:`~exceptions.InsecureRequestWarning`", ":class:`~exceptions.SNIMissingWarning`"]
     shown = display_parts(cited(rst, defs[0], "advanced-usage.rst"))[0].text
     assert shown.startswith(":class:`~exceptions.InsecureRequestWarning`\nThis happens when")
+
+
+def test_a_label_between_a_lead_in_and_its_code_keeps_them_together(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """PRAW's praw.ini page: "This can be useful to separate the components of the
+    ``user_agent`` into individual\\nvariables, for example:", then a `.. _label:` target,
+    then the `.. code-block:: ini`. The label between them parted the lead-in from its code,
+    and the lead-in was the top quote for "What should I put in the user agent?"."""
+    rst = (
+        "Interpolation\n=============\n\n"
+        "This can be useful to separate the components of the ``user_agent`` into individual\n"
+        "variables, for example:\n\n"
+        ".. _interpolation_site_example:\n\n"
+        ".. code-block:: ini\n\n    [bot1]\n    bot_name=MyBot\n"
+        "    user_agent=script:%(bot_name)s (by u/me)\n"
+    )
+    units = _units(tmp_path, "prawini.rst", rst, embedder)
+    assert not any(t.endswith("for example:") for _, t in units), units
+    code = [t for k, t in units if k == "code"]
+    assert len(code) == 1 and code[0].startswith("This can be useful") and code[0].endswith(
+        "(by u/me)"), code
+    p = parsed(".rst", rst)
+    block = next(b for b in p.blocks if b.kind == "code")
+    lead = rst.index("This can")
+    c = Citation(rst[lead : block.end], "prawini.rst", "T", None, 1, 1, lead, block.end, 0.9,
+                 "x", kind="code", code_offset=block.start - lead, language="ini")
+    assert display_parts(c)[0].text == ("This can be useful to separate the components of the "
+                                        "``user_agent`` into individual variables, for example:")
