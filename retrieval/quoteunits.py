@@ -228,7 +228,11 @@ def _code_units(
         gap = text[p_e:s]
         if p_kind not in (HEADING, CODE, TABLE) and introduces(lead, p_kind) and _close(gap):
             start = _last_sentence_start(text, p_s, p_e)
-            if len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and n > 1:
+            if len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and start > p_s:
+                # "…other methods of providing this information). For example:": the
+                # paragraph's sentence before it as well
+                start = _last_sentence_start(text, p_s, start)
+            elif len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and n > 1:
                 # "Example:" says nothing: take the sentence before it as well
                 before = blocks[n - 2]
                 b_s, b_e = int(before[1]), int(before[2])

@@ -1177,3 +1177,21 @@ def test_a_label_between_a_lead_in_and_its_code_keeps_them_together(
                  "x", kind="code", code_offset=block.start - lead, language="ini")
     assert display_parts(c)[0].text == ("This can be useful to separate the components of the "
                                         "``user_agent`` into individual variables, for example:")
+
+
+def test_a_short_lead_in_ending_a_paragraph_takes_the_sentence_before_it(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """PRAW's quick start: "You may choose to provide these by passing in three keyword
+    arguments … (see :ref:`configuration` for other methods). For example:" + the code.
+    The code was quoted with "For example:" alone (the few-words rule took the sentence
+    before only from a paragraph of its own)."""
+    rst = (
+        "Read-only Instances\n===================\n\n"
+        "You may choose to provide these by passing in three keyword arguments when calling\n"
+        "the initializer of the :class:`.Reddit` class (see :ref:`configuration` for other\n"
+        "methods). For example:\n\n"
+        ".. code-block:: python\n\n    reddit = praw.Reddit(client_id=\"id\")\n"
+    )
+    code = [t for k, t in _units(tmp_path, "quick_start.rst", rst, embedder) if k == "code"]
+    assert len(code) == 1 and code[0].startswith("You may choose"), code
