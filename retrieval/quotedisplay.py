@@ -37,6 +37,8 @@ _INLINE = re.compile(
 # roles Sphinx renders as a link (the words in plain text), not as code
 _LINK_ROLES = frozenset({"ref", "doc", "term", "numref", "download", "keyword"})
 _WORD_ROLES = frozenset({"term", "abbr", "dfn", "sup", "sub"})  # shown as words even untitled
+_NUMBERED_ROLES = {"pep": "PEP", "rfc": "RFC"}
+_UI_ROLES = frozenset({"guilabel", "menuselection"})
 _ABSOLUTE = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]{1,15}://|www\.|mailto:)")
 # mkdocs attribute lists (`{ .external }`, `{: #id }`) and task list boxes are markup
 _ATTR_LIST = re.compile(
@@ -61,7 +63,8 @@ _DEF_MARK = re.compile(r"^:[ \t]+(?=\S)", re.M)  # Markdown definition list `:  
 _LINE_BLOCK = re.compile(r"^[ \t]*\|[ \t](?=.*[^|\s][ \t]*$)")  # not a table row `| a |`
 _LIST_TABLE_ROW = re.compile(r"^[ \t]*[*+-][ \t]+[*+-][ \t]")
 _LIST_TABLE_CELL = re.compile(r"^[ \t]*(?:[*+-][ \t]+)?[*+-][ \t]+")
-_MARKUP_LINE = re.compile(r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:(?!`))")
+_MARKUP_LINE = re.compile(
+    r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:(?!`)|\.\.[ \t]+_[^:\n]+:[ \t]*$)")
 
 
 @dataclass(frozen=True)
@@ -338,17 +341,18 @@ def _cell_words(line: str) -> str:
 
 
 def _lead_in(text: str, rst: bool = False) -> str:
-    """The sentence before a code block, without the fence/directive lines after it."""
-    keep: list[str] = []
+    """The sentence before a code block, without the fence/directive lines after it; a short
+    lead-in ("Old:", "Example:") quoted with the sentence before it is its own line."""
+    paragraphs: list[list[str]] = [[]]
     for line in text.splitlines():
         if not line.strip():
-            if keep:
-                break
+            if paragraphs[-1]:
+                paragraphs.append([])
             continue
         if _MARKUP_LINE.match(line):
             break
-        keep.append(line.strip())
-    lead = " ".join(keep)
+        paragraphs[-1].append(line.strip())
+    lead = "\n".join(" ".join(p) for p in paragraphs if p)
     return _literal_marker(_without_markup(_rst_references(lead) if rst else lead))
 
 
@@ -410,7 +414,15 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
         name = (m.group("rolename") or m.group("mystname") or "").rsplit(":", 1)[-1]
         if role:
             inner = role_text(inner)
-        if (titled and name in _LINK_ROLES) or (role and name in _WORD_ROLES):
+        if role and name in _NUMBERED_ROLES and not titled:
+            # `:pep:`8``: Sphinx shows "PEP 8" (a link), `:rfc:`2616`` "RFC 2616"
+            out.append((False, f"{_NUMBERED_ROLES[name]} {inner.strip()}"))
+        elif role and name in _UI_ROLES:
+            # `:guilabel:`&Cancel``, `:menuselection:`Start --> Programs``: the words on
+            # the screen (`&` marks an accelerator key), the menu path with ‣
+            words = re.sub(r"&(?=\S)", "", inner).replace("&&", "&")
+            out.append((False, " ".join(words.replace("-->", "‣").split())))
+        elif (titled and name in _LINK_ROLES) or (role and name in _WORD_ROLES):
             # `:ref:`Comments <comments>``: Sphinx shows a link's title as plain words, and
             # a glossary term (`:term:`processor``) as its words
             out.append((False, " ".join(inner.split())))
