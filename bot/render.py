@@ -37,6 +37,7 @@ from retrieval.models import (
     SourceRef,
     Stats,
     duration,
+    other_types,
 )
 from retrieval.quotedisplay import Part, display_parts, inline_spans
 
@@ -504,8 +505,11 @@ def summary_text(s: IndexSummary, limit: int = EMBED_DESCRIPTION_LIMIT) -> str:
             f"**Read by an older citebot:** {n} file{'s' if n != 1 else ''} keep that reading "
             "(titles, sections, quotable blocks) — `/reindex rebuild:true` reads them again"
         )
-    skipped = [sk for sk in s.skipped if not sk.indexed]
-    noted = [sk for sk in s.skipped if sk.indexed]  # indexed, with a note (e.g. cp1252)
+    listed, other = other_types(s.skipped)
+    if other:
+        lines.append(f"**Not read (file types citebot does not index):** {_field(other, per)}")
+    skipped = [sk for sk in listed if not sk.indexed]
+    noted = [sk for sk in listed if sk.indexed]  # indexed, with a note (e.g. cp1252)
     for label, files in (("Skipped", skipped), ("Indexed with a note", noted)):
         if not files:
             continue

@@ -37,6 +37,8 @@ _INLINE = re.compile(
 # roles Sphinx renders as a link (the words in plain text), not as code
 _LINK_ROLES = frozenset({"ref", "doc", "term", "numref", "download", "keyword"})
 _WORD_ROLES = frozenset({"term", "abbr", "dfn", "sup", "sub"})  # shown as words even untitled
+_NUMBERED_ROLES = {"pep": "PEP", "rfc": "RFC"}
+_UI_ROLES = frozenset({"guilabel", "menuselection"})
 _ABSOLUTE = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]{1,15}://|www\.|mailto:)")
 # mkdocs attribute lists (`{ .external }`, `{: #id }`) and task list boxes are markup
 _ATTR_LIST = re.compile(
@@ -61,7 +63,8 @@ _DEF_MARK = re.compile(r"^:[ \t]+(?=\S)", re.M)  # Markdown definition list `:  
 _LINE_BLOCK = re.compile(r"^[ \t]*\|[ \t](?=.*[^|\s][ \t]*$)")  # not a table row `| a |`
 _LIST_TABLE_ROW = re.compile(r"^[ \t]*[*+-][ \t]+[*+-][ \t]")
 _LIST_TABLE_CELL = re.compile(r"^[ \t]*(?:[*+-][ \t]+)?[*+-][ \t]+")
-_MARKUP_LINE = re.compile(r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:(?!`))")
+_MARKUP_LINE = re.compile(
+    r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:(?!`)|\.\.[ \t]+_[^:\n]+:[ \t]*$)")
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,8 @@ def display_parts(c: Citation) -> list[Part]:
 def _display_parts(c: Citation) -> list[Part]:
     if c.kind == "code" and 0 <= c.code_offset <= len(c.text):
         parts: list[Part] = []
-        lead = _lead_in(c.text[: c.code_offset], c.source.lower().endswith(".rst"))
+        lead = _lead_in(_marked_code(c.text[: c.code_offset], c.inline_code),
+                        c.source.lower().endswith(".rst"))
         if lead:
             parts.append(Part("text", lead))
         code = textwrap.dedent(_unquoted(c.text[c.code_offset :], c.source))
@@ -103,13 +107,28 @@ def _display_parts(c: Citation) -> list[Part]:
         return [Part("code", "\n".join(_row(r) for r in rows if r))]
     if not c.kind:
         return [Part("text", c.text)]
-    pieces = _literal_blocks(c.text) if c.kind in _NOTE_KINDS else [("text", c.text, "")]
+    text = _marked_code(c.text, c.inline_code)
+    pieces = _literal_blocks(text) if c.kind in _NOTE_KINDS else [("text", text, "")]
     markdown = c.source.lower().endswith(MARKDOWN_SUFFIXES)
     rst = c.source.lower().endswith(".rst")
     parts = [Part("code", body, lang) if kind == "code" else
              Part("text", _prose(body, c.kind, markdown, rst)) for kind, body, lang in pieces]
     return [p for p in parts if p.text.strip()] or [
-        Part("text", _prose(c.text, c.kind, markdown, rst))]
+        Part("text", _prose(text, c.kind, markdown, rst))]
+
+
+def _marked_code(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """HTML prose with its inline code (`<code>`, recorded as spans at parsing) between
+    backticks, as Markdown writes it, so that it is shown as code."""
+    out: list[str] = []
+    pos = 0
+    for s, e in sorted(spans):
+        if s < pos or e > len(text) or "`" in text[s:e] or not text[s:e].strip():
+            continue
+        out += [text[pos:s], "`", text[s:e], "`"]
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
 
 
 _NOTE_KINDS = ("admonition", "definition", "list_item")
@@ -322,17 +341,18 @@ def _cell_words(line: str) -> str:
 
 
 def _lead_in(text: str, rst: bool = False) -> str:
-    """The sentence before a code block, without the fence/directive lines after it."""
-    keep: list[str] = []
+    """The sentence before a code block, without the fence/directive lines after it; a short
+    lead-in ("Old:", "Example:") quoted with the sentence before it is its own line."""
+    paragraphs: list[list[str]] = [[]]
     for line in text.splitlines():
         if not line.strip():
-            if keep:
-                break
+            if paragraphs[-1]:
+                paragraphs.append([])
             continue
         if _MARKUP_LINE.match(line):
             break
-        keep.append(line.strip())
-    lead = " ".join(keep)
+        paragraphs[-1].append(line.strip())
+    lead = "\n".join(" ".join(p) for p in paragraphs if p)
     return _literal_marker(_without_markup(_rst_references(lead) if rst else lead))
 
 
@@ -394,7 +414,15 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
         name = (m.group("rolename") or m.group("mystname") or "").rsplit(":", 1)[-1]
         if role:
             inner = role_text(inner)
-        if (titled and name in _LINK_ROLES) or (role and name in _WORD_ROLES):
+        if role and name in _NUMBERED_ROLES and not titled:
+            # `:pep:`8``: Sphinx shows "PEP 8" (a link), `:rfc:`2616`` "RFC 2616"
+            out.append((False, f"{_NUMBERED_ROLES[name]} {inner.strip()}"))
+        elif role and name in _UI_ROLES:
+            # `:guilabel:`&Cancel``, `:menuselection:`Start --> Programs``: the words on
+            # the screen (`&` marks an accelerator key), the menu path with ‣
+            words = re.sub(r"&(?=\S)", "", inner).replace("&&", "&")
+            out.append((False, " ".join(words.replace("-->", "‣").split())))
+        elif (titled and name in _LINK_ROLES) or (role and name in _WORD_ROLES):
             # `:ref:`Comments <comments>``: Sphinx shows a link's title as plain words, and
             # a glossary term (`:term:`processor``) as its words
             out.append((False, " ".join(inner.split())))

@@ -58,7 +58,10 @@ SHORT_LEAD_WORDS = 4  # a lead-in of fewer words ("Example:") also takes the sen
 BARE_ITEM_WORDS = 3
 MIN_PART_WORDS = 3  # a later part of a long code block with fewer words is not quoted
 _WORDS = re.compile(r"\w+")
-_MARKUP = re.compile(r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:)")
+# markup lines between a lead-in and its block: fences, directives, their options and reST
+# labels (`.. _interpolation_site_example:` right above the code it names)
+_MARKUP = re.compile(
+    r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:|\.\.[ \t]+_[^:\n]+:[ \t]*$)")
 
 Span = tuple[int, int, int, dict[str, Any]]  # start, end, sentences, extra fields
 
@@ -225,7 +228,11 @@ def _code_units(
         gap = text[p_e:s]
         if p_kind not in (HEADING, CODE, TABLE) and introduces(lead, p_kind) and _close(gap):
             start = _last_sentence_start(text, p_s, p_e)
-            if len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and n > 1:
+            if len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and start > p_s:
+                # "…other methods of providing this information). For example:": the
+                # paragraph's sentence before it as well
+                start = _last_sentence_start(text, p_s, start)
+            elif len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and n > 1:
                 # "Example:" says nothing: take the sentence before it as well
                 before = blocks[n - 2]
                 b_s, b_e = int(before[1]), int(before[2])

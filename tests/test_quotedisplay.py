@@ -281,3 +281,37 @@ def test_a_rest_substitution_shows_its_name() -> None:
                     "Router. Use ``a|b|c`` or Bot API as before.")
     lines = display_parts(_quote(rst, ".rst", "| A line"))[0].text
     assert lines == "A line block\nof two lines"
+
+
+def test_a_short_lead_in_quoted_with_the_sentence_before_it_is_shown() -> None:
+    """PRAW's migration guide: "Use the new modmail interface instead.\\n\\nOld:\\n\\n..
+    code-block:: python" + the old code was shown as "Use the new modmail interface instead."
+    over the OLD code, the "Old:" label dropped (only the first paragraph of a lead-in was
+    shown). Both paragraphs show, each on its line; the directive and its options do not."""
+    rst = (
+        "Modmail\n=======\n\nThe old modmail interface was removed. Use the new modmail\n"
+        "interface instead.\n\nOld:\n\n.. code-block:: python\n    :class: code-old\n\n"
+        "    for message in reddit.subreddit(\"test\").mod.unread():\n"
+        "        print(message.subject)\n"
+    )
+    p = parse_text(".rst", rst)
+    assert p is not None
+    code = next(b for b in p.blocks if b.kind == "code")
+    lead = rst.index("Use the new")
+    c = Citation(rst[lead : code.end], "migration.rst", "T", None, 1, 1, lead, code.end, 0.9,
+                 "x", kind="code", code_offset=code.start - lead, language="python")
+    parts = display_parts(c)
+    assert parts[0].text == "Use the new modmail interface instead.\nOld:"
+    assert parts[1].text.startswith("for message in") and parts[1].kind == "code"
+
+
+def test_pep_rfc_and_user_interface_roles_show_as_sphinx_shows_them() -> None:
+    """Alembic's tutorial: "to allow for :pep:`621` compliant configuration" showed as "to
+    allow for `621` compliant configuration". Sphinx shows "PEP 621" (and "RFC 2616");
+    `:guilabel:` and `:menuselection:` show the words on the screen. Other roles stay code."""
+    spans = inline_spans(
+        "Use a :pep:`621` file, see :rfc:`2616`, click :guilabel:`&Cancel` in "
+        ":menuselection:`Start --> Programs` and run :program:`alembic`.")
+    assert "".join(run for _, run in spans) == (
+        "Use a PEP 621 file, see RFC 2616, click Cancel in Start ‣ Programs and run alembic.")
+    assert [run for code, run in spans if code] == ["alembic"]

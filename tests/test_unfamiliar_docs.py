@@ -418,8 +418,9 @@ def test_a_lead_in_line_starting_with_a_role_is_shown() -> None:
                  kind="code", code_offset=code_at)
     parts = display_parts(c)
     assert [p.kind for p in parts] == ["text", "code"]
-    assert parts[0].text == (
-        "They can be configured with the :attr:`~jinja2.Environment.policies` attribute.")
+    assert parts[0].text == (  # ("Example::" shows as Sphinx shows it, on its own line)
+        "They can be configured with the :attr:`~jinja2.Environment.policies` attribute.\n"
+        "Example:")
     assert parts[1].text == "env.policies['urlize.rel'] = 'nofollow noopener'"
 
 
@@ -1147,3 +1148,50 @@ def test_a_definition_written_as_a_list_items_body_starts_at_its_term() -> None:
         ":class:`~exceptions.InsecureRequestWarning`", ":class:`~exceptions.SNIMissingWarning`"]
     shown = display_parts(cited(rst, defs[0], "advanced-usage.rst"))[0].text
     assert shown.startswith(":class:`~exceptions.InsecureRequestWarning`\nThis happens when")
+
+
+def test_a_label_between_a_lead_in_and_its_code_keeps_them_together(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """PRAW's praw.ini page: "This can be useful to separate the components of the
+    ``user_agent`` into individual\\nvariables, for example:", then a `.. _label:` target,
+    then the `.. code-block:: ini`. The label between them parted the lead-in from its code,
+    and the lead-in was the top quote for "What should I put in the user agent?"."""
+    rst = (
+        "Interpolation\n=============\n\n"
+        "This can be useful to separate the components of the ``user_agent`` into individual\n"
+        "variables, for example:\n\n"
+        ".. _interpolation_site_example:\n\n"
+        ".. code-block:: ini\n\n    [bot1]\n    bot_name=MyBot\n"
+        "    user_agent=script:%(bot_name)s (by u/me)\n"
+    )
+    units = _units(tmp_path, "prawini.rst", rst, embedder)
+    assert not any(t.endswith("for example:") for _, t in units), units
+    code = [t for k, t in units if k == "code"]
+    assert len(code) == 1 and code[0].startswith("This can be useful") and code[0].endswith(
+        "(by u/me)"), code
+    p = parsed(".rst", rst)
+    block = next(b for b in p.blocks if b.kind == "code")
+    lead = rst.index("This can")
+    c = Citation(rst[lead : block.end], "prawini.rst", "T", None, 1, 1, lead, block.end, 0.9,
+                 "x", kind="code", code_offset=block.start - lead, language="ini")
+    assert display_parts(c)[0].text == ("This can be useful to separate the components of the "
+                                        "``user_agent`` into individual variables, for example:")
+
+
+def test_a_short_lead_in_ending_a_paragraph_takes_the_sentence_before_it(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """PRAW's quick start: "You may choose to provide these by passing in three keyword
+    arguments … (see :ref:`configuration` for other methods). For example:" + the code.
+    The code was quoted with "For example:" alone (the few-words rule took the sentence
+    before only from a paragraph of its own)."""
+    rst = (
+        "Read-only Instances\n===================\n\n"
+        "You may choose to provide these by passing in three keyword arguments when calling\n"
+        "the initializer of the :class:`.Reddit` class (see :ref:`configuration` for other\n"
+        "methods). For example:\n\n"
+        ".. code-block:: python\n\n    reddit = praw.Reddit(client_id=\"id\")\n"
+    )
+    code = [t for k, t in _units(tmp_path, "quick_start.rst", rst, embedder) if k == "code"]
+    assert len(code) == 1 and code[0].startswith("You may choose"), code
