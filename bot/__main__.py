@@ -7,9 +7,15 @@ import sys
 from pydantic import ValidationError
 from pydantic_settings.exceptions import SettingsError
 
-from bot.runner import run_bot
-from bot.settings import get_bot_settings
-from retrieval.settings import settings_problems
+from retrieval.settings import dotenv_problem, settings_problems
+
+# before anything imports Chroma, which reads .env on import (see dotenv_problem)
+if (_env := dotenv_problem()) is not None:
+    print(f"citebot: invalid settings: {_env}", file=sys.stderr)
+    sys.exit(2)
+
+from bot.runner import run_bot  # noqa: E402
+from bot.settings import get_bot_settings  # noqa: E402
 
 
 def main() -> int:

@@ -14,12 +14,18 @@ import typer
 from rich.markup import escape
 
 from citebot.console import Command, console, err, fail, read_settings
-from citebot.errors import explain, remember_folders
-from citebot.evalcli import eval_app
-from citebot.session import Conversation, LineReader
-from retrieval.errors import CitebotError, IndexBusy, NotIndexed
-from retrieval.models import Progress
-from retrieval.settings import Settings
+from retrieval.settings import Settings, dotenv_problem
+
+# before anything imports Chroma, which reads .env on import (see dotenv_problem)
+if (_env := dotenv_problem()) is not None:
+    fail(f"invalid settings: {_env}")
+    sys.exit(2)
+
+from citebot.errors import explain, remember_folders  # noqa: E402
+from citebot.evalcli import eval_app  # noqa: E402
+from citebot.session import Conversation, LineReader  # noqa: E402
+from retrieval.errors import CitebotError, IndexBusy, NotIndexed  # noqa: E402
+from retrieval.models import Progress  # noqa: E402
 
 if TYPE_CHECKING:
     from bot.settings import BotSettings

@@ -125,6 +125,20 @@ class Settings(BaseSettings):
         return self.model if self.backend == "torch" else f"{self.model} [{self.backend}]"
 
 
+def dotenv_problem(path: Path = Path(".env")) -> str | None:
+    """Why the `.env` in this folder cannot be read as settings, if it cannot. Chroma reads the
+    same file with its own settings when it is imported, so a front end checks this first: a
+    `.env` saved as cp1252 otherwise ends every command in a UnicodeDecodeError traceback."""
+    try:
+        if path.is_file():
+            path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        return f"the .env file in this folder is not UTF-8 text ({e.reason} at byte {e.start})"
+    except OSError:
+        return None  # unreadable: neither we nor Chroma read it (pydantic-settings skips it)
+    return None
+
+
 def settings_problems(e: ValidationError | SettingsError) -> str:
     """One line naming every bad setting, for a front end to print instead of a traceback.
 

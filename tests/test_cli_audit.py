@@ -231,3 +231,16 @@ def test_knowledge_add_refuses_a_folder_or_a_missing_file(tmp_path: Path) -> Non
     note.write_text("The ferry leaves at nine from pier four.\n")
     code, out, _ = run("knowledge", "add", str(note), *where)
     assert code == 0 and "“ferry”" in out
+
+
+def test_a_dotenv_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    """A .env saved as cp1252 ("café" in a comment) ended every command, and `python -m bot`,
+    in a UnicodeDecodeError traceback from Chroma's own settings, read when it is imported."""
+    (tmp_path / ".env").write_bytes("# the café's bot\nCITEBOT_TOP_K=2\n".encode("cp1252"))
+    for cmd in (["-m", "citebot", "stats"], ["-m", "bot"]):
+        r = subprocess.run(
+            [sys.executable, *cmd], cwd=tmp_path, env=cli_env(),
+            capture_output=True, text=True, timeout=120,
+        )
+        assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+        assert "invalid settings: the .env file in this folder is not UTF-8 text" in r.stderr
