@@ -32,6 +32,7 @@ from retrieval.errors import (
     IndexBusy,
     IndexWriteFailed,
     ModelMismatch,
+    ModelUnavailable,
     NotAQuestion,
     NotIndexed,
     ensure_data_dir,
@@ -200,6 +201,7 @@ class Engine:
             if old.model and old.model != model_id:  # fail before loading a model
                 raise ModelMismatch(old.model, model_id)
             self._check_docs_dir(old)
+            self._load_model()
             sources, skipped, vanished = folder_sources(self.settings.docs_dir, max_bytes)
             # the knowledge entries are indexed with the docs, under their own name space
             reserved = [s for s in sources if s.rel.startswith(KNOWLEDGE)]
@@ -219,6 +221,18 @@ class Engine:
             )
             write_last_index(self.settings, summary)
             return summary
+
+    def _load_model(self) -> None:
+        """The embedding model, loaded before any file is read: one that cannot be loaded
+        (a wrong CITEBOT_MODEL, an unusable CITEBOT_CACHE_DIR) failed every file as "could not
+        be read", so a changed file lost its indexed version and `--rebuild` swapped in an
+        empty index."""
+        try:
+            _ = self.embedder.max_tokens
+        except CitebotError:
+            raise
+        except Exception as e:
+            raise ModelUnavailable(self.settings.model, e) from e
 
     def _warm(self) -> None:
         """Build the search view (chunk records, search texts, BM25) and its on-disk copies now:

@@ -143,6 +143,16 @@ class IndexWriteFailed(CitebotError):
         )
 
 
+class ModelUnavailable(CitebotError):
+    """The embedding model cannot be loaded: indexing stops before reading any file."""
+
+    def __init__(self, model: str, e: BaseException) -> None:
+        super().__init__(
+            f"The embedding model {model} cannot be loaded ({_describe(e)}); nothing was "
+            "changed (check CITEBOT_MODEL, CITEBOT_BACKEND and CITEBOT_CACHE_DIR)."
+        )
+
+
 class DataDirUnusable(CitebotError):
     def __init__(self, path: Path | str, why: str) -> None:
         super().__init__(

@@ -17,7 +17,7 @@ from citebot.cli import app
 from retrieval.engine import Engine
 from retrieval.models import IndexSummary, SkippedFile
 from retrieval.units import ChunkUnits, UnitStore
-from tests.conftest import SEEDS
+from tests.conftest import SEED_FILE, SEEDS
 from tests.test_hardening_support import cli_env
 
 QUESTION = "Who is the head of US Central Command?"
@@ -244,3 +244,22 @@ def test_a_dotenv_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
         )
         assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
         assert "invalid settings: the .env file in this folder is not UTF-8 text" in r.stderr
+
+
+def test_a_model_that_cannot_load_changes_nothing(tmp_path: Path) -> None:
+    """The embedding model failing to load (a wrong CITEBOT_MODEL, a CITEBOT_CACHE_DIR that is a
+    file) failed every file as "could not be read": `index --rebuild` exited 0 having swapped in
+    an index of 0 documents, and a plain `index` removed each changed file's indexed version."""
+    docs, data = _docs(tmp_path), tmp_path / "data"
+    where = ["--docs", str(docs), "--data", str(data)]
+    assert run("index", *where)[0] == 0
+    code, out, exc = run("index", "--rebuild", *where, CITEBOT_MODEL=str(tmp_path / "no-model"))
+    assert exc is None and code == 1
+    assert f"The embedding model {tmp_path / 'no-model'} cannot be loaded" in out
+    assert "nothing was changed" in out
+    (docs / SEED_FILE).write_text((SEEDS / SEED_FILE).read_text() + "\nA new last line.\n")
+    (tmp_path / "cache-file").write_text("")
+    code, out, exc = run("index", *where, CITEBOT_CACHE_DIR=str(tmp_path / "cache-file"))
+    assert exc is None and code == 1 and "cannot be loaded" in out and "removed" not in out
+    code, out, _ = run("ask", QUESTION, *where)
+    assert code == 0 and "McKenzie" in out  # the indexed version still answers
