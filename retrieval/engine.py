@@ -114,12 +114,17 @@ class Engine:
     # -- parts ----------------------------------------------------------------------------
     @property
     def embedder(self) -> Embedder:
-        return get_embedder(
-            self.settings.resolved_model(),
-            self.settings.model,
-            self.settings.backend,
-            self.settings.cache_dir,
-        )
+        try:
+            return get_embedder(
+                self.settings.resolved_model(),
+                self.settings.model,
+                self.settings.backend,
+                self.settings.cache_dir,
+            )
+        except CitebotError:
+            raise
+        except Exception as e:  # a wrong CITEBOT_MODEL, an unusable CITEBOT_CACHE_DIR
+            raise ModelUnavailable(self.settings.model, e) from e
 
     @property
     def store(self) -> Store:
@@ -227,12 +232,7 @@ class Engine:
         (a wrong CITEBOT_MODEL, an unusable CITEBOT_CACHE_DIR) failed every file as "could not
         be read", so a changed file lost its indexed version and `--rebuild` swapped in an
         empty index."""
-        try:
-            _ = self.embedder.max_tokens
-        except CitebotError:
-            raise
-        except Exception as e:
-            raise ModelUnavailable(self.settings.model, e) from e
+        _ = self.embedder.max_tokens
 
     def _warm(self) -> None:
         """Build the search view (chunk records, search texts, BM25) and its on-disk copies now:
@@ -433,7 +433,10 @@ class Engine:
         if earlier and earlier.strip() and is_follow_up(cq.text):
             context = " ".join(earlier.split())[: self.settings.max_question_chars]
             text = in_context(context, cq.text)
-        q_vec = self.question_vector(text)
+        try:
+            q_vec = self.question_vector(text)
+        except ModelUnavailable as e:
+            return Answer(question=question, answered=False, failure=e)
         spans = [(c.source, c.char_start, c.char_end) for c in shown]
         answer = self._answer(view, text, q_vec, question, k, offset, cq.note, guild_id, spans)
         if context is not None:

@@ -144,12 +144,13 @@ class IndexWriteFailed(CitebotError):
 
 
 class ModelUnavailable(CitebotError):
-    """The embedding model cannot be loaded: indexing stops before reading any file."""
+    """The embedding model cannot be loaded: indexing stops before reading any file (nothing
+    changes), a question is not searched."""
 
     def __init__(self, model: str, e: BaseException) -> None:
         super().__init__(
-            f"The embedding model {model} cannot be loaded ({_describe(e)}); nothing was "
-            "changed (check CITEBOT_MODEL, CITEBOT_BACKEND and CITEBOT_CACHE_DIR)."
+            f"The embedding model {model} cannot be loaded ({_describe(e)}); check "
+            "CITEBOT_MODEL, CITEBOT_BACKEND and CITEBOT_CACHE_DIR."
         )
 
 
