@@ -1033,6 +1033,11 @@ def test_a_lead_in_to_an_included_file_is_not_quoted_alone(
     texts = [t for _, t in _units(tmp_path, "config.md", md, embedder)]
     assert not any(t.endswith(("contents are:", "footer reads:")) for t in texts), texts
     assert "The defaults are kept in one file." in texts and "Snippets are shared." in texts
+    # a toctree's pages are not in the file either (aiogram: "Here is list of builtin
+    # filters:" + `.. toctree::` was the top quote for "How do I write a custom filter?")
+    toc = ("Filters\n=======\n\nHere is list of builtin filters:\n\n"
+           ".. toctree::\n    :maxdepth: 1\n\n    command\n    magic_filters\n")
+    assert [b.kind for b in parsed(".rst", toc).blocks] == ["heading", "example"]
     # also where a chunk ends right after the lead-in (the directive is in no chunk): the
     # parser marks the sentence as searched, never quoted
     p = parsed(".rst", rst)

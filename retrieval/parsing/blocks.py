@@ -160,11 +160,12 @@ def bold_headings(parsed: ParsedText) -> ParsedText:
 
 
 # what a lead-in may introduce that is not in the file (an included file, a picture, an
-# autodoc docstring, a pymdownx snippet)
+# autodoc docstring, a toctree's pages, a pymdownx snippet)
 _ELSEWHERE = re.compile(
     r"\s*(?:\.\.[ \t]+(?:literalinclude|include|image|figure|program-output|command-output"
+    r"|toctree|autosummary"
     r"|plot|graphviz|mermaid|csv-table|auto[\w:]+)[ \t]*::"
-    r"|(?:```|:::)\{(?:literalinclude|include|image|figure|auto[\w:]+)\}"
+    r"|(?:```|:::)\{(?:literalinclude|include|image|figure|toctree|auto[\w:]+)\}"
     r"|-{1,2}8<-{1,2}[ \t])"
 )
 _SENTENCE_END = re.compile(r"[.!?][*_`)\]\"']*\s+(?=[^\sa-z])")
