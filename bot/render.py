@@ -36,6 +36,7 @@ from retrieval.models import (
     SourceRef,
     Stats,
     duration,
+    other_types,
 )
 from retrieval.quotedisplay import Part, display_parts, inline_spans
 
@@ -503,12 +504,15 @@ def summary_text(s: IndexSummary, limit: int = EMBED_DESCRIPTION_LIMIT) -> str:
             f"**Read by an older citebot:** {n} file{'s' if n != 1 else ''} keep that reading "
             "(titles, sections, quotable blocks) — `/reindex rebuild:true` reads them again"
         )
-    if s.skipped:
-        lines.append(f"**Skipped ({len(s.skipped)}):**")
+    listed, other = other_types(s.skipped)
+    if other:
+        lines.append(f"**Not read (file types citebot does not index):** {_field(other, per)}")
+    if listed:
+        lines.append(f"**Skipped ({len(listed)}):**")
         used = sum(len(x) + 1 for x in lines)
-        for i, sk in enumerate(s.skipped):
+        for i, sk in enumerate(listed):
             item = f"• {_code(cut_at_word(sk.path, 100))} — {_field(sk.reason, 300)}"
-            rest = len(s.skipped) - i
+            rest = len(listed) - i
             if used + len(item) + 40 > limit:
                 lines.append(f"… and {rest} more")
                 break

@@ -131,7 +131,7 @@ class _ProgressPrinter:
                     self._bar.stop()
             return
         now = time.monotonic()
-        if p.stage in ("index", "embed", "units") and p.total:
+        if p.stage in ("index", "embed", "units", "prepare") and p.total:
             if now - self._last >= 2.0 or p.done == p.total:
                 self._last = now
                 print(f"indexing: {p.describe()}", file=sys.stderr, flush=True)

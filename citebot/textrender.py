@@ -12,7 +12,7 @@ from rich.text import Text
 from citebot.errors import explain
 from retrieval.citations import NO_MORE_EXCERPTS, format_citation
 from retrieval.errors import NotAQuestion
-from retrieval.models import Answer, Citation, IndexSummary, SourceInfo, Stats
+from retrieval.models import Answer, Citation, IndexSummary, SourceInfo, Stats, other_types
 from retrieval.quotedisplay import display_parts, inline_spans
 
 
@@ -93,10 +93,13 @@ def render_summary(s: IndexSummary) -> str:
             lines.append(f"  {label}: {n}")
         if len(names) > 20:
             lines.append(f"  … and {len(names) - 20} more {label}")
-    for sk in s.skipped[:50]:
+    listed, other = other_types(s.skipped)
+    for sk in listed[:50]:
         lines.append(f"  skipped: {sk.path}: {sk.reason}")
-    if len(s.skipped) > 50:
-        lines.append(f"  … and {len(s.skipped) - 50} more skipped")
+    if len(listed) > 50:
+        lines.append(f"  … and {len(listed) - 50} more skipped")
+    if other:
+        lines.append(f"  not read (file types citebot does not index): {other}")
     if s.read_by_older:
         lines.append(
             f"  {plural(s.read_by_older, 'file')} read by an older citebot keep that reading "

@@ -293,19 +293,34 @@ def score_windows(
     return out
 
 
-def pick_non_overlapping(scored: Sequence[ScoredWindow], n: int) -> list[ScoredWindow]:
+def pick_non_overlapping(
+    scored: Sequence[ScoredWindow], n: int, said: Sequence[str] = ()
+) -> list[ScoredWindow]:
+    """The best `n` windows that share no characters of a file, and whose words are not those
+    of one picked already (or of a quote in `said`, shown before): a page (or two pages)
+    repeating a sentence in two places shows it once."""
     picked: list[ScoredWindow] = []
     spans: dict[str, list[tuple[int, int]]] = {}
+    words = [" ".join(s.split()) for s in said]
     for sw in scored:
         a, b = sw.window.file_span
         taken = spans.setdefault(sw.window.chunk.source, [])
         if any(a < y and x < b for x, y in taken):
             continue
+        said = " ".join(sw.window.text.split())
+        if any(said == w or said in w and _within(said, w) for w in words):
+            continue
         taken.append((a, b))
+        words.append(said)
         picked.append(sw)
         if len(picked) >= n:
             break
     return picked
+
+
+def _within(part: str, text: str) -> bool:
+    """`part` is in `text` as whole words (not "in" of "within")."""
+    return re.search(rf"(?<!\w){re.escape(part)}(?!\w)", text) is not None
 
 
 def matched_terms(question: str, quote: str) -> tuple[str, ...]:

@@ -272,6 +272,9 @@ def _make(
         (blocks[u.block].section for u in units if blocks[u.block].kind != HEADING),
         blocks[units[0].block].section,
     )
+    code = [[max(s, start) - start, min(e, end) - start]
+            for i in dict.fromkeys(u.block for u in units)
+            for s, e in blocks[i].code if s < end and e > start]
     return Chunk(
         index=index,
         text=text[start:end],
@@ -284,4 +287,5 @@ def _make(
         blocks_json=json.dumps(refs, separators=(",", ":"), ensure_ascii=False),
         sections_json=json.dumps(sections, separators=(",", ":"), ensure_ascii=False),
         heading=heading_prefix(first_section),
+        code_json=json.dumps(code, separators=(",", ":")) if code else "",
     )

@@ -43,6 +43,7 @@ class Chunk:
     blocks_json: str = ""
     sections_json: str = ""
     heading: str = ""  # section path of the first block, searched with the chunk
+    code_json: str = ""  # inline code spans (HTML), relative to char_start: display only
 
     def sentences_json(self) -> str:
         return json.dumps([list(s) for s in self.sentences], separators=(",", ":"))

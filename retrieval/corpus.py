@@ -33,6 +33,7 @@ class ChunkRecord:
     blocks: tuple[tuple[Any, ...], ...] = ()
     sections: tuple[tuple[str, ...], ...] = ()
     heading: str = ""
+    code: tuple[tuple[int, int], ...] = ()  # inline code spans (HTML), relative to text
 
     @cached_property
     def search_text(self) -> str:
@@ -59,6 +60,7 @@ class ChunkRecord:
             blocks=tuple(tuple(b) for b in json.loads(str(meta.get("blocks") or "[]"))),
             sections=tuple(tuple(p) for p in json.loads(str(meta.get("sections") or "[]"))),
             heading=str(meta.get("heading") or ""),
+            code=tuple((int(a), int(b)) for a, b in json.loads(str(meta.get("code") or "[]"))),
         )
 
 

@@ -180,7 +180,10 @@ def chunk_embed_text(c: Chunk) -> str:
 def _structure_meta(c: Chunk) -> dict[str, Any]:
     if not c.blocks_json:
         return {}
-    return {"blocks": c.blocks_json, "sections": c.sections_json, "heading": c.heading}
+    meta = {"blocks": c.blocks_json, "sections": c.sections_json, "heading": c.heading}
+    if c.code_json:
+        meta["code"] = c.code_json
+    return meta
 
 
 class _Tracker:
@@ -496,7 +499,8 @@ class Indexer:
             if rows:
                 self._store_units([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
             n = min(a + EMBED_STEP, len(missing))
-            self.progress(Progress("units", n, len(missing), "", "embedding", n, len(missing)))
+            self.progress(Progress("units", n, len(missing), "", "embedding quote units", n,
+                                   len(missing)))
 
     def _collect_garbage(self, manifest: Manifest) -> None:
         """Delete chunks no manifest entry owns (old versions, leftovers of a killed run)."""

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from retrieval.display import clean_field
 from retrieval.headers import parse_header
+from retrieval.models import UNSUPPORTED
 from retrieval.parsing import Block, ParsedText, parse_text
 
 
@@ -153,7 +154,7 @@ def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | N
                     yield rel, None, "symlink to a non-file"
                     continue
             if not supported(p.suffix):
-                yield rel, None, f"unsupported file type {p.suffix or '(none)'}"
+                yield rel, None, f"{UNSUPPORTED}{p.suffix or '(none)'}"
                 continue
             try:
                 kind = file_kind(os.stat(p).st_mode)
@@ -309,7 +310,7 @@ def load_bytes(data: bytes, rel: str) -> LoadedDocument:
     suffix = Path(rel).suffix.lower()
     load = LOADERS.get(suffix)
     if load is None:  # filtered out by iter_candidate_files already
-        raise LoadError(f"unsupported file type {suffix or '(none)'}")
+        raise LoadError(f"{UNSUPPORTED}{suffix or '(none)'}")
     got = load(data)
     if not got.text.strip():
         raise LoadError("no text (empty or whitespace only)")

@@ -53,6 +53,8 @@ class Citation:
     block_line_start: int = 0
     # untitled `:ref:`/`:doc:` roles in `text` and their targets' titles (display only)
     role_titles: tuple[tuple[str, str], ...] = ()
+    # inline code spans in `text` where the format does not mark them (HTML): display only
+    inline_code: tuple[tuple[int, int], ...] = ()
 
     @property
     def cited_line_end(self) -> int:
@@ -131,6 +133,26 @@ class SkippedFile:
     reason: str
 
 
+UNSUPPORTED = "unsupported file type "
+LIST_OTHER_TYPES_UP_TO = 5
+
+
+def other_types(skipped: list[SkippedFile]) -> tuple[list[SkippedFile], str]:
+    """The skipped files to list one by one, and, when a folder holds more than a few files of
+    types citebot does not read (a docs folder's images, scripts, configs), one line counting
+    those by type instead: "22 .py, 12 .svg, 8 .png"."""
+    other = [sk for sk in skipped if sk.reason.startswith(UNSUPPORTED)]
+    if len(other) <= LIST_OTHER_TYPES_UP_TO:
+        return list(skipped), ""
+    counts: dict[str, int] = {}
+    for sk in other:
+        kind = sk.reason.removeprefix(UNSUPPORTED)
+        counts[kind] = counts.get(kind, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    line = ", ".join(f"{n} {kind}" for kind, n in ranked)
+    return [sk for sk in skipped if not sk.reason.startswith(UNSUPPORTED)], line
+
+
 @dataclass
 class IndexSummary:
     added: list[str] = field(default_factory=list)
@@ -177,7 +199,9 @@ class Progress:
 
     def describe(self) -> str:
         """One plain line: phase, files, chunks (~ when estimated), rate and time left."""
-        line = f"{self.phase or self.stage} · {self.done}/{self.total} files"
+        line = f"{self.phase or self.stage}"
+        if self.stage != "units":  # units are counted in chunks, not files
+            line += f" · {self.done}/{self.total} files"
         if self.chunks_total:
             approx = "~" if self.chunks_estimated else ""
             pct = 100 * self.chunks_done // self.chunks_total

@@ -87,7 +87,8 @@ def display_parts(c: Citation) -> list[Part]:
 def _display_parts(c: Citation) -> list[Part]:
     if c.kind == "code" and 0 <= c.code_offset <= len(c.text):
         parts: list[Part] = []
-        lead = _lead_in(c.text[: c.code_offset], c.source.lower().endswith(".rst"))
+        lead = _lead_in(_marked_code(c.text[: c.code_offset], c.inline_code),
+                        c.source.lower().endswith(".rst"))
         if lead:
             parts.append(Part("text", lead))
         code = textwrap.dedent(_unquoted(c.text[c.code_offset :], c.source))
@@ -106,13 +107,28 @@ def _display_parts(c: Citation) -> list[Part]:
         return [Part("code", "\n".join(_row(r) for r in rows if r))]
     if not c.kind:
         return [Part("text", c.text)]
-    pieces = _literal_blocks(c.text) if c.kind in _NOTE_KINDS else [("text", c.text, "")]
+    text = _marked_code(c.text, c.inline_code)
+    pieces = _literal_blocks(text) if c.kind in _NOTE_KINDS else [("text", text, "")]
     markdown = c.source.lower().endswith(MARKDOWN_SUFFIXES)
     rst = c.source.lower().endswith(".rst")
     parts = [Part("code", body, lang) if kind == "code" else
              Part("text", _prose(body, c.kind, markdown, rst)) for kind, body, lang in pieces]
     return [p for p in parts if p.text.strip()] or [
-        Part("text", _prose(c.text, c.kind, markdown, rst))]
+        Part("text", _prose(text, c.kind, markdown, rst))]
+
+
+def _marked_code(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """HTML prose with its inline code (`<code>`, recorded as spans at parsing) between
+    backticks, as Markdown writes it, so that it is shown as code."""
+    out: list[str] = []
+    pos = 0
+    for s, e in sorted(spans):
+        if s < pos or e > len(text) or "`" in text[s:e] or not text[s:e].strip():
+            continue
+        out += [text[pos:s], "`", text[s:e], "`"]
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
 
 
 _NOTE_KINDS = ("admonition", "definition", "list_item")

@@ -39,6 +39,18 @@ STRUCTURED_MARGIN = 0.09
 Span = tuple[str, int, int]  # source, file offsets [start, end)
 
 
+def _words_of(view: CorpusView, spans: Sequence[Span]) -> list[str]:
+    """The text of each span, read from a live chunk that holds it."""
+    wanted = {src for src, _, _ in spans}
+    out = []
+    for c in view.chunks:
+        if c.source in wanted:
+            for src, a, b in spans:
+                if src == c.source and c.char_start <= a and b <= c.char_start + len(c.text):
+                    out.append(c.text[a - c.char_start : b - c.char_start])
+    return out
+
+
 def _overlaps(w: Window, spans: Sequence[Span]) -> bool:
     a, b = w.file_span
     return any(src == w.chunk.source and a < y and x < b for src, x, y in spans)
@@ -135,7 +147,7 @@ class Quoter:
             )
         if shown:
             scored = [sw for sw in scored if not _overlaps(sw.window, shown)]
-            picked = pick_non_overlapping(scored, k)
+            picked = pick_non_overlapping(scored, k, _words_of(view, shown))
         else:
             picked = pick_non_overlapping(scored, offset + k)[offset:]
         best = max((covered_evidence(sw, scored, raw) for sw in picked), default=0.0)
@@ -225,6 +237,8 @@ class Quoter:
             code_offset=w.code_start - w.start if w.code_start >= 0 else -1,
             block_line_end=w.block_line_end,
             block_line_start=w.block_line_start,
+            inline_code=tuple((max(s, w.start) - w.start, min(e, w.end) - w.start)
+                              for s, e in c.code if s < w.end and e > w.start),
         )
         if not cit.text or c.text[w.start : w.end] != cit.text:
             raise AssertionError("quote is not an exact substring of its chunk")

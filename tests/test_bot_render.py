@@ -276,6 +276,9 @@ def test_progress_text() -> None:
     assert "embedding · 4/20 files" in out
     assert "chunks 1,234/~9,800 (12%)" in out and "41.0 chunks/s" in out
     assert "about 4 min left" in out and "2 min elapsed" in out
+    # quote-unit vectors filled in for an older index: counted in chunks, not files
+    units = Progress("units", 128, 3519, "", "embedding quote units", 128, 3519)
+    assert units.describe() == "embedding quote units · chunks 128/3,519 (3%)"
 
 
 def test_sources_pages() -> None:

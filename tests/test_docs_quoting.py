@@ -338,3 +338,30 @@ def test_a_short_list_is_quotable_with_its_lead_in(tmp_path: Path, embedder: Emb
         f"- option number {i} does one more thing than the one before it\n" for i in range(20))
     units = _units(tmp_path, "big.md", long_list, embedder)
     assert not any(t.startswith("All the options:\n") for _, t in units)  # too long together
+
+
+def test_a_sentence_a_page_repeats_in_two_sections_is_quoted_once(
+    tmp_path: Path, engine_factory: Callable[..., Engine]
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "guide.md").write_text(
+        "# Harbour guide\n\n## Installing\n\nRun the installer from the harbour office.\n\n"
+        "The office is next to the ferry terminal and opens at eight.\n\n## Upgrading\n\n"
+        "Run the installer from the harbour office.\n\n"
+        "Your old settings are kept when you upgrade.\n\n"
+        "The installer asks for the code printed on your harbour permit.\n\n## Boats\n\n"
+        "Visiting boats must register at the gate before mooring.\n"
+    )
+    engine = engine_factory(docs)
+    engine.index()
+    answer = engine.ask("where do I run the installer?")
+    said = [" ".join(q.text.split()) for q in answer.quotes]
+    assert said[0] == "Run the installer from the harbour office."
+    assert len(answer.quotes) == 3 and len(set(said)) == 3
+    assert not any(a != b and a in b for a in said for b in said)
+    # nor on the next page ("more"), which the other copy would otherwise open
+    first = engine.ask("where do I run the installer?", k=1)
+    assert [q.line_start for q in first.quotes] == [5]
+    more = engine.ask("where do I run the installer?", k=1, offset=1, shown=first.quotes)
+    assert more.answered and more.quotes[0].text != first.quotes[0].text

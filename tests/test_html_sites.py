@@ -128,3 +128,51 @@ def test_an_html_answer_cites_the_files_lines(
     file_lines = MKDOCS_PAGE.split("\n")
     assert "The default throttling policy" in file_lines[c.line_start - 1]
     assert "DEFAULT_THROTTLE_CLASSES" in "\n".join(file_lines[c.line_start - 1 : c.line_end])
+
+
+SPHINX_PAGE = """<html><head><title>Strings — Docs</title></head><body>
+<div role="main">
+<h1>Strings</h1>
+<p>To cut a string at a separator, call
+<a class="reference internal" href="#str.split"><code class="xref py py-meth docutils literal
+notranslate"><span class="pre">str.split()</span></code></a> with the separator, or press
+<kbd>Ctrl</kbd> twice.</p>
+<ul><li>Call a method named <code>a</code> then <code class="docutils literal"><span
+class="pre">pip</span> <span class="pre">install</span></code></li></ul>
+<dl class="simple"><dt><code>sep</code></dt><dd>The <code>sep</code> argument splits.</dd></dl>
+<pre>text = "a b"
+print(text.split())</pre>
+</div></body></html>
+"""
+
+
+def test_html_inline_code_is_recorded_where_it_is_in_the_text() -> None:
+    p = parse_html(SPHINX_PAGE)
+    shown = {b.kind: [p.text[s:e] for s, e in b.code] for b in p.blocks}
+    assert shown["paragraph"] == ["str.split()", "Ctrl"]
+    assert shown["list_item"] == ["a", "pip install"]  # not the "a" of "Call" or "named"
+    assert shown["definition"] == ["sep", "sep"]
+    assert shown["code"] == []  # a <pre> is a code block, not inline code
+    item = next(b for b in p.blocks if b.kind == "list_item")
+    assert [(s - item.start, e - item.start) for s, e in item.code] == [(20, 21), (27, 38)]
+
+
+def test_html_inline_code_is_shown_as_code(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """Sphinx writes `str.split()` as <code>: Discord and the terminal show it as code, like
+    reST's ``str.split()``; the quote's words are still the text at the cited lines."""
+    from bot.render import quote_body
+    from retrieval.quotedisplay import display_parts
+
+    docs = tmp_path / "site"
+    docs.mkdir()
+    (docs / "strings.html").write_text(SPHINX_PAGE, encoding="utf-8")
+    engine = engine_factory(docs)
+    engine.index()
+    c = engine.ask("How do I cut a string at a separator?").quotes[0]
+    assert c.text.startswith("To cut a string at a separator") and engine.verify(c)
+    assert "`str.split()`" not in c.text
+    assert "`str.split()`" in display_parts(c)[0].text
+    body = quote_body(c)
+    assert "`str.split()`" in body and "`Ctrl`" in body

@@ -179,3 +179,36 @@ def test_files_read_by_an_older_reader_are_counted_until_a_rebuild(
     assert "`/reindex rebuild:true`" in summary_text(s)
     s = engine.index(rebuild=True)
     assert s.read_by_older == 0 and "older citebot" not in render_summary(s)
+
+
+def test_a_docs_folder_s_images_and_scripts_are_counted_by_type_not_listed(
+    tmp_path: Path,
+) -> None:
+    """A real docs folder holds conf.py, Makefile, images: listing each one buries the files
+    that could not be read. Past a few, they are one line counted by type."""
+    from bot.render import summary_text
+    from citebot.textrender import render_summary
+    from tests.conftest import make_settings
+
+    docs = tmp_path / "docs"
+    (docs / "img").mkdir(parents=True)
+    (docs / "guide.md").write_text("# Guide\n\nThe harbour office opens at eight.\n")
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
+    (docs / "conf.py").write_text("project = 'x'\n")
+    (docs / "Makefile").write_text("all:\n")
+    for i in range(4):
+        (docs / "img" / f"shot{i}.png").write_bytes(b"\x89PNG\r\n")
+    s = Engine(make_settings(docs, tmp_path / "data")).index()
+    assert len(s.skipped) == 7 and s.added == ["guide.md"]  # the data keeps every file
+    text = render_summary(s)
+    assert "skipped: broken.pdf: unreadable PDF" in text
+    assert "not read (file types citebot does not index): 4 .png, 1 (none), 1 .py" in text
+    assert "shot0.png" not in text and "conf.py" not in text
+    embed = summary_text(s)
+    assert "**Not read (file types citebot does not index):** 4 .png, 1 (none), 1 .py" in embed
+    assert "**Skipped (1):**" in embed and "broken.pdf" in embed and "shot0.png" not in embed
+    # a few such files are still named one by one
+    for i in range(4):
+        (docs / "img" / f"shot{i}.png").unlink()
+    text = render_summary(Engine(make_settings(docs, tmp_path / "data")).index())
+    assert "skipped: conf.py: unsupported file type .py" in text and "not read" not in text

@@ -9,6 +9,7 @@ import numpy as np
 
 from retrieval.corpus import ChunkRecord, CorpusView, cache_key
 from retrieval.engine import Engine
+from retrieval.models import Progress
 from retrieval.retrievers import DenseRetriever, LexicalRetriever, fuse
 
 QUESTION = "Who leads US Central Command?"
@@ -108,3 +109,26 @@ def test_the_view_after_a_reindex_reuses_unchanged_files_and_reads_changed_ones(
     rebuilt = engine.view()
     assert rebuilt.chunks == after.chunks
     assert not any(r is a for r, a in zip(rebuilt.chunks, after.chunks, strict=True))
+
+
+def test_indexing_prepares_the_search_view_before_it_reports_done(
+    tmp_path: Path, engine_factory: Callable[..., Engine]
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "ferry.md").write_text(
+        "# Ferry\n\n## Timetable\n\nThe ferry leaves the harbour at seven every morning.\n"
+    )
+    engine = engine_factory(docs)
+    seen: list[Progress] = []
+    engine.index(progress=seen.append)
+    assert [p.stage for p in seen[-2:]] == ["prepare", "done"]
+    assert seen[-2].phase == "preparing search"
+    # no question was asked, yet the copies a fresh `citebot ask` reads are on disk
+    data = engine.settings.data_dir
+    key = cache_key(engine.store.read_manifest())
+    assert (data / f"chunks-citebot-{key}.pkl").exists()
+    assert (data / f"bm25-citebot-{key}.pkl").exists()
+    fresh = engine_factory(docs).view()
+    assert [r.source for r in fresh.chunks] == ["ferry.md"]
+    assert all("search_text" in r.__dict__ for r in fresh.chunks)  # read, not recomputed

@@ -53,6 +53,9 @@ class Block:
     section: tuple[str, ...] = ()
     language: str = ""
     header: tuple[int, int] | None = None
+    # spans of inline code inside the block, for formats whose text does not mark it (HTML's
+    # `<code>`): the display shows them as code; the words are the same
+    code: tuple[tuple[int, int], ...] = ()
 
     def text(self, source: str) -> str:
         return source[self.start : self.end]

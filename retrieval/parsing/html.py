@@ -9,6 +9,7 @@ text, which is also what quotes are cut from and verified against.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -48,6 +49,80 @@ def _inline(node: Tag | NavigableString) -> str:
     return _WS.sub(" ", node.get_text() if isinstance(node, Tag) else str(node)).strip()
 
 
+_CODE_TAGS = ["code", "kbd", "samp", "tt"]
+
+
+def _code_spans(
+    text: str, nodes: Sequence[Tag | NavigableString], offset: int
+) -> tuple[tuple[int, int], ...]:
+    """Where the inline code of `nodes` is in `text`, plus `offset`. `text` was made from the
+    nodes' words in order, so each node is found after the one before it."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for node in nodes:
+        words, codes = _inline_code(node) if isinstance(node, Tag) else (
+            _WS.sub(" ", str(node)).strip(), [])
+        at = text.find(words, cursor) if words else -1
+        if at < 0:
+            continue
+        spans += [(offset + at + s, offset + at + e) for s, e in codes]
+        cursor = at + len(words)
+    return tuple(spans)
+
+
+def _outermost(code: Tag, node: Tag) -> bool:
+    """`code` is not inside another code element (or `pre`) within `node`."""
+    for parent in code.parents:
+        if parent is node:
+            return True
+        if parent.name in _CODE_TAGS or parent.name == "pre":
+            return False
+    return True
+
+
+def _inline_code(node: Tag) -> tuple[str, list[tuple[int, int]]]:
+    """`_inline(node)` and the spans of the inline code elements in it."""
+    text = _inline(node)
+    codes = [node] if node.name in _CODE_TAGS else [
+        c for c in node.find_all(_CODE_TAGS) if _outermost(c, node)]
+    if not codes:
+        return text, []
+    # the node's strings, as get_text() joins them, and each code element's share of them
+    raw: list[str] = []
+    ranges: dict[int, list[int]] = {}
+    size = 0
+    for piece in node.strings:
+        owner = next((k for k, c in enumerate(codes) if any(p is c for p in piece.parents)),
+                     None)
+        if owner is not None:
+            r = ranges.setdefault(owner, [size, size])
+            r[1] = size + len(piece)
+        raw.append(piece)
+        size += len(piece)
+    joined = "".join(raw)
+    if _WS.sub(" ", joined).strip() != text:
+        return text, []
+    where = [0] * (len(joined) + 1)  # raw offset -> offset in the collapsed, stripped text
+    n, space = 0, False
+    for i, ch in enumerate(joined):
+        where[i] = n
+        if not (ch.isspace() and space):
+            n += 1
+        space = ch.isspace()
+    where[len(joined)] = n
+    lead = 1 if joined[:1].isspace() else 0
+    spans = []
+    for s, e in (ranges[k] for k in sorted(ranges)):
+        a, b = max(where[s] - lead, 0), min(where[e] - lead, len(text))
+        while a < b and text[a] == " ":
+            a += 1
+        while b > a and text[b - 1] == " ":
+            b -= 1
+        if a < b:
+            spans.append((a, b))
+    return text, spans
+
+
 class _Writer:
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -56,7 +131,11 @@ class _Writer:
         self.section: list[tuple[int, str]] = []
         self.title: str | None = None
 
-    def emit(self, kind: str, text: str, **kw: object) -> tuple[int, int] | None:
+    def emit(
+        self, kind: str, text: str, nodes: Sequence[Tag | NavigableString] = (), **kw: object
+    ) -> tuple[int, int] | None:
+        """Add a block; `nodes` are the elements its text was taken from, whose inline code
+        (`<code>`, `<kbd>`, `<samp>`) is recorded as spans of the block."""
         text = text.strip("\n") if kind == CODE else text.strip()
         if not text.strip():
             return None
@@ -67,6 +146,8 @@ class _Writer:
         self.parts.append(text)
         self.pos += len(text)
         path = tuple(h for _, h in self.section)
+        if nodes:
+            kw["code"] = _code_spans(text, nodes, start)
         self.blocks.append(Block(kind, start, self.pos, path, **kw))  # type: ignore[arg-type]
         return start, self.pos
 
@@ -103,7 +184,7 @@ def _walk(node: Tag, w: _Writer) -> None:
 
     def flush() -> None:
         if loose and not _only_links(nodes):
-            w.emit(PARAGRAPH, _WS.sub(" ", "".join(loose)))
+            w.emit(PARAGRAPH, _WS.sub(" ", "".join(loose)), nodes)
         loose.clear()
         nodes.clear()
 
@@ -141,7 +222,7 @@ def _block(tag: Tag, w: _Writer) -> None:
             w.title = text
     elif name == "p":
         if not _only_links([c for c in tag.children if isinstance(c, (Tag, NavigableString))]):
-            w.emit(PARAGRAPH, _inline(tag))
+            w.emit(PARAGRAPH, _inline(tag), [tag])
     elif name == "pre":
         w.emit(CODE, tag.get_text(), language=_language(tag))
     elif name in ("ul", "ol"):
@@ -191,6 +272,7 @@ def _language(pre: Tag) -> str:
 
 def _list_item(li: Tag, w: _Writer) -> None:
     own: list[str] = []
+    own_nodes: list[Tag | NavigableString] = []
     nested: list[Tag] = []
     for child in li.children:
         if isinstance(child, Tag) and child.name in ("ul", "ol", "pre", "table", "dl", "div",
@@ -202,10 +284,12 @@ def _list_item(li: Tag, w: _Writer) -> None:
             t = _inline(child) if isinstance(child, Tag) else _WS.sub(" ", str(child)).strip()
             if t and not nested:
                 own.append(t)
+                if isinstance(child, (Tag, NavigableString)):
+                    own_nodes.append(child)
             elif t and isinstance(child, Tag):
                 nested.append(child)
     if own:
-        w.emit(LIST_ITEM, " ".join(own))
+        w.emit(LIST_ITEM, " ".join(own), own_nodes)
     for tag in nested:
         _block(tag, w)
 
@@ -238,18 +322,20 @@ def _definitions(dl: Tag, w: _Writer) -> None:
     api = bool(classes & {"py", "function", "class", "method", "attribute", "data",
                           "exception", "describe", "cpp", "c", "js", "std", "envvar", "option"})
     term = ""
+    term_tag: Tag | None = None
     for child in dl.children:
         if not isinstance(child, Tag):
             continue
         if child.name == "dt":
             term = _inline(child).rstrip("¶").strip()
+            term_tag = child
         elif child.name == "dd":
             simple = all(
                 not isinstance(c, Tag) or c.name not in _BLOCKISH or c.name == "p"
                 for c in child.children
             ) and len(child.find_all("p", recursive=False)) <= 1
             if term and simple and not api:
-                w.emit(DEFINITION, f"{term}\n{_inline(child)}")
+                w.emit(DEFINITION, f"{term}\n{_inline(child)}", [t for t in (term_tag, child) if t])
             else:
                 # an API entry: its description is prose under the described name
                 if term:
@@ -272,6 +358,6 @@ def _admonition(tag: Tag, w: _Writer) -> None:
         t.decompose()
     kids = [c for c in tag.children if isinstance(c, (Tag, NavigableString))]
     if all(not isinstance(c, Tag) or c.name in ("p", "span", "a", "code", "em") for c in kids):
-        w.emit(ADMONITION, " ".join(words for c in kids if (words := _inline(c))))
+        w.emit(ADMONITION, " ".join(words for c in kids if (words := _inline(c))), kids)
     else:
         _walk(tag, w)

@@ -112,7 +112,8 @@ def on_source_lines(
         header = None
         if b.header is not None:  # a table's header row: the same place in the block
             header = (b.header[0] - b.start + start, b.header[1] - b.start + start)
-        placed.append(replace(b, start=start, end=start + len(body), header=header))
+        code = tuple((s - b.start + start, e - b.start + start) for s, e in b.code)
+        placed.append(replace(b, start=start, end=start + len(body), header=header, code=code))
     return "".join(out), tuple(placed)
 
 
