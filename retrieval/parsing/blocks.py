@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # kinds of block; headings are searchable context, never quoted on their own
 PARAGRAPH = "paragraph"
@@ -193,8 +193,8 @@ def elsewhere_lead_ins(parsed: ParsedText) -> ParsedText:
         cut = max((m.end() for m in _SENTENCE_END.finditer(raw)), default=0)
         if cut:
             head_end = b.start + len(raw[:cut].rstrip())
-            out.append(Block(PARAGRAPH, b.start, head_end, b.section, b.language, b.header))
-        out.append(Block(EXAMPLE, b.start + cut, b.end, b.section, b.language, b.header))
+            out.append(replace(b, end=head_end))
+        out.append(replace(b, kind=EXAMPLE, start=b.start + cut))
     if not changed:
         return parsed
     return ParsedText(text, tuple(out), parsed.title, parsed.extra)
