@@ -14,6 +14,7 @@ Rules for quotes:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -507,12 +508,16 @@ def summary_text(s: IndexSummary, limit: int = EMBED_DESCRIPTION_LIMIT) -> str:
     listed, other = other_types(s.skipped)
     if other:
         lines.append(f"**Not read (file types citebot does not index):** {_field(other, per)}")
-    if listed:
-        lines.append(f"**Skipped ({len(listed)}):**")
+    skipped = [sk for sk in listed if not sk.indexed]
+    noted = [sk for sk in listed if sk.indexed]  # indexed, with a note (e.g. cp1252)
+    for label, files in (("Skipped", skipped), ("Indexed with a note", noted)):
+        if not files:
+            continue
+        lines.append(f"**{label} ({len(files)}):**")
         used = sum(len(x) + 1 for x in lines)
-        for i, sk in enumerate(listed):
+        for i, sk in enumerate(files):
             item = f"• {_code(cut_at_word(sk.path, 100))} — {_field(sk.reason, 300)}"
-            rest = len(listed) - i
+            rest = len(files) - i
             if used + len(item) + 40 > limit:
                 lines.append(f"… and {rest} more")
                 break
@@ -571,7 +576,8 @@ def stats_embed(stats: Stats, load: dict[str, Any] | None = None) -> discord.Emb
         ("Questions answered", str(stats.answered)),
         ("Feedback", f"👍 {stats.feedback_up} · 👎 {stats.feedback_down}"),
         ("Model", _code(cut_at_word(stats.model, 200))),
-        ("Last index", last.isoformat() if last else "never"),
+        # a Discord timestamp: shown in each reader's time zone and locale, "3 hours ago"
+        ("Last index", _when(last) if last else "never"),
     ]
     if load and load.get("answered"):
         rows.append(
@@ -590,6 +596,10 @@ def stats_embed(stats: Stats, load: dict[str, Any] | None = None) -> discord.Emb
             inline=True,
         )
     return embed
+
+
+def _when(moment: dt.datetime) -> str:
+    return f"{discord.utils.format_dt(moment, 'f')} ({discord.utils.format_dt(moment, 'R')})"
 
 
 def message_embed(text: str, color: int = COLOR_NO_ANSWER) -> discord.Embed:

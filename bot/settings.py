@@ -28,7 +28,9 @@ class BotSettings(Settings):
         default_factory=list, description="Channels where every message is answered"
     )
     answer_in_thread: bool = Field(False, description="Answer mentions in a new thread")
-    cooldown_seconds: float = Field(5.0, description="Per-user cooldown on /ask and mentions")
+    cooldown_seconds: float = Field(
+        5.0, ge=0, description="Per-user cooldown on /ask and mentions"
+    )
     button_cooldown_seconds: float = Field(
         2.0, ge=0, description="Per-user cooldown on each kind of answer button"
     )
@@ -45,7 +47,7 @@ class BotSettings(Settings):
         default_factory=dict,
         description="JSON map guild id -> link template for that guild's own docs folder",
     )
-    shard_count: int | None = Field(None, description="Set to shard; 0 = auto-shard")
+    shard_count: int | None = Field(None, ge=0, description="Set to shard; 0 = auto-shard")
     message_content_intent: bool = Field(
         True, description="Request the privileged message-content intent (mention answers)"
     )

@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.markup import escape
 
-from citebot.console import Command, console, err, fail
-from citebot.errors import explain
+from citebot.console import Command, console, err, fail, read_settings
+from citebot.errors import explain, remember_folders
 from citebot.evalcli import eval_app
 from citebot.session import Conversation, LineReader
-from retrieval.errors import CitebotError, IndexBusy
+from retrieval.errors import CitebotError, IndexBusy, NotIndexed
 from retrieval.models import Progress
 from retrieval.settings import Settings
 
@@ -53,6 +52,7 @@ DataOpt = Annotated[
 
 
 def _overrides(docs: Path | None, data: Path | None) -> dict[str, Any]:
+    remember_folders(docs, data)
     overrides: dict[str, Any] = {}
     if docs is not None:
         overrides["docs_dir"] = docs
@@ -62,28 +62,13 @@ def _overrides(docs: Path | None, data: Path | None) -> dict[str, Any]:
 
 
 def _settings(docs: Path | None = None, data: Path | None = None) -> Settings:
-    try:
-        return Settings(**_overrides(docs, data))
-    except ValidationError as e:
-        raise _invalid(e) from None
+    return read_settings(Settings, **_overrides(docs, data))
 
 
 def _bot_settings(docs: Path | None = None, data: Path | None = None) -> BotSettings:
     from bot.settings import BotSettings  # only `run` and `bot` need the Discord settings
 
-    try:
-        return BotSettings(**_overrides(docs, data))
-    except ValidationError as e:
-        raise _invalid(e) from None
-
-
-def _invalid(e: ValidationError) -> typer.Exit:
-    """One line per bad setting (e.g. CITEBOT_SOURCE_URL with an unknown field), no traceback."""
-    problems = "; ".join(
-        f"{'.'.join(map(str, err['loc']))}: {err['msg'].removeprefix('Value error, ')}"
-        for err in e.errors()
-    )
-    return fail(f"invalid settings: {problems}", 2)
+    return read_settings(BotSettings, **_overrides(docs, data))
 
 
 def _engine(settings: Settings) -> Any:
@@ -154,12 +139,22 @@ def _do_index(settings: Settings, rebuild: bool, as_json: bool) -> int:
     except CitebotError as e:
         progress.close()
         raise fail(explain(e)) from None
+    except KeyboardInterrupt:
+        progress.close()
+        again = (
+            "run the same command again to rebuild (it starts over)" if rebuild else
+            "run the same command again to finish (chunks already embedded are kept)"
+        )
+        raise fail(
+            f"interrupted: the index is as it was before this run and keeps answering; {again}",
+            130,
+        ) from None
     finally:
         progress.close()
     if as_json:
         print(json.dumps(summary.to_json()))
     else:
-        console.print(render_summary(summary), highlight=False)
+        console.print(render_summary(summary), highlight=False, markup=False)
     return 0
 
 
@@ -235,7 +230,7 @@ def ask(
         raise typer.Exit(1)
 
 
-@app.command(cls=Command)
+@app.command(cls=Command, short_help="Documents, chunks, last reindex, questions, feedback.")
 def stats(
     docs: DocsOpt = None,
     data: DataOpt = None,
@@ -267,6 +262,8 @@ def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
         raise fail(explain(e)) from None
     from citebot.textrender import render_source
 
+    if not rows:  # said, not an empty output that looks like a failure
+        console.print(explain(NotIndexed()), highlight=False, markup=False)
     for r in rows:
         console.print(render_source(r), highlight=False, markup=False)
 
@@ -277,9 +274,14 @@ def gaps(
     data: DataOpt = None,
     guild: Annotated[
         int | None,
-        typer.Option("--guild", help="Only this guild's questions (default: every guild and CLI)"),
+        typer.Option(
+            "--guild", metavar="ID",
+            help="Only this guild's questions (default: every guild and CLI)",
+        ),
     ] = None,
-    top: Annotated[int, typer.Option("-n", min=1, max=100, help="Topics to show")] = 10,
+    top: Annotated[
+        int, typer.Option("-n", metavar="N", min=1, max=100, help="Topics to show")
+    ] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per topic")] = False,
     clear: Annotated[
         bool, typer.Option("--clear", help="Forget the recorded gaps (of --guild, or all)")
@@ -339,7 +341,9 @@ app.add_typer(knowledge_app, name="knowledge")
 def knowledge_add(
     what: Annotated[str, typer.Argument(help="A text file to add, or the text itself")],
     title: Annotated[
-        str | None, typer.Option("--title", help="Title (default: the file name or 'note')")
+        str | None, typer.Option(
+            "--title", metavar="TITLE", help="Title (default: the file name or 'note')"
+        )
     ] = None,
     docs: DocsOpt = None,
     data: DataOpt = None,
@@ -349,6 +353,11 @@ def knowledge_add(
 
     path = Path(what)
     text, default_title = what, "note"
+    if len(what) < 4096 and path.is_dir():
+        raise fail(f"{what} is a folder; give a file or a text", 2)
+    if len(what) < 4096 and not path.exists() and _looks_like_a_file_name(what):
+        # a typo'd file name would otherwise become a knowledge entry saying "notes.txt"
+        raise fail(f"there is no file {what} (to add it as a text, write it as a sentence)", 2)
     if len(what) < 4096 and path.is_file():
         try:
             text = path.read_text(encoding="utf-8")
@@ -362,9 +371,15 @@ def knowledge_add(
         raise fail(str(e), 2) from None
     except CitebotError as e:
         raise fail(str(e)) from None
-    console.print(f"added {entry.source} — “{escape(entry.title)}”, {entry.date}")
+    console.print(f"added {escape(entry.source)} — “{escape(entry.title)}”, {entry.date}")
     if summary is None:
         console.print("another reindex is running: it will be indexed by the next one")
+
+
+def _looks_like_a_file_name(what: str) -> bool:
+    from retrieval.loaders import supported
+
+    return not any(c.isspace() for c in what) and supported(Path(what).suffix)
 
 
 @knowledge_app.command("list", cls=Command, short_help="List the knowledge entries.")
@@ -379,7 +394,7 @@ def knowledge_list(
             print(json.dumps({"source": e.source, "title": e.title, "date": e.date,
                               "guild_id": e.guild_id, "url": e.jump_url}, ensure_ascii=False))
         else:
-            console.print(f"{e.source}  “{escape(e.title)}”  {e.date}")
+            console.print(f"{escape(e.source)}  “{escape(e.title)}”  {e.date}")
 
 
 @knowledge_app.command(
@@ -394,7 +409,7 @@ def knowledge_remove(
     entry, _ = _engine(_settings(docs, data)).remove_knowledge(name)
     if entry is None:
         raise fail(f"no knowledge entry {name!r} (see: citebot knowledge list)")
-    console.print(f"removed {entry.source}")
+    console.print(f"removed {entry.source}", markup=False)
 
 
 @app.command(
@@ -417,14 +432,14 @@ def prepare() -> None:
         )
 
     def say(line: str) -> None:
-        err.print(f"[dim]citebot:[/] {line}")
+        err.print(f"[dim]citebot:[/] {escape(line)}")
 
     if err.is_terminal:
         with err.status("exporting the model to int8 ONNX (about a minute, once)"):
             path = prepare_onnx(model_dir, settings.cache_dir, say)
     else:
         path = prepare_onnx(model_dir, settings.cache_dir, say)
-    console.print(f"model ready: {path}")
+    console.print(f"model ready: {path}", markup=False)
 
 
 def _repl(settings: Settings) -> None:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from citebot.console import Command, console, err, fail
+from citebot.console import Command, console, err, fail, read_settings
 from citebot.errors import explain
 from retrieval.errors import CitebotError
 from retrieval.evaluation import (
@@ -57,7 +57,7 @@ def _failed(e: Exception) -> typer.Exit:
 
 
 def _log(msg: str) -> None:
-    err.print(f"[dim]{msg}[/]")
+    err.print(msg, style="dim", markup=False, highlight=False)
 
 
 def _show(title: str, res: EvalResult, keys: tuple[str, ...], as_json: bool) -> None:
@@ -113,7 +113,7 @@ def beir(
     if limit:
         ds = limit_beir(ds, limit, distractors)
     digest = corpus_hash([(s.rel, s.hash) for s in beir_sources(ds)])
-    settings = eval_settings(None, ds.name, digest, data)
+    settings = eval_settings(read_settings(Settings), ds.name, digest, data)
     _log(f"{ds.name}: {len(ds.corpus)} documents, {len(ds.queries)} {split} queries; "
          f"index in {settings.data_dir}")
     try:
@@ -160,7 +160,7 @@ def squad(
     if limit:
         ds = limit_squad(ds, limit, distractors)
     digest = corpus_hash([(s.rel, s.hash) for s in squad_sources(ds)])
-    settings = eval_settings(None, ds.name, digest, data)
+    settings = eval_settings(read_settings(Settings), ds.name, digest, data)
     _log(f"{ds.name}: {len(ds.docs)} paragraphs, {len(ds.questions)} questions; "
          f"index in {settings.data_dir}")
     try:
@@ -205,18 +205,19 @@ def docs(
         run_docs,
     )
 
+    base = read_settings(Settings)
     if not folder.is_dir():
         raise fail(f"{folder} is not a folder", 2)
     try:
         qa = load_docs_qa(qa_file)
+    except UnicodeDecodeError:
+        raise fail(f"cannot read {qa_file}: not UTF-8 text (a JSONL file is expected)", 2) from None
     except (OSError, QAFormatError) as e:
         raise fail(f"cannot read {qa_file}: {e}", 2) from None
     _log(f"{qa.name}: {len(qa.real)} questions, {len(qa.off)} off-topic; docs in {folder}")
     try:
         with TemporaryIndex() as tmp:
-            settings = Settings().model_copy(
-                update={"data_dir": data or tmp, "collection": "eval"}
-            )
+            settings = base.model_copy(update={"data_dir": data or tmp, "collection": "eval"})
             res = run_docs(folder, qa, settings, rebuild=rebuild, log=_log)
     except QAFormatError as e:
         raise fail(str(e), 2) from None

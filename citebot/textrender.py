@@ -95,7 +95,7 @@ def render_summary(s: IndexSummary) -> str:
             lines.append(f"  … and {len(names) - 20} more {label}")
     listed, other = other_types(s.skipped)
     for sk in listed[:50]:
-        lines.append(f"  skipped: {sk.path}: {sk.reason}")
+        lines.append(f"  {'note' if sk.indexed else 'skipped'}: {sk.path}: {sk.reason}")
     if len(listed) > 50:
         lines.append(f"  … and {len(listed) - 50} more skipped")
     if other:

@@ -100,7 +100,9 @@ def load_docs_qa(path: Path) -> DocsQA:
             continue
         try:
             q = _parse_question(json.loads(line))
-        except (ValueError, KeyError, TypeError) as e:
+        except KeyError as e:
+            raise QAFormatError(f"{path.name} line {n}: missing field {e}") from None
+        except (ValueError, TypeError) as e:
             raise QAFormatError(f"{path.name} line {n}: {e}") from None
         if q.id in seen:
             raise QAFormatError(f"{path.name} line {n}: duplicate id {q.id!r}")

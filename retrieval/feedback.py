@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import threading
 import time
 from pathlib import Path
+
+from retrieval.sqlitedb import open_db
 
 MAX_QUESTION_CHARS = 300
 MAX_VOTES = 100_000
@@ -37,10 +38,9 @@ class FeedbackStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.collection = collection
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
+        self._db = open_db(path, _SCHEMA)
         self._since_prune = 0
         with self._lock:
-            self._db.executescript(_SCHEMA)
             cols = {row[1] for row in self._db.execute("PRAGMA table_info(feedback)")}
             if "answer_id" not in cols:  # stores written before votes were one per user
                 self._db.execute("ALTER TABLE feedback ADD COLUMN answer_id TEXT")

@@ -385,7 +385,9 @@ class Indexer:
         if dropped:
             notes.append(f"left out {dropped} {UNREADABLE}")
         if notes:
-            summary.skipped.append(SkippedFile(src.rel, "indexed; " + "; ".join(notes)))
+            summary.skipped.append(
+                SkippedFile(src.rel, "indexed; " + "; ".join(notes), indexed=True)
+            )
         return doc, chunks
 
     def _flush(self, pending: list[_Pending], manifest: Manifest, summary: IndexSummary) -> None:

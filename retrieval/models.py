@@ -131,6 +131,9 @@ class Answer:
 class SkippedFile:
     path: str
     reason: str
+    # True for a file that was indexed with a note (decoded as cp1252, passages left out):
+    # listed with the skipped files so its reason is shown, but it is searchable
+    indexed: bool = False
 
 
 UNSUPPORTED = "unsupported file type "

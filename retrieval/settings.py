@@ -5,11 +5,13 @@ The Discord settings live in `bot.settings.BotSettings`, which extends these."""
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
 
@@ -36,14 +38,21 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path(".citebot"), description="Index, caches, feedback store")
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded")
     chroma_port: int = Field(8000, description="Chroma server port")
-    collection: str = Field("citebot", description="Chroma collection name")
+    collection: str = Field(
+        "citebot",
+        # Chroma's rule for names (the staging and per-guild suffixes keep it)
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,400}[A-Za-z0-9]$",
+        description="Chroma collection name (3+ characters: letters, digits, . _ -)",
+    )
     model: str = Field(DEFAULT_MODEL, description="sentence-transformers model name or path")
-    chunk_overlap_tokens: int = Field(48, description="Tokens of overlap between chunks")
+    chunk_overlap_tokens: int = Field(
+        48, ge=0, le=128, description="Tokens of overlap between chunks (at most half a chunk)"
+    )
     top_k: int = Field(3, ge=1, le=10, description="Quotes shown per answer")
     candidates: int = Field(30, ge=5, le=200, description="Chunks fetched from each retriever")
     threshold: float = Field(0.41, description="Minimum quote score to answer")
     max_question_chars: int = Field(1000, ge=50, description="Longer questions are cut")
-    max_file_mb: float = Field(10.0, description="Larger files are skipped")
+    max_file_mb: float = Field(10.0, gt=0, description="Larger files are skipped")
     max_chunks_per_file: int = Field(
         2000, ge=0, description="Files that make more chunks are skipped (bounds the work per "
         "file); 0 = no bound",
@@ -114,6 +123,22 @@ class Settings(BaseSettings):
     def index_model_id(self) -> str:
         """What an index records as its model: vectors from another backend differ slightly."""
         return self.model if self.backend == "torch" else f"{self.model} [{self.backend}]"
+
+
+def settings_problems(e: ValidationError | SettingsError) -> str:
+    """One line naming every bad setting, for a front end to print instead of a traceback.
+
+    A list or map setting that is not JSON (`CITEBOT_ADMIN_ROLE_IDS=1,2`) fails before
+    validation, as a SettingsError naming only the field."""
+    if isinstance(e, SettingsError):
+        m = re.search(r'field "(\w+)"', str(e))
+        name = f"CITEBOT_{m.group(1).upper()}" if m else "a setting"
+        example = 'a list is written [123, 456], a map {"123": "docs"}'
+        return f"{name} is not valid JSON ({example})"
+    return "; ".join(
+        f"{'.'.join(map(str, err['loc']))}: {err['msg'].removeprefix('Value error, ')}"
+        for err in e.errors()
+    )
 
 
 def _default_cache_dir() -> Path:

@@ -35,6 +35,7 @@ import numpy as np
 
 from retrieval.corpus import ChunkRecord
 from retrieval.readerversion import hash_sources
+from retrieval.sqlitedb import connect_or_set_aside
 
 if TYPE_CHECKING:
     from retrieval.answer import Window
@@ -360,11 +361,16 @@ class UnitStore:
     def _db(self) -> sqlite3.Connection:
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(str(self.path), timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.executescript(_SCHEMA)
+
+            def connect() -> sqlite3.Connection:
+                db = sqlite3.connect(str(self.path), timeout=30)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.executescript(_SCHEMA)
+                return db
+
+            # derived data: a damaged file is set aside and the vectors made again
+            db = connect_or_set_aside(self.path, connect)
             self._local.db = db
         return db
 

@@ -40,12 +40,17 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def _strict_fake_discord() -> Iterator[None]:
     """Every request the bot sent to a fake Discord during the test is one real Discord
-    accepts (schema of its route in openapi.json + documented limits); else the test fails
-    naming the route and the field."""
-    marks = {id(f): len(f.violations) for f in FakeDiscord.running}
+    accepts (schema of its route in openapi.json + documented limits), and no message it sent
+    could ping anyone (allowed_mentions allows nothing); else the test fails naming the route
+    and the field. Fakes started and stopped inside the test are checked too."""
+    marks = {id(f): (len(f.violations), len(f.pings)) for f in FakeDiscord.running}
+    first_new = len(FakeDiscord.started)
     yield
-    for f in FakeDiscord.running:
-        f.assert_no_violations(since=marks.get(id(f), 0))
+    fakes = {id(f): f for f in [*FakeDiscord.running, *FakeDiscord.started[first_new:]]}
+    for f in fakes.values():
+        violations, pings = marks.get(id(f), (0, 0))
+        f.assert_no_violations(since=violations)
+        f.assert_no_pings(since=pings)
 
 
 @pytest.fixture(scope="session")

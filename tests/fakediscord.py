@@ -229,6 +229,7 @@ class FakeDiscord:
     APP_ID = 900_000_000_000_000_001
     BOT_ID = 900_000_000_000_000_002
     running: ClassVar[list[FakeDiscord]] = []  # started and not yet stopped (see conftest)
+    started: ClassVar[list[FakeDiscord]] = []  # every fake ever started (see conftest)
 
     def __init__(
         self, heartbeat_interval_ms: int = 1000, *, strict: bool = True,
@@ -240,6 +241,10 @@ class FakeDiscord:
         self.heartbeat_timeout = heartbeat_timeout or max(15.0, 4 * heartbeat_interval_ms / 1000)
         self.spec: Spec | None = load_spec() if strict else None
         self.violations: list[Violation] = []
+        # messages that could ping: content or embeds sent without allowed_mentions that
+        # allows nothing (real Discord accepts them; citebot's rule refuses them, see conftest)
+        self.pings: list[str] = []
+        self.check_pings = True
         self.clock = FakeClock()
         self.port = 0
         self.calls: list[Call] = []
@@ -298,6 +303,7 @@ class FakeDiscord:
         assert server is not None
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
         FakeDiscord.running.append(self)
+        FakeDiscord.started.append(self)
         return self
 
     async def stop(self) -> None:
@@ -334,6 +340,25 @@ class FakeDiscord:
         """Fail (naming route and field) if the bot sent anything real Discord would refuse."""
         bad = self.violations[since:]
         assert not bad, "requests real Discord would reject:\n" + "\n".join(map(str, bad))
+
+    def assert_no_pings(self, since: int = 0) -> None:
+        """Fail if the bot sent a message, edit, follow-up or interaction reply whose
+        allowed_mentions would let `@everyone`, `<@id>` or `<@&id>` in a document ping."""
+        bad = self.pings[since:]
+        assert not bad, "messages that could ping someone:\n" + "\n".join(bad)
+
+    def _record_ping(self, method: str, path: str, body: Any) -> None:
+        if not self.check_pings or method not in ("POST", "PATCH") or not isinstance(body, dict):
+            return
+        payload = body.get("data") if path.endswith("/callback") else body
+        if not isinstance(payload, dict) or not ({"content", "embeds"} & payload.keys()):
+            return
+        am = payload.get("allowed_mentions")
+        if not (
+            isinstance(am, dict) and am.get("parse") == [] and not am.get("users")
+            and not am.get("roles") and not am.get("replied_user")
+        ):
+            self.pings.append(f"{method} {path}: allowed_mentions={am!r}")
 
     # ------------------------------------------------------------------ ids and world
 
@@ -928,6 +953,7 @@ class FakeDiscord:
         body = await self._body(request)
         call = Call(method, path, dict(request.query), body, clock=self.clock.now())
         self.calls.append(call)
+        self._record_ping(method, path, body)
 
         for i, f in enumerate(self._fail):
             if f.method == method and re.fullmatch(f.pattern, path):
