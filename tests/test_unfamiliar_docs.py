@@ -1033,6 +1033,11 @@ def test_a_lead_in_to_an_included_file_is_not_quoted_alone(
     texts = [t for _, t in _units(tmp_path, "config.md", md, embedder)]
     assert not any(t.endswith(("contents are:", "footer reads:")) for t in texts), texts
     assert "The defaults are kept in one file." in texts and "Snippets are shared." in texts
+    # a toctree's pages are not in the file either (aiogram: "Here is list of builtin
+    # filters:" + `.. toctree::` was the top quote for "How do I write a custom filter?")
+    toc = ("Filters\n=======\n\nHere is list of builtin filters:\n\n"
+           ".. toctree::\n    :maxdepth: 1\n\n    command\n    magic_filters\n")
+    assert [b.kind for b in parsed(".rst", toc).blocks] == ["heading", "example"]
     # also where a chunk ends right after the lead-in (the directive is in no chunk): the
     # parser marks the sentence as searched, never quoted
     p = parsed(".rst", rst)
@@ -1195,3 +1200,23 @@ def test_a_short_lead_in_ending_a_paragraph_takes_the_sentence_before_it(
     )
     code = [t for k, t in _units(tmp_path, "quick_start.rst", rst, embedder) if k == "code"]
     assert len(code) == 1 and code[0].startswith("You may choose"), code
+
+
+def test_a_list_item_holding_a_docutils_note_is_still_a_list_item() -> None:
+    """aiogram's migration guide: "- The callback data factory is now strictly typed using
+    `pydantic <https://docs.pydantic.dev/>`_ models." (the same link name used earlier on the
+    page) was quoted as a paragraph starting "- The callback…" and shown "\\\\- The…": docutils
+    put a "Duplicate name" note first in the item, so the item's words were not seen as its
+    own."""
+    rst = (
+        "Migration\n=========\n\n"
+        "Models are validated with `pydantic <https://docs.pydantic.dev/>`_ now.\n\n"
+        "Callbacks data\n--------------\n\n"
+        "- The callback data factory is now strictly typed using "
+        "`pydantic <https://docs.pydantic.dev/>`_ models.\n"
+    )
+    p = parsed(".rst", rst)
+    items = [b.text(rst) for b in p.blocks if b.kind == "list_item"]
+    assert items == ["The callback data factory is now strictly typed using "
+                     "`pydantic <https://docs.pydantic.dev/>`_ models."]
+    assert not any(b.text(rst).startswith("- ") for b in p.blocks)

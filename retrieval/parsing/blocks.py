@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # kinds of block; headings are searchable context, never quoted on their own
 PARAGRAPH = "paragraph"
@@ -163,11 +163,12 @@ def bold_headings(parsed: ParsedText) -> ParsedText:
 
 
 # what a lead-in may introduce that is not in the file (an included file, a picture, an
-# autodoc docstring, a pymdownx snippet)
+# autodoc docstring, a toctree's pages, a pymdownx snippet)
 _ELSEWHERE = re.compile(
     r"\s*(?:\.\.[ \t]+(?:literalinclude|include|image|figure|program-output|command-output"
+    r"|toctree|autosummary"
     r"|plot|graphviz|mermaid|csv-table|auto[\w:]+)[ \t]*::"
-    r"|(?:```|:::)\{(?:literalinclude|include|image|figure|auto[\w:]+)\}"
+    r"|(?:```|:::)\{(?:literalinclude|include|image|figure|toctree|auto[\w:]+)\}"
     r"|-{1,2}8<-{1,2}[ \t])"
 )
 _SENTENCE_END = re.compile(r"[.!?][*_`)\]\"']*\s+(?=[^\sa-z])")
@@ -192,8 +193,8 @@ def elsewhere_lead_ins(parsed: ParsedText) -> ParsedText:
         cut = max((m.end() for m in _SENTENCE_END.finditer(raw)), default=0)
         if cut:
             head_end = b.start + len(raw[:cut].rstrip())
-            out.append(Block(PARAGRAPH, b.start, head_end, b.section, b.language, b.header))
-        out.append(Block(EXAMPLE, b.start + cut, b.end, b.section, b.language, b.header))
+            out.append(replace(b, end=head_end))
+        out.append(replace(b, kind=EXAMPLE, start=b.start + cut))
     if not changed:
         return parsed
     return ParsedText(text, tuple(out), parsed.title, parsed.extra)

@@ -455,7 +455,9 @@ class _Builder:
         self._add(CODE, line, end, section, language=classes[0] if classes else "")
 
     def _list_item(self, node: nodes.list_item, line: int, section: tuple[str, ...]) -> None:
-        if node.children and not isinstance(node.children[0], nodes.paragraph):
+        # (docutils' notes, e.g. "Duplicate name for external target", are not content)
+        kids = [c for c in node.children if not isinstance(c, nodes.system_message)]
+        if kids and not isinstance(kids[0], nodes.paragraph):
             # `*   .. autoclass:: Choice` or an item that starts with code: no words of its
             # own; what it holds is visited as blocks of their own
             self.walk(node, section)
@@ -463,7 +465,7 @@ class _Builder:
         indent = self._indent(line)
         end = self._indented_body(line, indent)
         # the item's own words stop where a nested list or block starts
-        for child in node.children[1:]:
+        for child in kids[1:]:
             if isinstance(child, nodes.Element) and child.line:
                 end = min(end, child.line - 1)
                 break
@@ -471,11 +473,11 @@ class _Builder:
         if sub is not None and sub.line:
             end = min(end, max(sub.line - 1, line + 1))
         self._add(LIST_ITEM, line, end, section)
-        for child in node.children:
+        for child in kids:
             if isinstance(child, (nodes.bullet_list, nodes.enumerated_list)) or (
                 isinstance(child, nodes.Element)
                 and not isinstance(child, nodes.paragraph)
-                and child is not node.children[0]
+                and child is not kids[0]
             ):
                 self.visit(child, section)
 
@@ -488,7 +490,7 @@ class _Builder:
         body = node.next_node(nodes.definition)
         rest: list[nodes.Node] = []
         if body is not None:
-            kids = list(body.children)
+            kids = [c for c in body.children if not isinstance(c, nodes.system_message)]
             for k, child in enumerate(kids):
                 if not isinstance(child, nodes.paragraph):
                     rest = kids[k:]
