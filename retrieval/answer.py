@@ -307,11 +307,11 @@ def pick_non_overlapping(
         taken = spans.setdefault(sw.window.chunk.source, [])
         if any(a < y and x < b for x, y in taken):
             continue
-        said = " ".join(sw.window.text.split())
-        if any(said == w or said in w and _within(said, w) for w in words):
+        text = " ".join(sw.window.text.split())
+        if any(text == w or text in w and _within(text, w) for w in words):
             continue
         taken.append((a, b))
-        words.append(said)
+        words.append(text)
         picked.append(sw)
         if len(picked) >= n:
             break

@@ -5,6 +5,7 @@ verbatim quotes with citations, or the nearest sources."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 
@@ -34,9 +35,25 @@ MAX_WINDOWS = 32  # windows fully scored per question (the best by a cheap lexic
 # added to the threshold when the best quote has a heading above it (docs QA dev set, with the
 # heading weights of answer.Weights: refused 0.857 -> 0.929 for one real question fewer answered)
 STRUCTURED_MARGIN = 0.09
+# an answer whose best evidence is this close to its threshold is a weak match: the question's
+# words that no indexed document uses are named in its note
+WEAK_MARGIN = 0.1
+_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 Span = tuple[str, int, int]  # source, file offsets [start, end)
+
+
+def unused_words(question: str, view: CorpusView) -> list[str]:
+    """The question's words (three letters or more, not stopwords) whose stem no indexed chunk
+    contains: "folder" when the docs say "directory", "Florida" in an off-topic question."""
+    out: list[str] = []
+    for word in _WORD.findall(question):
+        stem = stems(word)
+        w = word.lower()
+        if stem and view.lexical.df.get(stem[0], 0) == 0 and w not in out:
+            out.append(w)
+    return out
 
 
 def _words_of(view: CorpusView, spans: Sequence[Span]) -> list[str]:
@@ -161,6 +178,10 @@ class Quoter:
             return Answer(
                 question=original, answered=False, nearest=nearest, note=note, offset=offset
             )
+        if best < threshold + WEAK_MARGIN and (missing := unused_words(original, view)):
+            said = "weak match: the documents never use " + ", ".join(
+                f"“{w}”" for w in missing[:3])
+            note = f"{note} · {said}" if note else said
         floor = self.settings.supporting_floor * self.settings.threshold
         picked = picked[:1] + [sw for sw in picked[1:] if sw.score >= floor]
         quotes = [self.citation(sw, q) for sw in picked]

@@ -365,3 +365,27 @@ def test_a_sentence_a_page_repeats_in_two_sections_is_quoted_once(
     assert [q.line_start for q in first.quotes] == [5]
     more = engine.ask("where do I run the installer?", k=1, offset=1, shown=first.quotes)
     assert more.answered and more.quotes[0].text != first.quotes[0].text
+
+
+def test_a_weak_match_names_the_question_words_no_document_uses(
+    tmp_path: Path, engine_factory: Callable[..., Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """"folder" when the docs say "directory": the user learns why the match is weak and which
+    word to change. A confident answer carries no such note."""
+    import retrieval.quoter as quoter
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "files.md").write_text(
+        "# Files\n\n## Removing\n\nTo remove a directory tree with all its files, call "
+        "`shutil.rmtree(path)`.\n\n## Copying\n\nTo copy a file, call `shutil.copy(src, dst)`.\n"
+    )
+    engine = engine_factory(docs)
+    engine.index()
+    question = "How do I remove a folder tree with all its files in Florida?"
+    assert engine.ask(question).note is None  # well above the threshold
+    monkeypatch.setattr(quoter, "WEAK_MARGIN", 10.0)  # every answer counts as weak
+    answer = engine.ask(question)
+    assert answer.answered and "rmtree" in answer.quotes[0].text
+    assert answer.note == "weak match: the documents never use “folder”, “florida”"
+    assert quoter.unused_words("How do I remove a directory tree?", engine.view()) == []

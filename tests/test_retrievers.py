@@ -62,14 +62,19 @@ def test_a_new_retriever_is_one_more_weighted_pair(seed_engine: Engine) -> None:
     assert [cid for cid, _ in after[1:]] == [cid for cid, _ in before if cid != pinned]
 
 
-def test_the_view_after_a_reindex_reuses_unchanged_files_and_reads_changed_ones(
-    tmp_path: Path, engine_factory: Callable[..., Engine]
-) -> None:
+def _ferry_docs(tmp_path: Path) -> Path:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "ferry.md").write_text(
         "# Ferry\n\n## Timetable\n\nThe ferry leaves the harbour at seven every morning.\n"
     )
+    return docs
+
+
+def test_the_view_after_a_reindex_reuses_unchanged_files_and_reads_changed_ones(
+    tmp_path: Path, engine_factory: Callable[..., Engine]
+) -> None:
+    docs = _ferry_docs(tmp_path)
     for i in range(4):
         (docs / f"note{i}.md").write_text(
             f"# Note {i}\n\n## Topic\n\nNote {i} is about the `topic_{i}` setting.\n"
@@ -114,11 +119,7 @@ def test_the_view_after_a_reindex_reuses_unchanged_files_and_reads_changed_ones(
 def test_indexing_prepares_the_search_view_before_it_reports_done(
     tmp_path: Path, engine_factory: Callable[..., Engine]
 ) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "ferry.md").write_text(
-        "# Ferry\n\n## Timetable\n\nThe ferry leaves the harbour at seven every morning.\n"
-    )
+    docs = _ferry_docs(tmp_path)
     engine = engine_factory(docs)
     seen: list[Progress] = []
     engine.index(progress=seen.append)

@@ -91,9 +91,9 @@ def _inline_code(node: Tag) -> tuple[str, list[tuple[int, int]]]:
     raw: list[str] = []
     ranges: dict[int, list[int]] = {}
     size = 0
+    index = {id(c): k for k, c in enumerate(codes)}
     for piece in node.strings:
-        owner = next((k for k, c in enumerate(codes) if any(p is c for p in piece.parents)),
-                     None)
+        owner = next((index[id(p)] for p in piece.parents if id(p) in index), None)
         if owner is not None:
             r = ranges.setdefault(owner, [size, size])
             r[1] = size + len(piece)
