@@ -26,7 +26,7 @@ from retrieval.loaders import (
     load_bytes,
     read_bytes,
 )
-from retrieval.models import IndexSummary, Progress, SkippedFile
+from retrieval.models import NOTHING_TO_QUOTE, IndexSummary, Progress, SkippedFile
 from retrieval.readerversion import reader_version
 from retrieval.searchtext import embed_text
 from retrieval.store import FileEntry, Manifest, Store, chunk_id
@@ -115,8 +115,6 @@ def too_much_text(amount: str, max_chunks: int) -> str:
 
 
 MAX_CHUNK_CHARS = 20_000
-NOTHING_TO_QUOTE = ("nothing to quote: only headings and markup (e.g. autodoc directives, "
-                    "whose text lives in the code)")
 UNREADABLE = f"passage(s) over {MAX_CHUNK_CHARS:,} characters with no readable words"
 
 

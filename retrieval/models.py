@@ -138,12 +138,19 @@ class SkippedFile:
 
 UNSUPPORTED = "unsupported file type "
 LIST_OTHER_TYPES_UP_TO = 5
+# a parsed page with only headings and markup (an API page of autodoc directives): skipped,
+# and listed after the files that could not be read, which an API reference's hundred such
+# pages must not bury
+NOTHING_TO_QUOTE = ("nothing to quote: only headings and markup (e.g. autodoc directives, "
+                    "whose text lives in the code)")
 
 
 def other_types(skipped: list[SkippedFile]) -> tuple[list[SkippedFile], str]:
     """The skipped files to list one by one, and, when a folder holds more than a few files of
     types citebot does not read (a docs folder's images, scripts, configs), one line counting
-    those by type instead: "22 .py, 12 .svg, 8 .png"."""
+    those by type instead: "22 .py, 12 .svg, 8 .png". Pages with nothing to quote come last.
+    """
+    skipped = sorted(skipped, key=lambda sk: sk.reason == NOTHING_TO_QUOTE)
     other = [sk for sk in skipped if sk.reason.startswith(UNSUPPORTED)]
     if len(other) <= LIST_OTHER_TYPES_UP_TO:
         return list(skipped), ""

@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from citebot.textrender import render_summary
 from retrieval.embedder import Embedder
 from retrieval.engine import Engine
-from retrieval.models import Citation
+from retrieval.models import NOTHING_TO_QUOTE, Citation, IndexSummary, SkippedFile
 from retrieval.quotedisplay import display_parts
 from tests.test_docs_quoting import _units
 from tests.test_parsing import cited, parsed
@@ -1220,3 +1221,15 @@ def test_a_list_item_holding_a_docutils_note_is_still_a_list_item() -> None:
     assert items == ["The callback data factory is now strictly typed using "
                      "`pydantic <https://docs.pydantic.dev/>`_ models."]
     assert not any(b.text(rst).startswith("- ") for b in p.blocks)
+
+
+def test_pages_with_nothing_to_quote_do_not_bury_files_that_could_not_be_read() -> None:
+    """PRAW's docs hold 138 API pages of only `.. autoclass::` (urllib3's, aiogram's alike):
+    each is skipped with a reason, and the summary lists 50 skipped files. A file that could
+    not be read, listed after them, would be hidden in "… and N more skipped"."""
+    skipped = [SkippedFile(f"code_overview/page{n:03}.rst", NOTHING_TO_QUOTE) for n in range(138)]
+    skipped.append(SkippedFile("whatsnew.pdf", "unreadable PDF (PdfStreamError)"))
+    shown = render_summary(IndexSummary(added=["index.rst"], skipped=skipped)).splitlines()
+    assert shown[1:3] == ["  added: index.rst", "  skipped: whatsnew.pdf: unreadable PDF "
+                          "(PdfStreamError)"]
+    assert shown[-1] == "  … and 89 more skipped"
