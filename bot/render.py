@@ -37,7 +37,7 @@ from retrieval.models import (
     SourceRef,
     Stats,
     duration,
-    other_types,
+    grouped_skips,
 )
 from retrieval.quotedisplay import Part, display_parts, inline_spans
 
@@ -505,9 +505,9 @@ def summary_text(s: IndexSummary, limit: int = EMBED_DESCRIPTION_LIMIT) -> str:
             f"**Read by an older citebot:** {n} file{'s' if n != 1 else ''} keep that reading "
             "(titles, sections, quotable blocks) — `/reindex rebuild:true` reads them again"
         )
-    listed, other = other_types(s.skipped)
-    if other:
-        lines.append(f"**Not read (file types citebot does not index):** {_field(other, per)}")
+    listed, groups = grouped_skips(s.skipped)
+    for label, text in groups:
+        lines.append(f"**{label[:1].upper()}{label[1:]}:** {_field(text, per)}")
     skipped = [sk for sk in listed if not sk.indexed]
     noted = [sk for sk in listed if sk.indexed]  # indexed, with a note (e.g. cp1252)
     for label, files in (("Skipped", skipped), ("Indexed with a note", noted)):

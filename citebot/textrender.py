@@ -12,7 +12,7 @@ from rich.text import Text
 from citebot.errors import explain
 from retrieval.citations import NO_MORE_EXCERPTS, format_citation
 from retrieval.errors import NotAQuestion
-from retrieval.models import Answer, Citation, IndexSummary, SourceInfo, Stats, other_types
+from retrieval.models import Answer, Citation, IndexSummary, SourceInfo, Stats, grouped_skips
 from retrieval.quotedisplay import display_parts, inline_spans
 
 
@@ -93,13 +93,13 @@ def render_summary(s: IndexSummary) -> str:
             lines.append(f"  {label}: {n}")
         if len(names) > 20:
             lines.append(f"  … and {len(names) - 20} more {label}")
-    listed, other = other_types(s.skipped)
+    listed, groups = grouped_skips(s.skipped)
     for sk in listed[:50]:
         lines.append(f"  {'note' if sk.indexed else 'skipped'}: {sk.path}: {sk.reason}")
     if len(listed) > 50:
         lines.append(f"  … and {len(listed) - 50} more skipped")
-    if other:
-        lines.append(f"  not read (file types citebot does not index): {other}")
+    for label, text in groups:
+        lines.append(f"  {label}: {text}")
     if s.read_by_older:
         lines.append(
             f"  {plural(s.read_by_older, 'file')} read by an older citebot keep that reading "

@@ -137,30 +137,38 @@ class SkippedFile:
 
 
 UNSUPPORTED = "unsupported file type "
-LIST_OTHER_TYPES_UP_TO = 5
-# a parsed page with only headings and markup (an API page of autodoc directives): skipped,
-# and listed after the files that could not be read, which an API reference's hundred such
-# pages must not bury
+# past this many files skipped for one same reason, a summary counts them in one line
+LIST_ONE_BY_ONE_UP_TO = 5
+# a parsed page with only headings and markup (an API page of autodoc directives): skipped;
+# an API reference's hundred such pages must not bury the files that could not be read
 NOTHING_TO_QUOTE = ("nothing to quote: only headings and markup (e.g. autodoc directives, "
                     "whose text lives in the code)")
+OTHER_TYPES = "not read (file types citebot does not index)"
+MARKUP_ONLY = "nothing to quote (only headings and markup, e.g. autodoc pages)"
 
 
-def other_types(skipped: list[SkippedFile]) -> tuple[list[SkippedFile], str]:
-    """The skipped files to list one by one, and, when a folder holds more than a few files of
-    types citebot does not read (a docs folder's images, scripts, configs), one line counting
-    those by type instead: "22 .py, 12 .svg, 8 .png". Pages with nothing to quote come last.
-    """
-    skipped = sorted(skipped, key=lambda sk: sk.reason == NOTHING_TO_QUOTE)
+def grouped_skips(skipped: list[SkippedFile]) -> tuple[list[SkippedFile], list[tuple[str, str]]]:
+    """The skipped files to list one by one, and one line each for the many that share a
+    reason a docs folder is full of: files of types citebot does not read (its images, scripts,
+    configs: "22 .py, 12 .svg, 8 .png") and pages with nothing to quote ("138 pages:
+    api/a.rst, api/b.rst, …")."""
     other = [sk for sk in skipped if sk.reason.startswith(UNSUPPORTED)]
-    if len(other) <= LIST_OTHER_TYPES_UP_TO:
-        return list(skipped), ""
-    counts: dict[str, int] = {}
-    for sk in other:
-        kind = sk.reason.removeprefix(UNSUPPORTED)
-        counts[kind] = counts.get(kind, 0) + 1
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    line = ", ".join(f"{n} {kind}" for kind, n in ranked)
-    return [sk for sk in skipped if not sk.reason.startswith(UNSUPPORTED)], line
+    markup = [sk for sk in skipped if sk.reason == NOTHING_TO_QUOTE]
+    groups: list[tuple[str, str]] = []
+    if len(other) > LIST_ONE_BY_ONE_UP_TO:
+        counts: dict[str, int] = {}
+        for sk in other:
+            kind = sk.reason.removeprefix(UNSUPPORTED)
+            counts[kind] = counts.get(kind, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        groups.append((OTHER_TYPES, ", ".join(f"{n} {kind}" for kind, n in ranked)))
+        skipped = [sk for sk in skipped if not sk.reason.startswith(UNSUPPORTED)]
+    if len(markup) > LIST_ONE_BY_ONE_UP_TO:
+        names = ", ".join(sk.path for sk in markup[:3])
+        groups.append((MARKUP_ONLY, f"{len(markup)} pages: {names}, …"))
+        skipped = [sk for sk in skipped if sk.reason != NOTHING_TO_QUOTE]
+    # a page with nothing to quote is listed after the files that could not be read
+    return sorted(skipped, key=lambda sk: sk.reason == NOTHING_TO_QUOTE), groups
 
 
 @dataclass

@@ -1225,11 +1225,24 @@ def test_a_list_item_holding_a_docutils_note_is_still_a_list_item() -> None:
 
 def test_pages_with_nothing_to_quote_do_not_bury_files_that_could_not_be_read() -> None:
     """PRAW's docs hold 138 API pages of only `.. autoclass::` (urllib3's, aiogram's alike):
-    each is skipped with a reason, and the summary lists 50 skipped files. A file that could
-    not be read, listed after them, would be hidden in "… and N more skipped"."""
+    each is skipped with a reason. Listed one by one they would hide a file that could not be
+    read in "… and N more skipped": past five they are counted in one line."""
+    from bot.render import summary_text
+
     skipped = [SkippedFile(f"code_overview/page{n:03}.rst", NOTHING_TO_QUOTE) for n in range(138)]
     skipped.append(SkippedFile("whatsnew.pdf", "unreadable PDF (PdfStreamError)"))
-    shown = render_summary(IndexSummary(added=["index.rst"], skipped=skipped)).splitlines()
-    assert shown[1:3] == ["  added: index.rst", "  skipped: whatsnew.pdf: unreadable PDF "
-                          "(PdfStreamError)"]
-    assert shown[-1] == "  … and 89 more skipped"
+    summary = IndexSummary(added=["index.rst"], skipped=skipped)
+    shown = render_summary(summary).splitlines()
+    assert shown[1:] == [
+        "  added: index.rst",
+        "  skipped: whatsnew.pdf: unreadable PDF (PdfStreamError)",
+        "  nothing to quote (only headings and markup, e.g. autodoc pages): 138 pages: "
+        "code_overview/page000.rst, code_overview/page001.rst, code_overview/page002.rst, …",
+    ]
+    embed = summary_text(summary)
+    assert "**Skipped (1):**" in embed and "whatsnew.pdf" in embed
+    assert "**Nothing to quote (only headings and markup, e.g. autodoc pages):** 138 pages" in embed
+    # a few are still named one by one, after the files that could not be read
+    few = render_summary(IndexSummary(skipped=[*skipped[:2], skipped[-1]])).splitlines()
+    assert few[1] == "  skipped: whatsnew.pdf: unreadable PDF (PdfStreamError)"
+    assert few[2].startswith("  skipped: code_overview/page000.rst: nothing to quote")
