@@ -122,6 +122,8 @@ class _ProgressPrinter:
                     self._bar.stop()
             return
         now = time.monotonic()
+        if p.phase == "writing":
+            return  # a moment after each embedding step: printing it would hide "embedding"
         if p.stage in ("index", "embed", "units", "prepare") and p.total:
             if now - self._last >= 2.0 or p.done == p.total:
                 self._last = now

@@ -197,3 +197,22 @@ def _plain(renderable: object) -> str:
     console = Console(width=200, record=True)
     console.print(renderable)
     return console.export_text()
+
+
+def test_plain_index_progress_shows_embedding_not_the_moment_of_writing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Writing a batch takes milliseconds after seconds of embedding: a line printed every two
+    seconds used to land on "writing" nearly every time."""
+    from citebot import cli
+    from retrieval.models import Progress
+
+    ticks = iter(range(0, 300, 3))  # every event comes three seconds after the last
+    monkeypatch.setattr(cli.time, "monotonic", lambda: float(next(ticks)))
+    printer = cli._ProgressPrinter()
+    printer.tty = False
+    for n in range(1, 4):
+        printer(Progress("embed", n - 1, 3, "", "writing", 10 * n, 30))
+        printer(Progress("embed", n, 3, "", "embedding", 10 * n, 30))
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 3 and all(ln.startswith("indexing: embedding · ") for ln in lines)
