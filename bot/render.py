@@ -440,6 +440,23 @@ def bound_context(context: str, quote: str) -> str:
     return "\n".join(before[:-1] + [before[-1] + quoted + after[0]] + after[1:])
 
 
+_SOURCE_LANGUAGE = {"md": "md", "markdown": "md", "rst": "rst"}
+
+
+def _source_block(context: str, language: str, room: int) -> str:
+    """Whole lines of `context` in a fenced block of `language`, within `room` characters."""
+    budget = room - len(language) - 16  # the fence, and what code_block adds inside
+    lines: list[str] = []
+    for line in context.split("\n"):
+        cost = len(line) + 1 + 2 * line.count("`")
+        if budget - cost < 0:
+            lines.append(ELLIPSIS)
+            break
+        lines.append(line)
+        budget -= cost
+    return code_block("\n".join(lines).strip("\n") or ELLIPSIS, language)
+
+
 def render_context(c: Citation, context: str) -> discord.Embed:
     """Ephemeral 'Show source': the quote with its surrounding lines (bounded; see
     :func:`bound_context`). Pure and CPU-bound: call it in a worker thread."""
@@ -449,6 +466,11 @@ def render_context(c: Citation, context: str) -> discord.Embed:
     )
     cite = citation_line(c)
     room = _desc_budget(title, "") - len(cite) - 2
+    language = _SOURCE_LANGUAGE.get(c.source.rsplit(".", 1)[-1].lower()) if c.kind else None
+    if language and context.strip():
+        # the file's own Markdown or reST, as written: shown as source, not re-escaped prose
+        return discord.Embed(title=title, description=_source_block(context, language, room)
+                             + "\n\n" + cite, color=COLOR_ANSWER)
     body = block_quote(context, c.terms) if context.strip() else "> " + ELLIPSIS
     if len(body) > room:
         fake = Citation(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -244,6 +245,27 @@ def test_context_embed_fits() -> None:
     assert embed_fits(e)
     assert e.description is not None and e.description.endswith(render.citation_line(c))
     assert "**quote**" in e.description
+
+
+def test_show_source_of_markdown_or_rest_is_the_files_own_text_in_a_code_block() -> None:
+    """Escaping a reST or Markdown file's lines as prose showed `\\*\\*` and `\\`\\`\\``; the
+    source is shown as written, in a block its own fences cannot close."""
+    quote = "    pytest --pdb"
+    md = "To debug:\n\n```bash\npytest --pdb\n```\n\nSee **Debugging** @everyone.\n"
+    c = dataclasses.replace(cite(quote, source="how-to/failures.md", terms=("pdb",)),
+                            kind="code")
+    e = render.render_context(c, md + "more text\n" * 2000)
+    assert embed_fits(e)
+    desc = e.description or ""
+    assert desc.startswith("```md\nTo debug:\n\n`\u200b``bash\npytest --pdb\n`\u200b``\n")
+    assert "See **Debugging** @everyone." in desc and desc.count("```") == 2
+    assert desc.endswith("\n```\n\n" + render.citation_line(c))
+    rst = ".. code-block:: bash\n\n    pytest --pdb\n"
+    e = render.render_context(dataclasses.replace(c, source="failures.rst"), rst)
+    assert (e.description or "").startswith("```rst\n.. code-block:: bash\n\n    pytest --pdb")
+    # plain text keeps the block quote with the question's words in bold
+    e = render.render_context(cite("run pytest --pdb", terms=("pdb",)), "run pytest --pdb\n")
+    assert (e.description or "").startswith("> run pytest --**pdb**")
 
 
 # ------------------------------------------------------------------------- other messages
