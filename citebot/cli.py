@@ -77,6 +77,12 @@ def _bot_settings(docs: Path | None = None, data: Path | None = None) -> BotSett
     return read_settings(BotSettings, **_overrides(docs, data))
 
 
+def _never_indexed(settings: Settings) -> bool:
+    """The local index folder does not exist (a first run, or a mistyped --data): commands that
+    only read say so instead of creating it."""
+    return not settings.chroma_host and not settings.data_dir.exists()
+
+
 def _engine(settings: Settings) -> Any:
     from retrieval.engine import Engine
 
@@ -247,8 +253,11 @@ def stats(
     """What is indexed, the last reindex, questions asked and feedback."""
     from retrieval.stats import read_stats  # no Engine: no chunks, BM25 or model to load
 
+    settings = _settings(docs, data)
+    if _never_indexed(settings):
+        raise fail(explain(NotIndexed()))
     try:
-        st = read_stats(_settings(docs, data))
+        st = read_stats(settings)
     except CitebotError as e:
         raise fail(explain(e)) from None
     if as_json:
@@ -264,8 +273,9 @@ def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
     """List the indexed documents."""
     from retrieval.stats import read_sources
 
+    settings = _settings(docs, data)
     try:
-        rows = read_sources(_settings(docs, data))
+        rows = [] if _never_indexed(settings) else read_sources(settings)
     except CitebotError as e:
         raise fail(explain(e)) from None
     from citebot.textrender import render_source
@@ -296,7 +306,10 @@ def gaps(
     ] = False,
 ) -> None:
     """The most frequent unanswered topics: refused questions and 👎, grouped by similarity."""
-    engine = _engine(_settings(docs, data))
+    settings = _settings(docs, data)
+    if _never_indexed(settings):
+        raise fail(explain(NotIndexed()))
+    engine = _engine(settings)
     every = guild is None
     if clear:
         n = engine.gaps.clear(guild, all_guilds=every)
