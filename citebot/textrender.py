@@ -58,7 +58,7 @@ def render_answer(a: Answer, expand: bool = True) -> RenderableType:
         return Text(a.failure.problem)
     if a.failure is not None:
         return Text(explain(a.failure), style="bold red")
-    if a.note:
+    if a.note and a.answered:
         parts.append(Text(a.note, style="italic"))
     if a.answered:
         for i, c in enumerate(a.quotes, 1 + a.offset):
@@ -75,6 +75,8 @@ def render_answer(a: Answer, expand: bool = True) -> RenderableType:
     else:
         head = NO_MORE_EXCERPTS if a.offset else "The indexed documents don't cover this question."
         parts.append(Text(head, style="bold"))
+        if a.note:  # after the verdict: why ("the documents never use “bread”")
+            parts.append(Text(a.note, style="italic"))
         if a.nearest:
             parts.append(Text("Nearest sources:", style="dim"))
             for n in a.nearest:

@@ -174,6 +174,9 @@ class Quoter:
             threshold += STRUCTURED_MARGIN
         answered = bool(picked) and best >= threshold
         if not answered:
+            if offset == 0 and (missing := unused_words(original, view)):
+                said = "the documents never use " + ", ".join(f"“{w}”" for w in missing[:3])
+                note = f"{note} · {said}" if note else said
             nearest = self.nearest(fused, view)
             return Answer(
                 question=original, answered=False, nearest=nearest, note=note, offset=offset
