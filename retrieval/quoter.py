@@ -38,7 +38,7 @@ STRUCTURED_MARGIN = 0.09
 # an answer whose best evidence is this close to its threshold is a weak match: the question's
 # words that no indexed document uses are named in its note
 WEAK_MARGIN = 0.1
-_WORD = re.compile(r"[^\W\d_]{3,}")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 Span = tuple[str, int, int]  # source, file offsets [start, end)
@@ -49,6 +49,8 @@ def unused_words(question: str, view: CorpusView) -> list[str]:
     contains: "folder" when the docs say "directory", "Florida" in an off-topic question."""
     out: list[str] = []
     for word in _WORD.findall(question):
+        if len(word) < 3 or "'" in word or "’" in word:  # "didn't" is no word of the docs'
+            continue
         stem = stems(word)
         w = word.lower()
         if stem and view.lexical.df.get(stem[0], 0) == 0 and w not in out:

@@ -389,6 +389,7 @@ def test_a_weak_match_names_the_question_words_no_document_uses(
     assert answer.answered and "rmtree" in answer.quotes[0].text
     assert answer.note == "weak match: the documents never use “folder”, “florida”"
     assert quoter.unused_words("How do I remove a directory tree?", engine.view()) == []
+    assert quoter.unused_words("Why didn’t the tree go? It's gone", engine.view()) == ["gone"]
     refused = engine.ask("What is the recipe for banana bread?")
     assert not refused.answered
     assert refused.note == "the documents never use “recipe”, “banana”, “bread”"
