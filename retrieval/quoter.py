@@ -49,7 +49,7 @@ def unused_words(question: str, view: CorpusView) -> list[str]:
     contains: "folder" when the docs say "directory", "Florida" in an off-topic question."""
     out: list[str] = []
     for word in _WORD.findall(question):
-        if len(word) < 3 or "'" in word or "’" in word:  # "didn't" is no word of the docs'
+        if len(word) < 3 or "'" in word or "’" in word:  # short, or a contraction ("didn't")
             continue
         stem = stems(word)
         w = word.lower()
