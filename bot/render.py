@@ -39,6 +39,7 @@ from retrieval.models import (
     duration,
     grouped_skips,
 )
+from retrieval.parsing.blocks import MARKDOWN_SUFFIXES
 from retrieval.quotedisplay import Part, display_parts, inline_spans
 
 # Discord limits
@@ -440,7 +441,10 @@ def bound_context(context: str, quote: str) -> str:
     return "\n".join(before[:-1] + [before[-1] + quoted + after[0]] + after[1:])
 
 
-_SOURCE_LANGUAGE = {"md": "md", "markdown": "md", "rst": "rst"}
+def _source_language(source: str) -> str | None:
+    """`md` or `rst` for a file written in that markup (shown as written), else None."""
+    name = source.lower()
+    return "md" if name.endswith(MARKDOWN_SUFFIXES) else "rst" if name.endswith(".rst") else None
 
 
 def _source_block(context: str, language: str, room: int) -> str:
@@ -466,7 +470,7 @@ def render_context(c: Citation, context: str) -> discord.Embed:
     )
     cite = citation_line(c)
     room = _desc_budget(title, "") - len(cite) - 2
-    language = _SOURCE_LANGUAGE.get(c.source.rsplit(".", 1)[-1].lower()) if c.kind else None
+    language = _source_language(c.source) if c.kind else None
     if language and context.strip():
         # the file's own Markdown or reST, as written: shown as source, not re-escaped prose
         return discord.Embed(title=title, description=_source_block(context, language, room)

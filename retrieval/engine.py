@@ -437,8 +437,7 @@ class Engine:
             q_vec = self.question_vector(text)
         except ModelUnavailable as e:
             return Answer(question=question, answered=False, failure=e)
-        spans = [(c.source, c.char_start, c.char_end) for c in shown]
-        answer = self._answer(view, text, q_vec, question, k, offset, cq.note, guild_id, spans)
+        answer = self._answer(view, text, q_vec, question, k, offset, cq.note, guild_id, shown)
         if context is not None:
             said = f"searched together with the earlier question “{context[:80]}”"
             note = f"{answer.note} · {said}" if answer.note else said
@@ -501,7 +500,7 @@ class Engine:
         offset: int,
         note: str | None,
         guild_id: int | None = None,
-        shown: Sequence[tuple[str, int, int]] = (),
+        shown: Sequence[Citation] = (),
     ) -> Answer:
         fused = self.retrieve(view, q, q_vec)
         nudge = self.nudges.for_question(q_vec)  # {} unless similar questions got votes

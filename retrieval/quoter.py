@@ -58,18 +58,6 @@ def unused_words(question: str, view: CorpusView) -> list[str]:
     return out
 
 
-def _words_of(view: CorpusView, spans: Sequence[Span]) -> list[str]:
-    """The text of each span, read from a live chunk that holds it."""
-    wanted = {src for src, _, _ in spans}
-    out = []
-    for c in view.chunks:
-        if c.source in wanted:
-            for src, a, b in spans:
-                if src == c.source and c.char_start <= a and b <= c.char_start + len(c.text):
-                    out.append(c.text[a - c.char_start : b - c.char_start])
-    return out
-
-
 def _overlaps(w: Window, spans: Sequence[Span]) -> bool:
     a, b = w.file_span
     return any(src == w.chunk.source and a < y and x < b for src, x, y in spans)
@@ -132,12 +120,12 @@ class Quoter:
         offset: int,
         note: str | None,
         nudge: Mapping[str, float] | None = None,
-        shown: Sequence[Span] = (),
+        shown: Sequence[Citation] = (),
     ) -> Answer:
         """`nudge`: chunk id -> score change from votes on similar questions (retrieval.nudges);
         it changes the order of quotes, never whether the question is answered. `shown`: the
-        (source, start, end) file spans the pages before this one quoted; with them the page
-        is the best `k` quotes not overlapping any (the ranking of a larger pool can differ
+        quotes of the pages before this one; with them the page is the best `k` quotes that
+        neither overlap nor repeat the words of any (the ranking of a larger pool can differ
         from the one that made the earlier pages, so `offset` alone could repeat a quote)."""
         pool = [view.chunks[view.by_id[cid]] for cid, _ in fused[: POOL_CHUNKS + offset]]
         windows = [w for rank, c in enumerate(pool) for w in windows_for(c, rank)]
@@ -165,8 +153,9 @@ class Quoter:
                 key=lambda sw: -sw.score,
             )
         if shown:
-            scored = [sw for sw in scored if not _overlaps(sw.window, shown)]
-            picked = pick_non_overlapping(scored, k, _words_of(view, shown))
+            spans = [(c.source, c.char_start, c.char_end) for c in shown]
+            scored = [sw for sw in scored if not _overlaps(sw.window, spans)]
+            picked = pick_non_overlapping(scored, k, [c.text for c in shown])
         else:
             picked = pick_non_overlapping(scored, offset + k)[offset:]
         best = max((covered_evidence(sw, scored, raw) for sw in picked), default=0.0)
