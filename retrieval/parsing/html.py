@@ -57,6 +57,9 @@ def _code_spans(
 ) -> tuple[tuple[int, int], ...]:
     """Where the inline code of `nodes` is in `text`, plus `offset`. `text` was made from the
     nodes' words in order, so each node is found after the one before it."""
+    if not any(isinstance(n, Tag) and (n.name in _CODE_TAGS or n.find(_CODE_TAGS))
+               for n in nodes):
+        return ()  # most blocks: no need to find each node's words again
     spans: list[tuple[int, int]] = []
     cursor = 0
     for node in nodes:
