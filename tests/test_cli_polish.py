@@ -64,3 +64,61 @@ def test_ask_json_on_a_mistyped_data_folder_prints_one_object_per_question(
     assert [o["question"] for o in objects] == ["Who leads CENTCOM?", "What is a chunk?"]
     assert all(not o["answered"] and o["error"].startswith("Nothing is indexed yet.")
                for o in objects)
+
+
+def test_a_citebotignore_that_is_a_folder_stops_the_index_in_one_line_naming_it(
+    tmp_path: Path,
+) -> None:
+    """The message blamed the documents folder and told to "check the path: --docs,
+    CITEBOT_DOCS_DIR or CITEBOT_GUILD_DOCS", which were right; it now names the file, says
+    nothing changed and what to do. The index keeps answering as before."""
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    docs.mkdir()
+    (docs / "ferry.txt").write_text("The ferry leaves at nine from pier four.\n")
+    where = ["--docs", str(docs), "--data", str(data)]
+    assert citebot("index", *where, cwd=tmp_path).returncode == 0
+    (docs / ".citebotignore").mkdir()
+    (docs / "harbour.txt").write_text("The harbour master is Olaf Brightwater.\n")
+    r = citebot("index", *where, cwd=tmp_path)
+    assert r.returncode == 1 and r.stdout == ""
+    assert r.stderr.splitlines() == [
+        f"error: {docs / '.citebotignore'} is a folder, not a file of patterns; nothing was "
+        "indexed or changed. Remove or rename that folder (.citebotignore is a text file of "
+        "patterns, one per line, as in .gitignore)."
+    ], r.stderr
+    r = citebot("sources", *where, cwd=tmp_path)
+    assert r.stdout.splitlines() == ["ferry.txt · “ferry” · 1 chunk"], r.stdout
+
+
+@pytest.mark.parametrize(
+    ("encoding", "pattern"),
+    [("utf-16", "drafts/"), ("cp1252", "brouillons-é/"), ("utf-8-sig", "drafts/")],
+)
+def test_a_citebotignore_saved_by_a_windows_editor_still_leaves_its_files_out(
+    tmp_path: Path, encoding: str, pattern: str
+) -> None:
+    """Read as UTF-8 with replacement characters, a UTF-16 file (Notepad's "Unicode") held
+    no pattern that matched anything and a cp1252 `é` never matched the UTF-8 file name: the
+    drafts it was written to leave out were indexed, silently."""
+    from retrieval.loaders import iter_candidate_files
+
+    docs = tmp_path / "docs"
+    for rel in ("guide.md", f"{pattern}plan.md"):
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text("# Plan\n\nWords.\n")
+    (docs / ".citebotignore").write_bytes(f"# private\r\n{pattern}\r\n".encode(encoding))
+    listed = {rel for rel, path, _ in iter_candidate_files(docs) if path is not None}
+    assert listed == {"guide.md"}
+
+
+def test_a_citebotignore_that_is_not_text_stops_the_index(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "guide.md").write_text("# Guide\n\nWords.\n")
+    (docs / ".citebotignore").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 4)
+    r = citebot("index", "--docs", str(docs), "--data", str(tmp_path / "data"), cwd=tmp_path)
+    assert r.returncode == 1 and len(r.stderr.splitlines()) == 1, r.stderr
+    assert r.stderr.startswith(f"error: {docs / '.citebotignore'} is not text (binary file")
+    assert "nothing was indexed or changed, so that no file it leaves out gets indexed" in r.stderr
+    r = citebot("sources", "--docs", str(docs), "--data", str(tmp_path / "data"), cwd=tmp_path)
+    assert r.returncode == 1 and "Nothing is indexed yet." in r.stderr
