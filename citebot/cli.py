@@ -285,20 +285,26 @@ def stats(
 
 @app.command(cls=Command)
 def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
-    """List the indexed documents."""
-    from retrieval.stats import read_sources
+    """List the indexed documents, then the pages read but not indexed because they have
+    nothing to quote (e.g. autodoc API pages)."""
+    from retrieval.stats import read_not_quotable, read_sources
 
     settings = _indexed_settings(docs, data)
     try:
         rows = read_sources(settings)
     except CitebotError as e:
         raise fail(explain(e)) from None
-    from citebot.textrender import render_source
+    from citebot.textrender import render_not_quotable_header, render_source
 
-    if not rows:  # said, not an empty output that looks like a failure
-        raise fail(explain(NotIndexed()))
     for r in rows:
         console.print(render_source(r), highlight=False, markup=False)
+    left_out = read_not_quotable(settings)
+    if left_out:
+        console.print(render_not_quotable_header(left_out), highlight=False, markup=False)
+    for r in left_out:
+        console.print(render_source(r), highlight=False, markup=False)
+    if not rows:  # said, not an empty output that looks like a failure
+        raise fail(explain(NotIndexed()))
 
 
 @app.command(cls=Command, short_help="The most frequent unanswered topics.")

@@ -122,3 +122,61 @@ def test_a_citebotignore_that_is_not_text_stops_the_index(tmp_path: Path) -> Non
     assert "nothing was indexed or changed, so that no file it leaves out gets indexed" in r.stderr
     r = citebot("sources", "--docs", str(docs), "--data", str(tmp_path / "data"), cwd=tmp_path)
     assert r.returncode == 1 and "Nothing is indexed yet." in r.stderr
+
+
+def _autodoc_site(docs: Path, api_pages: int = 1) -> None:
+    """A Sphinx folder: a guide in prose that points at an API page with `:doc:`, and API
+    pages of autodoc directives only (their text lives in the code)."""
+    (docs / "api").mkdir(parents=True)
+    (docs / "index.rst").write_text(
+        "Guide\n=====\n\nThe widget API is described in :doc:`api/widget`. Widgets spin at "
+        "ten rotations per second by default.\n"
+    )
+    (docs / "api" / "widget.rst").write_text(
+        "Widget API\n==========\n\n.. automodule:: widget\n   :members:\n"
+    )
+    for n in range(1, api_pages):
+        (docs / "api" / f"part{n:02}.rst").write_text(
+            f"Part {n}\n=======\n\n.. automodule:: widget.part{n}\n   :members:\n"
+        )
+
+
+def test_sources_lists_the_pages_left_out_with_nothing_to_quote(tmp_path: Path) -> None:
+    """`citebot index` said "skipped: api/widget.rst: nothing to quote" once, then `citebot
+    sources` listed only the indexed files: someone asking why api/widget.rst is never quoted
+    could not find it there."""
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    _autodoc_site(docs)
+    where = ["--docs", str(docs), "--data", str(data)]
+    assert citebot("index", *where, cwd=tmp_path).returncode == 0
+    r = citebot("sources", *where, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [
+        "index.rst · “Guide” · 1 chunk",
+        "Not indexed, 1 page with nothing to quote (only headings and markup, e.g. autodoc "
+        "pages):",
+        "api/widget.rst · “Widget API” · not quotable",
+    ]
+    # a page that gains prose is indexed at the next run and leaves the list
+    (docs / "api" / "widget.rst").write_text(
+        "Widget API\n==========\n\nA widget spins.\n\n.. automodule:: widget\n"
+    )
+    assert citebot("index", *where, cwd=tmp_path).returncode == 0
+    assert "not quotable" not in citebot("sources", *where, cwd=tmp_path).stdout
+
+
+def test_an_untitled_doc_role_to_a_page_with_nothing_to_quote_shows_its_title(
+    tmp_path: Path,
+) -> None:
+    """`:doc:`api/widget`` was shown as `api/widget` (its target was not indexed, so its title
+    was unknown); the index now records the title of each page it leaves out."""
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    _autodoc_site(docs)
+    where = ["--docs", str(docs), "--data", str(data)]
+    assert citebot("index", *where, cwd=tmp_path).returncode == 0
+    r = citebot("ask", "Where is the widget API described?", "--json", "-k", "1", *where,
+                cwd=tmp_path)
+    (quote,) = json.loads(r.stdout)["quotes"]
+    assert quote["text"] == "The widget API is described in :doc:`api/widget`."
+    r = citebot("ask", "Where is the widget API described?", "-k", "1", *where, cwd=tmp_path)
+    assert "The widget API is described in Widget API." in r.stdout, r.stdout
