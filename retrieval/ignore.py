@@ -4,6 +4,7 @@ pathspec; a `!pattern` line takes a default back)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pathspec import GitIgnoreSpec
@@ -35,12 +36,12 @@ class IgnoreRules:
         self._spec = GitIgnoreSpec.from_lines([*DEFAULT_PATTERNS, *lines])
 
     @classmethod
-    def for_folder(cls, root: Path) -> IgnoreRules:
-        """The defaults and the folder's `.citebotignore` (UTF-8, or UTF-16 or cp1252 as an
-        editor may save it); IgnoreFileUnusable if that file exists but cannot be read
-        (indexing files someone meant to leave out is worse than stopping)."""
+    def for_folder(cls, root: Path, decode: Callable[[bytes], str]) -> IgnoreRules:
+        """The defaults and the folder's `.citebotignore`, read by `decode` (the loaders' text
+        decoding: UTF-8, or UTF-16 or cp1252 as an editor may save it; it raises on binary
+        data); IgnoreFileUnusable if that file exists but cannot be read (indexing files
+        someone meant to leave out is worse than stopping)."""
         from retrieval.errors import IgnoreFileUnusable
-        from retrieval.loaders import LoadError, decode_text
 
         path = root / IGNORE_FILE
         fix = "Make it a readable text file of patterns (one per line, as in .gitignore) or " \
@@ -64,8 +65,8 @@ class IgnoreRules:
         try:
             # a Windows editor's UTF-16 read as UTF-8 matched nothing: every file it was
             # meant to leave out was indexed, silently
-            text, _ = decode_text(data)
-        except LoadError as e:
+            text = decode(data)
+        except Exception as e:  # the loaders' LoadError: binary data
             raise IgnoreFileUnusable(str(path), f"is not text ({e})", fix) from e
         return cls([ln for ln in text.splitlines() if ln.strip()])
 
