@@ -283,7 +283,7 @@ def stats(
     console.print(render_stats(st), highlight=False, markup=False)
 
 
-@app.command(cls=Command)
+@app.command(cls=Command, short_help="The indexed documents; pages with nothing to quote.")
 def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
     """List the indexed documents, then the pages read but not indexed because they have
     nothing to quote (e.g. autodoc API pages)."""
