@@ -180,3 +180,28 @@ def test_an_untitled_doc_role_to_a_page_with_nothing_to_quote_shows_its_title(
     assert quote["text"] == "The widget API is described in :doc:`api/widget`."
     r = citebot("ask", "Where is the widget API described?", "-k", "1", *where, cwd=tmp_path)
     assert "The widget API is described in Widget API." in r.stdout, r.stdout
+
+
+def test_knowledge_list_says_when_there_is_none_and_the_same_text_is_added_once(
+    tmp_path: Path,
+) -> None:
+    """`knowledge list` printed nothing at all (as a failure looks), and adding the same text
+    twice made a second entry that every answer then quoted again."""
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    docs.mkdir()
+    (docs / "ferry.txt").write_text("The ferry leaves at nine from pier four.\n")
+    where = ["--docs", str(docs), "--data", str(data)]
+    assert citebot("index", *where, cwd=tmp_path).returncode == 0
+    r = citebot("knowledge", "list", *where, cwd=tmp_path)
+    assert r.returncode == 0
+    assert r.stdout == "No knowledge entries yet. Add one with: citebot knowledge add FILE|TEXT\n"
+    tip = "The harbour radio keys are renewed every Monday at noon."
+    assert citebot("knowledge", "add", tip, "--title", "Radio", *where, cwd=tmp_path
+                   ).returncode == 0
+    r = citebot("knowledge", "add", tip, *where, cwd=tmp_path)
+    assert r.returncode == 2
+    day = r.stderr.split("as ", 1)[-1][:10]
+    assert r.stderr == ("error: the same text is already in the knowledge as "
+                        f"{day}-radio.txt\n"), r.stderr
+    r = citebot("knowledge", "list", "--json", *where, cwd=tmp_path)
+    assert len(r.stdout.splitlines()) == 1
