@@ -151,7 +151,12 @@ class _ProgressPrinter:
 
 def _do_index(settings: Settings, rebuild: bool, as_json: bool) -> int:
     from citebot.textrender import render_summary
+    from retrieval.loaders import check_docs_root
 
+    try:  # before the engine, which would create the data folder of a refused run
+        check_docs_root(settings.docs_dir)
+    except CitebotError as e:
+        raise fail(explain(e)) from None
     engine = _engine(settings)
     progress = _ProgressPrinter()
     try:

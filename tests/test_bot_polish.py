@@ -22,6 +22,7 @@ pytestmark = [
 ]
 
 GUILD = 540_000_000_000_000_800
+GUILD_EMPTY = 540_000_000_000_000_810  # its own folder, with nothing citebot reads
 
 
 class World:
@@ -35,13 +36,18 @@ class World:
 async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
     base = tmp_path_factory.mktemp("citebot-polish")
     _autodoc_site(base / "docs", api_pages=4)
+    (base / "empty").mkdir()
+    (base / "empty" / "conf.py").write_text("project = 'x'\n")
     # GUILD uses the shared index and is not in CITEBOT_ADMIN_GUILD_IDS
-    settings = e2e.bot_settings(base, "polish")
+    settings = e2e.bot_settings(base, "polish", guild_docs={GUILD_EMPTY: base / "empty"})
     engine = await e2e.indexed_engine(settings)
-    async with e2e.fake_discord(GUILD) as fake:
+    empty = Engine(settings.for_guild(GUILD_EMPTY))
+    async with e2e.fake_discord(GUILD, GUILD_EMPTY) as fake:
         alice = fake.add_member(GUILD, 700_000_000_000_000_081, "alice")
         admin = fake.add_member(GUILD, 700_000_000_000_000_082, "mod", admin=True)
-        async with e2e.running_bot(settings, e2e.engine_pool(settings, engine)):
+        fake.guilds[GUILD_EMPTY].members[admin.id] = admin
+        pool = e2e.engine_pool(settings, engine, {GUILD_EMPTY: empty})
+        async with e2e.running_bot(settings, pool):
             yield World(fake, alice, admin, engine)
 
 
@@ -168,3 +174,16 @@ async def test_resetfeedback_from_a_guild_that_may_not_reindex_the_shared_index(
         "This server uses the shared index, whose votes count in every server that uses it")
     assert world.engine.nudges.count() == before
 
+
+
+async def test_a_reindex_that_indexes_nothing_says_so(world: World) -> None:
+    """A guild's folder with no file citebot reads (a wrong path in CITEBOT_GUILD_DOCS, a
+    folder of sources) ended in "✅ Reindex finished … 0 total in 0 documents" and nothing
+    more: it looked like a success."""
+    fake = world.fake
+    inter = await fake.slash(GUILD_EMPTY, world.admin, "reindex")
+    done = await e2e.wait_original_edit(fake, inter["token"], "Reindex finished")
+    lines = _embed(done)["description"].splitlines()
+    assert "**Chunks:** +0 / −0 · 0 total in 0 documents" in lines
+    assert ("⚠️ Nothing is indexed: no file in the documents folder could be read (citebot "
+            "reads .docx, .htm, .html, .markdown, .md, .pdf, .rst, .txt).") in lines
