@@ -3,6 +3,7 @@ discord.py client against the fake Discord, a real index of a small Sphinx folde
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -23,6 +24,7 @@ pytestmark = [
 
 GUILD = 540_000_000_000_000_800
 GUILD_EMPTY = 540_000_000_000_000_810  # its own folder, with nothing citebot reads
+GUILD_ADMIN = 540_000_000_000_000_820  # the shared index, in CITEBOT_ADMIN_GUILD_IDS
 
 
 class World:
@@ -39,13 +41,15 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
     (base / "empty").mkdir()
     (base / "empty" / "conf.py").write_text("project = 'x'\n")
     # GUILD uses the shared index and is not in CITEBOT_ADMIN_GUILD_IDS
-    settings = e2e.bot_settings(base, "polish", guild_docs={GUILD_EMPTY: base / "empty"})
+    settings = e2e.bot_settings(base, "polish", guild_docs={GUILD_EMPTY: base / "empty"},
+                                admin_guild_ids=[GUILD_ADMIN])
     engine = await e2e.indexed_engine(settings)
     empty = Engine(settings.for_guild(GUILD_EMPTY))
-    async with e2e.fake_discord(GUILD, GUILD_EMPTY) as fake:
+    async with e2e.fake_discord(GUILD, GUILD_EMPTY, GUILD_ADMIN) as fake:
         alice = fake.add_member(GUILD, 700_000_000_000_000_081, "alice")
         admin = fake.add_member(GUILD, 700_000_000_000_000_082, "mod", admin=True)
         fake.guilds[GUILD_EMPTY].members[admin.id] = admin
+        fake.guilds[GUILD_ADMIN].members[admin.id] = admin
         pool = e2e.engine_pool(settings, engine, {GUILD_EMPTY: empty})
         async with e2e.running_bot(settings, pool):
             yield World(fake, alice, admin, engine)
@@ -113,6 +117,23 @@ async def _final(fake: FakeDiscord, token: str) -> Any:
     return (await fake.wait_for(done, timeout=60))[0]
 
 
+async def _message_update(fake: FakeDiscord, token: str, contains: str) -> dict[str, Any]:
+    """The message a button's click left, containing `contains`: its callback updated it
+    (type 7), or it was deferred (type 6) and edited."""
+
+    def pred(c: Any) -> bool:
+        if c.status != 200 or token not in c.path or contains not in json.dumps(
+                c.json, ensure_ascii=False):
+            return False
+        if c.method == "PATCH" and c.path.endswith("/messages/@original"):
+            return True
+        return c.path.endswith("/callback") and (c.json or {}).get("type") == 7
+
+    call = (await fake.wait_for(pred, timeout=60))[0]
+    body: dict[str, Any] = call.json["data"] if call.method == "POST" else call.json
+    return body
+
+
 async def _command(fake: FakeDiscord, user: Member, data: dict[str, Any]) -> Any:
     cmd = fake._command(GUILD, data["name"])
     payload = fake._interaction_base(GUILD, user, 2)
@@ -173,6 +194,37 @@ async def test_resetfeedback_from_a_guild_that_may_not_reindex_the_shared_index(
     assert refused.json["data"]["content"].startswith(
         "This server uses the shared index, whose votes count in every server that uses it")
     assert world.engine.nudges.count() == before
+
+
+async def test_resetfeedback_asks_before_it_forgets_the_votes(world: World) -> None:
+    """/resetfeedback forgot every vote at once: "/re" + Enter in the command menu can pick
+    it instead of /reindex, and a reset cannot be undone."""
+    fake = world.fake
+    votes = world.engine.feedback_votes()
+    if not votes:
+        answer = await e2e.ask_by_mention(fake, GUILD, world.alice, "How fast do widgets spin?")
+        up = next(i for i in e2e.custom_ids(answer.json) if i.endswith(":up"))
+        click = await fake.click(GUILD, world.alice, fake.message_of(answer), up)
+        await e2e.wait_original_edit(fake, click["token"], "Thanks")
+        votes = world.engine.feedback_votes()
+    plural = "s" if votes != 1 else ""
+    for choice, says in (("cb:fbreset:no", "Nothing was changed"), ("cb:fbreset:yes", "Forgot")):
+        inter = await fake.slash(GUILD_ADMIN, world.admin, "resetfeedback")
+        ask = await e2e.wait_original_edit(fake, inter["token"], "cannot be undone")
+        assert (await e2e.wait_callback(fake, inter["token"])).json["data"]["flags"] & 64
+        assert _embed(ask)["description"].startswith(f"Forget how {votes} vote{plural} changed")
+        labels = [c["label"] for row in ask.json["components"] for c in row["components"]]
+        assert labels == [f"Forget {votes} vote{plural}", "Cancel"]
+        assert world.engine.feedback_votes() == votes  # nothing happened yet
+        click = await fake.click(GUILD_ADMIN, world.admin, fake.message_of(ask), choice)
+        done = await _message_update(fake, click["token"], says)
+        assert not done.get("components")
+    assert done["embeds"][0]["description"] == (
+        f"♻️ Forgot {votes} vote{plural}: the ranking is as without feedback.")
+    assert world.engine.feedback_votes() == 0
+    inter = await fake.slash(GUILD_ADMIN, world.admin, "resetfeedback")
+    none = await e2e.wait_original_edit(fake, inter["token"], "no votes")
+    assert not none.json.get("components")
 
 
 
