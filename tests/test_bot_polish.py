@@ -3,6 +3,7 @@ discord.py client against the fake Discord, a real index of a small Sphinx folde
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -239,3 +240,40 @@ async def test_a_reindex_that_indexes_nothing_says_so(world: World) -> None:
     assert "**Chunks:** +0 / −0 · 0 total in 0 documents" in lines
     assert ("⚠️ Nothing is indexed: no file in the documents folder could be read (citebot "
             "reads .docx, .htm, .html, .markdown, .md, .pdf, .rst, .txt).") in lines
+
+
+async def test_knowledge_list_shows_the_hosts_entries_that_answers_here_quote(
+    world: World,
+) -> None:
+    """An entry added with `citebot knowledge add` is quoted in every server, but
+    /knowledge list said "No knowledge added here yet" and /knowledge remove "No knowledge
+    entry … here"."""
+    fake = world.fake
+    tip = "The widget warranty lasts three years from the day of purchase."
+    entry, _ = await asyncio.to_thread(world.engine.add_knowledge, tip, "Warranty")
+    try:
+        answer = await e2e.ask_by_mention(fake, GUILD, world.alice,
+                                          "How long does the widget warranty last?")
+        assert "three years" in e2e.description(answer.json)
+        listed = e2e.description((await _knowledge(fake, world.alice, "list")).json)
+        assert f"• `{entry.name}` — Warranty, {entry.date} · added on the bot's host" in listed
+        refused = e2e.description(
+            (await _knowledge(fake, world.admin, "remove", name=entry.name)).json)
+        assert refused == (f"`{entry.name}` was added on the bot's host: it can only be "
+                           "removed there (`citebot knowledge remove`).")
+    finally:
+        await asyncio.to_thread(world.engine.remove_knowledge, entry.name)
+
+
+async def test_a_long_knowledge_list_says_how_many_it_could_not_show() -> None:
+    """Cut to the embed's 4,096 characters, the list ended in "…": the entries past it were
+    neither shown nor counted."""
+    from bot.cogs.knowledge import entries_text
+    from retrieval.knowledge import Entry
+
+    entries = [Entry(f"@knowledge/1/2026-11-29-{n:019}.txt", "1", "#general, alice",
+                     "2026-11-29", 1, 2, 10**18 + n, 0.0) for n in range(60)]
+    text = entries_text(entries)
+    assert len(text) <= render.EMBED_DESCRIPTION_LIMIT
+    shown = text.count("\n• ")
+    assert 0 < shown < 60 and text.endswith(f"\n… and {60 - shown} more")
