@@ -277,3 +277,15 @@ async def test_a_long_knowledge_list_says_how_many_it_could_not_show() -> None:
     assert len(text) <= render.EMBED_DESCRIPTION_LIMIT
     shown = text.count("\n• ")
     assert 0 < shown < 60 and text.endswith(f"\n… and {60 - shown} more")
+
+
+async def test_command_descriptions_say_what_the_commands_do(world: World) -> None:
+    """/reindex's `rebuild` said "Drop the whole index and rebuild it from scratch", which is
+    what it carefully does not do (the old index answers until the new one is ready), and
+    /sources said nothing of the pages it now lists as not quotable."""
+    commands = {c["name"]: c for c in world.fake.commands["global"]}
+    (rebuild,) = commands["reindex"]["options"]
+    assert rebuild["description"] == (
+        "Build anew from every file; the old index answers until it is ready")
+    assert commands["sources"]["description"] == (
+        "The indexed documents, then the pages with nothing to quote")
