@@ -228,3 +228,22 @@ def test_index_of_a_missing_folder_creates_no_data_folder_and_an_empty_one_says_
         "Nothing is indexed: no file in the documents folder could be read (citebot reads "
         ".docx, .htm, .html, .markdown, .md, .pdf, .rst, .txt).",
     ]
+
+
+def test_a_questions_file_is_read_like_a_document_or_refused_in_one_plain_line(
+    tmp_path: Path,
+) -> None:
+    """`ask --file` printed Python's "[Errno 2] No such file or directory: 'q.txt'" and
+    refused a questions file saved as UTF-16 by Notepad ("'utf-8' codec can't decode…")."""
+    data = tmp_path / "data"
+    assert citebot("index", "--docs", str(SEEDS), "--data", str(data), cwd=tmp_path
+                   ).returncode == 0
+    where = ["--docs", str(SEEDS), "--data", str(data)]
+    r = citebot("ask", "--file", "q.txt", *where, cwd=tmp_path)
+    assert (r.returncode, r.stderr) == (2, "error: cannot read q.txt: No such file or directory\n")
+    (tmp_path / "qs").mkdir()
+    r = citebot("ask", "--file", "qs", *where, cwd=tmp_path)
+    assert (r.returncode, r.stderr) == (2, "error: cannot read qs: it is a folder\n")
+    (tmp_path / "q.txt").write_text("Who leads US Central Command?\n", encoding="utf-16")
+    r = citebot("ask", "--file", "q.txt", "-k", "1", *where, cwd=tmp_path)
+    assert r.returncode == 0 and "McKenzie" in r.stdout, r.stderr
