@@ -289,3 +289,40 @@ async def test_command_descriptions_say_what_the_commands_do(world: World) -> No
         "Build anew from every file; the old index answers until it is ready")
     assert commands["sources"]["description"] == (
         "The indexed documents, then the pages with nothing to quote")
+
+
+async def _complete(fake: FakeDiscord, user: Member, typed: str) -> list[dict[str, Any]]:
+    """What /knowledge remove's `name` offers while `user` has typed `typed`."""
+    cmd = fake._command(GUILD, "knowledge")
+    payload = fake._interaction_base(GUILD, user, 4)  # APPLICATION_COMMAND_AUTOCOMPLETE
+    payload["data"] = {"id": str(cmd["id"]), "guild_id": str(GUILD), "name": "knowledge",
+                       "type": 1, "options": [{"name": "remove", "type": 1, "options": [
+                           {"name": "name", "type": 3, "value": typed, "focused": True}]}]}
+    delivered = await fake.deliver_interaction(payload)
+    call = await e2e.wait_callback(fake, delivered["token"])
+    assert call.json["type"] == 8, call.json
+    choices: list[dict[str, Any]] = call.json["data"]["choices"]
+    return choices
+
+
+async def test_knowledge_remove_offers_the_entries_by_name(world: World) -> None:
+    """/knowledge remove wanted a name like `2026-11-29-1576648071012417581.txt` typed by
+    hand, copied from /knowledge list."""
+    fake = world.fake
+    added = []
+    for n, (who, tip) in enumerate([("bob", "Widgets are recycled at the depot on Fridays."),
+                                    ("carol", "The widget manual lives on the second shelf.")]):
+        entry, _ = await asyncio.to_thread(
+            world.engine.add_knowledge, tip, f"#general, {who}", guild_id=GUILD,
+            channel_id=GUILD + 1, message_id=1_500_000_000_000_000_000 + n)
+        added.append(entry)
+    try:
+        newest_first = [{"name": f"{e.name} — {e.title}", "value": e.name}
+                        for e in reversed(added)]
+        assert await _complete(fake, world.admin, "") == newest_first
+        assert await _complete(fake, world.admin, "CAROL") == newest_first[:1]
+        assert await _complete(fake, world.admin, added[0].name[-8:]) == newest_first[1:]
+        assert await _complete(fake, world.alice, "") == []  # may not remove anything
+    finally:
+        for e in added:
+            await asyncio.to_thread(world.engine.remove_knowledge, e.name, GUILD)

@@ -89,6 +89,20 @@ def not_removed_text(name: str, host_names: set[str]) -> str:
     return f"No knowledge entry {shown} here; /knowledge list shows their names."
 
 
+def name_choices(entries: list[Entry], typed: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 entries (Discord's limit), newest first, whose name or title holds `typed`;
+    each shown as `name — title`, within Discord's 100 characters."""
+    want = typed.strip().lower()
+    found = [e for e in reversed(entries) if want in e.name.lower() or want in e.title.lower()]
+    return [
+        app_commands.Choice(
+            name=render.cut_at_word(f"{e.name} — {' '.join(e.title.split())}", 100),
+            value=e.name,
+        )
+        for e in found[:25]
+    ]
+
+
 class KnowledgeCog(commands.Cog):
     knowledge = app_commands.Group(
         name="knowledge", description="Knowledge added from messages", guild_only=True
@@ -186,6 +200,18 @@ class KnowledgeCog(commands.Cog):
             await self._say(interaction, not_removed_text(name, host_names), ok=False)
             return
         await self._say(interaction, f"🗑️ Removed {render._code(entry.name)}.", ok=True)
+
+    @remove_entry.autocomplete("name")
+    async def entry_names(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The guild's entries to pick from (newest first), matching what is typed: a name is
+        `2026-11-29-1187654321098765432.txt`, which nobody types by hand."""
+        if not is_admin(interaction, self.core.settings.admin_role_ids):
+            return []
+        guild_id = interaction.guild_id
+        entries = await self.core.pool.run(guild_id, lambda e: e.knowledge_entries(guild_id))
+        return name_choices(entries, current)
 
 
 async def setup(bot: commands.Bot) -> None:
