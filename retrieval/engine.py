@@ -599,7 +599,9 @@ class Engine:
         date: str | None = None,
     ) -> tuple[Entry, IndexSummary | None]:
         """Write a knowledge entry and index it at once. When another reindex holds the lock
-        the entry is kept and indexed by the next reindex (summary None)."""
+        the entry is kept and indexed by the next reindex (summary None); when the index fails
+        (a missing docs folder, a model that cannot be loaded) it is taken back, so that "nothing
+        was changed" holds and the same text can be added again once that is fixed."""
         entry = self.knowledge.add(
             text, title, guild_id=guild_id, channel_id=channel_id, message_id=message_id,
             date=date,
@@ -608,6 +610,9 @@ class Engine:
             return entry, self.index()
         except IndexBusy:
             return entry, None
+        except Exception:
+            self.knowledge.remove(entry.name, guild_id)
+            raise
 
     def knowledge_entries(self, guild_id: int | None = None) -> list[Entry]:
         return self.knowledge.entries(guild_id)

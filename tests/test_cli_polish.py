@@ -247,3 +247,24 @@ def test_a_questions_file_is_read_like_a_document_or_refused_in_one_plain_line(
     (tmp_path / "q.txt").write_text("Who leads US Central Command?\n", encoding="utf-16")
     r = citebot("ask", "--file", "q.txt", "-k", "1", *where, cwd=tmp_path)
     assert r.returncode == 0 and "McKenzie" in r.stdout, r.stderr
+
+
+def test_knowledge_add_that_cannot_be_indexed_is_not_kept_half_added(tmp_path: Path) -> None:
+    """With a mistyped --docs, `knowledge add` wrote the entry, then failed the index saying
+    "nothing was changed"; adding it again with the right folder was then refused as a
+    duplicate, and the entry was not searchable until the next `citebot index`."""
+    data = tmp_path / "data"
+    assert citebot("index", "--docs", str(SEEDS), "--data", str(data), cwd=tmp_path
+                   ).returncode == 0
+    tip = "The harbour radio keys are renewed every Monday at noon."
+    r = citebot("knowledge", "add", tip, "--docs", str(tmp_path / "seeds"), "--data", str(data),
+                cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stderr.startswith(f"error: The documents folder {tmp_path / 'seeds'} does not "
+                               "exist; nothing was changed"), r.stderr
+    where = ["--docs", str(SEEDS), "--data", str(data)]
+    assert citebot("knowledge", "list", "--json", *where, cwd=tmp_path).stdout == ""
+    assert citebot("knowledge", "add", tip, *where, cwd=tmp_path).returncode == 0
+    r = citebot("ask", "When are the harbour radio keys renewed?", "-k", "1", *where,
+                cwd=tmp_path)
+    assert "every Monday at noon" in r.stdout, r.stdout

@@ -16,6 +16,8 @@ from discord.ext import commands
 from bot import render
 from bot.cogs.admin import is_admin
 from bot.core import NO_MENTIONS, Core, core_of
+from bot.errors import explain
+from retrieval.errors import CitebotError
 from retrieval.knowledge import LOCAL, Entry, KnowledgeError
 from retrieval.models import IndexSummary
 
@@ -161,6 +163,9 @@ class KnowledgeCog(commands.Cog):
             )
         except KnowledgeError as e:
             await self._say(interaction, f"⚠️ {e}", ok=False)
+            return
+        except CitebotError as e:  # the index failed: the entry was taken back
+            await self._say(interaction, f"⚠️ Not added: {explain(e)}", ok=False)
             return
         except Exception:
             log.exception("add to knowledge failed")
