@@ -620,6 +620,9 @@ def stats_embed(stats: Stats, load: dict[str, Any] | None = None) -> discord.Emb
         # a Discord timestamp: shown in each reader's time zone and locale, "3 hours ago"
         ("Last index", _when(last) if last else "never"),
     ]
+    if stats.not_quotable:
+        n = stats.not_quotable
+        rows.insert(2, ("Not quotable", f"{n} page{'s' if n != 1 else ''} (see /sources)"))
     if load and load.get("answered"):
         rows.append(
             (
