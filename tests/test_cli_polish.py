@@ -272,3 +272,24 @@ def test_knowledge_add_that_cannot_be_indexed_is_not_kept_half_added(tmp_path: P
     r = citebot("ask", "When are the harbour radio keys renewed?", "-k", "1", *where,
                 cwd=tmp_path)
     assert "every Monday at noon" in r.stdout, r.stdout
+
+
+def test_an_untitled_ref_to_a_label_on_a_page_with_nothing_to_quote_shows_its_title(
+    tmp_path: Path,
+) -> None:
+    """Labels were read from indexed files only: `:ref:`widget-api`` to the label above an
+    autodoc page's title was shown as `widget-api`."""
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    (docs / "api").mkdir(parents=True)
+    (docs / "index.rst").write_text(
+        "Guide\n=====\n\nEvery widget method is listed in :ref:`widget-api`. Widgets spin "
+        "at ten rotations per second by default.\n"
+    )
+    (docs / "api" / "widget.rst").write_text(
+        ".. _widget-api:\n\nWidget API reference\n====================\n\n"
+        ".. automodule:: widget\n   :members:\n"
+    )
+    where = ["--docs", str(docs), "--data", str(data)]
+    assert citebot("index", *where, cwd=tmp_path).returncode == 0
+    r = citebot("ask", "Where is every widget method listed?", "-k", "1", *where, cwd=tmp_path)
+    assert "Every widget method is listed in Widget API reference." in r.stdout, r.stdout
