@@ -182,7 +182,7 @@ def _do_index(settings: Settings, rebuild: bool, as_json: bool) -> int:
     if as_json:
         print(json.dumps(summary.to_json()))
     else:
-        console.print(render_summary(summary), highlight=False, markup=False)
+        console.print(render_summary(summary, rebuilt=rebuild), highlight=False, markup=False)
     return 0
 
 

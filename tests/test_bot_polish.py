@@ -169,7 +169,7 @@ async def test_a_message_added_to_knowledge_twice_is_one_entry(world: World) -> 
     assert first.endswith(f"as `{name}`, cited as “#general, alice, {msg['timestamp'][:10]}”."
                           " It is searchable now."), first
     again = e2e.description((await _command(fake, world.admin, add)).json)
-    assert again == (f"⚠️ that message is already in the knowledge as {name}; to add it again "
+    assert again == (f"⚠️ That message is already in the knowledge as {name}; to add it again "
                      "(edited, say), remove that entry first"), again
     listed = e2e.description((await _knowledge(fake, world.alice, "list")).json)
     assert listed.startswith("**Knowledge (1)**") and "-2.txt" not in listed, listed
@@ -330,3 +330,14 @@ async def test_knowledge_remove_offers_the_entries_by_name(world: World) -> None
     finally:
         for e in added:
             await asyncio.to_thread(world.engine.remove_knowledge, e.name, GUILD)
+
+
+async def test_a_rebuild_says_why_every_file_counts_as_added(world: World) -> None:
+    """After `/reindex rebuild:true` the diff said "Added (5)" and "Unchanged: 0 files" with
+    nothing else: a moderator read that five files were new."""
+    fake = world.fake
+    inter = await fake.slash(GUILD_EMPTY, world.admin, "reindex", rebuild=True)
+    done = await e2e.wait_original_edit(fake, inter["token"], "Reindex finished")
+    assert _embed(done)["description"].splitlines()[0].endswith(
+        "(a rebuild: every file was read again into a new index, so all of them count as "
+        "added).")

@@ -293,3 +293,11 @@ def test_an_untitled_ref_to_a_label_on_a_page_with_nothing_to_quote_shows_its_ti
     assert citebot("index", *where, cwd=tmp_path).returncode == 0
     r = citebot("ask", "Where is every widget method listed?", "-k", "1", *where, cwd=tmp_path)
     assert "Every widget method is listed in Widget API reference." in r.stdout, r.stdout
+
+
+def test_index_rebuild_says_why_every_file_counts_as_added(tmp_path: Path) -> None:
+    where = ["--docs", str(SEEDS), "--data", str(tmp_path / "data")]
+    assert citebot("index", *where, cwd=tmp_path).returncode == 0
+    r = citebot("index", "--rebuild", *where, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("rebuilt (every file read again, so all count as added): added 1,")

@@ -115,7 +115,7 @@ class AdminCog(commands.Cog):
             log.exception("reindex failed")
             text, color = "⚠️ Reindex failed; the error has been logged.", render.COLOR_ERROR
         else:
-            text, color = render.summary_text(summary), render.COLOR_OK
+            text, color = render.summary_text(summary, rebuilt=rebuild), render.COLOR_OK
         await out.show(render.message_embed(text, color), final=True)
 
 

@@ -162,7 +162,8 @@ class KnowledgeCog(commands.Cog):
                 ),
             )
         except KnowledgeError as e:
-            await self._say(interaction, f"⚠️ {e}", ok=False)
+            why = str(e)
+            await self._say(interaction, f"⚠️ {why[:1].upper()}{why[1:]}", ok=False)
             return
         except CitebotError as e:  # the index failed: the entry was taken back
             await self._say(interaction, f"⚠️ Not added: {explain(e)}", ok=False)
