@@ -301,4 +301,5 @@ class Stats:
             "questions": self.questions,
             "answered": self.answered,
             "feedback": {"up": self.feedback_up, "down": self.feedback_down},
+            "not_quotable": self.not_quotable,
         }
