@@ -341,3 +341,24 @@ async def test_a_rebuild_says_why_every_file_counts_as_added(world: World) -> No
     assert _embed(done)["description"].splitlines()[0].endswith(
         "(a rebuild: every file was read again into a new index, so all of them count as "
         "added).")
+
+
+async def test_every_moderator_command_says_who_may_use_it_in_the_same_words(
+    world: World,
+) -> None:
+    """/reindex said "Only admins (Manage Server permission or an admin role)", the others
+    "Only moderators (the same people who may run /reindex)": a member learnt nothing."""
+    fake = world.fake
+    said = {}
+    for name in ("reindex", "gaps", "resetfeedback"):
+        inter = await fake.slash(GUILD, world.alice, name)
+        said[name] = (await _final(fake, inter["token"])).json["data"]["content"]
+    said["knowledge remove"] = (await _knowledge(fake, world.alice, "remove", name="x.txt")
+                                ).json["data"]["content"]
+    who = "Only moderators (with the Manage Server permission or a citebot admin role) can "
+    assert said == {
+        "reindex": who + "run /reindex.",
+        "gaps": who + "see the gaps report.",
+        "resetfeedback": who + "reset the feedback.",
+        "knowledge remove": who + "change the knowledge.",
+    }

@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.cogs.admin import is_admin
+from bot.cogs.admin import MODERATORS, is_admin
 from bot.core import NO_MENTIONS, Core, core_of
 from bot.errors import explain
 from retrieval.errors import CitebotError
@@ -23,7 +23,7 @@ from retrieval.models import IndexSummary
 
 log = logging.getLogger("citebot.bot")
 
-NOT_ALLOWED = "Only moderators (the same people who may run /reindex) can change the knowledge."
+NOT_ALLOWED = f"{MODERATORS} can change the knowledge."
 NO_TEXT = "That message has no text to add (attachments and embeds are not read)."
 
 
