@@ -329,6 +329,7 @@ def _grid_rows(lines: list[tuple[int, str]], has_header: bool) -> list[list[tupl
     """Rows of a grid table: the lines between `+---+` borders (the header ends at `+===+`)."""
     rows: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
+    head_border = False
     for a, ln in lines:
         if _GRID_BORDER.match(ln):
             if current:
@@ -336,11 +337,14 @@ def _grid_rows(lines: list[tuple[int, str]], has_header: bool) -> list[list[tupl
             current = []
             if has_header and "=" in ln:
                 rows.clear()  # everything so far was the header
+                head_border = True
             continue
         if ln.strip():
             current.append((a, ln))
     if current:
         rows.append(current)
+    if has_header and not head_border and len(rows) > 1:
+        return rows[1:]  # a header row without a `+===+` under it (all bold: the parser's call)
     return rows
 
 

@@ -23,6 +23,15 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 # a reST section title's underline or overline: one punctuation character, three or more times
 ADORNMENT_LINE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
 ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")  # `:ref:`Title <target>``
+# a Python-Markdown attribute list: `{: #id .class key=value }`, `{ .external }`; a bare word
+# is an attribute too (`{: #build-skip toml env-var }`), when there is a `:` or an id, class
+# or key=value beside it (a lone `{name}` stays text)
+_ATTR = r"(?:[#.][\w.:-]+|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]+))"
+_ATTR_OR_WORD = r"(?:" + _ATTR + r"|[\w-]+)"
+ATTR_LIST = (
+    r"\{(?::[ \t]*" + _ATTR_OR_WORD + r"(?:[ \t]+" + _ATTR_OR_WORD + r")*"
+    r"|[ \t]*(?:[\w-]+[ \t]+)*" + _ATTR + r"(?:[ \t]+" + _ATTR_OR_WORD + r")*)[ \t]*\}"
+)
 
 
 def role_text(inner: str) -> str:
