@@ -49,8 +49,10 @@ _FOOTNOTE_REF = re.compile(r"[ \t]?\[\^[^\]\s]+\](?!:)")  # (not inside `code`: 
 # a Markdown shortcut reference link, `[Logstash]` with `[Logstash]: https://…` further down
 # the page: its words (square brackets around words in prose are nearly always one; a
 # one-letter `[x]` is a task box)
+# (rich's console markup, `[link=https://…]words[/link]` or `[bold]x[/bold]`, is not one: a
+# label holding `=`, or words right after the `]`)
 _SHORTCUT_LINK = re.compile(
-    r"(?<![\w\]!\\`\[])\[([*_`]*[A-Za-z](?:[^\[\]\n]|\n(?![ \t]*\n))+)\](?![(\[:])")
+    r"(?<![\w\]!\\`\[])\[([*_`]*[A-Za-z](?:[^\[\]\n=]|\n(?![ \t]*\n))+)\](?![(\[:\w])")
 _EMPTY_LINK = re.compile(r"\[\]\([^)\s]*\)")  # `[](){#id}`: an anchor, no words
 _TASK_BOX = re.compile(r"^\[([ xX])\][ \t]+", re.M)
 # a Markdown block quote's `> ` on the lines after the first (the first one is outside the

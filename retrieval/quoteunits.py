@@ -87,8 +87,12 @@ def block_units(
             # a long block split between chunks: its later part is quotable as well (by its
             # first lines), and the citation names the whole block's lines
             later = len(ref) > 7 and not ref[7]
-            if later and len(_WORDS.findall(text[s:e])) < MIN_PART_WORDS:
-                continue  # the block's last few symbols (a border, a prompt): nothing to quote
+            if later and (len(_WORDS.findall(text[s:e])) < MIN_PART_WORDS or (
+                "\n" not in text[s:e].strip()
+            )):
+                # the block's last few symbols (a border, a prompt) or its last line (a
+                # comment showing output): nothing to quote without the rest of the block
+                continue
             out.extend(_code_units(text, blocks, n, s, e, extra, continued=later))
         elif kind == TABLE:
             # the header is left out only where the table begins (not in a later chunk)

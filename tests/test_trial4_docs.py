@@ -175,3 +175,47 @@ def test_a_grid_tables_header_row_is_never_a_row_to_quote(
     rows = [t for k, t in _units(tmp_path, "periodic.rst", rst, embedder) if k == "table"]
     assert rows == ["| ``crontab()``    | Execute every minute. |",
                     "| ``crontab(0)``   | Execute every hour.   |"]
+
+
+def test_rich_console_markup_in_markdown_prose_keeps_its_brackets() -> None:
+    """rich's docs: "[link=https://…]text[/link]" in a Markdown paragraph lost its brackets
+    (it was taken for a shortcut reference link); `[Logstash]` still shows its words."""
+    from rich.console import Console
+
+    from citebot.textrender import quote_renderable
+
+    text = ("Write [link=https://www.willmcgugan.com]blog[/link] or [bold]this[/bold] in a\n"
+            "string; ship logs to [Logstash] as usual.")
+    c = Citation(text, "markup.md", "M", None, 1, 2, 0, len(text), 0.9, "x", kind="paragraph")
+    assert _shown(c) == ("Write [link=https://www.willmcgugan.com]blog[/link] or "
+                         "[bold]this[/bold] in a string; ship logs to Logstash as usual.")
+    console = Console(width=200, record=True, color_system=None)
+    console.print(quote_renderable(c))
+    assert "[link=https://www.willmcgugan.com]blog[/link]" in console.export_text()
+
+
+def test_a_fences_language_is_one_a_highlighter_knows() -> None:
+    """pymdown's `md-render` fence (Markdown source shown with its rendering) was fenced as
+    ```md-render on Discord; an attribute-list fence `{.py title="x"}` as ```{.py."""
+    md = (
+        "# Usage\n\n"
+        "```md-render\n---\nextensions:\n- pymdownx.caret\n---\n^^Insert me^^\n```\n\n"
+        '```{.py title="Trivial Usage" test="skip"}\nimport dirty_equals\n```\n\n'
+        "```pycon\n>>> 1 + 1\n2\n```\n"
+    )
+    p = parsed(".md", md)
+    assert [b.language for b in p.blocks if b.kind == "code"] == ["md", "py", "pycon"]
+
+
+def test_the_last_line_of_a_long_code_block_is_not_quoted_alone() -> None:
+    """marshmallow's quickstart: a code block split between chunks whose later part was its
+    last line, "# 'name': ['Missing data for required field.']}", was the third quote for
+    "How do I make a field required?"."""
+    from retrieval.quoteunits import block_units
+
+    tail = "    # 'name': ['Missing data for required field.']}"
+    ref = ("code", 0, len(tail), 0, "python", None, 365, 0, 344)  # a later part (`begins` 0)
+    assert block_units(tail, (ref,), (), lambda s: []) == []
+    part = "    pprint(err.messages)\n    # {'age': ['Age is required.'],"
+    ref = ("code", 0, len(part), 0, "python", None, 365, 0, 344)
+    assert [part[a:b] for a, b, _, _ in block_units(part, (ref,), (), lambda s: [])] == [part]

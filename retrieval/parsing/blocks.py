@@ -24,13 +24,11 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 ADORNMENT_LINE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
 ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")  # `:ref:`Title <target>``
 # a Python-Markdown attribute list: `{: #id .class key=value }`, `{ .external }`; a bare word
-# is an attribute too (`{: #build-skip toml env-var }`), when there is a `:` or an id, class
-# or key=value beside it (a lone `{name}` stays text)
-_ATTR = r"(?:[#.][\w.:-]+|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]+))"
-_ATTR_OR_WORD = r"(?:" + _ATTR + r"|[\w-]+)"
+# is an attribute too (`{: #build-skip toml env-var }`), when an id, class or key=value is
+# beside it (a lone `{name}` or a format spec, `{:x}` `{:.2f}`, stays text)
+_ATTR = r"(?:[#.][A-Za-z_-][\w.:-]*|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]+))"
 ATTR_LIST = (
-    r"\{(?::[ \t]*" + _ATTR_OR_WORD + r"(?:[ \t]+" + _ATTR_OR_WORD + r")*"
-    r"|[ \t]*(?:[\w-]+[ \t]+)*" + _ATTR + r"(?:[ \t]+" + _ATTR_OR_WORD + r")*)[ \t]*\}"
+    r"\{:?[ \t]*(?:[\w-]+[ \t]+)*" + _ATTR + r"(?:[ \t]+(?:" + _ATTR + r"|[\w-]+))*[ \t]*\}"
 )
 
 

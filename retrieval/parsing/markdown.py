@@ -282,7 +282,7 @@ def parse_markdown(text: str) -> ParsedText:
                     blocks[-1] = Block(DEFINITION, term.start, e, term.section)
                 elif e > s:
                     blocks.append(Block(kind, s, e, _path(section)))
-        elif t == "fence" and m is not None and tok.info.strip().startswith("{"):
+        elif t == "fence" and m is not None and _MYST_DIRECTIVE_INFO.match(tok.info.strip()):
             blocks.extend(_myst(tok, text, lines, _path(section)))
         elif t == "code_block" and m is not None and _term_before(
             text, blocks, lines.start(m[0])
@@ -790,13 +790,31 @@ def _skip_own_paragraphs(tokens: list[Token], i: int, lines: Lines) -> int:
     return j
 
 
+# a MyST directive fence (```{note}), not an attribute list's classes (```{.py title="x"})
+_MYST_DIRECTIVE_INFO = re.compile(r"^\{[A-Za-z][\w:.+-]*\}")
+_FENCE_CLASS = re.compile(r"^\{[ \t]*\.([\w+#-]+)")  # `{.py title="x"}`, `{ .yaml }`
+# pymdown docs' own fences showing source and its rendering (`md-render`, `py-render`): the
+# source's language, one a renderer knows
+_RENDER_FENCE = re.compile(r"^([\w+#]+)-(?:render|result|preview)$")
+
+
+def _fence_language(info: str) -> str:
+    """A fence's language as a highlighter knows it: its info string's first word, or the
+    first class of an attribute list (`{.python .annotate}`)."""
+    info = info.strip()
+    m = _FENCE_CLASS.match(info)
+    lang = m.group(1) if m else (info.split(maxsplit=1)[0] if info else "")
+    render = _RENDER_FENCE.match(lang)
+    return render.group(1) if render else lang
+
+
 def _code(tok: Token, text: str, lines: Lines, section: tuple[str, ...]) -> list[Block]:
     assert tok.map is not None
     a, b = tok.map
     if tok.type == "fence":
         n = tok.content.count("\n")
         a, b = a + 1, a + 1 + n
-        lang = (tok.info or "").strip().split(maxsplit=1)[0] if tok.info.strip() else ""
+        lang = _fence_language(tok.info or "")
     else:
         lang = ""
     if b <= a:
