@@ -12,7 +12,15 @@ from rich.text import Text
 from citebot.errors import explain
 from retrieval.citations import NO_MORE_EXCERPTS, format_citation
 from retrieval.errors import NotAQuestion
-from retrieval.models import Answer, Citation, IndexSummary, SourceInfo, Stats, grouped_skips
+from retrieval.models import (
+    MARKUP_ONLY,
+    Answer,
+    Citation,
+    IndexSummary,
+    SourceInfo,
+    Stats,
+    grouped_skips,
+)
 from retrieval.quotedisplay import display_parts, inline_spans
 
 
@@ -134,5 +142,10 @@ def render_source(s: SourceInfo) -> str:
         bits.append(f"“{s.title}”")
     if s.date:
         bits.append(s.date)
-    bits.append(plural(s.chunks, "chunk"))
+    bits.append("not quotable" if s.not_quotable else plural(s.chunks, "chunk"))
     return " · ".join(bits)
+
+
+def render_not_quotable_header(pages: list[SourceInfo]) -> str:
+    """The line above the pages listed as not quotable: how many, and why."""
+    return f"Not indexed, {plural(len(pages), 'page')} with {MARKUP_ONLY}:"

@@ -74,6 +74,7 @@ from retrieval.stats import (
     checked_manifest,
     corpus_stats,
     list_sources,
+    not_quotable,
     read_last_index,
     write_last_index,
 )
@@ -106,9 +107,7 @@ class Engine:
         self.reader = SourceReader(settings, self.view)
         self.reader.knowledge_root = knowledge_root(settings.data_dir, settings.collection)
         self.links = SourceLinks(settings.source_url)
-        self.role_titles = RoleTitles(
-            lambda: {s.source: s.title for s in self.sources()}, self.reader.raw_text
-        )
+        self.role_titles = RoleTitles(self._titles, self.reader.raw_text)
         self._qvec_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # -- parts ----------------------------------------------------------------------------
@@ -650,6 +649,16 @@ class Engine:
 
     def sources(self) -> list[SourceInfo]:
         return list_sources(self.manifest())
+
+    def not_quotable(self) -> list[SourceInfo]:
+        """Pages the last index run read and left out with nothing to quote (autodoc pages)."""
+        return not_quotable(self.last_index())
+
+    def _titles(self) -> dict[str, str]:
+        """Each indexed document's title, and a not quotable page's (an untitled `:doc:` to an
+        autodoc page is shown as that page's title)."""
+        titles = {s.source: s.title for s in self.not_quotable() if s.title}
+        return titles | {s.source: s.title for s in self.sources()}
 
     def stats(self) -> Stats:
         try:

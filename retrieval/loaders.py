@@ -107,7 +107,7 @@ def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | N
     from retrieval.ignore import IgnoreRules
 
     root = root.resolve()
-    rules = IgnoreRules.for_folder(root)
+    rules = IgnoreRules.for_folder(root, lambda data: decode_text(data)[0])
     errors: list[OSError] = []
 
     def folder_errors() -> Iterator[tuple[str, Path | None, str | None]]:

@@ -134,6 +134,9 @@ class SkippedFile:
     # True for a file that was indexed with a note (decoded as cp1252, passages left out):
     # listed with the skipped files so its reason is shown, but it is searchable
     indexed: bool = False
+    # the title of a page read but not indexed (nothing to quote): `citebot sources` lists it
+    # and an untitled `:doc:` pointing at it is shown as this title
+    title: str | None = None
 
 
 UNSUPPORTED = "unsupported file type "
@@ -250,6 +253,8 @@ class SourceInfo:
     title: str
     date: str | None
     chunks: int
+    # a page read but not indexed because it has nothing to quote (an autodoc API page): why
+    not_quotable: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -67,6 +67,7 @@ async def fenv(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FEnv]:
         base, "fe2e",
         button_cooldown_seconds=0,  # the tests click buttons back to back
         guild_docs={GUILD_W: wiki},
+        admin_guild_ids=[GUILD],  # its moderators may reset the shared index's votes
         source_url=TEMPLATE,
         guild_source_urls={GUILD_W: WIKI},
     )

@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot import render
 from bot.cogs.admin import is_admin
 from bot.core import NO_MENTIONS, Core, core_of
+from bot.policy import feedback_reset_refusal
 
 log = logging.getLogger("citebot.bot")
 
@@ -31,6 +32,12 @@ class FeedbackCog(commands.Cog):
         if not is_admin(interaction, self.core.settings.admin_role_ids):
             await interaction.response.send_message(
                 NOT_ALLOWED, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        refusal = feedback_reset_refusal(self.core.settings, interaction.guild_id)
+        if refusal is not None:
+            await interaction.response.send_message(
+                refusal, ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)

@@ -47,10 +47,19 @@ def gaps_embed(topics: Sequence[Topic], total_questions: int) -> discord.Embed:
         blocks.append("\n".join(lines))
     desc = render.fit_text("\n\n".join(blocks), render.EMBED_DESCRIPTION_LIMIT)
     embed = discord.Embed(title=title, description=desc, color=render.COLOR_ANSWER)
-    embed.set_footer(
-        text=f"{len(topics)} most frequent topics from {total_questions} recorded questions"
-    )
+    embed.set_footer(text=gaps_footer(len(topics), total_questions))
     return embed
+
+
+def gaps_footer(topics: int, questions: int) -> str:
+    """The footer: "3 topics, the most frequent first, from 12 recorded questions", and "1
+    topic from 1 recorded question" (it said "1 most frequent topics from 1 recorded
+    questions")."""
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'s' if count != 1 else ''}"
+
+    order = ", the most frequent first," if topics > 1 else ""
+    return f"{n(topics, 'topic')}{order} from {n(questions, 'recorded question')}"
 
 
 class GapsCog(commands.Cog):

@@ -52,7 +52,7 @@ def added_text(entry: Entry, summary: IndexSummary | None) -> str:
     head = f"📚 Added to knowledge as {render._code(entry.name)}, cited as {cite}."
     if summary is None:
         return head + " A reindex is running; it will be searchable after the next one."
-    return head + f" It is searchable now ({summary.chunks_total} chunks indexed)."
+    return head + " It is searchable now."
 
 
 class KnowledgeCog(commands.Cog):
@@ -152,7 +152,9 @@ class KnowledgeCog(commands.Cog):
             return
         if entry is None:
             await self._say(
-                interaction, f"No knowledge entry {render._code(name)} here.", ok=False
+                interaction,
+                f"No knowledge entry {render._code(name)} here; /knowledge list shows their "
+                "names.", ok=False,
             )
             return
         await self._say(interaction, f"🗑️ Removed {render._code(entry.name)}.", ok=True)
