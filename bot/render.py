@@ -526,6 +526,10 @@ def summary_text(s: IndexSummary, limit: int = EMBED_DESCRIPTION_LIMIT) -> str:
         f"{s.chunks_total} total in {s.documents_total} document"
         f"{'s' if s.documents_total != 1 else ''}",
     ]
+    if s.indexed_nothing:
+        from retrieval.loaders import nothing_indexed_note
+
+        lines.append(f"⚠️ {nothing_indexed_note()}")
     if s.read_by_older:
         n = s.read_by_older
         lines.append(

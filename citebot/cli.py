@@ -151,7 +151,12 @@ class _ProgressPrinter:
 
 def _do_index(settings: Settings, rebuild: bool, as_json: bool) -> int:
     from citebot.textrender import render_summary
+    from retrieval.loaders import check_docs_root
 
+    try:  # before the engine, which would create the data folder of a refused run
+        check_docs_root(settings.docs_dir)
+    except CitebotError as e:
+        raise fail(explain(e)) from None
     engine = _engine(settings)
     progress = _ProgressPrinter()
     try:
@@ -227,10 +232,7 @@ def ask(
     say)."""
     qs = list(questions or [])
     if file is not None:
-        try:
-            text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise fail(f"cannot read {file}: {e}") from None
+        text = sys.stdin.read() if str(file) == "-" else _read_text_file(file)
         qs.extend(line.strip() for line in text.splitlines() if line.strip())
     if not qs:
         raise fail('give a question, e.g. citebot ask "Who leads CENTCOM?"', 2)
@@ -398,10 +400,7 @@ def knowledge_add(
         # a typo'd file name would otherwise become a knowledge entry saying "notes.txt"
         raise fail(f"there is no file {what} (to add it as a text, write it as a sentence)", 2)
     if len(what) < 4096 and path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise fail(f"cannot read {path} as UTF-8 text: {e}") from None
+        text = _read_text_file(path)
         default_title = path.stem
     engine = _engine(_settings(docs, data))
     try:
@@ -413,6 +412,23 @@ def knowledge_add(
     console.print(f"added {escape(entry.source)} — “{escape(entry.title)}”, {entry.date}")
     if summary is None:
         console.print("another reindex is running: it will be indexed by the next one")
+
+
+def _read_text_file(path: Path) -> str:
+    """A text file given on the command line, decoded as documents are (UTF-8, or the UTF-16
+    or cp1252 a Windows editor saves); one line naming the file and why otherwise."""
+    from retrieval.loaders import LoadError, decode_text
+
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise fail(f"cannot read {path}: it is a folder", 2) from None
+    except OSError as e:
+        raise fail(f"cannot read {path}: {e.strerror or type(e).__name__}", 2) from None
+    try:
+        return decode_text(data)[0]
+    except LoadError as e:
+        raise fail(f"cannot read {path}: {e}", 2) from None
 
 
 def _looks_like_a_file_name(what: str) -> bool:

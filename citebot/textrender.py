@@ -115,6 +115,10 @@ def render_summary(s: IndexSummary) -> str:
             f"  {plural(s.read_by_older, 'file')} read by an older citebot keep that reading "
             "(titles, sections, quotable blocks): `citebot index --rebuild` reads them again"
         )
+    if s.indexed_nothing:
+        from retrieval.loaders import nothing_indexed_note
+
+        lines.append(nothing_indexed_note())
     return "\n".join(lines)
 
 

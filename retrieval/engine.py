@@ -706,6 +706,10 @@ class Engine:
         vec = self.question_vector(cq.text)
         self.gaps.record(cq.text, vec, kind="downvote", guild_id=guild_id, nearest=quoted)
 
+    def feedback_votes(self) -> int:
+        """How many votes change the ranking now (what reset_feedback would forget)."""
+        return self.nudges.count()
+
     def reset_feedback(self) -> int:
         """Forget every vote's effect on ranking (admin reset); returns how many were kept."""
         return self.nudges.reset()

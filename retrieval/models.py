@@ -195,6 +195,11 @@ class IndexSummary:
         d["seconds"] = round(self.seconds, 3)
         return d
 
+    @property
+    def indexed_nothing(self) -> bool:
+        """The run left the index empty (an empty or mistyped folder, only other file types)."""
+        return not (self.documents_total or self.added or self.changed or self.unchanged)
+
 
 @dataclass(frozen=True)
 class Progress:

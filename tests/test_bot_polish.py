@@ -3,6 +3,8 @@ discord.py client against the fake Discord, a real index of a small Sphinx folde
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -22,6 +24,8 @@ pytestmark = [
 ]
 
 GUILD = 540_000_000_000_000_800
+GUILD_EMPTY = 540_000_000_000_000_810  # its own folder, with nothing citebot reads
+GUILD_ADMIN = 540_000_000_000_000_820  # the shared index, in CITEBOT_ADMIN_GUILD_IDS
 
 
 class World:
@@ -35,13 +39,20 @@ class World:
 async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
     base = tmp_path_factory.mktemp("citebot-polish")
     _autodoc_site(base / "docs", api_pages=4)
+    (base / "empty").mkdir()
+    (base / "empty" / "conf.py").write_text("project = 'x'\n")
     # GUILD uses the shared index and is not in CITEBOT_ADMIN_GUILD_IDS
-    settings = e2e.bot_settings(base, "polish")
+    settings = e2e.bot_settings(base, "polish", guild_docs={GUILD_EMPTY: base / "empty"},
+                                admin_guild_ids=[GUILD_ADMIN])
     engine = await e2e.indexed_engine(settings)
-    async with e2e.fake_discord(GUILD) as fake:
+    empty = Engine(settings.for_guild(GUILD_EMPTY))
+    async with e2e.fake_discord(GUILD, GUILD_EMPTY, GUILD_ADMIN) as fake:
         alice = fake.add_member(GUILD, 700_000_000_000_000_081, "alice")
         admin = fake.add_member(GUILD, 700_000_000_000_000_082, "mod", admin=True)
-        async with e2e.running_bot(settings, e2e.engine_pool(settings, engine)):
+        fake.guilds[GUILD_EMPTY].members[admin.id] = admin
+        fake.guilds[GUILD_ADMIN].members[admin.id] = admin
+        pool = e2e.engine_pool(settings, engine, {GUILD_EMPTY: empty})
+        async with e2e.running_bot(settings, pool):
             yield World(fake, alice, admin, engine)
 
 
@@ -107,6 +118,23 @@ async def _final(fake: FakeDiscord, token: str) -> Any:
     return (await fake.wait_for(done, timeout=60))[0]
 
 
+async def _message_update(fake: FakeDiscord, token: str, contains: str) -> dict[str, Any]:
+    """The message a button's click left, containing `contains`: its callback updated it
+    (type 7), or it was deferred (type 6) and edited."""
+
+    def pred(c: Any) -> bool:
+        if c.status != 200 or token not in c.path or contains not in json.dumps(
+                c.json, ensure_ascii=False):
+            return False
+        if c.method == "PATCH" and c.path.endswith("/messages/@original"):
+            return True
+        return c.path.endswith("/callback") and (c.json or {}).get("type") == 7
+
+    call = (await fake.wait_for(pred, timeout=60))[0]
+    body: dict[str, Any] = call.json["data"] if call.method == "POST" else call.json
+    return body
+
+
 async def _command(fake: FakeDiscord, user: Member, data: dict[str, Any]) -> Any:
     cmd = fake._command(GUILD, data["name"])
     payload = fake._interaction_base(GUILD, user, 2)
@@ -168,3 +196,96 @@ async def test_resetfeedback_from_a_guild_that_may_not_reindex_the_shared_index(
         "This server uses the shared index, whose votes count in every server that uses it")
     assert world.engine.nudges.count() == before
 
+
+async def test_resetfeedback_asks_before_it_forgets_the_votes(world: World) -> None:
+    """/resetfeedback forgot every vote at once: "/re" + Enter in the command menu can pick
+    it instead of /reindex, and a reset cannot be undone."""
+    fake = world.fake
+    votes = world.engine.feedback_votes()
+    if not votes:
+        answer = await e2e.ask_by_mention(fake, GUILD, world.alice, "How fast do widgets spin?")
+        up = next(i for i in e2e.custom_ids(answer.json) if i.endswith(":up"))
+        click = await fake.click(GUILD, world.alice, fake.message_of(answer), up)
+        await e2e.wait_original_edit(fake, click["token"], "Thanks")
+        votes = world.engine.feedback_votes()
+    plural = "s" if votes != 1 else ""
+    for choice, says in (("cb:fbreset:no", "Nothing was changed"), ("cb:fbreset:yes", "Forgot")):
+        inter = await fake.slash(GUILD_ADMIN, world.admin, "resetfeedback")
+        ask = await e2e.wait_original_edit(fake, inter["token"], "cannot be undone")
+        assert (await e2e.wait_callback(fake, inter["token"])).json["data"]["flags"] & 64
+        assert _embed(ask)["description"].startswith(f"Forget how {votes} vote{plural} changed")
+        labels = [c["label"] for row in ask.json["components"] for c in row["components"]]
+        assert labels == [f"Forget {votes} vote{plural}", "Cancel"]
+        assert world.engine.feedback_votes() == votes  # nothing happened yet
+        click = await fake.click(GUILD_ADMIN, world.admin, fake.message_of(ask), choice)
+        done = await _message_update(fake, click["token"], says)
+        assert not done.get("components")
+    assert done["embeds"][0]["description"] == (
+        f"♻️ Forgot {votes} vote{plural}: the ranking is as without feedback.")
+    assert world.engine.feedback_votes() == 0
+    inter = await fake.slash(GUILD_ADMIN, world.admin, "resetfeedback")
+    none = await e2e.wait_original_edit(fake, inter["token"], "no votes")
+    assert not none.json.get("components")
+
+
+
+async def test_a_reindex_that_indexes_nothing_says_so(world: World) -> None:
+    """A guild's folder with no file citebot reads (a wrong path in CITEBOT_GUILD_DOCS, a
+    folder of sources) ended in "✅ Reindex finished … 0 total in 0 documents" and nothing
+    more: it looked like a success."""
+    fake = world.fake
+    inter = await fake.slash(GUILD_EMPTY, world.admin, "reindex")
+    done = await e2e.wait_original_edit(fake, inter["token"], "Reindex finished")
+    lines = _embed(done)["description"].splitlines()
+    assert "**Chunks:** +0 / −0 · 0 total in 0 documents" in lines
+    assert ("⚠️ Nothing is indexed: no file in the documents folder could be read (citebot "
+            "reads .docx, .htm, .html, .markdown, .md, .pdf, .rst, .txt).") in lines
+
+
+async def test_knowledge_list_shows_the_hosts_entries_that_answers_here_quote(
+    world: World,
+) -> None:
+    """An entry added with `citebot knowledge add` is quoted in every server, but
+    /knowledge list said "No knowledge added here yet" and /knowledge remove "No knowledge
+    entry … here"."""
+    fake = world.fake
+    tip = "The widget warranty lasts three years from the day of purchase."
+    entry, _ = await asyncio.to_thread(world.engine.add_knowledge, tip, "Warranty")
+    try:
+        answer = await e2e.ask_by_mention(fake, GUILD, world.alice,
+                                          "How long does the widget warranty last?")
+        assert "three years" in e2e.description(answer.json)
+        listed = e2e.description((await _knowledge(fake, world.alice, "list")).json)
+        assert f"• `{entry.name}` — Warranty, {entry.date} · added on the bot's host" in listed
+        refused = e2e.description(
+            (await _knowledge(fake, world.admin, "remove", name=entry.name)).json)
+        assert refused == (f"`{entry.name}` was added on the bot's host: it can only be "
+                           "removed there (`citebot knowledge remove`).")
+    finally:
+        await asyncio.to_thread(world.engine.remove_knowledge, entry.name)
+
+
+async def test_a_long_knowledge_list_says_how_many_it_could_not_show() -> None:
+    """Cut to the embed's 4,096 characters, the list ended in "…": the entries past it were
+    neither shown nor counted."""
+    from bot.cogs.knowledge import entries_text
+    from retrieval.knowledge import Entry
+
+    entries = [Entry(f"@knowledge/1/2026-11-29-{n:019}.txt", "1", "#general, alice",
+                     "2026-11-29", 1, 2, 10**18 + n, 0.0) for n in range(60)]
+    text = entries_text(entries)
+    assert len(text) <= render.EMBED_DESCRIPTION_LIMIT
+    shown = text.count("\n• ")
+    assert 0 < shown < 60 and text.endswith(f"\n… and {60 - shown} more")
+
+
+async def test_command_descriptions_say_what_the_commands_do(world: World) -> None:
+    """/reindex's `rebuild` said "Drop the whole index and rebuild it from scratch", which is
+    what it carefully does not do (the old index answers until the new one is ready), and
+    /sources said nothing of the pages it now lists as not quotable."""
+    commands = {c["name"]: c for c in world.fake.commands["global"]}
+    (rebuild,) = commands["reindex"]["options"]
+    assert rebuild["description"] == (
+        "Build anew from every file; the old index answers until it is ready")
+    assert commands["sources"]["description"] == (
+        "The indexed documents, then the pages with nothing to quote")

@@ -205,3 +205,45 @@ def test_knowledge_list_says_when_there_is_none_and_the_same_text_is_added_once(
                         f"{day}-radio.txt\n"), r.stderr
     r = citebot("knowledge", "list", "--json", *where, cwd=tmp_path)
     assert len(r.stdout.splitlines()) == 1
+
+
+def test_index_of_a_missing_folder_creates_no_data_folder_and_an_empty_one_says_so(
+    tmp_path: Path,
+) -> None:
+    """`citebot index --docs typo --data new` refused ("nothing was changed") but left `new/`
+    behind (with a lock file), and a folder without a single readable file ended in a plain
+    "total 0 in 0 documents", exit 0, like a success."""
+    new = tmp_path / "new"
+    r = citebot("index", "--docs", str(tmp_path / "dcos"), "--data", str(new), cwd=tmp_path)
+    assert r.returncode == 1 and len(r.stderr.splitlines()) == 1, r.stderr
+    assert f"The documents folder {tmp_path / 'dcos'} does not exist" in r.stderr
+    assert not new.exists()
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text("project = 'x'\n")
+    r = citebot("index", "--docs", str(docs), "--data", str(new), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-2:] == [
+        "  skipped: conf.py: unsupported file type .py",
+        "Nothing is indexed: no file in the documents folder could be read (citebot reads "
+        ".docx, .htm, .html, .markdown, .md, .pdf, .rst, .txt).",
+    ]
+
+
+def test_a_questions_file_is_read_like_a_document_or_refused_in_one_plain_line(
+    tmp_path: Path,
+) -> None:
+    """`ask --file` printed Python's "[Errno 2] No such file or directory: 'q.txt'" and
+    refused a questions file saved as UTF-16 by Notepad ("'utf-8' codec can't decode…")."""
+    data = tmp_path / "data"
+    assert citebot("index", "--docs", str(SEEDS), "--data", str(data), cwd=tmp_path
+                   ).returncode == 0
+    where = ["--docs", str(SEEDS), "--data", str(data)]
+    r = citebot("ask", "--file", "q.txt", *where, cwd=tmp_path)
+    assert (r.returncode, r.stderr) == (2, "error: cannot read q.txt: No such file or directory\n")
+    (tmp_path / "qs").mkdir()
+    r = citebot("ask", "--file", "qs", *where, cwd=tmp_path)
+    assert (r.returncode, r.stderr) == (2, "error: cannot read qs: it is a folder\n")
+    (tmp_path / "q.txt").write_text("Who leads US Central Command?\n", encoding="utf-16")
+    r = citebot("ask", "--file", "q.txt", "-k", "1", *where, cwd=tmp_path)
+    assert r.returncode == 0 and "McKenzie" in r.stdout, r.stderr

@@ -339,7 +339,10 @@ async def test_votes_from_buttons_nudge_the_ranking_once_per_user_and_reset(fenv
 
     refused = await slash_final(fenv, GUILD, fenv.alice, "resetfeedback")
     assert "Only moderators" in refused.json["data"]["content"]
-    done = await slash_final(fenv, GUILD, fenv.mod, "resetfeedback")
+    ask = await slash_final(fenv, GUILD, fenv.mod, "resetfeedback")
+    assert "cannot be undone" in description(ask.json)  # asked first (tests/test_bot_polish.py)
+    click = await fake.click(GUILD, fenv.mod, fake.message_of(ask), "cb:fbreset:yes")
+    done = await e2e.wait_original_edit(fake, click["token"], "Forgot")
     assert "Forgot" in description(done.json)
     reset = await mention(fenv, q, user=fenv.alice)
     assert _top_score(reset) == score

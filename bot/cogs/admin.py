@@ -44,7 +44,9 @@ class AdminCog(commands.Cog):
         self.core = core
 
     @app_commands.command(name="reindex", description="Re-read the documents folder (admins)")
-    @app_commands.describe(rebuild="Drop the whole index and rebuild it from scratch")
+    @app_commands.describe(
+        rebuild="Build anew from every file; the old index answers until it is ready"
+    )
     @app_commands.guild_only()
     async def reindex(self, interaction: discord.Interaction[Any], rebuild: bool = False) -> None:
         if not is_admin(interaction, self.core.settings.admin_role_ids):

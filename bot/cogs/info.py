@@ -23,7 +23,9 @@ class InfoCog(commands.Cog):
         self.bot = bot
         self.core = core
 
-    @app_commands.command(name="sources", description="List the indexed documents")
+    @app_commands.command(
+        name="sources", description="The indexed documents, then the pages with nothing to quote"
+    )
     async def sources(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(thinking=True)
         try:

@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot import render
 from bot.cogs.admin import is_admin
 from bot.core import NO_MENTIONS, Core, core_of
-from retrieval.knowledge import Entry, KnowledgeError
+from retrieval.knowledge import LOCAL, Entry, KnowledgeError
 from retrieval.models import IndexSummary
 
 log = logging.getLogger("citebot.bot")
@@ -53,6 +53,40 @@ def added_text(entry: Entry, summary: IndexSummary | None) -> str:
     if summary is None:
         return head + " A reindex is running; it will be searchable after the next one."
     return head + " It is searchable now."
+
+
+def host_entries(engine: Any) -> list[Entry]:
+    """Entries added on the bot's host (`citebot knowledge add`): quoted in every server."""
+    return [e for e in engine.knowledge_entries() if e.scope == LOCAL]
+
+
+def visible_entries(engine: Any, guild_id: int | None) -> list[Entry]:
+    """What answers in this guild may quote: its own entries, then the host's (which
+    /knowledge list left out, though answers cited them)."""
+    return [*engine.knowledge_entries(guild_id), *host_entries(engine)]
+
+
+def entries_text(entries: list[Entry], limit: int = render.EMBED_DESCRIPTION_LIMIT) -> str:
+    lines = [f"**Knowledge ({len(entries)})**"]
+    used = len(lines[0])
+    for i, e in enumerate(entries):
+        line = (f"• {render._code(e.name)} — {render.escape_field(e.title)}, {e.date}"
+                + (f" · [message]({e.jump_url})" if e.jump_url else "")
+                + (" · added on the bot's host" if e.scope == LOCAL else ""))
+        if used + len(line) + 1 > limit - 40:  # keep room for the count of the rest
+            lines.append(f"… and {len(entries) - i} more")
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return "\n".join(lines)
+
+
+def not_removed_text(name: str, host_names: set[str]) -> str:
+    shown = render._code(name)
+    if name.strip().rsplit("/", 1)[-1] in host_names:
+        return (f"{shown} was added on the bot's host: it can only be removed there "
+                "(`citebot knowledge remove`).")
+    return f"No knowledge entry {shown} here; /knowledge list shows their names."
 
 
 class KnowledgeCog(commands.Cog):
@@ -120,20 +154,15 @@ class KnowledgeCog(commands.Cog):
             return
         await self._say(interaction, added_text(entry, summary), ok=True)
 
-    @knowledge.command(name="list", description="The knowledge entries added in this server")
+    @knowledge.command(name="list", description="The knowledge entries answers here quote")
     async def list_entries(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         guild_id = interaction.guild_id
-        entries = await self.core.pool.run(guild_id, lambda e: e.knowledge_entries(guild_id))
+        entries = await self.core.pool.run(guild_id, lambda e: visible_entries(e, guild_id))
         if not entries:
             await self._say(interaction, "No knowledge added here yet.", ok=True)
             return
-        lines = [
-            f"• {render._code(e.name)} — {render.escape_field(e.title)}, {e.date}"
-            + (f" · [message]({e.jump_url})" if e.jump_url else "")
-            for e in entries
-        ]
-        await self._say(interaction, f"**Knowledge ({len(entries)})**\n" + "\n".join(lines), True)
+        await self._say(interaction, entries_text(entries), True)
 
     @knowledge.command(name="remove", description="Remove a knowledge entry (moderators)")
     @app_commands.describe(name="The entry's file name, as /knowledge list shows it")
@@ -142,20 +171,19 @@ class KnowledgeCog(commands.Cog):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         guild_id = interaction.guild_id
+        host_names: set[str] = set()
         try:
             entry, _ = await self.core.pool.run(
                 guild_id, lambda e: e.remove_knowledge(name, guild_id)
             )
+            if entry is None:
+                host_names = {x.name for x in await self.core.pool.run(guild_id, host_entries)}
         except Exception:
             log.exception("knowledge remove failed")
             await self._say(interaction, "⚠️ Could not remove it; the error was logged.", False)
             return
         if entry is None:
-            await self._say(
-                interaction,
-                f"No knowledge entry {render._code(name)} here; /knowledge list shows their "
-                "names.", ok=False,
-            )
+            await self._say(interaction, not_removed_text(name, host_names), ok=False)
             return
         await self._say(interaction, f"🗑️ Removed {render._code(entry.name)}.", ok=True)
 
