@@ -5,6 +5,7 @@
 * The shared default index (every other guild, and DMs when allowed) is reindexed only from
   the guilds the operator lists in ``CITEBOT_ADMIN_GUILD_IDS`` (or with ``citebot index`` on
   the host): an admin of some other guild the bot was invited to must not be able to empty it.
+* /resetfeedback follows the same rule: the shared index's votes move answers in every guild.
 * DMs are off by default (``CITEBOT_ALLOW_DMS``); when on, they may ask, list sources and see
   stats of the shared index, never reindex.
 """
@@ -22,6 +23,13 @@ SHARED_INDEX_LOCKED = (
 )
 
 
+SHARED_FEEDBACK_LOCKED = (
+    "This server uses the shared index, whose votes count in every server that uses it: they "
+    "can only be reset from the servers the bot's operator lists in CITEBOT_ADMIN_GUILD_IDS "
+    "(or with `citebot feedback reset` on the host)."
+)
+
+
 def dm_allowed(settings: Settings, guild_id: int | None) -> bool:
     return guild_id is not None or settings.allow_dms
 
@@ -35,3 +43,11 @@ def reindex_refusal(settings: Settings, guild_id: int | None) -> str | None:
     if guild_id in settings.admin_guild_ids:
         return None
     return SHARED_INDEX_LOCKED
+
+
+def feedback_reset_refusal(settings: Settings, guild_id: int | None) -> str | None:
+    """None if an admin of `guild_id` may forget the votes of the index that guild uses: the
+    votes of the shared index move answers in every guild on it (the rule of /reindex)."""
+    if reindex_refusal(settings, guild_id) is None:
+        return None
+    return SHARED_FEEDBACK_LOCKED if guild_id is not None else DMS_OFF

@@ -29,6 +29,7 @@ from retrieval.citations import NO_MORE_EXCERPTS, format_citation, lines_label
 from retrieval.errors import NotAQuestion, NotIndexed
 from retrieval.knowledge import PREFIX as KNOWLEDGE_PREFIX
 from retrieval.models import (
+    MARKUP_ONLY,
     Answer,
     Citation,
     IndexSummary,
@@ -512,10 +513,15 @@ def _file_list(label: str, files: Sequence[str], limit: int) -> str:
     return head + ", ".join(shown)
 
 
-def summary_text(s: IndexSummary, limit: int = EMBED_DESCRIPTION_LIMIT) -> str:
-    """The reindex diff: files added/changed/removed/unchanged, chunks, skipped, seconds."""
+def summary_text(
+    s: IndexSummary, limit: int = EMBED_DESCRIPTION_LIMIT, rebuilt: bool = False
+) -> str:
+    """The reindex diff: files added/changed/removed/unchanged, chunks, skipped, seconds.
+    `rebuilt`: a rebuild reads every file into a new index, so every file counts as added."""
     per = max(200, limit // 6)
     lines = [
+        f"✅ Reindex finished in {s.seconds:.1f} s (a rebuild: every file was read again into "
+        "a new index, so all of them count as added)." if rebuilt else
         f"✅ Reindex finished in {s.seconds:.1f} s.",
         _file_list("Added", s.added, per),
         _file_list("Changed", s.changed, per),
@@ -525,6 +531,10 @@ def summary_text(s: IndexSummary, limit: int = EMBED_DESCRIPTION_LIMIT) -> str:
         f"{s.chunks_total} total in {s.documents_total} document"
         f"{'s' if s.documents_total != 1 else ''}",
     ]
+    if s.indexed_nothing:
+        from retrieval.loaders import nothing_indexed_note
+
+        lines.append(f"⚠️ {nothing_indexed_note()}")
     if s.read_by_older:
         n = s.read_by_older
         lines.append(
@@ -564,24 +574,34 @@ def sources_pages(sources: Sequence[SourceInfo], per_page: int | None = None) ->
 def sources_page(
     sources: Sequence[SourceInfo], page: int, per_page: int | None = None
 ) -> discord.Embed:
+    """The indexed documents, then the pages not indexed because they have nothing to quote
+    (`SourceInfo.not_quotable`, listed after them under a line saying why), one page."""
     per_page = per_page or SOURCES_PER_PAGE
     pages = sources_pages(sources, per_page)
     page = min(max(page, 0), pages - 1)
-    title = f"Indexed documents ({len(sources)})"
-    if not sources:
+    left_out = sum(1 for s in sources if s.not_quotable)
+    title = f"Indexed documents ({len(sources) - left_out})"
+    if left_out:
+        title += f" · {left_out} page{'s' if left_out != 1 else ''} not quotable"
+    if len(sources) == left_out:
         return discord.Embed(
             title=title, description=explain(NotIndexed()),
             color=COLOR_NO_ANSWER,
         )
     lines: list[str] = []
     for i, s in enumerate(sources[page * per_page : (page + 1) * per_page], page * per_page + 1):
+        if s.not_quotable and (not lines or i == len(sources) - left_out + 1):
+            lines.append(f"**Not indexed, {MARKUP_ONLY}:**")
         bits = [f"{i}. {_code(cut_at_word(s.source, 150))}"]
         t = clean_field(s.title)
         if t and t != s.source:
             bits.append(_field(t, 120))
         if s.date:
             bits.append(_field(s.date, 40))
-        bits.append(f"{s.chunks} chunk{'s' if s.chunks != 1 else ''}")
+        if s.not_quotable:
+            bits.append("not quotable")
+        else:
+            bits.append(f"{s.chunks} chunk{'s' if s.chunks != 1 else ''}")
         lines.append(" · ".join(bits))
     footer = f"page {page + 1}/{pages}"
     embed = discord.Embed(
@@ -605,6 +625,9 @@ def stats_embed(stats: Stats, load: dict[str, Any] | None = None) -> discord.Emb
         # a Discord timestamp: shown in each reader's time zone and locale, "3 hours ago"
         ("Last index", _when(last) if last else "never"),
     ]
+    if stats.not_quotable:
+        n = stats.not_quotable
+        rows.insert(2, ("Not quotable", f"{n} page{'s' if n != 1 else ''} (see /sources)"))
     if load and load.get("answered"):
         rows.append(
             (

@@ -12,11 +12,12 @@ import discord
 
 from bot import render
 from bot.core import NO_MENTIONS, AnswerState, Core, button_cooldown_message, core_of
+from bot.engines import EngineLike
 from bot.errors import explain
 from bot.policy import DMS_OFF, dm_allowed
 from bot.replies import guarded
 from retrieval.errors import CitebotError
-from retrieval.models import Citation
+from retrieval.models import Citation, SourceInfo
 
 log = logging.getLogger("citebot.bot")
 
@@ -269,6 +270,12 @@ class VoteButton(
 # ------------------------------------------------------------------------------ /sources
 
 
+def listed_sources(engine: EngineLike) -> list[SourceInfo]:
+    """What /sources pages through: the indexed documents, then the pages not indexed because
+    they have nothing to quote (someone asking why `api/foo.rst` is never quoted finds it)."""
+    return engine.sources() + engine.not_quotable()
+
+
 def sources_view(page: int, pages: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(SourcesPageButton(max(page - 1, 0), "prev", disabled=page <= 0))
@@ -304,7 +311,7 @@ class SourcesPageButton(
         await interaction.response.defer()
         core = core_of(interaction.client)
         try:
-            sources = await core.pool.run(_guild_id(interaction), lambda e: e.sources())
+            sources = await core.pool.run(_guild_id(interaction), listed_sources)
         except CitebotError as e:
             await _reply(interaction, explain(e))
             return

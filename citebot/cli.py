@@ -25,7 +25,7 @@ from citebot.errors import explain, remember_folders  # noqa: E402
 from citebot.evalcli import eval_app  # noqa: E402
 from citebot.session import Conversation, LineReader  # noqa: E402
 from retrieval.errors import CitebotError, IndexBusy, NotIndexed  # noqa: E402
-from retrieval.models import Progress  # noqa: E402
+from retrieval.models import Answer, Progress  # noqa: E402
 
 if TYPE_CHECKING:
     from bot.settings import BotSettings
@@ -81,6 +81,15 @@ def _never_indexed(settings: Settings) -> bool:
     """The local index folder does not exist (a first run, or a mistyped --data): commands that
     only read say so instead of creating it."""
     return not settings.chroma_host and not settings.data_dir.exists()
+
+
+def _indexed_settings(docs: Path | None, data: Path | None) -> Settings:
+    """The settings of a command that only reads the index (or changes what is in it): one
+    line and exit 1 when its folder does not exist, which must not be created by a typo."""
+    settings = _settings(docs, data)
+    if _never_indexed(settings):
+        raise fail(explain(NotIndexed()))
+    return settings
 
 
 def _engine(settings: Settings) -> Any:
@@ -142,7 +151,12 @@ class _ProgressPrinter:
 
 def _do_index(settings: Settings, rebuild: bool, as_json: bool) -> int:
     from citebot.textrender import render_summary
+    from retrieval.loaders import check_docs_root
 
+    try:  # before the engine, which would create the data folder of a refused run
+        check_docs_root(settings.docs_dir)
+    except CitebotError as e:
+        raise fail(explain(e)) from None
     engine = _engine(settings)
     progress = _ProgressPrinter()
     try:
@@ -168,7 +182,7 @@ def _do_index(settings: Settings, rebuild: bool, as_json: bool) -> int:
     if as_json:
         print(json.dumps(summary.to_json()))
     else:
-        console.print(render_summary(summary), highlight=False, markup=False)
+        console.print(render_summary(summary, rebuilt=rebuild), highlight=False, markup=False)
     return 0
 
 
@@ -218,16 +232,21 @@ def ask(
     say)."""
     qs = list(questions or [])
     if file is not None:
-        try:
-            text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise fail(f"cannot read {file}: {e}") from None
+        text = sys.stdin.read() if str(file) == "-" else _read_text_file(file)
         qs.extend(line.strip() for line in text.splitlines() if line.strip())
     if not qs:
         raise fail('give a question, e.g. citebot ask "Who leads CENTCOM?"', 2)
     from citebot.textrender import render_answer
 
-    engine = _engine(_settings(docs, data))
+    settings = _settings(docs, data)
+    if _never_indexed(settings):
+        if as_json:  # scripts still get one object per question
+            for q in qs:
+                answer = Answer(question=q, answered=False, failure=NotIndexed())
+                print(json.dumps(answer.to_json(explain), ensure_ascii=False))
+            raise typer.Exit(1)
+        raise fail(explain(NotIndexed()))
+    engine = _engine(settings)
     failed = False
     for q in qs:
         answer = engine.ask(q, k=k)
@@ -253,9 +272,7 @@ def stats(
     """What is indexed, the last reindex, questions asked and feedback."""
     from retrieval.stats import read_stats  # no Engine: no chunks, BM25 or model to load
 
-    settings = _settings(docs, data)
-    if _never_indexed(settings):
-        raise fail(explain(NotIndexed()))
+    settings = _indexed_settings(docs, data)
     try:
         st = read_stats(settings)
     except CitebotError as e:
@@ -268,22 +285,28 @@ def stats(
     console.print(render_stats(st), highlight=False, markup=False)
 
 
-@app.command(cls=Command)
+@app.command(cls=Command, short_help="The indexed documents; pages with nothing to quote.")
 def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
-    """List the indexed documents."""
-    from retrieval.stats import read_sources
+    """List the indexed documents, then the pages read but not indexed because they have
+    nothing to quote (e.g. autodoc API pages)."""
+    from retrieval.stats import read_not_quotable, read_sources
 
-    settings = _settings(docs, data)
+    settings = _indexed_settings(docs, data)
     try:
-        rows = [] if _never_indexed(settings) else read_sources(settings)
+        rows = read_sources(settings)
     except CitebotError as e:
         raise fail(explain(e)) from None
-    from citebot.textrender import render_source
+    from citebot.textrender import render_not_quotable_header, render_source
 
-    if not rows:  # said, not an empty output that looks like a failure
-        console.print(explain(NotIndexed()), highlight=False, markup=False)
     for r in rows:
         console.print(render_source(r), highlight=False, markup=False)
+    left_out = read_not_quotable(settings)
+    if left_out:
+        console.print(render_not_quotable_header(left_out), highlight=False, markup=False)
+    for r in left_out:
+        console.print(render_source(r), highlight=False, markup=False)
+    if not rows:  # said, not an empty output that looks like a failure
+        raise fail(explain(NotIndexed()))
 
 
 @app.command(cls=Command, short_help="The most frequent unanswered topics.")
@@ -306,10 +329,7 @@ def gaps(
     ] = False,
 ) -> None:
     """The most frequent unanswered topics: refused questions and 👎, grouped by similarity."""
-    settings = _settings(docs, data)
-    if _never_indexed(settings):
-        raise fail(explain(NotIndexed()))
-    engine = _engine(settings)
+    engine = _engine(_indexed_settings(docs, data))
     every = guild is None
     if clear:
         n = engine.gaps.clear(guild, all_guilds=every)
@@ -318,7 +338,7 @@ def gaps(
     try:
         topics = engine.gaps_report(guild, all_guilds=every, limit=top)
     except CitebotError as e:
-        raise fail(str(e)) from None
+        raise fail(explain(e)) from None
     if as_json:
         for t in topics:
             print(json.dumps(t.to_json(), ensure_ascii=False))
@@ -346,7 +366,7 @@ app.add_typer(feedback_app, name="feedback")
 @feedback_app.command("reset", cls=Command, short_help="Forget how votes changed the ranking.")
 def feedback_reset(docs: DocsOpt = None, data: DataOpt = None) -> None:
     """Forget how votes changed the ranking (the vote counts in stats are kept)."""
-    n = _engine(_settings(docs, data)).reset_feedback()
+    n = _engine(_indexed_settings(docs, data)).reset_feedback()
     console.print(f"forgot {n} vote{'s' if n != 1 else ''}; ranking is as without feedback")
 
 
@@ -380,10 +400,7 @@ def knowledge_add(
         # a typo'd file name would otherwise become a knowledge entry saying "notes.txt"
         raise fail(f"there is no file {what} (to add it as a text, write it as a sentence)", 2)
     if len(what) < 4096 and path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise fail(f"cannot read {path} as UTF-8 text: {e}") from None
+        text = _read_text_file(path)
         default_title = path.stem
     engine = _engine(_settings(docs, data))
     try:
@@ -391,10 +408,27 @@ def knowledge_add(
     except KnowledgeError as e:
         raise fail(str(e), 2) from None
     except CitebotError as e:
-        raise fail(str(e)) from None
+        raise fail(explain(e)) from None
     console.print(f"added {escape(entry.source)} — “{escape(entry.title)}”, {entry.date}")
     if summary is None:
         console.print("another reindex is running: it will be indexed by the next one")
+
+
+def _read_text_file(path: Path) -> str:
+    """A text file given on the command line, decoded as documents are (UTF-8, or the UTF-16
+    or cp1252 a Windows editor saves); one line naming the file and why otherwise."""
+    from retrieval.loaders import LoadError, decode_text
+
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise fail(f"cannot read {path}: it is a folder", 2) from None
+    except OSError as e:
+        raise fail(f"cannot read {path}: {e.strerror or type(e).__name__}", 2) from None
+    try:
+        return decode_text(data)[0]
+    except LoadError as e:
+        raise fail(f"cannot read {path}: {e}", 2) from None
 
 
 def _looks_like_a_file_name(what: str) -> bool:
@@ -410,7 +444,11 @@ def knowledge_list(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per entry")] = False,
 ) -> None:
     """List the knowledge entries (every guild's and the CLI's)."""
-    for e in _engine(_settings(docs, data)).knowledge_entries():
+    entries = _engine(_indexed_settings(docs, data)).knowledge_entries()
+    if not entries and not as_json:
+        console.print("No knowledge entries yet. Add one with: citebot knowledge add FILE|TEXT",
+                      markup=False, highlight=False)
+    for e in entries:
         if as_json:
             print(json.dumps({"source": e.source, "title": e.title, "date": e.date,
                               "guild_id": e.guild_id, "url": e.jump_url}, ensure_ascii=False))
@@ -427,7 +465,7 @@ def knowledge_remove(
     data: DataOpt = None,
 ) -> None:
     """Remove a knowledge entry and drop it from the index."""
-    entry, _ = _engine(_settings(docs, data)).remove_knowledge(name)
+    entry, _ = _engine(_indexed_settings(docs, data)).remove_knowledge(name)
     if entry is None:
         raise fail(f"no knowledge entry {name!r} (see: citebot knowledge list)")
     console.print(f"removed {entry.source}", markup=False)

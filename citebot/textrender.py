@@ -12,7 +12,15 @@ from rich.text import Text
 from citebot.errors import explain
 from retrieval.citations import NO_MORE_EXCERPTS, format_citation
 from retrieval.errors import NotAQuestion
-from retrieval.models import Answer, Citation, IndexSummary, SourceInfo, Stats, grouped_skips
+from retrieval.models import (
+    MARKUP_ONLY,
+    Answer,
+    Citation,
+    IndexSummary,
+    SourceInfo,
+    Stats,
+    grouped_skips,
+)
 from retrieval.quotedisplay import display_parts, inline_spans
 
 
@@ -84,12 +92,15 @@ def render_answer(a: Answer, expand: bool = True) -> RenderableType:
     return Group(*parts)
 
 
-def render_summary(s: IndexSummary) -> str:
+def render_summary(s: IndexSummary, rebuilt: bool = False) -> str:
+    """`rebuilt`: every file was read again into a new index, so each counts as added."""
     lines = [
         f"added {len(s.added)}, changed {len(s.changed)}, removed {len(s.removed)}, "
         f"unchanged {plural(s.unchanged, 'file')}; chunks +{s.chunks_added} −{s.chunks_removed} "
         f"(total {s.chunks_total} in {plural(s.documents_total, 'document')}) in {s.seconds:.1f} s"
     ]
+    if rebuilt:
+        lines[0] = f"rebuilt (every file read again, so all count as added): {lines[0]}"
     for label, names in (("added", s.added), ("changed", s.changed), ("removed", s.removed)):
         for n in names[:20]:
             lines.append(f"  {label}: {n}")
@@ -107,6 +118,10 @@ def render_summary(s: IndexSummary) -> str:
             f"  {plural(s.read_by_older, 'file')} read by an older citebot keep that reading "
             "(titles, sections, quotable blocks): `citebot index --rebuild` reads them again"
         )
+    if s.indexed_nothing:
+        from retrieval.loaders import nothing_indexed_note
+
+        lines.append(nothing_indexed_note())
     return "\n".join(lines)
 
 
@@ -117,8 +132,12 @@ def plural(n: int, word: str) -> str:
 def render_stats(st: Stats) -> str:
     where = "embedded Chroma" if st.chroma == "embedded" else f"Chroma {st.chroma}"
     when = st.last_index.strftime("%Y-%m-%d %H:%M:%S UTC") if st.last_index else "never"
+    indexed = f"{plural(st.documents, 'document')}, {plural(st.chunks, 'chunk')}"
+    if st.not_quotable:
+        indexed += (f"; {plural(st.not_quotable, 'page')} with nothing to quote not indexed "
+                    "(see citebot sources)")
     rows = [
-        ("Indexed", f"{plural(st.documents, 'document')}, {plural(st.chunks, 'chunk')}"),
+        ("Indexed", indexed),
         ("Index", f"collection {st.collection} in {where}"),
         ("Model", st.model),
         ("Last index", when),
@@ -134,5 +153,10 @@ def render_source(s: SourceInfo) -> str:
         bits.append(f"“{s.title}”")
     if s.date:
         bits.append(s.date)
-    bits.append(plural(s.chunks, "chunk"))
+    bits.append("not quotable" if s.not_quotable else plural(s.chunks, "chunk"))
     return " · ".join(bits)
+
+
+def render_not_quotable_header(pages: list[SourceInfo]) -> str:
+    """The line above the pages listed as not quotable: how many, and why."""
+    return f"Not indexed, {plural(len(pages), 'page')} with {MARKUP_ONLY}:"

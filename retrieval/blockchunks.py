@@ -259,7 +259,10 @@ def _make(
             last = lines.line_of(b.end - 1)
             ref = [
                 b.kind, u.start - start, u.end - start, sections.index(path), b.language, hdr,
-                last, int(u.start <= b.start),  # 1: the block begins in this chunk
+                # 1: the block begins in this chunk (a grid table's first row comes after
+                # its top border, so it is where its first piece begins)
+                last, int(u.start <= b.start or (
+                    b.kind == TABLE and u.start <= _pieces(text, b)[0][0])),
                 lines.line_of(b.start),  # the first line of the whole block
             ]
             seen[u.block] = ref

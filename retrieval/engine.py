@@ -74,6 +74,7 @@ from retrieval.stats import (
     checked_manifest,
     corpus_stats,
     list_sources,
+    not_quotable,
     read_last_index,
     write_last_index,
 )
@@ -106,9 +107,7 @@ class Engine:
         self.reader = SourceReader(settings, self.view)
         self.reader.knowledge_root = knowledge_root(settings.data_dir, settings.collection)
         self.links = SourceLinks(settings.source_url)
-        self.role_titles = RoleTitles(
-            lambda: {s.source: s.title for s in self.sources()}, self.reader.raw_text
-        )
+        self.role_titles = RoleTitles(self._titles, self._page_text)
         self._qvec_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # -- parts ----------------------------------------------------------------------------
@@ -600,7 +599,9 @@ class Engine:
         date: str | None = None,
     ) -> tuple[Entry, IndexSummary | None]:
         """Write a knowledge entry and index it at once. When another reindex holds the lock
-        the entry is kept and indexed by the next reindex (summary None)."""
+        the entry is kept and indexed by the next reindex (summary None); when the index fails
+        (a missing docs folder, a model that cannot be loaded) it is taken back, so that "nothing
+        was changed" holds and the same text can be added again once that is fixed."""
         entry = self.knowledge.add(
             text, title, guild_id=guild_id, channel_id=channel_id, message_id=message_id,
             date=date,
@@ -609,6 +610,9 @@ class Engine:
             return entry, self.index()
         except IndexBusy:
             return entry, None
+        except Exception:
+            self.knowledge.remove(entry.name, guild_id)
+            raise
 
     def knowledge_entries(self, guild_id: int | None = None) -> list[Entry]:
         return self.knowledge.entries(guild_id)
@@ -650,6 +654,23 @@ class Engine:
 
     def sources(self) -> list[SourceInfo]:
         return list_sources(self.manifest())
+
+    def not_quotable(self) -> list[SourceInfo]:
+        """Pages the last index run read and left out with nothing to quote (autodoc pages)."""
+        return not_quotable(self.last_index())
+
+    def _page_text(self, source: str) -> str | None:
+        """A page's text for the labels above its headings: an indexed file as indexed, a page
+        left out with nothing to quote as it is now (an API page's `.. _api-widget:`)."""
+        if source in self.view().manifest.files:
+            return self.reader.raw_text(source)
+        return self.reader.unindexed_text(source)
+
+    def _titles(self) -> dict[str, str]:
+        """Each indexed document's title, and a not quotable page's (an untitled `:doc:` to an
+        autodoc page is shown as that page's title)."""
+        titles = {s.source: s.title for s in self.not_quotable() if s.title}
+        return titles | {s.source: s.title for s in self.sources()}
 
     def stats(self) -> Stats:
         try:
@@ -696,6 +717,10 @@ class Engine:
         quoted = [view.chunks[view.by_id[c]].source for c in chunk_ids if c in view.by_id]
         vec = self.question_vector(cq.text)
         self.gaps.record(cq.text, vec, kind="downvote", guild_id=guild_id, nearest=quoted)
+
+    def feedback_votes(self) -> int:
+        """How many votes change the ranking now (what reset_feedback would forget)."""
+        return self.nudges.count()
 
     def reset_feedback(self) -> int:
         """Forget every vote's effect on ranking (admin reset); returns how many were kept."""

@@ -123,6 +123,15 @@ class DocsUnavailable(CitebotError):
         )
 
 
+class IgnoreFileUnusable(CitebotError):
+    """The docs folder's `.citebotignore` exists but cannot be used: indexing without it could
+    index what it was written to leave out (drafts, private notes), so nothing is changed."""
+
+    def __init__(self, path: str, why: str, fix: str, patterns_unread: bool = True) -> None:
+        why_stop = ", so that no file it leaves out gets indexed" if patterns_unread else ""
+        super().__init__(f"{path} {why}; nothing was indexed or changed{why_stop}. {fix}")
+
+
 class IndexUnavailable(CitebotError):
     """A passing problem (full disk, read-only or locked data folder): never "rebuild"."""
 

@@ -4,6 +4,7 @@ pathspec; a `!pattern` line takes a default back)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pathspec import GitIgnoreSpec
@@ -35,23 +36,38 @@ class IgnoreRules:
         self._spec = GitIgnoreSpec.from_lines([*DEFAULT_PATTERNS, *lines])
 
     @classmethod
-    def for_folder(cls, root: Path) -> IgnoreRules:
-        """The defaults and the folder's `.citebotignore`; DocsUnavailable if that file exists
-        but cannot be read (indexing files someone meant to leave out is worse than stopping)."""
-        from retrieval.errors import DocsUnavailable
+    def for_folder(cls, root: Path, decode: Callable[[bytes], str]) -> IgnoreRules:
+        """The defaults and the folder's `.citebotignore`, read by `decode` (the loaders' text
+        decoding: UTF-8, or UTF-16 or cp1252 as an editor may save it; it raises on binary
+        data); IgnoreFileUnusable if that file exists but cannot be read (indexing files
+        someone meant to leave out is worse than stopping)."""
+        from retrieval.errors import IgnoreFileUnusable
 
         path = root / IGNORE_FILE
+        fix = "Make it a readable text file of patterns (one per line, as in .gitignore) or " \
+            "remove it."
         try:
             with open(path, "rb") as f:
                 data = f.read(IGNORE_FILE_MAX_BYTES + 1)
         except FileNotFoundError:
             return cls([])
+        except IsADirectoryError as e:
+            raise IgnoreFileUnusable(
+                str(path), "is a folder, not a file of patterns",
+                "Remove or rename that folder (.citebotignore is a text file of patterns, one "
+                "per line, as in .gitignore).", patterns_unread=False,
+            ) from e
         except OSError as e:
-            why = f"has a {IGNORE_FILE} that cannot be read ({e.strerror})"
-            raise DocsUnavailable(str(root), why) from e
+            why = f"cannot be read ({e.strerror or type(e).__name__})"
+            raise IgnoreFileUnusable(str(path), why, fix) from e
         if len(data) > IGNORE_FILE_MAX_BYTES:
-            raise DocsUnavailable(str(root), f"has a {IGNORE_FILE} larger than 1 MB")
-        text = data.decode("utf-8", "replace")
+            raise IgnoreFileUnusable(str(path), "is larger than 1 MB", fix)
+        try:
+            # a Windows editor's UTF-16 read as UTF-8 matched nothing: every file it was
+            # meant to leave out was indexed, silently
+            text = decode(data)
+        except Exception as e:  # the loaders' LoadError: binary data
+            raise IgnoreFileUnusable(str(path), f"is not text ({e})", fix) from e
         return cls([ln for ln in text.splitlines() if ln.strip()])
 
     def ignores(self, rel: str, folder: bool = False) -> bool:

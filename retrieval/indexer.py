@@ -354,7 +354,7 @@ class Indexer:
                 # parsed, and nothing but headings and markup (an API page of autodoc
                 # directives, a toctree): read as plain text, its heading underlines and
                 # directive lines would be quoted
-                summary.skipped.append(SkippedFile(src.rel, NOTHING_TO_QUOTE))
+                summary.skipped.append(SkippedFile(src.rel, NOTHING_TO_QUOTE, title=doc.title))
                 return None
             if not chunks:
                 chunks = chunk_text(

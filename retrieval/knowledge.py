@@ -124,6 +124,7 @@ class Knowledge:
         title = one_line(title) or "note"
         date = date or dt.datetime.now(dt.UTC).date().isoformat()
         scope = scope_of(guild_id)
+        self._refuse_duplicate(scope, body, message_id)
         folder = self.root / scope
         folder.mkdir(parents=True, exist_ok=True)
         stem = f"{date}-{message_id}" if message_id else f"{date}-{_slug(title)}"
@@ -146,6 +147,24 @@ class Knowledge:
                  message_id, entry.added),
             )
         return entry
+
+    def _refuse_duplicate(self, scope: str, body: str, message_id: int | None) -> None:
+        """A message added twice (two moderators, a second click) or the same text added
+        again was a second entry: every answer then quoted it twice."""
+        for e in self.entries():
+            if e.scope != scope:
+                continue
+            if message_id is not None and e.message_id == message_id:
+                raise KnowledgeError(
+                    f"that message is already in the knowledge as {e.name}; to add it again "
+                    "(edited, say), remove that entry first"
+                )
+            try:
+                text = (self.root / e.scope / e.name).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if text.partition("\n\n")[2].strip() == body:
+                raise KnowledgeError(f"the same text is already in the knowledge as {e.name}")
 
     def remove(self, name: str, guild_id: int | None = None) -> Entry | None:
         """Remove an entry by file name (or source path) within the guild's scope."""

@@ -67,6 +67,14 @@ def supported(suffix: str) -> bool:
     return suffix.lower() in LOADERS
 
 
+def nothing_indexed_note() -> str:
+    """What an index summary with no document says (an empty or mistyped docs folder, one of
+    only other file types): "✅ finished, 0 documents" alone looked like success."""
+    kinds = ", ".join(sorted(LOADERS))
+    return f"Nothing is indexed: no file in the documents folder could be read (citebot reads " \
+        f"{kinds})."
+
+
 def check_docs_root(root: Path) -> None:
     """Raise DocsUnavailable unless `root` is a folder whose entries can be listed."""
     from retrieval.errors import DocsUnavailable
@@ -107,7 +115,7 @@ def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | N
     from retrieval.ignore import IgnoreRules
 
     root = root.resolve()
-    rules = IgnoreRules.for_folder(root)
+    rules = IgnoreRules.for_folder(root, lambda data: decode_text(data)[0])
     errors: list[OSError] = []
 
     def folder_errors() -> Iterator[tuple[str, Path | None, str | None]]:

@@ -134,6 +134,9 @@ class SkippedFile:
     # True for a file that was indexed with a note (decoded as cp1252, passages left out):
     # listed with the skipped files so its reason is shown, but it is searchable
     indexed: bool = False
+    # the title of a page read but not indexed (nothing to quote): `citebot sources` lists it
+    # and an untitled `:doc:` pointing at it is shown as this title
+    title: str | None = None
 
 
 UNSUPPORTED = "unsupported file type "
@@ -191,6 +194,11 @@ class IndexSummary:
         d = asdict(self)
         d["seconds"] = round(self.seconds, 3)
         return d
+
+    @property
+    def indexed_nothing(self) -> bool:
+        """The run left the index empty (an empty or mistyped folder, only other file types)."""
+        return not (self.documents_total or self.added or self.changed or self.unchanged)
 
 
 @dataclass(frozen=True)
@@ -250,6 +258,8 @@ class SourceInfo:
     title: str
     date: str | None
     chunks: int
+    # a page read but not indexed because it has nothing to quote (an autodoc API page): why
+    not_quotable: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -271,6 +281,14 @@ class Stats:
     feedback_up: int
     feedback_down: int
 
+    @property
+    def not_quotable(self) -> int:
+        """Pages the last index run left out with nothing to quote: a folder of 40 pages that
+        shows "38 documents" says why."""
+        skipped = (self.last_index_summary or {}).get("skipped") or []
+        return len({sk.get("path") for sk in skipped
+                    if isinstance(sk, dict) and sk.get("reason") == NOTHING_TO_QUOTE})
+
     def to_json(self) -> dict[str, Any]:
         return {
             "documents": self.documents,
@@ -283,4 +301,5 @@ class Stats:
             "questions": self.questions,
             "answered": self.answered,
             "feedback": {"up": self.feedback_up, "down": self.feedback_down},
+            "not_quotable": self.not_quotable,
         }

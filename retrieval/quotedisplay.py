@@ -14,7 +14,7 @@ import textwrap
 from dataclasses import dataclass
 
 from retrieval.models import Citation
-from retrieval.parsing.blocks import MARKDOWN_SUFFIXES, ROLE_TARGET, role_text
+from retrieval.parsing.blocks import ATTR_LIST, MARKDOWN_SUFFIXES, ROLE_TARGET, role_text
 from retrieval.roletitles import shown_with_titles
 
 # `:role:`text``, ``literal``, `code` (Markdown) — shown as inline code; links and
@@ -41,10 +41,7 @@ _NUMBERED_ROLES = {"pep": "PEP", "rfc": "RFC"}
 _UI_ROLES = frozenset({"guilabel", "menuselection"})
 _ABSOLUTE = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]{1,15}://|www\.|mailto:)")
 # mkdocs attribute lists (`{ .external }`, `{: #id }`) and task list boxes are markup
-_ATTR_LIST = re.compile(
-    r"[ \t]*\{:?[ \t]*(?:[#.][\w.:-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w.:-]+|[\w-]+=[^\s}]+))*"
-    r"[ \t]*\}"
-)
+_ATTR_LIST = re.compile(r"[ \t]*" + ATTR_LIST)
 # Markdown footnotes: a reference `[^fn1]` shows as a small number, a definition's `[^1]: `
 # label as nothing the reader needs
 _FOOTNOTE_LABEL = re.compile(r"^[ \t]*\[\^[^\]\s]+\]:[ \t]*", re.M)
@@ -52,8 +49,10 @@ _FOOTNOTE_REF = re.compile(r"[ \t]?\[\^[^\]\s]+\](?!:)")  # (not inside `code`: 
 # a Markdown shortcut reference link, `[Logstash]` with `[Logstash]: https://…` further down
 # the page: its words (square brackets around words in prose are nearly always one; a
 # one-letter `[x]` is a task box)
+# (rich's console markup, `[link=https://…]words[/link]` or `[bold]x[/bold]`, is not one: a
+# label holding `=`, or words right after the `]`)
 _SHORTCUT_LINK = re.compile(
-    r"(?<![\w\]!\\`\[])\[([*_`]*[A-Za-z](?:[^\[\]\n]|\n(?![ \t]*\n))+)\](?![(\[:])")
+    r"(?<![\w\]!\\`\[])\[([*_`]*[A-Za-z](?:[^\[\]\n=]|\n(?![ \t]*\n))+)\](?![(\[:\w])")
 _EMPTY_LINK = re.compile(r"\[\]\([^)\s]*\)")  # `[](){#id}`: an anchor, no words
 _TASK_BOX = re.compile(r"^\[([ xX])\][ \t]+", re.M)
 # a Markdown block quote's `> ` on the lines after the first (the first one is outside the
@@ -274,11 +273,18 @@ def _rst_words(text: str) -> str:
 
 def _rst_references(text: str) -> str:
     """reST prose with `word_` references and `|name|` substitutions shown as their words
-    (not inside ``literals``)."""
+    (not inside ``literals``), and text in the default role (`` `Schema.validate
+    <marshmallow.Schema.validate>` ``, `` `~fields.Email` ``, Sphinx's `default_role` is
+    usually `py:obj`) as Sphinx shows it, like a role: its title, a `~` target shortened."""
     out, pos = [], 0
     for m in _CODE_SPAN.finditer(text):
         out.append(_rst_words(text[pos : m.start()]))
-        out.append(m.group(0))
+        span = m.group(0)
+        if m.group(1) == "`" and not (m.start() and text[m.start() - 1] in ":}") and not (
+            text[m.end() : m.end() + 1] == "_"
+        ):
+            span = "`" + role_text(" ".join(span[1:-1].split())) + "`"
+        out.append(span)
         pos = m.end()
     out.append(_rst_words(text[pos:]))
     return "".join(out)
@@ -386,11 +392,12 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
             pos = m.end()
             continue
         if m.group("label"):  # a reST hyperlink: its words, and where it goes
-            out.append((False, f"{' '.join(m.group('label').split())} ({m.group('url')})"))
+            label = _unescaped(' '.join(m.group('label').split()))
+            out.append((False, f"{label} ({m.group('url')})"))
             pos = m.end()
             continue
         if m.group("refname"):  # a named reST hyperlink, its address defined elsewhere
-            out.append((False, " ".join(m.group("refname").split())))
+            out.append((False, _unescaped(" ".join(m.group("refname").split()))))
             pos = m.end()
             continue
         words = m.group("mdlabel") or m.group("reflabel") or m.group("starred") or (

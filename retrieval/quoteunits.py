@@ -87,8 +87,12 @@ def block_units(
             # a long block split between chunks: its later part is quotable as well (by its
             # first lines), and the citation names the whole block's lines
             later = len(ref) > 7 and not ref[7]
-            if later and len(_WORDS.findall(text[s:e])) < MIN_PART_WORDS:
-                continue  # the block's last few symbols (a border, a prompt): nothing to quote
+            if later and (len(_WORDS.findall(text[s:e])) < MIN_PART_WORDS or (
+                "\n" not in text[s:e].strip()
+            )):
+                # the block's last few symbols (a border, a prompt) or its last line (a
+                # comment showing output): nothing to quote without the rest of the block
+                continue
             out.extend(_code_units(text, blocks, n, s, e, extra, continued=later))
         elif kind == TABLE:
             # the header is left out only where the table begins (not in a later chunk)
@@ -329,6 +333,7 @@ def _grid_rows(lines: list[tuple[int, str]], has_header: bool) -> list[list[tupl
     """Rows of a grid table: the lines between `+---+` borders (the header ends at `+===+`)."""
     rows: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
+    head_border = False
     for a, ln in lines:
         if _GRID_BORDER.match(ln):
             if current:
@@ -336,11 +341,14 @@ def _grid_rows(lines: list[tuple[int, str]], has_header: bool) -> list[list[tupl
             current = []
             if has_header and "=" in ln:
                 rows.clear()  # everything so far was the header
+                head_border = True
             continue
         if ln.strip():
             current.append((a, ln))
     if current:
         rows.append(current)
+    if has_header and not head_border and len(rows) > 1:
+        return rows[1:]  # a header row without a `+===+` under it (all bold: the parser's call)
     return rows
 
 

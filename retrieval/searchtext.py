@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from retrieval.parsing.blocks import ATTR_LIST
+
 _ROLE = re.compile(r":[\w:.+-]+:`([^`]*)`")
 _MYST_ROLE = re.compile(r"(?<![^\s(\[\"'])\{[\w:.+-]+\}`([^`]*)`")  # MyST: {func}`prompt`
 _QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+(?!>)", re.M)  # Markdown block quote `> `
@@ -40,10 +42,7 @@ _ICON = re.compile(r"(?<![\w:`]):[a-z0-9]+(?:-[a-z0-9]+)+:(?![\w`])")
 _KEYS = re.compile(r"(?<![\w+])\+\+([^\s+][^\s]*?)\+\+(?![\w+])")
 _MARKS = re.compile(r"(?<![\w=^~])(==|\^\^|~~)(?=\S)(.+?)(?<=\S)\1(?![\w=^~])")
 _TASK = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)\[[ xX]\][ \t]+", re.M)
-_ATTR_LIST = re.compile(
-    r"[ \t]*\{:?[ \t]*(?:[#.][\w-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w-]+|[\w-]+=[^\s}]+))*"
-    r"[ \t]*\}"
-)
+_ATTR_LIST = re.compile(r"[ \t]*" + ATTR_LIST)
 # mkdocs-material code annotation markers: `# (1)!` / `// (2)` closing a code line, `(1)!`
 _ANNOTATION = re.compile(
     r"[ \t]*(?:(?:#|//|--|;|/\*|<!--)[ \t]*\(\d{1,2}\)!?[ \t]*(?:\*/|-->)?[ \t]*$"

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.errors import CitebotError, IndexBroken, ModelMismatch
-from retrieval.models import IndexSummary, SourceInfo, Stats
+from retrieval.models import NOTHING_TO_QUOTE, IndexSummary, SourceInfo, Stats
 from retrieval.settings import Settings
 from retrieval.store import Manifest, Store
 
@@ -37,6 +37,22 @@ def list_sources(manifest: Manifest) -> list[SourceInfo]:
         SourceInfo(source=r, title=e.title, date=e.date, chunks=e.chunks)
         for r, e in sorted(manifest.files.items())
     ]
+
+
+def not_quotable(last: dict[str, Any] | None) -> list[SourceInfo]:
+    """The pages the last index run read but left out with nothing to quote (an API page of
+    autodoc directives): not indexed, but a user asking why `api/foo.rst` is never quoted must
+    find it. Every run reads them again (they are not in the manifest), so the last run's
+    record lists exactly the current ones."""
+    pages: dict[str, SourceInfo] = {}
+    for sk in (last or {}).get("skipped") or []:
+        if isinstance(sk, dict) and sk.get("reason") == NOTHING_TO_QUOTE and sk.get("path"):
+            path = str(sk["path"])
+            pages[path] = SourceInfo(
+                source=path, title=str(sk.get("title") or ""), date=None, chunks=0,
+                not_quotable=NOTHING_TO_QUOTE,
+            )
+    return [pages[p] for p in sorted(pages)]
 
 
 def corpus_stats(
@@ -90,3 +106,8 @@ def read_stats(settings: Settings) -> Stats:
 def read_sources(settings: Settings) -> list[SourceInfo]:
     """`Engine.sources()` without an Engine (see read_stats)."""
     return list_sources(checked_manifest(Store(settings), settings))
+
+
+def read_not_quotable(settings: Settings) -> list[SourceInfo]:
+    """`Engine.not_quotable()` without an Engine."""
+    return not_quotable(read_last_index(settings))

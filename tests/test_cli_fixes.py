@@ -217,17 +217,3 @@ def test_plain_index_progress_shows_embedding_not_the_moment_of_writing(
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 3 and all(ln.startswith("indexing: embedding · ") for ln in lines)
 
-
-def test_read_only_commands_on_a_mistyped_data_folder_say_so_and_create_nothing(
-    tmp_path: Path,
-) -> None:
-    from citebot.cli import app
-
-    typo = tmp_path / "indx"
-    runner = CliRunner()
-    for args, code in ((["stats"], 1), (["sources"], 0), (["gaps"], 1)):
-        result = runner.invoke(app, [*args, "--data", str(typo)])
-        assert result.exit_code == code, (args, result.output)
-        assert f"Nothing is indexed yet. Build the index with: citebot index --data {typo}" in (
-            " ".join(result.output.split()))
-        assert not typo.exists()

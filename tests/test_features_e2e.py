@@ -67,6 +67,7 @@ async def fenv(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FEnv]:
         base, "fe2e",
         button_cooldown_seconds=0,  # the tests click buttons back to back
         guild_docs={GUILD_W: wiki},
+        admin_guild_ids=[GUILD],  # its moderators may reset the shared index's votes
         source_url=TEMPLATE,
         guild_source_urls={GUILD_W: WIKI},
     )
@@ -338,7 +339,10 @@ async def test_votes_from_buttons_nudge_the_ranking_once_per_user_and_reset(fenv
 
     refused = await slash_final(fenv, GUILD, fenv.alice, "resetfeedback")
     assert "Only moderators" in refused.json["data"]["content"]
-    done = await slash_final(fenv, GUILD, fenv.mod, "resetfeedback")
+    ask = await slash_final(fenv, GUILD, fenv.mod, "resetfeedback")
+    assert "cannot be undone" in description(ask.json)  # asked first (tests/test_bot_polish.py)
+    click = await fake.click(GUILD, fenv.mod, fake.message_of(ask), "cb:fbreset:yes")
+    done = await e2e.wait_original_edit(fake, click["token"], "Forgot")
     assert "Forgot" in description(done.json)
     reset = await mention(fenv, q, user=fenv.alice)
     assert _top_score(reset) == score

@@ -163,7 +163,7 @@ def test_an_unreadable_citebotignore_stops_the_index_with_a_clear_message(
     import os
 
     from retrieval.engine import Engine
-    from retrieval.errors import DocsUnavailable
+    from retrieval.errors import IgnoreFileUnusable
     from tests.conftest import make_settings
 
     if os.geteuid() == 0:  # root reads any file: make it unreadable another way
@@ -174,7 +174,7 @@ def test_an_unreadable_citebotignore_stops_the_index_with_a_clear_message(
         (tmp_path / "docs" / ".citebotignore").chmod(0)
     (tmp_path / "docs" / "a.md").write_text("# A\n\nWords.\n")
     engine = Engine(make_settings(tmp_path / "docs", tmp_path / "data"))
-    with pytest.raises(DocsUnavailable, match=r"\.citebotignore that cannot be read"):
+    with pytest.raises(IgnoreFileUnusable, match=r"\.citebotignore (cannot be read|is a folder)"):
         engine.index()
 
 

@@ -11,13 +11,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.cogs.admin import is_admin
+from bot.cogs.admin import MODERATORS, is_admin
 from bot.core import NO_MENTIONS, Core, core_of
 from retrieval.gaps import Topic
 
 log = logging.getLogger("citebot.bot")
 
-NOT_ALLOWED = "Only moderators (the same people who may run /reindex) can see the gaps report."
+NOT_ALLOWED = f"{MODERATORS} can see the gaps report."
 EMPTY = "No gaps recorded yet: every question asked here was answered, and nobody pressed 👎."
 
 
@@ -47,10 +47,19 @@ def gaps_embed(topics: Sequence[Topic], total_questions: int) -> discord.Embed:
         blocks.append("\n".join(lines))
     desc = render.fit_text("\n\n".join(blocks), render.EMBED_DESCRIPTION_LIMIT)
     embed = discord.Embed(title=title, description=desc, color=render.COLOR_ANSWER)
-    embed.set_footer(
-        text=f"{len(topics)} most frequent topics from {total_questions} recorded questions"
-    )
+    embed.set_footer(text=gaps_footer(len(topics), total_questions))
     return embed
+
+
+def gaps_footer(topics: int, questions: int) -> str:
+    """The footer: "3 topics, the most frequent first, from 12 recorded questions", and "1
+    topic from 1 recorded question" (it said "1 most frequent topics from 1 recorded
+    questions")."""
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'s' if count != 1 else ''}"
+
+    order = ", the most frequent first," if topics > 1 else ""
+    return f"{n(topics, 'topic')}{order} from {n(questions, 'recorded question')}"
 
 
 class GapsCog(commands.Cog):

@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot import render
 from bot.core import NO_MENTIONS, Core, core_of
 from bot.errors import explain
-from bot.views import sources_view
+from bot.views import listed_sources, sources_view
 from retrieval.errors import CitebotError
 
 log = logging.getLogger("citebot.bot")
@@ -23,11 +23,13 @@ class InfoCog(commands.Cog):
         self.bot = bot
         self.core = core
 
-    @app_commands.command(name="sources", description="List the indexed documents")
+    @app_commands.command(
+        name="sources", description="The indexed documents, then the pages with nothing to quote"
+    )
     async def sources(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(thinking=True)
         try:
-            sources = await self.core.pool.run(interaction.guild_id, lambda e: e.sources())
+            sources = await self.core.pool.run(interaction.guild_id, listed_sources)
         except CitebotError as e:
             await self._error(interaction, explain(e))
             return

@@ -14,14 +14,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.cogs.admin import is_admin
+from bot.cogs.admin import MODERATORS, is_admin
 from bot.core import NO_MENTIONS, Core, core_of
-from retrieval.knowledge import Entry, KnowledgeError
+from bot.errors import explain
+from retrieval.errors import CitebotError
+from retrieval.knowledge import LOCAL, Entry, KnowledgeError
 from retrieval.models import IndexSummary
 
 log = logging.getLogger("citebot.bot")
 
-NOT_ALLOWED = "Only moderators (the same people who may run /reindex) can change the knowledge."
+NOT_ALLOWED = f"{MODERATORS} can change the knowledge."
 NO_TEXT = "That message has no text to add (attachments and embeds are not read)."
 
 
@@ -52,7 +54,55 @@ def added_text(entry: Entry, summary: IndexSummary | None) -> str:
     head = f"📚 Added to knowledge as {render._code(entry.name)}, cited as {cite}."
     if summary is None:
         return head + " A reindex is running; it will be searchable after the next one."
-    return head + f" It is searchable now ({summary.chunks_total} chunks indexed)."
+    return head + " It is searchable now."
+
+
+def host_entries(engine: Any) -> list[Entry]:
+    """Entries added on the bot's host (`citebot knowledge add`): quoted in every server."""
+    return [e for e in engine.knowledge_entries() if e.scope == LOCAL]
+
+
+def visible_entries(engine: Any, guild_id: int | None) -> list[Entry]:
+    """What answers in this guild may quote: its own entries, then the host's (which
+    /knowledge list left out, though answers cited them)."""
+    return [*engine.knowledge_entries(guild_id), *host_entries(engine)]
+
+
+def entries_text(entries: list[Entry], limit: int = render.EMBED_DESCRIPTION_LIMIT) -> str:
+    lines = [f"**Knowledge ({len(entries)})**"]
+    used = len(lines[0])
+    for i, e in enumerate(entries):
+        line = (f"• {render._code(e.name)} — {render.escape_field(e.title)}, {e.date}"
+                + (f" · [message]({e.jump_url})" if e.jump_url else "")
+                + (" · added on the bot's host" if e.scope == LOCAL else ""))
+        if used + len(line) + 1 > limit - 40:  # keep room for the count of the rest
+            lines.append(f"… and {len(entries) - i} more")
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return "\n".join(lines)
+
+
+def not_removed_text(name: str, host_names: set[str]) -> str:
+    shown = render._code(name)
+    if name.strip().rsplit("/", 1)[-1] in host_names:
+        return (f"{shown} was added on the bot's host: it can only be removed there "
+                "(`citebot knowledge remove`).")
+    return f"No knowledge entry {shown} here; /knowledge list shows their names."
+
+
+def name_choices(entries: list[Entry], typed: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 entries (Discord's limit), newest first, whose name or title holds `typed`;
+    each shown as `name — title`, within Discord's 100 characters."""
+    want = typed.strip().lower()
+    found = [e for e in reversed(entries) if want in e.name.lower() or want in e.title.lower()]
+    return [
+        app_commands.Choice(
+            name=render.cut_at_word(f"{e.name} — {' '.join(e.title.split())}", 100),
+            value=e.name,
+        )
+        for e in found[:25]
+    ]
 
 
 class KnowledgeCog(commands.Cog):
@@ -112,7 +162,11 @@ class KnowledgeCog(commands.Cog):
                 ),
             )
         except KnowledgeError as e:
-            await self._say(interaction, f"⚠️ {e}", ok=False)
+            why = str(e)
+            await self._say(interaction, f"⚠️ {why[:1].upper()}{why[1:]}", ok=False)
+            return
+        except CitebotError as e:  # the index failed: the entry was taken back
+            await self._say(interaction, f"⚠️ Not added: {explain(e)}", ok=False)
             return
         except Exception:
             log.exception("add to knowledge failed")
@@ -120,20 +174,15 @@ class KnowledgeCog(commands.Cog):
             return
         await self._say(interaction, added_text(entry, summary), ok=True)
 
-    @knowledge.command(name="list", description="The knowledge entries added in this server")
+    @knowledge.command(name="list", description="The knowledge entries answers here quote")
     async def list_entries(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         guild_id = interaction.guild_id
-        entries = await self.core.pool.run(guild_id, lambda e: e.knowledge_entries(guild_id))
+        entries = await self.core.pool.run(guild_id, lambda e: visible_entries(e, guild_id))
         if not entries:
             await self._say(interaction, "No knowledge added here yet.", ok=True)
             return
-        lines = [
-            f"• {render._code(e.name)} — {render.escape_field(e.title)}, {e.date}"
-            + (f" · [message]({e.jump_url})" if e.jump_url else "")
-            for e in entries
-        ]
-        await self._say(interaction, f"**Knowledge ({len(entries)})**\n" + "\n".join(lines), True)
+        await self._say(interaction, entries_text(entries), True)
 
     @knowledge.command(name="remove", description="Remove a knowledge entry (moderators)")
     @app_commands.describe(name="The entry's file name, as /knowledge list shows it")
@@ -142,20 +191,33 @@ class KnowledgeCog(commands.Cog):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         guild_id = interaction.guild_id
+        host_names: set[str] = set()
         try:
             entry, _ = await self.core.pool.run(
                 guild_id, lambda e: e.remove_knowledge(name, guild_id)
             )
+            if entry is None:
+                host_names = {x.name for x in await self.core.pool.run(guild_id, host_entries)}
         except Exception:
             log.exception("knowledge remove failed")
             await self._say(interaction, "⚠️ Could not remove it; the error was logged.", False)
             return
         if entry is None:
-            await self._say(
-                interaction, f"No knowledge entry {render._code(name)} here.", ok=False
-            )
+            await self._say(interaction, not_removed_text(name, host_names), ok=False)
             return
         await self._say(interaction, f"🗑️ Removed {render._code(entry.name)}.", ok=True)
+
+    @remove_entry.autocomplete("name")
+    async def entry_names(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The guild's entries to pick from (newest first), matching what is typed: a name is
+        `2026-11-29-1187654321098765432.txt`, which nobody types by hand."""
+        if not is_admin(interaction, self.core.settings.admin_role_ids):
+            return []
+        guild_id = interaction.guild_id
+        entries = await self.core.pool.run(guild_id, lambda e: e.knowledge_entries(guild_id))
+        return name_choices(entries, current)
 
 
 async def setup(bot: commands.Bot) -> None:

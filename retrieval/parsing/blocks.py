@@ -23,6 +23,13 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 # a reST section title's underline or overline: one punctuation character, three or more times
 ADORNMENT_LINE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
 ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")  # `:ref:`Title <target>``
+# a Python-Markdown attribute list: `{: #id .class key=value }`, `{ .external }`; a bare word
+# is an attribute too (`{: #build-skip toml env-var }`), when an id, class or key=value is
+# beside it (a lone `{name}` or a format spec, `{:x}` `{:.2f}`, stays text)
+_ATTR = r"(?:[#.][A-Za-z_-][\w.:-]*|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]+))"
+ATTR_LIST = (
+    r"\{:?[ \t]*(?:[\w-]+[ \t]+)*" + _ATTR + r"(?:[ \t]+(?:" + _ATTR + r"|[\w-]+))*[ \t]*\}"
+)
 
 
 def role_text(inner: str) -> str:

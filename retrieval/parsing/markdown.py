@@ -10,6 +10,7 @@ from markdown_it.token import Token
 
 from retrieval.parsing.blocks import (
     ADMONITION,
+    ATTR_LIST,
     CODE,
     DEFINITION,
     EXAMPLE,
@@ -27,7 +28,14 @@ from retrieval.parsing.blocks import (
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _FRONT_MATTER_TITLE = re.compile(r"^title:[ \t]*(.+)$", re.M)
 _ATX = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+")
-_MKDOCS_ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+\w")
+# Python-Markdown's admonition and pymdownx details take `!!!tip` / `???note` without the
+# space too, when the line holds only the type (and a quoted title)
+_NO_SPACE = r"(?=[\w-]+(?:[ \t]+[\w-]+)*(?:[ \t]+\"[^\"\n]*\")?[ \t]*$)"
+_AFTER_MARKER = (
+    r"(?:[ \t]+|(?<=!!!)" + _NO_SPACE + r"|(?<=\?\?\?)" + _NO_SPACE
+    + r"|(?<=\?\?\?\+)" + _NO_SPACE + ")"
+)
+_MKDOCS_ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)" + _AFTER_MARKER + r"\w")
 # pymdown-extensions blocks: `/// note | Title` ... `///`
 _BLOCK_MARKER = re.compile(r"^[ \t]*/{3,}(?:[ \t].*)?$")
 _BLOCK_OPEN = re.compile(r"^[ \t]*(/{3,})[ \t]*(?:([\w-]+)[ \t]*(?:\|[ \t]*(.*?))?)?[ \t]*$")
@@ -51,7 +59,7 @@ _MYST_VERSION = {"versionadded", "versionchanged", "deprecated", "versionremoved
 _MYST_TARGET = re.compile(r"^[ \t]*\([\w.:/-]+\)=[ \t]*$")  # `(multiple-options)=`
 # mkdocs-material / pymdown containers whose body is indented under the opener line:
 # `!!! note "Title"`, `??? tip`, `???+ example`, `=== "Tab title"`
-_INDENTED_OPENER = re.compile(r"^([ \t]{0,3})(!!!|\?\?\?\+?|===[!+]?)[ \t]+(\S.*)$")
+_INDENTED_OPENER = re.compile(r"^([ \t]{0,3})(!!!|\?\?\?\+?|===[!+]?)" + _AFTER_MARKER + r"(\S.*)$")
 _FENCE_LINE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 # example output: `/// html | div.result` renders the markup shown just before it; tabs and
 # admonitions named like an example or its result hold rendered content too
@@ -83,14 +91,14 @@ _AUTODOC = re.compile(r"^[ \t]*:::[ \t]+[\w.:-]+")
 # Python-Markdown / pymdown definition lists: a term line, then `:   its definition`
 _DEFINITION_LINE = re.compile(r"^:[ \t]+\S")
 # attr_list: `## Title { #id .class }`, a `{: .lead }` line under a paragraph (markup)
-_ATTRS = r"\{:?[ \t]*(?:[#.][\w.:-]+|[\w-]+=\S+)(?:[ \t]+(?:[#.][\w.:-]+|[\w-]+=[^\s}]+))*[ \t]*\}"
+_ATTRS = ATTR_LIST
 _TRAILING_ATTRS = re.compile(r"[ \t]*" + _ATTRS + r"[ \t]*$")
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 _ATTRS_LINE = re.compile(r"^[ \t]*" + _ATTRS + r"[ \t]*$")
 # mkdocs-material icons (`:simple-python:`, `:material-check-bold:`): shown as icons
 _ICON = re.compile(r"(?<![\w:`]):[a-z0-9]+(?:-[a-z0-9]+)+:(?![\w`])")
 _QUOTE_PREFIX = re.compile(r"^[ \t]{0,3}>[ \t]?")
-_QUOTED_OPENER = re.compile(r"^[ \t]{0,3}>[ \t]?(?:!!!|\?\?\?\+?|===[!+]?)[ \t]+\S")
+_QUOTED_OPENER = re.compile(r"^[ \t]{0,3}>[ \t]?(?:!!!|\?\?\?\+?|===[!+]?)" + _AFTER_MARKER + r"\S")
 _ANCHOR_LINE = re.compile(r"^[ \t]*(?:\[\]\([^)\s]*\)" + _ATTRS + r"[ \t]*)+$")  # `[](){#id}`
 
 
@@ -274,7 +282,7 @@ def parse_markdown(text: str) -> ParsedText:
                     blocks[-1] = Block(DEFINITION, term.start, e, term.section)
                 elif e > s:
                     blocks.append(Block(kind, s, e, _path(section)))
-        elif t == "fence" and m is not None and tok.info.strip().startswith("{"):
+        elif t == "fence" and m is not None and _MYST_DIRECTIVE_INFO.match(tok.info.strip()):
             blocks.extend(_myst(tok, text, lines, _path(section)))
         elif t == "code_block" and m is not None and _term_before(
             text, blocks, lines.start(m[0])
@@ -782,13 +790,31 @@ def _skip_own_paragraphs(tokens: list[Token], i: int, lines: Lines) -> int:
     return j
 
 
+# a MyST directive fence (```{note}), not an attribute list's classes (```{.py title="x"})
+_MYST_DIRECTIVE_INFO = re.compile(r"^\{[A-Za-z][\w:.+-]*\}")
+_FENCE_CLASS = re.compile(r"^\{[ \t]*\.([\w+#-]+)")  # `{.py title="x"}`, `{ .yaml }`
+# pymdown docs' own fences showing source and its rendering (`md-render`, `py-render`): the
+# source's language, one a renderer knows
+_RENDER_FENCE = re.compile(r"^([\w+#]+)-(?:render|result|preview)$")
+
+
+def _fence_language(info: str) -> str:
+    """A fence's language as a highlighter knows it: its info string's first word, or the
+    first class of an attribute list (`{.python .annotate}`)."""
+    info = info.strip()
+    m = _FENCE_CLASS.match(info)
+    lang = m.group(1) if m else (info.split(maxsplit=1)[0] if info else "")
+    render = _RENDER_FENCE.match(lang)
+    return render.group(1) if render else lang
+
+
 def _code(tok: Token, text: str, lines: Lines, section: tuple[str, ...]) -> list[Block]:
     assert tok.map is not None
     a, b = tok.map
     if tok.type == "fence":
         n = tok.content.count("\n")
         a, b = a + 1, a + 1 + n
-        lang = (tok.info or "").strip().split(maxsplit=1)[0] if tok.info.strip() else ""
+        lang = _fence_language(tok.info or "")
     else:
         lang = ""
     if b <= a:

@@ -41,6 +41,7 @@ _FOOTNOTE = re.compile(r"\.\.[ \t]+\[[^\]\n]+\][ \t]*")
 _SUBSTITUTIONS_ONLY = re.compile(r"\s*(?:\|[^|\s][^|]*\|_{0,2}\s*)+$")
 _SIMPLE_BORDER = re.compile(r"[ \t]*=+(?:[ \t]+=+)*[ \t]*$")
 _GRID_HEAD_BORDER = re.compile(r"[ \t]*\+(?:=+\+)+[ \t]*$")
+_GRID_BORDER = re.compile(r"[ \t]*\+(?:[-=]+\+)+[ \t]*$")
 # `.. only::` expressions for builders other than HTML
 _NOT_HTML = re.compile(r"(?:latex|man|texinfo|text|epub)(?:\s+(?:or|and)\s+"
                        r"(?:latex|man|texinfo|text|epub))*")
@@ -211,7 +212,8 @@ _REFERENCE = re.compile(
 
 _POINTER_WORDS = frozenset(
     "see also tutorial tutorials reference guide example examples more details further "
-    "reading api docs documentation and or for".split())
+    "reading api docs documentation and or for the faq faqs howto how to cookbook recipe "
+    "recipes".split())
 _LINK_ROLE = re.compile(r":(?:ref|doc):`[^`]*`|`[^`]*`_{1,2}")
 
 
@@ -223,6 +225,18 @@ def _references_only(raw: str) -> bool:
         return True
     return bool(_LINK_ROLE.search(raw)) and all(
         w.lower() in _POINTER_WORDS for w in re.findall(r"\w+", rest))
+
+
+def _bold_row(row: nodes.Node | None) -> bool:
+    """A table row whose every non-empty cell is one bold phrase (`**Meaning**`)."""
+    if not isinstance(row, nodes.row):
+        return False
+    cells = [[c for c in entry.children if not isinstance(c, nodes.system_message)]
+             for entry in row.children]
+    filled = [c for c in cells if c]
+    return bool(filled) and all(
+        len(c) == 1 and isinstance(c[0], nodes.paragraph) and len(c[0].children) == 1
+        and isinstance(c[0].children[0], nodes.strong) for c in filled)
 
 
 def _description(body: nodes.Element) -> tuple[nodes.Node | None, list[nodes.Node]]:
@@ -580,6 +594,11 @@ class _Builder:
             hp = thead.next_node(nodes.paragraph)
             if header is None and hp is not None and hp.line:
                 header = self._span(hp.line - 1, hp.line)
+        elif self.lines.line(a).strip().startswith("+") and _bold_row(node.next_node(nodes.row)):
+            # a grid table without a `+===+` border whose first row is all bold
+            # (`| **Example** | **Meaning** |`): that row is its header, as the page shows it
+            n = next((n for n in range(a + 1, b) if _GRID_BORDER.match(self.lines.line(n))), a)
+            header = self._span(a + 1, n) if n > a + 1 else None
         s, e = self._span(a, b)
         if e > s:
             self.blocks.append(Block(TABLE, s, e, section, header=header))
@@ -705,6 +724,9 @@ class _Builder:
             # `.. admonition:: Title` (and topic, sidebar): the argument is a title, not body
             titled = short in ("admonition", "topic", "sidebar")
             title = str(node["args"]).strip().split("\n")[0][:120] if titled else ""
+            # reST escapes: `\*` is `*`, a `\` before a space (or alone, an empty title:
+            # `.. topic:: \`) is nothing
+            title = re.sub(r"\\(\s|$)|\\(.)", lambda m: m.group(2) or "", title).strip()
             path = section + (title,) if title else section
             whole = self._span(line, self._indented_body(line, self._indent(line)))
             if nested or whole[1] - whole[0] > WHOLE_NOTE_CHARS and any(
