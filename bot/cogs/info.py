@@ -29,7 +29,8 @@ class InfoCog(commands.Cog):
     async def sources(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(thinking=True)
         try:
-            sources = await self.core.pool.run(interaction.guild_id, listed_sources)
+            guild_id = interaction.guild_id
+            sources = await self.core.pool.run(guild_id, lambda e: listed_sources(e, guild_id))
         except CitebotError as e:
             await self._error(interaction, explain(e))
             return
