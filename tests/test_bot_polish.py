@@ -384,5 +384,11 @@ async def test_sources_never_lists_another_guilds_knowledge(world: World) -> Non
         assert shown[GUILD]["title"] == "Indexed documents (1) · 4 pages not quotable"
         assert entry.name in shown[GUILD_ADMIN]["description"]
         assert shown[GUILD_ADMIN]["title"] == "Indexed documents (2) · 4 pages not quotable"
+        # and /stats counts what /sources lists
+        for guild, user, documents in ((GUILD, world.alice, "1"), (GUILD_ADMIN, world.admin, "2")):
+            inter = await fake.slash(guild, user, "stats")
+            stats = await e2e.wait_original_edit(fake, inter["token"], "Documents")
+            fields = {f["name"]: f["value"] for f in _embed(stats)["fields"]}
+            assert fields["Documents"] == documents, (guild, fields)
     finally:
         await asyncio.to_thread(world.engine.remove_knowledge, entry.name, GUILD_ADMIN)
