@@ -392,3 +392,26 @@ async def test_sources_never_lists_another_guilds_knowledge(world: World) -> Non
             assert fields["Documents"] == documents, (guild, fields)
     finally:
         await asyncio.to_thread(world.engine.remove_knowledge, entry.name, GUILD_ADMIN)
+
+
+async def test_knowledge_remove_during_a_reindex_says_it_is_still_quoted(world: World) -> None:
+    """The entry's file is deleted but the running reindex holds the index: the reply said
+    only "Removed", yet answers kept quoting it until the next reindex."""
+    from filelock import FileLock
+
+    fake = world.fake
+    entry, _ = await asyncio.to_thread(
+        world.engine.add_knowledge, "Spare widget keys hang behind the counter.",
+        "#general, dan", guild_id=GUILD, channel_id=GUILD + 1,
+        message_id=1_700_000_000_000_000_000)
+    s = world.engine.settings
+    lock = FileLock(str(s.data_dir / f"index-{s.collection}.lock"))  # the CLI indexing
+    lock.acquire()
+    try:
+        said = e2e.description((await _knowledge(fake, world.admin, "remove", name=entry.name))
+                               .json)
+    finally:
+        lock.release()
+    assert said == (f"🗑️ Removed `{entry.name}`. A reindex is running: answers may quote it "
+                    "until the next one.")
+    await asyncio.to_thread(world.engine.index)
