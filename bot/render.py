@@ -513,10 +513,15 @@ def _file_list(label: str, files: Sequence[str], limit: int) -> str:
     return head + ", ".join(shown)
 
 
-def summary_text(s: IndexSummary, limit: int = EMBED_DESCRIPTION_LIMIT) -> str:
-    """The reindex diff: files added/changed/removed/unchanged, chunks, skipped, seconds."""
+def summary_text(
+    s: IndexSummary, limit: int = EMBED_DESCRIPTION_LIMIT, rebuilt: bool = False
+) -> str:
+    """The reindex diff: files added/changed/removed/unchanged, chunks, skipped, seconds.
+    `rebuilt`: a rebuild reads every file into a new index, so every file counts as added."""
     per = max(200, limit // 6)
     lines = [
+        f"✅ Reindex finished in {s.seconds:.1f} s (a rebuild: every file was read again into "
+        "a new index, so all of them count as added)." if rebuilt else
         f"✅ Reindex finished in {s.seconds:.1f} s.",
         _file_list("Added", s.added, per),
         _file_list("Changed", s.changed, per),
@@ -620,6 +625,9 @@ def stats_embed(stats: Stats, load: dict[str, Any] | None = None) -> discord.Emb
         # a Discord timestamp: shown in each reader's time zone and locale, "3 hours ago"
         ("Last index", _when(last) if last else "never"),
     ]
+    if stats.not_quotable:
+        n = stats.not_quotable
+        rows.insert(2, ("Not quotable", f"{n} page{'s' if n != 1 else ''} (see /sources)"))
     if load and load.get("answered"):
         rows.append(
             (

@@ -182,7 +182,7 @@ def _do_index(settings: Settings, rebuild: bool, as_json: bool) -> int:
     if as_json:
         print(json.dumps(summary.to_json()))
     else:
-        console.print(render_summary(summary), highlight=False, markup=False)
+        console.print(render_summary(summary, rebuilt=rebuild), highlight=False, markup=False)
     return 0
 
 
@@ -338,7 +338,7 @@ def gaps(
     try:
         topics = engine.gaps_report(guild, all_guilds=every, limit=top)
     except CitebotError as e:
-        raise fail(str(e)) from None
+        raise fail(explain(e)) from None
     if as_json:
         for t in topics:
             print(json.dumps(t.to_json(), ensure_ascii=False))
@@ -408,7 +408,7 @@ def knowledge_add(
     except KnowledgeError as e:
         raise fail(str(e), 2) from None
     except CitebotError as e:
-        raise fail(str(e)) from None
+        raise fail(explain(e)) from None
     console.print(f"added {escape(entry.source)} — “{escape(entry.title)}”, {entry.date}")
     if summary is None:
         console.print("another reindex is running: it will be indexed by the next one")

@@ -92,12 +92,15 @@ def render_answer(a: Answer, expand: bool = True) -> RenderableType:
     return Group(*parts)
 
 
-def render_summary(s: IndexSummary) -> str:
+def render_summary(s: IndexSummary, rebuilt: bool = False) -> str:
+    """`rebuilt`: every file was read again into a new index, so each counts as added."""
     lines = [
         f"added {len(s.added)}, changed {len(s.changed)}, removed {len(s.removed)}, "
         f"unchanged {plural(s.unchanged, 'file')}; chunks +{s.chunks_added} −{s.chunks_removed} "
         f"(total {s.chunks_total} in {plural(s.documents_total, 'document')}) in {s.seconds:.1f} s"
     ]
+    if rebuilt:
+        lines[0] = f"rebuilt (every file read again, so all count as added): {lines[0]}"
     for label, names in (("added", s.added), ("changed", s.changed), ("removed", s.removed)):
         for n in names[:20]:
             lines.append(f"  {label}: {n}")
@@ -129,8 +132,12 @@ def plural(n: int, word: str) -> str:
 def render_stats(st: Stats) -> str:
     where = "embedded Chroma" if st.chroma == "embedded" else f"Chroma {st.chroma}"
     when = st.last_index.strftime("%Y-%m-%d %H:%M:%S UTC") if st.last_index else "never"
+    indexed = f"{plural(st.documents, 'document')}, {plural(st.chunks, 'chunk')}"
+    if st.not_quotable:
+        indexed += (f"; {plural(st.not_quotable, 'page')} with nothing to quote not indexed "
+                    "(see citebot sources)")
     rows = [
-        ("Indexed", f"{plural(st.documents, 'document')}, {plural(st.chunks, 'chunk')}"),
+        ("Indexed", indexed),
         ("Index", f"collection {st.collection} in {where}"),
         ("Model", st.model),
         ("Last index", when),

@@ -107,7 +107,7 @@ class Engine:
         self.reader = SourceReader(settings, self.view)
         self.reader.knowledge_root = knowledge_root(settings.data_dir, settings.collection)
         self.links = SourceLinks(settings.source_url)
-        self.role_titles = RoleTitles(self._titles, self.reader.raw_text)
+        self.role_titles = RoleTitles(self._titles, self._page_text)
         self._qvec_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # -- parts ----------------------------------------------------------------------------
@@ -599,7 +599,9 @@ class Engine:
         date: str | None = None,
     ) -> tuple[Entry, IndexSummary | None]:
         """Write a knowledge entry and index it at once. When another reindex holds the lock
-        the entry is kept and indexed by the next reindex (summary None)."""
+        the entry is kept and indexed by the next reindex (summary None); when the index fails
+        (a missing docs folder, a model that cannot be loaded) it is taken back, so that "nothing
+        was changed" holds and the same text can be added again once that is fixed."""
         entry = self.knowledge.add(
             text, title, guild_id=guild_id, channel_id=channel_id, message_id=message_id,
             date=date,
@@ -608,6 +610,9 @@ class Engine:
             return entry, self.index()
         except IndexBusy:
             return entry, None
+        except Exception:
+            self.knowledge.remove(entry.name, guild_id)
+            raise
 
     def knowledge_entries(self, guild_id: int | None = None) -> list[Entry]:
         return self.knowledge.entries(guild_id)
@@ -653,6 +658,13 @@ class Engine:
     def not_quotable(self) -> list[SourceInfo]:
         """Pages the last index run read and left out with nothing to quote (autodoc pages)."""
         return not_quotable(self.last_index())
+
+    def _page_text(self, source: str) -> str | None:
+        """A page's text for the labels above its headings: an indexed file as indexed, a page
+        left out with nothing to quote as it is now (an API page's `.. _api-widget:`)."""
+        if source in self.view().manifest.files:
+            return self.reader.raw_text(source)
+        return self.reader.unindexed_text(source)
 
     def _titles(self) -> dict[str, str]:
         """Each indexed document's title, and a not quotable page's (an untitled `:doc:` to an

@@ -281,6 +281,14 @@ class Stats:
     feedback_up: int
     feedback_down: int
 
+    @property
+    def not_quotable(self) -> int:
+        """Pages the last index run left out with nothing to quote: a folder of 40 pages that
+        shows "38 documents" says why."""
+        skipped = (self.last_index_summary or {}).get("skipped") or []
+        return len({sk.get("path") for sk in skipped
+                    if isinstance(sk, dict) and sk.get("reason") == NOTHING_TO_QUOTE})
+
     def to_json(self) -> dict[str, Any]:
         return {
             "documents": self.documents,
@@ -293,4 +301,5 @@ class Stats:
             "questions": self.questions,
             "answered": self.answered,
             "feedback": {"up": self.feedback_up, "down": self.feedback_down},
+            "not_quotable": self.not_quotable,
         }

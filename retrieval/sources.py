@@ -42,6 +42,21 @@ class SourceReader:
         data = self._bytes(source)
         return None if data is None else data.decode("utf-8", "replace")
 
+    def unindexed_text(self, source: str) -> str | None:
+        """A docs file the index read but left out (a page with nothing to quote), as it is
+        now: where a `:ref:` label above its title is found. Never a knowledge entry or a
+        path outside the docs folder; bounded like any read."""
+        if source.startswith(KNOWLEDGE):
+            return None
+        root, path = self._path(source)
+        if not path.is_relative_to(root.resolve()):
+            return None
+        try:
+            data = read_bytes(path, int(self.settings.max_file_mb * 1_000_000))
+        except (OSError, LoadError):
+            return None
+        return data.decode("utf-8", "replace")
+
     def _bytes(self, source: str) -> bytes | None:
         view = self._view()
         entry = view.manifest.files.get(source)

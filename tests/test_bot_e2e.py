@@ -251,7 +251,7 @@ async def test_reindex_refused_for_non_admin_and_nothing_runs(env: Env) -> None:
     cb = await e2e.wait_callback(fake, inter["token"])
     assert cb.json["type"] == 4
     assert cb.json["data"]["flags"] & 64
-    assert "Only admins" in cb.json["data"]["content"]
+    assert "Only moderators" in cb.json["data"]["content"]
     assert cb.json["data"]["allowed_mentions"]["parse"] == []
     await done  # the command handler returned
     assert not _original_edits(env, inter["token"])

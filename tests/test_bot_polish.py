@@ -86,6 +86,10 @@ async def test_sources_pages_through_the_pages_with_nothing_to_quote(
         "4. `api/part03.rst` · Part 3 · not quotable",
         "5. `api/widget.rst` · Widget API · not quotable",
     ]
+    inter = await fake.slash(GUILD, world.alice, "stats")
+    stats = await e2e.wait_original_edit(fake, inter["token"], "Documents")
+    fields = {f["name"]: f["value"] for f in _embed(stats)["fields"]}
+    assert (fields["Documents"], fields["Not quotable"]) == ("1", "4 pages (see /sources)")
 
 
 async def test_an_untitled_doc_role_to_an_autodoc_page_shows_its_title(world: World) -> None:
@@ -165,7 +169,7 @@ async def test_a_message_added_to_knowledge_twice_is_one_entry(world: World) -> 
     assert first.endswith(f"as `{name}`, cited as “#general, alice, {msg['timestamp'][:10]}”."
                           " It is searchable now."), first
     again = e2e.description((await _command(fake, world.admin, add)).json)
-    assert again == (f"⚠️ that message is already in the knowledge as {name}; to add it again "
+    assert again == (f"⚠️ That message is already in the knowledge as {name}; to add it again "
                      "(edited, say), remove that entry first"), again
     listed = e2e.description((await _knowledge(fake, world.alice, "list")).json)
     assert listed.startswith("**Knowledge (1)**") and "-2.txt" not in listed, listed
@@ -289,3 +293,72 @@ async def test_command_descriptions_say_what_the_commands_do(world: World) -> No
         "Build anew from every file; the old index answers until it is ready")
     assert commands["sources"]["description"] == (
         "The indexed documents, then the pages with nothing to quote")
+
+
+async def _complete(fake: FakeDiscord, user: Member, typed: str) -> list[dict[str, Any]]:
+    """What /knowledge remove's `name` offers while `user` has typed `typed`."""
+    cmd = fake._command(GUILD, "knowledge")
+    payload = fake._interaction_base(GUILD, user, 4)  # APPLICATION_COMMAND_AUTOCOMPLETE
+    payload["data"] = {"id": str(cmd["id"]), "guild_id": str(GUILD), "name": "knowledge",
+                       "type": 1, "options": [{"name": "remove", "type": 1, "options": [
+                           {"name": "name", "type": 3, "value": typed, "focused": True}]}]}
+    delivered = await fake.deliver_interaction(payload)
+    call = await e2e.wait_callback(fake, delivered["token"])
+    assert call.json["type"] == 8, call.json
+    choices: list[dict[str, Any]] = call.json["data"]["choices"]
+    return choices
+
+
+async def test_knowledge_remove_offers_the_entries_by_name(world: World) -> None:
+    """/knowledge remove wanted a name like `2026-11-29-1576648071012417581.txt` typed by
+    hand, copied from /knowledge list."""
+    fake = world.fake
+    added = []
+    for n, (who, tip) in enumerate([("bob", "Widgets are recycled at the depot on Fridays."),
+                                    ("carol", "The widget manual lives on the second shelf.")]):
+        entry, _ = await asyncio.to_thread(
+            world.engine.add_knowledge, tip, f"#general, {who}", guild_id=GUILD,
+            channel_id=GUILD + 1, message_id=1_500_000_000_000_000_000 + n)
+        added.append(entry)
+    try:
+        newest_first = [{"name": f"{e.name} — {e.title}", "value": e.name}
+                        for e in reversed(added)]
+        assert await _complete(fake, world.admin, "") == newest_first
+        assert await _complete(fake, world.admin, "CAROL") == newest_first[:1]
+        assert await _complete(fake, world.admin, added[0].name[-8:]) == newest_first[1:]
+        assert await _complete(fake, world.alice, "") == []  # may not remove anything
+    finally:
+        for e in added:
+            await asyncio.to_thread(world.engine.remove_knowledge, e.name, GUILD)
+
+
+async def test_a_rebuild_says_why_every_file_counts_as_added(world: World) -> None:
+    """After `/reindex rebuild:true` the diff said "Added (5)" and "Unchanged: 0 files" with
+    nothing else: a moderator read that five files were new."""
+    fake = world.fake
+    inter = await fake.slash(GUILD_EMPTY, world.admin, "reindex", rebuild=True)
+    done = await e2e.wait_original_edit(fake, inter["token"], "Reindex finished")
+    assert _embed(done)["description"].splitlines()[0].endswith(
+        "(a rebuild: every file was read again into a new index, so all of them count as "
+        "added).")
+
+
+async def test_every_moderator_command_says_who_may_use_it_in_the_same_words(
+    world: World,
+) -> None:
+    """/reindex said "Only admins (Manage Server permission or an admin role)", the others
+    "Only moderators (the same people who may run /reindex)": a member learnt nothing."""
+    fake = world.fake
+    said = {}
+    for name in ("reindex", "gaps", "resetfeedback"):
+        inter = await fake.slash(GUILD, world.alice, name)
+        said[name] = (await _final(fake, inter["token"])).json["data"]["content"]
+    said["knowledge remove"] = (await _knowledge(fake, world.alice, "remove", name="x.txt")
+                                ).json["data"]["content"]
+    who = "Only moderators (with the Manage Server permission or a citebot admin role) can "
+    assert said == {
+        "reindex": who + "run /reindex.",
+        "gaps": who + "see the gaps report.",
+        "resetfeedback": who + "reset the feedback.",
+        "knowledge remove": who + "change the knowledge.",
+    }

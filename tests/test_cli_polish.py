@@ -157,6 +157,12 @@ def test_sources_lists_the_pages_left_out_with_nothing_to_quote(tmp_path: Path) 
         "pages):",
         "api/widget.rst · “Widget API” · not quotable",
     ]
+    # and stats says why the folder's two pages make one document
+    stats = citebot("stats", *where, cwd=tmp_path).stdout.splitlines()
+    assert stats[0] == ("Indexed:    1 document, 1 chunk; 1 page with nothing to quote not "
+                        "indexed (see citebot sources)")
+    assert json.loads(citebot("stats", "--json", *where, cwd=tmp_path).stdout)[
+        "not_quotable"] == 1
     # a page that gains prose is indexed at the next run and leaves the list
     (docs / "api" / "widget.rst").write_text(
         "Widget API\n==========\n\nA widget spins.\n\n.. automodule:: widget\n"
@@ -247,3 +253,53 @@ def test_a_questions_file_is_read_like_a_document_or_refused_in_one_plain_line(
     (tmp_path / "q.txt").write_text("Who leads US Central Command?\n", encoding="utf-16")
     r = citebot("ask", "--file", "q.txt", "-k", "1", *where, cwd=tmp_path)
     assert r.returncode == 0 and "McKenzie" in r.stdout, r.stderr
+
+
+def test_knowledge_add_that_cannot_be_indexed_is_not_kept_half_added(tmp_path: Path) -> None:
+    """With a mistyped --docs, `knowledge add` wrote the entry, then failed the index saying
+    "nothing was changed"; adding it again with the right folder was then refused as a
+    duplicate, and the entry was not searchable until the next `citebot index`."""
+    data = tmp_path / "data"
+    assert citebot("index", "--docs", str(SEEDS), "--data", str(data), cwd=tmp_path
+                   ).returncode == 0
+    tip = "The harbour radio keys are renewed every Monday at noon."
+    r = citebot("knowledge", "add", tip, "--docs", str(tmp_path / "seeds"), "--data", str(data),
+                cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stderr.startswith(f"error: The documents folder {tmp_path / 'seeds'} does not "
+                               "exist; nothing was changed"), r.stderr
+    where = ["--docs", str(SEEDS), "--data", str(data)]
+    assert citebot("knowledge", "list", "--json", *where, cwd=tmp_path).stdout == ""
+    assert citebot("knowledge", "add", tip, *where, cwd=tmp_path).returncode == 0
+    r = citebot("ask", "When are the harbour radio keys renewed?", "-k", "1", *where,
+                cwd=tmp_path)
+    assert "every Monday at noon" in r.stdout, r.stdout
+
+
+def test_an_untitled_ref_to_a_label_on_a_page_with_nothing_to_quote_shows_its_title(
+    tmp_path: Path,
+) -> None:
+    """Labels were read from indexed files only: `:ref:`widget-api`` to the label above an
+    autodoc page's title was shown as `widget-api`."""
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    (docs / "api").mkdir(parents=True)
+    (docs / "index.rst").write_text(
+        "Guide\n=====\n\nEvery widget method is listed in :ref:`widget-api`. Widgets spin "
+        "at ten rotations per second by default.\n"
+    )
+    (docs / "api" / "widget.rst").write_text(
+        ".. _widget-api:\n\nWidget API reference\n====================\n\n"
+        ".. automodule:: widget\n   :members:\n"
+    )
+    where = ["--docs", str(docs), "--data", str(data)]
+    assert citebot("index", *where, cwd=tmp_path).returncode == 0
+    r = citebot("ask", "Where is every widget method listed?", "-k", "1", *where, cwd=tmp_path)
+    assert "Every widget method is listed in Widget API reference." in r.stdout, r.stdout
+
+
+def test_index_rebuild_says_why_every_file_counts_as_added(tmp_path: Path) -> None:
+    where = ["--docs", str(SEEDS), "--data", str(tmp_path / "data")]
+    assert citebot("index", *where, cwd=tmp_path).returncode == 0
+    r = citebot("index", "--rebuild", *where, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("rebuilt (every file read again, so all count as added): added 1,")

@@ -22,7 +22,10 @@ from retrieval.models import IndexSummary, Progress
 log = logging.getLogger("citebot.bot")
 
 ALREADY_RUNNING = "A reindex is already running; try again when it has finished."
-NOT_ALLOWED = "Only admins (Manage Server permission or an admin role) can run /reindex."
+# who may run the moderator commands, in words a member can act on (the gaps, knowledge and
+# feedback refusals said "the same people who may run /reindex", which nobody knows either)
+MODERATORS = "Only moderators (with the Manage Server permission or a citebot admin role)"
+NOT_ALLOWED = f"{MODERATORS} can run /reindex."
 
 
 def is_admin(interaction: discord.Interaction[Any], admin_role_ids: list[int]) -> bool:
@@ -115,7 +118,7 @@ class AdminCog(commands.Cog):
             log.exception("reindex failed")
             text, color = "⚠️ Reindex failed; the error has been logged.", render.COLOR_ERROR
         else:
-            text, color = render.summary_text(summary), render.COLOR_OK
+            text, color = render.summary_text(summary, rebuilt=rebuild), render.COLOR_OK
         await out.show(render.message_embed(text, color), final=True)
 
 

@@ -13,14 +13,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.cogs.admin import is_admin
+from bot.cogs.admin import MODERATORS, is_admin
 from bot.core import NO_MENTIONS, Core, core_of
 from bot.policy import feedback_reset_refusal
 from bot.replies import finish, guarded
 
 log = logging.getLogger("citebot.bot")
 
-NOT_ALLOWED = "Only moderators (the same people who may run /reindex) can reset the feedback."
+NOT_ALLOWED = f"{MODERATORS} can reset the feedback."
 NO_VOTES = "There are no votes to forget: the ranking is already as without feedback."
 CANCELLED = "Nothing was changed: the votes still count in the ranking."
 

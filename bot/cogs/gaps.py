@@ -11,13 +11,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.cogs.admin import is_admin
+from bot.cogs.admin import MODERATORS, is_admin
 from bot.core import NO_MENTIONS, Core, core_of
 from retrieval.gaps import Topic
 
 log = logging.getLogger("citebot.bot")
 
-NOT_ALLOWED = "Only moderators (the same people who may run /reindex) can see the gaps report."
+NOT_ALLOWED = f"{MODERATORS} can see the gaps report."
 EMPTY = "No gaps recorded yet: every question asked here was answered, and nobody pressed 👎."
 
 

@@ -14,14 +14,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.cogs.admin import is_admin
+from bot.cogs.admin import MODERATORS, is_admin
 from bot.core import NO_MENTIONS, Core, core_of
+from bot.errors import explain
+from retrieval.errors import CitebotError
 from retrieval.knowledge import LOCAL, Entry, KnowledgeError
 from retrieval.models import IndexSummary
 
 log = logging.getLogger("citebot.bot")
 
-NOT_ALLOWED = "Only moderators (the same people who may run /reindex) can change the knowledge."
+NOT_ALLOWED = f"{MODERATORS} can change the knowledge."
 NO_TEXT = "That message has no text to add (attachments and embeds are not read)."
 
 
@@ -89,6 +91,20 @@ def not_removed_text(name: str, host_names: set[str]) -> str:
     return f"No knowledge entry {shown} here; /knowledge list shows their names."
 
 
+def name_choices(entries: list[Entry], typed: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 entries (Discord's limit), newest first, whose name or title holds `typed`;
+    each shown as `name — title`, within Discord's 100 characters."""
+    want = typed.strip().lower()
+    found = [e for e in reversed(entries) if want in e.name.lower() or want in e.title.lower()]
+    return [
+        app_commands.Choice(
+            name=render.cut_at_word(f"{e.name} — {' '.join(e.title.split())}", 100),
+            value=e.name,
+        )
+        for e in found[:25]
+    ]
+
+
 class KnowledgeCog(commands.Cog):
     knowledge = app_commands.Group(
         name="knowledge", description="Knowledge added from messages", guild_only=True
@@ -146,7 +162,11 @@ class KnowledgeCog(commands.Cog):
                 ),
             )
         except KnowledgeError as e:
-            await self._say(interaction, f"⚠️ {e}", ok=False)
+            why = str(e)
+            await self._say(interaction, f"⚠️ {why[:1].upper()}{why[1:]}", ok=False)
+            return
+        except CitebotError as e:  # the index failed: the entry was taken back
+            await self._say(interaction, f"⚠️ Not added: {explain(e)}", ok=False)
             return
         except Exception:
             log.exception("add to knowledge failed")
@@ -186,6 +206,18 @@ class KnowledgeCog(commands.Cog):
             await self._say(interaction, not_removed_text(name, host_names), ok=False)
             return
         await self._say(interaction, f"🗑️ Removed {render._code(entry.name)}.", ok=True)
+
+    @remove_entry.autocomplete("name")
+    async def entry_names(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The guild's entries to pick from (newest first), matching what is typed: a name is
+        `2026-11-29-1187654321098765432.txt`, which nobody types by hand."""
+        if not is_admin(interaction, self.core.settings.admin_role_ids):
+            return []
+        guild_id = interaction.guild_id
+        entries = await self.core.pool.run(guild_id, lambda e: e.knowledge_entries(guild_id))
+        return name_choices(entries, current)
 
 
 async def setup(bot: commands.Bot) -> None:
