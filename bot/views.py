@@ -17,6 +17,7 @@ from bot.errors import explain
 from bot.policy import DMS_OFF, dm_allowed
 from bot.replies import guarded
 from retrieval.errors import CitebotError
+from retrieval.knowledge import visible
 from retrieval.models import Citation, SourceInfo
 
 log = logging.getLogger("citebot.bot")
@@ -270,10 +271,13 @@ class VoteButton(
 # ------------------------------------------------------------------------------ /sources
 
 
-def listed_sources(engine: EngineLike) -> list[SourceInfo]:
-    """What /sources pages through: the indexed documents, then the pages not indexed because
-    they have nothing to quote (someone asking why `api/foo.rst` is never quoted finds it)."""
-    return engine.sources() + engine.not_quotable()
+def listed_sources(engine: EngineLike, guild_id: int | None) -> list[SourceInfo]:
+    """What /sources pages through in `guild_id` (None: a DM): the indexed documents, then the
+    pages not indexed because they have nothing to quote (someone asking why `api/foo.rst` is
+    never quoted finds it). Another guild's knowledge entries are left out, as in answers: their
+    names and titles ("#mod-chat, bob") are that guild's."""
+    return [s for s in engine.sources() + engine.not_quotable()
+            if visible(s.source, guild_id or 0)]
 
 
 def sources_view(page: int, pages: int) -> discord.ui.View:
@@ -311,7 +315,8 @@ class SourcesPageButton(
         await interaction.response.defer()
         core = core_of(interaction.client)
         try:
-            sources = await core.pool.run(_guild_id(interaction), listed_sources)
+            guild_id = _guild_id(interaction)
+            sources = await core.pool.run(guild_id, lambda e: listed_sources(e, guild_id))
         except CitebotError as e:
             await _reply(interaction, explain(e))
             return

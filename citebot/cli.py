@@ -465,10 +465,15 @@ def knowledge_remove(
     data: DataOpt = None,
 ) -> None:
     """Remove a knowledge entry and drop it from the index."""
-    entry, _ = _engine(_indexed_settings(docs, data)).remove_knowledge(name)
+    try:
+        entry, summary = _engine(_indexed_settings(docs, data)).remove_knowledge(name)
+    except CitebotError as e:
+        raise fail(explain(e)) from None
     if entry is None:
         raise fail(f"no knowledge entry {name!r} (see: citebot knowledge list)")
     console.print(f"removed {entry.source}", markup=False)
+    if summary is None:
+        console.print("another reindex is running: answers may quote it until the next one")
 
 
 @app.command(

@@ -620,6 +620,10 @@ class Engine:
     def remove_knowledge(
         self, name: str, guild_id: int | None = None
     ) -> tuple[Entry | None, IndexSummary | None]:
+        """Delete an entry and drop it from the index (summary None: another reindex holds the
+        lock, and answers may quote it until the next one). A docs folder that cannot be listed
+        fails the index that follows: checked first, so nothing is removed then."""
+        check_docs_root(self.settings.docs_dir)
         entry = self.knowledge.remove(name, guild_id)
         if entry is None:
             return None, None

@@ -362,3 +362,56 @@ async def test_every_moderator_command_says_who_may_use_it_in_the_same_words(
         "resetfeedback": who + "reset the feedback.",
         "knowledge remove": who + "change the knowledge.",
     }
+
+
+async def test_sources_never_lists_another_guilds_knowledge(world: World) -> None:
+    """Guilds sharing an index never see each other's knowledge entries in answers, but
+    /sources listed them all, with their titles ("#general, bob": a channel and an author of
+    another server)."""
+    fake = world.fake
+    entry, _ = await asyncio.to_thread(
+        world.engine.add_knowledge, "Widget parts are ordered through the front desk.",
+        "#mod-only, bob", guild_id=GUILD_ADMIN, channel_id=GUILD_ADMIN + 1,
+        message_id=1_600_000_000_000_000_000)
+    try:
+        shown = {}
+        for guild, user in ((GUILD, world.alice), (GUILD_ADMIN, world.admin)):
+            inter = await fake.slash(guild, user, "sources")
+            page = await e2e.wait_original_edit(fake, inter["token"], "Indexed documents")
+            shown[guild] = _embed(page)
+        assert entry.name not in shown[GUILD]["description"]
+        assert "mod-only" not in json.dumps(shown[GUILD], ensure_ascii=False)
+        assert shown[GUILD]["title"] == "Indexed documents (1) · 4 pages not quotable"
+        assert entry.name in shown[GUILD_ADMIN]["description"]
+        assert shown[GUILD_ADMIN]["title"] == "Indexed documents (2) · 4 pages not quotable"
+        # and /stats counts what /sources lists
+        for guild, user, documents in ((GUILD, world.alice, "1"), (GUILD_ADMIN, world.admin, "2")):
+            inter = await fake.slash(guild, user, "stats")
+            stats = await e2e.wait_original_edit(fake, inter["token"], "Documents")
+            fields = {f["name"]: f["value"] for f in _embed(stats)["fields"]}
+            assert fields["Documents"] == documents, (guild, fields)
+    finally:
+        await asyncio.to_thread(world.engine.remove_knowledge, entry.name, GUILD_ADMIN)
+
+
+async def test_knowledge_remove_during_a_reindex_says_it_is_still_quoted(world: World) -> None:
+    """The entry's file is deleted but the running reindex holds the index: the reply said
+    only "Removed", yet answers kept quoting it until the next reindex."""
+    from filelock import FileLock
+
+    fake = world.fake
+    entry, _ = await asyncio.to_thread(
+        world.engine.add_knowledge, "Spare widget keys hang behind the counter.",
+        "#general, dan", guild_id=GUILD, channel_id=GUILD + 1,
+        message_id=1_700_000_000_000_000_000)
+    s = world.engine.settings
+    lock = FileLock(str(s.data_dir / f"index-{s.collection}.lock"))  # the CLI indexing
+    lock.acquire()
+    try:
+        said = e2e.description((await _knowledge(fake, world.admin, "remove", name=entry.name))
+                               .json)
+    finally:
+        lock.release()
+    assert said == (f"🗑️ Removed `{entry.name}`. A reindex is running: answers may quote it "
+                    "until the next one.")
+    await asyncio.to_thread(world.engine.index)

@@ -303,3 +303,23 @@ def test_index_rebuild_says_why_every_file_counts_as_added(tmp_path: Path) -> No
     r = citebot("index", "--rebuild", *where, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("rebuilt (every file read again, so all count as added): added 1,")
+
+
+def test_knowledge_remove_with_a_mistyped_docs_folder_removes_nothing(tmp_path: Path) -> None:
+    """It deleted the entry, then the index that follows failed on the docs folder with a
+    DocsUnavailable traceback (and the index kept quoting the entry)."""
+    data = tmp_path / "data"
+    where = ["--docs", str(SEEDS), "--data", str(data)]
+    assert citebot("knowledge", "add", "The pier closes at dusk.", "--title", "Pier", *where,
+                   cwd=tmp_path).returncode == 0
+    (entry,) = [json.loads(line) for line in citebot("knowledge", "list", "--json", *where,
+                                                     cwd=tmp_path).stdout.splitlines()]
+    name = entry["source"].rsplit("/", 1)[-1]
+    r = citebot("knowledge", "remove", name, "--docs", str(tmp_path / "seeds"), "--data",
+                str(data), cwd=tmp_path)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.startswith(f"error: The documents folder {tmp_path / 'seeds'} does not "
+                               "exist; nothing was changed")
+    assert name in citebot("knowledge", "list", *where, cwd=tmp_path).stdout
+    r = citebot("knowledge", "remove", name, *where, cwd=tmp_path)
+    assert (r.returncode, r.stdout) == (0, f"removed {entry['source']}\n")

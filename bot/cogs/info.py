@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -11,11 +12,22 @@ from discord.ext import commands
 
 from bot import render
 from bot.core import NO_MENTIONS, Core, core_of
+from bot.engines import EngineLike
 from bot.errors import explain
 from bot.views import listed_sources, sources_view
 from retrieval.errors import CitebotError
+from retrieval.knowledge import visible
+from retrieval.models import Stats
 
 log = logging.getLogger("citebot.bot")
+
+
+def guild_stats(engine: EngineLike, guild_id: int | None) -> Stats:
+    """The index's stats with the documents and chunks this guild can be answered from: the
+    ones /sources lists (another guild's knowledge entries on a shared index are not)."""
+    stats = engine.stats()
+    mine = [s for s in engine.sources() if visible(s.source, guild_id or 0)]
+    return dataclasses.replace(stats, documents=len(mine), chunks=sum(s.chunks for s in mine))
 
 
 class InfoCog(commands.Cog):
@@ -29,7 +41,8 @@ class InfoCog(commands.Cog):
     async def sources(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(thinking=True)
         try:
-            sources = await self.core.pool.run(interaction.guild_id, listed_sources)
+            guild_id = interaction.guild_id
+            sources = await self.core.pool.run(guild_id, lambda e: listed_sources(e, guild_id))
         except CitebotError as e:
             await self._error(interaction, explain(e))
             return
@@ -50,7 +63,8 @@ class InfoCog(commands.Cog):
     async def stats(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(thinking=True)
         try:
-            stats = await self.core.pool.run(interaction.guild_id, lambda e: e.stats())
+            guild_id = interaction.guild_id
+            stats = await self.core.pool.run(guild_id, lambda e: guild_stats(e, guild_id))
             load = self.core.pool.load()
         except CitebotError as e:
             await self._error(interaction, explain(e))

@@ -193,11 +193,14 @@ class KnowledgeCog(commands.Cog):
         guild_id = interaction.guild_id
         host_names: set[str] = set()
         try:
-            entry, _ = await self.core.pool.run(
+            entry, summary = await self.core.pool.run(
                 guild_id, lambda e: e.remove_knowledge(name, guild_id)
             )
             if entry is None:
                 host_names = {x.name for x in await self.core.pool.run(guild_id, host_entries)}
+        except CitebotError as e:
+            await self._say(interaction, f"⚠️ {explain(e)}", False)
+            return
         except Exception:
             log.exception("knowledge remove failed")
             await self._say(interaction, "⚠️ Could not remove it; the error was logged.", False)
@@ -205,7 +208,10 @@ class KnowledgeCog(commands.Cog):
         if entry is None:
             await self._say(interaction, not_removed_text(name, host_names), ok=False)
             return
-        await self._say(interaction, f"🗑️ Removed {render._code(entry.name)}.", ok=True)
+        done = f"🗑️ Removed {render._code(entry.name)}."
+        if summary is None:
+            done += " A reindex is running: answers may quote it until the next one."
+        await self._say(interaction, done, ok=True)
 
     @remove_entry.autocomplete("name")
     async def entry_names(
