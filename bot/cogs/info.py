@@ -38,7 +38,10 @@ class InfoCog(commands.Cog):
     @app_commands.command(
         name="sources", description="The indexed documents, then the pages with nothing to quote"
     )
-    async def sources(self, interaction: discord.Interaction[Any]) -> None:
+    @app_commands.describe(find="Only the files whose path or title contains this")
+    async def sources(
+        self, interaction: discord.Interaction[Any], find: str | None = None
+    ) -> None:
         await interaction.response.defer(thinking=True)
         try:
             guild_id = interaction.guild_id
@@ -49,6 +52,11 @@ class InfoCog(commands.Cog):
         except Exception:
             log.exception("/sources failed")
             await self._error(interaction, "Could not list the sources; the error was logged.")
+            return
+        if find and find.strip():
+            await interaction.edit_original_response(
+                embed=render.sources_found(sources, find), allowed_mentions=NO_MENTIONS
+            )
             return
         pages = render.sources_pages(sources)
         kwargs: dict[str, Any] = {
