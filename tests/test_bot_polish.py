@@ -425,6 +425,7 @@ async def test_sources_find_names_the_page_without_paging_through_the_site(
     fake = world.fake
     inter = await fake.slash(GUILD, world.alice, "sources", find="WIDGET")
     found = _embed(await e2e.wait_original_edit(fake, inter["token"], "Matching"))
+    assert (await e2e.wait_callback(fake, inter["token"])).json["data"]["flags"] & 64
     assert found["title"] == "Matching “WIDGET”: 0 indexed · 1 not quotable"
     assert found["description"].splitlines() == [
         "**Not indexed, nothing to quote (only headings and markup, e.g. autodoc pages):**",

@@ -42,7 +42,8 @@ class InfoCog(commands.Cog):
     async def sources(
         self, interaction: discord.Interaction[Any], find: str | None = None
     ) -> None:
-        await interaction.response.defer(thinking=True)
+        # a lookup ("why is api/foo.rst never quoted?") is the asker's own: not posted for all
+        await interaction.response.defer(thinking=True, ephemeral=bool(find and find.strip()))
         try:
             guild_id = interaction.guild_id
             sources = await self.core.pool.run(guild_id, lambda e: listed_sources(e, guild_id))
