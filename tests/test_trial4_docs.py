@@ -219,3 +219,39 @@ def test_the_last_line_of_a_long_code_block_is_not_quoted_alone() -> None:
     part = "    pprint(err.messages)\n    # {'age': ['Age is required.'],"
     ref = ("code", 0, len(part), 0, "python", None, 365, 0, 344)
     assert [part[a:b] for a, b, _, _ in block_units(part, (ref,), (), lambda s: [])] == [part]
+
+
+def test_a_term_over_only_a_list_heads_it_and_a_glossary_alias_is_not_a_quote() -> None:
+    """Celery: `* ``celery.execute``` with its aliases in an indented list was a definition
+    of the term alone ("celery.execute" quoted, the items without it), and the glossary's
+    `late ack` / "Short for :term:`late acknowledgment`" was the top quote for "What does
+    acks_late do?" over the setting's own description."""
+    rst = (
+        "Aliases (Pending deprecation)\n=============================\n\n"
+        "* ``celery.execute``\n"
+        "    * ``.send_task`` -> {``app.send_task``}\n"
+        "    * ``.delay_task`` -> *no alternative*\n\n"
+        "Glossary\n========\n\n"
+        ".. glossary::\n\n"
+        "    late acknowledgment\n"
+        "        Task messages are acknowledged after the task has been executed.\n\n"
+        "    late ack\n"
+        "        Short for :term:`late acknowledgment`\n\n"
+        ":returns: the result\n"
+        "    see :ref:`results`\n"
+    )
+    p = parsed(".rst", rst)
+    got = [(b.kind, b.text(rst), b.section) for b in p.blocks if b.kind != "heading"]
+    aliases = ("Aliases (Pending deprecation)", "celery.execute")
+    assert got[:2] == [
+        ("list_item", "``.send_task`` -> {``app.send_task``}", aliases),
+        ("list_item", "``.delay_task`` -> *no alternative*", aliases),
+    ]
+    definitions = [t for k, t, _ in got if k == "definition"]
+    assert definitions[0].startswith("late acknowledgment\n")
+    assert not any(t.startswith("late ack\n") for t in definitions)
+    assert any(t.startswith(":returns: the result") for t in definitions)  # a field stays
+    seealso = ("task_acks_late\n~~~~~~~~~~~~~~\n\nLate ack means acknowledged after.\n\n"
+               "See also the FAQ entry :ref:`faq-acks_late-vs-retry`.\n")
+    assert [b.text(seealso) for b in parsed(".rst", seealso).blocks if b.kind != "heading"] == [
+        "Late ack means acknowledged after."]

@@ -195,6 +195,8 @@ def parse_rst(text: str) -> ParsedText:
             not b.text(text).endswith(":")  # (`:class:`X`::` introduces its code)
         ):
             continue  # `.. seealso:: :ref:`x``, `|coro|`: no words of its own to quote
+        if b.kind == DEFINITION and _alias_only(b.text(text)):
+            continue  # a glossary alias, `late ack` + "Short for :term:`late acknowledgment`"
         if b.kind == LIST_ITEM and _LINK_ROLE.search(b.text(text)) and _references_only(
             _LINK_ROLE.sub("", b.text(text))
         ):
@@ -213,8 +215,8 @@ _REFERENCE = re.compile(
 _POINTER_WORDS = frozenset(
     "see also tutorial tutorials reference guide example examples more details further "
     "reading api docs documentation and or for the faq faqs howto how to cookbook recipe "
-    "recipes".split())
-_LINK_ROLE = re.compile(r":(?:ref|doc):`[^`]*`|`[^`]*`_{1,2}")
+    "recipes entry entries section sections page pages chapter short alias".split())
+_LINK_ROLE = re.compile(r":(?:ref|doc|term):`[^`]*`|`[^`]*`_{1,2}")
 
 
 def _references_only(raw: str) -> bool:
@@ -237,6 +239,13 @@ def _bold_row(row: nodes.Node | None) -> bool:
     return bool(filled) and all(
         len(c) == 1 and isinstance(c[0], nodes.paragraph) and len(c[0].children) == 1
         and isinstance(c[0].children[0], nodes.strong) for c in filled)
+
+
+def _alias_only(raw: str) -> bool:
+    """A term (not a `:field:`) whose description only points to another entry."""
+    term, _, description = raw.partition("\n")
+    return bool(description) and not term.startswith(":") and bool(
+        _LINK_ROLE.search(description)) and _references_only(description)
 
 
 def _description(body: nodes.Element) -> tuple[nodes.Node | None, list[nodes.Node]]:
@@ -512,6 +521,15 @@ class _Builder:
                     if start is not None:
                         end = min(end, max(start, line + 1))
                     break
+        term = node.next_node(nodes.term)
+        words = " ".join(term.astext().split()) if term is not None else ""
+        if body is not None and rest and rest == kids and words and len(words) <= 120:
+            # a term whose definition is only a list or code (`* ``celery.execute``` over
+            # its aliases): the term alone says nothing; it names what is under it, like a
+            # heading (its words join the section path of those blocks)
+            for child in rest:
+                self.visit(child, section + (words,))
+            return
         self._add(DEFINITION, line, end, section)
         for child in rest:
             self.visit(child, section)
