@@ -279,3 +279,20 @@ def test_an_faqs_answer_label_on_its_own_line_is_not_a_block() -> None:
     md = "# FAQ\n\n## Can I skip PyPy?\n\n**A:**\n\nYes, with `skip = \"pp*\"`.\n"
     assert [b.text(md) for b in parsed(".md", md).blocks if b.kind != "heading"] == [
         'Yes, with `skip = "pp*"`.']
+
+
+def test_a_template_tag_over_several_lines_is_not_a_paragraph() -> None:
+    """cibuildwheel's home page: `{%` + `include-markdown "../README.md"` + its options +
+    `%}` (mkdocs-include-markdown / macros) was a paragraph quoted as words."""
+    md = (
+        "# cibuildwheel\n\n"
+        "{%\n   include-markdown \"../README.md\"\n   start=\"<!--intro-start-->\"\n%}\n\n"
+        "To get started, head over to the [setup guide](setup.md).\n\n"
+        "{% include \"diagram.html\" %} {{ config.site_name }}\n\n"
+        "Use `{% raw %}` for literal tags; {{ x }} is replaced.\n"
+    )
+    p = parsed(".md", md)
+    assert [b.text(md) for b in p.blocks if b.kind != "heading"] == [
+        "To get started, head over to the [setup guide](setup.md).",
+        "Use `{% raw %}` for literal tags; {{ x }} is replaced.",
+    ]
