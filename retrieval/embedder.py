@@ -88,6 +88,26 @@ class Embedder:
             )
         return np.asarray(vecs, dtype=np.float32)
 
+    def token_vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Each text's normalised contextual token embeddings (tokens x dim), without the
+        special tokens: what a late-interaction score compares (retrieval.tokenrerank)."""
+        if not texts:
+            return []
+        if self._onnx is not None:
+            with self._lock:
+                hidden = self._onnx.hidden(texts)
+        else:
+            with self._lock:
+                raw = self.model.encode(
+                    list(texts), output_value="token_embeddings", show_progress_bar=False
+                )
+            hidden = [np.asarray(t.cpu().numpy(), dtype=np.float32) for t in raw]
+        out = []
+        for h in hidden:
+            h = h[1:-1] if len(h) > 2 else h  # [CLS] ... [SEP]
+            out.append(h / np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-12))
+        return out
+
 
 class _OnnxModel:
     """The bundled transformer exported to ONNX and dynamically quantized to int8."""
@@ -115,6 +135,27 @@ class _OnnxModel:
         tok.enable_truncation(self.max_seq_length)
         tok.no_padding()
         self.tok = tok
+
+    def hidden(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Each text's last hidden states (tokens x dim, special tokens included)."""
+        encs = self.tok.encode_batch(list(texts), add_special_tokens=True)
+        lengths = [len(e.ids) for e in encs]
+        order = sorted(range(len(encs)), key=lambda i: lengths[i])
+        out: list[np.ndarray] = [np.zeros((0, self.dim), dtype=np.float32)] * len(encs)
+        for idx in _token_batches(order, lengths, TOKENS_PER_BATCH, 256):
+            width = lengths[idx[-1]]
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for r, i in enumerate(idx):
+                ids[r, : lengths[i]] = encs[i].ids
+                mask[r, : lengths[i]] = 1
+            feed = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self.inputs:
+                feed["token_type_ids"] = np.zeros_like(ids)
+            states = self.session.run(None, feed)[0]
+            for r, i in enumerate(idx):
+                out[i] = np.asarray(states[r, : lengths[i]], dtype=np.float32)
+        return out
 
     def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         encs = self.tok.encode_batch(list(texts), add_special_tokens=True)

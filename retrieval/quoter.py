@@ -28,6 +28,7 @@ from retrieval.models import Answer, Citation, SourceRef
 from retrieval.quoteorder import is_how_to, section_positions
 from retrieval.rerank import ContextReranker
 from retrieval.settings import Settings
+from retrieval.tokenrerank import TokenReranker
 from retrieval.units import UnitStore, WindowVectors, units_version, window_vectors
 
 POOL_CHUNKS = 6
@@ -108,6 +109,7 @@ class Quoter:
         self._positions: tuple[CorpusView | None, dict[str, list[int]], dict[str, dict[int, int]]]
         self._positions = (None, {}, {})
         self.reranker = ContextReranker(settings.context_rerank)
+        self.token_reranker = TokenReranker(settings.token_rerank)
 
     def answer(
         self,
@@ -152,12 +154,17 @@ class Quoter:
                 ),
                 key=lambda sw: -sw.score,
             )
+        # the quotes the token rerank may reorder; the first page's `k` decide the answer
+        depth = self.token_reranker.depth if self.token_reranker.weight > 0 else 0
         if shown:
             spans = [(c.source, c.char_start, c.char_end) for c in shown]
             scored = [sw for sw in scored if not _overlaps(sw.window, spans)]
-            picked = pick_non_overlapping(scored, k, [c.text for c in shown])
+            offset_in = 0
+            shortlist = pick_non_overlapping(scored, max(k, depth), [c.text for c in shown])
         else:
-            picked = pick_non_overlapping(scored, offset + k)[offset:]
+            offset_in = offset
+            shortlist = pick_non_overlapping(scored, max(offset + k, depth))
+        picked = shortlist[offset_in : offset_in + k]
         best = max((covered_evidence(sw, scored, raw) for sw in picked), default=0.0)
         threshold = self.settings.threshold
         if picked and picked[0].window.heading:
@@ -177,9 +184,14 @@ class Quoter:
                 f"“{w}”" for w in missing[:3])
             note = f"{note} · {said}" if note else said
         floor = self.settings.supporting_floor * self.settings.threshold
-        picked = picked[:1] + [sw for sw in picked[1:] if sw.score >= floor]
-        quotes = [self.citation(sw, q) for sw in picked]
+        first = offset_in + 1  # the page's first quote is shown whatever its score
+        shortlist = shortlist[:first] + [sw for sw in shortlist[first:] if sw.score >= floor]
+        shortlist = self.token_reranker.rerank(q, shortlist, self._token_vectors)
+        quotes = [self.citation(sw, q) for sw in shortlist[offset_in : offset_in + k]]
         return Answer(question=original, answered=True, quotes=quotes, note=note, offset=offset)
+
+    def _token_vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
+        return self._embedder().token_vectors(texts)
 
     def block_positions(self, view: CorpusView, windows: Sequence[Window]) -> list[int] | None:
         """How many blocks of its section come before each window's block (-1: plain text)."""
