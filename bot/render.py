@@ -588,11 +588,25 @@ def sources_page(
             title=title, description=explain(NotIndexed()),
             color=COLOR_NO_ANSWER,
         )
+    lines = _source_lines(sources, page * per_page, (page + 1) * per_page)
+    footer = f"page {page + 1}/{pages}"
+    embed = discord.Embed(
+        title=title, description=fit_text("\n".join(lines), EMBED_DESCRIPTION_LIMIT),
+        color=COLOR_ANSWER,
+    )
+    embed.set_footer(text=footer)
+    return embed
+
+
+def _source_lines(sources: Sequence[SourceInfo], start: int, end: int) -> list[str]:
+    """Numbered lines for sources[start:end]; the not quotable pages (after the documents)
+    under a line saying why, repeated at the top of each page that has them."""
+    first_left_out = next((i for i, s in enumerate(sources) if s.not_quotable), None)
     lines: list[str] = []
-    for i, s in enumerate(sources[page * per_page : (page + 1) * per_page], page * per_page + 1):
-        if s.not_quotable and (not lines or i == len(sources) - left_out + 1):
+    for i, s in enumerate(sources[start:end], start):
+        if s.not_quotable and (not lines or i == first_left_out):
             lines.append(f"**Not indexed, {MARKUP_ONLY}:**")
-        bits = [f"{i}. {_code(cut_at_word(s.source, 150))}"]
+        bits = [f"{i + 1}. {_code(cut_at_word(s.source, 150))}"]
         t = clean_field(s.title)
         if t and t != s.source:
             bits.append(_field(t, 120))
@@ -603,12 +617,35 @@ def sources_page(
         else:
             bits.append(f"{s.chunks} chunk{'s' if s.chunks != 1 else ''}")
         lines.append(" · ".join(bits))
-    footer = f"page {page + 1}/{pages}"
+    return lines
+
+
+SOURCES_FOUND_SHOWN = 20
+
+
+def sources_found(sources: Sequence[SourceInfo], find: str) -> discord.Embed:
+    """/sources find: the documents and not quotable pages whose path or title holds `find`
+    ("why is api/foo.rst never quoted?" without paging through 50 pages of a whole site)."""
+    want = find.strip().lower()
+    found = [s for s in sources if want in s.source.lower() or want in s.title.lower()]
+    left_out = sum(1 for s in found if s.not_quotable)
+    title = cut_at_word(
+        f"Matching “{clean_field(find)}”: {len(found) - left_out} indexed · {left_out} not "
+        "quotable", EMBED_TITLE_LIMIT)
+    if not found:
+        return discord.Embed(
+            title=title, color=COLOR_NO_ANSWER,
+            description="No indexed document and no page left out with nothing to quote has "
+            "that in its path or title: the file may be of a type citebot does not read, left "
+            "out by .citebotignore, or not in the documents folder.",
+        )
     embed = discord.Embed(
-        title=title, description=fit_text("\n".join(lines), EMBED_DESCRIPTION_LIMIT),
-        color=COLOR_ANSWER,
+        title=title, color=COLOR_ANSWER,
+        description=fit_text("\n".join(_source_lines(found, 0, SOURCES_FOUND_SHOWN)),
+                             EMBED_DESCRIPTION_LIMIT),
     )
-    embed.set_footer(text=footer)
+    if len(found) > SOURCES_FOUND_SHOWN:
+        embed.set_footer(text=f"the first {SOURCES_FOUND_SHOWN} of {len(found)}: narrow it down")
     return embed
 
 

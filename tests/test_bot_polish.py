@@ -415,3 +415,23 @@ async def test_knowledge_remove_during_a_reindex_says_it_is_still_quoted(world: 
     assert said == (f"🗑️ Removed `{entry.name}`. A reindex is running: answers may quote it "
                     "until the next one.")
     await asyncio.to_thread(world.engine.index)
+
+
+async def test_sources_find_names_the_page_without_paging_through_the_site(
+    world: World,
+) -> None:
+    """"Why is api/widget.rst never quoted?": on a whole docs site /sources is 50 pages of 10
+    to click through."""
+    fake = world.fake
+    inter = await fake.slash(GUILD, world.alice, "sources", find="WIDGET")
+    found = _embed(await e2e.wait_original_edit(fake, inter["token"], "Matching"))
+    assert (await e2e.wait_callback(fake, inter["token"])).json["data"]["flags"] & 64
+    assert found["title"] == "Matching “WIDGET”: 0 indexed · 1 not quotable"
+    assert found["description"].splitlines() == [
+        "**Not indexed, nothing to quote (only headings and markup, e.g. autodoc pages):**",
+        "1. `api/widget.rst` · Widget API · not quotable",
+    ]
+    inter = await fake.slash(GUILD, world.alice, "sources", find="install")
+    none = _embed(await e2e.wait_original_edit(fake, inter["token"], "Matching"))
+    assert none["title"] == "Matching “install”: 0 indexed · 0 not quotable"
+    assert none["description"].startswith("No indexed document and no page left out")

@@ -38,8 +38,12 @@ class InfoCog(commands.Cog):
     @app_commands.command(
         name="sources", description="The indexed documents, then the pages with nothing to quote"
     )
-    async def sources(self, interaction: discord.Interaction[Any]) -> None:
-        await interaction.response.defer(thinking=True)
+    @app_commands.describe(find="Only the files whose path or title contains this")
+    async def sources(
+        self, interaction: discord.Interaction[Any], find: str | None = None
+    ) -> None:
+        # a lookup ("why is api/foo.rst never quoted?") is the asker's own: not posted for all
+        await interaction.response.defer(thinking=True, ephemeral=bool(find and find.strip()))
         try:
             guild_id = interaction.guild_id
             sources = await self.core.pool.run(guild_id, lambda e: listed_sources(e, guild_id))
@@ -49,6 +53,11 @@ class InfoCog(commands.Cog):
         except Exception:
             log.exception("/sources failed")
             await self._error(interaction, "Could not list the sources; the error was logged.")
+            return
+        if find and find.strip():
+            await interaction.edit_original_response(
+                embed=render.sources_found(sources, find), allowed_mentions=NO_MENTIONS
+            )
             return
         pages = render.sources_pages(sources)
         kwargs: dict[str, Any] = {
