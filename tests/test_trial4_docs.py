@@ -255,3 +255,44 @@ def test_a_term_over_only_a_list_heads_it_and_a_glossary_alias_is_not_a_quote() 
                "See also the FAQ entry :ref:`faq-acks_late-vs-retry`.\n")
     assert [b.text(seealso) for b in parsed(".rst", seealso).blocks if b.kind != "heading"] == [
         "Late ack means acknowledged after."]
+
+
+def test_an_faqs_answer_label_on_its_own_line_is_not_a_block() -> None:
+    """Celery's FAQ: "**Answer**:" alone under a question heading was the section's first
+    block, so the answer below it was not treated as the block right under the question
+    (and the label itself was a block of one word)."""
+    rst = (
+        "Why do workers delete tasks from the queue if they're unable to process them?\n"
+        "-----------------------------------------------------------------------------\n"
+        "**Answer**:\n\n"
+        "The worker rejects unknown tasks, messages with encoding errors and messages\n"
+        "that don't contain the proper fields.\n\n"
+        "Is Celery multilingual?\n-----------------------\n\n"
+        "**Answer:** Yes.\n"
+    )
+    p = parsed(".rst", rst)
+    assert [b.text(rst) for b in p.blocks if b.kind != "heading"] == [
+        "The worker rejects unknown tasks, messages with encoding errors and messages\n"
+        "that don't contain the proper fields.",
+        "**Answer:** Yes.",
+    ]
+    md = "# FAQ\n\n## Can I skip PyPy?\n\n**A:**\n\nYes, with `skip = \"pp*\"`.\n"
+    assert [b.text(md) for b in parsed(".md", md).blocks if b.kind != "heading"] == [
+        'Yes, with `skip = "pp*"`.']
+
+
+def test_a_template_tag_over_several_lines_is_not_a_paragraph() -> None:
+    """cibuildwheel's home page: `{%` + `include-markdown "../README.md"` + its options +
+    `%}` (mkdocs-include-markdown / macros) was a paragraph quoted as words."""
+    md = (
+        "# cibuildwheel\n\n"
+        "{%\n   include-markdown \"../README.md\"\n   start=\"<!--intro-start-->\"\n%}\n\n"
+        "To get started, head over to the [setup guide](setup.md).\n\n"
+        "{% include \"diagram.html\" %} {{ config.site_name }}\n\n"
+        "Use `{% raw %}` for literal tags; {{ x }} is replaced.\n"
+    )
+    p = parsed(".md", md)
+    assert [b.text(md) for b in p.blocks if b.kind != "heading"] == [
+        "To get started, head over to the [setup guide](setup.md).",
+        "Use `{% raw %}` for literal tags; {{ x }} is replaced.",
+    ]

@@ -169,6 +169,21 @@ def bold_headings(parsed: ParsedText) -> ParsedText:
     return ParsedText(parsed.text, tuple(blocks), parsed.title, parsed.extra)
 
 
+# an FAQ's answer label on a line of its own (`**Answer**:`, `A:`): the answer is what follows
+_ANSWER_LABEL = re.compile(
+    r"(?i)^[ \t]*(?:\*\*|__)?[ \t]*(?:answer|a)[ \t]*:?[ \t]*(?:\*\*|__)?:?[ \t]*$")
+
+
+def without_answer_labels(parsed: ParsedText) -> ParsedText:
+    """An FAQ entry's `**Answer**:` paragraph is a label, not a block: quoted alone it says
+    nothing, and the answer under it is then the first block of the question's section."""
+    keep = tuple(b for b in parsed.blocks if not (
+        b.kind == PARAGRAPH and _ANSWER_LABEL.match(b.text(parsed.text))))
+    if len(keep) == len(parsed.blocks):
+        return parsed
+    return ParsedText(parsed.text, keep, parsed.title, parsed.extra)
+
+
 # what a lead-in may introduce that is not in the file (an included file, a picture, an
 # autodoc docstring, a toctree's pages, a pymdownx snippet)
 _ELSEWHERE = re.compile(

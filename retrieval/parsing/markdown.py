@@ -72,6 +72,9 @@ _RESULT_TITLE = re.compile(r"^\W*(preview|result|output|rendered)\b", re.I)
 _TOOL_LINE = re.compile(
     r"^[ \t]*(?:\[TOC\]|\{%.*%\}|\{\{.*\}\}|-{1,2}8<-{1,2}.*|\*\[[^\]]+\]:.*)[ \t]*$"
 )
+# a Jinja / mkdocs-macros tag written over several lines (`{%` + `include-markdown
+# "../README.md"` + its options + `%}`): what it includes is in another file
+_TEMPLATE_TAGS = re.compile(r"(?:\s*(?:\{%.*?%\}|\{\{.*?\}\}))+\s*", re.S)
 # raw HTML whose content is Markdown (md_in_html) or a disclosure with a visible summary
 _MD_IN_HTML = re.compile(r"<[a-zA-Z][^>]*\smarkdown(?:=[\"']?\w*[\"']?)?[\s>/]|<details\b", re.I)
 _BLOCK_TAG = re.compile(
@@ -264,7 +267,7 @@ def parse_markdown(text: str) -> ParsedText:
                 continue
             if b > a and (_AUTODOC.match(lines.line(a)) or all(
                 _TOOL_LINE.match(lines.line(n)) for n in range(a, b)
-            )):
+            ) or _TEMPLATE_TAGS.fullmatch(text[lines.start(a) : lines.end(b - 1)])):
                 i += 3
                 continue
             if b - a >= 2 and not _DEFINITION_LINE.match(lines.line(a)) and any(

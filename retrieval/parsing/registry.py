@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from retrieval.parsing.blocks import ParsedText, bold_headings, elsewhere_lead_ins
+from retrieval.parsing.blocks import (
+    ParsedText,
+    bold_headings,
+    elsewhere_lead_ins,
+    without_answer_labels,
+)
 from retrieval.parsing.markdown import parse_markdown
 
 TEXT_PARSERS: dict[str, Callable[[str], ParsedText]] = {
@@ -18,6 +23,8 @@ def parse_text(suffix: str, text: str) -> ParsedText | None:
     if suffix == ".rst":
         from retrieval.parsing.rst import parse_rst
 
-        return elsewhere_lead_ins(bold_headings(parse_rst(text)))
+        return elsewhere_lead_ins(bold_headings(without_answer_labels(parse_rst(text))))
     parser = TEXT_PARSERS.get(suffix)
-    return elsewhere_lead_ins(bold_headings(parser(text))) if parser else None
+    if parser is None:
+        return None
+    return elsewhere_lead_ins(bold_headings(without_answer_labels(parser(text))))
