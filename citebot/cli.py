@@ -89,7 +89,20 @@ def _indexed_settings(docs: Path | None, data: Path | None) -> Settings:
     settings = _settings(docs, data)
     if _never_indexed(settings):
         raise fail(explain(NotIndexed()))
-    return settings
+    return _index_docs(settings)
+
+
+def _index_docs(settings: Settings) -> Settings:
+    """With no documents folder named (no --docs, no CITEBOT_DOCS_DIR), the one the index was
+    built from: `citebot index --docs D --data X` then `citebot ask --data X "…"` answers from
+    D instead of refusing because the default folder (seeds/) differs. A folder that is named
+    is still checked against the index."""
+    if "docs_dir" in settings.model_fields_set:
+        return settings
+    from retrieval.stats import indexed_docs_dir
+
+    built = indexed_docs_dir(settings)
+    return settings if built is None else settings.model_copy(update={"docs_dir": built})
 
 
 def _engine(settings: Settings) -> Any:
@@ -246,7 +259,7 @@ def ask(
                 print(json.dumps(answer.to_json(explain), ensure_ascii=False))
             raise typer.Exit(1)
         raise fail(explain(NotIndexed()))
-    engine = _engine(settings)
+    engine = _engine(_index_docs(settings))
     failed = False
     for q in qs:
         answer = engine.ask(q, k=k)

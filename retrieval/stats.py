@@ -19,10 +19,20 @@ def last_index_path(settings: Settings) -> Path:
 
 def write_last_index(settings: Settings, summary: IndexSummary) -> None:
     path = last_index_path(settings)
-    data = summary.to_json() | {"finished": dt.datetime.now(dt.UTC).isoformat()}
+    data = summary.to_json() | {
+        "finished": dt.datetime.now(dt.UTC).isoformat(),
+        # the folder it was built from: a read-only command given only --data answers from it
+        "docs_dir": str(settings.docs_dir.resolve()),
+    }
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=1))
     tmp.replace(path)
+
+
+def indexed_docs_dir(settings: Settings) -> Path | None:
+    """The documents folder the index in settings.data_dir was last built from, if recorded."""
+    got = (read_last_index(settings) or {}).get("docs_dir")
+    return Path(got) if isinstance(got, str) and got else None
 
 
 def read_last_index(settings: Settings) -> dict[str, Any] | None:

@@ -323,3 +323,27 @@ def test_knowledge_remove_with_a_mistyped_docs_folder_removes_nothing(tmp_path: 
     assert name in citebot("knowledge", "list", *where, cwd=tmp_path).stdout
     r = citebot("knowledge", "remove", name, *where, cwd=tmp_path)
     assert (r.returncode, r.stdout) == (0, f"removed {entry['source']}\n")
+
+
+def test_asking_with_only_data_answers_from_the_folder_the_index_was_built_from(
+    tmp_path: Path,
+) -> None:
+    """`citebot index --docs guide --data idx` then `citebot ask --data idx "…"` refused: the
+    default documents folder (seeds/) is not the one the index was built from. With no folder
+    named, the index's own is used; a folder that is named is still checked."""
+    docs = tmp_path / "guide"
+    docs.mkdir()
+    (docs / "spin.md").write_text("# Spinning\n\nCall spin with the number of turns you want.\n")
+    data = tmp_path / "idx"
+    r = citebot("index", "--docs", str(docs), "--data", str(data), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = citebot("ask", "--json", "how do I spin it?", "--data", str(data), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    answer = json.loads(r.stdout)
+    assert answer["answered"] and answer["quotes"][0]["source"] == "spin.md"
+    r = citebot("sources", "--data", str(data), cwd=tmp_path)
+    assert r.returncode == 0 and "spin.md" in r.stdout
+    r = citebot("ask", "how do I spin it?", "--data", str(data), cwd=tmp_path,
+                CITEBOT_DOCS_DIR=str(SEEDS))
+    assert r.returncode == 1
+    assert "was built from" in r.stdout + r.stderr
