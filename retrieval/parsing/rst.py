@@ -41,6 +41,11 @@ _FOOTNOTE = re.compile(r"\.\.[ \t]+\[[^\]\n]+\][ \t]*")
 _SUBSTITUTIONS_ONLY = re.compile(r"\s*(?:\|[^|\s][^|]*\|_{0,2}\s*)+$")
 _SIMPLE_BORDER = re.compile(r"[ \t]*=+(?:[ \t]+=+)*[ \t]*$")
 _GRID_HEAD_BORDER = re.compile(r"[ \t]*\+(?:=+\+)+[ \t]*$")
+# markup that may end an indented body: a link target (`.. _name: url`, `.. __: url`), a
+# substitution definition, a comment (`.. todo later`, no `::`)
+_TRAILING_MARKUP = re.compile(
+    r"^[ \t]*\.\.(?:[ \t]+_[^:\n]*:.*|[ \t]+\|[^|\n]+\|[ \t]+[\w:.+-]+::.*"
+    r"|[ \t]+(?![_\[|])(?!.*::).*|[ \t]*)$")
 _GRID_BORDER = re.compile(r"[ \t]*\+(?:[-=]+\+)+[ \t]*$")
 # `.. only::` expressions for builders other than HTML
 _NOT_HTML = re.compile(r"(?:latex|man|texinfo|text|epub)(?:\s+(?:or|and)\s+"
@@ -313,6 +318,12 @@ class _Builder:
 
     def _add(self, kind: str, a: int, b: int, section: tuple[str, ...], **kw: Any) -> None:
         if b <= a or a < 0:
+            return
+        while kind != CODE and b > a and (
+            self._blank(b - 1) or _TRAILING_MARKUP.match(self.lines.line(b - 1))
+        ):
+            b -= 1  # a note's own link target (`.. _Levenshtein: https://…`) is not its words
+        if b <= a:
             return
         s, e = self._span(a, b)
         if kind == CODE:  # indentation is part of code: start at the first line's start
