@@ -312,12 +312,16 @@ def test_a_notes_own_link_target_is_not_part_of_its_words() -> None:
         ".. versionchanged:: 7.4\n\n"
         "   The preferred suffix for static templates is now ``.jinja``, in line with\n"
         "   the Jinja project's `recommended file extension`_.\n\n"
-        "  .. _recommended file extension: https://jinja.palletsprojects.com/\n"
+        "  .. _recommended file extension: https://jinja.palletsprojects.com/\n\n"
+        ".. tip:: Accelerating build speed\n\n"
+        "   Use a third-party package (PyStemmer_).\n\n"
+        "   .. _PyStemmer: https://pypi.org/project/PyStemmer/\n"
     )
     p = parsed(".rst", rst)
     notes = [b for b in p.blocks if b.kind == "admonition"]
     assert [b.text(rst).rsplit("\n", 1)[-1].strip() for b in notes] == [
         "package (Levenshtein_) by running :command:`pip install levenshtein`.",
-        "the Jinja project's `recommended file extension`_."]
+        "the Jinja project's `recommended file extension`_.",
+        "Use a third-party package (PyStemmer_)."]
     assert _shown(cited(rst, notes[0], "configuration.rst")).endswith(
         "package (Levenshtein) by running pip install levenshtein.")
