@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from retrieval.loaders import (
 from retrieval.models import NOTHING_TO_QUOTE, IndexSummary, Progress, SkippedFile
 from retrieval.readerversion import reader_version
 from retrieval.searchtext import embed_text
-from retrieval.store import FileEntry, Manifest, Store, chunk_id
+from retrieval.store import FileEntry, Manifest, NotQuotable, Store, chunk_id
 from retrieval.units import ChunkUnits, UnitStore, embed_units, pooled, units_version
 
 ProgressFn = Callable[[Progress], None]
@@ -276,8 +276,16 @@ class Indexer:
         manifest.docs_dir = docs_dir
         srcs = list(sources)
         seen = {s.rel for s in srcs} | (keep or set())
-        todo = [s for s in srcs if not manifest.live(s.rel, s.hash)]
-        summary.unchanged = len(srcs) - len(todo)
+        reader = reader_version()
+        known = {
+            s.rel: e for s in srcs
+            if (e := manifest.not_quotable.get(s.rel)) and (e.hash, e.reader) == (s.hash, reader)
+        }
+        summary.skipped += [
+            SkippedFile(rel, NOTHING_TO_QUOTE, title=e.title) for rel, e in known.items()
+        ]
+        todo = [s for s in srcs if not manifest.live(s.rel, s.hash) and s.rel not in known]
+        summary.unchanged = len(srcs) - len(todo) - len(known)
         removed = sorted(r for r in manifest.files if r not in seen)
         total = len(todo)
         track = self._track = _Tracker(todo)
@@ -313,7 +321,10 @@ class Indexer:
         for rel in removed:
             summary.chunks_removed += manifest.files.pop(rel).chunks
         summary.removed = removed
-        if todo or removed or moved or manifest.version == 0:
+        notes = self._not_quotable(todo, known, summary)
+        notes_changed = notes != manifest.not_quotable
+        manifest.not_quotable = notes
+        if todo or removed or moved or manifest.version == 0 or notes_changed:
             self.store.write_manifest(manifest)
         self._collect_garbage(manifest)
         if self.units is not None:
@@ -329,6 +340,22 @@ class Indexer:
         summary.seconds = time.perf_counter() - t0
         self.progress(track.progress("done", "done", total))
         return summary
+
+    @staticmethod
+    def _not_quotable(
+        todo: Sequence[DocSource], known: dict[str, NotQuotable], summary: IndexSummary
+    ) -> dict[str, NotQuotable]:
+        """The pages to skip unread next time: those still found with nothing to quote (a page
+        deleted, left out by .citebotignore or given something to quote drops out)."""
+        found = {
+            sk.path: sk.title for sk in summary.skipped if sk.reason == NOTHING_TO_QUOTE
+        }
+        reader = reader_version()
+        notes = dict(known)
+        for src in todo:
+            if src.rel in found:
+                notes[src.rel] = NotQuotable(src.hash, reader, found[src.rel])
+        return dict(sorted(notes.items()))
 
     def _load(
         self, src: DocSource, summary: IndexSummary

@@ -42,12 +42,23 @@ class FileEntry:
 
 
 @dataclass
+class NotQuotable:
+    hash: str
+    reader: str
+    title: str | None = None
+
+
+@dataclass
 class Manifest:
     model: str | None = None
     files: dict[str, FileEntry] = field(default_factory=dict)
     version: int = 0
     updated: float | None = None
     docs_dir: str | None = None  # the folder the index was built from (absolute)
+    # pages read and left out with nothing to quote: source -> the hash and reader version
+    # that found nothing, and the page's title; the next reindex skips them unread while
+    # both match (an autodoc-only API page is otherwise parsed again by every reindex)
+    not_quotable: dict[str, NotQuotable] = field(default_factory=dict)
 
     def fingerprint(self) -> str:
         h = hashlib.sha1((self.model or "").encode())
@@ -71,6 +82,7 @@ class Manifest:
                 "updated": self.updated,
                 "docs_dir": self.docs_dir,
                 "files": {r: e.__dict__ for r, e in self.files.items()},
+                "not_quotable": {r: e.__dict__ for r, e in self.not_quotable.items()},
             }
         )
 
@@ -83,6 +95,9 @@ class Manifest:
             version=int(d.get("version", 0)),
             updated=d.get("updated"),
             docs_dir=d.get("docs_dir"),
+            not_quotable={
+                r: NotQuotable(**e) for r, e in d.get("not_quotable", {}).items()
+            },
         )
 
 
