@@ -296,3 +296,32 @@ def test_a_template_tag_over_several_lines_is_not_a_paragraph() -> None:
         "To get started, head over to the [setup guide](setup.md).",
         "Use `{% raw %}` for literal tags; {{ x }} is replaced.",
     ]
+
+
+def test_a_notes_own_link_target_is_not_part_of_its_words() -> None:
+    """Sphinx's own docs: a `.. tip::` ending with `.. _Levenshtein: https://…` (the target of
+    a `Levenshtein_` link in the tip) showed that line at the end of the quote."""
+    rst = (
+        "Options\n=======\n\n"
+        ".. confval:: html_search_language\n\n"
+        "   Language to use.\n\n"
+        "   .. tip::\n"
+        "      If you want to accelerate the calculation, you can use a third-party\n"
+        "      package (Levenshtein_) by running :command:`pip install levenshtein`.\n\n"
+        "      .. _Levenshtein: https://pypi.org/project/Levenshtein/\n\n"
+        ".. versionchanged:: 7.4\n\n"
+        "   The preferred suffix for static templates is now ``.jinja``, in line with\n"
+        "   the Jinja project's `recommended file extension`_.\n\n"
+        "  .. _recommended file extension: https://jinja.palletsprojects.com/\n\n"
+        ".. tip:: Accelerating build speed\n\n"
+        "   Use a third-party package (PyStemmer_).\n\n"
+        "   .. _PyStemmer: https://pypi.org/project/PyStemmer/\n"
+    )
+    p = parsed(".rst", rst)
+    notes = [b for b in p.blocks if b.kind == "admonition"]
+    assert [b.text(rst).rsplit("\n", 1)[-1].strip() for b in notes] == [
+        "package (Levenshtein_) by running :command:`pip install levenshtein`.",
+        "the Jinja project's `recommended file extension`_.",
+        "Use a third-party package (PyStemmer_)."]
+    assert _shown(cited(rst, notes[0], "configuration.rst")).endswith(
+        "package (Levenshtein) by running pip install levenshtein.")

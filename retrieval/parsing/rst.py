@@ -41,6 +41,11 @@ _FOOTNOTE = re.compile(r"\.\.[ \t]+\[[^\]\n]+\][ \t]*")
 _SUBSTITUTIONS_ONLY = re.compile(r"\s*(?:\|[^|\s][^|]*\|_{0,2}\s*)+$")
 _SIMPLE_BORDER = re.compile(r"[ \t]*=+(?:[ \t]+=+)*[ \t]*$")
 _GRID_HEAD_BORDER = re.compile(r"[ \t]*\+(?:=+\+)+[ \t]*$")
+# markup that may end an indented body: a link target (`.. _name: url`, `.. __: url`), a
+# substitution definition, a comment (`.. todo later`, no `::`)
+_TRAILING_MARKUP = re.compile(
+    r"^[ \t]*\.\.(?:[ \t]+_[^:\n]*:.*|[ \t]+\|[^|\n]+\|[ \t]+[\w:.+-]+::.*"
+    r"|[ \t]+(?![_\[|])(?!.*::).*|[ \t]*)$")
 _GRID_BORDER = re.compile(r"[ \t]*\+(?:[-=]+\+)+[ \t]*$")
 # `.. only::` expressions for builders other than HTML
 _NOT_HTML = re.compile(r"(?:latex|man|texinfo|text|epub)(?:\s+(?:or|and)\s+"
@@ -311,8 +316,20 @@ class _Builder:
     def _span(self, a: int, b: int) -> tuple[int, int]:
         return strip_span(self.text, self.lines.start(a), self.lines.end(b - 1))
 
+    def _without_trailing_markup(self, a: int, b: int) -> int:
+        """The end line of a body without what may follow its words: blank lines and its own
+        link targets (`.. _Levenshtein: https://…` at the end of a tip), substitution
+        definitions and comments."""
+        while b > a and (self._blank(b - 1) or _TRAILING_MARKUP.match(self.lines.line(b - 1))):
+            b -= 1
+        return b
+
     def _add(self, kind: str, a: int, b: int, section: tuple[str, ...], **kw: Any) -> None:
         if b <= a or a < 0:
+            return
+        if kind != CODE:
+            b = self._without_trailing_markup(a, b)
+        if b <= a:
             return
         s, e = self._span(a, b)
         if kind == CODE:  # indentation is part of code: start at the first line's start
@@ -577,7 +594,7 @@ class _Builder:
         m = re.match(r"[ \t]*\.\.[ \t]+[\w:.+-]+[ \t]*::[ \t]*(\S.*)?$", head)
         if m and m.group(1) and not titled:
             s = self.lines.start(line) + m.start(1)
-            e = self._span(line, end)[1]
+            e = self._span(line, self._without_trailing_markup(line + 1, end))[1]
             self.blocks.append(Block(ADMONITION, s, e, section))
             return
         # the directive's options (`:class: tip`) are the lines right under it; after the
@@ -633,7 +650,7 @@ class _Builder:
         m = re.match(r"[ \t]*\.\.[ \t]+[\w:.+-]+[ \t]*::[ \t]*" + version + r"(\S.*)?$", head)
         if m and m.group(1):
             s = self.lines.start(line) + m.start(1)
-            e = self._span(line, end)[1]
+            e = self._span(line, self._without_trailing_markup(line + 1, end))[1]
             self.blocks.append(Block(kind, s, e, section))
         else:
             self._add(kind, line + 1, end, section)
