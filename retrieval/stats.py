@@ -52,8 +52,9 @@ def list_sources(manifest: Manifest) -> list[SourceInfo]:
 def not_quotable(last: dict[str, Any] | None) -> list[SourceInfo]:
     """The pages the last index run read but left out with nothing to quote (an API page of
     autodoc directives): not indexed, but a user asking why `api/foo.rst` is never quoted must
-    find it. Every run reads them again (they are not in the manifest), so the last run's
-    record lists exactly the current ones."""
+    find it. Every run reports them (read again, or skipped unread while the manifest's
+    `not_quotable` record of their hash still matches), so the last run's record lists exactly
+    the current ones."""
     pages: dict[str, SourceInfo] = {}
     for sk in (last or {}).get("skipped") or []:
         if isinstance(sk, dict) and sk.get("reason") == NOTHING_TO_QUOTE and sk.get("path"):
