@@ -9,7 +9,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -136,33 +136,15 @@ class _OnnxModel:
         tok.no_padding()
         self.tok = tok
 
-    def hidden(self, texts: Sequence[str]) -> list[np.ndarray]:
-        """Each text's last hidden states (tokens x dim, special tokens included)."""
-        encs = self.tok.encode_batch(list(texts), add_special_tokens=True)
-        lengths = [len(e.ids) for e in encs]
-        order = sorted(range(len(encs)), key=lambda i: lengths[i])
-        out: list[np.ndarray] = [np.zeros((0, self.dim), dtype=np.float32)] * len(encs)
-        for idx in _token_batches(order, lengths, TOKENS_PER_BATCH, 256):
-            width = lengths[idx[-1]]
-            ids = np.zeros((len(idx), width), dtype=np.int64)
-            mask = np.zeros((len(idx), width), dtype=np.int64)
-            for r, i in enumerate(idx):
-                ids[r, : lengths[i]] = encs[i].ids
-                mask[r, : lengths[i]] = 1
-            feed = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in self.inputs:
-                feed["token_type_ids"] = np.zeros_like(ids)
-            states = self.session.run(None, feed)[0]
-            for r, i in enumerate(idx):
-                out[i] = np.asarray(states[r, : lengths[i]], dtype=np.float32)
-        return out
-
-    def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
+    def _runs(
+        self, texts: Sequence[str], max_items: int
+    ) -> Iterator[tuple[list[int], np.ndarray, np.ndarray]]:
+        """The texts run through the model in length-bucketed batches: each batch's text
+        indexes, its attention mask and its last hidden states (padded to the batch)."""
         encs = self.tok.encode_batch(list(texts), add_special_tokens=True)
         lengths = [len(e.ids) for e in encs]
         order = sorted(range(len(encs)), key=lambda i: lengths[i])  # length buckets
-        out = np.zeros((len(encs), self.dim), dtype=np.float32)
-        for idx in _token_batches(order, lengths, TOKENS_PER_BATCH, max(batch_size, 1) * 4):
+        for idx in _token_batches(order, lengths, TOKENS_PER_BATCH, max_items):
             width = lengths[idx[-1]]  # sorted: the last is the longest
             ids = np.zeros((len(idx), width), dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)
@@ -173,7 +155,19 @@ class _OnnxModel:
             feed = {"input_ids": ids, "attention_mask": mask}
             if "token_type_ids" in self.inputs:
                 feed["token_type_ids"] = np.zeros_like(ids)
-            hidden = self.session.run(None, feed)[0]
+            yield idx, mask, self.session.run(None, feed)[0]
+
+    def hidden(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Each text's last hidden states (tokens x dim, special tokens included)."""
+        out: list[np.ndarray] = [np.zeros((0, self.dim), dtype=np.float32)] * len(texts)
+        for idx, mask, states in self._runs(texts, 256):
+            for r, i in enumerate(idx):
+                out[i] = np.asarray(states[r, : int(mask[r].sum())], dtype=np.float32)
+        return out
+
+    def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for idx, mask, hidden in self._runs(texts, max(batch_size, 1) * 4):
             m = mask[:, :, None].astype(np.float32)
             pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
             pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
