@@ -235,7 +235,7 @@ def embed_units(
     bits: list[np.ndarray] | None = None
     if not texts:
         vecs = np.zeros((0, 1), np.float32)
-    elif encode_tokens is not None:
+    elif encode_tokens is not None and any(not c.blocks for c in chunks):
         vecs, bits = encode_tokens(list(texts))
     else:
         vecs = encode(list(texts))
