@@ -193,7 +193,8 @@ class Quoter:
         floor = self.settings.supporting_floor * self.settings.threshold
         first = offset_in + 1  # the page's first quote is shown whatever its score
         shortlist = shortlist[:first] + [sw for sw in shortlist[first:] if sw.score >= floor]
-        shortlist = self.token_reranker.rerank(q, shortlist, self._tokens)
+        if not nudge:  # votes on similar questions order the quotes; the model steps aside
+            shortlist = self.token_reranker.rerank(q, shortlist, self._tokens)
         quotes = [self.citation(sw, q) for sw in shortlist[offset_in : offset_in + k]]
         return Answer(question=original, answered=True, quotes=quotes, note=note, offset=offset)
 

@@ -96,7 +96,7 @@ class Settings(BaseSettings):
     )
 
     token_rerank: float = Field(
-        2.0,
+        1.0,
         ge=0.0,
         le=4.0,
         description="Plain-text documents: weight of the token-by-token (late-interaction) "

@@ -127,7 +127,7 @@ def test_token_vectors_are_normalised_per_token_without_special_tokens(
 
 
 def test_answers_keep_their_decision_and_show_scores_in_order(
-    tmp_path: Path, engine_factory: Callable[..., Engine]
+    tmp_path: Path, engine_factory: Callable[..., Engine], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -143,7 +143,7 @@ def test_answers_keep_their_decision_and_show_scores_in_order(
         calls.append(len(texts))
         return embed(texts)
 
-    on.embedder.token_vectors = counting  # type: ignore[method-assign]
+    monkeypatch.setattr(on.embedder, "token_vectors", counting)  # the shared model: put back
     q = "how do I set a cookie?"
     a_on, a_off = on.ask(q, record=False), off.ask(q, record=False)
     assert a_on.answered and a_off.answered
@@ -239,7 +239,7 @@ def _no_model(texts: list[str]) -> list[np.ndarray]:
 
 
 def test_an_index_without_token_signs_still_reranks_by_reading_the_quotes(
-    tmp_path: Path, engine_factory: Callable[..., Engine]
+    tmp_path: Path, engine_factory: Callable[..., Engine], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An index made before token signs were stored (or whose rows were lost): the quotes
     are read by the model when asked, and the answer is the one a fresh index gives."""
@@ -259,7 +259,7 @@ def test_an_index_without_token_signs_still_reranks_by_reading_the_quotes(
         calls.append(len(texts))
         return embed(texts)
 
-    old.embedder.token_vectors = counting  # type: ignore[method-assign]
+    monkeypatch.setattr(old.embedder, "token_vectors", counting)
     q = "how do I set a cookie?"
     a_old = old.ask(q, record=False)
     assert len(calls) == 2 and calls[0] == 1 and calls[1] >= 2  # the question, then quotes
@@ -272,7 +272,7 @@ def test_an_index_without_token_signs_still_reranks_by_reading_the_quotes(
 
 
 def test_structured_documents_are_not_reordered_by_token(
-    tmp_path: Path, engine_factory: Callable[..., Engine]
+    tmp_path: Path, engine_factory: Callable[..., Engine], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -281,7 +281,7 @@ def test_structured_documents_are_not_reordered_by_token(
     off = engine_factory(docs, tmp_path / "off", token_rerank=0.0)
     on.index()
     off.index()
-    on.embedder.token_vectors = _no_model  # type: ignore[method-assign,assignment]
+    monkeypatch.setattr(on.embedder, "token_vectors", _no_model)
     q = "how do I set a cookie?"
     a_on, a_off = on.ask(q, k=5, record=False), off.ask(q, k=5, record=False)
     assert a_on.answered and len(a_on.quotes) >= 2
