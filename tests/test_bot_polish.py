@@ -350,8 +350,10 @@ async def test_every_moderator_command_says_who_may_use_it_in_the_same_words(
     "Only moderators (the same people who may run /reindex)": a member learnt nothing."""
     fake = world.fake
     said = {}
+    # in a guild allowed to reindex (elsewhere nobody may: test_bot_guilds.py)
+    fake.guilds[GUILD_ADMIN].members[world.alice.id] = world.alice
     for name in ("reindex", "gaps", "resetfeedback"):
-        inter = await fake.slash(GUILD, world.alice, name)
+        inter = await fake.slash(GUILD_ADMIN, world.alice, name)
         said[name] = (await _final(fake, inter["token"])).json["data"]["content"]
     said["knowledge remove"] = (await _knowledge(fake, world.alice, "remove", name="x.txt")
                                 ).json["data"]["content"]

@@ -17,6 +17,7 @@ from bot.core import NO_MENTIONS, Core, core_of
 from bot.errors import explain
 from bot.policy import reindex_refusal
 from retrieval.errors import CitebotError, IndexBusy
+from retrieval.knowledge import progress_seen_from, summary_seen_from
 from retrieval.models import IndexSummary, Progress
 
 log = logging.getLogger("citebot.bot")
@@ -52,13 +53,12 @@ class AdminCog(commands.Cog):
     )
     @app_commands.guild_only()
     async def reindex(self, interaction: discord.Interaction[Any], rebuild: bool = False) -> None:
-        if not is_admin(interaction, self.core.settings.admin_role_ids):
-            await interaction.response.send_message(
-                NOT_ALLOWED, ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
-            return
         guild_id = interaction.guild_id
+        # where nobody may reindex, say so first: "only moderators can run /reindex" sent a
+        # member to moderators who could not run it either
         refusal = reindex_refusal(self.core.settings, guild_id)
+        if refusal is None and not is_admin(interaction, self.core.settings.admin_role_ids):
+            refusal = NOT_ALLOWED
         if refusal is not None:
             await interaction.response.send_message(
                 refusal, ephemeral=True, allowed_mentions=NO_MENTIONS
@@ -79,15 +79,18 @@ class AdminCog(commands.Cog):
     ) -> None:
         latest: list[Progress] = []  # appended from the worker thread; read on the loop
 
+        seen_by = guild_id or 0  # a guild never sees another guild's knowledge entries
+
         def progress(p: Progress) -> None:
-            latest.append(p)
+            latest.append(progress_seen_from(p, seen_by))
             if len(latest) > 64:
                 del latest[:-1]
 
         out = ReindexOutput(interaction, self.core.clock)
         started = time.monotonic()
         task: asyncio.Task[IndexSummary] = asyncio.create_task(
-            self.core.pool.run(guild_id, lambda e: e.index(rebuild=rebuild, progress=progress))
+            self.core.pool.run(guild_id, lambda e: summary_seen_from(
+                e.index(rebuild=rebuild, progress=progress), e.sources(), seen_by))
         )
         interval = self.core.progress_interval
         last_edit = float("-inf")
@@ -113,7 +116,7 @@ class AdminCog(commands.Cog):
         except IndexBusy:
             text, color = ALREADY_RUNNING, render.COLOR_ERROR
         except CitebotError as e:
-            text, color = f"⚠️ {explain(e)}", render.COLOR_ERROR
+            text, color = f"⚠️ {explain(e, may_reindex=True)}", render.COLOR_ERROR
         except Exception:
             log.exception("reindex failed")
             text, color = "⚠️ Reindex failed; the error has been logged.", render.COLOR_ERROR

@@ -48,7 +48,7 @@ class InfoCog(commands.Cog):
             guild_id = interaction.guild_id
             sources = await self.core.pool.run(guild_id, lambda e: listed_sources(e, guild_id))
         except CitebotError as e:
-            await self._error(interaction, explain(e))
+            await self._error(interaction, explain(e, self.core.may_reindex(guild_id)))
             return
         except Exception:
             log.exception("/sources failed")
@@ -61,7 +61,7 @@ class InfoCog(commands.Cog):
             return
         pages = render.sources_pages(sources)
         kwargs: dict[str, Any] = {
-            "embed": render.sources_page(sources, 0),
+            "embed": render.sources_page(sources, 0, may_reindex=self.core.may_reindex(guild_id)),
             "allowed_mentions": NO_MENTIONS,
         }
         if pages > 1:
@@ -76,7 +76,7 @@ class InfoCog(commands.Cog):
             stats = await self.core.pool.run(guild_id, lambda e: guild_stats(e, guild_id))
             load = self.core.pool.load()
         except CitebotError as e:
-            await self._error(interaction, explain(e))
+            await self._error(interaction, explain(e, self.core.may_reindex(guild_id)))
             return
         except Exception:
             log.exception("/stats failed")
