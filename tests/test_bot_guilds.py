@@ -185,3 +185,114 @@ async def test_a_reindex_never_shows_another_guilds_knowledge(world: World) -> N
                                       "Where does the keeper's spare key hang?")
     assert "tide chart" in e2e.description(answer.json)
     await asyncio.to_thread(world.engine.remove_knowledge, name, GUILD_SHARED)
+
+
+# ----------------------------------------------------------------------------- 3. private
+
+
+async def test_reindex_shows_its_progress_and_diff_to_the_moderator_only(world: World) -> None:
+    """/reindex posted "⏳ Reindexing…" and the whole diff in the channel, for everyone, in the
+    middle of a busy conversation. Now only the moderator sees them, unless `public:true`."""
+    fake = world.fake
+    since = len(fake.calls)
+    inter = await fake.slash(GUILD_OWN, world.own, "reindex")
+    await _final(fake, inter["token"], "Reindex finished")
+    assert (await e2e.wait_callback(fake, inter["token"])).json["data"]["flags"] & 64
+    assert _ephemeral(fake, inter["token"])
+    assert not fake.find("POST", r"/channels/\d+/messages", since)  # nothing in the channel
+    inter = await fake.slash(GUILD_OWN, world.own, "reindex", public=True)
+    await _final(fake, inter["token"], "Reindex finished")
+    assert not _ephemeral(fake, inter["token"])
+
+
+class _HeldIndex:
+    """The engine's index, held until the test lets it go (a reindex longer than the
+    interaction token: the fake's clock is moved on meanwhile)."""
+
+    def __init__(self, engine: Engine) -> None:
+        import threading
+
+        self.real, self.go = engine.index, threading.Event()
+
+    def __call__(self, rebuild: bool = False, progress: Any = None) -> Any:
+        assert self.go.wait(60), "the test never let the reindex go"
+        return self.real(rebuild=rebuild, progress=progress)
+
+
+async def test_a_private_reindex_past_15_minutes_continues_in_a_dm(world: World) -> None:
+    """After 12 minutes the progress moves off the interaction token, which dies at 15: it
+    moved to a message in the channel, so a private reindex ended in public. It goes to a DM
+    to the moderator now (the channel only if they take no DMs)."""
+    import time
+
+    fake, core = world.fake, world.core
+    own = await core.pool.get(GUILD_OWN)
+    held = _HeldIndex(own)
+    own.index = held
+    core.clock, core.progress_interval = fake.clock.now, 0.05
+    since = len(fake.calls)
+    try:
+        inter = await fake.slash(GUILD_OWN, world.own, "reindex")
+        token = inter["token"]
+        await e2e.wait_callback(fake, token)
+        fake.clock.advance(13 * 60)
+        moved = await _final(fake, token, "continue in")
+        assert "continue in a direct message" in _said(moved)
+        fake.clock.advance(4 * 60)  # the token is dead
+        held.go.set()
+        final = (await fake.wait_for(
+            lambda c: c.method == "PATCH" and c.ok and c.path.startswith("/channels/")
+            and "Reindex finished" in e2e.description(c.json), since=since, timeout=60))[-1]
+    finally:
+        held.go.set()
+        del own.index
+        core.clock, core.progress_interval = time.monotonic, 2.0
+    dm = fake.channels[int(final.path.split("/")[2])]
+    assert dm.type == 1 and dm.recipient is not None and dm.recipient.id == world.own.id
+    posts = fake.find("POST", r"/channels/\d+/messages", since)
+    assert all(int(c.path.split("/")[2]) == dm.id for c in posts), "posted in the channel"
+    assert not [c for c in fake.interaction_calls(token) if c.status == 401]
+
+
+async def test_sources_is_the_askers_own_unless_public(world: World,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plain /sources posted ten lines and page buttons in the channel, where anyone's
+    click turned the page under everyone else; its `find:` lookup was already private."""
+    from bot import render
+
+    fake = world.fake
+    monkeypatch.setattr(render, "SOURCES_PER_PAGE", 2)
+    inter = await fake.slash(GUILD_SHARED, world.alice, "sources")
+    first = await e2e.wait_original_edit(fake, inter["token"], "page 1/2")
+    assert _ephemeral(fake, inter["token"])
+    # its page buttons still work: the click edits the ephemeral message with its own token
+    nxt = next(i for i in e2e.custom_ids(first.json) if i.endswith(":next"))
+    click = await fake.click(GUILD_SHARED, world.alice, fake.original(inter["token"]), nxt)
+    await e2e.wait_original_edit(fake, click["token"], "page 2/2")
+    assert "page 2/2" in json.dumps(fake.original(inter["token"])["embeds"])
+    inter = await fake.slash(GUILD_SHARED, world.alice, "sources", public=True)
+    await e2e.wait_original_edit(fake, inter["token"], "page 1/2")
+    assert not _ephemeral(fake, inter["token"])
+
+
+async def test_the_fake_refuses_what_discord_refuses_on_an_ephemeral_message(
+    world: World,
+) -> None:
+    """An ephemeral message exists only for the user it was shown to: Discord answers 10008
+    Unknown Message to an edit or a reaction through the channel, and refuses a reply to it.
+    The fake allowed all three, so a bot doing so would pass its tests."""
+    import discord
+
+    fake, bot = world.fake, world.bot
+    inter = await fake.slash(GUILD_SHARED, world.alice, "sources", find="fog")
+    await e2e.wait_original_edit(fake, inter["token"], "Matching")
+    msg = fake.original(inter["token"])
+    channel = bot.get_channel(int(msg["channel_id"]))
+    partial = channel.get_partial_message(int(msg["id"]))
+    with pytest.raises(discord.NotFound):
+        await partial.edit(content="edited through the channel")
+    with pytest.raises(discord.NotFound):
+        await partial.add_reaction("👍")
+    with pytest.raises(discord.HTTPException) as refused:
+        await channel.send("a reply", reference=partial)
+    assert refused.value.status == 400

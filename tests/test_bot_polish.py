@@ -288,7 +288,7 @@ async def test_command_descriptions_say_what_the_commands_do(world: World) -> No
     what it carefully does not do (the old index answers until the new one is ready), and
     /sources said nothing of the pages it now lists as not quotable."""
     commands = {c["name"]: c for c in world.fake.commands["global"]}
-    (rebuild,) = commands["reindex"]["options"]
+    rebuild, _public = commands["reindex"]["options"]
     assert rebuild["description"] == (
         "Build anew from every file; the old index answers until it is ready")
     assert commands["sources"]["description"] == (

@@ -49,10 +49,13 @@ class AdminCog(commands.Cog):
 
     @app_commands.command(name="reindex", description="Re-read the documents folder (admins)")
     @app_commands.describe(
-        rebuild="Build anew from every file; the old index answers until it is ready"
+        rebuild="Build anew from every file; the old index answers until it is ready",
+        public="Show the progress and the result to everyone in the channel (default: only you)",
     )
     @app_commands.guild_only()
-    async def reindex(self, interaction: discord.Interaction[Any], rebuild: bool = False) -> None:
+    async def reindex(
+        self, interaction: discord.Interaction[Any], rebuild: bool = False, public: bool = False
+    ) -> None:
         guild_id = interaction.guild_id
         # where nobody may reindex, say so first: "only moderators can run /reindex" sent a
         # member to moderators who could not run it either
@@ -71,11 +74,13 @@ class AdminCog(commands.Cog):
             )
             return
         async with lock:
-            await interaction.response.defer(thinking=True)
-            await self._run(interaction, guild_id, rebuild)
+            # the diff is for the moderator who asked: a busy channel need not read it
+            await interaction.response.defer(thinking=True, ephemeral=not public)
+            await self._run(interaction, guild_id, rebuild, public)
 
     async def _run(
-        self, interaction: discord.Interaction[Any], guild_id: int | None, rebuild: bool
+        self, interaction: discord.Interaction[Any], guild_id: int | None, rebuild: bool,
+        public: bool,
     ) -> None:
         latest: list[Progress] = []  # appended from the worker thread; read on the loop
 
@@ -86,7 +91,7 @@ class AdminCog(commands.Cog):
             if len(latest) > 64:
                 del latest[:-1]
 
-        out = ReindexOutput(interaction, self.core.clock)
+        out = ReindexOutput(interaction, self.core.clock, public)
         started = time.monotonic()
         task: asyncio.Task[IndexSummary] = asyncio.create_task(
             self.core.pool.run(guild_id, lambda e: summary_seen_from(
@@ -134,13 +139,15 @@ MOVED = "⏳ The reindex is taking a while; its progress and result continue in 
 
 class ReindexOutput:
     """Where /reindex shows its progress: the interaction's reply while its token is valid,
-    then a regular message in the channel (or, without permission to post there, a DM to
-    the admin) so that a reindex longer than 15 minutes still ends with its diff."""
+    then a regular message so that a reindex longer than 15 minutes still ends with its diff:
+    a DM to the admin when the reply was theirs only (an ephemeral reply can only be edited
+    with the token), in the channel when it was public; each falls back on the other."""
 
-    def __init__(self, interaction: discord.Interaction[Any], clock: Callable[[], float]
-                 ) -> None:
+    def __init__(self, interaction: discord.Interaction[Any], clock: Callable[[], float],
+                 public: bool = True) -> None:
         self.interaction = interaction
         self.clock = clock
+        self.public = public
         self.started = clock()
         self.message: discord.Message | None = None  # after the hand-off
         self.handed_off = False
@@ -187,18 +194,31 @@ class ReindexOutput:
             return False
 
     async def _post(self, embed: discord.Embed) -> discord.Message | None:
-        """A regular message in the channel, else a DM to the admin; None if neither works."""
+        """A regular message where the reply was seen (the channel if public, else a DM to
+        the admin), else in the other place; None if neither works."""
+        places = (self._in_channel, self._in_dm)
+        for post in places if self.public else reversed(places):
+            message = await post(embed)
+            if message is not None:
+                return message
+        return None
+
+    async def _in_channel(self, embed: discord.Embed) -> discord.Message | None:
         channel = self.interaction.channel
-        if isinstance(channel, discord.abc.Messageable):
-            try:
-                return await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
-            except discord.HTTPException:
-                log.warning("cannot post reindex progress in the channel", exc_info=True)
+        if not isinstance(channel, discord.abc.Messageable):
+            return None
+        try:
+            return await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.warning("cannot post reindex progress in the channel", exc_info=True)
+            return None
+
+    async def _in_dm(self, embed: discord.Embed) -> discord.Message | None:
         try:
             return await self.interaction.user.send(embed=embed, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException:
             log.warning("cannot DM reindex progress to the admin", exc_info=True)
-        return None
+            return None
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -38,12 +38,18 @@ class InfoCog(commands.Cog):
     @app_commands.command(
         name="sources", description="The indexed documents, then the pages with nothing to quote"
     )
-    @app_commands.describe(find="Only the files whose path or title contains this")
+    @app_commands.describe(
+        find="Only the files whose path or title contains this",
+        public="Post the list for everyone in the channel (default: only you see it)",
+    )
     async def sources(
-        self, interaction: discord.Interaction[Any], find: str | None = None
+        self, interaction: discord.Interaction[Any], find: str | None = None,
+        public: bool = False,
     ) -> None:
-        # a lookup ("why is api/foo.rst never quoted?") is the asker's own: not posted for all
-        await interaction.response.defer(thinking=True, ephemeral=bool(find and find.strip()))
+        # the list (or a lookup: "why is api/foo.rst never quoted?") is the asker's own: ten
+        # lines and page buttons posted for all would bury a busy channel's conversation;
+        # `public` shares it on purpose
+        await interaction.response.defer(thinking=True, ephemeral=not public)
         try:
             guild_id = interaction.guild_id
             sources = await self.core.pool.run(guild_id, lambda e: listed_sources(e, guild_id))
