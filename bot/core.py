@@ -12,6 +12,7 @@ import discord
 
 from bot import asked_before, followups, render
 from bot.engines import EnginePool
+from bot.policy import may_reindex
 from bot.settings import BotSettings
 from retrieval.models import Answer, Citation
 
@@ -138,6 +139,10 @@ class Core:
         # how /reindex measures its interaction token's age (tests use the fake's clock)
         self.clock: Callable[[], float] = time.monotonic
 
+    def may_reindex(self, guild_id: int | None) -> bool:
+        """Whether /reindex can be run in this guild (None: a DM): what failure hints say."""
+        return may_reindex(self.settings, guild_id)
+
     def top_k(self, guild_id: int | None) -> int:
         return self.pool.settings_for(guild_id).top_k
 
@@ -155,7 +160,7 @@ class Core:
         answer = await self.pool.ask(
             guild_id, question, offset=offset, earlier=earlier, shown=seen
         )
-        rendered = render.render_answer(answer)
+        rendered = render.render_answer(answer, self.may_reindex(guild_id))
         view: discord.ui.View | None = None
         shown = answer.quotes[: rendered.shown] if answer.failure is None else []
         if answer.answered and shown and self.answer_view is not None:

@@ -45,6 +45,12 @@ def reindex_refusal(settings: Settings, guild_id: int | None) -> str | None:
     return SHARED_INDEX_LOCKED
 
 
+def may_reindex(settings: Settings, guild_id: int | None) -> bool:
+    """Whether /reindex can be run where `guild_id` is (None: a DM): what a failure's hint
+    may suggest there (bot.errors.explain)."""
+    return reindex_refusal(settings, guild_id) is None
+
+
 def feedback_reset_refusal(settings: Settings, guild_id: int | None) -> str | None:
     """None if an admin of `guild_id` may forget the votes of the index that guild uses: the
     votes of the shared index move answers in every guild on it (the rule of /reindex)."""

@@ -358,7 +358,8 @@ def source_line(s: SourceRef) -> str:
     )
 
 
-def render_answer(answer: Answer) -> RenderedAnswer:
+def render_answer(answer: Answer, may_reindex: bool = True) -> RenderedAnswer:
+    """`may_reindex`: /reindex can be run where the answer is shown (a failure's hint)."""
     title = question_title(answer.question)
     footer_bits: list[str] = []
     if answer.note:
@@ -369,7 +370,7 @@ def render_answer(answer: Answer) -> RenderedAnswer:
         return RenderedAnswer("", desc, "", COLOR_NO_ANSWER, 0)
 
     if answer.failure is not None:
-        desc = "⚠️ " + escape_line(explain(answer.failure))
+        desc = "⚠️ " + escape_line(explain(answer.failure, may_reindex))
         footer = cut_at_word(" · ".join(footer_bits), EMBED_FOOTER_LIMIT)
         desc = cut_at_word(desc, _desc_budget(title, footer))
         return RenderedAnswer(title, desc, footer, COLOR_ERROR, 0)
@@ -572,10 +573,12 @@ def sources_pages(sources: Sequence[SourceInfo], per_page: int | None = None) ->
 
 
 def sources_page(
-    sources: Sequence[SourceInfo], page: int, per_page: int | None = None
+    sources: Sequence[SourceInfo], page: int, per_page: int | None = None,
+    may_reindex: bool = True,
 ) -> discord.Embed:
     """The indexed documents, then the pages not indexed because they have nothing to quote
-    (`SourceInfo.not_quotable`, listed after them under a line saying why), one page."""
+    (`SourceInfo.not_quotable`, listed after them under a line saying why), one page.
+    `may_reindex`: /reindex can be run where it is shown (the hint when nothing is indexed)."""
     per_page = per_page or SOURCES_PER_PAGE
     pages = sources_pages(sources, per_page)
     page = min(max(page, 0), pages - 1)
@@ -585,7 +588,7 @@ def sources_page(
         title += f" · {left_out} page{'s' if left_out != 1 else ''} not quotable"
     if len(sources) == left_out:
         return discord.Embed(
-            title=title, description=explain(NotIndexed()),
+            title=title, description=explain(NotIndexed(), may_reindex),
             color=COLOR_NO_ANSWER,
         )
     lines = _source_lines(sources, page * per_page, (page + 1) * per_page)

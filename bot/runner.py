@@ -123,7 +123,7 @@ async def serve(settings: BotSettings, token: str) -> int:
         print(f"citebot: cannot reach Discord ({type(e).__name__}).", file=sys.stderr)
         return 1
     except CitebotError as e:
-        print(f"citebot: {explain(e)}", file=sys.stderr)
+        print(f"citebot: {explain(e, may_reindex=True)}", file=sys.stderr)
         return 1
     except Exception as e:
         # never let the interpreter print the traceback: its message may echo the token. The

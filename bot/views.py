@@ -200,7 +200,7 @@ class SourceButton(
                 state.guild_id, lambda e: render.render_context(top, e.context(top))
             )
         except CitebotError as e:
-            await _reply(interaction, explain(e))
+            await _reply(interaction, explain(e, core.may_reindex(interaction.guild_id)))
             return
         except Exception:
             log.exception("show source failed")
@@ -318,12 +318,13 @@ class SourcesPageButton(
             guild_id = _guild_id(interaction)
             sources = await core.pool.run(guild_id, lambda e: listed_sources(e, guild_id))
         except CitebotError as e:
-            await _reply(interaction, explain(e))
+            await _reply(interaction, explain(e, core.may_reindex(interaction.guild_id)))
             return
         pages = render.sources_pages(sources)
         page = min(self.page, pages - 1)
         await interaction.edit_original_response(
-            embed=render.sources_page(sources, page),
+            embed=render.sources_page(sources, page,
+                                      may_reindex=core.may_reindex(guild_id)),
             view=sources_view(page, pages),
             allowed_mentions=NO_MENTIONS,
         )

@@ -19,12 +19,13 @@ import os
 import re
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from retrieval.headers import parse_header
 from retrieval.indexer import DocSource, folder_sources
-from retrieval.models import SkippedFile
+from retrieval.models import IndexSummary, Progress, SkippedFile, SourceInfo
 from retrieval.sqlitedb import open_db
 
 PREFIX = "@knowledge/"
@@ -85,6 +86,40 @@ def visible(source: str, guild_id: int | None) -> bool:
         return True
     scope = source[len(PREFIX) :].split("/", 1)[0]
     return scope in (LOCAL, str(guild_id))
+
+
+def summary_seen_from(
+    summary: IndexSummary, indexed: Iterable[SourceInfo], guild_id: int
+) -> IndexSummary:
+    """A reindex's diff as `guild_id` may see it: on an index shared by several guilds, the
+    other guilds' knowledge entries (file names made of message ids, skip reasons) are left
+    out of every list, and the totals count what this guild is answered from, as /stats
+    does. `indexed`: the index's documents after the run (Engine.sources())."""
+    hidden = {s.source: s.chunks for s in indexed if not visible(s.source, guild_id)}
+    if not hidden and all(visible(x, guild_id) for x in [
+            *summary.added, *summary.changed, *summary.removed,
+            *(k.path for k in summary.skipped)]):
+        return summary
+    touched = {*summary.added, *summary.changed}
+    new_chunks = sum(n for src, n in hidden.items() if src in touched)
+    return replace(
+        summary,
+        added=[x for x in summary.added if visible(x, guild_id)],
+        changed=[x for x in summary.changed if visible(x, guild_id)],
+        removed=[x for x in summary.removed if visible(x, guild_id)],
+        skipped=[k for k in summary.skipped if visible(k.path, guild_id)],
+        unchanged=max(0, summary.unchanged - sum(1 for x in hidden if x not in touched)),
+        chunks_added=max(0, summary.chunks_added - new_chunks),
+        chunks_total=max(0, summary.chunks_total - sum(hidden.values())),
+        documents_total=max(0, summary.documents_total - len(hidden)),
+    )
+
+
+def progress_seen_from(progress: Progress, guild_id: int) -> Progress:
+    """Reindex progress as `guild_id` may see it: not the name of another guild's entry."""
+    if progress.current and not visible(progress.current, guild_id):
+        return replace(progress, current="")
+    return progress
 
 
 def one_line(text: str, limit: int = 120) -> str:

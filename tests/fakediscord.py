@@ -1060,6 +1060,13 @@ class FakeDiscord:
             if denied:
                 return denied
             ch = self.channels[cid]
+            ref = self.messages.get(int((body.get("message_reference") or {}).get(
+                "message_id") or 0))
+            if ref is not None and self._ephemeral(ref):
+                # an ephemeral message exists only for the user it was shown to
+                return _form_error([Violation(
+                    "POST /channels/{channel.id}/messages", "message_reference",
+                    "Unknown message")]), 400
             if (body.get("message_reference") and ch.guild_id is not None
                     and ~self.bot_permissions(cid) & READ_MESSAGE_HISTORY):
                 # docs/message.mdx: a reply needs READ_MESSAGE_HISTORY
@@ -1070,7 +1077,8 @@ class FakeDiscord:
         m = re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)
         if m and method == "PATCH":
             mid = int(m.group(2))
-            if mid not in self.messages:
+            if mid not in self.messages or self._ephemeral(self.messages[mid]):
+                # an ephemeral message can only be edited through its interaction's token
                 return {"message": "Unknown Message", "code": 10008}, 404
             if str(self.messages[mid]["author"]["id"]) != str(self.BOT_ID):
                 return {"message": "Cannot edit a message authored by another user",
@@ -1118,7 +1126,7 @@ class FakeDiscord:
         if ~perms & (VIEW_CHANNEL | READ_MESSAGE_HISTORY):
             return {"message": "Missing Permissions", "code": MISSING_PERMISSIONS}, 403
         msg = self.messages.get(message_id)
-        if msg is None or msg["channel_id"] != str(channel_id):
+        if msg is None or msg["channel_id"] != str(channel_id) or self._ephemeral(msg):
             return {"message": "Unknown Message", "code": UNKNOWN_MESSAGE}, 404
         raw = request.rel_url.raw_path.split("/reactions/", 1)[1].rsplit("/@me", 1)[0]
         emoji = urllib.parse.unquote(raw)
@@ -1138,6 +1146,10 @@ class FakeDiscord:
             entry["count"] += 1
             entry["count_details"]["normal"] += 1
         return None, 204
+
+    @staticmethod
+    def _ephemeral(msg: dict[str, Any]) -> bool:
+        return bool(int(msg.get("flags") or 0) & EPHEMERAL)
 
     def reactions(self, message_id: int | str) -> list[str]:
         """The emoji the bot reacted with on a message."""

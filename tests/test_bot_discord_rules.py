@@ -156,7 +156,8 @@ async def test_reindex_past_15_minutes_still_delivers_the_diff(env: Env, where: 
         fake.deny_bot(env.channel, fd.SEND_MESSAGES)
     since = len(fake.calls)
     try:
-        inter = await fake.slash(GUILD, env.root, "reindex")
+        # a public reindex moves to the channel (a private one to a DM: test_bot_guilds.py)
+        inter = await fake.slash(GUILD, env.root, "reindex", public=True)
         token = inter["token"]
         await fake.wait_for(e2e.is_original_edit(token, "Reindexing"), since=since)
         fake.clock.advance(13 * 60)  # near the end of the token's 15 minutes

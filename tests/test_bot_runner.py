@@ -280,9 +280,12 @@ async def test_not_indexed_error_points_discord_admins_at_reindex(tmp_path: Path
                 guild_id: int | None = None) -> Answer:
             return Answer(question=question, answered=False, failure=NotIndexed())
 
-    core = Core(settings(tmp_path))
+    core = Core(settings(tmp_path, admin_guild_ids=[1]))
     core.pool.add(None, Empty())  # type: ignore[arg-type]
-    prepared = await core.prepare_answer(None, "q")
+    prepared = await core.prepare_answer(1, "q")  # a guild allowed to reindex the index
     assert prepared.view is None
     assert prepared.embed.description is not None
-    assert "an admin can run /reindex" in prepared.embed.description
+    assert "a moderator can run /reindex" in prepared.embed.description
+    # a DM (or a guild not allowed to) cannot run /reindex: it is not suggested there
+    elsewhere = (await core.prepare_answer(None, "q")).embed.description or ""
+    assert "/reindex" not in elsewhere and "bot's operator" in elsewhere

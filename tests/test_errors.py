@@ -39,12 +39,15 @@ def test_every_fix_kind_is_phrased_by_both_front_ends(fix: Fix) -> None:
 
 @pytest.mark.parametrize("error", ERRORS, ids=lambda e: type(e).__name__)
 def test_each_front_end_phrases_the_fix_its_own_way(error: CitebotError) -> None:
-    cli, discord = cli_errors.explain(error), bot_errors.explain(error)
+    cli, discord = cli_errors.explain(error), bot_errors.explain(error, may_reindex=True)
+    elsewhere = bot_errors.explain(error, may_reindex=False)  # no /reindex where it is read
     assert cli.startswith(error.problem) and discord.startswith(error.problem)
-    assert "/reindex" not in cli
+    assert elsewhere.startswith(error.problem)
+    assert "/reindex" not in cli and "/reindex" not in elsewhere
     assert "citebot index" not in discord
     if error.fix in (Fix.INDEX, Fix.REBUILD):
         assert "citebot index" in cli and "/reindex" in discord
+        assert "bot's operator" in elsewhere
     assert "Error" not in cli  # no exception class names
 
 

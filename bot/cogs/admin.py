@@ -17,6 +17,7 @@ from bot.core import NO_MENTIONS, Core, core_of
 from bot.errors import explain
 from bot.policy import reindex_refusal
 from retrieval.errors import CitebotError, IndexBusy
+from retrieval.knowledge import progress_seen_from, summary_seen_from
 from retrieval.models import IndexSummary, Progress
 
 log = logging.getLogger("citebot.bot")
@@ -48,17 +49,19 @@ class AdminCog(commands.Cog):
 
     @app_commands.command(name="reindex", description="Re-read the documents folder (admins)")
     @app_commands.describe(
-        rebuild="Build anew from every file; the old index answers until it is ready"
+        rebuild="Build anew from every file; the old index answers until it is ready",
+        public="Show the progress and the result to everyone in the channel (default: only you)",
     )
     @app_commands.guild_only()
-    async def reindex(self, interaction: discord.Interaction[Any], rebuild: bool = False) -> None:
-        if not is_admin(interaction, self.core.settings.admin_role_ids):
-            await interaction.response.send_message(
-                NOT_ALLOWED, ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
-            return
+    async def reindex(
+        self, interaction: discord.Interaction[Any], rebuild: bool = False, public: bool = False
+    ) -> None:
         guild_id = interaction.guild_id
+        # where nobody may reindex, say so first: "only moderators can run /reindex" sent a
+        # member to moderators who could not run it either
         refusal = reindex_refusal(self.core.settings, guild_id)
+        if refusal is None and not is_admin(interaction, self.core.settings.admin_role_ids):
+            refusal = NOT_ALLOWED
         if refusal is not None:
             await interaction.response.send_message(
                 refusal, ephemeral=True, allowed_mentions=NO_MENTIONS
@@ -71,23 +74,28 @@ class AdminCog(commands.Cog):
             )
             return
         async with lock:
-            await interaction.response.defer(thinking=True)
-            await self._run(interaction, guild_id, rebuild)
+            # the diff is for the moderator who asked: a busy channel need not read it
+            await interaction.response.defer(thinking=True, ephemeral=not public)
+            await self._run(interaction, guild_id, rebuild, public)
 
     async def _run(
-        self, interaction: discord.Interaction[Any], guild_id: int | None, rebuild: bool
+        self, interaction: discord.Interaction[Any], guild_id: int | None, rebuild: bool,
+        public: bool,
     ) -> None:
         latest: list[Progress] = []  # appended from the worker thread; read on the loop
 
+        seen_by = guild_id or 0  # a guild never sees another guild's knowledge entries
+
         def progress(p: Progress) -> None:
-            latest.append(p)
+            latest.append(progress_seen_from(p, seen_by))
             if len(latest) > 64:
                 del latest[:-1]
 
-        out = ReindexOutput(interaction, self.core.clock)
+        out = ReindexOutput(interaction, self.core.clock, public)
         started = time.monotonic()
         task: asyncio.Task[IndexSummary] = asyncio.create_task(
-            self.core.pool.run(guild_id, lambda e: e.index(rebuild=rebuild, progress=progress))
+            self.core.pool.run(guild_id, lambda e: summary_seen_from(
+                e.index(rebuild=rebuild, progress=progress), e.sources(), seen_by))
         )
         interval = self.core.progress_interval
         last_edit = float("-inf")
@@ -113,7 +121,7 @@ class AdminCog(commands.Cog):
         except IndexBusy:
             text, color = ALREADY_RUNNING, render.COLOR_ERROR
         except CitebotError as e:
-            text, color = f"⚠️ {explain(e)}", render.COLOR_ERROR
+            text, color = f"⚠️ {explain(e, may_reindex=True)}", render.COLOR_ERROR
         except Exception:
             log.exception("reindex failed")
             text, color = "⚠️ Reindex failed; the error has been logged.", render.COLOR_ERROR
@@ -131,13 +139,15 @@ MOVED = "⏳ The reindex is taking a while; its progress and result continue in 
 
 class ReindexOutput:
     """Where /reindex shows its progress: the interaction's reply while its token is valid,
-    then a regular message in the channel (or, without permission to post there, a DM to
-    the admin) so that a reindex longer than 15 minutes still ends with its diff."""
+    then a regular message so that a reindex longer than 15 minutes still ends with its diff:
+    a DM to the admin when the reply was theirs only (an ephemeral reply can only be edited
+    with the token), in the channel when it was public; each falls back on the other."""
 
-    def __init__(self, interaction: discord.Interaction[Any], clock: Callable[[], float]
-                 ) -> None:
+    def __init__(self, interaction: discord.Interaction[Any], clock: Callable[[], float],
+                 public: bool = True) -> None:
         self.interaction = interaction
         self.clock = clock
+        self.public = public
         self.started = clock()
         self.message: discord.Message | None = None  # after the hand-off
         self.handed_off = False
@@ -184,18 +194,31 @@ class ReindexOutput:
             return False
 
     async def _post(self, embed: discord.Embed) -> discord.Message | None:
-        """A regular message in the channel, else a DM to the admin; None if neither works."""
+        """A regular message where the reply was seen (the channel if public, else a DM to
+        the admin), else in the other place; None if neither works."""
+        places = (self._in_channel, self._in_dm)
+        for post in places if self.public else reversed(places):
+            message = await post(embed)
+            if message is not None:
+                return message
+        return None
+
+    async def _in_channel(self, embed: discord.Embed) -> discord.Message | None:
         channel = self.interaction.channel
-        if isinstance(channel, discord.abc.Messageable):
-            try:
-                return await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
-            except discord.HTTPException:
-                log.warning("cannot post reindex progress in the channel", exc_info=True)
+        if not isinstance(channel, discord.abc.Messageable):
+            return None
+        try:
+            return await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.warning("cannot post reindex progress in the channel", exc_info=True)
+            return None
+
+    async def _in_dm(self, embed: discord.Embed) -> discord.Message | None:
         try:
             return await self.interaction.user.send(embed=embed, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException:
             log.warning("cannot DM reindex progress to the admin", exc_info=True)
-        return None
+            return None
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -41,8 +41,9 @@ def done_text(forgot: int) -> str:
 
 async def refused(interaction: discord.Interaction[Any], core: Core) -> bool:
     """Say why this user, here, may not reset the votes (ephemeral); False if they may."""
-    why = (NOT_ALLOWED if not is_admin(interaction, core.settings.admin_role_ids)
-           else feedback_reset_refusal(core.settings, interaction.guild_id))
+    why = feedback_reset_refusal(core.settings, interaction.guild_id)  # nobody here may
+    if why is None and not is_admin(interaction, core.settings.admin_role_ids):
+        why = NOT_ALLOWED
     if why is None:
         return False
     await finish(interaction, why)

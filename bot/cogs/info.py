@@ -38,17 +38,23 @@ class InfoCog(commands.Cog):
     @app_commands.command(
         name="sources", description="The indexed documents, then the pages with nothing to quote"
     )
-    @app_commands.describe(find="Only the files whose path or title contains this")
+    @app_commands.describe(
+        find="Only the files whose path or title contains this",
+        public="Post the list for everyone in the channel (default: only you see it)",
+    )
     async def sources(
-        self, interaction: discord.Interaction[Any], find: str | None = None
+        self, interaction: discord.Interaction[Any], find: str | None = None,
+        public: bool = False,
     ) -> None:
-        # a lookup ("why is api/foo.rst never quoted?") is the asker's own: not posted for all
-        await interaction.response.defer(thinking=True, ephemeral=bool(find and find.strip()))
+        # the list (or a lookup: "why is api/foo.rst never quoted?") is the asker's own: ten
+        # lines and page buttons posted for all would bury a busy channel's conversation;
+        # `public` shares it on purpose
+        await interaction.response.defer(thinking=True, ephemeral=not public)
         try:
             guild_id = interaction.guild_id
             sources = await self.core.pool.run(guild_id, lambda e: listed_sources(e, guild_id))
         except CitebotError as e:
-            await self._error(interaction, explain(e))
+            await self._error(interaction, explain(e, self.core.may_reindex(guild_id)))
             return
         except Exception:
             log.exception("/sources failed")
@@ -61,7 +67,7 @@ class InfoCog(commands.Cog):
             return
         pages = render.sources_pages(sources)
         kwargs: dict[str, Any] = {
-            "embed": render.sources_page(sources, 0),
+            "embed": render.sources_page(sources, 0, may_reindex=self.core.may_reindex(guild_id)),
             "allowed_mentions": NO_MENTIONS,
         }
         if pages > 1:
@@ -76,7 +82,7 @@ class InfoCog(commands.Cog):
             stats = await self.core.pool.run(guild_id, lambda e: guild_stats(e, guild_id))
             load = self.core.pool.load()
         except CitebotError as e:
-            await self._error(interaction, explain(e))
+            await self._error(interaction, explain(e, self.core.may_reindex(guild_id)))
             return
         except Exception:
             log.exception("/stats failed")

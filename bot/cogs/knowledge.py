@@ -166,7 +166,8 @@ class KnowledgeCog(commands.Cog):
             await self._say(interaction, f"⚠️ {why[:1].upper()}{why[1:]}", ok=False)
             return
         except CitebotError as e:  # the index failed: the entry was taken back
-            await self._say(interaction, f"⚠️ Not added: {explain(e)}", ok=False)
+            why = explain(e, self.core.may_reindex(guild_id))
+            await self._say(interaction, f"⚠️ Not added: {why}", ok=False)
             return
         except Exception:
             log.exception("add to knowledge failed")
@@ -199,7 +200,7 @@ class KnowledgeCog(commands.Cog):
             if entry is None:
                 host_names = {x.name for x in await self.core.pool.run(guild_id, host_entries)}
         except CitebotError as e:
-            await self._say(interaction, f"⚠️ {explain(e)}", False)
+            await self._say(interaction, f"⚠️ {explain(e, self.core.may_reindex(guild_id))}", False)
             return
         except Exception:
             log.exception("knowledge remove failed")
