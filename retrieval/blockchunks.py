@@ -15,7 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.chunking import Chunk, LineIndex, TokenCounter, sentence_spans
-from retrieval.parsing.blocks import CODE, HEADING, LIST_ITEM, TABLE, Block
+from retrieval.parsing.blocks import (
+    CODE,
+    DEFINITION,
+    HEADING,
+    LIST_ITEM,
+    PARAGRAPH,
+    TABLE,
+    Block,
+)
 from retrieval.searchtext import embed_text, heading_prefix
 
 PREFIX_BUDGET = 48  # tokens kept free for the section path in front of the search text
@@ -173,7 +181,12 @@ def _block_at(blocks: Sequence[Block], pos: int) -> int:
 
 def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
     """Blocks packed together: a heading with what follows it, a lead-in with its code."""
-    from retrieval.quoteunits import SHORT_LEAD_WORDS, introduces, nested_in_item
+    from retrieval.quoteunits import (
+        SHORT_LEAD_WORDS,
+        ends_with_colon,
+        introduces,
+        nested_in_item,
+    )
 
     def leads_in(i: int) -> bool:
         return i + 1 < len(blocks) and blocks[i + 1].kind == CODE and (
@@ -187,6 +200,10 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
         glue = prev is not None and (
             prev.kind == HEADING
             or (b.kind == CODE and leads_in(i - 1))
+            # "Here are some common uses:" and the table or list it introduces: a lead-in
+            # left at a chunk's end was quoted without what it introduces
+            or (b.kind in (TABLE, LIST_ITEM, DEFINITION) and prev.kind == PARAGRAPH
+                and ends_with_colon(text[prev.start : prev.end]))
             # "Example:" before code is quoted with the sentence before it: keep them together
             or (prev.kind not in (HEADING, CODE, TABLE) and leads_in(i)
                 and len(text[b.start : b.end].split()) < SHORT_LEAD_WORDS)

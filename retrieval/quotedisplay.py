@@ -267,7 +267,13 @@ _FIELD_MARKER = re.compile(r"^([ \t]*):((?:[^:\\\n`]|\\.)+?):(?=[ \t]|$)", re.M)
 _RST_SUBSTITUTION = re.compile(r"(?<![\w|\\])\|([A-Za-z][\w.-]*(?: [\w.-]+)*)\|(?:__?)?(?![\w|])")
 
 
+# reST escaped whitespace: a `\` before a space or a line break is nothing
+# (``` ``ConversationHandler``\ s ``` reads "ConversationHandlers")
+_RST_ESCAPED_SPACE = re.compile(r"(?<!\\)\\[ \n]")
+
+
 def _rst_words(text: str) -> str:
+    text = _RST_ESCAPED_SPACE.sub("", text)
     return _RST_SUBSTITUTION.sub(r"\1", _RST_SIMPLE_REFERENCE.sub(r"\1", text))
 
 

@@ -58,6 +58,18 @@ SHORT_LEAD_WORDS = 4  # a lead-in of fewer words ("Example:") also takes the sen
 BARE_ITEM_WORDS = 3
 MIN_PART_WORDS = 3  # a later part of a long code block with fewer words is not quoted
 _WORDS = re.compile(r"\w+")
+# a role or inline literal without a space names one thing (`:meth:`x.Job.pause``,
+# ``a_b.c``): one word, however many dots and underscores its target has (a literal with
+# spaces, ``OSError: [Errno 98] Address already in use``, says as much as its words)
+_NAME_SPAN = re.compile(r"(?::[\w:.+-]+:|\{[\w:.+-]+\})?(`+)([^`]+?)\1")
+
+
+def _item_words(text: str) -> int:
+    """Words of a list item as a reader counts them: a role or literal naming one thing is
+    one word."""
+    return len(_WORDS.findall(_NAME_SPAN.sub(
+        lambda m: f" {m.group(2)} " if re.search(r"\s", m.group(2)) else " name ", text)))
+
 # markup lines between a lead-in and its block: fences, directives, their options and reST
 # labels (`.. _interpolation_site_example:` right above the code it names)
 _MARKUP = re.compile(
@@ -79,7 +91,7 @@ def block_units(
         kind, s, e = str(ref[0]), int(ref[1]), int(ref[2])
         if kind in (HEADING, EXAMPLE) or e <= s:
             continue
-        if n in in_whole_list and len(_WORDS.findall(text[s:e])) < BARE_ITEM_WORDS:
+        if n in in_whole_list and _item_words(text[s:e]) < BARE_ITEM_WORDS:
             continue
         inner = [(a, b) for a, b in pieces if s <= a and b <= e]
         extra: dict[str, Any] = {"kind": kind, "block": n}
@@ -139,7 +151,7 @@ def _list_with_lead_in(
     for ref in blocks[n + 1 :]:
         if str(ref[0]) != item or text[end : int(ref[1])].count("\n") > 2:
             break
-        if len(_WORDS.findall(text[int(ref[1]) : int(ref[2])])) > SHORT_ITEM_WORDS:
+        if _item_words(text[int(ref[1]) : int(ref[2])]) > SHORT_ITEM_WORDS:
             return None  # items that say something are quoted one by one
         end = int(ref[2])
     if end - start > MAX_LIST_QUOTE_CHARS or end == int(blocks[n][2]):

@@ -21,6 +21,24 @@ KINDS = (PARAGRAPH, CODE, LIST_ITEM, TABLE, ADMONITION, DEFINITION, HEADING, EXA
 QUOTABLE = frozenset(KINDS) - {HEADING, EXAMPLE}
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 # a reST section title's underline or overline: one punctuation character, three or more times
+# Sphinx directives whose content is code, read alike in reST (`.. doctest::`) and MyST
+# (```{doctest}); the argument is the language, except for sphinx.ext.doctest's, whose
+# argument names a test group (```{doctest} class``): their content is a console session,
+# Python, or its output
+CODE_DIRECTIVES = frozenset({
+    "code-block", "sourcecode", "code", "ipython", "doctest", "testcode", "testoutput",
+    "jupyter-execute", "prompt", "run", "code-tab", "code-cell",
+})
+_GROUP_ARGUMENT_LANGUAGE = {"doctest": "pycon", "testcode": "python", "testoutput": ""}
+
+
+def code_directive_language(name: str, args: str) -> str:
+    """The language a code directive's content is shown in."""
+    if name in _GROUP_ARGUMENT_LANGUAGE:
+        return _GROUP_ARGUMENT_LANGUAGE[name]
+    return args.split()[0] if args.split() else ""
+
+
 ADORNMENT_LINE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
 ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")  # `:ref:`Title <target>``
 # a Python-Markdown attribute list: `{: #id .class key=value }`, `{ .external }`; a bare word

@@ -12,6 +12,7 @@ from retrieval.parsing.blocks import (
     ADMONITION,
     ATTR_LIST,
     CODE,
+    CODE_DIRECTIVES,
     DEFINITION,
     EXAMPLE,
     HEADING,
@@ -21,6 +22,7 @@ from retrieval.parsing.blocks import (
     Block,
     Lines,
     ParsedText,
+    code_directive_language,
     strip_list_marker,
     strip_span,
 )
@@ -41,7 +43,9 @@ _BLOCK_MARKER = re.compile(r"^[ \t]*/{3,}(?:[ \t].*)?$")
 _BLOCK_OPEN = re.compile(r"^[ \t]*(/{3,})[ \t]*(?:([\w-]+)[ \t]*(?:\|[ \t]*(.*?))?)?[ \t]*$")
 _BLOCK_OPTION = re.compile(r"^[ \t]{2,}[\w-]+:(?:[ \t]|$)")  # YAML options under the opener
 _TITLED_BLOCKS = {"details", "tab"}  # their title says what the content is about
-_MYST_CODE = {"code-block", "code", "sourcecode", "code-cell"}
+# code (`{code-block} python`, and sphinx.ext.doctest's ```{doctest}, ```{testcode}: what
+# Sphinx shows; ```{testsetup} is hidden from the page, so it stays markup)
+_MYST_CODE = CODE_DIRECTIVES
 _MYST_ADMONITIONS = {
     "note", "warning", "tip", "important", "caution", "danger", "hint", "attention", "error",
     "seealso", "versionadded", "versionchanged", "deprecated", "admonition", "todo",
@@ -545,7 +549,7 @@ def _colon_fence(
     body = [lines.line(n) for n in range(first, end)]
     if name in _MYST_CODE:
         s, e = strip_span(text, lines.start(first), lines.end(end - 1))
-        lang = args.split()[0] if args else ""
+        lang = code_directive_language(name, args)
         return out + [Block(CODE, lines.start(first), e, section, language=lang)] if e > s else out
     if name == "glossary":
         return out + _glossary(text, lines, first, body, section)
@@ -887,7 +891,7 @@ def _myst(tok: Token, text: str, lines: Lines, section: tuple[str, ...]) -> list
     while e > s and text[e - 1].isspace():
         e -= 1
     if name in _MYST_CODE:
-        return [Block(CODE, s, e, section, language=args.split()[0] if args else "")]
+        return [Block(CODE, s, e, section, language=code_directive_language(name, args))]
     if name in _MYST_ADMONITIONS:
         s, e = strip_span(text, s, e)
         return version + [Block(ADMONITION, s, e, section)] if e > s else version

@@ -22,6 +22,7 @@ from retrieval.parsing.blocks import (
     ADMONITION,
     ADORNMENT_LINE,
     CODE,
+    CODE_DIRECTIVES,
     DEFINITION,
     HEADING,
     LIST_ITEM,
@@ -30,6 +31,7 @@ from retrieval.parsing.blocks import (
     Block,
     Lines,
     ParsedText,
+    code_directive_language,
     role_text,
     strip_list_marker,
     strip_span,
@@ -53,8 +55,6 @@ _NOT_HTML = re.compile(r"(?:latex|man|texinfo|text|epub)(?:\s+(?:or|and)\s+"
 _OPTION_LINE = re.compile(r"^[ \t]+:[\w-]+:(?:[ \t]|$)")  # a directive's `:class: x`
 _LIST_TABLE_ROW = re.compile(r"^[ \t]*[*+-][ \t]+[*+-][ \t]")  # `* - cell`, a row's first line
 
-CODE_DIRECTIVES = {"code-block", "sourcecode", "code", "ipython", "doctest", "testcode",
-                   "testoutput", "jupyter-execute", "prompt", "run", "code-tab"}
 # directives that only wrap reST content (tabs, conditional text, layout): their content is
 # read as if it stood outside them; a tab's or dropdown's title is a heading of its content
 WRAPPER_DIRECTIVES = {"only", "ifconfig", "tabs", "tab-set", "grid", "grid-item", "hlist",
@@ -76,6 +76,10 @@ ADMONITION_DIRECTIVES = {
     "seealso", "versionadded", "versionchanged", "deprecated", "versionremoved", "admonition",
     "todo", "topic", "sidebar", "rubric",
 }
+# admonitions that take no argument (docutils' own and Sphinx's seealso, todo): lines right
+# under `.. tip::` with no blank line between are its body, not arguments
+NO_ARGUMENT_DIRECTIVES = {"note", "warning", "tip", "important", "caution", "danger", "hint",
+                          "attention", "error", "seealso", "todo"}
 WHOLE_NOTE_CHARS = 600  # a note up to this long is one block even with code or a list inside
 VERSION_DIRECTIVES = {"versionadded", "versionchanged", "deprecated", "versionremoved"}
 # directives whose content is not prose (file names, options, raw markup)
@@ -139,6 +143,10 @@ class GenericDirective(Directive):
         return [node]
 
 
+class _NoArgumentDirective(GenericDirective):
+    optional_arguments = 0
+
+
 def _generic_role(
     name: str, rawtext: str, text: str, lineno: int, inliner: Any,
     options: dict[str, Any] | None = None, content: list[str] | None = None,
@@ -155,7 +163,9 @@ def _register_unknown(text: str) -> None:
         if name in CODE_DIRECTIVES | ADMONITION_DIRECTIVES | OPAQUE_DIRECTIVES | {"class"} | (
             WRAPPER_DIRECTIVES | TITLED_WRAPPER_DIRECTIVES | AUTODOC_DIRECTIVES | {"list-table"}
         ):
-            directives.register_directive(name, GenericDirective)
+            directives.register_directive(
+                name,
+                _NoArgumentDirective if name in NO_ARGUMENT_DIRECTIVES else GenericDirective)
         elif directives._directives.get(name) is None and (  # type: ignore[attr-defined]
             name not in directives._directive_registry  # type: ignore[attr-defined]
         ):
@@ -714,7 +724,7 @@ class _Builder:
                 end -= 1
             while first < end and self._blank(first):
                 first += 1
-            lang = str(node["args"]).split()[0] if node["args"] else ""
+            lang = code_directive_language(short, str(node["args"] or ""))
             if not lang and "example" in short:
                 lang = "python"  # Sphinx extensions' `example` directives hold Python
             self._add(CODE, first, end, section, language=lang)
@@ -763,7 +773,10 @@ class _Builder:
             # `.. topic:: \`) is nothing
             title = re.sub(r"\\(\s|$)|\\(.)", lambda m: m.group(2) or "", title).strip()
             path = section + (title,) if title else section
-            whole = self._span(line, self._indented_body(line, self._indent(line)))
+            # measured without the directive line, as the note's block is (a note whose
+            # body is just over the limit was one block, then quoted by its sentences, a
+            # list's `*` markers and all)
+            whole = self._span(line + 1, self._indented_body(line, self._indent(line)))
             if nested or whole[1] - whole[0] > WHOLE_NOTE_CHARS and any(
                 not isinstance(c, nodes.paragraph) for c in node.children
             ):
