@@ -173,6 +173,10 @@ class Core:
             await asked_before.link_earlier_answer(self.pool, guild_id, answer.searched, embed)
         return Prepared(answer, embed, view, question, guild_id)
 
+    def answer_text(self, prepared: Prepared) -> str:
+        """The answer as plain text, for where the bot may not embed links."""
+        return render.answer_content(prepared.answer, self.may_reindex(prepared.guild_id))
+
     async def answer_sent(
         self,
         prepared: Prepared,

@@ -358,9 +358,18 @@ def source_line(s: SourceRef) -> str:
     )
 
 
-def render_answer(answer: Answer, may_reindex: bool = True) -> RenderedAnswer:
-    """`may_reindex`: /reindex can be run where the answer is shown (a failure's hint)."""
+def render_answer(
+    answer: Answer, may_reindex: bool = True, room: int | None = None
+) -> RenderedAnswer:
+    """`may_reindex`: /reindex can be run where the answer is shown (a failure's hint);
+    `room`: at most this many characters of title, description and footer together (a
+    plain-text answer), else an embed's limits."""
     title = question_title(answer.question)
+
+    def budget(title: str, footer: str) -> int:
+        most = _desc_budget(title, footer)
+        return most if room is None else max(0, min(most, room - len(title) - len(footer)))
+
     footer_bits: list[str] = []
     if answer.note:
         footer_bits.append(answer.note)
@@ -372,7 +381,7 @@ def render_answer(answer: Answer, may_reindex: bool = True) -> RenderedAnswer:
     if answer.failure is not None:
         desc = "⚠️ " + escape_line(explain(answer.failure, may_reindex))
         footer = cut_at_word(" · ".join(footer_bits), EMBED_FOOTER_LIMIT)
-        desc = cut_at_word(desc, _desc_budget(title, footer))
+        desc = cut_at_word(desc, budget(title, footer))
         return RenderedAnswer(title, desc, footer, COLOR_ERROR, 0)
 
     if not answer.answered or not answer.quotes:
@@ -386,18 +395,37 @@ def render_answer(answer: Answer, may_reindex: bool = True) -> RenderedAnswer:
             lines.append("Nearest sources:")
             lines.extend(source_line(s) for s in answer.nearest)
         footer = cut_at_word(" · ".join(footer_bits), EMBED_FOOTER_LIMIT)
-        desc = fit_text("\n".join(lines), _desc_budget(title, footer))
+        desc = fit_text("\n".join(lines), budget(title, footer))
         return RenderedAnswer(title, desc, footer, COLOR_NO_ANSWER, 0)
 
     first = answer.offset + 1
     # reserve room for the longest footer we might write, then fill the description
     footer_bits.append(f"excerpts {first}–{first + len(answer.quotes) - 1}")
     footer = cut_at_word(" · ".join(footer_bits), EMBED_FOOTER_LIMIT)
-    desc, shown = fit_quotes(answer.quotes, _desc_budget(title, footer))
+    desc, shown = fit_quotes(answer.quotes, budget(title, footer))
     if shown != len(answer.quotes):
         footer_bits[-1] = f"excerpts {first}–{first + max(shown, 1) - 1}"
         footer = cut_at_word(" · ".join(footer_bits), EMBED_FOOTER_LIMIT)
     return RenderedAnswer(title, desc, footer, COLOR_ANSWER, shown)
+
+
+def answer_content(answer: Answer, may_reindex: bool = True) -> str:
+    """The answer as a plain message (at most CONTENT_LIMIT characters) for a channel where
+    the bot may not embed links: Discord refuses a message that is only an embed there (403
+    Missing Permissions), so the question, the quotes with their citations and the footer
+    come as text."""
+    room = CONTENT_LIMIT
+    for _ in range(4):  # escaping the title and footer can add characters: shrink and retry
+        r = render_answer(answer, may_reindex, room=room)
+        parts = [f"**{escape_line(r.title)}**"] if r.title else []
+        parts.append(r.description)
+        if r.footer:
+            parts.append(f"-# {escape_line(r.footer)}")
+        text = "\n".join(parts)
+        if len(text) <= CONTENT_LIMIT:
+            return text
+        room -= len(text) - CONTENT_LIMIT
+    return fit_text(text, CONTENT_LIMIT)
 
 
 def _desc_budget(title: str, footer: str, fields: int = 0) -> int:

@@ -429,6 +429,27 @@ class FakeDiscord:
         return {"id": str(ch.id), "type": 1, "last_message_id": None, "flags": 0,
                 "recipients": [ch.recipient.user()]}
 
+    def _channel_payload(self, g: Guild) -> dict[str, Any]:
+        """The guild's text channel as the gateway shows it: an overwrite denying the bot
+        what `deny_bot` / `overwrite_bot` denied."""
+        denied = self.channels[g.channel_id].bot_denied
+        overwrites = ([{"id": str(self.BOT_ID), "type": 1, "allow": "0", "deny": str(denied)}]
+                      if denied else [])
+        return {
+            "id": str(g.channel_id), "type": 0, "guild_id": str(g.id), "name": "general",
+            "position": 0, "permission_overwrites": overwrites, "nsfw": False,
+            "parent_id": None, "topic": None, "last_message_id": None,
+            "rate_limit_per_user": 0, "flags": 0,
+        }
+
+    async def overwrite_bot(self, guild_id: int, deny: int) -> None:
+        """A moderator edits the guild channel's overwrite for the bot to deny `deny` (0: none):
+        as on Discord the bot is told with CHANNEL_UPDATE, so its cached permissions follow
+        (`deny_bot` changes what the REST routes enforce only)."""
+        g = self.guilds[guild_id]
+        self.channels[g.channel_id].bot_denied = deny
+        await self.dispatch("CHANNEL_UPDATE", self._channel_payload(g))
+
     def guild_payload(self, g: Guild) -> dict[str, Any]:
         roles = [
             {
@@ -448,13 +469,7 @@ class FakeDiscord:
                 "mentionable": True, "flags": 0, "tags": {"bot_id": str(self.BOT_ID)},
             },
         ]
-        channels = [
-            {
-                "id": str(g.channel_id), "type": 0, "guild_id": str(g.id), "name": "general",
-                "position": 0, "permission_overwrites": [], "nsfw": False, "parent_id": None,
-                "topic": None, "last_message_id": None, "rate_limit_per_user": 0, "flags": 0,
-            }
-        ]
+        channels = [self._channel_payload(g)]
         return {
             "id": str(g.id),
             "name": g.name,
@@ -1071,6 +1086,12 @@ class FakeDiscord:
                     and ~self.bot_permissions(cid) & READ_MESSAGE_HISTORY):
                 # docs/message.mdx: a reply needs READ_MESSAGE_HISTORY
                 return {"message": "Missing Permissions", "code": MISSING_PERMISSIONS}, 403
+            if body.get("embeds") and ~self.bot_permissions(cid) & EMBED_LINKS:
+                # without Embed Links a message that is only embeds is refused; one with
+                # content is posted without its embeds (discord-api-docs issue 2601)
+                if not body.get("content"):
+                    return {"message": "Missing Permissions", "code": MISSING_PERMISSIONS}, 403
+                body = body | {"embeds": []}
             msg = self._new_message(cid, body, guild_id=ch.guild_id)
             return msg, 200
 
@@ -1083,6 +1104,8 @@ class FakeDiscord:
             if str(self.messages[mid]["author"]["id"]) != str(self.BOT_ID):
                 return {"message": "Cannot edit a message authored by another user",
                         "code": CANNOT_EDIT_OTHERS_MESSAGE}, 403
+            if body.get("embeds") and ~self.bot_permissions(int(m.group(1))) & EMBED_LINKS:
+                body = body | {"embeds": []}  # an edit cannot add embeds without Embed Links
             return self._edit_message(mid, body), 200
 
         m = re.fullmatch(r"/channels/(\d+)/messages/(\d+)/reactions/([^/]+)/@me", path)

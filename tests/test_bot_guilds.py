@@ -296,3 +296,35 @@ async def test_the_fake_refuses_what_discord_refuses_on_an_ephemeral_message(
     with pytest.raises(discord.HTTPException) as refused:
         await channel.send("a reply", reference=partial)
     assert refused.value.status == 400
+
+
+# ----------------------------------------------------------------------------- 4. channels
+
+
+async def test_a_channel_without_embed_links_gets_the_answer_as_text(world: World) -> None:
+    """Where the bot may not embed links (a channel overwrite forgotten by a moderator),
+    Discord refuses a message that is only an embed: mentions there got no answer at all,
+    only a warning in the bot's log."""
+    from tests.fakediscord import EMBED_LINKS
+
+    fake = world.fake
+    channel = fake.guilds[GUILD_SHARED].channel_id
+    await fake.overwrite_bot(GUILD_SHARED, deny=EMBED_LINKS)
+    since = len(fake.calls)
+    try:
+        reply = await e2e.ask_by_mention(fake, GUILD_SHARED, world.alice,
+                                         "When is the lighthouse clock wound?")
+    finally:
+        await fake.overwrite_bot(GUILD_SHARED, deny=0)
+    posts = fake.find("POST", rf"/channels/{channel}/messages", since)
+    assert [c.status for c in posts] == [200]  # the bot knew: no refused embed first
+    content = reply.json["content"]
+    assert content.startswith("**When is the lighthouse clock wound?**\n"), content
+    assert "**clock** is **wound** every Sunday" in content and "`winding.md`" in content, content
+    assert content.splitlines()[-1].startswith("-# excerpts 1–"), content
+    assert len(content) <= 2000 and not reply.json.get("embeds")
+    # the buttons are there and work on the text answer
+    ids = e2e.custom_ids(reply.json)
+    up = next(i for i in ids if i.endswith(":up"))
+    click = await fake.click(GUILD_SHARED, world.alice, fake.message_of(reply), up)
+    await e2e.wait_original_edit(fake, click["token"], "Thanks")

@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.core import NO_MENTIONS, Core, cooldown_message, core_of
+from bot.core import NO_MENTIONS, Core, Prepared, cooldown_message, core_of
 from bot.replies import SOMETHING_WENT_WRONG
 from bot.views import MORE_TEMPLATE, page_after
 from retrieval.errors import NotAQuestion
@@ -105,7 +105,7 @@ class AskCog(commands.Cog):
         earlier = await self.core.earlier_question(message)
         prepared = await self.core.prepare_answer(interaction.guild_id, question, earlier=earlier)
         try:
-            sent = await self._send(message, prepared.embed, prepared.view, question=question)
+            sent = await self._send(message, prepared, question=question)
         except discord.HTTPException as e:
             # no Send Messages / Read Message History here: the answer goes to the asker only
             log.warning("could not reply to the message (%s); answering privately", e.status)
@@ -194,9 +194,9 @@ class AskCog(commands.Cog):
             # how to ask, as a plain reply (never a thread); in an answer channel a message
             # not said to the bot gets nothing
             if mentioned:
-                await self._send(message, prepared.embed, None, question="")
+                await self._send(message, prepared, question="")
             return
-        sent = await self._send(message, prepared.embed, prepared.view, question=question)
+        sent = await self._send(message, prepared, question=question)
         await self.core.answer_sent(prepared, sent, message)
 
     async def _more(self, message: discord.Message, guild_id: int | None) -> bool:
@@ -224,7 +224,7 @@ class AskCog(commands.Cog):
         prepared = await self.core.prepare_answer(
             guild_id, question, offset=int(found["offset"]), seen=seen
         )
-        await self._send(message, prepared.embed, prepared.view, question="")
+        await self._send(message, prepared, question="")
         return True
 
     async def _react(self, message: discord.Message, emoji: str) -> None:
@@ -236,16 +236,19 @@ class AskCog(commands.Cog):
             log.info("could not react to a message (%s %s)", e.status, e.code)
 
     async def _send(
-        self,
-        message: discord.Message,
-        embed: discord.Embed,
-        view: discord.ui.View | None,
-        *,
-        question: str,
+        self, message: discord.Message, prepared: Prepared, *, question: str
     ) -> discord.Message:
-        kwargs: dict[str, Any] = {"embed": embed, "allowed_mentions": NO_MENTIONS}
-        if view is not None:
-            kwargs["view"] = view
+        """Post the answer as a reply to `message` (or in a thread started from it, with
+        CITEBOT_ANSWER_IN_THREAD and a `question` to name it). Where the bot may not embed
+        links Discord refuses a message that is only an embed (403), and people there got no
+        answer at all: the answer comes as plain text instead."""
+        kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+        if may_embed(message.channel):
+            kwargs["embed"] = prepared.embed
+        else:
+            kwargs["content"] = self.core.answer_text(prepared)
+        if prepared.view is not None:
+            kwargs["view"] = prepared.view
         if (
             self.core.settings.answer_in_thread
             and question
@@ -259,6 +262,16 @@ class AskCog(commands.Cog):
             except discord.HTTPException:
                 log.warning("could not answer in a thread; replying instead", exc_info=True)
         return await message.reply(mention_author=False, **kwargs)
+
+
+def may_embed(channel: Any) -> bool:
+    """Whether the bot may embed links in `channel`, as far as its cache knows (a DM: yes).
+    A thread follows its parent channel's permissions, and so does a thread started here."""
+    guild = getattr(channel, "guild", None)
+    me = guild.me if guild is not None else None
+    if me is None or not hasattr(channel, "permissions_for"):
+        return True
+    return bool(channel.permissions_for(me).embed_links)
 
 
 async def setup(bot: commands.Bot) -> None:
