@@ -328,3 +328,28 @@ async def test_a_channel_without_embed_links_gets_the_answer_as_text(world: Worl
     up = next(i for i in ids if i.endswith(":up"))
     click = await fake.click(GUILD_SHARED, world.alice, fake.message_of(reply), up)
     await e2e.wait_original_edit(fake, click["token"], "Thanks")
+
+
+async def test_a_channel_without_read_message_history_still_gets_the_answer(
+    world: World,
+) -> None:
+    """A reply needs Read Message History: where a channel overwrite denied it, the answer
+    and then "Something went wrong" were both refused, and the asker saw nothing."""
+    from tests.fakediscord import READ_MESSAGE_HISTORY
+
+    fake = world.fake
+    channel = fake.guilds[GUILD_SHARED].channel_id
+    await fake.overwrite_bot(GUILD_SHARED, deny=READ_MESSAGE_HISTORY)
+    since = len(fake.calls)
+    try:
+        await fake.send_message(GUILD_SHARED, world.alice, "What sounds in fog?",
+                                mention_bot=True)
+        posted = (await fake.wait_for(
+            lambda c: c.method == "POST" and c.path == f"/channels/{channel}/messages",
+            since=since))[0]
+    finally:
+        await fake.overwrite_bot(GUILD_SHARED, deny=0)
+    assert posted.ok, posted.response
+    assert "message_reference" not in posted.json
+    assert _embed(posted)["title"] == "What sounds in fog?"
+    assert "horn" in _embed(posted)["description"]
