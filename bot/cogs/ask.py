@@ -155,6 +155,25 @@ class AskCog(commands.Cog):
             except discord.HTTPException:
                 log.warning("could not tell the user that answering failed", exc_info=True)
 
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, event: discord.RawMessageDeleteEvent) -> None:
+        await self._forget(event.guild_id, [event.message_id])
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, event: discord.RawBulkMessageDeleteEvent
+                                         ) -> None:
+        await self._forget(event.guild_id, list(event.message_ids))
+
+    async def _forget(self, guild_id: int | None, message_ids: list[int]) -> None:
+        """A moderator deleted messages (a wrong answer, a purge): an answer among them is
+        no longer linked as "asked before" nor continued as a conversation."""
+        if guild_id is None:
+            return  # DMs keep no asked-before answers
+        try:
+            await self.core.pool.run(guild_id, lambda e: e.forget_answers(message_ids))
+        except Exception:
+            log.warning("could not forget deleted answers", exc_info=True)
+
     async def _answer(self, message: discord.Message) -> None:
         question, mentioned = self._question(message)
         in_answer_channel = message.channel.id in self.core.settings.answer_channel_ids
