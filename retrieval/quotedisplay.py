@@ -32,7 +32,9 @@ _INLINE = re.compile(
     r"|\[(?P<reflabel>[^\]\n]+)\]\[[^\]\n]*\]"
     # **strong**, __strong__, *emphasis*, _emphasis_ (not `\*args`, `2*3*4` or snake_case)
     r"|(?<![\w*\\])(?P<star>\*\*?)(?=[^\s*])(?P<starred>[^*\n]*?[^\s*\\])(?P=star)(?![\w*])"
-    r"|(?<![\w\\])(?P<bar>__?)(?=[^\s_])(?P<barred>[^_\n]*?[^\s_\\])(?P=bar)(?!\w)"
+    # (the words may hold code with underscores: `_Found at {py:func}`a.configure_b`._`)
+    r"|(?<![\w\\])(?P<bar>__?)(?=[^\s_])(?P<barred>(?:`[^`\n]*`|[^_\n])*?[^\s_\\])(?P=bar)"
+    r"(?!\w)"
 )
 # roles Sphinx renders as a link (the words in plain text), not as code
 _LINK_ROLES = frozenset({"ref", "doc", "term", "numref", "download", "keyword"})
@@ -397,9 +399,11 @@ def inline_spans(text: str) -> list[tuple[bool, str]]:
             out.append((False, f"{alt} ({url})" if _ABSOLUTE.match(url) else alt))
             pos = m.end()
             continue
-        if m.group("label"):  # a reST hyperlink: its words, and where it goes
+        if m.group("label"):  # a reST hyperlink: its words, and where it goes when it
+            # leaves the docs (not a page or a target name, `<uWSGI-threads>`)
             label = _unescaped(' '.join(m.group('label').split()))
-            out.append((False, f"{label} ({m.group('url')})"))
+            url = m.group("url")
+            out.append((False, f"{label} ({url})" if _ABSOLUTE.match(url) else label))
             pos = m.end()
             continue
         if m.group("refname"):  # a named reST hyperlink, its address defined elsewhere

@@ -181,3 +181,101 @@ def test_a_lead_in_stays_in_the_chunk_of_the_table_it_introduces(
     assert not [t for t in units if t.rstrip().endswith("`tag_generator` uses:")]
     assert any(t.startswith("| Name of the class") for t in units)
 
+
+
+def test_a_backtick_fenced_myst_note_holding_code_is_a_note_and_code() -> None:
+    """cattrs: ````` ````{tip} ````` with a ```{doctest} inside (no blank line before it) was
+    one note: shown as "… contexts. ```{doctest} predicates from cattrs.cols import …", the
+    fence as words and the `>>>` prompts eaten. Its body is Markdown, as a colon fence's."""
+    md = (
+        "# Customizing Collections\n\n"
+        "````{tip}\n"
+        "These predicates aren't _cattrs_-specific and may be useful in other contexts.\n"
+        "```{doctest} predicates\n"
+        ">>> from cattrs.cols import is_sequence\n\n"
+        ">>> is_sequence(list[str])\n"
+        "True\n"
+        "```\n"
+        "````\n\n"
+        "```{note}\nA one-paragraph note stays one note.\n```\n"
+    )
+    p = parsed(".md", md)
+    got = [(b.kind, b.language, b.text(md)) for b in p.blocks if b.kind != "heading"]
+    assert got == [
+        ("admonition", "", "These predicates aren't _cattrs_-specific and may be useful in "
+                           "other contexts."),
+        ("code", "pycon", ">>> from cattrs.cols import is_sequence\n\n"
+                          ">>> is_sequence(list[str])\nTrue"),
+        ("admonition", "", "A one-paragraph note stays one note."),
+    ]
+    tip = p.blocks[1]
+    assert _shown(cited(md, tip, source="customizing.md")) == (
+        "These predicates aren't cattrs-specific and may be useful in other contexts.")
+
+
+def test_emphasis_around_code_with_underscores_is_shown_as_its_words() -> None:
+    """cattrs: "_Found at {py:func}`cattrs.strategies.configure_tagged_union`._" showed its
+    underscores: the emphasis regex stopped at the underscores inside the code."""
+    md = ("# Tagged Unions Strategy\n\n"
+          "_Found at {py:func}`cattrs.strategies.configure_tagged_union`._\n\n"
+          "A snake_case_name and `a_b` stay as written.\n")
+    p = parsed(".md", md)
+    shown = [_shown(cited(md, b, source="strategies.md")) for b in p.blocks
+             if b.kind == "paragraph"]
+    assert shown == ["Found at cattrs.strategies.configure_tagged_union.",
+                     "A snake_case_name and a_b stay as written."]
+
+
+def test_a_rst_link_to_a_target_name_shows_its_words_only() -> None:
+    """APScheduler's FAQ: "See the `uWSGI documentation <uWSGI-threads>`_" showed
+    "uWSGI documentation (uWSGI-threads)": a relative target or a target name is not an
+    address the reader can use; an absolute one is still shown."""
+    rst = ("FAQ\n===\n\n"
+           "To fix this, re-enable the GIL using the ``--enable-threads`` switch. See the\n"
+           "`uWSGI documentation <uWSGI-threads>`_ or `the guide <https://uwsgi.example/t>`_.\n")
+    p = parsed(".rst", rst)
+    para = next(b for b in p.blocks if b.kind == "paragraph")
+    assert _shown(cited(rst, para, source="faq.rst")) == (
+        "To fix this, re-enable the GIL using the --enable-threads switch. See the "
+        "uWSGI documentation or the guide (https://uwsgi.example/t).")
+
+
+def test_blocks_inside_a_raw_html_details_are_under_its_summary() -> None:
+    """python-telegram-bot's method overview: each `.. list-table::` sits in a `<details>`
+    opened by `.. raw:: html` with `<summary>Sending Messages</summary>` and closed by a
+    later raw block; its rows were cited under the page title only. They are under the
+    summary, as a Markdown `<details>` is read; what follows the `</details>` is not."""
+    rst = (
+        "Bot methods\n===========\n\n"
+        ".. raw:: html\n\n"
+        "   <details>\n   <summary>Sending <b>Messages</b></summary>\n\n"
+        ".. list-table::\n   :align: left\n\n"
+        "   * - :meth:`~telegram.Bot.send_photo`\n     - Used for sending photos\n\n"
+        ".. raw:: html\n\n   </details>\n\n"
+        "Every method is a coroutine.\n"
+    )
+    p = parsed(".rst", rst)
+    assert [(b.kind, b.section) for b in p.blocks if b.kind != "heading"] == [
+        ("table", ("Bot methods", "Sending Messages")),
+        ("paragraph", ("Bot methods",)),
+    ]
+
+
+def test_a_code_tab_title_is_in_the_section_of_its_code() -> None:
+    """nox: `.. code-tab:: console Environment variables` beside `.. code-tab:: console CLI
+    options`: the tab titles were lost, so the second tab's code was cited as if it were a
+    second way shown for no reason. The title follows the language, as sphinx-tabs reads it."""
+    rst = (
+        "Specifying one or more sessions\n-------------------------------\n\n"
+        "You can choose to run a particular set of them using ``--session``:\n\n"
+        ".. tabs::\n\n"
+        "   .. code-tab:: console CLI options\n\n"
+        "         nox --session tests\n\n"
+        "   .. code-tab:: console Environment variables\n\n"
+        "         NOXSESSION=tests nox\n"
+    )
+    p = parsed(".rst", rst)
+    assert [(b.language, b.section) for b in p.blocks if b.kind == "code"] == [
+        ("console", ("Specifying one or more sessions", "CLI options")),
+        ("console", ("Specifying one or more sessions", "Environment variables")),
+    ]

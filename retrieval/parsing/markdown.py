@@ -893,6 +893,14 @@ def _myst(tok: Token, text: str, lines: Lines, section: tuple[str, ...]) -> list
     if name in _MYST_CODE:
         return [Block(CODE, s, e, section, language=code_directive_language(name, args))]
     if name in _MYST_ADMONITIONS:
-        s, e = strip_span(text, s, e)
-        return version + [Block(ADMONITION, s, e, section)] if e > s else version
+        # its body is Markdown, as a colon fence's is: prose is the note, and code fenced
+        # inside (````{tip} + ```{doctest}) is code, not words of the note
+        body = [lines.line(n) for n in range(first, last)]
+        cut = min((_indent(ln) for ln in body if ln.strip()), default=0)
+        parts = _subparse(text, lines, first, body, [min(cut, _indent(ln)) for ln in body],
+                          section)
+        return version + [
+            Block(ADMONITION, b.start, b.end, b.section) if b.kind == PARAGRAPH else b
+            for b in parts
+        ]
     return version

@@ -9,9 +9,11 @@ docutils gives each node its first line; a block's extent is then read from the 
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import threading
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -217,7 +219,36 @@ def parse_rst(text: str) -> ParsedText:
         ):
             continue  # a "see also" item `* :ref:`fixtures``: only a link to another page
         out.append(b)
-    return ParsedText(text, tuple(out), builder.title)
+    return ParsedText(text, _under_html_summaries(text, out), builder.title)
+
+
+_RAW_HTML = re.compile(r"^([ \t]*)\.\.[ \t]+raw::[ \t]*html[ \t]*$", re.M)
+_SUMMARY_OR_CLOSE = re.compile(r"<summary\b[^>]*>(.*?)</summary>|</details\s*>", re.S | re.I)
+
+
+def _under_html_summaries(text: str, blocks: list[Block]) -> tuple[Block, ...]:
+    """`.. raw:: html` opening a `<details>` with `<summary>Sending Messages</summary>` and a
+    later one closing it (python-telegram-bot's method overviews): the blocks between are
+    under that summary, as the Markdown parser reads `<details>` (the page shows them
+    folded under it)."""
+    events: list[tuple[int, str]] = []  # where a summary starts ("" where a details ends)
+    for m in _RAW_HTML.finditer(text):
+        end = m.end()
+        for line in re.finditer(r"\n([ \t]*)([^\n]*)", text[m.end() :]):
+            if line.group(2).strip() and len(line.group(1)) <= len(m.group(1)):
+                break
+            end = m.end() + line.end()
+        for t in _SUMMARY_OR_CLOSE.finditer(text, m.end(), end):
+            title = " ".join(html.unescape(re.sub(r"<[^>]*>", "", t.group(1) or "")).split())
+            events.append((t.start(), title[:120] if t.group(1) is not None else ""))
+    if not events:
+        return tuple(blocks)
+    out = []
+    for b in blocks:
+        title = next((t for pos, t in reversed(events) if pos < b.start), "")
+        out.append(replace(b, section=b.section + (title,)) if title and b.kind != HEADING
+                   else b)
+    return tuple(out)
 
 
 _REFERENCE = re.compile(
@@ -727,6 +758,11 @@ class _Builder:
             lang = code_directive_language(short, str(node["args"] or ""))
             if not lang and "example" in short:
                 lang = "python"  # Sphinx extensions' `example` directives hold Python
+            tab = str(node["args"] or "").split(None, 1)[1:] if short == "code-tab" else []
+            if tab:
+                # sphinx-tabs `.. code-tab:: console Environment variables`: after the
+                # language, the tab's title (what the reader clicks to see this code)
+                section = section + (" ".join(tab[0].split())[:120],)
             self._add(CODE, first, end, section, language=lang)
             return
         if short == "rubric":
