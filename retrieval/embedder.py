@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 from filelock import FileLock
 
+from retrieval.tokenbits import pack_tokens, token_bytes
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
@@ -104,9 +106,24 @@ class Embedder:
             hidden = [np.asarray(t.cpu().numpy(), dtype=np.float32) for t in raw]
         out = []
         for h in hidden:
-            h = h[1:-1] if len(h) > 2 else h  # [CLS] ... [SEP]
+            h = _without_specials(h)
             out.append(h / np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-12))
         return out
+
+    def encode_with_token_bits(
+        self, texts: Sequence[str], batch_size: int = 64
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """`encode(texts)` and, from the same model pass, each text's token vectors packed to
+        their signs (retrieval.tokenbits: what the token rerank reads from the index)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32), []
+        if self._onnx is not None:
+            with self._lock:
+                return self._onnx.encode_with_token_bits(texts, batch_size)
+        # torch: two passes (the non-default backend; its vectors stay exactly encode()'s)
+        return self.encode(texts, batch_size), [
+            pack_tokens(t) for t in self.token_vectors(texts)
+        ]
 
 
 class _OnnxModel:
@@ -166,13 +183,34 @@ class _OnnxModel:
         return out
 
     def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
+        return self._encode(texts, batch_size, None)
+
+    def encode_with_token_bits(
+        self, texts: Sequence[str], batch_size: int
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        bits: list[np.ndarray] = [np.zeros((0, token_bytes(self.dim)), np.uint8)] * len(texts)
+        return self._encode(texts, batch_size, bits), bits
+
+    def _encode(
+        self, texts: Sequence[str], batch_size: int, bits: list[np.ndarray] | None
+    ) -> np.ndarray:
+        """Mean-pooled, normalised vectors; with `bits`, each text's packed token signs are
+        put there too (same pass, so the vectors are exactly encode()'s)."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for idx, mask, hidden in self._runs(texts, max(batch_size, 1) * 4):
             m = mask[:, :, None].astype(np.float32)
             pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
             pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
             out[idx] = pooled
+            if bits is not None:
+                for r, i in enumerate(idx):
+                    bits[i] = pack_tokens(_without_specials(hidden[r, : int(mask[r].sum())]))
         return out
+
+
+def _without_specials(hidden: np.ndarray) -> np.ndarray:
+    """A text's token states without [CLS] and [SEP]."""
+    return hidden[1:-1] if len(hidden) > 2 else hidden
 
 
 # Padded tokens per onnxruntime call: short texts (sentences) go in big batches, long ones

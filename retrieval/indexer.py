@@ -503,7 +503,12 @@ class Indexer:
         records = [
             ChunkRecord.from_chroma(c, d, m) for c, d, m in zip(ids, docs, metas, strict=True)
         ]
-        rows = embed_units(records, self.embedder.encode, self.embedder.token_spans)
+        rows = embed_units(
+            records,
+            self.embedder.encode,
+            self.embedder.token_spans,
+            encode_tokens=self.embedder.encode_with_token_bits,
+        )
         self.units.put(self.units_version, [(c.id, u) for c, u in zip(records, rows, strict=True)])
         return rows
 

@@ -28,8 +28,15 @@ from retrieval.models import Answer, Citation, SourceRef
 from retrieval.quoteorder import is_how_to, section_positions
 from retrieval.rerank import ContextReranker
 from retrieval.settings import Settings
+from retrieval.tokenbits import pack_tokens, unpack_tokens
 from retrieval.tokenrerank import TokenReranker
-from retrieval.units import UnitStore, WindowVectors, units_version, window_vectors
+from retrieval.units import (
+    UnitStore,
+    WindowVectors,
+    units_version,
+    window_tokens,
+    window_vectors,
+)
 
 POOL_CHUNKS = 6
 MAX_WINDOWS = 32  # windows fully scored per question (the best by a cheap lexical score)
@@ -186,12 +193,22 @@ class Quoter:
         floor = self.settings.supporting_floor * self.settings.threshold
         first = offset_in + 1  # the page's first quote is shown whatever its score
         shortlist = shortlist[:first] + [sw for sw in shortlist[first:] if sw.score >= floor]
-        shortlist = self.token_reranker.rerank(q, shortlist, self._token_vectors)
+        if not nudge:  # votes on similar questions order the quotes; the model steps aside
+            shortlist = self.token_reranker.rerank(q, shortlist, self._tokens)
         quotes = [self.citation(sw, q) for sw in shortlist[offset_in : offset_in + k]]
         return Answer(question=original, answered=True, quotes=quotes, note=note, offset=offset)
 
-    def _token_vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
-        return self._embedder().token_vectors(texts)
+    def _tokens(self, q: str, windows: Sequence[Window]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The question's token vectors and each window's token signs (stored at index time)."""
+        embedder = self._embedder()
+        version = units_version(self.settings.index_model_id())
+
+        def read_now(texts: list[str]) -> list[np.ndarray]:
+            return [pack_tokens(t) for t in embedder.token_vectors(texts)]
+
+        q_tokens = embedder.token_vectors([q])[0]
+        bits = window_tokens(self.units, version, windows, embedder.dim, read_now)
+        return q_tokens, [unpack_tokens(b, embedder.dim) for b in bits]
 
     def block_positions(self, view: CorpusView, windows: Sequence[Window]) -> list[int] | None:
         """How many blocks of its section come before each window's block (-1: plain text)."""
@@ -235,7 +252,8 @@ class Quoter:
         embedder = self._embedder()
         version = units_version(self.settings.index_model_id())
         return window_vectors(
-            self.units, version, windows, embedder.encode, embedder.dim, embedder.token_spans
+            self.units, version, windows, embedder.encode, embedder.dim, embedder.token_spans,
+            embedder.encode_with_token_bits,
         )
 
     @staticmethod

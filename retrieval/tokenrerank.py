@@ -1,17 +1,24 @@
 """Last look at the quotes about to be shown: the question and each quote compared word by word.
 
 A quote's vector is one mean over all its words, so a sentence that names the question's topic
-("Click provides tab completion support for Bash, Zsh, and Fish.") can score as high as the one
-that answers it. Here every token of the question is matched with its closest token of the quote
-(both as the model reads them in context, so "cookie" matches "cookies" and "set" matches
-"set_cookie"), and the mean of those best matches, the late-interaction score of ColBERT,
-times `weight` is added to the quote's score. The same model is used; nothing new is loaded.
+can score as high as the one that answers it. Here every token of the question is matched with
+its closest token of the quote (both as the model read them in context, so "cookie" matches
+"cookies" and "set" matches "set_cookie"), and the mean of those best matches, the
+late-interaction score of ColBERT, times `weight` is added to the quote's score. The same model
+is used; nothing new is loaded.
 
 It runs on the few quotes already picked (`depth`), after the decision to answer: it only
-reorders them. Off by default (CITEBOT_TOKEN_RERANK=0): at weight 1 (chosen on the dev sets)
-XQuAD top-1 rose on dev and test and docs QA dev top-3 rose, but docs validation stayed level,
-and the model pass over the shortlisted quotes costs ~100 ms CPU per question, several times
-a whole answer (benchmarks/RESULTS.md, "Late interaction").
+reorders them. The quotes' token vectors are not computed per question: indexing keeps their
+signs (retrieval.tokenbits, one bit per dimension) from the pass that embeds the units, so a
+question costs one short model pass over the question and a few small products. An index made
+before that reads the shortlisted quotes with the model instead (same result, ~100 ms).
+
+Plain-text documents only (CITEBOT_TOKEN_RERANK, default 1): on prose it lifts the top quote
+(XQuAD dev and test); on structured documentation, which has its own second look (the context
+rerank, retrieval.rerank), it did not help: docs dev lost top-1 and the validation split stayed
+level (benchmarks/RESULTS.md, "Late interaction"). Weight 2 was a question or two better on
+XQuAD dev, within noise, but doubles the spread the term adds between quotes, and with it the
+votes needed to correct an order (retrieval.nudges moves a score by at most 0.2).
 """
 
 from __future__ import annotations
@@ -21,14 +28,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from retrieval.answer import ScoredWindow
+from retrieval.answer import ScoredWindow, Window
 
 __all__ = ["TOKEN_RERANK_DEPTH", "TokenReranker", "late_interaction"]
 
 TOKEN_RERANK_DEPTH = 8  # quotes compared again (the gold is among the first 8 for 94 % of dev)
 
-# texts -> each text's normalised token embeddings (retrieval.embedder.Embedder.token_vectors)
-TokenVectors = Callable[[Sequence[str]], list[np.ndarray]]
+# (question, windows) -> the question's token vectors and each window's (tokens x dim)
+Tokens = Callable[[str, Sequence[Window]], tuple[np.ndarray, list[np.ndarray]]]
 
 
 def late_interaction(question: np.ndarray, text: np.ndarray) -> float:
@@ -44,13 +51,13 @@ class TokenReranker:
         self.depth = depth
 
     def rerank(
-        self, question: str, picked: Sequence[ScoredWindow], vectors: TokenVectors
+        self, question: str, picked: Sequence[ScoredWindow], tokens: Tokens
     ) -> list[ScoredWindow]:
         """`picked` best first; the same quotes, the first `depth` reordered."""
         head, tail = list(picked[: self.depth]), list(picked[self.depth :])
-        if self.weight <= 0 or len(head) < 2:
-            return list(picked)
-        q, *texts = vectors([question] + [sw.window.text for sw in head])
+        if self.weight <= 0 or len(head) < 2 or any(sw.window.block >= 0 for sw in head):
+            return list(picked)  # off, nothing to order, or structured documents
+        q, texts = tokens(question, [sw.window for sw in head])
         moved = [
             dataclasses.replace(
                 sw,

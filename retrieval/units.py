@@ -36,11 +36,12 @@ import numpy as np
 from retrieval.corpus import ChunkRecord
 from retrieval.readerversion import hash_sources
 from retrieval.sqlitedb import connect_or_set_aside
+from retrieval.tokenbits import token_bytes
 
 if TYPE_CHECKING:
     from retrieval.answer import Window
 
-UNITS_SCHEMA = 2  # 2: context and heading vectors stored too
+UNITS_SCHEMA = 3  # 2: context and heading vectors stored too; 3: token signs too
 # A sentence pair's vector is the length-weighted mean of its two sentences' vectors rather than
 # an embedding of its own (halves the embedding work; see benchmarks/RESULTS.md)
 DERIVE_JOINED = os.environ.get("CITEBOT_UNITS_DERIVE", "1") != "0"
@@ -57,9 +58,14 @@ CREATE TABLE IF NOT EXISTS units (
 CREATE TABLE IF NOT EXISTS context (
     chunk_id TEXT PRIMARY KEY, version TEXT NOT NULL, ctx BLOB NOT NULL, heads BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS tokens (
+    chunk_id TEXT PRIMARY KEY, version TEXT NOT NULL, rows BLOB NOT NULL, bits BLOB NOT NULL
+);
 """
 Span = tuple[int, int]
 Section = tuple[str, ...]
+# texts -> (their encode() vectors, their packed token signs), from one model pass
+TokenEncoder = Callable[[list[str]], tuple[np.ndarray, list[np.ndarray]]]
 
 
 def section_text(section: Sequence[str]) -> str:
@@ -76,12 +82,24 @@ def context_text(w: Window) -> str:
 class ChunkUnits:
     """What is stored for one chunk: its units' spans and vectors, their context vectors (zeros
     for a unit without a section), and for each entry of `chunk.sections` the vector of its
-    innermost heading (zeros for an empty path)."""
+    innermost heading (zeros for an empty path). `tokens`: the packed token signs of the units
+    embedded on their own (retrieval.tokenbits), one row per token; unit i's tokens are rows
+    `token_rows[i, 0]:token_rows[i, 1]` then `token_rows[i, 2]:token_rows[i, 3]` (a sentence
+    pair: its two sentences' tokens, as each was read alone)."""
 
     spans: list[Span]
     vecs: np.ndarray
     ctx: np.ndarray
     heads: np.ndarray
+    tokens: np.ndarray | None = None
+    token_rows: np.ndarray | None = None
+
+    def unit_tokens(self, i: int) -> np.ndarray | None:
+        """Unit i's packed token signs (None when none were stored)."""
+        if self.tokens is None or self.token_rows is None:
+            return None
+        a, b, c, d = (int(x) for x in self.token_rows[i])
+        return np.concatenate([self.tokens[a:b], self.tokens[c:d]])
 
     def heading_vectors(self, sections: Sequence[Section]) -> dict[Section, np.ndarray]:
         return {tuple(s): self.heads[i] for i, s in enumerate(sections) if i < len(self.heads)}
@@ -181,6 +199,7 @@ def embed_units(
     encode: Callable[[list[str]], np.ndarray],
     token_spans: Callable[[list[str]], list[list[Span]]],
     derive_joined: bool = DERIVE_JOINED,
+    encode_tokens: TokenEncoder | None = None,
 ) -> list[ChunkUnits]:
     """Spans and vectors of each chunk's units, their context vectors and the chunk's heading
     vectors. A text that occurs in several chunks (the overlap between neighbours, a heading)
@@ -188,7 +207,9 @@ def embed_units(
     gets their length-weighted mean instead of its own embedding (its context vector too). A
     context vector embeds the first CONTEXT_MAX_TOKENS tokens of `context_text` (`token_spans`:
     the model tokenizer's offsets); a three-sentence unit's is the length-weighted mean of its
-    sentences' context vectors."""
+    sentences' context vectors. With `encode_tokens` the units embedded on their own are
+    embedded by it, which also gives their token signs, kept for plain-text chunks (a derived
+    unit gets its parts'; retrieval.tokenrerank)."""
     windows = [_unit_windows(c) for c in chunks]
     spans = [list(ws) for ws in windows]
     joined = [
@@ -211,7 +232,13 @@ def embed_units(
         for sec in c.sections:
             if sec:
                 heads.setdefault(sec[-1], len(heads))
-    vecs = encode(list(texts)) if texts else np.zeros((0, 1), np.float32)
+    bits: list[np.ndarray] | None = None
+    if not texts:
+        vecs = np.zeros((0, 1), np.float32)
+    elif encode_tokens is not None and any(not c.blocks for c in chunks):
+        vecs, bits = encode_tokens(list(texts))
+    else:
+        vecs = encode(list(texts))
     dim = vecs.shape[1]
     ctx_vecs = (
         encode(_truncated(list(contexts), token_spans, CONTEXT_MAX_TOKENS))
@@ -246,8 +273,36 @@ def embed_units(
         for i, sec in enumerate(c.sections):
             if sec:
                 hv[i] = head_vecs[heads[sec[-1]]]
-        out.append(ChunkUnits(ss, mine, ctx, hv))
+        u = ChunkUnits(ss, mine, ctx, hv)
+        if bits is not None and not c.blocks:  # the token rerank reads plain text only
+            own_bits = {sp: bits[texts[ws[sp].search_text]] for sp in ss if sp not in jn}
+            u.tokens, u.token_rows = _token_rows(ss, jn, own_bits)
+        out.append(u)
     return out
+
+
+def _token_rows(
+    spans: Sequence[Span], joined: dict[Span, tuple[Span, Span]], bits: dict[Span, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The chunk's token rows (those of each unit embedded on its own, `bits`, in span order)
+    and each unit's two row ranges (a derived unit: its parts')."""
+    width = max((b.shape[1] for b in bits.values()), default=0)
+    at: dict[Span, tuple[int, int]] = {}
+    blocks: list[np.ndarray] = []
+    n = 0
+    for sp, b in bits.items():
+        at[sp] = (n, n + len(b))
+        blocks.append(b)
+        n += len(b)
+    rows = np.zeros((len(spans), 4), dtype=np.int32)
+    for i, sp in enumerate(spans):
+        if sp in joined:
+            first, second = joined[sp]
+            rows[i] = (*at[first], *at[second])
+        else:
+            rows[i] = (*at[sp], 0, 0)
+    tokens = np.concatenate(blocks) if blocks else np.zeros((0, width), dtype=np.uint8)
+    return tokens.astype(np.uint8), rows
 
 
 def _triples(ws: dict[Span, Window]) -> dict[Span, tuple[Span, ...]]:
@@ -317,6 +372,7 @@ def window_vectors(
     encode: Callable[[list[str]], np.ndarray],
     dim: int,
     token_spans: Callable[[list[str]], list[list[Span]]],
+    encode_tokens: TokenEncoder | None = None,
 ) -> WindowVectors:
     """The vectors of these quote units: read from the store; the units of a chunk that has none
     stored (an older index, a changed definition) are embedded now, exactly as indexing would,
@@ -325,7 +381,8 @@ def window_vectors(
     stored = store.load(version, list(chunks), dim)
     todo = [c for cid, c in chunks.items() if cid not in stored]
     if todo:
-        fresh = list(zip(todo, embed_units(todo, encode, token_spans), strict=True))
+        made = embed_units(todo, encode, token_spans, encode_tokens=encode_tokens)
+        fresh = list(zip(todo, made, strict=True))
         try:
             store.put(version, [(c.id, u) for c, u in fresh])
         except sqlite3.Error:
@@ -349,6 +406,29 @@ def window_vectors(
     if odd:
         out.units[odd] = encode([windows[i].search_text for i in odd])
     return out
+
+
+def window_tokens(
+    store: UnitStore,
+    version: str,
+    windows: Sequence[Window],
+    dim: int,
+    token_bits: Callable[[list[str]], list[np.ndarray]],
+) -> list[np.ndarray]:
+    """Each window's packed token signs as stored at index time; a window without them (an
+    index made before they were stored) is read by `token_bits` now, from the same text."""
+    stored = store.load_tokens(version, [w.chunk.id for w in windows], dim)
+    out: list[np.ndarray | None] = []
+    for w in windows:
+        got = stored.get(w.chunk.id)
+        i = got[0].get((w.start, w.end)) if got else None
+        out.append(got[1].unit_tokens(i) if got and i is not None else None)
+    missing = [i for i, t in enumerate(out) if t is None]
+    if missing:
+        for i, t in zip(missing, token_bits([windows[i].search_text for i in missing]),
+                        strict=True):
+            out[i] = t
+    return [t if t is not None else np.zeros((0, token_bytes(dim)), np.uint8) for t in out]
 
 
 class UnitStore:
@@ -377,8 +457,15 @@ class UnitStore:
     def put(self, version: str, rows: Iterable[tuple[str, ChunkUnits]]) -> None:
         """Store chunks' units with their context and heading vectors (one transaction: a
         chunk has all of them or none)."""
-        units, context = [], []
+        units, context, tokens = [], [], []
         for cid, u in rows:
+            if u.tokens is not None and u.token_rows is not None:
+                tokens.append((
+                    cid,
+                    version,
+                    np.asarray(u.token_rows, dtype=np.int32).tobytes(),
+                    np.asarray(u.tokens, dtype=np.uint8).tobytes(),
+                ))
             units.append((
                 cid,
                 version,
@@ -395,6 +482,7 @@ class UnitStore:
         with db:
             db.executemany("INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?)", units)
             db.executemany("INSERT OR REPLACE INTO context VALUES (?, ?, ?, ?)", context)
+            db.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?, ?, ?)", tokens)
 
     def load(self, version: str, chunk_ids: Sequence[str], dim: int) -> dict[str, ChunkUnits]:
         """The chunks stored with this version, with all their vectors (float32)."""
@@ -421,6 +509,37 @@ class UnitStore:
             if len(spans) != len(vecs) or len(ctx) != len(vecs):
                 continue
             out[cid] = ChunkUnits([(int(a), int(b)) for a, b in spans], vecs, ctx, heads)
+        return out
+
+    def load_tokens(
+        self, version: str, chunk_ids: Sequence[str], dim: int
+    ) -> dict[str, tuple[dict[Span, int], ChunkUnits]]:
+        """The chunks stored with token signs of this version: span -> unit index, and the
+        units (spans and tokens only; their vectors are empty)."""
+        ids = list(dict.fromkeys(chunk_ids))
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        try:
+            got = self._db().execute(
+                "SELECT u.chunk_id, u.spans, t.rows, t.bits FROM units u"
+                " JOIN tokens t ON t.chunk_id = u.chunk_id AND t.version = u.version"
+                f" WHERE u.version = ? AND u.chunk_id IN ({marks})",
+                [version, *ids],
+            ).fetchall()
+        except sqlite3.Error:
+            return {}
+        width = token_bytes(dim)
+        empty = np.zeros((0, dim), dtype=np.float32)
+        out: dict[str, tuple[dict[Span, int], ChunkUnits]] = {}
+        for cid, spans_b, rows_b, bits_b in got:
+            spans = [(int(a), int(b)) for a, b in np.frombuffer(spans_b, np.int32).reshape(-1, 2)]
+            rows = np.frombuffer(rows_b, dtype=np.int32).reshape(-1, 4)
+            bits = np.frombuffer(bits_b, dtype=np.uint8).reshape(-1, width)
+            if len(rows) != len(spans) or (len(rows) and int(rows.max()) > len(bits)):
+                continue
+            u = ChunkUnits(spans, empty, empty, empty, bits, rows)
+            out[cid] = ({sp: i for i, sp in enumerate(spans)}, u)
         return out
 
     def get(
@@ -454,11 +573,15 @@ class UnitStore:
         stale_context = [
             r[0] for r in db.execute("SELECT chunk_id FROM context") if r[0] not in live
         ]
+        stale_tokens = [
+            r[0] for r in db.execute("SELECT chunk_id FROM tokens") if r[0] not in live
+        ]
         with db:
             db.executemany("DELETE FROM units WHERE chunk_id = ?", [(c,) for c in stale])
             db.executemany(
                 "DELETE FROM context WHERE chunk_id = ?", [(c,) for c in stale_context]
             )
+            db.executemany("DELETE FROM tokens WHERE chunk_id = ?", [(c,) for c in stale_tokens])
         return len(stale)
 
     def clear(self) -> None:
@@ -466,6 +589,7 @@ class UnitStore:
         with db:
             db.execute("DELETE FROM units")
             db.execute("DELETE FROM context")
+            db.execute("DELETE FROM tokens")
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)

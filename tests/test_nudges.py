@@ -19,11 +19,41 @@ OTHER = "When does the harbour close?"
 
 @pytest.fixture
 def engine(tmp_path: Path, engine_factory: Callable[..., Engine]) -> Engine:
+    """The votes' arithmetic alone: the token rerank (on by default for plain text, and which
+    stands aside when votes exist) is off, so scores with and without votes compare."""
+    docs = tmp_path / "docs"
+    shutil.copytree(DOCS, docs)
+    e = engine_factory(docs, token_rerank=0.0)
+    e.index()
+    return e
+
+
+def test_votes_order_the_quotes_with_the_token_rerank_on(
+    tmp_path: Path, engine_factory: Callable[..., Engine]
+) -> None:
+    """The token rerank is a model's second look; votes on similar questions are people's, so
+    where they exist they decide the order (the model's term would outweigh them)."""
     docs = tmp_path / "docs"
     shutil.copytree(DOCS, docs)
     e = engine_factory(docs)
+    assert e.settings.token_rerank > 0
     e.index()
-    return e
+    first = e.ask(Q, record=False)
+    assert first.quotes[0].source == "keys.txt"
+    right = next(c for c in first.quotes if c.source == "rotation.txt")
+    before_other = e.ask(OTHER, record=False)
+    for user in (1, 2, 3, 4):
+        e.record_feedback(Q, [first.quotes[0].chunk_id], user, -1, message_id=900)
+        e.record_feedback(Q, [right.chunk_id], user, 1, message_id=901)
+    again = e.ask(AGAIN, record=False)
+    assert again.quotes[0].source == "rotation.txt"
+    scores = [c.score for c in again.quotes]
+    assert scores == sorted(scores, reverse=True)
+    # an unrelated question keeps its token-reranked order and scores
+    after_other = e.ask(OTHER, record=False)
+    assert [(c.text, c.score) for c in after_other.quotes] == [
+        (c.text, c.score) for c in before_other.quotes
+    ]
 
 
 def _top(engine: Engine, q: str) -> str:
