@@ -183,6 +183,8 @@ class EngineLike(Protocol):
 
     def earlier_question(self, channel_id: int, reply_to: int | None) -> str | None: ...
 
+    def forget_answers(self, message_ids: list[int]) -> int: ...
+
     def add_knowledge(
         self,
         text: str,

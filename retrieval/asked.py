@@ -140,6 +140,23 @@ class AskedLog:
             ).fetchone()
         return str(row[0]) if row is not None else None
 
+    def forget_answers(self, message_ids: list[int]) -> int:
+        """Answer messages deleted (a moderator removed a wrong or outdated answer): never
+        linked as "asked before" again, nor continued as a conversation. Rows removed."""
+        if not message_ids:
+            return 0
+        marks = ",".join("?" * len(message_ids))
+        with self._lock, self._db:
+            gone = self._db.execute(
+                f"DELETE FROM asked WHERE collection = ? AND message_id IN ({marks})",
+                (self.collection, *message_ids),
+            ).rowcount
+            gone += self._db.execute(
+                f"DELETE FROM turns WHERE collection = ? AND answer_message_id IN ({marks})",
+                (self.collection, *message_ids),
+            ).rowcount
+        return int(gone)
+
     def mark_downvoted(self, message_id: int) -> bool:
         with self._lock, self._db:
             cur = self._db.execute(

@@ -587,6 +587,10 @@ class Engine:
     def earlier_question(self, channel_id: int, reply_to: int | None) -> str | None:
         return self.asked.earlier_question(channel_id, reply_to)
 
+    def forget_answers(self, message_ids: list[int]) -> int:
+        """Deleted answer messages: no "asked before" link or follow-up leads to them."""
+        return self.asked.forget_answers(message_ids)
+
     # -- knowledge ------------------------------------------------------------------------
     def add_knowledge(
         self,

@@ -113,9 +113,11 @@ def block_units(
                                     continued=not begins))
         elif kind in (LIST_ITEM, ADMONITION, DEFINITION) and e - s <= MAX_BLOCK_QUOTE_CHARS and (
             not _leads_into(text, blocks, n, CODE)
-        ):
+        ) and not (kind != LIST_ITEM and _leads_into_code(text, blocks, n)):
             # (a note ending "… not going to do what you might expect::" is quoted by its
-            # sentences below, its last one only with the code it introduces)
+            # sentences below, its last one only with the code it introduces; a note or
+            # definition ending "…for two main reasons:" over a list, likewise: its lead-in
+            # only with the list, or not at all)
             out.append((s, e, 1, extra))
         else:
             units = prose_units(inner or [(s, e)])

@@ -328,3 +328,63 @@ async def test_a_channel_without_embed_links_gets_the_answer_as_text(world: Worl
     up = next(i for i in ids if i.endswith(":up"))
     click = await fake.click(GUILD_SHARED, world.alice, fake.message_of(reply), up)
     await e2e.wait_original_edit(fake, click["token"], "Thanks")
+
+
+async def test_a_channel_without_read_message_history_still_gets_the_answer(
+    world: World,
+) -> None:
+    """A reply needs Read Message History: where a channel overwrite denied it, the answer
+    and then "Something went wrong" were both refused, and the asker saw nothing."""
+    from tests.fakediscord import READ_MESSAGE_HISTORY
+
+    fake = world.fake
+    channel = fake.guilds[GUILD_SHARED].channel_id
+    await fake.overwrite_bot(GUILD_SHARED, deny=READ_MESSAGE_HISTORY)
+    since = len(fake.calls)
+    try:
+        await fake.send_message(GUILD_SHARED, world.alice, "What sounds in fog?",
+                                mention_bot=True)
+        posted = (await fake.wait_for(
+            lambda c: c.method == "POST" and c.path == f"/channels/{channel}/messages",
+            since=since))[0]
+    finally:
+        await fake.overwrite_bot(GUILD_SHARED, deny=0)
+    assert posted.ok, posted.response
+    assert "message_reference" not in posted.json
+    assert _embed(posted)["title"] == "What sounds in fog?"
+    assert "horn" in _embed(posted)["description"]
+
+
+# ----------------------------------------------------------------------------- 5. deleted
+
+
+async def test_a_deleted_answer_is_no_longer_linked_as_asked_before(world: World) -> None:
+    """A moderator deletes a wrong or outdated answer (or purges the channel): the next
+    near-duplicate question still got an "Asked before" link to the deleted message."""
+    from tests.fakediscord import watch_listeners
+
+    fake, bot = world.fake, world.bot
+    channel = str(fake.guilds[GUILD_HOST].channel_id)
+    deletes = watch_listeners(bot, "on_raw_message_delete")
+    purges = watch_listeners(bot, "on_raw_bulk_message_delete")
+
+    async def ask(question: str) -> tuple[str, str]:
+        """The answer's message id, and the message id its "Asked before" links ("")."""
+        reply = await e2e.ask_by_mention(fake, GUILD_HOST, world.alice, question)
+        fields = {f["name"]: f["value"] for f in _embed(reply).get("fields", [])}
+        link = fields.get("Asked before", "")
+        return reply.response["id"], link.rsplit("/", 1)[1].rstrip(")") if link else ""
+
+    first, _ = await ask("Where are the spare lamp wicks kept?")
+    second, linked = await ask("where are spare lamp wicks kept")
+    assert linked == first
+    await fake.dispatch("MESSAGE_DELETE", {"id": first, "channel_id": channel,
+                                           "guild_id": str(GUILD_HOST)})
+    await deletes.wait(lambda e: str(e.message_id) == first)
+    third, linked = await ask("Where do we keep the spare lamp wicks?")
+    assert linked == second  # the deleted first answer is not offered any more
+    await fake.dispatch("MESSAGE_DELETE_BULK", {"ids": [second, third], "channel_id": channel,
+                                                "guild_id": str(GUILD_HOST)})
+    await purges.wait(lambda e: str(third) in map(str, e.message_ids))
+    _, linked = await ask("Where are the spare lamp wicks kept?")
+    assert linked == ""

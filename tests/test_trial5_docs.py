@@ -279,3 +279,40 @@ def test_a_code_tab_title_is_in_the_section_of_its_code() -> None:
         ("console", ("Specifying one or more sessions", "CLI options")),
         ("console", ("Specifying one or more sessions", "Environment variables")),
     ]
+
+
+def test_a_note_that_only_introduces_a_list_is_not_quoted_alone(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """cattrs: a ```{note} whose first line, "The handling of subclasses is an opt-in
+    feature for two main reasons:", runs straight into a `- Performance. …` list was quoted
+    on its own (third for "how do I handle subclasses"): a note, like a paragraph, is not
+    quoted by a lead-in whose list it leaves out."""
+    md = (
+        "# Strategies\n\n## Include Subclasses Strategy\n\n"
+        "```{note}\n"
+        "The handling of subclasses is an opt-in feature for two main reasons:\n"
+        "- Performance. While small and probably negligible in most cases the subclass "
+        "handling incurs more function calls and has a performance impact.\n"
+        "- Customization. The specific handling of subclasses can be different from one "
+        "situation to the other.\n"
+        "```\n"
+    )
+    p = parsed(".md", md)
+    assert [b.kind for b in p.blocks if b.kind != "heading"] == [
+        "admonition", "list_item", "list_item"]
+    units = [t for _, t in _units(tmp_path, "strategies.md", md, embedder)]
+    assert "The handling of subclasses is an opt-in feature for two main reasons:" not in units
+    assert any(t.startswith("Performance. While small") for t in units)
+
+
+def test_a_heading_with_a_short_underline_is_its_title() -> None:
+    """A title of one or two letters ("Qt" over "--"; found while checking titles in this
+    trial's scan) gave a heading block holding the underline, so the heading's words
+    (searched and compared with the question) were "--"."""
+    rst = "Qt\n--\n\nThe Qt scheduler runs in the Qt event loop.\n"
+    p = parsed(".rst", rst)
+    assert [(b.kind, b.text(rst), b.section) for b in p.blocks] == [
+        ("heading", "Qt", ()),
+        ("paragraph", "The Qt scheduler runs in the Qt event loop.", ("Qt",)),
+    ]

@@ -155,6 +155,25 @@ class AskCog(commands.Cog):
             except discord.HTTPException:
                 log.warning("could not tell the user that answering failed", exc_info=True)
 
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, event: discord.RawMessageDeleteEvent) -> None:
+        await self._forget(event.guild_id, [event.message_id])
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, event: discord.RawBulkMessageDeleteEvent
+                                         ) -> None:
+        await self._forget(event.guild_id, list(event.message_ids))
+
+    async def _forget(self, guild_id: int | None, message_ids: list[int]) -> None:
+        """A moderator deleted messages (a wrong answer, a purge): an answer among them is
+        no longer linked as "asked before" nor continued as a conversation."""
+        if guild_id is None:
+            return  # DMs keep no asked-before answers
+        try:
+            await self.core.pool.run(guild_id, lambda e: e.forget_answers(message_ids))
+        except Exception:
+            log.warning("could not forget deleted answers", exc_info=True)
+
     async def _answer(self, message: discord.Message) -> None:
         question, mentioned = self._question(message)
         in_answer_channel = message.channel.id in self.core.settings.answer_channel_ids
@@ -241,9 +260,11 @@ class AskCog(commands.Cog):
         """Post the answer as a reply to `message` (or in a thread started from it, with
         CITEBOT_ANSWER_IN_THREAD and a `question` to name it). Where the bot may not embed
         links Discord refuses a message that is only an embed (403), and people there got no
-        answer at all: the answer comes as plain text instead."""
+        answer at all: the answer comes as plain text instead. Where it may not read the
+        message history a reply is refused too: the answer is posted without the reply."""
+        perms = bot_permissions(message.channel)
         kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
-        if may_embed(message.channel):
+        if perms is None or perms.embed_links:
             kwargs["embed"] = prepared.embed
         else:
             kwargs["content"] = self.core.answer_text(prepared)
@@ -261,17 +282,20 @@ class AskCog(commands.Cog):
                 return await thread.send(**kwargs)
             except discord.HTTPException:
                 log.warning("could not answer in a thread; replying instead", exc_info=True)
+        if perms is not None and not perms.read_message_history:
+            return await message.channel.send(**kwargs)
         return await message.reply(mention_author=False, **kwargs)
 
 
-def may_embed(channel: Any) -> bool:
-    """Whether the bot may embed links in `channel`, as far as its cache knows (a DM: yes).
-    A thread follows its parent channel's permissions, and so does a thread started here."""
+def bot_permissions(channel: Any) -> discord.Permissions | None:
+    """The bot's permissions in `channel` as far as its cache knows (None: a DM, or not
+    known). A thread follows its parent channel's, and so does a thread started here."""
     guild = getattr(channel, "guild", None)
     me = guild.me if guild is not None else None
     if me is None or not hasattr(channel, "permissions_for"):
-        return True
-    return bool(channel.permissions_for(me).embed_links)
+        return None
+    perms: discord.Permissions = channel.permissions_for(me)
+    return perms
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -22,7 +22,6 @@ from docutils.parsers.rst import Directive, directives, roles
 
 from retrieval.parsing.blocks import (
     ADMONITION,
-    ADORNMENT_LINE,
     CODE,
     CODE_DIRECTIVES,
     DEFINITION,
@@ -222,6 +221,8 @@ def parse_rst(text: str) -> ParsedText:
     return ParsedText(text, _under_html_summaries(text, out), builder.title)
 
 
+# a title's underline (or overline), as short as the title: "Qt\n--" is a section too
+_UNDERLINE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1*$")
 _RAW_HTML = re.compile(r"^([ \t]*)\.\.[ \t]+raw::[ \t]*html[ \t]*$", re.M)
 _SUMMARY_OR_CLOSE = re.compile(r"<summary\b[^>]*>(.*?)</summary>|</details\s*>", re.S | re.I)
 
@@ -521,7 +522,7 @@ class _Builder:
     def _heading(self, line: int, section: tuple[str, ...]) -> None:
         # docutils points at the underline; the title text is the line above it
         a = line
-        if ADORNMENT_LINE.match(self.lines.line(a).strip() or "x") and a > 0:
+        if _UNDERLINE.match(self.lines.line(a).strip() or "x") and a > 0:
             a -= 1
         self._add(HEADING, a, a + 1, section)
 
