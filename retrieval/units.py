@@ -408,6 +408,13 @@ def window_vectors(
     return out
 
 
+def _blob(vectors: np.ndarray) -> bytes:
+    """float16 bytes; none for vectors that are all zeros (a plain-text chunk's context and
+    heading vectors: it has no sections), which `UnitStore.load` reads back as zeros."""
+    a = np.asarray(vectors, dtype=np.float16)
+    return a.tobytes() if a.any() else b""
+
+
 def window_tokens(
     store: UnitStore,
     version: str,
@@ -472,12 +479,7 @@ class UnitStore:
                 np.asarray(u.spans, dtype=np.int32).tobytes(),
                 np.asarray(u.vecs, dtype=np.float16).tobytes(),
             ))
-            context.append((
-                cid,
-                version,
-                np.asarray(u.ctx, dtype=np.float16).tobytes(),
-                np.asarray(u.heads, dtype=np.float16).tobytes(),
-            ))
+            context.append((cid, version, _blob(u.ctx), _blob(u.heads)))
         db = self._db()
         with db:
             db.executemany("INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?)", units)
@@ -506,6 +508,8 @@ class UnitStore:
                 np.frombuffer(b, dtype=np.float16).reshape(-1, dim).astype(np.float32)
                 for b in (vecs_b, ctx_b, heads_b)
             )
+            if not len(ctx):  # plain text: no sections, nothing but zeros was stored
+                ctx = np.zeros_like(vecs)
             if len(spans) != len(vecs) or len(ctx) != len(vecs):
                 continue
             out[cid] = ChunkUnits([(int(a), int(b)) for a, b in spans], vecs, ctx, heads)

@@ -88,3 +88,34 @@ def test_units_follow_the_chunks_and_missing_ones_are_backfilled(
     assert not (after & before)
     version = units_version(engine.settings.index_model_id())
     assert engine.units.have(version, sorted(before)) == set()
+
+
+def test_plain_text_stores_no_zero_context_vectors(
+    tmp_path: Path, engine_factory: Callable[..., Engine]
+) -> None:
+    """A plain-text chunk has no sections: its context and heading vectors are all zeros and
+    take no space; they read back as zeros. A structured chunk keeps its own."""
+    import sqlite3
+    from contextlib import closing
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("Tides turn twice a day. The moon pulls the sea.\n")
+    (docs / "guide.md").write_text("# Guide\n\n## Tides\n\nTides turn twice a day.\n")
+    engine = engine_factory(docs)
+    engine.index()
+    view = engine.view()
+    version = units_version(engine.settings.index_model_id())
+    path = engine.settings.data_dir / f"units-{engine.settings.collection}.sqlite3"
+    with closing(sqlite3.connect(str(path))) as db:
+        sizes = dict(db.execute("SELECT chunk_id, length(ctx) + length(heads) FROM context"))
+    loaded = engine.units.load(version, [c.id for c in view.chunks], engine.embedder.dim)
+    for c in view.chunks:
+        u = loaded[c.id]
+        assert u.ctx.shape == u.vecs.shape
+        if c.source == "notes.txt":
+            assert sizes[c.id] == 0 and not u.ctx.any() and not u.heads.any()
+        else:
+            assert sizes[c.id] > 0 and u.ctx.any() and u.heads.any()
+    q = "How often do tides turn?"
+    assert engine.ask(q, record=False).answered
