@@ -1,6 +1,7 @@
 """Typed errors: what went wrong (`problem`, a sentence for people) and what fixes it (`fix`,
 machine-readable). Each front end phrases the fix its own way: the CLI says "run `citebot
-index`", Discord says "an admin can run /reindex" (citebot.errors, bot.errors)."""
+index`", Discord "a moderator can run /reindex" where it can be run, else that only the bot's
+operator can (citebot.errors, bot.errors)."""
 
 from __future__ import annotations
 

@@ -388,3 +388,30 @@ async def test_a_deleted_answer_is_no_longer_linked_as_asked_before(world: World
     await purges.wait(lambda e: str(third) in map(str, e.message_ids))
     _, linked = await ask("Where are the spare lamp wicks kept?")
     assert linked == ""
+
+
+async def test_something_went_wrong_reaches_a_channel_without_read_message_history(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When answering a mention fails, "Something went wrong" was a reply too: refused where
+    the bot may not read the message history, so the asker heard nothing."""
+    from bot.replies import SOMETHING_WENT_WRONG
+    from tests.fakediscord import READ_MESSAGE_HISTORY
+
+    def crash(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    fake = world.fake
+    channel = fake.guilds[GUILD_SHARED].channel_id
+    monkeypatch.setattr(world.core, "prepare_answer", crash)
+    await fake.overwrite_bot(GUILD_SHARED, deny=READ_MESSAGE_HISTORY)
+    since = len(fake.calls)
+    try:
+        await fake.send_message(GUILD_SHARED, world.alice, "What sounds in fog?",
+                                mention_bot=True)
+        posted = (await fake.wait_for(
+            lambda c: c.method == "POST" and c.path == f"/channels/{channel}/messages",
+            since=since))[0]
+    finally:
+        await fake.overwrite_bot(GUILD_SHARED, deny=0)
+    assert posted.ok and posted.json["content"] == SOMETHING_WENT_WRONG, posted.response

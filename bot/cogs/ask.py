@@ -149,9 +149,13 @@ class AskCog(commands.Cog):
         except Exception:
             log.exception("answering a message failed")
             try:
-                await message.reply(
-                    SOMETHING_WENT_WRONG, mention_author=False, allowed_mentions=NO_MENTIONS
-                )
+                perms = bot_permissions(message.channel)
+                if perms is not None and not perms.read_message_history:  # a reply needs it
+                    await message.channel.send(SOMETHING_WENT_WRONG, allowed_mentions=NO_MENTIONS)
+                else:
+                    await message.reply(
+                        SOMETHING_WENT_WRONG, mention_author=False, allowed_mentions=NO_MENTIONS
+                    )
             except discord.HTTPException:
                 log.warning("could not tell the user that answering failed", exc_info=True)
 

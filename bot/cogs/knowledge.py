@@ -1,6 +1,8 @@
 """Knowledge from the channel: the "Add to knowledge" message command, /knowledge list|remove.
 
-Adding and removing are for moderators (the same rule as /reindex); listing is for everyone.
+Adding and removing are for moderators (Manage Server or a citebot admin role), in any guild,
+also one that may not reindex the shared index: a guild's entries are its own. Listing is for
+everyone.
 The entry is written to the guild's knowledge folder and indexed at once (retrieval.knowledge).
 """
 
