@@ -15,7 +15,7 @@ from retrieval.answer import ScoredWindow, Window, windows_for
 from retrieval.embedder import Embedder
 from retrieval.engine import Engine
 from retrieval.tokenbits import pack_tokens, token_bytes, unpack_tokens
-from retrieval.tokenrerank import TokenReranker, late_interaction
+from retrieval.tokenrerank import TokenReranker, late_interaction, late_interactions
 from retrieval.units import units_version, window_tokens
 
 GUIDE = """Cookies are small pieces of data that a browser keeps between visits.
@@ -54,6 +54,12 @@ def test_late_interaction_is_the_mean_best_match_of_the_question_tokens() -> Non
     assert late_interaction(q, text) == pytest.approx((1 + 2**-0.5) / 2, abs=1e-6)
     assert late_interaction(q, q) == pytest.approx(1.0, abs=1e-6)
     assert late_interaction(q, np.zeros((0, 3), dtype=np.float32)) == 0.0
+    # several texts at once: each text's own score, an empty one 0
+    rng = np.random.default_rng(1)
+    qs = rng.normal(size=(7, 16)).astype(np.float32)
+    texts = [rng.normal(size=(n, 16)).astype(np.float32) for n in (3, 0, 5, 1)]
+    one_by_one = [float((qs @ t.T).max(axis=1).mean()) if len(t) else 0.0 for t in texts]
+    assert late_interactions(qs, texts) == pytest.approx(one_by_one, abs=1e-5)
 
 
 def _scored(engine: Engine) -> list[ScoredWindow]:
