@@ -114,3 +114,47 @@ def test_an_html_anchor_under_a_heading_is_markup_and_hidden_in_table_cells() ->
     c = dataclasses.replace(c, text=md[row_start : table.end], char_start=row_start)
     assert [pt.text for pt in display_parts(c)] == [
         "| Code | Description |\n| FST_ERR_BAD_TYPE | The type is not string. |"]
+
+
+def test_a_list_item_that_opens_with_a_heading_is_that_heading() -> None:
+    """fastify: `- ###### set-cookie` (a heading written as a list item, over the header's
+    notes) was quoted as a list item "###### set-cookie", and the heading's words were
+    "- ###### set-cookie"; it heads its notes, and text after it in the item stays text."""
+    md = (
+        "# Reply\n\n"
+        "- ###### set-cookie\n"
+        '  <a id="set-cookie"></a>\n\n'
+        "    - Every value will be sent as a cookie.\n\n"
+        "- ## Trailers\n"
+        "  Trailers are sent after the body.\n"
+    )
+    p = parsed(".md", md)
+    assert [(b.kind, b.text(md), b.section) for b in p.blocks] == [
+        ("heading", "Reply", ()),
+        ("heading", "set-cookie", ("Reply",)),
+        ("list_item", "Every value will be sent as a cookie.", ("Reply", "set-cookie")),
+        ("heading", "Trailers", ("Reply",)),
+        ("paragraph", "Trailers are sent after the body.", ("Reply", "Trailers")),
+    ]
+
+
+def test_a_block_quoted_paragraph_is_quoted_by_its_sentences(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """fastify: every `> ` line of a block-quoted paragraph started a new "sentence", so
+    quotes were line fragments ("> are untrusted network input. Route parameter values are
+    percent-decoded") shown with an escaped "\\>"; the quote's lines continue its sentences."""
+    md = (
+        "# Request\n\n"
+        "> The `request.params` and `request.query` objects\n"
+        "> are untrusted network input. Route parameter values are percent-decoded\n"
+        "> before your handler runs, so a segment like `..%2ffile` becomes `../file`.\n"
+        "> Do not use them as filesystem paths.\n"
+    )
+    units = _units(tmp_path, "request.md", md, embedder)
+    texts = [t for _, t in units]
+    assert "Route parameter values are percent-decoded\n> before your handler runs, so a " \
+        "segment like `..%2ffile` becomes `../file`." in texts
+    assert all(not t.startswith(">") for t in texts)
+    assert "The `request.params` and `request.query` objects\n> are untrusted network " \
+        "input." in texts

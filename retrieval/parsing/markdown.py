@@ -39,7 +39,7 @@ _AFTER_MARKER = (
 )
 # GitHub's alerts: `> [!NOTE]` (also TIP, IMPORTANT, WARNING, CAUTION) over the quote's text,
 # and the older `> **Note**` / `> ⚠ Warning:` label lines written the same way
-_NOTE_WORDS = r"(?:note|tip|hint|important|warning|caution|info|danger|attention)"
+_NOTE_WORDS = r"(?:note|tip|hint|important|warning|caution|info|danger|attention|security)"
 _GITHUB_ALERT = re.compile(
     r"^[ \t]{0,3}(?:>[ \t]?)+(?:\[!" + _NOTE_WORDS + r"\]|(?:\S{1,3}[ \t]+)?(?:\*\*|__)?"
     + _NOTE_WORDS + r"(?:\*\*|__)?:?(?:\*\*|__)?)[ \t]*$", re.I)
@@ -181,6 +181,8 @@ def parse_markdown(text: str) -> ParsedText:
             while section and section[-1][0] >= level:
                 section.pop()
             s, e = strip_span(text, lines.start(m[0]), lines.end(m[0]))
+            if items:  # `- ###### set-cookie`: a heading that opens a list item
+                s = strip_list_marker(text, s, e)
             atx = _ATX.match(text, s, e)
             if atx:
                 s, e = atx.end(), len(text[:e].rstrip("# \t")) if text[s:e].strip("# \t") else e
@@ -210,7 +212,9 @@ def parse_markdown(text: str) -> ParsedText:
                 # title heads the card's text, it is not a list item of its own
                 blocks.append(Block(HEADING, s, e, _path(section)))
                 section.append((CARD_LEVEL, card))
-            elif e > s and not _internal_links_only(text[s:e]):
+            elif e > s and not _internal_links_only(text[s:e]) and not (
+                i + 1 < len(tokens) and tokens[i + 1].type == "heading_open"
+            ):  # an item that opens with a heading is that heading, not a list item
                 blocks.append(Block(LIST_ITEM, s, e, _path(section)))
             item_depth += 1
             items.append((m[1], tok.level, bool(card)))
