@@ -158,3 +158,19 @@ def test_a_block_quoted_paragraph_is_quoted_by_its_sentences(
     assert all(not t.startswith(">") for t in texts)
     assert "The `request.params` and `request.query` objects\n> are untrusted network " \
         "input." in texts
+
+
+def test_a_bold_line_heading_with_code_has_its_words_in_the_section_path() -> None:
+    """undici: "**Usage with `fetch`**" over its example put "Usage with `fetch`" in the
+    section path, shown with escaped backticks in every citation under it; a heading's
+    words are shown without the code's quotes, as `## Usage with `fetch`` already was."""
+    md = (
+        "# Cache Interceptor\n\n"
+        "**Usage with `fetch`**\n\n"
+        "Pass the composed agent as the dispatcher of each fetch call.\n"
+    )
+    p = parsed(".md", md)
+    assert p.blocks[-1].section == ("Cache Interceptor", "Usage with fetch")
+    rst = "Cache\n=====\n\n**Usage with ``fetch``**\n\nPass the agent to each call.\n"
+    p = parsed(".rst", rst)
+    assert p.blocks[-1].section == ("Cache", "Usage with fetch")
