@@ -9,9 +9,10 @@ is used; nothing new is loaded.
 
 It runs on the few quotes already picked (`depth`), after the decision to answer: it only
 reorders them. The quotes' token vectors are not computed per question: indexing keeps their
-signs (retrieval.tokenbits, one bit per dimension) from the pass that embeds the units, so a
-question costs one short model pass over the question and a few small products. An index made
-before that reads the shortlisted quotes with the model instead (same result, ~100 ms).
+signs (retrieval.tokenbits, one bit per dimension) from the pass that embeds the units, and the
+question's come from the pass that embeds the question, so the rerank costs one small product
+(~1 ms). An index made before that reads the shortlisted quotes with the model instead (same
+result, ~90 ms).
 
 Plain-text documents only (CITEBOT_TOKEN_RERANK, default 1): on prose it lifts the top quote
 (XQuAD dev and test); on structured documentation, which has its own second look (the context
