@@ -72,13 +72,16 @@ def _running(world: World, **overrides: Any) -> Any:
     return e2e.running_bot(settings, e2e.engine_pool(settings, world.engine))
 
 
-def _registered(fake: FakeDiscord, since: int) -> tuple[dict[str, Any], dict[str, Any]]:
+def _registered(fake: FakeDiscord, since: int, guild: int | None = None
+                ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(name -> default_member_permissions as the bot sent it in its bulk overwrite,
-    name -> as Discord stored and answered it)."""
-    puts = [c for c in fake.find("PUT", r"/applications/\d+/commands", since) if c.ok]
+    name -> as Discord stored and answered it); `guild`: the dev guild's commands."""
+    route = rf"/applications/\d+{f'/guilds/{guild}' if guild else ''}/commands"
+    puts = [c for c in fake.find("PUT", route, since) if c.ok]
     assert len(puts) == 1, [c.path for c in fake.calls[since:]]
     sent = {c["name"]: c.get("default_member_permissions") for c in puts[0].json}
-    stored = {c["name"]: c["default_member_permissions"] for c in fake.commands["global"]}
+    scope = str(guild) if guild else "global"
+    stored = {c["name"]: c["default_member_permissions"] for c in fake.commands[scope]}
     return sent, stored
 
 
@@ -123,6 +126,18 @@ async def test_moderator_commands_are_registered_for_manage_server_only(world: W
         # own check still refuses one without Manage Server or an admin role
         inter = await fake.slash(GUILD, world.alice, "gaps")
         assert (await _said_to(fake, inter["token"])).startswith(MODERATORS)
+
+
+async def test_the_dev_guild_sync_carries_the_default_permissions_too(world: World) -> None:
+    """With CITEBOT_DEV_GUILD_ID the commands are copied to that guild and synced there."""
+    fake = world.fake
+    since = len(fake.calls)
+    async with _running(world, dev_guild_id=GUILD):
+        sent, stored = _registered(fake, since, GUILD)
+        assert {n for n, v in sent.items() if v is not None} == MODERATOR_ONLY, sent
+        assert {n: stored[n] for n in MODERATOR_ONLY} == dict.fromkeys(
+            MODERATOR_ONLY, str(fd.MANAGE_GUILD))
+        fake.assert_no_violations(since)
 
 
 async def test_with_admin_roles_the_moderator_commands_stay_in_the_picker(world: World) -> None:
