@@ -37,7 +37,7 @@ _INLINE = re.compile(
     r"(?!\w)"
 )
 # roles Sphinx renders as a link (the words in plain text), not as code
-_LINK_ROLES = frozenset({"ref", "doc", "term", "numref", "download", "keyword"})
+_LINK_ROLES = frozenset({"ref", "doc", "any", "term", "numref", "download", "keyword"})
 _WORD_ROLES = frozenset({"term", "abbr", "dfn", "sup", "sub"})  # shown as words even untitled
 _NUMBERED_ROLES = {"pep": "PEP", "rfc": "RFC"}
 _UI_ROLES = frozenset({"guilabel", "menuselection"})

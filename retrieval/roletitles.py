@@ -1,4 +1,4 @@
-"""What Sphinx shows for an untitled `:ref:` or `:doc:` in a quote: its target's title.
+"""What Sphinx shows for an untitled `:ref:`, `:doc:` or `:any:` in a quote: its target's title.
 
 "See :ref:`install-guide`" renders as "See Installing" on the page; a quote showed the label
 as inline code. The quote's words are not changed: a citation carries the titles it found
@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from retrieval.parsing.blocks import ADORNMENT_LINE, MARKDOWN_SUFFIXES
 from retrieval.searchtext import strip_markup
 
-UNTITLED_ROLE = re.compile(r":(?P<role>ref|doc):`(?P<target>[^`<>\n]+)`")
+UNTITLED_ROLE = re.compile(r":(?P<role>ref|doc|any):`(?P<target>[^`<>\n]+)`")
 _RST_LABEL = re.compile(r"^\.\.[ \t]+_(?P<label>`[^`\n]+`|[^:`\n]+):[ \t]*$")
 _MYST_LABEL = re.compile(r"^\((?P<label>[^)\s]+)\)=[ \t]*$")
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$")
@@ -94,15 +94,20 @@ class RoleTitles:
         self._labels = None
 
     def for_quote(self, source: str, text: str) -> tuple[tuple[str, str], ...]:
-        """(role as written, title) for each untitled :ref:/:doc: in `text` with a known
-        target."""
+        """(role as written, title) for each untitled :ref:/:doc:/:any: in `text` with a known
+        target (an `:any:` naming neither a label nor a document is left as written)."""
         found = list(UNTITLED_ROLE.finditer(text))
         if not found:
             return ()
         out: dict[str, str] = {}
         for m in found:
-            title = (self._doc(source, m.group("target")) if m.group("role") == "doc"
-                     else self._label(m.group("target")))
+            role, target = m.group("role"), m.group("target")
+            if role == "doc":
+                title = self._doc(source, target)
+            elif role == "ref":
+                title = self._label(target)
+            else:  # `:any:` names a label, a document or a Python object (shown as written)
+                title = self._label(target) or self._doc(source, target)
             if title:
                 out[m.group(0)] = title
         return tuple(out.items())

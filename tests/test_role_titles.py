@@ -81,3 +81,30 @@ def test_a_quote_shows_the_titles_of_its_roles(
     assert "install-guide" not in body.split("unused-label")[0]
     assert "`unused-label`" in body  # no title known: shown as it was
     assert "Explicit title" in body
+
+
+def test_an_any_role_shows_the_title_of_the_label_or_document_it_names(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """python-telegram-bot writes `:any:`examples.echobot`` for a page: Sphinx shows the
+    page's title; an `:any:` naming a Python object is shown as written."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.rst").write_text(INDEX)
+    (docs / "examples.echobot.rst").write_text("echobot.py\n==========\n\nA bot that echoes.\n")
+    (docs / "guide.rst").write_text(
+        "Calibration\n===========\n\n"
+        "To calibrate a widget, follow :any:`install-guide`, copy :any:`examples.echobot` and "
+        "call :any:`Widget.calibrate` before turning the calibration dial clockwise.\n"
+    )
+    engine = engine_factory(docs)
+    engine.index()
+    c = engine.ask("How do I calibrate a widget with the calibration dial?").quotes[0]
+    assert c.source == "guide.rst" and engine.verify(c)
+    assert dict(c.role_titles) == {
+        ":any:`install-guide`": "Installing the widget tool",
+        ":any:`examples.echobot`": "echobot.py",
+    }
+    body = render.quote_body(dataclasses.replace(c, terms=()))
+    assert "follow Installing the widget tool, copy echobot.py and call" in body
+    assert "Widget.calibrate" in body

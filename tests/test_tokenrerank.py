@@ -126,24 +126,39 @@ def test_token_vectors_are_normalised_per_token_without_special_tokens(
     assert late_interaction(vecs[0], vecs[1]) > late_interaction(vecs[0], other) + 0.1
 
 
-def test_answers_keep_their_decision_and_show_scores_in_order(
-    tmp_path: Path, engine_factory: Callable[..., Engine], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _on_and_off(
+    tmp_path: Path, engine_factory: Callable[..., Engine], name: str, text: str, weight: float
+) -> tuple[Engine, Engine]:
+    """Two indexed engines over one document: the token rerank at `weight`, and off."""
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "guide.txt").write_text(GUIDE)
-    on = engine_factory(docs, tmp_path / "on", token_rerank=1.0)
+    (docs / name).write_text(text)
+    on = engine_factory(docs, tmp_path / "on", token_rerank=weight)
     off = engine_factory(docs, tmp_path / "off", token_rerank=0.0)
     on.index()
     off.index()
+    return on, off
+
+
+def _count_model_reads(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many texts each call of the (shared, put back after the test) model's token pass
+    reads."""
     calls: list[int] = []
-    embed = on.embedder.token_vectors
+    embed = engine.embedder.token_vectors
 
     def counting(texts: Sequence[str]) -> list[np.ndarray]:
         calls.append(len(texts))
         return embed(texts)
 
-    monkeypatch.setattr(on.embedder, "token_vectors", counting)  # the shared model: put back
+    monkeypatch.setattr(engine.embedder, "token_vectors", counting)
+    return calls
+
+
+def test_answers_keep_their_decision_and_show_scores_in_order(
+    tmp_path: Path, engine_factory: Callable[..., Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on, off = _on_and_off(tmp_path, engine_factory, "guide.txt", GUIDE, 1.0)
+    calls = _count_model_reads(on, monkeypatch)
     q = "how do I set a cookie?"
     a_on, a_off = on.ask(q, record=False), off.ask(q, record=False)
     assert a_on.answered and a_off.answered
@@ -252,14 +267,7 @@ def test_an_index_without_token_signs_still_reranks_by_reading_the_quotes(
     old.index()
     with closing(_units_db(old)) as db, db:
         db.execute("DELETE FROM tokens")
-    calls: list[int] = []
-    embed = old.embedder.token_vectors
-
-    def counting(texts: Sequence[str]) -> list[np.ndarray]:
-        calls.append(len(texts))
-        return embed(texts)
-
-    monkeypatch.setattr(old.embedder, "token_vectors", counting)
+    calls = _count_model_reads(old, monkeypatch)
     q = "how do I set a cookie?"
     a_old = old.ask(q, record=False)
     assert len(calls) == 2 and calls[0] == 1 and calls[1] >= 2  # the question, then quotes
@@ -274,13 +282,7 @@ def test_an_index_without_token_signs_still_reranks_by_reading_the_quotes(
 def test_structured_documents_are_not_reordered_by_token(
     tmp_path: Path, engine_factory: Callable[..., Engine], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "guide.md").write_text(GUIDE_MD)
-    on = engine_factory(docs, tmp_path / "on", token_rerank=2.0)
-    off = engine_factory(docs, tmp_path / "off", token_rerank=0.0)
-    on.index()
-    off.index()
+    on, off = _on_and_off(tmp_path, engine_factory, "guide.md", GUIDE_MD, 2.0)
     monkeypatch.setattr(on.embedder, "token_vectors", _no_model)
     q = "how do I set a cookie?"
     a_on, a_off = on.ask(q, k=5, record=False), off.ask(q, k=5, record=False)

@@ -316,3 +316,26 @@ def test_a_heading_with_a_short_underline_is_its_title() -> None:
         ("heading", "Qt", ()),
         ("paragraph", "The Qt scheduler runs in the Qt event loop.", ("Qt",)),
     ]
+
+
+def test_highlight_sets_the_language_of_the_literal_blocks_after_it() -> None:
+    """python-telegram-bot-like pages set `.. highlight:: console` once and then write
+    `::` blocks: Sphinx colours them as console sessions, so their fences say so too."""
+    rst = (
+        "Install\n=======\n\n"
+        "Run this first::\n\n    pip install something\n\n"
+        ".. highlight:: console\n\n"
+        "Then install the extras::\n\n    $ pip install something[all]\n\n"
+        ".. code-block::\n\n    $ something --version\n\n"
+        ".. code-block:: python\n\n    import something\n\n"
+        ".. highlight:: none\n\n"
+        "Output::\n\n    something 1.0\n"
+    )
+    p = parsed(".rst", rst)
+    assert [(b.language, b.text(rst).strip()) for b in p.blocks if b.kind == "code"] == [
+        ("", "pip install something"),
+        ("console", "$ pip install something[all]"),
+        ("console", "$ something --version"),
+        ("python", "import something"),
+        ("", "something 1.0"),
+    ]

@@ -313,6 +313,9 @@ class _Builder:
         self.lines = lines
         self.blocks: list[Block] = []
         self.title: str | None = None
+        # `.. highlight:: LANG`: the language of the `::` blocks (and argument-less
+        # code-blocks) after it, as Sphinx colours them
+        self.highlight = ""
 
     # -- extents read from the source -------------------------------------------------
     def _indent(self, line: int) -> int:
@@ -534,7 +537,7 @@ class _Builder:
             return
         end = self._indented_body(line, self._indent(line) - 1)
         classes = [c for c in node.get("classes", []) if c != "code"]
-        self._add(CODE, line, end, section, language=classes[0] if classes else "")
+        self._add(CODE, line, end, section, language=classes[0] if classes else self.highlight)
 
     def _list_item(self, node: nodes.list_item, line: int, section: tuple[str, ...]) -> None:
         # (docutils' notes, e.g. "Duplicate name for external target", are not content)
@@ -744,6 +747,9 @@ class _Builder:
         name = str(node["name"])
         short = name.split(":")[-1]
         line = int(node["lineno"]) - 1
+        if short == "highlight":
+            lang = (str(node["args"] or "").split() or [""])[0].lower()
+            self.highlight = "" if lang in ("none", "text", "default") else lang
         if name in OPAQUE_DIRECTIVES or short in OPAQUE_DIRECTIVES:
             return
         if name in CODE_DIRECTIVES or short in CODE_DIRECTIVES or "example" in short:
@@ -756,7 +762,9 @@ class _Builder:
                 end -= 1
             while first < end and self._blank(first):
                 first += 1
-            lang = code_directive_language(short, str(node["args"] or ""))
+            lang = code_directive_language(short, str(node["args"] or "")) or (
+                self.highlight if short in ("code-block", "sourcecode") else ""
+            )
             if not lang and "example" in short:
                 lang = "python"  # Sphinx extensions' `example` directives hold Python
             tab = str(node["args"] or "").split(None, 1)[1:] if short == "code-tab" else []
