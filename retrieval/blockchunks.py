@@ -11,6 +11,7 @@ section path, code language, table header span) for quoting and citing.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -54,8 +55,22 @@ def _pieces(text: str, b: Block) -> list[tuple[int, int]]:
     if b.kind == HEADING:
         return [(b.start, b.end)]
     spans = [(b.start + s, b.start + e)
-             for s, e in sentence_spans(text[b.start : b.end], lists=False)]
+             for s, e in sentence_spans(_unquoted(text[b.start : b.end]), lists=False)]
     return spans or [(b.start, b.end)]
+
+
+_QUOTE_MARKERS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
+
+
+def _unquoted(raw: str) -> str:
+    """A Markdown block inside a block quote (its later lines start with `> `) with those
+    markers as spaces, offsets unchanged: they continue the paragraph rather than start a
+    sentence, and a sentence starting on such a line starts after its marker."""
+    rest = raw.split("\n")[1:]
+    if not rest or not all(_QUOTE_MARKERS.match(ln) for ln in rest if ln.strip()):
+        return raw
+    first, _, later = raw.partition("\n")
+    return first + "\n" + _QUOTE_MARKERS.sub(lambda m: " " * len(m.group(0)), later)
 
 
 def chunk_blocks(

@@ -105,6 +105,8 @@ def _display_parts(c: Citation) -> list[Part]:
         return parts
     if c.kind == "table":
         rows = [c.header, c.text] if c.header else [c.text]
+        if c.source.lower().endswith(MARKDOWN_SUFFIXES):  # `<a id="x">NAME</a>` in a cell
+            rows = [_without_html_tags(r) for r in rows]
         return [Part("code", "\n".join(_row(r) for r in rows if r))]
     if not c.kind:
         return [Part("text", c.text)]

@@ -152,6 +152,7 @@ def strip_list_marker(text: str, start: int, end: int) -> int:
 
 _BOLD_LINE = re.compile(r"^(\*\*|__)(?=\S)([^*_\n]*[^\s*_])\1$")
 BOLD_HEADING_WORDS = 12
+_CODE_QUOTES = re.compile(r"(`+)([^`\n]+)\1")
 
 
 def _bold_words(b: Block, text: str) -> str:
@@ -159,7 +160,8 @@ def _bold_words(b: Block, text: str) -> str:
     m = _BOLD_LINE.match(b.text(text)) if b.kind == PARAGRAPH else None
     if not m or m.group(2).endswith((".", ":", "!", "?", ",", ";")):
         return ""
-    words = " ".join(m.group(2).split())
+    # "**Usage with `fetch`**": the words as a heading's are, without the code's backticks
+    words = " ".join(_CODE_QUOTES.sub(r"\2", m.group(2)).split())
     return words if len(words.split()) <= BOLD_HEADING_WORDS else ""
 
 

@@ -37,6 +37,13 @@ _AFTER_MARKER = (
     r"(?:[ \t]+|(?<=!!!)" + _NO_SPACE + r"|(?<=\?\?\?)" + _NO_SPACE
     + r"|(?<=\?\?\?\+)" + _NO_SPACE + ")"
 )
+# GitHub's alerts: `> [!NOTE]` (also TIP, IMPORTANT, WARNING, CAUTION) over the quote's text,
+# and the older `> **Note**` / `> ⚠ Warning:` label lines written the same way
+_NOTE_WORDS = r"(?:note|tip|hint|important|warning|caution|info|danger|attention|security)"
+_GITHUB_ALERT = re.compile(
+    r"^[ \t]{0,3}(?:>[ \t]?)+(?:\[!" + _NOTE_WORDS + r"\]|(?:\S{1,3}[ \t]+)?(?:\*\*|__)?"
+    + _NOTE_WORDS + r"(?:\*\*|__)?:?(?:\*\*|__)?)[ \t]*$", re.I)
+_QUOTE_MARKER = re.compile(r"[ \t]{0,3}>[ \t]?")
 _MKDOCS_ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)" + _AFTER_MARKER + r"\w")
 # pymdown-extensions blocks: `/// note | Title` ... `///`
 _BLOCK_MARKER = re.compile(r"^[ \t]*/{3,}(?:[ \t].*)?$")
@@ -91,6 +98,7 @@ DETAILS_LEVEL = 7  # an open `<details>`'s summary in the section path: under an
 CARD_LEVEL = 8  # a grid card's title, heading the card's text
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _HTML_TAG = re.compile(r"<[^>]+>")
+_INLINE_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
 _SNIPPET = re.compile(r"^[ \t]*-{1,2}8<-{1,2}")
 # mkdocstrings / mkautodoc: `::: package.Name` (+ its options) renders a docstring that is not
 # in the file; the line itself is markup
@@ -145,6 +153,7 @@ def parse_markdown(text: str) -> ParsedText:
     items: list[tuple[int, int, bool]] = []  # open list items: (end line, level, a card)
     quote_depth = 0
     quotes: list[int] = []  # open block quotes: their end lines
+    alerts: list[bool] = []  # open block quotes: is each a GitHub alert (`> [!NOTE]`)
     while i < len(tokens):
         tok = tokens[i]
         m = tok.map
@@ -172,6 +181,8 @@ def parse_markdown(text: str) -> ParsedText:
             while section and section[-1][0] >= level:
                 section.pop()
             s, e = strip_span(text, lines.start(m[0]), lines.end(m[0]))
+            if items:  # `- ###### set-cookie`: a heading that opens a list item
+                s = strip_list_marker(text, s, e)
             atx = _ATX.match(text, s, e)
             if atx:
                 s, e = atx.end(), len(text[:e].rstrip("# \t")) if text[s:e].strip("# \t") else e
@@ -201,7 +212,9 @@ def parse_markdown(text: str) -> ParsedText:
                 # title heads the card's text, it is not a list item of its own
                 blocks.append(Block(HEADING, s, e, _path(section)))
                 section.append((CARD_LEVEL, card))
-            elif e > s and not _internal_links_only(text[s:e]):
+            elif e > s and not _internal_links_only(text[s:e]) and not (
+                i + 1 < len(tokens) and tokens[i + 1].type == "heading_open"
+            ):  # an item that opens with a heading is that heading, not a list item
                 blocks.append(Block(LIST_ITEM, s, e, _path(section)))
             item_depth += 1
             items.append((m[1], tok.level, bool(card)))
@@ -214,10 +227,13 @@ def parse_markdown(text: str) -> ParsedText:
         elif t == "blockquote_open":
             quote_depth += 1
             quotes.append(m[1] if m is not None else 0)
+            alerts.append(m is not None and bool(_GITHUB_ALERT.match(lines.line(m[0]))))
         elif t == "blockquote_close":
             quote_depth -= 1
             if quotes:
                 quotes.pop()
+            if alerts:
+                alerts.pop()
         elif t == "paragraph_open" and m is not None and quotes and not items and (
             _QUOTED_OPENER.match(lines.line(m[0]))
         ):
@@ -249,6 +265,10 @@ def parse_markdown(text: str) -> ParsedText:
         elif t == "paragraph_open" and m is not None:
             a, b = _without_block_markers(lines, m[0], m[1])
             kind = PARAGRAPH
+            if alerts and alerts[-1]:
+                kind = ADMONITION  # a GitHub alert's text is a note; its `[!NOTE]` is markup
+                if a < b and _GITHUB_ALERT.match(lines.line(a)):
+                    a += 1
             if _MKDOCS_ADMONITION.match(lines.line(m[0])) and i + 3 < len(tokens) and (
                 tokens[i + 3].type == "code_block"
             ):
@@ -271,7 +291,9 @@ def parse_markdown(text: str) -> ParsedText:
                 continue
             if b > a and (_AUTODOC.match(lines.line(a)) or all(
                 _TOOL_LINE.match(lines.line(n)) for n in range(a, b)
-            ) or _TEMPLATE_TAGS.fullmatch(text[lines.start(a) : lines.end(b - 1)])):
+            ) or _TEMPLATE_TAGS.fullmatch(text[lines.start(a) : lines.end(b - 1)]) or (
+                _tags_only(text[lines.start(a) : lines.end(b - 1)])
+            )):
                 i += 3
                 continue
             if b - a >= 2 and not _DEFINITION_LINE.match(lines.line(a)) and any(
@@ -299,7 +321,7 @@ def parse_markdown(text: str) -> ParsedText:
             removed = [min(4, _indent(ln)) for ln in body]
             blocks.extend(_subparse(text, lines, m[0], body, removed, _path(section)))
         elif t in ("fence", "code_block") and m is not None:
-            blocks.extend(_code(tok, text, lines, _path(section)))
+            blocks.extend(_code(tok, text, lines, _path(section), quote_depth))
         elif t == "html_block" and m is not None:
             got = _html_block(text, lines, m[0], m[1], _path(section))
             blocks.extend(got)
@@ -343,6 +365,13 @@ _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _SHORTCODE = re.compile(r":[\w+-]+:")
 
 
+def _tags_only(para: str) -> bool:
+    """`<a id="encapsulation"></a>` under a heading: inline HTML with no words of its own
+    (an anchor, a `<br>`), which CommonMark reads as a paragraph."""
+    return bool(_INLINE_HTML_TAG.search(para)) and not re.search(
+        r"\w", _INLINE_HTML_TAG.sub("", para))
+
+
 def _only_links(para: str) -> bool:
     """`[:octicons-file-code-24:][_src]{: .source-link }`: links or images whose text is an
     icon, with an attribute list; nothing a reader would quote. (A plain image paragraph is
@@ -360,8 +389,10 @@ def _only_links(para: str) -> bool:
 
 # a link within the docs: to an anchor, a page of the site (not an address with a scheme),
 # or an mkdocs autorefs identifier (`[title][pkg.Class]`, `[pkg.Class][]`)
+# link text may hold code or balanced brackets: [`Dispatcher.close([callback])`](#close)
+_LINK_TEXT = r"\[(?:`[^`\n]*`|\[[^\]\n]*\]|[^\]\n])*\]"
 _INTERNAL_LINK = re.compile(
-    r"\[[^\]\n]*\](?:\((?![a-zA-Z][\w+.-]*:)[^)\s]*\)|\[[^\]\n]*\])"
+    _LINK_TEXT + r"(?:\((?![a-zA-Z][\w+.-]*:)[^)\s]*\)|\[[^\]\n]*\])"
     r"|\{(?:doc|ref|any)\}`[^`]*`")  # MyST cross-references: {doc}`bound-loggers`
 
 
@@ -815,7 +846,9 @@ def _fence_language(info: str) -> str:
     return render.group(1) if render else lang
 
 
-def _code(tok: Token, text: str, lines: Lines, section: tuple[str, ...]) -> list[Block]:
+def _code(
+    tok: Token, text: str, lines: Lines, section: tuple[str, ...], quote_depth: int = 0
+) -> list[Block]:
     assert tok.map is not None
     a, b = tok.map
     if tok.type == "fence":
@@ -831,6 +864,10 @@ def _code(tok: Token, text: str, lines: Lines, section: tuple[str, ...]) -> list
         e -= 1
     while s < e and text[s] == "\n":
         s += 1
+    for _ in range(quote_depth):  # code in a block quote: its first `> ` is not code
+        marker = _QUOTE_MARKER.match(text, s, e)
+        if marker:
+            s = marker.end()
     if e <= s or not text[s:e].strip():
         return []
     if all(_SNIPPET.match(ln) for ln in text[s:e].split("\n") if ln.strip()):
