@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from filelock import FileLock
 
-from retrieval.tokenbits import pack_tokens, token_bytes
+from retrieval.tokenbits import pack_tokens
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -104,26 +104,32 @@ class Embedder:
                     list(texts), output_value="token_embeddings", show_progress_bar=False
                 )
             hidden = [np.asarray(t.cpu().numpy(), dtype=np.float32) for t in raw]
-        out = []
-        for h in hidden:
-            h = _without_specials(h)
-            out.append(h / np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-12))
-        return out
+        return [_normalised(_without_specials(h)) for h in hidden]
 
     def encode_with_token_bits(
         self, texts: Sequence[str], batch_size: int = 64
     ) -> tuple[np.ndarray, list[np.ndarray]]:
         """`encode(texts)` and, from the same model pass, each text's token vectors packed to
         their signs (retrieval.tokenbits: what the token rerank reads from the index)."""
+        return self._encode_with(texts, batch_size, pack_tokens)
+
+    def encode_with_tokens(
+        self, texts: Sequence[str], batch_size: int = 64
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """`encode(texts)` and, from the same model pass, `token_vectors(texts)` (a question's
+        token vectors for the token rerank cost no second pass)."""
+        return self._encode_with(texts, batch_size, _normalised)
+
+    def _encode_with(
+        self, texts: Sequence[str], batch_size: int, per_text: Callable[[np.ndarray], np.ndarray]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32), []
         if self._onnx is not None:
             with self._lock:
-                return self._onnx.encode_with_token_bits(texts, batch_size)
+                return self._onnx.encode_with(texts, batch_size, per_text)
         # torch: two passes (the non-default backend; its vectors stay exactly encode()'s)
-        return self.encode(texts, batch_size), [
-            pack_tokens(t) for t in self.token_vectors(texts)
-        ]
+        return self.encode(texts, batch_size), [per_text(t) for t in self.token_vectors(texts)]
 
 
 class _OnnxModel:
@@ -185,32 +191,45 @@ class _OnnxModel:
     def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         return self._encode(texts, batch_size, None)
 
-    def encode_with_token_bits(
-        self, texts: Sequence[str], batch_size: int
+    def encode_with(
+        self, texts: Sequence[str], batch_size: int, per_text: Callable[[np.ndarray], np.ndarray]
     ) -> tuple[np.ndarray, list[np.ndarray]]:
-        bits: list[np.ndarray] = [np.zeros((0, token_bytes(self.dim)), np.uint8)] * len(texts)
-        return self._encode(texts, batch_size, bits), bits
+        """encode() and, from the same pass, `per_text` of each text's token states (without
+        the special tokens)."""
+        tokens: list[np.ndarray] = [np.zeros((0, self.dim), np.float32)] * len(texts)
+        return self._encode(texts, batch_size, (tokens, per_text)), tokens
 
     def _encode(
-        self, texts: Sequence[str], batch_size: int, bits: list[np.ndarray] | None
+        self,
+        texts: Sequence[str],
+        batch_size: int,
+        tokens: tuple[list[np.ndarray], Callable[[np.ndarray], np.ndarray]] | None,
     ) -> np.ndarray:
-        """Mean-pooled, normalised vectors; with `bits`, each text's packed token signs are
-        put there too (same pass, so the vectors are exactly encode()'s)."""
+        """Mean-pooled, normalised vectors; with `tokens` (a list, a function), the function
+        of each text's token states is put in the list too (same pass, so the vectors are
+        exactly encode()'s)."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for idx, mask, hidden in self._runs(texts, max(batch_size, 1) * 4):
             m = mask[:, :, None].astype(np.float32)
             pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
             pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
             out[idx] = pooled
-            if bits is not None:
+            if tokens is not None:
+                found, per_text = tokens
                 for r, i in enumerate(idx):
-                    bits[i] = pack_tokens(_without_specials(hidden[r, : int(mask[r].sum())]))
+                    found[i] = per_text(_without_specials(hidden[r, : int(mask[r].sum())]))
         return out
 
 
 def _without_specials(hidden: np.ndarray) -> np.ndarray:
     """A text's token states without [CLS] and [SEP]."""
     return hidden[1:-1] if len(hidden) > 2 else hidden
+
+
+def _normalised(tokens: np.ndarray) -> np.ndarray:
+    """Each token vector at unit length (float32)."""
+    t = np.asarray(tokens, dtype=np.float32)
+    return t / np.maximum(np.linalg.norm(t, axis=1, keepdims=True), 1e-12)
 
 
 # Padded tokens per onnxruntime call: short texts (sentences) go in big batches, long ones

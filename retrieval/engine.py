@@ -103,12 +103,15 @@ class Engine:
             (DenseRetriever(lambda: self.store), DENSE_WEIGHT),
             (LexicalRetriever(), LEXICAL_WEIGHT),
         ]
-        self.quoter = Quoter(settings, lambda: self.embedder, self.weights, self.units)
+        self.quoter = Quoter(
+            settings, lambda: self.embedder, self.weights, self.units, self.question_tokens
+        )
         self.reader = SourceReader(settings, self.view)
         self.reader.knowledge_root = knowledge_root(settings.data_dir, settings.collection)
         self.links = SourceLinks(settings.source_url)
         self.role_titles = RoleTitles(self._titles, self._page_text)
-        self._qvec_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        # question text -> its vector and its token vectors (one model pass gives both)
+        self._qvec_cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
     # -- parts ----------------------------------------------------------------------------
     @property
@@ -467,17 +470,25 @@ class Engine:
     def question_vector(self, text: str) -> np.ndarray:
         """The (cleaned) question's embedding; recent ones are kept, since the bot asks
         for the same question's vector again (asked before, gaps, votes)."""
+        return self._question(text)[0]
+
+    def question_tokens(self, text: str) -> np.ndarray:
+        """The question's token vectors, from the pass that embedded it (the token rerank)."""
+        return self._question(text)[1]
+
+    def _question(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         with self._lock:
-            v = self._qvec_cache.get(text)
-            if v is not None:
+            got = self._qvec_cache.get(text)
+            if got is not None:
                 self._qvec_cache.move_to_end(text)
-                return v
-        v = self.embedder.encode([text])[0]
+                return got
+        vecs, tokens = self.embedder.encode_with_tokens([text])
+        got = (vecs[0], tokens[0])
         with self._lock:
-            self._qvec_cache[text] = v
+            self._qvec_cache[text] = got
             while len(self._qvec_cache) > 512:
                 self._qvec_cache.popitem(last=False)
-        return v
+        return got
 
     def retrieve(
         self, view: CorpusView, q: str, q_vec: np.ndarray, depth: int | None = None

@@ -106,8 +106,11 @@ class Quoter:
         embedder: Callable[[], Embedder],
         weights: Weights,
         units: UnitStore,
+        question_tokens: Callable[[str], np.ndarray] | None = None,
     ) -> None:
         self.settings = settings
+        # question -> its token vectors (the engine keeps those of its question pass)
+        self._question_tokens = question_tokens
         self.weights = weights
         self._embedder = embedder  # loaded on first use
         self.units = units  # quote-unit vectors computed at index time
@@ -206,7 +209,9 @@ class Quoter:
         def read_now(texts: list[str]) -> list[np.ndarray]:
             return [pack_tokens(t) for t in embedder.token_vectors(texts)]
 
-        q_tokens = embedder.token_vectors([q])[0]
+        q_tokens = (
+            self._question_tokens(q) if self._question_tokens else embedder.token_vectors([q])[0]
+        )
         bits = window_tokens(self.units, version, windows, embedder.dim, read_now)
         return q_tokens, [unpack_tokens(b, embedder.dim) for b in bits]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -208,13 +209,14 @@ def test_a_docs_question_embeds_only_the_question(
     engine = engine_factory(_guide(tmp_path), context_rerank=0.4)
     engine.index()
     calls: list[list[str]] = []
-    encode = engine.embedder.encode
+    for name in ("encode", "encode_with_tokens", "encode_with_token_bits", "token_vectors"):
+        real = getattr(engine.embedder, name)
 
-    def spy(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        calls.append(list(texts))
-        return encode(texts, batch_size)
+        def spy(texts: Sequence[str], *a: Any, real: Any = real) -> Any:
+            calls.append(list(texts))
+            return real(texts, *a)
 
-    monkeypatch.setattr(engine.embedder, "encode", spy)
+        monkeypatch.setattr(engine.embedder, name, spy)
     ans = engine.ask("how do I add a reaction to a message?", record=False)
     assert ans.answered
     assert ans.quotes[0].section[-1] == "Adding a reaction to a message"

