@@ -28,7 +28,9 @@ _INLINE = re.compile(
     # Markdown [![alt](image){ attrs }](address): a linked image (a badge)
     r"|\[!\[(?P<imgalt>[^\]\n]*)\]\([^)\s]*\)(?:\{[^}\n]*\})?\]\([ \t]*(?P<imglink>[^)\s]+)\s*\)"
     # Markdown [words](address "title"), ![alt](image), [words][ref], [ref][]
-    r"|!?\[(?P<mdlabel>[^\]\n]+)\]\([ \t]*(?P<mdurl>[^)\s]+)(?:[ \t]+\"[^\"\n]*\")?\s*\)"
+    # (the words may hold code or balanced brackets: [`Dispatcher.close([callback])`](#close))
+    r"|!?\[(?P<mdlabel>(?:`[^`\n]*`|\[[^\[\]\n]*\]|[^\]\n])+)\]"
+    r"\([ \t]*(?P<mdurl>[^)\s]+)(?:[ \t]+\"[^\"\n]*\")?\s*\)"
     r"|\[(?P<reflabel>[^\]\n]+)\]\[[^\]\n]*\]"
     # **strong**, __strong__, *emphasis*, _emphasis_ (not `\*args`, `2*3*4` or snake_case)
     r"|(?<![\w*\\])(?P<star>\*\*?)(?=[^\s*])(?P<starred>[^*\n]*?[^\s*\\])(?P=star)(?![\w*])"

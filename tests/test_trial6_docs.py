@@ -174,3 +174,21 @@ def test_a_bold_line_heading_with_code_has_its_words_in_the_section_path() -> No
     rst = "Cache\n=====\n\n**Usage with ``fetch``**\n\nPass the agent to each call.\n"
     p = parsed(".rst", rst)
     assert p.blocks[-1].section == ("Cache", "Usage with fetch")
+
+
+def test_a_link_whose_words_hold_brackets_shows_its_words() -> None:
+    """undici: "Implements [`Dispatcher.destroy([error, callback])`](/docs/api/…)." was shown
+    with its raw `[`, `](` and address; a changelog's "[Update addChatPattern[Set] docs](https://…)"
+    likewise. The words show, as for any link (the address only when it leaves the docs)."""
+    from retrieval.quotedisplay import inline_spans
+
+    def shown(text: str) -> str:
+        return "".join(run for _, run in inline_spans(text))
+
+    assert shown("Implements [`Dispatcher.destroy([error, callback])`]"
+                 "(/docs/api/Dispatcher.md#destroy).") == (
+        "Implements Dispatcher.destroy([error, callback]).")
+    assert shown("[Update addChatPattern[Set] docs (#3304)](https://example.org/c/1)") == (
+        "Update addChatPattern[Set] docs (#3304) (https://example.org/c/1)")
+    assert shown("a [plain](#x) link and `[not](a link)` in code") == (
+        "a plain link and [not](a link) in code")
