@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs import EXTENSIONS
+from bot.cogs.admin import MODERATOR_COMMANDS, moderator_default_permissions
 from bot.core import NO_MENTIONS, Core, core_of
 from bot.engines import EnginePool
 from bot.policy import DMS_OFF, dm_allowed
@@ -27,6 +28,9 @@ def make_intents(settings: BotSettings) -> discord.Intents:
     # Privileged. Without it Discord still sends the content of messages that mention the bot,
     # so mentions keep working; only the answer channels need it.
     intents.message_content = settings.message_content_intent
+    # Plain DM messages (answered like mentions) only where the operator allows DMs; Discord
+    # sends their content without the Message Content intent.
+    intents.dm_messages = settings.allow_dms
     return intents
 
 
@@ -38,6 +42,7 @@ async def _setup(bot: AnyBot, core: Core) -> None:
         await bot.load_extension(extension)
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
     bot.tree.error(_on_app_command_error)
+    _hide_moderator_commands(bot.tree, core.settings.admin_role_ids)
     if not core.settings.allow_dms:  # also hide the commands in DMs (the check still applies)
         bot.tree.allowed_contexts = app_commands.AppCommandContext(
             guild=True, dm_channel=False, private_channel=False
@@ -53,6 +58,23 @@ async def _setup(bot: AnyBot, core: Core) -> None:
             log.info("synced %d global slash commands", len(synced))
     except discord.HTTPException as e:
         log.warning("could not sync slash commands (%s); existing ones stay registered", e)
+
+
+def _hide_moderator_commands(
+    tree: app_commands.CommandTree[Any], admin_role_ids: list[int]
+) -> None:
+    """Registers the moderator commands with the default member permissions Discord uses to
+    keep them out of ordinary members' command pickers (see moderator_default_permissions)."""
+    perms = moderator_default_permissions(admin_role_ids)
+    found: set[str] = set()
+    for kind in discord.AppCommandType:
+        for command in tree.get_commands(type=kind):
+            if command.name in MODERATOR_COMMANDS:
+                command.default_permissions = perms
+                found.add(command.name)
+    missing = MODERATOR_COMMANDS - found
+    if missing:  # a renamed command would otherwise be shown to everyone unnoticed
+        raise RuntimeError(f"moderator commands not registered: {sorted(missing)}")
 
 
 async def _on_app_command_error(

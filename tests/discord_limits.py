@@ -29,6 +29,8 @@ COMMAND_NAME = 32
 COMMAND_DESCRIPTION = 100
 COMMAND_OPTIONS = 25
 COMMAND_TOTAL = 4000
+# the largest permission bit set a command may require (the spec's bound on the integer form)
+PERMISSIONS_MAX = 2**54 - 1
 # CHAT_INPUT names: lowercase letters (any script), digits, - and _; 1..32
 COMMAND_NAME_RE = re.compile(r"^[-_\w]{1,32}\Z")
 
@@ -218,6 +220,10 @@ def command(c: dict[str, Any], prefix: str = "") -> Problems:
                                     "must be 1-100 characters"))
 
     named(c, prefix)
+    perms = c.get("default_member_permissions")
+    if isinstance(perms, str) and perms.isdigit() and int(perms) > PERMISSIONS_MAX:
+        out.append((prefix + "default_member_permissions",
+                    f"must be a permission bit set of at most {PERMISSIONS_MAX} (got {perms})"))
     if total > COMMAND_TOTAL:
         out.append((prefix.rstrip(".") or "command",
                     f"name, description and options total {total} characters; "

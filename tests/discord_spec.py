@@ -86,6 +86,16 @@ class Spec:
         schemas["SnowflakeType"] = {
             "anyOf": [snowflake, {"type": "integer", "minimum": 0, "maximum": 2**64 - 1}]
         }
+        # The spec types default_member_permissions as an integer, but Discord documents it as
+        # "a set of permissions represented as a bit set", serialized as a string
+        # (application-commands.mdx, permissions.mdx), and takes both: a digit string is valid.
+        for name in ("ApplicationCommandCreateRequest", "ApplicationCommandUpdateRequest",
+                     "ApplicationCommandPatchRequestPartial"):
+            props = schemas[name]["properties"]
+            as_int = props["default_member_permissions"]
+            props["default_member_permissions"] = {
+                "anyOf": [as_int, {"type": "string", "pattern": r"^[0-9]{1,20}\Z"}]
+            }
         resource = Resource.from_contents(spec, default_specification=DRAFT202012)
         self.registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
         self.operations: list[Operation] = []

@@ -1043,6 +1043,9 @@ class FakeDiscord:
                     "dm_permission": True, "nsfw": False, "type": 1, "options": [],
                     "description": "",
                 } | {k: v for k, v in c.items() if v is not None}
+                perms = c.get("default_member_permissions")
+                if perms is not None:  # Discord answers with the bit set as a string
+                    cmd["default_member_permissions"] = str(int(perms))
                 if m.group(2):
                     cmd["guild_id"] = m.group(2)
                 out.append(cmd)

@@ -440,13 +440,8 @@ async def test_ask_sources_stats_in_a_dm(env: Env) -> None:
         await fake.slash(None, env.root, "reindex")
 
 
-async def test_dm_messages_are_not_delivered_without_the_dm_intent(env: Env) -> None:
-    fake = env.fake
-    assert not fake.intents & fd.INTENT_DIRECT_MESSAGES
-    since, dropped = len(fake.calls), len(fake.dropped)
-    msg = await fake.send_dm(env.alice, QUESTION)
-    assert fake.dropped[dropped:] == [{"t": "MESSAGE_CREATE", "d": msg}]
-    assert fake.calls[since:] == []
+# plain DM messages (answered with CITEBOT_ALLOW_DMS, never delivered without it):
+# tests/test_bot_perms.py
 
 
 # ----------------------------------------------------------------------------- the buttons

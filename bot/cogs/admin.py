@@ -29,6 +29,26 @@ MODERATORS = "Only moderators (with the Manage Server permission or a citebot ad
 NOT_ALLOWED = f"{MODERATORS} can run /reindex."
 
 
+# The commands only moderators may use, by the name Discord shows. /knowledge is not among them:
+# `/knowledge list` is for everyone, and Discord sets default permissions per top-level command
+# only, so `/knowledge remove` stays in the picker and the bot refuses members (is_admin).
+MODERATOR_COMMANDS = frozenset({"reindex", "resetfeedback", "gaps", "Add to knowledge"})
+
+
+def moderator_default_permissions(admin_role_ids: list[int]) -> discord.Permissions | None:
+    """What Discord should require before it shows a moderator command in a member's picker
+    (the command's `default_member_permissions`): Manage Server, the permission is_admin
+    accepts. A server admin can still grant the command to other roles or members in Server
+    Settings > Integrations, so the bot keeps checking is_admin on every use.
+
+    None (shown to everyone) when the operator names admin roles: Discord cannot express "a
+    member with role X" in default permissions, and hiding the commands would hide them from
+    the very roles allowed to run them; there the bot's own check is what refuses members."""
+    if admin_role_ids:
+        return None
+    return discord.Permissions(manage_guild=True)
+
+
 def is_admin(interaction: discord.Interaction[Any], admin_role_ids: list[int]) -> bool:
     perms = interaction.permissions
     if perms.administrator or perms.manage_guild:

@@ -180,6 +180,12 @@ class AskCog(commands.Cog):
 
     async def _answer(self, message: discord.Message) -> None:
         question, mentioned = self._question(message)
+        if message.guild is None:
+            # a DM is said to the bot: answered like a mention where DMs are allowed (the
+            # Direct Messages intent is only requested then, see bot.client.make_intents)
+            if not self.core.settings.allow_dms:
+                return
+            mentioned = True
         in_answer_channel = message.channel.id in self.core.settings.answer_channel_ids
         if not mentioned and not in_answer_channel:
             return
