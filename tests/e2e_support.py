@@ -23,6 +23,15 @@ FAKE_TOKEN = "fake-token-e2e"
 # ----------------------------------------------------------------------------- set-up
 
 
+def docs_folder(base: Path, docs: dict[str, str]) -> Path:
+    """base/docs holding these files (name -> text); the folder `bot_settings` points at."""
+    folder = base / "docs"
+    folder.mkdir()
+    for name, text in docs.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
 def bot_settings(base: Path, collection: str, **overrides: Any) -> BotSettings:
     """Settings for a bot on the documents in base/docs, its data in base/data: no .env, no
     per-user cooldown, a token the fake accepts; `overrides` are what a test file needs."""

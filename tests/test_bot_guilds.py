@@ -59,9 +59,7 @@ class World:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
     base = tmp_path_factory.mktemp("citebot-guilds")
-    (base / "docs").mkdir()
-    for name, text in DOCS.items():
-        (base / "docs" / name).write_text(text)
+    e2e.docs_folder(base, DOCS)
     (base / "own").mkdir()
     (base / "own" / "bells.md").write_text("# Bells\n\nThe harbour bell rings at dawn.\n")
     settings = e2e.bot_settings(base, "guilds", guild_docs={GUILD_OWN: base / "own"},

@@ -59,9 +59,7 @@ class World:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
     base = tmp_path_factory.mktemp("citebot-perms")
-    (base / "docs").mkdir()
-    for name, text in DOCS.items():
-        (base / "docs" / name).write_text(text)
+    e2e.docs_folder(base, DOCS)
     engine = await e2e.indexed_engine(e2e.bot_settings(base, "perms"))
     async with e2e.fake_discord(GUILD) as fake:
         yield World(base, engine, fake)

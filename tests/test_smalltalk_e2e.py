@@ -56,9 +56,7 @@ class Env:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Env]:
     base: Path = tmp_path_factory.mktemp("smalltalk-e2e")
-    (base / "docs").mkdir()
-    for name, text in DOCS.items():
-        (base / "docs" / name).write_text(text, encoding="utf-8")
+    e2e.docs_folder(base, DOCS)
     settings = e2e.bot_settings(base, "smalltalk")
     engine: Engine = await e2e.indexed_engine(settings)
     async with e2e.fake_discord(GUILD) as fake:
