@@ -96,15 +96,12 @@ class Embedder:
         if not texts:
             return []
         if self._onnx is not None:
-            with self._lock:
-                hidden = self._onnx.hidden(texts)
-        else:
-            with self._lock:
-                raw = self.model.encode(
-                    list(texts), output_value="token_embeddings", show_progress_bar=False
-                )
-            hidden = [np.asarray(t.cpu().numpy(), dtype=np.float32) for t in raw]
-        return [_normalised(_without_specials(h)) for h in hidden]
+            return self._encode_with(texts, 64, _normalised)[1]
+        with self._lock:
+            raw = self.model.encode(
+                list(texts), output_value="token_embeddings", show_progress_bar=False
+            )
+        return [_normalised(_without_specials(np.asarray(t.cpu().numpy()))) for t in raw]
 
     def encode_with_token_bits(
         self, texts: Sequence[str], batch_size: int = 64
@@ -179,14 +176,6 @@ class _OnnxModel:
             if "token_type_ids" in self.inputs:
                 feed["token_type_ids"] = np.zeros_like(ids)
             yield idx, mask, self.session.run(None, feed)[0]
-
-    def hidden(self, texts: Sequence[str]) -> list[np.ndarray]:
-        """Each text's last hidden states (tokens x dim, special tokens included)."""
-        out: list[np.ndarray] = [np.zeros((0, self.dim), dtype=np.float32)] * len(texts)
-        for idx, mask, states in self._runs(texts, 256):
-            for r, i in enumerate(idx):
-                out[i] = np.asarray(states[r, : int(mask[r].sum())], dtype=np.float32)
-        return out
 
     def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         return self._encode(texts, batch_size, None)
