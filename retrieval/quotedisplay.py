@@ -28,8 +28,10 @@ _INLINE = re.compile(
     # Markdown [![alt](image){ attrs }](address): a linked image (a badge)
     r"|\[!\[(?P<imgalt>[^\]\n]*)\]\([^)\s]*\)(?:\{[^}\n]*\})?\]\([ \t]*(?P<imglink>[^)\s]+)\s*\)"
     # Markdown [words](address "title"), ![alt](image), [words][ref], [ref][]
-    # (the words may hold code or balanced brackets: [`Dispatcher.close([callback])`](#close))
-    r"|!?\[(?P<mdlabel>(?:`[^`\n]*`|\[[^\[\]\n]*\]|[^\]\n])+)\]"
+    # (the words may hold code or balanced brackets: [`Dispatcher.close([callback])`](#close);
+    # code in the words holds no lone `]`, or `[`parent`][x.parent] … `None` … [y](y.md)` would
+    # read as one link from the first `[` to the last `)`)
+    r"|!?\[(?P<mdlabel>(?:`(?:[^`\n\[\]]|\[[^`\n\[\]]*\])*`|\[[^\[\]\n]*\]|[^\]\n])+)\]"
     r"\([ \t]*(?P<mdurl>[^)\s]+)(?:[ \t]+\"[^\"\n]*\")?\s*\)"
     r"|\[(?P<reflabel>[^\]\n]+)\]\[[^\]\n]*\]"
     # **strong**, __strong__, *emphasis*, _emphasis_ (not `\*args`, `2*3*4` or snake_case)

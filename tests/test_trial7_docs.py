@@ -1,0 +1,56 @@
+"""Defects found by the seventh user trial, citebot on docs folders it had never seen (an
+anyio-like Sphinx reST site: an FAQ, task/thread/cancellation guides whose examples are
+`literalinclude`d, autodoc API pages; a griffe-like mkdocs site: mkdocstrings autorefs
+links, admonitions, tabs, `::: pkg.Name` API pages; a trio-like reST reference): each test
+is a small sample written in the style of the construct that broke, checked through the
+real parsers, chunker and quote units and the display code."""
+
+from __future__ import annotations
+
+from retrieval.quotedisplay import inline_spans
+from tests.test_parsing import cited, parsed
+from tests.test_unfamiliar_docs import _shown
+
+
+def _words(text: str) -> str:
+    return "".join(run for _, run in inline_spans(text))
+
+
+def test_an_autorefs_link_with_code_words_shows_its_words_up_to_the_next_link() -> None:
+    """griffe (mkdocs + mkdocstrings autorefs): "Each object holds a reference to its
+    [`parent`][griffe.Object.parent] (… the parent is `None`). … [Loading chapter](loading.md)"
+    was shown as "its parent][griffe.Object.parent] (… is None). … Loading chapter": the
+    code in the first link's words was read as running to the next code span, so one "link"
+    spanned the sentence. Each link shows its words."""
+    md = (
+        "# Navigating\n\n"
+        "Each object holds a reference to its [`parent`][griffe.Object.parent] (except for "
+        "the top-level module, for which the parent is `None`). As we have seen in the "
+        "[Loading chapter](loading.md), loaded modules live in a "
+        "[`modules_collection`][griffe.Object.modules_collection].\n"
+    )
+    p = parsed(".md", md)
+    [para] = [b for b in p.blocks if b.kind == "paragraph"]
+    assert _shown(cited(md, para)) == (
+        "Each object holds a reference to its parent (except for the top-level module, for "
+        "which the parent is None). As we have seen in the Loading chapter, loaded modules "
+        "live in a modules_collection.")
+    assert [code for code, _ in inline_spans(para.text(md)) if code] == [
+        True, True, True]
+    # link words that hold code with brackets still read as one link
+    assert _words("Implements [`Dispatcher.destroy([error, callback])`](Dispatcher.md#d).") == (
+        "Implements Dispatcher.destroy([error, callback]).")
+
+
+def test_a_paragraph_opening_with_a_shortcut_link_to_code_is_not_only_links() -> None:
+    """The same over-long reading in the parser: "[`Griffe`] loads your package, `pkg`
+    included, see [loading](loading.md)" was taken for one link from its first `[` to its
+    last `)`, so the paragraph looked like "only links within the docs" and was dropped."""
+    md = (
+        "# Loading\n\n"
+        "[`Griffe`] loads your package, `pkg` included, see [loading](loading.md).\n\n"
+        "See [loading](loading.md) and [`load`][griffe.load].\n"
+    )
+    p = parsed(".md", md)
+    assert [b.text(md) for b in p.blocks if b.kind == "paragraph"] == [
+        "[`Griffe`] loads your package, `pkg` included, see [loading](loading.md)."]
