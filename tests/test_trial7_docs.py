@@ -54,3 +54,48 @@ def test_a_paragraph_opening_with_a_shortcut_link_to_code_is_not_only_links() ->
     p = parsed(".md", md)
     assert [b.text(md) for b in p.blocks if b.kind == "paragraph"] == [
         "[`Griffe`] loads your package, `pkg` included, see [loading](loading.md)."]
+
+
+def test_a_mermaid_diagram_is_a_picture_not_code_and_its_lead_in_is_not_quoted() -> None:
+    """griffe: the extension guide's ```mermaid flowchart (lines of `event_x{{"<a href=…>"}}`)
+    was quoted as code, and "The flow of events is drawn in the following flowchart:" could
+    be quoted without it. The page draws a picture: neither is something to quote. Other
+    fences stay code."""
+    md = (
+        "# Extending\n\n"
+        "Every time the agent enters a node, it triggers an event.\n\n"
+        "The flow of events is drawn in the following flowchart:\n\n"
+        "```mermaid\nflowchart TB\nvisit_mod{{enter module node}}\n"
+        "event_mod_node{{\"<a href='/x/#on_node'>on_node</a> event\"}}\n"
+        "visit_mod --> event_mod_node\n```\n\n"
+        "Then write the hook:\n\n"
+        "```python\nclass MyExtension(Extension):\n    def on_node(self, node): ...\n```\n"
+    )
+    p = parsed(".md", md)
+    quotable = [(b.kind, b.text(md)) for b in p.blocks if b.kind in (
+        "paragraph", "code")]
+    assert quotable == [
+        ("paragraph", "Every time the agent enters a node, it triggers an event."),
+        ("paragraph", "Then write the hook:"),
+        ("code", "class MyExtension(Extension):\n    def on_node(self, node): ..."),
+    ]
+
+
+def test_a_see_role_paragraph_is_only_a_pointer() -> None:
+    """trio's reference: `.. attribute:: TASK_STATUS_IGNORED` described by "See
+    :meth:`Nursery.start`." was the first quote for "how do I start a nursery" — it only
+    says where to look, as "See :ref:`x`." already was; a sentence that says something with
+    a role in it stays."""
+    rst = (
+        "Nurseries\n=========\n\n"
+        ".. attribute:: TASK_STATUS_IGNORED\n   :type: TaskStatus\n\n"
+        "   See :meth:`Nursery.start`.\n\n"
+        "See :func:`open_nursery` for more details.\n\n"
+        "See :func:`open_nursery` to start children in a nursery.\n\n"
+        ":class:`Nursery` objects are created by :func:`open_nursery`.\n"
+    )
+    p = parsed(".rst", rst)
+    assert [b.text(rst) for b in p.blocks if b.kind == "paragraph"] == [
+        "See :func:`open_nursery` to start children in a nursery.",
+        ":class:`Nursery` objects are created by :func:`open_nursery`.",
+    ]

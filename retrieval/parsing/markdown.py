@@ -14,6 +14,7 @@ from retrieval.parsing.blocks import (
     CODE,
     CODE_DIRECTIVES,
     DEFINITION,
+    DIAGRAM_LANGUAGES,
     EXAMPLE,
     HEADING,
     LIST_ITEM,
@@ -873,6 +874,8 @@ def _code(
         return []
     if all(_SNIPPET.match(ln) for ln in text[s:e].split("\n") if ln.strip()):
         return []  # `--8<-- "file.py"`: the code is in another file
+    if lang.lower() in DIAGRAM_LANGUAGES:
+        return []  # drawn as a picture (mkdocs-material, GitHub): the reader never sees it
     return [Block(CODE, s, e, section, language=lang)]
 
 

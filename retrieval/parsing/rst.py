@@ -264,6 +264,7 @@ _POINTER_WORDS = frozenset(
     "reading api docs documentation and or for the faq faqs howto how to cookbook recipe "
     "recipes entry entries section sections page pages chapter short alias".split())
 _LINK_ROLE = re.compile(r":(?:ref|doc|term):`[^`]*`|`[^`]*`_{1,2}")
+_SEE = re.compile(r"\W*see\b", re.I)
 
 
 def _references_only(raw: str) -> bool:
@@ -272,7 +273,8 @@ def _references_only(raw: str) -> bool:
     rest = _REFERENCE.sub("", raw)
     if not re.search(r"\w", rest):
         return True
-    return bool(_LINK_ROLE.search(raw)) and all(
+    # "See :meth:`Nursery.start`." names where to look whatever the role, as a link does
+    return bool(_LINK_ROLE.search(raw) or (rest != raw and _SEE.match(rest))) and all(
         w.lower() in _POINTER_WORDS for w in re.findall(r"\w+", rest))
 
 
