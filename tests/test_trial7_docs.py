@@ -7,7 +7,11 @@ real parsers, chunker and quote units and the display code."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from retrieval.embedder import Embedder
 from retrieval.quotedisplay import inline_spans
+from tests.test_docs_quoting import _units
 from tests.test_parsing import cited, parsed
 from tests.test_unfamiliar_docs import _shown
 
@@ -99,3 +103,29 @@ def test_a_see_role_paragraph_is_only_a_pointer() -> None:
         "See :func:`open_nursery` to start children in a nursery.",
         ":class:`Nursery` objects are created by :func:`open_nursery`.",
     ]
+
+
+def test_a_list_item_ending_in_a_colon_over_its_nested_list_is_not_quoted_whole(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """trio's release notes: "- You can now conveniently spawn a child process … We recommend
+    most users switch to this new API. Also note that:" was quoted whole, ending on a lead-in
+    whose nested list was not in the quote ("Once all the tasks have finished, then:" too).
+    Its sentences are quoted, the lead-in only with its list; an item ending ':' before its
+    next sibling is still quoted whole."""
+    rst = (
+        "Release history\n===============\n\n"
+        "- You can now spawn a child process in a background task using\n"
+        "  ``nursery.start(run_process, ...)``. We recommend most users switch to\n"
+        "  this new API. Also note that:\n\n"
+        "  - ``trio.open_process`` has been deprecated in favor of\n"
+        "    ``trio.lowlevel.open_process``,\n"
+        "  - The ``aclose`` method on ``Process`` has been deprecated along with\n"
+        "    ``async with process_obj``.\n\n"
+        "- Format strings now accept these keys:\n"
+        "- Context variables are preserved in worker threads.\n"
+    )
+    units = [t for k, t in _units(tmp_path, "history.rst", rst, embedder) if k == "list_item"]
+    assert not any(t.endswith("Also note that:") for t in units)
+    assert any(t.startswith("You can now spawn") and t.endswith("this new API.") for t in units)
+    assert "Format strings now accept these keys:" in units
