@@ -64,9 +64,15 @@ _WORDS = re.compile(r"\w+")
 _NAME_SPAN = re.compile(r"(?::[\w:.+-]+:|\{[\w:.+-]+\})?(`+)([^`]+?)\1")
 
 
+# a bare address (`https://github.com/pyserial/pyserial-asyncio`, `<https://…>`) names one
+# place: one word, not its host's and path's
+_ADDRESS = re.compile(r"<?\b(?:https?|ftp)://[^\s<>`]+>?")
+
+
 def _item_words(text: str) -> int:
-    """Words of a list item as a reader counts them: a role or literal naming one thing is
-    one word."""
+    """Words of a list item as a reader counts them: a role, literal or address naming one
+    thing is one word."""
+    text = _ADDRESS.sub(" name ", text)
     return len(_WORDS.findall(_NAME_SPAN.sub(
         lambda m: f" {m.group(2)} " if re.search(r"\s", m.group(2)) else " name ", text)))
 

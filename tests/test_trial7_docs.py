@@ -129,3 +129,26 @@ def test_a_list_item_ending_in_a_colon_over_its_nested_list_is_not_quoted_whole(
     assert not any(t.endswith("Also note that:") for t in units)
     assert any(t.startswith("You can now spawn") and t.endswith("this new API.") for t in units)
     assert "Format strings now accept these keys:" in units
+
+
+def test_a_list_of_bare_addresses_is_quoted_with_its_lead_in(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """pyserial: "It is currently under development, see:" over two bare addresses was
+    quoted as two answers that were only an address each ("https://github.com/pyserial/
+    pyserial-asyncio"): an address counted as its host's and path's words, so the list read
+    as items that say something. An address is one name, as a role or literal is: the
+    lead-in is quoted with its list, an address alone is not a quote."""
+    rst = (
+        "asyncio\n=======\n\n"
+        "``asyncio`` was introduced with Python 3.4. Experimental support is provided\n"
+        "via a separate distribution.\n\n"
+        "It is currently under development, see:\n\n"
+        "- http://pyserial-asyncio.readthedocs.io/\n"
+        "- https://github.com/pyserial/pyserial-asyncio\n"
+    )
+    units = [t for _, t in _units(tmp_path, "api.rst", rst, embedder)]
+    assert "It is currently under development, see:\n\n" \
+        "- http://pyserial-asyncio.readthedocs.io/\n" \
+        "- https://github.com/pyserial/pyserial-asyncio" in units
+    assert not any(t.startswith("http") for t in units)
