@@ -120,14 +120,15 @@ def block_units(
         elif kind in (LIST_ITEM, ADMONITION, DEFINITION) and e - s <= MAX_BLOCK_QUOTE_CHARS and (
             not _leads_into(text, blocks, n, CODE)
         ) and not (
-            (kind != LIST_ITEM or _nested_list_after(text, blocks, n))
+            (kind != LIST_ITEM or len(inner) > 1 and _nested_list_after(text, blocks, n))
             and _leads_into_code(text, blocks, n)
         ):
             # (a note ending "… not going to do what you might expect::" is quoted by its
             # sentences below, its last one only with the code it introduces; a note or
             # definition ending "…for two main reasons:" over a list, likewise: its lead-in
-            # only with the list, or not at all; so is a list item ending "Also note that:"
-            # over the items nested under it, not one ending ':' before the next item)
+            # only with the list, or not at all; so is a list item whose sentences end on
+            # "Also note that:" over the items nested under it, not one ending ':' before
+            # the next item, nor one that is only its lead-in ("Tilde: Apply … to Tilde:"))
             out.append((s, e, 1, extra))
         else:
             units = prose_units(inner or [(s, e)])

@@ -110,9 +110,9 @@ def test_a_list_item_ending_in_a_colon_over_its_nested_list_is_not_quoted_whole(
 ) -> None:
     """trio's release notes: "- You can now conveniently spawn a child process … We recommend
     most users switch to this new API. Also note that:" was quoted whole, ending on a lead-in
-    whose nested list was not in the quote ("Once all the tasks have finished, then:" too).
+    whose nested list was not in the quote.
     Its sentences are quoted, the lead-in only with its list; an item ending ':' before its
-    next sibling is still quoted whole."""
+    next sibling, or one that is only a lead-in, is still quoted whole."""
     rst = (
         "Release history\n===============\n\n"
         "- You can now spawn a child process in a background task using\n"
@@ -122,6 +122,9 @@ def test_a_list_item_ending_in_a_colon_over_its_nested_list_is_not_quoted_whole(
         "    ``trio.lowlevel.open_process``,\n"
         "  - The ``aclose`` method on ``Process`` has been deprecated along with\n"
         "    ``async with process_obj``.\n\n"
+        "- Improvements to the stream API:\n\n"
+        "  - ``receive_some`` takes a size,\n"
+        "  - ``send_all`` waits for the peer.\n\n"
         "- Format strings now accept these keys:\n"
         "- Context variables are preserved in worker threads.\n"
     )
@@ -129,6 +132,8 @@ def test_a_list_item_ending_in_a_colon_over_its_nested_list_is_not_quoted_whole(
     assert not any(t.endswith("Also note that:") for t in units)
     assert any(t.startswith("You can now spawn") and t.endswith("this new API.") for t in units)
     assert "Format strings now accept these keys:" in units
+    # an item that is only its lead-in stays one unit (it is what its chunk is found by)
+    assert "Improvements to the stream API:" in units
 
 
 def test_a_list_of_bare_addresses_is_quoted_with_its_lead_in(
