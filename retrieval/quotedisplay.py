@@ -14,7 +14,14 @@ import textwrap
 from dataclasses import dataclass
 
 from retrieval.models import Citation
-from retrieval.parsing.blocks import ATTR_LIST, MARKDOWN_SUFFIXES, ROLE_TARGET, role_text
+from retrieval.parsing.blocks import (
+    ATTR_LIST,
+    MARKDOWN_SUFFIXES,
+    ROLE_TARGET,
+    VERSION_LABEL,
+    VERSION_NOTE_LABELS,
+    role_text,
+)
 from retrieval.roletitles import shown_with_titles
 
 # `:role:`text``, ``literal``, `code` (Markdown) — shown as inline code; links and
@@ -197,6 +204,9 @@ def _prose(text: str, kind: str, markdown: bool = False, rst: bool = False) -> s
     # and its body as one flowing text
     field = rst and bool(_FIELD_MARKER.match(text))
     if rst:
+        # `.. versionchanged:: 3.0 renamed from …`: "Changed in version 3.0: renamed from …"
+        text = VERSION_LABEL.sub(
+            lambda m: f"{VERSION_NOTE_LABELS[m.group('name')]} {m.group('version')}: ", text)
         text = _rst_references(text)
     text = _MULTILINE_EMPHASIS.sub(r"\2", text)
     rows = [ln for ln in text.split("\n") if ln.strip()]

@@ -157,3 +157,29 @@ def test_a_list_of_bare_addresses_is_quoted_with_its_lead_in(
         "- http://pyserial-asyncio.readthedocs.io/\n" \
         "- https://github.com/pyserial/pyserial-asyncio" in units
     assert not any(t.startswith("http") for t in units)
+
+
+def test_a_version_note_on_its_directive_line_is_quoted_with_its_version() -> None:
+    """pyserial's API page: `.. versionchanged:: 3.0 renamed from ``flushInput()``` was
+    quoted as "renamed from flushInput()" — a fragment that says nothing without its
+    version. It is shown as Sphinx labels it; a version note that only points elsewhere
+    ("see :attr:`in_waiting`") is still only a pointer, and one whose explanation is on
+    the lines under it is quoted as before."""
+    rst = (
+        "Serial\n======\n\n"
+        ".. method:: reset_input_buffer()\n\n"
+        "    Flush input buffer, discarding all its contents.\n\n"
+        "    .. versionchanged:: 3.0 renamed from ``flushInput()``\n\n"
+        ".. method:: inWaiting()\n\n"
+        "    .. deprecated:: 3.0 see :attr:`in_waiting`\n\n"
+        ".. attribute:: timeout\n\n"
+        "    Read or write current read timeout setting.\n\n"
+        "    .. versionadded:: 3.4\n"
+        "        ``None`` waits forever.\n"
+    )
+    p = parsed(".rst", rst)
+    notes = [_shown(cited(rst, b, "api.rst")) for b in p.blocks if b.kind == "admonition"]
+    assert notes == [
+        "Changed in version 3.0: renamed from flushInput()",
+        "None waits forever.",
+    ]
