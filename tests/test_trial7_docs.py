@@ -175,11 +175,19 @@ def test_a_version_note_on_its_directive_line_is_quoted_with_its_version() -> No
         ".. attribute:: timeout\n\n"
         "    Read or write current read timeout setting.\n\n"
         "    .. versionadded:: 3.4\n"
-        "        ``None`` waits forever.\n"
+        "        ``None`` waits forever.\n\n"
+        ".. method:: write(data)\n\n"
+        "    .. versionchanged:: 2.5\n"
+        "            Accepts instances of :class:`bytes` and :class:`bytearray`.\n\n"
+        "        .. versionchanged:: 2.5\n"
+        "            Write returned ``None`` in previous versions.\n"
     )
     p = parsed(".rst", rst)
     notes = [_shown(cited(rst, b, "api.rst")) for b in p.blocks if b.kind == "admonition"]
     assert notes == [
         "Changed in version 3.0: renamed from flushInput()",
         "None waits forever.",
+        # (a version note nested in another one's body: its label, not its directive)
+        "Accepts instances of bytes and bytearray.\n\n"
+        "Changed in version 2.5: Write returned None in previous versions.",
     ]

@@ -208,11 +208,11 @@ def without_answer_labels(parsed: ParsedText) -> ParsedText:
 VERSION_NOTE_LABELS = {
     "versionadded": "Added in version", "versionchanged": "Changed in version",
     "deprecated": "Deprecated since version", "versionremoved": "Removed in version"}
-# a version note's directive and version, where its explanation follows on the same line
-# (`.. versionchanged:: 3.0 renamed from ``flushInput()```)
+# a version note's directive and version before its explanation (`.. versionchanged:: 3.0
+# renamed from ``flushInput()```; inside a note, also over the lines under it)
 VERSION_LABEL = re.compile(
-    r"^\.\.[ \t]+(?:\w+:)?(?P<name>" + "|".join(VERSION_NOTE_LABELS)
-    + r")[ \t]*::[ \t]*(?P<version>\S+)[ \t]+(?=\S)")
+    r"^[ \t]*\.\.[ \t]+(?:\w+:)?(?P<name>" + "|".join(VERSION_NOTE_LABELS)
+    + r")[ \t]*::[ \t]*(?P<version>\S+)(?:[ \t]+|[ \t]*\n[ \t]*)(?=\S)", re.M)
 # Markdown fences drawn as a picture, not shown as code (```mermaid)
 DIAGRAM_LANGUAGES = frozenset({"mermaid"})
 # what a lead-in may introduce that is not in the file (an included file, a picture, an
