@@ -36,6 +36,11 @@ class BotSettings(Settings):
         "", max_length=2000,
         description="Note posted in a help-forum post the documents don't cover ('' = none)",
     )
+    help_forum_answered_tag: str = Field(
+        "", max_length=20,
+        description="Forum tag applied to a help-forum post when its author (or a member "
+        "with Manage Threads) votes its answer 👍 ('' = none; the bot needs Manage Threads)",
+    )
     cooldown_seconds: float = Field(
         5.0, ge=0, description="Per-user cooldown on /ask and mentions"
     )

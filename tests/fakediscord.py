@@ -188,6 +188,7 @@ class Channel:
     recipient: Member | None = None  # DMs
     parent_id: int | None = None  # threads
     bot_denied: int = 0  # permission bits denied to the bot by an overwrite
+    bot_allowed: int = 0  # permission bits an overwrite grants the bot beyond its role's
     name: str = "general"
     flags: int = 0  # REQUIRE_TAG on a forum
     available_tags: list[dict[str, Any]] = field(default_factory=list)  # forums
@@ -432,10 +433,9 @@ class FakeDiscord:
             return (
                 VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY | ADD_REACTIONS
             )
-        denied = ch.bot_denied
-        if ch.parent_id is not None:
-            denied |= self.channels[ch.parent_id].bot_denied
-        return BOT_PERMISSIONS & ~denied
+        # a thread has no overwrites of its own: it follows its parent channel's
+        where = self.channels[ch.parent_id] if ch.parent_id is not None else ch
+        return (BOT_PERMISSIONS | where.bot_allowed) & ~where.bot_denied
 
     def dm_channel(self, user: Member) -> Channel:
         """The DM channel between the bot and `user` (created on first use, like Discord)."""
@@ -452,9 +452,10 @@ class FakeDiscord:
                 "recipients": [ch.recipient.user()]}
 
     def _overwrites(self, ch: Channel) -> list[dict[str, Any]]:
-        denied = ch.bot_denied
-        return ([{"id": str(self.BOT_ID), "type": 1, "allow": "0", "deny": str(denied)}]
-                if denied else [])
+        if not ch.bot_denied and not ch.bot_allowed:
+            return []
+        return [{"id": str(self.BOT_ID), "type": 1, "allow": str(ch.bot_allowed),
+                 "deny": str(ch.bot_denied)}]
 
     def _channel_payload(self, g: Guild | Channel) -> dict[str, Any]:
         """A guild channel (text, forum or media) as the gateway shows it: an overwrite
@@ -500,14 +501,14 @@ class FakeDiscord:
             d["applied_tags"] = [str(t) for t in th.applied_tags]
         return d
 
-    async def overwrite_bot(self, guild_id: int, deny: int, *, channel_id: int | None = None
-                            ) -> None:
+    async def overwrite_bot(self, guild_id: int, deny: int, *, channel_id: int | None = None,
+                            allow: int = 0) -> None:
         """A moderator edits a guild channel's overwrite for the bot (the guild's text channel
-        unless `channel_id` names another, e.g. a forum) to deny `deny` (0: none): as on
-        Discord the bot is told with CHANNEL_UPDATE, so its cached permissions follow
-        (`deny_bot` changes what the REST routes enforce only)."""
+        unless `channel_id` names another, e.g. a forum) to deny `deny` and allow `allow`
+        (0: none): as on Discord the bot is told with CHANNEL_UPDATE, so its cached
+        permissions follow (`deny_bot` changes what the REST routes enforce only)."""
         ch = self.channels[channel_id or self.guilds[guild_id].channel_id]
-        ch.bot_denied = deny
+        ch.bot_denied, ch.bot_allowed = deny, allow
         await self.dispatch("CHANNEL_UPDATE", self._channel_payload(ch))
 
     # ------------------------------------------------------------------ forums
@@ -1308,6 +1309,10 @@ class FakeDiscord:
         if m and method == "PUT":
             return self._add_reaction(int(m.group(1)), int(m.group(2)), request)
 
+        m = re.fullmatch(r"/channels/(\d+)", path)
+        if m and method == "PATCH":
+            return self._modify_thread(int(m.group(1)), body)
+
         m = re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", path)
         if m and method == "POST":
             parent = int(m.group(1))
@@ -1329,6 +1334,38 @@ class FakeDiscord:
             return self.thread_payload(th), 201
 
         return {"message": f"fake: no route {method} {path}", "code": 0}, 404
+
+    def _modify_thread(self, channel_id: int, body: dict[str, Any]) -> tuple[Any, int]:
+        """Modify Channel on a thread: archive, lock, apply forum tags. The bot needs Manage
+        Threads (it did not start the post); an archived thread is only reopened; the tags
+        must be the forum's (5 at most, the schema's bound); THREAD_UPDATE follows."""
+        th = self.channels.get(channel_id)
+        if th is None:
+            return {"message": "Unknown Channel", "code": UNKNOWN_CHANNEL}, 404
+        if th.type not in THREAD_TYPES:
+            return {"message": "fake: only threads are modified", "code": 0}, 404
+        perms = self.bot_permissions(channel_id)
+        if ~perms & VIEW_CHANNEL or (th.owner_id != self.BOT_ID and ~perms & MANAGE_THREADS):
+            return {"message": "Missing Permissions", "code": MISSING_PERMISSIONS}, 403
+        if th.archived and body.get("archived") is not False:
+            return {"message": "Thread is archived", "code": THREAD_ARCHIVED}, 400
+        if body.get("applied_tags") is not None:
+            parent = self.channels[th.parent_id or 0]
+            known = {int(t["id"]) for t in parent.available_tags}
+            tags = [int(t) for t in body["applied_tags"]]
+            if parent.type not in FORUM_TYPES or not set(tags) <= known:
+                return _form_error([Violation(
+                    "PATCH /channels/{channel_id}", "applied_tags",
+                    "not a tag of this thread's forum")]), 400
+            th.applied_tags = tags
+        for key in ("archived", "locked"):
+            if body.get(key) is not None:
+                setattr(th, key, bool(body[key]))
+        if body.get("name"):
+            th.name = str(body["name"])
+        payload = self.thread_payload(th)
+        self._after.append(("THREAD_UPDATE", payload))
+        return payload, 200
 
     def _add_reaction(
         self, channel_id: int, message_id: int, request: web.Request

@@ -17,11 +17,15 @@ import pytest
 import pytest_asyncio
 
 from bot.core import Cooldown
+from bot.settings import BotSettings
+from retrieval.engine import Engine
 from tests import e2e_support as e2e
 from tests.conftest import REPO, SEEDS
 from tests.e2e_support import description
 from tests.fakediscord import (
     EMBED_LINKS,
+    INTENT_MESSAGE_CONTENT,
+    MANAGE_THREADS,
     SEND_MESSAGES_IN_THREADS,
     Call,
     Channel,
@@ -60,14 +64,19 @@ class FEnv:
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def fenv(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FEnv]:
+async def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[BotSettings, Engine]:
     base = tmp_path_factory.mktemp("forum-e2e")
     docs = base / "docs"
     shutil.copytree(SEEDS, docs)
     for f in (REPO / "benchmarks" / "data" / "followups" / "docs").iterdir():
         shutil.copy(f, docs / f.name)
     settings = e2e.bot_settings(base, "forum")
-    engine = await e2e.indexed_engine(settings)
+    return settings, await e2e.indexed_engine(settings)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def fenv(world: tuple[BotSettings, Engine]) -> AsyncIterator[FEnv]:
+    settings, engine = world
     async with e2e.fake_discord(GUILD) as fake:
         alice = fake.add_member(GUILD, 810_000_000_000_000_001, "alice")
         bob = fake.add_member(GUILD, 810_000_000_000_000_002, "bob")
@@ -329,3 +338,63 @@ async def test_a_post_deleted_before_its_answer_is_let_go(
     answer = (await fake.wait_for(posted_in(again.id), since=since, timeout=60))[0]
     assert "Kenneth McKenzie" in description(answer.json)
 
+
+async def test_the_askers_helpful_vote_tags_the_post_answered(fenv: FEnv) -> None:
+    """With CITEBOT_HELP_FORUM_ANSWERED_TAG, a 👍 on the answer by the post's author tags the
+    post, if the bot has Manage Threads there; another member's 👍 is only a vote."""
+    fake, core = fenv.fake, fenv.bot.citebot
+    question = fake.tag_id(fenv.help.id, "question")
+    answered = fake.tag_id(fenv.help.id, "answered")
+
+    async def vote_up(user: Member, answer: Call, says: str) -> None:
+        up = next(i for i in e2e.custom_ids(answer.json) if i.endswith(":up"))
+        click = await fake.click(GUILD, user, fake.message_of(answer), up)
+        done = await e2e.wait_original_edit(fake, click["token"], "Thanks")
+        assert done.json["content"] == says
+
+    thanks, tagged = "Thanks for the feedback! 👍", "The post is now tagged “answered”."
+    with e2e.changed_settings(fenv.bot, help_forum_answered_tag="answered"), \
+            patch.object(core, "button_cooldown", Cooldown(0)):
+        since = len(fake.calls)
+        post, _ = await fake.create_post(fenv.help.id, fenv.alice, INDEX_Q, "please",
+                                         tags=["question"])
+        answer = (await fake.wait_for(posted_in(post.id), since=since, timeout=60))[0]
+        await vote_up(fenv.alice, answer, thanks)  # no Manage Threads: only the vote
+        await fake.overwrite_bot(GUILD, 0, channel_id=fenv.help.id, allow=MANAGE_THREADS)
+        try:
+            await vote_up(fenv.bob, answer, thanks)  # not bob's question
+            assert not fake.find("PATCH", rf"/channels/{post.id}", since)
+            await vote_up(fenv.alice, answer, f"{thanks} {tagged}")
+            await vote_up(fenv.alice, answer, thanks)  # already tagged: nothing to do
+        finally:
+            await fake.overwrite_bot(GUILD, 0, channel_id=fenv.help.id)
+    edits = fake.find("PATCH", rf"/channels/{post.id}", since)
+    assert [c.status for c in edits] == [200]
+    assert post.applied_tags == [question, answered]
+    cached = fenv.bot.get_channel(post.id)  # THREAD_UPDATE reached the bot
+    assert isinstance(cached, discord.Thread)
+    assert [t.name for t in cached.applied_tags] == ["question", "answered"]
+
+
+async def test_without_the_message_content_intent_a_post_is_asked_by_its_title(
+    world: tuple[BotSettings, Engine], fenv: FEnv,
+) -> None:
+    """Without Message Content Discord sends a starter message's text only if it mentions
+    the bot: the post's title is still there to ask."""
+    settings, engine = world
+    # a fake of its own; on exit discord.py points back at the module's fake
+    async with e2e.fake_discord(GUILD) as fake:
+        alice = fake.add_member(GUILD, 810_000_000_000_000_001, "alice")
+        forum = fake.add_forum(GUILD, "help")
+        settings = settings.model_copy(update={
+            "help_forum_ids": [forum.id], "message_content_intent": False})
+        async with e2e.running_bot(settings, e2e.engine_pool(settings, engine)):
+            post, starter = await fake.create_post(
+                forum.id, alice, "Who leads US Central Command?", "asking for a friend")
+            answer = (await fake.wait_for(posted_in(post.id), timeout=60))[0]
+    assert not fake.intents & INTENT_MESSAGE_CONTENT
+    delivered = next(e["d"] for e in fake._history
+                     if e["t"] == "MESSAGE_CREATE" and e["d"]["id"] == starter["id"])
+    assert delivered["content"] == ""  # what the bot got of the starter message
+    assert "Kenneth McKenzie" in description(answer.json)
+    assert answer.json["embeds"][0]["title"] == "Who leads US Central Command?"

@@ -362,6 +362,22 @@ async def test_forums_posts_and_what_discord_refuses_there(api: Client) -> None:
     assert status == 403 and data["code"] == fd.MISSING_PERMISSIONS
     fake.allow_bot(forum.id, fd.SEND_MESSAGES_IN_THREADS)
 
+    # tags: Manage Threads (the bot did not start the post), only the forum's own tags
+    edit_url = f"/channels/{post.id}"
+    answered = fake.tag_id(forum.id, "answered")
+    status, data = await api("PATCH", edit_url, {"applied_tags": [str(answered)]})
+    assert status == 403 and data["code"] == fd.MISSING_PERMISSIONS
+    forum.bot_allowed = fd.MANAGE_THREADS
+    status, data = await api("PATCH", edit_url, {"applied_tags": ["123"]})
+    assert status == 400 and data["code"] == fd.INVALID_FORM_BODY
+    status, data = await api("PATCH", edit_url, {"applied_tags": [str(answered)]})
+    assert status == 200 and data["applied_tags"] == [str(answered)]
+    assert fake._history[-1]["t"] == "THREAD_UPDATE"
+    status, data = await api("PATCH", edit_url, {"applied_tags": [str(answered)] * 6})
+    assert status == 400 and _fields(fake.violations) == {"applied_tags"}  # 5 at most
+    fake.violations.clear()
+    forum.bot_allowed = 0
+
     await fake.update_thread(post.id, locked=True)
     status, data = await api("POST", in_post, {"content": "x"})
     assert status == 400 and data["code"] == fd.THREAD_ARCHIVED
