@@ -10,7 +10,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,12 @@ class Embedder:
         # room for the special tokens ([CLS] ... [SEP]) that encode() adds
         specials = len(self._tok.encode("", add_special_tokens=True).ids)
         self.max_tokens = self.max_seq_length - specials
+
+    @cached_property
+    def whole_words(self) -> frozenset[str]:
+        """Lower-case words the tokenizer has as one token (a WordPiece vocabulary's real
+        words: "recipe", "reaction"; not "reacton", which it cuts into pieces)."""
+        return frozenset(w for w in self._tok.get_vocab() if w.isalpha() and w.islower())
 
     def token_spans(self, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
         encs = self._tok.encode_batch(list(texts), add_special_tokens=False)

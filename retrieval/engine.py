@@ -56,7 +56,7 @@ from retrieval.models import (
     Stats,
 )
 from retrieval.nudges import Nudges
-from retrieval.question import clean_question
+from retrieval.question import clean_question, without_mentions
 from retrieval.quoter import Quoter
 from retrieval.retrievers import (
     DENSE_WEIGHT,
@@ -70,6 +70,7 @@ from retrieval.roletitles import RoleTitles
 from retrieval.settings import Settings
 from retrieval.smalltalk import Chat, classify, example_topics, hint
 from retrieval.sources import SourceReader
+from retrieval.spelling import Corrected, Speller
 from retrieval.stats import (
     checked_manifest,
     corpus_stats,
@@ -112,6 +113,8 @@ class Engine:
         self.role_titles = RoleTitles(self._titles, self._page_text)
         # question text -> its vector and its token vectors (one model pass gives both)
         self._qvec_cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        # the spelling corrector of the current view (its vocabulary), built on first use
+        self._speller: tuple[CorpusView, Speller] | None = None
 
     # -- parts ----------------------------------------------------------------------------
     @property
@@ -431,15 +434,21 @@ class Engine:
                 raise NotIndexed()
         except CitebotError as e:
             return Answer(question=question, answered=False, failure=e)
-        text, context = cq.text, None
+        corrected = self.corrected(view, cq.text, question)
+        text, context = corrected.text, None
         if earlier and earlier.strip() and is_follow_up(cq.text):
             context = " ".join(earlier.split())[: self.settings.max_question_chars]
-            text = in_context(context, cq.text)
+            text = in_context(context, corrected.text)
         try:
             q_vec = self.question_vector(text)
         except ModelUnavailable as e:
             return Answer(question=question, answered=False, failure=e)
-        answer = self._answer(view, text, q_vec, question, k, offset, cq.note, guild_id, shown)
+        note = " · ".join(n for n in (cq.note, corrected.note) if n) or None
+        answer = self._answer(
+            view, text, q_vec, question, k, offset, note, guild_id, shown, corrected.text
+        )
+        if corrected.corrections:
+            answer = dataclasses.replace(answer, corrections=corrected.corrections)
         if context is not None:
             said = f"searched together with the earlier question “{context[:80]}”"
             note = f"{answer.note} · {said}" if answer.note else said
@@ -466,6 +475,24 @@ class Engine:
             return example_topics(self.sources(), n)
         except Exception:
             return []
+
+    def corrected(self, view: CorpusView, text: str, raw: str) -> Corrected:
+        """`text` (the cleaned question) with misspelt words and chat abbreviations replaced
+        by the indexed words they stand for (retrieval.spelling); `raw` shows its code."""
+        if not self.settings.spelling or not view.chunks:
+            return Corrected(text)
+        try:
+            with self._lock:
+                held = self._speller
+            if held is None or held[0] is not view:
+                lex = view.lexical
+                held = (view, Speller(lex.words, lex.vocab, self.embedder.whole_words))
+                with self._lock:
+                    self._speller = held
+            return held[1].correct(text, without_mentions(raw))
+        except Exception:  # a nicety: the question is searched as typed
+            log.warning("could not check the question's spelling", exc_info=True)
+            return Corrected(text)
 
     def question_vector(self, text: str) -> np.ndarray:
         """The (cleaned) question's embedding; recent ones are kept, since the bot asks
@@ -511,7 +538,10 @@ class Engine:
         note: str | None,
         guild_id: int | None = None,
         shown: Sequence[Citation] = (),
+        asked: str | None = None,
     ) -> Answer:
+        """`asked`: the question as searched (spelling corrected), without a follow-up's
+        earlier question: its words no document uses are named in a weak answer's note."""
         fused = self.retrieve(view, q, q_vec)
         nudge = self.nudges.for_question(q_vec)  # {} unless similar questions got votes
         if guild_id is not None:  # another guild's knowledge entries are not for this one
@@ -521,7 +551,7 @@ class Engine:
                 if c in view.by_id and visible(view.chunks[view.by_id[c]].source, guild_id)
             }
         answer = self.quoter.answer(
-            view, fused, q, q_vec, original, k, offset, note, nudge, shown
+            view, fused, q, q_vec, original, k, offset, note, nudge, shown, asked
         )
         return self._with_links(answer)
 

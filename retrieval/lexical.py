@@ -50,12 +50,32 @@ def stems(text: str) -> list[str]:
     return list(_stemmer.stemWords(words))
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def word_counts(texts: Sequence[str]) -> Counter[str]:
+    """How often `texts` use each lower-cased word (letters only, as written: not stemmed)."""
+    counts: Counter[str] = Counter()
+    for t in texts:
+        counts.update(_LETTERS.findall(t.lower()))
+    return counts
+
+
 class LexicalIndex:
-    def __init__(self, retriever: bm25s.BM25, vocab: dict[str, int], df: Counter[str], n: int):
+    def __init__(
+        self,
+        retriever: bm25s.BM25,
+        vocab: dict[str, int],
+        df: Counter[str],
+        n: int,
+        words: Counter[str] | None = None,
+    ):
         self.retriever = retriever
         self.vocab = vocab
         self.df = df
         self.n = n
+        # the documents' words as written -> how often they occur (spelling corrections)
+        self.words: Counter[str] = words if words is not None else Counter()
 
     @classmethod
     def empty(cls) -> LexicalIndex:
@@ -72,7 +92,7 @@ class LexicalIndex:
         inv = {v: k for k, v in vocab.items()}
         for doc in ids:
             df.update(inv[i] for i in set(doc))
-        return cls(retriever, vocab, df, len(texts))
+        return cls(retriever, vocab, df, len(texts), word_counts(texts))
 
     def idf(self, stem: str) -> float:
         d = self.df.get(stem, 0)

@@ -91,6 +91,14 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A word of the question searched as another: a misspelling or a chat abbreviation."""
+
+    typed: str  # "reacton", "msg"
+    searched: str  # "reaction", "message"
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     answered: bool
@@ -100,6 +108,8 @@ class Answer:
     failure: CitebotError | None = None  # why the question could not be searched
     offset: int = 0  # index of the first quote in the full ranked list (for "more excerpts")
     context: str | None = None  # the earlier question a follow-up was searched with
+    # words searched as others (retrieval.spelling); the note says so too
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def searched(self) -> str:
@@ -124,6 +134,7 @@ class Answer:
             "note": self.note,
             "error": error,
             "context": self.context,
+            "corrections": [asdict(c) for c in self.corrections],
         }
 
 

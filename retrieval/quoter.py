@@ -133,8 +133,11 @@ class Quoter:
         note: str | None,
         nudge: Mapping[str, float] | None = None,
         shown: Sequence[Citation] = (),
+        asked: str | None = None,
     ) -> Answer:
-        """`nudge`: chunk id -> score change from votes on similar questions (retrieval.nudges);
+        """`asked`: the question as searched (spelling corrected; default `original`), whose
+        words no document uses a refusal or weak answer names. `nudge`: chunk id -> score
+        change from votes on similar questions (retrieval.nudges);
         it changes the order of quotes, never whether the question is answered. `shown`: the
         quotes of the pages before this one; with them the page is the best `k` quotes that
         neither overlap nor repeat the words of any (the ranking of a larger pool can differ
@@ -182,14 +185,16 @@ class Quoter:
             threshold += STRUCTURED_MARGIN
         answered = bool(picked) and best >= threshold
         if not answered:
-            if offset == 0 and (missing := unused_words(original, view)):
+            if offset == 0 and (missing := unused_words(asked or original, view)):
                 said = "the documents never use " + ", ".join(f"“{w}”" for w in missing[:3])
                 note = f"{note} · {said}" if note else said
             nearest = self.nearest(fused, view)
             return Answer(
                 question=original, answered=False, nearest=nearest, note=note, offset=offset
             )
-        if best < threshold + WEAK_MARGIN and (missing := unused_words(original, view)):
+        if best < threshold + WEAK_MARGIN and (
+            missing := unused_words(asked or original, view)
+        ):
             said = "weak match: the documents never use " + ", ".join(
                 f"“{w}”" for w in missing[:3])
             note = f"{note} · {said}" if note else said

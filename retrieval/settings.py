@@ -104,6 +104,12 @@ class Settings(BaseSettings):
         "time), added to reorder them; 0 = off",
     )
 
+    spelling: bool = Field(
+        True,
+        description="Search a misspelt question word or a chat abbreviation (msg, cmd, env) as "
+        "the indexed word it stands for (retrieval/spelling.py); false = search words as typed",
+    )
+
     supporting_floor: float = Field(
         0.6,
         ge=0.0,

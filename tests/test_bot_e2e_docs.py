@@ -69,3 +69,15 @@ async def test_table_row_with_header_and_list_item_in_the_embed(
     desc = str((await _ask(fake, alice, "Which permission does the bot need to upload documents?"))
                .get("description", ""))
     assert "> Attach Files, to **upload** **documents**" in desc and "› Permissions" in desc
+
+
+async def test_a_misspelt_question_says_what_was_searched_in_the_footer(
+    world: tuple[FakeDiscord, Member],
+) -> None:
+    """"fiel" is searched as the guide's "file": the same code block is quoted and the footer
+    says so (retrieval/spelling.py); the title keeps the question as typed."""
+    fake, alice = world
+    embed = await _ask(fake, alice, "How do I send a fiel?")
+    assert "await channel.send(file=file)" in str(embed.get("description", ""))
+    assert "searched for: file (fiel)" in str(embed.get("footer", {}).get("text", ""))
+    assert embed["title"] == "How do I send a fiel?"

@@ -1,0 +1,219 @@
+"""Questions typed fast in a help channel: a misspelt word or a chat abbreviation is searched as
+the word the indexed documents use ("reacton" -> "reaction", "msg" -> "message").
+
+Only words the index does not know are touched, and only towards words it does know:
+- a misspelling becomes the one indexed word (occurring at least twice) within a small edit
+  distance (1 for words of 4-7 letters, 2 from 8 letters; same first letter; a swap of two
+  letters counts one); none, or several equally close, and the word is searched as typed;
+- an abbreviation of the table below becomes its expansion when the index uses the expansion
+  and not the abbreviation (docs that write "env" keep "env").
+Never touched: identifiers (code in backticks, snake_case, dotted.names, --flags, camelCase,
+words with digits), numbers, stopwords, words of the model's own vocabulary (real English words
+such as "recipe" stay what they are, so an off-topic question stays off-topic) and any word
+whose stem the index has. The quotes are never changed: only what is searched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from retrieval.lexical import STOPWORDS, stems
+from retrieval.models import Correction
+
+# Abbreviations common in programming help channels, written the way chat writes them. An
+# expansion is used only when the index has it and lacks the abbreviation (see Speller).
+ABBREVIATIONS: Mapping[str, str] = {
+    "msg": "message", "msgs": "messages",
+    "cmd": "command", "cmds": "commands",
+    "env": "environment", "envs": "environments",
+    "var": "variable", "vars": "variables",
+    "auth": "authentication",
+    "config": "configuration", "cfg": "configuration", "conf": "configuration",
+    "dm": "direct message", "dms": "direct messages",
+    "db": "database", "dbs": "databases",
+    "dir": "directory", "dirs": "directories",
+    "repo": "repository", "repos": "repositories",
+    "arg": "argument", "args": "arguments",
+    "param": "parameter", "params": "parameters",
+    "func": "function", "funcs": "functions", "fn": "function",
+    "lib": "library", "libs": "libraries",
+    "pkg": "package", "pkgs": "packages",
+    "docs": "documentation", "doc": "documentation",
+    "perms": "permissions", "perm": "permission",
+    "info": "information",
+    "impl": "implementation",
+    "obj": "object",
+    "prod": "production",
+    "pls": "please", "plz": "please",
+    "u": "you", "ur": "your",
+    "w/": "with", "w/o": "without", "b/c": "because",
+}
+# chat spellings that are not misspellings of anything in the documents
+CHAT_WORDS = frozenset(
+    "whats cant dont doesnt didnt isnt arent wasnt werent wont shouldnt couldnt wouldnt im ive "
+    "id youre thats theres hows whys wheres lol thx ty idk btw tho gonna wanna gotta kinda "
+    "sorta ok okay pls plz".split()
+)
+
+_TOKEN = re.compile(r"\b(?:w/o|w/|b/c)(?=\s|$|[,.;:!?)])|[^\W\d_]+", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"`+([^`]*)`+")
+# an identifier-looking token: snake_case, dotted.name, --flag, path/name, call(), camelCase,
+# anything mixing letters and digits, key=value
+_IDENTIFIER = re.compile(
+    r"\S*(?:\w_\w|_\w|\w_|[^\W\d_]\.\w|\w\.[^\W\d_]|(?:^|\s)--?\w|\w/\w|\w\(|\w=|\w:\w"
+    r"|[a-z][A-Z]|[^\W\d_]\d|\d[^\W\d_])\S*"
+)
+_LETTERS = re.compile(r"[^\W\d_]+")
+MIN_TYPO_LETTERS = 4
+LONG_WORD = 8  # from this length two edits are allowed
+MIN_TARGET_COUNT = 2  # times a correction's target must occur in the indexed texts
+
+
+@dataclass(frozen=True)
+class Corrected:
+    text: str  # the question as searched
+    corrections: tuple[Correction, ...] = ()
+
+    @property
+    def note(self) -> str | None:
+        """"searched for: reaction (reacton), message (msg)"; expansions into stopwords only
+        ("u" -> "you") are searched but not worth a line."""
+        shown = [c for c in self.corrections if stems(c.searched) and c.searched != "please"]
+        if not shown:
+            return None
+        return "searched for: " + ", ".join(f"{c.searched} ({c.typed})" for c in shown)
+
+
+def protected_words(raw: str) -> set[str]:
+    """Lower-cased words of `raw` that are part of code or of identifier-looking tokens: the
+    cleaned question has lost the backticks and underscores that showed it."""
+    out: set[str] = set()
+    for m in _CODE_SPAN.finditer(raw):
+        out.update(w.lower() for w in _LETTERS.findall(m.group(1)))
+    for m in _IDENTIFIER.finditer(raw):
+        token = m.group(0).strip()
+        if token.lower() in ABBREVIATIONS:  # "w/", "b/c"
+            continue
+        out.update(w.lower() for w in _LETTERS.findall(token))
+    return out
+
+
+class Speller:
+    """Corrections against one index's vocabulary.
+
+    `words`: each lower-cased word of the indexed search texts -> how often it occurs;
+    `known_stems`: the stems BM25 indexes; `whole_words`: words the embedding model's
+    tokenizer has as one token (real words, never corrected)."""
+
+    def __init__(
+        self,
+        words: Mapping[str, int],
+        known_stems: Collection[str],
+        whole_words: Collection[str] = frozenset(),
+        min_count: int = MIN_TARGET_COUNT,
+    ) -> None:
+        self.words = words
+        self.known_stems = known_stems
+        self.whole_words = whole_words
+        # candidate targets by (first letter, length): a lookup compares a few hundred words
+        self._by_key: dict[tuple[str, int], list[str]] = {}
+        for w, n in words.items():
+            if n >= min_count and len(w) >= 3 and w.isalpha() and w not in STOPWORDS:
+                self._by_key.setdefault((w[0], len(w)), []).append(w)
+
+    def known(self, word: str) -> bool:
+        w = word.lower()
+        if w in self.words:
+            return True
+        s = stems(w)
+        return not s or s[0] in self.known_stems  # a stopword, or a stem the index has
+
+    def correct(self, text: str, raw: str | None = None) -> Corrected:
+        """`text` with its unknown words replaced; `raw` is the message before cleaning (its
+        backticks and underscores mark identifiers)."""
+        protected = protected_words(raw if raw is not None else text)
+        out: list[str] = []
+        corrections: list[Correction] = []
+        seen: set[str] = set()
+        last = 0
+        for m in _TOKEN.finditer(text):
+            typed = m.group(0)
+            fixed = self._fix(typed, protected, text, m.start(), m.end())
+            if fixed is None:
+                continue
+            out.append(text[last : m.start()])
+            out.append(fixed)
+            last = m.end()
+            if typed.lower() not in seen:
+                seen.add(typed.lower())
+                corrections.append(Correction(typed, fixed))
+        if not corrections:
+            return Corrected(text)
+        out.append(text[last:])
+        return Corrected("".join(out), tuple(corrections))
+
+    def _fix(self, typed: str, protected: set[str], text: str, a: int, b: int) -> str | None:
+        w = typed.lower()
+        if w in protected or _in_identifier(text, a, b):
+            return None
+        if w in ABBREVIATIONS:
+            return self._expand(w)
+        if not typed.isalpha() or not (typed.islower() or typed[1:].islower()):
+            return None  # ALL CAPS (an acronym, a constant) or mixed case
+        if len(w) < MIN_TYPO_LETTERS or w in CHAT_WORDS or w in self.whole_words:
+            return None
+        if self.known(w):
+            return None
+        target = self._nearest(w)
+        if target is None:
+            return None
+        return target.capitalize() if typed[0].isupper() else target
+
+    def _expand(self, abbr: str) -> str | None:
+        expansion = ABBREVIATIONS[abbr]
+        if "/" not in abbr and self.known(abbr):
+            return None
+        content = [x for x in expansion.split() if stems(x)]
+        if not all(self.known(x) for x in content):
+            return None
+        return expansion
+
+    def _nearest(self, w: str) -> str | None:
+        """The one candidate at the smallest distance (ties: none)."""
+        most = 2 if len(w) >= LONG_WORD else 1
+        best: list[str] = []
+        best_d = most + 1
+        for n in range(len(w) - most, len(w) + most + 1):
+            pool = self._by_key.get((w[0], n))
+            if not pool:
+                continue
+            for cand, d, _ in process.extract(
+                w, pool, scorer=OSA.distance, score_cutoff=most, limit=None
+            ):
+                if d < best_d:
+                    best, best_d = [cand], int(d)
+                elif d == best_d:
+                    best.append(cand)
+        if len(best) != 1:
+            return None
+        return best[0]
+
+
+def _in_identifier(text: str, a: int, b: int) -> bool:
+    """The word at text[a:b] is glued to a dot, hyphen, slash or apostrophe ("what's",
+    "set-up", "a.b"): part of something else, left alone."""
+    before = text[a - 1] if a > 0 else " "
+    after = text[b] if b < len(text) else " "
+    if text[a:b].lower() in ("w/", "w/o", "b/c"):
+        return before.isalnum()
+    glue = "'’-/.@#$%\\"
+    return before in glue or (after in glue and not (after == "." and _sentence_end(text, b)))
+
+
+def _sentence_end(text: str, i: int) -> bool:
+    return i + 1 >= len(text) or text[i + 1].isspace()
