@@ -19,6 +19,7 @@ import random
 import re
 import string
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ QA_DIR = ROOT / "benchmarks" / "docs_qa"
 EDIT_RATE = 1 / 3
 MIN_EDIT_LETTERS = 5
 METRICS = ("top1", "top3", "answered", "offtopic_refused")
+_SPELL_MS: list[float] = []  # time of each question's correction (the speller built)
 _PLAIN_WORD = re.compile(r"(?<![\w.\-/'’=?&])[A-Za-z]+(?![\w\-/'’=(]|\.\w)")
 
 
@@ -103,10 +105,13 @@ def _corrections(settings: Settings, qa: DocsQA) -> list[dict[str, Any]]:
 
     engine = Engine(settings.model_copy(update={"spelling": True}))
     view = engine.view()
+    engine.corrected(view, "warm up the speller", "")
     out = []
     for q in qa.questions:
         cq = clean_question(q.question, settings.max_question_chars)
+        t0 = time.perf_counter()
         fixed = engine.corrected(view, cq.text, q.question)
+        _SPELL_MS.append(1000 * (time.perf_counter() - t0))
         if fixed.corrections:
             out.append({"id": q.id, "question": q.question, "offtopic": q.offtopic,
                         "corrections": [[c.typed, c.searched] for c in fixed.corrections]})
@@ -146,7 +151,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 res = run_docs(folder, variants[v], settings, log=print)
                 details = res.info.pop("details")
                 pooled[f"{v}/{s}"] += details
-                per[name][f"{v}/{s}"] = {k: res.metrics[k] for k in METRICS}
+                per[name][f"{v}/{s}"] = {k: res.metrics[k] for k in METRICS} | {
+                    "offtopic_answered": [d["id"] for d in details
+                                          if d["offtopic"] and d["answered"]]}
                 print(f"{name} {v}/{s}: " + _line(res.metrics))
             for v in variants:
                 corrections[name][v] = _corrections(
@@ -161,7 +168,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             for c in found[:12]:
                 print(f"    {'(off) ' if c['offtopic'] else ''}"
                       + ", ".join(f"{a}->{b}" for a, b in c["corrections"]))
-    out = {"label": args.label, "seed": args.seed, "corpora_run": names,
+    spell_ms = {"mean": sum(_SPELL_MS) / max(len(_SPELL_MS), 1), "max": max(_SPELL_MS or [0])}
+    print(f"correction per question: mean {spell_ms['mean']:.2f} ms, max {spell_ms['max']:.2f} ms")
+    out = {"label": args.label, "spell_ms": spell_ms, "seed": args.seed, "corpora_run": names,
            "backend": Settings().backend, "overall": overall, "corpora": per,
            "noisy_examples": examples, "corrections": corrections}
     print(f"wrote {save('typos' + (f'-{args.label}' if args.label else ''), out)}")

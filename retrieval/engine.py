@@ -70,7 +70,7 @@ from retrieval.roletitles import RoleTitles
 from retrieval.settings import Settings
 from retrieval.smalltalk import Chat, classify, example_topics, hint
 from retrieval.sources import SourceReader
-from retrieval.spelling import Corrected, Speller
+from retrieval.spelling import Corrected, Speller, is_english
 from retrieval.stats import (
     checked_manifest,
     corpus_stats,
@@ -438,7 +438,8 @@ class Engine:
         text, context = corrected.text, None
         if earlier and earlier.strip() and is_follow_up(cq.text):
             context = " ".join(earlier.split())[: self.settings.max_question_chars]
-            text = in_context(context, corrected.text)
+            # the earlier question's own corrections were shown with its answer
+            text = in_context(self.corrected(view, context, context).text, corrected.text)
         try:
             q_vec = self.question_vector(text)
         except ModelUnavailable as e:
@@ -485,8 +486,12 @@ class Engine:
             with self._lock:
                 held = self._speller
             if held is None or held[0] is not view:
-                lex = view.lexical
-                held = (view, Speller(lex.words, lex.vocab, self.embedder.whole_words))
+                whole = self.embedder.whole_words
+
+                def real(word: str) -> bool:  # the model's whole words, then the English list
+                    return word in whole or is_english(word)
+
+                held = (view, Speller(view.lexical.words, view.lexical.vocab, real))
                 with self._lock:
                     self._speller = held
             return held[1].correct(text, without_mentions(raw))

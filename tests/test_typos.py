@@ -170,3 +170,11 @@ def test_the_cli_prints_what_was_searched(engine: Engine, tmp_path: Path) -> Non
     r = subprocess.run([*cmd, "--json"], capture_output=True, text=True, env=env, timeout=180)
     out = json.loads(r.stdout.strip().splitlines()[-1])
     assert out["corrections"][0] == {"typed": "reacton", "searched": "reaction"}
+
+
+def test_a_follow_up_and_its_earlier_question_are_searched_corrected(engine: Engine) -> None:
+    a = engine.ask("and how do i remove a reacton?", record=False,
+                   earlier="how do i add a reacton to a msg")
+    assert a.context == "how do i add a reacton to a msg"  # shown as it was asked
+    assert a.corrections == (Correction("reacton", "reaction"),)
+    assert a.answered and "remove_reaction" in a.quotes[0].text
