@@ -5,6 +5,7 @@ real model, real embedded Chroma. A forum post is a public thread whose parent i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 from collections.abc import AsyncIterator
@@ -61,6 +62,7 @@ class FEnv:
     media: Channel  # a help media channel (type 16)
     lounge: Channel  # a forum that is not a help forum
     watch: HandlerWatch  # which messages the bot's on_message handlers have finished
+    engine: Engine
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -88,7 +90,7 @@ async def fenv(world: tuple[BotSettings, Engine]) -> AsyncIterator[FEnv]:
         settings = settings.model_copy(update={"help_forum_ids": [help_forum.id, media.id]})
         async with e2e.running_bot(settings, e2e.engine_pool(settings, engine)) as bot:
             yield FEnv(fake, bot, alice, bob, mod, robot, help_forum, media, lounge,
-                       watch_listeners(bot))
+                       watch_listeners(bot), engine)
 
 
 def posted_in(channel_id: int) -> Any:
@@ -100,6 +102,16 @@ def posted_in(channel_id: int) -> Any:
 async def handled(env: FEnv, message: dict[str, Any]) -> None:
     """Wait until the bot's on_message handlers have finished with `message`."""
     await env.watch.wait(lambda m: m is not None and str(m.id) == message["id"], timeout=60)
+
+
+async def remembered(env: FEnv, post_id: int) -> None:
+    """Wait until the bot has recorded an answer in the post as a conversation turn (it does
+    so just after posting it)."""
+    for _ in range(600):
+        if await asyncio.to_thread(env.engine.earlier_question, post_id, None):
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError("the bot never recorded its answer in the post")
 
 
 def calls_to(env: FEnv, channel_id: int, since: int) -> list[Call]:
@@ -159,6 +171,7 @@ async def test_ask_in_a_post_answers_there_and_a_mention_follows_it_up(fenv: FEn
     edit = await e2e.wait_original_edit(fake, inter["token"], "harbor index", timeout=60)
     assert INDEX_A in description(edit.json)
     assert fake.original(inter["token"])["channel_id"] == str(post.id)
+    await remembered(fenv, post.id)
     # the post is a conversation: a mention there continues the /ask answer
     follow = await mention_in(fenv, post, "and for several folders?", user=fenv.bob)
     assert SEVERAL_A in description(follow.json)
