@@ -86,6 +86,22 @@ class Part:
     language: str = ""
 
 
+# Pygments names (what Sphinx and Markdown fences are written with) that the highlighters
+# renderers use (highlight.js in Discord) do not know, as the name they do: a
+# `.. code-block:: python3` fenced as ```python3 is shown without highlighting in Discord
+_LANGUAGE_NAMES = {
+    "python3": "python", "py3": "python", "python2": "python", "py2": "python",
+    "ipython3": "python", "ipython2": "python",
+    "shell-session": "console", "sh-session": "console",
+    "html+jinja": "django", "html+django": "django", "jinja2": "django",
+}
+
+
+def shown_language(language: str) -> str:
+    """A code block's language as renderers' highlighters name it (`python3` → `python`)."""
+    return _LANGUAGE_NAMES.get(language.lower(), language)
+
+
 def display_parts(c: Citation) -> list[Part]:
     """The quote as prose and code parts, plus a marker for a long code block cut short. An
     untitled `:ref:`/`:doc:` whose target's title is known shows that title."""
@@ -104,7 +120,7 @@ def _display_parts(c: Citation) -> list[Part]:
         if lead:
             parts.append(Part("text", lead))
         code = textwrap.dedent(_unquoted(c.text[c.code_offset :], c.source))
-        parts.append(Part("code", code.strip("\n"), c.language))
+        parts.append(Part("code", code.strip("\n"), shown_language(c.language)))
         first = min(c.line_start, c.block_line_start or c.line_start)
         if first < c.line_start:  # a later part of a long block
             parts.insert(0, Part("text", f"… (lines {c.line_start}–{c.line_end} of the code "
@@ -125,7 +141,7 @@ def _display_parts(c: Citation) -> list[Part]:
     pieces = _literal_blocks(text) if c.kind in _NOTE_KINDS else [("text", text, "")]
     markdown = c.source.lower().endswith(MARKDOWN_SUFFIXES)
     rst = c.source.lower().endswith(".rst")
-    parts = [Part("code", body, lang) if kind == "code" else
+    parts = [Part("code", body, shown_language(lang)) if kind == "code" else
              Part("text", _prose(body, c.kind, markdown, rst)) for kind, body, lang in pieces]
     return [p for p in parts if p.text.strip()] or [
         Part("text", _prose(text, c.kind, markdown, rst))]

@@ -191,3 +191,28 @@ def test_a_version_note_on_its_directive_line_is_quoted_with_its_version() -> No
         "Accepts instances of bytes and bytearray.\n\n"
         "Changed in version 2.5: Write returned None in previous versions.",
     ]
+
+
+def test_a_python3_code_block_is_fenced_as_python() -> None:
+    """Sphinx docs written with `.. code-block:: python3` (and `.. highlight:: python3`):
+    the quote was fenced as ```python3, a name Discord's highlighter does not know, so the
+    example showed without highlighting. Pygments' version-suffixed names show as the name
+    highlighters know; other names are kept."""
+    from retrieval.quotedisplay import display_parts
+
+    rst = (
+        "Quickstart\n==========\n\n"
+        "A minimal bot looks like this:\n\n"
+        ".. code-block:: python3\n\n"
+        "    client = Client()\n    client.run('token')\n\n"
+        "Run it from a shell:\n\n"
+        ".. code-block:: shell-session\n\n"
+        "    $ python3 example_bot.py\n\n"
+        ".. code-block:: toml\n\n"
+        "    [tool.bot]\n    prefix = '!'\n"
+    )
+    p = parsed(".rst", rst)
+    langs = [display_parts(cited(rst, b, "quickstart.rst", language=b.language,
+                                 code_offset=0))[-1].language
+             for b in p.blocks if b.kind == "code"]
+    assert langs == ["python", "console", "toml"]
