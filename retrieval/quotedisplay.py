@@ -232,7 +232,7 @@ def _prose(text: str, kind: str, markdown: bool = False, rst: bool = False) -> s
     else:
         text = _reflow(text, markdown, keep_first=kind == "definition" and not field)
         if rst:
-            text = _FIELD_MARKER.sub(r"\1\2:", text)
+            text = _FIELD_MARKER.sub(_field_label, text)
     if kind == "definition" and _DEF_MARK.search(text):
         text = _definition(text)
     return _literal_marker(_without_markup(text.strip("\n")))
@@ -294,6 +294,28 @@ _RST_SIMPLE_REFERENCE = re.compile(r"(?<![\w`])([A-Za-z0-9](?:[\w.+-]*[A-Za-z0-9
 
 
 _FIELD_MARKER = re.compile(r"^([ \t]*):((?:[^:\\\n`]|\\.)+?):(?=[ \t]|$)", re.M)
+# Sphinx's info fields in an API entry (`:param message: …`, `:rtype: int`) are shown under
+# labels ("Parameter message: …", "Return type: int"), not by their field names
+_INFO_FIELDS = {
+    **dict.fromkeys(("param", "parameter", "arg", "argument", "key", "keyword"), "Parameter"),
+    **dict.fromkeys(("type", "vartype"), "Type of"),
+    **dict.fromkeys(("returns", "return"), "Returns"),
+    "rtype": "Return type", "returntype": "Return type",
+    **dict.fromkeys(("raises", "raise", "except", "exception"), "Raises"),
+    **dict.fromkeys(("var", "ivar", "cvar"), "Variable"),
+}
+
+
+def _field_label(m: re.Match[str]) -> str:
+    """`:param x:` → `Parameter x:`, `:rtype:` → `Return type:`; any other field by its
+    name (`:check_for_async:` → `check_for_async:`)."""
+    name, _, arg = m.group(2).partition(" ")
+    label, arg = _INFO_FIELDS.get(name), arg.strip()
+    if label is None:
+        return f"{m.group(1)}{m.group(2)}:"
+    if not arg:
+        label = "Type" if label == "Type of" else label
+    return f"{m.group(1)}{label} {arg}:" if arg else f"{m.group(1)}{label}:"
 
 
 # a substitution, `|Dispatcher|` (its definition often in the Sphinx config's rst_prolog, not

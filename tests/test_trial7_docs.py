@@ -216,3 +216,31 @@ def test_a_python3_code_block_is_fenced_as_python() -> None:
                                  code_offset=0))[-1].language
              for b in p.blocks if b.kind == "code"]
     assert langs == ["python", "console", "toml"]
+
+
+def test_info_fields_of_an_api_entry_show_under_their_labels() -> None:
+    """pyserial's hand-written API entries (and event references like `.. function::
+    on_message(message)`): ":return: Number of bytes written. / :rtype: int" was shown as
+    "return: Number of bytes written. / rtype: int", field names a reader never sees. Sphinx
+    labels them (Returns, Return type, Parameter, Raises); other fields keep their name."""
+    rst = (
+        "API\n===\n\n"
+        ".. function:: on_message(message)\n\n"
+        "    Called when a message is created and sent.\n\n"
+        "    :param message: The current message.\n"
+        "    :type message: :class:`Message`\n\n"
+        ".. method:: write(data)\n\n"
+        "    :return: Number of bytes written.\n"
+        "    :rtype: int\n"
+        "    :raises SerialTimeoutException: When a write timeout is configured.\n\n"
+        ".. attribute:: baudrate\n\n"
+        "    :setter: Set new baud rate\n"
+        "    :type: int\n"
+    )
+    p = parsed(".rst", rst)
+    assert [_shown(cited(rst, b, "api.rst")) for b in p.blocks if b.kind == "definition"] == [
+        "Parameter message: The current message.\nType of message: Message",
+        "Returns: Number of bytes written.\nReturn type: int",
+        "Raises SerialTimeoutException: When a write timeout is configured.",
+        "setter: Set new baud rate\nType: int",
+    ]
