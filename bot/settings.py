@@ -28,6 +28,19 @@ class BotSettings(Settings):
         default_factory=list, description="Channels where every message is answered"
     )
     answer_in_thread: bool = Field(False, description="Answer mentions in a new thread")
+    help_forum_ids: list[int] = Field(
+        default_factory=list,
+        description="Forum channels whose new posts are answered from their title and text",
+    )
+    help_forum_no_answer: str = Field(
+        "", max_length=2000,
+        description="Note posted in a help-forum post the documents don't cover ('' = none)",
+    )
+    help_forum_answered_tag: str = Field(
+        "", max_length=20,
+        description="Forum tag applied to a help-forum post when its author (or a member "
+        "with Manage Threads) votes its answer 👍 ('' = none; the bot needs Manage Threads)",
+    )
     cooldown_seconds: float = Field(
         5.0, ge=0, description="Per-user cooldown on /ask and mentions"
     )

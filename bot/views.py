@@ -10,7 +10,7 @@ from typing import Any
 
 import discord
 
-from bot import render
+from bot import forums, render
 from bot.core import NO_MENTIONS, AnswerState, Core, button_cooldown_message, core_of
 from bot.engines import EngineLike
 from bot.errors import explain
@@ -262,10 +262,13 @@ class VoteButton(
             log.exception("recording feedback failed")
             await _reply(interaction, "Could not record your feedback; the error has been logged.")
             return
-        await interaction.edit_original_response(
-            content=THANKS_UP if vote > 0 else THANKS_DOWN,
-            allowed_mentions=NO_MENTIONS,
-        )
+        thanks = THANKS_UP if vote > 0 else THANKS_DOWN
+        settings = core.settings
+        if vote > 0 and await forums.mark_answered(
+            interaction, settings.help_forum_answered_tag, settings.help_forum_ids
+        ):
+            thanks += f" The post is now tagged “{settings.help_forum_answered_tag}”."
+        await interaction.edit_original_response(content=thanks, allowed_mentions=NO_MENTIONS)
 
 
 # ------------------------------------------------------------------------------ /sources

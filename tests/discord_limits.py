@@ -29,6 +29,7 @@ COMMAND_NAME = 32
 COMMAND_DESCRIPTION = 100
 COMMAND_OPTIONS = 25
 COMMAND_TOTAL = 4000
+APPLIED_TAGS = 5  # forum tags on a post (channel docs: Modify Channel, thread)
 # the largest permission bit set a command may require (the spec's bound on the integer form)
 PERMISSIONS_MAX = 2**54 - 1
 # CHAT_INPUT names: lowercase letters (any script), digits, - and _; 1..32
@@ -54,6 +55,7 @@ _COMMAND_ROUTES = {
     ("PATCH", "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}"),
 }
 CALLBACK = ("POST", "/interactions/{interaction_id}/{interaction_token}/callback")
+MODIFY_CHANNEL = ("PATCH", "/channels/{channel_id}")
 
 
 def check(template: str, method: str, body: Any) -> Problems:
@@ -76,6 +78,11 @@ def check(template: str, method: str, body: Any) -> Problems:
         return out
     if key in _COMMAND_ROUTES and isinstance(body, dict):
         return command(body)
+    if key == MODIFY_CHANNEL and isinstance(body, dict):
+        # the union of channel kinds the spec allows here is looser than a thread's rules
+        tags = body.get("applied_tags")
+        if isinstance(tags, list) and len(tags) > APPLIED_TAGS:
+            return [("applied_tags", f"at most {APPLIED_TAGS} tags (got {len(tags)})")]
     return []
 
 

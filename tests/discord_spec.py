@@ -149,6 +149,19 @@ class Spec:
                 out.append(Violation(op.route, f, m))
         return out
 
+    def check_object(self, schema: str, obj: Any) -> list[Violation]:
+        """What is wrong with `obj` as the spec's `schema` (e.g. "ThreadResponse"): for
+        the objects the fake itself sends (gateway payloads, responses)."""
+        v = self._validators.get(schema)
+        if v is None:
+            ref = {"$ref": f"{SPEC_URI}#/components/schemas/{schema}"}
+            v = self._validators[schema] = Draft202012Validator(ref, registry=self.registry)
+        out = []
+        for err in v.iter_errors(obj):
+            for leaf in _leaves(err):
+                out.append(Violation(schema, _field_path(leaf.absolute_path), _short(leaf)))
+        return list(dict.fromkeys(out))
+
     def _schema_violations(self, op: Operation, body: Any) -> list[Violation]:
         errors = list(self._validator(op).iter_errors(body))
         if not errors:

@@ -52,6 +52,7 @@ SEND_MESSAGES = 1 << 11
 EMBED_LINKS = 1 << 14
 READ_MESSAGE_HISTORY = 1 << 16
 USE_APPLICATION_COMMANDS = 1 << 31
+MANAGE_THREADS = 1 << 34
 CREATE_PUBLIC_THREADS = 1 << 35
 SEND_MESSAGES_IN_THREADS = 1 << 38
 MEMBER_PERMISSIONS = (
@@ -81,6 +82,17 @@ INVALID_WEBHOOK_TOKEN = 50027
 INVALID_FORM_BODY = 50035
 CANNOT_DM_USER = 50007
 CANNOT_EDIT_OTHERS_MESSAGE = 50005
+UNKNOWN_CHANNEL = 10003
+CANNOT_SEND_IN_FORUM = 40058
+TAG_REQUIRED = 40067
+WRONG_CHANNEL_TYPE = 50024
+THREAD_ARCHIVED = 50083
+
+# channel types (docs: channel types) and flags
+GUILD_TEXT, DM, PUBLIC_THREAD, GUILD_FORUM, GUILD_MEDIA = 0, 1, 11, 15, 16
+THREAD_TYPES = (10, 11, 12)
+FORUM_TYPES = (GUILD_FORUM, GUILD_MEDIA)
+REQUIRE_TAG = 1 << 4  # channel flag of a forum / media channel: a post must carry a tag
 
 
 def now_iso() -> str:
@@ -171,11 +183,21 @@ class Guild:
 @dataclass
 class Channel:
     id: int
-    type: int  # 0 text, 1 DM, 11 public thread
+    type: int  # 0 text, 1 DM, 11 public thread, 15 forum, 16 media
     guild_id: int | None
     recipient: Member | None = None  # DMs
     parent_id: int | None = None  # threads
     bot_denied: int = 0  # permission bits denied to the bot by an overwrite
+    bot_allowed: int = 0  # permission bits an overwrite grants the bot beyond its role's
+    name: str = "general"
+    flags: int = 0  # REQUIRE_TAG on a forum
+    available_tags: list[dict[str, Any]] = field(default_factory=list)  # forums
+    # threads (a forum post is a public thread whose parent is the forum)
+    owner_id: int | None = None
+    applied_tags: list[int] = field(default_factory=list)
+    archived: bool = False
+    locked: bool = False
+    message_count: int = 0
 
 
 @dataclass
@@ -275,6 +297,7 @@ class FakeDiscord:
         self._restore: Callable[[], None] | None = None
         self._watchdogs: set[asyncio.Task[None]] = set()
         self._echo: list[dict[str, Any]] = []
+        self._after: list[tuple[str, dict[str, Any]]] = []  # events a request caused
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -410,10 +433,9 @@ class FakeDiscord:
             return (
                 VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY | ADD_REACTIONS
             )
-        denied = ch.bot_denied
-        if ch.parent_id is not None:
-            denied |= self.channels[ch.parent_id].bot_denied
-        return BOT_PERMISSIONS & ~denied
+        # a thread has no overwrites of its own: it follows its parent channel's
+        where = self.channels[ch.parent_id] if ch.parent_id is not None else ch
+        return (BOT_PERMISSIONS | where.bot_allowed) & ~where.bot_denied
 
     def dm_channel(self, user: Member) -> Channel:
         """The DM channel between the bot and `user` (created on first use, like Discord)."""
@@ -429,26 +451,147 @@ class FakeDiscord:
         return {"id": str(ch.id), "type": 1, "last_message_id": None, "flags": 0,
                 "recipients": [ch.recipient.user()]}
 
-    def _channel_payload(self, g: Guild) -> dict[str, Any]:
-        """The guild's text channel as the gateway shows it: an overwrite denying the bot
-        what `deny_bot` / `overwrite_bot` denied."""
-        denied = self.channels[g.channel_id].bot_denied
-        overwrites = ([{"id": str(self.BOT_ID), "type": 1, "allow": "0", "deny": str(denied)}]
-                      if denied else [])
-        return {
-            "id": str(g.channel_id), "type": 0, "guild_id": str(g.id), "name": "general",
-            "position": 0, "permission_overwrites": overwrites, "nsfw": False,
-            "parent_id": None, "topic": None, "last_message_id": None,
-            "rate_limit_per_user": 0, "flags": 0,
-        }
+    def _overwrites(self, ch: Channel) -> list[dict[str, Any]]:
+        if not ch.bot_denied and not ch.bot_allowed:
+            return []
+        return [{"id": str(self.BOT_ID), "type": 1, "allow": str(ch.bot_allowed),
+                 "deny": str(ch.bot_denied)}]
 
-    async def overwrite_bot(self, guild_id: int, deny: int) -> None:
-        """A moderator edits the guild channel's overwrite for the bot to deny `deny` (0: none):
-        as on Discord the bot is told with CHANNEL_UPDATE, so its cached permissions follow
-        (`deny_bot` changes what the REST routes enforce only)."""
-        g = self.guilds[guild_id]
-        self.channels[g.channel_id].bot_denied = deny
-        await self.dispatch("CHANNEL_UPDATE", self._channel_payload(g))
+    def _channel_payload(self, g: Guild | Channel) -> dict[str, Any]:
+        """A guild channel (text, forum or media) as the gateway shows it: an overwrite
+        denying the bot what `deny_bot` / `overwrite_bot` denied. A Guild stands for its
+        text channel."""
+        ch = self.channels[g.channel_id] if isinstance(g, Guild) else g
+        if ch.type in THREAD_TYPES:
+            return self.thread_payload(ch)
+        assert ch.guild_id is not None
+        d: dict[str, Any] = {
+            "id": str(ch.id), "type": ch.type, "guild_id": str(ch.guild_id), "name": ch.name,
+            "position": 0 if ch.type == GUILD_TEXT else 1,
+            "permission_overwrites": self._overwrites(ch), "nsfw": False,
+            "parent_id": None, "topic": None, "last_message_id": None,
+            "rate_limit_per_user": 0, "flags": ch.flags,
+        }
+        if ch.type in FORUM_TYPES:
+            d |= {
+                "available_tags": ch.available_tags,
+                "default_reaction_emoji": None, "default_sort_order": None,
+                "default_forum_layout": 0, "default_thread_rate_limit_per_user": 0,
+                "default_auto_archive_duration": 1440,
+            }
+        return d
+
+    def thread_payload(self, th: Channel) -> dict[str, Any]:
+        """A thread (a forum post) as a channel object (ThreadResponse in the spec)."""
+        assert th.guild_id is not None and th.parent_id is not None
+        d: dict[str, Any] = {
+            "id": str(th.id), "type": th.type, "guild_id": str(th.guild_id),
+            "parent_id": str(th.parent_id), "name": th.name,
+            "owner_id": str(th.owner_id or self.BOT_ID),
+            "thread_metadata": {
+                "archived": th.archived, "auto_archive_duration": 1440,
+                "archive_timestamp": now_iso(), "locked": th.locked,
+                "create_timestamp": now_iso(),
+            },
+            "message_count": th.message_count, "member_count": 1,
+            "total_message_sent": th.message_count, "rate_limit_per_user": 0,
+            "flags": th.flags, "last_message_id": None,
+        }
+        if self.channels[th.parent_id].type in FORUM_TYPES:
+            d["applied_tags"] = [str(t) for t in th.applied_tags]
+        return d
+
+    async def overwrite_bot(self, guild_id: int, deny: int, *, channel_id: int | None = None,
+                            allow: int = 0) -> None:
+        """A moderator edits a guild channel's overwrite for the bot (the guild's text channel
+        unless `channel_id` names another, e.g. a forum) to deny `deny` and allow `allow`
+        (0: none): as on Discord the bot is told with CHANNEL_UPDATE, so its cached
+        permissions follow (`deny_bot` changes what the REST routes enforce only)."""
+        ch = self.channels[channel_id or self.guilds[guild_id].channel_id]
+        ch.bot_denied, ch.bot_allowed = deny, allow
+        await self.dispatch("CHANNEL_UPDATE", self._channel_payload(ch))
+
+    # ------------------------------------------------------------------ forums
+
+    def add_forum(
+        self, guild_id: int, name: str = "help", *, tags: list[str] | None = None,
+        require_tag: bool = False, media: bool = False,
+    ) -> Channel:
+        """A forum channel (type 15; 16 with `media`) in the guild, with these tags available.
+        Add it before the bot connects (it is in GUILD_CREATE)."""
+        available = [{"id": str(self.snowflake()), "name": t, "moderated": False,
+                      "emoji_id": None, "emoji_name": None} for t in tags or []]
+        ch = Channel(self.snowflake(), GUILD_MEDIA if media else GUILD_FORUM, guild_id,
+                     name=name, flags=REQUIRE_TAG if require_tag else 0,
+                     available_tags=available)
+        self.channels[ch.id] = ch
+        return ch
+
+    def tag_id(self, forum_id: int, name: str) -> int:
+        for t in self.channels[forum_id].available_tags:
+            if t["name"] == name:
+                return int(t["id"])
+        raise KeyError(f"no tag {name!r} in forum {forum_id}")
+
+    async def create_post(
+        self, forum_id: int, author: Member, title: str, content: str, *,
+        tags: list[str] | None = None, mention_bot: bool = False,
+    ) -> tuple[Channel, dict[str, Any]]:
+        """`author` starts a post in a forum ("Start Thread in Forum or Media Channel"): a
+        public thread whose parent is the forum, and its starter message, whose id is the
+        thread's. The client gets THREAD_CREATE (newly_created) and then MESSAGE_CREATE in
+        the thread. Returns (thread, starter message). Refuses, as Discord does, a title of
+        1-100 characters, more than 5 tags, a tag the forum lacks, or no tag where one is
+        required."""
+        forum = self.channels[forum_id]
+        if forum.type not in FORUM_TYPES:
+            raise ValueError(f"channel {forum_id} is not a forum (type {forum.type})")
+        if not 1 <= len(title) <= 100:
+            raise ValueError("a post's title is 1-100 characters")
+        tag_ids = [self.tag_id(forum_id, t) for t in tags or []]
+        if len(tag_ids) > 5:
+            raise ValueError("a post carries at most 5 tags")
+        if forum.flags & REQUIRE_TAG and not tag_ids:
+            raise ValueError(f"{TAG_REQUIRED}: a tag is required to post in this forum")
+        assert forum.guild_id is not None
+        th = Channel(self.snowflake(), PUBLIC_THREAD, forum.guild_id, parent_id=forum_id,
+                     name=title, owner_id=author.id, applied_tags=tag_ids, message_count=1)
+        self.channels[th.id] = th
+        if mention_bot:
+            content = f"<@{self.BOT_ID}> {content}"
+        msg = self.message_payload(
+            forum.guild_id, author, content, channel_id=th.id,
+            mentions=[self.bot_member] if mention_bot else [],
+        )
+        msg["id"] = str(th.id)  # the starter message of a forum post has the thread's id
+        msg["position"] = 0
+        self.messages[th.id] = msg
+        await self.dispatch("THREAD_CREATE", self.thread_payload(th) | {"newly_created": True})
+        await self.dispatch("MESSAGE_CREATE", msg)
+        return th, msg
+
+    async def update_thread(
+        self, thread_id: int, *, archived: bool | None = None, locked: bool | None = None
+    ) -> None:
+        """A moderator archives / locks (or reopens) a thread: THREAD_UPDATE."""
+        th = self.channels[thread_id]
+        if archived is not None:
+            th.archived = archived
+        if locked is not None:
+            th.locked = locked
+        await self.dispatch("THREAD_UPDATE", self.thread_payload(th))
+
+    async def delete_thread(self, thread_id: int) -> None:
+        """A moderator (or the author) deletes a post: its messages go with it; the client
+        gets THREAD_DELETE with the thread's id, guild_id, parent_id and type only."""
+        th = self.channels.pop(thread_id)
+        for mid in [m for m, msg in self.messages.items()
+                    if msg.get("channel_id") == str(thread_id)]:
+            del self.messages[mid]
+        await self.dispatch("THREAD_DELETE", {
+            "id": str(th.id), "guild_id": str(th.guild_id), "parent_id": str(th.parent_id),
+            "type": th.type,
+        })
 
     def guild_payload(self, g: Guild) -> dict[str, Any]:
         roles = [
@@ -469,7 +612,10 @@ class FakeDiscord:
                 "mentionable": True, "flags": 0, "tags": {"bot_id": str(self.BOT_ID)},
             },
         ]
-        channels = [self._channel_payload(g)]
+        channels = [self._channel_payload(ch) for ch in self.channels.values()
+                    if ch.guild_id == g.id and ch.type not in THREAD_TYPES]
+        threads = [self.thread_payload(ch) for ch in self.channels.values()
+                   if ch.guild_id == g.id and ch.type in THREAD_TYPES and not ch.archived]
         return {
             "id": str(g.id),
             "name": g.name,
@@ -481,7 +627,7 @@ class FakeDiscord:
             "features": [],
             "roles": roles,
             "channels": channels,
-            "threads": [],
+            "threads": threads,
             "members": [m.member() for m in g.members.values()],
             "emojis": [],
             "stickers": [],
@@ -716,7 +862,12 @@ class FakeDiscord:
         channel_id: int | None = None, mention_bot_role: bool = False,
         webhook: bool = False,
     ) -> dict[str, Any]:
-        """A user (or bot, or webhook) posts in a guild channel."""
+        """A user (or bot, or webhook) posts in a guild channel (or thread, or forum post)."""
+        ch = self.channels.get(channel_id or self.guilds[guild_id].channel_id)
+        if ch is not None and ch.type in FORUM_TYPES:
+            raise ValueError("a forum has no messages of its own: create_post starts a post")
+        if ch is not None and ch.type in THREAD_TYPES:
+            ch.message_count += 1
         if mention_bot:
             content = f"<@{self.BOT_ID}> {content}"
         role = self.guilds[guild_id].bot_role_id
@@ -742,8 +893,10 @@ class FakeDiscord:
         return msg
 
     def _interaction_base(
-        self, guild_id: int | None, user: Member, itype: int
+        self, guild_id: int | None, user: Member, itype: int, channel_id: int | None = None
     ) -> dict[str, Any]:
+        """An interaction's common fields: in the guild's text channel, or in `channel_id`
+        (a thread, a forum post) with the bot's permissions there."""
         token = "itok-" + secrets.token_hex(12)
         base: dict[str, Any] = {
             "id": str(self.snowflake()),
@@ -769,6 +922,20 @@ class FakeDiscord:
             }
         g = self.guilds[guild_id]
         member = user.member() | {"permissions": str(user.permissions)}
+        if channel_id is not None and channel_id != g.channel_id:
+            ch = self.channels[channel_id]
+            if ch.guild_id != guild_id or ch.type in FORUM_TYPES:
+                raise ValueError(f"no interaction can happen in channel {channel_id}")
+            return base | {
+                "guild_id": str(guild_id),
+                "channel_id": str(ch.id),
+                "channel": self._channel_payload(ch),
+                "app_permissions": str(self.bot_permissions(ch.id)),
+                "member": member,
+                "guild_locale": "en-US",
+                "authorizing_integration_owners": {"0": str(guild_id)},
+                "context": 0,
+            }
         return base | {
             "guild_id": str(guild_id),
             "channel_id": str(g.channel_id),
@@ -788,10 +955,11 @@ class FakeDiscord:
         return payload
 
     async def slash(
-        self, guild_id: int | None, user: Member, name: str, **options: Any
+        self, guild_id: int | None, user: Member, name: str, *, channel_id: int | None = None,
+        **options: Any,
     ) -> dict[str, Any]:
-        """Inject an APPLICATION_COMMAND interaction (guild_id None: in a DM); returns its
-        payload (which has the token)."""
+        """Inject an APPLICATION_COMMAND interaction (guild_id None: in a DM; `channel_id`:
+        in that thread or forum post); returns its payload (which has the token)."""
         cmd = self._command(guild_id, name)
         opts = []
         for k, v in options.items():
@@ -800,7 +968,7 @@ class FakeDiscord:
         data: dict[str, Any] = {"id": str(cmd["id"]), "name": name, "type": 1, "options": opts}
         if guild_id is not None:
             data["guild_id"] = str(guild_id)
-        payload = self._interaction_base(guild_id, user, 2) | {"data": data}
+        payload = self._interaction_base(guild_id, user, 2, channel_id) | {"data": data}
         return await self.deliver_interaction(payload)
 
     async def click(
@@ -811,7 +979,11 @@ class FakeDiscord:
                for c in row.get("components") or []]
         if message.get("components") and custom_id not in ids:
             raise AssertionError(f"no button {custom_id!r} on that message (has {ids})")
-        payload = self._interaction_base(guild_id, user, 3) | {
+        where = self.channels.get(int(message.get("channel_id") or 0))
+        in_thread = where is not None and where.type in THREAD_TYPES and guild_id is not None
+        payload = self._interaction_base(
+            guild_id, user, 3, where.id if in_thread and where is not None else None
+        ) | {
             "data": {"custom_id": custom_id, "component_type": 2},
             "message": message,
         }
@@ -1003,6 +1175,9 @@ class FakeDiscord:
         except KeyError as e:
             data, status = {"message": f"Unknown: {e}", "code": 10003}, 404
         response = self._reply(call, data, status, headers)
+        after, self._after = self._after, []
+        for t, d in after:  # e.g. THREAD_UPDATE for a thread a message reopened
+            await self.dispatch(t, d)
         echo, self._echo = self._echo, []
         for msg in echo:  # the bot's own messages come back through the gateway
             await self.dispatch("MESSAGE_CREATE", msg)
@@ -1095,12 +1270,31 @@ class FakeDiscord:
                 if not body.get("content"):
                     return {"message": "Missing Permissions", "code": MISSING_PERMISSIONS}, 403
                 body = body | {"embeds": []}
+            self._unarchive_on_send(cid)
+            ch.message_count += ch.type in THREAD_TYPES
             msg = self._new_message(cid, body, guild_id=ch.guild_id)
             return msg, 200
 
         m = re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)
+        if m and method == "GET":
+            cid, mid = int(m.group(1)), int(m.group(2))
+            if cid not in self.channels:
+                return {"message": "Unknown Channel", "code": UNKNOWN_CHANNEL}, 404
+            if ~self.bot_permissions(cid) & (VIEW_CHANNEL | READ_MESSAGE_HISTORY):
+                return {"message": "Missing Permissions", "code": MISSING_PERMISSIONS}, 403
+            found = self.messages.get(mid)
+            if found is None or found["channel_id"] != str(cid) or self._ephemeral(found):
+                return {"message": "Unknown Message", "code": UNKNOWN_MESSAGE}, 404
+            return found, 200
+
+        m = re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)
         if m and method == "PATCH":
             mid = int(m.group(2))
+            where = self.channels.get(int(m.group(1)))
+            if where is None:
+                return {"message": "Unknown Channel", "code": UNKNOWN_CHANNEL}, 404
+            if where.type in THREAD_TYPES and (where.archived or where.locked):
+                return {"message": "Thread is archived", "code": THREAD_ARCHIVED}, 400
             if mid not in self.messages or self._ephemeral(self.messages[mid]):
                 # an ephemeral message can only be edited through its interaction's token
                 return {"message": "Unknown Message", "code": 10008}, 404
@@ -1115,6 +1309,10 @@ class FakeDiscord:
         if m and method == "PUT":
             return self._add_reaction(int(m.group(1)), int(m.group(2)), request)
 
+        m = re.fullmatch(r"/channels/(\d+)", path)
+        if m and method == "PATCH":
+            return self._modify_thread(int(m.group(1)), body)
+
         m = re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", path)
         if m and method == "POST":
             parent = int(m.group(1))
@@ -1123,21 +1321,51 @@ class FakeDiscord:
                 return {"message": "Unknown Channel", "code": 10003}, 404
             if pch.guild_id is None:
                 return {"message": "Cannot execute action on a DM channel", "code": 50003}, 400
+            if pch.type in THREAD_TYPES or pch.type in FORUM_TYPES:
+                # no thread inside a thread (a forum post is one); a forum has no messages
+                return {"message": "Cannot execute action on this channel type",
+                        "code": WRONG_CHANNEL_TYPE}, 400
             if ~self.bot_permissions(parent) & (VIEW_CHANNEL | CREATE_PUBLIC_THREADS):
                 return {"message": "Missing Permissions", "code": MISSING_PERMISSIONS}, 403
             tid = int(m.group(2))  # a thread started from a message has the message's id
-            self.channels[tid] = Channel(tid, 11, pch.guild_id, parent_id=parent)
-            return {
-                "id": str(tid), "type": 11, "guild_id": str(pch.guild_id),
-                "parent_id": str(parent),
-                "name": body.get("name", "thread"), "owner_id": str(self.BOT_ID),
-                "thread_metadata": {"archived": False, "auto_archive_duration": 1440,
-                                    "archive_timestamp": now_iso(), "locked": False},
-                "message_count": 0, "member_count": 1, "rate_limit_per_user": 0, "flags": 0,
-                "last_message_id": None,
-            }, 201
+            th = Channel(tid, PUBLIC_THREAD, pch.guild_id, parent_id=parent,
+                         name=body.get("name", "thread"), owner_id=self.BOT_ID)
+            self.channels[tid] = th
+            return self.thread_payload(th), 201
 
         return {"message": f"fake: no route {method} {path}", "code": 0}, 404
+
+    def _modify_thread(self, channel_id: int, body: dict[str, Any]) -> tuple[Any, int]:
+        """Modify Channel on a thread: archive, lock, apply forum tags. The bot needs Manage
+        Threads (it did not start the post); an archived thread is only reopened; the tags
+        must be the forum's (5 at most, the schema's bound); THREAD_UPDATE follows."""
+        th = self.channels.get(channel_id)
+        if th is None:
+            return {"message": "Unknown Channel", "code": UNKNOWN_CHANNEL}, 404
+        if th.type not in THREAD_TYPES:
+            return {"message": "fake: only threads are modified", "code": 0}, 404
+        perms = self.bot_permissions(channel_id)
+        if ~perms & VIEW_CHANNEL or (th.owner_id != self.BOT_ID and ~perms & MANAGE_THREADS):
+            return {"message": "Missing Permissions", "code": MISSING_PERMISSIONS}, 403
+        if th.archived and body.get("archived") is not False:
+            return {"message": "Thread is archived", "code": THREAD_ARCHIVED}, 400
+        if body.get("applied_tags") is not None:
+            parent = self.channels[th.parent_id or 0]
+            known = {int(t["id"]) for t in parent.available_tags}
+            tags = [int(t) for t in body["applied_tags"]]
+            if parent.type not in FORUM_TYPES or not set(tags) <= known:
+                return _form_error([Violation(
+                    "PATCH /channels/{channel_id}", "applied_tags",
+                    "not a tag of this thread's forum")]), 400
+            th.applied_tags = tags
+        for key in ("archived", "locked"):
+            if body.get(key) is not None:
+                setattr(th, key, bool(body[key]))
+        if body.get("name"):
+            th.name = str(body["name"])
+        payload = self.thread_payload(th)
+        self._after.append(("THREAD_UPDATE", payload))
+        return payload, 200
 
     def _add_reaction(
         self, channel_id: int, message_id: int, request: web.Request
@@ -1198,10 +1426,26 @@ class FakeDiscord:
                 return {"message": "Cannot send messages to this user",
                         "code": CANNOT_DM_USER}, 403
             return None
-        need = VIEW_CHANNEL | (SEND_MESSAGES_IN_THREADS if ch.type == 11 else SEND_MESSAGES)
-        if ~self.bot_permissions(channel_id) & need:
+        perms = self.bot_permissions(channel_id)
+        thread = ch.type in THREAD_TYPES
+        need = VIEW_CHANNEL | (SEND_MESSAGES_IN_THREADS if thread else SEND_MESSAGES)
+        if ~perms & need:
             return {"message": "Missing Permissions", "code": MISSING_PERMISSIONS}, 403
+        if ch.type in FORUM_TYPES:
+            # messages go into a post (a thread of the forum), never into the forum itself
+            return {"message": "Cannot send a message in a forum channel",
+                    "code": CANNOT_SEND_IN_FORUM}, 400
+        if thread and ch.locked and not perms & MANAGE_THREADS:
+            # only thread moderators post in a locked thread (discord-api-docs issue 6884)
+            return {"message": "Thread is archived", "code": THREAD_ARCHIVED}, 400
         return None
+
+    def _unarchive_on_send(self, channel_id: int) -> None:
+        """A message sent to an archived (not locked) thread reopens it: THREAD_UPDATE."""
+        ch = self.channels[channel_id]
+        if ch.type in THREAD_TYPES and ch.archived:
+            ch.archived = False
+            self._after.append(("THREAD_UPDATE", self.thread_payload(ch)))
 
     def _guild_of(self, channel_id: int) -> str | None:
         ch = self.channels.get(channel_id)

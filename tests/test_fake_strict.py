@@ -307,3 +307,92 @@ async def test_reactions_need_the_message_permissions_and_an_encoded_emoji(api: 
     # the bot cannot edit a user's message
     status, data = await api("PATCH", f"/channels/{cid}/messages/{msg['id']}", {"content": "x"})
     assert status == 403 and data["code"] == fd.CANNOT_EDIT_OTHERS_MESSAGE
+
+
+async def test_forums_posts_and_what_discord_refuses_there(api: Client) -> None:
+    """A forum (type 15) holds posts, public threads whose starter message has the thread's
+    id; a message to the forum itself is refused (40058), as is a thread inside a post
+    (50024), a message in a locked post without Manage Threads (50083) or in a post the bot
+    may not send in (Send Messages in Threads); a message reopens an archived post."""
+    fake = api.fake
+    fake.intents = fd.INTENT_GUILD_MESSAGES  # as if a client had identified with it
+    spec = load_spec()
+    user = fake.add_member(GUILD, 44, "finn")
+    forum = fake.add_forum(GUILD, "help", tags=["question", "answered"], require_tag=True)
+    media = fake.add_forum(GUILD, "showcase", media=True)
+    guild = fake.guild_payload(fake.guilds[GUILD])
+    listed = {c["id"]: c for c in guild["channels"]}
+    assert listed[str(forum.id)]["type"] == fd.GUILD_FORUM
+    assert listed[str(media.id)]["type"] == fd.GUILD_MEDIA
+    assert [t["name"] for t in listed[str(forum.id)]["available_tags"]] == ["question",
+                                                                           "answered"]
+    with pytest.raises(ValueError, match="40067"):  # this forum requires a tag
+        await fake.create_post(forum.id, user, "How do I index?", "docs folder")
+    with pytest.raises(ValueError):
+        await fake.create_post(forum.id, user, "x" * 101, "too long a title", tags=["question"])
+    post, starter = await fake.create_post(forum.id, user, "How do I index?", "docs folder",
+                                           tags=["question"])
+    assert starter["id"] == str(post.id) and starter["channel_id"] == str(post.id)
+    assert post.parent_id == forum.id and post.applied_tags == [fake.tag_id(forum.id,
+                                                                            "question")]
+    events = [e["t"] for e in fake._history[-2:]]
+    assert events == ["THREAD_CREATE", "MESSAGE_CREATE"]
+    created = fake._history[-2]["d"]
+    assert created["newly_created"] is True and created["parent_id"] == str(forum.id)
+    assert created["owner_id"] == str(user.id)
+    assert [t["id"] for t in fake.guild_payload(fake.guilds[GUILD])["threads"]] == [str(post.id)]
+    if spec is not None:  # the fake's own objects are what the spec says Discord sends
+        assert spec.check_object("GuildChannelResponse", listed[str(forum.id)]) == []
+        assert spec.check_object("ThreadResponse", fake.thread_payload(post)) == []
+
+    status, data = await api("POST", f"/channels/{forum.id}/messages", {"content": "hi"})
+    assert status == 400 and data["code"] == fd.CANNOT_SEND_IN_FORUM
+    with pytest.raises(ValueError):
+        await fake.send_message(GUILD, user, "hi", channel_id=forum.id)
+    in_post = f"/channels/{post.id}/messages"
+    status, reply = await api("POST", in_post, {"content": "an answer"})
+    assert status == 200 and reply["channel_id"] == str(post.id)
+    status, data = await api("POST", f"{in_post}/{starter['id']}/threads", {"name": "t"})
+    assert status == 400 and data["code"] == fd.WRONG_CHANNEL_TYPE
+    status, got = await api("GET", f"{in_post}/{starter['id']}")
+    assert status == 200 and got["content"] == "docs folder"
+
+    fake.deny_bot(forum.id, fd.SEND_MESSAGES_IN_THREADS)  # the post follows its forum
+    status, data = await api("POST", in_post, {"content": "x"})
+    assert status == 403 and data["code"] == fd.MISSING_PERMISSIONS
+    fake.allow_bot(forum.id, fd.SEND_MESSAGES_IN_THREADS)
+
+    # tags: Manage Threads (the bot did not start the post), only the forum's own tags
+    edit_url = f"/channels/{post.id}"
+    answered = fake.tag_id(forum.id, "answered")
+    status, data = await api("PATCH", edit_url, {"applied_tags": [str(answered)]})
+    assert status == 403 and data["code"] == fd.MISSING_PERMISSIONS
+    forum.bot_allowed = fd.MANAGE_THREADS
+    status, data = await api("PATCH", edit_url, {"applied_tags": ["123"]})
+    assert status == 400 and data["code"] == fd.INVALID_FORM_BODY
+    status, data = await api("PATCH", edit_url, {"applied_tags": [str(answered)]})
+    assert status == 200 and data["applied_tags"] == [str(answered)]
+    assert fake._history[-1]["t"] == "THREAD_UPDATE"
+    status, data = await api("PATCH", edit_url, {"applied_tags": [str(answered)] * 6})
+    assert status == 400 and _fields(fake.violations) == {"applied_tags"}  # 5 at most
+    fake.violations.clear()
+    forum.bot_allowed = 0
+
+    await fake.update_thread(post.id, locked=True)
+    status, data = await api("POST", in_post, {"content": "x"})
+    assert status == 400 and data["code"] == fd.THREAD_ARCHIVED
+    status, data = await api("PATCH", f"{in_post}/{reply['id']}", {"content": "edited"})
+    assert status == 400 and data["code"] == fd.THREAD_ARCHIVED
+    await fake.update_thread(post.id, locked=False, archived=True)
+    assert str(post.id) not in [t["id"] for t in fake.guild_payload(fake.guilds[GUILD])["threads"]]
+    status, _ = await api("POST", in_post, {"content": "reopens it"})
+    assert status == 200 and not post.archived
+    assert fake._history[-2]["t"] == "THREAD_UPDATE"  # then the bot's own MESSAGE_CREATE
+    assert fake._history[-2]["d"]["thread_metadata"]["archived"] is False
+
+    await fake.delete_thread(post.id)
+    assert fake._history[-1]["t"] == "THREAD_DELETE"
+    assert set(fake._history[-1]["d"]) == {"id", "guild_id", "parent_id", "type"}
+    status, data = await api("POST", in_post, {"content": "too late"})
+    assert status == 404 and data["code"] == fd.UNKNOWN_CHANNEL
+    assert int(starter["id"]) not in fake.messages

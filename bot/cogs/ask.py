@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import OrderedDict
 from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import render
+from bot import forums, render
 from bot.core import NO_MENTIONS, Core, Prepared, cooldown_message, core_of
 from bot.replies import SOMETHING_WENT_WRONG
 from bot.views import MORE_TEMPLATE, page_after
@@ -43,6 +44,8 @@ class AskCog(commands.Cog):
     def __init__(self, bot: discord.Client, core: Core) -> None:
         self.bot = bot
         self.core = core
+        # help-forum posts already taken up (each is answered once): bounded, newest last
+        self._posts: OrderedDict[int, None] = OrderedDict()
         self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.answer_message)
         self.menu.guild_only = True
 
@@ -145,7 +148,11 @@ class AskCog(commands.Cog):
         if message.author.bot or message.webhook_id is not None:
             return
         try:
-            await self._answer(message)
+            post = forums.new_post(message, self.core.settings.help_forum_ids)
+            if post is not None:
+                await self._answer_post(message, post)
+            else:
+                await self._answer(message)
         except Exception:
             log.exception("answering a message failed")
             try:
@@ -191,6 +198,10 @@ class AskCog(commands.Cog):
             return
         if not question and not mentioned:
             return  # in answer channels without message content there is nothing to answer
+        if not forums.may_post_in(message.channel, bot_permissions(message.channel)):
+            log.info("not answering in thread %s: the bot may not post there",
+                     message.channel.id)
+            return
         chat = classify(question)
         if chat is not None and chat.social:
             if mentioned:  # thanks, hi, ok, lol: a reaction, not a message in the channel
@@ -227,6 +238,72 @@ class AskCog(commands.Cog):
             return
         sent = await self._send(message, prepared, question=question)
         await self.core.answer_sent(prepared, sent, message)
+
+    # ------------------------------------------------------------------ help forums
+
+    def _first_time(self, post_id: int) -> bool:
+        if post_id in self._posts:
+            return False
+        self._posts[post_id] = None
+        while len(self._posts) > 10_000:
+            self._posts.popitem(last=False)
+        return True
+
+    async def _answer_post(self, message: discord.Message, post: discord.Thread) -> None:
+        """A new post in a help forum: answered once, in the post, from its title and starter
+        message (only the title without the Message Content intent). Quiet when the documents
+        don't cover it (or CITEBOT_HELP_FORUM_NO_ANSWER), when the post is chat ("hi"), on
+        cooldown (a ⏳ reaction) and where the bot may not post; a post deleted meanwhile
+        just gets no answer."""
+        if not self._first_time(post.id):
+            return
+        perms = bot_permissions(post)
+        if not forums.may_post_in(post, perms):
+            log.info("not answering post %s: the bot may not post in forum %s",
+                     post.id, post.parent_id)
+            return
+        question = forums.post_question(post.name, self._question(message)[0])
+        chat = classify(question)
+        if chat is not None:
+            return  # "hi", "thanks", an empty post: nothing to look up
+        wait = self.core.cooldown.retry_after(message.author.id)
+        if wait > 0:
+            if self.core.cooldown.first_refusal(message.author.id):
+                await self._react(message, COOLDOWN_REACTION)
+            return
+        guild_id = post.guild.id
+        try:
+            async with post.typing():
+                prepared = await self.core.prepare_answer(guild_id, question)
+        except discord.HTTPException:  # typing is best-effort (the post may be gone)
+            prepared = await self.core.prepare_answer(guild_id, question)
+        answer = prepared.answer
+        if answer.failure is not None:
+            log.info("help-forum post %s not answered: %s", post.id, answer.error)
+            return
+        kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+        if not answer.answered:
+            note = self.core.settings.help_forum_no_answer.strip()
+            if not note:
+                return
+            kwargs["content"] = note
+        elif perms is None or perms.embed_links:
+            kwargs["embed"] = prepared.embed
+        else:
+            kwargs["content"] = self.core.answer_text(prepared)
+        if answer.answered and prepared.view is not None:
+            kwargs["view"] = prepared.view
+        try:
+            sent = await post.send(**kwargs)
+        except discord.NotFound:
+            log.info("help-forum post %s was deleted before its answer was sent", post.id)
+            return
+        except discord.HTTPException as e:  # locked or permissions changed meanwhile
+            log.warning("could not answer help-forum post %s (%s %s)", post.id, e.status,
+                        e.code)
+            return
+        if answer.answered:
+            await self.core.answer_sent(prepared, sent, message)
 
     async def _more(self, message: discord.Message, guild_id: int | None) -> bool:
         """"more" replying to one of the bot's answers: its next excerpts, as a new reply
