@@ -14,7 +14,14 @@ import textwrap
 from dataclasses import dataclass
 
 from retrieval.models import Citation
-from retrieval.parsing.blocks import ATTR_LIST, MARKDOWN_SUFFIXES, ROLE_TARGET, role_text
+from retrieval.parsing.blocks import (
+    ATTR_LIST,
+    MARKDOWN_SUFFIXES,
+    ROLE_TARGET,
+    VERSION_LABEL,
+    VERSION_NOTE_LABELS,
+    role_text,
+)
 from retrieval.roletitles import shown_with_titles
 
 # `:role:`text``, ``literal``, `code` (Markdown) — shown as inline code; links and
@@ -28,8 +35,10 @@ _INLINE = re.compile(
     # Markdown [![alt](image){ attrs }](address): a linked image (a badge)
     r"|\[!\[(?P<imgalt>[^\]\n]*)\]\([^)\s]*\)(?:\{[^}\n]*\})?\]\([ \t]*(?P<imglink>[^)\s]+)\s*\)"
     # Markdown [words](address "title"), ![alt](image), [words][ref], [ref][]
-    # (the words may hold code or balanced brackets: [`Dispatcher.close([callback])`](#close))
-    r"|!?\[(?P<mdlabel>(?:`[^`\n]*`|\[[^\[\]\n]*\]|[^\]\n])+)\]"
+    # (the words may hold code or balanced brackets: [`Dispatcher.close([callback])`](#close);
+    # code in the words holds no lone `]`, or `[`parent`][x.parent] … `None` … [y](y.md)` would
+    # read as one link from the first `[` to the last `)`)
+    r"|!?\[(?P<mdlabel>(?:`(?:[^`\n\[\]]|\[[^`\n\[\]]*\])*`|\[[^\[\]\n]*\]|[^\]\n])+)\]"
     r"\([ \t]*(?P<mdurl>[^)\s]+)(?:[ \t]+\"[^\"\n]*\")?\s*\)"
     r"|\[(?P<reflabel>[^\]\n]+)\]\[[^\]\n]*\]"
     # **strong**, __strong__, *emphasis*, _emphasis_ (not `\*args`, `2*3*4` or snake_case)
@@ -195,6 +204,9 @@ def _prose(text: str, kind: str, markdown: bool = False, rst: bool = False) -> s
     # and its body as one flowing text
     field = rst and bool(_FIELD_MARKER.match(text))
     if rst:
+        # `.. versionchanged:: 3.0 renamed from …`: "Changed in version 3.0: renamed from …"
+        text = VERSION_LABEL.sub(
+            lambda m: f"{VERSION_NOTE_LABELS[m.group('name')]} {m.group('version')}: ", text)
         text = _rst_references(text)
     text = _MULTILINE_EMPHASIS.sub(r"\2", text)
     rows = [ln for ln in text.split("\n") if ln.strip()]

@@ -64,9 +64,15 @@ _WORDS = re.compile(r"\w+")
 _NAME_SPAN = re.compile(r"(?::[\w:.+-]+:|\{[\w:.+-]+\})?(`+)([^`]+?)\1")
 
 
+# a bare address (`https://github.com/pyserial/pyserial-asyncio`, `<https://…>`) names one
+# place: one word, not its host's and path's
+_ADDRESS = re.compile(r"<?\b(?:https?|ftp)://[^\s<>`]+>?")
+
+
 def _item_words(text: str) -> int:
-    """Words of a list item as a reader counts them: a role or literal naming one thing is
-    one word."""
+    """Words of a list item as a reader counts them: a role, literal or address naming one
+    thing is one word."""
+    text = _ADDRESS.sub(" name ", text)
     return len(_WORDS.findall(_NAME_SPAN.sub(
         lambda m: f" {m.group(2)} " if re.search(r"\s", m.group(2)) else " name ", text)))
 
@@ -113,11 +119,16 @@ def block_units(
                                     continued=not begins))
         elif kind in (LIST_ITEM, ADMONITION, DEFINITION) and e - s <= MAX_BLOCK_QUOTE_CHARS and (
             not _leads_into(text, blocks, n, CODE)
-        ) and not (kind != LIST_ITEM and _leads_into_code(text, blocks, n)):
+        ) and not (
+            (kind != LIST_ITEM or len(inner) > 1 and _nested_list_after(text, blocks, n))
+            and _leads_into_code(text, blocks, n)
+        ):
             # (a note ending "… not going to do what you might expect::" is quoted by its
             # sentences below, its last one only with the code it introduces; a note or
             # definition ending "…for two main reasons:" over a list, likewise: its lead-in
-            # only with the list, or not at all)
+            # only with the list, or not at all; so is a list item whose sentences end on
+            # "Also note that:" over the items nested under it, not one ending ':' before
+            # the next item, nor one that is only its lead-in ("Tilde: Apply … to Tilde:"))
             out.append((s, e, 1, extra))
         else:
             units = prose_units(inner or [(s, e)])
@@ -215,6 +226,20 @@ def _leads_into_code(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> 
         return False
     s, e = int(blocks[n][1]), int(blocks[n][2])
     return introduces(text[s:e], str(blocks[n][0])) and _close(text[e : int(blocks[n + 1][1])])
+
+
+def _nested_list_after(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> bool:
+    """The block after list item `n` is an item nested under it: its marker stands at or past
+    the column where item `n`'s text starts (a sibling's marker stands before it). Unknown
+    (item `n` opens the chunk, no line start before it) reads as not nested."""
+    if n + 1 >= len(blocks) or str(blocks[n + 1][0]) != LIST_ITEM:
+        return False
+    s, nxt = int(blocks[n][1]), int(blocks[n + 1][1])
+    line_start = text.rfind("\n", 0, s) + 1
+    if line_start == 0:
+        return False
+    nxt_line = text[text.rfind("\n", 0, nxt) + 1 : nxt]
+    return len(nxt_line) - len(nxt_line.lstrip(" \t")) >= s - line_start
 
 
 def _leads_into(text: str, blocks: tuple[tuple[Any, ...], ...], n: int, kind: str) -> bool:

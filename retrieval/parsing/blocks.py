@@ -204,14 +204,27 @@ def without_answer_labels(parsed: ParsedText) -> ParsedText:
     return ParsedText(parsed.text, keep, parsed.title, parsed.extra)
 
 
+# reST version notes and how Sphinx labels them
+VERSION_NOTE_LABELS = {
+    "versionadded": "Added in version", "versionchanged": "Changed in version",
+    "deprecated": "Deprecated since version", "versionremoved": "Removed in version"}
+# a version note's directive and version before its explanation (`.. versionchanged:: 3.0
+# renamed from ``flushInput()```; inside a note, also over the lines under it)
+VERSION_LABEL = re.compile(
+    r"^[ \t]*\.\.[ \t]+(?:\w+:)?(?P<name>" + "|".join(VERSION_NOTE_LABELS)
+    + r")[ \t]*::[ \t]*(?P<version>\S+)(?:[ \t]+|[ \t]*\n[ \t]*)(?=\S)", re.M)
+# Markdown fences drawn as a picture, not shown as code (```mermaid)
+DIAGRAM_LANGUAGES = frozenset({"mermaid"})
 # what a lead-in may introduce that is not in the file (an included file, a picture, an
-# autodoc docstring, a toctree's pages, a pymdownx snippet)
+# autodoc docstring, a toctree's pages, a pymdownx snippet), or is not text (a diagram)
 _ELSEWHERE = re.compile(
     r"\s*(?:\.\.[ \t]+(?:literalinclude|include|image|figure|program-output|command-output"
     r"|toctree|autosummary"
     r"|plot|graphviz|mermaid|csv-table|auto[\w:]+)[ \t]*::"
-    r"|(?:```|:::)\{(?:literalinclude|include|image|figure|toctree|auto[\w:]+)\}"
-    r"|-{1,2}8<-{1,2}[ \t])"
+    r"|(?:```|:::)\{(?:literalinclude|include|image|figure|toctree|mermaid|auto[\w:]+)\}"
+    r"|(?:```|~~~)[ \t]*(?:" + "|".join(DIAGRAM_LANGUAGES) + r")[ \t]*$"
+    r"|-{1,2}8<-{1,2}[ \t])",
+    re.M,
 )
 _SENTENCE_END = re.compile(r"[.!?][*_`)\]\"']*\s+(?=[^\sa-z])")
 

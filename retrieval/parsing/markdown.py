@@ -14,6 +14,7 @@ from retrieval.parsing.blocks import (
     CODE,
     CODE_DIRECTIVES,
     DEFINITION,
+    DIAGRAM_LANGUAGES,
     EXAMPLE,
     HEADING,
     LIST_ITEM,
@@ -390,7 +391,8 @@ def _only_links(para: str) -> bool:
 # a link within the docs: to an anchor, a page of the site (not an address with a scheme),
 # or an mkdocs autorefs identifier (`[title][pkg.Class]`, `[pkg.Class][]`)
 # link text may hold code or balanced brackets: [`Dispatcher.close([callback])`](#close)
-_LINK_TEXT = r"\[(?:`[^`\n]*`|\[[^\]\n]*\]|[^\]\n])*\]"
+# (code in the words holds no lone `]`: else it could run from one link's words to the next's)
+_LINK_TEXT = r"\[(?:`(?:[^`\n\[\]]|\[[^`\n\[\]]*\])*`|\[[^\]\n]*\]|[^\]\n])*\]"
 _INTERNAL_LINK = re.compile(
     _LINK_TEXT + r"(?:\((?![a-zA-Z][\w+.-]*:)[^)\s]*\)|\[[^\]\n]*\])"
     r"|\{(?:doc|ref|any)\}`[^`]*`")  # MyST cross-references: {doc}`bound-loggers`
@@ -872,6 +874,8 @@ def _code(
         return []
     if all(_SNIPPET.match(ln) for ln in text[s:e].split("\n") if ln.strip()):
         return []  # `--8<-- "file.py"`: the code is in another file
+    if lang.lower() in DIAGRAM_LANGUAGES:
+        return []  # drawn as a picture (mkdocs-material, GitHub): the reader never sees it
     return [Block(CODE, s, e, section, language=lang)]
 
 

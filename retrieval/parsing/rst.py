@@ -29,6 +29,8 @@ from retrieval.parsing.blocks import (
     LIST_ITEM,
     PARAGRAPH,
     TABLE,
+    VERSION_LABEL,
+    VERSION_NOTE_LABELS,
     Block,
     Lines,
     ParsedText,
@@ -82,7 +84,7 @@ ADMONITION_DIRECTIVES = {
 NO_ARGUMENT_DIRECTIVES = {"note", "warning", "tip", "important", "caution", "danger", "hint",
                           "attention", "error", "seealso", "todo"}
 WHOLE_NOTE_CHARS = 600  # a note up to this long is one block even with code or a list inside
-VERSION_DIRECTIVES = {"versionadded", "versionchanged", "deprecated", "versionremoved"}
+VERSION_DIRECTIVES = set(VERSION_NOTE_LABELS)
 # directives whose content is not prose (file names, options, raw markup)
 OPAQUE_DIRECTIVES = {
     "toctree", "autosummary", "literalinclude", "include", "image", "raw",
@@ -207,7 +209,9 @@ def parse_rst(text: str) -> ParsedText:
     for b in blocks:
         if out and out[-1].start == b.start and out[-1].end == b.end:
             continue
-        if b.kind in (PARAGRAPH, ADMONITION, DEFINITION) and _references_only(b.text(text)) and (
+        if b.kind in (PARAGRAPH, ADMONITION, DEFINITION) and _references_only(
+            VERSION_LABEL.sub("", b.text(text))
+        ) and (
             not b.text(text).endswith(":")  # (`:class:`X`::` introduces its code)
         ):
             continue  # `.. seealso:: :ref:`x``, `|coro|`: no words of its own to quote
@@ -264,6 +268,7 @@ _POINTER_WORDS = frozenset(
     "reading api docs documentation and or for the faq faqs howto how to cookbook recipe "
     "recipes entry entries section sections page pages chapter short alias".split())
 _LINK_ROLE = re.compile(r":(?:ref|doc|term):`[^`]*`|`[^`]*`_{1,2}")
+_SEE = re.compile(r"\W*see\b", re.I)
 
 
 def _references_only(raw: str) -> bool:
@@ -272,7 +277,8 @@ def _references_only(raw: str) -> bool:
     rest = _REFERENCE.sub("", raw)
     if not re.search(r"\w", rest):
         return True
-    return bool(_LINK_ROLE.search(raw)) and all(
+    # "See :meth:`Nursery.start`." names where to look whatever the role, as a link does
+    return bool(_LINK_ROLE.search(raw) or (rest != raw and _SEE.match(rest))) and all(
         w.lower() in _POINTER_WORDS for w in re.findall(r"\w+", rest))
 
 
@@ -694,7 +700,12 @@ class _Builder:
         version = r"\S+[ \t]*" if has_version else ""
         m = re.match(r"[ \t]*\.\.[ \t]+[\w:.+-]+[ \t]*::[ \t]*" + version + r"(\S.*)?$", head)
         if m and m.group(1):
+            # "renamed from ``flushInput()``" on the directive's line says nothing without
+            # its version: the slice starts at the directive, shown as Sphinx labels it
+            # ("Changed in version 3.0: renamed from flushInput()", quotedisplay)
             s = self.lines.start(line) + m.start(1)
+            if has_version:
+                s = self.lines.start(line) + self._indent(line)
             e = self._span(line, self._without_trailing_markup(line + 1, end))[1]
             self.blocks.append(Block(kind, s, e, section))
         else:
