@@ -3,8 +3,10 @@ the word the indexed documents use ("reacton" -> "reaction", "msg" -> "message")
 
 Only words the index does not know are touched, and only towards words it does know:
 - a misspelling becomes the one indexed word (occurring at least twice) within a small edit
-  distance (1 for words of 4-7 letters, 2 from 8 letters; same first letter; a swap of two
-  letters counts one); none, or several equally close, and the word is searched as typed;
+  distance (1 for words of 4-7 letters, 2 from 8 letters; a swap of two letters counts one)
+  with the same first letter, or else, from 5 letters, the one at distance 1 with another
+  first letter; words sharing a stem count as one ("page", "pages"); none, or several
+  equally close, and the word is searched as typed;
 - an abbreviation of the table below becomes its expansion when the index uses the expansion
   and not the abbreviation (docs that write "env" keep "env").
 Never touched: identifiers (code in backticks, snake_case, dotted.names, --flags, camelCase,
@@ -24,7 +26,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from retrieval.lexical import STOPWORDS, stems
+from retrieval.lexical import stems
 from retrieval.models import Correction
 
 # Abbreviations common in programming help channels, written the way chat writes them. An
@@ -73,6 +75,7 @@ _IDENTIFIER = re.compile(
 _LETTERS = re.compile(r"[^\W\d_]+")
 MIN_TYPO_LETTERS = 4
 LONG_WORD = 8  # from this length two edits are allowed
+MIN_OTHER_FIRST_LETTERS = 5  # shorter words are corrected only to the same first letter
 MIN_TARGET_COUNT = 2  # times a correction's target must occur in the indexed texts
 
 
@@ -137,7 +140,8 @@ class Speller:
         # candidate targets by (first letter, length): a lookup compares a few hundred words
         self._by_key: dict[tuple[str, int], list[str]] = {}
         for w, n in words.items():
-            if n >= min_count and len(w) >= 3 and w.isalpha() and w not in STOPWORDS:
+            # stopwords too: "shoudl" is searched (and embedded) as "should", never announced
+            if n >= min_count and len(w) >= 3 and w.isalpha():
                 self._by_key.setdefault((w[0], len(w)), []).append(w)
 
     def known(self, word: str) -> bool:
@@ -196,24 +200,36 @@ class Speller:
         return expansion
 
     def _nearest(self, w: str) -> str | None:
-        """The one candidate at the smallest distance (ties: none)."""
+        """The one candidate at the smallest distance with the same first letter; only when
+        there is none, one at distance 1 with another first letter ("rwite", "hange") for a
+        word of 5 letters or more. Candidates that share a stem ("page", "pages") are one:
+        the most frequent is taken."""
         most = 2 if len(w) >= LONG_WORD else 1
+        found = self._closest(w, [w[0]], most)
+        if found is None and len(w) >= MIN_OTHER_FIRST_LETTERS:
+            others = sorted({k[0] for k in self._by_key} - {w[0]})
+            found = self._closest(w, others, 1)
+        if found is None:
+            return None
+        by_stem = {s[0] if (s := stems(c)) else c for c in found}
+        return max(found, key=lambda c: self.words[c]) if len(by_stem) == 1 else None
+
+    def _closest(self, w: str, firsts: list[str], most: int) -> list[str] | None:
         best: list[str] = []
         best_d = most + 1
-        for n in range(len(w) - most, len(w) + most + 1):
-            pool = self._by_key.get((w[0], n))
-            if not pool:
-                continue
-            for cand, d, _ in process.extract(
-                w, pool, scorer=OSA.distance, score_cutoff=most, limit=None
-            ):
-                if d < best_d:
-                    best, best_d = [cand], int(d)
-                elif d == best_d:
-                    best.append(cand)
-        if len(best) != 1:
-            return None
-        return best[0]
+        for first in firsts:
+            for n in range(len(w) - most, len(w) + most + 1):
+                pool = self._by_key.get((first, n))
+                if not pool:
+                    continue
+                for cand, d, _ in process.extract(
+                    w, pool, scorer=OSA.distance, score_cutoff=most, limit=None
+                ):
+                    if d < best_d:
+                        best, best_d = [cand], int(d)
+                    elif d == best_d:
+                        best.append(cand)
+        return best or None
 
 
 def _in_identifier(text: str, a: int, b: int) -> bool:

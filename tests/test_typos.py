@@ -178,3 +178,15 @@ def test_a_follow_up_and_its_earlier_question_are_searched_corrected(engine: Eng
     assert a.context == "how do i add a reacton to a msg"  # shown as it was asked
     assert a.corrections == (Correction("reacton", "reaction"),)
     assert a.answered and "remove_reaction" in a.quotes[0].text
+
+
+def test_first_letter_swaps_inflections_and_stopwords() -> None:
+    """A swap at the start ("rwite") is one edit; "page" and "pages" are one candidate (the
+    more frequent is searched); a misspelt stopword is searched right but not announced; a
+    short word is corrected only to the same first letter."""
+    words = Counter({"pages": 3, "page": 9, "write": 4, "written": 2, "should": 7, "code": 5})
+    speller = Speller(words, {"page", "write", "written", "should", "code"})
+    got = speller.correct("shoudl I rwite pagse or ache")
+    assert got.text == "should I write page or ache"  # "ache" is a word: left alone
+    assert got.note == "searched for: write (rwite), page (pagse)"
+    assert speller.correct("kode").corrections == ()  # 4 letters: "c" only
