@@ -1,0 +1,112 @@
+"""Defects found by the eighth user trial, citebot on mkdocs Markdown docs folders it had
+never seen (a packaging tool's site: how-tos, configuration pages with `config-example`
+fences, `=== "Tab"` install tabs, a badge table on its index; a docs plugin's usage pages:
+pymdown `/// admonition | Preview` blocks showing rendered output, `//// tab |` blocks,
+options written as lists, mkdocstrings autorefs links): each test is a small sample written
+in the style of the construct that broke, checked through the real parser."""
+
+from __future__ import annotations
+
+from tests.test_parsing import parsed
+
+
+def test_a_list_item_before_a_block_closer_does_not_end_with_it() -> None:
+    """A list ending a pymdown block: the closing `///` right under the last item is read by
+    CommonMark as the item's lazy text, so the item was quoted as "`["!^_[^_]"]`: exclude
+    all private/protected objects, keep special ones (default filters) ///"."""
+    md = (
+        "# Members\n\n"
+        "/// admonition | Common filters\n"
+        "    type: tip\n\n"
+        "Here are some common filters that you might want to use.\n\n"
+        '- `["!^_"]`: exclude all private/protected/special objects\n'
+        '- `["!^_[^_]"]`: exclude all private/protected objects, keep special ones\n'
+        "///\n\n"
+        "## Next option\n"
+    )
+    p = parsed(".md", md)
+    assert [b.text(md) for b in p.blocks if b.kind == "list_item"] == [
+        '`["!^_"]`: exclude all private/protected/special objects',
+        '`["!^_[^_]"]`: exclude all private/protected objects, keep special ones',
+    ]
+    # an item whose own text goes on over several lines keeps them all
+    md2 = "- first line of the item\n  and its second line\n\nAfter.\n"
+    [item] = [b for b in parsed(".md", md2).blocks if b.kind == "list_item"]
+    assert item.text(md2) == "first line of the item\n  and its second line"
+
+
+def test_a_preview_block_shows_rendered_output_not_words_of_the_docs() -> None:
+    """`/// admonition | Preview` (and `//// tab | …` inside it) shows what an option renders
+    to: a table "**Name** | **Description**" + "`submodule` | Some module." was quoted for
+    "how to document only some members of a module". Like an indented `=== "Result"` tab
+    and a `/// html | div.result` block, its prose and tables are searched but never quoted
+    (kind example); its code stays code, and blocks after it are unchanged."""
+    md = (
+        "# Docstrings\n\n"
+        "## `show_submodules`\n\n"
+        "Whether to render submodules in a module's summary.\n\n"
+        "/// admonition | Preview\n"
+        "    type: preview\n\n"
+        "//// tab | With modules\n"
+        "**Name**    | **Description**\n"
+        "----------- | ---------------\n"
+        "`submodule` | Some module.\n\n"
+        "The module's summary lists its submodules.\n\n"
+        "```python\n"
+        'print("the source shown")\n'
+        "```\n"
+        "////\n"
+        "///\n\n"
+        "/// admonition | Common filters\n"
+        "    type: tip\n\n"
+        "A tip that is words of the docs.\n"
+        "///\n"
+    )
+    p = parsed(".md", md)
+    kinds = {b.text(md).splitlines()[0]: b.kind for b in p.blocks}
+    assert kinds["Whether to render submodules in a module's summary."] == "paragraph"
+    assert kinds["**Name**    | **Description**"] == "example"
+    assert kinds["The module's summary lists its submodules."] == "example"
+    assert kinds['print("the source shown")'] == "code"
+    assert kinds["A tip that is words of the docs."] == "paragraph"
+
+
+def test_a_see_the_documentation_for_link_is_only_a_pointer() -> None:
+    """"See the documentation for [publishing](../../publish.md)." was the first quote for an
+    off-topic question on publishing a novel: it only says where to look, as "See
+    [x](y)." and a reST "See :doc:`x`" already did. A "See …" sentence that says more
+    stays."""
+    md = (
+        "# Index publisher\n\n"
+        "See the documentation for [publishing](../../publish.md).\n\n"
+        "See [the reference](reference.md) for more details.\n\n"
+        "See [publishing](../../publish.md) to upload with a token from the keyring.\n"
+    )
+    p = parsed(".md", md)
+    assert [b.text(md) for b in p.blocks if b.kind == "paragraph"] == [
+        "See [publishing](../../publish.md) to upload with a token from the keyring."]
+
+
+def test_a_table_of_badges_is_not_quoted() -> None:
+    """A project index's table of labelled badges ("| Package | [![PyPI - Version](…svg){
+    loading=lazy }](https://pypi.org/project/…) …") was quoted for "how do i make hatch read
+    the version from __init__.py" and "my pypi token": its only words are image alt texts.
+    A table with words in its cells stays a table."""
+    md = (
+        "# Demo\n\n"
+        "| | |\n"
+        "| --- | --- |\n"
+        "| CI/CD | [![CI - Test](https://example.org/test.yml/badge.svg){ loading=lazy }]"
+        "(https://example.org/actions/test.yml) |\n"
+        "| Package | [![PyPI - Version](https://img.shields.io/pypi/v/demo.svg)]"
+        "(https://pypi.org/project/demo/) [![Python](https://img.shields.io/pypi/pyversions/"
+        "demo.svg)](https://pypi.org/project/demo/) |\n\n"
+        "Demo builds packages.\n\n"
+        "| Option | Meaning |\n"
+        "| --- | --- |\n"
+        "| `version` | [![badge](b.svg)](x) the version to build |\n"
+    )
+    p = parsed(".md", md)
+    assert [b.text(md).splitlines()[0] for b in p.blocks if b.kind == "table"] == [
+        "| Option | Meaning |"]
+    assert [b.text(md) for b in p.blocks if b.kind == "paragraph"] == ["Demo builds packages."]
