@@ -110,3 +110,48 @@ def test_a_table_of_badges_is_not_quoted() -> None:
     assert [b.text(md).splitlines()[0] for b in p.blocks if b.kind == "table"] == [
         "| Option | Meaning |"]
     assert [b.text(md) for b in p.blocks if b.kind == "paragraph"] == ["Demo builds packages."]
+
+
+def test_a_tab_opener_between_a_lead_in_and_its_code_is_not_shown() -> None:
+    """"With Google-style docstrings, … For example:" + `=== "Docstring"` + the tab's code
+    was shown with the tab's opener as a line of prose ("=== "Docstring""), between the
+    lead-in and its code; it is markup, as a fence line is (the tab's title is in the
+    citation's section path). The same for `!!! example` and pymdown `/// tab | Linux`."""
+    from retrieval.models import Citation
+    from retrieval.quotedisplay import display_parts
+    from tests.test_unfamiliar_docs import _shown
+
+    for opener, indent in (('=== "Docstring"', "    "), ("!!! example", "    "),
+                           ("/// tab | Docstring", "")):
+        md = (
+            "## Google-style admonitions\n\n"
+            "Any section that is not recognized becomes an admonition.\nFor example:\n\n"
+            f"{opener}\n{indent}```python\n{indent}def f():\n{indent}    '''Note: a note.'''\n"
+            f"{indent}```\n"
+        )
+        start = md.index("Any section")
+        code = md.rindex("\n", 0, md.index("def f")) + 1  # the code's first line
+        end = md.index("'''\n", code) + 3
+        c = Citation(md[start:end], "google.md", "T", None, 3, 8, start, end, 0.9, "x",
+                     kind="code", language="python", code_offset=code - start)
+        assert _shown(c) == (
+            "Any section that is not recognized becomes an admonition. For example:\n"
+            "def f():\n    '''Note: a note.'''"), opener
+        assert [pt.kind for pt in display_parts(c)] == ["text", "code"]
+
+
+def test_an_emoji_opening_a_heading_is_not_in_the_section_path() -> None:
+    """`## :warning: Work in Progress!` (mkdocs-material / GitHub emoji) was cited as
+    "Google style › :warning: Work in Progress! › …": the shortcode is drawn as an icon."""
+    md = (
+        "# Google style\n\n"
+        "## :warning: Work in Progress!\n\n"
+        "Some sections are not supported yet.\n\n"
+        "## Sections with a :colon: inside\n\n"
+        "Text.\n"
+    )
+    p = parsed(".md", md)
+    assert [b.section for b in p.blocks if b.kind == "paragraph"] == [
+        ("Google style", "Work in Progress!"),
+        ("Google style", "Sections with a :colon: inside"),
+    ]

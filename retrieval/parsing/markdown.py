@@ -114,6 +114,8 @@ _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 _ATTRS_LINE = re.compile(r"^[ \t]*" + _ATTRS + r"[ \t]*$")
 # mkdocs-material icons (`:simple-python:`, `:material-check-bold:`): shown as icons
 _ICON = re.compile(r"(?<![\w:`]):[a-z0-9]+(?:-[a-z0-9]+)+:(?![\w`])")
+# an emoji shortcode opening a heading (`## :warning: Work in Progress!`): drawn as an icon
+_LEADING_EMOJI = re.compile(r"^:[a-z0-9_+]+:[ \t]+(?=\S)")
 _QUOTE_PREFIX = re.compile(r"^[ \t]{0,3}>[ \t]?")
 _QUOTED_OPENER = re.compile(r"^[ \t]{0,3}>[ \t]?(?:!!!|\?\?\?\+?|===[!+]?)" + _AFTER_MARKER + r"\S")
 _ANCHOR_LINE = re.compile(r"^[ \t]*(?:\[\]\([^)\s]*\)" + _ATTRS + r"[ \t]*)+$")  # `[](){#id}`
@@ -173,6 +175,7 @@ def parse_markdown(text: str) -> ParsedText:
             level = int(tok.tag[1])
             inline = tokens[i + 1]
             heading = _TRAILING_ATTRS.sub("", _ICON.sub("", _inline_words(inline))).strip()
+            heading = _LEADING_EMOJI.sub("", heading)
             # `## 1.6.0 - 2022-10-08 ## {: #v1.6.0 }`: the closing `##` before the attributes
             heading = _CLOSING_HASHES.sub("", heading)
             heading = " ".join(heading.split()) or inline.content.strip()
