@@ -477,3 +477,21 @@ async def test_a_mention_in_a_post_deleted_meanwhile_is_let_go(
     assert [(c.status, c.response["code"]) for c in tries] == [(404, 10003)]  # one, no retry
     assert "deleted meanwhile" in caplog.text
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+async def test_a_duplicate_post_links_the_earlier_posts_answer(fenv: FEnv) -> None:
+    """Help forums fill with the same question: the answer in a new post links the answer
+    in the earlier post ("Asked before")."""
+    fake = fenv.fake
+    title, text = "Exporting answers", "How do I print an answer as JSON?"
+    since = len(fake.calls)
+    first, _ = await fake.create_post(fenv.help.id, fenv.alice, title, text)
+    earlier = (await fake.wait_for(posted_in(first.id), since=since, timeout=60))[0]
+    await handled(fenv, fake.messages[first.id])  # the answer is remembered by then
+    assert "harbor ask --json" in description(earlier.json)
+    since = len(fake.calls)
+    again, _ = await fake.create_post(fenv.help.id, fenv.bob, title, text)
+    answer = (await fake.wait_for(posted_in(again.id), since=since, timeout=60))[0]
+    fields = {f["name"]: f["value"] for f in answer.json["embeds"][0].get("fields", [])}
+    jump = f"https://discord.com/channels/{GUILD}/{first.id}/{earlier.response['id']}"
+    assert fields["Asked before"].endswith(f"({jump})")
