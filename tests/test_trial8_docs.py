@@ -7,6 +7,10 @@ in the style of the construct that broke, checked through the real parser."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from retrieval.embedder import Embedder
+from tests.test_docs_quoting import _units
 from tests.test_parsing import parsed
 
 
@@ -155,3 +159,29 @@ def test_an_emoji_opening_a_heading_is_not_in_the_section_path() -> None:
         ("Google style", "Work in Progress!"),
         ("Google style", "Sections with a :colon: inside"),
     ]
+
+
+def test_a_see_also_sentence_in_a_paragraph_is_not_quoted_alone(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """An option's page: "This option will prefix items in the ToC with <code …></code> …
+    types. See also [`show_symbol_type_heading`][show_symbol_type_heading]." The last
+    sentence was quoted on its own (second and third for "how to show the symbol type in the
+    table of contents"); it only says where to look. With the sentence before it, it still
+    is; a sentence that says more than a pointer stays."""
+    md = (
+        "## `show_symbol_type_toc`\n\n"
+        "This option will prefix items in the ToC with the symbol type of each object.\n"
+        "See also [`show_symbol_type_heading`][show_symbol_type_heading].\n\n"
+        "To customize symbols, see [Customizing symbol types](../customization.md#symbols).\n"
+    )
+    texts = [t for _, t in _units(tmp_path, "headings.md", md, embedder)]
+    assert "See also [`show_symbol_type_heading`][show_symbol_type_heading]." not in texts
+    assert (
+        "This option will prefix items in the ToC with the symbol type of each object.\n"
+        "See also [`show_symbol_type_heading`][show_symbol_type_heading]." in texts
+    )
+    assert (
+        "To customize symbols, see [Customizing symbol types](../customization.md#symbols)."
+        in texts
+    )

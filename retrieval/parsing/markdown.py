@@ -221,7 +221,7 @@ def parse_markdown(text: str) -> ParsedText:
                 # title heads the card's text, it is not a list item of its own
                 blocks.append(Block(HEADING, s, e, _path(section)))
                 section.append((CARD_LEVEL, card))
-            elif e > s and not _internal_links_only(text[s:e]) and not (
+            elif e > s and not internal_links_only(text[s:e]) and not (
                 i + 1 < len(tokens) and tokens[i + 1].type == "heading_open"
             ):  # an item that opens with a heading is that heading, not a list item
                 blocks.append(Block(LIST_ITEM, s, e, _path(section)))
@@ -295,7 +295,7 @@ def parse_markdown(text: str) -> ParsedText:
             if b > a and _only_links(text[lines.start(a) : lines.end(b - 1)]):
                 i += 3  # a badge or source link with an attribute list: no words of its own
                 continue
-            if b > a and _internal_links_only(text[lines.start(a) : lines.end(b - 1)]):
+            if b > a and internal_links_only(text[lines.start(a) : lines.end(b - 1)]):
                 i += 3  # "See [Footnotes are duplicated](#footnotes-…).": only a pointer
                 continue
             if b > a and (_AUTODOC.match(lines.line(a)) or all(
@@ -449,7 +449,7 @@ def _inline_words(inline: Token) -> str:
     return "".join(out) if "".join(out).strip() else inline.content
 
 
-def _internal_links_only(raw: str) -> bool:
+def internal_links_only(raw: str) -> bool:
     """A list item or paragraph that is only links within the docs (a "See also" list of
     other sections): it names where to look, and says nothing a reader would quote."""
     if not _INTERNAL_LINK.search(raw):
