@@ -185,3 +185,29 @@ def test_a_see_also_sentence_in_a_paragraph_is_not_quoted_alone(
         "To customize symbols, see [Customizing symbol types](../customization.md#symbols)."
         in texts
     )
+
+
+def test_a_tab_right_after_another_tab_is_not_lost() -> None:
+    """An install page: a list step holding `=== "x64"` + its ```msiexec``` command, then
+    `=== "x86"` + its command on the very next line. CommonMark reads the indented body and
+    the second opener as lazy text of the first tab's paragraph, so the x86 tab (and a
+    `!!! tip` right under a `!!! note`) was never parsed: its code could not be quoted."""
+    md = (
+        "# Installation\n\n"
+        "1. Download and run the installer with `msiexec`.\n\n"
+        '    === "x64"\n'
+        "        ```\n        msiexec /passive /i hatch-x64.msi\n        ```\n"
+        '    === "x86"\n'
+        "        ```\n        msiexec /passive /i hatch-x86.msi\n        ```\n"
+        "2. Restart your terminal.\n\n"
+        "!!! note\n    Admin rights are needed.\n"
+        "!!! tip\n    Restart the terminal after installing.\n"
+    )
+    p = parsed(".md", md)
+    code = [(b.section[-1], b.text(md).strip()) for b in p.blocks if b.kind == "code"]
+    assert code == [("x64", "msiexec /passive /i hatch-x64.msi"),
+                    ("x86", "msiexec /passive /i hatch-x86.msi")]
+    assert [b.text(md) for b in p.blocks if b.kind == "admonition"] == [
+        "Admin rights are needed.", "Restart the terminal after installing."]
+    assert [b.text(md) for b in p.blocks if b.kind == "list_item"] == [
+        "Download and run the installer with `msiexec`.", "Restart your terminal."]

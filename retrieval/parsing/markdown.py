@@ -169,7 +169,14 @@ def parse_markdown(text: str) -> ParsedText:
             opener = next(c for c in containers if c[0] <= m[0] < c[1])
             if opener[0] == m[0]:
                 blocks.extend(_container(text, lines, opener, _path(section)))
-            i = _past(tokens, i)
+            end = _past(tokens, i)
+            last = max((t.map[1] for t in tokens[i:end] if t.map is not None), default=m[1])
+            for c in containers:
+                # `=== "x64"` + its body, then `=== "x86"` with no blank line between them:
+                # CommonMark reads the next tab as lazy text of this one's paragraph
+                if opener[1] <= c[0] < last:
+                    blocks.extend(_container(text, lines, c, _path(section)))
+            i = end
             continue
         if t == "heading_open" and m is not None:
             level = int(tok.tag[1])
@@ -208,7 +215,7 @@ def parse_markdown(text: str) -> ParsedText:
         if t == "list_item_open" and m is not None:
             end_line = _item_own_end(tokens, i, lines)
             while end_line - 1 > m[0] and (
-                _BLOCK_MARKER.match(last := lines.line(end_line - 1)) or not last.strip()
+                _BLOCK_MARKER.match(tail := lines.line(end_line - 1)) or not tail.strip()
             ):
                 end_line -= 1  # a pymdown block's closing `///` read as the item's lazy text
             s, e = strip_span(text, lines.start(m[0]), lines.end(end_line - 1))
