@@ -86,6 +86,22 @@ class Part:
     language: str = ""
 
 
+# Pygments names (what Sphinx and Markdown fences are written with) that the highlighters
+# renderers use (highlight.js in Discord) do not know, as the name they do: a
+# `.. code-block:: python3` fenced as ```python3 is shown without highlighting in Discord
+_LANGUAGE_NAMES = {
+    "python3": "python", "py3": "python", "python2": "python", "py2": "python",
+    "ipython3": "python", "ipython2": "python",
+    "shell-session": "console", "sh-session": "console",
+    "html+jinja": "django", "html+django": "django", "jinja2": "django",
+}
+
+
+def shown_language(language: str) -> str:
+    """A code block's language as renderers' highlighters name it (`python3` → `python`)."""
+    return _LANGUAGE_NAMES.get(language.lower(), language)
+
+
 def display_parts(c: Citation) -> list[Part]:
     """The quote as prose and code parts, plus a marker for a long code block cut short. An
     untitled `:ref:`/`:doc:` whose target's title is known shows that title."""
@@ -104,7 +120,7 @@ def _display_parts(c: Citation) -> list[Part]:
         if lead:
             parts.append(Part("text", lead))
         code = textwrap.dedent(_unquoted(c.text[c.code_offset :], c.source))
-        parts.append(Part("code", code.strip("\n"), c.language))
+        parts.append(Part("code", code.strip("\n"), shown_language(c.language)))
         first = min(c.line_start, c.block_line_start or c.line_start)
         if first < c.line_start:  # a later part of a long block
             parts.insert(0, Part("text", f"… (lines {c.line_start}–{c.line_end} of the code "
@@ -125,7 +141,7 @@ def _display_parts(c: Citation) -> list[Part]:
     pieces = _literal_blocks(text) if c.kind in _NOTE_KINDS else [("text", text, "")]
     markdown = c.source.lower().endswith(MARKDOWN_SUFFIXES)
     rst = c.source.lower().endswith(".rst")
-    parts = [Part("code", body, lang) if kind == "code" else
+    parts = [Part("code", body, shown_language(lang)) if kind == "code" else
              Part("text", _prose(body, c.kind, markdown, rst)) for kind, body, lang in pieces]
     return [p for p in parts if p.text.strip()] or [
         Part("text", _prose(text, c.kind, markdown, rst))]
@@ -216,7 +232,7 @@ def _prose(text: str, kind: str, markdown: bool = False, rst: bool = False) -> s
     else:
         text = _reflow(text, markdown, keep_first=kind == "definition" and not field)
         if rst:
-            text = _FIELD_MARKER.sub(r"\1\2:", text)
+            text = _FIELD_MARKER.sub(_field_label, text)
     if kind == "definition" and _DEF_MARK.search(text):
         text = _definition(text)
     return _literal_marker(_without_markup(text.strip("\n")))
@@ -278,6 +294,28 @@ _RST_SIMPLE_REFERENCE = re.compile(r"(?<![\w`])([A-Za-z0-9](?:[\w.+-]*[A-Za-z0-9
 
 
 _FIELD_MARKER = re.compile(r"^([ \t]*):((?:[^:\\\n`]|\\.)+?):(?=[ \t]|$)", re.M)
+# Sphinx's info fields in an API entry (`:param message: …`, `:rtype: int`) are shown under
+# labels ("Parameter message: …", "Return type: int"), not by their field names
+_INFO_FIELDS = {
+    **dict.fromkeys(("param", "parameter", "arg", "argument", "key", "keyword"), "Parameter"),
+    **dict.fromkeys(("type", "vartype"), "Type of"),
+    **dict.fromkeys(("returns", "return"), "Returns"),
+    "rtype": "Return type", "returntype": "Return type",
+    **dict.fromkeys(("raises", "raise", "except", "exception"), "Raises"),
+    **dict.fromkeys(("var", "ivar", "cvar"), "Variable"),
+}
+
+
+def _field_label(m: re.Match[str]) -> str:
+    """`:param x:` → `Parameter x:`, `:rtype:` → `Return type:`; any other field by its
+    name (`:check_for_async:` → `check_for_async:`)."""
+    name, _, arg = m.group(2).partition(" ")
+    label, arg = _INFO_FIELDS.get(name), arg.strip()
+    if label is None:
+        return f"{m.group(1)}{m.group(2)}:"
+    if not arg:
+        label = "Type" if label == "Type of" else label
+    return f"{m.group(1)}{label} {arg}:" if arg else f"{m.group(1)}{label}:"
 
 
 # a substitution, `|Dispatcher|` (its definition often in the Sphinx config's rst_prolog, not

@@ -61,6 +61,7 @@ class FEnv:
     help: Channel  # a help forum: new posts are answered
     media: Channel  # a help media channel (type 16)
     lounge: Channel  # a forum that is not a help forum
+    old_post: Channel  # a help-forum post made before the bot connected
     watch: HandlerWatch  # which messages the bot's on_message handlers have finished
     engine: Engine
 
@@ -87,9 +88,11 @@ async def fenv(world: tuple[BotSettings, Engine]) -> AsyncIterator[FEnv]:
         help_forum = fake.add_forum(GUILD, "help", tags=["question", "answered"])
         media = fake.add_forum(GUILD, "screenshots", media=True)
         lounge = fake.add_forum(GUILD, "lounge", tags=["chat"])
+        # no client is connected: only GUILD_CREATE's active threads will tell the bot
+        old_post, _ = await fake.create_post(help_forum.id, alice, INDEX_Q, "from yesterday")
         settings = settings.model_copy(update={"help_forum_ids": [help_forum.id, media.id]})
         async with e2e.running_bot(settings, e2e.engine_pool(settings, engine)) as bot:
-            yield FEnv(fake, bot, alice, bob, mod, robot, help_forum, media, lounge,
+            yield FEnv(fake, bot, alice, bob, mod, robot, help_forum, media, lounge, old_post,
                        watch_listeners(bot), engine)
 
 
@@ -193,6 +196,42 @@ async def test_a_mention_in_a_post_is_answered_in_the_post_even_in_thread_mode(
     assert "Kenneth McKenzie" in description(reply.json)
     assert reply.json["allowed_mentions"]["parse"] == []
     # never a thread inside the post (Discord refuses it: 50024)
+    assert not fake.find("POST", r"/channels/\d+/messages/\d+/threads", since)
+
+
+async def test_a_post_older_than_the_connection_is_known_and_not_answered_unasked(
+    fenv: FEnv,
+) -> None:
+    """GUILD_CREATE lists the active threads: a post made while the bot was away is in its
+    cache. It is not a new post (no starter message arrives), so only a mention answers."""
+    thread = fenv.bot.get_channel(fenv.old_post.id)
+    assert isinstance(thread, discord.Thread) and thread.parent_id == fenv.help.id
+    assert not fenv.fake.find("POST", rf"/channels/{fenv.old_post.id}/messages")
+    reply = await mention_in(fenv, fenv.old_post, "who leads US Central Command?")
+    assert reply.path == f"/channels/{fenv.old_post.id}/messages"
+    assert "Kenneth McKenzie" in description(reply.json)
+
+
+async def test_answer_from_the_docs_on_a_post_replies_in_the_post(fenv: FEnv) -> None:
+    """The message menu on a post's starter message: the answer is a reply in the post, never
+    a thread of its own (even with CITEBOT_ANSWER_IN_THREAD)."""
+    fake = fenv.fake
+    post, starter = await fake.create_post(fenv.lounge.id, fenv.bob, "Command",
+                                           "who leads US Central Command?", tags=["chat"])
+    await handled(fenv, starter)
+    since = len(fake.calls)
+    cmd = fake._command(GUILD, "Answer from the docs")
+    payload = fake._interaction_base(GUILD, fenv.alice, 2, post.id)
+    payload["data"] = {"id": str(cmd["id"]), "guild_id": str(GUILD), "type": 3,
+                       "name": "Answer from the docs", "target_id": starter["id"],
+                       "resolved": {"messages": {starter["id"]: starter}}}
+    with e2e.changed_settings(fenv.bot, answer_in_thread=True):
+        await fake.deliver_interaction(payload)
+        reply = (await fake.wait_for(e2e.is_reply_to(starter["id"]), since=since,
+                                     timeout=60))[0]
+        await e2e.wait_original_edit(fake, payload["token"], "Answered")
+    assert reply.path == f"/channels/{post.id}/messages"
+    assert "Kenneth McKenzie" in description(reply.json)
     assert not fake.find("POST", r"/channels/\d+/messages/\d+/threads", since)
 
 
@@ -411,3 +450,48 @@ async def test_without_the_message_content_intent_a_post_is_asked_by_its_title(
     assert delivered["content"] == ""  # what the bot got of the starter message
     assert "Kenneth McKenzie" in description(answer.json)
     assert answer.json["embeds"][0]["title"] == "Who leads US Central Command?"
+
+
+async def test_a_mention_in_a_post_deleted_meanwhile_is_let_go(
+    fenv: FEnv, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The post goes while the bot searches: its reply gets 404 Unknown Channel. Nobody is
+    left to tell: no "something went wrong" attempt, no error in the log."""
+    fake, core = fenv.fake, fenv.bot.citebot
+    post, starter = await fake.create_post(fenv.lounge.id, fenv.alice, "Soon gone", "brb",
+                                           tags=["chat"])
+    await handled(fenv, starter)
+    prepare = core.prepare_answer
+
+    async def author_deletes_the_post_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        await fake.delete_thread(post.id)
+        return await prepare(*args, **kwargs)
+
+    since = len(fake.calls)
+    with caplog.at_level(logging.INFO, "citebot.bot"), \
+            patch.object(core, "prepare_answer", author_deletes_the_post_meanwhile):
+        msg = await fake.send_message(GUILD, fenv.alice, "who leads US Central Command?",
+                                      mention_bot=True, channel_id=post.id)
+        await handled(fenv, msg)
+    tries = fake.find("POST", rf"/channels/{post.id}/messages", since)
+    assert [(c.status, c.response["code"]) for c in tries] == [(404, 10003)]  # one, no retry
+    assert "deleted meanwhile" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+async def test_a_duplicate_post_links_the_earlier_posts_answer(fenv: FEnv) -> None:
+    """Help forums fill with the same question: the answer in a new post links the answer
+    in the earlier post ("Asked before")."""
+    fake = fenv.fake
+    title, text = "Exporting answers", "How do I print an answer as JSON?"
+    since = len(fake.calls)
+    first, _ = await fake.create_post(fenv.help.id, fenv.alice, title, text)
+    earlier = (await fake.wait_for(posted_in(first.id), since=since, timeout=60))[0]
+    await handled(fenv, fake.messages[first.id])  # the answer is remembered by then
+    assert "harbor ask --json" in description(earlier.json)
+    since = len(fake.calls)
+    again, _ = await fake.create_post(fenv.help.id, fenv.bob, title, text)
+    answer = (await fake.wait_for(posted_in(again.id), since=since, timeout=60))[0]
+    fields = {f["name"]: f["value"] for f in answer.json["embeds"][0].get("fields", [])}
+    jump = f"https://discord.com/channels/{GUILD}/{first.id}/{earlier.response['id']}"
+    assert fields["Asked before"].endswith(f"({jump})")

@@ -370,10 +370,14 @@ async def test_a_deleted_answer_is_no_longer_linked_as_asked_before(world: World
     channel = str(fake.guilds[GUILD_HOST].channel_id)
     deletes = watch_listeners(bot, "on_raw_message_delete")
     purges = watch_listeners(bot, "on_raw_bulk_message_delete")
+    handled = watch_listeners(bot)
 
     async def ask(question: str) -> tuple[str, str]:
         """The answer's message id, and the message id its "Asked before" links ("")."""
         reply = await e2e.ask_by_mention(fake, GUILD_HOST, world.alice, question)
+        # the bot remembers its answer just after posting it: a delete must come after that
+        asked = str(reply.json["message_reference"]["message_id"])
+        await handled.wait(lambda m: m is not None and str(m.id) == asked)
         fields = {f["name"]: f["value"] for f in _embed(reply).get("fields", [])}
         link = fields.get("Asked before", "")
         return reply.response["id"], link.rsplit("/", 1)[1].rstrip(")") if link else ""

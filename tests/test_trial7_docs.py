@@ -191,3 +191,56 @@ def test_a_version_note_on_its_directive_line_is_quoted_with_its_version() -> No
         "Accepts instances of bytes and bytearray.\n\n"
         "Changed in version 2.5: Write returned None in previous versions.",
     ]
+
+
+def test_a_python3_code_block_is_fenced_as_python() -> None:
+    """Sphinx docs written with `.. code-block:: python3` (and `.. highlight:: python3`):
+    the quote was fenced as ```python3, a name Discord's highlighter does not know, so the
+    example showed without highlighting. Pygments' version-suffixed names show as the name
+    highlighters know; other names are kept."""
+    from retrieval.quotedisplay import display_parts
+
+    rst = (
+        "Quickstart\n==========\n\n"
+        "A minimal bot looks like this:\n\n"
+        ".. code-block:: python3\n\n"
+        "    client = Client()\n    client.run('token')\n\n"
+        "Run it from a shell:\n\n"
+        ".. code-block:: shell-session\n\n"
+        "    $ python3 example_bot.py\n\n"
+        ".. code-block:: toml\n\n"
+        "    [tool.bot]\n    prefix = '!'\n"
+    )
+    p = parsed(".rst", rst)
+    langs = [display_parts(cited(rst, b, "quickstart.rst", language=b.language,
+                                 code_offset=0))[-1].language
+             for b in p.blocks if b.kind == "code"]
+    assert langs == ["python", "console", "toml"]
+
+
+def test_info_fields_of_an_api_entry_show_under_their_labels() -> None:
+    """pyserial's hand-written API entries (and event references like `.. function::
+    on_message(message)`): ":return: Number of bytes written. / :rtype: int" was shown as
+    "return: Number of bytes written. / rtype: int", field names a reader never sees. Sphinx
+    labels them (Returns, Return type, Parameter, Raises); other fields keep their name."""
+    rst = (
+        "API\n===\n\n"
+        ".. function:: on_message(message)\n\n"
+        "    Called when a message is created and sent.\n\n"
+        "    :param message: The current message.\n"
+        "    :type message: :class:`Message`\n\n"
+        ".. method:: write(data)\n\n"
+        "    :return: Number of bytes written.\n"
+        "    :rtype: int\n"
+        "    :raises SerialTimeoutException: When a write timeout is configured.\n\n"
+        ".. attribute:: baudrate\n\n"
+        "    :setter: Set new baud rate\n"
+        "    :type: int\n"
+    )
+    p = parsed(".rst", rst)
+    assert [_shown(cited(rst, b, "api.rst")) for b in p.blocks if b.kind == "definition"] == [
+        "Parameter message: The current message.\nType of message: Message",
+        "Returns: Number of bytes written.\nReturn type: int",
+        "Raises SerialTimeoutException: When a write timeout is configured.",
+        "setter: Set new baud rate\nType: int",
+    ]

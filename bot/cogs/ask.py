@@ -153,6 +153,10 @@ class AskCog(commands.Cog):
                 await self._answer_post(message, post)
             else:
                 await self._answer(message)
+        except discord.NotFound as e:
+            # the message, its thread or forum post was deleted meanwhile: nobody to tell
+            log.info("not answered: message %s or its channel was deleted meanwhile (%s)",
+                     message.id, e.code)
         except Exception:
             log.exception("answering a message failed")
             try:
