@@ -499,6 +499,15 @@ class Engine:
             log.warning("could not check the question's spelling", exc_info=True)
             return Corrected(text)
 
+    def _searched_vector(self, text: str, raw: str) -> np.ndarray:
+        """The vector `ask` searches the cleaned question `text` with (spelling corrected):
+        votes and "asked before" compare questions as they were searched."""
+        try:
+            view = self.view()
+        except Exception:  # nothing indexed yet, an unreadable index: the text as typed
+            return self.question_vector(text)
+        return self.question_vector(self.corrected(view, text, raw).text)
+
     def question_vector(self, text: str) -> np.ndarray:
         """The (cleaned) question's embedding; recent ones are kept, since the bot asks
         for the same question's vector again (asked before, gaps, votes)."""
@@ -600,7 +609,7 @@ class Engine:
         if cq.error:
             return None
         return self.asked.find(
-            self.question_vector(cq.text),
+            self._searched_vector(cq.text, question),
             guild_id,
             self.settings.asked_before_threshold,
             self.settings.asked_before_days,
@@ -612,7 +621,7 @@ class Engine:
         """Keep an answered question with its answer message, for "asked before" links."""
         cq = clean_question(question, self.settings.max_question_chars)
         if not cq.error:
-            vec = self.question_vector(cq.text)
+            vec = self._searched_vector(cq.text, question)
             self.asked.remember(cq.text, vec, guild_id, channel_id, message_id)
 
     def remember_turn(
@@ -751,7 +760,7 @@ class Engine:
                 # question again in a new message does not earn a user a second vote
                 self.nudges.vote(
                     answer_id(cq.text, chunk_ids), user_id, chunk_ids, vote,
-                    self.question_vector(cq.text),
+                    self._searched_vector(cq.text, question),
                 )
         except Exception:
             log.warning("could not record the vote for ranking", exc_info=True)

@@ -190,3 +190,18 @@ def test_first_letter_swaps_inflections_and_stopwords() -> None:
     assert got.text == "should I write page or ache"  # "ache" is a word: left alone
     assert got.note == "searched for: write (rwite), page (pagse)"
     assert speller.correct("kode").corrections == ()  # 4 letters: "c" only
+
+
+def test_votes_and_asked_before_use_the_question_as_searched(engine: Engine) -> None:
+    """The typo'd question is kept (asked before, votes) under the vector it was searched
+    with: the clean question finds its answer and its 👍 (as typed, the two questions'
+    vectors have a cosine of ~0.46, under the 0.80 of a near-duplicate)."""
+    typed = "how do i add a reacton to a msg"
+    clean = "How do I add a reaction to a message?"
+    engine.remember_answer(typed, 11, 22, 33)
+    prior = engine.asked_before(clean, 11)
+    assert prior is not None and prior.message_id == 33
+    answer = engine.ask(typed, record=False)
+    engine.record_feedback(typed, [answer.quotes[0].chunk_id], 44, +1)
+    nudged = engine.nudges.for_question(engine.question_vector(clean))
+    assert nudged.get(answer.quotes[0].chunk_id, 0) > 0
