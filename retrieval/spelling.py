@@ -183,10 +183,11 @@ class Speller:
             return self._expand(w)
         if not typed.isalpha() or not (typed.islower() or typed[1:].islower()):
             return None  # ALL CAPS (an acronym, a constant) or mixed case
-        if len(w) < MIN_TYPO_LETTERS or w in CHAT_WORDS or self.known(w) or self.real_word(w):
+        if len(w) < MIN_TYPO_LETTERS or w in CHAT_WORDS or self.known(w):
             return None
         target = self._nearest(w)
-        if target is None:
+        # asked last: the English list is loaded (~0.2 s) only when a correction is in sight
+        if target is None or self.real_word(w):
             return None
         return target.capitalize() if typed[0].isupper() else target
 

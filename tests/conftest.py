@@ -63,6 +63,17 @@ def make_settings(docs: Path, data: Path, **kw: object) -> Settings:
     return Settings(_env_file=None, docs_dir=docs, data_dir=data, **kw)  # type: ignore[arg-type]
 
 
+def indexed_engine(root: Path, docs: dict[str, str], **kw: object) -> Engine:
+    """An Engine on root/docs holding these files (name -> text), indexed into root/data."""
+    folder = root / "docs"
+    folder.mkdir()
+    for name, text in docs.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    engine = Engine(make_settings(folder, root / "data", **kw))
+    engine.index()
+    return engine
+
+
 @pytest.fixture
 def seeds_copy(tmp_path: Path) -> Path:
     docs = tmp_path / "docs"

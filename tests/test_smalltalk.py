@@ -15,7 +15,7 @@ from retrieval.errors import BadQuestion, NotAQuestion
 from retrieval.knowledge import PREFIX as KNOWLEDGE
 from retrieval.models import SourceInfo
 from retrieval.smalltalk import Chat, classify, example_topics, hint
-from tests.conftest import make_settings
+from tests.conftest import indexed_engine, make_settings
 from tests.test_hardening_support import run_cli
 
 CHAT: dict[str, Chat] = {
@@ -172,14 +172,7 @@ information about any command and its options.
 
 @pytest.fixture(scope="module")
 def docs_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    root = tmp_path_factory.mktemp("smalltalk")
-    docs = root / "docs"
-    docs.mkdir()
-    for name, text in DOCS.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    engine = Engine(make_settings(docs, root / "data"))
-    engine.index()
-    return engine
+    return indexed_engine(tmp_path_factory.mktemp("smalltalk"), DOCS)
 
 
 @pytest.mark.parametrize(

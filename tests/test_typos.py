@@ -17,7 +17,7 @@ import pytest
 from retrieval.engine import Engine
 from retrieval.models import Correction
 from retrieval.spelling import Speller, protected_words
-from tests.conftest import make_settings
+from tests.conftest import indexed_engine
 
 DOCS = {
     "reactions.md": (
@@ -62,14 +62,7 @@ DOCS = {
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    root = tmp_path_factory.mktemp("typos")
-    docs = root / "docs"
-    docs.mkdir()
-    for name, text in DOCS.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    e = Engine(make_settings(docs, root / "data"))
-    e.index()
-    return e
+    return indexed_engine(tmp_path_factory.mktemp("typos"), DOCS)
 
 
 def _corrections(engine: Engine, question: str) -> list[tuple[str, str]]:
