@@ -100,6 +100,9 @@ def block_units(
             continue
         if n in in_whole_list and _item_words(text[s:e]) < BARE_ITEM_WORDS:
             continue
+        if kind == LIST_ITEM and _one_sentence_over_code(text, blocks, n):
+            continue  # "mkdocs.yml in root, package in subfolder" + the tree under it: the
+            # item is quoted with its code (see _code_units), not as a lead-in without it
         inner = [(a, b) for a, b in pieces if s <= a and b <= e]
         extra: dict[str, Any] = {"kind": kind, "block": n}
         if kind == CODE:
@@ -243,6 +246,16 @@ def _nested_list_after(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -
         return False
     nxt_line = text[text.rfind("\n", 0, nxt) + 1 : nxt]
     return len(nxt_line) - len(nxt_line.lstrip(" \t")) >= s - line_start
+
+
+def _one_sentence_over_code(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> bool:
+    """List item `n` is one sentence with a code block indented under it: the code's unit
+    starts with the whole item."""
+    if n + 1 >= len(blocks) or str(blocks[n + 1][0]) != CODE:
+        return False
+    s, e, code = int(blocks[n][1]), int(blocks[n][2]), int(blocks[n + 1][1])
+    return _close(text[e:code]) and nested_in_item(text, s, e, code) and (
+        _last_sentence_start(text, s, e) == s)
 
 
 def _leads_into(text: str, blocks: tuple[tuple[Any, ...], ...], n: int, kind: str) -> bool:

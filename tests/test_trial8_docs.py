@@ -211,3 +211,30 @@ def test_a_tab_right_after_another_tab_is_not_lost() -> None:
         "Admin rights are needed.", "Restart the terminal after installing."]
     assert [b.text(md) for b in p.blocks if b.kind == "list_item"] == [
         "Download and run the installer with `msiexec`.", "Restart your terminal."]
+
+
+def test_a_one_sentence_list_item_over_its_code_is_quoted_with_it_not_alone(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """"Finding modules": a numbered list of layouts, each item one line ("mkdocs.yml in
+    subfolder, package in root") over the ```tree``` drawing of it. The item was also
+    quoted alone (third for "my package is in a src folder and mkdocstrings can't find
+    it"): a lead-in without the code it introduces. It is quoted with its code; an item
+    of several sentences keeps its sentences before the last one."""
+    md = (
+        "## Using the paths option\n\n"
+        "1. mkdocs.yml in subfolder, package in root\n"
+        "    ```tree\n    root/\n        docs/\n            mkdocs.yml\n        package/\n"
+        "    ```\n\n"
+        "1. Install the tools first. Then run the build from the root:\n\n"
+        "    ```bash\n    make docs\n    ```\n\n"
+        "1. A step without code.\n"
+    )
+    units = _units(tmp_path, "index.md", md, embedder)
+    texts = [t for _, t in units]
+    assert "mkdocs.yml in subfolder, package in root" not in texts
+    assert any(k == "code" and t.startswith("mkdocs.yml in subfolder, package in root\n")
+               and t.rstrip().endswith("package/") for k, t in units)
+    assert "Install the tools first." in texts
+    assert "Then run the build from the root:" not in texts
+    assert "A step without code." in texts
