@@ -76,7 +76,10 @@ _LINE_BLOCK = re.compile(r"^[ \t]*\|[ \t](?=.*[^|\s][ \t]*$)")  # not a table ro
 _LIST_TABLE_ROW = re.compile(r"^[ \t]*[*+-][ \t]+[*+-][ \t]")
 _LIST_TABLE_CELL = re.compile(r"^[ \t]*(?:[*+-][ \t]+)?[*+-][ \t]+")
 _MARKUP_LINE = re.compile(
-    r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:(?!`)|\.\.[ \t]+_[^:\n]+:[ \t]*$)")
+    r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:(?!`)|\.\.[ \t]+_[^:\n]+:[ \t]*$"
+    # an mkdocs tab or note opened between a lead-in and its code (`=== "Docstring"`,
+    # `!!! example`, pymdown `/// tab | Linux`): markup, its title is in the citation's path
+    r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]+\w|/{3,}(?:[ \t]|$))")
 
 
 @dataclass(frozen=True)

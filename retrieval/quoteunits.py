@@ -38,6 +38,7 @@ from retrieval.parsing.blocks import (
     PARAGRAPH,
     TABLE,
 )
+from retrieval.parsing.markdown import internal_links_only
 
 MAX_BLOCK_QUOTE_CHARS = 600  # a whole list item / note / definition up to this long
 CODE_MAX_LINES = 15  # a longer code block is quoted by its first lines
@@ -141,6 +142,8 @@ def block_units(
             # of a few words alone ("Builtin bytecode caches:" before autodoc entries)
             units = [u for u in units if _WORDS.search(text, u[0], u[1])
                      and not _bare_lead_in(text[u[0] : u[1]])]
+            # nor does a sentence that only points elsewhere ("See also [`x`][pkg.x].")
+            units = [u for u in units if u[2] >= 2 or not internal_links_only(text[u[0] : u[1]])]
             out.extend((a, b, k, extra) for a, b, k in units)
             whole = _list_with_lead_in(text, blocks, n)
             if whole:

@@ -215,6 +215,12 @@ VERSION_LABEL = re.compile(
     + r")[ \t]*::[ \t]*(?P<version>\S+)(?:[ \t]+|[ \t]*\n[ \t]*)(?=\S)", re.M)
 # Markdown fences drawn as a picture, not shown as code (```mermaid)
 DIAGRAM_LANGUAGES = frozenset({"mermaid"})
+# words of a sentence that only says where to look ("See the documentation for [x](…).",
+# "See also :doc:`x`"): with only links or references besides, it is a pointer, not a quote
+POINTER_WORDS = frozenset(
+    "see also tutorial tutorials reference guide example examples more details further "
+    "reading api docs documentation and or for the faq faqs howto how to cookbook recipe "
+    "recipes entry entries section sections page pages chapter short alias".split())
 # what a lead-in may introduce that is not in the file (an included file, a picture, an
 # autodoc docstring, a toctree's pages, a pymdownx snippet), or is not text (a diagram)
 _ELSEWHERE = re.compile(

@@ -19,6 +19,7 @@ from retrieval.parsing.blocks import (
     HEADING,
     LIST_ITEM,
     PARAGRAPH,
+    POINTER_WORDS,
     TABLE,
     Block,
     Lines,
@@ -113,6 +114,8 @@ _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 _ATTRS_LINE = re.compile(r"^[ \t]*" + _ATTRS + r"[ \t]*$")
 # mkdocs-material icons (`:simple-python:`, `:material-check-bold:`): shown as icons
 _ICON = re.compile(r"(?<![\w:`]):[a-z0-9]+(?:-[a-z0-9]+)+:(?![\w`])")
+# an emoji shortcode opening a heading (`## :warning: Work in Progress!`): drawn as an icon
+_LEADING_EMOJI = re.compile(r"^:[a-z0-9_+]+:[ \t]+(?=\S)")
 _QUOTE_PREFIX = re.compile(r"^[ \t]{0,3}>[ \t]?")
 _QUOTED_OPENER = re.compile(r"^[ \t]{0,3}>[ \t]?(?:!!!|\?\?\?\+?|===[!+]?)" + _AFTER_MARKER + r"\S")
 _ANCHOR_LINE = re.compile(r"^[ \t]*(?:\[\]\([^)\s]*\)" + _ATTRS + r"[ \t]*)+$")  # `[](){#id}`
@@ -166,12 +169,20 @@ def parse_markdown(text: str) -> ParsedText:
             opener = next(c for c in containers if c[0] <= m[0] < c[1])
             if opener[0] == m[0]:
                 blocks.extend(_container(text, lines, opener, _path(section)))
-            i = _past(tokens, i)
+            end = _past(tokens, i)
+            last = max((t.map[1] for t in tokens[i:end] if t.map is not None), default=m[1])
+            for c in containers:
+                # `=== "x64"` + its body, then `=== "x86"` with no blank line between them:
+                # CommonMark reads the next tab as lazy text of this one's paragraph
+                if opener[1] <= c[0] < last:
+                    blocks.extend(_container(text, lines, c, _path(section)))
+            i = end
             continue
         if t == "heading_open" and m is not None:
             level = int(tok.tag[1])
             inline = tokens[i + 1]
             heading = _TRAILING_ATTRS.sub("", _ICON.sub("", _inline_words(inline))).strip()
+            heading = _LEADING_EMOJI.sub("", heading)
             # `## 1.6.0 - 2022-10-08 ## {: #v1.6.0 }`: the closing `##` before the attributes
             heading = _CLOSING_HASHES.sub("", heading)
             heading = " ".join(heading.split()) or inline.content.strip()
@@ -203,6 +214,10 @@ def parse_markdown(text: str) -> ParsedText:
             continue
         if t == "list_item_open" and m is not None:
             end_line = _item_own_end(tokens, i, lines)
+            while end_line - 1 > m[0] and (
+                _BLOCK_MARKER.match(tail := lines.line(end_line - 1)) or not tail.strip()
+            ):
+                end_line -= 1  # a pymdown block's closing `///` read as the item's lazy text
             s, e = strip_span(text, lines.start(m[0]), lines.end(end_line - 1))
             while s < e and text[s] in "> \t" and quote_depth:  # a block quote's marker
                 s += 1
@@ -213,7 +228,7 @@ def parse_markdown(text: str) -> ParsedText:
                 # title heads the card's text, it is not a list item of its own
                 blocks.append(Block(HEADING, s, e, _path(section)))
                 section.append((CARD_LEVEL, card))
-            elif e > s and not _internal_links_only(text[s:e]) and not (
+            elif e > s and not internal_links_only(text[s:e]) and not (
                 i + 1 < len(tokens) and tokens[i + 1].type == "heading_open"
             ):  # an item that opens with a heading is that heading, not a list item
                 blocks.append(Block(LIST_ITEM, s, e, _path(section)))
@@ -287,7 +302,7 @@ def parse_markdown(text: str) -> ParsedText:
             if b > a and _only_links(text[lines.start(a) : lines.end(b - 1)]):
                 i += 3  # a badge or source link with an attribute list: no words of its own
                 continue
-            if b > a and _internal_links_only(text[lines.start(a) : lines.end(b - 1)]):
+            if b > a and internal_links_only(text[lines.start(a) : lines.end(b - 1)]):
                 i += 3  # "See [Footnotes are duplicated](#footnotes-…).": only a pointer
                 continue
             if b > a and (_AUTODOC.match(lines.line(a)) or all(
@@ -336,6 +351,10 @@ def parse_markdown(text: str) -> ParsedText:
             while opened < 0 and section and section[-1][0] == DETAILS_LEVEL:
                 section.pop()
                 opened += 1
+        elif t == "table_open" and m is not None and _badge_table(lines, m[0], m[1]):
+            # `| CI/CD | [![Tests](…/badge.svg)](…) |`: labelled badges, no words to quote
+            while i < len(tokens) and tokens[i].type != "table_close":
+                i += 1
         elif t == "table_open" and m is not None:
             s, e = strip_span(text, lines.start(m[0]), lines.end(m[1] - 1))
             hs, he = strip_span(text, lines.start(m[0]), lines.end(m[0]))
@@ -351,9 +370,13 @@ def parse_markdown(text: str) -> ParsedText:
             for b in blocks
         ]
     results = _result_lines(lines, first_line)
-    if results:
+    shown = _titled_result_lines(lines, first_line, inside)
+    if results or shown:
         blocks = [
-            Block(EXAMPLE, b.start, b.end, b.section) if lines.line_of(b.start) in results else b
+            Block(EXAMPLE, b.start, b.end, b.section)
+            if lines.line_of(b.start) in results or (
+                lines.line_of(b.start) in shown and b.kind not in (CODE, HEADING)
+            ) else b
             for b in blocks
         ]
     blocks.sort(key=lambda b: b.start)
@@ -364,6 +387,25 @@ _LINK_OR_IMAGE = re.compile(r"!?\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?")
 _ATTR_LIST = re.compile(r"\{:?[ \t]*(?:[.#]|[\w-]+=)[^}]*\}")  # `{ .x }`, `{ loading=lazy }`
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _SHORTCODE = re.compile(r":[\w+-]+:")
+
+
+def _badge_table(lines: Lines, first: int, end: int) -> bool:
+    """A table whose body rows hold, besides a label in their first cell, only images (a
+    project's badges, `[![PyPI](…/v/pkg.svg){ loading=lazy }](https://pypi.org/…)`)."""
+    rows = [lines.line(n).strip() for n in range(first + 2, end)]
+    rows = [r for r in rows if r]
+    if not rows or not any(_IMAGE.search(r) for r in rows):
+        return False
+    for row in rows:
+        rest = row[1:] if row.startswith("|") else row
+        label, bar, cells = rest.partition("|")
+        if not bar:
+            return False
+        cells = _ATTR_LIST.sub("", _IMAGE.sub("", cells))
+        cells = _LINK_OR_IMAGE.sub(lambda k: k.group(0).split("]")[0].lstrip("!["), cells)
+        if re.search(r"\w", cells):
+            return False
+    return True
 
 
 def _tags_only(para: str) -> bool:
@@ -414,12 +456,15 @@ def _inline_words(inline: Token) -> str:
     return "".join(out) if "".join(out).strip() else inline.content
 
 
-def _internal_links_only(raw: str) -> bool:
+def internal_links_only(raw: str) -> bool:
     """A list item or paragraph that is only links within the docs (a "See also" list of
     other sections): it names where to look, and says nothing a reader would quote."""
     if not _INTERNAL_LINK.search(raw):
         return False
     rest = _ATTR_LIST.sub("", _INTERNAL_LINK.sub("", raw))
+    if re.match(r"\W*see\b", rest, re.I):
+        # "See the documentation for [publishing](publish.md).", as a reST "See :doc:`x`"
+        return all(w.lower() in POINTER_WORDS for w in re.findall(r"\w+", rest))
     rest = re.sub(r"(?i)\b(?:see(?: also)?|and|or)\b", "", rest)
     return not re.search(r"\w", rest)
 
@@ -696,6 +741,31 @@ def _block_titles(lines: Lines, first: int, skip: set[int]) -> dict[int, tuple[s
         titles = tuple(t for _, t in stack if t)
         if titles:
             out[n] = titles
+    return out
+
+
+def _titled_result_lines(lines: Lines, first: int, skip: set[int]) -> set[int]:
+    """Lines inside pymdown blocks titled as rendered output (`/// admonition | Preview`,
+    `/// tab | Result`), as an indented `=== "Result"` tab: its prose and tables show what the
+    page's example renders to, not words of the docs (its code stays code)."""
+    out: set[int] = set()
+    stack: list[tuple[int, bool]] = []  # (number of slashes, titled as output)
+    for n in _outside_fences(lines, first):
+        if n in skip:
+            continue
+        m = _BLOCK_OPEN.match(lines.line(n))
+        if m and m.group(2):
+            title = (m.group(3) or "").strip().strip('"').strip()
+            stack.append((len(m.group(1)), bool(_RESULT_TITLE.match(title))))
+            continue
+        if m:
+            while stack and stack[-1][0] != len(m.group(1)):
+                stack.pop()
+            if stack:
+                stack.pop()
+            continue
+        if any(result for _, result in stack):
+            out.add(n)
     return out
 
 

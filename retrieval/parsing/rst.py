@@ -28,6 +28,7 @@ from retrieval.parsing.blocks import (
     HEADING,
     LIST_ITEM,
     PARAGRAPH,
+    POINTER_WORDS,
     TABLE,
     VERSION_LABEL,
     VERSION_NOTE_LABELS,
@@ -263,10 +264,6 @@ _REFERENCE = re.compile(
 )
 
 
-_POINTER_WORDS = frozenset(
-    "see also tutorial tutorials reference guide example examples more details further "
-    "reading api docs documentation and or for the faq faqs howto how to cookbook recipe "
-    "recipes entry entries section sections page pages chapter short alias".split())
 _LINK_ROLE = re.compile(r":(?:ref|doc|term):`[^`]*`|`[^`]*`_{1,2}")
 _SEE = re.compile(r"\W*see\b", re.I)
 
@@ -279,7 +276,7 @@ def _references_only(raw: str) -> bool:
         return True
     # "See :meth:`Nursery.start`." names where to look whatever the role, as a link does
     return bool(_LINK_ROLE.search(raw) or (rest != raw and _SEE.match(rest))) and all(
-        w.lower() in _POINTER_WORDS for w in re.findall(r"\w+", rest))
+        w.lower() in POINTER_WORDS for w in re.findall(r"\w+", rest))
 
 
 def _bold_row(row: nodes.Node | None) -> bool:
