@@ -778,7 +778,9 @@ class Engine:
             return
         view = self.view()
         quoted = [view.chunks[view.by_id[c]].source for c in chunk_ids if c in view.by_id]
-        vec = self.question_vector(cq.text)
+        # grouped with the other wordings of the question as searched (spelling corrected),
+        # as a refused question is; the report shows it as typed
+        vec = self._searched_vector(cq.text, question)
         self.gaps.record(cq.text, vec, kind="downvote", guild_id=guild_id, nearest=quoted)
 
     def feedback_votes(self) -> int:

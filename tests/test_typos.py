@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,24 @@ def test_votes_and_asked_before_use_the_question_as_searched(engine: Engine) -> 
     engine.record_feedback(typed, [answer.quotes[0].chunk_id], 44, +1)
     nudged = engine.nudges.for_question(engine.question_vector(clean))
     assert nudged.get(answer.quotes[0].chunk_id, 0) > 0
+
+
+def test_a_typod_and_a_clean_downvote_are_one_gap_shown_as_typed(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """The gaps report groups a 👎 by the question as searched, so the typo'd and the clean
+    wording are one topic (as typed, their cosine of ~0.46 made two), each shown as typed."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "reactions.md").write_text(DOCS["reactions.md"], encoding="utf-8")
+    fresh = engine_factory(docs)
+    fresh.index()
+    typed = "how do i add a reacton to a msg"
+    clean = "How do I add a reaction to a message?"
+    for user, question in enumerate((typed, clean)):
+        answer = fresh.ask(question, record=False)
+        fresh.record_feedback(question, [answer.quotes[0].chunk_id], 100 + user, -1)
+    topics = fresh.gaps_report()
+    assert len(topics) == 1
+    assert topics[0].downvoted == 2
+    assert typed in [topics[0].question, *topics[0].examples]
