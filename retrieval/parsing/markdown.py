@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -717,20 +718,20 @@ def _past(tokens: list[Token], i: int) -> int:
     return i
 
 
-def _block_titles(lines: Lines, first: int, skip: set[int]) -> dict[int, tuple[str, ...]]:
-    """Lines inside pymdown `/// details | Why?` and `/// tab | Linux` blocks, with the
-    titles of the blocks they are in (a heading of what the block holds). Lines in `skip`
-    (an indented container's body, parsed on its own) are left to that parse."""
-    out: dict[int, tuple[str, ...]] = {}
-    stack: list[tuple[int, str]] = []  # (number of slashes, title or "")
+def _inside_blocks(
+    lines: Lines, first: int, skip: set[int]
+) -> Iterator[tuple[int, list[tuple[str, str]]]]:
+    """Each line inside pymdown `///` blocks with the blocks it is in, outermost first, as
+    (kind, title): `/// details | Why?` is ("details", "Why?"). Lines in `skip` (an indented
+    container's body, parsed on its own) are left to that parse."""
+    stack: list[tuple[int, str, str]] = []  # (number of slashes, kind, title)
     for n in _outside_fences(lines, first):
         if n in skip:
             continue
         m = _BLOCK_OPEN.match(lines.line(n))
         if m and m.group(2):
             title = (m.group(3) or "").strip().strip('"').strip()
-            stack.append((len(m.group(1)),
-                          _plain_title(title) if m.group(2) in _TITLED_BLOCKS else ""))
+            stack.append((len(m.group(1)), m.group(2), title))
             continue
         if m:  # a bare `///` closes the innermost block with as many slashes
             while stack and stack[-1][0] != len(m.group(1)):
@@ -738,7 +739,21 @@ def _block_titles(lines: Lines, first: int, skip: set[int]) -> dict[int, tuple[s
             if stack:
                 stack.pop()
             continue
-        titles = tuple(t for _, t in stack if t)
+        if stack:
+            yield n, [(kind, title) for _, kind, title in stack]
+
+
+def _block_titles(lines: Lines, first: int, skip: set[int]) -> dict[int, tuple[str, ...]]:
+    """Lines inside pymdown `/// details | Why?` and `/// tab | Linux` blocks, with the
+    titles of the blocks they are in (a heading of what the block holds)."""
+    out: dict[int, tuple[str, ...]] = {}
+    plain: dict[str, str] = {}  # a block's title is read once, not on each of its lines
+    for n, blocks in _inside_blocks(lines, first, skip):
+        titles = tuple(
+            t for kind, title in blocks
+            if kind in _TITLED_BLOCKS
+            and (t := plain.get(title) or plain.setdefault(title, _plain_title(title)))
+        )
         if titles:
             out[n] = titles
     return out
@@ -748,25 +763,10 @@ def _titled_result_lines(lines: Lines, first: int, skip: set[int]) -> set[int]:
     """Lines inside pymdown blocks titled as rendered output (`/// admonition | Preview`,
     `/// tab | Result`), as an indented `=== "Result"` tab: its prose and tables show what the
     page's example renders to, not words of the docs (its code stays code)."""
-    out: set[int] = set()
-    stack: list[tuple[int, bool]] = []  # (number of slashes, titled as output)
-    for n in _outside_fences(lines, first):
-        if n in skip:
-            continue
-        m = _BLOCK_OPEN.match(lines.line(n))
-        if m and m.group(2):
-            title = (m.group(3) or "").strip().strip('"').strip()
-            stack.append((len(m.group(1)), bool(_RESULT_TITLE.match(title))))
-            continue
-        if m:
-            while stack and stack[-1][0] != len(m.group(1)):
-                stack.pop()
-            if stack:
-                stack.pop()
-            continue
-        if any(result for _, result in stack):
-            out.add(n)
-    return out
+    return {
+        n for n, blocks in _inside_blocks(lines, first, skip)
+        if any(_RESULT_TITLE.match(title) for _, title in blocks)
+    }
 
 
 def _result_lines(lines: Lines, first: int) -> set[int]:
