@@ -37,8 +37,8 @@ from retrieval.parsing.blocks import (
     LIST_ITEM,
     PARAGRAPH,
     TABLE,
+    internal_links_only,
 )
-from retrieval.parsing.markdown import internal_links_only
 
 MAX_BLOCK_QUOTE_CHARS = 600  # a whole list item / note / definition up to this long
 CODE_MAX_LINES = 15  # a longer code block is quoted by its first lines

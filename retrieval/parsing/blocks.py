@@ -221,6 +221,33 @@ POINTER_WORDS = frozenset(
     "see also tutorial tutorials reference guide example examples more details further "
     "reading api docs documentation and or for the faq faqs howto how to cookbook recipe "
     "recipes entry entries section sections page pages chapter short alias".split())
+# "See …": a sentence that may only say where to look
+SEE = re.compile(r"\W*see\b", re.I)
+# any attribute list, loosely: `{ .x }`, `{ loading=lazy }`
+ATTR_LIST_LOOSE = re.compile(r"\{:?[ \t]*(?:[.#]|[\w-]+=)[^}]*\}")
+# a link within the docs: to an anchor, a page of the site (not an address with a scheme),
+# or an mkdocs autorefs identifier (`[title][pkg.Class]`, `[pkg.Class][]`)
+# link text may hold code or balanced brackets: [`Dispatcher.close([callback])`](#close)
+# (code in the words holds no lone `]`: else it could run from one link's words to the next's)
+_LINK_TEXT = r"\[(?:`(?:[^`\n\[\]]|\[[^`\n\[\]]*\])*`|\[[^\]\n]*\]|[^\]\n])*\]"
+_INTERNAL_LINK = re.compile(
+    _LINK_TEXT + r"(?:\((?![a-zA-Z][\w+.-]*:)[^)\s]*\)|\[[^\]\n]*\])"
+    r"|\{(?:doc|ref|any)\}`[^`]*`")  # MyST cross-references: {doc}`bound-loggers`
+
+
+def internal_links_only(raw: str) -> bool:
+    """A list item or paragraph that is only links within the docs (a "See also" list of
+    other sections): it names where to look, and says nothing a reader would quote."""
+    if not _INTERNAL_LINK.search(raw):
+        return False
+    rest = ATTR_LIST_LOOSE.sub("", _INTERNAL_LINK.sub("", raw))
+    if SEE.match(rest):
+        # "See the documentation for [publishing](publish.md).", as a reST "See :doc:`x`"
+        return all(w.lower() in POINTER_WORDS for w in re.findall(r"\w+", rest))
+    rest = re.sub(r"(?i)\b(?:see(?: also)?|and|or)\b", "", rest)
+    return not re.search(r"\w", rest)
+
+
 # what a lead-in may introduce that is not in the file (an included file, a picture, an
 # autodoc docstring, a toctree's pages, a pymdownx snippet), or is not text (a diagram)
 _ELSEWHERE = re.compile(

@@ -12,6 +12,7 @@ from markdown_it.token import Token
 from retrieval.parsing.blocks import (
     ADMONITION,
     ATTR_LIST,
+    ATTR_LIST_LOOSE,
     CODE,
     CODE_DIRECTIVES,
     DEFINITION,
@@ -20,12 +21,12 @@ from retrieval.parsing.blocks import (
     HEADING,
     LIST_ITEM,
     PARAGRAPH,
-    POINTER_WORDS,
     TABLE,
     Block,
     Lines,
     ParsedText,
     code_directive_language,
+    internal_links_only,
     strip_list_marker,
     strip_span,
 )
@@ -385,7 +386,7 @@ def parse_markdown(text: str) -> ParsedText:
 
 
 _LINK_OR_IMAGE = re.compile(r"!?\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?")
-_ATTR_LIST = re.compile(r"\{:?[ \t]*(?:[.#]|[\w-]+=)[^}]*\}")  # `{ .x }`, `{ loading=lazy }`
+_ATTR_LIST = ATTR_LIST_LOOSE
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _SHORTCODE = re.compile(r":[\w+-]+:")
 
@@ -431,16 +432,6 @@ def _only_links(para: str) -> bool:
     return not re.search(r"\w", rest)
 
 
-# a link within the docs: to an anchor, a page of the site (not an address with a scheme),
-# or an mkdocs autorefs identifier (`[title][pkg.Class]`, `[pkg.Class][]`)
-# link text may hold code or balanced brackets: [`Dispatcher.close([callback])`](#close)
-# (code in the words holds no lone `]`: else it could run from one link's words to the next's)
-_LINK_TEXT = r"\[(?:`(?:[^`\n\[\]]|\[[^`\n\[\]]*\])*`|\[[^\]\n]*\]|[^\]\n])*\]"
-_INTERNAL_LINK = re.compile(
-    _LINK_TEXT + r"(?:\((?![a-zA-Z][\w+.-]*:)[^)\s]*\)|\[[^\]\n]*\])"
-    r"|\{(?:doc|ref|any)\}`[^`]*`")  # MyST cross-references: {doc}`bound-loggers`
-
-
 def _inline_words(inline: Token) -> str:
     """A heading's words as the page shows them: `code`, *emphasis* and [links](…) without
     their markup (the section path and page title are read, not rendered)."""
@@ -455,19 +446,6 @@ def _inline_words(inline: Token) -> str:
         elif child.type == "image":
             out.append(child.content)
     return "".join(out) if "".join(out).strip() else inline.content
-
-
-def internal_links_only(raw: str) -> bool:
-    """A list item or paragraph that is only links within the docs (a "See also" list of
-    other sections): it names where to look, and says nothing a reader would quote."""
-    if not _INTERNAL_LINK.search(raw):
-        return False
-    rest = _ATTR_LIST.sub("", _INTERNAL_LINK.sub("", raw))
-    if re.match(r"\W*see\b", rest, re.I):
-        # "See the documentation for [publishing](publish.md).", as a reST "See :doc:`x`"
-        return all(w.lower() in POINTER_WORDS for w in re.findall(r"\w+", rest))
-    rest = re.sub(r"(?i)\b(?:see(?: also)?|and|or)\b", "", rest)
-    return not re.search(r"\w", rest)
 
 
 def _outside_fences(lines: Lines, first: int) -> list[int]:

@@ -29,6 +29,7 @@ from retrieval.parsing.blocks import (
     LIST_ITEM,
     PARAGRAPH,
     POINTER_WORDS,
+    SEE,
     TABLE,
     VERSION_LABEL,
     VERSION_NOTE_LABELS,
@@ -265,7 +266,6 @@ _REFERENCE = re.compile(
 
 
 _LINK_ROLE = re.compile(r":(?:ref|doc|term):`[^`]*`|`[^`]*`_{1,2}")
-_SEE = re.compile(r"\W*see\b", re.I)
 
 
 def _references_only(raw: str) -> bool:
@@ -275,7 +275,7 @@ def _references_only(raw: str) -> bool:
     if not re.search(r"\w", rest):
         return True
     # "See :meth:`Nursery.start`." names where to look whatever the role, as a link does
-    return bool(_LINK_ROLE.search(raw) or (rest != raw and _SEE.match(rest))) and all(
+    return bool(_LINK_ROLE.search(raw) or (rest != raw and SEE.match(rest))) and all(
         w.lower() in POINTER_WORDS for w in re.findall(r"\w+", rest))
 
 
