@@ -37,7 +37,7 @@ from retrieval.parsing.blocks import (
     LIST_ITEM,
     PARAGRAPH,
     TABLE,
-    internal_links_only,
+    sentence_points_elsewhere,
 )
 
 MAX_BLOCK_QUOTE_CHARS = 600  # a whole list item / note / definition up to this long
@@ -145,9 +145,14 @@ def block_units(
             # of a few words alone ("Builtin bytecode caches:" before autodoc entries)
             units = [u for u in units if _WORDS.search(text, u[0], u[1])
                      and not _bare_lead_in(text[u[0] : u[1]])]
-            # nor does a sentence that only points elsewhere ("See also [`x`][pkg.x].")
-            units = [u for u in units if u[2] >= 2 or not internal_links_only(text[u[0] : u[1]])]
-            out.extend((a, b, k, extra) for a, b, k in units)
+            # nor does a sentence that only points elsewhere ("See also [`x`][pkg.x].", "For
+            # custom filters see :ref:`writing-filters`.")
+            units = [u for u in units
+                     if u[2] >= 2 or not sentence_points_elsewhere(text[u[0] : u[1]])]
+            # a definition's later sentences are prose of its body: only a unit that starts
+            # at the term shows the term on a line of its own
+            body = extra | {"kind": PARAGRAPH} if kind == DEFINITION else extra
+            out.extend((a, b, k, extra if a <= s else body) for a, b, k in units)
             whole = _list_with_lead_in(text, blocks, n)
             if whole:
                 out.append((whole[0], whole[1], 1, extra))

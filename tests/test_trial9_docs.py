@@ -8,9 +8,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from retrieval.answer import windows_for
 from retrieval.embedder import Embedder
-from tests.test_docs_quoting import _units
+from retrieval.models import Citation
+from retrieval.quotedisplay import display_parts, inline_spans
+from tests.test_docs_quoting import _records, _units
 from tests.test_parsing import parsed
+
+
+def _shown_units(tmp_path: Path, name: str, text: str, embedder: Embedder) -> dict[str, str]:
+    """Every quote unit of a file (its exact text) and how a reader sees it."""
+    path = tmp_path / name
+    path.write_text(text)
+    out = {}
+    for rec in _records(path, name, embedder):
+        for w in windows_for(rec, 0):
+            cit = Citation(w.text, name, "T", None, 1, 1, 0, len(w.text), 0.9, "x", kind=w.kind)
+            out[w.text] = "\n".join(
+                "".join(run for _, run in inline_spans(p.text)) if p.kind == "text" else p.text
+                for p in display_parts(cit))
+    return out
 
 
 def test_a_list_items_further_paragraphs_are_its_words_not_lost(
@@ -49,3 +66,64 @@ def test_a_list_items_further_paragraphs_are_its_words_not_lost(
     texts = [t for _, t in units]
     assert "persistent\n\n    Messages are written to disk and survive a broker restart." in texts
     assert not any(t.rstrip().endswith("* persistent") for t in texts)
+
+
+def test_a_definitions_later_sentences_do_not_keep_a_term_line(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """A definition's first line is its term, shown on a line of its own; a quote from the
+    middle of its body was shown the same way, broken after its first line: "For dates, …
+    the serializer will generate" / "a dict that will later instruct …"."""
+    rst = (
+        "Serializers\n===========\n\n"
+        "Each option has its advantages and disadvantages.\n\n"
+        "`json` -- JSON is supported in many programming languages, is\n"
+        "    a standard part of Python, and is fairly fast to\n"
+        "    decode.\n\n"
+        "    The primary disadvantage to `JSON` is that it limits you to\n"
+        "    the following data types: strings, Unicode, floats, booleans,\n"
+        "    dictionaries, lists, decimals, datetimes, dates, times, bytes\n"
+        "    and UUIDs.\n\n"
+        "    For dates, datetimes and bytes the serializer will generate\n"
+        "    a dict that tells the deserializer how to produce\n"
+        "    the right type.\n\n"
+        "    Binary data is sent as Base64, which makes it about a\n"
+        "    third larger than a binary encoding. This only happens when\n"
+        "    the bytes cannot be decoded as UTF-8.\n\n"
+        "`pickle` -- If you only use Python, the pickle\n"
+        "    encoding supports all built-in Python data types.\n"
+    )
+    shown = _shown_units(tmp_path, "serialization.rst", rst, embedder)
+    later = ("For dates, datetimes and bytes the serializer will generate\n"
+             "    a dict that tells the deserializer how to produce\n    the right type.")
+    assert shown[later] == ("For dates, datetimes and bytes the serializer will generate a dict "
+                            "that tells the deserializer how to produce the right type.")
+    # the term keeps its own line where a quote starts with it
+    term = next(t for t in shown if t.startswith("`json`"))
+    assert shown[term].split("\n")[0] == (
+        "json -- JSON is supported in many programming languages, is")
+
+
+def test_a_for_topic_see_reference_sentence_is_not_quoted_alone(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """"For custom filters see :ref:`writing-filters`." (inside an attribute's description)
+    was the second quote for "how do I make a custom filter": it names a topic and where to
+    look, and says nothing of it. Quoted with the sentence before it, it stays."""
+    rst = (
+        "API\n===\n\n"
+        ".. class:: Environment\n\n"
+        "    .. attribute:: filters\n\n"
+        "        A dict of filters for this environment.  As long as no template\n"
+        "        was loaded it is safe to add new filters.  For custom filters\n"
+        "        see :ref:`writing-filters`.\n\n"
+        "Writing filters\n---------------\n\n"
+        "For more details, see :doc:`api`.\n\n"
+        "See :func:`make_filter` to build one from a plain function.\n"
+    )
+    texts = [t for _, t in _units(tmp_path, "api.rst", rst, embedder)]
+    assert "For custom filters\n        see :ref:`writing-filters`." not in texts
+    assert "For more details, see :doc:`api`." not in texts
+    assert ("As long as no template\n        was loaded it is safe to add new filters.  "
+            "For custom filters\n        see :ref:`writing-filters`.") in texts
+    assert "See :func:`make_filter` to build one from a plain function." in texts

@@ -248,6 +248,27 @@ def internal_links_only(raw: str) -> bool:
     return not re.search(r"\w", rest)
 
 
+# a reST role or reference (`:ref:`writing-filters``, `` `Babel`_ ``): a name of a place
+_RST_REFERENCE = re.compile(r":[\w:.+-]+:`[^`]*`|`[^`]*`_{1,2}")
+# "For custom filters see …": a topic of a few words, then where to look
+_FOR_TOPIC = re.compile(r"\W*for\b(?:\W+\w+){1,6}?\W+(?=see\b)", re.I)
+
+
+def sentence_points_elsewhere(raw: str) -> bool:
+    """A sentence that only says where to look: "See also [`x`][pkg.x].", "See :ref:`x`.",
+    "For custom filters see :ref:`writing-filters`." (a topic named, nothing said of it)."""
+    if internal_links_only(raw):
+        return True
+    if not _RST_REFERENCE.search(raw):
+        return False
+    rest = _RST_REFERENCE.sub("", raw)
+    topic = _FOR_TOPIC.match(rest)
+    if topic:
+        rest = rest[topic.end():]
+    return bool(SEE.match(rest)) and all(
+        w.lower() in POINTER_WORDS for w in re.findall(r"\w+", rest))
+
+
 # what a lead-in may introduce that is not in the file (an included file, a picture, an
 # autodoc docstring, a toctree's pages, a pymdownx snippet), or is not text (a diagram)
 _ELSEWHERE = re.compile(
