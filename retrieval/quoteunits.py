@@ -356,7 +356,7 @@ def _table_units(
         rows = [[(a, ln) for a, ln in lines if ln.strip()]]
     else:  # Markdown pipe tables, HTML and DOCX rows: one row per line
         rows = [[(a, ln)] for a, ln in lines if ln.strip() and not _BORDER_ROW.match(ln)]
-        if has_header and len(rows) > 1:
+        if has_header:
             rows = rows[1:]
     out: list[Span] = []
     for row in rows:
@@ -386,7 +386,7 @@ def _list_table_rows(
         if ln.strip():
             rows[-1].append((a, ln))
     rows = [r for r in rows if r]
-    return rows[1:] if has_header and len(rows) > 1 else rows
+    return rows[1:] if has_header else rows
 
 
 def _grid_rows(lines: list[tuple[int, str]], has_header: bool) -> list[list[tuple[int, str]]]:
@@ -407,8 +407,11 @@ def _grid_rows(lines: list[tuple[int, str]], has_header: bool) -> list[list[tupl
             current.append((a, ln))
     if current:
         rows.append(current)
-    if has_header and not head_border and len(rows) > 1:
-        return rows[1:]  # a header row without a `+===+` under it (all bold: the parser's call)
+    if has_header and not head_border:
+        # a header row without a `+===+` under it (all bold: the parser's call); where the
+        # chunk holds no other row of the table (a wide table is chunked a few rows at a
+        # time), it is still the header, shown from the citation and never a row of its own
+        return rows[1:]
     return rows
 
 

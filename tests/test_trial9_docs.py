@@ -127,3 +127,33 @@ def test_a_for_topic_see_reference_sentence_is_not_quoted_alone(
     assert ("As long as no template\n        was loaded it is safe to add new filters.  "
             "For custom filters\n        see :ref:`writing-filters`.") in texts
     assert "See :func:`make_filter` to build one from a plain function." in texts
+
+
+def test_a_wide_tables_header_row_alone_in_a_chunk_is_not_quoted(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """A wide grid table whose header is a row of bold labels (no `+===+` border) is chunked
+    a row or two at a time; the chunk holding the heading and the header row quoted that row
+    as an answer, shown as the header above itself ("| Client | Type | Direct | Topic | …"
+    twice) for "difference between direct, fanout and topic exchanges"."""
+    border = "+" + "+".join("-" * w for w in (15, 10, 12, 12, 15, 14)) + "+\n"
+
+    def row(*cells: str) -> str:
+        return "|" + "|".join(f" {c:<{w - 1}}" for c, w in zip(
+            cells, (15, 10, 12, 12, 15, 14), strict=True)) + "|\n"
+
+    body = [("*amqp*", "Native", "Yes", "Yes", "Yes", "Yes"),
+            ("*qpid*", "Native", "Yes", "Yes", "Yes", "No"),
+            ("*redis*", "Virtual", "Yes", "Yes", "Yes (PUB/SUB)", "Yes"),
+            ("*memory*", "Virtual", "Yes", "Yes", "No", "No")]
+    rst = ("Transport Comparison\n====================\n\n" + border
+           + row("**Client**", "**Type**", "**Direct**", "**Topic**", "**Fanout**",
+                 "**Priority**") + border
+           + "".join(row(*r) + border for r in body))
+    [table] = [b for b in parsed(".rst", rst).blocks if b.kind == "table"]
+    assert table.header is not None
+    assert "**Client**" in rst[table.header[0] : table.header[1]]
+    units = [t for k, t in _units(tmp_path, "connections.rst", rst, embedder) if k == "table"]
+    assert not any("**Client**" in t for t in units)
+    assert [t.split("|")[1].strip() for t in units] == [
+        "*amqp*", "*qpid*", "*redis*", "*memory*"]
