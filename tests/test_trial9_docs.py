@@ -157,3 +157,26 @@ def test_a_wide_tables_header_row_alone_in_a_chunk_is_not_quoted(
     assert not any("**Client**" in t for t in units)
     assert [t.split("|")[1].strip() for t in units] == [
         "*amqp*", "*qpid*", "*redis*", "*memory*"]
+
+
+def test_a_sentence_end_inside_inline_code_does_not_split_the_sentence(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """"Rendering ``child.tmpl`` will give ``body: Hi from child. Hi from parent.``" was cut
+    at the full stop inside the literal: two units, each with half of it, shown with raw
+    backticks ("…will give ``body: Hi from child." / "Hi from parent.``")."""
+    rst = (
+        "Nesting extends\n===============\n\n"
+        "Rendering ``child.tmpl`` will give\n"
+        "``body: Hi from child. Hi from parent.``\n\n"
+        "Rendering ``other.tmpl`` gives ``body: Hi. Bye.`` as well. The rest is unchanged.\n"
+    )
+    md = "# Nesting\n\nRendering `child.tmpl` gives `body: Hi. Bye.` here. The rest is unchanged.\n"
+    units = [t for _, t in _units(tmp_path, "templates.rst", rst, embedder)]
+    assert "Rendering ``child.tmpl`` will give\n``body: Hi from child. Hi from parent.``" in units
+    assert "Rendering ``other.tmpl`` gives ``body: Hi. Bye.`` as well." in units
+    assert "The rest is unchanged." in units
+    assert all(t.count("``") % 2 == 0 for t in units)
+    md_units = [t for _, t in _units(tmp_path, "templates.md", md, embedder)]
+    assert "Rendering `child.tmpl` gives `body: Hi. Bye.` here." in md_units
+    assert all(t.count("`") % 2 == 0 for t in md_units)
