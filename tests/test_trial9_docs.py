@@ -180,3 +180,20 @@ def test_a_sentence_end_inside_inline_code_does_not_split_the_sentence(
     md_units = [t for _, t in _units(tmp_path, "templates.md", md, embedder)]
     assert "Rendering `child.tmpl` gives `body: Hi. Bye.` here." in md_units
     assert all(t.count("`") % 2 == 0 for t in md_units)
+
+
+def test_a_sphinx_templates_folder_is_not_indexed(tmp_path: Path) -> None:
+    """A Sphinx source folder's `_templates/` (the theme's Jinja templates, e.g. a sidebar's
+    donation form) was indexed as a page; like `_static/`, it is build machinery."""
+    from retrieval.loaders import iter_candidate_files
+
+    docs = tmp_path / "docs"
+    for rel, body in [("index.rst", "Kombu\n=====\n\nMessaging for Python.\n"),
+                      ("_templates/sidebardonations.html",
+                       '<div id="donate"><b>Donations welcome:</b><form action="x"></form></div>'),
+                      ("_templates/layout.html", "{% extends '!layout.html' %}\n"),
+                      ("userguide/templates.rst", "Templates\n=========\n\nWords.\n")]:
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(body)
+    listed = {rel for rel, path, _ in iter_candidate_files(docs) if path is not None}
+    assert listed == {"index.rst", "userguide/templates.rst"}
