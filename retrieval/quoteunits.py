@@ -147,8 +147,10 @@ def block_units(
                      and not _bare_lead_in(text[u[0] : u[1]])]
             # nor does a sentence that only points elsewhere ("See also [`x`][pkg.x].", "For
             # custom filters see :ref:`writing-filters`.")
-            units = [u for u in units
-                     if u[2] >= 2 or not sentence_points_elsewhere(text[u[0] : u[1]])]
+            # (two such sentences together, "For custom filters see :ref:`x`.  For valid
+            # names have a look at :ref:`y`.", say no more)
+            units = [u for u in units if not all(
+                sentence_points_elsewhere(text[a:b]) for a, b in _sentences_of(u, inner))]
             # a definition's later sentences are prose of its body: only a unit that starts
             # at the term shows the term on a line of its own
             body = extra | {"kind": PARAGRAPH} if kind == DEFINITION else extra
@@ -159,6 +161,14 @@ def block_units(
                 in_whole_list.update(k for k in range(n + 1, len(blocks))
                                      if int(blocks[k][2]) <= whole[1])
     return out
+
+
+def _sentences_of(
+    unit: tuple[int, int, int], pieces: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The sentences a unit is made of (the unit itself for a one-sentence unit)."""
+    inside = [(a, b) for a, b in pieces if unit[0] <= a and b <= unit[1]]
+    return inside if unit[2] >= 2 and inside else [(unit[0], unit[1])]
 
 
 def _list_with_lead_in(

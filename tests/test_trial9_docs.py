@@ -109,14 +109,17 @@ def test_a_for_topic_see_reference_sentence_is_not_quoted_alone(
 ) -> None:
     """"For custom filters see :ref:`writing-filters`." (inside an attribute's description)
     was the second quote for "how do I make a custom filter": it names a topic and where to
-    look, and says nothing of it. Quoted with the sentence before it, it stays."""
+    look, and says nothing of it; then, with the next sentence "For valid filter names have a
+    look at :ref:`identifier-naming`.", the third. Quoted with the sentence before it, it
+    stays."""
     rst = (
         "API\n===\n\n"
         ".. class:: Environment\n\n"
         "    .. attribute:: filters\n\n"
         "        A dict of filters for this environment.  As long as no template\n"
         "        was loaded it is safe to add new filters.  For custom filters\n"
-        "        see :ref:`writing-filters`.\n\n"
+        "        see :ref:`writing-filters`.  For valid filter names have a look at\n"
+        "        :ref:`identifier-naming`.\n\n"
         "Writing filters\n---------------\n\n"
         "For more details, see :doc:`api`.\n\n"
         "See :func:`make_filter` to build one from a plain function.\n"
@@ -124,6 +127,8 @@ def test_a_for_topic_see_reference_sentence_is_not_quoted_alone(
     texts = [t for _, t in _units(tmp_path, "api.rst", rst, embedder)]
     assert "For custom filters\n        see :ref:`writing-filters`." not in texts
     assert "For more details, see :doc:`api`." not in texts
+    # nor are two of them together ("… have a look at" reads as "see")
+    assert not any(t.startswith("For custom filters") for t in texts)
     assert ("As long as no template\n        was loaded it is safe to add new filters.  "
             "For custom filters\n        see :ref:`writing-filters`.") in texts
     assert "See :func:`make_filter` to build one from a plain function." in texts

@@ -250,8 +250,11 @@ def internal_links_only(raw: str) -> bool:
 
 # a reST role or reference (`:ref:`writing-filters``, `` `Babel`_ ``): a name of a place
 _RST_REFERENCE = re.compile(r":[\w:.+-]+:`[^`]*`|`[^`]*`_{1,2}")
+# "see", or as the docs also write it, "have a look at", "refer to"
+_SEE_LIKE = re.compile(r"\W*(?:see|(?:have a )?look at|refer to)\b", re.I)
 # "For custom filters see …": a topic of a few words, then where to look
-_FOR_TOPIC = re.compile(r"\W*for\b(?:\W+\w+){1,6}?\W+(?=see\b)", re.I)
+_FOR_TOPIC = re.compile(
+    r"\W*for\b(?:\W+\w+){1,6}?\W+(?=(?:see|(?:have a )?look at|refer to)\b)", re.I)
 
 
 def sentence_points_elsewhere(raw: str) -> bool:
@@ -265,8 +268,9 @@ def sentence_points_elsewhere(raw: str) -> bool:
     topic = _FOR_TOPIC.match(rest)
     if topic:
         rest = rest[topic.end():]
-    return bool(SEE.match(rest)) and all(
-        w.lower() in POINTER_WORDS for w in re.findall(r"\w+", rest))
+    see = _SEE_LIKE.match(rest)
+    return bool(see) and all(
+        w.lower() in POINTER_WORDS for w in re.findall(r"\w+", rest[see.end():]))
 
 
 # what a lead-in may introduce that is not in the file (an included file, a picture, an
