@@ -269,7 +269,7 @@ def sentence_points_elsewhere(raw: str) -> bool:
     if topic:
         rest = rest[topic.end():]
     see = _SEE_LIKE.match(rest)
-    return bool(see) and all(
+    return see is not None and all(
         w.lower() in POINTER_WORDS for w in re.findall(r"\w+", rest[see.end():]))
 
 
