@@ -329,10 +329,13 @@ _RST_SUBSTITUTION = re.compile(r"(?<![\w|\\])\|([A-Za-z][\w.-]*(?: [\w.-]+)*)\|(
 # reST escaped whitespace: a `\` before a space or a line break is nothing
 # (``` ``ConversationHandler``\ s ``` reads "ConversationHandlers")
 _RST_ESCAPED_SPACE = re.compile(r"(?<!\\)\\[ \n]")
+# any other escaped character is itself (":class:`Guild`\s" reads "Guilds"); punctuation is
+# unescaped later for both formats, a letter or digit only in reST (Markdown keeps `\s`)
+_RST_ESCAPED_LETTER = re.compile(r"(?<!\\)\\([A-Za-z0-9])")
 
 
 def _rst_words(text: str) -> str:
-    text = _RST_ESCAPED_SPACE.sub("", text)
+    text = _RST_ESCAPED_LETTER.sub(r"\1", _RST_ESCAPED_SPACE.sub("", text))
     return _RST_SUBSTITUTION.sub(r"\1", _RST_SIMPLE_REFERENCE.sub(r"\1", text))
 
 

@@ -202,3 +202,24 @@ def test_a_sphinx_templates_folder_is_not_indexed(tmp_path: Path) -> None:
         (docs / rel).write_text(body)
     listed = {rel for rel, path, _ in iter_candidate_files(docs) if path is not None}
     assert listed == {"index.rst", "userguide/templates.rst"}
+
+
+def test_a_rest_escaped_letter_shows_as_the_letter(tmp_path: Path, embedder: Embedder) -> None:
+    """":class:`Message`\\s" (a plural after a role) and "`block`\\s" read "Messages", "blocks"
+    on the page; the quote showed "block\\s". Escaped punctuation and literals are unchanged,
+    and Markdown keeps a backslash before a letter as written."""
+    rst = (
+        "Tricks\n======\n\n"
+        "Assignments outside of `block`\\s in child templates are global.\n\n"
+        "It returns a list of :class:`Message`\\s, one per reply.\n\n"
+        "Call it with \\*args, or write ``\\s`` in a pattern and C:\\\\temp as a path.\n"
+    )
+    shown = _shown_units(tmp_path, "tricks.rst", rst, embedder)
+    assert set(shown.values()) >= {
+        "Assignments outside of blocks in child templates are global.",
+        "It returns a list of Messages, one per reply.",
+        "Call it with *args, or write \\s in a pattern and C:\\temp as a path.",
+    }
+    md = "# Tricks\n\nWrite \\s in a Windows path like C:\\some\\dir here.\n"
+    md_shown = _shown_units(tmp_path, "tricks.md", md, embedder)
+    assert "Write \\s in a Windows path like C:\\some\\dir here." in md_shown.values()
