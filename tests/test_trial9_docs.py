@@ -223,3 +223,33 @@ def test_a_rest_escaped_letter_shows_as_the_letter(tmp_path: Path, embedder: Emb
     md = "# Tricks\n\nWrite \\s in a Windows path like C:\\some\\dir here.\n"
     md_shown = _shown_units(tmp_path, "tricks.md", md, embedder)
     assert "Write \\s in a Windows path like C:\\some\\dir here." in md_shown.values()
+
+
+def test_a_lead_in_above_hand_written_api_entries_is_not_quoted_alone(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """"The following functions are available in the global scope by default:" over
+    `.. function:: range(…)` entries was the second quote for "how do I add a global function
+    available in all templates": a lead-in without what it introduces. Each entry is quoted
+    under its own name; the lead-in is searched, not quoted (as one above autodoc entries)."""
+    rst = (
+        "Templates\n=========\n\n"
+        "List of Global Functions\n------------------------\n\n"
+        "The following functions are available in the global scope by default:\n\n"
+        ".. py:currentmodule:: jinja-globals\n\n"
+        ".. function:: range([start,] stop[, step])\n\n"
+        "    Return a list containing an arithmetic progression of integers.\n\n"
+        ".. function:: lipsum(n=5, html=True)\n\n"
+        "    Generates some lorem ipsum for the template.\n\n"
+        "Loops\n-----\n\n"
+        "Loop over each item in a sequence like this:\n\n"
+        ".. code-block:: jinja\n\n"
+        "    {% for user in users %}{{ user }}{% endfor %}\n"
+    )
+    kinds = {b.text(rst).split("\n")[0]: b.kind for b in parsed(".rst", rst).blocks}
+    assert kinds["The following functions are available in the global scope by default:"] == (
+        "example")
+    texts = [t for _, t in _units(tmp_path, "templates.rst", rst, embedder)]
+    assert not any(t.startswith("The following functions") for t in texts)
+    assert "Return a list containing an arithmetic progression of integers." in texts
+    assert any(t.startswith("Loop over each item in a sequence like this:") for t in texts)

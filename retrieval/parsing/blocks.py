@@ -285,20 +285,29 @@ _ELSEWHERE = re.compile(
     re.M,
 )
 _SENTENCE_END = re.compile(r"[.!?][*_`)\]\"']*\s+(?=[^\sa-z])")
+# "The following functions are available in the global scope by default:" right above
+# hand-written API entries (`.. function:: range([start,] stop[, step])`, after a
+# `.. currentmodule::` or a label line): each entry is quoted under its own name, and the
+# lead-in alone names none of them
+_MODULE_OR_LABEL = r"(?:[ \t]*\.\.[ \t]+(?:(?:py:)?currentmodule[ \t]*::.*|_[^:\n]+:[ \t]*)\n\s*)*"
+_API_ENTRIES = re.compile(
+    r"\s*" + _MODULE_OR_LABEL + r"[ \t]*\.\.[ \t]+(?:(?:py|js):)?(?:function|class|method|"
+    r"attribute|data|exception|decorator|classmethod|staticmethod|property|describe|object)"
+    r"[ \t]*::")
 
 
 def elsewhere_lead_ins(parsed: ParsedText) -> ParsedText:
     """A paragraph's last sentence ending in ':' right before what lives in another file
-    ("The following program can be used to obtain a refresh token:" + `.. literalinclude::`)
-    answers nothing alone: it is searched but never quoted (kind EXAMPLE), the paragraph's
-    sentences before it stay a paragraph."""
+    ("The following program can be used to obtain a refresh token:" + `.. literalinclude::`),
+    or before hand-written API entries, answers nothing alone: it is searched but never
+    quoted (kind EXAMPLE), the paragraph's sentences before it stay a paragraph."""
     text = parsed.text
     out: list[Block] = []
     changed = False
     for b in parsed.blocks:
         raw = text[b.start : b.end].rstrip()
         if b.kind != PARAGRAPH or not raw.rstrip("*_").endswith(":") or not (
-            _ELSEWHERE.match(text, b.end)
+            _ELSEWHERE.match(text, b.end) or _API_ENTRIES.match(text, b.end)
         ):
             out.append(b)
             continue
