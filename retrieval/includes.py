@@ -18,13 +18,13 @@ from __future__ import annotations
 import ast
 import bisect
 import hashlib
-import json
 import logging
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from retrieval.includespan import IncludedSpan
 from retrieval.loaders import LoadError, control_ratio, decode_text, read_bytes
 from retrieval.parsing.blocks import CODE, EXAMPLE, HEADING, LIST_ITEM, PARAGRAPH, Block
 
@@ -43,6 +43,7 @@ _YAML_OPTION = re.compile(r"^[ \t]*(?P<key>[\w-]+):[ \t]*(?P<value>[^\n]*?)[ \t]
 _SNIPPET = re.compile(r"^[ \t]*-{1,2}8<-{1,2}[ \t]+(?P<q>[\"'])(?P<spec>[^\n]+?)(?P=q)[ \t]*$",
                       re.M)
 _FENCE_OPEN = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[\w+#.-]*)")
+_LABEL = re.compile(r"^[ \t]*\.\.[ \t]+_[^:\n]+:[ \t]*$")
 _SECTION_MARK = re.compile(r"-{1,2}8<-{1,2}[ \t]*\[(?P<kind>start|end):(?P<name>[^\]]+)\]")
 
 # a language named after the file's extension, when the directive names none
@@ -92,42 +93,6 @@ class IncludedFile:
     text: str | None
     digest: str  # sha256 of its bytes; "" when not read
     reason: str | None = None
-
-
-@dataclass(frozen=True)
-class IncludedSpan:
-    """Where an include sits in the page's indexed text (the tail) and what it is a slice of.
-
-    `lead_start:lead_end` is the copy of the page's lead-in (empty when there is none), at
-    `page_lead` in the page; `code_start:end` is `source_text[src_start:src_start+end-code_start]`
-    of the included file, starting on its line `src_line`; `code_line` is that line's number in
-    the indexed text; `page_line` is the directive's line in the page."""
-
-    lead_start: int
-    lead_end: int
-    code_start: int
-    end: int
-    source: str
-    src_start: int
-    src_line: int
-    code_line: int
-    page_lead: int
-    page_line: int
-
-    def to_list(self) -> list[int | str]:
-        return [self.lead_start, self.lead_end, self.code_start, self.end, self.source,
-                self.src_start, self.src_line, self.code_line, self.page_lead, self.page_line]
-
-    @classmethod
-    def from_list(cls, row: list[int | str] | tuple[int | str, ...]) -> IncludedSpan:
-        ints = [int(x) for i, x in enumerate(row) if i != 4]
-        return cls(ints[0], ints[1], ints[2], ints[3], str(row[4]), *ints[4:])
-
-
-def spans_json(spans: tuple[IncludedSpan, ...], start: int, end: int) -> str:
-    """The spans overlapping text[start:end] (a chunk), as stored in its metadata."""
-    rows = [s.to_list() for s in spans if s.lead_start < end and s.end > start]
-    return json.dumps(rows) if rows else ""
 
 
 def may_include(rel: str, data: bytes) -> bool:
@@ -491,10 +456,9 @@ def _lead_block(
     b = blocks[i]
     if b.kind not in (PARAGRAPH, EXAMPLE, LIST_ITEM):
         return None
-    gap = text[b.end : d.start]
-    if d.form == "snippet":
-        gap = "\n".join(ln for ln in gap.split("\n") if not _FENCE_OPEN.match(ln)
-                        and not _SNIPPET.match(ln))
+    # between them: blank lines, a reST label (`.. _config:`), a snippet's fence line
+    gap = "\n".join(ln for ln in text[b.end : d.start].split("\n") if not _LABEL.match(ln) and not (
+        d.form == "snippet" and (_FENCE_OPEN.match(ln) or _SNIPPET.match(ln))))
     if gap.strip() or gap.count("\n") > 3:
         return None
     start = b.start
@@ -568,8 +532,3 @@ def with_includes(
                                       code_line, page_lead, page_line))
             first = False
     return "".join(parts), tuple(new_blocks), tuple(spans), notes
-
-
-def span_of(spans: tuple[IncludedSpan, ...], start: int, end: int) -> IncludedSpan | None:
-    """The include whose tail holds text[start:end]."""
-    return next((s for s in spans if s.lead_start <= start and end <= s.end), None)

@@ -18,7 +18,8 @@ from retrieval.chunking import Chunk, chunk_text
 from retrieval.corpus import ChunkRecord
 from retrieval.embedder import Embedder
 from retrieval.errors import ModelMismatch
-from retrieval.includes import IncludeReader, PageIncludes, scan_page, spans_json, with_includes
+from retrieval.includes import IncludeReader, PageIncludes, scan_page, with_includes
+from retrieval.includespan import spans_json
 from retrieval.loaders import (
     LoadedDocument,
     LoadError,

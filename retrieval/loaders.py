@@ -20,7 +20,7 @@ from retrieval.models import UNSUPPORTED
 from retrieval.parsing import Block, ParsedText, parse_text
 
 if TYPE_CHECKING:
-    from retrieval.includes import IncludedSpan
+    from retrieval.includespan import IncludedSpan
 
 
 class LoadError(Exception):

@@ -320,7 +320,7 @@ class Quoter:
 def included_citation(cit: Citation, c: ChunkRecord, w: Window) -> Citation:
     """A quote of code a page includes, cited as the slice of the included file it is (the
     lead-in copied before it is the page's, shown before the code)."""
-    from retrieval.includes import IncludedSpan, span_of
+    from retrieval.includespan import IncludedSpan, span_of
 
     a, b = w.file_span
     span = span_of(tuple(IncludedSpan.from_list(r) for r in c.includes), a, b)

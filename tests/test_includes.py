@@ -14,7 +14,7 @@ from bot.render import summary_text
 from citebot.textrender import render_summary
 from retrieval.citations import format_citation
 from retrieval.engine import Engine
-from retrieval.includes import IncludedSpan
+from retrieval.includespan import IncludedSpan
 from retrieval.indexer import folder_sources
 from retrieval.loaders import LoadedDocument
 from retrieval.models import Citation
@@ -173,6 +173,8 @@ Areas
 
 The area of a circle:
 
+.. _circle-area:
+
 .. literalinclude:: shapes.py
    :pyobject: Circle.area
    :emphasize-lines: 2
@@ -223,6 +225,9 @@ Config:
     languages = [b.language for b in doc.blocks or () if b.kind == "code"]
     assert languages == ["python"] * 6 + ["toml"]  # guessed from the extension
     assert doc.note is None
+    # the lead-in is copied before the code, across a label line between them
+    first = doc.includes[0]
+    assert doc.text[first.lead_start : first.lead_end] == "The area of a circle:"
 
 
 def test_myst_literalinclude_with_options(tmp_path: Path) -> None:
@@ -314,6 +319,9 @@ Escaped, shown as is:
     first = doc.includes[0]
     assert doc.text[first.lead_start : first.lead_end] == "Fetch a page and print its status:"
     assert page[first.page_lead : first.page_lead + 34] == "Fetch a page and print its status:"
+    # in the page, it only leads into code that lives elsewhere: never quoted alone
+    [lead] = [b for b in doc.blocks or () if b.start == first.page_lead]
+    assert lead.kind == "example"
 
 
 def test_a_path_outside_the_docs_folder_is_refused_unless_allowed(tmp_path: Path) -> None:
