@@ -402,12 +402,13 @@ _CELL_BORDER = re.compile(r"(?<!\\)\|")  # not an escaped `\|` inside a cell
 
 def _aligned(rows: list[str]) -> list[str]:
     """Markdown table rows as shown: each cell's words, the columns as wide as the widest of
-    the cells shown, without the outer pipes. The file's padding is its widest cell's in the
-    whole table (an option table padded to 200 columns wrapped every line in the embed).
-    Rows whose cells cannot be matched up are shown as they were."""
-    cells = []
+    the cells shown (outer pipes kept when the rows have them). The file's padding is its
+    widest cell's in the whole table (an option table padded to 200 columns wrapped every
+    line in the embed). Rows whose cells cannot be matched up are shown as they were."""
+    cells, outer = [], True
     for row in rows:
         parts = [p.strip().replace("\\|", "|") for p in _CELL_BORDER.split(row.strip())]
+        outer = outer and len(parts) > 2 and not parts[0] and not parts[-1]
         if len(parts) > 1 and not parts[0]:
             parts = parts[1:]
         if len(parts) > 1 and not parts[-1]:
@@ -416,8 +417,9 @@ def _aligned(rows: list[str]) -> list[str]:
     if len({len(parts) for parts in cells}) != 1 or len(cells[0]) < 2:
         return rows
     widths = [max(len(parts[k]) for parts in cells) for k in range(len(cells[0]))]
-    return [" | ".join(p.ljust(w) for p, w in zip(parts, widths, strict=True)).rstrip()
-            for parts in cells]
+    shown = [" | ".join(p.ljust(w) for p, w in zip(parts, widths, strict=True))
+             for parts in cells]
+    return [f"| {row} |" if outer else row.rstrip() for row in shown]
 
 
 _COLUMN_GAP = re.compile(r"[ \t]{2}|[ \t]*\|")  # what follows a cell's last word
