@@ -159,3 +159,45 @@ def test_a_sentence_announcing_the_code_below_is_quoted_with_it(
     # a paragraph that does not announce its code keeps its last sentence
     assert ("paragraph", "The new hash is used from the next login on.") in units
     assert code[1] == "gearbox.restart()"
+
+
+def test_an_admonition_title_heads_its_box_and_a_bodyless_one_is_its_title() -> None:
+    """An API route page gives each response as an admonition titled by its status code:
+    `!!! success "`204 No content`"` over "The logout process was successful.", `!!! fail
+    "`400 Bad Request`"` over its JSON. The quote showed neither code (the citation read
+    "Routes › POST /logout"), and a box with no body (`!!! fail "`422 Validation Error`"`) was
+    lost. The title heads what the box holds, as a collapsible's or a tab's already did;
+    a box with only a title is quoted by it (an exact slice, without the quotes)."""
+    md = (
+        "# Routes\n\n"
+        "### `POST /logout`\n\n"
+        "Logout the authenticated gadget.\n\n"
+        '!!! fail "`401 Unauthorized`"\n'
+        "    Missing token or inactive gadget.\n\n"
+        '!!! success "`204 No content`"\n'
+        "    The logout process was successful.\n\n"
+        '!!! fail "`422 Validation Error`"\n\n'
+        '!!! fail "`400 Bad Request`"\n'
+        "    ```json\n"
+        "    {\"detail\": \"LOGOUT_BAD_TOKEN\"}\n"
+        "    ```\n\n"
+        '!!!tip ""\n'
+        "    An empty title is no title.\n\n"
+        '!!! warning "Warning"\n'
+        "    A title that only repeats the type is a label.\n"
+    )
+    p = parsed(".md", md)
+    got = [(b.kind, b.text(md).strip(), b.section) for b in p.blocks if b.kind != "heading"]
+    route = ("Routes", "POST /logout")
+    assert got == [
+        ("paragraph", "Logout the authenticated gadget.", route),
+        ("admonition", "Missing token or inactive gadget.", (*route, "401 Unauthorized")),
+        ("admonition", "The logout process was successful.", (*route, "204 No content")),
+        ("admonition", "`422 Validation Error`", route),
+        ("code", '{"detail": "LOGOUT_BAD_TOKEN"}', (*route, "400 Bad Request")),
+        ("admonition", "An empty title is no title.", route),
+        ("admonition", "A title that only repeats the type is a label.", route),
+    ]
+    # a box whose body is only markup (an autodoc line) has no words: nor has its title
+    md = '# Gadget\n\n??? abstract "API Reference"\n    ::: gadget.Gadget\n\nThe end.\n'
+    assert [b.text(md) for b in parsed(".md", md).blocks if b.kind != "heading"] == ["The end."]
