@@ -199,13 +199,13 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
     from retrieval.quoteunits import (
         SHORT_LEAD_WORDS,
         ends_with_colon,
-        introduces_code,
+        introduces,
         nested_in_item,
     )
 
     def leads_in(i: int) -> bool:
         return i + 1 < len(blocks) and blocks[i + 1].kind == CODE and (
-            introduces_code(text[blocks[i].start : blocks[i].end], blocks[i].kind) or (
+            introduces(text[blocks[i].start : blocks[i].end], blocks[i].kind) or (
                 blocks[i].kind == LIST_ITEM
                 and nested_in_item(text, blocks[i].start, blocks[i].end, blocks[i + 1].start)))
 
@@ -240,9 +240,9 @@ def _lead_in_units(
     if b.kind != CODE or u.start != _first_piece(g_units, u.block) or not current:
         return 0
     prev = current[-1].block
-    from retrieval.quoteunits import introduces_code
+    from retrieval.quoteunits import introduces
 
-    if prev != u.block - 1 or not introduces_code(
+    if prev != u.block - 1 or not introduces(
         text[blocks[prev].start : blocks[prev].end], blocks[prev].kind
     ):
         return 0

@@ -220,10 +220,11 @@ def introduces(text: str, kind: str) -> bool:
 # a last sentence that announces the code right after it, without a colon ("The example below
 # shows you how you can create a `PasswordHash`…", "Consider the following code.", "Here's an
 # example.", "It looks like this."): quoted with that code, not alone as a lead-in without it
+# ("placed below the header" says where, not that code follows)
 _ANNOUNCES = re.compile(
     r"\b(?:the following|following (?:example|code|snippet|command|configuration|settings?)"
-    r"|below|as follows|like (?:this|so)|here(?:'s| is) (?:an?|the|how|what)"
-    r"|(?:this|the) example)\b", re.I)
+    r"|below(?! (?:the|a|an)\b)|as follows|like (?:this|so)"
+    r"|here(?:'s| is) (?:an?|the|how|what)|this example)\b", re.I)
 
 
 def introduces_code(text: str, kind: str) -> bool:
