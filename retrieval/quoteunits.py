@@ -217,27 +217,6 @@ def introduces(text: str, kind: str) -> bool:
     return ends_with_colon(end) or kind == PARAGRAPH and (end[-1:].isalnum() or end.endswith("`"))
 
 
-# a last sentence that announces the code right after it, without a colon ("The example below
-# shows you how you can create a `PasswordHash`…", "Consider the following code.", "Here's an
-# example.", "It looks like this."): quoted with that code, not alone as a lead-in without it
-# ("placed below the header" says where, not that code follows)
-_ANNOUNCES = re.compile(
-    r"\b(?:the following|following (?:example|code|snippet|command|configuration|settings?)"
-    r"|below(?! (?:the|a|an)\b)|as follows|like (?:this|so)"
-    r"|here(?:'s| is) (?:an?|the|how|what)|this example)\b", re.I)
-
-
-def introduces_code(text: str, kind: str) -> bool:
-    """A lead-in of the code block right after it: one that introduces anything (see
-    `introduces`), or prose whose last sentence announces the code."""
-    if introduces(text, kind):
-        return True
-    if kind not in (PARAGRAPH, ADMONITION):
-        return False
-    body = text.rstrip()
-    return bool(_ANNOUNCES.search(body, _last_sentence_start(body, 0, len(body))))
-
-
 def _bare_lead_in(unit: str) -> bool:
     return ends_with_colon(unit) and len(_WORDS.findall(unit)) < SHORT_LEAD_WORDS
 
@@ -248,13 +227,11 @@ def _is_question(unit: str) -> bool:
 
 def _leads_into_code(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> bool:
     """A paragraph ending in ':' (or unfinished) right before code, a list or a table only
-    introduces it; so does one whose last sentence announces the code after it."""
-    after = str(blocks[n + 1][0]) if n + 1 < len(blocks) else ""
-    if after not in (CODE, LIST_ITEM, DEFINITION, TABLE):
+    introduces it."""
+    if n + 1 >= len(blocks) or str(blocks[n + 1][0]) not in (CODE, LIST_ITEM, DEFINITION, TABLE):
         return False
     s, e = int(blocks[n][1]), int(blocks[n][2])
-    lead = introduces_code if after == CODE else introduces
-    return lead(text[s:e], str(blocks[n][0])) and _close(text[e : int(blocks[n + 1][1])])
+    return introduces(text[s:e], str(blocks[n][0])) and _close(text[e : int(blocks[n + 1][1])])
 
 
 def _nested_list_after(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> bool:
@@ -308,7 +285,7 @@ def _code_units(
         p_kind, p_s, p_e = str(blocks[n - 1][0]), int(blocks[n - 1][1]), int(blocks[n - 1][2])
         lead = text[p_s:p_e].rstrip()
         gap = text[p_e:s]
-        if p_kind not in (HEADING, CODE, TABLE) and introduces_code(lead, p_kind) and _close(gap):
+        if p_kind not in (HEADING, CODE, TABLE) and introduces(lead, p_kind) and _close(gap):
             start = _last_sentence_start(text, p_s, p_e)
             if len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and start > p_s:
                 # "…other methods of providing this information). For example:": the

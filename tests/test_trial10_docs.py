@@ -12,11 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot import render
-from retrieval.embedder import Embedder
 from retrieval.engine import Engine
 from retrieval.models import Citation
 from retrieval.quotedisplay import display_parts
-from tests.test_docs_quoting import _units
 from tests.test_parsing import parsed
 
 STDLIB = """# Standard Library Logging
@@ -123,42 +121,6 @@ def test_a_padded_markdown_table_row_is_shown_without_its_padding() -> None:
     assert shown(lines[6]) == (
         "| Option | What is printed                |\n"
         "| a | b  | A cell holding an escaped pipe |")
-
-
-def test_a_sentence_announcing_the_code_below_is_quoted_with_it(
-    tmp_path: Path, embedder: Embedder
-) -> None:
-    """"For this, you'll need to instantiate the `GearHelper` class. The example below shows
-    you how you can create a `GearHash` to only support the Argon algorithm." ends with a
-    period, not a colon, so it was quoted alone, first for "how to change the hashing
-    algorithm", without the code it announces. A last sentence saying the code follows
-    ("the example below", "the following", "like this", "Here's an example") leads into it
-    as a colon does; a sentence that does not announce it stays a unit of its own."""
-    md = (
-        "# Gear hash\n\n"
-        "## Customize `GearHash`\n\n"
-        "For this, you'll need to instantiate the `GearHelper` class and pass it your "
-        "`GearHash`. The example below shows you how you can create a `GearHash` to only "
-        "support the Argon algorithm.\n\n"
-        "```py\n"
-        "gear_hash = GearHash((ArgonHasher(),))\n"
-        "```\n\n"
-        "Then restart the gearbox. The new hash is used from the next login on.\n\n"
-        "```py\n"
-        "gearbox.restart()\n"
-        "```\n"
-    )
-    units = _units(tmp_path, "gear.md", md, embedder)
-    code = [t for k, t in units if k == "code"]
-    assert code[0].startswith("The example below shows you how") and code[0].endswith(
-        "gear_hash = GearHash((ArgonHasher(),))")
-    assert not any(t.startswith("The example below") for k, t in units if k != "code")
-    # the other sentences are still quotable, alone
-    assert ("paragraph", "For this, you'll need to instantiate the `GearHelper` class and "
-            "pass it your `GearHash`.") in units
-    # a paragraph that does not announce its code keeps its last sentence
-    assert ("paragraph", "The new hash is used from the next login on.") in units
-    assert code[1] == "gearbox.restart()"
 
 
 def test_an_admonition_title_heads_its_box_and_a_bodyless_one_is_its_title() -> None:
