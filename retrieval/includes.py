@@ -31,7 +31,7 @@ from retrieval.parsing.blocks import CODE, EXAMPLE, HEADING, LIST_ITEM, PARAGRAP
 log = logging.getLogger(__name__)
 
 INCLUDING_SUFFIXES = (".rst", ".md", ".markdown")
-_MARKERS = (b"literalinclude", b"8<")
+_MARKERS = (b"literalinclude", b"8<-")
 
 _RST = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+literalinclude[ \t]*::[ \t]*(?P<path>\S[^\n]*?)"
                   r"[ \t]*$", re.M)
@@ -40,11 +40,11 @@ _MYST = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,}|:{3,})\{literalinc
                    r"(?P<path>\S[^\n]*?)[ \t]*$", re.M)
 _MYST_OPTION = re.compile(r"^[ \t]*:(?P<key>[\w-]+):(?:[ \t]+(?P<value>[^\n]*?))?[ \t]*$")
 _YAML_OPTION = re.compile(r"^[ \t]*(?P<key>[\w-]+):[ \t]*(?P<value>[^\n]*?)[ \t]*$")
-_SNIPPET = re.compile(r"^[ \t]*-{1,2}8<-{1,2}[ \t]+(?P<q>[\"'])(?P<spec>[^\n]+?)(?P=q)[ \t]*$",
+_SNIPPET = re.compile(r"^[ \t]*-+8<-+[ \t]+(?P<q>[\"'])(?P<spec>[^\n]+?)(?P=q)[ \t]*$",
                       re.M)
 _FENCE_OPEN = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[\w+#.-]*)")
 _LABEL = re.compile(r"^[ \t]*\.\.[ \t]+_[^:\n]+:[ \t]*$")
-_SECTION_MARK = re.compile(r"-{1,2}8<-{1,2}[ \t]*\[(?P<kind>start|end):(?P<name>[^\]]+)\]")
+_SECTION_MARK = re.compile(r"-+8<-+[ \t]*\[(?P<kind>start|end):(?P<name>[^\]]+)\]")
 
 # a language named after the file's extension, when the directive names none
 _EXT_LANGUAGE = {
@@ -235,8 +235,12 @@ class IncludeReader:
         return any(path.is_relative_to(a) for a in self.allowed)
 
     def read(self, page_rel: str, d: Directive) -> IncludedFile:
+        if re.match(r"^[a-zA-Z][\w+.-]*://", d.path):
+            return IncludedFile(d.path, None, "", "a URL (remote files are not fetched)")
         cands = self.candidates(page_rel, d)
-        path = next((c for c in cands if c.exists()), cands[0])
+        # the first that is there; else the first allowed one is the one missing
+        path = next((c for c in cands if c.exists() or c.is_symlink()),
+                    next((c for c in cands if self._inside(c)), cands[0]))
         key = str(path)
         if key in self._cache:
             return self._cache[key]

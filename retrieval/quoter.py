@@ -23,6 +23,7 @@ from retrieval.answer import (
 )
 from retrieval.corpus import ChunkRecord, CorpusView
 from retrieval.embedder import Embedder
+from retrieval.includespan import IncludedSpan
 from retrieval.lexical import stems
 from retrieval.models import Answer, Citation, SourceRef
 from retrieval.quoteorder import is_how_to, section_positions
@@ -311,7 +312,11 @@ class Quoter:
             if c.source in seen:
                 continue
             seen.add(c.source)
-            out.append(SourceRef(c.source, c.title, c.date, c.line_start, c.line_end, score))
+            lines = c.line_start, c.line_end
+            spans = [IncludedSpan.from_list(r) for r in c.includes]
+            if spans and c.char_start >= spans[0].lead_start:  # included code: its directive
+                lines = spans[0].page_line, spans[0].page_line
+            out.append(SourceRef(c.source, c.title, c.date, *lines, score))
             if len(out) >= 3:
                 break
         return out
@@ -320,7 +325,7 @@ class Quoter:
 def included_citation(cit: Citation, c: ChunkRecord, w: Window) -> Citation:
     """A quote of code a page includes, cited as the slice of the included file it is (the
     lead-in copied before it is the page's, shown before the code)."""
-    from retrieval.includespan import IncludedSpan, span_of
+    from retrieval.includespan import span_of
 
     a, b = w.file_span
     span = span_of(tuple(IncludedSpan.from_list(r) for r in c.includes), a, b)

@@ -284,7 +284,7 @@ Fetch a page and print its status:
 The first two lines:
 
 ```py
---8<-- "docs_src/fetch.py:1:2"
+-8<- "docs_src/fetch.py:1:2"
 ```
 
 The whole file:
@@ -296,6 +296,13 @@ The whole file:
 A snippet in prose is a page of its own, not code:
 
 --8<-- "docs_src/fetch.py"
+
+Missing, and remote:
+
+```python
+--8<-- "docs_src/gone.py"
+--8<-- "https://example.org/x.py"
+```
 
 Escaped, shown as is:
 
@@ -315,6 +322,8 @@ Escaped, shown as is:
         ("x = 1", 6),
     ]
     assert {b.language for b in doc.blocks or () if b.kind == "code"} == {"python", "py"}
+    assert doc.note == ("included ../docs_src/gone.py not read: file not found; included "
+                        "https://example.org/x.py not read: a URL (remote files are not fetched)")
     # the lead-in copied before the first is the page's own sentence
     first = doc.includes[0]
     assert doc.text[first.lead_start : first.lead_end] == "Fetch a page and print its status:"
@@ -344,6 +353,10 @@ def test_a_path_outside_the_docs_folder_is_refused_unless_allowed(tmp_path: Path
     assert not doc.includes and "not for quoting" not in doc.text
     assert doc.note == ("included link.py not read: a symlink pointing outside the allowed "
                         "folders (not followed)")
+    # a folder whose includes are not read at all (knowledge entries) reads the page alone
+    [src] = [s for s in folder_sources(docs, 10_000, includes_allowed=False)[0]
+             if s.rel == "page.rst"]
+    assert not src.includes and src.load().text == (docs / "page.rst").read_text()
     # allowed by the setting: `..` around the docs folder
     assert [g[1] for g in _included(_load(docs, "page.rst", Path("..")), docs)] == [
         "TOKEN = 'not for quoting'"]
@@ -405,6 +418,7 @@ def test_a_changed_or_deleted_included_file_reindexes_its_pages(tmp_path: Path) 
     engine = Engine(make_settings(docs, tmp_path / "data"))
     first = engine.index()
     assert sorted(first.added) == ["plain.rst", "tutorial.rst"]
+    assert first.skipped == []  # examples/echo.py is read as the page's code, not left out
     again = engine.index()
     assert again.changed == [] and again.unchanged == 2
 
@@ -436,7 +450,8 @@ def test_cli_ask_json_quotes_the_included_code(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CITEBOT_")}
     env.pop("DISCORD_TOKEN", None)
     env.update(CITEBOT_DOCS_DIR=str(root / "docs"), CITEBOT_DATA_DIR=str(tmp_path / "data"),
-               CITEBOT_INCLUDE_ROOT="..")
+               CITEBOT_INCLUDE_ROOT="..",
+               CITEBOT_SOURCE_URL="https://example.org/repo/docs/{path}#L{line_start}-L{line_end}")
     r = citebot("index", "--json", env=env)
     assert r.returncode == 0, r.stderr
     r = citebot("ask", "--json", "how to write an echo server", env=env)
@@ -444,6 +459,7 @@ def test_cli_ask_json_quotes_the_included_code(tmp_path: Path) -> None:
     top = json.loads(r.stdout.strip().splitlines()[-1])["quotes"][0]
     assert top["source"] == "../examples/echo.py" and top["shown_in"] == "tutorial.rst"
     assert top["kind"] == "code" and top["lead_in"].startswith("To write an echo server")
+    assert top["url"] == "https://example.org/repo/examples/echo.py#L5-L15"
     real = (root / "examples/echo.py").read_text().split("\n")
     assert "\n".join(real[top["line_start"] - 1 : top["line_end"]]) == top["text"]
     r = citebot("ask", "how to write an echo server", env=env)
