@@ -484,7 +484,7 @@ def with_includes(
     line = text.count("\n") + 1
     new_blocks = list(blocks)
     spans: list[IncludedSpan] = []
-    notes: list[str] = []
+    unread: dict[str, list[str]] = {}  # why -> the files not read for it
 
     def add(piece: str) -> int:
         nonlocal size, line
@@ -498,13 +498,13 @@ def with_includes(
         if any(s <= d.start < e for s, e in code_spans):
             continue  # shown as code: an example of the directive itself
         if f.text is None:
-            notes.append(f"included {f.rel} not read: {f.reason}")
+            unread.setdefault(str(f.reason), []).append(f.rel)
             log.warning("include %s not read: %s", f.rel, f.reason)
             continue
         try:
             runs = select_lines(f.text, d)
         except Refused as e:
-            notes.append(f"included {f.rel} not read: {e}")
+            unread.setdefault(str(e), []).append(f.rel)
             log.warning("include %s not read: %s", f.rel, e)
             continue
         section = _section_at(blocks, text, d.start)
@@ -535,4 +535,12 @@ def with_includes(
                                       src_line,
                                       code_line, page_lead, page_line))
             first = False
-    return "".join(parts), tuple(new_blocks), tuple(spans), notes
+    return "".join(parts), tuple(new_blocks), tuple(spans), [
+        _unread_note(files, why) for why, files in unread.items()]
+
+
+def _unread_note(files: list[str], why: str) -> str:
+    """One note per reason: `included a.py, b.py and 3 more not read: file not found`."""
+    files = list(dict.fromkeys(files))
+    named = ", ".join(files[:2]) + (f" and {len(files) - 2} more" if len(files) > 2 else "")
+    return f"included {named} not read: {why}"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import render
 from bot.render import summary_text
 from citebot.textrender import render_summary
 from retrieval.citations import format_citation
@@ -153,6 +154,21 @@ def test_a_how_to_question_is_answered_by_the_included_example(
     assert "async def handle" in engine.context(top)
     j = top.to_json()
     assert j["shown_in"] == "tutorial.rst" and j["source"] == "../examples/echo.py"
+
+
+def test_discord_shows_the_lead_in_the_code_and_where_it_is_shown(
+    anyio_like: tuple[Engine, Path],
+) -> None:
+    engine, _ = anyio_like
+    a = engine.ask("How do I write an echo server?")
+    desc = render.render_answer(a).description
+    assert "> To **write** an **echo** **server** that sends back" in desc
+    assert "```python\nasync def handle(client):" in desc
+    assert "— `../examples/echo.py` · lines 5–15 · shown in tutorial.rst · *Tutorial* › Echo " \
+        "server" in desc
+    embed = render.render_context(a.quotes[0], engine.context(a.quotes[0]))
+    assert embed.title == "../examples/echo.py — lines 5–15"
+    assert "await listener.serve(handle)" in (embed.description or "")
 
 
 def test_the_page_own_text_keeps_its_lines(anyio_like: tuple[Engine, Path]) -> None:
@@ -372,6 +388,13 @@ Intro sentence that stays quotable.
 
 .. literalinclude:: gone.py
 
+.. literalinclude:: gone.py
+   :lines: 2
+
+.. literalinclude:: missing.py
+
+.. literalinclude:: also-missing.py
+
 .. literalinclude:: logo.py
 
 .. literalinclude:: big.py
@@ -393,7 +416,7 @@ Intro sentence that stays quotable.
     assert [g[1] for g in _included(doc, docs)] == ["def fine():\n    pass"]
     assert doc.note is not None
     assert doc.note.split("; ") == [
-        "included gone.py not read: file not found",
+        "included gone.py, missing.py and 1 more not read: file not found",
         "included logo.py not read: binary file (contains NUL bytes), not text",
         "included big.py not read: file is 2.4 MB, over the 1 MB limit",
         "included ok.py not read: :pyobject: nowhere not found",
