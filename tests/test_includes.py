@@ -154,6 +154,9 @@ def test_a_how_to_question_is_answered_by_the_included_example(
     assert "async def handle" in engine.context(top)
     j = top.to_json()
     assert j["shown_in"] == "tutorial.rst" and j["source"] == "../examples/echo.py"
+    # "more excerpts" never shows the same included lines again
+    more = engine.ask("How do I write an echo server?", offset=1, shown=a.quotes[:1])
+    assert all(q.source != top.source for q in more.quotes)
 
 
 def test_discord_shows_the_lead_in_the_code_and_where_it_is_shown(
