@@ -18,7 +18,6 @@ from __future__ import annotations
 import ast
 import bisect
 import hashlib
-import logging
 import os
 import re
 from dataclasses import dataclass
@@ -27,8 +26,6 @@ from pathlib import Path
 from retrieval.includespan import IncludedSpan
 from retrieval.loaders import LoadError, control_ratio, decode_text, read_bytes
 from retrieval.parsing.blocks import CODE, EXAMPLE, HEADING, LIST_ITEM, PARAGRAPH, Block
-
-log = logging.getLogger(__name__)
 
 INCLUDING_SUFFIXES = (".rst", ".md", ".markdown")
 _MARKERS = (b"literalinclude", b"8<-")
@@ -206,12 +203,16 @@ class IncludeReader:
 
     def __init__(self, docs_root: Path, include_root: Path | None, max_bytes: int) -> None:
         self.docs_root = Path(os.path.abspath(docs_root))
-        self.allowed = [self.docs_root.resolve()]
         self.extra_root = None
+        roots = [self.docs_root]
         if include_root is not None:
             extra = include_root if include_root.is_absolute() else self.docs_root / include_root
             self.extra_root = Path(os.path.abspath(extra))
-            self.allowed.append(self.extra_root.resolve())
+            roots.append(self.extra_root)
+        # a path as written is checked against the folders as written, and where it leads
+        # against where they lead (a docs folder reached through a symlinked parent)
+        self.roots = roots
+        self.allowed = [r.resolve() for r in roots]
         self.max_bytes = max_bytes
         self._cache: dict[str, IncludedFile] = {}
 
@@ -222,17 +223,25 @@ class IncludeReader:
             # pymdown resolves against its base path (the project folder mkdocs runs in, the
             # docs folder's parent by default); the docs folder and the page's own folder too
             bases = [self.docs_root.parent, self.docs_root, page_dir]
-        elif path.startswith("/"):
-            bases, path = [self.docs_root], path.lstrip("/")
+        elif path.startswith("/"):  # Sphinx: from the source folder (where conf.py is)
+            bases, path = [self._source_dir(page_dir), self.docs_root], path.lstrip("/")
         else:
             bases = [page_dir]
         return [Path(os.path.normpath(b / path)) for b in bases]
 
+    def _source_dir(self, page_dir: Path) -> Path:
+        """The Sphinx source folder of a page: the nearest folder above it with a conf.py,
+        up to the docs folder (a docs folder holding `en/conf.py`)."""
+        for d in [page_dir, *page_dir.parents]:
+            if not d.is_relative_to(self.docs_root) or (d / "conf.py").is_file():
+                return d if d.is_relative_to(self.docs_root) else self.docs_root
+        return self.docs_root
+
     def shown(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.docs_root)).as_posix()
 
-    def _inside(self, path: Path) -> bool:
-        return any(path.is_relative_to(a) for a in self.allowed)
+    def _inside(self, path: Path, resolved: bool = False) -> bool:
+        return any(path.is_relative_to(a) for a in (self.allowed if resolved else self.roots))
 
     def read(self, page_rel: str, d: Directive) -> IncludedFile:
         if re.match(r"^[a-zA-Z][\w+.-]*://", d.path):
@@ -258,7 +267,7 @@ class IncludeReader:
                 raise Refused("file not found") from e
             except (OSError, RuntimeError) as e:
                 raise Refused("broken symlink or symlink loop") from e
-            if not self._inside(resolved):
+            if not self._inside(resolved, resolved=True):
                 raise Refused("a symlink pointing outside the allowed folders (not followed)")
             data = read_bytes(resolved, self.max_bytes)
             text, _ = decode_text(data)
@@ -499,13 +508,11 @@ def with_includes(
             continue  # shown as code: an example of the directive itself
         if f.text is None:
             unread.setdefault(str(f.reason), []).append(f.rel)
-            log.warning("include %s not read: %s", f.rel, f.reason)
             continue
         try:
             runs = select_lines(f.text, d)
         except Refused as e:
             unread.setdefault(str(e), []).append(f.rel)
-            log.warning("include %s not read: %s", f.rel, e)
             continue
         section = _section_at(blocks, text, d.start)
         language = d.option("language") or d.language or guess_language(f.rel)
@@ -535,8 +542,8 @@ def with_includes(
                                       src_line,
                                       code_line, page_lead, page_line))
             first = False
-    return "".join(parts), tuple(new_blocks), tuple(spans), [
-        _unread_note(files, why) for why, files in unread.items()]
+    notes = [_unread_note(files, why) for why, files in unread.items()]
+    return "".join(parts), tuple(new_blocks), tuple(spans), notes
 
 
 def _unread_note(files: list[str], why: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -40,6 +41,7 @@ from retrieval.searchtext import embed_text
 from retrieval.store import FileEntry, Manifest, NotQuotable, Store, chunk_id
 from retrieval.units import ChunkUnits, UnitStore, embed_units, pooled, units_version
 
+log = logging.getLogger(__name__)
 ProgressFn = Callable[[Progress], None]
 COMMIT_EVERY_S = 3.0
 BATCH_CHUNKS = 512
@@ -126,6 +128,8 @@ def _including_loader(data: bytes, rel: str, page: PageIncludes) -> Callable[[],
         if doc.blocks is None:
             return doc
         text, blocks, spans, notes = with_includes(doc.text, doc.blocks, page)
+        for unread in notes:
+            log.warning("%s: %s", rel, unread)
         note = "; ".join(n for n in [doc.note, *notes] if n) or None
         return dataclasses.replace(doc, text=text, blocks=blocks, includes=spans, note=note)
 

@@ -249,6 +249,16 @@ Config:
     assert doc.text[first.lead_start : first.lead_end] == "The area of a circle:"
 
 
+def test_an_absolute_path_is_from_the_sphinx_source_folder(tmp_path: Path) -> None:
+    """`/example/x.py` is from the folder with conf.py (the docs folder may hold `en/`)."""
+    _write(tmp_path / "doc", {"en/conf.py": "project = 'x'\n",
+                              "en/how-to/fixtures.rst": "Fixtures\n========\n\nScopes:\n\n"
+                                                        ".. literalinclude:: /example/scope.py\n",
+                              "en/example/scope.py": "SCOPE = 'module'\n"})
+    doc = _load(tmp_path / "doc", "en/how-to/fixtures.rst")
+    assert _included(doc, tmp_path / "doc") == [("en/example/scope.py", "SCOPE = 'module'", 1)]
+
+
 def test_myst_literalinclude_with_options(tmp_path: Path) -> None:
     page = """# Guide
 
@@ -362,6 +372,12 @@ def test_a_path_outside_the_docs_folder_is_refused_unless_allowed(tmp_path: Path
     docs = tmp_path / "docs"
     doc = _load(docs, "page.rst")
     assert [g[1] for g in _included(doc, docs)] == ["LOCAL = 1"]  # the other include is kept
+    # the same docs folder reached through a symlinked parent reads the same
+    os.symlink(tmp_path, tmp_path.parent / f"{tmp_path.name}-link")
+    linked = tmp_path.parent / f"{tmp_path.name}-link" / "docs"
+    assert [g[1] for g in _included(_load(linked, "page.rst"), linked)] == ["LOCAL = 1"]
+    assert [g[1] for g in _included(_load(linked, "page.rst", Path("..")), linked)] == [
+        "TOKEN = 'not for quoting'", "LOCAL = 1"]
     assert doc.note == ("included ../secret.py not read: outside the docs folder "
                         "(set CITEBOT_INCLUDE_ROOT to allow a folder around it)")
     assert "not for quoting" not in doc.text
