@@ -26,6 +26,7 @@ from pathlib import Path
 from retrieval.includespan import IncludedSpan
 from retrieval.loaders import LoadError, control_ratio, decode_text, read_bytes
 from retrieval.parsing.blocks import CODE, EXAMPLE, HEADING, LIST_ITEM, PARAGRAPH, Block
+from retrieval.quoteunits import SHORT_LEAD_WORDS
 
 INCLUDING_SUFFIXES = (".rst", ".md", ".markdown")
 _MARKERS = (b"literalinclude", b"8<-")
@@ -478,6 +479,11 @@ def _lead_block(
     if b.kind == EXAMPLE and i > 0:  # the lead-in sentence split off its paragraph
         p = blocks[i - 1]
         if p.kind == PARAGRAPH and p.end <= b.start and "\n\n" not in text[p.end : b.start]:
+            start, i = p.start, i - 1
+    if len(re.findall(r"\w+", text[start : b.end])) < SHORT_LEAD_WORDS and i > 0:
+        # "Example:" says nothing: the paragraph before it too, as for a code block's lead-in
+        p = blocks[i - 1]
+        if p.kind in (PARAGRAPH, EXAMPLE) and text[p.end : start].count("\n") <= 2:
             start = p.start
     return start, b.end
 

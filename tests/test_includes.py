@@ -123,6 +123,12 @@ def anyio_like(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, Path]:
         "examples/echo.py": ECHO,
         "docs/tutorial.rst": TUTORIAL,
         "docs/other.rst": "Other\n=====\n\nA page about configuration files and their keys.\n",
+        "docs/fileio.rst": "File I/O\n========\n\nAnyIO provides asynchronous wrappers for "
+                           "blocking file operations.\n\nExample:\n\n"
+                           ".. literalinclude:: ../examples/read_file.py\n",
+        "examples/read_file.py": "from anyio import open_file\n\n\nasync def main():\n"
+                                 "    async with await open_file('/some/path') as f:\n"
+                                 "        contents = await f.read()\n",
     })
     engine = Engine(make_settings(root / "docs", root / "data", include_root=Path("..")))
     engine.index()
@@ -157,6 +163,19 @@ def test_a_how_to_question_is_answered_by_the_included_example(
     # "more excerpts" never shows the same included lines again
     more = engine.ask("How do I write an echo server?", offset=1, shown=a.quotes[:1])
     assert all(q.source != top.source for q in more.quotes)
+
+
+def test_a_bare_example_lead_in_comes_with_the_sentence_before_it(
+    anyio_like: tuple[Engine, Path],
+) -> None:
+    engine, docs = anyio_like
+    top = engine.ask("How do I read a file asynchronously?").quotes[0]
+    assert top.source == "../examples/read_file.py" and top.shown_in == "fileio.rst"
+    _exact(top, docs)
+    assert top.lead_in == ("AnyIO provides asynchronous wrappers for blocking file operations."
+                           "\n\nExample:")
+    assert display_parts(top)[0].text == (
+        "AnyIO provides asynchronous wrappers for blocking file operations.\nExample:")
 
 
 def test_discord_shows_the_lead_in_the_code_and_where_it_is_shown(
