@@ -216,13 +216,15 @@ VERSION_LABEL = re.compile(
 # Markdown fences drawn as a picture, not shown as code (```mermaid)
 DIAGRAM_LANGUAGES = frozenset({"mermaid"})
 # words of a sentence that only says where to look ("See the documentation for [x](…).",
-# "See also :doc:`x`"): with only links or references besides, it is a pointer, not a quote
+# "See also :doc:`x`", "Check documentation about [logout route](…)."): with only links or
+# references besides, it is a pointer, not a quote
 POINTER_WORDS = frozenset(
     "see also tutorial tutorials reference guide example examples more details further "
     "reading api docs documentation and or for the faq faqs howto how to cookbook recipe "
-    "recipes entry entries section sections page pages chapter short alias".split())
-# "See …": a sentence that may only say where to look
-SEE = re.compile(r"\W*see\b", re.I)
+    "recipes entry entries section sections page pages chapter short alias "
+    "check out refer read consult about on".split())
+# "See …", "Check …", "Refer to …": a sentence that may only say where to look
+SEE = re.compile(r"\W*(?:see|check|refer|read|consult)\b", re.I)
 # any attribute list, loosely: `{ .x }`, `{ loading=lazy }`
 ATTR_LIST_LOOSE = re.compile(r"\{:?[ \t]*(?:[.#]|[\w-]+=)[^}]*\}")
 # a link within the docs: to an anchor, a page of the site (not an address with a scheme),
