@@ -3,6 +3,7 @@ the fix (`citebot index --rebuild`), exit non-zero without a traceback; the rebu
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -30,6 +31,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     engine = Engine(make_settings(docs, root / "data"))
     engine.index()
     engine.store.client.close()
+    # SQLite connections still open (the units store's, per thread) checkpoint and delete
+    # their -wal/-shm files when collected: collect them now, not during a test's copytree
+    del engine
+    gc.collect()
+    assert not list((root / "data").rglob("*-wal")), "an index connection is still open"
     return docs, root / "data"
 
 
