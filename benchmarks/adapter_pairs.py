@@ -21,8 +21,9 @@ training question:
 Positives: the quote units starting at the first quotable block of that section (the question
 is the heading, so the units are embedded without it, as the engine embeds them). Hard
 negatives: the units of the same file outside that section and outside its parent and child
-sections. Never run on the docs QA corpora or the held-out projects (a name check refuses
-them).
+sections (up to --max-neg, sampled), and apart, the units of the section's own third and later
+blocks ("neg_section"). Never run on the docs QA corpora or the held-out projects (a name
+check refuses them).
 """
 
 from __future__ import annotations
@@ -69,13 +70,19 @@ def _words(heading: str) -> str:
 
 
 def base_verb(gerund: str, vocab: frozenset[str]) -> str:
-    """'installing' -> 'install', 'running' -> 'run', 'using' -> 'use' (by the model's
-    vocabulary; a guess is good enough for a question the model reads)."""
+    """'installing' -> 'install', 'running' -> 'run', 'using' -> 'use', 'writing' -> 'write'
+    (by the model's vocabulary; a guess is good enough for a question the model reads)."""
     stem = gerund[:-3]
-    if len(stem) >= 2 and stem[-1] == stem[-2] and stem[:-1] in vocab and stem[-1] not in "ls":
-        return stem[:-1]
-    if stem + "e" in vocab and (stem not in vocab or len(stem) < 4):
-        return stem + "e"
+    if stem not in vocab and len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in vocab:
+        return stem[:-1]  # running -> run, debugging -> debug
+    cvc = (len(stem) >= 3 and stem[-1] not in "aeiouwxy" and stem[-2] in "aeiou"
+           and stem[-3] not in "aeiou")
+    if stem + "e" in vocab and (stem not in vocab or len(stem) < 3 or cvc):
+        return stem + "e"  # using -> use, writing -> write, rotating -> rotate
+    if stem not in vocab and len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "ls":
+        return stem[:-1]  # debugging -> debug (not one token in the vocabulary)
+    if stem not in vocab and stem.endswith(("ur", "at", "iz", "is", "ag", "ut", "uc", "os")):
+        return stem + "e"  # configuring -> configure, serializing -> serialize
     return stem
 
 
@@ -152,9 +159,17 @@ def build_source(name: str, folder: Path, data: Path, max_neg: int, seed: int) -
                 continue
             if len(negs) > max_neg:
                 negs = sorted(rng.choice(negs, max_neg, replace=False).tolist())
+            # the same section's units from its third quotable block on: details, not the
+            # answer to the heading (kept apart; the trainer chooses whether to use them)
+            later = [
+                i for i, w in enumerate(wins)
+                if w.section == sec and w.block >= 0
+                and pos.get(w.chunk.char_start + int(w.chunk.blocks[w.block][1]), -1) >= 2
+            ]
             questions.append({
                 "question": question, "heading": sec[-1], "kind": kind, "source": src,
                 "pos": [base + i for i in firsts], "neg": [base + i for i in negs],
+                "neg_section": [base + i for i in later],
             })
             q_texts.append(question)
     q_vecs = (engine.embedder.encode(q_texts) if q_texts
@@ -205,6 +220,24 @@ def docs_folder(s: dict[str, Any], sdists: Path, data: Path, max_files: int) -> 
     return stage
 
 
+def requestion(path: Path) -> None:
+    from retrieval.engine import Engine
+
+    out = pickle.loads(path.read_bytes())
+    emb = Engine(Settings()).embedder  # the engine's own model and backend
+    for src in out.values():
+        kept = []
+        for q in src["questions"]:
+            got = heading_question(q["heading"], emb.whole_words)
+            if got is not None:
+                q["question"], q["kind"] = got
+                kept.append(q)
+        src["questions"] = kept
+        vecs = emb.encode([q["question"] for q in kept])
+        src["q_vecs"] = vecs.astype(np.float16)
+    path.write_bytes(pickle.dumps(out))
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("sources", type=Path, nargs="?",
@@ -215,7 +248,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--max-neg", type=int, default=64)
     ap.add_argument("--max-files", type=int, default=20, help="files per source")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--requestion", action="store_true",
+                    help="only re-derive the questions of the sources in --out from their "
+                    "headings (after a change of the rules) and embed them again")
     args = ap.parse_args(argv)
+    if args.requestion:
+        requestion(args.out)
+        return
     sources = json.loads(args.sources.read_text())
     out: dict[str, Any] = {}
     if args.out.exists():
@@ -227,6 +266,9 @@ def main(argv: list[str] | None = None) -> None:
         if name in out:
             continue
         folder = docs_folder(s, args.sdists, args.data, args.max_files)
+        if not folder.is_dir():
+            print(f"{name}: no file with a question heading", flush=True)
+            continue
         got = build_source(name, folder, args.data, args.max_neg, args.seed)
         got["sdist"] = s["sdist"]
         out[name] = got
