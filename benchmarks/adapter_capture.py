@@ -52,7 +52,7 @@ def capture_corpus(name: str, folder: Path, qa_file: Path, data: Path) -> list[d
         seen.append((q, list(picked)))
         return real_rerank(q, picked, tokens)
 
-    quoter.token_reranker.rerank = spy  # type: ignore[method-assign]
+    quoter.token_reranker.rerank = spy  # type: ignore[method-assign,assignment]
     out = []
     for q in qa.real:
         seen.clear()
