@@ -50,25 +50,18 @@ def _commit() -> str:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    corpora = fetch.load_manifest()
-    qa_files = {p.stem: p for p in sorted(QA_DIR.glob("*.jsonl"))}
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    dev = fetch.in_split(corpora, list(qa_files), "dev")
-    validation = fetch.in_split(corpora, list(qa_files), "validation")
-    ap.add_argument("names", nargs="*", help=f"corpora (default the dev ones: {', '.join(dev)})")
-    ap.add_argument("--validation", action="store_true",
-                    help=f"run the validation corpora instead ({', '.join(validation)})")
+    fetch.add_selection_args(ap, QA_DIR)
     ap.add_argument("--label", default="", help="suffix of the results file, e.g. baseline")
-    ap.add_argument("--cache", type=Path, default=None, help="corpus cache folder")
     args = ap.parse_args(argv)
-    cache = args.cache or fetch.default_cache()
-    names = args.names or (validation if args.validation else dev)
+    chosen = fetch.selection(args, QA_DIR)
+    names = chosen.names
     per: dict[str, Any] = {}
     pooled: list[dict[str, Any]] = []
     all_details: dict[str, Any] = {}
     for name in names:
-        folder = fetch.materialise(corpora[name], cache, log=print)
-        qa = load_docs_qa(qa_files[name])
+        folder = fetch.materialise(chosen.corpora[name], chosen.cache, log=print)
+        qa = load_docs_qa(chosen.qa_files[name])
         print(f"{name}: {len(qa.real)} questions, {len(qa.off)} off-topic, docs in {folder}")
         with TemporaryIndex() as tmp:
             settings = Settings().model_copy(update={"data_dir": tmp, "collection": "eval"})

@@ -119,27 +119,21 @@ def _corrections(settings: Settings, qa: DocsQA) -> list[dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    corpora = fetch.load_manifest()
-    qa_files = {p.stem: p for p in sorted(QA_DIR.glob("*.jsonl"))}
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    dev = fetch.in_split(corpora, list(qa_files), "dev")
-    validation = fetch.in_split(corpora, list(qa_files), "validation")
-    ap.add_argument("names", nargs="*", help=f"corpora (default the dev ones: {', '.join(dev)})")
-    ap.add_argument("--validation", action="store_true", help="the validation corpora instead")
+    fetch.add_selection_args(ap, QA_DIR)
     ap.add_argument("--label", default="", help="suffix of the results file")
     ap.add_argument("--seed", type=int, default=0, help="seed of the noise")
-    ap.add_argument("--cache", type=Path, default=None, help="corpus cache folder")
     args = ap.parse_args(argv)
-    cache = args.cache or fetch.default_cache()
-    names = args.names or (validation if args.validation else dev)
+    chosen = fetch.selection(args, QA_DIR)
+    names = chosen.names
     runs = [(v, s) for v in ("clean", "noisy") for s in ("off", "on")]
     pooled: dict[str, list[dict[str, Any]]] = {f"{v}/{s}": [] for v, s in runs}
     per: dict[str, Any] = {}
     corrections: dict[str, Any] = {}
     examples: dict[str, list[str]] = {}
     for name in names:
-        folder = fetch.materialise(corpora[name], cache, log=print)
-        clean = load_docs_qa(qa_files[name])
+        folder = fetch.materialise(chosen.corpora[name], chosen.cache, log=print)
+        clean = load_docs_qa(chosen.qa_files[name])
         variants = {"clean": clean, "noisy": noisy_qa(clean, args.seed)}
         examples[name] = [q.question for q in variants["noisy"].questions[:3]]
         per[name] = {}

@@ -17,7 +17,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -527,13 +527,18 @@ def progress_text(p: Progress, elapsed: float) -> str:
     return fit_text(line, EMBED_DESCRIPTION_LIMIT)
 
 
-def _file_list(label: str, files: Sequence[str], limit: int) -> str:
+def _file_list(
+    label: str, files: Sequence[str], limit: int, why: Callable[[str], str] | None = None
+) -> str:
     if not files:
         return f"**{label}:** none"
     head = f"**{label} ({len(files)}):** "
     shown: list[str] = []
     for i, f in enumerate(files):
         piece = _code(cut_at_word(f, 100))
+        reason = why(f) if why is not None else ""
+        if reason:  # a page read again because a file it includes changed
+            piece += f" ({_field(reason, 150)})"
         rest = len(files) - i - 1
         more = f" … and {rest} more" if rest else ""
         if len(head) + len(", ".join([*shown, piece])) + len(more) > limit:
@@ -553,7 +558,7 @@ def summary_text(
         "a new index, so all of them count as added)." if rebuilt else
         f"✅ Reindex finished in {s.seconds:.1f} s.",
         _file_list("Added", s.added, per),
-        _file_list("Changed", s.changed, per),
+        _file_list("Changed", s.changed, per, s.why_changed),
         _file_list("Removed", s.removed, per),
         f"**Unchanged:** {s.unchanged} file{'s' if s.unchanged != 1 else ''}",
         f"**Chunks:** +{s.chunks_added} / −{s.chunks_removed} · "

@@ -103,7 +103,8 @@ def render_summary(s: IndexSummary, rebuilt: bool = False) -> str:
         lines[0] = f"rebuilt (every file read again, so all count as added): {lines[0]}"
     for label, names in (("added", s.added), ("changed", s.changed), ("removed", s.removed)):
         for n in names[:20]:
-            lines.append(f"  {label}: {n}")
+            why = s.why_changed(n) if label == "changed" else ""
+            lines.append(f"  {label}: {n}" + (f" ({why})" if why else ""))
         if len(names) > 20:
             lines.append(f"  … and {len(names) - 20} more {label}")
     listed, groups = grouped_skips(s.skipped)

@@ -61,6 +61,9 @@ def format_citation(
     # every part one clean line: a title or file name with a newline or a bidi override
     # could otherwise forge a second citation line or reverse what it says
     src = clean_field(c.source)
+    shown_in = clean_field(getattr(c, "shown_in", "") or "")
+    if shown_in:
+        return sep.join(_included(c, src, shown_in, source, title, text, score))
     parts = [source(src)]
     t = clean_field(c.title)
     if t and t != src:
@@ -76,3 +79,23 @@ def format_citation(
     if score:
         parts.append(f"score {c.score:.2f}")
     return sep.join(parts)
+
+
+def _included(
+    c: Cited, src: str, shown_in: str, source: Callable[[str], str],
+    title: Callable[[str], str], text: Callable[[str], str], score: bool,
+) -> list[str]:
+    """Code a page includes: `examples/echo.py · lines 12–30 · shown in tutorial.rst ·
+    Tutorial › Echo server`: the included file's lines, then the page that shows it."""
+    first = min(c.line_start, getattr(c, "block_line_start", 0) or c.line_start)
+    parts = [source(src), lines_label(first, max(c.line_end, getattr(c, "block_line_end", 0)))]
+    parts.append("shown in " + source(shown_in))
+    t = clean_field(c.title)
+    section = section_path(c)
+    if t and t != shown_in:
+        parts.append(title(t) + (" › " + text(clean_field(section)) if section else ""))
+    elif section:
+        parts[-1] += " › " + text(clean_field(section))
+    if score:
+        parts.append(f"score {c.score:.2f}")
+    return parts

@@ -34,6 +34,9 @@ class ChunkRecord:
     sections: tuple[tuple[str, ...], ...] = ()
     heading: str = ""
     code: tuple[tuple[int, int], ...] = ()  # inline code spans (HTML), relative to text
+    # included code in the chunk: where it sits in the page's indexed text, and whose slice
+    # it is (retrieval.includes.IncludedSpan.to_list rows)
+    includes: tuple[tuple[Any, ...], ...] = ()
 
     @cached_property
     def search_text(self) -> str:
@@ -61,6 +64,7 @@ class ChunkRecord:
             sections=tuple(tuple(p) for p in json.loads(str(meta.get("sections") or "[]"))),
             heading=str(meta.get("heading") or ""),
             code=tuple((int(a), int(b)) for a, b in json.loads(str(meta.get("code") or "[]"))),
+            includes=tuple(tuple(r) for r in json.loads(str(meta.get("inc") or "[]"))),
         )
 
 

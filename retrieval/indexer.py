@@ -18,6 +18,8 @@ from retrieval.chunking import Chunk, chunk_text
 from retrieval.corpus import ChunkRecord
 from retrieval.embedder import Embedder
 from retrieval.errors import ModelMismatch
+from retrieval.includes import IncludeReader, PageIncludes, scan_page, with_includes
+from retrieval.includespan import spans_json
 from retrieval.loaders import (
     LoadedDocument,
     LoadError,
@@ -50,13 +52,21 @@ class DocSource:
     hash: str
     load: Callable[[], LoadedDocument]
     size: int = 0  # bytes, for progress estimates
+    # a page that includes code from other files: `hash` covers them too; `page_hash` is the
+    # page's own and `includes` the included files' (shown path -> sha256, "" if not read)
+    page_hash: str = ""
+    includes: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def folder_sources(
-    root: Path, max_bytes: int
+    root: Path, max_bytes: int, include_root: Path | None = None
 ) -> tuple[list[DocSource], list[SkippedFile], set[str]]:
-    """Sources for every readable file under root; skipped files with reasons; vanished files."""
+    """Sources for every readable file under root; skipped files with reasons; vanished files.
+
+    A page's included code is read from inside root, or inside `include_root` (see
+    retrieval.includes)."""
     check_docs_root(root)  # a missing or unreadable root must not read as "every file deleted"
+    includes = IncludeReader(root, include_root, max_bytes)
     sources: list[DocSource] = []
     skipped: list[SkippedFile] = []
     vanished: set[str] = set()
@@ -72,7 +82,13 @@ def folder_sources(
             skipped.append(SkippedFile(rel, str(e)))
             continue
         digest = hashlib.sha256(data).hexdigest()
-        sources.append(DocSource(rel, digest, _loader(data, rel), len(data)))
+        page = scan_page(includes, rel, data)
+        if page is None:
+            sources.append(DocSource(rel, digest, _loader(data, rel), len(data)))
+            continue
+        sources.append(DocSource(
+            rel, page.digest(digest), _including_loader(data, rel, page), len(data), digest,
+            page.hashes()))
     return sources, skipped, vanished
 
 
@@ -91,6 +107,18 @@ def kept_versions(
 
 def _loader(data: bytes, rel: str) -> Callable[[], LoadedDocument]:
     return lambda: load_bytes(data, rel)
+
+
+def _including_loader(data: bytes, rel: str, page: PageIncludes) -> Callable[[], LoadedDocument]:
+    def load() -> LoadedDocument:
+        doc = load_bytes(data, rel)
+        if doc.blocks is None:
+            return doc
+        text, blocks, spans, notes = with_includes(doc.text, doc.blocks, page)
+        note = "; ".join(n for n in [doc.note, *notes] if n) or None
+        return dataclasses.replace(doc, text=text, blocks=blocks, includes=spans, note=note)
+
+    return load
 
 
 def text_source(rel: str, text: str, title: str | None = None) -> DocSource:
@@ -173,6 +201,14 @@ def chunk_embed_text(c: Chunk) -> str:
     if not c.blocks_json:
         return c.text
     return embed_text([c.heading] if c.heading else [], c.text)
+
+
+def _include_meta(doc: LoadedDocument, c: Chunk) -> dict[str, Any]:
+    """Where the chunk holds included code, how it maps back to the included files."""
+    if not doc.includes:
+        return {}
+    rows = spans_json(doc.includes, c.char_start, c.char_end)
+    return {"inc": rows} if rows else {}
 
 
 def _structure_meta(c: Chunk) -> dict[str, Any]:
@@ -443,6 +479,7 @@ class Indexer:
                         "sents": c.sentences_json(),
                     }
                     | _structure_meta(c)
+                    | _include_meta(p.doc, c)
                 )
         # chunks already stored by an interrupted earlier run need no new embedding
         have = self.store.existing_ids(ids)
@@ -484,6 +521,11 @@ class Indexer:
             if old is not None:
                 summary.chunks_removed += old.chunks
             (summary.added if p.is_new else summary.changed).append(p.source.rel)
+            if old is not None and p.source.page_hash and old.page_hash == p.source.page_hash:
+                # the page is as it was: what it includes changed
+                summary.includes_changed[p.source.rel] = sorted(
+                    r for r in set(old.includes) | set(p.source.includes)
+                    if old.includes.get(r) != p.source.includes.get(r))
             summary.chunks_added += len(p.chunks)
             manifest.files[p.source.rel] = FileEntry(
                 hash=p.source.hash,
@@ -492,6 +534,8 @@ class Indexer:
                 date=p.doc.date,
                 note=p.doc.note,
                 reader=reader_version(),
+                page_hash=p.source.page_hash,
+                includes=dict(p.source.includes),
             )
 
     def _store_units(

@@ -12,11 +12,15 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from retrieval.display import clean_field
 from retrieval.headers import parse_header
 from retrieval.models import UNSUPPORTED
 from retrieval.parsing import Block, ParsedText, parse_text
+
+if TYPE_CHECKING:
+    from retrieval.includespan import IncludedSpan
 
 
 class LoadError(Exception):
@@ -32,6 +36,8 @@ class LoadedDocument:
     body_start: int = 0  # text before this (a `date …` header line) is metadata, not quoted
     # structure of the text (Markdown, reStructuredText, HTML, DOCX); None for plain text/PDF
     blocks: tuple[Block, ...] | None = None
+    # code included from other files, appended to `text` (see retrieval.includes)
+    includes: tuple[IncludedSpan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -302,7 +308,7 @@ def _bomless_utf16(sample: bytes) -> str | None:
     return None
 
 
-def _control_ratio(text: str) -> float:
+def control_ratio(text: str) -> float:
     sample = text[:20000]
     if not sample:
         return 0.0
@@ -358,7 +364,7 @@ def _name_title(rel: str) -> str:
 @loader(".txt")
 def _plain_text(data: bytes) -> Extracted:
     text, note = decode_text(data)
-    if _control_ratio(text) > 0.05:
+    if control_ratio(text) > 0.05:
         raise LoadError("binary file (mostly control characters), not text")
     return Extracted(text, note=note)
 

@@ -55,6 +55,13 @@ class Citation:
     role_titles: tuple[tuple[str, str], ...] = ()
     # inline code spans in `text` where the format does not mark them (HTML): display only
     inline_code: tuple[tuple[int, int], ...] = ()
+    # code a page includes from another file (`.. literalinclude::`, snippets): `source`, the
+    # lines and offsets are the included file's, `text` its exact slice; the page that shows
+    # it, the directive's line there, and the page's lead-in sentence (an exact slice of the
+    # page, shown before the code)
+    shown_in: str = ""
+    shown_in_line: int = 0
+    lead_in: str = ""
 
     @property
     def cited_line_end(self) -> int:
@@ -87,6 +94,9 @@ class Citation:
             out["block_line_end"] = self.block_line_end
         if 0 < self.block_line_start < self.line_start:
             out["block_line_start"] = self.block_line_start
+        if self.shown_in:
+            out |= {"shown_in": self.shown_in, "shown_in_line": self.shown_in_line,
+                    "lead_in": self.lead_in}
         return out
 
 
@@ -200,11 +210,21 @@ class IndexSummary:
     # indexed files read by an older version of citebot's readers (parsers, chunkers): they
     # keep that reading until they change or the index is rebuilt
     read_by_older: int = 0
+    # changed pages whose own text is unchanged: the included files that changed (or went)
+    includes_changed: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         d["seconds"] = round(self.seconds, 3)
         return d
+
+    def why_changed(self, rel: str) -> str:
+        """Why a changed page was read again although its own text is as it was ("" if not)."""
+        inc = self.includes_changed.get(rel)
+        if not inc:
+            return ""
+        more = f" and {len(inc) - 2} more" if len(inc) > 2 else ""
+        return f"included {', '.join(inc[:2])}{more} changed"
 
     @property
     def indexed_nothing(self) -> bool:

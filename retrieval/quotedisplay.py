@@ -118,11 +118,15 @@ def display_parts(c: Citation) -> list[Part]:
 def _display_parts(c: Citation) -> list[Part]:
     if c.kind == "code" and 0 <= c.code_offset <= len(c.text):
         parts: list[Part] = []
-        lead = _lead_in(_marked_code(c.text[: c.code_offset], c.inline_code),
-                        c.source.lower().endswith(".rst"))
+        if c.shown_in:  # included code: the lead-in is the including page's
+            lead = _lead_in(c.lead_in, c.shown_in.lower().endswith(".rst"))
+        else:
+            lead = _lead_in(_marked_code(c.text[: c.code_offset], c.inline_code),
+                            c.source.lower().endswith(".rst"))
         if lead:
             parts.append(Part("text", lead))
-        code = textwrap.dedent(_unquoted(c.text[c.code_offset :], c.source))
+        code = textwrap.dedent(c.text if c.shown_in else _unquoted(c.text[c.code_offset :],
+                                                                   c.source))
         parts.append(Part("code", code.strip("\n"), shown_language(c.language)))
         first = min(c.line_start, c.block_line_start or c.line_start)
         if first < c.line_start:  # a later part of a long block

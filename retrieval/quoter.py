@@ -302,6 +302,8 @@ class Quoter:
         )
         if not cit.text or c.text[w.start : w.end] != cit.text:
             raise AssertionError("quote is not an exact substring of its chunk")
+        if c.includes:
+            return included_citation(cit, c, w)
         return cit
 
     @staticmethod
@@ -318,3 +320,36 @@ class Quoter:
             if len(out) >= 3:
                 break
         return out
+
+
+def included_citation(cit: Citation, c: ChunkRecord, w: Window) -> Citation:
+    """A quote of code a page includes, cited as the slice of the included file it is (the
+    lead-in copied before it is the page's, shown before the code)."""
+    from retrieval.includespan import IncludedSpan, span_of
+
+    a, b = w.file_span
+    span = span_of(tuple(IncludedSpan.from_list(r) for r in c.includes), a, b)
+    if span is None:
+        return cit
+    if b <= span.code_start:  # the lead-in copy alone (never quoted: kind EXAMPLE)
+        return dataclasses.replace(cit, char_start=span.page_lead + a - span.lead_start,
+                                   char_end=span.page_lead + b - span.lead_start,
+                                   line_start=span.page_line, line_end=span.page_line)
+    code_a = max(a, span.code_start)
+
+    def line(pos: int) -> int:  # the included file's line of an offset in the tail
+        here = c.line_start + c.text.count("\n", 0, pos - c.char_start)
+        return span.src_line + here - span.code_line
+
+    text = c.text[code_a - c.char_start : b - c.char_start]
+    lead = c.text[a - c.char_start : span.lead_end - c.char_start] if a < span.lead_end else ""
+    src_start = span.src_start + code_a - span.code_start
+    return dataclasses.replace(
+        cit, text=text, source=span.source, char_start=src_start, char_end=src_start + len(text),
+        line_start=line(code_a), line_end=line(code_a) + text.count("\n"), code_offset=0,
+        block_line_end=span.src_line + w.block_line_end - span.code_line
+        if w.block_line_end else 0,
+        block_line_start=span.src_line + w.block_line_start - span.code_line
+        if w.block_line_start else 0,
+        inline_code=(), shown_in=c.source,
+        shown_in_line=span.page_line, lead_in=lead)

@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     threshold: float = Field(0.41, description="Minimum quote score to answer")
     max_question_chars: int = Field(1000, ge=50, description="Longer questions are cut")
     max_file_mb: float = Field(10.0, gt=0, description="Larger files are skipped")
+    include_root: Path | None = Field(
+        None,
+        description="A folder pages may also include code from (`.. literalinclude::`, "
+        "snippets), relative to the docs folder, e.g. `..` for examples beside docs/; unset = "
+        "the docs folder only",
+    )
     max_chunks_per_file: int = Field(
         2000, ge=0, description="Files that make more chunks are skipped (bounds the work per "
         "file); 0 = no bound",

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from retrieval.corpus import CorpusView
+from retrieval.includes import IncludeReader
 from retrieval.knowledge import PREFIX as KNOWLEDGE
-from retrieval.loaders import LoadError, load_bytes, read_bytes
+from retrieval.loaders import LoadError, decode_text, load_bytes, read_bytes
 from retrieval.models import Citation
 from retrieval.settings import Settings
 
@@ -32,6 +33,11 @@ class SourceReader:
         data = self._bytes(source)
         if data is None:
             return None
+        if source not in self._view().manifest.files:  # an included file, read as is
+            try:
+                return decode_text(data)[0]
+            except LoadError:
+                return None
         try:
             return load_bytes(data, source).text
         except LoadError:
@@ -60,8 +66,10 @@ class SourceReader:
     def _bytes(self, source: str) -> bytes | None:
         view = self._view()
         entry = view.manifest.files.get(source)
+        if entry is None:
+            return self._included_bytes(source)
         root, path = self._path(source)
-        if entry is None or not path.is_relative_to(root.resolve()):
+        if not path.is_relative_to(root.resolve()):
             return None
         try:
             # regular files only, bounded: a FIFO or device swapped in must not hang a worker
@@ -69,6 +77,24 @@ class SourceReader:
         except (OSError, LoadError):
             return None
         return data if hashlib.sha256(data).hexdigest() == entry.hash else None
+
+    def _included_bytes(self, source: str) -> bytes | None:
+        """A file indexed pages include (`../examples/echo.py`), as it was when they were
+        indexed, read within the folders includes may come from."""
+        digests = {e.includes.get(source) for e in self._view().manifest.files.values()}
+        digests.discard(None)
+        digests.discard("")
+        if not digests or source.startswith(KNOWLEDGE):
+            return None
+        allowed = IncludeReader(self.settings.docs_dir, self.settings.include_root, 0).allowed
+        path = (self.settings.docs_dir / source).resolve()
+        if not any(path.is_relative_to(a) for a in allowed):
+            return None
+        try:
+            data = read_bytes(path, int(self.settings.max_file_mb * 1_000_000))
+        except (OSError, LoadError):
+            return None
+        return data if hashlib.sha256(data).hexdigest() in digests else None
 
     def verify(self, citation: Citation) -> bool:
         """True when the quote is exactly the cited slice of the source file's text."""

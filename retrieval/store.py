@@ -39,6 +39,10 @@ class FileEntry:
     date: str | None
     note: str | None = None
     reader: str = ""  # retrieval.readerversion of the code that read it ("" before it existed)
+    # a page including code from other files: its own hash (`hash` covers the included files
+    # too) and theirs, to say which one changed
+    page_hash: str = ""
+    includes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -79,6 +79,37 @@ def in_split(corpora: dict[str, Corpus], names: list[str], split: str) -> list[s
     return [n for n in names if corpora[n].split == split]
 
 
+@dataclass(frozen=True)
+class Selection:
+    """The corpora a benchmark run asks, with their QA files and the cache they live in."""
+
+    corpora: dict[str, Corpus]
+    qa_files: dict[str, Path]  # corpus name -> its questions (NAME.jsonl)
+    names: list[str]
+    cache: Path
+
+
+def add_selection_args(ap: argparse.ArgumentParser, qa_dir: Path = HERE) -> None:
+    """The corpus arguments every docs QA benchmark takes: names, --validation, --cache."""
+    corpora = load_manifest()
+    names = [p.stem for p in sorted(qa_dir.glob("*.jsonl"))]
+    dev, validation = (in_split(corpora, names, s) for s in SPLITS)
+    ap.add_argument("names", nargs="*", help=f"corpora (default the dev ones: {', '.join(dev)})")
+    ap.add_argument("--validation", action="store_true",
+                    help=f"run the validation corpora instead ({', '.join(validation)})")
+    ap.add_argument("--cache", type=Path, default=None, help="corpus cache folder")
+
+
+def selection(args: argparse.Namespace, qa_dir: Path = HERE) -> Selection:
+    """What add_selection_args' arguments chose: the named corpora, else the dev (or with
+    --validation the validation) ones."""
+    corpora = load_manifest()
+    qa_files = {p.stem: p for p in sorted(qa_dir.glob("*.jsonl"))}
+    split = "validation" if args.validation else "dev"
+    names = args.names or in_split(corpora, list(qa_files), split)
+    return Selection(corpora, qa_files, names, args.cache or default_cache())
+
+
 def corpus_dir(corpus: Corpus, cache: Path) -> Path:
     return cache / f"{corpus.name}-{corpus.version}"
 

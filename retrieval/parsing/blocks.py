@@ -256,7 +256,7 @@ _ELSEWHERE = re.compile(
     r"|plot|graphviz|mermaid|csv-table|auto[\w:]+)[ \t]*::"
     r"|(?:```|:::)\{(?:literalinclude|include|image|figure|toctree|mermaid|auto[\w:]+)\}"
     r"|(?:```|~~~)[ \t]*(?:" + "|".join(DIAGRAM_LANGUAGES) + r")[ \t]*$"
-    r"|-{1,2}8<-{1,2}[ \t])",
+    r"|(?:(?:```|~~~)[^\n]*\n[ \t]*)?-{1,2}8<-{1,2}[ \t])",  # a snippet, also in a fence
     re.M,
 )
 _SENTENCE_END = re.compile(r"[.!?][*_`)\]\"']*\s+(?=[^\sa-z])")

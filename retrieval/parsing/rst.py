@@ -279,6 +279,17 @@ def _references_only(raw: str) -> bool:
         w.lower() in POINTER_WORDS for w in re.findall(r"\w+", rest))
 
 
+def _item_words(node: nodes.Node) -> bool:
+    """A list item's further paragraph, or paragraphs indented under its first line (a block
+    quote holding only paragraphs): words of the item, not blocks of their own."""
+    if isinstance(node, nodes.paragraph):
+        return True
+    if not isinstance(node, nodes.block_quote):
+        return False
+    kids = [c for c in node.children if not isinstance(c, nodes.system_message)]
+    return bool(kids) and all(isinstance(c, nodes.paragraph) for c in kids)
+
+
 def _bold_row(row: nodes.Node | None) -> bool:
     """A table row whose every non-empty cell is one bold phrase (`**Meaning**`)."""
     if not isinstance(row, nodes.row):
@@ -552,21 +563,20 @@ class _Builder:
             return
         indent = self._indent(line)
         end = self._indented_body(line, indent)
-        # the item's own words stop where a nested list or block starts
-        for child in kids[1:]:
-            if isinstance(child, nodes.Element) and child.line:
-                end = min(end, child.line - 1)
+        # the item's own words are its paragraphs, and those indented under a label
+        # ("* persistent" + an indented "Messages are written to disk…"), up to where a
+        # nested list or block starts; that is visited as blocks of its own
+        own = 1
+        while own < len(kids) and _item_words(kids[own]):
+            own += 1
+        for child in kids[own:]:
+            first = self._first_line(child)
+            if first is not None:
+                end = min(end, max(first, line + 1))
                 break
-        sub = node.next_node(nodes.bullet_list) or node.next_node(nodes.enumerated_list)
-        if sub is not None and sub.line:
-            end = min(end, max(sub.line - 1, line + 1))
         self._add(LIST_ITEM, line, end, section)
-        for child in kids:
-            if isinstance(child, (nodes.bullet_list, nodes.enumerated_list)) or (
-                isinstance(child, nodes.Element)
-                and not isinstance(child, nodes.paragraph)
-                and child is not kids[0]
-            ):
+        for child in kids[own:]:
+            if isinstance(child, nodes.Element) and not isinstance(child, nodes.paragraph):
                 self.visit(child, section)
 
     def _definition(
