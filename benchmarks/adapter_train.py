@@ -11,6 +11,16 @@ unit vectors staying the engine's own (onnx-int8, as stored in the index):
 * lowrank: f(q) = q + U Vᵀ q                 (2 × 384 × rank, U = 0 at the start)
 * full:    f(q) = W q, W regularised to I    (384 × 384)
 
+The shipped weights (retrieval/data/adapter.npz, 25 KB) were made by:
+
+    python benchmarks/adapter_pairs.py --sdists SDISTS --data IDX --out pairs.pkl
+    python benchmarks/adapter_train.py pairs.pkl --kind lowrank --rank 16 --epochs 4 --all \
+        --save retrieval/data/adapter.npz
+
+(the sources and their versions in benchmarks/data/adapter_sources.json; 1,778 questions from
+31 projects; form, rank and epochs chosen on the held-out sources sqlalchemy, scrapy, hatch,
+fastify, falcon, tornado).
+
 Loss: InfoNCE (temperature 0.05) of each question's positives against its hard negatives (the
 same file's other units) and the other questions' positives in the batch; `reg` × the squared
 distance of the parameters from the identity. Epochs and regularisation are chosen on held-out
