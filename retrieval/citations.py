@@ -89,7 +89,7 @@ def _included(
     Tutorial › Echo server`: the included file's lines, then the page that shows it."""
     first = min(c.line_start, getattr(c, "block_line_start", 0) or c.line_start)
     parts = [source(src), lines_label(first, max(c.line_end, getattr(c, "block_line_end", 0)))]
-    parts.append("shown in " + source(shown_in))
+    parts.append("shown in " + text(shown_in))  # `source` may link: to the included file
     t = clean_field(c.title)
     section = section_path(c)
     if t and t != shown_in:

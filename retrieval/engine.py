@@ -574,8 +574,11 @@ class Engine:
         """Each quote and nearest source gets its link (template or knowledge jump link)."""
         quotes = [
             dataclasses.replace(
-                c, url=self._url(c.source, c.line_start, c.line_end, c.text, c.section),
-                role_titles=self._role_titles(c),
+                # included code links to the included file's lines (its page's headings are
+                # no anchors in it)
+                c, url=self._url(c.source, c.line_start, c.line_end, c.text,
+                                 () if c.shown_in else c.section),
+                role_titles=() if c.shown_in else self._role_titles(c),
             )
             for c in answer.quotes
         ]

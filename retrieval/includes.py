@@ -18,7 +18,6 @@ from __future__ import annotations
 import ast
 import bisect
 import hashlib
-import logging
 import os
 import re
 from dataclasses import dataclass
@@ -27,11 +26,10 @@ from pathlib import Path
 from retrieval.includespan import IncludedSpan
 from retrieval.loaders import LoadError, control_ratio, decode_text, read_bytes
 from retrieval.parsing.blocks import CODE, EXAMPLE, HEADING, LIST_ITEM, PARAGRAPH, Block
-
-log = logging.getLogger(__name__)
+from retrieval.quoteunits import SHORT_LEAD_WORDS
 
 INCLUDING_SUFFIXES = (".rst", ".md", ".markdown")
-_MARKERS = (b"literalinclude", b"8<")
+_MARKERS = (b"literalinclude", b"8<-")
 
 _RST = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+literalinclude[ \t]*::[ \t]*(?P<path>\S[^\n]*?)"
                   r"[ \t]*$", re.M)
@@ -40,11 +38,11 @@ _MYST = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,}|:{3,})\{literalinc
                    r"(?P<path>\S[^\n]*?)[ \t]*$", re.M)
 _MYST_OPTION = re.compile(r"^[ \t]*:(?P<key>[\w-]+):(?:[ \t]+(?P<value>[^\n]*?))?[ \t]*$")
 _YAML_OPTION = re.compile(r"^[ \t]*(?P<key>[\w-]+):[ \t]*(?P<value>[^\n]*?)[ \t]*$")
-_SNIPPET = re.compile(r"^[ \t]*-{1,2}8<-{1,2}[ \t]+(?P<q>[\"'])(?P<spec>[^\n]+?)(?P=q)[ \t]*$",
+_SNIPPET = re.compile(r"^[ \t]*-+8<-+[ \t]+(?P<q>[\"'])(?P<spec>[^\n]+?)(?P=q)[ \t]*$",
                       re.M)
 _FENCE_OPEN = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[\w+#.-]*)")
 _LABEL = re.compile(r"^[ \t]*\.\.[ \t]+_[^:\n]+:[ \t]*$")
-_SECTION_MARK = re.compile(r"-{1,2}8<-{1,2}[ \t]*\[(?P<kind>start|end):(?P<name>[^\]]+)\]")
+_SECTION_MARK = re.compile(r"-+8<-+[ \t]*\[(?P<kind>start|end):(?P<name>[^\]]+)\]")
 
 # a language named after the file's extension, when the directive names none
 _EXT_LANGUAGE = {
@@ -206,12 +204,16 @@ class IncludeReader:
 
     def __init__(self, docs_root: Path, include_root: Path | None, max_bytes: int) -> None:
         self.docs_root = Path(os.path.abspath(docs_root))
-        self.allowed = [self.docs_root.resolve()]
         self.extra_root = None
+        roots = [self.docs_root]
         if include_root is not None:
             extra = include_root if include_root.is_absolute() else self.docs_root / include_root
             self.extra_root = Path(os.path.abspath(extra))
-            self.allowed.append(self.extra_root.resolve())
+            roots.append(self.extra_root)
+        # a path as written is checked against the folders as written, and where it leads
+        # against where they lead (a docs folder reached through a symlinked parent)
+        self.roots = roots
+        self.allowed = [r.resolve() for r in roots]
         self.max_bytes = max_bytes
         self._cache: dict[str, IncludedFile] = {}
 
@@ -222,21 +224,33 @@ class IncludeReader:
             # pymdown resolves against its base path (the project folder mkdocs runs in, the
             # docs folder's parent by default); the docs folder and the page's own folder too
             bases = [self.docs_root.parent, self.docs_root, page_dir]
-        elif path.startswith("/"):
-            bases, path = [self.docs_root], path.lstrip("/")
+        elif path.startswith("/"):  # Sphinx: from the source folder (where conf.py is)
+            bases, path = [self._source_dir(page_dir), self.docs_root], path.lstrip("/")
         else:
             bases = [page_dir]
         return [Path(os.path.normpath(b / path)) for b in bases]
 
+    def _source_dir(self, page_dir: Path) -> Path:
+        """The Sphinx source folder of a page: the nearest folder above it with a conf.py,
+        up to the docs folder (a docs folder holding `en/conf.py`)."""
+        for d in [page_dir, *page_dir.parents]:
+            if not d.is_relative_to(self.docs_root) or (d / "conf.py").is_file():
+                return d if d.is_relative_to(self.docs_root) else self.docs_root
+        return self.docs_root
+
     def shown(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.docs_root)).as_posix()
 
-    def _inside(self, path: Path) -> bool:
-        return any(path.is_relative_to(a) for a in self.allowed)
+    def _inside(self, path: Path, resolved: bool = False) -> bool:
+        return any(path.is_relative_to(a) for a in (self.allowed if resolved else self.roots))
 
     def read(self, page_rel: str, d: Directive) -> IncludedFile:
+        if re.match(r"^[a-zA-Z][\w+.-]*://", d.path):
+            return IncludedFile(d.path, None, "", "a URL (remote files are not fetched)")
         cands = self.candidates(page_rel, d)
-        path = next((c for c in cands if c.exists()), cands[0])
+        # the first that is there; else the first allowed one is the one missing
+        path = next((c for c in cands if c.exists() or c.is_symlink()),
+                    next((c for c in cands if self._inside(c)), cands[0]))
         key = str(path)
         if key in self._cache:
             return self._cache[key]
@@ -254,7 +268,7 @@ class IncludeReader:
                 raise Refused("file not found") from e
             except (OSError, RuntimeError) as e:
                 raise Refused("broken symlink or symlink loop") from e
-            if not self._inside(resolved):
+            if not self._inside(resolved, resolved=True):
                 raise Refused("a symlink pointing outside the allowed folders (not followed)")
             data = read_bytes(resolved, self.max_bytes)
             text, _ = decode_text(data)
@@ -465,6 +479,11 @@ def _lead_block(
     if b.kind == EXAMPLE and i > 0:  # the lead-in sentence split off its paragraph
         p = blocks[i - 1]
         if p.kind == PARAGRAPH and p.end <= b.start and "\n\n" not in text[p.end : b.start]:
+            start, i = p.start, i - 1
+    if len(re.findall(r"\w+", text[start : b.end])) < SHORT_LEAD_WORDS and i > 0:
+        # "Example:" says nothing: the paragraph before it too, as for a code block's lead-in
+        p = blocks[i - 1]
+        if p.kind in (PARAGRAPH, EXAMPLE) and text[p.end : start].count("\n") <= 2:
             start = p.start
     return start, b.end
 
@@ -480,7 +499,7 @@ def with_includes(
     line = text.count("\n") + 1
     new_blocks = list(blocks)
     spans: list[IncludedSpan] = []
-    notes: list[str] = []
+    unread: dict[str, list[str]] = {}  # why -> the files not read for it
 
     def add(piece: str) -> int:
         nonlocal size, line
@@ -494,14 +513,12 @@ def with_includes(
         if any(s <= d.start < e for s, e in code_spans):
             continue  # shown as code: an example of the directive itself
         if f.text is None:
-            notes.append(f"included {f.rel} not read: {f.reason}")
-            log.warning("include %s not read: %s", f.rel, f.reason)
+            unread.setdefault(str(f.reason), []).append(f.rel)
             continue
         try:
             runs = select_lines(f.text, d)
         except Refused as e:
-            notes.append(f"included {f.rel} not read: {e}")
-            log.warning("include %s not read: %s", f.rel, e)
+            unread.setdefault(str(e), []).append(f.rel)
             continue
         section = _section_at(blocks, text, d.start)
         language = d.option("language") or d.language or guess_language(f.rel)
@@ -531,4 +548,12 @@ def with_includes(
                                       src_line,
                                       code_line, page_lead, page_line))
             first = False
+    notes = [_unread_note(files, why) for why, files in unread.items()]
     return "".join(parts), tuple(new_blocks), tuple(spans), notes
+
+
+def _unread_note(files: list[str], why: str) -> str:
+    """One note per reason: `included a.py, b.py and 3 more not read: file not found`."""
+    files = list(dict.fromkeys(files))
+    named = ", ".join(files[:2]) + (f" and {len(files) - 2} more" if len(files) > 2 else "")
+    return f"included {named} not read: {why}"

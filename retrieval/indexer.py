@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -28,12 +29,19 @@ from retrieval.loaders import (
     load_bytes,
     read_bytes,
 )
-from retrieval.models import NOTHING_TO_QUOTE, IndexSummary, Progress, SkippedFile
+from retrieval.models import (
+    NOTHING_TO_QUOTE,
+    UNSUPPORTED,
+    IndexSummary,
+    Progress,
+    SkippedFile,
+)
 from retrieval.readerversion import reader_version
 from retrieval.searchtext import embed_text
 from retrieval.store import FileEntry, Manifest, NotQuotable, Store, chunk_id
 from retrieval.units import ChunkUnits, UnitStore, embed_units, pooled, units_version
 
+log = logging.getLogger(__name__)
 ProgressFn = Callable[[Progress], None]
 COMMIT_EVERY_S = 3.0
 BATCH_CHUNKS = 512
@@ -59,12 +67,13 @@ class DocSource:
 
 
 def folder_sources(
-    root: Path, max_bytes: int, include_root: Path | None = None
+    root: Path, max_bytes: int, include_root: Path | None = None, includes_allowed: bool = True
 ) -> tuple[list[DocSource], list[SkippedFile], set[str]]:
     """Sources for every readable file under root; skipped files with reasons; vanished files.
 
     A page's included code is read from inside root, or inside `include_root` (see
-    retrieval.includes)."""
+    retrieval.includes); not at all unless `includes_allowed` (knowledge entries are written
+    from chat messages: a directive in one is text)."""
     check_docs_root(root)  # a missing or unreadable root must not read as "every file deleted"
     includes = IncludeReader(root, include_root, max_bytes)
     sources: list[DocSource] = []
@@ -82,13 +91,17 @@ def folder_sources(
             skipped.append(SkippedFile(rel, str(e)))
             continue
         digest = hashlib.sha256(data).hexdigest()
-        page = scan_page(includes, rel, data)
+        page = scan_page(includes, rel, data) if includes_allowed else None
         if page is None:
             sources.append(DocSource(rel, digest, _loader(data, rel), len(data)))
             continue
         sources.append(DocSource(
             rel, page.digest(digest), _including_loader(data, rel, page), len(data), digest,
             page.hashes()))
+    # a file pages include (`examples/echo.py`) is read, as their code: not a file left out
+    included = {r for s in sources for r, h in s.includes.items() if h}
+    skipped = [sk for sk in skipped
+               if not (sk.path in included and sk.reason.startswith(UNSUPPORTED))]
     return sources, skipped, vanished
 
 
@@ -115,6 +128,8 @@ def _including_loader(data: bytes, rel: str, page: PageIncludes) -> Callable[[],
         if doc.blocks is None:
             return doc
         text, blocks, spans, notes = with_includes(doc.text, doc.blocks, page)
+        for unread in notes:
+            log.warning("%s: %s", rel, unread)
         note = "; ".join(n for n in [doc.note, *notes] if n) or None
         return dataclasses.replace(doc, text=text, blocks=blocks, includes=spans, note=note)
 

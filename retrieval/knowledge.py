@@ -262,7 +262,7 @@ class Knowledge:
         """The entries as index sources, named ``@knowledge/<scope>/<file>``."""
         if not self.root.is_dir():
             return [], [], set()
-        srcs, skipped, vanished = folder_sources(self.root, max_bytes)
+        srcs, skipped, vanished = folder_sources(self.root, max_bytes, includes_allowed=False)
         for s in srcs:
             s.rel = PREFIX + s.rel
         return (

@@ -15,12 +15,13 @@ percent-encoded inside the text fragment.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import string
 import unicodedata
 from collections.abc import Sequence
 from pathlib import PurePosixPath
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from retrieval.parsing.blocks import MARKDOWN_SUFFIXES
 
@@ -168,6 +169,9 @@ class SourceLinks:
         )
         if url.endswith("#"):  # `{anchor}` of a quote with no heading above it
             url = url[:-1]
+        if "/../" in url:  # a file beside the docs folder that a page includes
+            parts = urlsplit(url)
+            url = urlunsplit(parts._replace(path=posixpath.normpath(parts.path)))
         if source.lower().endswith(HTML_SUFFIXES):
             fragment = text_fragment(text)
             if fragment:

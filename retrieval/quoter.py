@@ -24,6 +24,7 @@ from retrieval.answer import (
 )
 from retrieval.corpus import ChunkRecord, CorpusView
 from retrieval.embedder import Embedder
+from retrieval.includespan import IncludedSpan, span_of
 from retrieval.lexical import stems
 from retrieval.models import Answer, Citation, SourceRef
 from retrieval.quoteorder import is_how_to, section_positions
@@ -68,8 +69,21 @@ def unused_words(question: str, view: CorpusView) -> list[str]:
 
 
 def _overlaps(w: Window, spans: Sequence[Span]) -> bool:
+    source, a, b = cited_span(w)
+    return any(src == source and a < y and x < b for src, x, y in spans)
+
+
+def cited_span(w: Window) -> tuple[str, int, int]:
+    """The file and characters a window's quote is cited by: included code is cited in the
+    file it is included from."""
     a, b = w.file_span
-    return any(src == w.chunk.source and a < y and x < b for src, x, y in spans)
+    if w.chunk.includes:
+        span = span_of(tuple(IncludedSpan.from_list(r) for r in w.chunk.includes), a, b)
+        if span is not None and b > span.code_start:
+            code_a = max(a, span.code_start)
+            return (span.source, span.src_start + code_a - span.code_start,
+                    span.src_start + b - span.code_start)
+    return w.chunk.source, a, b
 
 
 def covered_evidence(
@@ -316,7 +330,11 @@ class Quoter:
             if c.source in seen:
                 continue
             seen.add(c.source)
-            out.append(SourceRef(c.source, c.title, c.date, c.line_start, c.line_end, score))
+            lines = c.line_start, c.line_end
+            spans = [IncludedSpan.from_list(r) for r in c.includes]
+            if spans and c.char_start >= spans[0].lead_start:  # included code: its directive
+                lines = spans[0].page_line, spans[0].page_line
+            out.append(SourceRef(c.source, c.title, c.date, *lines, score))
             if len(out) >= 3:
                 break
         return out
@@ -325,8 +343,6 @@ class Quoter:
 def included_citation(cit: Citation, c: ChunkRecord, w: Window) -> Citation:
     """A quote of code a page includes, cited as the slice of the included file it is (the
     lead-in copied before it is the page's, shown before the code)."""
-    from retrieval.includespan import IncludedSpan, span_of
-
     a, b = w.file_span
     span = span_of(tuple(IncludedSpan.from_list(r) for r in c.includes), a, b)
     if span is None:

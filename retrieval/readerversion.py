@@ -26,6 +26,8 @@ READER_MODULES = (
     "retrieval.parsing.html",
     "retrieval.parsing.htmllines",
     "retrieval.parsing.docx",
+    "retrieval.includes",
+    "retrieval.includespan",
 )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import render
 from bot.render import summary_text
 from citebot.textrender import render_summary
 from retrieval.citations import format_citation
@@ -122,6 +123,12 @@ def anyio_like(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, Path]:
         "examples/echo.py": ECHO,
         "docs/tutorial.rst": TUTORIAL,
         "docs/other.rst": "Other\n=====\n\nA page about configuration files and their keys.\n",
+        "docs/fileio.rst": "File I/O\n========\n\nAnyIO provides asynchronous wrappers for "
+                           "blocking file operations.\n\nExample:\n\n"
+                           ".. literalinclude:: ../examples/read_file.py\n",
+        "examples/read_file.py": "from anyio import open_file\n\n\nasync def main():\n"
+                                 "    async with await open_file('/some/path') as f:\n"
+                                 "        contents = await f.read()\n",
     })
     engine = Engine(make_settings(root / "docs", root / "data", include_root=Path("..")))
     engine.index()
@@ -153,6 +160,37 @@ def test_a_how_to_question_is_answered_by_the_included_example(
     assert "async def handle" in engine.context(top)
     j = top.to_json()
     assert j["shown_in"] == "tutorial.rst" and j["source"] == "../examples/echo.py"
+    # "more excerpts" never shows the same included lines again
+    more = engine.ask("How do I write an echo server?", offset=1, shown=a.quotes[:1])
+    assert all(q.source != top.source for q in more.quotes)
+
+
+def test_a_bare_example_lead_in_comes_with_the_sentence_before_it(
+    anyio_like: tuple[Engine, Path],
+) -> None:
+    engine, docs = anyio_like
+    top = engine.ask("How do I read a file asynchronously?").quotes[0]
+    assert top.source == "../examples/read_file.py" and top.shown_in == "fileio.rst"
+    _exact(top, docs)
+    assert top.lead_in == ("AnyIO provides asynchronous wrappers for blocking file operations."
+                           "\n\nExample:")
+    assert display_parts(top)[0].text == (
+        "AnyIO provides asynchronous wrappers for blocking file operations.\nExample:")
+
+
+def test_discord_shows_the_lead_in_the_code_and_where_it_is_shown(
+    anyio_like: tuple[Engine, Path],
+) -> None:
+    engine, _ = anyio_like
+    a = engine.ask("How do I write an echo server?")
+    desc = render.render_answer(a).description
+    assert "> To **write** an **echo** **server** that sends back" in desc
+    assert "```python\nasync def handle(client):" in desc
+    assert "— `../examples/echo.py` · lines 5–15 · shown in tutorial.rst · *Tutorial* › Echo " \
+        "server" in desc
+    embed = render.render_context(a.quotes[0], engine.context(a.quotes[0]))
+    assert embed.title == "../examples/echo.py — lines 5–15"
+    assert "await listener.serve(handle)" in (embed.description or "")
 
 
 def test_the_page_own_text_keeps_its_lines(anyio_like: tuple[Engine, Path]) -> None:
@@ -230,6 +268,16 @@ Config:
     assert doc.text[first.lead_start : first.lead_end] == "The area of a circle:"
 
 
+def test_an_absolute_path_is_from_the_sphinx_source_folder(tmp_path: Path) -> None:
+    """`/example/x.py` is from the folder with conf.py (the docs folder may hold `en/`)."""
+    _write(tmp_path / "doc", {"en/conf.py": "project = 'x'\n",
+                              "en/how-to/fixtures.rst": "Fixtures\n========\n\nScopes:\n\n"
+                                                        ".. literalinclude:: /example/scope.py\n",
+                              "en/example/scope.py": "SCOPE = 'module'\n"})
+    doc = _load(tmp_path / "doc", "en/how-to/fixtures.rst")
+    assert _included(doc, tmp_path / "doc") == [("en/example/scope.py", "SCOPE = 'module'", 1)]
+
+
 def test_myst_literalinclude_with_options(tmp_path: Path) -> None:
     page = """# Guide
 
@@ -284,7 +332,7 @@ Fetch a page and print its status:
 The first two lines:
 
 ```py
---8<-- "docs_src/fetch.py:1:2"
+-8<- "docs_src/fetch.py:1:2"
 ```
 
 The whole file:
@@ -296,6 +344,13 @@ The whole file:
 A snippet in prose is a page of its own, not code:
 
 --8<-- "docs_src/fetch.py"
+
+Missing, and remote:
+
+```python
+--8<-- "docs_src/gone.py"
+--8<-- "https://example.org/x.py"
+```
 
 Escaped, shown as is:
 
@@ -315,6 +370,8 @@ Escaped, shown as is:
         ("x = 1", 6),
     ]
     assert {b.language for b in doc.blocks or () if b.kind == "code"} == {"python", "py"}
+    assert doc.note == ("included ../docs_src/gone.py not read: file not found; included "
+                        "https://example.org/x.py not read: a URL (remote files are not fetched)")
     # the lead-in copied before the first is the page's own sentence
     first = doc.includes[0]
     assert doc.text[first.lead_start : first.lead_end] == "Fetch a page and print its status:"
@@ -334,6 +391,12 @@ def test_a_path_outside_the_docs_folder_is_refused_unless_allowed(tmp_path: Path
     docs = tmp_path / "docs"
     doc = _load(docs, "page.rst")
     assert [g[1] for g in _included(doc, docs)] == ["LOCAL = 1"]  # the other include is kept
+    # the same docs folder reached through a symlinked parent reads the same
+    os.symlink(tmp_path, tmp_path.parent / f"{tmp_path.name}-link")
+    linked = tmp_path.parent / f"{tmp_path.name}-link" / "docs"
+    assert [g[1] for g in _included(_load(linked, "page.rst"), linked)] == ["LOCAL = 1"]
+    assert [g[1] for g in _included(_load(linked, "page.rst", Path("..")), linked)] == [
+        "TOKEN = 'not for quoting'", "LOCAL = 1"]
     assert doc.note == ("included ../secret.py not read: outside the docs folder "
                         "(set CITEBOT_INCLUDE_ROOT to allow a folder around it)")
     assert "not for quoting" not in doc.text
@@ -344,6 +407,10 @@ def test_a_path_outside_the_docs_folder_is_refused_unless_allowed(tmp_path: Path
     assert not doc.includes and "not for quoting" not in doc.text
     assert doc.note == ("included link.py not read: a symlink pointing outside the allowed "
                         "folders (not followed)")
+    # a folder whose includes are not read at all (knowledge entries) reads the page alone
+    [src] = [s for s in folder_sources(docs, 10_000, includes_allowed=False)[0]
+             if s.rel == "page.rst"]
+    assert not src.includes and src.load().text == (docs / "page.rst").read_text()
     # allowed by the setting: `..` around the docs folder
     assert [g[1] for g in _included(_load(docs, "page.rst", Path("..")), docs)] == [
         "TOKEN = 'not for quoting'"]
@@ -358,6 +425,13 @@ def test_missing_binary_huge_and_unmatched_includes_are_skipped_with_a_note(
 Intro sentence that stays quotable.
 
 .. literalinclude:: gone.py
+
+.. literalinclude:: gone.py
+   :lines: 2
+
+.. literalinclude:: missing.py
+
+.. literalinclude:: also-missing.py
 
 .. literalinclude:: logo.py
 
@@ -380,7 +454,7 @@ Intro sentence that stays quotable.
     assert [g[1] for g in _included(doc, docs)] == ["def fine():\n    pass"]
     assert doc.note is not None
     assert doc.note.split("; ") == [
-        "included gone.py not read: file not found",
+        "included gone.py, missing.py and 1 more not read: file not found",
         "included logo.py not read: binary file (contains NUL bytes), not text",
         "included big.py not read: file is 2.4 MB, over the 1 MB limit",
         "included ok.py not read: :pyobject: nowhere not found",
@@ -405,6 +479,7 @@ def test_a_changed_or_deleted_included_file_reindexes_its_pages(tmp_path: Path) 
     engine = Engine(make_settings(docs, tmp_path / "data"))
     first = engine.index()
     assert sorted(first.added) == ["plain.rst", "tutorial.rst"]
+    assert first.skipped == []  # examples/echo.py is read as the page's code, not left out
     again = engine.index()
     assert again.changed == [] and again.unchanged == 2
 
@@ -436,7 +511,8 @@ def test_cli_ask_json_quotes_the_included_code(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CITEBOT_")}
     env.pop("DISCORD_TOKEN", None)
     env.update(CITEBOT_DOCS_DIR=str(root / "docs"), CITEBOT_DATA_DIR=str(tmp_path / "data"),
-               CITEBOT_INCLUDE_ROOT="..")
+               CITEBOT_INCLUDE_ROOT="..",
+               CITEBOT_SOURCE_URL="https://example.org/repo/docs/{path}#L{line_start}-L{line_end}")
     r = citebot("index", "--json", env=env)
     assert r.returncode == 0, r.stderr
     r = citebot("ask", "--json", "how to write an echo server", env=env)
@@ -444,6 +520,7 @@ def test_cli_ask_json_quotes_the_included_code(tmp_path: Path) -> None:
     top = json.loads(r.stdout.strip().splitlines()[-1])["quotes"][0]
     assert top["source"] == "../examples/echo.py" and top["shown_in"] == "tutorial.rst"
     assert top["kind"] == "code" and top["lead_in"].startswith("To write an echo server")
+    assert top["url"] == "https://example.org/repo/examples/echo.py#L5-L15"
     real = (root / "examples/echo.py").read_text().split("\n")
     assert "\n".join(real[top["line_start"] - 1 : top["line_end"]]) == top["text"]
     r = citebot("ask", "how to write an echo server", env=env)
