@@ -200,6 +200,7 @@ def test_the_page_own_text_keeps_its_lines(anyio_like: tuple[Engine, Path]) -> N
     top = a.quotes[0]
     assert top.source == "tutorial.rst" and not top.shown_in
     _exact(top, docs)
+    assert engine.verify(top) and "weather in spring" in engine.context(top)
 
 
 def test_each_literalinclude_option_selects_an_exact_slice(tmp_path: Path) -> None:
