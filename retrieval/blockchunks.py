@@ -56,7 +56,30 @@ def _pieces(text: str, b: Block) -> list[tuple[int, int]]:
         return [(b.start, b.end)]
     spans = [(b.start + s, b.start + e)
              for s, e in sentence_spans(_unquoted(text[b.start : b.end]), lists=False)]
-    return spans or [(b.start, b.end)]
+    return _whole_code_spans(text, b, spans) or [(b.start, b.end)]
+
+
+# inline code or a role's target (``body: Hi from child. Hi from parent.``, `x`, :ref:`y`),
+# within a paragraph (never across a blank line)
+_INLINE_CODE = re.compile(r"(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.S)
+
+
+def _whole_code_spans(
+    text: str, b: Block, spans: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Sentences joined where a sentence end was found inside inline code: "Rendering
+    ``child.tmpl`` will give ``body: Hi from child. Hi from parent.``" is one sentence, not
+    two halves of a literal."""
+    if len(spans) < 2 or "`" not in text[b.start : b.end]:
+        return spans
+    inside = [m.span() for m in _INLINE_CODE.finditer(text, b.start, b.end)]
+    out = [spans[0]]
+    for s, e in spans[1:]:
+        if any(a < out[-1][1] and s < z for a, z in inside):  # one literal on both sides
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
 
 
 _QUOTE_MARKERS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)

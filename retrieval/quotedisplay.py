@@ -140,7 +140,8 @@ def _display_parts(c: Citation) -> list[Part]:
     if c.kind == "table":
         rows = [c.header, c.text] if c.header else [c.text]
         if c.source.lower().endswith(MARKDOWN_SUFFIXES):  # `<a id="x">NAME</a>` in a cell
-            rows = [_without_html_tags(r) for r in rows]
+            shown = _aligned([_row(_without_html_tags(r)) for r in rows if r])
+            return [Part("code", "\n".join(shown))]
         return [Part("code", "\n".join(_row(r) for r in rows if r))]
     if not c.kind:
         return [Part("text", c.text)]
@@ -333,10 +334,13 @@ _RST_SUBSTITUTION = re.compile(r"(?<![\w|\\])\|([A-Za-z][\w.-]*(?: [\w.-]+)*)\|(
 # reST escaped whitespace: a `\` before a space or a line break is nothing
 # (``` ``ConversationHandler``\ s ``` reads "ConversationHandlers")
 _RST_ESCAPED_SPACE = re.compile(r"(?<!\\)\\[ \n]")
+# any other escaped character is itself (":class:`Guild`\s" reads "Guilds"); punctuation is
+# unescaped later for both formats, a letter or digit only in reST (Markdown keeps `\s`)
+_RST_ESCAPED_LETTER = re.compile(r"(?<!\\)\\([A-Za-z0-9])")
 
 
 def _rst_words(text: str) -> str:
-    text = _RST_ESCAPED_SPACE.sub("", text)
+    text = _RST_ESCAPED_LETTER.sub(r"\1", _RST_ESCAPED_SPACE.sub("", text))
     return _RST_SUBSTITUTION.sub(r"\1", _RST_SIMPLE_REFERENCE.sub(r"\1", text))
 
 
@@ -398,6 +402,31 @@ def _row(row: str) -> str:
         return _cell_words(row.strip())
     return " | ".join(_cell_words(_LIST_TABLE_CELL.sub("", ln).strip())
                       for ln in row.split("\n") if ln.strip())
+
+
+_CELL_BORDER = re.compile(r"(?<!\\)\|")  # not an escaped `\|` inside a cell
+
+
+def _aligned(rows: list[str]) -> list[str]:
+    """Markdown table rows as shown: each cell's words, the columns as wide as the widest of
+    the cells shown (outer pipes kept when the rows have them). The file's padding is its
+    widest cell's in the whole table (an option table padded to 200 columns wrapped every
+    line in the embed). Rows whose cells cannot be matched up are shown as they were."""
+    cells, outer = [], True
+    for row in rows:
+        parts = [p.strip().replace("\\|", "|") for p in _CELL_BORDER.split(row.strip())]
+        outer = outer and len(parts) > 2 and not parts[0] and not parts[-1]
+        if len(parts) > 1 and not parts[0]:
+            parts = parts[1:]
+        if len(parts) > 1 and not parts[-1]:
+            parts = parts[:-1]
+        cells.append(parts)
+    if len({len(parts) for parts in cells}) != 1 or len(cells[0]) < 2:
+        return rows
+    widths = [max(len(parts[k]) for parts in cells) for k in range(len(cells[0]))]
+    shown = [" | ".join(p.ljust(w) for p, w in zip(parts, widths, strict=True))
+             for parts in cells]
+    return [f"| {row} |" if outer else row.rstrip() for row in shown]
 
 
 _COLUMN_GAP = re.compile(r"[ \t]{2}|[ \t]*\|")  # what follows a cell's last word

@@ -37,7 +37,7 @@ from retrieval.parsing.blocks import (
     LIST_ITEM,
     PARAGRAPH,
     TABLE,
-    internal_links_only,
+    sentence_points_elsewhere,
 )
 
 MAX_BLOCK_QUOTE_CHARS = 600  # a whole list item / note / definition up to this long
@@ -145,15 +145,30 @@ def block_units(
             # of a few words alone ("Builtin bytecode caches:" before autodoc entries)
             units = [u for u in units if _WORDS.search(text, u[0], u[1])
                      and not _bare_lead_in(text[u[0] : u[1]])]
-            # nor does a sentence that only points elsewhere ("See also [`x`][pkg.x].")
-            units = [u for u in units if u[2] >= 2 or not internal_links_only(text[u[0] : u[1]])]
-            out.extend((a, b, k, extra) for a, b, k in units)
+            # nor does a sentence that only points elsewhere ("See also [`x`][pkg.x].", "For
+            # custom filters see :ref:`writing-filters`.")
+            # (two such sentences together, "For custom filters see :ref:`x`.  For valid
+            # names have a look at :ref:`y`.", say no more)
+            units = [u for u in units if not all(
+                sentence_points_elsewhere(text[a:b]) for a, b in _sentences_of(u, inner))]
+            # a definition's later sentences are prose of its body: only a unit that starts
+            # at the term shows the term on a line of its own
+            body = extra | {"kind": PARAGRAPH} if kind == DEFINITION else extra
+            out.extend((a, b, k, extra if a <= s else body) for a, b, k in units)
             whole = _list_with_lead_in(text, blocks, n)
             if whole:
                 out.append((whole[0], whole[1], 1, extra))
                 in_whole_list.update(k for k in range(n + 1, len(blocks))
                                      if int(blocks[k][2]) <= whole[1])
     return out
+
+
+def _sentences_of(
+    unit: tuple[int, int, int], pieces: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The sentences a unit is made of (the unit itself for a one-sentence unit)."""
+    inside = [(a, b) for a, b in pieces if unit[0] <= a and b <= unit[1]]
+    return inside if unit[2] >= 2 and inside else [(unit[0], unit[1])]
 
 
 def _list_with_lead_in(
@@ -351,7 +366,7 @@ def _table_units(
         rows = [[(a, ln) for a, ln in lines if ln.strip()]]
     else:  # Markdown pipe tables, HTML and DOCX rows: one row per line
         rows = [[(a, ln)] for a, ln in lines if ln.strip() and not _BORDER_ROW.match(ln)]
-        if has_header and len(rows) > 1:
+        if has_header:
             rows = rows[1:]
     out: list[Span] = []
     for row in rows:
@@ -381,7 +396,7 @@ def _list_table_rows(
         if ln.strip():
             rows[-1].append((a, ln))
     rows = [r for r in rows if r]
-    return rows[1:] if has_header and len(rows) > 1 else rows
+    return rows[1:] if has_header else rows
 
 
 def _grid_rows(lines: list[tuple[int, str]], has_header: bool) -> list[list[tuple[int, str]]]:
@@ -402,8 +417,11 @@ def _grid_rows(lines: list[tuple[int, str]], has_header: bool) -> list[list[tupl
             current.append((a, ln))
     if current:
         rows.append(current)
-    if has_header and not head_border and len(rows) > 1:
-        return rows[1:]  # a header row without a `+===+` under it (all bold: the parser's call)
+    if has_header and not head_border:
+        # a header row without a `+===+` under it (all bold: the parser's call); where the
+        # chunk holds no other row of the table (a wide table is chunked a few rows at a
+        # time), it is still the header, shown from the citation and never a row of its own
+        return rows[1:]
     return rows
 
 

@@ -1,10 +1,11 @@
 """What Sphinx shows for an untitled `:ref:`, `:doc:` or `:any:` in a quote: its target's title.
 
-"See :ref:`install-guide`" renders as "See Installing" on the page; a quote showed the label
-as inline code. The quote's words are not changed: a citation carries the titles it found
-(`Citation.role_titles`) and only the display uses them. A `:doc:` names an indexed document,
-whose title is known; a `:ref:` label is read from the indexed reST and MyST files, where it is
-written right above the heading it names (`.. _install-guide:` / `(install-guide)=`)."""
+"See :ref:`install-guide`" (MyST: "See {ref}`install-guide`") renders as "See Installing" on
+the page; a quote showed the label as inline code. The quote's words are not changed: a
+citation carries the titles it found (`Citation.role_titles`) and only the display uses them.
+A `:doc:` names an indexed document, whose title is known; a `:ref:` label is read from the
+indexed reST and MyST files, where it is written right above the heading it names
+(`.. _install-guide:` / `(install-guide)=`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from collections.abc import Callable, Iterable, Mapping
 from retrieval.parsing.blocks import ADORNMENT_LINE, MARKDOWN_SUFFIXES
 from retrieval.searchtext import strip_markup
 
-UNTITLED_ROLE = re.compile(r":(?P<role>ref|doc|any):`(?P<target>[^`<>\n]+)`")
+# reST `:doc:`x`` and MyST `{doc}`x``
+UNTITLED_ROLE = re.compile(
+    r"(?::(?P<role>ref|doc|any):|\{(?P<myst>ref|doc|any)\})`(?P<target>[^`<>\n]+)`")
 _RST_LABEL = re.compile(r"^\.\.[ \t]+_(?P<label>`[^`\n]+`|[^:`\n]+):[ \t]*$")
 _MYST_LABEL = re.compile(r"^\((?P<label>[^)\s]+)\)=[ \t]*$")
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$")
@@ -101,7 +104,7 @@ class RoleTitles:
             return ()
         out: dict[str, str] = {}
         for m in found:
-            role, target = m.group("role"), m.group("target")
+            role, target = m.group("role") or m.group("myst"), m.group("target")
             if role == "doc":
                 title = self._doc(source, target)
             elif role == "ref":
@@ -144,5 +147,6 @@ def shown_with_titles(text: str, role_titles: Iterable[tuple[str, str]]) -> str:
     for written, title in role_titles:
         m = UNTITLED_ROLE.fullmatch(written)
         if m:
-            text = text.replace(written, f":{m.group('role')}:`{title} <{m.group('target')}>`")
+            role = written[: written.index("`")]  # `:doc:` or MyST's `{doc}`
+            text = text.replace(written, f"{role}`{title} <{m.group('target')}>`")
     return text

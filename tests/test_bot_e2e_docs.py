@@ -65,7 +65,9 @@ async def test_table_row_with_header_and_list_item_in_the_embed(
     fake, alice = world
     desc = str((await _ask(fake, alice, "What is the limit for an embed description?"))
                .get("description", ""))
-    assert "```\n| object | limit |\n| embed description | 4096 characters |\n```" in desc
+    # header and row aligned column by column (tests/test_trial10_docs.py)
+    assert ("```\n| object            | limit           |\n"
+            "| embed description | 4096 characters |\n```") in desc
     desc = str((await _ask(fake, alice, "Which permission does the bot need to upload documents?"))
                .get("description", ""))
     assert "> Attach Files, to **upload** **documents**" in desc and "› Permissions" in desc

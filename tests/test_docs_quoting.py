@@ -73,7 +73,8 @@ def test_table_question_quotes_header_and_row(guide_engine: Engine) -> None:
     assert c.header == "| object | limit |"
     a = guide_engine.ask("What is the limit for an embed description?", record=False)
     md, _ = fit_quotes(a.quotes, 2000)  # as plain message content
-    assert "| object | limit |\n| embed description | 4096 characters |" in md
+    # shown column by column, aligned (tests/test_trial10_docs.py)
+    assert "| object            | limit           |\n| embed description | 4096 characters |" in md
 
 
 def test_list_question_quotes_the_item(guide_engine: Engine) -> None:

@@ -715,7 +715,9 @@ def test_mkdocs_material_inline_markup_attr_lists_tasks_and_tabs() -> None:
         ("admonition", "Install it with `apt install gear`."),
         ("admonition", "Install it with `brew install gear`."),
     ]  # the snippet-only code block has no code of its own
-    assert [b.section for b in p.blocks[-2:]] == [("Gears", "Linux"), ("Gears", "Mac")]
+    # tabs inside `!!! tip "Install"`: under the box's title (since trial10), then the tab's
+    assert [b.section for b in p.blocks[-2:]] == [
+        ("Gears", "Install", "Linux"), ("Gears", "Install", "Mac")]
 
 
 def test_generic_sphinx_directives_roles_and_rst_constructs() -> None:
@@ -919,18 +921,21 @@ def test_mkdocs_grid_cards_and_tabs_inside_list_items() -> None:
 
 def test_collapsible_titles_head_their_content() -> None:
     """`??? question "How do I…?"` is a FAQ entry: its title heads the answer (as a
-    <summary> does); an `!!! note "Title"` title does not."""
+    <summary> does); so does an `!!! note "Title"` title since trial10 (the box's title, as
+    the page shows it: tests/test_trial10_docs.py), not one that only repeats its type."""
     text = (
         "# FAQ\n\n"
         '??? question "How do I reset a gear?"\n    Switch it off and on.\n\n'
-        '!!! note "Plain"\n    Not a heading.\n\n'
+        '!!! note "Plain"\n    Under its title.\n\n'
+        '!!! note "Note"\n    Only a label.\n\n'
         "??? tip\n    No title here.\n"
     )
     p = parsed(".md", text)
     got = [(b.text(text), b.section) for b in p.blocks if b.kind != "heading"]
     assert got == [
         ("Switch it off and on.", ("FAQ", "How do I reset a gear?")),
-        ("Not a heading.", ("FAQ",)),
+        ("Under its title.", ("FAQ", "Plain")),
+        ("Only a label.", ("FAQ",)),
         ("No title here.", ("FAQ",)),
     ]
 

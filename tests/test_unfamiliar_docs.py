@@ -278,7 +278,9 @@ def test_a_lead_in_of_a_few_words_is_never_quoted_alone(
     tmp_path: Path, embedder: Embedder
 ) -> None:
     """Jinja: "How does the bytecode cache work?" was answered first with "Builtin bytecode
-    caches:" (what it introduces are autodoc entries, not in the file)."""
+    caches:" (what it introduces are autodoc entries, not in the file). A longer lead-in
+    above hand-written entries is not quoted alone either (trial9: it was the second quote
+    for "how do I add a global function", naming none); the prose before it still is."""
     rst = (
         "Bytecode Cache\n==============\n\n"
         "Bytecode caches store the compiled templates on the file system.\n\n"
@@ -291,8 +293,9 @@ def test_a_lead_in_of_a_few_words_is_never_quoted_alone(
     )
     texts = [t for _, t in _units(tmp_path, "cache.rst", rst, embedder)]
     assert "Builtin bytecode caches:" not in texts
-    assert "The following functions are available in the global scope by default:" in texts
+    assert "The following functions are available in the global scope by default:" not in texts
     assert "Bytecode caches store the compiled templates on the file system." in texts
+    assert "Return a list containing an arithmetic progression of integers." in texts
 
 
 def test_see_also_links_to_other_sections_are_not_quotes() -> None:

@@ -216,13 +216,15 @@ VERSION_LABEL = re.compile(
 # Markdown fences drawn as a picture, not shown as code (```mermaid)
 DIAGRAM_LANGUAGES = frozenset({"mermaid"})
 # words of a sentence that only says where to look ("See the documentation for [x](…).",
-# "See also :doc:`x`"): with only links or references besides, it is a pointer, not a quote
+# "See also :doc:`x`", "Check documentation about [logout route](…)."): with only links or
+# references besides, it is a pointer, not a quote
 POINTER_WORDS = frozenset(
     "see also tutorial tutorials reference guide example examples more details further "
     "reading api docs documentation and or for the faq faqs howto how to cookbook recipe "
-    "recipes entry entries section sections page pages chapter short alias".split())
-# "See …": a sentence that may only say where to look
-SEE = re.compile(r"\W*see\b", re.I)
+    "recipes entry entries section sections page pages chapter short alias "
+    "check out refer read consult about on".split())
+# "See …", "Check …", "Refer to …": a sentence that may only say where to look
+SEE = re.compile(r"\W*(?:see|check|refer|read|consult)\b", re.I)
 # any attribute list, loosely: `{ .x }`, `{ loading=lazy }`
 ATTR_LIST_LOOSE = re.compile(r"\{:?[ \t]*(?:[.#]|[\w-]+=)[^}]*\}")
 # a link within the docs: to an anchor, a page of the site (not an address with a scheme),
@@ -248,6 +250,31 @@ def internal_links_only(raw: str) -> bool:
     return not re.search(r"\w", rest)
 
 
+# a reST role or reference (`:ref:`writing-filters``, `` `Babel`_ ``): a name of a place
+_RST_REFERENCE = re.compile(r":[\w:.+-]+:`[^`]*`|`[^`]*`_{1,2}")
+# "see", or as the docs also write it, "have a look at", "refer to"
+_SEE_LIKE = re.compile(r"\W*(?:see|(?:have a )?look at|refer to)\b", re.I)
+# "For custom filters see …": a topic of a few words, then where to look
+_FOR_TOPIC = re.compile(
+    r"\W*for\b(?:\W+\w+){1,6}?\W+(?=(?:see|(?:have a )?look at|refer to)\b)", re.I)
+
+
+def sentence_points_elsewhere(raw: str) -> bool:
+    """A sentence that only says where to look: "See also [`x`][pkg.x].", "See :ref:`x`.",
+    "For custom filters see :ref:`writing-filters`." (a topic named, nothing said of it)."""
+    if internal_links_only(raw):
+        return True
+    if not _RST_REFERENCE.search(raw):
+        return False
+    rest = _RST_REFERENCE.sub("", raw)
+    topic = _FOR_TOPIC.match(rest)
+    if topic:
+        rest = rest[topic.end():]
+    see = _SEE_LIKE.match(rest)
+    return see is not None and all(
+        w.lower() in POINTER_WORDS for w in re.findall(r"\w+", rest[see.end():]))
+
+
 # what a lead-in may introduce that is not in the file (an included file, a picture, an
 # autodoc docstring, a toctree's pages, a pymdownx snippet), or is not text (a diagram)
 _ELSEWHERE = re.compile(
@@ -260,20 +287,29 @@ _ELSEWHERE = re.compile(
     re.M,
 )
 _SENTENCE_END = re.compile(r"[.!?][*_`)\]\"']*\s+(?=[^\sa-z])")
+# "The following functions are available in the global scope by default:" right above
+# hand-written API entries (`.. function:: range([start,] stop[, step])`, after a
+# `.. currentmodule::` or a label line): each entry is quoted under its own name, and the
+# lead-in alone names none of them
+_MODULE_OR_LABEL = r"(?:[ \t]*\.\.[ \t]+(?:(?:py:)?currentmodule[ \t]*::.*|_[^:\n]+:[ \t]*)\n\s*)*"
+_API_ENTRIES = re.compile(
+    r"\s*" + _MODULE_OR_LABEL + r"[ \t]*\.\.[ \t]+(?:(?:py|js):)?(?:function|class|method|"
+    r"attribute|data|exception|decorator|classmethod|staticmethod|property|describe|object)"
+    r"[ \t]*::")
 
 
 def elsewhere_lead_ins(parsed: ParsedText) -> ParsedText:
     """A paragraph's last sentence ending in ':' right before what lives in another file
-    ("The following program can be used to obtain a refresh token:" + `.. literalinclude::`)
-    answers nothing alone: it is searched but never quoted (kind EXAMPLE), the paragraph's
-    sentences before it stay a paragraph."""
+    ("The following program can be used to obtain a refresh token:" + `.. literalinclude::`),
+    or before hand-written API entries, answers nothing alone: it is searched but never
+    quoted (kind EXAMPLE), the paragraph's sentences before it stay a paragraph."""
     text = parsed.text
     out: list[Block] = []
     changed = False
     for b in parsed.blocks:
         raw = text[b.start : b.end].rstrip()
         if b.kind != PARAGRAPH or not raw.rstrip("*_").endswith(":") or not (
-            _ELSEWHERE.match(text, b.end)
+            _ELSEWHERE.match(text, b.end) or _API_ENTRIES.match(text, b.end)
         ):
             out.append(b)
             continue

@@ -48,6 +48,10 @@ _GITHUB_ALERT = re.compile(
     r"^[ \t]{0,3}(?:>[ \t]?)+(?:\[!" + _NOTE_WORDS + r"\]|(?:\S{1,3}[ \t]+)?(?:\*\*|__)?"
     + _NOTE_WORDS + r"(?:\*\*|__)?:?(?:\*\*|__)?)[ \t]*$", re.I)
 _QUOTE_MARKER = re.compile(r"[ \t]{0,3}>[ \t]?")
+# an admonition title that only names a kind of note: a label, not a heading of its words
+_LABEL_TITLE = re.compile(
+    r"^\W*(?:" + _NOTE_WORDS + r"|notes|tips|hints|warnings|see ?also|caveats?|reminder"
+    r"|examples?|todo|bug|success|failure|question|quote|abstract|summary)\W*$", re.I)
 _MKDOCS_ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)" + _AFTER_MARKER + r"\w")
 # pymdown-extensions blocks: `/// note | Title` ... `///`
 _BLOCK_MARKER = re.compile(r"^[ \t]*/{3,}(?:[ \t].*)?$")
@@ -530,13 +534,24 @@ def _container(
     result_tab = tab and bool(_RESULT_TITLE.match(title))
     example = not tab and bool(_EXAMPLE_TITLE.match(title))
     # a tab's title says what its content is for ("Linux", "Mac"), a collapsible block's
-    # (`??? question "How do I…?"`) what it answers, like a <summary>: a heading of it
+    # (`??? question "How do I…?"`) what it answers, like a <summary>, and an admonition's
+    # what its box holds (`!!! success "`201 Created`"` over a route's response): a heading
+    # of it. A title that only repeats the type or names a kind of note (`!!! note "Note"`,
+    # `!!! info "See Also"`) is the box's label.
     quoted = re.search(r'"([^"]*)"', head)
     heading = _plain_title(title if tab else quoted.group(1).strip() if quoted else "")
-    if not marker.startswith("???") and not tab:
+    if not tab and (heading.lower() == title.split(" ", 1)[0].lower()
+                    or _LABEL_TITLE.match(heading)):
         heading = ""
     inner = _subparse(text, lines, first, body, removed,
                       section + (heading,) if heading else section)
+    named = re.search(r'"([^"]*)"', lines.line(c[0]))
+    if not any(ln.strip() for ln in body) and heading and not tab and named:
+        # `!!! fail "`422 Validation Error`"` with no body: the title is all the box says
+        # (not a box whose body is only markup, `??? abstract "API Reference"` + `::: x`)
+        s, e = strip_span(text, lines.start(c[0]) + named.start(1),
+                          lines.start(c[0]) + named.end(1))
+        return [Block(ADMONITION, s, e, section)] if e > s else []
     code_words: set[str] = set()
     if example:
         for b in inner:
