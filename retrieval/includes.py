@@ -29,6 +29,9 @@ from retrieval.parsing.blocks import CODE, EXAMPLE, HEADING, LIST_ITEM, PARAGRAP
 from retrieval.quoteunits import SHORT_LEAD_WORDS
 
 INCLUDING_SUFFIXES = (".rst", ".md", ".markdown")
+# a page includes at most this much code (a whole generated file included many times must not
+# make the page too big to index)
+MAX_INCLUDED_CHARS = 500_000
 _MARKERS = (b"literalinclude", b"8<-")
 
 _RST = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+literalinclude[ \t]*::[ \t]*(?P<path>\S[^\n]*?)"
@@ -517,6 +520,12 @@ def with_includes(
             continue
         try:
             runs = select_lines(f.text, d)
+            starts = _line_starts(f.text) + [len(f.text) + 1]
+            if size - len(text) + sum(starts[b] - starts[a] for a, b in runs) > (
+                MAX_INCLUDED_CHARS
+            ):
+                raise Refused(f"the page's included code would pass {MAX_INCLUDED_CHARS:,} "
+                              "characters")
         except Refused as e:
             unread.setdefault(str(e), []).append(f.rel)
             continue

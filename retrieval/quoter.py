@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+from retrieval.adapter import AdapterReranker
 from retrieval.answer import (
     ScoredWindow,
     Weights,
@@ -134,6 +135,7 @@ class Quoter:
         self._positions = (None, {}, {})
         self.reranker = ContextReranker(settings.context_rerank)
         self.token_reranker = TokenReranker(settings.token_rerank)
+        self.adapter = AdapterReranker(settings.adapter)
 
     def answer(
         self,
@@ -182,7 +184,8 @@ class Quoter:
                 key=lambda sw: -sw.score,
             )
         # the quotes the token rerank may reorder; the first page's `k` decide the answer
-        depth = self.token_reranker.depth if self.token_reranker.weight > 0 else 0
+        depth = max(self.token_reranker.depth if self.token_reranker.weight > 0 else 0,
+                    self.adapter.depth if self.adapter.weight > 0 else 0)
         if shown:
             spans = [(c.source, c.char_start, c.char_end) for c in shown]
             scored = [sw for sw in scored if not _overlaps(sw.window, spans)]
@@ -215,7 +218,9 @@ class Quoter:
         floor = self.settings.supporting_floor * self.settings.threshold
         first = offset_in + 1  # the page's first quote is shown whatever its score
         shortlist = shortlist[:first] + [sw for sw in shortlist[first:] if sw.score >= floor]
-        if not nudge:  # votes on similar questions order the quotes; the model steps aside
+        if not nudge:  # votes on similar questions order the quotes; the models step aside
+            shortlist = self.adapter.rerank(
+                shortlist, q_vec, lambda ws: vecs.units[[row[id(w)] for w in ws]])
             shortlist = self.token_reranker.rerank(q, shortlist, self._tokens)
         quotes = [self.citation(sw, q) for sw in shortlist[offset_in : offset_in + k]]
         return Answer(question=original, answered=True, quotes=quotes, note=note, offset=offset)

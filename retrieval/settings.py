@@ -110,6 +110,15 @@ class Settings(BaseSettings):
         "time), added to reorder them; 0 = off",
     )
 
+    adapter: float = Field(
+        0.0,
+        ge=0.0,
+        le=4.0,
+        description="Structured documents: weight of the learned question adapter "
+        "(retrieval/adapter.py) that reorders the 8 best quotes by how much more the adapted "
+        "question matches each than the raw one; 0 = off",
+    )
+
     spelling: bool = Field(
         True,
         description="Search a misspelt question word or a chat abbreviation (msg, cmd, env) as "

@@ -76,7 +76,8 @@ class SourceReader:
             data = read_bytes(path, int(self.settings.max_file_mb * 1_000_000))
         except (OSError, LoadError):
             return None
-        return data if hashlib.sha256(data).hexdigest() == entry.hash else None
+        # a page including code is indexed under a hash that covers those files too
+        return data if hashlib.sha256(data).hexdigest() in (entry.hash, entry.page_hash) else None
 
     def _included_bytes(self, source: str) -> bytes | None:
         """A file indexed pages include (`../examples/echo.py`), as it was when they were

@@ -200,6 +200,7 @@ def test_the_page_own_text_keeps_its_lines(anyio_like: tuple[Engine, Path]) -> N
     top = a.quotes[0]
     assert top.source == "tutorial.rst" and not top.shown_in
     _exact(top, docs)
+    assert engine.verify(top) and "weather in spring" in engine.context(top)
 
 
 def test_each_literalinclude_option_selects_an_exact_slice(tmp_path: Path) -> None:
@@ -461,6 +462,14 @@ Intro sentence that stays quotable.
         "included ok.py not read: :start-after: 'no such text' not found",
     ]
     assert "Intro sentence that stays quotable." in doc.text
+    # a page's included code is bounded: the includes past the bound are left out, named
+    many = "Page\n====\n\n" + "".join(f".. literalinclude:: data.py\n   :lines: {i}-\n\n"
+                                       for i in range(1, 8))
+    _write(tmp_path / "docs", {"many.rst": many, "data.py": "x = 1  # padding\n" * 12_000})
+    doc = _load(docs, "many.rst")
+    assert len(doc.includes) == 2 and len(doc.text) < 500_000
+    assert doc.note == ("included data.py not read: the page's included code would pass "
+                        "500,000 characters")
 
 
 def test_a_directive_shown_as_code_is_not_expanded(tmp_path: Path) -> None:
