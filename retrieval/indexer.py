@@ -37,6 +37,7 @@ from retrieval.models import (
     SkippedFile,
 )
 from retrieval.readerversion import reader_version
+from retrieval.rstincludes import REST_TEXT_SUFFIXES, included_by
 from retrieval.searchtext import embed_text
 from retrieval.store import FileEntry, Manifest, NotQuotable, Store, chunk_id
 from retrieval.units import ChunkUnits, UnitStore, embed_units, pooled, units_version
@@ -79,6 +80,8 @@ def folder_sources(
     sources: list[DocSource] = []
     skipped: list[SkippedFile] = []
     vanished: set[str] = set()
+    rest_included: set[str] = set()  # files `.. include::`d by a page: reST text
+    texts: dict[str, bytes] = {}  # the files that may be such text (`includes/intro.txt`)
     for rel, path, reason in iter_candidate_files(root):
         if reason or path is None:
             skipped.append(SkippedFile(rel, reason or "not readable"))
@@ -92,12 +95,18 @@ def folder_sources(
             continue
         digest = hashlib.sha256(data).hexdigest()
         page = scan_page(includes, rel, data) if includes_allowed else None
+        if includes_allowed:
+            rest_included |= included_by(rel, data)
         if page is None:
             sources.append(DocSource(rel, digest, _loader(data, rel), len(data)))
+            if rel.lower().endswith(REST_TEXT_SUFFIXES):
+                texts[rel] = data
             continue
         sources.append(DocSource(
             rel, page.digest(digest), _including_loader(data, rel, page), len(data), digest,
             page.hashes()))
+    sources = [_as_rest(s, texts[s.rel]) if s.rel in texts and s.rel in rest_included else s
+               for s in sources]
     # a file pages include (`examples/echo.py`) is read, as their code: not a file left out
     included = {r for s in sources for r, h in s.includes.items() if h}
     skipped = [sk for sk in skipped
@@ -118,8 +127,16 @@ def kept_versions(
     return keep
 
 
-def _loader(data: bytes, rel: str) -> Callable[[], LoadedDocument]:
-    return lambda: load_bytes(data, rel)
+def _loader(data: bytes, rel: str, read_as: str | None = None) -> Callable[[], LoadedDocument]:
+    return lambda: load_bytes(data, rel, read_as)
+
+
+def _as_rest(source: DocSource, data: bytes) -> DocSource:
+    """`source` (reST text a page includes) parsed as reST. Its hash says so, so that a page
+    starting or ceasing to include it re-reads it; `page_hash` stays its bytes' sha256."""
+    return dataclasses.replace(
+        source, hash=hashlib.sha256(f"{source.hash}\0read as .rst".encode()).hexdigest(),
+        load=_loader(data, source.rel, ".rst"), page_hash=source.hash)
 
 
 def _including_loader(data: bytes, rel: str, page: PageIncludes) -> Callable[[], LoadedDocument]:

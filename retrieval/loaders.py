@@ -320,8 +320,10 @@ def load_file(path: Path, rel: str, max_bytes: int) -> LoadedDocument:
     return load_bytes(read_bytes(path, max_bytes), rel)
 
 
-def load_bytes(data: bytes, rel: str) -> LoadedDocument:
-    suffix = Path(rel).suffix.lower()
+def load_bytes(data: bytes, rel: str, read_as: str | None = None) -> LoadedDocument:
+    """The document in `data`, read by the loader of its suffix (or of `read_as`, e.g.
+    ".rst" for reST text another page includes)."""
+    suffix = (read_as or Path(rel).suffix).lower()
     load = LOADERS.get(suffix)
     if load is None:  # filtered out by iter_candidate_files already
         raise LoadError(f"{UNSUPPORTED}{suffix or '(none)'}")

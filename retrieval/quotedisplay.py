@@ -23,6 +23,7 @@ from retrieval.parsing.blocks import (
     role_text,
 )
 from retrieval.roletitles import shown_with_titles
+from retrieval.rstincludes import REST_TEXT_SUFFIXES
 
 # `:role:`text``, ``literal``, `code` (Markdown) — shown as inline code; links and
 # emphasis — shown as their words (a link's address after them when it leaves the docs)
@@ -122,7 +123,7 @@ def _display_parts(c: Citation) -> list[Part]:
             lead = _lead_in(c.lead_in, c.shown_in.lower().endswith(".rst"))
         else:
             lead = _lead_in(_marked_code(c.text[: c.code_offset], c.inline_code),
-                            c.source.lower().endswith(".rst"))
+                            _is_rst(c))
         if lead:
             parts.append(Part("text", lead))
         code = textwrap.dedent(c.text if c.shown_in else _unquoted(c.text[c.code_offset :],
@@ -148,11 +149,18 @@ def _display_parts(c: Citation) -> list[Part]:
     text = _marked_code(c.text, c.inline_code)
     pieces = _literal_blocks(text) if c.kind in _NOTE_KINDS else [("text", text, "")]
     markdown = c.source.lower().endswith(MARKDOWN_SUFFIXES)
-    rst = c.source.lower().endswith(".rst")
+    rst = _is_rst(c)
     parts = [Part("code", body, shown_language(lang)) if kind == "code" else
              Part("text", _prose(body, c.kind, markdown, rst)) for kind, body, lang in pieces]
     return [p for p in parts if p.text.strip()] or [
         Part("text", _prose(text, c.kind, markdown, rst))]
+
+
+def _is_rst(c: Citation) -> bool:
+    """reST: an .rst page, or .txt text a page includes as reST (plain text has no block
+    kinds; see retrieval.rstincludes)."""
+    source = c.source.lower()
+    return source.endswith(".rst") or (source.endswith(REST_TEXT_SUFFIXES) and bool(c.kind))
 
 
 def _marked_code(text: str, spans: tuple[tuple[int, int], ...]) -> str:
