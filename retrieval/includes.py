@@ -16,7 +16,6 @@ is refused with a note on the page, as are missing, binary and over-size files.
 from __future__ import annotations
 
 import ast
-import bisect
 import hashlib
 import os
 import re
@@ -25,7 +24,7 @@ from pathlib import Path
 
 from retrieval.includespan import IncludedSpan
 from retrieval.loaders import LoadError, control_ratio, decode_text, read_bytes
-from retrieval.parsing.blocks import CODE, EXAMPLE, HEADING, LIST_ITEM, PARAGRAPH, Block
+from retrieval.parsing.blocks import CODE, EXAMPLE, HEADING, LIST_ITEM, PARAGRAPH, Block, Lines
 from retrieval.quoteunits import SHORT_LEAD_WORDS
 
 INCLUDING_SUFFIXES = (".rst", ".md", ".markdown")
@@ -285,10 +284,6 @@ class IncludeReader:
 
 
 # -- selecting the lines ------------------------------------------------------------------------
-def _line_starts(text: str) -> list[int]:
-    return [0] + [m.end() for m in re.finditer("\n", text)]
-
-
 def _parse_lines(spec: str, count: int) -> list[int]:
     """Sphinx's `:lines:` spec (`1,3-5,8-`) as 0-based line indices within `count` lines."""
     out: list[int] = []
@@ -400,21 +395,19 @@ def _runs(picked: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def run_span(text: str, run: tuple[int, int]) -> tuple[int, int] | None:
+def run_span(lines: Lines, run: tuple[int, int]) -> tuple[int, int] | None:
     """The character span of lines [a, b) without blank lines at its edges (None if blank)."""
-    starts = _line_starts(text)
     a, b = run
-    lines = text.split("\n")
-    while a < b and not lines[a].strip():
+    while a < b and not lines.line(a).strip():
         a += 1
-    while b > a and not lines[b - 1].strip():
+    while b > a and not lines.line(b - 1).strip():
         b -= 1
     if a >= b:
         return None
-    end = starts[b] - 1 if b < len(starts) else len(text)
-    if text[end - 1 : end] == "\r":
+    end = lines.end(b - 1)
+    if lines.text[end - 1 : end] == "\r":
         end -= 1
-    return starts[a], end
+    return lines.start(a), end
 
 
 # -- the page with its includes -----------------------------------------------------------------
@@ -520,7 +513,8 @@ def with_includes(
             continue
         try:
             runs = select_lines(f.text, d)
-            starts = _line_starts(f.text) + [len(f.text) + 1]
+            src_lines = Lines(f.text)
+            starts = [*src_lines.starts, len(f.text) + 1]
             if size - len(text) + sum(starts[b] - starts[a] for a, b in runs) > (
                 MAX_INCLUDED_CHARS
             ):
@@ -533,10 +527,9 @@ def with_includes(
         language = d.option("language") or d.language or guess_language(f.rel)
         lead = _lead_block(blocks, text, d)
         page_line = text.count("\n", 0, d.start) + 1
-        src_lines = _line_starts(f.text)
         first = True
         for run in runs:
-            got = run_span(f.text, run)
+            got = run_span(src_lines, run)
             if got is None:
                 continue
             sel_start, sel_end = got
@@ -552,7 +545,7 @@ def with_includes(
             code_line = line
             code_start = add(f.text[sel_start:sel_end])
             new_blocks.append(Block(CODE, code_start, size, section, language))
-            src_line = bisect.bisect_right(src_lines, sel_start)
+            src_line = src_lines.line_of(sel_start) + 1
             spans.append(IncludedSpan(lead_start, lead_end, code_start, size, f.rel, sel_start,
                                       src_line,
                                       code_line, page_lead, page_line))
