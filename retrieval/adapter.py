@@ -16,14 +16,13 @@ download) and cost one small product per question.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from retrieval.answer import ScoredWindow, Window
+from retrieval.answer import ScoredWindow, Window, reordered
 
 __all__ = ["ADAPTER_DEPTH", "WEIGHTS_FILE", "AdapterReranker", "QuestionAdapter", "load_adapter"]
 
@@ -96,14 +95,4 @@ class AdapterReranker:
         adapter = load_adapter(self.path)
         units = vectors([sw.window for sw in head])
         gain = units @ (adapter.transform(q_vec) - np.asarray(q_vec, np.float32))
-        moved = [
-            dataclasses.replace(
-                sw,
-                score=sw.score + self.weight * float(g),
-                # ordering only: `section` is the part of the score not counted for answering
-                section=sw.section + self.weight * float(g),
-            )
-            for sw, g in zip(head, gain, strict=True)
-        ]
-        moved.sort(key=lambda sw: -sw.score)
-        return moved + tail
+        return reordered(head, gain, self.weight) + tail

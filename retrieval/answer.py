@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,6 +130,20 @@ class ScoredWindow:
     def evidence(self) -> float:
         """The score that decides whether to answer."""
         return self.score - self.section
+
+
+def reordered(
+    head: Sequence[ScoredWindow], gains: Iterable[float], weight: float
+) -> list[ScoredWindow]:
+    """`head` with weight × gain added to each score as ordering-only evidence (`section`:
+    not counted for answering), best first: how the reranks reorder the best quotes."""
+    moved = [
+        dataclasses.replace(sw, score=sw.score + weight * float(g),
+                            section=sw.section + weight * float(g))
+        for sw, g in zip(head, gains, strict=True)
+    ]
+    moved.sort(key=lambda sw: -sw.score)
+    return moved
 
 
 def sub_spans(text: str, start: int, end: int, cap: int = MAX_QUOTE_CHARS) -> list[tuple[int, int]]:

@@ -22,12 +22,11 @@ download at run time (see benchmarks/RESULTS.md, "Reranking").
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from retrieval.answer import ScoredWindow, Window
+from retrieval.answer import ScoredWindow, Window, reordered
 from retrieval.units import context_text
 
 __all__ = ["RERANK_UNITS", "ContextReranker", "context_text"]
@@ -54,17 +53,7 @@ class ContextReranker:
             return list(scored)
         ctx = self.context_sims([sw.window for sw in head], q_vec, vectors)
         sims = [c if c is not None else sw.dense for sw, c in zip(head, ctx, strict=True)]
-        moved = [
-            dataclasses.replace(
-                sw,
-                score=sw.score + self.weight * s,
-                # ordering only: `section` is the part of the score not counted for the threshold
-                section=sw.section + self.weight * s,
-            )
-            for sw, s in zip(head, sims, strict=True)
-        ]
-        moved.sort(key=lambda sw: -sw.score)
-        return moved + tail
+        return reordered(head, sims, self.weight) + tail
 
     @staticmethod
     def context_sims(

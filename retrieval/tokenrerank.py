@@ -24,14 +24,13 @@ votes needed to correct an order (retrieval.nudges moves a score by at most 0.2)
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from retrieval.answer import ScoredWindow, Window
+from retrieval.answer import ScoredWindow, Window, reordered
 
 __all__ = ["TOKEN_RERANK_DEPTH", "TokenReranker", "late_interaction", "late_interactions"]
 
@@ -80,14 +79,4 @@ class TokenReranker:
         if self.weight <= 0 or len(head) < 2 or any(sw.window.block >= 0 for sw in head):
             return list(picked)  # off, nothing to order, or structured documents
         q, texts = tokens(question, [sw.window for sw in head])
-        moved = [
-            dataclasses.replace(
-                sw,
-                score=sw.score + self.weight * s,
-                # ordering only: `section` is the part of the score not counted for answering
-                section=sw.section + self.weight * s,
-            )
-            for sw, s in zip(head, late_interactions(q, texts), strict=True)
-        ]
-        moved.sort(key=lambda sw: -sw.score)
-        return moved + tail
+        return reordered(head, late_interactions(q, texts), self.weight) + tail
