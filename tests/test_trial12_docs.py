@@ -62,3 +62,120 @@ def test_a_page_opening_with_its_first_section_is_not_titled_by_it(
     assert c.title == "Gizmo config" and c.section == ("Caching",)
     view = engine.view()
     assert view.lexical.df["instal"] < view.lexical.n  # the word is the section's, not the page's
+
+
+PRIORITY = """# Gizmo settings
+
+## Where values come from
+
+When one field is set in several places, the value used is chosen in this order of priority:
+
+1. Arguments given on the command line.
+2. Keyword arguments passed to the `Gizmo` initialiser.
+3. Environment variables named after the field.
+4. The field's default value.
+
+## Reading a dotenv file
+
+Gizmo reads a dotenv file in two ways:
+
+1. Setting `env_file` on the model's config:
+   ```py
+   config = GizmoConfig(env_file=".env")
+   ```
+2. Passing `_env_file` when the model is built:
+   ```py
+   settings = Gizmo(_env_file="prod.env")
+   ```
+
+Variables in the environment always win over the dotenv file.
+For more information, see [Dotenv files](dotenv.md).
+
+## Timeouts
+
+Each request times out after five seconds.
+
+For details on the pool, see the [connection pool section](#pool).
+"""
+
+
+def _units(engine: Engine, source: str) -> list[str]:
+    from retrieval.answer import windows_for
+
+    view = engine.view()
+    return [w.text for c in view.chunks if c.source == source for w in windows_for(c, 0)]
+
+
+def test_a_lead_in_and_its_short_list_of_sentences_is_one_unit(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """"…chosen in this order of priority:" over four numbered sentences: only each item was
+    quotable (the lead-in ending ':' never is alone), so "what is the priority order?" got
+    "1. Arguments given on the command line." without saying what it is first of, and a
+    settings page's "stored in `<ROOT>/settings.yml` where `<ROOT>` is…:" over one item per
+    platform answered "where is the settings file on macOS?" without the file's name. The
+    lead-in with the whole list (≤ 600 characters) is a unit besides each item; a list whose
+    item introduces code under it is not cut at that item's colon."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "settings.md").write_text(PRIORITY)
+    engine = engine_factory(docs)
+    engine.index()
+    lead = "When one field is set in several places, the value used is chosen in this order"
+    whole = PRIORITY[PRIORITY.index(lead) : PRIORITY.index("4. The field's default value.") + 29]
+    units = _units(engine, "settings.md")
+    assert whole in units and "Keyword arguments passed to the `Gizmo` initialiser." in units
+    c = engine.ask("in what order of priority is the value of a field chosen?").quotes[0]
+    assert c.text == whole and engine.verify(c)
+    # the dotenv list's items each end on ':' over their code: no unit stops at the colon
+    assert not [u for u in units if u.startswith("Gizmo reads a dotenv file")]
+    assert any(u.startswith("Setting `env_file`") and "GizmoConfig(" in u for u in units)
+
+
+def test_for_a_topic_see_a_markdown_link_is_a_pointer(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """"For extra variables loaded from `.env` files and the effect of `dotenv_filtering`, see
+    [Dotenv (.env) support](#dotenv-env-support)." was quoted second for "how do I load a .env
+    file?": "For custom filters see :ref:`x`." was a pointer in reST, but the same sentence with
+    a Markdown link (and a topic of more than six words) was not. A sentence that says
+    something besides the link stays (and a pointer may follow it in a pair)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "settings.md").write_text(PRIORITY)
+    engine = engine_factory(docs)
+    engine.index()
+    units = _units(engine, "settings.md")
+    assert "Variables in the environment always win over the dotenv file." in units
+    assert "For more information, see [Dotenv files](dotenv.md)." not in units
+    assert "For details on the pool, see the [connection pool section](#pool)." not in units
+    assert "Each request times out after five seconds." in units
+
+
+def test_a_theme_override_template_is_not_a_page(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """mkdocs sites keep their theme overrides in the docs folder (`theme/main.html`:
+    `{% extends "base.html" %}`, `{% block announce %}`, `{{ super() }}`): it was indexed as a
+    page titled “main” whose one paragraph was its Jinja tags. A page whose only text is
+    template tags is skipped with a reason; a real page's `{{ version }}` in a sentence stays."""
+    docs = tmp_path / "docs"
+    (docs / "theme").mkdir(parents=True)
+    (docs / "theme" / "main.html").write_text(
+        '{% extends "base.html" %}\n<!-- announce -->\n{% block announce %}\n'
+        "  {% include 'announce.html' ignore missing %}\n{% endblock %}\n"
+        "{% block content %}\n  {{ super() }}\n  <script src=\"/stats.js\"></script>\n"
+        "{% endblock %}\n"
+    )
+    (docs / "release.html").write_text(
+        "<html><body><main><h1>Release</h1><p>Gizmo {{ version }} adds retries.</p>"
+        "<p>{% if beta %}</p></main></body></html>"
+    )
+    (docs / "index.md").write_text("# Gizmo\n\nGizmo retries failed requests twice.\n")
+    engine = engine_factory(docs)
+    summary = engine.index()
+    assert {s.source for s in engine.sources()} == {"index.md", "release.html"}
+    assert "theme/main.html" in str(summary)
+    view = engine.view()
+    [page] = [c for c in view.chunks if c.source == "release.html"]
+    assert "{% if beta %}" not in page.text and "{{ version }} adds retries" in page.text

@@ -254,19 +254,20 @@ def internal_links_only(raw: str) -> bool:
 _RST_REFERENCE = re.compile(r":[\w:.+-]+:`[^`]*`|`[^`]*`_{1,2}")
 # "see", or as the docs also write it, "have a look at", "refer to"
 _SEE_LIKE = re.compile(r"\W*(?:see|(?:have a )?look at|refer to)\b", re.I)
-# "For custom filters see …": a topic of a few words, then where to look
+# "For custom filters see …", "For more information, see …": a topic, then where to look
 _FOR_TOPIC = re.compile(
-    r"\W*for\b(?:\W+\w+){1,6}?\W+(?=(?:see|(?:have a )?look at|refer to)\b)", re.I)
+    r"\W*for\b(?:\W+\w+){1,12}?\W+(?=(?:see|(?:have a )?look at|refer to)\b)", re.I)
 
 
 def sentence_points_elsewhere(raw: str) -> bool:
     """A sentence that only says where to look: "See also [`x`][pkg.x].", "See :ref:`x`.",
-    "For custom filters see :ref:`writing-filters`." (a topic named, nothing said of it)."""
+    "For custom filters see :ref:`writing-filters`.", "For more information, see
+    [Timeouts](timeouts.md)." (a topic named, nothing said of it)."""
     if internal_links_only(raw):
         return True
-    if not _RST_REFERENCE.search(raw):
+    if not _RST_REFERENCE.search(raw) and not _INTERNAL_LINK.search(raw):
         return False
-    rest = _RST_REFERENCE.sub("", raw)
+    rest = _INTERNAL_LINK.sub("", _RST_REFERENCE.sub("", raw))
     topic = _FOR_TOPIC.match(rest)
     if topic:
         rest = rest[topic.end():]
