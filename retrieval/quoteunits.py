@@ -83,7 +83,11 @@ def _item_words(text: str) -> int:
 # markup lines between a lead-in and its block: fences, directives, their options and reST
 # labels (`.. _interpolation_site_example:` right above the code it names)
 _MARKUP = re.compile(
-    r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:|\.\.[ \t]+_[^:\n]+:[ \t]*$)")
+    r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:|\.\.[ \t]+_[^:\n]+:[ \t]*$"
+    # an mkdocs note or tab the code sits in ("…will not be excluded:" + a blank line +
+    # `!!! example` + a blank line + the fence; `=== "pip"`, pymdown `/// tab | Linux`), as
+    # quotedisplay hides it between the lead-in and its code
+    r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]*\w|/{3,}(?:[ \t]|$))")
 
 Span = tuple[int, int, int, dict[str, Any]]  # start, end, sentences, extra fields
 
