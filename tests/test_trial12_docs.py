@@ -139,7 +139,9 @@ def test_for_a_topic_see_a_markdown_link_is_a_pointer(
     [Dotenv (.env) support](#dotenv-env-support)." was quoted second for "how do I load a .env
     file?": "For custom filters see :ref:`x`." was a pointer in reST, but the same sentence with
     a Markdown link (and a topic of more than six words) was not. A sentence that says
-    something besides the link stays (and a pointer may follow it in a pair)."""
+    something besides the link stays (and a pointer may follow it in a pair). "Don't forget to
+    read [the docs about the answers file](#…)." (quoted first for "what must the answers file
+    template be called?") is a pointer like "Read [x](…)."."""
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "settings.md").write_text(PRIORITY)
@@ -150,6 +152,16 @@ def test_for_a_topic_see_a_markdown_link_is_a_pointer(
     assert "For more information, see [Dotenv files](dotenv.md)." not in units
     assert "For details on the pool, see the [connection pool section](#pool)." not in units
     assert "Each request times out after five seconds." in units
+    # "Don't forget to read [the docs about x](#x)." under a setting: a pointer too
+    md = (
+        "# Settings\n\n### `answers_file`\n\nPath to the file where answers are recorded.\n\n"
+        "Don't forget to read [the docs about the answers file](#the-answers-file).\n\n"
+        "Remember to add that file to [your template](creating.md) if it supports updates.\n"
+    )
+    assert [b.text(md) for b in parsed(".md", md).blocks if b.kind != "heading"] == [
+        "Path to the file where answers are recorded.",
+        "Remember to add that file to [your template](creating.md) if it supports updates.",
+    ]
 
 
 def test_a_theme_override_template_is_not_a_page(
@@ -179,3 +191,61 @@ def test_a_theme_override_template_is_not_a_page(
     view = engine.view()
     [page] = [c for c in view.chunks if c.source == "release.html"]
     assert "{% if beta %}" not in page.text and "{{ version }} adds retries" in page.text
+
+
+IGNORE = """# Configuring
+
+### `ignore`
+
+!!! info
+
+    When you set `ignore` in `gizmo.yml`, it **replaces** the default list.
+
+    In this example, for instance, `"gizmo.yml"` will **not** be ignored:
+
+    !!! example
+
+        ```yaml
+        _ignore:
+            - "*.bar"
+            - ".git"
+        ```
+
+Install it with:
+
+=== "pip"
+
+    ```bash
+    pip install gizmo
+    ```
+"""
+
+
+def test_a_lead_in_over_code_in_a_nested_note_or_tab_is_quoted_with_it(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """"In this example, for instance, `"copier.yml"` will **not** be excluded:" over an
+    `!!! example` box (a blank line on each side of its opener) holding the YAML: the lead-in
+    was quoted alone (fourth for "what is the default value of exclude?", ending on its colon)
+    and the code without it, because only a fence or directive counted as markup between a
+    lead-in and its code; the display already hid the opener. Likewise a content tab."""
+    from retrieval.quotedisplay import display_parts
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "configuring.md").write_text(IGNORE)
+    engine = engine_factory(docs)
+    engine.index()
+    units = _units(engine, "configuring.md")
+    lead = 'In this example, for instance, `"gizmo.yml"` will **not** be ignored:'
+    assert lead not in units and "Install it with:" not in units
+    [unit] = [u for u in units if u.startswith(lead)]
+    assert unit.endswith('- ".git"')
+    quotes = engine.ask("which files will not be ignored when I set ignore in gizmo.yml?").quotes
+    [c] = [q for q in quotes if q.text.startswith(lead)]
+    assert c.text == unit and engine.verify(c)
+    parts = display_parts(c)
+    assert [p.kind for p in parts] == ["text", "code"]
+    assert parts[0].text == 'In this example, for instance, `"gizmo.yml"` will **not** be ignored:'
+    assert parts[1].text.startswith("_ignore:") and "!!!" not in parts[1].text
+    assert any(u.startswith("Install it with:") and "pip install gizmo" in u for u in units)
