@@ -192,8 +192,13 @@ def _list_with_lead_in(
     end = int(blocks[n][2])
     names = True
     last = int(blocks[n][2])
+    first = _item_marker(text, int(blocks[n + 1][1]))
     for ref in blocks[n + 1 :]:
-        if str(ref[0]) != item or text[end : int(ref[1])].count("\n") > 2:
+        marker = _item_marker(text, int(ref[1]))
+        if str(ref[0]) != item or text[end : int(ref[1])].count("\n") > 2 or (
+            # another list right after this one ("- a\n- b\n\n1. c"): not what it introduces
+            marker[0] == first[0] and marker[1] != first[1]
+        ):
             if nested_in_item(text, last, end, int(ref[1])):
                 return None  # an item's own code or note under it: the list goes on past it
             break
@@ -207,6 +212,20 @@ def _list_with_lead_in(
     ):
         return None
     return start, end
+
+
+_MARKER = re.compile(r"([ \t]*)(?:([-*+•])|(\d+|#|[a-zA-Z])[.)])[ \t]")
+
+
+def _item_marker(text: str, start: int) -> tuple[int, str]:
+    """A list item's indentation and the kind of its marker ("-", "*", "1." for any number),
+    read from its first line in front of `start`; ("", ...) when there is none."""
+    line = text[text.rfind("\n", 0, start) + 1 : start]
+    m = _MARKER.match(line)
+    if m is None:
+        return len(line) - len(line.lstrip(" \t")), ""
+    bullet = m.group(2) or ("1" + line[m.end(3)] if m.group(3) else "")
+    return len(m.group(1)), bullet
 
 
 def _close(gap: str) -> bool:
