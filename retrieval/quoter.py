@@ -27,7 +27,7 @@ from retrieval.embedder import Embedder
 from retrieval.includespan import IncludedSpan, span_of
 from retrieval.lexical import stems
 from retrieval.models import Answer, Citation, SourceRef
-from retrieval.quoteorder import is_how_to, section_positions
+from retrieval.quoteorder import is_how_to, item_over_its_list, section_positions
 from retrieval.rerank import ContextReranker
 from retrieval.settings import Settings
 from retrieval.tokenbits import pack_tokens, unpack_tokens
@@ -175,6 +175,7 @@ class Quoter:
         raw = {id(sw.window): sw.evidence for sw in scored}
         row = {id(w): i for i, w in enumerate(windows)}
         scored = self.reranker.rerank(scored, q_vec, lambda w: vecs.ctx[row[id(w)]])
+        scored = item_over_its_list(scored, q_stems)
         if nudge:
             scored = sorted(
                 (

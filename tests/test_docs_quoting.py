@@ -79,12 +79,18 @@ def test_table_question_quotes_header_and_row(guide_engine: Engine) -> None:
 
 def test_list_question_quotes_the_item(guide_engine: Engine) -> None:
     c = top(guide_engine, "Which permission does the bot need to upload documents?")
-    # the item, alone or in "The bot needs these permissions:" + its short list (one unit)
-    assert c.text == "Attach Files, to upload documents" or (
-        c.text.startswith("The bot needs these permissions:")
-        and "\n- Attach Files, to upload documents\n" in c.text
-    )
+    assert c.kind == "list_item" and c.text == "Attach Files, to upload documents"
     assert c.section == ("Bot guide", "Permissions")
+
+
+def test_a_question_about_the_whole_list_quotes_it_with_its_lead_in(
+    guide_engine: Engine,
+) -> None:
+    """No item has a word of the question that the lead-in lacks: the lead-in and its list
+    (up to the list's end: the numbered steps after it are another list)."""
+    c = top(guide_engine, "Which permissions does the bot need?")
+    assert c.text.startswith("The bot needs these permissions:\n\n- Send Messages")
+    assert c.text.endswith("- Read Message History, to reply to older messages")
 
 
 def test_rst_heading_question_quotes_the_answer_under_it(guide_engine: Engine) -> None:
