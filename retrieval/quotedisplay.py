@@ -110,6 +110,9 @@ def display_parts(c: Citation) -> list[Part]:
     """The quote as prose and code parts, plus a marker for a long code block cut short. An
     untitled `:ref:`/`:doc:` whose target's title is known shows that title."""
     parts = _display_parts(c)
+    if "\r" in c.text:  # a file saved with CRLF line ends: its code kept each line's CR
+        parts = [Part(p.kind, p.text.replace("\r\n", "\n").replace("\r", "\n"), p.language)
+                 for p in parts]
     if not c.role_titles:
         return parts
     return [Part(p.kind, shown_with_titles(p.text, c.role_titles), p.language)

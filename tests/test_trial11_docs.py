@@ -6,13 +6,16 @@ construct that broke, checked through the real parser, quote units and engine.""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from bot import render
 from retrieval import releasenotes
 from retrieval.engine import Engine
+from retrieval.quotedisplay import display_parts
 
 GUIDE = """Introduction
 ============
@@ -134,3 +137,33 @@ def test_release_notes_are_known_by_title_or_file_name(title: str, name: str, no
 ])
 def test_questions_about_versions_or_changes(question: str, asks: bool) -> None:
     assert releasenotes.asks_about_changes(question) is asks
+
+
+def test_code_from_a_crlf_file_is_shown_without_carriage_returns(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A docs folder saved on Windows (CRLF line ends): the quote is the file's exact slice,
+    `\\r\\n` included, and prose was shown joined as the page shows it, but a code block kept a
+    carriage return at the end of each line but the last in the Discord message and the
+    terminal text. Code is shown with plain line ends; the quote itself is unchanged."""
+    rst = (
+        "Saving results\r\n==============\r\n\r\n"
+        "Every gadget result can be dumped to JSON and turned back into a gadget object,\r\n"
+        "keeping its type and paging information:\r\n\r\n"
+        ".. code-block:: python\r\n\r\n"
+        "    json_data = gadget_result.to_json()\r\n"
+        "    restored = Entity.from_json(json_data)\r\n"
+    )
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "saving.rst").write_bytes(rst.encode())
+    engine = engine_factory(docs)
+    engine.index()
+    c = engine.ask("how do I save a gadget result as JSON and load it back?").quotes[0]
+    assert engine.verify(c) and c.kind == "code" and "\r\n" in c.text
+    parts = display_parts(c)
+    assert [p.kind for p in parts] == ["text", "code"]
+    assert parts[1].text == (
+        "json_data = gadget_result.to_json()\nrestored = Entity.from_json(json_data)")
+    body = render.quote_body(dataclasses.replace(c, terms=()))
+    assert "\r" not in body and "restored = Entity.from_json(json_data)\n```" in body
