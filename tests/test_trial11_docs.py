@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot import render
-from retrieval import releasenotes
+from retrieval import quotedisplay, releasenotes
 from retrieval.engine import Engine
 from retrieval.quotedisplay import display_parts
 
@@ -167,3 +167,37 @@ def test_code_from_a_crlf_file_is_shown_without_carriage_returns(
         "json_data = gadget_result.to_json()\nrestored = Entity.from_json(json_data)")
     body = render.quote_body(dataclasses.replace(c, terms=()))
     assert "\r" not in body and "restored = Entity.from_json(json_data)\n```" in body
+
+
+def test_a_code_block_indented_by_spaces_and_a_tab_is_dedented_as_sphinx_shows_it(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """An examples page of doctests indented by four spaces whose output line was indented by
+    a tab: the lines share no indentation as characters, so none was removed and the code was
+    shown with every prompt still four spaces in. reST reads a tab up to the next multiple of
+    eight columns; measured so, the block is dedented as Sphinx shows it (the output line
+    four spaces in). A block indented by tabs alone, or by spaces alone, is unchanged."""
+    rst = (
+        "Gadgets\n=======\n\n"
+        "Create gadget with colour\n-------------------------\n\n"
+        ".. code-block:: python\n\n"
+        '    >>> shop = g.get_shop("acme")\n'
+        '    >>> shop.create_gadget(name="Spinner", colour="red")\n'
+        '\tGadget(name="Spinner", number=XXX)\n'
+    )
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "gadgets.rst").write_text(rst)
+    engine = engine_factory(docs)
+    engine.index()
+    c = engine.ask("how do I create a red gadget?").quotes[0]
+    assert engine.verify(c) and c.kind == "code"
+    assert display_parts(c)[-1].text == (
+        '>>> shop = g.get_shop("acme")\n'
+        '>>> shop.create_gadget(name="Spinner", colour="red")\n'
+        '    Gadget(name="Spinner", number=XXX)')
+    # tabs that are the code's own indentation stay tabs
+    assert quotedisplay.dedent("func main() {\n\tfmt.Println()\n}") == (
+        "func main() {\n\tfmt.Println()\n}")
+    assert quotedisplay.dedent("\tall:\n\t\tcc -o gadget") == "all:\n\tcc -o gadget"
+
