@@ -14,8 +14,11 @@ import pytest
 
 from bot import render
 from retrieval import quotedisplay, releasenotes
+from retrieval.embedder import Embedder
 from retrieval.engine import Engine
 from retrieval.quotedisplay import display_parts
+from tests.test_docs_quoting import _units
+from tests.test_parsing import parsed
 
 GUIDE = """Introduction
 ============
@@ -201,3 +204,31 @@ def test_a_code_block_indented_by_spaces_and_a_tab_is_dedented_as_sphinx_shows_i
         "func main() {\n\tfmt.Println()\n}")
     assert quotedisplay.dedent("\tall:\n\t\tcc -o gadget") == "all:\n\tcc -o gadget"
 
+
+def test_read_more_in_the_documentation_of_roles_is_a_pointer(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """"Read more in the documentation for the :ref:`to_json() <to_json()>` and
+    :ref:`from_json() <from_json()>` methods." closed a section on saving results: a
+    paragraph that only says where to read, quoted like any other. "See …", "have a look at
+    …" and "refer to …" were pointers in reST; "read", "check" and "consult" are too (as they
+    were for Markdown links), also as the last sentence of a paragraph. A sentence saying
+    something besides the reference stays."""
+    rst = (
+        "Saving results\n==============\n\n"
+        "Every result can be dumped to JSON and restored from it.\n\n"
+        "Read more in the documentation for the :ref:`to_json() <to_json()>` and\n"
+        ":ref:`from_json() <from_json()>` methods.\n\n"
+        "Restoring keeps the paging information. Consult :ref:`paging` for details.\n\n"
+        "Check :meth:`Gadget.is_ready` before saving a result that is still loading.\n"
+    )
+    p = parsed(".rst", rst)
+    assert [b.text(rst) for b in p.blocks if b.kind != "heading"] == [
+        "Every result can be dumped to JSON and restored from it.",
+        "Restoring keeps the paging information. Consult :ref:`paging` for details.",
+        "Check :meth:`Gadget.is_ready` before saving a result that is still loading.",
+    ]
+    units = [t for _, t in _units(tmp_path, "saving.rst", rst, embedder)]
+    assert "Restoring keeps the paging information." in units
+    assert "Consult :ref:`paging` for details." not in units  # (with the sentence before: kept)
+    assert "Check :meth:`Gadget.is_ready` before saving a result that is still loading." in units
