@@ -11,6 +11,7 @@ import numpy as np
 
 from retrieval.corpus import ChunkRecord
 from retrieval.lexical import LexicalIndex, stems
+from retrieval.parsing.blocks import LIST_ITEM
 
 MAX_QUOTE_CHARS = 400
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -353,3 +354,31 @@ def matched_terms(question: str, quote: str) -> tuple[str, ...]:
         return ()
     words = sorted({w for w in _WORD.findall(quote) if len(w) > 1}, key=str.lower)
     return tuple(w for w in words if (s := stems(w)) and s[0] in q)
+
+
+def item_over_its_list(scored: list[ScoredWindow], q_stems: Iterable[str]) -> list[ScoredWindow]:
+    """A lead-in quoted with its short list ("The bot needs these permissions:" + the items)
+    answers a question about the list. When the best quote is such a list and just one of its
+    items has question words the lead-in lacks ("…need to upload documents?": "Attach Files,
+    to upload documents"), the question is about that item: it takes the list's place (its
+    own evidence still decides whether to answer; the list's words order it)."""
+    if len(scored) < 2:
+        return scored
+    top = scored[0]
+    source, (a, b) = top.window.chunk.source, top.window.file_span
+    items = [
+        sw for sw in scored[1:]
+        if sw.window.kind == LIST_ITEM and sw.window.chunk.source == source
+        and a < sw.window.file_span[0] and sw.window.file_span[1] <= b
+    ]
+    if not items:
+        return scored
+    first = min(sw.window.file_span[0] for sw in items) - top.window.chunk.char_start
+    lead_in = set(stems(top.window.chunk.text[top.window.start : first]))
+    wanted = set(q_stems) - lead_in
+    hits = [sw for sw in items if wanted & set(stems(sw.window.text))]
+    if len(hits) != 1:
+        return scored
+    gain = top.score - hits[0].score
+    item = dataclasses.replace(hits[0], score=top.score, section=hits[0].section + gain)
+    return [item] + [sw for sw in scored if sw is not hits[0]]

@@ -14,13 +14,10 @@ benchmarks/RESULTS.md).
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable
 
-from retrieval.answer import ScoredWindow
 from retrieval.corpus import ChunkRecord
-from retrieval.lexical import stems
 from retrieval.parsing.blocks import HEADING, LIST_ITEM
 
 _HOW_TO = re.compile(
@@ -70,30 +67,3 @@ def section_positions(chunks: Iterable[ChunkRecord], lists: bool = True) -> dict
         last[sec] = kind
     return out
 
-
-def item_over_its_list(scored: list[ScoredWindow], q_stems: Iterable[str]) -> list[ScoredWindow]:
-    """A lead-in quoted with its short list ("The bot needs these permissions:" + the items)
-    answers a question about the list. When the best quote is such a list and just one of its
-    items has question words the lead-in lacks ("…need to upload documents?": "Attach Files,
-    to upload documents"), the question is about that item: it takes the list's place (its
-    own evidence still decides whether to answer; the list's words order it)."""
-    if len(scored) < 2:
-        return scored
-    top = scored[0]
-    source, (a, b) = top.window.chunk.source, top.window.file_span
-    items = [
-        sw for sw in scored[1:]
-        if sw.window.kind == LIST_ITEM and sw.window.chunk.source == source
-        and a < sw.window.file_span[0] and sw.window.file_span[1] <= b
-    ]
-    if not items:
-        return scored
-    first = min(sw.window.file_span[0] for sw in items) - top.window.chunk.char_start
-    lead_in = set(stems(top.window.chunk.text[top.window.start : first]))
-    wanted = set(q_stems) - lead_in
-    hits = [sw for sw in items if wanted & set(stems(sw.window.text))]
-    if len(hits) != 1:
-        return scored
-    gain = top.score - hits[0].score
-    item = dataclasses.replace(hits[0], score=top.score, section=hits[0].section + gain)
-    return [item] + [sw for sw in scored if sw is not hits[0]]

@@ -16,6 +16,7 @@ from retrieval.answer import (
     ScoredWindow,
     Weights,
     Window,
+    item_over_its_list,
     matched_terms,
     pick_non_overlapping,
     prefilter,
@@ -27,7 +28,7 @@ from retrieval.embedder import Embedder
 from retrieval.includespan import IncludedSpan, span_of
 from retrieval.lexical import stems
 from retrieval.models import Answer, Citation, SourceRef
-from retrieval.quoteorder import is_how_to, item_over_its_list, section_positions
+from retrieval.quoteorder import is_how_to, section_positions
 from retrieval.releasenotes import release_notes_last
 from retrieval.rerank import ContextReranker
 from retrieval.settings import Settings
