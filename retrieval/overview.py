@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 _ART = r"(?:(?:a|an|the)\s+)?"
 _TERM = r"(?P<term>[\w][\w.+-]*(?:\s+[\w][\w.+-]*){0,3}?)"
-_TAIL = r"(?:\s+(?:in|for|with|of|about)\s+[\w.+-]+(?:\s+[\w.+-]+)?)?"
+_TAIL = r"(?:\s+(?:in|for|with|of|about)\s+[\w.+-]+)?"
 # "what is structured logging and why would I want it?": the first part decides
 _END = r"(?:\s*[?.!,]*\s+and\s+(?:why|how|what|when|where|do|does|should|can)\b.*)?\s*[?.!]*\s*$"
 _PATTERNS = [  # (pattern, asks what the term is)
@@ -76,6 +76,23 @@ _NOT_TERMS = {
     "my", "we", "you", "not", "no",
 }
 _STOP_LEAD = {"a", "an", "the", "my", "your", "our", "their", "its", "this", "that"}
+# "what is a main duty of…", "what are some of the causes…", "what are the three…": a lookup
+_NOT_FIRST = {
+    "main", "simple", "most", "least", "some", "another", "other", "many", "few", "first",
+    "last", "only", "common", "typical", "primary", "major", "approximate", "usual", "one",
+    "two", "three", "four", "five", "several", "all", "any", "each", "every", "more", "less",
+    # "what is a synonym for…", "the nickname for…", "the time rate of…": a relation, looked up
+    "synonym", "nickname", "name", "term", "word", "example", "part", "kind", "sort", "form",
+    "rate", "amount", "number", "percentage", "size", "cost", "price", "role", "result",
+    "effect", "time", "date", "year", "place", "location", "origin",
+}
+# "what is the hymn known as…", "what are stators attached to…": the question goes on
+_NOT_LAST = {
+    "as", "to", "of", "on", "in", "by", "at", "from", "with", "about", "like", "than", "into",
+    "called", "known", "named", "made", "located", "based", "considered", "attached",
+    "causing", "doing", "happening", "used", "said", "given", "found", "seen",
+}
+_CLAUSE = {"with", "to", "by", "from", "into", "than"}
 MAX_TERM_WORDS = 4
 
 
@@ -102,8 +119,11 @@ def overview_kind(question: str) -> tuple[str, bool] | None:
             words = words[1:]
         if not words or len(words) > MAX_TERM_WORDS:
             continue
-        if words[0].lower() in _NOT_TERMS or words[-1].lower() in _NOT_TERMS:
+        first, last = words[0].lower(), words[-1].lower()
+        if first in _NOT_TERMS or last in _NOT_TERMS or first in _NOT_FIRST or last in _NOT_LAST:
             return None
+        if any(w.isdigit() or w.lower() in _CLAUSE for w in words):
+            return None  # "what are associated with normal forces?": a clause, not a term
         return " ".join(words), defining
     return None
 
