@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 _ART = r"(?:(?:a|an|the)\s+)?"
 _TERM = r"(?P<term>[\w][\w.+-]*(?:\s+[\w][\w.+-]*){0,3}?)"
-_TAIL = r"(?:\s+(?:in|for|with|of|about)\s+[\w.+-]+)?"
+_TAIL = r"(?:\s+(?:in|for|of|about)\s+[\w.+-]+)?"
 # "what is structured logging and why would I want it?": the first part decides
 _END = r"(?:\s*[?.!,]*\s+and\s+(?:why|how|what|when|where|do|does|should|can)\b.*)?\s*[?.!]*\s*$"
 _PATTERNS = [  # (pattern, asks what the term is)
