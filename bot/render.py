@@ -569,11 +569,11 @@ def summary_text(
         from retrieval.loaders import nothing_indexed_note
 
         lines.append(f"⚠️ {nothing_indexed_note()}")
-    if s.read_by_older:
-        n = s.read_by_older
+    if s.reread:
+        n = len(s.reread)
         lines.append(
-            f"**Read by an older citebot:** {n} file{'s' if n != 1 else ''} keep that reading "
-            "(titles, sections, quotable blocks) — `/reindex rebuild:true` reads them again"
+            f"**Re-read:** {n} unchanged file{'s' if n != 1 else ''} indexed by an older "
+            "citebot (this one reads titles, sections or quotable blocks differently)"
         )
     listed, groups = grouped_skips(s.skipped)
     for label, text in groups:

@@ -114,10 +114,10 @@ def render_summary(s: IndexSummary, rebuilt: bool = False) -> str:
         lines.append(f"  … and {len(listed) - 50} more skipped")
     for label, text in groups:
         lines.append(f"  {label}: {text}")
-    if s.read_by_older:
+    if s.reread:
         lines.append(
-            f"  {plural(s.read_by_older, 'file')} read by an older citebot keep that reading "
-            "(titles, sections, quotable blocks): `citebot index --rebuild` reads them again"
+            f"  re-read: {plural(len(s.reread), 'unchanged file')} indexed by an older citebot "
+            "(this one reads titles, sections or quotable blocks differently)"
         )
     if s.indexed_nothing:
         from retrieval.loaders import nothing_indexed_note

@@ -39,7 +39,7 @@ from retrieval.models import (
 from retrieval.readerversion import reader_version
 from retrieval.rstincludes import REST_TEXT_SUFFIXES, included_by
 from retrieval.searchtext import embed_text
-from retrieval.store import FileEntry, Manifest, NotQuotable, Store, chunk_id
+from retrieval.store import FileEntry, Manifest, NotQuotable, Store, chunk_id, reread_key
 from retrieval.units import ChunkUnits, UnitStore, embed_units, pooled, units_version
 
 log = logging.getLogger(__name__)
@@ -294,6 +294,7 @@ class _Pending:
     doc: LoadedDocument
     chunks: list[Chunk]
     is_new: bool
+    key: str = ""  # FileEntry.key: the same bytes read again by a newer reader
 
 
 class Indexer:
@@ -353,6 +354,12 @@ class Indexer:
             SkippedFile(rel, NOTHING_TO_QUOTE, title=e.title) for rel, e in known.items()
         ]
         todo = [s for s in srcs if not manifest.live(s.rel, s.hash) and s.rel not in known]
+        # the same bytes read by an older citebot (other blocks, titles, sections): read again
+        reread = {
+            s.rel for s in srcs
+            if manifest.live(s.rel, s.hash) and manifest.files[s.rel].reader != reader
+        }
+        todo += [s for s in srcs if s.rel in reread]
         summary.unchanged = len(srcs) - len(todo) - len(known)
         removed = sorted(r for r in manifest.files if r not in seen)
         total = len(todo)
@@ -375,7 +382,8 @@ class Indexer:
                 continue
             doc, chunks = loaded
             track.chunks_known += len(chunks)
-            pending.append(_Pending(src, doc, chunks, src.rel not in manifest.files))
+            key = reread_key(src.hash, reader) if src.rel in reread else ""
+            pending.append(_Pending(src, doc, chunks, src.rel not in manifest.files, key))
             pending_chunks += len(chunks)
             if pending_chunks >= BATCH_CHUNKS:
                 self._flush(pending, manifest, summary)
@@ -401,9 +409,6 @@ class Indexer:
                 self.units.keep_only(live)
             self._backfill_units(live)
         summary.documents_total = len(manifest.files)
-        summary.read_by_older = sum(
-            1 for e in manifest.files.values() if e.reader != reader_version()
-        )
         summary.chunks_total = sum(e.chunks for e in manifest.files.values())
         summary.seconds = time.perf_counter() - t0
         self.progress(track.progress("done", "done", total))
@@ -494,7 +499,7 @@ class Indexer:
             for c in p.chunks:
                 if p.doc.text[c.char_start : c.char_end] != c.text:  # the quoting invariant
                     raise AssertionError(f"chunk offsets do not round-trip in {p.source.rel}")
-                ids.append(chunk_id(p.source.rel, p.source.hash, c.index))
+                ids.append(chunk_id(p.source.rel, p.key or p.source.hash, c.index))
                 docs.append(c.text)
                 embeds.append(chunk_embed_text(c))
                 metas.append(
@@ -552,7 +557,8 @@ class Indexer:
             old = manifest.files.get(p.source.rel)
             if old is not None:
                 summary.chunks_removed += old.chunks
-            (summary.added if p.is_new else summary.changed).append(p.source.rel)
+            group = summary.added if p.is_new else summary.reread if p.key else summary.changed
+            group.append(p.source.rel)
             if old is not None and p.source.page_hash and old.page_hash == p.source.page_hash:
                 # the page is as it was: what it includes changed
                 summary.includes_changed[p.source.rel] = sorted(
@@ -568,6 +574,7 @@ class Indexer:
                 reader=reader_version(),
                 page_hash=p.source.page_hash,
                 includes=dict(p.source.includes),
+                key=p.key,
             )
 
     def _store_units(

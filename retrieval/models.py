@@ -207,9 +207,9 @@ class IndexSummary:
     chunks_total: int = 0
     documents_total: int = 0
     seconds: float = 0.0
-    # indexed files read by an older version of citebot's readers (parsers, chunkers): they
-    # keep that reading until they change or the index is rebuilt
-    read_by_older: int = 0
+    # unchanged files read again because this citebot reads them differently (parsers,
+    # chunkers, titles) from the one that indexed them
+    reread: list[str] = field(default_factory=list)
     # changed pages whose own text is unchanged: the included files that changed (or went)
     includes_changed: dict[str, list[str]] = field(default_factory=dict)
 

@@ -8,7 +8,9 @@ Only words the index does not know are touched, and only towards words it does k
   first letter; words sharing a stem count as one ("page", "pages"); none, or several
   equally close, and the word is searched as typed;
 - an abbreviation of the table below becomes its expansion when the index uses the expansion
-  and not the abbreviation (docs that write "env" keep "env").
+  and not the abbreviation (docs that write "env" keep "env");
+- two words the documents write as one ("strike through", "strike-through" ->
+  "strikethrough") become that word when one of the two is unknown to the index.
 Never touched: identifiers (code in backticks, snake_case, dotted.names, --flags, camelCase,
 words with digits), numbers, stopwords, any word whose stem the index has, and real English
 words (pyspellchecker's English word list, 160,000 words, and the embedding model's whole-word
@@ -159,14 +161,26 @@ class Speller:
         corrections: list[Correction] = []
         seen: set[str] = set()
         last = 0
-        for m in _TOKEN.finditer(text):
-            typed = m.group(0)
-            fixed = self._fix(typed, protected, text, m.start(), m.end())
+        tokens = list(_TOKEN.finditer(text))
+        i = 0
+        while i < len(tokens):
+            m = tokens[i]
+            a, b = m.start(), m.end()
+            fixed = None
+            if i + 1 < len(tokens):
+                fixed = self._join(text, m, tokens[i + 1], protected)
+                if fixed is not None:
+                    b = tokens[i + 1].end()
+                    i += 1
+            if fixed is None:
+                fixed = self._fix(m.group(0), protected, text, a, b)
+            i += 1
             if fixed is None:
                 continue
-            out.append(text[last : m.start()])
+            typed = text[a:b]
+            out.append(text[last:a])
             out.append(fixed)
-            last = m.end()
+            last = b
             if typed.lower() not in seen:
                 seen.add(typed.lower())
                 corrections.append(Correction(typed, fixed))
@@ -174,6 +188,27 @@ class Speller:
             return Corrected(text)
         out.append(text[last:])
         return Corrected("".join(out), tuple(corrections))
+
+    def _join(
+        self, text: str, m1: re.Match[str], m2: re.Match[str], protected: set[str]
+    ) -> str | None:
+        """Two words the documents write as one ("strike through" -> "strikethrough", also
+        "strike-through"): only when one of the two is a word the index does not know and the
+        joined word occurs in it, so "set up" stays as typed in docs that say "set up"."""
+        between = text[m1.end() : m2.start()]
+        w1, w2 = m1.group(0), m2.group(0)
+        if between not in (" ", "-") or not (w1.isalpha() and w2.isalpha()):
+            return None
+        if not ((w1.islower() or w1[1:].islower()) and w2.islower()):
+            return None
+        joined = (w1 + w2).lower()
+        if {w1.lower(), w2.lower()} & protected or self.words.get(joined, 0) < MIN_TARGET_COUNT:
+            return None
+        if _glued_before(text, m1.start()) or _glued_after(text, m2.end()):
+            return None
+        if self.known(w1) and self.known(w2):
+            return None
+        return joined.capitalize() if w1[0].isupper() else joined
 
     def _fix(self, typed: str, protected: set[str], text: str, a: int, b: int) -> str | None:
         w = typed.lower()
@@ -237,11 +272,21 @@ def _in_identifier(text: str, a: int, b: int) -> bool:
     """The word at text[a:b] is glued to a dot, hyphen, slash or apostrophe ("what's",
     "set-up", "a.b"): part of something else, left alone."""
     before = text[a - 1] if a > 0 else " "
-    after = text[b] if b < len(text) else " "
     if text[a:b].lower() in ("w/", "w/o", "b/c"):
         return before.isalnum()
-    glue = "'’-/.@#$%\\"
-    return before in glue or (after in glue and not (after == "." and _sentence_end(text, b)))
+    return before in _GLUE or _glued_after(text, b)
+
+
+_GLUE = "'’-/.@#$%\\"
+
+
+def _glued_before(text: str, a: int) -> bool:
+    return a > 0 and text[a - 1] in _GLUE
+
+
+def _glued_after(text: str, b: int) -> bool:
+    after = text[b] if b < len(text) else " "
+    return after in _GLUE and not (after == "." and _sentence_end(text, b))
 
 
 def _sentence_end(text: str, i: int) -> bool:

@@ -43,6 +43,13 @@ class FileEntry:
     # too) and theirs, to say which one changed
     page_hash: str = ""
     includes: dict[str, str] = field(default_factory=dict)
+    # chunk ids are named by `hash`, or by this key when the same bytes were read again by a
+    # newer reader: new ids, so the old reading stays live until the manifest names the new one
+    key: str = ""
+
+    @property
+    def id_hash(self) -> str:
+        return self.key or self.hash
 
 
 @dataclass
@@ -67,7 +74,7 @@ class Manifest:
     def fingerprint(self) -> str:
         h = hashlib.sha1((self.model or "").encode())
         for rel in sorted(self.files):
-            h.update(f"\0{rel}\0{self.files[rel].hash}".encode())
+            h.update(f"\0{rel}\0{self.files[rel].id_hash}".encode())
         return h.hexdigest()[:20]
 
     def live(self, source: str, file_hash: str) -> bool:
@@ -75,7 +82,9 @@ class Manifest:
         return e is not None and e.hash == file_hash
 
     def expected_ids(self) -> set[str]:
-        return {chunk_id(r, e.hash, i) for r, e in self.files.items() for i in range(e.chunks)}
+        return {
+            chunk_id(r, e.id_hash, i) for r, e in self.files.items() for i in range(e.chunks)
+        }
 
     def to_json(self) -> str:
         return json.dumps(
@@ -103,6 +112,11 @@ class Manifest:
                 r: NotQuotable(**e) for r, e in d.get("not_quotable", {}).items()
             },
         )
+
+
+def reread_key(file_hash: str, reader: str) -> str:
+    """The id key of a file's unchanged bytes read again by `reader` (see FileEntry.key)."""
+    return hashlib.sha256(f"{file_hash}\0{reader}".encode()).hexdigest()
 
 
 def chunk_id(source: str, file_hash: str, index: int) -> str:

@@ -373,9 +373,10 @@ async def test_forums_posts_and_what_discord_refuses_there(api: Client) -> None:
     status, data = await api("PATCH", edit_url, {"applied_tags": [str(answered)]})
     assert status == 200 and data["applied_tags"] == [str(answered)]
     assert fake._history[-1]["t"] == "THREAD_UPDATE"
-    status, data = await api("PATCH", edit_url, {"applied_tags": [str(answered)] * 6})
-    assert status == 400 and _fields(fake.violations) == {"applied_tags"}  # 5 at most
-    fake.violations.clear()
+    if spec is not None:  # the limit of 5 tags is checked against the spec's schema
+        status, data = await api("PATCH", edit_url, {"applied_tags": [str(answered)] * 6})
+        assert status == 400 and _fields(fake.violations) == {"applied_tags"}
+        fake.violations.clear()
     forum.bot_allowed = 0
 
     await fake.update_thread(post.id, locked=True)

@@ -153,32 +153,45 @@ def test_progress_tells_phase_chunks_rate_and_eta(
     assert with_rate and all(p.eta_s is not None and p.eta_s >= 0 for p in with_rate)
 
 
-def test_files_read_by_an_older_reader_are_counted_until_a_rebuild(
+def test_unchanged_files_indexed_by_an_older_reader_are_read_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Unchanged files are not re-read, so after an upgrade that parses differently they keep
-    the old reading: the summary says how many, and how to read them again."""
+    """After an upgrade that reads documents differently (here: titles), a reindex reads the
+    unchanged files again, so the index shows the new reading without `--rebuild`; the old
+    chunks stay live until the manifest names the new ones, and are then removed."""
     import retrieval.indexer as indexer
+    import retrieval.loaders as loaders
     from bot.render import summary_text
     from citebot.textrender import render_summary
     from tests.conftest import make_settings
 
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "a.md").write_text("# A\n\nThe harbour office opens at eight.\n")
-    (docs / "b.rst").write_text("B\n=\n\nVisiting boats must register.\n")
+    (docs / "harbour.md").write_text("The harbour office opens at eight.\n")
+    (docs / "boats.md").write_text("Visiting boats must register at the office.\n")
     engine = Engine(make_settings(docs, tmp_path / "data"))
-    assert engine.index().read_by_older == 0
+    assert engine.index().reread == []
+    old_ids = engine.manifest().expected_ids()
+    assert {s.title for s in engine.sources()} == {"Harbour", "Boats"}
+
     monkeypatch.setattr(indexer, "reader_version", lambda: "a-newer-reader")
-    (docs / "a.md").write_text("# A\n\nThe harbour office opens at nine.\n")
+    monkeypatch.setattr(loaders, "_name_title", lambda rel: f"Guide to {Path(rel).stem}")
+    (docs / "boats.md").write_text("Visiting boats must register at the harbour office.\n")
     s = engine.index()
-    assert s.changed == ["a.md"] and s.unchanged == 1 and s.read_by_older == 1
-    assert "1 file read by an older citebot" in render_summary(s)
-    assert "`citebot index --rebuild`" in render_summary(s)
-    assert "**Read by an older citebot:** 1 file" in summary_text(s)
-    assert "`/reindex rebuild:true`" in summary_text(s)
-    s = engine.index(rebuild=True)
-    assert s.read_by_older == 0 and "older citebot" not in render_summary(s)
+    assert s.reread == ["harbour.md"] and s.changed == ["boats.md"] and s.unchanged == 0
+    assert "re-read: 1 unchanged file indexed by an older citebot" in render_summary(s)
+    assert "**Re-read:** 1 unchanged file indexed by an older citebot" in summary_text(s)
+    assert {s.title for s in engine.sources()} == {"Guide to harbour", "Guide to boats"}
+    new_ids = engine.manifest().expected_ids()
+    assert not new_ids & old_ids  # new ids: the old reading stayed whole until the switch
+    stored = set(engine.store.chunks.get(include=[])["ids"])
+    assert new_ids <= stored and not (old_ids & stored)  # and is gone after it
+    answer = engine.ask("When does the harbour office open?")
+    assert answer.quotes[0].title == "Guide to harbour"
+    assert answer.quotes[0].text == "The harbour office opens at eight."
+
+    again = engine.index()  # read once per upgrade, not on every reindex
+    assert again.reread == [] and again.unchanged == 2
 
 
 def test_a_docs_folder_s_images_and_scripts_are_counted_by_type_not_listed(

@@ -220,3 +220,24 @@ def test_a_typod_and_a_clean_downvote_are_one_gap_shown_as_typed(
     assert len(topics) == 1
     assert topics[0].downvoted == 2
     assert typed in [topics[0].question, *topics[0].examples]
+
+
+def test_two_words_the_docs_write_as_one_are_searched_as_that_word() -> None:
+    """"time stamp" where the docs write "timestamp": joined only when one of the two words is
+    unknown to the index, so a phrase the docs also write apart ("set up") stays as typed."""
+    words = Counter({"timestamp": 4, "time": 6, "embed": 5, "set": 3, "up": 3, "setup": 2,
+                     "message": 7, "web": 2, "hook": 2, "webhook": 3})
+    speller = Speller(words, {"timestamp", "time", "embed", "set", "up", "setup", "messag",
+                              "web", "hook", "webhook"})
+    got = speller.correct("how do I add a time stamp to an embed?")
+    assert got.text == "how do I add a timestamp to an embed?"
+    assert got.corrections == (Correction("time stamp", "timestamp"),)
+    assert got.note == "searched for: timestamp (time stamp)"
+    assert speller.correct("Time-stamp on a message").text == "Timestamp on a message"
+    for kept in (
+        "how do I set up the bot?",  # both words indexed
+        "send a message with a web hook",  # both words indexed
+        "what does `time stamp` mean?",  # code
+        "is a.time stamp valid?",  # glued to an identifier
+    ):
+        assert speller.correct(kept, kept).text == kept, kept
