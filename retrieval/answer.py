@@ -67,6 +67,9 @@ class Window:
     code_start: int = -1  # code units: where the code begins (after its lead-in sentence)
     block_line_end: int = 0  # code units: the last line of the whole block in the file
     block_line_start: int = 0  # the later part of a long code block: the block's first line
+    # a list item's code blocks quoted together (a step's `pip install` and `python app.py`
+    # blocks): each one's span in chunk.text and language, markup between them not shown
+    code_parts: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def text(self) -> str:

@@ -223,6 +223,7 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
         SHORT_LEAD_WORDS,
         ends_with_colon,
         introduces,
+        item_code_run,
         nested_in_item,
     )
 
@@ -232,12 +233,26 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
                 blocks[i].kind == LIST_ITEM
                 and nested_in_item(text, blocks[i].start, blocks[i].end, blocks[i + 1].start)))
 
+    def same_step(i: int) -> bool:
+        """Code block `i` follows another code block under the same list item ("2. Install
+        and run:" + a `pip install` block + a `python app.py` block: quoted together)."""
+        k = i - 1
+        while k > 0 and blocks[k].kind == CODE:
+            k -= 1
+        if k == i - 1 or blocks[k].kind != LIST_ITEM or not nested_in_item(
+            text, blocks[k].start, blocks[k].end, blocks[k + 1].start
+        ):
+            return False
+        refs = tuple((b.kind, b.start, b.end) for b in blocks[k : i + 1])
+        return len(item_code_run(text, refs, 1, blocks[k].start)) == i - k - 1
+
     out: list[list[int]] = []
     for i, b in enumerate(blocks):
         prev = blocks[i - 1] if i else None
         glue = prev is not None and (
             prev.kind == HEADING
             or (b.kind == CODE and leads_in(i - 1))
+            or (b.kind == CODE and prev.kind == CODE and same_step(i))
             # "Here are some common uses:" and the table or list it introduces: a lead-in
             # left at a chunk's end was quoted without what it introduces
             or (b.kind in (TABLE, LIST_ITEM, DEFINITION) and prev.kind == PARAGRAPH

@@ -51,6 +51,10 @@ class Citation:
     block_line_end: int = 0
     # a later part of a long code block (split between chunks): the whole block's first line
     block_line_start: int = 0
+    # several code blocks quoted together (a list item's `pip install` and `python app.py`
+    # blocks): each one's span in `text` and language (display only; the fences and
+    # directives between them are markup)
+    code_parts: tuple[tuple[int, int, str], ...] = ()
     # untitled `:ref:`/`:doc:` roles in `text` and their targets' titles (display only)
     role_titles: tuple[tuple[str, str], ...] = ()
     # inline code spans in `text` where the format does not mark them (HTML): display only

@@ -126,9 +126,12 @@ def _display_parts(c: Citation) -> list[Part]:
                             _is_rst(c))
         if lead:
             parts.append(Part("text", lead))
-        code = textwrap.dedent(c.text if c.shown_in else _unquoted(c.text[c.code_offset :],
-                                                                   c.source))
-        parts.append(Part("code", code.strip("\n"), shown_language(c.language)))
+        spans = [(a, b, lang) for a, b, lang in c.code_parts if not c.shown_in] or [
+            (c.code_offset, len(c.text), c.language)]
+        for a, b, lang in spans:  # (a list item's code blocks: the markup between them hidden)
+            code = textwrap.dedent(c.text if c.shown_in else _unquoted(c.text[a:b], c.source))
+            if code.strip():
+                parts.append(Part("code", code.strip("\n"), shown_language(lang)))
         first = min(c.line_start, c.block_line_start or c.line_start)
         if first < c.line_start:  # a later part of a long block
             parts.insert(0, Part("text", f"… (lines {c.line_start}–{c.line_end} of the code "
@@ -178,6 +181,7 @@ def _marked_code(text: str, spans: tuple[tuple[int, int], ...]) -> str:
 
 
 _NOTE_KINDS = ("admonition", "definition", "list_item")
+
 # reST inside a short note: `text::` + an indented literal block, `.. code-block:: lang`
 _CODE_DIRECTIVE_LINE = re.compile(r"^[ \t]*\.\.[ \t]+(?:code-block|code|sourcecode)[ \t]*::"
                                   r"[ \t]*(\S*)")

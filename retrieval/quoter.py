@@ -348,6 +348,8 @@ class Quoter:
             code_offset=w.code_start - w.start if w.code_start >= 0 else -1,
             block_line_end=w.block_line_end,
             block_line_start=w.block_line_start,
+            code_parts=tuple((a - w.start, min(b, w.end) - w.start, lang)
+                             for a, b, lang in w.code_parts if a < w.end),
             inline_code=tuple((max(s, w.start) - w.start, min(e, w.end) - w.start)
                               for s, e in c.code if s < w.end and e > w.start),
         )
@@ -404,5 +406,5 @@ def included_citation(cit: Citation, c: ChunkRecord, w: Window) -> Citation:
         if w.block_line_end else 0,
         block_line_start=span.src_line + w.block_line_start - span.code_line
         if w.block_line_start else 0,
-        inline_code=(), shown_in=c.source,
+        inline_code=(), code_parts=(), shown_in=c.source,
         shown_in_line=span.page_line, lead_in=lead)

@@ -13,7 +13,8 @@
   long block is quoted by its first lines and the whole block's line range is cited
   (`Window.block_line_end`); a block too long for one chunk is also quotable from the chunks
   it continues in (their first lines; the citation names the whole block,
-  `Window.block_line_start`);
+  `Window.block_line_start`); a list item's two or more code blocks are one unit with its
+  sentence (`Window.code_parts`);
 * table: one body row (all its lines, in reST grid and simple tables whose cells wrap); its
   header row is shown from the citation (`header`), because the header and a later row are
   not one contiguous slice — a quote stays one exact slice;
@@ -281,21 +282,7 @@ def _code_units(
     text: str, blocks: tuple[tuple[Any, ...], ...], n: int, s: int, e: int,
     extra: dict[str, Any], continued: bool = False,
 ) -> list[Span]:
-    cut = e
-    lines = text[s:e].split("\n")
-    if len(lines) > CODE_MAX_LINES or e - s > CODE_MAX_CHARS:
-        keep, size = 0, 0
-        for ln in lines[:CODE_MAX_LINES]:
-            if keep and size + len(ln) + 1 > CODE_MAX_CHARS:
-                break
-            size += len(ln) + 1
-            keep += 1
-        cut = s + max(size - 1, 1)
-    block_last = int(blocks[n][6]) if len(blocks[n]) > 6 else 0
-    extra = dict(extra, code_start=s, block_line_end=block_last)
-    if continued and len(blocks[n]) > 8:
-        extra["block_line_start"] = int(blocks[n][8])
-    start = s
+    start, run = s, [n]
     if n > 0 and not continued:
         p_kind, p_s, p_e = str(blocks[n - 1][0]), int(blocks[n - 1][1]), int(blocks[n - 1][2])
         lead = text[p_s:p_e].rstrip()
@@ -312,12 +299,60 @@ def _code_units(
                 b_s, b_e = int(before[1]), int(before[2])
                 if str(before[0]) not in (HEADING, CODE, TABLE) and (
                     text[b_e:p_s].count("\n") <= 2
-                ):
+                ) and not (p_kind == LIST_ITEM == str(before[0])):
+                    # (a step's "Install and run:" does not take the step before it)
                     start = _last_sentence_start(text, b_s, b_e)
         elif p_kind == LIST_ITEM and _close(gap) and nested_in_item(text, p_s, p_e, s):
             # "2. Run the installer program, … You must include sudo." + the command under it
             start = _last_sentence_start(text, p_s, p_e)
+        if p_kind == LIST_ITEM and start < s and nested_in_item(text, p_s, p_e, s):
+            # "2. Install and run:" + a `pip install` block + a `python app.py` block: the
+            # step is quoted whole (its later blocks are also quoted on their own)
+            run += item_code_run(text, blocks, n, p_s)
+    e = int(blocks[run[-1]][2])
+    cut = e
+    lines = text[s:e].split("\n")
+    if len(lines) > CODE_MAX_LINES or e - s > CODE_MAX_CHARS:
+        keep, size = 0, 0
+        for ln in lines[:CODE_MAX_LINES]:
+            if keep and size + len(ln) + 1 > CODE_MAX_CHARS:
+                break
+            size += len(ln) + 1
+            keep += 1
+        cut = s + max(size - 1, 1)
+    last = blocks[run[-1]]
+    block_last = int(last[6]) if len(last) > 6 else 0
+    extra = dict(extra, code_start=s, block_line_end=block_last)
+    if len(run) > 1:
+        extra["code_parts"] = tuple(
+            (int(blocks[k][1]), int(blocks[k][2]), str(blocks[k][4])) for k in run)
+    if continued and len(blocks[n]) > 8:
+        extra["block_line_start"] = int(blocks[n][8])
     return [(start, cut, 1, extra)]
+
+
+def item_code_run(
+    text: str, blocks: tuple[tuple[Any, ...], ...], n: int, item_start: int
+) -> list[int]:
+    """The code blocks right after code block `n` that are indented under the same list
+    item as it (only fences, directives and blank lines between them)."""
+    line_start = text.rfind("\n", 0, item_start) + 1
+    column = item_start - line_start
+    run: list[int] = []
+    for k in range(n + 1, len(blocks)):
+        ref = blocks[k]
+        gap = text[int(blocks[k - 1][2]) : int(ref[1])]
+        if str(ref[0]) != CODE or (len(ref) > 7 and not ref[7]) or not _close(gap) or any(
+            ln.strip() and not _MARKUP.match(ln) for ln in gap.split("\n")[1:-1]
+        ):
+            break
+        opener = [ln for ln in gap.split("\n")[1:] if ln.strip()]
+        line = opener[-1] if opener else text[text.rfind("\n", 0, int(ref[1])) + 1 : int(ref[1])]
+        indent = len(line) - len(line.lstrip(" \t"))
+        if line_start == 0 or indent < max(column, 2):
+            break
+        run.append(k)
+    return run
 
 
 def _last_sentence_start(text: str, s: int, e: int) -> int:

@@ -58,6 +58,9 @@ _BLOCK_MARKER = re.compile(r"^[ \t]*/{3,}(?:[ \t].*)?$")
 _BLOCK_OPEN = re.compile(r"^[ \t]*(/{3,})[ \t]*(?:([\w-]+)[ \t]*(?:\|[ \t]*(.*?))?)?[ \t]*$")
 _BLOCK_OPTION = re.compile(r"^[ \t]{2,}[\w-]+:(?:[ \t]|$)")  # YAML options under the opener
 _TITLED_BLOCKS = {"details", "tab"}  # their title says what the content is about
+# pymdown blocks that are not admonitions: what their argument holds is no title
+_UNTITLED_BLOCKS = {"html", "define", "caption", "figure-caption", "table-caption", "attrs"}
+_BLOCK_ARGUMENTS = re.compile(r"(?:^|\s)[\w-]+=\S")  # `/// fancylists | type=a start=9`
 # code (`{code-block} python`, and sphinx.ext.doctest's ```{doctest}, ```{testcode}: what
 # Sphinx shows; ```{testsetup} is hidden from the page, so it stays markup)
 _MYST_CODE = CODE_DIRECTIVES
@@ -628,7 +631,8 @@ def _colon_fence(
     if name not in _MYST_NOTE_LIKE and name not in _MYST_TITLED | _MYST_CONTAINERS:
         return out
     cut = min((_indent(ln) for ln in body if ln.strip()), default=0)
-    heading = _plain_title(args) if name in _MYST_TITLED else ""
+    heading = _plain_title(args) if name in _MYST_TITLED or (
+        name == "admonition" and _heads_box(name, args)) else ""
     inner = _subparse(text, lines, first, body, [min(cut, _indent(ln)) for ln in body],
                       section + (heading,) if heading else section)
     for b in inner:
@@ -744,12 +748,22 @@ def _block_titles(lines: Lines, first: int, skip: set[int]) -> dict[int, tuple[s
     for n, blocks in _inside_blocks(lines, first, skip):
         titles = tuple(
             t for kind, title in blocks
-            if kind in _TITLED_BLOCKS
+            if (kind in _TITLED_BLOCKS or kind not in _UNTITLED_BLOCKS and _heads_box(kind, title))
             and (t := plain.get(title) or plain.setdefault(title, _plain_title(title)))
         )
         if titles:
             out[n] = titles
     return out
+
+
+def _heads_box(kind: str, title: str) -> bool:
+    """An admonition's title (`/// warning | Deleting the cache`) heads what its box holds,
+    as an mkdocs `!!! note "Title"` does; one that only names a kind of note (`/// note |
+    Note`, `/// admonition | See also`) is its label, and a rendered result's (`/// admonition
+    | Preview`) is no heading of words."""
+    plain = _plain_title(title)
+    return bool(plain) and plain.lower() != kind.lower() and not _LABEL_TITLE.match(plain) and (
+        not _RESULT_TITLE.match(plain)) and not _BLOCK_ARGUMENTS.search(title)
 
 
 def _titled_result_lines(lines: Lines, first: int, skip: set[int]) -> set[int]:
@@ -1001,8 +1015,10 @@ def _myst(tok: Token, text: str, lines: Lines, section: tuple[str, ...]) -> list
         # inside (````{tip} + ```{doctest}) is code, not words of the note
         body = [lines.line(n) for n in range(first, last)]
         cut = min((_indent(ln) for ln in body if ln.strip()), default=0)
+        # (```{admonition} Timeouts in tests: its title heads what the box holds)
+        heading = _plain_title(args) if name == "admonition" and _heads_box(name, args) else ""
         parts = _subparse(text, lines, first, body, [min(cut, _indent(ln)) for ln in body],
-                          section)
+                          section + (heading,) if heading else section)
         return version + [
             Block(ADMONITION, b.start, b.end, b.section) if b.kind == PARAGRAPH else b
             for b in parts

@@ -1,0 +1,209 @@
+"""Quote shapes on structured docs (issue 8, "quote the answer, not the heading"): a list item
+holding two code blocks is quotable whole, an admonition's title is in the citation's path,
+never quoted alone. Small samples in the style of each construct; real parser, chunker, quote
+units and display (and the real model, Chroma and Engine end to end)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+from bot.render import EMBED_DESCRIPTION_LIMIT, render_quote
+from retrieval.answer import Window, windows_for
+from retrieval.embedder import Embedder
+from retrieval.models import Citation
+from retrieval.quotedisplay import display_parts
+from retrieval.quoter import Quoter
+from tests.conftest import indexed_engine
+from tests.test_docs_quoting import _records
+
+
+def _windows(tmp_path: Path, name: str, text: str, embedder: Embedder) -> list[Window]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    out = []
+    for rec in _records(path, name, embedder):
+        for w in windows_for(rec, 0):
+            # every quote is an exact slice of the file
+            assert text[rec.char_start + w.start : rec.char_start + w.end] == w.text
+            out.append(w)
+    return out
+
+
+def _cite(w: Window) -> Citation:
+    return Quoter.citation(SimpleNamespace(window=w, score=1.0), "q")  # type: ignore[arg-type]
+
+
+def _code(windows: list[Window], word: str) -> Window:
+    """The code unit holding `word`."""
+    return next(w for w in windows if w.kind == "code" and word in w.text)
+
+
+# ----------------------------------------------------------------- a step with two code blocks
+
+STEPS_MD = """# Quickstart
+
+1. Create a virtual environment.
+2. Install and run:
+
+    ```bash
+    pip install kettle
+    ```
+
+    ```bash
+    python app.py
+    ```
+
+3. Open the browser at the address it prints.
+"""
+
+STEPS_RST = """Quickstart
+==========
+
+1. Create a virtual environment.
+2. Install and run:
+
+   .. code-block:: bash
+
+      pip install kettle
+
+   .. code-block:: console
+
+      $ python app.py
+
+3. Open the browser at the address it prints.
+"""
+
+
+def test_a_list_item_holding_two_code_blocks_is_quotable_whole(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """"2. Install and run:" with a `pip install` block and a `python app.py` block: one unit
+    from the step's words to its last code line (an exact slice), shown as the step's
+    sentence and two code blocks, each in its own language."""
+    for name, text, second in (("steps.md", STEPS_MD, ("python app.py", "bash")),
+                               ("steps.rst", STEPS_RST, ("$ python app.py", "console"))):
+        ws = _windows(tmp_path, name, text, embedder)
+        whole = [w for w in ws if w.kind == "code" and "pip install" in w.text
+                 and "python app.py" in w.text]
+        assert len(whole) == 1, name
+        w = whole[0]
+        assert w.text.startswith("Install and run:") and w.text.endswith("python app.py")
+        shown = display_parts(_cite(w))
+        assert [(p.kind, p.text, p.language) for p in shown] == [
+            ("text", "Install and run:", ""), ("code", "pip install kettle", "bash"),
+            ("code", *second)], name
+        rendered = render_quote(_cite(w), EMBED_DESCRIPTION_LIMIT)
+        assert rendered is not None and "```bash\npip install kettle\n```" in rendered
+        assert ".. code-block" not in rendered and rendered.count("```") == 4
+        # the step before is another step: never glued to this one's short lead-in
+        assert not any(w.kind == "code" and "virtual environment" in w.text for w in ws), name
+
+
+def test_a_long_step_with_two_code_blocks_is_cut_honestly(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """Too long for one quote: the step's first lines, the cut marked with the lines left,
+    the citation naming the step's last code line."""
+    body = "\n".join(f"    pip install kettle-plugin-{i}" for i in range(12))
+    text = ("# Setup\n\n1. Make a folder.\n2. Install every plugin, then start the kettle:\n\n"
+            f"    ```bash\n{body}\n    ```\n\n    ```bash\n    kettle serve --port 8080\n"
+            "    kettle status\n    ```\n")
+    ws = _windows(tmp_path, "setup.md", text, embedder)
+    w = next(w for w in ws if w.kind == "code" and w.text.startswith("Install every"))
+    c = _cite(w)
+    assert c.block_line_end == text[: text.index("kettle status")].count("\n") + 1
+    assert c.block_line_end > c.line_end
+    rendered = render_quote(c, EMBED_DESCRIPTION_LIMIT)
+    assert rendered is not None and "more lines" in rendered
+    assert "kettle-plugin-0" in rendered and "kettle status" not in rendered
+
+
+# ----------------------------------------------------------------- admonition titles
+
+TITLED_MD = """# Settings
+
+/// warning | Deleting the cache
+Removing the cache folder while the server runs corrupts the index.
+///
+
+/// note | Note
+Settings are read once at start-up.
+///
+
+!!! note "Proxy support"
+    The client honours the HTTPS_PROXY variable when it is set.
+
+??? tip "Faster start-up"
+    Pass `--lazy` to load plugins on first use.
+
+```{admonition} Timeouts in tests
+The test client never times out, whatever the server does.
+```
+
+:::{admonition} Retry budget
+Each request is retried at most three times.
+:::
+"""
+
+TITLED_RST = """Settings
+========
+
+.. admonition:: Deleting the cache
+
+   Removing the cache folder while the server runs corrupts the index.
+"""
+
+
+def test_an_admonition_title_is_in_the_section_path_never_quoted(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """pymdown `/// warning | Title`, mkdocs `!!! note "Title"` / `??? tip "Title"`, MyST
+    `{admonition} Title` (fenced either way) and reST `.. admonition:: Title`: the title heads
+    what the box holds, in the citation's path; a title that only names a kind of note
+    (`/// note | Note`) is a label, not a heading."""
+    ws = _windows(tmp_path, "settings.md", TITLED_MD, embedder)
+
+    def section(start: str) -> tuple[str, ...]:
+        return next(w.section for w in ws if w.text.startswith(start))
+
+    assert section("Removing the cache") == ("Settings", "Deleting the cache")
+    assert section("Settings are read") == ("Settings",)
+    assert section("The client honours") == ("Settings", "Proxy support")
+    assert section("Pass `--lazy`") == ("Settings", "Faster start-up")
+    assert section("The test client") == ("Settings", "Timeouts in tests")
+    assert section("Each request") == ("Settings", "Retry budget")
+    titles = ("Deleting the cache", "Proxy support", "Faster start-up", "Timeouts in tests",
+              "Retry budget")
+    assert not any(t in w.text for w in ws for t in titles)  # never quoted, alone or not
+    c = _cite(next(w for w in ws if w.text.startswith("Removing")))
+    rendered = render_quote(c, EMBED_DESCRIPTION_LIMIT)
+    assert rendered is not None and "Settings* › Deleting the cache" in rendered
+    ws = _windows(tmp_path, "settings.rst", TITLED_RST, embedder)
+    assert [w.section for w in ws] == [("Settings", "Deleting the cache")]
+
+
+# ----------------------------------------------------------------- end to end
+
+def test_quote_shapes_end_to_end(tmp_path: Path) -> None:
+    """Through Engine (real model, real Chroma): each shape is what a question gets, an exact
+    slice of its file, cited with the admonition's title in its path."""
+    engine = indexed_engine(tmp_path, {
+        "steps.md": STEPS_MD, "settings.md": TITLED_MD,
+    })
+
+    def quotes(q: str) -> list[Citation]:
+        a = engine.ask(q, record=False)
+        assert a.answered, q
+        for c in a.quotes:
+            assert engine.verify(c), c  # an exact slice of the file, at the cited lines
+            assert c.text.strip() != "Deleting the cache"  # never quoted alone
+        return a.quotes
+
+    c = quotes("How do I install and run kettle?")[0]
+    assert c.source == "steps.md" and c.kind == "code"
+    assert "pip install kettle" in c.text and "python app.py" in c.text
+    assert [p.kind for p in display_parts(c)] == ["text", "code", "code"]
+    c = quotes("What happens if I delete the cache folder while the server runs?")[0]
+    assert c.text.startswith("Removing the cache folder")
+    assert c.section == ("Settings", "Deleting the cache")
