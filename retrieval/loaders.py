@@ -427,6 +427,9 @@ def _html(data: bytes) -> Extracted:
     from retrieval.parsing.html import PAGE_TITLE, parse_html
 
     parsed = parse_html(data)
+    if not parsed.text.strip() and re.search(rb"\{%-?\s*(?:extends|block)\b", data):
+        # a mkdocs theme override (`overrides/main.html`: `{% extends "base.html" %}`)
+        raise LoadError("a Jinja template (e.g. a theme override), not a page: nothing to quote")
     title = parsed.extra.get(PAGE_TITLE)
     site = _TITLE_SITE.search(title) if title else None
     if title and parsed.title and (title == parsed.title or (

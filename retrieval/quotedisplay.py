@@ -80,7 +80,7 @@ _MARKUP_LINE = re.compile(
     r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:(?!`)|\.\.[ \t]+_[^:\n]+:[ \t]*$"
     # an mkdocs tab or note opened between a lead-in and its code (`=== "Docstring"`,
     # `!!! example`, pymdown `/// tab | Linux`): markup, its title is in the citation's path
-    r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]+\w|/{3,}(?:[ \t]|$))")
+    r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]*\w|/{3,}(?:[ \t]|$))")
 
 
 @dataclass(frozen=True)

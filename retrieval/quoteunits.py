@@ -54,6 +54,9 @@ _GRID_CONTINUATION = re.compile(r"^[ \t]*\|[ \t]+\|")  # a grid row's line, firs
 # short say nothing on their own (a list of sentences is quoted item by item; docs QA dev set)
 SHORT_ITEM_WORDS = 5
 MAX_LIST_QUOTE_CHARS = 400
+# a lead-in with a short list of sentences ("…in this order of priority:" + its steps) is a unit
+# too, besides each item: the order or the set is what the lead-in says, no item alone does
+MAX_WHOLE_LIST_CHARS = 600
 SHORT_LEAD_WORDS = 4  # a lead-in of fewer words ("Example:") also takes the sentence before it
 # an item of fewer words ("top", "User agent") of a list quoted whole with its lead-in is
 # not quoted alone: a bare name answers nothing the lead-in and list don't
@@ -81,7 +84,11 @@ def _item_words(text: str) -> int:
 # markup lines between a lead-in and its block: fences, directives, their options and reST
 # labels (`.. _interpolation_site_example:` right above the code it names)
 _MARKUP = re.compile(
-    r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:|\.\.[ \t]+_[^:\n]+:[ \t]*$)")
+    r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:|\.\.[ \t]+_[^:\n]+:[ \t]*$"
+    # an mkdocs note or tab the code sits in ("…will not be excluded:" + a blank line +
+    # `!!! example` + a blank line + the fence; `=== "pip"`, pymdown `/// tab | Linux`), as
+    # quotedisplay hides it between the lead-in and its code
+    r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]*\w|/{3,}(?:[ \t]|$))")
 
 Span = tuple[int, int, int, dict[str, Any]]  # start, end, sentences, extra fields
 
@@ -183,13 +190,21 @@ def _list_with_lead_in(
     item = str(blocks[n + 1][0])
     start = _last_sentence_start(text, int(blocks[n][1]), int(blocks[n][2]))
     end = int(blocks[n][2])
+    names = True
+    last = int(blocks[n][2])
     for ref in blocks[n + 1 :]:
         if str(ref[0]) != item or text[end : int(ref[1])].count("\n") > 2:
+            if nested_in_item(text, last, end, int(ref[1])):
+                return None  # an item's own code or note under it: the list goes on past it
             break
+        if ends_with_colon(text[int(ref[1]) : int(ref[2])]):
+            return None  # an item introducing what is under it is quoted with that
         if _item_words(text[int(ref[1]) : int(ref[2])]) > SHORT_ITEM_WORDS:
-            return None  # items that say something are quoted one by one
-        end = int(ref[2])
-    if end - start > MAX_LIST_QUOTE_CHARS or end == int(blocks[n][2]):
+            names = False  # items that say something are also quoted one by one
+        last, end = int(ref[1]), int(ref[2])
+    if end == int(blocks[n][2]) or end - start > (
+        MAX_LIST_QUOTE_CHARS if names else MAX_WHOLE_LIST_CHARS
+    ):
         return None
     return start, end
 

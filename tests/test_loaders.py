@@ -126,8 +126,10 @@ def test_markdown_title_is_the_pages_title_not_a_later_section_or_a_code_comment
     p = tmp_path / "testclient.md"
     p.write_text(body, encoding="utf-8")
     assert load_file(p, "testclient.md", MB).title == "Testclient"  # named as mkdocs names it
-    p.write_text("## Quick start\n\nRun it.\n\n## More\n\nMore.\n", encoding="utf-8")
+    p.write_text("## Quick start\n\nRun it.\n\n### More\n\nMore.\n", encoding="utf-8")
     assert load_file(p, "testclient.md", MB).title == "Quick start"  # it opens the page
+    p.write_text("## Quick start\n\nRun it.\n\n## More\n\nMore.\n", encoding="utf-8")
+    assert load_file(p, "testclient.md", MB).title == "Testclient"  # its first section
     p.write_text("Intro.\n\n# Widget client\n\nText.\n", encoding="utf-8")
     assert load_file(p, "testclient.md", MB).title == "Widget client"  # the first H1
     p.write_text("---\ntitle: 'Test client'\nhide: [toc]\n---\n\nText.\n", encoding="utf-8")

@@ -225,6 +225,10 @@ POINTER_WORDS = frozenset(
     "check out refer read consult about on".split())
 # "See …", "Check …", "Refer to …": a sentence that may only say where to look
 SEE = re.compile(r"\W*(?:see|check|refer|read|consult)\b", re.I)
+# "Don't forget to read [the docs about x](#x).", "Be sure to check [y](y.md).": a pointer too
+_REMINDER = re.compile(
+    r"^\W*(?:don'?t forget|do not forget|remember|be sure|make sure)[ \t\n]+to(?=[ \t\n])",
+    re.I)
 # any attribute list, loosely: `{ .x }`, `{ loading=lazy }`
 ATTR_LIST_LOOSE = re.compile(r"\{:?[ \t]*(?:[.#]|[\w-]+=)[^}]*\}")
 # a link within the docs: to an anchor, a page of the site (not an address with a scheme),
@@ -242,7 +246,7 @@ def internal_links_only(raw: str) -> bool:
     other sections): it names where to look, and says nothing a reader would quote."""
     if not _INTERNAL_LINK.search(raw):
         return False
-    rest = ATTR_LIST_LOOSE.sub("", _INTERNAL_LINK.sub("", raw))
+    rest = _REMINDER.sub("", ATTR_LIST_LOOSE.sub("", _INTERNAL_LINK.sub("", raw)), count=1)
     if SEE.match(rest):
         # "See the documentation for [publishing](publish.md).", as a reST "See :doc:`x`"
         return all(w.lower() in POINTER_WORDS for w in re.findall(r"\w+", rest))
@@ -254,19 +258,20 @@ def internal_links_only(raw: str) -> bool:
 _RST_REFERENCE = re.compile(r":[\w:.+-]+:`[^`]*`|`[^`]*`_{1,2}")
 # "see", or as the docs also write it, "have a look at", "refer to"
 _SEE_LIKE = re.compile(r"\W*(?:see|(?:have a )?look at|refer to)\b", re.I)
-# "For custom filters see …": a topic of a few words, then where to look
+# "For custom filters see …", "For more information, see …": a topic, then where to look
 _FOR_TOPIC = re.compile(
-    r"\W*for\b(?:\W+\w+){1,6}?\W+(?=(?:see|(?:have a )?look at|refer to)\b)", re.I)
+    r"\W*for\b(?:\W+\w+){1,12}?\W+(?=(?:see|(?:have a )?look at|refer to)\b)", re.I)
 
 
 def sentence_points_elsewhere(raw: str) -> bool:
     """A sentence that only says where to look: "See also [`x`][pkg.x].", "See :ref:`x`.",
-    "For custom filters see :ref:`writing-filters`." (a topic named, nothing said of it)."""
+    "For custom filters see :ref:`writing-filters`.", "For more information, see
+    [Timeouts](timeouts.md)." (a topic named, nothing said of it)."""
     if internal_links_only(raw):
         return True
-    if not _RST_REFERENCE.search(raw):
+    if not _RST_REFERENCE.search(raw) and not _INTERNAL_LINK.search(raw):
         return False
-    rest = _RST_REFERENCE.sub("", raw)
+    rest = _INTERNAL_LINK.sub("", _RST_REFERENCE.sub("", raw))
     topic = _FOR_TOPIC.match(rest)
     if topic:
         rest = rest[topic.end():]

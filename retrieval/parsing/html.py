@@ -27,6 +27,9 @@ from retrieval.parsing.blocks import (
 from retrieval.parsing.htmllines import on_source_lines
 
 PAGE_TITLE = "page_title"  # ParsedText.extra: the page's <title>, as written
+# a mkdocs theme override (`docs/overrides/main.html`) or another Jinja template in the docs
+# folder: text that is only template tags is markup, not words of a page
+_TEMPLATE_ONLY = re.compile(r"(?:\s*(?:\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}))+\s*", re.S)
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _DROP = ["script", "style", "noscript", "template", "nav", "footer", "head", "form", "button",
          "svg", "iframe"]
@@ -140,8 +143,8 @@ class _Writer:
         """Add a block; `nodes` are the elements its text was taken from, whose inline code
         (`<code>`, `<kbd>`, `<samp>`) is recorded as spans of the block."""
         text = text.strip("\n") if kind == CODE else text.strip()
-        if not text.strip():
-            return None
+        if not text.strip() or kind != CODE and _TEMPLATE_ONLY.fullmatch(text):
+            return None  # (a theme override's `{% extends "base.html" %}` … `{{ super() }}`)
         if self.parts:
             self.parts.append("\n\n")
             self.pos += 2

@@ -161,6 +161,7 @@ def parse_markdown(text: str) -> ParsedText:
     inside: set[int] = {n for c in containers for n in range(c[0], c[1])}
     blocks: list[Block] = []
     section: list[tuple[int, str]] = []  # (level, heading text)
+    opening: int | None = None  # the level of a `##` opening the page, taken as its title
     i = 0
     item_depth = 0
     items: list[tuple[int, int, bool]] = []  # open list items: (end line, level, a card)
@@ -215,8 +216,15 @@ def parse_markdown(text: str) -> ParsedText:
             section.append((level, heading))
             # the page title, as mkdocs reads it: the first level-1 heading, or a heading that
             # opens the page; a later `## Section` is not the title of the page above it
+            if heading and opening is not None and level <= opening:
+                # `## Installation` opening a page of `## Usage`, `## Secrets`…: its first
+                # section, not its title (which would head every chunk's search text);
+                # mkdocs, too, titles a page only by its first H1, else by its file name
+                title = opening = None
             if title is None and heading and (level == 1 or all(b.kind == HEADING for b in blocks)):
                 title = heading
+                if level > 1:
+                    opening = level
             i += 3
             if autodoc and i < len(tokens) and tokens[i].type == "code_block":
                 i += 1  # `## ::: pkg.Class` + its indented YAML options: markup
