@@ -70,6 +70,9 @@ class Window:
     # a list item's code blocks quoted together (a step's `pip install` and `python app.py`
     # blocks): each one's span in chunk.text and language, markup between them not shown
     code_parts: tuple[tuple[int, int, str], ...] = ()
+    # a code block no sentence introduces: its caption's span in chunk.text (`:caption:
+    # retry.py`, a fence's `title="app.py"`), shown above the code; not part of the quote
+    caption: tuple[int, int] | None = None
 
     @property
     def text(self) -> str:

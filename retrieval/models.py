@@ -55,6 +55,9 @@ class Citation:
     # blocks): each one's span in `text` and language (display only; the fences and
     # directives between them are markup)
     code_parts: tuple[tuple[int, int, str], ...] = ()
+    # a code block's caption when no sentence introduces it (`:caption: retry.py`, a fence's
+    # `title="app.py"`): its own exact slice of the file, shown above the code as its label
+    caption: str = ""
     # untitled `:ref:`/`:doc:` roles in `text` and their targets' titles (display only)
     role_titles: tuple[tuple[str, str], ...] = ()
     # inline code spans in `text` where the format does not mark them (HTML): display only
@@ -94,6 +97,8 @@ class Citation:
             out["language"] = self.language
         if self.header is not None:
             out["header"] = self.header
+        if self.caption:
+            out["caption"] = self.caption
         if self.block_line_end > self.line_end:
             out["block_line_end"] = self.block_line_end
         if 0 < self.block_line_start < self.line_start:

@@ -121,6 +121,8 @@ def _display_parts(c: Citation) -> list[Part]:
         parts: list[Part] = []
         if c.shown_in:  # included code: the lead-in is the including page's
             lead = _lead_in(c.lead_in, c.shown_in.lower().endswith(".rst"))
+        elif c.caption and not c.code_offset:  # its label: `:caption: retry.py`
+            lead = _lead_in(c.caption, _is_rst(c))
         else:
             lead = _lead_in(_marked_code(c.text[: c.code_offset], c.inline_code),
                             _is_rst(c))

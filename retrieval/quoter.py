@@ -350,6 +350,7 @@ class Quoter:
             block_line_start=w.block_line_start,
             code_parts=tuple((a - w.start, min(b, w.end) - w.start, lang)
                              for a, b, lang in w.code_parts if a < w.end),
+            caption=c.text[w.caption[0] : w.caption[1]] if w.caption else "",
             inline_code=tuple((max(s, w.start) - w.start, min(e, w.end) - w.start)
                               for s, e in c.code if s < w.end and e > w.start),
         )
@@ -406,5 +407,5 @@ def included_citation(cit: Citation, c: ChunkRecord, w: Window) -> Citation:
         if w.block_line_end else 0,
         block_line_start=span.src_line + w.block_line_start - span.code_line
         if w.block_line_start else 0,
-        inline_code=(), code_parts=(), shown_in=c.source,
+        inline_code=(), code_parts=(), caption="", shown_in=c.source,
         shown_in_line=span.page_line, lead_in=lead)

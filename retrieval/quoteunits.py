@@ -13,8 +13,10 @@
   long block is quoted by its first lines and the whole block's line range is cited
   (`Window.block_line_end`); a block too long for one chunk is also quotable from the chunks
   it continues in (their first lines; the citation names the whole block,
-  `Window.block_line_start`); a list item's two or more code blocks are one unit with its
-  sentence (`Window.code_parts`);
+  `Window.block_line_start`); a list item's two or more
+  code blocks are one unit with its sentence (`Window.code_parts`); a block no sentence
+  introduces is labelled by its caption (`:caption: retry.py`, a fence's `title="app.py"`:
+  `Window.caption`, its own exact slice, shown above the code like a table's header row);
 * table: one body row (all its lines, in reST grid and simple tables whose cells wrap); its
   header row is shown from the citation (`header`), because the header and a later row are
   not one contiguous slice — a quote stays one exact slice;
@@ -89,6 +91,13 @@ _MARKUP = re.compile(
     # `!!! example` + a blank line + the fence; `=== "pip"`, pymdown `/// tab | Linux`), as
     # quotedisplay hides it between the lead-in and its code
     r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]*\w|/{3,}(?:[ \t]|$))")
+
+# a code block's caption: `:caption: retry.py` among a `.. code-block::` / MyST
+# ```{code-block}'s options, or `title="app.py"` on an mkdocs / pymdown fence
+_CAPTION_OPTION = re.compile(r"^[ \t]*:caption:[ \t]+(?=\S)")
+_FENCE_TITLE = re.compile(
+    r"^[ \t]*(?:`{3,}|~{3,})[^`\n]*?[\s{]title=(?:\"([^\"\n]*\w[^\"\n]*)\"|'([^'\n]*\w[^'\n]*)')")
+_CODE_OPENER = re.compile(r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::)")
 
 Span = tuple[int, int, int, dict[str, Any]]  # start, end, sentences, extra fields
 
@@ -324,6 +333,10 @@ def _code_units(
             # "2. Install and run:" + a `pip install` block + a `python app.py` block: the
             # step is quoted whole (its later blocks are also quoted on their own)
             run += item_code_run(text, blocks, n, p_s)
+    caption = None
+    if start == s and not continued:
+        # no sentence introduces it: its caption (`:caption: retry.py`) labels it
+        caption = _caption_span(text, int(blocks[n - 1][2]) if n else 0, s)
     e = int(blocks[run[-1]][2])
     cut = e
     lines = text[s:e].split("\n")
@@ -341,9 +354,34 @@ def _code_units(
     if len(run) > 1:
         extra["code_parts"] = tuple(
             (int(blocks[k][1]), int(blocks[k][2]), str(blocks[k][4])) for k in run)
+    if caption:
+        extra["caption"] = caption
     if continued and len(blocks[n]) > 8:
         extra["block_line_start"] = int(blocks[n][8])
     return [(start, cut, 1, extra)]
+
+
+def _caption_span(text: str, lo: int, s: int) -> tuple[int, int] | None:
+    """The caption of the code block at `s` (the words after `:caption:`, or inside the
+    fence's `title="…"`), when the lines between its opener and its code hold one and
+    nothing but markup; else None."""
+    pos = text.rfind("\n", lo, s)  # the end of the line above the code
+    while pos >= lo and pos >= 0:
+        a = max(text.rfind("\n", lo, pos) + 1, lo)
+        line = text[a:pos]
+        if line.strip() and not _MARKUP.match(line):
+            return None
+        m = _CAPTION_OPTION.match(line)
+        if m:
+            return a + m.end(), a + len(line.rstrip())
+        t = _FENCE_TITLE.match(line)
+        if t:
+            g = 1 if t.group(1) is not None else 2
+            return a + t.start(g), a + t.end(g)
+        if _CODE_OPENER.match(line) or a <= lo:
+            return None
+        pos = a - 1
+    return None
 
 
 def item_code_run(

@@ -1,7 +1,8 @@
 """Quote shapes on structured docs (issue 8, "quote the answer, not the heading"): a list item
-holding two code blocks is quotable whole, an admonition's title is in the citation's path,
-never quoted alone. Small samples in the style of each construct; real parser, chunker, quote
-units and display (and the real model, Chroma and Engine end to end)."""
+holding two code blocks is quotable whole, an admonition's title is in the citation's path and
+a code block's caption labels it, neither ever quoted alone. Small samples in the style of
+each construct; real parser, chunker, quote units and display (and the real model, Chroma and
+Engine end to end)."""
 
 from __future__ import annotations
 
@@ -183,13 +184,86 @@ def test_an_admonition_title_is_in_the_section_path_never_quoted(
     assert [w.section for w in ws] == [("Settings", "Deleting the cache")]
 
 
+# ----------------------------------------------------------------- captions of code blocks
+
+CAPTIONED_RST = """Examples
+========
+
+.. code-block:: python
+   :caption: retry.py
+   :linenos:
+
+   client = Client(retries=3)
+   client.get("https://example.org")
+
+Sessions keep cookies. To log in once for many requests, open a session:
+
+.. code-block:: python
+   :caption: session.py
+
+   with Session() as s:
+       s.get("/login")
+"""
+
+CAPTIONED_MD = """# Examples
+
+```python title="app.py"
+app = App()
+app.run()
+```
+
+```{code-block} python
+:caption: worker.py
+
+worker = Worker()
+worker.start()
+```
+"""
+
+
+def test_a_code_caption_is_the_label_of_a_block_without_a_lead_in(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """`:caption: retry.py` (reST and MyST) and an mkdocs fence's `title="app.py"` label a
+    code block that has no lead-in sentence: carried with its citation (its own exact slice of
+    the file, like a table's header row) and shown above the code, never quoted alone; a block
+    with a lead-in sentence keeps that sentence."""
+    text = CAPTIONED_RST
+    ws = _windows(tmp_path, "examples.rst", text, embedder)
+    retry = _code(ws, "retries=3")
+    assert retry.text.startswith("   client = Client(retries=3)")  # the quote is the code
+    c = _cite(retry)
+    assert c.caption == "retry.py" and text[retry.caption[0] : retry.caption[1]] == "retry.py"
+    assert c.to_json()["caption"] == "retry.py"
+    assert [(p.kind, p.text) for p in display_parts(c)] == [
+        ("text", "retry.py"),
+        ("code", 'client = Client(retries=3)\nclient.get("https://example.org")')]
+    session = _code(ws, "Session()")
+    assert session.text.startswith("To log in once for many requests, open a session:")
+    assert _cite(session).caption == ""
+    assert display_parts(_cite(session))[0].text == (
+        "To log in once for many requests, open a session:")
+    assert not any(w.text.strip() in ("retry.py", "session.py") for w in ws)
+
+    ws = _windows(tmp_path, "examples.md", CAPTIONED_MD, embedder)
+    app = _cite(_code(ws, "App()"))
+    assert app.text == "app = App()\napp.run()" and app.caption == "app.py"
+    assert [(p.kind, p.text) for p in display_parts(app)] == [
+        ("text", "app.py"), ("code", "app = App()\napp.run()")]
+    worker = _cite(_code(ws, "Worker()"))
+    assert worker.caption == "worker.py" and display_parts(worker)[0].text == "worker.py"
+    rendered = render_quote(worker, EMBED_DESCRIPTION_LIMIT)
+    assert rendered is not None and "worker.py\n```python\nworker = Worker()" in rendered
+    assert ":caption:" not in rendered and "{code-block}" not in rendered
+
+
 # ----------------------------------------------------------------- end to end
 
 def test_quote_shapes_end_to_end(tmp_path: Path) -> None:
     """Through Engine (real model, real Chroma): each shape is what a question gets, an exact
     slice of its file, cited with the admonition's title in its path."""
     engine = indexed_engine(tmp_path, {
-        "steps.md": STEPS_MD, "settings.md": TITLED_MD,
+        "steps.md": STEPS_MD, "settings.md": TITLED_MD, "examples.rst": CAPTIONED_RST,
     })
 
     def quotes(q: str) -> list[Citation]:
@@ -197,7 +271,7 @@ def test_quote_shapes_end_to_end(tmp_path: Path) -> None:
         assert a.answered, q
         for c in a.quotes:
             assert engine.verify(c), c  # an exact slice of the file, at the cited lines
-            assert c.text.strip() != "Deleting the cache"  # never quoted alone
+            assert c.text.strip() not in ("retry.py", "Deleting the cache")  # never alone
         return a.quotes
 
     c = quotes("How do I install and run kettle?")[0]
@@ -207,3 +281,7 @@ def test_quote_shapes_end_to_end(tmp_path: Path) -> None:
     c = quotes("What happens if I delete the cache folder while the server runs?")[0]
     assert c.text.startswith("Removing the cache folder")
     assert c.section == ("Settings", "Deleting the cache")
+    c = next(c for c in quotes("How do I make the client retry three times?")
+             if c.source == "examples.rst")
+    assert c.kind == "code" and c.caption == "retry.py" and "Client(retries=3)" in c.text
+    assert display_parts(c)[0].text == "retry.py"
