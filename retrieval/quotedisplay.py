@@ -110,6 +110,9 @@ def display_parts(c: Citation) -> list[Part]:
     """The quote as prose and code parts, plus a marker for a long code block cut short. An
     untitled `:ref:`/`:doc:` whose target's title is known shows that title."""
     parts = _display_parts(c)
+    if "\r" in c.text:  # a file saved with CRLF line ends: its code kept each line's CR
+        parts = [Part(p.kind, p.text.replace("\r\n", "\n").replace("\r", "\n"), p.language)
+                 for p in parts]
     if not c.role_titles:
         return parts
     return [Part(p.kind, shown_with_titles(p.text, c.role_titles), p.language)
@@ -131,7 +134,8 @@ def _display_parts(c: Citation) -> list[Part]:
         spans = [(a, b, lang) for a, b, lang in c.code_parts if not c.shown_in] or [
             (c.code_offset, len(c.text), c.language)]
         for a, b, lang in spans:  # (a list item's code blocks: the markup between them hidden)
-            code = textwrap.dedent(c.text if c.shown_in else _unquoted(c.text[a:b], c.source))
+            code = dedent(c.text if c.shown_in else _unquoted(c.text[a:b], c.source),
+                          8 if _is_rst(c) else 4)
             if code.strip():
                 parts.append(Part("code", code.strip("\n"), shown_language(lang)))
         first = min(c.line_start, c.block_line_start or c.line_start)
@@ -159,6 +163,26 @@ def _display_parts(c: Citation) -> list[Part]:
              Part("text", _prose(body, c.kind, markdown, rst)) for kind, body, lang in pieces]
     return [p for p in parts if p.text.strip()] or [
         Part("text", _prose(text, c.kind, markdown, rst))]
+
+
+_LEADING_SPACE = re.compile(r"^[ \t]+", re.M)
+
+
+def dedent(code: str, tab: int = 8) -> str:
+    """Code without the indentation all its lines share. A block whose lines are indented
+    partly by spaces and partly by a tab (doctest output after a tab in a block indented by
+    four spaces) has no common prefix, so nothing was removed and every line but the tabbed
+    one stayed indented. reST reads a tab as the next multiple of eight columns (`tab`;
+    CommonMark four), so the indentation is measured that way when that lets the block be
+    dedented; tabs stay as they are otherwise (Go or Makefile code indents by tabs on
+    purpose)."""
+    out = textwrap.dedent(code)
+    lines = [ln for ln in out.split("\n") if ln.strip()]
+    if "\t" not in out or not lines or not all(ln[0] in " \t" for ln in lines):
+        return out
+    expanded = _LEADING_SPACE.sub(lambda m: m.group(0).expandtabs(tab), out)
+    again = textwrap.dedent(expanded)
+    return again if again != expanded else out
 
 
 def _is_rst(c: Citation) -> bool:
@@ -225,7 +249,7 @@ def _literal_blocks(text: str) -> list[tuple[str, str, str]]:
         prose = "\n".join(lines[prose_from : i if directive else i + 1])
         if prose.strip():
             out.append(("text", prose, ""))
-        code = textwrap.dedent("\n".join(lines[j:k])).strip("\n")
+        code = dedent("\n".join(lines[j:k])).strip("\n")
         out.append(("code", code, directive.group(1) if directive else ""))
         prose_from = i = k
     rest = "\n".join(lines[prose_from:])

@@ -30,6 +30,7 @@ from retrieval.lexical import stems
 from retrieval.models import Answer, Citation, SourceRef
 from retrieval.overview import LEAD_RANK, Overview
 from retrieval.quoteorder import is_how_to, section_positions
+from retrieval.releasenotes import release_notes_last
 from retrieval.rerank import ContextReranker
 from retrieval.settings import Settings
 from retrieval.tokenbits import pack_tokens, unpack_tokens
@@ -178,8 +179,13 @@ class Quoter:
         quotes of the pages before this one; with them the page is the best `k` quotes that
         neither overlap nor repeat the words of any (the ranking of a larger pool can differ
         from the one that made the earlier pages, so `offset` alone could repeat a quote)."""
-        pool = [view.chunks[view.by_id[cid]] for cid, _ in fused[: POOL_CHUNKS + offset]]
-        windows = [w for rank, c in enumerate(pool) for w in windows_for(c, rank)]
+        # release notes give way in the pool, not in the scores: a chunk keeps its fused rank
+        rank_of = {cid: rank for rank, (cid, _) in enumerate(fused)}
+        chosen = release_notes_last(fused, view, original, POOL_CHUNKS + offset)
+        chosen = chosen[: POOL_CHUNKS + offset]
+        pool = [view.chunks[view.by_id[cid]] for cid in chosen]
+        windows = [w for cid, c in zip(chosen, pool, strict=True)
+                   for w in windows_for(c, rank_of[cid])]
         if overview is not None:  # the chunks introducing its term join the pool
             have = {c.id for c in pool}
             for cid in overview.leads:

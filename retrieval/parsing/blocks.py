@@ -222,7 +222,8 @@ POINTER_WORDS = frozenset(
     "see also tutorial tutorials reference guide example examples more details further "
     "reading api docs documentation and or for the faq faqs howto how to cookbook recipe "
     "recipes entry entries section sections page pages chapter short alias "
-    "check out refer read consult about on".split())
+    "check out refer read consult about on in method methods function functions class "
+    "classes module modules".split())
 # "See …", "Check …", "Refer to …": a sentence that may only say where to look
 SEE = re.compile(r"\W*(?:see|check|refer|read|consult)\b", re.I)
 # "Don't forget to read [the docs about x](#x).", "Be sure to check [y](y.md).": a pointer too
@@ -256,8 +257,10 @@ def internal_links_only(raw: str) -> bool:
 
 # a reST role or reference (`:ref:`writing-filters``, `` `Babel`_ ``): a name of a place
 _RST_REFERENCE = re.compile(r":[\w:.+-]+:`[^`]*`|`[^`]*`_{1,2}")
-# "see", or as the docs also write it, "have a look at", "refer to"
-_SEE_LIKE = re.compile(r"\W*(?:see|(?:have a )?look at|refer to)\b", re.I)
+# "see", or as the docs also write it, "have a look at", "refer to", "read more in", "check",
+# "consult" (as SEE for a Markdown link)
+_SEE_LIKE = re.compile(
+    r"\W*(?:see|(?:have a )?look at|refer to|read|check|consult)\b", re.I)
 # "For custom filters see …", "For more information, see …": a topic, then where to look
 _FOR_TOPIC = re.compile(
     r"\W*for\b(?:\W+\w+){1,12}?\W+(?=(?:see|(?:have a )?look at|refer to)\b)", re.I)

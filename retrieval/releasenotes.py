@@ -1,0 +1,68 @@
+"""Release notes in the chunk pool: a project's changelog page (title "Changelog", "Change
+log", "Changes", "Release notes", "History", a file named CHANGES / changelog / HISTORY /
+release-notes) lists one line per change ("Close connections after use (#2724)", "Add
+capability for global laziness") and often repeats whole sections of the guides it announces.
+Its entries share the question's words with the page that explains the feature, so a long
+changelog took most of the few chunks quotes are chosen from (quoter.POOL_CHUNKS) and the
+guide never got a look: a user trial on an API wrapper's docs (a 2,300-line changelog beside
+20 short guide pages) lost two of 29 questions from its first three quotes that way. Unless
+the question asks about versions or changes, at most MAX_IN_POOL release-notes chunks enter
+the pool; the next best chunks of the other pages take the other places. Scores are not
+touched (a chunk keeps its fused rank), so a changelog entry still answers when it is the
+best evidence. "What's New" pages are not release notes here: Python's explain each change in
+prose."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+
+from retrieval.corpus import ChunkRecord, CorpusView
+
+MAX_IN_POOL = 2
+
+_TITLE = re.compile(
+    r"(?:change[ -]?log|changes|release[ -]notes)(?:(?:\s*[:\u2013\u2014-]|\s+for)\s.*)?"
+    r"|(?:release |version |change )?history|news", re.I)
+_FILE = re.compile(r"(?:change[-_]?log|changes|history|release[-_]?notes|news)", re.I)
+# a question about versions or changes is answered by the release notes themselves
+_ASKS_CHANGES = re.compile(
+    r"\b(?:versions?|releases?|released|changelog|change ?log|changed|changes|added|removed|"
+    r"deprecat\w*|introduced|since when|upgrad\w*|migrat\w*|breaking|backwards?)\b"
+    r"|\bv?\d+\.\d+", re.I)
+
+
+def is_release_notes(chunk: ChunkRecord) -> bool:
+    """Whether the chunk comes from a changelog page (by its title, else its file name)."""
+    title = chunk.title.strip().strip("#*").strip()
+    if title and _TITLE.fullmatch(title):
+        return True
+    return bool(_FILE.fullmatch(PurePosixPath(chunk.source).stem))
+
+
+def asks_about_changes(question: str) -> bool:
+    return _ASKS_CHANGES.search(question) is not None
+
+
+def release_notes_last(
+    fused: Sequence[tuple[str, float]], view: CorpusView, question: str, pool: int
+) -> list[str]:
+    """The chunk ids of the fused ranking, best first, with the release-notes chunks past
+    the first MAX_IN_POOL moved after the first `pool` ids (see the module docstring);
+    unchanged for a question about versions or changes."""
+    ids = [cid for cid, _ in fused]
+    if asks_about_changes(question):
+        return ids
+    head: list[str] = []
+    later: list[str] = []
+    notes = 0
+    for cid in ids:
+        if len(head) >= pool:
+            later.append(cid)
+        elif is_release_notes(view.chunks[view.by_id[cid]]):
+            notes += 1
+            (head if notes <= MAX_IN_POOL else later).append(cid)
+        else:
+            head.append(cid)
+    return head + later
