@@ -51,6 +51,9 @@ class Weights:
     # 0.657 -> 0.667, top-3 unchanged on both (benchmarks/RESULTS.md)
     faq_first: float = 0.1
     faq_min_sim: float = 0.6
+    # overview questions ("what is X?", retrieval/overview.py): a quote that opens with a
+    # sentence defining X ("X is a …"); ordering only
+    definition: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ from retrieval.models import (
     Stats,
 )
 from retrieval.nudges import Nudges
+from retrieval.overview import overview_of
 from retrieval.question import clean_question, without_mentions
 from retrieval.quoter import Quoter
 from retrieval.retrievers import (
@@ -558,6 +559,7 @@ class Engine:
         """`asked`: the question as searched (spelling corrected), without a follow-up's
         earlier question: its words no document uses are named in a weak answer's note."""
         fused = self.retrieve(view, q, q_vec)
+        overview = overview_of(view, q, self.settings.overview_leads)
         nudge = self.nudges.for_question(q_vec)  # {} unless similar questions got votes
         if guild_id is not None:  # another guild's knowledge entries are not for this one
             fused = [f for f in fused if visible(view.chunks[view.by_id[f[0]]].source, guild_id)]
@@ -566,7 +568,7 @@ class Engine:
                 if c in view.by_id and visible(view.chunks[view.by_id[c]].source, guild_id)
             }
         answer = self.quoter.answer(
-            view, fused, q, q_vec, original, k, offset, note, nudge, shown, asked
+            view, fused, q, q_vec, original, k, offset, note, nudge, shown, asked, overview
         )
         return self._with_links(answer)
 

@@ -20,6 +20,7 @@ from retrieval.answer import (
     matched_terms,
     pick_non_overlapping,
     prefilter,
+    reordered,
     score_windows,
     windows_for,
 )
@@ -28,6 +29,7 @@ from retrieval.embedder import Embedder
 from retrieval.includespan import IncludedSpan, span_of
 from retrieval.lexical import stems
 from retrieval.models import Answer, Citation, SourceRef
+from retrieval.overview import LEAD_RANK, Overview
 from retrieval.quoteorder import is_how_to, section_positions
 from retrieval.releasenotes import release_notes_last
 from retrieval.rerank import ContextReranker
@@ -116,6 +118,20 @@ def voted_up_windows(
     return out
 
 
+def definition_windows(
+    pool: Sequence[ChunkRecord], kept: Sequence[Window], overview: Overview
+) -> list[Window]:
+    """The windows of the overview's lead chunks that open with a sentence defining its term
+    and that the prefilter dropped."""
+    have = {(w.chunk.id, w.start, w.end, w.sentences) for w in kept}
+    leads = set(overview.leads)
+    return [
+        w for rank, c in enumerate(pool) if c.id in leads for w in windows_for(c, rank)
+        if (c.id, w.start, w.end, w.sentences) not in have
+        and overview.opens(c.source, w.file_span[0], w.text)
+    ]
+
+
 class Quoter:
     def __init__(
         self,
@@ -152,8 +168,12 @@ class Quoter:
         nudge: Mapping[str, float] | None = None,
         shown: Sequence[Citation] = (),
         asked: str | None = None,
+        overview: Overview | None = None,
     ) -> Answer:
-        """`asked`: the question as searched (spelling corrected; default `original`), whose
+        """`overview`: an overview question's term (retrieval.overview): the windows of its
+        lead chunks that open with a sentence defining it are kept past the prefilter and lifted
+        by Weights.definition (ordering only). `asked`: the question as searched (spelling
+        corrected; default `original`), whose
         words no document uses a refusal or weak answer names. `nudge`: chunk id -> score
         change from votes on similar questions (retrieval.nudges);
         it changes the order of quotes, never whether the question is answered. `shown`: the
@@ -167,8 +187,17 @@ class Quoter:
         pool = [view.chunks[view.by_id[cid]] for cid in chosen]
         windows = [w for cid, c in zip(chosen, pool, strict=True)
                    for w in windows_for(c, rank_of[cid])]
+        if overview is not None:  # the chunks introducing its term join the pool
+            have = {c.id for c in pool}
+            for cid in overview.leads:
+                if cid not in have and cid in view.by_id:
+                    lead = view.chunks[view.by_id[cid]]
+                    pool.append(lead)
+                    windows += windows_for(lead, min(LEAD_RANK, len(pool) - 1))
         q_stems = stems(q)
         windows = prefilter(q_stems, windows, view.lexical, self.weights, MAX_WINDOWS)
+        if overview is not None and overview.lift and self.weights.definition:
+            windows += definition_windows(pool, windows, overview)
         if nudge:
             windows += voted_up_windows(view, nudge, pool)
         vecs = self.window_vectors(windows)
@@ -183,6 +212,11 @@ class Quoter:
         row = {id(w): i for i, w in enumerate(windows)}
         scored = self.reranker.rerank(scored, q_vec, lambda w: vecs.ctx[row[id(w)]])
         scored = item_over_its_list(scored, q_stems)
+        unlifted = scored
+        if overview is not None and overview.lift and self.weights.definition:
+            lift = [overview.lift_of(sw.window.chunk.id, sw.window.chunk.source,
+                                     sw.window.file_span[0], sw.window.text) for sw in scored]
+            scored = reordered(scored, lift, self.weights.definition)
         if nudge:
             scored = sorted(
                 (
@@ -204,6 +238,9 @@ class Quoter:
             shortlist = pick_non_overlapping(scored, max(offset + k, depth))
         picked = shortlist[offset_in : offset_in + k]
         best = max((covered_evidence(sw, scored, raw) for sw in picked), default=0.0)
+        if unlifted is not scored and not shown:  # the lift orders quotes, never refuses
+            before = pick_non_overlapping(unlifted, offset + k)[offset : offset + k]
+            best = max([best, *(covered_evidence(sw, unlifted, raw) for sw in before)])
         threshold = self.settings.threshold
         if picked and picked[0].window.heading:
             # the heading terms lift every score in a structured document's section

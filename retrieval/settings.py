@@ -119,6 +119,15 @@ class Settings(BaseSettings):
         "question matches each than the raw one; 0 = off",
     )
 
+    overview_leads: int = Field(
+        2,
+        ge=0,
+        le=4,
+        description="An overview question (what is X, why use X, X vs Y): this many chunks "
+        "that introduce X (a sentence defining it, the lead of a page titled by it; "
+        "retrieval/overview.py) join the quoted pool; 0 = off",
+    )
+
     spelling: bool = Field(
         True,
         description="Search a misspelt question word or a chat abbreviation (msg, cmd, env) as "

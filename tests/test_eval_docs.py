@@ -78,8 +78,9 @@ def test_every_qa_file_names_a_corpus_and_parses() -> None:
 
 
 def test_dev_set_size() -> None:
-    real = sum(len(load_docs_qa(p).real) for p in QA_FILES)
-    off = sum(len(load_docs_qa(p).off) for p in QA_FILES)
+    dev = set(fetch.in_split(CORPORA, [p.stem for p in QA_FILES], "dev"))
+    real = sum(len(load_docs_qa(p).real) for p in QA_FILES if p.stem in dev)
+    off = sum(len(load_docs_qa(p).off) for p in QA_FILES if p.stem in dev)
     assert real >= 80 and off >= 20, (real, off)
 
 
@@ -88,10 +89,10 @@ def test_validation_split_is_marked_and_kept_apart() -> None:
     # (what tuning loops call) must never include them
     names = [p.stem for p in QA_FILES]
     assert {CORPORA[n].split for n in names} == set(fetch.SPLITS)
-    dev = fetch.in_split(CORPORA, names, "dev")
-    validation = fetch.in_split(CORPORA, names, "validation")
-    assert dev and validation and not set(dev) & set(validation)
-    assert sorted(dev + validation) == sorted(names)
+    dev, validation, overview, check = (fetch.in_split(CORPORA, names, s) for s in fetch.SPLITS)
+    assert dev and validation and overview and check
+    assert sorted(dev + validation + overview + check) == sorted(names)  # each in one split
+    assert set(dev) == {"click", "flask", "pymdown", "python"}  # the default run is unchanged
     real = sum(len(load_docs_qa(QA_DIR / f"{n}.jsonl").real) for n in validation)
     off = sum(len(load_docs_qa(QA_DIR / f"{n}.jsonl").off) for n in validation)
     assert real >= 60 and off >= 14, (real, off)

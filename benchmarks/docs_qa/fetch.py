@@ -41,10 +41,12 @@ class FetchError(Exception):
 class Corpus:
     name: str
     source: dict[str, str]  # kind "sdist" (name, version, sha256) or "deb" (package, version, path)
-    root: str  # folder inside the sdist / below the deb path that files are relative to
+    root: str  # folder inside the sdist / below the deb path that files are relative to ("":
+    # the sdist's top folder, for a corpus of README + docs/)
     files: dict[str, str]  # relative path -> sha256
     derived_from: str | None = None  # a subset of another corpus (same source and files)
-    split: str = "dev"  # "dev": tune on it; "validation": only check tuning on it, never tune
+    split: str = "dev"  # "dev": tune on it; "validation": only check tuning on it, never tune;
+    # "overview-dev" / "overview-check": the overview questions' halves (tune / check only)
 
     @property
     def version(self) -> str:
@@ -71,11 +73,11 @@ def load_manifest(path: Path = MANIFEST) -> dict[str, Corpus]:
     return out
 
 
-SPLITS = ("dev", "validation")
+SPLITS = ("dev", "validation", "overview-dev", "overview-check")
 
 
 def in_split(corpora: dict[str, Corpus], names: list[str], split: str) -> list[str]:
-    """The names (kept in order) whose corpus belongs to `split` ("dev" or "validation")."""
+    """The names (kept in order) whose corpus belongs to `split` (one of SPLITS)."""
     return [n for n in names if corpora[n].split == split]
 
 
@@ -93,19 +95,27 @@ def add_selection_args(ap: argparse.ArgumentParser, qa_dir: Path = HERE) -> None
     """The corpus arguments every docs QA benchmark takes: names, --validation, --cache."""
     corpora = load_manifest()
     names = [p.stem for p in sorted(qa_dir.glob("*.jsonl"))]
-    dev, validation = (in_split(corpora, names, s) for s in SPLITS)
+    dev, validation, overview, overview_check = (in_split(corpora, names, s) for s in SPLITS)
     ap.add_argument("names", nargs="*", help=f"corpora (default the dev ones: {', '.join(dev)})")
-    ap.add_argument("--validation", action="store_true",
-                    help=f"run the validation corpora instead ({', '.join(validation)})")
+    group = ap.add_mutually_exclusive_group()
+    group.add_argument("--validation", action="store_true",
+                       help=f"run the validation corpora instead ({', '.join(validation)})")
+    group.add_argument("--overview", action="store_true",
+                       help="run the overview questions' tuning half instead "
+                            f"({', '.join(overview)})")
+    group.add_argument("--overview-check", action="store_true",
+                       help="run the overview questions' check half instead "
+                            f"({', '.join(overview_check)}; never tune on it)")
     ap.add_argument("--cache", type=Path, default=None, help="corpus cache folder")
 
 
 def selection(args: argparse.Namespace, qa_dir: Path = HERE) -> Selection:
     """What add_selection_args' arguments chose: the named corpora, else the dev (or with
-    --validation the validation) ones."""
+    --validation, --overview, --overview-check that split's) ones."""
     corpora = load_manifest()
     qa_files = {p.stem: p for p in sorted(qa_dir.glob("*.jsonl"))}
-    split = "validation" if args.validation else "dev"
+    split = ("validation" if args.validation else "overview-dev" if args.overview
+             else "overview-check" if args.overview_check else "dev")
     names = args.names or in_split(corpora, list(qa_files), split)
     return Selection(corpora, qa_files, names, args.cache or default_cache())
 
@@ -175,7 +185,8 @@ def _read_sources(corpus: Corpus, cache: Path, log: Any) -> dict[str, bytes]:
 def _sdist_members(corpus: Corpus, cache: Path, log: Any) -> dict[str, bytes]:
     src = corpus.source
     archive = _download_sdist(src["name"], src["version"], src["sha256"], cache / "sdists", log)
-    prefix = f"{archive.name.removesuffix('.tar.gz')}/{corpus.root}/"
+    top = archive.name.removesuffix(".tar.gz")
+    prefix = f"{top}/{corpus.root}/" if corpus.root else f"{top}/"
     wanted = {prefix + rel: rel for rel in corpus.files}
     out: dict[str, bytes] = {}
     with tarfile.open(archive, "r:gz") as tar:
