@@ -359,14 +359,18 @@ def matched_terms(question: str, quote: str) -> tuple[str, ...]:
     return tuple(w for w in words if (s := stems(w)) and s[0] in q)
 
 
-def item_over_its_list(scored: list[ScoredWindow], q_stems: Iterable[str]) -> list[ScoredWindow]:
+def item_over_its_list(
+    scored: list[ScoredWindow], q_stems: Iterable[str]
+) -> tuple[list[ScoredWindow], dict[int, str]]:
     """A lead-in quoted with its short list ("The bot needs these permissions:" + the items)
     answers a question about the list. When the best quote is such a list and just one of its
     items has question words the lead-in lacks ("…need to upload documents?": "Attach Files,
     to upload documents"), the question is about that item: it takes the list's place (its
-    own evidence still decides whether to answer; the list's words order it)."""
+    own evidence still decides whether to answer; the list's words order it). Also returned:
+    the lead-in of the item that moved up (by id of its window), an exact slice of the file
+    shown above the item, so "…on macOS" keeps the "settings are stored in…:" it belongs to."""
     if len(scored) < 2:
-        return scored
+        return scored, {}
     top = scored[0]
     source, (a, b) = top.window.chunk.source, top.window.file_span
     items = [
@@ -375,13 +379,16 @@ def item_over_its_list(scored: list[ScoredWindow], q_stems: Iterable[str]) -> li
         and a < sw.window.file_span[0] and sw.window.file_span[1] <= b
     ]
     if not items:
-        return scored
+        return scored, {}
+    text = top.window.chunk.text
     first = min(sw.window.file_span[0] for sw in items) - top.window.chunk.char_start
-    lead_in = set(stems(top.window.chunk.text[top.window.start : first]))
-    wanted = set(q_stems) - lead_in
+    wanted = set(q_stems) - set(stems(text[top.window.start : first]))
     hits = [sw for sw in items if wanted & set(stems(sw.window.text))]
     if len(hits) != 1:
-        return scored
-    gain = top.score - hits[0].score
-    item = dataclasses.replace(hits[0], score=top.score, section=hits[0].section + gain)
-    return [item] + [sw for sw in scored if sw is not hits[0]]
+        return scored, {}
+    hit = hits[0]
+    item = dataclasses.replace(hit, score=top.score, section=hit.section + top.score - hit.score)
+    line = text.rfind("\n", top.window.start, first)  # the lead-in, without the first marker
+    lead = text[top.window.start : line].rstrip() if line > top.window.start else ""
+    return [item] + [sw for sw in scored if sw is not hit], (
+        {id(hit.window): lead} if lead else {})

@@ -56,7 +56,8 @@ class Citation:
     # directives between them are markup)
     code_parts: tuple[tuple[int, int, str], ...] = ()
     # a code block's caption when no sentence introduces it (`:caption: retry.py`, a fence's
-    # `title="app.py"`): its own exact slice of the file, shown above the code as its label
+    # `title="app.py"`): its own exact slice of the file, shown above the code as its label;
+    # for a list item quoted instead of its whole list, the list's lead-in, shown above it
     caption: str = ""
     # untitled `:ref:`/`:doc:` roles in `text` and their targets' titles (display only)
     role_titles: tuple[tuple[str, str], ...] = ()

@@ -8,6 +8,7 @@ and is not shown). A table row is shown under its header row.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import textwrap
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from retrieval.models import Citation
 from retrieval.parsing.blocks import (
     ATTR_LIST,
+    LIST_ITEM,
     MARKDOWN_SUFFIXES,
     ROLE_TARGET,
     VERSION_LABEL,
@@ -155,6 +157,10 @@ def _display_parts(c: Citation) -> list[Part]:
         return [Part("code", "\n".join(_row(r) for r in rows if r))]
     if not c.kind:
         return [Part("text", c.text)]
+    if c.kind == LIST_ITEM and c.caption:  # an item shown under the lead-in of its list
+        lead = _lead_in(c.caption, _is_rst(c))
+        item = _display_parts(dataclasses.replace(c, caption=""))
+        return [Part("text", lead), *item] if lead else item
     text = _marked_code(c.text, c.inline_code)
     pieces = _literal_blocks(text) if c.kind in _NOTE_KINDS else [("text", text, "")]
     markdown = c.source.lower().endswith(MARKDOWN_SUFFIXES)

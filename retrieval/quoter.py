@@ -211,7 +211,7 @@ class Quoter:
         raw = {id(sw.window): sw.evidence for sw in scored}
         row = {id(w): i for i, w in enumerate(windows)}
         scored = self.reranker.rerank(scored, q_vec, lambda w: vecs.ctx[row[id(w)]])
-        scored = item_over_its_list(scored, q_stems)
+        scored, list_leads = item_over_its_list(scored, q_stems)
         unlifted = scored
         if overview is not None and overview.lift and self.weights.definition:
             lift = [overview.lift_of(sw.window.chunk.id, sw.window.chunk.source,
@@ -267,7 +267,11 @@ class Quoter:
             shortlist = self.adapter.rerank(
                 shortlist, q_vec, lambda ws: vecs.units[[row[id(w)] for w in ws]])
             shortlist = self.token_reranker.rerank(q, shortlist, self._tokens)
-        quotes = [self.citation(sw, q) for sw in shortlist[offset_in : offset_in + k]]
+        quotes = [
+            dataclasses.replace(c, caption=list_leads[id(sw.window)])
+            if id(sw.window) in list_leads and not c.caption else c
+            for sw in shortlist[offset_in : offset_in + k] if (c := self.citation(sw, q))
+        ]
         return Answer(question=original, answered=True, quotes=quotes, note=note, offset=offset)
 
     def _tokens(self, q: str, windows: Sequence[Window]) -> tuple[np.ndarray, list[np.ndarray]]:

@@ -19,6 +19,7 @@ from retrieval.indexer import chunk_embed_text
 from retrieval.loaders import load_file
 from retrieval.models import Citation
 from retrieval.parsing.blocks import HEADING, VERSION_LABEL
+from retrieval.quotedisplay import display_parts
 
 DATA = Path(__file__).parent / "data" / "parsing"
 PY_DOCS = Path("/usr/share/doc/python3.11/html")
@@ -81,6 +82,11 @@ def test_list_question_quotes_the_item(guide_engine: Engine) -> None:
     c = top(guide_engine, "Which permission does the bot need to upload documents?")
     assert c.kind == "list_item" and c.text == "Attach Files, to upload documents"
     assert c.section == ("Bot guide", "Permissions")
+    # shown under the lead-in of its list (an exact slice of the file too)
+    assert c.caption == "The bot needs these permissions:"
+    assert guide_engine.source_text("guide.md").count(c.caption) == 1
+    assert [p.text for p in display_parts(c)] == [
+        "The bot needs these permissions:", "Attach Files, to upload documents"]
 
 
 def test_a_question_about_the_whole_list_quotes_it_with_its_lead_in(
