@@ -267,11 +267,11 @@ class Quoter:
             shortlist = self.adapter.rerank(
                 shortlist, q_vec, lambda ws: vecs.units[[row[id(w)] for w in ws]])
             shortlist = self.token_reranker.rerank(q, shortlist, self._tokens)
-        quotes = [
-            dataclasses.replace(c, caption=list_leads[id(sw.window)])
-            if id(sw.window) in list_leads and not c.caption else c
-            for sw in shortlist[offset_in : offset_in + k] if (c := self.citation(sw, q))
-        ]
+        quotes = []
+        for sw in shortlist[offset_in : offset_in + k]:
+            c = self.citation(sw, q)
+            above = list_leads.get(id(sw.window), "")
+            quotes.append(dataclasses.replace(c, caption=above) if above and not c.caption else c)
         return Answer(question=original, answered=True, quotes=quotes, note=note, offset=offset)
 
     def _tokens(self, q: str, windows: Sequence[Window]) -> tuple[np.ndarray, list[np.ndarray]]:

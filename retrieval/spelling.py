@@ -271,10 +271,9 @@ class Speller:
 def _in_identifier(text: str, a: int, b: int) -> bool:
     """The word at text[a:b] is glued to a dot, hyphen, slash or apostrophe ("what's",
     "set-up", "a.b"): part of something else, left alone."""
-    before = text[a - 1] if a > 0 else " "
     if text[a:b].lower() in ("w/", "w/o", "b/c"):
-        return before.isalnum()
-    return before in _GLUE or _glued_after(text, b)
+        return a > 0 and text[a - 1].isalnum()
+    return _glued_before(text, a) or _glued_after(text, b)
 
 
 _GLUE = "'’-/.@#$%\\"
