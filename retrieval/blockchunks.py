@@ -224,12 +224,14 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
         ends_with_colon,
         introduces,
         item_code_run,
+        names_example,
         nested_in_item,
     )
 
     def leads_in(i: int) -> bool:
+        lead = text[blocks[i].start : blocks[i].end]
         return i + 1 < len(blocks) and blocks[i + 1].kind == CODE and (
-            introduces(text[blocks[i].start : blocks[i].end], blocks[i].kind) or (
+            introduces(lead, blocks[i].kind) or names_example(lead, blocks[i].kind) or (
                 blocks[i].kind == LIST_ITEM
                 and nested_in_item(text, blocks[i].start, blocks[i].end, blocks[i + 1].start)))
 
@@ -278,10 +280,11 @@ def _lead_in_units(
     if b.kind != CODE or u.start != _first_piece(g_units, u.block) or not current:
         return 0
     prev = current[-1].block
-    from retrieval.quoteunits import introduces
+    from retrieval.quoteunits import introduces, names_example
 
-    if prev != u.block - 1 or not introduces(
-        text[blocks[prev].start : blocks[prev].end], blocks[prev].kind
+    lead_text = text[blocks[prev].start : blocks[prev].end]
+    if prev != u.block - 1 or not (
+        introduces(lead_text, blocks[prev].kind) or names_example(lead_text, blocks[prev].kind)
     ):
         return 0
     lead = sum(1 for m in current if m.block == prev)

@@ -65,6 +65,12 @@ SHORT_LEAD_WORDS = 4  # a lead-in of fewer words ("Example:") also takes the sen
 BARE_ITEM_WORDS = 3
 MIN_PART_WORDS = 3  # a later part of a long code block with fewer words is not quoted
 _WORDS = re.compile(r"\w+")
+# a paragraph opening "Example of limiting to 10 calls per minute." names the code right after
+# it, even though it ends in a full stop: the whole paragraph is that code's lead-in
+_EXAMPLE_OPENING = re.compile(
+    r"(?:An?[ \t]+)?(?:(?:simple|short|small|full|complete|minimal|basic)[ \t]+)?[Ee]xamples?"
+    r"(?:[ \t]+usage)?[ \t\n]+(?:of|showing|using|for|with|that|how)\b")
+MAX_EXAMPLE_LEAD_CHARS = 400
 # a role or inline literal without a space names one thing (`:meth:`x.Job.pause``,
 # ``a_b.c``): one word, however many dots and underscores its target has (a literal with
 # spaces, ``OSError: [Errno 98] Address already in use``, says as much as its words)
@@ -142,7 +148,7 @@ def block_units(
             not _leads_into(text, blocks, n, CODE)
         ) and not (
             (kind != LIST_ITEM or len(inner) > 1 and _nested_list_after(text, blocks, n))
-            and _leads_into_code(text, blocks, n)
+            and (_leads_into_code(text, blocks, n) or _lead_in_cut_off(text, blocks, n))
         ):
             # (a note ending "… not going to do what you might expect::" is quoted by its
             # sentences below, its last one only with the code it introduces; a note or
@@ -153,7 +159,9 @@ def block_units(
             out.append((s, e, 1, extra))
         else:
             units = prose_units(inner or [(s, e)])
-            if _leads_into_code(text, blocks, n):
+            if _names_next_code(text, blocks, n):
+                units = []  # all of it is the lead-in of the code after it (_code_units)
+            if _leads_into_code(text, blocks, n) or _lead_in_cut_off(text, blocks, n):
                 # its last sentence is quoted with the code it introduces, not on its own
                 units = [u for u in units if u[1] < e]
             # a question on its own never answers one (FAQ entries, rhetorical lead-ins)
@@ -293,6 +301,32 @@ def _leads_into_code(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> 
     return introduces(text[s:e], str(blocks[n][0])) and _close(text[e : int(blocks[n + 1][1])])
 
 
+def names_example(text: str, kind: str) -> bool:
+    """A short paragraph that opens by naming the example after it ("Example of limiting to
+    10 calls per minute. Tasks that are limited …" over the code): its lead-in, whole."""
+    body = text.strip()
+    return kind == PARAGRAPH and len(body) <= MAX_EXAMPLE_LEAD_CHARS and bool(
+        _EXAMPLE_OPENING.match(body)) and not body.rstrip("*_`").endswith("?")
+
+
+def _names_next_code(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> bool:
+    if n + 1 >= len(blocks) or str(blocks[n + 1][0]) != CODE:
+        return False
+    s, e = int(blocks[n][1]), int(blocks[n][2])
+    return names_example(text[s:e], str(blocks[n][0])) and _close(text[e : int(blocks[n + 1][1])])
+
+
+def _lead_in_cut_off(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> bool:
+    """Block `n`, a definition, note or list item, ends its chunk on a lead-in ("…
+    permanently locked.  Solutions:" closing a definition whose list of solutions went to the
+    next chunk): what it introduces is not here, so its last sentence is not quoted alone,
+    nor the block whole ending on it. (A paragraph's lead-in at a chunk's end is most often
+    the overlap before the chunk that holds it with its code; left as it was.)"""
+    if n + 1 < len(blocks) or str(blocks[n][0]) not in (LIST_ITEM, ADMONITION, DEFINITION):
+        return False
+    return ends_with_colon(text[int(blocks[n][1]) : int(blocks[n][2])])
+
+
 def _nested_list_after(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> bool:
     """The block after list item `n` is an item nested under it: its marker stands at or past
     the column where item `n`'s text starts (a sibling's marker stands before it). Unknown
@@ -345,6 +379,9 @@ def _code_units(
                 ) and not (p_kind == LIST_ITEM == str(before[0])):
                     # (a step's "Install and run:" does not take the step before it)
                     start = _last_sentence_start(text, b_s, b_e)
+        elif p_kind not in (HEADING, CODE, TABLE) and names_example(lead, p_kind) and _close(gap):
+            # "Example of limiting to 10 calls per minute. Tasks that are limited …" + code
+            start = p_s
         elif p_kind == LIST_ITEM and _close(gap) and nested_in_item(text, p_s, p_e, s):
             # "2. Run the installer program, … You must include sudo." + the command under it
             start = _last_sentence_start(text, p_s, p_e)
