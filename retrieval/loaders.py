@@ -330,6 +330,11 @@ def load_bytes(data: bytes, rel: str, read_as: str | None = None) -> LoadedDocum
     got = load(data)
     if not got.text.strip():
         raise LoadError("no text (empty or whitespace only)")
+    if suffix == ".txt" and pip_requirements(rel, got.text):
+        # a Sphinx docs folder's `requirements.txt` (what Read the Docs installs to build it):
+        # read as a page, "sphinx-rtd-theme" answered "what do I need to install?"
+        raise LoadError("a pip requirements file (e.g. the docs build's dependencies), "
+                        "not a page: nothing to quote")
     header = parse_header(got.text)
     if got.blocks is not None and not header.body_start:
         # a structured document's headings come from its parser: the `# line` heuristic
@@ -350,6 +355,31 @@ def load_bytes(data: bytes, rel: str, read_as: str | None = None) -> LoadedDocum
         body_start=header.body_start,
         blocks=blocks,
     )
+
+
+_REQUIREMENTS_NAME = re.compile(r"(?:^|[-_.])(?:requirements|reqs|constraints)(?:$|[-_.])", re.I)
+_REQUIREMENT_LINE = re.compile(
+    r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"  # the distribution's name
+    r"(?:[ \t]*\[[\w.,\- \t]*\])?"  # extras
+    r"(?:[ \t]*@[ \t]*\S+"  # a direct URL, or version specifiers
+    r"|(?:[ \t]*(?:===|==|!=|~=|>=|<=|<|>)[ \t]*[\w.*+!-]+"
+    r"(?:[ \t]*,[ \t]*(?:===|==|!=|~=|>=|<=|<|>)[ \t]*[\w.*+!-]+)*)?)"
+    r"(?:[ \t]*;[^#]*)?"  # environment markers
+    r"|-{1,2}[A-Za-z][\w-]*(?:[ \t=]\S.*)?"  # `-r base.txt`, `-e .`, `--index-url …`
+    r"|(?:git\+|hg\+|https?://|file:|\.{1,2}/)\S+")  # a URL or a local path
+
+
+def pip_requirements(rel: str, text: str) -> bool:
+    """A pip requirements (or constraints) file: named so (`requirements.txt`,
+    `requirements-docs.txt`, `requirements/docs.txt`, `constraints.txt`) and every line a
+    requirement, an option or a comment. A `requirements.txt` of prose ("System
+    requirements: …") is a page."""
+    path = Path(rel)
+    if not (_REQUIREMENTS_NAME.search(path.stem) or path.parent.name.lower() == "requirements"):
+        return False
+    lines = [ln.split(" #")[0].split("\t#")[0].strip() for ln in text.splitlines()]
+    lines = [ln.rstrip("\\").strip() for ln in lines if ln and not ln.startswith("#")]
+    return bool(lines) and all(_REQUIREMENT_LINE.fullmatch(ln) for ln in lines)
 
 
 def _name_title(rel: str) -> str:

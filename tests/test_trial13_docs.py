@@ -111,3 +111,61 @@ def test_a_paragraph_naming_its_example_is_quoted_with_the_code(
     top = engine.ask("how do I rate limit a task to 10 calls a minute?").quotes[0]
     assert engine.verify(top) and top.text.startswith("Example of limiting")
     assert "@bot.rate_limit('sync', limit=10, per=60)" in top.text
+
+
+def test_a_docs_build_requirements_file_is_not_a_page(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A Sphinx docs folder's `requirements.txt` (what Read the Docs installs to build it:
+    here only `sphinx-rtd-theme`) was indexed as a plain-text page. A file named as pip
+    requirements or constraints whose every line is a requirement, an option or a comment is
+    skipped with a reason; one of prose under that name is still a page."""
+    from retrieval.loaders import pip_requirements
+
+    docs = tmp_path / "docs"
+    (docs / "requirements").mkdir(parents=True)
+    (docs / "requirements.txt").write_text(
+        "# what the docs build needs\nsphinx>=7.1,<8\nsphinx-rtd-theme==1.3.0  # the theme\n"
+        "myst-parser[linkify]; python_version >= '3.9'\n-r ../requirements.txt\n"
+        "furo @ git+https://github.com/pradyunsg/furo\n"
+    )
+    (docs / "requirements" / "docs.txt").write_text("sphinx\nsphinx-copybutton\n")
+    (docs / "system-requirements.txt").write_text(
+        "Gizmo needs Python 3.10 or newer and about 200 MB of disk space.\n"
+    )
+    (docs / "index.rst").write_text("Gizmo\n=====\n\nInstall it with ``pip install gizmo``.\n")
+    engine = engine_factory(docs)
+    summary = engine.index()
+    assert {s.source for s in engine.sources()} == {"index.rst", "system-requirements.txt"}
+    assert "requirements.txt" in str(summary) and "pip requirements" in str(summary)
+    assert not pip_requirements("notes.txt", "sphinx\n")  # not named as requirements
+    assert not pip_requirements("requirements.txt", "Python 3.10 or newer.\n")
+
+
+INFORMATION_BOX = """Serving
+=======
+
+The easiest way is a small script that runs the application with the builtin server.
+
+.. admonition:: Information
+
+   The development server is not intended to be used on production systems.
+
+.. admonition:: Behind a proxy
+
+   Tell the server how many proxies set each forwarded header.
+"""
+
+
+def test_a_note_titled_only_by_a_kind_of_note_has_no_heading() -> None:
+    """`.. admonition:: Information` is a note box whose title only says it is a note: it
+    was cited as “Serving › Information”, as if the page had a section of that name. A title
+    naming a kind of note is a label (as for mkdocs `!!! note "Info"`); a real title still
+    heads what its box says."""
+    from tests.test_parsing import parsed
+
+    p = parsed(".rst", INFORMATION_BOX)
+    notes = {INFORMATION_BOX[b.start : b.end].split(" is ")[0].split(" how")[0]: b.section
+             for b in p.blocks if b.kind == "admonition"}
+    assert notes == {"The development server": ("Serving",),
+                     "Tell the server": ("Serving", "Behind a proxy")}

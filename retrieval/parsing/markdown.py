@@ -51,7 +51,13 @@ _QUOTE_MARKER = re.compile(r"[ \t]{0,3}>[ \t]?")
 # an admonition title that only names a kind of note: a label, not a heading of its words
 _LABEL_TITLE = re.compile(
     r"^\W*(?:" + _NOTE_WORDS + r"|notes|tips|hints|warnings|see ?also|caveats?|reminder"
-    r"|examples?|todo|bug|success|failure|question|quote|abstract|summary)\W*$", re.I)
+    r"|examples?|todo|bug|success|failure|question|quote|abstract|summary|information)\W*$",
+    re.I)
+
+
+def label_title(title: str) -> bool:
+    """A note's title that only names a kind of note ("Note", "See Also", "Information")."""
+    return bool(_LABEL_TITLE.match(title))
 _MKDOCS_ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)" + _AFTER_MARKER + r"\w")
 # pymdown-extensions blocks: `/// note | Title` ... `///`
 _BLOCK_MARKER = re.compile(r"^[ \t]*/{3,}(?:[ \t].*)?$")

@@ -41,6 +41,7 @@ from retrieval.parsing.blocks import (
     strip_list_marker,
     strip_span,
 )
+from retrieval.parsing.markdown import label_title
 
 _DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+([\w][\w:.+-]*)[ \t]*::", re.M)
 _ROLE = re.compile(r"(?<![\w`]):([\w][\w:.+-]*):`")
@@ -835,7 +836,9 @@ class _Builder:
             # reST escapes: `\*` is `*`, a `\` before a space (or alone, an empty title:
             # `.. topic:: \`) is nothing
             title = re.sub(r"\\(\s|$)|\\(.)", lambda m: m.group(2) or "", title).strip()
-            path = section + (title,) if title else section
+            # (`.. admonition:: Information` only names a kind of note: a label, not a
+            # heading of what the box says)
+            path = section + (title,) if title and not label_title(title) else section
             # measured without the directive line, as the note's block is (a note whose
             # body is just over the limit was one block, then quoted by its sentences, a
             # list's `*` markers and all)
