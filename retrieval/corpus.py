@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from retrieval.searchtext import lexical_text
 
 if TYPE_CHECKING:  # imported when a view is loaded: `stats` and indexing never need bm25s
     from retrieval.lexical import LexicalIndex
     from retrieval.store import Manifest, Store
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,16 @@ class CorpusView:
         self.chunks = chunks
         self.by_id = {c.id: i for i, c in enumerate(chunks)}
         self.lexical = lexical
+        self._derived: dict[str, Any] = {}
+
+    def derived(self, name: str, build: Callable[[CorpusView], T]) -> T:
+        """What `build` makes of this view (an index one kind of question needs), built the
+        first time it is asked for and kept with the view: a reindex loads a new view, which
+        builds its own. Two threads asking at once may both build it; either copy is right."""
+        got = self._derived.get(name)
+        if got is None:
+            got = self._derived.setdefault(name, build(self))
+        return cast(T, got)
 
     @classmethod
     def load(
