@@ -370,6 +370,12 @@ _SUBJECT = re.compile(
     r"\s+(?:is|are)\s+(?:a|an|the)\s")
 
 
+# "This is a…", "It is the…", "The tool is a…": no name
+_NOT_NAMES = {"this", "that", "these", "those", "it", "its", "there", "here", "what", "which",
+              "who", "he", "she", "they", "we", "you", "i", "our", "your", "my", "their", "the",
+              "a", "an", "each", "every", "all", "some", "one", "following", "below", "above"}
+
+
 def _says_nothing(title: str) -> bool:
     """A title of only a page's role ("Documentation", "Overview", "Welcome!")."""
     return " ".join(re.sub(r"[^\w\s]", " ", title).split()).lower() in _SAYS_NOTHING
@@ -396,7 +402,9 @@ def _subject(text: str, blocks: tuple[Block, ...]) -> str | None:
     if first.kind != PARAGRAPH:
         return None
     m = _SUBJECT.match(text, first.start, first.end)
-    return m.group("name") if m and not _says_nothing(m.group("name")) else None
+    if m is None or _says_nothing(m.group("name")):
+        return None
+    return None if m.group("name").split()[0].lower() in _NOT_NAMES else m.group("name")
 
 
 def _folder_title(rel: str) -> str | None:

@@ -167,6 +167,8 @@ def test_a_heading_of_one_role_word_after_the_pages_text_is_no_title(tmp_path: P
     assert load_file(p, "README.rst", MB).title == "Widgetry"
     p.write_text(README_RST.format(opening="*Widgetry* is the widget library for Python."))
     assert load_file(p, "README.rst", MB).title == "Widgetry"
+    p.write_text(README_RST.format(opening="This is a library of frozen widgets."))
+    assert load_file(p, "widgetry/README.rst", MB).title == "widgetry"  # "This" names nothing
     p.write_text(README_RST.format(opening="A library of frozen widgets."))
     assert load_file(p, "widgetry/README.rst", MB).title == "widgetry"  # its folder
     assert load_file(p, "docs/README.rst", MB).title == "Documentation"  # nothing says more
