@@ -278,6 +278,8 @@ def _prose(text: str, kind: str, markdown: bool = False, rst: bool = False) -> s
             lambda m: f"{VERSION_NOTE_LABELS[m.group('name')]} {m.group('version')}: ", text)
         text = _rst_references(text)
     text = _MULTILINE_EMPHASIS.sub(r"\2", text)
+    if markdown or rst:
+        text = _without_dangling_strong(text)
     rows = [ln for ln in text.split("\n") if ln.strip()]
     if kind == "paragraph" and all(_LINE_BLOCK.match(ln) for ln in rows):
         # reST `| line`: the lines, as written
@@ -322,6 +324,28 @@ def _reflow(text: str, markdown: bool, keep_first: bool = False) -> str:
 # several lines (one line's is read by `inline_spans`, which renderers call line by line)
 _MULTILINE_EMPHASIS = re.compile(
     r"(?<![\w*\\`])(\*\*|\*|__)(?=[^\s*])([^*`\n]*\n[^*`]*?)(?<=[^\s*\\])\1(?![\w*])")
+
+
+_STRONG_MARK = re.compile(r"\*\*")
+
+
+def _without_dangling_strong(text: str) -> str:
+    """A quote cut from inside a bold passage ("…single user. **Do not use the development
+    server when deploying…" or "…Never enable the debugger in production.**", the passage's
+    other `**` outside the quote) showed its lone `**` as escaped asterisks. An odd `**` left
+    over — an opener at the quote's last, or a closer at its first — is the passage's edge,
+    not text: hidden (the quote itself stays the exact slice)."""
+    spans = [m.span() for m in _CODE_SPAN.finditer(text)]
+    marks = [m.start() for m in _STRONG_MARK.finditer(text)
+             if not any(a <= m.start() < b for a, b in spans)]
+    if len(marks) % 2 == 0:
+        return text
+    last, first = marks[-1], marks[0]
+    if text[last + 2 : last + 3].strip() and not text[last - 1 : last].strip():
+        return text[:last] + text[last + 2 :]  # opens a passage the quote ends inside
+    if text[first - 1 : first].strip() and not text[first + 2 : first + 3].strip("*.,;:!?)"):
+        return text[:first] + text[first + 2 :]  # closes one the quote begins inside
+    return text
 
 
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")

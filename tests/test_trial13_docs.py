@@ -169,3 +169,51 @@ def test_a_note_titled_only_by_a_kind_of_note_has_no_heading() -> None:
              for b in p.blocks if b.kind == "admonition"}
     assert notes == {"The development server": ("Serving",),
                      "Tell the server": ("Serving", "Behind a proxy")}
+
+
+DEBUGGER = """Debugging
+=========
+
+Debugger PIN
+------------
+
+The debug console is protected by a PIN that is printed to the terminal when the server
+starts.
+
+**This feature is not meant to secure the debugger completely. It only makes it harder for an
+attacker to exploit the debugger. Never enable the debugger in production.**
+
+Production
+----------
+
+"Production" means any server other users reach, public or private. **Do not use the
+development server when deploying to production. It is not designed to be secure or fast.**
+"""
+
+
+def test_a_quote_cut_from_a_bold_passage_shows_no_lone_asterisks(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """werkzeug's debugger page bolds a three-sentence warning (`**This feature is not meant …
+    Never enable the debugger in production.**`); a quote of its last two sentences kept only
+    the closing `**`, and one starting before a bold passage only its opening `**`, which the
+    bot showed as escaped asterisks (`production.\\*\\*`). The lone marker is hidden; the quote
+    stays the exact slice, and a whole bold word still shows bold."""
+    from bot import render
+    from retrieval.quotedisplay import display_parts
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "debugging.rst").write_text(DEBUGGER)
+    engine = engine_factory(docs)
+    engine.index()
+    lone = 0
+    for q in ("should I enable the debugger in production?", "what does production mean?",
+              "is the debugger PIN secure?", "can I use the development server in production?"):
+        for c in engine.ask(q).quotes:
+            assert engine.verify(c)
+            shown = " ".join(p.text for p in display_parts(c))
+            lone += c.text.count("**") % 2
+            assert "**" not in shown or c.text.count("**") % 2 == 0
+            assert "\\*" not in render.quote_body(c)
+    assert lone  # some quote did cut a bold passage

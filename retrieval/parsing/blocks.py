@@ -331,3 +331,16 @@ def elsewhere_lead_ins(parsed: ParsedText) -> ParsedText:
         return parsed
     return ParsedText(text, tuple(out), parsed.title, parsed.extra)
 
+
+# kinds of note a label names (`!!! note "Info"`, `> **Warning**`, `.. admonition:: Note`)
+NOTE_WORDS = r"(?:note|tip|hint|important|warning|caution|info|danger|attention|security)"
+# an admonition title that only names a kind of note: a label, not a heading of its words
+_LABEL_TITLE = re.compile(
+    r"^\W*(?:" + NOTE_WORDS + r"|notes|tips|hints|warnings|see ?also|caveats?|reminder"
+    r"|examples?|todo|bug|success|failure|question|quote|abstract|summary|information)\W*$",
+    re.I)
+
+
+def label_title(title: str) -> bool:
+    """A note's title that only names a kind of note ("Note", "See Also", "Information")."""
+    return bool(_LABEL_TITLE.match(title))

@@ -27,8 +27,12 @@ from retrieval.parsing.blocks import (
     ParsedText,
     code_directive_language,
     internal_links_only,
+    label_title,
     strip_list_marker,
     strip_span,
+)
+from retrieval.parsing.blocks import (
+    NOTE_WORDS as _NOTE_WORDS,
 )
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -43,21 +47,10 @@ _AFTER_MARKER = (
 )
 # GitHub's alerts: `> [!NOTE]` (also TIP, IMPORTANT, WARNING, CAUTION) over the quote's text,
 # and the older `> **Note**` / `> ⚠ Warning:` label lines written the same way
-_NOTE_WORDS = r"(?:note|tip|hint|important|warning|caution|info|danger|attention|security)"
 _GITHUB_ALERT = re.compile(
     r"^[ \t]{0,3}(?:>[ \t]?)+(?:\[!" + _NOTE_WORDS + r"\]|(?:\S{1,3}[ \t]+)?(?:\*\*|__)?"
     + _NOTE_WORDS + r"(?:\*\*|__)?:?(?:\*\*|__)?)[ \t]*$", re.I)
 _QUOTE_MARKER = re.compile(r"[ \t]{0,3}>[ \t]?")
-# an admonition title that only names a kind of note: a label, not a heading of its words
-_LABEL_TITLE = re.compile(
-    r"^\W*(?:" + _NOTE_WORDS + r"|notes|tips|hints|warnings|see ?also|caveats?|reminder"
-    r"|examples?|todo|bug|success|failure|question|quote|abstract|summary|information)\W*$",
-    re.I)
-
-
-def label_title(title: str) -> bool:
-    """A note's title that only names a kind of note ("Note", "See Also", "Information")."""
-    return bool(_LABEL_TITLE.match(title))
 _MKDOCS_ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)" + _AFTER_MARKER + r"\w")
 # pymdown-extensions blocks: `/// note | Title` ... `///`
 _BLOCK_MARKER = re.compile(r"^[ \t]*/{3,}(?:[ \t].*)?$")
@@ -558,7 +551,7 @@ def _container(
     quoted = re.search(r'"([^"]*)"', head)
     heading = _plain_title(title if tab else quoted.group(1).strip() if quoted else "")
     if not tab and (heading.lower() == title.split(" ", 1)[0].lower()
-                    or _LABEL_TITLE.match(heading)):
+                    or label_title(heading)):
         heading = ""
     inner = _subparse(text, lines, first, body, removed,
                       section + (heading,) if heading else section)
@@ -776,7 +769,7 @@ def _heads_box(kind: str, title: str) -> bool:
     Note`, `/// admonition | See also`) is its label, and a rendered result's (`/// admonition
     | Preview`) is no heading of words."""
     plain = _plain_title(title)
-    return bool(plain) and plain.lower() != kind.lower() and not _LABEL_TITLE.match(plain) and (
+    return bool(plain) and plain.lower() != kind.lower() and not label_title(plain) and (
         not _RESULT_TITLE.match(plain)) and not _BLOCK_ARGUMENTS.search(title)
 
 

@@ -37,11 +37,11 @@ from retrieval.parsing.blocks import (
     Lines,
     ParsedText,
     code_directive_language,
+    label_title,
     role_text,
     strip_list_marker,
     strip_span,
 )
-from retrieval.parsing.markdown import label_title
 
 _DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+([\w][\w:.+-]*)[ \t]*::", re.M)
 _ROLE = re.compile(r"(?<![\w`]):([\w][\w:.+-]*):`")
