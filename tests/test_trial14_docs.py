@@ -106,3 +106,51 @@ def test_an_autosectionlabel_reference_shows_the_section_title(
     body = render.quote_body(dataclasses.replace(c, terms=()))
     assert "clean up your cache is through Cache Expiration, but" in body
 
+
+CONNECTIONS = """---
+title: "Q: Connections"
+---
+
+### Connection contexts
+
+<div class="warning">
+    <img style="float: right" src="/img/warning.png" />
+    <strong>Note:</strong>
+    <p>
+        The use of <code>Connection</code> context manager is deprecated.
+        Please don't use <code>Connection</code> in your scripts.
+        Instead, use explicit connection management.
+    </p>
+</div>
+
+Each queue is given its connection when it is created.
+
+<p align="center"><img src="logo.png" alt="logo"></p>
+"""
+
+
+def test_a_note_box_in_raw_html_is_quoted_by_its_paragraph(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A Jekyll page's note box, `<div class="warning">` with an icon, "<strong>Note:</strong>"
+    and a `<p>` saying "The use of <code>Connection</code> context manager is deprecated.":
+    raw HTML without `markdown` was read as having nothing to quote, so "can I still use the
+    Connection context manager?" got a neighbouring sentence. Each `<p>`'s words are a
+    paragraph (an exact slice; the display hides the tags); the label, the icon and a `<p>`
+    holding only a logo are not."""
+    from retrieval.quotedisplay import display_parts
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "connections.md").write_text(CONNECTIONS)
+    engine = engine_factory(docs)
+    engine.index()
+    units = _units(engine, "connections.md")
+    assert "The use of <code>Connection</code> context manager is deprecated." in units
+    assert not [u for u in units if "Note:" in u or "<img" in u or "<p" in u]
+    c = engine.ask("can I still use the Connection context manager?").quotes[0]
+    assert c.text.startswith("The use of <code>Connection</code> context manager is deprecated")
+    assert engine.verify(c)
+    shown = " ".join(p.text for p in display_parts(c))
+    assert shown.startswith("The use of Connection context manager is deprecated.")
+    assert "<code>" not in shown
