@@ -340,12 +340,18 @@ def _without_dangling_strong(text: str) -> str:
              if not any(a <= m.start() < b for a, b in spans)]
     if len(marks) % 2 == 0:
         return text
+    # (only at a sentence's edge: `f(a, **kwargs)` is Python, not emphasis)
     last, first = marks[-1], marks[0]
-    if text[last + 2 : last + 3].strip() and not text[last - 1 : last].strip():
+    if _OPENS_SENTENCE.match(text[last + 2 : last + 3]) and _SENTENCE_BEFORE.search(text[:last]):
         return text[:last] + text[last + 2 :]  # opens a passage the quote ends inside
-    if text[first - 1 : first].strip() and not text[first + 2 : first + 3].strip("*.,;:!?)"):
+    if _SENTENCE_END.search(text[:first]) and not text[first + 2 : first + 3].strip():
         return text[:first] + text[first + 2 :]  # closes one the quote begins inside
     return text
+
+
+_OPENS_SENTENCE = re.compile(r"[A-Z0-9\"'“(]")
+_SENTENCE_BEFORE = re.compile(r"(?:\A|[.!?:][\"')”]?\s+|\n\s*)\Z")
+_SENTENCE_END = re.compile(r"[.!?][\"')”]?\Z")
 
 
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
