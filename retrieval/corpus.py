@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from retrieval.searchtext import lexical_text
+from retrieval.searchtext import continued_headers, lexical_text
 
 if TYPE_CHECKING:  # imported when a view is loaded: `stats` and indexing never need bm25s
     from retrieval.lexical import LexicalIndex
     from retrieval.store import Manifest, Store
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,12 @@ class ChunkRecord:
     @cached_property
     def search_text(self) -> str:
         """What BM25 searches this chunk by (kept once computed: a view rebuilt after a reindex
-        reuses the records of unchanged files, and stripping markup is most of a rebuild)."""
+        reuses the records of unchanged files, and stripping markup is most of a rebuild); the
+        rows of a table begun in an earlier chunk are searched with its header row."""
         if not self.blocks:
             return f"{self.title}\n{self.text}"
-        return lexical_text(self.title, [self.heading] if self.heading else [], self.text)
+        return lexical_text(self.title, [self.heading] if self.heading else [], self.text,
+                            continued_headers(self.blocks))
 
     @classmethod
     def from_chroma(cls, cid: str, text: str, meta: dict[str, Any]) -> ChunkRecord:
@@ -74,6 +79,16 @@ class CorpusView:
         self.chunks = chunks
         self.by_id = {c.id: i for i, c in enumerate(chunks)}
         self.lexical = lexical
+        self._derived: dict[str, Any] = {}
+
+    def derived(self, name: str, build: Callable[[CorpusView], T]) -> T:
+        """What `build` makes of this view (an index one kind of question needs), built the
+        first time it is asked for and kept with the view: a reindex loads a new view, which
+        builds its own. Two threads asking at once may both build it; either copy is right."""
+        got = self._derived.get(name)
+        if got is None:
+            got = self._derived.setdefault(name, build(self))
+        return cast(T, got)
 
     @classmethod
     def load(

@@ -37,7 +37,12 @@ from retrieval.models import (
     SkippedFile,
 )
 from retrieval.readerversion import reader_version
-from retrieval.rstincludes import REST_TEXT_SUFFIXES, included_by
+from retrieval.rstincludes import (
+    REST_INCLUDE_ONLY_SUFFIXES,
+    REST_TEXT_SUFFIXES,
+    included_by,
+    included_outside,
+)
 from retrieval.searchtext import embed_text
 from retrieval.store import FileEntry, Manifest, NotQuotable, Store, chunk_id, reread_key
 from retrieval.units import ChunkUnits, UnitStore, embed_units, pooled, units_version
@@ -82,7 +87,11 @@ def folder_sources(
     vanished: set[str] = set()
     rest_included: set[str] = set()  # files `.. include::`d by a page: reST text
     texts: dict[str, bytes] = {}  # the files that may be such text (`includes/intro.txt`)
+    include_only: list[str] = []  # `.inc` files: read only if a page includes them
     for rel, path, reason in iter_candidate_files(root):
+        if (reason and reason.startswith(UNSUPPORTED) and includes_allowed
+                and rel.lower().endswith(REST_INCLUDE_ONLY_SUFFIXES)):
+            include_only.append(rel)
         if reason or path is None:
             skipped.append(SkippedFile(rel, reason or "not readable"))
             continue
@@ -95,16 +104,31 @@ def folder_sources(
             continue
         digest = hashlib.sha256(data).hexdigest()
         page = scan_page(includes, rel, data) if includes_allowed else None
+        outside: list[str] = []
         if includes_allowed:
             rest_included |= included_by(rel, data)
+            outside = included_outside(rel, data)
         if page is None:
-            sources.append(DocSource(rel, digest, _loader(data, rel), len(data)))
+            sources.append(_noting_outside(
+                DocSource(rel, digest, _loader(data, rel), len(data)), outside))
             if rel.lower().endswith(REST_TEXT_SUFFIXES):
                 texts[rel] = data
             continue
-        sources.append(DocSource(
+        sources.append(_noting_outside(DocSource(
             rel, page.digest(digest), _including_loader(data, rel, page), len(data), digest,
-            page.hashes()))
+            page.hashes()), outside))
+    for rel in include_only:
+        if rel not in rest_included:
+            continue
+        try:
+            data = read_bytes(root / rel, max_bytes)
+        except LoadError as e:
+            skipped = [sk for sk in skipped if sk.path != rel] + [SkippedFile(rel, str(e))]
+            continue
+        skipped = [sk for sk in skipped if sk.path != rel]
+        digest = hashlib.sha256(data).hexdigest()
+        sources.append(DocSource(rel, digest, _loader(data, rel, ".rst"), len(data)))
+        texts[rel] = data
     sources = [_as_rest(s, texts[s.rel]) if s.rel in texts and s.rel in rest_included else s
                for s in sources]
     # a file pages include (`examples/echo.py`) is read, as their code: not a file left out
@@ -137,6 +161,22 @@ def _as_rest(source: DocSource, data: bytes) -> DocSource:
     return dataclasses.replace(
         source, hash=hashlib.sha256(f"{source.hash}\0read as .rst".encode()).hexdigest(),
         load=_loader(data, source.rel, ".rst"), page_hash=source.hash)
+
+
+def _noting_outside(source: DocSource, outside: list[str]) -> DocSource:
+    """`source` whose loaded document notes the `.. include::` files it names outside the
+    docs folder: never read (the index summary lists the page with this note)."""
+    if not outside:
+        return source
+    more = f" and {len(outside) - 2} more" if len(outside) > 2 else ""
+    note = f"included {', '.join(outside[:2])}{more} not read: outside the docs folder"
+    load = source.load
+
+    def noted() -> LoadedDocument:
+        doc = load()
+        return dataclasses.replace(doc, note="; ".join(n for n in [doc.note, note] if n))
+
+    return dataclasses.replace(source, load=noted)
 
 
 def _including_loader(data: bytes, rel: str, page: PageIncludes) -> Callable[[], LoadedDocument]:

@@ -18,6 +18,7 @@ from retrieval.display import clean_field
 from retrieval.headers import parse_header
 from retrieval.models import UNSUPPORTED
 from retrieval.parsing import Block, ParsedText, parse_text
+from retrieval.parsing.blocks import HEADING, PARAGRAPH
 
 if TYPE_CHECKING:
     from retrieval.includespan import IncludedSpan
@@ -338,18 +339,81 @@ def load_bytes(data: bytes, rel: str, read_as: str | None = None) -> LoadedDocum
     blocks = got.blocks
     if blocks is not None and header.body_start:
         blocks = tuple(b for b in blocks if b.start >= header.body_start)
+    # titles come from inside the file (HTML <title>, DOCX/PDF properties), its first
+    # heading or its name: one clean line, so a citation never shows a forged second line
+    title = clean_field(header.title or got.title or got.heading or "") or clean_field(
+        _name_title(rel))
+    if blocks and not (header.title or got.title) and _says_nothing(title) and _opens_with_text(
+            blocks):
+        title = _more_than(title, got.text, blocks, rel)
     return LoadedDocument(
         text=got.text,
-        # titles come from inside the file (HTML <title>, DOCX/PDF properties), its first
-        # heading or its name: one clean line, so a citation never shows a forged second line
-        title=clean_field(header.title or got.title or got.heading or "")
-        or clean_field(_name_title(rel))
-        or rel,
+        title=title or rel,
         date=header.date or got.date,
         note=got.note,
         body_start=header.body_start,
         blocks=blocks,
     )
+
+
+# words that name a page's role, not its subject
+_SAYS_NOTHING = {
+    "documentation", "docs", "overview", "introduction", "intro", "welcome", "index",
+    "contents", "table of contents", "readme", "home", "about",
+}
+# folders that hold docs without naming what they are about
+_PLAIN_FOLDERS = {"docs", "doc", "documentation", "source", "src", "content", "contents",
+                  "pages", "en", "_docs", "docsrc", "sphinx", "mkdocs", "website", "site"}
+# "AnyIO is an asynchronous networking library…": the name a README's prose opens with
+_SUBJECT = re.compile(
+    r"[*_`]{0,2}(?P<name>[A-Z\w][\w.+-]*(?:[ ][A-Z][\w.+-]*){0,2})[*_`]{0,2}"
+    r"\s+(?:is|are)\s+(?:a|an|the)\s")
+
+
+# "This is a…", "It is the…", "The tool is a…": no name
+_NOT_NAMES = {"this", "that", "these", "those", "it", "its", "there", "here", "what", "which",
+              "who", "he", "she", "they", "we", "you", "i", "our", "your", "my", "their", "the",
+              "a", "an", "each", "every", "all", "some", "one", "following", "below", "above"}
+
+
+def _says_nothing(title: str) -> bool:
+    """A title of only a page's role ("Documentation", "Overview", "Welcome!")."""
+    return " ".join(re.sub(r"[^\w\s]", " ", title).split()).lower() in _SAYS_NOTHING
+
+
+def _opens_with_text(blocks: tuple[Block, ...]) -> bool:
+    """The page's text comes before any heading: a role word heading it later is a section of
+    the page (a README's "Documentation" after its introduction, as GitHub and docutils read
+    it), not what the page is called; a file name such as README or index says no more."""
+    return blocks[0].kind != HEADING
+
+
+def _more_than(title: str, text: str, blocks: tuple[Block, ...], rel: str) -> str:
+    """A title that says more than `title` (a role word): what the page's opening sentence
+    defines, else its folder, else its file name (if that says more), else `title`."""
+    named = clean_field(_name_title(rel))
+    return (_subject(text, blocks) or _folder_title(rel)
+            or (named if not _says_nothing(named) else "") or title)
+
+
+def _subject(text: str, blocks: tuple[Block, ...]) -> str | None:
+    """What the page's opening paragraph defines ("AnyIO is an asynchronous…" -> "AnyIO")."""
+    first = blocks[0]
+    if first.kind != PARAGRAPH:
+        return None
+    m = _SUBJECT.match(text, first.start, first.end)
+    if m is None or _says_nothing(m.group("name")):
+        return None
+    return None if m.group("name").split()[0].lower() in _NOT_NAMES else m.group("name")
+
+
+def _folder_title(rel: str) -> str | None:
+    """The nearest folder that names what the page is about (`kombu/README.rst` -> "kombu";
+    not `docs/`), else None (the file's name titles it)."""
+    for part in reversed(Path(rel).parts[:-1]):
+        if part.lower() not in _PLAIN_FOLDERS and not part.startswith((".", "_")):
+            return part
+    return None
 
 
 def _name_title(rel: str) -> str:

@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from retrieval.parsing.blocks import CODE, DEFINITION, QUOTABLE
 
@@ -171,23 +171,151 @@ def find_introductions(
     first prose under a heading naming it (a page titled "Trio: a friendly Python library…",
     a glossary entry "Bound Logger", a section "Blueprints"); within each, shallow pages and
     early places first, one chunk per page — and where those headings' first prose blocks
-    start: (source, offset in the file)."""
-    pattern = term_regex(term)
-    titled = {c.source for c in view.chunks  # pages whose title names the term
-              if any(sec and _titled_by(sec[0], term) for sec in c.sections)}
-    found: dict[str, tuple[int, int, int, int]] = {}
-    for c in view.chunks:
-        m = pattern.search(c.text)
-        if m:
-            key = (0, _depth(c.source), c.source not in titled, c.char_start + m.start())
-            found[c.id] = min(found.get(c.id, key), key)
-    # the first quotable block under each heading naming the term (chunks overlap: the
-    # earliest file offset wins)
-    leads: dict[tuple[str, tuple[str, ...]], tuple[int, str]] = {}
-    for c in view.chunks:
-        for b in c.blocks:
-            if str(b[0]) not in QUOTABLE or str(b[0]) == CODE:
-                continue
+    start: (source, offset in the file).
+
+    The view's IntroIndex (built once per view) names the few chunks, titles and headings
+    that can match; only those are tested, in the view's order, so the answer is the one a
+    scan of every chunk gives (scan_introductions)."""
+    index = view.derived("overview.introductions", IntroIndex)
+    return index.find(view, term, limit)
+
+
+def scan_introductions(
+    view: CorpusView, term: str, limit: int = 2
+) -> tuple[list[str], frozenset[tuple[str, int]]]:
+    """find_introductions by scanning every chunk (what the index must agree with)."""
+    everything = IntroIndex(view, indexed=False)
+    return everything.find(view, term, limit)
+
+
+_ALNUM = re.compile(r"[^\W_]+")
+# where a defining sentence can start (term_regex's `start`): the first two words after it are
+# the article and the term's first word, or the term's first word
+_STARTS = re.compile(r"(?:\A|(?<=[.!?:])(?=\s)|\n)(?=[\W_]*([^\W_]+)(?:[\W_]+([^\W_]+))?)")
+
+
+def _fold_table() -> dict[int, str]:
+    """str.translate table after str.lower(): letters that re.IGNORECASE treats as equal
+    (re._casefix: "ſ" and "s", "K" (Kelvin) and "k", …) map to the smallest of them."""
+    try:
+        from re._casefix import _EXTRA_CASES  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - other Pythons: str.lower() alone
+        return {}
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for lower, extra in _EXTRA_CASES.items():
+        for e in extra:
+            a, b = root(lower), root(e)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {k: chr(root(k)) for k in parent}
+
+
+_FOLD = _fold_table()
+
+
+def _fold(text: str) -> str:
+    """Lower case as re.IGNORECASE compares letters ("İ" is "i" there, one letter)."""
+    return text.replace("\u0130", "i").lower().translate(_FOLD)
+
+
+def _first_word(text: str) -> str | None:
+    m = _ALNUM.search(text)
+    return _fold(m.group()) if m else None
+
+
+def _keys(term: str) -> set[str] | None:
+    """The words a text must have where term_regex / _titled_by match it: the term's first
+    word, with a plural ending if it is also its last. None: the term has no letters or
+    digits (every text is tested)."""
+    words = [_fold(w) for w in _ALNUM.findall(term)]
+    if not words:
+        return None
+    return {words[0], words[0] + "s", words[0] + "es"} if len(words) == 1 else {words[0]}
+
+
+class IntroIndex:
+    """What find_introductions needs of a view, built in one pass over its chunks (a question
+    then costs a lookup, not three passes over every chunk): chunks by the words that start
+    their sentences, page titles by their first word, and quotable blocks by the first word of
+    the heading (or glossary term) above them. `indexed=False` keeps everything under one key
+    (a scan; the reference the index is tested against)."""
+
+    def __init__(self, view: CorpusView, indexed: bool = True) -> None:
+        self.indexed = indexed
+        self._words: dict[str, str] = {}  # a title's first word (titles repeat per block)
+        self.sentences: dict[str, list[int]] = {}  # word -> chunk indices, ascending
+        self.titles: dict[str, dict[str, list[str]]] = {}  # word -> page title -> sources
+        self.headings: dict[str, dict[str, list[tuple[int, int]]]] = {}  # -> (chunk, block)
+        for i, c in enumerate(view.chunks):
+            words: set[str] = set()
+            if indexed:
+                for m in _STARTS.finditer(c.text):
+                    words.update(m.groups())
+                words = {_fold(w) for w in words if w}
+            for w in words or {""}:
+                self.sentences.setdefault(w, []).append(i)
+            for sec in c.sections:
+                if sec:
+                    sources = self._under(self.titles, sec[0]).setdefault(sec[0], [])
+                    if not sources or sources[-1] != c.source:
+                        sources.append(c.source)
+            for j, b in enumerate(c.blocks):
+                if str(b[0]) not in QUOTABLE or str(b[0]) == CODE:
+                    continue
+                section = c.sections[int(b[3])] if int(b[3]) < len(c.sections) else ()
+                if section:
+                    self._under(self.headings, section[-1]).setdefault(section[-1], []).append(
+                        (i, j))
+                if str(b[0]) == DEFINITION:
+                    entry = c.text[int(b[1]) : int(b[2])].split("\n", 1)[0].strip()
+                    self._under(self.headings, entry).setdefault(entry, []).append((i, j))
+
+    def _under(self, table: dict[str, dict[str, Any]], title: str) -> dict[str, Any]:
+        word = self._words.get(title)
+        if word is None:
+            word = self._words[title] = (_first_word(title) or "") if self.indexed else ""
+        return table.setdefault(word, {})
+
+    def _lookup(self, table: dict[str, Any], keys: set[str] | None) -> list[Any]:
+        if not self.indexed or keys is None:
+            return list(table.values())
+        return [table[k] for k in keys if k in table]
+
+    def find(
+        self, view: CorpusView, term: str, limit: int
+    ) -> tuple[list[str], frozenset[tuple[str, int]]]:
+        keys = _keys(term)
+        pattern = term_regex(term)
+        titled: set[str] = set()  # pages whose title names the term
+        for titles in self._lookup(self.titles, keys):
+            for title, sources in titles.items():
+                if _titled_by(title, term):
+                    titled.update(sources)
+        found: dict[str, tuple[int, int, int, int]] = {}
+        for i in sorted({i for ids in self._lookup(self.sentences, keys) for i in ids}):
+            c = view.chunks[i]
+            m = pattern.search(c.text)
+            if m:
+                key = (0, _depth(c.source), c.source not in titled, c.char_start + m.start())
+                found[c.id] = min(found.get(c.id, key), key)
+        # the first quotable block under each heading naming the term (chunks overlap: the
+        # earliest file offset wins)
+        places = sorted({
+            place
+            for headings in self._lookup(self.headings, keys)
+            for heading, blocks in headings.items() if _titled_by(heading, term)
+            for place in blocks
+        })
+        leads: dict[tuple[str, tuple[str, ...]], tuple[int, str]] = {}
+        for i, j in places:
+            c = view.chunks[i]
+            b = c.blocks[j]
             section = c.sections[int(b[3])] if int(b[3]) < len(c.sections) else ()
             if str(b[0]) == DEFINITION:  # a glossary entry or definition list item: its term
                 entry = c.text[int(b[1]) : int(b[2])].split("\n", 1)[0].strip()
@@ -199,12 +327,12 @@ def find_introductions(
             key2 = (c.source, tuple(section))
             if key2 not in leads or at < leads[key2][0]:
                 leads[key2] = (at, c.id)
-    for (source, _), (at, cid) in leads.items():
-        key = (1, _depth(source), source not in titled, at)
-        found[cid] = min(found.get(cid, key), key)
-    ranked = sorted(found, key=lambda cid: found[cid])
-    starts = frozenset((source, at) for (source, _), (at, _cid) in leads.items())
-    return _one_per_source(view, ranked, limit), starts
+        for (source, _), (at, cid) in leads.items():
+            key = (1, _depth(source), source not in titled, at)
+            found[cid] = min(found.get(cid, key), key)
+        ranked = sorted(found, key=lambda cid: found[cid])
+        starts = frozenset((source, at) for (source, _), (at, _cid) in leads.items())
+        return _one_per_source(view, ranked, limit), starts
 
 
 def _titled_by(title: str, term: str) -> bool:

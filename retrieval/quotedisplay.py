@@ -25,7 +25,7 @@ from retrieval.parsing.blocks import (
     role_text,
 )
 from retrieval.roletitles import shown_with_titles
-from retrieval.rstincludes import REST_TEXT_SUFFIXES
+from retrieval.rstincludes import REST_INCLUDE_ONLY_SUFFIXES, REST_TEXT_SUFFIXES
 
 # `:role:`text``, ``literal``, `code` (Markdown) — shown as inline code; links and
 # emphasis — shown as their words (a link's address after them when it leaves the docs)
@@ -124,8 +124,8 @@ def display_parts(c: Citation) -> list[Part]:
 def _display_parts(c: Citation) -> list[Part]:
     if c.kind == "code" and 0 <= c.code_offset <= len(c.text):
         parts: list[Part] = []
-        if c.shown_in:  # included code: the lead-in is the including page's
-            lead = _lead_in(c.lead_in, c.shown_in.lower().endswith(".rst"))
+        if c.shown_in:  # included code: the lead-in (or caption) is the including page's
+            lead = _lead_in(c.lead_in or c.caption, c.shown_in.lower().endswith(".rst"))
         elif c.caption and not c.code_offset:  # its label: `:caption: retry.py`
             lead = _lead_in(c.caption, _is_rst(c))
         else:
@@ -195,7 +195,8 @@ def _is_rst(c: Citation) -> bool:
     """reST: an .rst page, or .txt text a page includes as reST (plain text has no block
     kinds; see retrieval.rstincludes)."""
     source = c.source.lower()
-    return source.endswith(".rst") or (source.endswith(REST_TEXT_SUFFIXES) and bool(c.kind))
+    return (source.endswith((".rst", *REST_INCLUDE_ONLY_SUFFIXES))
+            or (source.endswith(REST_TEXT_SUFFIXES) and bool(c.kind)))
 
 
 def _marked_code(text: str, spans: tuple[tuple[int, int], ...]) -> str:

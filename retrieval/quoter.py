@@ -437,5 +437,7 @@ def included_citation(cit: Citation, c: ChunkRecord, w: Window) -> Citation:
         if w.block_line_end else 0,
         block_line_start=span.src_line + w.block_line_start - span.code_line
         if w.block_line_start else 0,
-        inline_code=(), code_parts=(), caption="", shown_in=c.source,
-        shown_in_line=span.page_line, lead_in=lead)
+        inline_code=(), code_parts=(), shown_in=c.source, shown_in_line=span.page_line,
+        # the directive's `:caption:` labels the code no sentence introduces (a slice of the
+        # page, as the lead-in is)
+        caption="" if lead else cit.caption, lead_in=lead)

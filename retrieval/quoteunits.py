@@ -416,7 +416,13 @@ def _code_units(
     caption = None
     if start == s and not continued:
         # no sentence introduces it: its caption (`:caption: retry.py`) labels it
-        caption = _caption_span(text, int(blocks[n - 1][2]) if n else 0, s)
+        top, above = s, n - 1
+        if above >= 0 and str(blocks[above][0]) == EXAMPLE and _blank_between(
+                text, int(blocks[above][2]), s):
+            # the page's lead-in copied right above the code a `.. literalinclude::` brings in
+            # (retrieval.includes): the directive's lines, and its caption, are above that
+            top, above = int(blocks[above][1]), above - 1
+        caption = _caption_span(text, int(blocks[above][2]) if above >= 0 else 0, top)
     e = int(blocks[run[-1]][2])
     cut = e
     lines = text[s:e].split("\n")
@@ -439,6 +445,10 @@ def _code_units(
     if continued and len(blocks[n]) > 8:
         extra["block_line_start"] = int(blocks[n][8])
     return [(start, cut, 1, extra)]
+
+
+def _blank_between(text: str, a: int, b: int) -> bool:
+    return not text[a:b].strip()
 
 
 def _caption_span(text: str, lo: int, s: int) -> tuple[int, int] | None:

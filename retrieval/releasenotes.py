@@ -1,7 +1,9 @@
 """Release notes in the chunk pool: a project's changelog page (title "Changelog", "Change
-log", "Changes", "Release notes", "History", a file named CHANGES / changelog / HISTORY /
-release-notes) lists one line per change ("Close connections after use (#2724)", "Add
-capability for global laziness") and often repeats whole sections of the guides it announces.
+log", "Changes", "Release notes", "History", "News", "What's new", maybe after the project's
+name or before a version; a file named CHANGES / changelog / HISTORY / NEWS / release-notes,
+or any page under a folder so named) lists one line per change ("Close connections after use
+(#2724)", "Add capability for global laziness") and often repeats whole sections of the guides
+it announces.
 Its entries share the question's words with the page that explains the feature, so a long
 changelog took most of the few chunks quotes are chosen from (quoter.POOL_CHUNKS) and the
 guide never got a look: a user trial on an API wrapper's docs (a 2,300-line changelog beside
@@ -9,8 +11,8 @@ guide never got a look: a user trial on an API wrapper's docs (a 2,300-line chan
 the question asks about versions or changes, at most MAX_IN_POOL release-notes chunks enter
 the pool; the next best chunks of the other pages take the other places. Scores are not
 touched (a chunk keeps its fused rank), so a changelog entry still answers when it is the
-best evidence. "What's New" pages are not release notes here: Python's explain each change in
-prose."""
+best evidence. A running "What's new" page is release notes; "What's New in Python 3.11" (one
+release, each change explained in prose) is not."""
 
 from __future__ import annotations
 
@@ -22,10 +24,26 @@ from retrieval.corpus import ChunkRecord, CorpusView
 
 MAX_IN_POOL = 2
 
+_VERSION = r"(?:\s*\(?v?\d+(?:\.[\w*]+)*\)?)?"  # "Changelog 2.x", "Release notes (v3)"
+_TAIL = r"(?:(?:\s*[:\u2013\u2014-]|\s+for)\s.*)?"  # "Changelog for 2.x", "News — 2024"
+_NOT_NAME = (r"(?:a|an|the|this|that|our|your|my|its|to|how|why|about|on|of|for|in|and|"
+             r"writ\w*|add\w*|keep\w*|updat\w*|generat\w*|edit\w*|mak\w*|creat\w*)\b")
 _TITLE = re.compile(
-    r"(?:change[ -]?log|changes|release[ -]notes)(?:(?:\s*[:\u2013\u2014-]|\s+for)\s.*)?"
-    r"|(?:release |version |change )?history|news", re.I)
+    # a name may come first: "Hatch changelog", "Kombu Change history" (not "Writing a
+    # changelog", a guide; nor a bare "X history": "Message history" is a feature's page)
+    rf"(?:(?!{_NOT_NAME})[\w.-]+\s+){{0,2}}"
+    r"(?:change[ -]?log|release[ -]notes|(?:release|version|change)\s+history)"
+    rf"{_VERSION}{_TAIL}"
+    rf"|(?:changes|history|news){_VERSION}{_TAIL}"
+    # a running "What's new" page (xarray, IPython) lists every release's changes; "What's New
+    # in Python 3.11" explains one release's changes in prose (the title names a version)
+    r"|what['\u2019]?s\s+new\??(?:\s+in\s+(?!.*\d)[^:\u2013\u2014]+)?",
+    re.I,
+)
 _FILE = re.compile(r"(?:change[-_]?log|changes|history|release[-_]?notes|news)", re.I)
+# a folder of release notes, one page per package or release ("history/hatchling.md")
+_FOLDER = re.compile(r"(?:change[-_]?logs?|changes|history|release[-_]?notes|news)", re.I)
+
 # a question about versions or changes is answered by the release notes themselves
 _ASKS_CHANGES = re.compile(
     r"\b(?:versions?|releases?|released|changelog|change ?log|changed|changes|added|removed|"
@@ -38,7 +56,10 @@ def is_release_notes(chunk: ChunkRecord) -> bool:
     title = chunk.title.strip().strip("#*").strip()
     if title and _TITLE.fullmatch(title):
         return True
-    return bool(_FILE.fullmatch(PurePosixPath(chunk.source).stem))
+    path = PurePosixPath(chunk.source)
+    return bool(_FILE.fullmatch(path.stem)) or any(
+        _FOLDER.fullmatch(part) for part in path.parts[:-1]
+    )
 
 
 def asks_about_changes(question: str) -> bool:

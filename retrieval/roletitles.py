@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 
 from retrieval.parsing.blocks import ADORNMENT_LINE, MARKDOWN_SUFFIXES
+from retrieval.rstincludes import REST_INCLUDE_ONLY_SUFFIXES, REST_TEXT_SUFFIXES
 from retrieval.searchtext import strip_markup
 
 # reST `:doc:`x`` and MyST `{doc}`x``
@@ -22,8 +23,9 @@ UNTITLED_ROLE = re.compile(
 _RST_LABEL = re.compile(r"^\.\.[ \t]+_(?P<label>`[^`\n]+`|[^:`\n]+):[ \t]*$")
 _MYST_LABEL = re.compile(r"^\((?P<label>[^)\s]+)\)=[ \t]*$")
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$")
-_LABEL_SUFFIXES = (".rst", *MARKDOWN_SUFFIXES)
-_DOC_SUFFIXES = (*_LABEL_SUFFIXES, ".txt", "")
+# reST text pages include (`includes/intro.txt`, `.inc`) holds labels too
+_LABEL_SUFFIXES = (".rst", *REST_TEXT_SUFFIXES, *REST_INCLUDE_ONLY_SUFFIXES, *MARKDOWN_SUFFIXES)
+_DOC_SUFFIXES = (".rst", *MARKDOWN_SUFFIXES, ".txt", "")
 
 
 def labels_in(text: str, markdown: bool) -> dict[str, str]:

@@ -1,9 +1,11 @@
 """reST text that pages pull in with `.. include::`: Sphinx reads the included file as reST
 whatever its name, so citebot parses it as reST too.
 
-Sphinx projects keep shared passages in `includes/*.txt` (`.. include:: includes/intro.txt`);
-read as plain text, their underlines, field lists and roles would be quoted as written. The
-included file is still indexed and cited as itself, at its own lines; only its parser changes."""
+Sphinx projects keep shared passages in `includes/*.txt` (`.. include:: includes/intro.txt`)
+or `*.inc` files; read as plain text, their underlines, field lists and roles would be quoted
+as written, and an `.inc` file (no document format of its own) was not read at all. The
+included file is still indexed and cited as itself, at its own lines; only its parser changes.
+A path leading out of the docs folder is not read: the including page's index note says so."""
 
 from __future__ import annotations
 
@@ -12,20 +14,34 @@ import re
 
 _INCLUDE = re.compile(rb"^[ \t]*\.\. include::[ \t]+(?P<path>[^\s<][^\r\n]*?)[ \t]*\r?$", re.M)
 REST_TEXT_SUFFIXES = (".txt",)  # included files parsed as reST (other suffixes keep theirs)
+# files read only because a page includes them (no loader of their own): parsed as reST
+REST_INCLUDE_ONLY_SUFFIXES = (".inc", ".rest")
 
 
 def included_by(page_rel: str, data: bytes) -> set[str]:
     """The files (relative to the docs folder, POSIX) an `.rst` page includes with
     `.. include::`; `/x` is taken from the docs folder, `<isonum.txt>` (docutils' own) and
     paths leading out of the folder are left out."""
+    return {t for t in _targets(page_rel, data) if not _outside(t)}
+
+
+def included_outside(page_rel: str, data: bytes) -> list[str]:
+    """The files an `.rst` page includes with `.. include::` from outside the docs folder
+    (relative to it: `../shared/intro.rst`), never read: the index says so."""
+    return sorted(t for t in _targets(page_rel, data) if _outside(t))
+
+
+def _outside(target: str) -> bool:
+    return target == ".." or target.startswith("../")
+
+
+def _targets(page_rel: str, data: bytes) -> set[str]:
     if not page_rel.lower().endswith(".rst") or b".. include::" not in data:
         return set()
     out = set()
     base = posixpath.dirname(page_rel)
     for m in _INCLUDE.finditer(data):
         path = m.group("path").decode("utf-8", "replace").strip()
-        target = posixpath.normpath(path.lstrip("/") if path.startswith("/")
-                                    else posixpath.join(base, path))
-        if target != ".." and not target.startswith("../"):
-            out.add(target)
+        out.add(posixpath.normpath(path.lstrip("/") if path.startswith("/")
+                                   else posixpath.join(base, path)))
     return out

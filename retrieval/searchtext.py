@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
-from retrieval.parsing.blocks import ATTR_LIST
+from retrieval.parsing.blocks import ATTR_LIST, TABLE
 
 _ROLE = re.compile(r":[\w:.+-]+:`([^`]*)`")
 _MYST_ROLE = re.compile(r"(?<![^\s(\[\"'])\{[\w:.+-]+\}`([^`]*)`")  # MyST: {func}`prompt`
@@ -118,5 +119,23 @@ def embed_text(section: Sequence[str], body: str) -> str:
     return f"{prefix}\n{body}" if prefix else body
 
 
-def lexical_text(title: str, section: Sequence[str], body: str) -> str:
+def lexical_text(
+    title: str, section: Sequence[str], body: str, column_heads: Sequence[str] = ()
+) -> str:
+    """`column_heads`: header rows of tables continued from an earlier chunk
+    (continued_headers), searched with the rows under them."""
+    if column_heads:
+        body = "\n".join([*column_heads, body])
     return split_identifiers(f"{title}\n{embed_text(section, body)}")
+
+
+def continued_headers(blocks: Sequence[Sequence[Any]]) -> list[str]:
+    """The header rows of the tables whose rows this chunk holds but which began in an earlier
+    chunk (block refs of retrieval.blockchunks: [kind, …, header row text, last line, begins,
+    …]): a long table split across chunks, whose later rows had no column names to be found
+    by ("Kilopascals" only in the first chunk's header row)."""
+    out: list[str] = []
+    for b in blocks:
+        if len(b) > 7 and b[0] == TABLE and b[5] and not b[7] and str(b[5]) not in out:
+            out.append(str(b[5]))
+    return out

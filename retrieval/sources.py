@@ -12,6 +12,7 @@ from retrieval.includes import IncludeReader
 from retrieval.knowledge import PREFIX as KNOWLEDGE
 from retrieval.loaders import LoadError, decode_text, load_bytes, read_bytes
 from retrieval.models import Citation
+from retrieval.rstincludes import REST_INCLUDE_ONLY_SUFFIXES
 from retrieval.settings import Settings
 
 
@@ -39,7 +40,9 @@ class SourceReader:
             except LoadError:
                 return None
         try:
-            return load_bytes(data, source).text
+            # an `.inc` file is indexed only as the reST text a page includes
+            read_as = ".rst" if source.lower().endswith(REST_INCLUDE_ONLY_SUFFIXES) else None
+            return load_bytes(data, source, read_as).text
         except LoadError:
             return None
 

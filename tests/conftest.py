@@ -68,6 +68,7 @@ def indexed_engine(root: Path, docs: dict[str, str], **kw: object) -> Engine:
     folder = root / "docs"
     folder.mkdir()
     for name, text in docs.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text, encoding="utf-8")
     engine = Engine(make_settings(folder, root / "data", **kw))
     engine.index()

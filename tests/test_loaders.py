@@ -139,6 +139,53 @@ def test_markdown_title_is_the_pages_title_not_a_later_section_or_a_code_comment
     assert load_file(plain, "notes.txt", MB).title == "Notes on widgets"
 
 
+README_RST = """.. image:: https://example.org/badge.svg
+  :target: https://example.org/ci
+  :alt: Documentation
+
+{opening}
+
+Documentation
+-------------
+
+View the full documentation at https://widgetry.example.org/.
+
+Features
+--------
+
+* Frozen widgets
+"""
+
+
+def test_a_heading_of_one_role_word_after_the_pages_text_is_no_title(tmp_path: Path) -> None:
+    """A README's first heading is often "Documentation" (a link to the docs), after the
+    introduction: docutils and GitHub read it as a section, and as a title it said nothing
+    ("README.rst · Documentation"). The title is then what the opening sentence defines, else
+    the page's folder, else its file name; a role word that opens the page stays its title."""
+    p = tmp_path / "README.rst"
+    p.write_text(README_RST.format(opening="Widgetry is a library of frozen widgets."))
+    assert load_file(p, "README.rst", MB).title == "Widgetry"
+    p.write_text(README_RST.format(opening="*Widgetry* is the widget library for Python."))
+    assert load_file(p, "README.rst", MB).title == "Widgetry"
+    p.write_text(README_RST.format(opening="This is a library of frozen widgets."))
+    assert load_file(p, "widgetry/README.rst", MB).title == "widgetry"  # "This" names nothing
+    p.write_text(README_RST.format(opening="A library of frozen widgets."))
+    assert load_file(p, "widgetry/README.rst", MB).title == "widgetry"  # its folder
+    assert load_file(p, "docs/README.rst", MB).title == "Documentation"  # nothing says more
+    assert load_file(p, "guide.rst", MB).title == "guide"  # the file's name says more
+    # the same in Markdown, for each role word
+    md = tmp_path / "index.md"
+    for word in ["Docs", "Overview", "Introduction", "Welcome!", "Index", "Contents"]:
+        md.write_text(f"Gizmo is a gadget server.\n\n## {word}\n\nRead on.\n\n## Usage\n\nGo.\n")
+        assert load_file(md, "index.md", MB).title == "Gizmo", word
+    # a role word that opens the page is its title (as Sphinx and mkdocs show it)
+    p.write_text("Overview\n========\n\nWidgetry is a library of frozen widgets.\n")
+    assert load_file(p, "overview.rst", MB).title == "Overview"
+    # a heading that says something stays, after text too
+    p.write_text("Widgetry is a library.\n\nInstalling widgets\n------------------\n\nRun pip.\n")
+    assert load_file(p, "README.rst", MB).title == "Installing widgets"
+
+
 def test_build_output_and_citebotignore_patterns_are_left_out(tmp_path: Path) -> None:
     """A built Sphinx site copies every page's source into `_sources/` (indexed too, every
     answer would come twice): build output is never indexed, and `.citebotignore` (gitignore

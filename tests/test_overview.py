@@ -144,3 +144,74 @@ def test_without_the_setting_the_api_pages_win(tmp_path: Path) -> None:
     engine = indexed_engine(tmp_path, api_heavy_docs(), overview_leads=0)
     answer = engine.ask("What is Zorblat?", record=False)
     assert not answer.answered or answer.quotes[0].source != "intro.md"
+
+
+TRICKY = {
+    "index.md": "# Zorblat: ship sensor readings\n\nIt runs on small devices.\n",
+    "guide/concepts.rst": """Concepts
+========
+
+Sprockets
+---------
+
+*Sprockets* are buffers. The **sprocket** is the unit of batching.
+
+Flange - a joint
+----------------
+
+The flange joins sprockets.
+
+Glossary
+--------
+
+.. glossary::
+
+   Bound Logger
+      A logger with context bound to it.
+
+   STRASSE
+      A German street, here a queue.
+""",
+    "api/zorblat.queue.md": "# zorblat.queue\n\nA Zorblat queue is a list. `zorblat.queue` "
+                            "is the module.\n\n- Zorblat is a library for readers.\n",
+    "notes.txt": "Note: The ſprocket is an old spelling.\nKelvin: the \u212aombu is a joke.\n",
+}
+
+
+def test_the_view_index_names_what_a_scan_of_every_chunk_names(tmp_path: Path) -> None:
+    """find_introductions looks the term up in the view's IntroIndex instead of scanning every
+    chunk three times: the chunks, their order and the heading starts must be the scan's, for
+    plurals, articles, markup, titles with a description, glossary entries and letters that
+    re.IGNORECASE folds ("ſ" is "s", the Kelvin sign "K" is "k")."""
+    from retrieval.overview import scan_introductions
+
+    engine = indexed_engine(tmp_path, {**api_heavy_docs(), **TRICKY})
+    view = engine.view()
+    terms = ["Zorblat", "zorblat", "sprocket", "sprockets", "Sprocket", "flange", "bound logger",
+             "strasse", "kombu", "zorblat.queue", "queue", "Flumox", "batch", "the unit",
+             "sensor", "sensor readings", "_", "concepts", "glossary"]
+    hits = 0
+    for term in terms:
+        for limit in (1, 2, 5):
+            got = find_introductions(view, term, limit)
+            assert got == scan_introductions(view, term, limit), (term, limit)
+            hits += bool(got[0])
+    assert hits > 20
+    # built once per view: the second question reuses it; a new view builds its own
+    assert view.derived("overview.introductions", dict) is view.derived(
+        "overview.introductions", dict)
+    leads, _ = find_introductions(view, "sprocket")  # "The ſprocket is" at the top level
+    assert [view.chunks[view.by_id[c]].source for c in leads] == ["notes.txt",
+                                                                  "guide/concepts.rst"]
+    leads, _ = find_introductions(view, "kombu")
+    assert view.chunks[view.by_id[leads[0]]].source == "notes.txt"
+
+
+def test_a_reindex_gives_the_new_view_its_own_index(tmp_path: Path) -> None:
+    engine = indexed_engine(tmp_path, {"intro.md": INTRO})
+    assert introductions(engine.view(), "Flumox") == []
+    (Path(engine.settings.docs_dir) / "flumox.md").write_text(
+        "# Flumox\n\nFlumox is a pump for sensor readings.\n", encoding="utf-8")
+    engine.index()
+    leads = introductions(engine.view(), "Flumox")
+    assert [engine.view().chunks[engine.view().by_id[c]].source for c in leads] == ["flumox.md"]

@@ -17,6 +17,7 @@ from retrieval import quotedisplay, releasenotes
 from retrieval.embedder import Embedder
 from retrieval.engine import Engine
 from retrieval.quotedisplay import display_parts
+from tests.conftest import indexed_engine
 from tests.test_docs_quoting import _units
 from tests.test_parsing import parsed
 
@@ -122,12 +123,52 @@ def test_a_long_changelog_does_not_push_the_guide_out_of_the_pool(
     ("What's New In Gadgetry 3.1", "whatsnew/3.1.rst", False),  # prose explaining changes
     ("Message history", "history_api.rst", False),
     ("Changing widgets", "changing.rst", False),
+    # a running "What's new" page lists every release (xarray, IPython)
+    ("What's new", "whats-new.rst", True),
+    ("What\u2019s New?", "index.md", True),
+    ("What's new in Gadgetry", "updates.rst", True),
+    # a version after the word, the project's name before it
+    ("Release notes 2.0", "rn.md", True),
+    ("Changelog (v3)", "log.md", True),
+    ("News", "updates.md", True),
+    ("Gadgetry changelog", "log.md", True),
+    ("Kombu Change history", "log.rst", True),
+    ("Writing a changelog", "contributing.md", False),  # a guide about the changelog
+    ("Updating the changelog", "dev.md", False),
+    ("Breaking changes", "migrating.md", False),
+    # files and folders so named
+    ("Gadgetry", "NEWS.rst", True),
+    ("Gadgetry", "HISTORY.md", True),
+    ("Gadgetry", "news.txt", True),
+    ("Hatchling history", "history/hatchling.md", True),
+    ("Gadgetry 2.0", "release-notes/2.0.md", True),
+    ("Guide", "docs/guide.md", False),
 ])
 def test_release_notes_are_known_by_title_or_file_name(title: str, name: str, notes: bool) -> None:
     from retrieval.corpus import ChunkRecord
 
     c = ChunkRecord("id", "text", name, "h", title, None, 0, 1, 1, ((0, 4),))
     assert releasenotes.is_release_notes(c) is notes
+
+
+def test_release_notes_pages_are_known_by_their_parsed_titles(tmp_path: Path) -> None:
+    """The titles the real loaders give each page (reST and Markdown headings, a title-less
+    NEWS file) decide, as they are shown in citations."""
+    docs = {
+        "NEWS.rst": "2.1 (2024-05-01)\n================\n\n- Fix the retry helper.\n",
+        "whats-new.rst": "What's New\n==========\n\nv2.1\n----\n\n- Gadgets can be frozen.\n",
+        "hatchling.md": "# Hatchling changelog\n\n## 1.2\n\n- Faster builds.\n",
+        "whatsnew-3.1.rst": ("What's New In Gadgetry 3.1\n==========================\n\n"
+                             "Gadgets can now be frozen, which makes them hashable.\n"),
+        "guide.md": "# Writing a changelog\n\nEvery change gets one line in the changelog.\n",
+    }
+    engine = indexed_engine(tmp_path, docs)
+    notes = {c.source: releasenotes.is_release_notes(c) for c in engine.view().chunks}
+    assert notes == {"NEWS.rst": True, "whats-new.rst": True, "hatchling.md": True,
+                     "whatsnew-3.1.rst": False, "guide.md": False}
+    titles = {c.source: c.title for c in engine.view().chunks}
+    assert titles["whats-new.rst"] == "What's New"
+    assert titles["hatchling.md"] == "Hatchling changelog"
 
 
 @pytest.mark.parametrize(("question", "asks"), [
