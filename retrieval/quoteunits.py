@@ -440,7 +440,9 @@ def _code_units(
                 ) and not (p_kind == LIST_ITEM == str(before[0])):
                     # (a step's "Install and run:" does not take the step before it)
                     start = _last_sentence_start(text, b_s, b_e)
-        elif p_kind not in (HEADING, CODE, TABLE) and names_example(lead, p_kind) and _close(gap):
+        elif p_kind not in (HEADING, CODE, TABLE) and names_example(lead_text, p_kind) and (
+            _close(gap)
+        ):
             # "Example of limiting to 10 calls per minute. Tasks that are limited …" + code
             start = p_s
         elif p_kind == LIST_ITEM and _close(gap) and nested_in_item(text, p_s, p_e, s):
