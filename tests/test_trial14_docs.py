@@ -136,8 +136,8 @@ def test_a_note_box_in_raw_html_is_quoted_by_its_paragraph(
     and a `<p>` saying "The use of <code>Connection</code> context manager is deprecated.":
     raw HTML without `markdown` was read as having nothing to quote, so "can I still use the
     Connection context manager?" got a neighbouring sentence. Each `<p>`'s words are a
-    paragraph (an exact slice; the display hides the tags); the label, the icon and a `<p>`
-    holding only a logo are not."""
+    paragraph (an exact slice; the display hides the tags and shows `<code>` as inline code);
+    the label, the icon and a `<p>` holding only a logo are not."""
     from retrieval.quotedisplay import display_parts
 
     docs = tmp_path / "docs"
@@ -152,5 +152,7 @@ def test_a_note_box_in_raw_html_is_quoted_by_its_paragraph(
     assert c.text.startswith("The use of <code>Connection</code> context manager is deprecated")
     assert engine.verify(c)
     shown = " ".join(p.text for p in display_parts(c))
-    assert shown.startswith("The use of Connection context manager is deprecated.")
+    # the tags hidden, `<code>` shown as the inline code it is on the page
+    assert shown.startswith("The use of `Connection` context manager is deprecated.")
     assert "<code>" not in shown
+
