@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
+from retrieval.loaders import iter_candidate_files
 from retrieval.parsing.html import parse_html
 
 WORD = re.compile(r"\w+")
@@ -102,3 +104,29 @@ def test_blocks_after_a_code_block_with_an_escape_span_keep_their_own_lines() ->
     assert quoted[0] == "In the event you are posting a very large file as a"
     assert quoted[1] == "multipart/form-data"
 
+
+def test_a_built_sphinx_sites_highlighted_source_pages_are_not_indexed(tmp_path: Path) -> None:
+    """sphinx.ext.viewcode writes the package's source, highlighted, to `_modules/`: its
+    docstrings are the API pages' text again and its code was quoted above the guide, so a
+    built site's `_modules/` is left out like `_sources/` (a `.citebotignore` `!_modules/`
+    takes it back)."""
+    docs = tmp_path / "html"
+    pages = {
+        "index.html": "<div class='body' role='main'><p>Widgets for humans.</p></div>",
+        "api.html": "<div class='body' role='main'><p>The adapter retries.</p></div>",
+        "_modules/index.html": "<h1>All modules for which code is available</h1>",
+        "_modules/widgets/adapters.html": (
+            "<div class='body' role='main'><h1>Source code for widgets.adapters</h1>"
+            "<div class='highlight'><pre><span class='k'>class</span> HTTPAdapter:</pre>"
+            "</div></div>"),
+    }
+    for rel, text in pages.items():
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(text)
+
+    def listed() -> set[str]:
+        return {rel for rel, path, _ in iter_candidate_files(docs) if path is not None}
+
+    assert listed() == {"index.html", "api.html"}
+    (docs / ".citebotignore").write_text("!_modules/\n")
+    assert listed() == set(pages)
