@@ -9,8 +9,10 @@ import html
 import re
 from pathlib import Path
 
+from retrieval import releasenotes
 from retrieval.loaders import iter_candidate_files
 from retrieval.parsing.html import parse_html
+from tests.conftest import indexed_engine
 
 WORD = re.compile(r"\w+")
 
@@ -130,3 +132,48 @@ def test_a_built_sphinx_sites_highlighted_source_pages_are_not_indexed(tmp_path:
     assert listed() == {"index.html", "api.html"}
     (docs / ".citebotignore").write_text("!_modules/\n")
     assert listed() == set(pages)
+
+
+_RELEASE = """<section id="v{minor}">
+<h2>0.{minor}.0 (2011-0{month}-22)<a class="headerlink" href="#v{minor}">¶</a></h2>
+<ul class="simple">
+<li><p>New <code>allow_redirects</code> param for following non-GET/HEAD redirects.</p></li>
+<li><p>Added the <code>timeout</code> argument to every request method of the session.</p></li>
+<li><p>Fixed the handling of cookies set by a redirect response to another host.</p></li>
+</ul>
+</section>
+"""
+UPDATES_PAGE = (
+    '<html><head><title>Community Updates &#8212; Widgets 2.0 documentation</title>\n'
+    '</head><body><div class="body" role="main">\n'
+    '<section id="community-updates">\n'
+    '<h1>Community Updates<a class="headerlink" href="#community-updates">¶</a></h1>\n'
+    "<p>Widgets is developed in the open; follow the project's blog for its news.</p>\n"
+    '</section>\n'
+    '<section id="release-history">\n'
+    '<h1>Release History<a class="headerlink" href="#release-history">¶</a></h1>\n'
+    + "".join(_RELEASE.format(minor=m, month=m % 9 + 1) for m in range(12, 0, -1))
+    + "</section>\n</div></body></html>\n"
+)
+
+
+def test_a_changelog_included_under_its_own_heading_is_release_notes(tmp_path: Path) -> None:
+    """A Sphinx page titled "Community Updates" includes the project's history under a second
+    `h1` "Release History", one `h2` per release: neither its title nor its file name
+    (`community/updates.html`) says changelog, so its entries filled the pool quotes are
+    chosen from ("how do I stop requests from following redirects?" quoted two 2011 entries
+    and the guide's `allow_redirects` example was not in the first three). A chunk whose
+    sections are all under a release-notes heading of the page's first two levels is release
+    notes; the page's own introduction is not."""
+    engine = indexed_engine(tmp_path, {"community/updates.html": UPDATES_PAGE,
+                                       "guide.html": SPHINX_CODE_PAGE})
+    chunks = engine.view().chunks
+    updates = [c for c in chunks if c.source == "community/updates.html"]
+    assert len(updates) > 1
+    for c in updates:
+        under = all(p[:1] == ("Release History",) for p in c.sections)
+        assert releasenotes.is_release_notes(c) is under, c.sections
+    assert not releasenotes.is_release_notes(updates[0])  # the page's introduction
+    assert releasenotes.is_release_notes(updates[-1])
+    assert not any(releasenotes.is_release_notes(c) for c in chunks if c.source == "guide.html")
+
