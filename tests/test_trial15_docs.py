@@ -177,3 +177,37 @@ def test_a_changelog_included_under_its_own_heading_is_release_notes(tmp_path: P
     assert releasenotes.is_release_notes(updates[-1])
     assert not any(releasenotes.is_release_notes(c) for c in chunks if c.source == "guide.html")
 
+
+API_PAGE = (
+    '<html><body><div class="body" role="main">\n'
+    '<section id="lower-level-classes">\n'
+    '<h2>Lower-Level Classes<a class="headerlink" href="#lower-level-classes">¶</a></h2>\n'
+    '<dl class="py class">\n'
+    '<dt class="sig sig-object py" id="widgets.adapters.HTTPAdapter">\n'
+    '<em class="property"><span class="pre">class</span><span class="w"> </span></em>'
+    '<span class="sig-prename descclassname"><span class="pre">widgets.adapters.</span></span>'
+    '<span class="sig-name descname"><span class="pre">HTTPAdapter</span></span>'
+    '<span class="sig-paren">(</span><em class="sig-param"><span class="n">'
+    '<span class="pre">max_retries</span></span><span class="o"><span class="pre">=</span>'
+    '</span><span class="default_value"><span class="pre">0</span></span></em>'
+    '<span class="sig-paren">)</span><a class="reference internal" '
+    'href="_modules/widgets/adapters.html#HTTPAdapter"><span class="viewcode-link">'
+    '<span class="pre">[source]</span></span></a><a class="headerlink" '
+    'href="#widgets.adapters.HTTPAdapter" title="Permalink to this definition">¶</a></dt>\n'
+    '<dd><p>The built-in HTTP Adapter for urllib3, with the number of retries each connection'
+    ' should attempt.</p>\n'
+    '</dd></dl>\n'
+    '</section>\n'
+    '</div></body></html>\n'
+)
+
+
+def test_an_api_entrys_viewcode_source_link_is_not_part_of_its_signature() -> None:
+    """sphinx.ext.viewcode adds a "[source]" link to every documented signature: the section
+    path of each quote under it read "class widgets.adapters.HTTPAdapter(max_retries=0)[source]".
+    The link is site navigation, like the "¶" after it."""
+    parsed = parse_html(API_PAGE)
+    para = next(b for b in parsed.blocks if parsed.text[b.start :].startswith("The built-in"))
+    assert para.section == ("Lower-Level Classes",
+                            "class widgets.adapters.HTTPAdapter(max_retries=0)")
+    assert "[source]" not in parsed.text
