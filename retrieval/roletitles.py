@@ -92,6 +92,7 @@ class RoleTitles:
         self._read = read  # indexed file -> its text (None when it cannot be read)
         self._titles: Mapping[str, str] | None = None
         self._labels: dict[str, str] | None = None
+        self._sections: dict[str, str] = {}
 
     def forget(self) -> None:
         """After a reindex: titles and labels are read again when next needed."""
@@ -128,7 +129,9 @@ class RoleTitles:
     def _label(self, target: str) -> str | None:
         if self._labels is None:
             self._labels = _all_labels(self._source_titles(), self._read)
-        return self._labels.get(target.strip().lstrip("~!").lower())
+            self._sections = _section_labels(self._source_titles(), self._read)
+        key = target.strip().lstrip("~!").lower()
+        return self._labels.get(key) or self._sections.get(" ".join(key.split()))
 
 
 def _all_labels(sources: Iterable[str], read: Callable[[str], str | None]) -> dict[str, str]:
@@ -141,6 +144,39 @@ def _all_labels(sources: Iterable[str], read: Callable[[str], str | None]) -> di
             for label, title in labels_in(text, source.lower().endswith(MARKDOWN_SUFFIXES)).items():
                 labels.setdefault(label, title)
     return labels
+
+
+_FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})")
+
+
+def _section_labels(sources: Iterable[str], read: Callable[[str], str | None]) -> dict[str, str]:
+    """Sphinx's autosectionlabel: every section is a label, its title (lowercased, as `:ref:`
+    targets are), prefixed with its document's name when `autosectionlabel_prefix_document`
+    is on: "See {ref}`user_guide:cache expiration`" renders as "See Cache Expiration" (a
+    quote showed `user_guide:cache expiration` as code). A label written above a heading
+    wins; the first document using a title keeps the unprefixed one."""
+    out: dict[str, str] = {}
+    for source in sources:
+        if not source.lower().endswith(_LABEL_SUFFIXES):
+            continue
+        text = read(source)
+        if not text:
+            continue
+        markdown = source.lower().endswith(MARKDOWN_SUFFIXES)
+        doc = posixpath.splitext(source)[0].lower()
+        lines = text.splitlines()
+        fenced = False
+        for j, line in enumerate(lines):
+            if markdown and _FENCE.match(line):
+                fenced = not fenced
+            if fenced:
+                continue
+            title = _heading_at(lines, j, markdown)
+            if title:
+                key = " ".join(title.lower().split())
+                out.setdefault(f"{doc}:{key}", title)
+                out.setdefault(key, title)
+    return out
 
 
 def shown_with_titles(text: str, role_titles: Iterable[tuple[str, str]]) -> str:

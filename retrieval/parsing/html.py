@@ -27,6 +27,10 @@ from retrieval.parsing.blocks import (
 from retrieval.parsing.htmllines import on_source_lines
 
 PAGE_TITLE = "page_title"  # ParsedText.extra: the page's <title>, as written
+# YAML front matter of a static-site source file, as in Markdown (`---` … `---` or `...`)
+_FRONT_MATTER = re.compile(
+    r"\A(?:\ufeff)?---[ \t]*\r?\n.*?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_FRONT_MATTER_TITLE = re.compile(r"^title:[ \t]*(.+?)\r?$", re.M)
 # a mkdocs theme override (`docs/overrides/main.html`) or another Jinja template in the docs
 # folder: text that is only template tags is markup, not words of a page
 _TEMPLATE_ONLY = re.compile(r"(?:\s*(?:\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}))+\s*", re.S)
@@ -165,8 +169,9 @@ class _Writer:
 
 
 def parse_html(data: bytes | str) -> ParsedText:
-    soup = BeautifulSoup(data, "lxml")
-    page_title = soup.title.get_text(" ", strip=True) if soup.title else None
+    source, named = _without_front_matter(data)
+    soup = BeautifulSoup(source, "lxml")
+    page_title = soup.title.get_text(" ", strip=True) if soup.title else named
     for tag in soup(_DROP):
         tag.decompose()
     for sel in _CHROME:
@@ -183,6 +188,21 @@ def parse_html(data: bytes | str) -> ParsedText:
     text, blocks = on_source_lines(data, w.text, w.blocks)
     extra = {PAGE_TITLE: page_title} if page_title else {}
     return ParsedText(text, blocks, w.title or page_title or None, extra)
+
+
+def _without_front_matter(data: bytes | str) -> tuple[bytes | str, str | None]:
+    """A static-site generator's source HTML (Jekyll's `_layouts/docs.html`, a Hugo or
+    Eleventy page) opens with YAML front matter (`---` / `layout: default` / `---`): settings
+    of the build, never words of the page (it was quoted as "--- layout: default ---"). Its
+    `title:` names the page when it has no `<title>`. Built HTML never starts with it."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    fm = _FRONT_MATTER.match(text)
+    if not fm:
+        return data, None
+    named = _FRONT_MATTER_TITLE.search(fm.group(0))
+    title = named.group(1).strip().strip("\"'").strip() or None if named else None
+    rest = text[fm.end():]
+    return (rest.encode() if isinstance(data, bytes) else rest), title
 
 
 def _walk(node: Tag, w: _Writer) -> None:

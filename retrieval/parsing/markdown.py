@@ -102,6 +102,9 @@ _MD_IN_HTML = re.compile(r"<[a-zA-Z][^>]*\smarkdown(?:=[\"']?\w*[\"']?)?[\s>/]|<
 _BLOCK_TAG = re.compile(
     r"</?(?:div|details|section|article|aside|header|footer|main|figure|figcaption|center|p"
     r"|blockquote|nav)\b[^>]*>", re.I)
+# a `<p>` element of raw HTML and its content (no nested block element: see _html_paragraphs)
+_HTML_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(.*?)</p\s*>", re.I | re.S)
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
 _SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.I | re.S)
 _DETAILS_OPEN = re.compile(r"<details\b", re.I)
 _DETAILS_CLOSE = re.compile(r"</details\s*>", re.I)
@@ -814,7 +817,7 @@ def _html_block(
     it. Other raw HTML (badges, logos, a rendered sample) has no text to quote."""
     raw = text[lines.start(first) : lines.end(end - 1)]
     if not _MD_IN_HTML.search(raw):
-        return []
+        return _html_paragraphs(text, lines.start(first), raw, section)
     offset = lines.start(first)
     blanked = list(raw)
 
@@ -846,6 +849,22 @@ def _html_block(
         out.append(Block(b.kind, b.start, b.end, section + tuple(summary) + b.section,
                          b.language, b.header))
     return sorted(out, key=lambda b: b.start)
+
+
+def _html_paragraphs(
+    text: str, offset: int, raw: str, section: tuple[str, ...]
+) -> list[Block]:
+    """A note box written in raw HTML (a Jekyll site's `<div class="warning">` + `<strong>
+    Note:</strong>` + `<p>The use of <code>Connection</code> is deprecated. …</p>`): each
+    `<p>` element's words are a paragraph of the page (the display hides the inline tags);
+    a label, an image or a badge outside any `<p>` still has nothing to quote."""
+    out: list[Block] = []
+    for m in _HTML_PARAGRAPH.finditer(_COMMENT.sub(lambda c: " " * len(c.group(0)), raw)):
+        s, e = strip_span(text, offset + m.start(1), offset + m.end(1))
+        words = _INLINE_HTML_TAG.sub(" ", text[s:e])
+        if e > s and not _BLOCK_TAG.search(text, s, e) and len(_LETTERS.findall(words)) >= 3:
+            out.append(Block(PARAGRAPH, s, e, section))
+    return out
 
 
 def _term_before(text: str, blocks: list[Block], start: int) -> Block | None:

@@ -1,0 +1,156 @@
+"""Defects found by the fourteenth user trial, citebot on two Markdown docs folders it had never
+seen (a job queue's Jekyll-built docs: pages with YAML front matter, `_layouts/*.html` templates
+beside them; an HTTP client cache's MyST pages full of `>>>` sessions and autosectionlabel
+references):
+each test is a small sample written in the style of the construct that broke, checked through
+the real parser, quote units and engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from retrieval.engine import Engine
+from retrieval.parsing.html import parse_html
+
+LAYOUT = """---
+layout: default
+---
+<div class="subnav">
+    <ul class="inline">
+    {% for link in site.navigation %}
+        <li><a href="{{ link.url }}">{{ link.text }}</a></li>
+    {% endfor %}
+    </ul>
+</div>
+
+{{ content }}
+"""
+
+PAGE = """---
+title: "Q: Jobs"
+layout: docs
+---
+
+A job is a function call put on a queue for a worker to run later.
+
+## Queues
+
+To put a job on a named queue, pass the queue's name to `Queue`.
+"""
+
+
+def _units(engine: Engine, source: str) -> list[str]:
+    from retrieval.answer import windows_for
+
+    view = engine.view()
+    return [w.text for c in view.chunks if c.source == source for w in windows_for(c, 0)]
+
+
+def test_a_static_site_layout_is_not_indexed_as_a_page(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A Jekyll docs folder keeps its page templates beside the pages (`_layouts/docs.html`:
+    YAML front matter, a nav list drawn by Liquid tags, `{{ content }}`). The front matter was
+    read as the page's text and indexed: "--- layout: default ---" was a quotable paragraph of
+    a page “docs”. Front matter is the build's settings, never words of the page; the layout
+    has no words of its own and is skipped. An HTML page with front matter keeps its words,
+    and its front matter's `title:` names it."""
+    layout = parse_html(LAYOUT)
+    assert "layout" not in layout.text and not layout.blocks
+    page = parse_html('---\ntitle: "Queues guide"\n---\n<p>Put jobs on a queue.</p>\n')
+    assert [page.text[b.start : b.end] for b in page.blocks] == ["Put jobs on a queue."]
+    assert page.title == "Queues guide"
+    docs = tmp_path / "docs"
+    (docs / "_layouts").mkdir(parents=True)
+    (docs / "_layouts" / "docs.html").write_text(LAYOUT)
+    (docs / "jobs.md").write_text(PAGE)
+    engine = engine_factory(docs)
+    summary = engine.index()
+    assert {c.source for c in engine.view().chunks} == {"jobs.md"}
+    assert "_layouts/docs.html" in {s.path for s in summary.skipped}
+
+
+GUIDE = """# User Guide
+
+## Cache Expiration
+
+Cached responses are kept until they expire.
+
+## Clearing
+
+The best way to clean up your cache is through {ref}`user_guide:cache expiration`, but you
+can also clear out everything at once with the session's clear method.
+"""
+
+
+def test_an_autosectionlabel_reference_shows_the_section_title(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """Sphinx's autosectionlabel makes each section a label ("user_guide:cache expiration"
+    with the document's name in front): "clean up your cache is through {ref}`user_guide:
+    cache expiration`" renders as "… through Cache Expiration", but the quote showed the
+    label as inline code. The quote's words stay the file's; the display shows the title."""
+    import dataclasses
+
+    from bot import render
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "user_guide.md").write_text(GUIDE)
+    engine = engine_factory(docs)
+    engine.index()
+    c = engine.ask("how do I clear out everything in the cache at once?").quotes[0]
+    assert "{ref}`user_guide:cache expiration`" in c.text and engine.verify(c)
+    assert dict(c.role_titles) == {"{ref}`user_guide:cache expiration`": "Cache Expiration"}
+    body = render.quote_body(dataclasses.replace(c, terms=()))
+    assert "clean up your cache is through Cache Expiration, but" in body
+
+
+CONNECTIONS = """---
+title: "Q: Connections"
+---
+
+### Connection contexts
+
+<div class="warning">
+    <img style="float: right" src="/img/warning.png" />
+    <strong>Note:</strong>
+    <p>
+        The use of <code>Connection</code> context manager is deprecated.
+        Please don't use <code>Connection</code> in your scripts.
+        Instead, use explicit connection management.
+    </p>
+</div>
+
+Each queue is given its connection when it is created.
+
+<p align="center"><img src="logo.png" alt="logo"></p>
+"""
+
+
+def test_a_note_box_in_raw_html_is_quoted_by_its_paragraph(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A Jekyll page's note box, `<div class="warning">` with an icon, "<strong>Note:</strong>"
+    and a `<p>` saying "The use of <code>Connection</code> context manager is deprecated.":
+    raw HTML without `markdown` was read as having nothing to quote, so "can I still use the
+    Connection context manager?" got a neighbouring sentence. Each `<p>`'s words are a
+    paragraph (an exact slice; the display hides the tags); the label, the icon and a `<p>`
+    holding only a logo are not."""
+    from retrieval.quotedisplay import display_parts
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "connections.md").write_text(CONNECTIONS)
+    engine = engine_factory(docs)
+    engine.index()
+    units = _units(engine, "connections.md")
+    assert "The use of <code>Connection</code> context manager is deprecated." in units
+    assert not [u for u in units if "Note:" in u or "<img" in u or "<p" in u]
+    c = engine.ask("can I still use the Connection context manager?").quotes[0]
+    assert c.text.startswith("The use of <code>Connection</code> context manager is deprecated")
+    assert engine.verify(c)
+    shown = " ".join(p.text for p in display_parts(c))
+    assert shown.startswith("The use of Connection context manager is deprecated.")
+    assert "<code>" not in shown
