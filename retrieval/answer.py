@@ -202,6 +202,22 @@ def windows_for(chunk: ChunkRecord, rank: int) -> list[Window]:
     return _sentence_windows(chunk, rank, list(chunk.sentences))
 
 
+def with_announced_code(w: Window) -> Window:
+    """The window quoted in place of `w`: a unit ending on a sentence that announces the code
+    block after it ("The example below shows how to retry a request."), or that code block
+    alone, is quoted as the sentence(s) and the code (quoteunits.announced_code); any other
+    window is itself. (A chunk quoting included code is left alone: retrieval.includes.)"""
+    if w.block < 0 or w.chunk.includes or w.kind not in ("code", "paragraph"):
+        return w
+    from retrieval.quoteunits import announced_code
+
+    got = announced_code(w.chunk.text, w.chunk.blocks, w.start, w.end, w.kind, w.block)
+    if got is None:
+        return w
+    a, b, _, extra = got
+    return Window(w.chunk, w.rank, a, b, w.sentences, **extra)
+
+
 def _sentence_windows(chunk: ChunkRecord, rank: int, sents: list[tuple[int, int]]) -> list[Window]:
     out: list[Window] = []
     for i, (s, e) in enumerate(sents):

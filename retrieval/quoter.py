@@ -23,6 +23,7 @@ from retrieval.answer import (
     reordered,
     score_windows,
     windows_for,
+    with_announced_code,
 )
 from retrieval.corpus import ChunkRecord, CorpusView
 from retrieval.embedder import Embedder
@@ -212,6 +213,9 @@ class Quoter:
         row = {id(w): i for i, w in enumerate(windows)}
         scored = self.reranker.rerank(scored, q_vec, lambda w: vecs.ctx[row[id(w)]])
         scored, list_leads = item_over_its_list(scored, q_stems)
+        # a sentence announcing a code block, or that block alone, is quoted as both (ordered
+        # by the unit's own score and vectors: only what is quoted grows)
+        scored = [self._announced(sw, raw, row, list_leads) for sw in scored]
         unlifted = scored
         if overview is not None and overview.lift and self.weights.definition:
             lift = [overview.lift_of(sw.window.chunk.id, sw.window.chunk.source,
@@ -273,6 +277,20 @@ class Quoter:
             above = list_leads.get(id(sw.window), "")
             quotes.append(dataclasses.replace(c, caption=above) if above and not c.caption else c)
         return Answer(question=original, answered=True, quotes=quotes, note=note, offset=offset)
+
+    @staticmethod
+    def _announced(
+        sw: ScoredWindow, raw: dict[int, float], row: dict[int, int], leads: dict[int, str]
+    ) -> ScoredWindow:
+        """`sw` quoted with the code its sentence announces (answer.with_announced_code),
+        keeping its evidence, vectors and list lead-in (looked up by window)."""
+        w = with_announced_code(sw.window)
+        if w is sw.window:
+            return sw
+        raw[id(w)], row[id(w)] = raw[id(sw.window)], row[id(sw.window)]
+        if id(sw.window) in leads:
+            leads[id(w)] = leads[id(sw.window)]
+        return dataclasses.replace(sw, window=w)
 
     def _tokens(self, q: str, windows: Sequence[Window]) -> tuple[np.ndarray, list[np.ndarray]]:
         """The question's token vectors and each window's token signs (stored at index time)."""

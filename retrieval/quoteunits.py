@@ -13,7 +13,10 @@
   long block is quoted by its first lines and the whole block's line range is cited
   (`Window.block_line_end`); a block too long for one chunk is also quotable from the chunks
   it continues in (their first lines; the citation names the whole block,
-  `Window.block_line_start`); a list item's two or more
+  `Window.block_line_start`); a sentence that ends in a full stop yet announces the block
+  ("The example below shows how to retry a request.") stays a unit of its own, and so does
+  the block, but either is quoted as the sentence and the block (`announced_code`, applied
+  after ranking); a list item's two or more
   code blocks are one unit with its sentence (`Window.code_parts`); a block no sentence
   introduces is labelled by its caption (`:caption: retry.py`, a fence's `title="app.py"`:
   `Window.caption`, its own exact slice, shown above the code like a table's header row);
@@ -276,6 +279,62 @@ def introduces(text: str, kind: str) -> bool:
     return ends_with_colon(end) or kind == PARAGRAPH and (end[-1:].isalnum() or end.endswith("`"))
 
 
+# a sentence announcing what follows it ("The example below shows how to retry a request.",
+# "Here is a minimal app.", "…looks like this."): right before a code block it is quoted with
+# that block, whatever its last punctuation (a last sentence that announces nothing stays
+# apart from the code after it)
+_ANNOUNCES = re.compile(
+    r"(?i)(?<![\w-])(?:below(?![ \t\n]+(?:the|a|an|its|this|that|\d))"
+    r"|(?:the|these|this) following|following (?:code|example|snippet|command|configuration"
+    r"|program|script)s?|here(?:'s|\s+(?:is|are))|th(?:is|ese)\s+examples?"
+    r"|as follows|like this|looks? like|such as this)(?![\w-])"
+    # "For example, …" opening the sentence, "…, e.g." / "…, for instance," ending it (not a
+    # parenthetical "(e.g. the (x, y) in the previous example)" inside it)
+    r"|^\W*(?:for example|for instance)\b|\b(?:for example|for instance|e\.g\.)\W*$")
+
+
+def announces(sentence: str) -> bool:
+    """A sentence that announces what comes after it (not a question)."""
+    return bool(_ANNOUNCES.search(sentence)) and not _is_question(sentence)
+
+
+def _announcing_lead(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> bool:
+    """Block `n` is a paragraph whose last sentence announces the code block right after it
+    ("The following two `run` calls are equivalent." + the commands), with only markup
+    between them, and no lead-in by `introduces` (a colon already pairs them as units)."""
+    if n < 0 or n + 1 >= len(blocks) or str(blocks[n][0]) != PARAGRAPH or (
+        str(blocks[n + 1][0]) != CODE or len(blocks[n + 1]) > 7 and not blocks[n + 1][7]
+    ):
+        return False
+    s, e = int(blocks[n][1]), int(blocks[n][2])
+    return not introduces(text[s:e], PARAGRAPH) and _close(text[e : int(blocks[n + 1][1])]) and (
+        announces(text[_last_sentence_start(text, s, e) : e]))
+
+
+def announced_code(
+    text: str, blocks: tuple[tuple[Any, ...], ...], start: int, end: int, kind: str, block: int
+) -> Span | None:
+    """The quote a unit widens to when a sentence announcing a code block ends in a full stop
+    ("The example below shows how to retry a request."): a unit ending on that sentence, or
+    the code block alone, is quoted as the sentence(s) and the code, one exact slice with the
+    fields of a lead-in + code unit (`_code_units`). The units themselves (and so every
+    vector and score) stay as they are: only what is quoted grows. None for any other unit."""
+    if kind == CODE and start == int(blocks[block][1]) and (
+        _announcing_lead(text, blocks, block - 1)
+    ):
+        n = block
+    elif kind == PARAGRAPH and _announcing_lead(text, blocks, block) and not (
+        text[end : int(blocks[block][2])].strip()
+    ):
+        n = block + 1
+    else:
+        return None
+    s, e = int(blocks[n][1]), int(blocks[n][2])
+    a, b, _, extra = _code_units(text, blocks, n, s, e, {"kind": CODE, "block": n},
+                                 lead=lambda t, k: True)[0]
+    return min(a, start), b, 1, extra
+
+
 def _bare_lead_in(unit: str) -> bool:
     return ends_with_colon(unit) and len(_WORDS.findall(unit)) < SHORT_LEAD_WORDS
 
@@ -324,13 +383,15 @@ def _leads_into(text: str, blocks: tuple[tuple[Any, ...], ...], n: int, kind: st
 def _code_units(
     text: str, blocks: tuple[tuple[Any, ...], ...], n: int, s: int, e: int,
     extra: dict[str, Any], continued: bool = False,
+    lead: Callable[[str, str], bool] = introduces,
 ) -> list[Span]:
+    """A code block's unit: the block, with the sentence that introduces it (`lead`)."""
     start, run = s, [n]
     if n > 0 and not continued:
         p_kind, p_s, p_e = str(blocks[n - 1][0]), int(blocks[n - 1][1]), int(blocks[n - 1][2])
-        lead = text[p_s:p_e].rstrip()
+        lead_text = text[p_s:p_e].rstrip()
         gap = text[p_e:s]
-        if p_kind not in (HEADING, CODE, TABLE) and introduces(lead, p_kind) and _close(gap):
+        if p_kind not in (HEADING, CODE, TABLE) and lead(lead_text, p_kind) and _close(gap):
             start = _last_sentence_start(text, p_s, p_e)
             if len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and start > p_s:
                 # "…other methods of providing this information). For example:": the

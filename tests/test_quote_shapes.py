@@ -1,8 +1,8 @@
-"""Quote shapes on structured docs (issue 8, "quote the answer, not the heading"): a list item
-holding two code blocks is quotable whole, an admonition's title is in the citation's path and
-a code block's caption labels it, neither ever quoted alone. Small samples in the style of
-each construct; real parser, chunker, quote units and display (and the real model, Chroma and
-Engine end to end)."""
+"""Quote shapes on structured docs (issue 8, "quote the answer, not the heading"): a sentence
+announcing the code after it is quoted with that code, a list item holding two code blocks is
+quotable whole, an admonition's title is in the citation's path and a code block's caption
+labels it, neither ever quoted alone. Small samples in the style of each construct; real
+parser, chunker, quote units and display (and the real model, Chroma and Engine end to end)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from bot.render import EMBED_DESCRIPTION_LIMIT, render_quote
-from retrieval.answer import Window, windows_for
+from retrieval.answer import Window, windows_for, with_announced_code
 from retrieval.embedder import Embedder
 from retrieval.models import Citation
 from retrieval.quotedisplay import display_parts
@@ -38,6 +38,122 @@ def _cite(w: Window) -> Citation:
 def _code(windows: list[Window], word: str) -> Window:
     """The code unit holding `word`."""
     return next(w for w in windows if w.kind == "code" and word in w.text)
+
+
+# ----------------------------------------------------------------- announcing lead-ins
+
+ANNOUNCED_MD = """# Client
+
+## Retries
+
+Requests that fail with a connection error can be sent again. The example below shows how to
+retry a request.
+
+```python
+client = Client(retries=3)
+client.get("https://example.org")
+```
+
+## Minimal app
+
+Here is a minimal app.
+
+```python
+app = App()
+app.run()
+```
+
+## Ports
+
+The server reads its configuration once at start-up.
+
+```toml
+[server]
+port = 8080
+```
+
+## Headers
+
+Is a header sent twice? Look at the header below the title.
+
+```text
+X-Retry: 1
+```
+"""
+
+ANNOUNCED_RST = """Client
+======
+
+Requests that fail can be sent again. The following snippet retries a request three times.
+
+.. code-block:: python
+
+   client = Client(retries=3)
+
+A session keeps its cookies between requests. This example shows it.
+
+.. code-block:: python
+
+   with Session() as s:
+       s.get("/login")
+
+Is there a way to see a cookie? Does this example show it?
+
+.. code-block:: python
+
+   print(s.cookies)
+"""
+
+
+def _quoted(text: str, w: Window) -> Window:
+    """What is quoted for unit `w`: itself, or the announcing sentence(s) and code."""
+    q = with_announced_code(w)
+    assert text[q.file_span[0] : q.file_span[1]] == q.text  # an exact slice of the file
+    return q
+
+
+def test_a_sentence_announcing_the_code_is_quoted_with_it(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """"The example below shows how to retry a request." / "Here is a minimal app." end in a
+    full stop, yet they announce the block after them: a unit ending on such a sentence, and
+    the code alone, are quoted as the sentence(s) and the code (one exact slice, shown as text
+    and code). A last sentence that announces nothing, a question, or "below the title" stays
+    apart from the code after it."""
+    text = ANNOUNCED_MD
+    ws = _windows(tmp_path, "client.md", text, embedder)
+    retry = _quoted(text, _code(ws, "Client(retries=3)"))
+    assert retry.text.startswith("The example below shows how to\nretry a request.\n\n```python")
+    assert retry.text.endswith('client.get("https://example.org")') and retry.kind == "code"
+    shown = display_parts(_cite(retry))
+    assert [p.kind for p in shown] == ["text", "code"]
+    assert shown[0].text == "The example below shows how to retry a request."
+    assert shown[1].text.startswith("client = Client(retries=3)")
+    lead = next(w for w in ws if w.text == "The example below shows how to\nretry a request.")
+    assert _quoted(text, lead) == retry  # the sentence alone is quoted with its code
+    pair = next(w for w in ws if w.sentences == 2 and w.text.endswith("retry a request."))
+    assert _quoted(text, pair).text == "Requests that fail" + pair.text.split(
+        "Requests that fail", 1)[1] + retry.text.split("retry a request.", 1)[1]
+    minimal = "Here is a minimal app.\n\n```python\napp = App()\napp.run()"
+    assert _quoted(text, _code(ws, "App()")).text == minimal
+    assert _quoted(text, next(w for w in ws if w.text == "Here is a minimal app.")).text == minimal
+    # a last sentence that announces nothing stays apart from the code after it
+    for w in ws:
+        if "8080" in w.text or "start-up" in w.text or "X-Retry" in w.text or "title" in w.text:
+            assert _quoted(text, w) is w, w.text
+    # the first sentence of the retry paragraph is quoted as it is
+    first = next(w for w in ws if w.text.startswith("Requests that fail") and w.sentences == 1)
+    assert _quoted(text, first) is first
+
+    text = ANNOUNCED_RST
+    ws = _windows(tmp_path, "client.rst", text, embedder)
+    assert _quoted(text, _code(ws, "retries=3")).text == (
+        "The following snippet retries a request three times.\n\n.. code-block:: python\n\n"
+        "   client = Client(retries=3)")
+    assert _quoted(text, _code(ws, "Session()")).text.startswith(
+        "This example shows it.\n\n.. code-block::")
+    cookies = _code(ws, "s.cookies")  # a question announces nothing
+    assert _quoted(text, cookies) is cookies
 
 
 # ----------------------------------------------------------------- a step with two code blocks
@@ -285,3 +401,21 @@ def test_quote_shapes_end_to_end(tmp_path: Path) -> None:
              if c.source == "examples.rst")
     assert c.kind == "code" and c.caption == "retry.py" and "Client(retries=3)" in c.text
     assert display_parts(c)[0].text == "retry.py"
+
+
+def test_an_announcing_sentence_is_quoted_with_its_code_end_to_end(tmp_path: Path) -> None:
+    """Through Engine (real model, Chroma): the retry question gets the announcing sentence
+    and its code as one quote, an exact slice at the cited lines; no quote is an announcing
+    sentence without its code."""
+    engine = indexed_engine(tmp_path, {"client.md": ANNOUNCED_MD})
+    for q in ("How do I retry a failed request?", "Show me a minimal app",
+              "What does the retry example look like?"):
+        a = engine.ask(q, record=False)
+        assert a.answered, q
+        for c in a.quotes:
+            assert engine.verify(c), c
+            assert not c.text.endswith(("retry a request.", "Here is a minimal app.")), c.text
+    c = engine.ask("How do I retry a failed request?", record=False).quotes[0]
+    assert c.kind == "code" and "The example below shows how to\nretry a request." in c.text
+    assert "Client(retries=3)" in c.text
+    assert [p.kind for p in display_parts(c)] == ["text", "code"]
