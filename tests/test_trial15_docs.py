@@ -11,6 +11,7 @@ from pathlib import Path
 
 from retrieval import releasenotes
 from retrieval.loaders import iter_candidate_files
+from retrieval.models import UNSUPPORTED
 from retrieval.parsing.html import parse_html
 from tests.conftest import indexed_engine
 
@@ -211,3 +212,24 @@ def test_an_api_entrys_viewcode_source_link_is_not_part_of_its_signature() -> No
     assert para.section == ("Lower-Level Classes",
                             "class widgets.adapters.HTTPAdapter(max_retries=0)")
     assert "[source]" not in parsed.text
+
+
+def test_a_broken_symlink_to_a_script_is_counted_with_the_files_never_read(
+    tmp_path: Path,
+) -> None:
+    """A Debian `-doc` package's built site links its scripts into /usr/share/javascript
+    (`js/jquery-1.10.2.min.js`, `search/lunr.js`): copied elsewhere, each link is broken, and
+    the index listed every one as a skipped "broken symlink" although citebot never reads a
+    `.js` file. A file of a type citebot does not index is counted with those, link or not;
+    a broken link to a page is still reported as one."""
+    docs = tmp_path / "html"
+    (docs / "js").mkdir(parents=True)
+    (docs / "index.html").write_text("<main><p>An ASGI web server, for Python.</p></main>")
+    (docs / "js" / "jquery-1.10.2.min.js").symlink_to("/usr/share/javascript/nowhere/jq.js")
+    (docs / "old.html").symlink_to(docs / "gone.html")
+    reasons = {rel: reason for rel, _, reason in iter_candidate_files(docs)}
+    assert reasons == {
+        "index.html": None,
+        "js/jquery-1.10.2.min.js": f"{UNSUPPORTED}.js",
+        "old.html": "broken symlink or symlink loop",
+    }
