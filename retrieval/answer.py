@@ -375,6 +375,24 @@ def matched_terms(question: str, quote: str) -> tuple[str, ...]:
     return tuple(w for w in words if (s := stems(w)) and s[0] in q)
 
 
+# a list's lead-in longer than this is not shown above an item quoted alone
+MAX_ITEM_LEAD_CHARS = 240
+
+
+def item_lead_in(w: Window) -> str:
+    """The sentence ending ':' that introduces the list of an item quoted alone ("When there
+    are multiple values provided for a given request, the following order of precedence is
+    used:" above "Per-request expiration (`expire_after` argument …)"), when it is in the
+    item's chunk: an exact slice of the file, shown above the item, so the item says what it
+    is one of. "" for anything else."""
+    from retrieval.quoteunits import lead_in_of_list
+
+    if w.kind != LIST_ITEM or w.block < 0:
+        return ""
+    lead = lead_in_of_list(w.chunk.text, w.chunk.blocks, w.block)
+    return lead if len(lead) <= MAX_ITEM_LEAD_CHARS else ""
+
+
 def item_over_its_list(
     scored: list[ScoredWindow], q_stems: Iterable[str]
 ) -> tuple[list[ScoredWindow], dict[int, str]]:

@@ -410,9 +410,14 @@ def _rst_references(text: str) -> str:
 
 def _html_words(text: str) -> str:
     """Without tags, with character references as the characters they stand for, and a
-    shortcut reference link (`[Logstash]`) as its words."""
+    shortcut reference link (`[Logstash]`) as its words. `<code>x</code>` is inline code on
+    the page, shown as `x` (a raw-HTML note's "The use of <code>Connection</code> is …")."""
     text = _FOOTNOTE_REF.sub("", text)
+    text = _HTML_CODE.sub(lambda m: f"`{m.group(1)}`" if m.group(1).strip() else "", text)
     return _SHORTCUT_LINK.sub(r"\1", html.unescape(_INLINE_TAG.sub("", text)))
+
+
+_HTML_CODE = re.compile(r"<code(?:\s[^<>]*)?>([^<>`\n]*)</code\s*>", re.I)
 
 
 def _without_markup(text: str) -> str:

@@ -16,6 +16,7 @@ from retrieval.answer import (
     ScoredWindow,
     Weights,
     Window,
+    item_lead_in,
     item_over_its_list,
     matched_terms,
     pick_non_overlapping,
@@ -271,10 +272,14 @@ class Quoter:
             shortlist = self.adapter.rerank(
                 shortlist, q_vec, lambda ws: vecs.units[[row[id(w)] for w in ws]])
             shortlist = self.token_reranker.rerank(q, shortlist, self._tokens)
-        quotes = []
+        quotes: list[Citation] = []
         for sw in shortlist[offset_in : offset_in + k]:
             c = self.citation(sw, q)
             above = list_leads.get(id(sw.window), "")
+            if not above and (item_lead := item_lead_in(sw.window)) and not any(
+                x.source == c.source and x.caption == item_lead for x in quotes
+            ):
+                above = item_lead  # (shown once: two items of one list after each other share it)
             quotes.append(dataclasses.replace(c, caption=above) if above and not c.caption else c)
         return Answer(question=original, answered=True, quotes=quotes, note=note, offset=offset)
 

@@ -191,6 +191,19 @@ def _sentences_of(
     return inside if unit[2] >= 2 and inside else [(unit[0], unit[1])]
 
 
+def lead_in_of_list(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> str:
+    """The last sentence of the paragraph ending ':' right before the list item `n` belongs
+    to (over the items before it), or ""."""
+    k = n
+    while k > 0 and str(blocks[k - 1][0]) == LIST_ITEM:
+        k -= 1
+    p = k - 1
+    if p < 0 or str(blocks[p][0]) != PARAGRAPH or not _leads_into_code(text, blocks, p):
+        return ""
+    s, e = int(blocks[p][1]), int(blocks[p][2])
+    return text[_last_sentence_start(text, s, e) : e].strip()
+
+
 def _list_with_lead_in(
     text: str, blocks: tuple[tuple[Any, ...], ...], n: int
 ) -> tuple[int, int] | None:

@@ -136,8 +136,8 @@ def test_a_note_box_in_raw_html_is_quoted_by_its_paragraph(
     and a `<p>` saying "The use of <code>Connection</code> context manager is deprecated.":
     raw HTML without `markdown` was read as having nothing to quote, so "can I still use the
     Connection context manager?" got a neighbouring sentence. Each `<p>`'s words are a
-    paragraph (an exact slice; the display hides the tags); the label, the icon and a `<p>`
-    holding only a logo are not."""
+    paragraph (an exact slice; the display hides the tags and shows `<code>` as inline code);
+    the label, the icon and a `<p>` holding only a logo are not."""
     from retrieval.quotedisplay import display_parts
 
     docs = tmp_path / "docs"
@@ -152,5 +152,55 @@ def test_a_note_box_in_raw_html_is_quoted_by_its_paragraph(
     assert c.text.startswith("The use of <code>Connection</code> context manager is deprecated")
     assert engine.verify(c)
     shown = " ".join(p.text for p in display_parts(c))
-    assert shown.startswith("The use of Connection context manager is deprecated.")
+    # the tags hidden, `<code>` shown as the inline code it is on the page
+    assert shown.startswith("The use of `Connection` context manager is deprecated.")
     assert "<code>" not in shown
+
+
+PRECEDENCE = """# Cache guide
+
+## Expiration precedence
+
+Expiration can be set per session, per URL or per request. When there are multiple values
+provided for a given request, the following order of precedence is used:
+
+1. Cache-Control request headers, when the session was created with cache control enabled
+   and the request sends a max-age or a no-cache directive of its own.
+2. Per-request expiration, the `expire_after` argument given to one call of the session's
+   `request` method, which overrides whatever the URL patterns and the backend say.
+3. Per-URL expiration, the `urls_expire_after` mapping of glob patterns to expiration
+   values, matched against the request's base URL in the order the patterns are written.
+4. Per-session expiration, the `expire_after` argument of the cache backend, used when no
+   header, no request argument and no URL pattern gives a value for the request at all.
+5. Nothing at all: without any of the above a cached response is kept indefinitely, until
+   the cache is cleared by hand or its expired responses are deleted by the application.
+"""
+
+
+def test_an_item_quoted_alone_is_shown_under_its_lists_lead_in(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """"Per-request expiration, the `expire_after` argument …" was quoted for "which wins,
+    per-request or per-session expiration?" without "the following order of precedence is
+    used:" above it (a list too long to be quoted whole): the item did not say what it is
+    one of. An item quoted alone now shows its list's lead-in sentence when it is in the
+    item's chunk (an exact slice, not part of the quote); the next item of the same list in
+    the same answer does not repeat it."""
+    import dataclasses
+
+    from bot import render
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "cache.md").write_text(PRECEDENCE)
+    engine = engine_factory(docs)
+    engine.index()
+    lead = "When there are multiple values\nprovided for a given request, the following order"
+    answer = engine.ask("which expiration wins, the per-request one or the per-session one?")
+    items = [c for c in answer.quotes if c.kind == "list_item"]
+    assert len(items) >= 2 and all(engine.verify(c) for c in items)
+    assert items[0].caption.startswith(lead) and items[0].caption.endswith("is used:")
+    assert items[0].caption in PRECEDENCE
+    assert all(c.caption == "" for c in items[1:])
+    body = render.quote_body(dataclasses.replace(items[0], terms=()))
+    assert body.startswith("> When there are multiple values provided for a given request")
