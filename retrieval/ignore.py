@@ -14,14 +14,19 @@ IGNORE_FILE_MAX_BYTES = 1 << 20
 # a built Sphinx site holds a plain-text copy of every page's source (`_sources/*.rst.txt`):
 # indexed beside the HTML, every answer would be quoted twice, once with its markup; the
 # general index and the search page are lists of links, never an answer; a site's 404 page
-# ("Page Not Found") is not documentation; a Sphinx source folder's `_templates/` holds the
-# theme's Jinja templates (`{% block %}`, a donation form), not pages
+# ("Page Not Found") is not documentation; sphinx.ext.viewcode's `_modules/` pages are the
+# package's source code, highlighted ("Source code for pkg.mod"): its docstrings are the API
+# pages' text again, and its code was quoted before the guide and the API entries (a
+# docstring's "Requests does not retry failed connections" above the documented
+# `max_retries`); a Sphinx source folder's `_templates/` holds the theme's Jinja templates
+# (`{% block %}`, a donation form), not pages
 DEFAULT_PATTERNS = (
     "_sources/",
     "_static/",
     "_templates/",
     "_images/",
     "_downloads/",
+    "_modules/",
     ".doctrees/",
     "genindex.html",
     "genindex-*.html",

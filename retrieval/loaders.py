@@ -156,6 +156,12 @@ def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | N
             except UnicodeEncodeError:
                 yield display_path(rel), None, "file name is not valid UTF-8 (rename the file)"
                 continue
+            if not supported(p.suffix):
+                # (before the symlink checks: a Debian -doc package's jquery.js links into
+                # /usr/share/javascript, and a built site's scripts are never read anyway;
+                # each was listed as a broken symlink instead of being counted with them)
+                yield rel, None, f"{UNSUPPORTED}{p.suffix or '(none)'}"
+                continue
             if p.is_symlink():
                 try:
                     target = p.resolve(strict=True)
@@ -168,9 +174,6 @@ def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | N
                 if not target.is_file():
                     yield rel, None, "symlink to a non-file"
                     continue
-            if not supported(p.suffix):
-                yield rel, None, f"{UNSUPPORTED}{p.suffix or '(none)'}"
-                continue
             try:
                 kind = file_kind(os.stat(p).st_mode)
             except FileNotFoundError:

@@ -56,10 +56,19 @@ def is_release_notes(chunk: ChunkRecord) -> bool:
     title = chunk.title.strip().strip("#*").strip()
     if title and _TITLE.fullmatch(title):
         return True
+    if chunk.sections and all(_under_notes(path) for path in chunk.sections):
+        return True
     path = PurePosixPath(chunk.source)
     return bool(_FILE.fullmatch(path.stem)) or any(
         _FOLDER.fullmatch(part) for part in path.parts[:-1]
     )
+
+
+def _under_notes(path: tuple[str, ...]) -> bool:
+    """A section path under a release-notes heading of the page's first two levels: a page
+    that includes the changelog under its own title (a Sphinx "Community Updates" page whose
+    second `h1` is "Release History", then one `h2` per release)."""
+    return any(_TITLE.fullmatch(h.strip().strip("#*").strip()) for h in path[:2])
 
 
 def asks_about_changes(question: str) -> bool:

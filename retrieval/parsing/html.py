@@ -40,7 +40,9 @@ _DROP = ["script", "style", "noscript", "template", "nav", "footer", "head", "fo
 # Sphinx / common site chrome that is not part of the page's content
 _CHROME = ["div.sphinxsidebar", "div.related", "div.footer", "a.headerlink", "div.navigation",
            "div.clearer", "div.mobile-nav", "div#sidebar", "aside.sidebar", "[role=navigation]",
-           "[role=search]", "[role=dialog]", "div.modal", "div.navbar"]
+           "[role=search]", "[role=dialog]", "div.modal", "div.navbar",
+           # sphinx.ext.viewcode's "[source]" after an API signature, "[docs]" back from it
+           "span.viewcode-link", "a.viewcode-back"]
 # where a theme keeps the page's own content, most specific first (Sphinx, mkdocs themes,
 # hand-made sites: `<div id="main-content">`, `<div id="content">`)
 _MAIN = ["[role=main]", "main", "article", "div.body", "div.document", "#main-content",

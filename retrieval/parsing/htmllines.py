@@ -22,34 +22,57 @@ from retrieval.parsing.blocks import CODE, HEADING, TABLE, Block
 
 _MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.S | re.I)
 _WORD = re.compile(r"\w+")
+# tags that do not break a word: text on both sides of one is read as one run
+_INLINE = re.compile(
+    r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|"
+    r"span|strong|sub|sup|time|tt|u|var|wbr)\b", re.I)
 _ANCHOR_WORDS = 3  # a block's start is where its first words appear one after another
 _NEAR = 64  # how far ahead (in words of the page) the next word of a block may be
 _MAX_TRIES = 2000  # places of a block's first word tried (a page of common words stays fast)
 
 
 class _PageWords:
-    """The words of the page's visible text, in order, each with its line in the file."""
+    """The words of the page's visible text, in order, each with its line in the file. Text
+    on either side of an inline tag is one run, as the parser's get_text() joins it: in
+    `to,send</span><span class="se">\\n</span>another` (Pygments' spans in a Sphinx code
+    block) the parser reads the word `nanother`; read as `n` and `another`, that word was
+    found further down the page and every block after it was placed past its lines."""
 
     def __init__(self, raw: str) -> None:
         self.words: list[str] = []
         self.lines: list[int] = []
+        run: list[tuple[str, int]] = []  # (text, the line it starts on) of one run
         pos, line = 0, 1
         for m in _MARKUP.finditer(raw):
-            self._add(raw[pos : m.start()], line)
+            if raw[pos : m.start()]:
+                run.append((html.unescape(raw[pos : m.start()]), line))
+            if not _INLINE.match(m.group()):
+                self._add(run)
+                run = []
             line += raw.count("\n", pos, m.end())
             pos = m.end()
-        self._add(raw[pos:], line)
+        if raw[pos:]:
+            run.append((html.unescape(raw[pos:]), line))
+        self._add(run)
         self.at: dict[str, list[int]] = {}
         for i, w in enumerate(self.words):
             self.at.setdefault(w, []).append(i)
 
-    def _add(self, segment: str, line: int) -> None:
-        if not segment.strip():
+    def _add(self, run: Sequence[tuple[str, int]]) -> None:
+        """The words of a run of text pieces (an entity never holds a line break)."""
+        text = "".join(piece for piece, _ in run)
+        if not text.strip():
             return
-        text = html.unescape(segment)  # an entity never holds a line break
+        starts: list[int] = []  # where each piece starts in `text`
+        size = 0
+        for piece, _ in run:
+            starts.append(size)
+            size += len(piece)
         for m in _WORD.finditer(text):
+            k = bisect.bisect_right(starts, m.start()) - 1
+            piece, line = run[k]
             self.words.append(m.group())
-            self.lines.append(line + text.count("\n", 0, m.start()))
+            self.lines.append(line + piece.count("\n", 0, m.start() - starts[k]))
 
     def find(self, word: str, after: int, within: int | None = None) -> int | None:
         found = self.at.get(word)
