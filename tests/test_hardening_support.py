@@ -237,10 +237,14 @@ def read_index(data: Path, collection: str = "citebot") -> IndexState:
         got = meta.get(ids=[MANIFEST_ID], include=["documents"])
         if not got["ids"]:
             files: dict[str, tuple[str, int]] = {}
+            id_hashes: dict[str, str] = {}
             model = None
         else:
             d = json.loads((got["documents"] or [""])[0] or "{}")
             files = {r: (e["hash"], int(e["chunks"])) for r, e in d.get("files", {}).items()}
+            # chunk ids are named by the entry's key when a newer reader read the same bytes
+            # again (store.FileEntry.id_hash)
+            id_hashes = {r: e.get("key") or e["hash"] for r, e in d.get("files", {}).items()}
             model = d.get("model")
         chunks: dict[str, tuple[str, dict[str, Any]]] = {}
         all_ids: set[str] = set()
@@ -253,7 +257,7 @@ def read_index(data: Path, collection: str = "citebot") -> IndexState:
                 if len(page["ids"]) < 5000:
                     break
                 offset += 5000
-            wanted = [chunk_id(r, h, i) for r, (h, n) in files.items() for i in range(n)]
+            wanted = [chunk_id(r, id_hashes[r], i) for r, (_, n) in files.items() for i in range(n)]
             for i in range(0, len(wanted), 2000):
                 page = col.get(ids=wanted[i : i + 2000], include=["documents", "metadatas"])
                 for cid, doc, md in zip(
