@@ -384,12 +384,15 @@ def item_lead_in(w: Window) -> str:
     are multiple values provided for a given request, the following order of precedence is
     used:" above "Per-request expiration (`expire_after` argument …)"), when it is in the
     item's chunk: an exact slice of the file, shown above the item, so the item says what it
-    is one of. "" for anything else."""
+    is one of. "" for anything else. A list begun in an earlier chunk has its lead-in's text
+    in the item's block ref (blockchunks: the 10th field), so its later items show it too."""
     from retrieval.quoteunits import lead_in_of_list
 
     if w.kind != LIST_ITEM or w.block < 0:
         return ""
-    lead = lead_in_of_list(w.chunk.text, w.chunk.blocks, w.block)
+    ref = w.chunk.blocks[w.block]
+    lead = str(ref[9]) if len(ref) > 9 and ref[9] else lead_in_of_list(
+        w.chunk.text, w.chunk.blocks, w.block)
     return lead if len(lead) <= MAX_ITEM_LEAD_CHARS else ""
 
 

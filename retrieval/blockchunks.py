@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from retrieval.chunking import Chunk, LineIndex, TokenCounter, sentence_spans
 from retrieval.parsing.blocks import (
+    ADMONITION,
     CODE,
     DEFINITION,
     HEADING,
@@ -130,6 +131,7 @@ def chunk_blocks(
         units.append(row)
 
     groups = _groups(text, blocks)
+    leads = _list_leads(text, blocks)
     lines = LineIndex(text)
     chunks: list[Chunk] = []
     current: list[_Unit] = []
@@ -138,7 +140,7 @@ def chunk_blocks(
     def flush() -> None:
         nonlocal total
         if current:
-            chunks.append(_make(text, blocks, current, len(chunks), lines, total))
+            chunks.append(_make(text, blocks, current, len(chunks), lines, total, leads))
         current.clear()
         total = 0
 
@@ -169,7 +171,7 @@ def chunk_blocks(
             current.append(u)
             total += u.tokens
     flush()
-    return _fit(text, blocks, chunks, counter, max_tokens, lines)
+    return _fit(text, blocks, chunks, counter, max_tokens, lines, leads)
 
 
 def _fit(
@@ -179,6 +181,7 @@ def _fit(
     counter: TokenCounter,
     max_tokens: int,
     lines: LineIndex,
+    leads: dict[int, tuple[int, int]],
 ) -> list[Chunk]:
     """Make sure every chunk's search text fits the model: drop the section path, and as a
     last resort split the chunk between its pieces (nothing is ever silently truncated)."""
@@ -200,8 +203,8 @@ def _fit(
         ]
         half = len(units) // 2
         todo[:0] = [
-            _make(text, blocks, units[:half], 0, lines, c.tokens // 2),
-            _make(text, blocks, units[half:], 0, lines, c.tokens // 2),
+            _make(text, blocks, units[:half], 0, lines, c.tokens // 2, leads),
+            _make(text, blocks, units[half:], 0, lines, c.tokens // 2, leads),
         ]
     return [Chunk(**{**c.__dict__, "index": i}) for i, c in enumerate(out)]
 
@@ -256,8 +259,10 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
             or (b.kind == CODE and leads_in(i - 1))
             or (b.kind == CODE and prev.kind == CODE and same_step(i))
             # "Here are some common uses:" and the table or list it introduces: a lead-in
-            # left at a chunk's end was quoted without what it introduces
-            or (b.kind in (TABLE, LIST_ITEM, DEFINITION) and prev.kind == PARAGRAPH
+            # left at a chunk's end was quoted without what it introduces (also a note's or
+            # definition's last paragraph: "…you have two possibilities:" + the items)
+            or (b.kind in (TABLE, LIST_ITEM, DEFINITION)
+                and prev.kind in (PARAGRAPH, ADMONITION, DEFINITION)
                 and ends_with_colon(text[prev.start : prev.end]))
             # "Example:" before code is quoted with the sentence before it: keep them together
             or (prev.kind not in (HEADING, CODE, TABLE) and leads_in(i)
@@ -267,6 +272,27 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
             out[-1].append(i)
         else:
             out.append([i])
+    return out
+
+
+def _list_leads(text: str, blocks: Sequence[Block]) -> dict[int, tuple[int, int]]:
+    """The span of each list item's lead-in ("The following options are available:" over
+    the list; quoteunits.lead_in_span_of_list), by block index."""
+    from retrieval.quoteunits import lead_in_span_of_list
+
+    refs = tuple((b.kind, b.start, b.end) for b in blocks)
+    out: dict[int, tuple[int, int]] = {}
+    first: dict[int, tuple[int, int] | None] = {}  # by the index of the list's first item
+    k = 0
+    for i, b in enumerate(blocks):
+        if b.kind != LIST_ITEM:
+            continue
+        if i == 0 or blocks[i - 1].kind != LIST_ITEM:
+            k = i
+            first[k] = lead_in_span_of_list(text, refs, i)
+        span = first[k]
+        if span is not None:
+            out[i] = span
     return out
 
 
@@ -314,6 +340,7 @@ def _make(
     index: int,
     lines: LineIndex,
     tokens: int,
+    leads: dict[int, tuple[int, int]],
 ) -> Chunk:
     start, end = units[0].start, units[-1].end
     sections: list[list[str]] = []
@@ -338,6 +365,11 @@ def _make(
                     b.kind == TABLE and u.start <= _pieces(text, b)[0][0])),
                 lines.line_of(b.start),  # the first line of the whole block
             ]
+            lead = leads.get(u.block)
+            if lead is not None and lead[0] < start:
+                # the lead-in of a list begun in an earlier chunk ("The following options
+                # are available:"): its own text, shown above an item quoted alone
+                ref.append(text[lead[0] : lead[1]])
             seen[u.block] = ref
             refs.append(ref)
         else:

@@ -10,7 +10,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from retrieval.searchtext import continued_headers, lexical_text
+from retrieval.searchtext import continued_context, lexical_text
 
 if TYPE_CHECKING:  # imported when a view is loaded: `stats` and indexing never need bm25s
     from retrieval.lexical import LexicalIndex
@@ -45,11 +45,12 @@ class ChunkRecord:
     def search_text(self) -> str:
         """What BM25 searches this chunk by (kept once computed: a view rebuilt after a reindex
         reuses the records of unchanged files, and stripping markup is most of a rebuild); the
-        rows of a table begun in an earlier chunk are searched with its header row."""
+        rows of a table begun in an earlier chunk are searched with its header row, and the
+        items of a list begun in one with its lead-in."""
         if not self.blocks:
             return f"{self.title}\n{self.text}"
         return lexical_text(self.title, [self.heading] if self.heading else [], self.text,
-                            continued_headers(self.blocks))
+                            continued_context(self.blocks))
 
     @classmethod
     def from_chroma(cls, cid: str, text: str, meta: dict[str, Any]) -> ChunkRecord:

@@ -200,16 +200,39 @@ def _sentences_of(
 
 
 def lead_in_of_list(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> str:
-    """The last sentence of the paragraph ending ':' right before the list item `n` belongs
-    to (over the items before it), or ""."""
+    """The last sentence of the paragraph or note ending ':' right before the list item `n`
+    belongs to (over the items before it), or ""."""
+    span = lead_in_span_of_list(text, blocks, n)
+    return text[span[0] : span[1]] if span else ""
+
+
+# blocks whose last sentence, ending ':', is shown above an item of the list after it (a
+# definition's would show its term as well)
+LIST_LEAD_KINDS = (PARAGRAPH, ADMONITION)
+_DIRECTIVE_OPENING = re.compile(r"\.\.[ \t]+[\w:.+-]+[ \t]*::[ \t]*")
+
+
+def lead_in_span_of_list(
+    text: str, blocks: tuple[tuple[Any, ...], ...], n: int
+) -> tuple[int, int] | None:
+    """Where lead_in_of_list's sentence is in `text` (without a note's `.. note::` in front of
+    it: ".. note:: If you're coming from asyncio, Future differs in a few ways:"), or None."""
     k = n
     while k > 0 and str(blocks[k - 1][0]) == LIST_ITEM:
         k -= 1
     p = k - 1
-    if p < 0 or str(blocks[p][0]) != PARAGRAPH or not _leads_into_code(text, blocks, p):
-        return ""
+    if p < 0 or str(blocks[p][0]) not in LIST_LEAD_KINDS or not _leads_into_code(
+        text, blocks, p
+    ):
+        return None
     s, e = int(blocks[p][1]), int(blocks[p][2])
-    return text[_last_sentence_start(text, s, e) : e].strip()
+    a = _last_sentence_start(text, s, e)
+    if m := _DIRECTIVE_OPENING.match(text, a):
+        a = m.end()
+    body = text[a:e]
+    a += len(body) - len(body.lstrip())
+    e = a + len(body.strip())
+    return (a, e) if e > a else None
 
 
 def _list_with_lead_in(

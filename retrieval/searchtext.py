@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from retrieval.parsing.blocks import ATTR_LIST, TABLE
+from retrieval.parsing.blocks import ATTR_LIST, LIST_ITEM, TABLE
 
 _ROLE = re.compile(r":[\w:.+-]+:`([^`]*)`")
 _MYST_ROLE = re.compile(r"(?<![^\s(\[\"'])\{[\w:.+-]+\}`([^`]*)`")  # MyST: {func}`prompt`
@@ -120,22 +120,26 @@ def embed_text(section: Sequence[str], body: str) -> str:
 
 
 def lexical_text(
-    title: str, section: Sequence[str], body: str, column_heads: Sequence[str] = ()
+    title: str, section: Sequence[str], body: str, carried: Sequence[str] = ()
 ) -> str:
-    """`column_heads`: header rows of tables continued from an earlier chunk
-    (continued_headers), searched with the rows under them."""
-    if column_heads:
-        body = "\n".join([*column_heads, body])
+    """`carried`: header rows of tables and lead-ins of lists continued from an earlier
+    chunk (continued_context), searched with the rows and items under them."""
+    if carried:
+        body = "\n".join([*carried, body])
     return split_identifiers(f"{title}\n{embed_text(section, body)}")
 
 
-def continued_headers(blocks: Sequence[Sequence[Any]]) -> list[str]:
+def continued_context(blocks: Sequence[Sequence[Any]]) -> list[str]:
     """The header rows of the tables whose rows this chunk holds but which began in an earlier
     chunk (block refs of retrieval.blockchunks: [kind, …, header row text, last line, begins,
     …]): a long table split across chunks, whose later rows had no column names to be found
-    by ("Kilopascals" only in the first chunk's header row)."""
+    by ("Kilopascals" only in the first chunk's header row). Likewise the lead-ins of lists
+    begun in an earlier chunk ("The following options are available:", the 10th field of
+    an item's ref), as a chunk holding the whole list is searched with its lead-in."""
     out: list[str] = []
     for b in blocks:
         if len(b) > 7 and b[0] == TABLE and b[5] and not b[7] and str(b[5]) not in out:
             out.append(str(b[5]))
+        elif len(b) > 9 and b[0] == LIST_ITEM and b[9] and str(b[9]) not in out:
+            out.append(str(b[9]))
     return out
