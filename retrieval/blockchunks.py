@@ -52,12 +52,41 @@ def _pieces(text: str, b: Block) -> list[tuple[int, int]]:
             if line.strip():
                 out.append((pos, pos + len(line)))
             pos += len(line) + 1
-        return out or [(b.start, b.end)]
+        if not out:
+            return [(b.start, b.end)]
+        if not any(_PROMPT.match(text, a) for a, _ in out):
+            return out
+        # a doctest: each `>>>` line with its `...` lines and its output is one piece, so a
+        # long session is split between examples, never between an input and its output
+        examples: list[tuple[int, int]] = []
+        for a, z in out:
+            if examples and not _PROMPT.match(text, a) and _PROMPT.match(text, examples[-1][0]):
+                examples[-1] = (examples[-1][0], z)
+            else:
+                examples.append((a, z))
+        return examples
     if b.kind == HEADING:
         return [(b.start, b.end)]
     spans = [(b.start + s, b.start + e)
              for s, e in sentence_spans(_unquoted(text[b.start : b.end]), lists=False)]
     return _whole_code_spans(text, b, spans) or [(b.start, b.end)]
+
+
+# a doctest line's prompt (`>>> import json`; also in a Markdown block quote)
+_PROMPT = re.compile(r"[ \t]*(?:>[ \t]+)*>>>(?=[ \t\n]|$)")
+
+
+def _lines(s: int, e: int, toks: list[tuple[int, int]], text: str) -> list[list[tuple[int, int]]]:
+    """The tokens of text[s:e] (spans relative to s) by the line they are on."""
+    out: list[list[tuple[int, int]]] = []
+    pos = s
+    for line in text[s:e].split("\n"):
+        end = pos + len(line)
+        got = [t for t in toks if pos - s <= t[0] < end - s]
+        if got:
+            out.append(got)
+        pos = end + 1
+    return out
 
 
 # inline code or a role's target (``body: Hi from child. Hi from parent.``, `x`, :ref:`y`),
@@ -125,9 +154,16 @@ def chunk_blocks(
             if len(toks) + gap <= budget:
                 row.append(_Unit(i, s, e, max(len(toks) + gap, 1)))
                 continue
-            for j in range(0, len(toks), budget):  # one enormous sentence or line
-                w = toks[j : j + budget]
-                row.append(_Unit(i, s + w[0][0], s + w[-1][1], len(w)))
+            # a doctest example too long for one chunk (its output): split between its lines
+            # (the later part is quoted only from a `>>>` line on: _make)
+            parts = _lines(s, e, toks, text) if blocks[i].kind == CODE else [toks]
+            for line in parts:
+                if len(line) <= budget:
+                    row.append(_Unit(i, s + line[0][0], s + line[-1][1], len(line)))
+                    continue
+                for j in range(0, len(line), budget):  # one enormous sentence or line
+                    w = line[j : j + budget]
+                    row.append(_Unit(i, s + w[0][0], s + w[-1][1], len(w)))
         units.append(row)
 
     groups = _groups(text, blocks)
@@ -333,6 +369,26 @@ def _decode(c: Chunk) -> list[list[object]]:
     return list(json.loads(c.blocks_json)) if c.blocks_json else []
 
 
+def _is_doctest(text: str, b: Block) -> bool:
+    return any(_PROMPT.match(line) for line in text[b.start : b.end].split("\n"))
+
+
+def _from_prompt(text: str, start: int, ref: list[object]) -> None:
+    """The later part of a doctest split in the middle of an example's output (an output too
+    long for one chunk) begins at its first `>>>` line: output is never quoted without the
+    input it is the output of (none: the part has nothing to quote)."""
+    a, z = start + int(str(ref[1])), start + int(str(ref[2]))
+    if _PROMPT.match(text, a):
+        return
+    pos = a
+    for line in text[a:z].split("\n"):
+        if _PROMPT.match(line):
+            ref[1] = pos - start
+            return
+        pos += len(line) + 1
+    ref[1] = ref[2]
+
+
 def _make(
     text: str,
     blocks: Sequence[Block],
@@ -374,6 +430,9 @@ def _make(
             refs.append(ref)
         else:
             ref[2] = u.end - start
+    for i, ref in seen.items():
+        if ref[0] == CODE and not ref[7] and _is_doctest(text, blocks[i]):
+            _from_prompt(text, start, ref)
     # the path of the first block with words: a chunk that starts at a heading is searched
     # under that heading too, not only under the ones above it
     first_section = next(
