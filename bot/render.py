@@ -40,7 +40,7 @@ from retrieval.models import (
     duration,
     grouped_skips,
 )
-from retrieval.parsing.blocks import MARKDOWN_SUFFIXES
+from retrieval.parsing.blocks import is_markdown
 from retrieval.quotedisplay import Part, display_parts, inline_spans
 
 # Discord limits
@@ -474,7 +474,7 @@ def bound_context(context: str, quote: str) -> str:
 def _source_language(source: str) -> str | None:
     """`md` or `rst` for a file written in that markup (shown as written), else None."""
     name = source.lower()
-    return "md" if name.endswith(MARKDOWN_SUFFIXES) else "rst" if name.endswith(".rst") else None
+    return "md" if is_markdown(name) else "rst" if name.endswith(".rst") else None
 
 
 def _source_block(context: str, language: str, room: int) -> str:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from retrieval.parsing.blocks import MARKDOWN_SUFFIXES
+from retrieval.parsing.blocks import is_markdown
 
 FIELDS = frozenset({"path", "line_start", "line_end", "page", "anchor"})
 HTML_SUFFIXES = (".html", ".htm")
@@ -81,7 +81,7 @@ def heading_anchor(path: str, heading: str) -> str:
         from docutils.nodes import make_id
 
         return str(make_id(heading))
-    if suffix in MARKDOWN_SUFFIXES:
+    if is_markdown(path):
         from retrieval.searchtext import strip_markup
 
         words = unicodedata.normalize("NFKD", strip_markup(heading))
@@ -138,7 +138,7 @@ class SourceLinks:
     def needs_page(self, source: str) -> bool:
         """The link of a quote from `source` is better with the file's text (see `url`)."""
         return bool(self.template and "{anchor}" in self.template
-                    and source.lower().endswith(MARKDOWN_SUFFIXES))
+                    and is_markdown(source))
 
     def url(
         self,
@@ -156,7 +156,7 @@ class SourceLinks:
             return None
         path = source.replace("\\", "/")
         anchor = heading_anchor(path, section[-1]) if section else ""
-        if section and page is not None and path.lower().endswith(MARKDOWN_SUFFIXES):
+        if section and page is not None and is_markdown(path):
             above = [a for line, a in markdown_heading_ids(page) if line <= line_start]
             if above:
                 anchor = above[-1]

@@ -18,7 +18,7 @@ from retrieval.display import clean_field
 from retrieval.headers import parse_header
 from retrieval.models import UNSUPPORTED
 from retrieval.parsing import Block, ParsedText, parse_text
-from retrieval.parsing.blocks import HEADING, PARAGRAPH
+from retrieval.parsing.blocks import HEADING, PARAGRAPH, is_markdown
 
 if TYPE_CHECKING:
     from retrieval.includespan import IncludedSpan
@@ -327,7 +327,7 @@ def load_file(path: Path, rel: str, max_bytes: int) -> LoadedDocument:
 def load_bytes(data: bytes, rel: str, read_as: str | None = None) -> LoadedDocument:
     """The document in `data`, read by the loader of its suffix (or of `read_as`, e.g.
     ".rst" for reST text another page includes)."""
-    suffix = (read_as or Path(rel).suffix).lower()
+    suffix = (read_as or (".md" if is_markdown(rel) else Path(rel).suffix)).lower()
     load = LOADERS.get(suffix)
     if load is None:  # filtered out by iter_candidate_files already
         raise LoadError(f"{UNSUPPORTED}{suffix or '(none)'}")

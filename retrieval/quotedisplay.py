@@ -18,10 +18,10 @@ from retrieval.models import Citation
 from retrieval.parsing.blocks import (
     ATTR_LIST,
     LIST_ITEM,
-    MARKDOWN_SUFFIXES,
     ROLE_TARGET,
     VERSION_LABEL,
     VERSION_NOTE_LABELS,
+    is_markdown,
     role_text,
 )
 from retrieval.roletitles import shown_with_titles
@@ -151,7 +151,7 @@ def _display_parts(c: Citation) -> list[Part]:
         return parts
     if c.kind == "table":
         rows = [c.header, c.text] if c.header else [c.text]
-        if c.source.lower().endswith(MARKDOWN_SUFFIXES):  # `<a id="x">NAME</a>` in a cell
+        if is_markdown(c.source):  # `<a id="x">NAME</a>` in a cell
             shown = _aligned([_row(_without_html_tags(r)) for r in rows if r])
             return [Part("code", "\n".join(shown))]
         return [Part("code", "\n".join(_row(r) for r in rows if r))]
@@ -163,7 +163,7 @@ def _display_parts(c: Citation) -> list[Part]:
         return [Part("text", lead), *item] if lead else item
     text = _marked_code(c.text, c.inline_code)
     pieces = _literal_blocks(text) if c.kind in _NOTE_KINDS else [("text", text, "")]
-    markdown = c.source.lower().endswith(MARKDOWN_SUFFIXES)
+    markdown = is_markdown(c.source)
     rst = _is_rst(c)
     parts = [Part("code", body, shown_language(lang)) if kind == "code" else
              Part("text", _prose(body, c.kind, markdown, rst)) for kind, body, lang in pieces]
@@ -196,7 +196,7 @@ def _is_rst(c: Citation) -> bool:
     kinds; see retrieval.rstincludes)."""
     source = c.source.lower()
     return (source.endswith((".rst", *REST_INCLUDE_ONLY_SUFFIXES))
-            or (source.endswith(REST_TEXT_SUFFIXES) and bool(c.kind)))
+            or (source.endswith(REST_TEXT_SUFFIXES) and bool(c.kind) and not is_markdown(source)))
 
 
 def _marked_code(text: str, spans: tuple[tuple[int, int], ...]) -> str:
@@ -465,7 +465,7 @@ def _unquoted(code: str, source: str) -> str:
     the first carry the quote's `> ` marker, which is not code. (Every later line must: a
     doctest's `>>>` or a shell's output lines never all do.)"""
     lines = code.split("\n")
-    if len(lines) < 2 or not source.lower().endswith(MARKDOWN_SUFFIXES) or not all(
+    if len(lines) < 2 or not is_markdown(source) or not all(
         _QUOTED_LINE.match(ln) for ln in lines[1:]
     ):
         return code

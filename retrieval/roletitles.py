@@ -13,7 +13,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-from retrieval.parsing.blocks import ADORNMENT_LINE, MARKDOWN_SUFFIXES
+from retrieval.parsing.blocks import ADORNMENT_LINE, MARKDOWN_SUFFIXES, is_markdown
 from retrieval.rstincludes import REST_INCLUDE_ONLY_SUFFIXES, REST_TEXT_SUFFIXES
 from retrieval.searchtext import strip_markup
 
@@ -141,7 +141,7 @@ def _all_labels(sources: Iterable[str], read: Callable[[str], str | None]) -> di
             continue
         text = read(source)
         if text:
-            for label, title in labels_in(text, source.lower().endswith(MARKDOWN_SUFFIXES)).items():
+            for label, title in labels_in(text, is_markdown(source)).items():
                 labels.setdefault(label, title)
     return labels
 
@@ -162,7 +162,7 @@ def _section_labels(sources: Iterable[str], read: Callable[[str], str | None]) -
         text = read(source)
         if not text:
             continue
-        markdown = source.lower().endswith(MARKDOWN_SUFFIXES)
+        markdown = is_markdown(source)
         doc = posixpath.splitext(source)[0].lower()
         lines = text.splitlines()
         fenced = False

@@ -20,6 +20,15 @@ EXAMPLE = "example"
 KINDS = (PARAGRAPH, CODE, LIST_ITEM, TABLE, ADMONITION, DEFINITION, HEADING, EXAMPLE)
 QUOTABLE = frozenset(KINDS) - {HEADING, EXAMPLE}
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+# Markdown whatever their suffix: a site's `llms.txt` (llmstxt.org: an H1 title, a `>` summary,
+# sections of link lists) and its `llms-full.txt` (the docs concatenated as Markdown)
+MARKDOWN_NAMES = ("llms.txt", "llms-full.txt")
+
+
+def is_markdown(path: str) -> bool:
+    """A Markdown file, by its suffix or its name."""
+    p = path.lower().replace("\\", "/")
+    return p.endswith(MARKDOWN_SUFFIXES) or p.rsplit("/", 1)[-1] in MARKDOWN_NAMES
 # a reST section title's underline or overline: one punctuation character, three or more times
 # Sphinx directives whose content is code, read alike in reST (`.. doctest::`) and MyST
 # (```{doctest}); the argument is the language, except for sphinx.ext.doctest's, whose
