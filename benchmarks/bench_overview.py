@@ -4,7 +4,9 @@ and after the per-view index (retrieval.overview.IntroIndex), measured in the sa
 - `before`: the previous find_introductions, three passes over every chunk per question (kept
   verbatim below);
 - `after`: find_introductions as shipped: a lookup in the view's IntroIndex (built once per
-  view, the first time an overview question is asked; its build time is reported apart).
+  view; its build time is reported apart);
+- `first_question_*`: the first overview question of a fresh view, with the IntroIndex built
+  on that question vs built in the background when the view loads (session 13).
 
 Two sizes: the indexed docs QA corpus (a few hundred chunks), and the same chunks copied under
 other folder names until there are about 10,000 (a big docs site's shape: every page's words
@@ -128,6 +130,31 @@ def measure(view: CorpusView, terms: Iterable[str], repeat: int, limit: int) -> 
     }
 
 
+def first_question(view: CorpusView, term: str, limit: int, gap_s: float) -> dict[str, Any]:
+    """The first overview question of a freshly loaded view: with the index built on that
+    question (session 12), vs built in the background when the view loads (CorpusView.prepare,
+    as Engine.view does), the question coming `gap_s` seconds later (a bot's first overview
+    question comes long after its view loads) or at once (it waits for the build)."""
+    def fresh() -> CorpusView:
+        return CorpusView(view.manifest, view.chunks, view.lexical)
+
+    def timed(v: CorpusView) -> float:
+        t0 = time.perf_counter()
+        ov.find_introductions(v, term, limit)
+        return round((time.perf_counter() - t0) * 1000, 1)
+
+    on_question = timed(fresh())
+    v = fresh()
+    ov.prepare_introductions(v)
+    time.sleep(gap_s)
+    later = timed(v)
+    v = fresh()
+    ov.prepare_introductions(v)
+    at_once = timed(v)
+    return {"term": term, "gap_s": gap_s, "built_on_question_ms": on_question,
+            "prepared_question_after_gap_ms": later, "prepared_question_at_once_ms": at_once}
+
+
 def ask_latency(engine: Engine, questions: list[str], repeat: int) -> dict[str, Any]:
     """Engine.ask of each overview question (warm), before vs after; the answers compared."""
     def run(find: Callable[..., Any]) -> tuple[list[float], list[Any]]:
@@ -159,6 +186,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("corpus", nargs="?", default="anyio", help="a docs QA corpus")
     ap.add_argument("--target", type=int, default=10_000, help="chunks of the big view")
     ap.add_argument("--repeat", type=int, default=5, help="timings per question (median)")
+    ap.add_argument("--gap", type=float, default=3.0,
+                    help="seconds between a view's load and its first overview question")
     args = ap.parse_args(argv)
     manifest = fetch.load_manifest()
     cache = fetch.default_cache()
@@ -181,8 +210,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"{args.corpus}: {len(view.chunks)} chunks, {len(terms)} terms")
         out["small"] = measure(view, terms, args.repeat, limit)
         print("small", out["small"])
-        out["big"] = measure(tiled(view, args.target), terms, max(1, args.repeat // 2), limit)
+        big = tiled(view, args.target)
+        out["big"] = measure(big, terms, max(1, args.repeat // 2), limit)
         print("big", out["big"])
+        out["first_question_small"] = first_question(view, terms[0], limit, args.gap)
+        print("first question, small", out["first_question_small"])
+        out["first_question_big"] = first_question(big, terms[0], limit, args.gap)
+        print("first question, big", out["first_question_big"])
         out["ask"] = ask_latency(engine, questions, args.repeat)
         print("ask", out["ask"])
     report("overview_latency", "Overview questions: finding the introductions (ms)", out)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -17,6 +19,7 @@ if TYPE_CHECKING:  # imported when a view is loaded: `stats` and indexing never 
     from retrieval.store import Manifest, Store
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -81,15 +84,45 @@ class CorpusView:
         self.by_id = {c.id: i for i, c in enumerate(chunks)}
         self.lexical = lexical
         self._derived: dict[str, Any] = {}
+        self._building = threading.Lock()  # one build at a time: a second asker waits for it
+        self._prepared: dict[str, threading.Thread] = {}
 
     def derived(self, name: str, build: Callable[[CorpusView], T]) -> T:
         """What `build` makes of this view (an index one kind of question needs), built the
-        first time it is asked for and kept with the view: a reindex loads a new view, which
-        builds its own. Two threads asking at once may both build it; either copy is right."""
+        first time it is asked for (or by `prepare`) and kept with the view: a reindex loads a
+        new view, which builds its own. A question asking while it is being built waits for
+        that build rather than starting its own."""
         got = self._derived.get(name)
         if got is None:
-            got = self._derived.setdefault(name, build(self))
+            with self._building:
+                got = self._derived.get(name)
+                if got is None:
+                    got = self._derived.setdefault(name, build(self))
         return cast(T, got)
+
+    def prepare(self, name: str, build: Callable[[CorpusView], Any]) -> None:
+        """Build `name` now, in a background thread (daemon: it never holds up an exit), so
+        that the first question needing it does not wait for the build. A failed build is
+        logged and left to that question, which builds it again and says what fails."""
+        if name in self._derived or name in self._prepared:
+            return
+
+        def run() -> None:
+            try:
+                self.derived(name, build)
+            except Exception:
+                log.debug("preparing %s in the background failed", name, exc_info=True)
+
+        thread = threading.Thread(target=run, name=f"citebot-{name}", daemon=True)
+        self._prepared[name] = thread
+        thread.start()
+
+    def wait_prepared(self, name: str, timeout: float | None = None) -> bool:
+        """Wait for `prepare(name)`'s build; whether `name` is built now."""
+        thread = self._prepared.get(name)
+        if thread is not None:
+            thread.join(timeout)
+        return name in self._derived
 
     @classmethod
     def load(

@@ -56,7 +56,7 @@ from retrieval.models import (
     Stats,
 )
 from retrieval.nudges import Nudges
-from retrieval.overview import overview_of
+from retrieval.overview import overview_of, prepare_introductions
 from retrieval.question import clean_question, without_mentions
 from retrieval.quoter import Quoter
 from retrieval.retrievers import (
@@ -389,6 +389,8 @@ class Engine:
                 self._view = view
                 self._view_version = version
                 self.role_titles.forget()
+                if self.settings.overview_leads > 0 and view.chunks:
+                    prepare_introductions(view)
             return self._view
 
     def _manifest_version(self) -> int:

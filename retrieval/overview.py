@@ -159,6 +159,9 @@ def _depth(source: str) -> int:
     return len(PurePosixPath(source).parts) - 1
 
 
+INTRO_INDEX = "overview.introductions"  # its name among the view's derived indexes
+
+
 def introductions(view: CorpusView, term: str, limit: int = 2) -> list[str]:
     """Ids of up to `limit` chunks that introduce `term`, best first (find_introductions)."""
     return find_introductions(view, term, limit)[0]
@@ -176,8 +179,14 @@ def find_introductions(
     The view's IntroIndex (built once per view) names the few chunks, titles and headings
     that can match; only those are tested, in the view's order, so the answer is the one a
     scan of every chunk gives (scan_introductions)."""
-    index = view.derived("overview.introductions", IntroIndex)
+    index = view.derived(INTRO_INDEX, IntroIndex)
     return index.find(view, term, limit)
+
+
+def prepare_introductions(view: CorpusView) -> None:
+    """Build the view's IntroIndex in the background as soon as the view is loaded (0.4–1 s
+    at 10,000 chunks), not on the first overview question."""
+    view.prepare(INTRO_INDEX, IntroIndex)
 
 
 def scan_introductions(

@@ -106,3 +106,22 @@ def test_a_late_row_is_quoted_under_its_header_row(
     if source != "boiler.html":  # an HTML page is quoted from its text, not its tags
         assert top.header in page
         assert page.index(top.header) < page.index(top.text)
+
+
+def test_later_rows_are_embedded_and_reranked_with_the_header_words(tables: Engine) -> None:
+    """What a unit is embedded by (its search text) and its context vector's text (section path
+    + search text, for the context rerank) carry the header row in every chunk of the table, as
+    the chunk vector does (the mean of its units' vectors)."""
+    from retrieval.answer import windows_for
+    from retrieval.units import context_text
+
+    view = tables.view()
+    for source in FILES:
+        last = [c for c in view.chunks if c.source == source
+                and any(b[0] == "table" for b in c.blocks)][-1]
+        rows = [w for w in windows_for(last, 0) if w.kind == "table"]
+        assert rows, source
+        for w in rows:
+            assert "Kilopascals" in w.search_text and "Kilopascals" not in w.text, source
+            ctx = context_text(w)
+            assert ctx.startswith(w.section[-1] + ": ") and "Kilopascals" in ctx, source

@@ -215,3 +215,31 @@ def test_a_reindex_gives_the_new_view_its_own_index(tmp_path: Path) -> None:
     engine.index()
     leads = introductions(engine.view(), "Flumox")
     assert [engine.view().chunks[engine.view().by_id[c]].source for c in leads] == ["flumox.md"]
+
+
+def test_the_view_index_is_built_in_the_background_when_the_view_loads(tmp_path: Path) -> None:
+    """The IntroIndex is built when a view is loaded (after an index, or the first question of
+    a process), in a background thread, not on the first overview question; a question that
+    comes meanwhile waits for that build instead of making a second one."""
+    from retrieval.overview import INTRO_INDEX, IntroIndex
+
+    engine = indexed_engine(tmp_path, {"intro.md": INTRO})
+    view = engine.view()
+    assert view.wait_prepared(INTRO_INDEX, timeout=120)  # built, no question asked
+    built = view.derived(INTRO_INDEX, IntroIndex)
+    assert introductions(view, "Zorblat") and view.derived(INTRO_INDEX, IntroIndex) is built
+    (Path(engine.settings.docs_dir) / "flumox.md").write_text(
+        "# Flumox\n\nFlumox is a pump for sensor readings.\n", encoding="utf-8")
+    engine.index()  # a reindex: the new view builds its own, again before any question
+    new = engine.view()
+    assert new is not view and new.wait_prepared(INTRO_INDEX, timeout=120)
+    assert new.derived(INTRO_INDEX, IntroIndex) is not built
+    leads = introductions(new, "Flumox")
+    assert [new.chunks[new.by_id[c]].source for c in leads] == ["flumox.md"]
+
+
+def test_without_overview_leads_no_index_is_built(tmp_path: Path) -> None:
+    from retrieval.overview import INTRO_INDEX
+
+    engine = indexed_engine(tmp_path, {"intro.md": INTRO}, overview_leads=0)
+    assert not engine.view().wait_prepared(INTRO_INDEX, timeout=120)
