@@ -30,6 +30,8 @@ from retrieval.searchtext import embed_text, heading_prefix
 
 PREFIX_BUDGET = 48  # tokens kept free for the section path in front of the search text
 NEW_CHUNK_AT_HEADING = 64  # a heading starts a new chunk once this many tokens are packed
+# a list's lead-in kept with the items of the list's later chunks (longer: not a lead-in)
+MAX_LEAD_CHARS = 600
 
 
 @dataclass(frozen=True)
@@ -422,7 +424,7 @@ def _make(
                 lines.line_of(b.start),  # the first line of the whole block
             ]
             lead = leads.get(u.block)
-            if lead is not None and lead[0] < start:
+            if lead is not None and lead[0] < start and lead[1] - lead[0] <= MAX_LEAD_CHARS:
                 # the lead-in of a list begun in an earlier chunk ("The following options
                 # are available:"): its own text, shown above an item quoted alone
                 ref.append(text[lead[0] : lead[1]])
