@@ -69,7 +69,10 @@ _FOOTNOTE_REF = re.compile(r"[ \t]?\[\^[^\]\s]+\](?!:)")  # (not inside `code`: 
 # label holding `=`, or words right after the `]`)
 _SHORTCUT_LINK = re.compile(
     r"(?<![\w\]!\\`\[])\[([*_`]*[A-Za-z](?:[^\[\]\n=]|\n(?![ \t]*\n))+)\](?![(\[:\w])")
-_EMPTY_LINK = re.compile(r"\[\]\([^)\s]*\)")  # `[](){#id}`: an anchor, no words
+_EMPTY_LINK = re.compile(r"\[\]\(\)")  # `[](){#id}`: an anchor, no words
+# MyST `[](install.md)` whose title is not known (retrieval.roletitles shows a known one): its
+# target, as code, rather than nothing ("See  for the full reference")
+_UNTITLED_LINK = re.compile(r"\[\]\(([^)\s]+)\)")
 _TASK_BOX = re.compile(r"^\[([ xX])\][ \t]+", re.M)
 # a Markdown block quote's `> ` on the lines after the first (the first one is outside the
 # quoted slice): markup, not words
@@ -83,6 +86,14 @@ _MARKUP_LINE = re.compile(
     # an mkdocs tab or note opened between a lead-in and its code (`=== "Docstring"`,
     # `!!! example`, pymdown `/// tab | Linux`): markup, its title is in the citation's path
     r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]*\w|/{3,}(?:[ \t]|$))")
+
+
+# an HTML comment in Markdown (a linter's switch, a doc tool's directive for the example
+# under it): the page never shows it
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+# mkdocs-material icon shortcodes (`:material-plus:{ .green }`, `:octicons-file-code-24:`): drawn
+# as icons on the page, no words (an emoji `:heart:` has no hyphen: chat apps draw it too)
+_ICON = re.compile(r"[ \t]?(?<![\w:`]):[a-z0-9]+(?:-[a-z0-9]+)+:(?![\w`])")
 
 
 @dataclass(frozen=True)
@@ -115,10 +126,8 @@ def display_parts(c: Citation) -> list[Part]:
     if "\r" in c.text:  # a file saved with CRLF line ends: its code kept each line's CR
         parts = [Part(p.kind, p.text.replace("\r\n", "\n").replace("\r", "\n"), p.language)
                  for p in parts]
-    if not c.role_titles:
-        return parts
-    return [Part(p.kind, shown_with_titles(p.text, c.role_titles), p.language)
-            if p.kind == "text" else p for p in parts]
+    return [Part(p.kind, _UNTITLED_LINK.sub(r"`\1`", shown_with_titles(p.text, c.role_titles)),
+                 p.language) if p.kind == "text" else p for p in parts]
 
 
 def _display_parts(c: Citation) -> list[Part]:
@@ -152,6 +161,9 @@ def _display_parts(c: Citation) -> list[Part]:
     if c.kind == "table":
         rows = [c.header, c.text] if c.header else [c.text]
         if c.source.lower().endswith(MARKDOWN_SUFFIXES):  # `<a id="x">NAME</a>` in a cell
+            # (a MyST `[](states.md)` in a cell: its target's title, as in prose)
+            rows = [_UNTITLED_LINK.sub(r"`\1`", shown_with_titles(r, c.role_titles))
+                    for r in rows]
             shown = _aligned([_row(_without_html_tags(r)) for r in rows if r])
             return [Part("code", "\n".join(shown))]
         return [Part("code", "\n".join(_row(r) for r in rows if r))]
@@ -268,7 +280,7 @@ def _literal_blocks(text: str) -> list[tuple[str, str, str]]:
 def _prose(text: str, kind: str, markdown: bool = False, rst: bool = False) -> str:
     text = _QUOTE_CONTINUATION.sub("", text)
     if markdown:
-        text = _without_html_tags(_FOOTNOTE_LABEL.sub("", text))
+        text = _without_html_tags(_FOOTNOTE_LABEL.sub("", _ICON.sub("", text)))
     # a field (`:check_for_async: When true, …`) shows as Sphinx shows it: its name, a colon
     # and its body as one flowing text
     field = rst and bool(_FIELD_MARKER.match(text))
@@ -528,6 +540,8 @@ def _lead_in(text: str, rst: bool = False) -> str:
     """The sentence before a code block, without the fence/directive lines after it; a short
     lead-in ("Old:", "Example:") quoted with the sentence before it is its own line."""
     paragraphs: list[list[str]] = [[]]
+    if not rst:  # `<!-- markdownlint-disable -->` between a lead-in and its fence: hidden
+        text = _ICON.sub("", _HTML_COMMENT.sub("", text))
     for line in text.splitlines():
         if not line.strip():
             if paragraphs[-1]:

@@ -1,0 +1,146 @@
+"""Defects found by the sixteenth user trial, citebot on two Markdown docs folders full of
+interactive examples it had never seen (a snapshot-testing library's mkdocs-material pages:
+content tabs, `!!! note` boxes, icon shortcodes, an HTML comment above each example for the
+tool that runs it; a state-machine library's MyST pages: `>>>` sessions, `[](page.md)` links
+without words, a `releases/` folder of one page per release):
+each test is a small sample written in the style of the construct that broke, checked through
+the real parser, quote units, engine and the bot's renderer."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from bot import render
+from retrieval import releasenotes
+from tests.conftest import indexed_engine
+
+GUIDE = """# StateChart
+
+## Delayed events
+
+Events can be scheduled to fire after a delay (in milliseconds):
+
+```python
+sm.send("timeout", delay=5000)
+```
+
+Delayed events can be cancelled before firing by providing a `send_id`:
+
+```python
+sm.send("timeout", delay=5000, send_id="my_timeout")
+sm.cancel_event("my_timeout")
+```
+"""
+
+RELEASE = """# StateMachine 3.0.0
+
+## What's new in 3.0.0
+
+### Delayed events
+
+Delayed events can be cancelled before they fire using `send_id` and `cancel_event()`.
+"""
+
+
+def test_a_releases_folder_holds_release_notes(tmp_path: Path) -> None:
+    """A `releases/` folder with one page per release (`releases/3.0.0.md`, titled
+    "StateMachine 3.0.0", "What's new in 3.0.0" under it) is release notes, as a `history/` or
+    `release-notes/` folder is: its pages repeat the guides' words, and three of them took the
+    first places for "how do I cancel a delayed event?" over the guide's example. A guide page
+    beside it is not release notes."""
+    engine = indexed_engine(tmp_path, {"statechart.md": GUIDE, "releases/3.0.0.md": RELEASE,
+                                       "releases.md": "# Releasing\n\nTag the commit, then "
+                                                      "push the tag to publish a release.\n"})
+    notes = {c.source: releasenotes.is_release_notes(c) for c in engine.view().chunks}
+    assert notes == {"statechart.md": False, "releases/3.0.0.md": True, "releases.md": False}
+
+
+TABS = """# Welcome
+
+## Supported usage
+
+=== "pytest.mark.parametrize"
+
+    You can use `snapshot()` as a parameter in [`pytest.mark.parametrize`](howto.md):
+
+    <!-- inline-snapshot: create fix first_block outcome-passed=2 -->
+    ``` python
+    import pytest
+    from inline_snapshot import snapshot
+
+
+    @pytest.mark.parametrize("name,length", [("Mia", snapshot(3))])
+    def test_name_length(name, length):
+        assert len(name) == length
+    ```
+
+## Storage
+
+- :material-plus:{.green} Files are co-located with the test function where your value is used.
+- :material-minus:{.red} Distinguishing several external snapshots in one function is hard.
+"""
+
+
+def test_markdown_comments_and_icons_are_not_shown(tmp_path: Path) -> None:
+    """mkdocs pages put an HTML comment between a lead-in and its fence (a directive for the
+    tool that runs the example, `<!-- markdownlint-disable -->`): the quote is the exact slice
+    from the lead-in to the code, and the comment was shown as a second line of the lead-in.
+    mkdocs-material icon shortcodes (`:material-plus:{.green}` marking a pro) were shown as
+    ":material-plus:". Neither is on the page."""
+    engine = indexed_engine(tmp_path, {"index.md": TABS})
+    a = engine.ask("can I use snapshot() as a parameter in pytest.mark.parametrize?")
+    code = next(c for c in a.quotes if c.kind == "code")
+    assert "<!--" in code.text  # the quote is still the file's slice
+    body = render.quote_body(code).replace("**", "")  # (no bold question words)
+    assert "<!--" not in body and "first_block" not in body
+    assert "You can use `snapshot()` as a parameter in" in body
+    assert "def test_name_length(name, length):" in body
+    a = engine.ask("are files co-located with the test function where the value is used?")
+    item = next(c for c in a.quotes if "co-located" in c.text)
+    body = render.quote_body(item).replace("**", "")  # (no bold question words)
+    assert ":material" not in body and "{.green}" not in body
+    assert "Files are co-located with the test function" in body
+
+
+CONCEPTS = """# Core concepts
+
+## Conditions
+
+A condition is a boolean predicate attached to a transition.
+
+See [](guards.md) for the full reference: `cond`, `unless`, `validators`, and boolean
+expressions. The loaders are documented in [](missing/index.md).
+
+| Topic | Page |
+| --- | --- |
+| Guards and validators of a transition | [](guards.md) |
+"""
+
+GUARDS = """# Conditions
+
+A condition must not have side effects: side effects belong in actions.
+"""
+
+
+def test_a_myst_link_without_words_shows_its_page_title(tmp_path: Path) -> None:
+    """MyST writes `[](guards.md)` for a link that shows the target page's title. The link was
+    dropped as an anchor (`[](){#id}`), leaving "See  for the full reference" and "documented
+    in ." in the quote. It shows the page's title when the page is indexed, else its target;
+    in a table cell too. An mkdocs `[](){#id}` anchor still shows nothing."""
+    engine = indexed_engine(tmp_path, {"concepts.md": CONCEPTS, "guards.md": GUARDS})
+    a = engine.ask("where is the full reference for cond, unless and validators?")
+    see = next(c for c in a.quotes if "See [](guards.md)" in c.text)
+    body = render.quote_body(see).replace("**", "")  # (no bold question words)
+    assert "See Conditions for the full reference" in body
+    a = engine.ask("which page covers guards and validators of a transition?")
+    row = next(c for c in a.quotes if c.kind == "table")
+    assert "| Guards and validators of a transition | Conditions" in render.quote_body(
+        row).replace("**", "")
+    anchor = dataclasses.replace(see, text="**format-command:[](){#format-command}** sets it.",
+                                 role_titles=(), inline_code=())
+    assert render.quote_body(anchor).startswith("> format-command: sets it.")
+    unknown = dataclasses.replace(see, text="The loaders are documented in [](missing/index.md).",
+                                  role_titles=(), inline_code=())
+    assert "documented in `missing/index.md`." in render.quote_body(unknown)
+
