@@ -337,11 +337,13 @@ def _make(
                 last, int(u.start <= b.start or (
                     b.kind == TABLE and u.start <= _pieces(text, b)[0][0])),
                 lines.line_of(b.start),  # the first line of the whole block
+                int(u.end >= b.end),  # 1: the block ends in this chunk
             ]
             seen[u.block] = ref
             refs.append(ref)
         else:
             ref[2] = u.end - start
+            ref[9] = int(u.end >= b.end)
     # the path of the first block with words: a chunk that starts at a heading is searched
     # under that heading too, not only under the ones above it
     first_section = next(

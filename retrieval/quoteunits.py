@@ -488,6 +488,17 @@ def _code_units(
             top, above = int(blocks[above][1]), above - 1
         caption = _caption_span(text, int(blocks[above][2]) if above >= 0 else 0, top)
     e = int(blocks[run[-1]][2])
+    if continued:
+        # the later part of a long `>>>` session opening on output or a `...` line: from its
+        # next prompt on (the output of an example is not quoted without its input)
+        first = _first_prompt(text, s, e, str(blocks[n][4]).lower() in _SESSION_LANGUAGES)
+        if first is None:
+            return []
+        start = s = first
+    if len(blocks[run[-1]]) > 9 and not blocks[run[-1]][9]:
+        # the part of a session that goes on in the next chunk: without the example whose
+        # output may be there
+        e = _before_open_example(text, s, e)
     cut = e
     lines = text[s:e].split("\n")
     if len(lines) > CODE_MAX_LINES or e - s > CODE_MAX_CHARS:
@@ -497,6 +508,8 @@ def _code_units(
                 break
             size += len(ln) + 1
             keep += 1
+        keep = _whole_examples(lines, keep)
+        size = sum(len(ln) + 1 for ln in lines[:keep])
         cut = s + max(size - 1, 1)
     last = blocks[run[-1]]
     block_last = int(last[6]) if len(last) > 6 else 0
@@ -509,6 +522,63 @@ def _code_units(
     if continued and len(blocks[n]) > 8:
         extra["block_line_start"] = int(blocks[n][8])
     return [(start, cut, 1, extra)]
+
+
+_PROMPT = re.compile(r"^[ \t]*>>>(?:[ \t]|$)")
+
+
+def _whole_examples(lines: list[str], keep: int) -> int:
+    """How many of a code block's first lines to quote (`keep` fit): a `>>>` session is cut
+    before the example that would be cut short, never between a prompt and its output
+    (`>>> sm.enabled_events()` quoted without the `[]` it prints). An example longer than the
+    whole quote is cut where it was."""
+    if keep >= len(lines) or not any(_PROMPT.match(ln) for ln in lines[:keep]):
+        return keep
+    if not lines[keep].strip() or _PROMPT.match(lines[keep]):
+        return keep  # the next line starts the next example
+    j = max(i for i in range(keep) if _PROMPT.match(lines[i]))
+    while j > 0 and not lines[j - 1].strip():
+        j -= 1
+    return j if j > 0 else keep
+
+
+def _before_open_example(text: str, s: int, e: int) -> int:
+    """The end of a `>>>` session's part `s:e` (the rest of the block is in the next chunk)
+    without its last example when that ends on its prompt or a `...` line: its output, if it
+    has any, is not here. `e` when the part is no session or has no earlier example."""
+    lines = text[s:e].split("\n")
+    filled = [i for i, ln in enumerate(lines) if ln.strip()]
+    if not filled or not (_PROMPT.match(lines[filled[-1]])
+                          or lines[filled[-1]].lstrip().startswith("...")):
+        return e
+    prompts = [i for i in range(len(lines)) if _PROMPT.match(lines[i])]
+    if not prompts or prompts[-1] == 0:
+        return e
+    j = prompts[-1]
+    while j > 0 and not lines[j - 1].strip():
+        j -= 1
+    return s + sum(len(ln) + 1 for ln in lines[:j]) - 1
+
+
+_SESSION_LANGUAGES = frozenset({"pycon", "python-repl", "doctest", "py-repl"})
+
+
+def _first_prompt(text: str, s: int, e: int, session: bool) -> int | None:
+    """Where the part of a code block at `s` starts to be quotable: `s`, unless the block is a
+    `>>>` session and the part opens on something else (output, a `...` line), then at its
+    first prompt (None: a part of a `pycon` block without a prompt, only output)."""
+    lines = text[s:e].split("\n")
+    first = next((ln for ln in lines if ln.strip()), "")
+    if _PROMPT.match(first) or not any(_PROMPT.match(ln) for ln in lines):
+        # (a part without a prompt of a block whose language does not say "session" may be
+        # plain code: quoted as before)
+        return None if session and not _PROMPT.match(first) else s
+    pos = s
+    for ln in lines:
+        if _PROMPT.match(ln):
+            return pos
+        pos += len(ln) + 1
+    return None
 
 
 def _blank_between(text: str, a: int, b: int) -> bool:

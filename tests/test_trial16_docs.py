@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
+
 from bot import render
 from retrieval import releasenotes
 from tests.conftest import indexed_engine
@@ -173,3 +175,38 @@ def test_an_item_that_only_leads_into_its_nested_list_is_quoted_with_it(tmp_path
     assert whole.endswith("converted to triple quoted strings.")
     assert "formatted with the configured" not in whole
     assert any(u.startswith("or by a fallback") for u in units)  # each item still on its own
+
+
+def _session(n: int, more: str, gap: str) -> str:
+    """A `>>>` session of n examples, each a call over two lines (or more) and the value it
+    prints, a blank line (`gap`) or none between them."""
+    return "".join(f">>> build_machine(name='m{i}',\n{more}...     timeout={i})"
+                   f".enabled_events(cpu={i})\n['start', 'stop_{i}']\n{gap}" for i in range(n))
+
+
+@pytest.mark.parametrize(("more", "gap"), [("", "\n"), ("...     strict=True,\n", "")])
+def test_a_long_session_is_never_cut_between_a_prompt_and_its_output(
+    tmp_path: Path, more: str, gap: str
+) -> None:
+    """A long `>>>` session is quoted by its first lines; the cut fell after
+    `>>> sm.enabled_events()`, whose output `[]` was left out, and the later part of a session
+    split over chunks was quoted from its first line on, output of an example whose input was
+    in the part before, or ended inside an example whose output was in the next one. A quote
+    of a session starts at a prompt and ends after a whole example. (Chunks are still split
+    where they were: splitting them between examples moved chunk boundaries and lost two near
+    ties on the dev set.)"""
+    import re
+
+    from retrieval.answer import windows_for
+
+    page = ("# Guards\n\n## Checking enabled events\n\n"
+            "To check which events currently have their conditions satisfied, use "
+            "`enabled_events()`:\n\n```pycon\n" + _session(40, more, gap) + "```\n")
+    engine = indexed_engine(tmp_path, {"guards.md": page})
+    code = [w for c in engine.view().chunks for w in windows_for(c, 0) if w.kind == "code"]
+    assert len(code) >= 2  # the first lines, and later parts of the block
+    for w in code:
+        lines = w.text[w.code_start - w.start:].split("\n") if w.code_start >= w.start else []
+        body = [ln for ln in lines if ln.strip() and not ln.startswith("```")]
+        assert body[0].startswith(">>> "), body[:2]
+        assert re.fullmatch(r"\['start', 'stop_\d+'\]", body[-1]), body[-2:]
