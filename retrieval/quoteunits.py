@@ -492,8 +492,8 @@ def _code_units(
         # the later part of a long `>>>` session opening on output or a `...` line: from its
         # next prompt on (the output of an example is not quoted without its input)
         first = _first_prompt(text, s, e, str(blocks[n][4]).lower() in _SESSION_LANGUAGES)
-        if first is None:
-            return []
+        if first is None or len(_WORDS.findall(text[first:e])) < MIN_PART_WORDS:
+            return []  # (only output, or from the prompt on a bare `>>>` the session ends on)
         start = s = first
     if len(blocks[run[-1]]) > 9 and not blocks[run[-1]][9]:
         # the part of a session that goes on in the next chunk: without the example whose
