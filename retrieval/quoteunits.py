@@ -159,18 +159,7 @@ def block_units(
             # only with the list, or not at all; so is a list item whose sentences end on
             # "Also note that:" over the items nested under it, not one ending ':' before
             # the next item, nor one that is only its lead-in ("Tilde: Apply … to Tilde:"))
-            whole = None
-            if kind == LIST_ITEM and _nested_list_after(text, blocks, n):
-                # an item that is only the lead-in of the short list nested under it ("2. The
-                # code is generated with:" + its three cases): quoted with that list, not as a
-                # lead-in introducing nothing
-                whole = _list_with_lead_in(text, blocks, n)
-            if whole and whole[0] == s:
-                out.append((s, whole[1], 1, extra))
-                in_whole_list.update(k for k in range(n + 1, len(blocks))
-                                     if int(blocks[k][2]) <= whole[1])
-            else:
-                out.append((s, e, 1, extra))
+            out.append((s, e, 1, extra))
         else:
             units = prose_units(inner or [(s, e)])
             if _names_next_code(text, blocks, n):
@@ -242,8 +231,7 @@ def _list_with_lead_in(
         if str(ref[0]) != item or text[end : int(ref[1])].count("\n") > 2 or (
             # another list right after this one ("- a\n- b\n\n1. c"): not what it introduces
             marker[0] == first[0] and marker[1] != first[1]
-        ) or (marker[1] and first[1] and marker[0] < first[0]):
-            # (an item less indented than the list's first: the list it is nested in goes on)
+        ):
             if nested_in_item(text, last, end, int(ref[1])):
                 return None  # an item's own code or note under it: the list goes on past it
             break

@@ -147,36 +147,6 @@ def test_a_myst_link_without_words_shows_its_page_title(tmp_path: Path) -> None:
     assert "documented in `missing/index.md`." in render.quote_body(unknown)
 
 
-
-STEPS = """# Code generation
-
-The code is generated in the following way:
-
-1. The value is copied with `copy.deepcopy(value)` and compared with the original value.
-2. The code is generated with:
-    * a defined customize hook which can also be defined by the user,
-    * or by a fallback `repr(value)`.
-    * Strings which contain newlines are converted to triple quoted strings.
-3. The generated code is formatted with the configured format command.
-"""
-
-
-def test_an_item_that_only_leads_into_its_nested_list_is_quoted_with_it(tmp_path: Path) -> None:
-    """"2. The code is generated with:" was a unit alone (under its list's own lead-in as a
-    caption), a lead-in with nothing after it; the three ways it introduces are the items
-    nested under it. The item is quoted with its nested list when that is short; the list
-    of its parent goes on with item 3, which is not part of it."""
-    from retrieval.answer import windows_for
-
-    engine = indexed_engine(tmp_path, {"code.md": STEPS})
-    units = [w.text for c in engine.view().chunks for w in windows_for(c, 0)]
-    assert "The code is generated with:" not in units
-    whole = next(u for u in units if u.startswith("The code is generated with:"))
-    assert whole.endswith("converted to triple quoted strings.")
-    assert "formatted with the configured" not in whole
-    assert any(u.startswith("or by a fallback") for u in units)  # each item still on its own
-
-
 def _session(n: int, more: str, gap: str) -> str:
     """A `>>>` session of n examples, each a call over two lines (or more) and the value it
     prints, a blank line (`gap`) or none between them."""
