@@ -739,7 +739,8 @@ def announced_list_or_table(
     lead-in ending ':' with its list (`_list_with_lead_in`); the sentence(s), the table's
     header row and its rows, cut at whole rows like a long code block (`_table_with_lead`).
     One exact slice; the unit (its vectors, its score) stays as it is. None for any other
-    unit, or a list too long to quote whole (its items are quoted under the sentence).
+    unit, or a list too long to quote whole or that reaches the chunk's end (it may go on in
+    the next chunk); its items are quoted under the sentence.
     `line_start`: the file line of text[0]."""
     if kind != PARAGRAPH or text[end : int(blocks[block][2])].strip() or not (
         _announcing_lead(text, blocks, block, (*_LISTS, TABLE))
@@ -748,8 +749,8 @@ def announced_list_or_table(
     if str(blocks[block + 1][0]) == TABLE:
         return _table_with_lead(text, blocks, block + 1, start, line_start)
     whole = _list_with_lead_in(text, blocks, block, lead=lambda t, k: True)
-    if whole is None:
-        return None
+    if whole is None or not any(int(ref[1]) >= whole[1] for ref in blocks[block + 1 :]):
+        return None  # (a list reaching the chunk's end may go on in the next chunk)
     return min(start, whole[0]), whole[1], 1, {"kind": PARAGRAPH, "block": block}
 
 
