@@ -286,3 +286,43 @@ def test_an_announced_list_end_to_end(tmp_path: Path) -> None:
         assert c.text != "The following options are supported."
     assert "The following options are supported.\n\n- `timeout`" in a.quotes[0].text
     assert a.quotes[0].text.endswith("the delay factor between two tries")
+
+
+CODE_LINES = "\n".join(f"    handler_{i} = make_handler(level={i}, name='handler number {i}')"
+                       for i in range(14))
+CHUNKED_RST = f"""Handlers
+========
+
+Each handler is made once at start-up.
+
+.. code-block:: python
+
+{CODE_LINES}
+
+The logger knows the following levels.
+
+===========  ===============================
+Level        Meaning
+===========  ===============================
+``debug``    everything, for development
+``info``     what the service does
+``warning``  what may need a look
+``error``    what failed
+===========  ===============================
+"""
+
+
+def test_an_announcing_sentence_is_chunked_with_its_table(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """A sentence announcing a table in a full stop goes to the chunk of the table, as a
+    lead-in ending ':' does (a long code block before it fills the chunk it would have
+    ended), so it is quoted with the table."""
+    text = CHUNKED_RST
+    ws = _windows(tmp_path, "handlers.rst", text, embedder)
+    assert len({w.chunk.id for w in ws}) > 1  # the code block and the table: two chunks
+    lead = _unit(ws, "The logger knows the following levels.")
+    assert "``error``" in lead.chunk.text
+    levels = _quoted(text, lead)
+    assert levels.kind == "table" and levels.text.endswith("``error``    what failed")
+    assert _cite(levels).block_line_end == 0
