@@ -509,8 +509,15 @@ def _row(row: str) -> str:
     stay aligned; a reST list-table row (`* - a` + `  - b`) as `a | b`."""
     if not _LIST_TABLE_ROW.match(row):
         return _cell_words(row.strip())
-    return " | ".join(_cell_words(_LIST_TABLE_CELL.sub("", ln).strip())
-                      for ln in row.split("\n") if ln.strip())
+    cells: list[str] = []
+    for ln in row.split("\n"):
+        if not ln.strip():
+            continue
+        if _LIST_TABLE_CELL.match(ln) or not cells:
+            cells.append(_LIST_TABLE_CELL.sub("", ln).strip())
+        else:  # a cell's text wrapped onto the next line
+            cells[-1] += " " + ln.strip()
+    return " | ".join(_cell_words(c) for c in cells)
 
 
 _CELL_BORDER = re.compile(r"(?<!\\)\|")  # not an escaped `\|` inside a cell

@@ -791,7 +791,10 @@ def _table_with_lead(
     ref = blocks[n]
     last = int(ref[6]) if len(ref) > 6 else 0
     shown = line_start + text.count("\n", 0, cut)
-    if last == shown + 1 and cut >= e and any(
+    rest = text[cut:].split("\n")[1 : 1 + max(last - shown, 0)]
+    if last > shown and len(rest) == last - shown and not _WORDS.search("".join(rest)):
+        last = shown  # what is left holds no words (a closing border, an empty last row)
+    elif last == shown + 1 and cut >= e and any(
         _GRID_BORDER.match(ln) or _SIMPLE_BORDER.match(ln) for ln in text[top:e].split("\n")
     ):
         last = shown  # all but the border under the last row, which the chunk leaves out

@@ -326,3 +326,45 @@ def test_an_announcing_sentence_is_chunked_with_its_table(
     levels = _quoted(text, lead)
     assert levels.kind == "table" and levels.text.endswith("``error``    what failed")
     assert _cite(levels).block_line_end == 0
+
+
+SIGNALS_RST = """Signals
+=======
+
+The following table lists all signals and the extra arguments passed to the handler.
+
+.. list-table::
+   :header-rows: 1
+
+   * - Signal
+     - When emitted
+     - Extra arguments
+   * - ``SIGNAL_ENQUEUED``
+     - Task has been placed on the queue, by the **application
+       process** or the consumer.
+     - None
+   * - ``SIGNAL_ERROR``
+     - Task raised an unhandled exception.
+     - ``exc``: the exception instance.
+"""
+
+
+def test_an_announced_list_table_shows_its_wrapped_cells_whole(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """A reST list-table under its announcing sentence: the directive and its options are
+    markup (not shown), each row is one line of cells, and a cell wrapped onto a second line
+    is one cell, not two."""
+    text = SIGNALS_RST
+    ws = _windows(tmp_path, "signals.rst", text, embedder)
+    q = _quoted(text, _unit(ws, "The following table lists all signals and the extra "
+                                "arguments passed to the handler."))
+    c = _cite(q)
+    assert q.kind == "table" and q.text[c.code_offset :].startswith("* - Signal")
+    shown = display_parts(c)
+    assert [p.kind for p in shown] == ["text", "code"]
+    assert shown[1].text.split("\n") == [
+        "Signal | When emitted | Extra arguments",
+        "SIGNAL_ENQUEUED | Task has been placed on the queue, by the application process or "
+        "the consumer. | None",
+        "SIGNAL_ERROR | Task raised an unhandled exception. | exc: the exception instance."]
