@@ -222,7 +222,7 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
     from retrieval.quoteunits import (
         SHORT_LEAD_WORDS,
         _last_sentence_start,
-        announces,
+        announces_list,
         ends_with_colon,
         introduces,
         item_code_run,
@@ -241,7 +241,7 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
         """Paragraph `i`'s last sentence announces what follows it in a sentence ending in a
         full stop ("The following options are supported." + the list)."""
         s, e = blocks[i].start, blocks[i].end
-        return announces(text[_last_sentence_start(text, s, e) : e])
+        return announces_list(text[_last_sentence_start(text, s, e) : e])
 
     def same_step(i: int) -> bool:
         """Code block `i` follows another code block under the same list item ("2. Install

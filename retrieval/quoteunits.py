@@ -208,7 +208,8 @@ def lead_in_of_list(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> s
         k -= 1
     p = k - 1
     if p < 0 or str(blocks[p][0]) != PARAGRAPH or not (
-        _leads_into_code(text, blocks, p) or _announcing_lead(text, blocks, p, _LISTS)
+        _leads_into_code(text, blocks, p)
+        or _announcing_lead(text, blocks, p, _LISTS, announces_list)
     ):
         return ""
     s, e = int(blocks[p][1]), int(blocks[p][2])
@@ -324,6 +325,21 @@ def announces(sentence: str) -> bool:
     return bool(_ANNOUNCES.search(sentence)) and not _is_question(sentence)
 
 
+# a sentence announcing the list or table after it ("The following options are supported.",
+# "The rules are specified below.", "…works as follows."): not "For example, …" or "In this
+# example …" (those announce code), nor "the following keys were removed: `a`, `b`." (its
+# colon introduces what the sentence itself lists)
+_ANNOUNCES_LIST = re.compile(
+    r"(?i)(?<![\w-])(?:below(?![ \t\n]+(?:the|a|an|its|this|that|\d))|(?:the|these|this) following"
+    r"|here(?:'s|\s+(?:is|are))|as follows|like this|looks? like|such as this)(?![\w-])"
+    r"(?![\s\S]*:(?:\s|$))")  # (a role's or an address's colon is not one)
+
+
+def announces_list(sentence: str) -> bool:
+    """A sentence that announces the list or table after it (not a question)."""
+    return bool(_ANNOUNCES_LIST.search(sentence)) and not _is_question(sentence)
+
+
 # a sentence that only says what its page or section covers ("This part of the documentation
 # covers the installation of Requests.", "This page outlines the basics of running Gunicorn.",
 # "In this section we'll look at…", "The following sections describe…"): it answers nothing,
@@ -359,7 +375,8 @@ def signpost(sentence: str) -> bool:
 
 
 def _announcing_lead(
-    text: str, blocks: tuple[tuple[Any, ...], ...], n: int, kinds: tuple[str, ...] = (CODE,)
+    text: str, blocks: tuple[tuple[Any, ...], ...], n: int, kinds: tuple[str, ...] = (CODE,),
+    says: Callable[[str], bool] = announces,
 ) -> bool:
     """Block `n` is a paragraph whose last sentence announces the code block (or list, table:
     `kinds`) right after it ("The following two `run` calls are equivalent." + the commands),
@@ -371,7 +388,7 @@ def _announcing_lead(
         return False
     s, e = int(blocks[n][1]), int(blocks[n][2])
     return not introduces(text[s:e], PARAGRAPH) and _close(text[e : int(blocks[n + 1][1])]) and (
-        announces(text[_last_sentence_start(text, s, e) : e]))
+        says(text[_last_sentence_start(text, s, e) : e]))
 
 
 def announced_code(
@@ -743,7 +760,7 @@ def announced_list_or_table(
     the next chunk); its items are quoted under the sentence.
     `line_start`: the file line of text[0]."""
     if kind != PARAGRAPH or text[end : int(blocks[block][2])].strip() or not (
-        _announcing_lead(text, blocks, block, (*_LISTS, TABLE))
+        _announcing_lead(text, blocks, block, (*_LISTS, TABLE), announces_list)
     ):
         return None
     if str(blocks[block + 1][0]) == TABLE:

@@ -15,7 +15,7 @@ from retrieval.embedder import Embedder
 from retrieval.models import Citation
 from retrieval.quotedisplay import display_parts
 from retrieval.quoter import Quoter
-from retrieval.quoteunits import signpost
+from retrieval.quoteunits import announces, announces_list, signpost
 from tests.conftest import indexed_engine
 from tests.test_docs_quoting import _records
 
@@ -228,6 +228,14 @@ def test_a_list_announced_with_a_full_stop_is_quoted_with_its_sentence(
     assert _quoted(text, ports) is ports
     port = next(w for w in ws if w.kind == "list_item" and "where it listens" in w.text)
     assert item_lead_in(port) == ""
+    # code's announcements ("For example, …", "this example") and a sentence listing its own
+    # items after a colon do not announce a list
+    for sentence in ("For example, these codes all mean 200.",
+                     "In this example 1 refers to node A.",
+                     "Also the following keys were removed: `a`, `b`."):
+        assert announces(sentence) and not announces_list(sentence), sentence
+    assert announces_list("The rules are specified below.")
+    assert announces_list("Here are the computed timeout values.")
 
 
 def test_a_table_announced_with_a_full_stop_is_quoted_with_its_sentence(
