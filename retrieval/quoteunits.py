@@ -792,9 +792,11 @@ def _table_with_lead(
         line_end = text.find("\n", k + 1)
         line = text[k + 1 : line_end if 0 <= line_end < s else s]
         if line.strip() and not _MARKUP.match(line):
-            top = k + 1 + len(line) - len(line.lstrip())
+            top = k + 1
             break
         k = line_end
+    if top == s and not text[text.rfind("\n", 0, s) + 1 : s].strip():
+        top = text.rfind("\n", 0, s) + 1  # from its line's start: an indented table dedents
     cut = e
     if text.count("\n", top, e) + 1 > CODE_MAX_LINES or e - top > CODE_MAX_CHARS:
         fit = [b for _, b in rows if text.count("\n", top, b) < CODE_MAX_LINES

@@ -368,7 +368,7 @@ def test_an_announced_list_table_shows_its_wrapped_cells_whole(
     q = _quoted(text, _unit(ws, "The following table lists all signals and the extra "
                                 "arguments passed to the handler."))
     c = _cite(q)
-    assert q.kind == "table" and q.text[c.code_offset :].startswith("* - Signal")
+    assert q.kind == "table" and q.text[c.code_offset :].startswith("   * - Signal")
     shown = display_parts(c)
     assert [p.kind for p in shown] == ["text", "code"]
     assert shown[1].text.split("\n") == [
@@ -376,3 +376,35 @@ def test_an_announced_list_table_shows_its_wrapped_cells_whole(
         "SIGNAL_ENQUEUED | Task has been placed on the queue, by the application process or "
         "the consumer. | None",
         "SIGNAL_ERROR | Task raised an unhandled exception. | exc: the exception instance."]
+
+
+INDENTED_RST = """Protocol
+========
+
+The MIME-types supported by default are shown in the following table.
+
+    =============== =================================
+             Scheme                 MIME Type
+    =============== =================================
+    json            application/json
+    pickle          application/x-python-serialize
+    =============== =================================
+"""
+
+
+def test_an_indented_announced_table_is_shown_dedented(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """A table indented under its sentence (a reST block quote) is shown from its lines'
+    start, so every line loses the same indentation."""
+    text = INDENTED_RST
+    ws = _windows(tmp_path, "protocol.rst", text, embedder)
+    q = _quoted(text, _unit(ws, "The MIME-types supported by default are shown in the "
+                                "following table."))
+    shown = display_parts(_cite(q))
+    assert [p.kind for p in shown] == ["text", "code"]
+    assert shown[1].text.split("\n")[:4] == [
+        "=============== =================================",
+        "         Scheme                 MIME Type",
+        "=============== =================================",
+        "json            application/json"]
