@@ -73,3 +73,82 @@ def test_an_underline_of_any_adornment_character_is_not_searched() -> None:
     assert '""' not in out and "...." not in out
     assert "Why is my token rejected?" in out and "Tokens expire after a day." in out
     assert "'''" in out
+
+
+STEPS = """Connecting
+==========
+
+There are three steps remaining until our bot is complete:
+    1. We need to create the bot.
+    2. The bot needs to connect to the chat server.
+    3. We have to start the event loop so that it processes messages.
+
+Creating the bot is straightforward.
+"""
+
+
+def test_a_sentence_over_an_indented_list_is_its_lead_in_not_a_heading(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A sentence ending ':' over a list indented under it is a definition list to docutils,
+    so the sentence was read as a term naming its list: it joined the section path of every
+    step ("Connecting › There are three steps remaining until our bot is complete:") and the
+    steps were quoted one by one. It is the list's lead-in: a paragraph, quoted with the list."""
+    from tests.test_parsing import parsed
+
+    p = parsed(".rst", STEPS)
+    kinds = [(b.kind, b.section, STEPS[b.start : b.end].split("\n")[0]) for b in p.blocks]
+    assert ("paragraph", ("Connecting",),
+            "There are three steps remaining until our bot is complete:") in kinds
+    assert all(section == ("Connecting",) for kind, section, _ in kinds if kind != "heading")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "connect.rst").write_text(STEPS)
+    engine = engine_factory(docs)
+    engine.index()
+    units = [w.text for c in engine.view().chunks for w in windows_for(c, 0)]
+    assert any(u.startswith("There are three steps") and u.endswith("processes messages.")
+               for u in units), units
+
+
+TIMEOUTS = """Sending requests
+================
+
+These options are:
+
+* ``timeout``: the call eventually fails with an error. The default timeout is 30 seconds,
+  but this may be overridden two ways. To change the timeout globally, set:
+
+    .. code-block:: python
+
+        self.response_timeout = 10
+
+  To change the timeout for a single call, the ``timeout`` parameter works:
+
+    .. code-block:: python
+
+        request.send(timeout=60)
+
+* ``callback``: a function called when the response arrives.
+"""
+
+
+def test_a_list_items_paragraph_after_its_own_code_is_kept(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A list item's paragraph that follows the item's first nested code block ("To change
+    the timeout for a single call, the ``timeout`` parameter works:") was in no block: never
+    searched nor quoted, and the code after it was quoted without its lead-in."""
+    from tests.test_parsing import parsed
+
+    p = parsed(".rst", TIMEOUTS)
+    texts = [TIMEOUTS[b.start : b.end] for b in p.blocks]
+    assert "To change the timeout for a single call, the ``timeout`` parameter works:" in texts
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "requests.rst").write_text(TIMEOUTS)
+    engine = engine_factory(docs)
+    engine.index()
+    units = [w.text for c in engine.view().chunks for w in windows_for(c, 0)]
+    assert any(u.startswith("To change the timeout for a single call")
+               and u.endswith("request.send(timeout=60)") for u in units), units
