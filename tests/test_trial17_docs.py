@@ -152,3 +152,38 @@ def test_a_list_items_paragraph_after_its_own_code_is_kept(
     units = [w.text for c in engine.view().chunks for w in windows_for(c, 0)]
     assert any(u.startswith("To change the timeout for a single call")
                and u.endswith("request.send(timeout=60)") for u in units), units
+
+
+def test_a_footnote_reference_shows_as_nothing() -> None:
+    """A reST footnote reference (`the ``room::got_online`` [1]_ event`) was shown as
+    "\\[1\\]\\_" in Discord: Sphinx shows a small raised link, not words."""
+    from bot.render import quote_body
+    from retrieval.models import Citation
+
+    text = ("To do this we will use the dynamic ``muc::room::got_online`` [1]_\n"
+            "event [#]_ so it's a good idea [#why]_ to register a handler for it [CIT1]_.")
+    c = Citation(text=text, source="muc.rst", title="Bot", date=None, line_start=1,
+                 line_end=2, char_start=0, char_end=len(text), score=1.0, chunk_id="c",
+                 kind="paragraph", section=("Bot", "Greeting"))
+    body = quote_body(c)
+    assert "[1]" not in body and "[#" not in body and "CIT1" not in body and "\\_" not in body
+    assert "`muc::room::got_online` event so it's a good idea to register a handler" in body
+
+
+def test_a_sphinx_extensions_folder_is_not_indexed(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A Sphinx project's `_extensions/` (or `_ext/`) holds its local extensions and the
+    `str.format` templates they fill in: "{plugins}" under "Plugin index" was the top quote for
+    "how do I write my own plugin?". Left out like `_templates/`."""
+    docs = tmp_path / "docs"
+    (docs / "_extensions").mkdir(parents=True)
+    (docs / "_ext").mkdir()
+    (docs / "_extensions" / "tpl_index.rst").write_text(
+        "Plugin index\n============\n\n.. toctree::\n    :maxdepth: 2\n\n{plugins}\n")
+    (docs / "_ext" / "tpl_plugin.rst").write_text("{title}\n\nThe {name} plugin.\n")
+    (docs / "plugins.rst").write_text(
+        "Plugins\n=======\n\nA plugin is a class that the bot loads by its name.\n")
+    engine = engine_factory(docs)
+    engine.index()
+    assert {s.source for s in engine.sources()} == {"plugins.rst"}
