@@ -443,7 +443,13 @@ _RST_ESCAPED_SPACE = re.compile(r"(?<!\\)\\[ \n]")
 _RST_ESCAPED_LETTER = re.compile(r"(?<!\\)\\([A-Za-z0-9])")
 
 
+# a footnote or citation reference (`got_online`` [1]_ event`, `[#]_`, `[#note]_`, `[*]_`,
+# `[CIT2002]_`): Sphinx shows a small raised link to the note at the page's end, not words
+_RST_FOOTNOTE_REF = re.compile(r"[ \t]?\[(?:#[\w-]*|\*|\d+|[A-Za-z][\w.-]*)\]_(?![\w`])")
+
+
 def _rst_words(text: str) -> str:
+    text = _RST_FOOTNOTE_REF.sub("", text)
     text = _RST_ESCAPED_LETTER.sub(r"\1", _RST_ESCAPED_SPACE.sub("", text))
     return _RST_SUBSTITUTION.sub(r"\1", _RST_SIMPLE_REFERENCE.sub(r"\1", text))
 

@@ -149,6 +149,8 @@ def block_units(
                                     continued=not begins))
         elif kind in (LIST_ITEM, ADMONITION, DEFINITION) and e - s <= MAX_BLOCK_QUOTE_CHARS and (
             not _leads_into(text, blocks, n, CODE)
+        ) and not (  # a note that only says where to look ("For the formats, refer to https://…")
+            inner and all(sentence_points_elsewhere(text[a:b]) for a, b in inner)
         ) and not (
             (kind != LIST_ITEM or len(inner) > 1 and _nested_list_after(text, blocks, n))
             and (_leads_into_code(text, blocks, n) or _lead_in_cut_off(text, blocks, n))
