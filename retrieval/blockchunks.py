@@ -221,6 +221,8 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
     """Blocks packed together: a heading with what follows it, a lead-in with its code."""
     from retrieval.quoteunits import (
         SHORT_LEAD_WORDS,
+        _last_sentence_start,
+        announces_list,
         ends_with_colon,
         introduces,
         item_code_run,
@@ -234,6 +236,12 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
             introduces(lead, blocks[i].kind) or names_example(lead, blocks[i].kind) or (
                 blocks[i].kind == LIST_ITEM
                 and nested_in_item(text, blocks[i].start, blocks[i].end, blocks[i + 1].start)))
+
+    def announcing(i: int) -> bool:
+        """Paragraph `i`'s last sentence announces what follows it in a sentence ending in a
+        full stop ("The following options are supported." + the list)."""
+        s, e = blocks[i].start, blocks[i].end
+        return announces_list(text[_last_sentence_start(text, s, e) : e])
 
     def same_step(i: int) -> bool:
         """Code block `i` follows another code block under the same list item ("2. Install
@@ -258,7 +266,7 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
             # "Here are some common uses:" and the table or list it introduces: a lead-in
             # left at a chunk's end was quoted without what it introduces
             or (b.kind in (TABLE, LIST_ITEM, DEFINITION) and prev.kind == PARAGRAPH
-                and ends_with_colon(text[prev.start : prev.end]))
+                and (ends_with_colon(text[prev.start : prev.end]) or announcing(i - 1)))
             # "Example:" before code is quoted with the sentence before it: keep them together
             or (prev.kind not in (HEADING, CODE, TABLE) and leads_in(i)
                 and len(text[b.start : b.end].split()) < SHORT_LEAD_WORDS)

@@ -149,6 +149,8 @@ def _display_parts(c: Citation) -> list[Part]:
             parts.append(Part("text", f"… {more} more line{'s' if more != 1 else ''} "
                               f"(the whole block is lines {first}–{c.block_line_end})"))
         return parts
+    if c.kind == "table" and 0 < c.code_offset <= len(c.text):
+        return _table_under_lead(c)
     if c.kind == "table":
         rows = [c.header, c.text] if c.header else [c.text]
         if c.source.lower().endswith(MARKDOWN_SUFFIXES):  # `<a id="x">NAME</a>` in a cell
@@ -171,6 +173,33 @@ def _display_parts(c: Citation) -> list[Part]:
         Part("text", _prose(text, c.kind, markdown, rst))]
 
 
+def _table_under_lead(c: Citation) -> list[Part]:
+    """A table quoted whole under the sentence announcing it ("Critic renders the
+    CriticMarkup with the following classes." + the table): the sentence, then the header
+    row and rows as a table row is shown (a Markdown table without its `---` line), then the
+    "… N more lines" marker when the table was cut (quoteunits._table_with_lead)."""
+    from retrieval.quoteunits import table_rows
+
+    lead = _lead_in(_marked_code(c.text[: c.code_offset], c.inline_code), _is_rst(c))
+    body = c.text[c.code_offset :]
+    if c.source.lower().endswith(MARKDOWN_SUFFIXES):
+        lines = [ln for ln in body.split("\n") if ln.strip() and not _TABLE_RULE.match(ln)]
+        shown = "\n".join(_aligned([_row(_without_html_tags(ln)) for ln in lines]))
+    elif _LIST_TABLE_ROW.search(body):
+        shown = "\n".join(_row(body[a:b]) for a, b in table_rows(body, 0, len(body)))
+    else:  # a grid or simple table (or HTML rows) reads as it is written
+        shown = "\n".join(_cell_words(ln) for ln in dedent(body).split("\n"))
+    parts = [Part("text", lead)] if lead else []
+    parts.append(Part("code", shown.strip("\n")))
+    if c.block_line_end > c.line_end:
+        more = c.block_line_end - c.line_end
+        first = c.line_start + c.text.count("\n", 0, c.code_offset)
+        parts.append(Part("text", f"… {more} more line{'s' if more != 1 else ''} "
+                          f"(the whole table is lines {first}–{c.block_line_end})"))
+    return parts
+
+
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
 _LEADING_SPACE = re.compile(r"^[ \t]+", re.M)
 
 
@@ -414,7 +443,13 @@ _RST_ESCAPED_SPACE = re.compile(r"(?<!\\)\\[ \n]")
 _RST_ESCAPED_LETTER = re.compile(r"(?<!\\)\\([A-Za-z0-9])")
 
 
+# a footnote or citation reference (`got_online`` [1]_ event`, `[#]_`, `[#note]_`, `[*]_`,
+# `[CIT2002]_`): Sphinx shows a small raised link to the note at the page's end, not words
+_RST_FOOTNOTE_REF = re.compile(r"[ \t]?\[(?:#[\w-]*|\*|\d+|[A-Za-z][\w.-]*)\]_(?![\w`])")
+
+
 def _rst_words(text: str) -> str:
+    text = _RST_FOOTNOTE_REF.sub("", text)
     text = _RST_ESCAPED_LETTER.sub(r"\1", _RST_ESCAPED_SPACE.sub("", text))
     return _RST_SUBSTITUTION.sub(r"\1", _RST_SIMPLE_REFERENCE.sub(r"\1", text))
 
@@ -480,8 +515,15 @@ def _row(row: str) -> str:
     stay aligned; a reST list-table row (`* - a` + `  - b`) as `a | b`."""
     if not _LIST_TABLE_ROW.match(row):
         return _cell_words(row.strip())
-    return " | ".join(_cell_words(_LIST_TABLE_CELL.sub("", ln).strip())
-                      for ln in row.split("\n") if ln.strip())
+    cells: list[str] = []
+    for ln in row.split("\n"):
+        if not ln.strip():
+            continue
+        if _LIST_TABLE_CELL.match(ln) or not cells:
+            cells.append(_LIST_TABLE_CELL.sub("", ln).strip())
+        else:  # a cell's text wrapped onto the next line
+            cells[-1] += " " + ln.strip()
+    return " | ".join(_cell_words(c) for c in cells)
 
 
 _CELL_BORDER = re.compile(r"(?<!\\)\|")  # not an escaped `\|` inside a cell

@@ -23,6 +23,9 @@ _LABEL = re.compile(r"^[ \t]*\.\.[ \t]+_[^:\n]+:.*$", re.M)
 _FIELD = re.compile(r"^([ \t]*):(param|type|returns?|rtype|raises?)\b", re.M)
 _FENCE = re.compile(r"^[ \t]*(?:```+|~~~+)[^\n]*$", re.M)
 _BORDER = re.compile(r"^[ \t]*[+|:]?[ \t]*[-=+:|~^`*#_ ]{3,}[ \t]*$", re.M)
+# a section title's underline or overline in any of reST's adornment characters (`""""`,
+# `~~~~`, `....`, besides the `====` / `----` a border above covers): never words
+_ADORNMENT = re.compile(r"^[ \t]*([!-/:-@\[-`{-~])\1{3,}[ \t]*$", re.M)
 _PIPES = re.compile(r"[ \t]*\|[ \t]*")
 _EMPH = re.compile(r"(\*{1,2}|_{2}|`{1,2})(?=\S)(.+?)(?<=\S)\1")
 _UNDERSCORE_EMPH = re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])")  # _word_
@@ -73,7 +76,7 @@ def strip_markup(text: str) -> str:
     t = _ATTR_LIST.sub("", t)
     t = _ANNOTATION.sub("", t)
     t = _FENCE.sub("", t)
-    t = _BORDER.sub("", t)
+    t = _ADORNMENT.sub("", _BORDER.sub("", t))
     t = _LINK.sub(r"\1", t)
     t = _REF_LINK.sub(r"\1", t)
     t = _HTMLTAG.sub(" ", t)
