@@ -54,6 +54,10 @@ class Weights:
     # overview questions ("what is X?", retrieval/overview.py): a quote that opens with a
     # sentence defining X ("X is a …"); ordering only
     definition: float = 1.0
+    # a unit holding a sentence that only says what its page covers ("This page outlines the
+    # basics of running Gunicorn."; quoteunits.signpost) is moved down by this much; ordering
+    # only, and not for overview questions (an introduction may be what they want)
+    signpost: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -93,8 +97,9 @@ class Window:
 
     @property
     def header(self) -> str | None:
-        """A table row's header row (its own exact slice of the file), else None."""
-        if self.kind != "table":
+        """A table row's header row (its own exact slice of the file), else None (also for a
+        table quoted whole under its announcing sentence: its header is in the quote)."""
+        if self.kind != "table" or self.code_start >= 0:
             return None
         h = self.chunk.blocks[self.block][5]
         return str(h) if h else None
@@ -215,6 +220,38 @@ def with_announced_code(w: Window) -> Window:
     if got is None:
         return w
     a, b, _, extra = got
+    return Window(w.chunk, w.rank, a, b, w.sentences, **extra)
+
+
+def signpost_unit(w: Window) -> bool:
+    """A structured document's prose unit with a sentence that only says what its page or
+    section covers ("This part of the documentation covers the installation of Requests.",
+    quoteunits.signpost): it answers nothing. (The sentences around it are units of their
+    own; code and table rows never are signposts.)"""
+    if w.block < 0 or w.kind in ("code", "table"):
+        return False
+    from retrieval.quoteunits import signpost
+
+    text = w.chunk.text
+    inside = [(a, b) for a, b in w.chunk.sentences if w.start <= a and b <= w.end]
+    return any(signpost(text[a:b]) for a, b in inside or [(w.start, w.end)])
+
+
+def with_announced(w: Window) -> Window:
+    """The window quoted in place of `w`: with the code block (with_announced_code), list or
+    table (quoteunits.announced_list_or_table: "The following options are supported." + the
+    options) that its last sentence announces in a sentence ending in a full stop; any other
+    window is itself."""
+    got = with_announced_code(w)
+    if got is not w or w.block < 0 or w.chunk.includes or w.kind != "paragraph":
+        return got
+    from retrieval.quoteunits import announced_list_or_table
+
+    span = announced_list_or_table(w.chunk.text, w.chunk.blocks, w.start, w.end, w.kind, w.block,
+                                   w.chunk.line_start)
+    if span is None:
+        return w
+    a, b, _, extra = span
     return Window(w.chunk, w.rank, a, b, w.sentences, **extra)
 
 
@@ -385,13 +422,13 @@ def item_lead_in(w: Window) -> str:
     used:" above "Per-request expiration (`expire_after` argument …)"), when it is in the
     item's chunk: an exact slice of the file, shown above the item, so the item says what it
     is one of. "" for anything else. A list begun in an earlier chunk has its lead-in's text
-    in the item's block ref (blockchunks: the 10th field), so its later items show it too."""
+    in the item's block ref (blockchunks: the 11th field), so its later items show it too."""
     from retrieval.quoteunits import lead_in_of_list
 
     if w.kind != LIST_ITEM or w.block < 0:
         return ""
     ref = w.chunk.blocks[w.block]
-    lead = str(ref[9]) if len(ref) > 9 and ref[9] else lead_in_of_list(
+    lead = str(ref[10]) if len(ref) > 10 and ref[10] else lead_in_of_list(
         w.chunk.text, w.chunk.blocks, w.block)
     return lead if len(lead) <= MAX_ITEM_LEAD_CHARS else ""
 

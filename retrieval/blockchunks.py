@@ -262,6 +262,8 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
     """Blocks packed together: a heading with what follows it, a lead-in with its code."""
     from retrieval.quoteunits import (
         SHORT_LEAD_WORDS,
+        _last_sentence_start,
+        announces_list,
         ends_with_colon,
         introduces,
         item_code_run,
@@ -275,6 +277,12 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
             introduces(lead, blocks[i].kind) or names_example(lead, blocks[i].kind) or (
                 blocks[i].kind == LIST_ITEM
                 and nested_in_item(text, blocks[i].start, blocks[i].end, blocks[i + 1].start)))
+
+    def announcing(i: int) -> bool:
+        """Paragraph `i`'s last sentence announces what follows it in a sentence ending in a
+        full stop ("The following options are supported." + the list)."""
+        s, e = blocks[i].start, blocks[i].end
+        return announces_list(text[_last_sentence_start(text, s, e) : e])
 
     def same_step(i: int) -> bool:
         """Code block `i` follows another code block under the same list item ("2. Install
@@ -301,7 +309,8 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
             # definition's last paragraph: "…you have two possibilities:" + the items)
             or (b.kind in (TABLE, LIST_ITEM, DEFINITION)
                 and prev.kind in (PARAGRAPH, ADMONITION, DEFINITION)
-                and ends_with_colon(text[prev.start : prev.end]))
+                and (ends_with_colon(text[prev.start : prev.end])
+                     or (prev.kind == PARAGRAPH and announcing(i - 1))))
             # "Example:" before code is quoted with the sentence before it: keep them together
             or (prev.kind not in (HEADING, CODE, TABLE) and leads_in(i)
                 and len(text[b.start : b.end].split()) < SHORT_LEAD_WORDS)
@@ -422,6 +431,7 @@ def _make(
                 last, int(u.start <= b.start or (
                     b.kind == TABLE and u.start <= _pieces(text, b)[0][0])),
                 lines.line_of(b.start),  # the first line of the whole block
+                int(u.end >= b.end),  # 1: the block ends in this chunk
             ]
             lead = leads.get(u.block)
             if lead is not None and lead[0] < start and lead[1] - lead[0] <= MAX_LEAD_CHARS:
@@ -432,6 +442,7 @@ def _make(
             refs.append(ref)
         else:
             ref[2] = u.end - start
+            ref[9] = int(u.end >= b.end)
     for i, ref in seen.items():
         if ref[0] == CODE and not ref[7] and _is_doctest(text, blocks[i]):
             _from_prompt(text, start, ref)

@@ -138,14 +138,16 @@ class Embedder:
 class _OnnxModel:
     """The bundled transformer exported to ONNX and dynamically quantized to int8."""
 
-    def __init__(self, model_dir: Path, cache_dir: Path) -> None:
+    def __init__(self, model_dir: Path, cache_dir: Path, onnx_file: Path | None = None) -> None:
+        """`onnx_file`: run this export of the model instead of the cached int8 one
+        (benchmarks/bench_int8_det.py compares exports)."""
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         cfg = json.loads((model_dir / "config.json").read_text())
         self.max_seq_length = _max_seq_length(model_dir)
         self.dim = int(cfg["hidden_size"])
-        path = prepare_onnx(model_dir, cache_dir)
+        path = onnx_file or prepare_onnx(model_dir, cache_dir)
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = max(os.cpu_count() or 1, 1)
         opts.inter_op_num_threads = 1
@@ -362,8 +364,18 @@ def _export_int8(model_dir: Path, out: Path) -> None:
 
 
 def _export_int8_quiet(model_dir: Path, out: Path) -> None:
-    import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
+        fp32 = Path(tmp) / "fp32.onnx"
+        export_fp32(model_dir, fp32)
+        quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True)
+
+
+def export_fp32(model_dir: Path, out: Path) -> None:
+    """The transformer exported to ONNX as it is (fp32): input ids, attention mask and token
+    types in, the last hidden states out, batch and length dynamic."""
+    import torch
     from transformers import AutoModel
 
     bert = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager")
@@ -381,25 +393,22 @@ def _export_int8_quiet(model_dir: Path, out: Path) -> None:
 
     model = _Wrapped()
     ids = torch.ones((2, 16), dtype=torch.long)
-    with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
-        fp32 = Path(tmp) / "fp32.onnx"
-        with torch.no_grad():
-            torch.onnx.export(
-                model,
-                (ids, torch.ones_like(ids), torch.zeros_like(ids)),
-                str(fp32),
-                input_names=["input_ids", "attention_mask", "token_type_ids"],
-                output_names=["last_hidden_state"],
-                dynamic_axes={
-                    "input_ids": {0: "batch", 1: "seq"},
-                    "attention_mask": {0: "batch", 1: "seq"},
-                    "token_type_ids": {0: "batch", 1: "seq"},
-                    "last_hidden_state": {0: "batch", 1: "seq"},
-                },
-                opset_version=17,
-                dynamo=False,
-            )
-        quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True)
+    with torch.no_grad():
+        torch.onnx.export(
+            model,
+            (ids, torch.ones_like(ids), torch.zeros_like(ids)),
+            str(out),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "seq"},
+                "attention_mask": {0: "batch", 1: "seq"},
+                "token_type_ids": {0: "batch", 1: "seq"},
+                "last_hidden_state": {0: "batch", 1: "seq"},
+            },
+            opset_version=17,
+            dynamo=False,
+        )
 
 
 @lru_cache(maxsize=4)

@@ -19,11 +19,16 @@ IGNORE_FILE_MAX_BYTES = 1 << 20
 # pages' text again, and its code was quoted before the guide and the API entries (a
 # docstring's "Requests does not retry failed connections" above the documented
 # `max_retries`); a Sphinx source folder's `_templates/` holds the theme's Jinja templates
-# (`{% block %}`, a donation form), not pages
+# (`{% block %}`, a donation form), not pages; its `_ext/` or `_extensions/` (the folder the
+# Sphinx tutorial puts local extensions in) holds their code and the `str.format` templates
+# they fill in (`{title}`, a toctree over `{plugins}`): "{plugins}" was quoted for "how do I
+# write my own plugin?"
 DEFAULT_PATTERNS = (
     "_sources/",
     "_static/",
     "_templates/",
+    "_ext/",
+    "_extensions/",
     "_images/",
     "_downloads/",
     "_modules/",

@@ -69,7 +69,10 @@ _FOOTNOTE_REF = re.compile(r"[ \t]?\[\^[^\]\s]+\](?!:)")  # (not inside `code`: 
 # label holding `=`, or words right after the `]`)
 _SHORTCUT_LINK = re.compile(
     r"(?<![\w\]!\\`\[])\[([*_`]*[A-Za-z](?:[^\[\]\n=]|\n(?![ \t]*\n))+)\](?![(\[:\w])")
-_EMPTY_LINK = re.compile(r"\[\]\([^)\s]*\)")  # `[](){#id}`: an anchor, no words
+_EMPTY_LINK = re.compile(r"\[\]\(\)")  # `[](){#id}`: an anchor, no words
+# MyST `[](install.md)` whose title is not known (retrieval.roletitles shows a known one): its
+# target, as code, rather than nothing ("See  for the full reference")
+_UNTITLED_LINK = re.compile(r"\[\]\(([^)\s]+)\)")
 _TASK_BOX = re.compile(r"^\[([ xX])\][ \t]+", re.M)
 # a Markdown block quote's `> ` on the lines after the first (the first one is outside the
 # quoted slice): markup, not words
@@ -83,6 +86,14 @@ _MARKUP_LINE = re.compile(
     # an mkdocs tab or note opened between a lead-in and its code (`=== "Docstring"`,
     # `!!! example`, pymdown `/// tab | Linux`): markup, its title is in the citation's path
     r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]*\w|/{3,}(?:[ \t]|$))")
+
+
+# an HTML comment in Markdown (a linter's switch, a doc tool's directive for the example
+# under it): the page never shows it
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+# mkdocs-material icon shortcodes (`:material-plus:{ .green }`, `:octicons-file-code-24:`): drawn
+# as icons on the page, no words (an emoji `:heart:` has no hyphen: chat apps draw it too)
+_ICON = re.compile(r"[ \t]?(?<![\w:`]):[a-z0-9]+(?:-[a-z0-9]+)+:(?![\w`])")
 
 
 @dataclass(frozen=True)
@@ -115,10 +126,8 @@ def display_parts(c: Citation) -> list[Part]:
     if "\r" in c.text:  # a file saved with CRLF line ends: its code kept each line's CR
         parts = [Part(p.kind, p.text.replace("\r\n", "\n").replace("\r", "\n"), p.language)
                  for p in parts]
-    if not c.role_titles:
-        return parts
-    return [Part(p.kind, shown_with_titles(p.text, c.role_titles), p.language)
-            if p.kind == "text" else p for p in parts]
+    return [Part(p.kind, _UNTITLED_LINK.sub(r"`\1`", shown_with_titles(p.text, c.role_titles)),
+                 p.language) if p.kind == "text" else p for p in parts]
 
 
 def _display_parts(c: Citation) -> list[Part]:
@@ -149,9 +158,14 @@ def _display_parts(c: Citation) -> list[Part]:
             parts.append(Part("text", f"… {more} more line{'s' if more != 1 else ''} "
                               f"(the whole block is lines {first}–{c.block_line_end})"))
         return parts
+    if c.kind == "table" and 0 < c.code_offset <= len(c.text):
+        return _table_under_lead(c)
     if c.kind == "table":
         rows = [c.header, c.text] if c.header else [c.text]
         if is_markdown(c.source):  # `<a id="x">NAME</a>` in a cell
+            # (a MyST `[](states.md)` in a cell: its target's title, as in prose)
+            rows = [_UNTITLED_LINK.sub(r"`\1`", shown_with_titles(r, c.role_titles))
+                    for r in rows]
             shown = _aligned([_row(_without_html_tags(r)) for r in rows if r])
             return [Part("code", "\n".join(shown))]
         return [Part("code", "\n".join(_row(r) for r in rows if r))]
@@ -171,6 +185,33 @@ def _display_parts(c: Citation) -> list[Part]:
         Part("text", _prose(text, c.kind, markdown, rst))]
 
 
+def _table_under_lead(c: Citation) -> list[Part]:
+    """A table quoted whole under the sentence announcing it ("Critic renders the
+    CriticMarkup with the following classes." + the table): the sentence, then the header
+    row and rows as a table row is shown (a Markdown table without its `---` line), then the
+    "… N more lines" marker when the table was cut (quoteunits._table_with_lead)."""
+    from retrieval.quoteunits import table_rows
+
+    lead = _lead_in(_marked_code(c.text[: c.code_offset], c.inline_code), _is_rst(c))
+    body = c.text[c.code_offset :]
+    if is_markdown(c.source):
+        lines = [ln for ln in body.split("\n") if ln.strip() and not _TABLE_RULE.match(ln)]
+        shown = "\n".join(_aligned([_row(_without_html_tags(ln)) for ln in lines]))
+    elif _LIST_TABLE_ROW.search(body):
+        shown = "\n".join(_row(body[a:b]) for a, b in table_rows(body, 0, len(body)))
+    else:  # a grid or simple table (or HTML rows) reads as it is written
+        shown = "\n".join(_cell_words(ln) for ln in dedent(body).split("\n"))
+    parts = [Part("text", lead)] if lead else []
+    parts.append(Part("code", shown.strip("\n")))
+    if c.block_line_end > c.line_end:
+        more = c.block_line_end - c.line_end
+        first = c.line_start + c.text.count("\n", 0, c.code_offset)
+        parts.append(Part("text", f"… {more} more line{'s' if more != 1 else ''} "
+                          f"(the whole table is lines {first}–{c.block_line_end})"))
+    return parts
+
+
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
 _LEADING_SPACE = re.compile(r"^[ \t]+", re.M)
 
 
@@ -268,7 +309,7 @@ def _literal_blocks(text: str) -> list[tuple[str, str, str]]:
 def _prose(text: str, kind: str, markdown: bool = False, rst: bool = False) -> str:
     text = _QUOTE_CONTINUATION.sub("", text)
     if markdown:
-        text = _without_html_tags(_FOOTNOTE_LABEL.sub("", text))
+        text = _without_html_tags(_FOOTNOTE_LABEL.sub("", _ICON.sub("", text)))
     # a field (`:check_for_async: When true, …`) shows as Sphinx shows it: its name, a colon
     # and its body as one flowing text
     field = rst and bool(_FIELD_MARKER.match(text))
@@ -414,7 +455,13 @@ _RST_ESCAPED_SPACE = re.compile(r"(?<!\\)\\[ \n]")
 _RST_ESCAPED_LETTER = re.compile(r"(?<!\\)\\([A-Za-z0-9])")
 
 
+# a footnote or citation reference (`got_online`` [1]_ event`, `[#]_`, `[#note]_`, `[*]_`,
+# `[CIT2002]_`): Sphinx shows a small raised link to the note at the page's end, not words
+_RST_FOOTNOTE_REF = re.compile(r"[ \t]?\[(?:#[\w-]*|\*|\d+|[A-Za-z][\w.-]*)\]_(?![\w`])")
+
+
 def _rst_words(text: str) -> str:
+    text = _RST_FOOTNOTE_REF.sub("", text)
     text = _RST_ESCAPED_LETTER.sub(r"\1", _RST_ESCAPED_SPACE.sub("", text))
     return _RST_SUBSTITUTION.sub(r"\1", _RST_SIMPLE_REFERENCE.sub(r"\1", text))
 
@@ -480,8 +527,15 @@ def _row(row: str) -> str:
     stay aligned; a reST list-table row (`* - a` + `  - b`) as `a | b`."""
     if not _LIST_TABLE_ROW.match(row):
         return _cell_words(row.strip())
-    return " | ".join(_cell_words(_LIST_TABLE_CELL.sub("", ln).strip())
-                      for ln in row.split("\n") if ln.strip())
+    cells: list[str] = []
+    for ln in row.split("\n"):
+        if not ln.strip():
+            continue
+        if _LIST_TABLE_CELL.match(ln) or not cells:
+            cells.append(_LIST_TABLE_CELL.sub("", ln).strip())
+        else:  # a cell's text wrapped onto the next line
+            cells[-1] += " " + ln.strip()
+    return " | ".join(_cell_words(c) for c in cells)
 
 
 _CELL_BORDER = re.compile(r"(?<!\\)\|")  # not an escaped `\|` inside a cell
@@ -528,6 +582,8 @@ def _lead_in(text: str, rst: bool = False) -> str:
     """The sentence before a code block, without the fence/directive lines after it; a short
     lead-in ("Old:", "Example:") quoted with the sentence before it is its own line."""
     paragraphs: list[list[str]] = [[]]
+    if not rst:  # `<!-- markdownlint-disable -->` between a lead-in and its fence: hidden
+        text = _ICON.sub("", _HTML_COMMENT.sub("", text))
     for line in text.splitlines():
         if not line.strip():
             if paragraphs[-1]:

@@ -23,8 +23,9 @@ from retrieval.answer import (
     prefilter,
     reordered,
     score_windows,
+    signpost_unit,
     windows_for,
-    with_announced_code,
+    with_announced,
 )
 from retrieval.corpus import ChunkRecord, CorpusView
 from retrieval.embedder import Embedder
@@ -214,10 +215,17 @@ class Quoter:
         row = {id(w): i for i, w in enumerate(windows)}
         scored = self.reranker.rerank(scored, q_vec, lambda w: vecs.ctx[row[id(w)]])
         scored, list_leads = item_over_its_list(scored, q_stems)
-        # a sentence announcing a code block, or that block alone, is quoted as both (ordered
-        # by the unit's own score and vectors: only what is quoted grows)
+        # a sentence announcing a code block (or a list, a table), or that block alone, is
+        # quoted as both (ordered by the unit's own score and vectors: only what is quoted
+        # grows)
         scored = [self._announced(sw, raw, row, list_leads) for sw in scored]
         unlifted = scored
+        if overview is None and self.weights.signpost and any(
+            signposts := [signpost_unit(sw.window) for sw in scored]
+        ):
+            # "This page outlines the basics of running Gunicorn." answers nothing: quoted
+            # last (ordering only: the answer is decided on the order before it)
+            scored = reordered(scored, [-float(x) for x in signposts], self.weights.signpost)
         if overview is not None and overview.lift and self.weights.definition:
             lift = [overview.lift_of(sw.window.chunk.id, sw.window.chunk.source,
                                      sw.window.file_span[0], sw.window.text) for sw in scored]
@@ -243,7 +251,7 @@ class Quoter:
             shortlist = pick_non_overlapping(scored, max(offset + k, depth))
         picked = shortlist[offset_in : offset_in + k]
         best = max((covered_evidence(sw, scored, raw) for sw in picked), default=0.0)
-        if unlifted is not scored and not shown:  # the lift orders quotes, never refuses
+        if unlifted is not scored and not shown:  # the lift and signposts order, never refuse
             before = pick_non_overlapping(unlifted, offset + k)[offset : offset + k]
             best = max([best, *(covered_evidence(sw, unlifted, raw) for sw in before)])
         threshold = self.settings.threshold
@@ -287,9 +295,9 @@ class Quoter:
     def _announced(
         sw: ScoredWindow, raw: dict[int, float], row: dict[int, int], leads: dict[int, str]
     ) -> ScoredWindow:
-        """`sw` quoted with the code its sentence announces (answer.with_announced_code),
+        """`sw` quoted with the code, list or table its sentence announces (answer.with_announced),
         keeping its evidence, vectors and list lead-in (looked up by window)."""
-        w = with_announced_code(sw.window)
+        w = with_announced(sw.window)
         if w is sw.window:
             return sw
         raw[id(w)], row[id(w)] = raw[id(sw.window)], row[id(sw.window)]

@@ -149,6 +149,8 @@ def block_units(
                                     continued=not begins))
         elif kind in (LIST_ITEM, ADMONITION, DEFINITION) and e - s <= MAX_BLOCK_QUOTE_CHARS and (
             not _leads_into(text, blocks, n, CODE)
+        ) and not (  # a note that only says where to look ("For the formats, refer to https://…")
+            inner and all(sentence_points_elsewhere(text[a:b]) for a, b in inner)
         ) and not (
             (kind != LIST_ITEM or len(inner) > 1 and _nested_list_after(text, blocks, n))
             and (_leads_into_code(text, blocks, n) or _lead_in_cut_off(text, blocks, n))
@@ -200,8 +202,9 @@ def _sentences_of(
 
 
 def lead_in_of_list(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> str:
-    """The last sentence of the paragraph or note ending ':' right before the list item `n`
-    belongs to (over the items before it), or ""."""
+    """The last sentence of the paragraph or note ending ':' (or a paragraph announcing the
+    list in a sentence ending '.': "The try statement works as follows.") right before the
+    list item `n` belongs to (over the items before it), or ""."""
     span = lead_in_span_of_list(text, blocks, n)
     return text[span[0] : span[1]] if span else ""
 
@@ -221,8 +224,10 @@ def lead_in_span_of_list(
     while k > 0 and str(blocks[k - 1][0]) == LIST_ITEM:
         k -= 1
     p = k - 1
-    if p < 0 or str(blocks[p][0]) not in LIST_LEAD_KINDS or not _leads_into_code(
-        text, blocks, p
+    if p < 0 or str(blocks[p][0]) not in LIST_LEAD_KINDS or not (
+        _leads_into_code(text, blocks, p)
+        or (str(blocks[p][0]) == PARAGRAPH
+            and _announcing_lead(text, blocks, p, _LISTS, announces_list))
     ):
         return None
     s, e = int(blocks[p][1]), int(blocks[p][2])
@@ -236,10 +241,12 @@ def lead_in_span_of_list(
 
 
 def _list_with_lead_in(
-    text: str, blocks: tuple[tuple[Any, ...], ...], n: int
+    text: str, blocks: tuple[tuple[Any, ...], ...], n: int,
+    lead: Callable[[str, str], bool] | None = None,
 ) -> tuple[int, int] | None:
-    """"These are the options:" and the short list after it, as one unit (when it fits)."""
-    if not _leads_into_code(text, blocks, n) or str(blocks[n + 1][0]) not in (
+    """"These are the options:" and the short list after it, as one unit (when it fits;
+    `lead`: what counts as its lead-in, by default `introduces`)."""
+    if not _leads_into_code(text, blocks, n, lead or introduces) or str(blocks[n + 1][0]) not in (
         LIST_ITEM, DEFINITION
     ):
         return None
@@ -342,17 +349,70 @@ def announces(sentence: str) -> bool:
     return bool(_ANNOUNCES.search(sentence)) and not _is_question(sentence)
 
 
-def _announcing_lead(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> bool:
-    """Block `n` is a paragraph whose last sentence announces the code block right after it
-    ("The following two `run` calls are equivalent." + the commands), with only markup
-    between them, and no lead-in by `introduces` (a colon already pairs them as units)."""
+# a sentence announcing the list or table after it ("The following options are supported.",
+# "The rules are specified below.", "…works as follows."): not "For example, …" or "In this
+# example …" (those announce code), nor "the following keys were removed: `a`, `b`." (its
+# colon introduces what the sentence itself lists)
+_ANNOUNCES_LIST = re.compile(
+    r"(?i)(?<![\w-])(?:below(?![ \t\n]+(?:the|a|an|its|this|that|\d))|(?:the|these|this) following"
+    r"|here(?:'s|\s+(?:is|are))|as follows|like this|looks? like|such as this)(?![\w-])"
+    r"(?![\s\S]*:(?:\s|$))")  # (a role's or an address's colon is not one)
+
+
+def announces_list(sentence: str) -> bool:
+    """A sentence that announces the list or table after it (not a question)."""
+    return bool(_ANNOUNCES_LIST.search(sentence)) and not _is_question(sentence)
+
+
+# a sentence that only says what its page or section covers ("This part of the documentation
+# covers the installation of Requests.", "This page outlines the basics of running Gunicorn.",
+# "In this section we'll look at…", "The following sections describe…"): it answers nothing,
+# so it is quoted last (answer.signpost_unit); it stays searchable and counts for its section
+_SIGNPOST_SUBJECT = (
+    r"(?:this|the[ \t\n]+following|the[ \t\n]+rest[ \t\n]+of[ \t\n]+this|the[ \t\n]+next)[ \t\n]+"
+    r"(?:part[ \t\n]+of[ \t\n]+(?:the|this)[ \t\n]+(?:documentation|docs|guide|tutorial)"
+    r"|(?:sub)?sections?|pages?|chapters?|documents?|documentation|docs|guides?|tutorials?"
+    r"|articles?)")
+_SIGNPOST_VERB = (
+    r"(?:(?:will|should|shall|is[ \t\n]+going[ \t\n]+to|tries[ \t\n]+to|aims[ \t\n]+to|only"
+    r"|briefly|also|then|mainly|mostly)[ \t\n]+)*"
+    r"(?:covers?|describes?|outlines?|gives?|introduces?|lists?|explains?|go(?:es)?[ \t\n]+over"
+    r"|details?|discuss(?:es)?|shows?|documents?|walks?|presents?|summari[sz]es?|contains?"
+    r"|provides?[ \t\n]+(?:an?[ \t\n]+)?(?:overview|introduction|summary|description|list|guide)"
+    r"|(?:is|are)[ \t\n]+an?[ \t\n]+(?:list|overview|introduction|summary|collection|guide)"
+    r"|deals?[ \t\n]+with|looks?[ \t\n]+at|focus(?:es)?[ \t\n]+on|teach(?:es)?"
+    r"|guides?[ \t\n]+you|helps?[ \t\n]+you)")
+_SIGNPOST_IN_THIS = (
+    r"(?:in|throughout)[ \t\n]+(?:this|the[ \t\n]+following|the[ \t\n]+next)[ \t\n]+"
+    r"(?:part|(?:sub)?sections?|pages?|chapters?|documents?|guide|tutorial|article)[ \t\n]*,?"
+    r"[ \t\n]+(?:we|you|I)(?:'ll|’ll|'re[ \t\n]+going[ \t\n]+to|[ \t\n]+(?:will|are[ \t\n]+going"
+    r"[ \t\n]+to|can|shall))?[ \t\n]+(?:\w+[ \t\n]+)?(?:look|learn|see|cover|discuss|explore"
+    r"|describe|show|go|walk|introduce|explain|review|take)")
+_SIGNPOST = re.compile(
+    rf"(?i)^\W*(?:{_SIGNPOST_SUBJECT}[ \t\n]+{_SIGNPOST_VERB}|{_SIGNPOST_IN_THIS}\w*)\b")
+
+
+def signpost(sentence: str) -> bool:
+    """A sentence that only says what its page or section covers ("This page outlines the
+    basics of running Gunicorn.", "In this section we'll look at…"), not a question."""
+    return bool(_SIGNPOST.match(sentence)) and not _is_question(sentence)
+
+
+def _announcing_lead(
+    text: str, blocks: tuple[tuple[Any, ...], ...], n: int, kinds: tuple[str, ...] = (CODE,),
+    says: Callable[[str], bool] = announces,
+) -> bool:
+    """Block `n` is a paragraph whose last sentence announces the code block (or list, table:
+    `kinds`) right after it ("The following two `run` calls are equivalent." + the commands),
+    with only markup between them, and no lead-in by `introduces` (a colon already pairs them
+    as units)."""
     if n < 0 or n + 1 >= len(blocks) or str(blocks[n][0]) != PARAGRAPH or (
-        str(blocks[n + 1][0]) != CODE or len(blocks[n + 1]) > 7 and not blocks[n + 1][7]
+        str(blocks[n + 1][0]) not in kinds or len(blocks[n + 1]) > 7 and not blocks[n + 1][7]
     ):
         return False
     s, e = int(blocks[n][1]), int(blocks[n][2])
     return not introduces(text[s:e], PARAGRAPH) and _close(text[e : int(blocks[n + 1][1])]) and (
-        announces(text[_last_sentence_start(text, s, e) : e]))
+        says(text[_last_sentence_start(text, s, e) : e]))
 
 
 def announced_code(
@@ -387,13 +447,16 @@ def _is_question(unit: str) -> bool:
     return unit.rstrip().rstrip("*_`").endswith("?")
 
 
-def _leads_into_code(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> bool:
+def _leads_into_code(
+    text: str, blocks: tuple[tuple[Any, ...], ...], n: int,
+    lead: Callable[[str, str], bool] = introduces,
+) -> bool:
     """A paragraph ending in ':' (or unfinished) right before code, a list or a table only
-    introduces it."""
+    introduces it (`lead`: what counts as a lead-in)."""
     if n + 1 >= len(blocks) or str(blocks[n + 1][0]) not in (CODE, LIST_ITEM, DEFINITION, TABLE):
         return False
     s, e = int(blocks[n][1]), int(blocks[n][2])
-    return introduces(text[s:e], str(blocks[n][0])) and _close(text[e : int(blocks[n + 1][1])])
+    return lead(text[s:e], str(blocks[n][0])) and _close(text[e : int(blocks[n + 1][1])])
 
 
 def names_example(text: str, kind: str) -> bool:
@@ -499,6 +562,17 @@ def _code_units(
             top, above = int(blocks[above][1]), above - 1
         caption = _caption_span(text, int(blocks[above][2]) if above >= 0 else 0, top)
     e = int(blocks[run[-1]][2])
+    if continued:
+        # the later part of a long `>>>` session opening on output or a `...` line: from its
+        # next prompt on (the output of an example is not quoted without its input)
+        first = _first_prompt(text, s, e, str(blocks[n][4]).lower() in _SESSION_LANGUAGES)
+        if first is None or len(_WORDS.findall(text[first:e])) < MIN_PART_WORDS:
+            return []  # (only output, or from the prompt on a bare `>>>` the session ends on)
+        start = s = first
+    if len(blocks[run[-1]]) > 9 and not blocks[run[-1]][9]:
+        # the part of a session that goes on in the next chunk: without the example whose
+        # output may be there
+        e = _before_open_example(text, s, e)
     cut = e
     lines = text[s:e].split("\n")
     if len(lines) > CODE_MAX_LINES or e - s > CODE_MAX_CHARS:
@@ -508,6 +582,8 @@ def _code_units(
                 break
             size += len(ln) + 1
             keep += 1
+        keep = _whole_examples(lines, keep)
+        size = sum(len(ln) + 1 for ln in lines[:keep])
         cut = s + max(size - 1, 1)
     last = blocks[run[-1]]
     block_last = int(last[6]) if len(last) > 6 else 0
@@ -520,6 +596,63 @@ def _code_units(
     if continued and len(blocks[n]) > 8:
         extra["block_line_start"] = int(blocks[n][8])
     return [(start, cut, 1, extra)]
+
+
+_PROMPT = re.compile(r"^[ \t]*>>>(?:[ \t]|$)")
+
+
+def _whole_examples(lines: list[str], keep: int) -> int:
+    """How many of a code block's first lines to quote (`keep` fit): a `>>>` session is cut
+    before the example that would be cut short, never between a prompt and its output
+    (`>>> sm.enabled_events()` quoted without the `[]` it prints). An example longer than the
+    whole quote is cut where it was."""
+    if keep >= len(lines) or not any(_PROMPT.match(ln) for ln in lines[:keep]):
+        return keep
+    if not lines[keep].strip() or _PROMPT.match(lines[keep]):
+        return keep  # the next line starts the next example
+    j = max(i for i in range(keep) if _PROMPT.match(lines[i]))
+    while j > 0 and not lines[j - 1].strip():
+        j -= 1
+    return j if j > 0 else keep
+
+
+def _before_open_example(text: str, s: int, e: int) -> int:
+    """The end of a `>>>` session's part `s:e` (the rest of the block is in the next chunk)
+    without its last example when that ends on its prompt or a `...` line: its output, if it
+    has any, is not here. `e` when the part is no session or has no earlier example."""
+    lines = text[s:e].split("\n")
+    filled = [i for i, ln in enumerate(lines) if ln.strip()]
+    if not filled or not (_PROMPT.match(lines[filled[-1]])
+                          or lines[filled[-1]].lstrip().startswith("...")):
+        return e
+    prompts = [i for i in range(len(lines)) if _PROMPT.match(lines[i])]
+    if not prompts or prompts[-1] == 0:
+        return e
+    j = prompts[-1]
+    while j > 0 and not lines[j - 1].strip():
+        j -= 1
+    return s + sum(len(ln) + 1 for ln in lines[:j]) - 1
+
+
+_SESSION_LANGUAGES = frozenset({"pycon", "python-repl", "doctest", "py-repl"})
+
+
+def _first_prompt(text: str, s: int, e: int, session: bool) -> int | None:
+    """Where the part of a code block at `s` starts to be quotable: `s`, unless the block is a
+    `>>>` session and the part opens on something else (output, a `...` line), then at its
+    first prompt (None: a part of a `pycon` block without a prompt, only output)."""
+    lines = text[s:e].split("\n")
+    first = next((ln for ln in lines if ln.strip()), "")
+    if _PROMPT.match(first) or not any(_PROMPT.match(ln) for ln in lines):
+        # (a part without a prompt of a block whose language does not say "session" may be
+        # plain code: quoted as before)
+        return None if session and not _PROMPT.match(first) else s
+    pos = s
+    for ln in lines:
+        if _PROMPT.match(ln):
+            return pos
+        pos += len(ln) + 1
+    return None
 
 
 def _blank_between(text: str, a: int, b: int) -> bool:
@@ -702,3 +835,82 @@ def _simple_rows(lines: list[tuple[int, str]], has_header: bool) -> list[list[tu
 def table_rows(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """Spans of all rows of a table, its header row included (where a table may be split)."""
     return [(a, b) for a, b, _, _ in _table_units(text, s, e, {}, has_header=False)]
+
+
+_LISTS = (LIST_ITEM, DEFINITION)
+
+
+def announced_list_or_table(
+    text: str, blocks: tuple[tuple[Any, ...], ...], start: int, end: int, kind: str, block: int,
+    line_start: int = 1,
+) -> Span | None:
+    """The quote a unit widens to when its last sentence ends its paragraph in a full stop
+    yet announces the list or table right after it ("The following options are supported."
+    + the options): the sentence(s) and the whole list when the list fits the rules of a
+    lead-in ending ':' with its list (`_list_with_lead_in`); the sentence(s), the table's
+    header row and its rows, cut at whole rows like a long code block (`_table_with_lead`).
+    One exact slice; the unit (its vectors, its score) stays as it is. None for any other
+    unit, or a list too long to quote whole or that reaches the chunk's end (it may go on in
+    the next chunk); its items are quoted under the sentence.
+    `line_start`: the file line of text[0]."""
+    if kind != PARAGRAPH or text[end : int(blocks[block][2])].strip() or not (
+        _announcing_lead(text, blocks, block, (*_LISTS, TABLE), announces_list)
+    ):
+        return None
+    if str(blocks[block + 1][0]) == TABLE:
+        return _table_with_lead(text, blocks, block + 1, start, line_start)
+    whole = _list_with_lead_in(text, blocks, block, lead=lambda t, k: True)
+    if whole is None or not any(int(ref[1]) >= whole[1] for ref in blocks[block + 1 :]):
+        return None  # (a list reaching the chunk's end may go on in the next chunk)
+    return min(start, whole[0]), whole[1], 1, {"kind": PARAGRAPH, "block": block}
+
+
+_TABLE_CLOSER = re.compile(r"[ \t]*(?:\+(?:[-=]+\+)+|=+(?:[ \t]+=+)*)[ \t]*(?:\n|$)")
+
+
+def _table_with_lead(
+    text: str, blocks: tuple[tuple[Any, ...], ...], n: int, start: int, line_start: int
+) -> Span | None:
+    """The sentence(s) from `start` and table `n` (its top border, header row and rows, and
+    the border under the last of them), cut after the last whole row within CODE_MAX_LINES /
+    CODE_MAX_CHARS like a long code block; a table cut here, or going on in the next chunk,
+    cites the whole table's last line (`block_line_end`). None when not even the header and
+    one row fit."""
+    s, e = int(blocks[n][1]), int(blocks[n][2])
+    rows = table_rows(text, s, e)
+    if len(rows) < 2:
+        return None
+    top = s  # the table's first line: a top border the block starts after is the table's
+    k = text.find("\n", int(blocks[n - 1][2]))
+    while 0 <= k < s:
+        line_end = text.find("\n", k + 1)
+        line = text[k + 1 : line_end if 0 <= line_end < s else s]
+        if line.strip() and not _MARKUP.match(line):
+            top = k + 1
+            break
+        k = line_end
+    if top == s and not text[text.rfind("\n", 0, s) + 1 : s].strip():
+        top = text.rfind("\n", 0, s) + 1  # from its line's start: an indented table dedents
+    cut = e
+    if text.count("\n", top, e) + 1 > CODE_MAX_LINES or e - top > CODE_MAX_CHARS:
+        fit = [b for _, b in rows if text.count("\n", top, b) < CODE_MAX_LINES
+               and b - top <= CODE_MAX_CHARS]
+        if len(fit) < 2:
+            return None
+        cut = fit[-1]
+    closer = _TABLE_CLOSER.match(text, cut + 1) if text[cut : cut + 1] == "\n" else None
+    if closer:  # the border under the last row shown (a grid or simple table's)
+        cut = closer.end() - (1 if text[closer.end() - 1 : closer.end()] == "\n" else 0)
+    ref = blocks[n]
+    last = int(ref[6]) if len(ref) > 6 else 0
+    shown = line_start + text.count("\n", 0, cut)
+    rest = text[cut:].split("\n")[1 : 1 + max(last - shown, 0)]
+    if last > shown and len(rest) == last - shown and not _WORDS.search("".join(rest)):
+        last = shown  # what is left holds no words (a closing border, an empty last row)
+    elif last == shown + 1 and cut >= e and any(
+        _GRID_BORDER.match(ln) or _SIMPLE_BORDER.match(ln) for ln in text[top:e].split("\n")
+    ):
+        last = shown  # all but the border under the last row, which the chunk leaves out
+    extra: dict[str, Any] = {"kind": TABLE, "block": n, "code_start": top,
+                             "block_line_end": last if last > shown else 0}
+    return start, cut, 1, extra

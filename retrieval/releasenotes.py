@@ -41,8 +41,10 @@ _TITLE = re.compile(
     re.I,
 )
 _FILE = re.compile(r"(?:change[-_]?log|changes|history|release[-_]?notes|news)", re.I)
-# a folder of release notes, one page per package or release ("history/hatchling.md")
-_FOLDER = re.compile(r"(?:change[-_]?logs?|changes|history|release[-_]?notes|news)", re.I)
+# a folder of release notes, one page per package or release ("history/hatchling.md",
+# "releases/3.0.0.md": a folder of one page per release, whatever each page's title says)
+_FOLDER = re.compile(r"(?:change[-_]?logs?|changes|history|release[-_]?notes|releases|news)",
+                     re.I)
 
 # a question about versions or changes is answered by the release notes themselves
 _ASKS_CHANGES = re.compile(

@@ -20,6 +20,9 @@ from retrieval.searchtext import strip_markup
 # reST `:doc:`x`` and MyST `{doc}`x``
 UNTITLED_ROLE = re.compile(
     r"(?::(?P<role>ref|doc|any):|\{(?P<myst>ref|doc|any)\})`(?P<target>[^`<>\n]+)`")
+# MyST `[](install.md)`: a link without words shows its target document's title
+EMPTY_LINK = re.compile(r"\[\]\((?P<target>[^)\s#]+)(?P<anchor>#[^)\s]*)?\)")
+_ABSOLUTE = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]{1,15}:|www\.)")
 _RST_LABEL = re.compile(r"^\.\.[ \t]+_(?P<label>`[^`\n]+`|[^:`\n]+):[ \t]*$")
 _MYST_LABEL = re.compile(r"^\((?P<label>[^)\s]+)\)=[ \t]*$")
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$")
@@ -103,9 +106,15 @@ class RoleTitles:
         """(role as written, title) for each untitled :ref:/:doc:/:any: in `text` with a known
         target (an `:any:` naming neither a label nor a document is left as written)."""
         found = list(UNTITLED_ROLE.finditer(text))
-        if not found:
+        links = list(EMPTY_LINK.finditer(text)) if is_markdown(source) else []
+        if not found and not links:
             return ()
         out: dict[str, str] = {}
+        for m in links:
+            if not _ABSOLUTE.match(m.group("target")):
+                title = self._doc(source, m.group("target"))
+                if title:
+                    out[m.group(0)] = title
         for m in found:
             role, target = m.group("role") or m.group("myst"), m.group("target")
             if role == "doc":
@@ -183,6 +192,9 @@ def shown_with_titles(text: str, role_titles: Iterable[tuple[str, str]]) -> str:
     """`text` (display only) with each untitled role written as its titled form, which the
     renderers show as the title's words."""
     for written, title in role_titles:
+        if EMPTY_LINK.fullmatch(written):  # `[](install.md)` as `[Installation](install.md)`
+            text = text.replace(written, f"[{title}]{written[2:]}")
+            continue
         m = UNTITLED_ROLE.fullmatch(written)
         if m:
             role = written[: written.index("`")]  # `:doc:` or MyST's `{doc}`

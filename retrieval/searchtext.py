@@ -23,6 +23,9 @@ _LABEL = re.compile(r"^[ \t]*\.\.[ \t]+_[^:\n]+:.*$", re.M)
 _FIELD = re.compile(r"^([ \t]*):(param|type|returns?|rtype|raises?)\b", re.M)
 _FENCE = re.compile(r"^[ \t]*(?:```+|~~~+)[^\n]*$", re.M)
 _BORDER = re.compile(r"^[ \t]*[+|:]?[ \t]*[-=+:|~^`*#_ ]{3,}[ \t]*$", re.M)
+# a section title's underline or overline in any of reST's adornment characters (`""""`,
+# `~~~~`, `....`, besides the `====` / `----` a border above covers): never words
+_ADORNMENT = re.compile(r"^[ \t]*([!-/:-@\[-`{-~])\1{3,}[ \t]*$", re.M)
 _PIPES = re.compile(r"[ \t]*\|[ \t]*")
 _EMPH = re.compile(r"(\*{1,2}|_{2}|`{1,2})(?=\S)(.+?)(?<=\S)\1")
 _UNDERSCORE_EMPH = re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])")  # _word_
@@ -73,7 +76,7 @@ def strip_markup(text: str) -> str:
     t = _ATTR_LIST.sub("", t)
     t = _ANNOTATION.sub("", t)
     t = _FENCE.sub("", t)
-    t = _BORDER.sub("", t)
+    t = _ADORNMENT.sub("", _BORDER.sub("", t))
     t = _LINK.sub(r"\1", t)
     t = _REF_LINK.sub(r"\1", t)
     t = _HTMLTAG.sub(" ", t)
@@ -134,12 +137,12 @@ def continued_context(blocks: Sequence[Sequence[Any]]) -> list[str]:
     chunk (block refs of retrieval.blockchunks: [kind, …, header row text, last line, begins,
     …]): a long table split across chunks, whose later rows had no column names to be found
     by ("Kilopascals" only in the first chunk's header row). Likewise the lead-ins of lists
-    begun in an earlier chunk ("The following options are available:", the 10th field of
+    begun in an earlier chunk ("The following options are available:", the 11th field of
     an item's ref), as a chunk holding the whole list is searched with its lead-in."""
     out: list[str] = []
     for b in blocks:
         if len(b) > 7 and b[0] == TABLE and b[5] and not b[7] and str(b[5]) not in out:
             out.append(str(b[5]))
-        elif len(b) > 9 and b[0] == LIST_ITEM and b[9] and str(b[9]) not in out:
-            out.append(str(b[9]))
+        elif len(b) > 10 and b[0] == LIST_ITEM and b[10] and str(b[10]) not in out:
+            out.append(str(b[10]))
     return out

@@ -139,7 +139,13 @@ def test_escaping_loses_no_visible_text(text: str) -> None:
     line = text.replace("\n", " ")
     out = escape_line(line)
     expected = line.replace("\u202e", "")
-    assert unescape(out) == expected or "http" in expected
+    # a URL of any scheme ("ab://x" too) is shown as inline code, never as a link: its
+    # backticks are the escaper's own, and markdown inside code needs no escaping
+    assert _CODE_URL.sub(r"\1", unescape(out)) == expected
     assert not LIVE_BRACKET.search(out)
+    rest = _CODE_URL.sub("", out).replace("\\\\", "")
     for ch in "*_~`|":  # every markdown character is escaped
-        assert len(re.findall(rf"(?<!\\){re.escape(ch)}", out.replace("\\\\", ""))) == 0
+        assert len(re.findall(rf"(?<!\\){re.escape(ch)}", rest)) == 0
+
+
+_CODE_URL = re.compile(r"`([^`\s]*(?:://|www\.)[^`\s]*)`")

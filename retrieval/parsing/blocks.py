@@ -232,7 +232,7 @@ POINTER_WORDS = frozenset(
     "reading api docs documentation and or for the faq faqs howto how to cookbook recipe "
     "recipes entry entries section sections page pages chapter short alias "
     "check out refer read consult about on in method methods function functions class "
-    "classes module modules".split())
+    "classes module modules information info".split())
 # "See …", "Check …", "Refer to …": a sentence that may only say where to look
 SEE = re.compile(r"\W*(?:see|check|refer|read|consult)\b", re.I)
 # "Don't forget to read [the docs about x](#x).", "Be sure to check [y](y.md).": a pointer too
@@ -275,15 +275,29 @@ _FOR_TOPIC = re.compile(
     r"\W*for\b(?:\W+\w+){1,12}?\W+(?=(?:see|(?:have a )?look at|refer to)\b)", re.I)
 
 
+# a bare web address in prose (`Reference:` over `https://requests.readthedocs.io/…`)
+_BARE_URL = re.compile(r"<?\bhttps?://[^\s<>`]+>?")
+# "Reference: <address>", "References:", "More details:": a label over where to look
+_POINTER_LABEL = re.compile(r"\W*(?:references?|more (?:details|information|info))\W*:", re.I)
+
+
 def sentence_points_elsewhere(raw: str) -> bool:
     """A sentence that only says where to look: "See also [`x`][pkg.x].", "See :ref:`x`.",
     "For custom filters see :ref:`writing-filters`.", "For more information, see
-    [Timeouts](timeouts.md)." (a topic named, nothing said of it)."""
+    [Timeouts](timeouts.md)." (a topic named, nothing said of it), "See :ref:`x` for more
+    information.", also to a web address: "Reference: https://…", "For the formats
+    available, refer to https://…"."""
     if internal_links_only(raw):
         return True
-    if not _RST_REFERENCE.search(raw) and not _INTERNAL_LINK.search(raw):
+    if not (_RST_REFERENCE.search(raw) or _INTERNAL_LINK.search(raw)
+            or _BARE_URL.search(raw)):
         return False
-    rest = _INTERNAL_LINK.sub("", _RST_REFERENCE.sub("", raw))
+    rest = _BARE_URL.sub("", _INTERNAL_LINK.sub("", _RST_REFERENCE.sub("", raw)))
+    if not re.search(r"\w", rest):
+        return True  # only an address
+    label = _POINTER_LABEL.match(rest)
+    if label:
+        return not re.search(r"\w", rest[label.end():])
     topic = _FOR_TOPIC.match(rest)
     if topic:
         rest = rest[topic.end():]

@@ -322,6 +322,10 @@ def _description(body: nodes.Element) -> tuple[nodes.Node | None, list[nodes.Nod
     return (first, rest) if first is not body else (None, [])
 
 
+# a term of this many words or more that ends in ':' over a list is that list's lead-in
+LEAD_TERM_WORDS = 4
+
+
 class _Builder:
     def __init__(self, text: str, lines: Lines) -> None:
         self.text = text
@@ -577,7 +581,10 @@ class _Builder:
                 break
         self._add(LIST_ITEM, line, end, section)
         for child in kids[own:]:
-            if isinstance(child, nodes.Element) and not isinstance(child, nodes.paragraph):
+            # (a paragraph after the item's nested code, "To change the timeout for a single
+            # call, the ``timeout`` parameter works:" over the next code, is a block too: it
+            # was in none, and that code was quoted without its lead-in)
+            if isinstance(child, nodes.Element):
                 self.visit(child, section)
 
     def _definition(
@@ -599,6 +606,17 @@ class _Builder:
                     break
         term = node.next_node(nodes.term)
         words = " ".join(term.astext().split()) if term is not None else ""
+        if body is not None and rest and rest == kids and words.endswith(":") and len(
+            words.split()
+        ) >= LEAD_TERM_WORDS and self._first_line(rest[0]) == line + 1:
+            # a sentence over an indented list ("There are three steps remaining until our
+            # echo bot is complete:" + `1. …`) is read by docutils as a term, but it is the
+            # list's lead-in, not a name: a paragraph quoted with the list, not a heading
+            # in the section path of every step
+            self._add(PARAGRAPH, line, line + 1, section)
+            for child in rest:
+                self.visit(child, section)
+            return
         if body is not None and rest and rest == kids and words and len(words) <= 120:
             # a term whose definition is only a list or code (`* ``celery.execute``` over
             # its aliases): the term alone says nothing; it names what is under it, like a
