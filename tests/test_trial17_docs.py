@@ -13,6 +13,19 @@ from pathlib import Path
 from retrieval.answer import windows_for
 from retrieval.engine import Engine
 
+
+def _indexed(
+    engine_factory: Callable[..., Engine], tmp_path: Path, name: str, text: str
+) -> tuple[Engine, list[str]]:
+    """The engine on a folder holding this one file, indexed, and every quote unit's text."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / name).write_text(text)
+    engine = engine_factory(docs)
+    engine.index()
+    return engine, [w.text for c in engine.view().chunks for w in windows_for(c, 0)]
+
+
 POINTERS = """Advanced usage
 ==============
 
@@ -45,12 +58,7 @@ def test_a_sentence_that_only_points_to_an_address_is_not_quoted(
     proxy?"), a note "For the formats available, refer to https://…" (the top quote for "how
     do I read a file?") and "See :ref:`x` for more information." only say where to look, like
     "See :ref:`x`.": none is quoted on its own."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "advanced.rst").write_text(POINTERS)
-    engine = engine_factory(docs)
-    engine.index()
-    units = [w.text for c in engine.view().chunks for w in windows_for(c, 0)]
+    engine, units = _indexed(engine_factory, tmp_path, "advanced.rst", POINTERS)
     assert not [u for u in units if "https://example.org" in u], units
     assert "See\n:ref:`uploads` for more information." not in units
     assert "Attachments are uploaded before the message that carries them is sent." in units
@@ -101,12 +109,7 @@ def test_a_sentence_over_an_indented_list_is_its_lead_in_not_a_heading(
     assert ("paragraph", ("Connecting",),
             "There are three steps remaining until our bot is complete:") in kinds
     assert all(section == ("Connecting",) for kind, section, _ in kinds if kind != "heading")
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "connect.rst").write_text(STEPS)
-    engine = engine_factory(docs)
-    engine.index()
-    units = [w.text for c in engine.view().chunks for w in windows_for(c, 0)]
+    _, units = _indexed(engine_factory, tmp_path, "connect.rst", STEPS)
     assert any(u.startswith("There are three steps") and u.endswith("processes messages.")
                for u in units), units
 
@@ -144,12 +147,7 @@ def test_a_list_items_paragraph_after_its_own_code_is_kept(
     p = parsed(".rst", TIMEOUTS)
     texts = [TIMEOUTS[b.start : b.end] for b in p.blocks]
     assert "To change the timeout for a single call, the ``timeout`` parameter works:" in texts
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "requests.rst").write_text(TIMEOUTS)
-    engine = engine_factory(docs)
-    engine.index()
-    units = [w.text for c in engine.view().chunks for w in windows_for(c, 0)]
+    _, units = _indexed(engine_factory, tmp_path, "requests.rst", TIMEOUTS)
     assert any(u.startswith("To change the timeout for a single call")
                and u.endswith("request.send(timeout=60)") for u in units), units
 
