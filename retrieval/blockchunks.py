@@ -20,6 +20,7 @@ from retrieval.parsing.blocks import (
     ADMONITION,
     CODE,
     DEFINITION,
+    DOCTEST_PROMPT,
     HEADING,
     LIST_ITEM,
     PARAGRAPH,
@@ -56,13 +57,14 @@ def _pieces(text: str, b: Block) -> list[tuple[int, int]]:
             pos += len(line) + 1
         if not out:
             return [(b.start, b.end)]
-        if not any(_PROMPT.match(text, a) for a, _ in out):
+        if not any(DOCTEST_PROMPT.match(text, a) for a, _ in out):
             return out
         # a doctest: each `>>>` line with its `...` lines and its output is one piece, so a
         # long session is split between examples, never between an input and its output
         examples: list[tuple[int, int]] = []
         for a, z in out:
-            if examples and not _PROMPT.match(text, a) and _PROMPT.match(text, examples[-1][0]):
+            prompt = DOCTEST_PROMPT.match(text, a)
+            if examples and not prompt and DOCTEST_PROMPT.match(text, examples[-1][0]):
                 examples[-1] = (examples[-1][0], z)
             else:
                 examples.append((a, z))
@@ -72,10 +74,6 @@ def _pieces(text: str, b: Block) -> list[tuple[int, int]]:
     spans = [(b.start + s, b.start + e)
              for s, e in sentence_spans(_unquoted(text[b.start : b.end]), lists=False)]
     return _whole_code_spans(text, b, spans) or [(b.start, b.end)]
-
-
-# a doctest line's prompt (`>>> import json`; also in a Markdown block quote)
-_PROMPT = re.compile(r"[ \t]*(?:>[ \t]+)*>>>(?=[ \t\n]|$)")
 
 
 def _lines(s: int, e: int, toks: list[tuple[int, int]], text: str) -> list[list[tuple[int, int]]]:
@@ -381,7 +379,7 @@ def _decode(c: Chunk) -> list[list[object]]:
 
 
 def _is_doctest(text: str, b: Block) -> bool:
-    return any(_PROMPT.match(line) for line in text[b.start : b.end].split("\n"))
+    return any(DOCTEST_PROMPT.match(line) for line in text[b.start : b.end].split("\n"))
 
 
 def _from_prompt(text: str, start: int, ref: list[object]) -> None:
@@ -389,11 +387,11 @@ def _from_prompt(text: str, start: int, ref: list[object]) -> None:
     long for one chunk) begins at its first `>>>` line: output is never quoted without the
     input it is the output of (none: the part has nothing to quote)."""
     a, z = start + int(str(ref[1])), start + int(str(ref[2]))
-    if _PROMPT.match(text, a):
+    if DOCTEST_PROMPT.match(text, a):
         return
     pos = a
     for line in text[a:z].split("\n"):
-        if _PROMPT.match(line):
+        if DOCTEST_PROMPT.match(line):
             ref[1] = pos - start
             return
         pos += len(line) + 1

@@ -38,6 +38,7 @@ from retrieval.parsing.blocks import (
     ADMONITION,
     CODE,
     DEFINITION,
+    DOCTEST_PROMPT,
     EXAMPLE,
     HEADING,
     LIST_ITEM,
@@ -598,7 +599,6 @@ def _code_units(
     return [(start, cut, 1, extra)]
 
 
-_PROMPT = re.compile(r"^[ \t]*>>>(?:[ \t]|$)")
 
 
 def _whole_examples(lines: list[str], keep: int) -> int:
@@ -606,11 +606,11 @@ def _whole_examples(lines: list[str], keep: int) -> int:
     before the example that would be cut short, never between a prompt and its output
     (`>>> sm.enabled_events()` quoted without the `[]` it prints). An example longer than the
     whole quote is cut where it was."""
-    if keep >= len(lines) or not any(_PROMPT.match(ln) for ln in lines[:keep]):
+    if keep >= len(lines) or not any(DOCTEST_PROMPT.match(ln) for ln in lines[:keep]):
         return keep
-    if not lines[keep].strip() or _PROMPT.match(lines[keep]):
+    if not lines[keep].strip() or DOCTEST_PROMPT.match(lines[keep]):
         return keep  # the next line starts the next example
-    j = max(i for i in range(keep) if _PROMPT.match(lines[i]))
+    j = max(i for i in range(keep) if DOCTEST_PROMPT.match(lines[i]))
     while j > 0 and not lines[j - 1].strip():
         j -= 1
     return j if j > 0 else keep
@@ -622,10 +622,10 @@ def _before_open_example(text: str, s: int, e: int) -> int:
     has any, is not here. `e` when the part is no session or has no earlier example."""
     lines = text[s:e].split("\n")
     filled = [i for i, ln in enumerate(lines) if ln.strip()]
-    if not filled or not (_PROMPT.match(lines[filled[-1]])
+    if not filled or not (DOCTEST_PROMPT.match(lines[filled[-1]])
                           or lines[filled[-1]].lstrip().startswith("...")):
         return e
-    prompts = [i for i in range(len(lines)) if _PROMPT.match(lines[i])]
+    prompts = [i for i in range(len(lines)) if DOCTEST_PROMPT.match(lines[i])]
     if not prompts or prompts[-1] == 0:
         return e
     j = prompts[-1]
@@ -643,13 +643,13 @@ def _first_prompt(text: str, s: int, e: int, session: bool) -> int | None:
     first prompt (None: a part of a `pycon` block without a prompt, only output)."""
     lines = text[s:e].split("\n")
     first = next((ln for ln in lines if ln.strip()), "")
-    if _PROMPT.match(first) or not any(_PROMPT.match(ln) for ln in lines):
+    if DOCTEST_PROMPT.match(first) or not any(DOCTEST_PROMPT.match(ln) for ln in lines):
         # (a part without a prompt of a block whose language does not say "session" may be
         # plain code: quoted as before)
-        return None if session and not _PROMPT.match(first) else s
+        return None if session and not DOCTEST_PROMPT.match(first) else s
     pos = s
     for ln in lines:
-        if _PROMPT.match(ln):
+        if DOCTEST_PROMPT.match(ln):
             return pos
         pos += len(ln) + 1
     return None

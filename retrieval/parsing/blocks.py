@@ -48,6 +48,8 @@ def code_directive_language(name: str, args: str) -> str:
     return args.split()[0] if args.split() else ""
 
 
+# a doctest line's prompt (`>>> import json`; also inside a Markdown block quote, `> >>> x`)
+DOCTEST_PROMPT = re.compile(r"[ \t]*(?:>[ \t]+)*>>>(?=[ \t\n]|$)")
 ADORNMENT_LINE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
 ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")  # `:ref:`Title <target>``
 # a Python-Markdown attribute list: `{: #id .class key=value }`, `{ .external }`; a bare word
