@@ -12,6 +12,7 @@ from pathlib import Path
 
 from retrieval.engine import Engine
 from retrieval.parsing.html import parse_html
+from tests.conftest import indexed_engine
 
 LAYOUT = """---
 layout: default
@@ -84,9 +85,7 @@ can also clear out everything at once with the session's clear method.
 """
 
 
-def test_an_autosectionlabel_reference_shows_the_section_title(
-    engine_factory: Callable[..., Engine], tmp_path: Path
-) -> None:
+def test_an_autosectionlabel_reference_shows_the_section_title(tmp_path: Path) -> None:
     """Sphinx's autosectionlabel makes each section a label ("user_guide:cache expiration"
     with the document's name in front): "clean up your cache is through {ref}`user_guide:
     cache expiration`" renders as "… through Cache Expiration", but the quote showed the
@@ -95,11 +94,7 @@ def test_an_autosectionlabel_reference_shows_the_section_title(
 
     from bot import render
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "user_guide.md").write_text(GUIDE)
-    engine = engine_factory(docs)
-    engine.index()
+    engine = indexed_engine(tmp_path, {"user_guide.md": GUIDE})
     c = engine.ask("how do I clear out everything in the cache at once?").quotes[0]
     assert "{ref}`user_guide:cache expiration`" in c.text and engine.verify(c)
     assert dict(c.role_titles) == {"{ref}`user_guide:cache expiration`": "Cache Expiration"}
@@ -129,9 +124,7 @@ Each queue is given its connection when it is created.
 """
 
 
-def test_a_note_box_in_raw_html_is_quoted_by_its_paragraph(
-    engine_factory: Callable[..., Engine], tmp_path: Path
-) -> None:
+def test_a_note_box_in_raw_html_is_quoted_by_its_paragraph(tmp_path: Path) -> None:
     """A Jekyll page's note box, `<div class="warning">` with an icon, "<strong>Note:</strong>"
     and a `<p>` saying "The use of <code>Connection</code> context manager is deprecated.":
     raw HTML without `markdown` was read as having nothing to quote, so "can I still use the
@@ -140,11 +133,7 @@ def test_a_note_box_in_raw_html_is_quoted_by_its_paragraph(
     the label, the icon and a `<p>` holding only a logo are not."""
     from retrieval.quotedisplay import display_parts
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "connections.md").write_text(CONNECTIONS)
-    engine = engine_factory(docs)
-    engine.index()
+    engine = indexed_engine(tmp_path, {"connections.md": CONNECTIONS})
     units = _units(engine, "connections.md")
     assert "The use of <code>Connection</code> context manager is deprecated." in units
     assert not [u for u in units if "Note:" in u or "<img" in u or "<p" in u]
@@ -177,9 +166,7 @@ provided for a given request, the following order of precedence is used:
 """
 
 
-def test_an_item_quoted_alone_is_shown_under_its_lists_lead_in(
-    engine_factory: Callable[..., Engine], tmp_path: Path
-) -> None:
+def test_an_item_quoted_alone_is_shown_under_its_lists_lead_in(tmp_path: Path) -> None:
     """"Per-request expiration, the `expire_after` argument …" was quoted for "which wins,
     per-request or per-session expiration?" without "the following order of precedence is
     used:" above it (a list too long to be quoted whole): the item did not say what it is
@@ -190,11 +177,7 @@ def test_an_item_quoted_alone_is_shown_under_its_lists_lead_in(
 
     from bot import render
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "cache.md").write_text(PRECEDENCE)
-    engine = engine_factory(docs)
-    engine.index()
+    engine = indexed_engine(tmp_path, {"cache.md": PRECEDENCE})
     lead = "When there are multiple values\nprovided for a given request, the following order"
     answer = engine.ask("which expiration wins, the per-request one or the per-session one?")
     items = [c for c in answer.quotes if c.kind == "list_item"]

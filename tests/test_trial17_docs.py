@@ -12,17 +12,12 @@ from pathlib import Path
 
 from retrieval.answer import windows_for
 from retrieval.engine import Engine
+from tests.conftest import indexed_engine
 
 
-def _indexed(
-    engine_factory: Callable[..., Engine], tmp_path: Path, name: str, text: str
-) -> tuple[Engine, list[str]]:
+def _indexed(tmp_path: Path, name: str, text: str) -> tuple[Engine, list[str]]:
     """The engine on a folder holding this one file, indexed, and every quote unit's text."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / name).write_text(text)
-    engine = engine_factory(docs)
-    engine.index()
+    engine = indexed_engine(tmp_path, {name: text})
     return engine, [w.text for c in engine.view().chunks for w in windows_for(c, 0)]
 
 
@@ -51,14 +46,12 @@ Attachments are uploaded before the message that carries them is sent. See
 """
 
 
-def test_a_sentence_that_only_points_to_an_address_is_not_quoted(
-    engine_factory: Callable[..., Engine], tmp_path: Path
-) -> None:
+def test_a_sentence_that_only_points_to_an_address_is_not_quoted(tmp_path: Path) -> None:
     """"Reference: https://…" under a section (the top quote for "how do I go through a
     proxy?"), a note "For the formats available, refer to https://…" (the top quote for "how
     do I read a file?") and "See :ref:`x` for more information." only say where to look, like
     "See :ref:`x`.": none is quoted on its own."""
-    engine, units = _indexed(engine_factory, tmp_path, "advanced.rst", POINTERS)
+    engine, units = _indexed(tmp_path, "advanced.rst", POINTERS)
     assert not [u for u in units if "https://example.org" in u], units
     assert "See\n:ref:`uploads` for more information." not in units
     assert "Attachments are uploaded before the message that carries them is sent." in units
@@ -95,9 +88,7 @@ Creating the bot is straightforward.
 """
 
 
-def test_a_sentence_over_an_indented_list_is_its_lead_in_not_a_heading(
-    engine_factory: Callable[..., Engine], tmp_path: Path
-) -> None:
+def test_a_sentence_over_an_indented_list_is_its_lead_in_not_a_heading(tmp_path: Path) -> None:
     """A sentence ending ':' over a list indented under it is a definition list to docutils,
     so the sentence was read as a term naming its list: it joined the section path of every
     step ("Connecting › There are three steps remaining until our bot is complete:") and the
@@ -109,7 +100,7 @@ def test_a_sentence_over_an_indented_list_is_its_lead_in_not_a_heading(
     assert ("paragraph", ("Connecting",),
             "There are three steps remaining until our bot is complete:") in kinds
     assert all(section == ("Connecting",) for kind, section, _ in kinds if kind != "heading")
-    _, units = _indexed(engine_factory, tmp_path, "connect.rst", STEPS)
+    _, units = _indexed(tmp_path, "connect.rst", STEPS)
     assert any(u.startswith("There are three steps") and u.endswith("processes messages.")
                for u in units), units
 
@@ -136,9 +127,7 @@ These options are:
 """
 
 
-def test_a_list_items_paragraph_after_its_own_code_is_kept(
-    engine_factory: Callable[..., Engine], tmp_path: Path
-) -> None:
+def test_a_list_items_paragraph_after_its_own_code_is_kept(tmp_path: Path) -> None:
     """A list item's paragraph that follows the item's first nested code block ("To change
     the timeout for a single call, the ``timeout`` parameter works:") was in no block: never
     searched nor quoted, and the code after it was quoted without its lead-in."""
@@ -147,7 +136,7 @@ def test_a_list_items_paragraph_after_its_own_code_is_kept(
     p = parsed(".rst", TIMEOUTS)
     texts = [TIMEOUTS[b.start : b.end] for b in p.blocks]
     assert "To change the timeout for a single call, the ``timeout`` parameter works:" in texts
-    _, units = _indexed(engine_factory, tmp_path, "requests.rst", TIMEOUTS)
+    _, units = _indexed(tmp_path, "requests.rst", TIMEOUTS)
     assert any(u.startswith("To change the timeout for a single call")
                and u.endswith("request.send(timeout=60)") for u in units), units
 
