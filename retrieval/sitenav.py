@@ -115,7 +115,11 @@ def _candidates(root: Path) -> Iterator[Path]:
     for _ in range(LEVELS_UP + 1):
         for name in CONFIG_NAMES:
             path = folder / name
-            if path.is_file():
+            try:
+                found = path.is_file()
+            except OSError:  # a folder above that may not be looked into
+                found = False
+            if found:
                 yield path
                 break
         if folder.parent == folder:
