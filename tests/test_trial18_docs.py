@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from retrieval.answer import windows_for
 from retrieval.indexer import folder_sources
+from tests.conftest import indexed_engine
 
 
 def test_a_snippet_resolves_from_the_project_folder_when_docs_dir_is_nested(
@@ -33,3 +35,48 @@ def test_a_snippet_resolves_from_the_project_folder_when_docs_dir_is_nested(
     sources, _, _ = folder_sources(docs, 10_000_000, None)
     [doc] = [s.load() for s in sources if s.rel == "custom.md"]
     assert not doc.includes and "not read" in (doc.note or "")
+
+
+SETTINGS = """# Settings
+
+## Server Mechanics
+
+### `proxy_protocol`
+
+**Command line:** `--proxy-protocol MODE`
+
+Enable PROXY protocol support.
+
+Allow using HTTP and PROXY protocol together. It may be useful for work
+with stunnel as HTTPS frontend and the server as HTTP backend, or with
+HAProxy.
+
+PROXY protocol v1: http://haproxy.1wt.eu/download/1.5/doc/proxy-protocol.txt
+PROXY protocol v2: https://www.haproxy.org/download/1.8/doc/proxy-protocol.txt
+
+### `bind`
+
+The socket to bind, for instance:
+
+Listen on: http://127.0.0.1:8000
+
+## References
+
+* HAProxy manual: https://docs.haproxy.org/2.8/configuration.html
+* The server sends a PROXY header to each backend it connects to.
+"""
+
+
+def test_a_short_name_over_an_address_only_says_where_to_look(tmp_path: Path) -> None:
+    """gunicorn's settings end a section with "PROXY protocol v1: http://…" / "PROXY
+    protocol v2: https://…" (the top quote for "how do I enable the PROXY protocol behind
+    HAProxy?"); python-gitlab lists "GitLab API: https://…" under References: a name over a
+    web address, one a line, says only where to read, like "Reference: https://…". A label
+    that gives a value ("Listen on: http://127.0.0.1:8000") is still quoted."""
+    engine = indexed_engine(tmp_path, {"settings.md": SETTINGS})
+    units = [w.text for c in engine.view().chunks for w in windows_for(c, 0)]
+    assert not [u for u in units if "haproxy.1wt.eu" in u or "docs.haproxy.org" in u], units
+    assert "Listen on: http://127.0.0.1:8000" in units
+    assert "The server sends a PROXY header to each backend it connects to." in units
+    top = engine.ask("how do I enable the PROXY protocol behind HAProxy?").quotes[0]
+    assert "haproxy.1wt.eu" not in top.text
