@@ -393,10 +393,20 @@ _SIGNPOST = re.compile(
     rf"(?i)^\W*(?:{_SIGNPOST_SUBJECT}[ \t\n]+{_SIGNPOST_VERB}|{_SIGNPOST_IN_THIS}\w*)\b")
 
 
+# "What your tool sees when the client stops waiting is **[Cancellation](cancellation.md)**.",
+# "…to ask them a question in the middle of a tool call, you want [Elicitation](elicitation.md).":
+# a topic named and another page given as all there is to say of it
+_NAMES_PAGE = re.compile(
+    r"(?i)\b(?:is|are|want)[ \t\n]+[*_]*\[[^\]\n]+\]\((?![a-zA-Z][\w+.-]*:)[^)\s#]*"
+    r"(?:\.(?:md|markdown|html?|rst)|/)(?:#[^)\s]*)?\)[*_]*[.!]?[ \t\n]*$")
+
+
 def signpost(sentence: str) -> bool:
     """A sentence that only says what its page or section covers ("This page outlines the
-    basics of running Gunicorn.", "In this section we'll look at…"), not a question."""
-    return bool(_SIGNPOST.match(sentence)) and not _is_question(sentence)
+    basics of running Gunicorn.", "In this section we'll look at…"), or that a topic is
+    another page ("That whole flow is [OAuth clients](oauth-clients.md)."), not a question."""
+    return bool(_SIGNPOST.match(sentence) or _NAMES_PAGE.search(sentence)) and not (
+        _is_question(sentence))
 
 
 def _announcing_lead(

@@ -80,3 +80,42 @@ def test_a_short_name_over_an_address_only_says_where_to_look(tmp_path: Path) ->
     assert "The server sends a PROXY header to each backend it connects to." in units
     top = engine.ask("how do I enable the PROXY protocol behind HAProxy?").quotes[0]
     assert "haproxy.1wt.eu" not in top.text
+
+
+PROGRESS = """# Progress
+
+A tool that runs for a while can tell the client how far it has got.
+
+## Recap
+
+* `await ctx.report_progress(progress, total=None, message=None)` from any tool that takes a `Context`.
+* No callback on the call means `report_progress` does nothing.
+
+Progress is for a client that is still waiting. What your tool sees when the client stops waiting is **[Cancellation](cancellation.md)**.
+"""
+
+CANCELLATION = """# Cancellation
+
+A client can give up on a call: the user pressed stop, or a timeout ran out.
+
+When it does, the SDK **cancels your handler**. The `await` it is waiting on raises, the function unwinds, and nothing it returns is sent.
+
+## Stop early in a plain `def` tool
+
+A plain `def` tool runs in a thread, and nothing can interrupt a thread from outside. The tool has to ask:
+
+* `anyio.from_thread.check_cancelled()` does nothing while the call is live, and raises once it has been cancelled. Call it between units of work.
+"""
+
+
+def test_a_sentence_naming_another_page_as_its_topic_is_quoted_last(tmp_path: Path) -> None:
+    """The MCP SDK's pages end with "What your tool sees when the client stops waiting is
+    **[Cancellation](cancellation.md)**." (the top quote for "how does a tool notice that the
+    client cancelled the call?"): a topic named, and another page as all that is said of it.
+    Like "This page covers…", it is a signpost: still a unit, quoted after the answers."""
+    engine = indexed_engine(tmp_path, {"progress.md": PROGRESS, "cancellation.md": CANCELLATION})
+    units = [w.text for c in engine.view().chunks for w in windows_for(c, 0)]
+    assert any("stops waiting is **[Cancellation]" in u for u in units)
+    quotes = engine.ask("how does a tool notice that the client cancelled the call?").quotes
+    assert quotes and "[Cancellation](cancellation.md)" not in quotes[0].text
+    assert quotes[0].source == "cancellation.md"
