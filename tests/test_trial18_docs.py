@@ -88,23 +88,28 @@ A tool that runs for a while can tell the client how far it has got.
 
 ## Recap
 
-* `await ctx.report_progress(progress, total=None, message=None)` from any tool that takes a `Context`.
+* `await ctx.report_progress(progress, total=None, message=None)` from any tool that takes a
+  `Context`.
 * No callback on the call means `report_progress` does nothing.
 
-Progress is for a client that is still waiting. What your tool sees when the client stops waiting is **[Cancellation](cancellation.md)**.
+Progress is for a client that is still waiting. What your tool sees when the client stops
+waiting is **[Cancellation](cancellation.md)**.
 """
 
 CANCELLATION = """# Cancellation
 
 A client can give up on a call: the user pressed stop, or a timeout ran out.
 
-When it does, the SDK **cancels your handler**. The `await` it is waiting on raises, the function unwinds, and nothing it returns is sent.
+When it does, the SDK **cancels your handler**. The `await` it is waiting on raises, the
+function unwinds, and nothing it returns is sent.
 
 ## Stop early in a plain `def` tool
 
-A plain `def` tool runs in a thread, and nothing can interrupt a thread from outside. The tool has to ask:
+A plain `def` tool runs in a thread, and nothing can interrupt a thread from outside. The
+tool has to ask:
 
-* `anyio.from_thread.check_cancelled()` does nothing while the call is live, and raises once it has been cancelled. Call it between units of work.
+* `anyio.from_thread.check_cancelled()` does nothing while the call is live, and raises once
+  it has been cancelled. Call it between units of work.
 """
 
 
@@ -115,7 +120,7 @@ def test_a_sentence_naming_another_page_as_its_topic_is_quoted_last(tmp_path: Pa
     Like "This page covers…", it is a signpost: still a unit, quoted after the answers."""
     engine = indexed_engine(tmp_path, {"progress.md": PROGRESS, "cancellation.md": CANCELLATION})
     units = [w.text for c in engine.view().chunks for w in windows_for(c, 0)]
-    assert any("stops waiting is **[Cancellation]" in u for u in units)
+    assert any("waiting is **[Cancellation](cancellation.md)**." in u for u in units)
     quotes = engine.ask("how does a tool notice that the client cancelled the call?").quotes
     assert quotes and "[Cancellation](cancellation.md)" not in quotes[0].text
     assert quotes[0].source == "cancellation.md"
