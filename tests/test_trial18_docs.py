@@ -124,3 +124,50 @@ def test_a_sentence_naming_another_page_as_its_topic_is_quoted_last(tmp_path: Pa
     quotes = engine.ask("how does a tool notice that the client cancelled the call?").quotes
     assert quotes and "[Cancellation](cancellation.md)" not in quotes[0].text
     assert quotes[0].source == "cancellation.md"
+
+
+HOME = """# MCP Python SDK
+
+You wrote two Python functions with type hints and a docstring. The SDK does the rest.
+
+## Where to go next
+
+* **[Get started](get-started.md)** takes you from install to a working, tested server.
+* Already have a FastAPI or Starlette app? **[Add to an existing app](asgi.md)** mounts an
+  MCP server inside it.
+* Hunting an exact error message? **[Troubleshooting](troubleshooting.md)** is keyed by the
+  verbatim text.
+"""
+
+ASGI = """# Add to an existing app
+
+`mcp.run("streamable-http")` starts a web server for you. Sometimes you don't want that: your
+MCP server is one piece of a larger web application, or you already have an ASGI deployment.
+
+For that, `mcp.streamable_http_app()` returns a **Starlette application**.
+
+A Starlette app is an ASGI app, so anything that hosts ASGI (uvicorn, Hypercorn, another
+Starlette, FastAPI) can host your MCP server.
+
+## Mounting it
+
+The moment the MCP server is *part* of a bigger application, you put the app inside a
+`Mount`. And the moment you do that, the lifespan becomes your problem:
+
+```python
+app = Starlette(routes=[Mount("/", app=mcp.streamable_http_app())], lifespan=lifespan)
+```
+"""
+
+
+def test_a_where_to_go_next_section_is_quoted_last(tmp_path: Path) -> None:
+    """The home page's "Where to go next" list ("Already have a FastAPI or Starlette app?
+    **[Add to an existing app](run/asgi.md)** mounts an MCP server inside it.") was the top
+    quote for "how do I mount the MCP server into my existing Starlette app?": a section
+    that only sends the reader on ("Where to go next", "Next steps", "See also", "Further
+    reading") names the question's words and answers nothing; its units are signposts."""
+    engine = indexed_engine(tmp_path, {"index.md": HOME, "asgi.md": ASGI})
+    quotes = engine.ask("how do I mount the MCP server into my existing Starlette app?").quotes
+    assert quotes and quotes[0].source == "asgi.md", [q.text for q in quotes]
+    units = [w.text for c in engine.view().chunks for w in windows_for(c, 0)]
+    assert any("**[Add to an existing app](asgi.md)** mounts" in u for u in units)
