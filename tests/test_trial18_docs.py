@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot import render
 from retrieval.answer import windows_for
 from retrieval.indexer import folder_sources
 from tests.conftest import indexed_engine
@@ -171,3 +172,28 @@ def test_a_where_to_go_next_section_is_quoted_last(tmp_path: Path) -> None:
     assert quotes and quotes[0].source == "asgi.md", [q.text for q in quotes]
     units = [w.text for c in engine.view().chunks for w in windows_for(c, 0)]
     assert any("**[Add to an existing app](asgi.md)** mounts" in u for u in units)
+
+
+TEMPLATES = """# URI templates
+
+## What the parser rejects
+
+* **More than one multi-segment variable.** At most one of `{+var}`,
+  `{#var}`, or an exploded variable (`{/var*}`, `{.var*}`, `{;var*}`)
+  per template. Two are inherently ambiguous: there is no principled
+  way to decide which one absorbs an extra segment.
+"""
+
+
+def test_an_attribute_list_lookalike_inside_inline_code_is_shown(tmp_path: Path) -> None:
+    """The MCP SDK's URI template page writes the operators as code: `{#var}`, `{.var*}`.
+    mkdocs attribute lists (`{#id}`, `{.class}`) are hidden in the display, and so was
+    `{#var}` inside its backticks: the quote read "At most one of `{+var}`, ``, or …".
+    Inside inline code nothing is markup."""
+    engine = indexed_engine(tmp_path, {"templates.md": TEMPLATES})
+    answer = engine.ask("how many multi-segment variables can a URI template have?")
+    assert answer.quotes and answer.quotes[0].source == "templates.md"
+    body = render.quote_body(answer.quotes[0])
+    assert "`{#var}`" in body and "`{.var*}`" in body, body
+    assert "``" not in body
+
