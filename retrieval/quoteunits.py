@@ -524,6 +524,21 @@ def _leads_into(text: str, blocks: tuple[tuple[Any, ...], ...], n: int, kind: st
     return _leads_into_code(text, blocks, n) and str(blocks[n + 1][0]) == kind
 
 
+# words of a short lead-in that say nothing of the code ("Example:", "For example:", "Output:",
+# "Like this:", "Run it:")
+_BARE_LEAD_WORDS = frozenset(
+    "a an the for e g eg i ie example examples sample samples usage use output outputs result "
+    "results like this that these so here as follows following below above code snippet "
+    "instance such run it again then now or and with see try do yields gives prints "
+    "returns becomes looks".split())
+
+
+def _names_its_code(lead: str) -> bool:
+    """A short lead-in with a word of its own ("Socket activation file:", "Nginx
+    configuration:"), not only "Example:"-like words."""
+    return any(w.lower() not in _BARE_LEAD_WORDS for w in _WORDS.findall(lead))
+
+
 def _code_units(
     text: str, blocks: tuple[tuple[Any, ...], ...], n: int, s: int, e: int,
     extra: dict[str, Any], continued: bool = False,
@@ -541,8 +556,12 @@ def _code_units(
                 # "…other methods of providing this information). For example:": the
                 # paragraph's sentence before it as well
                 start = _last_sentence_start(text, p_s, start)
-            elif len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and n > 1:
-                # "Example:" says nothing: take the sentence before it as well
+            elif len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and n > 1 and not (
+                n > 2 and str(blocks[n - 3][0]) == CODE and _names_its_code(text[start:p_e])
+            ):
+                # "Example:" says nothing: take the sentence before it as well (but a label
+                # naming what follows, "Socket activation file:", after a paragraph that
+                # comments on the code above it, is a lead-in of its own)
                 before = blocks[n - 2]
                 b_s, b_e = int(before[1]), int(before[2])
                 if str(before[0]) not in (HEADING, CODE, TABLE) and (

@@ -197,3 +197,49 @@ def test_an_attribute_list_lookalike_inside_inline_code_is_shown(tmp_path: Path)
     assert "`{#var}`" in body and "`{.var*}`" in body, body
     assert "``" not in body
 
+
+SYSTEMD = """# Deploying
+
+## systemd
+
+systemd can create a UNIX socket and launch the server on demand.
+
+Service file:
+
+```ini
+[Service]
+ExecStart=/usr/bin/gunicorn applicationname.wsgi
+```
+
+`Type=notify` lets the server report readiness to systemd. Tighten
+permissions further with `ProtectSystem=strict` if the app permits.
+
+Socket activation file:
+
+```ini
+[Socket]
+ListenStream=/run/gunicorn.sock
+```
+
+The output of a failed start is logged. Example:
+
+```text
+gunicorn.service: Failed with result 'exit-code'.
+```
+"""
+
+
+def test_a_short_lead_in_naming_its_code_does_not_take_the_paragraph_before(
+    tmp_path: Path,
+) -> None:
+    """gunicorn's deploy page: "Socket activation file:" + the socket unit. A lead-in under
+    four words takes the sentence before it ("Example:" says nothing); here that was the
+    last sentence of the paragraph about the code *above* ("Tighten permissions further…"),
+    and the quote began mid-line. A short lead-in with a word of its own names its code;
+    only "Example:"-like ones take the sentence before."""
+    engine = indexed_engine(tmp_path, {"deploy.md": SYSTEMD})
+    units = [w.text for c in engine.view().chunks for w in windows_for(c, 0)]
+    socket = [u for u in units if "ListenStream" in u]
+    assert socket and all(u.startswith("Socket activation file:") for u in socket), socket
+    failed = [u for u in units if "Failed with result" in u]
+    assert failed and failed[0].startswith("The output of a failed start is logged. Example:")
