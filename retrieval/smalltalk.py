@@ -118,9 +118,9 @@ _PHRASES = [
 _YOU = {"you", "u", "your", "ur", "yourself"}
 _ABOUT_BOT = {"bot", "robot", "human", "person", "ai", "chatgpt", "gpt", "llm", "machine",
               "name", "made", "created", "built", "wrote", "programmed", "coded", "trained"}
-_ABOUT_BOT_EXTRA = {"citebot", "are", "r", "is", "a", "an", "the", "real", "actual", "actually", "or",
-                    "just", "what", "what's", "whats", "who", "whom", "by", "hey", "so", "even",
-                    "some", "kind", "of", "sort"}
+_ABOUT_BOT_EXTRA = {"citebot", "are", "r", "is", "a", "an", "the", "real", "actual", "actually",
+                    "or", "just", "what", "what's", "whats", "who", "whom", "by", "hey", "so",
+                    "even", "some", "kind", "of", "sort"}
 _PYTHON_WORDS = {w.lower() for w in [*keyword.kwlist, *keyword.softkwlist] if w.isalpha()}
 _PRIORITY = [Chat.THANKS, Chat.GREETING, Chat.FAREWELL, Chat.LAUGHTER, Chat.ACK]
 
