@@ -167,7 +167,7 @@ def chunk_blocks(
         units.append(row)
 
     groups = _groups(text, blocks)
-    leads = _list_leads(text, blocks)
+    leads = (_list_leads(text, blocks), _list_ends(text, blocks))
     lines = LineIndex(text)
     chunks: list[Chunk] = []
     current: list[_Unit] = []
@@ -217,7 +217,7 @@ def _fit(
     counter: TokenCounter,
     max_tokens: int,
     lines: LineIndex,
-    leads: dict[int, tuple[int, int]],
+    leads: tuple[dict[int, tuple[int, int]], dict[int, int]],
 ) -> list[Chunk]:
     """Make sure every chunk's search text fits the model: drop the section path, and as a
     last resort split the chunk between its pieces (nothing is ever silently truncated)."""
@@ -329,6 +329,30 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
     return out
 
 
+def _list_ends(text: str, blocks: Sequence[Block]) -> dict[int, int]:
+    """Where each list item's list ends in the text, by block index: its run of items, up to
+    a gap of more than one blank line or another kind of marker at the same indentation
+    ("- a\n- b\n\n1. c": two lists), as quoteunits reads a list after its lead-in."""
+    from retrieval.quoteunits import _item_marker
+
+    out: dict[int, int] = {}
+    run: list[int] = []
+    first = (0, "")
+    for i, b in enumerate([*blocks, None]):
+        if b is not None and b.kind == LIST_ITEM and run:
+            marker = _item_marker(text, b.start)
+            if text[blocks[run[-1]].end : b.start].count("\n") <= 2 and not (
+                marker[0] == first[0] and marker[1] != first[1]
+            ):
+                run.append(i)
+                continue
+        out.update((k, blocks[run[-1]].end) for k in run)
+        run = [i] if b is not None and b.kind == LIST_ITEM else []
+        if run:
+            first = _item_marker(text, blocks[i].start)
+    return out
+
+
 def _list_leads(text: str, blocks: Sequence[Block]) -> dict[int, tuple[int, int]]:
     """The span of each list item's lead-in ("The following options are available:" over
     the list; quoteunits.lead_in_span_of_list), by block index."""
@@ -424,7 +448,7 @@ def _make(
     index: int,
     lines: LineIndex,
     tokens: int,
-    leads: dict[int, tuple[int, int]],
+    leads: tuple[dict[int, tuple[int, int]], dict[int, int]],
 ) -> Chunk:
     start, end = units[0].start, units[-1].end
     sections: list[list[str]] = []
@@ -450,11 +474,16 @@ def _make(
                 lines.line_of(b.start),  # the first line of the whole block
                 int(u.end >= b.end),  # 1: the block ends in this chunk
             ]
-            lead = leads.get(u.block)
+            lead = leads[0].get(u.block)
             if lead is not None and lead[0] < start and lead[1] - lead[0] <= MAX_LEAD_CHARS:
                 # the lead-in of a list begun in an earlier chunk ("The following options
                 # are available:"): its own text, shown above an item quoted alone
                 ref.append(text[lead[0] : lead[1]])
+            list_end = leads[1].get(u.block, 0)
+            if list_end >= end:
+                # the last line of a list that reaches the chunk's end, maybe going on in the
+                # next chunk (a list quoted in part cites the whole list: quoteunits._list_head)
+                ref[10:] = [ref[10] if len(ref) > 10 else None, lines.line_of(list_end - 1)]
             seen[u.block] = ref
             refs.append(ref)
         else:
