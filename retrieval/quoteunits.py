@@ -38,6 +38,7 @@ from retrieval.parsing.blocks import (
     ADMONITION,
     CODE,
     DEFINITION,
+    DIRECTIVE_OPENING,
     DOCTEST_PROMPT,
     EXAMPLE,
     HEADING,
@@ -213,7 +214,7 @@ def lead_in_of_list(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> s
 # blocks whose last sentence, ending ':', is shown above an item of the list after it (a
 # definition's would show its term as well)
 LIST_LEAD_KINDS = (PARAGRAPH, ADMONITION)
-_DIRECTIVE_OPENING = re.compile(r"\.\.[ \t]+[\w:.+-]+[ \t]*::[ \t]*")
+_DIRECTIVE_OPENING = re.compile(DIRECTIVE_OPENING)
 
 
 def lead_in_span_of_list(
