@@ -2,12 +2,11 @@
 batch-independent int8 path cost? Every variant runs the same bundled model, and all of them are
 measured in the same run:
 
-- `dynamic`: the export citebot shipped until session 14 (quantize_dynamic, per-channel int8
-  weights), built here from the fp32 export. It quantises activations per onnxruntime call,
-  with one scale for the whole padded batch. Texts run in length-bucketed batches, as
-  Embedder.encode runs them.
+- `dynamic`: the default backend's export (onnx-int8: quantize_dynamic, per-channel int8
+  weights). It quantises activations per onnxruntime call, with one scale for the whole padded
+  batch. Texts run in length-bucketed batches, as Embedder.encode runs them.
 - `dynamic-alone`: the same model, one text per call.
-- `per-token`: the shipped export (`citebot prepare`, retrieval.embedder.per_token_int8): int8
+- `per-token`: backend onnx-int8-pt's export (retrieval.embedder.per_token_int8): int8
   weights (per channel), and activations quantised per token: each token's scale is its own
   max |x| / 127. So no text moves another's vector.
 - `fp32`: the export without quantisation.
@@ -47,13 +46,6 @@ from retrieval import embedder as emb  # noqa: E402
 from retrieval.settings import Settings  # noqa: E402
 
 
-def dynamic_int8(fp32: Path, out: Path) -> None:
-    """The export citebot shipped before session 14: onnxruntime's quantize_dynamic with int8
-    weights per channel (activations get one scale per onnxruntime call)."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True)
-
 def texts(n: int) -> list[str]:
     """SciFact abstracts and their sentences, shuffled (a fixed seed): mixed lengths."""
     data = scifact(False)
@@ -77,10 +69,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         tmp = Path(tmpdir)
         fp32 = tmp / "fp32.onnx"
         emb.export_fp32(model_dir, fp32)
-        dynamic = tmp / "dynamic.onnx"
-        dynamic_int8(fp32, dynamic)
-        shipped = emb.prepare_onnx(model_dir, emb.default_cache_dir())
-        files = {"dynamic": dynamic, "per-token": shipped, "fp32": fp32}
+        cache = emb.default_cache_dir()
+        files = {
+            "dynamic": emb.prepare_onnx(model_dir, cache, backend="onnx-int8"),
+            "per-token": emb.prepare_onnx(model_dir, cache, backend="onnx-int8-pt"),
+            "fp32": fp32,
+        }
         models = {k: emb._OnnxModel(model_dir, tmp, onnx_file=f) for k, f in files.items()}
 
         def alone(m: Any) -> np.ndarray:

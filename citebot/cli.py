@@ -521,9 +521,9 @@ def prepare() -> None:
 
     if err.is_terminal:
         with err.status("exporting the model to int8 ONNX (about a minute, once)"):
-            path = prepare_onnx(model_dir, settings.cache_dir, say)
+            path = prepare_onnx(model_dir, settings.cache_dir, say, settings.backend)
     else:
-        path = prepare_onnx(model_dir, settings.cache_dir, say)
+        path = prepare_onnx(model_dir, settings.cache_dir, say, settings.backend)
     console.print(f"model ready: {path}", markup=False)
 
 

@@ -23,16 +23,18 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-BACKENDS = ("onnx-int8", "torch")
+BACKENDS = ("onnx-int8", "onnx-int8-pt", "torch")
 DEFAULT_BACKEND = "onnx-int8"
 
 
 class Embedder:
     """Normalised sentence embeddings. backend "torch" runs sentence-transformers as is;
     "onnx-int8" runs an int8 ONNX export of the same model (exported once and cached in
-    `cache_dir`; see `per_token_int8`) with onnxruntime: the same tokenizer, mean pooling and
-    normalisation, about 2x faster on CPU, and a text's vector does not depend on the texts
-    batched with it."""
+    `cache_dir`) with onnxruntime: the same tokenizer, mean pooling and normalisation, about 2x
+    faster on CPU. Its activations are quantised per call (onnxruntime's quantize_dynamic), so
+    a vector moves slightly with the texts batched beside it; "onnx-int8-pt" quantises them per
+    token (`per_token_int8`): batch-independent and closer to the model, but about 10 % slower
+    and, measured in session 14, no better on docs questions (benchmarks/RESULTS.md)."""
 
     def __init__(
         self,
@@ -59,7 +61,8 @@ class Embedder:
             tok = Tokenizer.from_str(self.model.tokenizer.backend_tokenizer.to_str())
             self.dim = int(self.model.get_embedding_dimension() or 0)
         else:
-            self._onnx = _OnnxModel(Path(model), cache_dir or default_cache_dir())
+            self._onnx = _OnnxModel(
+                Path(model), cache_dir or default_cache_dir(), backend=backend)
             self.max_seq_length = self._onnx.max_seq_length
             tok = Tokenizer.from_file(str(Path(model) / "tokenizer.json"))
             self.dim = self._onnx.dim
@@ -137,10 +140,13 @@ class Embedder:
 
 
 class _OnnxModel:
-    """The bundled transformer exported to ONNX and quantized to int8 (`per_token_int8`)."""
+    """The bundled transformer exported to ONNX and quantized to int8 (see `_export_int8`)."""
 
-    def __init__(self, model_dir: Path, cache_dir: Path, onnx_file: Path | None = None) -> None:
-        """`onnx_file`: run this export of the model instead of the cached int8 one
+    def __init__(
+        self, model_dir: Path, cache_dir: Path, onnx_file: Path | None = None,
+        backend: str = DEFAULT_BACKEND,
+    ) -> None:
+        """`onnx_file`: run this export of the model instead of the backend's cached one
         (benchmarks/bench_int8_det.py compares exports)."""
         import onnxruntime as ort
         from tokenizers import Tokenizer
@@ -148,7 +154,7 @@ class _OnnxModel:
         cfg = json.loads((model_dir / "config.json").read_text())
         self.max_seq_length = _max_seq_length(model_dir)
         self.dim = int(cfg["hidden_size"])
-        path = onnx_file or prepare_onnx(model_dir, cache_dir)
+        path = onnx_file or prepare_onnx(model_dir, cache_dir, backend=backend)
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = max(os.cpu_count() or 1, 1)
         opts.inter_op_num_threads = 1
@@ -258,11 +264,10 @@ def _max_seq_length(model_dir: Path) -> int:
     return int(json.loads(st_cfg.read_text()).get("max_seq_length", 256))
 
 
-# bump when the export recipe changes: every cache entry is remade. 3 (session 14): per-token
-# activation scales (`per_token_int8`) instead of onnxruntime's quantize_dynamic, whose one
-# scale per call made a text's vector depend on the texts batched with it. Indexes record the
-# recipe too (Settings.index_model_id), so one made with another asks for a rebuild.
-ONNX_EXPORT_VERSION = 3
+# each int8 backend's export recipe version, part of its cache folder's name: bump one when its
+# recipe changes and every cache entry of it is remade. 2: quantize_dynamic, per-channel int8
+# weights; 3 (session 14): per-token activation scales (`per_token_int8`).
+ONNX_EXPORT_VERSIONS = {"onnx-int8": 2, "onnx-int8-pt": 3}
 _MODEL_FILES = ("config.json", "model.safetensors", "pytorch_model.bin", "tokenizer.json")
 
 
@@ -309,15 +314,17 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def onnx_path(model_dir: Path, cache_dir: Path) -> Path:
+def onnx_path(model_dir: Path, cache_dir: Path, backend: str = DEFAULT_BACKEND) -> Path:
     """Where the int8 export of this model lives (exists only once prepared); the folder
-    name carries ONNX_EXPORT_VERSION, so an export made by an older recipe is never reused."""
+    name carries the backend's ONNX_EXPORT_VERSIONS entry, so an export made by another recipe
+    is never reused."""
     digest = model_hash(model_dir, cache_dir)
-    return cache_dir / "onnx-int8" / f"{digest}-v{ONNX_EXPORT_VERSION}" / "model.onnx"
+    return cache_dir / "onnx-int8" / f"{digest}-v{ONNX_EXPORT_VERSIONS[backend]}" / "model.onnx"
 
 
 def prepare_onnx(
-    model_dir: Path, cache_dir: Path, say: Callable[[str], None] | None = None
+    model_dir: Path, cache_dir: Path, say: Callable[[str], None] | None = None,
+    backend: str = DEFAULT_BACKEND,
 ) -> Path:
     """The cached int8 export of the model, made first if needed.
 
@@ -325,7 +332,7 @@ def prepare_onnx(
     never leaves a half-written model; a file lock makes concurrent processes wait for one
     export instead of each making its own.
     """
-    out = onnx_path(model_dir, cache_dir)
+    out = onnx_path(model_dir, cache_dir, backend)
     if out.is_file():
         return out
     out.parent.parent.mkdir(parents=True, exist_ok=True)
@@ -339,10 +346,9 @@ def prepare_onnx(
         t0 = time.perf_counter()
         tmp = Path(tempfile.mkdtemp(dir=out.parent.parent, prefix=f"{out.parent.name}.tmp-"))
         try:
-            _export_int8(model_dir, tmp / "model.onnx")
-            (tmp / "source.json").write_text(
-                json.dumps({"model": str(model_dir), "version": ONNX_EXPORT_VERSION})
-            )
+            _export_int8(model_dir, tmp / "model.onnx", backend)
+            (tmp / "source.json").write_text(json.dumps(
+                {"model": str(model_dir), "version": ONNX_EXPORT_VERSIONS[backend]}))
             if out.parent.exists():  # a folder without model.onnx: a broken leftover
                 shutil.rmtree(out.parent)
             tmp.rename(out.parent)
@@ -353,8 +359,10 @@ def prepare_onnx(
     return out
 
 
-def _export_int8(model_dir: Path, out: Path) -> None:
-    """Export the transformer to ONNX (fp32) and quantize it to int8 (`per_token_int8`)."""
+def _export_int8(model_dir: Path, out: Path, backend: str = DEFAULT_BACKEND) -> None:
+    """Export the transformer to ONNX (fp32) and quantize it to int8: its weights per output
+    channel, its activations per call ("onnx-int8", quantize_dynamic) or per token
+    ("onnx-int8-pt", `per_token_int8`)."""
     import logging
     import warnings
 
@@ -364,16 +372,21 @@ def _export_int8(model_dir: Path, out: Path) -> None:
         previous = logging.root.manager.disable
         logging.disable(logging.WARNING)
         try:
-            _export_int8_quiet(model_dir, out)
+            _export_int8_quiet(model_dir, out, backend)
         finally:
             logging.disable(previous)
 
 
-def _export_int8_quiet(model_dir: Path, out: Path) -> None:
+def _export_int8_quiet(model_dir: Path, out: Path, backend: str) -> None:
     with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
         fp32 = Path(tmp) / "fp32.onnx"
         export_fp32(model_dir, fp32)
-        per_token_int8(fp32, out)
+        if backend == "onnx-int8-pt":
+            per_token_int8(fp32, out)
+            return
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True)
 
 
 def per_token_int8(fp32: Path, out: Path) -> None:

@@ -52,8 +52,7 @@ class ModelMismatch(CitebotError):
 
     def __init__(self, built_with: str, configured: str) -> None:
         if _model_part(built_with) == _model_part(configured):
-            # the same model run another way: a backend switch, or an index from a citebot
-            # whose int8 export made other vectors ("[onnx-int8]" before session 14)
+            # the same model run another way: a backend (or int8 recipe) switch
             problem = (
                 f"The index was embedded as {built_with!r}, but this citebot embeds as "
                 f"{configured!r} (the same model run another way), and the two kinds of "

@@ -14,10 +14,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
-# what an index made by the onnx-int8 backend records after its model name: the int8 recipe
-# of the export it was embedded with (retrieval.embedder.per_token_int8, ONNX_EXPORT_VERSION 3);
-# indexes from the earlier per-batch export say "[onnx-int8]"
-ONNX_INT8_RECIPE = "onnx-int8 per-token"
 
 # Chroma reads these at import time: keep telemetry off and model downloads impossible.
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -77,9 +73,10 @@ class Settings(BaseSettings):
 
     backend: str = Field(
         "onnx-int8",
-        pattern="^(torch|onnx-int8)$",
+        pattern="^(torch|onnx-int8|onnx-int8-pt)$",
         description="Embedding runtime: onnx-int8 (int8 ONNX export of the model, made once into "
-        "cache_dir) or torch (sentence-transformers as is; any model)",
+        "cache_dir), onnx-int8-pt (the same with per-token activation scales: a vector does not "
+        "depend on its batch; ~10 % slower) or torch (sentence-transformers as is; any model)",
     )
     cache_dir: Path = Field(
         default_factory=lambda: _default_cache_dir(),
@@ -171,12 +168,9 @@ class Settings(BaseSettings):
         return self.model
 
     def index_model_id(self) -> str:
-        """What an index records as its model: vectors from another backend differ slightly,
-        and so do those of another int8 recipe (an index from before session 14's per-token
-        export says "[onnx-int8]": it asks for a rebuild, as a backend switch does)."""
-        if self.backend == "torch":
-            return self.model
-        return f"{self.model} [{ONNX_INT8_RECIPE}]"
+        """What an index records as its model: vectors from another backend (or int8 recipe)
+        differ slightly, so an index made with one asks for a rebuild under another."""
+        return self.model if self.backend == "torch" else f"{self.model} [{self.backend}]"
 
 
 def dotenv_problem(path: Path = Path(".env")) -> str | None:

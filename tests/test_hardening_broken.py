@@ -123,17 +123,17 @@ def test_model_mismatch(built: tuple[Path, Path], tmp_path: Path) -> None:
 
 
 
-def test_an_index_from_the_per_batch_int8_export_asks_for_a_rebuild(
+def test_an_index_from_another_int8_recipe_asks_for_a_rebuild(
     built: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    """Indexes made before session 14 record "[onnx-int8]": the int8 export then made other
-    vectors (one activation scale per batch). Same model, same backend setting: the message
-    says the vectors differ, not that another model is configured, and names the rebuild."""
+    """An index embedded by backend onnx-int8-pt (per-token int8) records "[onnx-int8-pt]":
+    its vectors differ slightly from the default export's. Same model: the message says the
+    vectors differ, not that another model is configured, and names the rebuild."""
     docs, data, work = _copy(built, tmp_path)
     store = Store(make_settings(docs, data))
     manifest = store.read_manifest()
-    assert manifest.model == f"{DEFAULT_MODEL} [onnx-int8 per-token]"
-    manifest.model = f"{DEFAULT_MODEL} [onnx-int8]"
+    assert manifest.model == f"{DEFAULT_MODEL} [onnx-int8]"
+    manifest.model = f"{DEFAULT_MODEL} [onnx-int8-pt]"
     store.write_manifest(manifest)
     store.client.close()
     loc: list[str | Path] = ["--docs", docs, "--data", data]
@@ -141,7 +141,7 @@ def test_an_index_from_the_per_batch_int8_export_asks_for_a_rebuild(
     for r, what in ((ask, "ask"), (index, "index")):
         _says_rebuild(r, what)
         out = " ".join((r.stdout + r.stderr).split())
-        assert f"embedded as '{DEFAULT_MODEL} [onnx-int8]'" in out, out
+        assert f"embedded as '{DEFAULT_MODEL} [onnx-int8-pt]'" in out, out
         assert "the same model run another way" in out and "is configured" not in out, out
 
 

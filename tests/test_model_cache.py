@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.embedder import Embedder, model_hash, onnx_path
+from retrieval.embedder import Embedder, default_cache_dir, model_hash, onnx_path
 from retrieval.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -99,11 +99,14 @@ def test_int8_vectors_agree_with_torch(embedder: Embedder) -> None:
     assert cos.min() > 0.97, cos
 
 
-def test_a_texts_int8_vector_does_not_depend_on_its_batch(embedder: Embedder) -> None:
-    """The per-token int8 export (ONNX_EXPORT_VERSION 3): a text encoded alone, and inside a
+def test_the_per_token_backends_vector_does_not_depend_on_its_batch(embedder: Embedder) -> None:
+    """backend onnx-int8-pt (per-token activation scales): a text encoded alone, and inside a
     batch of shorter and longer texts (padded to the longest, in any order), gets the very
-    same vector and token vectors. The per-batch export it replaced moved them by up to 0.034."""
-    assert embedder.backend == "onnx-int8"  # the default
+    same vector and token vectors. The default per-call export moves them by up to 0.034."""
+    assert embedder.backend == "onnx-int8"  # the default; its export sits beside this one
+    assert onnx_path(MODEL_DIR, default_cache_dir(), "onnx-int8-pt") != onnx_path(
+        MODEL_DIR, default_cache_dir())
+    embedder = Embedder(str(MODEL_DIR), backend="onnx-int8-pt")
     texts = [
         "Dawn.",
         "The harbour opens at dawn and closes at dusk, except on public holidays.",
