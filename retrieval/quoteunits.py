@@ -595,6 +595,10 @@ def _code_units(
         first = _first_prompt(text, s, e, str(blocks[n][4]).lower() in _SESSION_LANGUAGES)
         if first is None or len(_WORDS.findall(text[first:e])) < MIN_PART_WORDS:
             return []  # (only output, or from the prompt on a bare `>>>` the session ends on)
+        if first == s:
+            # a part opening inside a body (a docstring's "Args:", an `if` branch) starts at
+            # the part's first statement of its outermost level
+            first = _first_outer_statement(text, s, e)
         start = s = first
     if len(blocks[run[-1]]) > 9 and not blocks[run[-1]][9]:
         # the part of a session that goes on in the next chunk: without the example whose
@@ -679,6 +683,42 @@ def _first_prompt(text: str, s: int, e: int, session: bool) -> int | None:
             return pos
         pos += len(ln) + 1
     return None
+
+
+# lines that go on with what is above them, not statements to start reading at
+_GOES_ON = re.compile(r"[)\]}]|\.\.\.|(?:elif|else|except|finally|case)\b|[\"']{3}|[.,+\-*/&|]")
+_TRIPLE = re.compile(r"\"\"\"|'''")
+
+
+def _first_outer_statement(text: str, s: int, e: int) -> int:
+    """Where the later part `s:e` of a code block split between chunks is quoted from: `s`,
+    unless its first line is indented deeper than a later line (it opens in the middle of a
+    body: a docstring's "Args:", an `if` branch), then the first later line at the part's
+    outermost indentation that starts a statement (`def find(…):`), when that leaves a few
+    words to quote; else `s` (a body's last lines over a closing `...` are quoted as before)."""
+    lines = text[s:e].split("\n")
+    filled = [(len(ln) - len(ln.lstrip()), i) for i, ln in enumerate(lines) if ln.strip()]
+    if not filled:
+        return s
+    outer = min(d for d, _ in filled)
+    closer = next((k for k, (_, i) in enumerate(filled) if _TRIPLE.search(lines[i])), None)
+    if closer and _TRIPLE.fullmatch(lines[filled[closer][1]].strip()) and (
+        filled[closer - 1][0] >= filled[closer][0]
+    ):
+        # it opens inside a docstring (its first triple quote, on a line of its own under
+        # the docstring's text, closes one): from the first statement after that docstring
+        outer = filled[closer][0]
+        filled = [(d, i) for d, i in filled[closer + 1 :] if d <= outer]
+        outer = min((d for d, _ in filled), default=outer)
+    elif filled[0][0] == outer:
+        return s
+    for depth, i in filled:
+        if depth == outer and not _GOES_ON.match(lines[i].lstrip()):
+            at = s + sum(len(ln) + 1 for ln in lines[:i])
+            if len(_WORDS.findall(text[at:e])) >= MIN_PART_WORDS:
+                return at
+            break
+    return s
 
 
 def _blank_between(text: str, a: int, b: int) -> bool:
