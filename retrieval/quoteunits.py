@@ -692,32 +692,27 @@ _TRIPLE = re.compile(r"\"\"\"|'''")
 
 def _first_outer_statement(text: str, s: int, e: int) -> int:
     """Where the later part `s:e` of a code block split between chunks is quoted from: `s`,
-    unless its first line is indented deeper than a later line (it opens in the middle of a
-    body: a docstring's "Args:", an `if` branch), then the first later line at the part's
-    outermost indentation that starts a statement (`def find(…):`), when that leaves a few
-    words to quote; else `s` (a body's last lines over a closing `...` are quoted as before)."""
+    unless it opens in the middle of a body (a later line is indented less than its first:
+    an `if` branch's last lines), then at the first later statement indented less than its
+    first line, or unless it opens inside a docstring (its first triple quote, on a line of
+    its own under the docstring's text, closes one: "Args: …"), then at the first statement
+    after that docstring (`def find(…):`); `s` when that leaves too few words or there is no
+    such statement (lines that only go on, `elif`, `)`, a closing `...`, are not one)."""
     lines = text[s:e].split("\n")
     filled = [(len(ln) - len(ln.lstrip()), i) for i, ln in enumerate(lines) if ln.strip()]
     if not filled:
         return s
-    outer = min(d for d, _ in filled)
     closer = next((k for k, (_, i) in enumerate(filled) if _TRIPLE.search(lines[i])), None)
     if closer and _TRIPLE.fullmatch(lines[filled[closer][1]].strip()) and (
         filled[closer - 1][0] >= filled[closer][0]
     ):
-        # it opens inside a docstring (its first triple quote, on a line of its own under
-        # the docstring's text, closes one): from the first statement after that docstring
-        outer = filled[closer][0]
-        filled = [(d, i) for d, i in filled[closer + 1 :] if d <= outer]
-        outer = min((d for d, _ in filled), default=outer)
-    elif filled[0][0] == outer:
-        return s
-    for depth, i in filled:
-        if depth == outer and not _GOES_ON.match(lines[i].lstrip()):
+        after = [(d, i) for d, i in filled[closer + 1 :] if d <= filled[closer][0]]
+    else:
+        after = [(d, i) for d, i in filled[1:] if d < filled[0][0]]
+    for _, i in after:
+        if not _GOES_ON.match(lines[i].lstrip()):
             at = s + sum(len(ln) + 1 for ln in lines[:i])
-            if len(_WORDS.findall(text[at:e])) >= MIN_PART_WORDS:
-                return at
-            break
+            return at if len(_WORDS.findall(text[at:e])) >= MIN_PART_WORDS else s
     return s
 
 
