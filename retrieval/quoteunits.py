@@ -223,16 +223,9 @@ def lead_in_span_of_list(
     it: ".. note:: If you're coming from asyncio, Future differs in a few ways:"), or None.
     An item of a nested list is led by the item it is nested in when that ends ':' ("- Native
     coroutines:" over "- are generally faster."), not by the outer list's lead-in."""
-    parent = _parent_item(text, blocks, n)
-    if parent is not None and ends_with_colon(
-        text[int(blocks[parent][1]) : int(blocks[parent][2])]
-    ):
-        s, e = int(blocks[parent][1]), int(blocks[parent][2])
-        a = _last_sentence_start(text, s, e)
-        body = text[a:e]
-        a += len(body) - len(body.lstrip())
-        e = a + len(body.strip())
-        return (a, e) if e > a else None
+    nested = lead_span_of_nested_item(text, blocks, n)
+    if nested is not None:
+        return nested
     k = n
     while k > 0 and str(blocks[k - 1][0]) == LIST_ITEM:
         k -= 1
@@ -253,12 +246,32 @@ def lead_in_span_of_list(
     return (a, e) if e > a else None
 
 
+def lead_span_of_nested_item(
+    text: str, blocks: tuple[tuple[Any, ...], ...], n: int
+) -> tuple[int, int] | None:
+    """The span of the item that list item `n` is nested in, when that item ends ':' ("-
+    Decorated coroutines:"): the lead of `n`, shown above it. None for anything else."""
+    parent = _parent_item(text, blocks, n)
+    if parent is None:
+        return None
+    s, e = int(blocks[parent][1]), int(blocks[parent][2])
+    if not ends_with_colon(text[s:e]):
+        return None
+    a = _last_sentence_start(text, s, e)
+    body = text[a:e]
+    a += len(body) - len(body.lstrip())
+    e = a + len(body.strip())
+    return (a, e) if e > a else None
+
+
 def _parent_item(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> int | None:
     """The list item that item `n` is nested in (the nearest item before it, in the same run
     of items, whose marker is less indented), or None (`n` is no item, or a top-level one)."""
     if str(blocks[n][0]) != LIST_ITEM:
         return None
     indent = _item_marker(text, int(blocks[n][1]))[0]
+    if indent == 0:
+        return None  # (a list at the margin is nested in nothing)
     k = n - 1
     while k >= 0 and str(blocks[k][0]) == LIST_ITEM:
         if _item_marker(text, int(blocks[k][1]))[0] < indent:

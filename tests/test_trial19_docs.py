@@ -130,3 +130,28 @@ def test_a_code_blocks_later_part_starts_at_a_statement_not_inside_a_docstring(
     assert any(u.lstrip().startswith("def find(self, uri, req=None):") for u in code), code
     # every quoted part is an exact slice of the file
     assert all(u in ROUTERS for u in code)
+
+
+def _long_item(n: int, kind: str) -> str:
+    words = " ".join(f"{kind.lower()}{n}word{k}" for k in range(45))
+    return f"  - item {n} of the {kind} coroutines says {words}.\n"
+
+
+LONG_NESTED = (
+    "Coroutines\n==========\n\nOther differences between the two forms are outlined below.\n\n"
+    "- Native coroutines:\n\n" + "".join(_long_item(n, "Native") for n in range(8))
+    + "\n- Decorated coroutines:\n\n" + "".join(_long_item(n, "Decorated") for n in range(8))
+)
+
+
+def test_a_nested_item_keeps_its_lead_in_a_later_chunk(tmp_path: Path) -> None:
+    """The nested list is longer than a chunk: an item in a later chunk than the item it is
+    nested in (its lead stored with the chunk) is led by that item too, not by the outer
+    list's lead-in."""
+    engine = indexed_engine(tmp_path, {"coroutines.rst": LONG_NESTED})
+    chunks = engine.view().chunks
+    assert len(chunks) >= 3, len(chunks)  # (the lists cross chunks: the sample is what it tests)
+    leads = [(w.text.split()[4], item_lead_in(w)) for c in chunks for w in windows_for(c, 0)
+             if w.kind == "list_item" and w.text.startswith("item ")]
+    assert {kind for kind, _ in leads} == {"Native", "Decorated"}, leads
+    assert all(lead == f"{kind} coroutines:" for kind, lead in leads), leads
