@@ -301,15 +301,20 @@ def stats(
 @app.command(cls=Command, short_help="The indexed documents; pages with nothing to quote.")
 def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
     """List the indexed documents, then the pages read but not indexed because they have
-    nothing to quote (e.g. autodoc API pages)."""
-    from retrieval.stats import read_not_quotable, read_sources
+    nothing to quote (e.g. autodoc API pages), then the translated copies of pages left out
+    (CITEBOT_TRANSLATIONS=skip)."""
+    from retrieval.stats import read_not_quotable, read_sources, read_translations
 
     settings = _indexed_settings(docs, data)
     try:
         rows = read_sources(settings)
     except CitebotError as e:
         raise fail(explain(e)) from None
-    from citebot.textrender import render_not_quotable_header, render_source
+    from citebot.textrender import (
+        render_not_quotable_header,
+        render_source,
+        render_translations,
+    )
 
     for r in rows:
         console.print(render_source(r), highlight=False, markup=False)
@@ -318,6 +323,9 @@ def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
         console.print(render_not_quotable_header(left_out), highlight=False, markup=False)
     for r in left_out:
         console.print(render_source(r), highlight=False, markup=False)
+    translated = read_translations(settings)
+    if translated:
+        console.print(render_translations(translated), highlight=False, markup=False)
     if not rows:  # said, not an empty output that looks like a failure
         raise fail(explain(NotIndexed()))
 

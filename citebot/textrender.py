@@ -161,3 +161,11 @@ def render_source(s: SourceInfo) -> str:
 def render_not_quotable_header(pages: list[SourceInfo]) -> str:
     """The line above the pages listed as not quotable: how many, and why."""
     return f"Not indexed, {plural(len(pages), 'page')} with {MARKUP_ONLY}:"
+
+
+def render_translations(pages: list[tuple[str, str]]) -> str:
+    """The translated copies left out of the index, each with the page it translates."""
+    lines = [f"Not indexed, {plural(len(pages), 'translation')} of indexed pages "
+             "(CITEBOT_TRANSLATIONS=index reads them):"]
+    lines += [f"{path} · translation of {original}" for path, original in pages]
+    return "\n".join(lines)

@@ -214,7 +214,8 @@ class Engine:
             self._check_docs_dir(old)
             self._load_model()
             sources, skipped, vanished = folder_sources(
-                self.settings.docs_dir, max_bytes, self.settings.include_root)
+                self.settings.docs_dir, max_bytes, self.settings.include_root,
+                translations=self.settings.translations)
             # the knowledge entries are indexed with the docs, under their own name space
             reserved = [s for s in sources if s.rel.startswith(KNOWLEDGE)]
             sources = [s for s in sources if not s.rel.startswith(KNOWLEDGE)]

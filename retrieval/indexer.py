@@ -44,7 +44,9 @@ from retrieval.rstincludes import (
     included_outside,
 )
 from retrieval.searchtext import embed_text
+from retrieval.sitenav import SiteConfig, read_site_config
 from retrieval.store import FileEntry, Manifest, NotQuotable, Store, chunk_id, reread_key
+from retrieval.translations import TRANSLATION, translated_pages
 from retrieval.units import ChunkUnits, UnitStore, embed_units, pooled, units_version
 
 log = logging.getLogger(__name__)
@@ -73,22 +75,35 @@ class DocSource:
 
 
 def folder_sources(
-    root: Path, max_bytes: int, include_root: Path | None = None, includes_allowed: bool = True
+    root: Path, max_bytes: int, include_root: Path | None = None, includes_allowed: bool = True,
+    translations: str = "skip",
 ) -> tuple[list[DocSource], list[SkippedFile], set[str]]:
     """Sources for every readable file under root; skipped files with reasons; vanished files.
 
     A page's included code is read from inside root, or inside `include_root` (see
     retrieval.includes); not at all unless `includes_allowed` (knowledge entries are written
-    from chat messages: a directive in one is text)."""
+    from chat messages: a directive in one is text, and no site config applies to them).
+    The site's config (retrieval.sitenav) titles pages that have no title of its own; a
+    translated copy of a page is skipped unless `translations` is "index"
+    (retrieval.translations)."""
     check_docs_root(root)  # a missing or unreadable root must not read as "every file deleted"
     includes = IncludeReader(root, include_root, max_bytes)
+    site = read_site_config(root) if includes_allowed else SiteConfig()
+    candidates = list(iter_candidate_files(root))
+    translated = translated_pages(
+        [rel for rel, path, reason in candidates if path is not None and not reason], site
+    ) if includes_allowed and translations == "skip" else {}
     sources: list[DocSource] = []
     skipped: list[SkippedFile] = []
     vanished: set[str] = set()
     rest_included: set[str] = set()  # files `.. include::`d by a page: reST text
     texts: dict[str, bytes] = {}  # the files that may be such text (`includes/intro.txt`)
     include_only: list[str] = []  # `.inc` files: read only if a page includes them
-    for rel, path, reason in iter_candidate_files(root):
+    for rel, path, reason in candidates:
+        if rel in translated:
+            skipped.append(SkippedFile(rel, f"{TRANSLATION}{translated[rel]} "
+                                            "(CITEBOT_TRANSLATIONS=index reads it)"))
+            continue
         if (reason and reason.startswith(UNSUPPORTED) and includes_allowed
                 and rel.lower().endswith(REST_INCLUDE_ONLY_SUFFIXES)):
             include_only.append(rel)
@@ -108,15 +123,17 @@ def folder_sources(
         if includes_allowed:
             rest_included |= included_by(rel, data)
             outside = included_outside(rel, data)
+        nav = site.titles.get(rel)
         if page is None:
-            sources.append(_noting_outside(
-                DocSource(rel, digest, _loader(data, rel), len(data)), outside))
+            sources.append(_site_titled(_noting_outside(
+                DocSource(rel, digest, _loader(data, rel, site_title=nav), len(data)), outside),
+                nav, digest))
             if rel.lower().endswith(REST_TEXT_SUFFIXES):
                 texts[rel] = data
             continue
-        sources.append(_noting_outside(DocSource(
-            rel, page.digest(digest), _including_loader(data, rel, page), len(data), digest,
-            page.hashes()), outside))
+        sources.append(_site_titled(_noting_outside(DocSource(
+            rel, page.digest(digest), _including_loader(data, rel, page, nav), len(data),
+            digest, page.hashes()), outside), nav, digest))
     for rel in include_only:
         if rel not in rest_included:
             continue
@@ -144,15 +161,29 @@ def kept_versions(
     """Indexed files to keep although not read this time: files that could not be read, and
     every file under a folder that could not be listed (skipped as "sub/dir/")."""
     indexed = set(indexed)
-    keep = {s.path for s in skipped if s.path in indexed and s.path not in vanished}
+    keep = {s.path for s in skipped if s.path in indexed and s.path not in vanished
+            and not s.reason.startswith(TRANSLATION)}  # a translation left out on purpose
     folders = tuple(s.path for s in skipped if s.path == "" or s.path.endswith("/"))
     if folders:
         keep |= {rel for rel in indexed if rel.startswith(folders)}
     return keep
 
 
-def _loader(data: bytes, rel: str, read_as: str | None = None) -> Callable[[], LoadedDocument]:
-    return lambda: load_bytes(data, rel, read_as)
+def _loader(
+    data: bytes, rel: str, read_as: str | None = None, site_title: str | None = None
+) -> Callable[[], LoadedDocument]:
+    return lambda: load_bytes(data, rel, read_as, site_title)
+
+
+def _site_titled(source: DocSource, site_title: str | None, digest: str) -> DocSource:
+    """`source`, whose title the site's navigation may give: its hash covers that title, so a
+    changed `mkdocs.yml` nav re-reads the page it retitles (and only that one); `page_hash`
+    stays the page's own bytes' sha256."""
+    if not site_title:
+        return source
+    return dataclasses.replace(
+        source, hash=hashlib.sha256(f"{source.hash}\0site title {site_title}".encode()).hexdigest(),
+        page_hash=source.page_hash or digest)
 
 
 def _as_rest(source: DocSource, data: bytes) -> DocSource:
@@ -179,9 +210,11 @@ def _noting_outside(source: DocSource, outside: list[str]) -> DocSource:
     return dataclasses.replace(source, load=noted)
 
 
-def _including_loader(data: bytes, rel: str, page: PageIncludes) -> Callable[[], LoadedDocument]:
+def _including_loader(
+    data: bytes, rel: str, page: PageIncludes, site_title: str | None = None
+) -> Callable[[], LoadedDocument]:
     def load() -> LoadedDocument:
-        doc = load_bytes(data, rel)
+        doc = load_bytes(data, rel, site_title=site_title)
         if doc.blocks is None:
             return doc
         text, blocks, spans, notes = with_includes(doc.text, doc.blocks, page)
@@ -604,6 +637,10 @@ class Indexer:
                 summary.includes_changed[p.source.rel] = sorted(
                     r for r in set(old.includes) | set(p.source.includes)
                     if old.includes.get(r) != p.source.includes.get(r))
+            if (old is not None and not p.key and not summary.includes_changed.get(p.source.rel)
+                    and (old.page_hash or old.hash) == (p.source.page_hash or p.source.hash)):
+                # the page and what it includes are as they were: the site's nav retitled it
+                summary.site_changed.append(p.source.rel)
             summary.chunks_added += len(p.chunks)
             manifest.files[p.source.rel] = FileEntry(
                 hash=p.source.hash,

@@ -324,9 +324,12 @@ def load_file(path: Path, rel: str, max_bytes: int) -> LoadedDocument:
     return load_bytes(read_bytes(path, max_bytes), rel)
 
 
-def load_bytes(data: bytes, rel: str, read_as: str | None = None) -> LoadedDocument:
+def load_bytes(
+    data: bytes, rel: str, read_as: str | None = None, site_title: str | None = None
+) -> LoadedDocument:
     """The document in `data`, read by the loader of its suffix (or of `read_as`, e.g.
-    ".rst" for reST text another page includes)."""
+    ".rst" for reST text another page includes). `site_title`: what the docs site's navigation
+    calls the page (retrieval.sitenav), its title when it has none of its own."""
     suffix = (read_as or (".md" if is_markdown(rel) else Path(rel).suffix)).lower()
     load = LOADERS.get(suffix)
     if load is None:  # filtered out by iter_candidate_files already
@@ -348,10 +351,11 @@ def load_bytes(data: bytes, rel: str, read_as: str | None = None) -> LoadedDocum
     if blocks is not None and header.body_start:
         blocks = tuple(b for b in blocks if b.start >= header.body_start)
     # titles come from inside the file (HTML <title>, DOCX/PDF properties), its first
-    # heading or its name: one clean line, so a citation never shows a forged second line
+    # heading, the site's navigation or its name: one clean line, so a citation never shows a
+    # forged second line
     title = clean_field(header.title or got.title or got.heading or "") or clean_field(
-        _name_title(rel))
-    if blocks and not (header.title or got.title) and _says_nothing(title) and _opens_with_text(
+        site_title or "") or clean_field(_name_title(rel))
+    if blocks and not (header.title or got.title) and says_nothing(title) and _opens_with_text(
             blocks):
         title = _more_than(title, got.text, blocks, rel)
     return LoadedDocument(
@@ -409,7 +413,7 @@ _NOT_NAMES = {"this", "that", "these", "those", "it", "its", "there", "here", "w
               "a", "an", "each", "every", "all", "some", "one", "following", "below", "above"}
 
 
-def _says_nothing(title: str) -> bool:
+def says_nothing(title: str) -> bool:
     """A title of only a page's role ("Documentation", "Overview", "Welcome!")."""
     return " ".join(re.sub(r"[^\w\s]", " ", title).split()).lower() in _SAYS_NOTHING
 
@@ -426,7 +430,7 @@ def _more_than(title: str, text: str, blocks: tuple[Block, ...], rel: str) -> st
     defines, else its folder, else its file name (if that says more), else `title`."""
     named = clean_field(_name_title(rel))
     return (_subject(text, blocks) or _folder_title(rel)
-            or (named if not _says_nothing(named) else "") or title)
+            or (named if not says_nothing(named) else "") or title)
 
 
 def _subject(text: str, blocks: tuple[Block, ...]) -> str | None:
@@ -435,7 +439,7 @@ def _subject(text: str, blocks: tuple[Block, ...]) -> str | None:
     if first.kind != PARAGRAPH:
         return None
     m = _SUBJECT.match(text, first.start, first.end)
-    if m is None or _says_nothing(m.group("name")):
+    if m is None or says_nothing(m.group("name")):
         return None
     return None if m.group("name").split()[0].lower() in _NOT_NAMES else m.group("name")
 

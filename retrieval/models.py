@@ -222,6 +222,9 @@ class IndexSummary:
     reread: list[str] = field(default_factory=list)
     # changed pages whose own text is unchanged: the included files that changed (or went)
     includes_changed: dict[str, list[str]] = field(default_factory=dict)
+    # changed pages whose own text and includes are unchanged: the site's navigation
+    # (mkdocs.yml `nav:`) gives them another title, or none now (retrieval.sitenav)
+    site_changed: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -232,7 +235,8 @@ class IndexSummary:
         """Why a changed page was read again although its own text is as it was ("" if not)."""
         inc = self.includes_changed.get(rel)
         if not inc:
-            return ""
+            return "its title in the site's nav (mkdocs.yml) changed" if (
+                rel in self.site_changed) else ""
         more = f" and {len(inc) - 2} more" if len(inc) > 2 else ""
         return f"included {', '.join(inc[:2])}{more} changed"
 

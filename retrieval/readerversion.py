@@ -28,6 +28,7 @@ READER_MODULES = (
     "retrieval.parsing.docx",
     "retrieval.includes",
     "retrieval.includespan",
+    "retrieval.sitenav",
 )
 
 

@@ -59,6 +59,13 @@ class Settings(BaseSettings):
         "snippets), relative to the docs folder, e.g. `..` for examples beside docs/; unset = "
         "the docs folder only",
     )
+    translations: str = Field(
+        "skip",
+        pattern="^(skip|index)$",
+        description="Translated copies of pages (`guide.pl.rst` beside `guide.rst`, an "
+        "mkdocs i18n `fr/` folder): skip = left out and listed with their original (one "
+        "answer, in the docs' own language); index = read like any page",
+    )
     max_chunks_per_file: int = Field(
         2000, ge=0, description="Files that make more chunks are skipped (bounds the work per "
         "file); 0 = no bound",

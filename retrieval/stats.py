@@ -11,6 +11,7 @@ from retrieval.errors import CitebotError, IndexBroken, ModelMismatch
 from retrieval.models import NOTHING_TO_QUOTE, IndexSummary, SourceInfo, Stats
 from retrieval.settings import Settings
 from retrieval.store import Manifest, Store
+from retrieval.translations import TRANSLATION
 
 
 def last_index_path(settings: Settings) -> Path:
@@ -122,3 +123,15 @@ def read_sources(settings: Settings) -> list[SourceInfo]:
 def read_not_quotable(settings: Settings) -> list[SourceInfo]:
     """`Engine.not_quotable()` without an Engine."""
     return not_quotable(read_last_index(settings))
+
+
+def read_translations(settings: Settings) -> list[tuple[str, str]]:
+    """The translated pages the last index run left out (CITEBOT_TRANSLATIONS=skip), each
+    with the page it translates: (path, original)."""
+    out = []
+    for sk in (read_last_index(settings) or {}).get("skipped") or []:
+        reason = sk.get("reason") if isinstance(sk, dict) else None
+        if isinstance(reason, str) and reason.startswith(TRANSLATION) and sk.get("path"):
+            original = reason[len(TRANSLATION):].split(" (CITEBOT_TRANSLATIONS", 1)[0]
+            out.append((str(sk["path"]), original))
+    return sorted(out)
