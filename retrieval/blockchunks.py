@@ -4,8 +4,8 @@ A chunk is still an exact slice `text[char_start:char_end]`, measured in the mod
 (counting the section path put in front of its search text) and never silently truncated.
 Blocks are packed whole; a block too long for one chunk is split between its sentences
 (prose), rows (tables) or lines (code). A lead-in paragraph ending in ":" stays with the
-code block it introduces. Each chunk records its blocks (kind, span relative to the chunk,
-section path, code language, table header span) for quoting and citing.
+code block, list or table it introduces. Each chunk records its blocks (kind, span relative
+to the chunk, section path, code language, table header span) for quoting and citing.
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def chunk_blocks(
         units.append(row)
 
     groups = _groups(text, blocks)
-    leads = _list_leads(text, blocks)
+    leads = (_list_leads(text, blocks), _list_ends(text, blocks))
     lines = LineIndex(text)
     chunks: list[Chunk] = []
     current: list[_Unit] = []
@@ -194,9 +194,9 @@ def chunk_blocks(
             continue
         for n, u in enumerate(g_units):  # a group too long for one chunk: split between pieces
             if current and total + u.tokens > budget:
-                # a lead-in goes to the next chunk with the code it introduces (a heading's
-                # long underline can leave no room for the code after its lead-in)
-                lead = _lead_in_units(text, blocks, g_units, n, current)
+                # a lead-in goes to the next chunk with the code, list or table it
+                # introduces (as much of it as fits there with its first piece)
+                lead = _lead_in_units(text, blocks, g_units, n, current, budget, max_tokens)
                 moved = current[len(current) - lead :] if lead else []
                 if lead:
                     del current[len(current) - lead :]
@@ -217,7 +217,7 @@ def _fit(
     counter: TokenCounter,
     max_tokens: int,
     lines: LineIndex,
-    leads: dict[int, tuple[int, int]],
+    leads: tuple[dict[int, tuple[int, int]], dict[int, int]],
 ) -> list[Chunk]:
     """Make sure every chunk's search text fits the model: drop the section path, and as a
     last resort split the chunk between its pieces (nothing is ever silently truncated)."""
@@ -256,31 +256,46 @@ def _block_at(blocks: Sequence[Block], pos: int) -> int:
     return 0
 
 
-def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
-    """Blocks packed together: a heading with what follows it, a lead-in with its code."""
+def _leads_next(text: str, blocks: Sequence[Block], i: int) -> bool:
+    """Block `i` is the lead-in of block `i + 1`: the two are packed into one chunk (_groups)
+    and, when a chunk must end between them, the lead-in goes to the next chunk with what it
+    introduces (_lead_in_units). A lead-in of a code block ("…via a command line option:",
+    "Example of …", a list item over its step's command); a paragraph, note or definition
+    ending ':' (or a paragraph announcing it in a sentence ending '.') over a table, list or
+    definition list; a list item ending ':' over the list or table nested under it ("…has to
+    do with groups:" + its sub-items)."""
     from retrieval.quoteunits import (
-        SHORT_LEAD_WORDS,
         _last_sentence_start,
         announces_list,
         ends_with_colon,
         introduces,
-        item_code_run,
         names_example,
         nested_in_item,
     )
 
-    def leads_in(i: int) -> bool:
-        lead = text[blocks[i].start : blocks[i].end]
-        return i + 1 < len(blocks) and blocks[i + 1].kind == CODE and (
-            introduces(lead, blocks[i].kind) or names_example(lead, blocks[i].kind) or (
-                blocks[i].kind == LIST_ITEM
-                and nested_in_item(text, blocks[i].start, blocks[i].end, blocks[i + 1].start)))
+    if i < 0 or i + 1 >= len(blocks):
+        return False
+    lead, b = blocks[i], blocks[i + 1]
+    body = text[lead.start : lead.end]
+    if b.kind == CODE:
+        return introduces(body, lead.kind) or names_example(body, lead.kind) or (
+            lead.kind == LIST_ITEM and nested_in_item(text, lead.start, lead.end, b.start))
+    if b.kind not in (TABLE, LIST_ITEM, DEFINITION):
+        return False
+    if lead.kind in (PARAGRAPH, ADMONITION, DEFINITION):
+        # "Here are some common uses:" and the table or list it introduces: a lead-in left
+        # at a chunk's end was quoted without what it introduces (also a note's or
+        # definition's last paragraph: "…you have two possibilities:" + the items)
+        return ends_with_colon(body) or lead.kind == PARAGRAPH and announces_list(
+            text[_last_sentence_start(text, lead.start, lead.end) : lead.end])
+    return lead.kind == LIST_ITEM and ends_with_colon(body) and nested_in_item(
+        text, lead.start, lead.end, b.start)
 
-    def announcing(i: int) -> bool:
-        """Paragraph `i`'s last sentence announces what follows it in a sentence ending in a
-        full stop ("The following options are supported." + the list)."""
-        s, e = blocks[i].start, blocks[i].end
-        return announces_list(text[_last_sentence_start(text, s, e) : e])
+
+def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
+    """Blocks packed together: a heading with what follows it, a lead-in with what it
+    introduces (_leads_next)."""
+    from retrieval.quoteunits import SHORT_LEAD_WORDS, item_code_run, nested_in_item
 
     def same_step(i: int) -> bool:
         """Code block `i` follows another code block under the same list item ("2. Install
@@ -300,23 +315,41 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
         prev = blocks[i - 1] if i else None
         glue = prev is not None and (
             prev.kind == HEADING
-            or (b.kind == CODE and leads_in(i - 1))
+            or _leads_next(text, blocks, i - 1)
             or (b.kind == CODE and prev.kind == CODE and same_step(i))
-            # "Here are some common uses:" and the table or list it introduces: a lead-in
-            # left at a chunk's end was quoted without what it introduces (also a note's or
-            # definition's last paragraph: "…you have two possibilities:" + the items)
-            or (b.kind in (TABLE, LIST_ITEM, DEFINITION)
-                and prev.kind in (PARAGRAPH, ADMONITION, DEFINITION)
-                and (ends_with_colon(text[prev.start : prev.end])
-                     or (prev.kind == PARAGRAPH and announcing(i - 1))))
             # "Example:" before code is quoted with the sentence before it: keep them together
-            or (prev.kind not in (HEADING, CODE, TABLE) and leads_in(i)
+            or (prev.kind not in (HEADING, CODE, TABLE) and i + 1 < len(blocks)
+                and blocks[i + 1].kind == CODE and _leads_next(text, blocks, i)
                 and len(text[b.start : b.end].split()) < SHORT_LEAD_WORDS)
         )
         if glue and out:
             out[-1].append(i)
         else:
             out.append([i])
+    return out
+
+
+def _list_ends(text: str, blocks: Sequence[Block]) -> dict[int, int]:
+    """Where each list item's list ends in the text, by block index: its run of items, up to
+    a gap of more than one blank line or another kind of marker at the same indentation
+    ("- a\n- b\n\n1. c": two lists), as quoteunits reads a list after its lead-in."""
+    from retrieval.quoteunits import _item_marker
+
+    out: dict[int, int] = {}
+    run: list[int] = []
+    first = (0, "")
+    for i, b in enumerate([*blocks, None]):
+        if b is not None and b.kind == LIST_ITEM and run:
+            marker = _item_marker(text, b.start)
+            if text[blocks[run[-1]].end : b.start].count("\n") <= 2 and not (
+                marker[0] == first[0] and marker[1] != first[1]
+            ):
+                run.append(i)
+                continue
+        out.update((k, blocks[run[-1]].end) for k in run)
+        run = [i] if b is not None and b.kind == LIST_ITEM else []
+        if run:
+            first = _item_marker(text, blocks[i].start)
     return out
 
 
@@ -344,26 +377,36 @@ def _list_leads(text: str, blocks: Sequence[Block]) -> dict[int, tuple[int, int]
 
 
 def _lead_in_units(
-    text: str, blocks: Sequence[Block], g_units: list[_Unit], n: int, current: list[_Unit]
+    text: str, blocks: Sequence[Block], g_units: list[_Unit], n: int, current: list[_Unit],
+    budget: int, max_tokens: int,
 ) -> int:
-    """How many units at the end of `current` are the lead-in ("…via a command line
-    option:") of the code block that unit `n` starts, when they fit one chunk with it."""
+    """How many units at the end of `current` are the lead-in (_leads_next: "…via a command
+    line option:", "The following options are supported:") of the code block, list or table
+    that unit `n` starts, to go to the next chunk with it: the whole lead-in when something
+    stays before it and it fits one chunk's budget with that unit (a long paragraph would
+    push what it introduces out of that chunk); else its last sentence, the one quoted with
+    what it introduces (with the sentence before it when it says no more than "For
+    example:"), when that fits the model's limit with the unit (_fit drops the section path
+    of a chunk that needs it); else none."""
+    from retrieval.quoteunits import SHORT_LEAD_WORDS
+
     u = g_units[n]
-    b = blocks[u.block]
-    if b.kind != CODE or u.start != _first_piece(g_units, u.block) or not current:
+    if u.start != _first_piece(g_units, u.block) or not current:
         return 0
     prev = current[-1].block
-    from retrieval.quoteunits import introduces, names_example
-
-    lead_text = text[blocks[prev].start : blocks[prev].end]
-    if prev != u.block - 1 or not (
-        introduces(lead_text, blocks[prev].kind) or names_example(lead_text, blocks[prev].kind)
-    ):
+    if prev != u.block - 1 or not _leads_next(text, blocks, prev):
         return 0
+
+    def fits(k: int, limit: int) -> bool:
+        return sum(m.tokens for m in current[len(current) - k :]) + u.tokens <= limit
+
     lead = sum(1 for m in current if m.block == prev)
-    if lead == len(current):
-        return 0  # nothing before it to leave behind
-    return lead
+    if lead < len(current) and fits(lead, budget):
+        return lead
+    last = current[-1]
+    k = 2 if len(text[last.start : last.end].split()) < SHORT_LEAD_WORDS else 1
+    k = min(k, lead, len(current) - 1)
+    return k if k and fits(k, max_tokens) else 0
 
 
 def _first_piece(units: list[_Unit], block: int) -> int:
@@ -407,7 +450,7 @@ def _make(
     index: int,
     lines: LineIndex,
     tokens: int,
-    leads: dict[int, tuple[int, int]],
+    leads: tuple[dict[int, tuple[int, int]], dict[int, int]],
 ) -> Chunk:
     start, end = units[0].start, units[-1].end
     sections: list[list[str]] = []
@@ -433,11 +476,16 @@ def _make(
                 lines.line_of(b.start),  # the first line of the whole block
                 int(u.end >= b.end),  # 1: the block ends in this chunk
             ]
-            lead = leads.get(u.block)
+            lead = leads[0].get(u.block)
             if lead is not None and lead[0] < start and lead[1] - lead[0] <= MAX_LEAD_CHARS:
                 # the lead-in of a list begun in an earlier chunk ("The following options
                 # are available:"): its own text, shown above an item quoted alone
                 ref.append(text[lead[0] : lead[1]])
+            list_end = leads[1].get(u.block, 0)
+            if list_end >= end:
+                # the last line of a list that reaches the chunk's end, maybe going on in the
+                # next chunk (a list quoted in part cites the whole list: quoteunits._list_head)
+                ref[10:] = [ref[10] if len(ref) > 10 else None, lines.line_of(list_end - 1)]
             seen[u.block] = ref
             refs.append(ref)
         else:

@@ -154,12 +154,16 @@ def _display_parts(c: Citation) -> list[Part]:
             parts.insert(0, Part("text", f"… (lines {c.line_start}–{c.line_end} of the code "
                                  f"block at lines {first}–{max(c.block_line_end, c.line_end)})"))
         if c.block_line_end > c.line_end:
-            more = c.block_line_end - c.line_end
-            parts.append(Part("text", f"… {more} more line{'s' if more != 1 else ''} "
-                              f"(the whole block is lines {first}–{c.block_line_end})"))
+            parts.append(_more_lines(c, first, "block"))
         return parts
     if c.kind == "table" and 0 < c.code_offset <= len(c.text):
         return _table_under_lead(c)
+    if c.block_line_end > c.line_end and 0 < c.code_offset <= len(c.text):
+        # a long list under the sentence announcing it, quoted by its first items
+        # (quoteunits._list_head): cited whole, marked as code and tables are
+        first = c.line_start + c.text.count("\n", 0, c.code_offset)
+        head = _display_parts(dataclasses.replace(c, block_line_end=0, code_offset=-1))
+        return [*head, _more_lines(c, first, "list")]
     if c.kind == "table":
         rows = [c.header, c.text] if c.header else [c.text]
         if is_markdown(c.source):  # `<a id="x">NAME</a>` in a cell
@@ -204,11 +208,16 @@ def _table_under_lead(c: Citation) -> list[Part]:
     parts = [Part("text", lead)] if lead else []
     parts.append(Part("code", shown.strip("\n")))
     if c.block_line_end > c.line_end:
-        more = c.block_line_end - c.line_end
-        first = c.line_start + c.text.count("\n", 0, c.code_offset)
-        parts.append(Part("text", f"… {more} more line{'s' if more != 1 else ''} "
-                          f"(the whole table is lines {first}–{c.block_line_end})"))
+        parts.append(_more_lines(c, c.line_start + c.text.count("\n", 0, c.code_offset), "table"))
     return parts
+
+
+def _more_lines(c: Citation, first: int, what: str) -> Part:
+    """The marker under a long code block, table or list quoted by its first lines: how many
+    lines are left out and the whole one's lines (which the citation names)."""
+    more = c.block_line_end - c.line_end
+    return Part("text", f"… {more} more line{'s' if more != 1 else ''} "
+                f"(the whole {what} is lines {first}–{c.block_line_end})")
 
 
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")

@@ -38,6 +38,7 @@ from retrieval.parsing.blocks import (
     ADMONITION,
     CODE,
     DEFINITION,
+    DIRECTIVE_OPENING,
     DOCTEST_PROMPT,
     EXAMPLE,
     HEADING,
@@ -213,7 +214,7 @@ def lead_in_of_list(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> s
 # blocks whose last sentence, ending ':', is shown above an item of the list after it (a
 # definition's would show its term as well)
 LIST_LEAD_KINDS = (PARAGRAPH, ADMONITION)
-_DIRECTIVE_OPENING = re.compile(r"\.\.[ \t]+[\w:.+-]+[ \t]*::[ \t]*")
+_DIRECTIVE_OPENING = re.compile(DIRECTIVE_OPENING)
 
 
 def lead_in_span_of_list(
@@ -286,6 +287,24 @@ def _list_with_lead_in(
 ) -> tuple[int, int] | None:
     """"These are the options:" and the short list after it, as one unit (when it fits;
     `lead`: what counts as its lead-in, by default `introduces`)."""
+    got = _list_after(text, blocks, n, lead)
+    if got is None:
+        return None
+    start, items, names = got
+    end = int(blocks[items[-1]][2])
+    if end - start > (MAX_LIST_QUOTE_CHARS if names else MAX_WHOLE_LIST_CHARS):
+        return None
+    return start, end
+
+
+def _list_after(
+    text: str, blocks: tuple[tuple[Any, ...], ...], n: int,
+    lead: Callable[[str, str], bool] | None = None,
+) -> tuple[int, list[int], bool] | None:
+    """The start of paragraph `n`'s last sentence, the list items (block indexes) it
+    introduces (`lead`, by default `introduces`), and whether they are all short names; None
+    when it introduces no list, or one that cannot be quoted as one (an item ending ':'
+    introduces what is under it, an item has its own code or note under it)."""
     if not _leads_into_code(text, blocks, n, lead or introduces) or str(blocks[n + 1][0]) not in (
         LIST_ITEM, DEFINITION
     ):
@@ -295,8 +314,10 @@ def _list_with_lead_in(
     end = int(blocks[n][2])
     names = True
     last = int(blocks[n][2])
+    items: list[int] = []
     first = _item_marker(text, int(blocks[n + 1][1]))
-    for ref in blocks[n + 1 :]:
+    for k in range(n + 1, len(blocks)):
+        ref = blocks[k]
         marker = _item_marker(text, int(ref[1]))
         if str(ref[0]) != item or text[end : int(ref[1])].count("\n") > 2 or (
             # another list right after this one ("- a\n- b\n\n1. c"): not what it introduces
@@ -310,11 +331,8 @@ def _list_with_lead_in(
         if _item_words(text[int(ref[1]) : int(ref[2])]) > SHORT_ITEM_WORDS:
             names = False  # items that say something are also quoted one by one
         last, end = int(ref[1]), int(ref[2])
-    if end == int(blocks[n][2]) or end - start > (
-        MAX_LIST_QUOTE_CHARS if names else MAX_WHOLE_LIST_CHARS
-    ):
-        return None
-    return start, end
+        items.append(k)
+    return (start, items, names) if items else None
 
 
 _MARKER = re.compile(r"([ \t]*)(?:([-*+•])|(\d+|#|[a-zA-Z])[.)])[ \t]")
@@ -934,9 +952,41 @@ def announced_list_or_table(
     if str(blocks[block + 1][0]) == TABLE:
         return _table_with_lead(text, blocks, block + 1, start, line_start)
     whole = _list_with_lead_in(text, blocks, block, lead=lambda t, k: True)
-    if whole is None or not any(int(ref[1]) >= whole[1] for ref in blocks[block + 1 :]):
-        return None  # (a list reaching the chunk's end may go on in the next chunk)
-    return min(start, whole[0]), whole[1], 1, {"kind": PARAGRAPH, "block": block}
+    if whole is not None and any(int(ref[1]) >= whole[1] for ref in blocks[block + 1 :]):
+        return min(start, whole[0]), whole[1], 1, {"kind": PARAGRAPH, "block": block}
+    return _list_head(text, blocks, block, start, line_start)
+
+
+def _list_head(
+    text: str, blocks: tuple[tuple[Any, ...], ...], n: int, start: int, line_start: int
+) -> Span | None:
+    """The sentence(s) from `start` and the first whole items of the list after paragraph `n`
+    that fit CODE_MAX_LINES / CODE_MAX_CHARS, like a long code block or table: a list too long
+    to quote whole, or going on in the next chunk, is quoted by its first items and cites the
+    whole list's last line (`block_line_end`, shown as "… N more lines"). None when not even
+    its first item fits, or when the list reaches the chunk's end and the chunk does not say
+    where it ends (an index from before that was stored)."""
+    got = _list_after(text, blocks, n, lambda t, k: True)
+    if got is None or str(blocks[n + 1][0]) != LIST_ITEM:
+        return None
+    _, items, _ = got
+    top = text.rfind("\n", 0, int(blocks[items[0]][1])) + 1  # the first item's marker line
+    fit = [k for k in items if text.count("\n", top, int(blocks[k][2])) < CODE_MAX_LINES
+           and int(blocks[k][2]) - top <= CODE_MAX_CHARS]
+    if not fit or fit[0] != items[0]:
+        return None
+    ref = blocks[items[-1]]
+    if any(int(r[1]) >= int(ref[2]) for r in blocks[items[-1] + 1 :]):
+        last = int(ref[6])  # the list ends in this chunk: its last item's last line
+    elif len(ref) > 11 and ref[11]:
+        last = int(ref[11])  # it goes on in the next chunk: the chunker noted where it ends
+    else:
+        return None
+    cut = int(blocks[fit[-1]][2])
+    shown = line_start + text.count("\n", 0, cut)
+    extra: dict[str, Any] = {"kind": PARAGRAPH, "block": n, "code_start": top,
+                             "block_line_end": last if last > shown else 0}
+    return start, cut, 1, extra
 
 
 _TABLE_CLOSER = re.compile(r"[ \t]*(?:\+(?:[-=]+\+)+|=+(?:[ \t]+=+)*)[ \t]*(?:\n|$)")

@@ -12,13 +12,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from retrieval.parsing.blocks import ATTR_LIST, LIST_ITEM, TABLE
+from retrieval.parsing.blocks import ATTR_LIST, DIRECTIVE_OPENING, LIST_ITEM, TABLE
 
 _ROLE = re.compile(r":[\w:.+-]+:`([^`]*)`")
 _MYST_ROLE = re.compile(r"(?<![^\s(\[\"'])\{[\w:.+-]+\}`([^`]*)`")  # MyST: {func}`prompt`
 _QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+(?!>)", re.M)  # Markdown block quote `> `
 _TILDE_TARGET = re.compile(r"`~?([^`<]*?)\s*(?:<[^>]*>)?`_{0,2}")
-_DIRECTIVE = re.compile(r"^([ \t]*)\.\.[ \t]+[\w:.+-]+[ \t]*::[ \t]*", re.M)
+_DIRECTIVE = re.compile(r"^([ \t]*)" + DIRECTIVE_OPENING, re.M)
 _LABEL = re.compile(r"^[ \t]*\.\.[ \t]+_[^:\n]+:.*$", re.M)
 _FIELD = re.compile(r"^([ \t]*):(param|type|returns?|rtype|raises?)\b", re.M)
 _FENCE = re.compile(r"^[ \t]*(?:```+|~~~+)[^\n]*$", re.M)

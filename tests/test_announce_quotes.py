@@ -205,8 +205,8 @@ def test_a_list_announced_with_a_full_stop_is_quoted_with_its_sentence(
 ) -> None:
     """"The following options are supported." ends in a full stop yet announces the list
     under it: the sentence (and a pair ending on it) is quoted with the whole list, one
-    exact slice, as a lead-in ending ':' is; a list too long to quote whole is not, and then
-    its items are shown under the sentence; a sentence announcing nothing stays alone."""
+    exact slice, as a lead-in ending ':' is; its items are shown under the sentence; a
+    sentence announcing nothing stays alone."""
     text = OPTIONS_MD
     ws = _windows(tmp_path, "client.md", text, embedder)
     lead = _quoted(text, _unit(ws, "The following options are supported."))
@@ -219,9 +219,13 @@ def test_a_list_announced_with_a_full_stop_is_quoted_with_its_sentence(
     assert _quoted(text, pair).text == pair.text + lead.text.split("supported.", 1)[1]
     first = _unit(ws, "Each client reads a few settings.")
     assert _quoted(text, first) is first  # not the paragraph's last sentence
-    # "works as follows." over a long list: the sentence stays alone, each item shows it
-    follows = _unit(ws, "The try statement works as follows.")
-    assert _quoted(text, follows) is follows
+    # "works as follows." over a list longer than a whole-list unit but within what a code
+    # block may show (CODE_MAX_LINES / CODE_MAX_CHARS): quoted whole, with no marker
+    # (tests/test_long_announced_lists.py: a longer one is quoted by its first items)
+    follows = _quoted(text, _unit(ws, "The try statement works as follows."))
+    assert follows.text.startswith("The try statement works as follows.\n\n1. First, the try")
+    assert follows.text.endswith("if no handler is found, execution stops.")
+    assert follows.block_line_end == 0
     item = next(w for w in ws if w.kind == "list_item" and w.text.startswith("If an exception"))
     assert item_lead_in(item) == "The try statement works as follows."
     ports = _unit(ws, "The server reads its configuration once at start-up.")

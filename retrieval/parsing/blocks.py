@@ -56,6 +56,10 @@ ROLE_TARGET = re.compile(r"^~?(.*?)\s*<[^>]*>$")  # `:ref:`Title <target>``
 # is an attribute too (`{: #build-skip toml env-var }`), when an id, class or key=value is
 # beside it (a lone `{name}` or a format spec, `{:x}` `{:.2f}`, stays text)
 _ATTR = r"(?:[#.][A-Za-z_-][\w.:-]*|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]+))"
+# a reST directive's opening and the spaces after it (`.. note:: `, `.. code-block:: `):
+# searchtext strips it from a block's words (at a line's start), quoteunits from the front of
+# a note's lead-in sentence
+DIRECTIVE_OPENING = r"\.\.[ \t]+[\w:.+-]+[ \t]*::[ \t]*"
 ATTR_LIST = (
     r"\{:?[ \t]*(?:[\w-]+[ \t]+)*" + _ATTR + r"(?:[ \t]+(?:" + _ATTR + r"|[\w-]+))*[ \t]*\}"
 )
