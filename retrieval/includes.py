@@ -224,13 +224,27 @@ class IncludeReader:
         page_dir = (self.docs_root / page_rel).parent
         if d.form == "snippet":
             # pymdown resolves against its base path (the project folder mkdocs runs in, the
-            # docs folder's parent by default); the docs folder and the page's own folder too
-            bases = [self.docs_root.parent, self.docs_root, page_dir]
+            # docs folder's parent by default); the docs folder and the page's own folder too;
+            # then the folders above up to CITEBOT_INCLUDE_ROOT: mkdocs runs in the project
+            # folder also when its docs_dir is deeper (`docs_dir: docs/content`)
+            bases = [self.docs_root.parent, self.docs_root, page_dir, *self._up_to_extra_root()]
         elif path.startswith("/"):  # Sphinx: from the source folder (where conf.py is)
             bases, path = [self._source_dir(page_dir), self.docs_root], path.lstrip("/")
         else:
             bases = [page_dir]
         return [Path(os.path.normpath(b / path)) for b in bases]
+
+    def _up_to_extra_root(self) -> list[Path]:
+        """The folders above the docs folder's parent, up to CITEBOT_INCLUDE_ROOT when it is
+        one of them (none when it is not set or not above)."""
+        if self.extra_root is None or not self.docs_root.parent.is_relative_to(self.extra_root):
+            return []
+        out = []
+        for d in self.docs_root.parent.parents:
+            if not d.is_relative_to(self.extra_root):
+                break
+            out.append(d)
+        return out
 
     def _source_dir(self, page_dir: Path) -> Path:
         """The Sphinx source folder of a page: the nearest folder above it with a conf.py,

@@ -506,11 +506,22 @@ def _html_words(text: str) -> str:
 _HTML_CODE = re.compile(r"<code(?:\s[^<>]*)?>([^<>`\n]*)</code\s*>", re.I)
 
 
+# an inline code span (its backtick run closed by a run as long): nothing inside it is markup
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+
+
 def _without_markup(text: str) -> str:
     """mkdocs attribute lists and autorefs anchors (`[](){#id}`) are not shown; a task list
-    box shows as ☐ / ☑."""
-    text = _ATTR_LIST.sub("", _EMPTY_LINK.sub("", text))
-    return _TASK_BOX.sub(lambda m: "☐ " if m.group(1) == " " else "☑ ", text)
+    box shows as ☐ / ☑. Inside inline code they are what the code says (`{#var}`, a URI
+    template operator, is not an anchor)."""
+    out, at = [], 0
+    for m in [*_CODE_SPAN.finditer(text), None]:
+        end = m.start() if m else len(text)
+        out.append(_ATTR_LIST.sub("", _EMPTY_LINK.sub("", text[at:end])))
+        if m:
+            out.append(m.group(0))
+            at = m.end()
+    return _TASK_BOX.sub(lambda m: "☐ " if m.group(1) == " " else "☑ ", "".join(out))
 
 
 _QUOTED_LINE = re.compile(r"^[ \t]{0,3}>(?=[ \t]|$)[ \t]?")

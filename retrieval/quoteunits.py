@@ -450,10 +450,20 @@ _SIGNPOST = re.compile(
     rf"(?i)^\W*(?:{_SIGNPOST_SUBJECT}[ \t\n]+{_SIGNPOST_VERB}|{_SIGNPOST_IN_THIS}\w*)\b")
 
 
+# "What your tool sees when the client stops waiting is **[Cancellation](cancellation.md)**.",
+# "…to ask them a question in the middle of a tool call, you want [Elicitation](elicitation.md).":
+# a topic named and another page given as all there is to say of it
+_NAMES_PAGE = re.compile(
+    r"(?i)\b(?:is|are|want)[ \t\n]+[*_]*\[[^\]\n]+\]\((?![a-zA-Z][\w+.-]*:)[^)\s#]*"
+    r"(?:\.(?:md|markdown|html?|rst)|/)(?:#[^)\s]*)?\)[*_]*[.!]?[ \t\n]*$")
+
+
 def signpost(sentence: str) -> bool:
     """A sentence that only says what its page or section covers ("This page outlines the
-    basics of running Gunicorn.", "In this section we'll look at…"), not a question."""
-    return bool(_SIGNPOST.match(sentence)) and not _is_question(sentence)
+    basics of running Gunicorn.", "In this section we'll look at…"), or that a topic is
+    another page ("That whole flow is [OAuth clients](oauth-clients.md)."), not a question."""
+    return bool(_SIGNPOST.match(sentence) or _NAMES_PAGE.search(sentence)) and not (
+        _is_question(sentence))
 
 
 def _announcing_lead(
@@ -571,6 +581,21 @@ def _leads_into(text: str, blocks: tuple[tuple[Any, ...], ...], n: int, kind: st
     return _leads_into_code(text, blocks, n) and str(blocks[n + 1][0]) == kind
 
 
+# words of a short lead-in that say nothing of the code ("Example:", "For example:", "Output:",
+# "Like this:", "Run it:")
+_BARE_LEAD_WORDS = frozenset(
+    "a an the for e g eg i ie example examples sample samples usage use output outputs result "
+    "results like this that these so here as follows following below above code snippet "
+    "instance such run it again then now or and with see try do yields gives prints "
+    "returns becomes looks".split())
+
+
+def _names_its_code(lead: str) -> bool:
+    """A short lead-in with a word of its own ("Socket activation file:", "Nginx
+    configuration:"), not only "Example:"-like words."""
+    return any(w.lower() not in _BARE_LEAD_WORDS for w in _WORDS.findall(lead))
+
+
 def _code_units(
     text: str, blocks: tuple[tuple[Any, ...], ...], n: int, s: int, e: int,
     extra: dict[str, Any], continued: bool = False,
@@ -588,8 +613,12 @@ def _code_units(
                 # "…other methods of providing this information). For example:": the
                 # paragraph's sentence before it as well
                 start = _last_sentence_start(text, p_s, start)
-            elif len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and n > 1:
-                # "Example:" says nothing: take the sentence before it as well
+            elif len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and n > 1 and not (
+                n > 2 and str(blocks[n - 3][0]) == CODE and _names_its_code(text[start:p_e])
+            ):
+                # "Example:" says nothing: take the sentence before it as well (but a label
+                # naming what follows, "Socket activation file:", after a paragraph that
+                # comments on the code above it, is a lead-in of its own)
                 before = blocks[n - 2]
                 b_s, b_e = int(before[1]), int(before[2])
                 if str(before[0]) not in (HEADING, CODE, TABLE) and (

@@ -1,4 +1,5 @@
-"""Messages that carry no question: "@citebot thanks!", "hi", "ok", "lol", "how?", "more".
+"""Messages that carry no question: "@citebot thanks!", "hi", "ok", "lol", "how?", "more";
+and questions to the bot itself, not to the docs: "are you a bot?", "what's your name?".
 
 Searched, such a message finds nothing ("The indexed documents don't cover this question" and
 three unrelated sources) or quotes a random sentence ("more" → "The more Python projects you
@@ -36,6 +37,7 @@ class Chat(StrEnum):
     FAREWELL = "farewell"  # bye, see you, good night
     VAGUE = "vague"  # a lone question word or only function words: "how?", "what is it?"
     FILLER = "filler"  # a content-free word: "more", "hmm", "anyone?"
+    ABOUT_BOT = "about_bot"  # a question to the bot itself: "are you a bot?", "who made you?"
     EMPTY = "empty"  # nothing at all (only the mention)
 
     @property
@@ -108,6 +110,17 @@ _PHRASES = [
     (re.compile(r"\bgood\s+(?:night|bye)\b|\bsee\s+(?:you|ya|u)\b|\btake\s+care\b"), "bye"),
     (re.compile(r"\bi\s+see\b|\bgot\s+it\b|\bmakes\s+sense\b|\bsounds\s+good\b"), "ok"),
 ]
+# a question about the bot itself ("are you a bot?", "what's your name?", "who made you?"):
+# every word from these lists, at least one of them "you", one of them what it asks about.
+# Searched, such a question is answered from any sentence holding its one content word ("The
+# option's names are…", "Llama-bot enables…"; session 14, 8 of 41 off-topic questions answered
+# across 10 docs folders). "what's your license?", "do you have examples?" stay questions.
+_YOU = {"you", "u", "your", "ur", "yourself"}
+_ABOUT_BOT = {"bot", "robot", "human", "person", "ai", "chatgpt", "gpt", "llm", "machine",
+              "name", "made", "created", "built", "wrote", "programmed", "coded", "trained"}
+_ABOUT_BOT_EXTRA = {"citebot", "are", "r", "is", "a", "an", "the", "real", "actual", "actually",
+                    "or", "just", "what", "what's", "whats", "who", "whom", "by", "hey", "so",
+                    "even", "some", "kind", "of", "sort"}
 _PYTHON_WORDS = {w.lower() for w in [*keyword.kwlist, *keyword.softkwlist] if w.isalpha()}
 _PRIORITY = [Chat.THANKS, Chat.GREETING, Chat.FAREWELL, Chat.LAUGHTER, Chat.ACK]
 
@@ -153,6 +166,9 @@ def classify(question: str) -> Chat | None:
     for pattern, stands_for in _PHRASES:
         lowered = pattern.sub(stands_for, lowered)
     words = lowered.split()
+    if (_YOU.intersection(words) and _ABOUT_BOT.intersection(words)
+            and all(w in _YOU or w in _ABOUT_BOT or w in _ABOUT_BOT_EXTRA for w in words)):
+        return Chat.ABOUT_BOT
     kinds: set[Chat] = set()
     for w in words:
         kind = _social_kind(w)
@@ -228,6 +244,7 @@ _OPENERS = {
     Chat.GREETING: "Hi! ",
     Chat.FAREWELL: "Bye! ",
     Chat.VAGUE: "That is not a whole question. ",
+    Chat.ABOUT_BOT: "I am a bot that quotes the indexed documents, word for word. ",
 }
 
 

@@ -69,6 +69,13 @@ CHAT: dict[str, Chat] = {
     "anyone?": Chat.FILLER,
     "": Chat.EMPTY,
     "  <@123>  ": Chat.EMPTY,
+    "are you a bot?": Chat.ABOUT_BOT,
+    "Are you a real person or a bot?": Chat.ABOUT_BOT,
+    "are you ChatGPT?": Chat.ABOUT_BOT,
+    "<@123> are you an AI?": Chat.ABOUT_BOT,
+    "who made you?": Chat.ABOUT_BOT,
+    "what’s your name?": Chat.ABOUT_BOT,
+    "whats ur name": Chat.ABOUT_BOT,
 }
 
 # real docs queries, however short, and anything with content or code in it
@@ -80,6 +87,10 @@ QUESTIONS = [
     "who leads CENTCOM?", "please help", "else", "comment", "xxd", "and?",
     "no module named flask", "python 3",
     "¿Quién dirige el Comando Central?", "!!! ???", "😀🎉🔥🚀",
+    # "you" is the project, or the bot is what the question is about: questions
+    "what's your license?", "do you have examples?", "can you name the options?",
+    "what is a bot?", "how do I name my bot?", "who made this library?", "are you sure?",
+    "is there a bot name setting?", "bot", "name",
 ]
 
 
@@ -121,6 +132,10 @@ def test_hint_is_friendly_and_names_only_given_titles() -> None:
     )
     assert hint(Chat.GREETING, []) == "Hi! Ask me a question about the documents."
     assert hint(Chat.VAGUE, ["Logging"]).startswith("That is not a whole question.")
+    assert hint(Chat.ABOUT_BOT, ["Logging"]) == (
+        "I am a bot that quotes the indexed documents, word for word. Ask me a question about "
+        "the documents, for example about “Logging”."
+    )
 
 
 # ----------------------------------------------------------------------- through the Engine
@@ -194,7 +209,9 @@ def test_one_word_docs_queries_are_still_answered(
     assert question.split("_")[0] in a.quotes[0].text.lower()
 
 
-@pytest.mark.parametrize("message", ["thanks", "hi", "ok thanks!", "how", "lol", "what", "more"])
+@pytest.mark.parametrize(
+    "message", ["thanks", "hi", "ok thanks!", "how", "lol", "what", "more", "what's your name?"]
+)
 def test_chat_gets_a_hint_naming_indexed_titles(docs_engine: Engine, message: str) -> None:
     before = docs_engine.stats()
     a = docs_engine.ask(message)
@@ -210,6 +227,17 @@ def test_chat_gets_a_hint_naming_indexed_titles(docs_engine: Engine, message: st
     assert (after.questions, after.answered) == (before.questions, before.answered)
     assert not [g for g in docs_engine.gaps.gaps(all_guilds=True) if g.question == message]
     assert a.to_json()["error"] == a.failure.problem
+
+
+def test_a_question_to_the_bot_no_longer_quotes_a_sentence_sharing_its_word(
+    docs_engine: Engine,
+) -> None:
+    a = docs_engine.ask("what's your name?", record=False)
+    assert isinstance(a.failure, NotAQuestion) and a.failure.kind == Chat.ABOUT_BOT
+    assert not a.quotes
+    # the sentence a search finds for its one word is still quoted for a real question
+    b = docs_engine.ask("what does url_for take as its first argument?", record=False)
+    assert b.answered and "name of the function" in " ".join(q.text for q in b.quotes)
 
 
 def test_more_no_longer_quotes_a_random_sentence(docs_engine: Engine) -> None:

@@ -285,6 +285,16 @@ _FOR_TOPIC = re.compile(
 _BARE_URL = re.compile(r"<?\bhttps?://[^\s<>`]+>?")
 # "Reference: <address>", "References:", "More details:": a label over where to look
 _POINTER_LABEL = re.compile(r"\W*(?:references?|more (?:details|information|info))\W*:", re.I)
+# "PROXY protocol v1: <address>", "GitLab API: <address>": a short name labelling an address,
+# one a line (the sentence with its addresses removed is only such labels)
+_ADDRESS_LABELS = re.compile(r"(?:[^\S\n]*[-*+]?[^\S\n]*(?:[\w.()/'-]+[^\S\n]+){0,4}"
+                             r"[\w.()/'-]+[^\S\n]*:[^\S\n]*(?:\n|$))+\s*")
+# ...but a label saying what the address is for ("Default:", "Listens on:", "Base URL:") or a
+# local address ("http://127.0.0.1:8000") gives a value, not a place to read
+_VALUE_LABEL = re.compile(
+    r"(?i)\b(?:on|at|to|in|from|via|is|are|default|defaults|example|e\.g|value|url|uri"
+    r"|endpoint|address|host|base|server)[^\S\n]*:")
+_LOCAL_URL = re.compile(r"(?i)https?://(?:localhost|127\.|0\.0\.0\.0|\[::1?\]|example\.(?:com|org))")
 
 
 def sentence_points_elsewhere(raw: str) -> bool:
@@ -292,7 +302,8 @@ def sentence_points_elsewhere(raw: str) -> bool:
     "For custom filters see :ref:`writing-filters`.", "For more information, see
     [Timeouts](timeouts.md)." (a topic named, nothing said of it), "See :ref:`x` for more
     information.", also to a web address: "Reference: https://…", "For the formats
-    available, refer to https://…"."""
+    available, refer to https://…", a short name over one, a line each ("PROXY protocol v1:
+    https://…")."""
     if internal_links_only(raw):
         return True
     if not (_RST_REFERENCE.search(raw) or _INTERNAL_LINK.search(raw)
@@ -304,6 +315,10 @@ def sentence_points_elsewhere(raw: str) -> bool:
     label = _POINTER_LABEL.match(rest)
     if label:
         return not re.search(r"\w", rest[label.end():])
+    if _BARE_URL.search(raw) and _ADDRESS_LABELS.fullmatch(rest.strip()) and not (
+        _LOCAL_URL.search(raw) or _VALUE_LABEL.search(rest)
+    ):
+        return True
     topic = _FOR_TOPIC.match(rest)
     if topic:
         rest = rest[topic.end():]

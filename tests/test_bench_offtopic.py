@@ -1,0 +1,64 @@
+"""benchmarks/bench_offtopic.py asks its off-topic questions on any docs folder with the real
+pipeline, counts the refused ones and skips corpora that are not there (never fetching)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow
+
+
+def test_counts_refused_and_skips_what_is_absent(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CITEBOT_BENCH_RESULTS", str(tmp_path / "results"))
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks" / "docs_qa"))
+    for mod in [m for m in sys.modules if m in {"common", "fetch", "bench_offtopic"}]:
+        del sys.modules[mod]
+    import bench_offtopic
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "tasks.md").write_text(
+        "# Tasks\n\n## Retrying tasks\n\n"
+        "Pass `retries=3` to the task decorator to retry a failed task three times.\n"
+        "The delay between two tries is set with `retry_delay` in seconds.\n",
+        encoding="utf-8",
+    )
+    questions = tmp_path / "q.txt"
+    # one question the page answers, so the count is seen to tell the two apart
+    questions.write_text(
+        "what's the best GPU for gaming?\n\nhow do I retry a failed task?\n", encoding="utf-8")
+    empty_cache = tmp_path / "cache"
+    out = bench_offtopic.main([
+        "click", "--cache", str(empty_cache), "--docs", str(docs),
+        "--docs", str(tmp_path / "missing"), "--questions", str(questions), "--label", "t",
+    ])
+    printed = capsys.readouterr().out
+    assert "click: not in" in printed and "skipped" in printed
+    assert "no such folder, skipped" in printed
+    assert not empty_cache.exists() or not any(empty_cache.iterdir())  # nothing fetched
+    assert list(out["corpora"]) == ["docs"]
+    res = out["corpora"]["docs"]
+    assert res["questions"] == 2
+    assert [a["question"] for a in res["answered"]] == ["how do I retry a failed task?"]
+    assert res["answered"][0]["source"] == "tasks.md"
+    assert out["refused"] == pytest.approx(0.5)
+    saved = json.loads((tmp_path / "results" / "offtopic-t.json").read_text())
+    assert saved["corpora"]["docs"]["refused"] == pytest.approx(0.5)
+
+
+def test_builtin_questions_are_distinct_questions(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks" / "docs_qa"))
+    import bench_offtopic
+
+    qs = bench_offtopic.QUESTIONS
+    assert len(qs) == len({q.lower() for q in qs}) >= 40
