@@ -1,14 +1,15 @@
-"""Does a text's int8 vector depend on what it is batched with, and what does a batch-independent
-int8 path cost? Every variant runs the same bundled model, and all of them are measured in the
-same run:
+"""Does a text's int8 vector depend on what it is batched with, and what does the
+batch-independent int8 path cost? Every variant runs the same bundled model, and all of them are
+measured in the same run:
 
-- `dynamic`: the shipped export (`citebot prepare`: quantize_dynamic, per-channel int8 weights).
-  It quantises activations per onnxruntime call, with one scale for the whole padded batch.
-  Texts run in length-bucketed batches, as Embedder.encode runs them.
+- `dynamic`: the export citebot shipped until session 14 (quantize_dynamic, per-channel int8
+  weights), built here from the fp32 export. It quantises activations per onnxruntime call,
+  with one scale for the whole padded batch. Texts run in length-bucketed batches, as
+  Embedder.encode runs them.
 - `dynamic-alone`: the same model, one text per call.
-- `per-token`: int8 weights (per channel), and activations quantised per token: each token's
-  scale is its own max |x| / 127. Built here from the fp32 export with standard ONNX ops plus
-  MatMulIntegerToFloat. So no text moves another's vector.
+- `per-token`: the shipped export (`citebot prepare`, retrieval.embedder.per_token_int8): int8
+  weights (per channel), and activations quantised per token: each token's scale is its own
+  max |x| / 127. So no text moves another's vector.
 - `fp32`: the export without quantisation.
 
 Per variant:
@@ -46,75 +47,12 @@ from retrieval import embedder as emb  # noqa: E402
 from retrieval.settings import Settings  # noqa: E402
 
 
-def per_token_int8(fp32: Path, out: Path) -> None:
-    """Rewrite every MatMul by a weight matrix into an int8 matmul whose activations are
-    quantised per token (row): x_q = round(x * 127 / max|x_row|) + 128 (uint8, zero point 128)
-    and y = MatMulIntegerToFloat(x_q, w_q, 1, w_scale) * row_scale. The weights are symmetric
-    int8 per output channel."""
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
+def dynamic_int8(fp32: Path, out: Path) -> None:
+    """The export citebot shipped before session 14: onnxruntime's quantize_dynamic with int8
+    weights per channel (activations get one scale per onnxruntime call)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    m = onnx.load(str(fp32))
-    weights = {i.name: i for i in m.graph.initializer if len(i.dims) == 2}
-    extra: list[Any] = []
-
-    def const(name: str, value: np.ndarray) -> str:
-        extra.append(numpy_helper.from_array(value, name))
-        return name
-
-    c127 = const("pt_127", np.array(127.0, np.float32))
-    inv127 = const("pt_inv127", np.array(1 / 127.0, np.float32))
-    eps = const("pt_eps", np.array(1e-12, np.float32))
-    c128 = const("pt_128", np.array(128.0, np.float32))
-    zp = const("pt_zp", np.array(128, np.uint8))
-    one = const("pt_one", np.array(1.0, np.float32))
-    nodes: list[Any] = []
-    quantised: dict[str, tuple[str, str]] = {}
-    used: set[str] = set()
-    for node in m.graph.node:
-        if node.op_type != "MatMul" or node.input[1] not in weights:
-            nodes.append(node)
-            continue
-        x = node.input[0]
-        if x not in quantised:
-            q = f"{x}_pt"
-            nodes += [
-                helper.make_node("Abs", [x], [q + "_abs"]),
-                helper.make_node("ReduceMax", [q + "_abs"], [q + "_max0"], axes=[-1], keepdims=1),
-                helper.make_node("Max", [q + "_max0", eps], [q + "_max"]),
-                helper.make_node("Div", [c127, q + "_max"], [q + "_inv"]),
-                helper.make_node("Mul", [q + "_max", inv127], [q + "_scale"]),
-                helper.make_node("Mul", [x, q + "_inv"], [q + "_x"]),
-                helper.make_node("Round", [q + "_x"], [q + "_r"]),
-                helper.make_node("Add", [q + "_r", c128], [q + "_u"]),
-                helper.make_node("Cast", [q + "_u"], [q + "_q"], to=TensorProto.UINT8),
-            ]
-            quantised[x] = (q + "_q", q + "_scale")
-        xq, xs = quantised[x]
-        base = node.name or node.output[0]
-        w = numpy_helper.to_array(weights[node.input[1]]).astype(np.float32)  # K x N
-        ws = np.abs(w).max(axis=0) / 127.0
-        ws[ws == 0] = 1.0
-        wq = np.clip(np.rint(w / ws), -127, 127).astype(np.int8)
-        wq_name = const(base + "_wq", wq)
-        ws_name = const(base + "_ws", ws.astype(np.float32))
-        nodes += [
-            helper.make_node(
-                "MatMulIntegerToFloat", [xq, wq_name, one, ws_name, zp], [base + "_f"],
-                domain="com.microsoft",
-            ),
-            helper.make_node("Mul", [base + "_f", xs], list(node.output)),
-        ]
-        used.add(node.input[1])
-    keep = [i for i in m.graph.initializer if i.name not in used]
-    del m.graph.node[:]
-    m.graph.node.extend(nodes)
-    del m.graph.initializer[:]
-    m.graph.initializer.extend(keep + extra)
-    if not any(o.domain == "com.microsoft" for o in m.opset_import):
-        m.opset_import.append(helper.make_opsetid("com.microsoft", 1))
-    onnx.save(m, str(out))
-
+    quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True)
 
 def texts(n: int) -> list[str]:
     """SciFact abstracts and their sentences, shuffled (a fixed seed): mixed lengths."""
@@ -139,10 +77,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         tmp = Path(tmpdir)
         fp32 = tmp / "fp32.onnx"
         emb.export_fp32(model_dir, fp32)
-        per_token = tmp / "per-token.onnx"
-        per_token_int8(fp32, per_token)
+        dynamic = tmp / "dynamic.onnx"
+        dynamic_int8(fp32, dynamic)
         shipped = emb.prepare_onnx(model_dir, emb.default_cache_dir())
-        files = {"dynamic": shipped, "per-token": per_token, "fp32": fp32}
+        files = {"dynamic": dynamic, "per-token": shipped, "fp32": fp32}
         models = {k: emb._OnnxModel(model_dir, tmp, onnx_file=f) for k, f in files.items()}
 
         def alone(m: Any) -> np.ndarray:

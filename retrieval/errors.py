@@ -51,9 +51,24 @@ class ModelMismatch(CitebotError):
     fix = Fix.REBUILD
 
     def __init__(self, built_with: str, configured: str) -> None:
-        super().__init__(
-            f"The index was built with model {built_with!r} but {configured!r} is configured."
-        )
+        if _model_part(built_with) == _model_part(configured):
+            # the same model run another way: a backend switch, or an index from a citebot
+            # whose int8 export made other vectors ("[onnx-int8]" before session 14)
+            problem = (
+                f"The index was embedded as {built_with!r}, but this citebot embeds as "
+                f"{configured!r} (the same model run another way), and the two kinds of "
+                "vectors do not mix."
+            )
+        else:
+            problem = (
+                f"The index was built with model {built_with!r} but {configured!r} is configured."
+            )
+        super().__init__(problem)
+
+
+def _model_part(model_id: str) -> str:
+    """A Settings.index_model_id() without its bracketed backend: the model's name."""
+    return model_id.split(" [", 1)[0]
 
 
 class NotIndexed(CitebotError):

@@ -14,6 +14,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
+# what an index made by the onnx-int8 backend records after its model name: the int8 recipe
+# of the export it was embedded with (retrieval.embedder.per_token_int8, ONNX_EXPORT_VERSION 3);
+# indexes from the earlier per-batch export say "[onnx-int8]"
+ONNX_INT8_RECIPE = "onnx-int8 per-token"
 
 # Chroma reads these at import time: keep telemetry off and model downloads impossible.
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -167,8 +171,12 @@ class Settings(BaseSettings):
         return self.model
 
     def index_model_id(self) -> str:
-        """What an index records as its model: vectors from another backend differ slightly."""
-        return self.model if self.backend == "torch" else f"{self.model} [{self.backend}]"
+        """What an index records as its model: vectors from another backend differ slightly,
+        and so do those of another int8 recipe (an index from before session 14's per-token
+        export says "[onnx-int8]": it asks for a rebuild, as a backend switch does)."""
+        if self.backend == "torch":
+            return self.model
+        return f"{self.model} [{ONNX_INT8_RECIPE}]"
 
 
 def dotenv_problem(path: Path = Path(".env")) -> str | None:

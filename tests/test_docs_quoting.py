@@ -368,7 +368,9 @@ def test_a_sentence_a_page_repeats_in_two_sections_is_quoted_once(
         "# Harbour guide\n\n## Installing\n\nRun the installer from the harbour office.\n\n"
         "The office is next to the ferry terminal and opens at eight.\n\n## Upgrading\n\n"
         "Run the installer from the harbour office.\n\n"
-        "Your old settings are kept when you upgrade.\n\n"
+        # a clear second answer, so the next page is answered whatever the model's rounding
+        # (a weak one sat at the answer line) and the repeated copy would open it if let
+        "You can also run the installer from the kiosk at the ferry terminal.\n\n"
         "The installer asks for the code printed on your harbour permit.\n\n## Boats\n\n"
         "Visiting boats must register at the gate before mooring.\n"
     )

@@ -26,6 +26,7 @@ ERRORS: list[CitebotError] = [
     IndexBusy(),
     IndexBroken("manifest is corrupt"),
     ModelMismatch("a", "b"),
+    ModelMismatch("m [onnx-int8]", "m [onnx-int8 per-token]"),
     StoreUnavailable("127.0.0.1:9"),
     DocsMismatch("/srv/seeds", "/srv/other", ".citebot"),
 ]

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from retrieval.engine import Engine
-from retrieval.settings import Settings
+from retrieval.settings import DEFAULT_MODEL, Settings
 from retrieval.store import Store
 from tests.conftest import SEED_FILE, SEEDS, make_settings
 from tests.test_hardening_support import read_index, run_cli
@@ -120,6 +120,29 @@ def test_model_mismatch(built: tuple[Path, Path], tmp_path: Path) -> None:
         _says_rebuild(r, what)
         assert "some-other-model" in " ".join((r.stdout + r.stderr).split())
     _rebuild_then_answer(docs, data, work)
+
+
+
+def test_an_index_from_the_per_batch_int8_export_asks_for_a_rebuild(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Indexes made before session 14 record "[onnx-int8]": the int8 export then made other
+    vectors (one activation scale per batch). Same model, same backend setting: the message
+    says the vectors differ, not that another model is configured, and names the rebuild."""
+    docs, data, work = _copy(built, tmp_path)
+    store = Store(make_settings(docs, data))
+    manifest = store.read_manifest()
+    assert manifest.model == f"{DEFAULT_MODEL} [onnx-int8 per-token]"
+    manifest.model = f"{DEFAULT_MODEL} [onnx-int8]"
+    store.write_manifest(manifest)
+    store.client.close()
+    loc: list[str | Path] = ["--docs", docs, "--data", data]
+    ask, index = _run_all([["ask", "Who leads?", *loc], ["index", *loc]], work)
+    for r, what in ((ask, "ask"), (index, "index")):
+        _says_rebuild(r, what)
+        out = " ".join((r.stdout + r.stderr).split())
+        assert f"embedded as '{DEFAULT_MODEL} [onnx-int8]'" in out, out
+        assert "the same model run another way" in out and "is configured" not in out, out
 
 
 def test_corrupt_manifest_record(built: tuple[Path, Path], tmp_path: Path) -> None:
