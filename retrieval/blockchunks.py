@@ -356,7 +356,7 @@ def _list_ends(text: str, blocks: Sequence[Block]) -> dict[int, int]:
 def _list_leads(text: str, blocks: Sequence[Block]) -> dict[int, tuple[int, int]]:
     """The span of each list item's lead-in ("The following options are available:" over
     the list; quoteunits.lead_in_span_of_list), by block index."""
-    from retrieval.quoteunits import lead_in_span_of_list
+    from retrieval.quoteunits import lead_in_span_of_list, lead_span_of_nested_item
 
     refs = tuple((b.kind, b.start, b.end) for b in blocks)
     out: dict[int, tuple[int, int]] = {}
@@ -368,7 +368,9 @@ def _list_leads(text: str, blocks: Sequence[Block]) -> dict[int, tuple[int, int]
         if i == 0 or blocks[i - 1].kind != LIST_ITEM:
             k = i
             first[k] = lead_in_span_of_list(text, refs, i)
-        span = first[k]
+        # (an item of a nested list is led by the item it is nested in, when that ends ':')
+        span = lead_span_of_nested_item(text, refs, i) if i > k else None
+        span = span or first[k]
         if span is not None:
             out[i] = span
     return out

@@ -221,7 +221,12 @@ def lead_in_span_of_list(
     text: str, blocks: tuple[tuple[Any, ...], ...], n: int
 ) -> tuple[int, int] | None:
     """Where lead_in_of_list's sentence is in `text` (without a note's `.. note::` in front of
-    it: ".. note:: If you're coming from asyncio, Future differs in a few ways:"), or None."""
+    it: ".. note:: If you're coming from asyncio, Future differs in a few ways:"), or None.
+    An item of a nested list is led by the item it is nested in when that ends ':' ("- Native
+    coroutines:" over "- are generally faster."), not by the outer list's lead-in."""
+    nested = lead_span_of_nested_item(text, blocks, n)
+    if nested is not None:
+        return nested
     k = n
     while k > 0 and str(blocks[k - 1][0]) == LIST_ITEM:
         k -= 1
@@ -240,6 +245,40 @@ def lead_in_span_of_list(
     a += len(body) - len(body.lstrip())
     e = a + len(body.strip())
     return (a, e) if e > a else None
+
+
+def lead_span_of_nested_item(
+    text: str, blocks: tuple[tuple[Any, ...], ...], n: int
+) -> tuple[int, int] | None:
+    """The span of the item that list item `n` is nested in, when that item ends ':' ("-
+    Decorated coroutines:"): the lead of `n`, shown above it. None for anything else."""
+    parent = _parent_item(text, blocks, n)
+    if parent is None:
+        return None
+    s, e = int(blocks[parent][1]), int(blocks[parent][2])
+    if not ends_with_colon(text[s:e]):
+        return None
+    a = _last_sentence_start(text, s, e)
+    body = text[a:e]
+    a += len(body) - len(body.lstrip())
+    e = a + len(body.strip())
+    return (a, e) if e > a else None
+
+
+def _parent_item(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> int | None:
+    """The list item that item `n` is nested in (the nearest item before it, in the same run
+    of items, whose marker is less indented), or None (`n` is no item, or a top-level one)."""
+    if str(blocks[n][0]) != LIST_ITEM:
+        return None
+    indent = _item_marker(text, int(blocks[n][1]))[0]
+    if indent == 0:
+        return None  # (a list at the margin is nested in nothing)
+    k = n - 1
+    while k >= 0 and str(blocks[k][0]) == LIST_ITEM:
+        if _item_marker(text, int(blocks[k][1]))[0] < indent:
+            return k
+        k -= 1
+    return None
 
 
 def _list_with_lead_in(
@@ -616,6 +655,10 @@ def _code_units(
         first = _first_prompt(text, s, e, str(blocks[n][4]).lower() in _SESSION_LANGUAGES)
         if first is None or len(_WORDS.findall(text[first:e])) < MIN_PART_WORDS:
             return []  # (only output, or from the prompt on a bare `>>>` the session ends on)
+        if first == s:
+            # a part opening inside a body (a docstring's "Args:", an `if` branch) starts at
+            # the part's first statement of its outermost level
+            first = _first_outer_statement(text, s, e)
         start = s = first
     if len(blocks[run[-1]]) > 9 and not blocks[run[-1]][9]:
         # the part of a session that goes on in the next chunk: without the example whose
@@ -700,6 +743,37 @@ def _first_prompt(text: str, s: int, e: int, session: bool) -> int | None:
             return pos
         pos += len(ln) + 1
     return None
+
+
+# lines that go on with what is above them, not statements to start reading at
+_GOES_ON = re.compile(r"[)\]}]|\.\.\.|(?:elif|else|except|finally|case)\b|[\"']{3}|[.,+\-*/&|]")
+_TRIPLE = re.compile(r"\"\"\"|'''")
+
+
+def _first_outer_statement(text: str, s: int, e: int) -> int:
+    """Where the later part `s:e` of a code block split between chunks is quoted from: `s`,
+    unless it opens in the middle of a body (a later line is indented less than its first:
+    an `if` branch's last lines), then at the first later statement indented less than its
+    first line, or unless it opens inside a docstring (its first triple quote, on a line of
+    its own under the docstring's text, closes one: "Args: …"), then at the first statement
+    after that docstring (`def find(…):`); `s` when that leaves too few words or there is no
+    such statement (lines that only go on, `elif`, `)`, a closing `...`, are not one)."""
+    lines = text[s:e].split("\n")
+    filled = [(len(ln) - len(ln.lstrip()), i) for i, ln in enumerate(lines) if ln.strip()]
+    if not filled:
+        return s
+    closer = next((k for k, (_, i) in enumerate(filled) if _TRIPLE.search(lines[i])), None)
+    if closer and _TRIPLE.fullmatch(lines[filled[closer][1]].strip()) and (
+        filled[closer - 1][0] >= filled[closer][0]
+    ):
+        after = [(d, i) for d, i in filled[closer + 1 :] if d <= filled[closer][0]]
+    else:
+        after = [(d, i) for d, i in filled[1:] if d < filled[0][0]]
+    for _, i in after:
+        if not _GOES_ON.match(lines[i].lstrip()):
+            at = s + sum(len(ln) + 1 for ln in lines[:i])
+            return at if len(_WORDS.findall(text[at:e])) >= MIN_PART_WORDS else s
+    return s
 
 
 def _blank_between(text: str, a: int, b: int) -> bool:
