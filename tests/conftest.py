@@ -13,6 +13,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bot.settings import BotSettings  # noqa: E402
+from retrieval.corpus import ChunkRecord  # noqa: E402
 from retrieval.embedder import Embedder, get_embedder  # noqa: E402
 from retrieval.engine import Engine  # noqa: E402
 from retrieval.settings import Settings  # noqa: E402
@@ -61,6 +62,13 @@ def embedder() -> Embedder:
 
 def make_settings(docs: Path, data: Path, **kw: object) -> Settings:
     return Settings(_env_file=None, docs_dir=docs, data_dir=data, **kw)  # type: ignore[arg-type]
+
+
+def chunks_holding(engine: Engine, source: str, kind: str) -> list[ChunkRecord]:
+    """The indexed chunks of `source` holding a block of `kind` ("table", "list_item"), in
+    order."""
+    return [c for c in engine.view().chunks
+            if c.source == source and any(b[0] == kind for b in c.blocks)]
 
 
 def indexed_engine(root: Path, docs: dict[str, str], **kw: object) -> Engine:

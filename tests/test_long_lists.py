@@ -14,7 +14,7 @@ from retrieval.blockchunks import chunk_blocks
 from retrieval.embedder import Embedder
 from retrieval.engine import Engine
 from retrieval.loaders import load_bytes
-from tests.conftest import indexed_engine
+from tests.conftest import chunks_holding, indexed_engine
 
 NAMES = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india",
          "juliet", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo",
@@ -53,10 +53,8 @@ def lists(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 
 
 def test_every_chunk_with_items_is_searched_with_the_lead_in(lists: Engine) -> None:
-    view = lists.view()
     for source in FILES:
-        chunks = [c for c in view.chunks if c.source == source
-                  and any(b[0] == "list_item" for b in c.blocks)]
+        chunks = chunks_holding(lists, source, "list_item")
         assert len(chunks) >= 3, source  # the list is split
         for c in chunks:
             assert "heater options are available" in c.search_text, (source, c.line_start)

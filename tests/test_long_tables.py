@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.engine import Engine
-from tests.conftest import indexed_engine
+from tests.conftest import chunks_holding, indexed_engine
 
 NAMES = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india",
          "juliet", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo",
@@ -72,10 +72,8 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 
 
 def test_every_chunk_with_rows_is_searched_with_the_header_words(tables: Engine) -> None:
-    view = tables.view()
     for source in FILES:
-        chunks = [c for c in view.chunks if c.source == source
-                  and any(b[0] == "table" for b in c.blocks)]
+        chunks = chunks_holding(tables, source, "table")
         assert len(chunks) >= 3, source  # the table is split
         assert [b[7] for c in chunks for b in c.blocks if b[0] == "table"][1:] == [0] * (
             len(chunks) - 1), source  # it begins in the first of them only
@@ -115,10 +113,8 @@ def test_later_rows_are_embedded_and_reranked_with_the_header_words(tables: Engi
     from retrieval.answer import windows_for
     from retrieval.units import context_text
 
-    view = tables.view()
     for source in FILES:
-        last = [c for c in view.chunks if c.source == source
-                and any(b[0] == "table" for b in c.blocks)][-1]
+        last = chunks_holding(tables, source, "table")[-1]
         rows = [w for w in windows_for(last, 0) if w.kind == "table"]
         assert rows, source
         for w in rows:
