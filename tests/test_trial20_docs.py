@@ -148,3 +148,75 @@ def test_renumbering_follows_commonmark_lists_only() -> None:
     assert shown("It was released in\n2019. It was\n2019. again").endswith("2019. again")
     # reST enumerated lists are not renumbered (they must be numbered in order anyway)
     assert "1. b" in shown("1. a\n1. b", "page.rst")
+
+
+NOTEBOOKS = """\
+# Using Black with Jupyter Notebooks
+
+Black supports formatting Jupyter Notebooks (`.ipynb` files) natively.
+
+## Integrations
+
+### GitHub Actions
+
+See the [GitHub Actions integration](../integrations/github_actions.md) docs for
+more examples of using Black with GitHub Actions.
+
+### pre-commit
+
+Use the `black-jupyter` hook to format notebooks as well as Python files. See the
+[source version control integration](../integrations/svc.md) docs for more examples.
+"""
+
+GITHUB_ACTIONS = """\
+# GitHub Actions integration
+
+You can use Black within a GitHub Actions workflow without setting your own Python
+environment.
+
+## Usage
+
+Create a file named `.github/workflows/black.yml` inside your repository with:
+
+```yaml
+name: Lint
+
+on: [push, pull_request]
+
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: psf/black@stable
+```
+"""
+
+
+def test_a_unit_that_only_sends_the_reader_elsewhere_is_quoted_after_the_answers(
+    tmp_path: Path,
+) -> None:
+    """Black's notebook guide ends its integration sections with "See the [GitHub Actions
+    integration](…) docs for more examples of using Black with GitHub Actions.": it named
+    every word of "How do I use the black GitHub action?" and was the top quote, the
+    workflow itself not even third. A unit of such sentences only is a signpost; one that
+    also says something ("Use the `black-jupyter` hook… See the […] docs") is not."""
+    from retrieval.answer import signpost_unit, windows_for
+    from retrieval.quoteunits import sends_on
+    from tests.conftest import indexed_engine
+
+    engine = indexed_engine(tmp_path, {"guides/notebooks.md": NOTEBOOKS,
+                                       "integrations/github_actions.md": GITHUB_ACTIONS})
+    quotes = engine.ask("How do I use the black GitHub action?").quotes
+    assert quotes and quotes[0].source == "integrations/github_actions.md"
+    assert "for\nmore examples of using Black with GitHub Actions" not in quotes[0].text
+    units = {w.text: signpost_unit(w) for c in engine.view().chunks for w in windows_for(c, 0)}
+    see_only = [t for t in units if t.startswith("See the [GitHub Actions integration]")]
+    assert see_only and all(units[t] for t in see_only)
+    assert not any(units[t] for t in units if t.startswith("Use the `black-jupyter` hook"))
+    assert sends_on("For details, see :ref:`logging`.")
+    assert sends_on("For more information, please refer to [the guide](guide.md).")
+    # no link or cross-reference, a question, or a sentence that is not a "see": not one
+    assert not sends_on("See `--exclude` for how the regular expression is matched.")
+    assert not sends_on("See [the FAQ](faq.md)?")
+    assert not sends_on("Seeing [a diff](diff.md) first is often enough.")
