@@ -134,9 +134,10 @@ def _rst(text: str) -> list[Directive]:
     return out
 
 
-def _myst(text: str) -> list[Directive]:
+def _myst(text: str, pattern: re.Pattern[str] = _MYST, form: str = "literalinclude"
+          ) -> list[Directive]:
     out = []
-    for m in _MYST.finditer(text):
+    for m in pattern.finditer(text):
         fence = m.group("fence")
         close = re.compile(r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$",
                            re.M)
@@ -157,7 +158,7 @@ def _myst(text: str) -> list[Directive]:
                 if not o:
                     break
                 options.append((o.group("key"), (o.group("value") or "").strip()))
-        out.append(Directive("literalinclude", m.start(), end, m.group("path"), tuple(options)))
+        out.append(Directive(form, m.start(), end, m.group("path"), tuple(options)))
     return out
 
 

@@ -36,6 +36,7 @@ from retrieval.models import (
     Progress,
     SkippedFile,
 )
+from retrieval.mystincludes import IncludedPage, find_includes, only_selected, read_includes
 from retrieval.readerversion import reader_version
 from retrieval.rstincludes import (
     REST_INCLUDE_ONLY_SUFFIXES,
@@ -101,6 +102,8 @@ def folder_sources(
     rest_included: set[str] = set()  # files `.. include::`d by a page: reST text
     texts: dict[str, bytes] = {}  # the files that may be such text (`includes/intro.txt`)
     include_only: list[str] = []  # `.inc` files: read only if a page includes them
+    # Markdown files above the docs folder that MyST pages `{include}` (`../CHANGES.md`)
+    prose: dict[str, IncludedPage] = {}
     for rel, path, reason in candidates:
         if rel in translated:
             skipped.append(SkippedFile(rel, f"{TRANSLATION}{translated[rel]} "
@@ -122,20 +125,23 @@ def folder_sources(
         digest = hashlib.sha256(data).hexdigest()
         page = scan_page(includes, rel, data) if includes_allowed else None
         outside: list[str] = []
+        myst_notes: list[str] = []
         if includes_allowed:
             rest_included |= included_by(rel, data)
             outside = included_outside(rel, data)
+            myst_notes = read_includes(includes, rel, find_includes(rel, data), prose)
         nav = site.titles.get(rel)
         if page is None:
-            sources.append(_site_titled(_noting_outside(
+            sources.append(_site_titled(_noting(_noting_outside(
                 DocSource(rel, digest, _loader(data, rel, site_title=nav), len(data)), outside),
-                nav, digest))
+                myst_notes), nav, digest))
             if rel.lower().endswith(REST_TEXT_SUFFIXES):
                 texts[rel] = data
             continue
-        sources.append(_site_titled(_noting_outside(DocSource(
+        sources.append(_site_titled(_noting(_noting_outside(DocSource(
             rel, page.digest(digest), _including_loader(data, rel, page, nav), len(data),
-            digest, page.hashes()), outside), nav, digest))
+            digest, page.hashes()), outside), myst_notes), nav, digest))
+    sources += [_included_page(p) for p in prose.values()]
     for rel in include_only:
         if rel not in rest_included:
             continue
@@ -202,14 +208,36 @@ def _noting_outside(source: DocSource, outside: list[str]) -> DocSource:
     if not outside:
         return source
     more = f" and {len(outside) - 2} more" if len(outside) > 2 else ""
-    note = f"included {', '.join(outside[:2])}{more} not read: outside the docs folder"
+    return _noting(source, [f"included {', '.join(outside[:2])}{more} not read: outside the "
+                            "docs folder"])
+
+
+def _noting(source: DocSource, notes: list[str]) -> DocSource:
+    """`source` whose loaded document carries `notes` (the index summary lists them)."""
+    if not notes:
+        return source
     load = source.load
 
     def noted() -> LoadedDocument:
         doc = load()
-        return dataclasses.replace(doc, note="; ".join(n for n in [doc.note, note] if n))
+        return dataclasses.replace(doc, note="; ".join(n for n in [doc.note, *notes] if n))
 
     return dataclasses.replace(source, load=noted)
+
+
+def _included_page(page: IncludedPage) -> DocSource:
+    """A file above the docs folder that MyST pages include, indexed as itself (its own path
+    and lines), only the blocks they include (retrieval.mystincludes)."""
+
+    def load() -> LoadedDocument:
+        doc = load_bytes(page.data, page.rel)
+        if doc.blocks is None or page.ranges is None:
+            return doc
+        return dataclasses.replace(doc, blocks=only_selected(doc.blocks, page.ranges))
+
+    digest = page.digest()
+    return DocSource(page.rel, page.hash(), load, len(page.data),
+                     digest if page.ranges is not None else "")
 
 
 def _including_loader(
@@ -529,7 +557,10 @@ class Indexer:
                 # parsed, and nothing but headings and markup (an API page of autodoc
                 # directives, a toctree): read as plain text, its heading underlines and
                 # directive lines would be quoted
-                summary.skipped.append(SkippedFile(src.rel, NOTHING_TO_QUOTE, title=doc.title))
+                # (a page that only includes another file says what became of it)
+                reason = f"nothing to quote of its own; {doc.note}" if doc.note else (
+                    NOTHING_TO_QUOTE)
+                summary.skipped.append(SkippedFile(src.rel, reason, title=doc.title))
                 return None
             if not chunks:
                 chunks = chunk_text(
