@@ -30,6 +30,7 @@ from retrieval.loaders import (
     read_bytes,
 )
 from retrieval.models import (
+    NOTHING_OF_ITS_OWN,
     NOTHING_TO_QUOTE,
     UNSUPPORTED,
     IndexSummary,
@@ -558,8 +559,7 @@ class Indexer:
                 # directives, a toctree): read as plain text, its heading underlines and
                 # directive lines would be quoted
                 # (a page that only includes another file says what became of it)
-                reason = f"nothing to quote of its own; {doc.note}" if doc.note else (
-                    NOTHING_TO_QUOTE)
+                reason = f"{NOTHING_OF_ITS_OWN}{doc.note}" if doc.note else NOTHING_TO_QUOTE
                 summary.skipped.append(SkippedFile(src.rel, reason, title=doc.title))
                 return None
             if not chunks:

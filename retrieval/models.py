@@ -177,8 +177,17 @@ LIST_ONE_BY_ONE_UP_TO = 5
 # an API reference's hundred such pages must not bury the files that could not be read
 NOTHING_TO_QUOTE = ("nothing to quote: only headings and markup (e.g. autodoc directives, "
                     "whose text lives in the code)")
+# a page with nothing to quote but an include: the reason says what became of the included
+# file (retrieval.mystincludes); listed one by one, and among the pages with nothing to quote
+NOTHING_OF_ITS_OWN = "nothing to quote of its own; "
 OTHER_TYPES = "not read (file types citebot does not index)"
 MARKUP_ONLY = "nothing to quote (only headings and markup, e.g. autodoc pages)"
+
+
+def nothing_to_quote(reason: object) -> bool:
+    """A skip reason saying the page was read and had nothing to quote."""
+    return isinstance(reason, str) and (
+        reason == NOTHING_TO_QUOTE or reason.startswith(NOTHING_OF_ITS_OWN))
 
 
 def grouped_skips(skipped: list[SkippedFile]) -> tuple[list[SkippedFile], list[tuple[str, str]]]:
@@ -332,7 +341,7 @@ class Stats:
         shows "38 documents" says why."""
         skipped = (self.last_index_summary or {}).get("skipped") or []
         return len({sk.get("path") for sk in skipped
-                    if isinstance(sk, dict) and sk.get("reason") == NOTHING_TO_QUOTE})
+                    if isinstance(sk, dict) and nothing_to_quote(sk.get("reason"))})
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.errors import CitebotError, IndexBroken, ModelMismatch
-from retrieval.models import NOTHING_TO_QUOTE, IndexSummary, SourceInfo, Stats
+from retrieval.models import IndexSummary, SourceInfo, Stats, nothing_to_quote
 from retrieval.settings import Settings
 from retrieval.store import Manifest, Store
 from retrieval.translations import TRANSLATION
@@ -58,11 +58,11 @@ def not_quotable(last: dict[str, Any] | None) -> list[SourceInfo]:
     the current ones."""
     pages: dict[str, SourceInfo] = {}
     for sk in (last or {}).get("skipped") or []:
-        if isinstance(sk, dict) and sk.get("reason") == NOTHING_TO_QUOTE and sk.get("path"):
+        if isinstance(sk, dict) and nothing_to_quote(sk.get("reason")) and sk.get("path"):
             path = str(sk["path"])
             pages[path] = SourceInfo(
                 source=path, title=str(sk.get("title") or ""), date=None, chunks=0,
-                not_quotable=NOTHING_TO_QUOTE,
+                not_quotable=str(sk["reason"]),
             )
     return [pages[p] for p in sorted(pages)]
 
