@@ -494,6 +494,12 @@ def _make(
     for i, ref in seen.items():
         if ref[0] == CODE and not ref[7] and _is_doctest(text, blocks[i]):
             _from_prompt(text, start, ref)
+    first = units[0].block
+    if first > 0 and refs[0][7]:
+        # the kind of the block the chunk's first block follows in the document (a paragraph
+        # commenting on the code block that ends the previous chunk: quoteunits._kind_before)
+        refs[0][10:] = [*refs[0][10:12], *[None] * (12 - len(refs[0][:12])),
+                        blocks[first - 1].kind]
     # the path of the first block with words: a chunk that starts at a heading is searched
     # under that heading too, not only under the ones above it
     first_section = next(

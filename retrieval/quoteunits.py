@@ -596,6 +596,17 @@ def _names_its_code(lead: str) -> bool:
     return any(w.lower() not in _BARE_LEAD_WORDS for w in _WORDS.findall(lead))
 
 
+def _kind_before(blocks: tuple[tuple[Any, ...], ...], k: int) -> str:
+    """The kind of the block right before block `k` in the document: block `k - 1`'s, or for
+    the chunk's first block the one the chunker recorded (its 13th field: the paragraph
+    opening a chunk may comment on the code block that ends the one before); "" unknown."""
+    if k > 0:
+        return str(blocks[k - 1][0])
+    if k == 0 and blocks and len(blocks[0]) > 12 and blocks[0][12]:
+        return str(blocks[0][12])
+    return ""
+
+
 def _code_units(
     text: str, blocks: tuple[tuple[Any, ...], ...], n: int, s: int, e: int,
     extra: dict[str, Any], continued: bool = False,
@@ -614,7 +625,7 @@ def _code_units(
                 # paragraph's sentence before it as well
                 start = _last_sentence_start(text, p_s, start)
             elif len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and n > 1 and not (
-                n > 2 and str(blocks[n - 3][0]) == CODE and _names_its_code(text[start:p_e])
+                _kind_before(blocks, n - 2) == CODE and _names_its_code(text[start:p_e])
             ):
                 # "Example:" says nothing: take the sentence before it as well (but a label
                 # naming what follows, "Socket activation file:", after a paragraph that
