@@ -223,29 +223,19 @@ def with_announced_code(w: Window) -> Window:
     return Window(w.chunk, w.rank, a, b, w.sentences, **extra)
 
 
-# a section that only sends the reader on ("Where to go next", "Next steps", "See also",
-# "Further reading"): its items name other pages and what they hold
-_WHERE_NEXT = re.compile(
-    r"(?i)^\W*(?:where[ \t]+to[ \t]+go[ \t]+(?:next|from[ \t]+here)|next[ \t]+steps?"
-    r"|what(?:'|’)?s[ \t]+next|see[ \t]+also|further[ \t]+reading|learn[ \t]+more"
-    r"|going[ \t]+further)\W*$")
-
-
 def signpost_unit(w: Window) -> bool:
-    """A structured document's prose unit with a sentence that only says what its page or
-    section covers ("This part of the documentation covers the installation of Requests.",
-    quoteunits.signpost), or any prose unit of a section that only sends the reader on
-    ("Where to go next", "Next steps", "See also"): it answers nothing. (The sentences
-    around it are units of their own; code and table rows never are signposts.)"""
+    """A structured document's prose unit with a signpost sentence (quoteunits.signpost: it
+    only says what its page or section covers, "This part of the documentation covers the
+    installation of Requests.", or it stands in a section that only sends the reader on, "Where
+    to go next", "See also"): it answers nothing. (The sentences around it are units of their
+    own; code and table rows never are signposts.)"""
     if w.block < 0 or w.kind in ("code", "table"):
         return False
-    if _WHERE_NEXT.match(w.heading):
-        return True
     from retrieval.quoteunits import signpost
 
     text = w.chunk.text
     inside = [(a, b) for a, b in w.chunk.sentences if w.start <= a and b <= w.end]
-    return any(signpost(text[a:b]) for a, b in inside or [(w.start, w.end)])
+    return any(signpost(text[a:b], w.heading) for a, b in inside or [(w.start, w.end)])
 
 
 def with_announced(w: Window) -> Window:

@@ -458,10 +458,23 @@ _NAMES_PAGE = re.compile(
     r"(?:\.(?:md|markdown|html?|rst)|/)(?:#[^)\s]*)?\)[*_]*[.!]?[ \t\n]*$")
 
 
-def signpost(sentence: str) -> bool:
-    """A sentence that only says what its page or section covers ("This page outlines the
-    basics of running Gunicorn.", "In this section we'll look at…"), or that a topic is
-    another page ("That whole flow is [OAuth clients](oauth-clients.md)."), not a question."""
+# a section that only sends the reader on ("Where to go next", "Next steps", "See also",
+# "Further reading"): its items name other pages and what they hold
+_WHERE_NEXT = re.compile(
+    r"(?i)^\W*(?:where[ \t]+to[ \t]+go[ \t]+(?:next|from[ \t]+here)|next[ \t]+steps?"
+    r"|what(?:'|’)?s[ \t]+next|see[ \t]+also|further[ \t]+reading|learn[ \t]+more"
+    r"|going[ \t]+further)\W*$")
+
+
+def signpost(sentence: str, heading: str = "") -> bool:
+    """A signpost: a sentence that only says what its page or section covers ("This page
+    outlines the basics of running Gunicorn.", "In this section we'll look at…"), or that a
+    topic is another page ("That whole flow is [OAuth clients](oauth-clients.md)."), not a
+    question; or any sentence of a section whose `heading` only sends the reader on ("Where to
+    go next", "Next steps", "See also"). The one place these signals live: answer.signpost_unit
+    asks it of a unit's sentences."""
+    if _WHERE_NEXT.match(heading):
+        return True
     return bool(_SIGNPOST.match(sentence) or _NAMES_PAGE.search(sentence)) and not (
         _is_question(sentence))
 

@@ -76,6 +76,10 @@ def test_signpost_sentences() -> None:
         "Does this page describe the workers?",
     ):
         assert not signpost(s), s
+    # any sentence of a section that only sends the reader on
+    assert signpost("Gunicorn is a pure Python WSGI server.", heading="See also")
+    assert signpost("The deployment guide shows the workers.", heading="Where to go next")
+    assert not signpost("Gunicorn is a pure Python WSGI server.", heading="Deployment")
 
 
 def test_a_signpost_unit_is_any_prose_unit_holding_one(
