@@ -298,34 +298,25 @@ def stats(
     console.print(render_stats(st), highlight=False, markup=False)
 
 
-@app.command(cls=Command, short_help="The indexed documents; pages with nothing to quote.")
+@app.command(cls=Command, short_help="The indexed documents; the files left out, and why.")
 def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
-    """List the indexed documents, then the pages read but not indexed because they have
-    nothing to quote (e.g. autodoc API pages), then the translated copies of pages left out
-    (CITEBOT_TRANSLATIONS=skip)."""
-    from retrieval.stats import read_not_quotable, read_sources, read_translations
+    """List the indexed documents, then the files the index left out, each group with why:
+    pages with nothing to quote (e.g. autodoc API pages), translated copies of pages
+    (CITEBOT_TRANSLATIONS=skip), files skipped (too large, not text, …)."""
+    from retrieval.stats import read_left_out, read_sources
 
     settings = _indexed_settings(docs, data)
     try:
         rows = read_sources(settings)
+        left_out = read_left_out(settings)
     except CitebotError as e:
         raise fail(explain(e)) from None
-    from citebot.textrender import (
-        render_not_quotable_header,
-        render_source,
-        render_translations,
-    )
+    from citebot.textrender import render_left_out, render_source
 
     for r in rows:
         console.print(render_source(r), highlight=False, markup=False)
-    left_out = read_not_quotable(settings)
     if left_out:
-        console.print(render_not_quotable_header(left_out), highlight=False, markup=False)
-    for r in left_out:
-        console.print(render_source(r), highlight=False, markup=False)
-    translated = read_translations(settings)
-    if translated:
-        console.print(render_translations(translated), highlight=False, markup=False)
+        console.print(render_left_out(left_out), highlight=False, markup=False)
     if not rows:  # said, not an empty output that looks like a failure
         raise fail(explain(NotIndexed()))
 

@@ -75,8 +75,8 @@ from retrieval.spelling import Corrected, Speller, is_english
 from retrieval.stats import (
     checked_manifest,
     corpus_stats,
+    left_out,
     list_sources,
-    not_quotable,
     read_last_index,
     write_last_index,
 )
@@ -727,9 +727,10 @@ class Engine:
     def sources(self) -> list[SourceInfo]:
         return list_sources(self.manifest())
 
-    def not_quotable(self) -> list[SourceInfo]:
-        """Pages the last index run read and left out with nothing to quote (autodoc pages)."""
-        return not_quotable(self.last_index())
+    def left_out(self) -> list[SourceInfo]:
+        """The files the last index run found and did not index, each with why: pages with
+        nothing to quote (autodoc pages), translations, files skipped (retrieval.stats)."""
+        return left_out(self.last_index(), self.manifest().files)
 
     def _page_text(self, source: str) -> str | None:
         """A page's text for the labels above its headings: an indexed file as indexed, a page
@@ -741,7 +742,7 @@ class Engine:
     def _titles(self) -> dict[str, str]:
         """Each indexed document's title, and a not quotable page's (an untitled `:doc:` to an
         autodoc page is shown as that page's title)."""
-        titles = {s.source: s.title for s in self.not_quotable() if s.title}
+        titles = {s.source: s.title for s in self.left_out() if s.title}
         return titles | {s.source: s.title for s in self.sources()}
 
     def stats(self) -> Stats:
