@@ -8,6 +8,8 @@ from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
 from retrieval.errors import CitebotError, IndexBroken, ModelMismatch
 from retrieval.models import (
     LEFT_OUT,
@@ -153,3 +155,26 @@ def read_sources(settings: Settings) -> list[SourceInfo]:
 def read_left_out(settings: Settings) -> list[SourceInfo]:
     """`Engine.left_out()` without an Engine."""
     return left_out(read_last_index(settings), checked_manifest(Store(settings), settings).files)
+
+
+def index_lock_path(settings: Settings) -> Path:
+    """The file lock a reindex holds (one writer per index)."""
+    return settings.data_dir / f"index-{settings.collection}.lock"
+
+
+def reindex_running(settings: Settings) -> bool:
+    """A reindex holds the index's lock (another process's `citebot index`, or a /reindex of
+    this one): "Nothing is indexed yet" then says the first index is being built. Probed by
+    taking the lock for an instant; never creates the data folder."""
+    path = index_lock_path(settings)
+    if not path.parent.is_dir():
+        return False
+    lock = FileLock(str(path), timeout=0)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return True
+    except OSError:
+        return False
+    lock.release()
+    return False
