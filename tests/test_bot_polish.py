@@ -68,9 +68,7 @@ async def test_sources_pages_through_the_pages_with_nothing_to_quote(
     nowhere to be seen after the reindex message."""
     fake = world.fake
     monkeypatch.setattr(render, "SOURCES_PER_PAGE", 3)
-    inter = await fake.slash(GUILD, world.alice, "sources")
-    first = await e2e.wait_original_edit(fake, inter["token"], "page 1/2")
-    embed = _embed(first)
+    embed, second = await e2e.sources_pages(fake, GUILD, world.alice, 2)
     assert embed["title"] == "Indexed documents (1) · 4 pages not quotable"
     assert embed["description"].splitlines() == [
         "1. `index.rst` · Guide · 1 chunk",
@@ -79,10 +77,7 @@ async def test_sources_pages_through_the_pages_with_nothing_to_quote(
         "2. `api/part01.rst` · Part 1 · not quotable",
         "3. `api/part02.rst` · Part 2 · not quotable",
     ]
-    nxt = next(i for i in e2e.custom_ids(first.json) if i.endswith(":next"))
-    click = await fake.click(GUILD, world.alice, fake.message_of(first), nxt)
-    second = await e2e.wait_original_edit(fake, click["token"], "page 2/2")
-    assert _embed(second)["description"].splitlines() == [
+    assert second["description"].splitlines() == [
         "**Not indexed, 4 pages with nothing to quote (only headings and markup, e.g. autodoc "
         "pages):**",
         "4. `api/part03.rst` · Part 3 · not quotable",

@@ -118,22 +118,17 @@ async def test_discord_sources_lists_the_same_groups_across_pages(
 ) -> None:
     fake = world.fake
     monkeypatch.setattr(render, "SOURCES_PER_PAGE", 4)
-    inter = await fake.slash(GUILD, world.alice, "sources")
-    first = await e2e.wait_original_edit(fake, inter["token"], "page 1/2")
-    embed = _embed(first)
-    assert embed["title"] == ("Indexed documents (3) · 1 page not quotable · 1 translation not "
+    first, second = await e2e.sources_pages(fake, GUILD, world.alice, 2)
+    assert first["title"] == ("Indexed documents (3) · 1 page not quotable · 1 translation not "
                               "indexed · 1 file skipped")
-    assert embed["description"].splitlines() == [
+    assert first["description"].splitlines() == [
         "1. `faq.md` · FAQ · 1 chunk",
         "2. `howto/plugin.rst` · Plugins · 1 chunk",
         "3. `index.rst` · Guide · 1 chunk",
         _bold(WHY_NOTHING),
         "4. `api/widget.rst` · Widget API · not quotable",
     ]
-    nxt = next(i for i in e2e.custom_ids(first.json) if i.endswith(":next"))
-    click = await fake.click(GUILD, world.alice, fake.message_of(first), nxt)
-    second = await e2e.wait_original_edit(fake, click["token"], "page 2/2")
-    assert _embed(second)["description"].splitlines() == [
+    assert second["description"].splitlines() == [
         _bold(WHY_TRANSLATED),
         "5. `howto/plugin.pl.rst` · translation of howto/plugin.rst",
         _bold(WHY_OTHER),
