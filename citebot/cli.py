@@ -83,16 +83,16 @@ def _never_indexed(settings: Settings) -> bool:
     return not settings.chroma_host and not settings.data_dir.exists()
 
 
-def _indexed_settings(docs: Path | None, data: Path | None) -> Settings:
-    """The settings of a command that only reads the index (or changes what is in it): one
+def _indexed_settings(docs: Path | None, data: Path | None, changes: bool = False) -> Settings:
+    """The settings of a command that only reads the index (or `changes` what is in it): one
     line and exit 1 when its folder does not exist, which must not be created by a typo."""
     settings = _settings(docs, data)
-    if (error := _not_answerable(settings)) is not None:
+    if (error := _not_answerable(settings, changes)) is not None:
         raise fail(explain(error))
     return _index_docs(settings)
 
 
-def _not_answerable(settings: Settings) -> CitebotError | None:
+def _not_answerable(settings: Settings, changes: bool = False) -> CitebotError | None:
     """Why a command that reads the index cannot: a documents folder named (--docs,
     CITEBOT_DOCS_DIR) that is not there or not a folder ("Nothing is indexed yet. Build the
     index with: citebot index --docs /typo" sent the user to a command that fails too; the
@@ -109,7 +109,7 @@ def _not_answerable(settings: Settings) -> CitebotError | None:
         except DocsUnavailable as e:
             built = None if _never_indexed(settings) else indexed_docs_dir(settings)
             if built is None or built.resolve() != settings.docs_dir.resolve():
-                return DocsUnavailable(e.path, e.why, indexing=False)
+                return DocsUnavailable(e.path, e.why, indexing=changes)
     return NotIndexed() if _never_indexed(settings) else None
 
 
@@ -364,7 +364,7 @@ def gaps(
     ] = False,
 ) -> None:
     """The most frequent unanswered topics: refused questions and 👎, grouped by similarity."""
-    engine = _engine(_indexed_settings(docs, data))
+    engine = _engine(_indexed_settings(docs, data, changes=clear))
     every = guild is None
     if clear:
         n = engine.gaps.clear(guild, all_guilds=every)
@@ -401,7 +401,7 @@ app.add_typer(feedback_app, name="feedback")
 @feedback_app.command("reset", cls=Command, short_help="Forget how votes changed the ranking.")
 def feedback_reset(docs: DocsOpt = None, data: DataOpt = None) -> None:
     """Forget how votes changed the ranking (the vote counts in stats are kept)."""
-    n = _engine(_indexed_settings(docs, data)).reset_feedback()
+    n = _engine(_indexed_settings(docs, data, changes=True)).reset_feedback()
     console.print(f"forgot {n} vote{'s' if n != 1 else ''}; ranking is as without feedback")
 
 
@@ -501,7 +501,7 @@ def knowledge_remove(
 ) -> None:
     """Remove a knowledge entry and drop it from the index."""
     try:
-        entry, summary = _engine(_indexed_settings(docs, data)).remove_knowledge(name)
+        entry, summary = _engine(_indexed_settings(docs, data, changes=True)).remove_knowledge(name)
     except CitebotError as e:
         raise fail(explain(e)) from None
     if entry is None:
