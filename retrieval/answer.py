@@ -224,18 +224,18 @@ def with_announced_code(w: Window) -> Window:
 
 
 def signpost_unit(w: Window) -> bool:
-    """A structured document's prose unit with a signpost sentence (quoteunits.signpost: it
-    only says what its page or section covers, "This part of the documentation covers the
-    installation of Requests.", or it stands in a section that only sends the reader on, "Where
-    to go next", "See also"): it answers nothing. (The sentences around it are units of their
+    """A structured document's prose unit that answers nothing: a signpost by
+    quoteunits.signpost_sentences, the one place the signals live (a sentence that only says
+    what its page or section covers, a unit whose sentences only send the reader to another
+    page, a section that only sends the reader on). (The sentences around it are units of their
     own; code and table rows never are signposts.)"""
     if w.block < 0 or w.kind in ("code", "table"):
         return False
-    from retrieval.quoteunits import signpost
+    from retrieval.quoteunits import signpost_sentences
 
     text = w.chunk.text
     inside = [(a, b) for a, b in w.chunk.sentences if w.start <= a and b <= w.end]
-    return any(signpost(text[a:b], w.heading) for a, b in inside or [(w.start, w.end)])
+    return signpost_sentences([text[a:b] for a, b in inside or [(w.start, w.end)]], w.heading)
 
 
 def with_announced(w: Window) -> Window:

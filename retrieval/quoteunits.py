@@ -31,7 +31,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from retrieval.parsing.blocks import (
@@ -466,17 +466,43 @@ _WHERE_NEXT = re.compile(
     r"|going[ \t]+further)\W*$")
 
 
-def signpost(sentence: str, heading: str = "") -> bool:
-    """A signpost: a sentence that only says what its page or section covers ("This page
-    outlines the basics of running Gunicorn.", "In this section we'll look at…"), or that a
-    topic is another page ("That whole flow is [OAuth clients](oauth-clients.md)."), not a
-    question; or any sentence of a section whose `heading` only sends the reader on ("Where to
-    go next", "Next steps", "See also"). The one place these signals live: answer.signpost_unit
-    asks it of a unit's sentences."""
-    if _WHERE_NEXT.match(heading):
-        return True
+# "See the [source version control integration](../integrations/svc.md) docs for more
+# examples of using Black with pre-commit.", "For details, see :ref:`logging`.": a sentence
+# that only sends the reader to another page (a link or a cross-reference role in it)
+_SENDS_ON = re.compile(
+    r"(?i)^\W*(?:(?:for|to[ \t\n]+learn)[ \t\n]+(?:more|further|additional|other|details"
+    r"|(?:a[ \t\n]+)?(?:full|complete|detailed))\b[^.;:!?\n]{0,60}?,?[ \t\n]+)?(?:please[ \t\n]+)?"
+    r"(?:see|refer[ \t\n]+to|check[ \t\n]+out|head[ \t\n]+(?:over[ \t\n]+)?to|consult)[ \t\n]")
+_CROSS_REFERENCE = re.compile(
+    r"\]\((?!\))|\]\[|:(?:ref|doc|any|mod|func|class|meth|attr|option|envvar|term):`|`_\b"
+    r"|\{(?:ref|doc)\}`")
+
+
+def sends_on(sentence: str) -> bool:
+    """A sentence that only sends the reader to another page or section ("See the [GitHub
+    Actions integration](../integrations/gha.md) docs for more examples.", "For details, see
+    :ref:`logging`."): a prose unit made of such sentences alone answers nothing."""
+    return bool(_SENDS_ON.match(sentence) and _CROSS_REFERENCE.search(sentence)) and not (
+        _is_question(sentence))
+
+
+def signpost(sentence: str) -> bool:
+    """A sentence that only says what its page or section covers ("This page outlines the
+    basics of running Gunicorn.", "In this section we'll look at…"), or that a topic is
+    another page ("That whole flow is [OAuth clients](oauth-clients.md)."), not a question."""
     return bool(_SIGNPOST.match(sentence) or _NAMES_PAGE.search(sentence)) and not (
         _is_question(sentence))
+
+
+def signpost_sentences(sentences: Sequence[str], heading: str = "") -> bool:
+    """A prose unit of these sentences, under this heading, answers nothing (it is quoted after
+    the answers, answer.signpost_unit): one of them only says what its page or section covers
+    (`signpost`), or all of them only send the reader to another page (`sends_on`: one that
+    also says something, "Pass `--report-junit-path`. See [CI](ci.md) for examples.", is kept),
+    or its section only sends the reader on ("Where to go next", "Next steps", "See also").
+    Every signpost signal lives here."""
+    return bool(_WHERE_NEXT.match(heading)) or any(signpost(s) for s in sentences) or all(
+        sends_on(s) for s in sentences)
 
 
 def _announcing_lead(
