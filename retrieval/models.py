@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -182,16 +182,10 @@ LIST_ONE_BY_ONE_UP_TO = 5
 NOTHING_TO_QUOTE = ("nothing to quote: only headings and markup (e.g. autodoc directives, "
                     "whose text lives in the code)")
 # a page with nothing to quote but an include: the reason says what became of the included
-# file (retrieval.mystincludes); listed one by one, and among the pages with nothing to quote
+# file (retrieval.mystincludes); listed one by one, with its reason, among the files left out
 NOTHING_OF_ITS_OWN = "nothing to quote of its own; "
 OTHER_TYPES = "not read (file types citebot does not index)"
 MARKUP_ONLY = "nothing to quote (only headings and markup, e.g. autodoc pages)"
-
-
-def nothing_to_quote(reason: object) -> bool:
-    """A skip reason saying the page was read and had nothing to quote."""
-    return isinstance(reason, str) and (
-        reason == NOTHING_TO_QUOTE or reason.startswith(NOTHING_OF_ITS_OWN))
 
 
 def grouped_skips(skipped: list[SkippedFile]) -> tuple[list[SkippedFile], list[tuple[str, str]]]:
@@ -316,11 +310,46 @@ class SourceInfo:
     title: str
     date: str | None
     chunks: int
-    # a page read but not indexed because it has nothing to quote (an autodoc API page): why
+    # a file the last index run found but did not index: why, shown after its path ("not
+    # quotable", "translation of howto/x.rst", "too large (12.0 MB, limit 10 MB)")
     not_quotable: str | None = None
+    # and which of LEFT_OUT's groups it is listed in ("" for an indexed document)
+    left_out: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# The files the last index run found and left out, listed by `citebot sources` and Discord's
+# /sources after the indexed documents, group by group in this order, each group under the line
+# `left_out_heading` makes: kind -> (what one such file is called, why they are not indexed)
+NOTHING = "nothing to quote"
+TRANSLATED = "translation"
+OTHER = "skipped"
+LEFT_OUT: dict[str, tuple[str, str]] = {
+    NOTHING: ("page", f"with {MARKUP_ONLY}"),
+    TRANSLATED: ("translation", "of indexed pages (CITEBOT_TRANSLATIONS=index reads them)"),
+    OTHER: ("file", "skipped (the reason follows each)"),
+}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def left_out_heading(kind: str, n: int) -> str:
+    """The line above a group of left-out files: "Not indexed, 4 pages with nothing to quote
+    (only headings and markup, e.g. autodoc pages):"."""
+    noun, why = LEFT_OUT[kind]
+    return f"Not indexed, {_plural(n, noun)} {why}:"
+
+
+def left_out_counts(sources: Sequence[SourceInfo]) -> list[str]:
+    """How many files of each group are left out: ["4 pages not quotable", "1 translation not
+    indexed"] (a list's title)."""
+    counts = {kind: sum(1 for s in sources if s.left_out == kind) for kind in LEFT_OUT}
+    said = {NOTHING: "not quotable", TRANSLATED: "not indexed", OTHER: "skipped"}
+    return [f"{_plural(n, LEFT_OUT[kind][0])} {said[kind]}" for kind, n in counts.items() if n]
 
 
 @dataclass(frozen=True)
@@ -345,7 +374,7 @@ class Stats:
         shows "38 documents" says why."""
         skipped = (self.last_index_summary or {}).get("skipped") or []
         return len({sk.get("path") for sk in skipped
-                    if isinstance(sk, dict) and nothing_to_quote(sk.get("reason"))})
+                    if isinstance(sk, dict) and sk.get("reason") == NOTHING_TO_QUOTE})
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -165,13 +165,12 @@ def test_quoted_option_values_and_parts_included_twice(tmp_path: Path) -> None:
     assert by_rel["index.md"].load().note == "included ../README.md: indexed as that file"
 
 
-def test_a_page_only_including_is_listed_with_the_pages_with_nothing_to_quote(
+def test_a_page_only_including_is_listed_with_its_reason_among_the_files_left_out(
     tmp_path: Path,
 ) -> None:
     docs = _project(tmp_path)
     engine = Engine(make_settings(docs, tmp_path / "data", include_root=Path("..")))
     engine.index()
-    left_out = {s.source: s.not_quotable for s in engine.not_quotable()}
+    left_out = {s.source: s.not_quotable for s in engine.left_out()}
     assert left_out["change_log.md"] == (
         "nothing to quote of its own; included ../CHANGES.md: indexed as that file")
-    assert engine.stats().not_quotable == 3  # change_log.md, authors.md, license.md
