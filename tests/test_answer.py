@@ -108,40 +108,69 @@ def test_weak_supporting_quotes_are_left_out(seed_engine: Engine) -> None:
 
 
 def test_section_evidence_orders_quotes_but_does_not_decide_answering() -> None:
-    """Every unit of the section holding the best match is lifted by that match's cosine: a
-    weaker sentence beside it beats a slightly closer lone sentence of another section; the
-    section part of the score is not counted against the threshold."""
+    """Three matching units of one section beat a lone, slightly closer sentence elsewhere;
+    the section part of the score is not counted against the threshold."""
     import numpy as np
 
     from retrieval.answer import Weights, Window, score_windows
     from retrieval.corpus import ChunkRecord
     from retrieval.lexical import LexicalIndex
 
-    text = "Alpha one. Alpha two. Beta lone. Beta x."
-    spans = [(0, 10), (11, 21), (22, 32), (33, 40)]
+    text = "Alpha one. Alpha two. Alpha three. Beta lone. Beta x. Beta y."
+    spans = [(0, 10), (11, 21), (22, 34), (35, 45), (46, 53), (54, 61)]
     chunk = ChunkRecord(
         id="c", text=text, source="doc.md", hash="h", title="Doc", date=None, char_start=0,
         line_start=1, line_end=1, sentences=tuple(spans),
-        blocks=(("paragraph", 0, 21, 0), ("paragraph", 22, 40, 1)),
+        blocks=(("paragraph", 0, 34, 0), ("paragraph", 35, 61, 1)),
         sections=(("Doc", "Alpha"), ("Doc", "Beta")),
     )
-    windows = [Window(chunk, 0, a, b, kind="paragraph", block=0 if a < 21 else 1)
+    windows = [Window(chunk, 0, a, b, kind="paragraph", block=0 if a < 34 else 1)
                for a, b in spans]
     q = np.array([1.0, 0.0])
-    cos = [0.9, 0.5, 0.55, 0.1]
-    vecs = np.array([[c, (1 - c * c) ** 0.5] for c in cos])
+    vecs = np.array([[0.6, 0.8], [0.6, 0.8], [0.6, 0.8], [0.65, 0.76], [0.1, 0.99], [0.1, 0.99]])
     lex = LexicalIndex.build([text])
     w = Weights(heading_dense=0.0, heading_lexical=0.0)
     scored = score_windows(q, [], windows, vecs, lex, w)
-    assert [s.window.start for s in scored[:2]] == [0, 11]  # both Alpha units first
-    alpha_two = scored[1]
-    beta = next(s for s in scored if s.window.start == 22)
-    # both lifted by their section's best unit (0.9 and 0.55), never counted for answering
-    assert alpha_two.section == pytest.approx(w.section * 0.9)
-    assert beta.section == pytest.approx(w.section * 0.55)
-    assert beta.evidence > alpha_two.evidence  # alone it is the closer sentence
+    assert scored[0].window.section[-1] == "Alpha"
+    assert scored[0].section > 0 and scored[0].evidence < scored[0].score
+    beta = next(s for s in scored if s.window.start == 35)
+    assert beta.evidence > scored[0].evidence  # alone it is the closer sentence
     plain = score_windows(q, [], windows, vecs, lex, Weights(section=0.0))
-    assert [s.window.start for s in plain[:2]] == [0, 22]
+    assert plain[0].window.section[-1] == "Beta"
+
+
+
+def test_section_evidence_counts_a_sentence_once() -> None:
+    """A section's evidence is half its best unit's cosine plus half the mean of its next
+    units that overlap neither it nor each other: the pair window repeating the best sentence
+    does not count again, and a lone unit is its section's evidence by itself."""
+    import numpy as np
+
+    from retrieval.answer import Weights, Window, score_windows
+    from retrieval.corpus import ChunkRecord
+    from retrieval.lexical import LexicalIndex
+
+    text = "Alpha one. Alpha two. Beta lone."
+    spans = [(0, 10), (11, 21), (22, 32)]
+    chunk = ChunkRecord(
+        id="c", text=text, source="doc.md", hash="h", title="Doc", date=None, char_start=0,
+        line_start=1, line_end=1, sentences=tuple(spans),
+        blocks=(("paragraph", 0, 21, 0), ("paragraph", 22, 32, 1)),
+        sections=(("Doc", "Alpha"), ("Doc", "Beta")),
+    )
+    windows = [Window(chunk, 0, 0, 10, kind="paragraph", block=0),
+               Window(chunk, 0, 0, 21, 2, kind="paragraph", block=0),  # overlaps the first
+               Window(chunk, 0, 11, 21, kind="paragraph", block=0),
+               Window(chunk, 0, 22, 32, kind="paragraph", block=1)]
+    cos = [0.9, 0.85, 0.3, 0.5]
+    vecs = np.array([[c, (1 - c * c) ** 0.5] for c in cos])
+    w = Weights(heading_dense=0.0, heading_lexical=0.0)
+    scored = score_windows(np.array([1.0, 0.0]), [], windows, vecs,
+                           LexicalIndex.build([text]), w)
+    by_start = {(s.window.start, s.window.end): s for s in scored}
+    assert by_start[(0, 10)].section == pytest.approx(w.section * (0.9 + 0.3) / 2)
+    assert by_start[(11, 21)].section == by_start[(0, 10)].section  # the same for the section
+    assert by_start[(22, 32)].section == pytest.approx(w.section * 0.5)
 
 
 def _two_blocks(kinds: tuple[str, str], sections: tuple[tuple[str, ...], ...]) -> list[Window]:
