@@ -161,3 +161,40 @@ def test_long_pointer_sentences_are_not_quoted(tmp_path: Path) -> None:
     answer = engine.ask("how do I read a setting of the .ini files in view code?")
     assert answer.answered and "request.registry.settings" in answer.quotes[0].text, [
         q.text for q in answer.quotes]
+
+
+MIDDLEWARE = """Spider Middleware
+=================
+
+HttpErrorMiddleware
+-------------------
+
+.. class:: HttpErrorMiddleware
+
+    Filter out unsuccessful (erroneous) HTTP responses so that spiders don't
+    have to deal with them.
+
+scrapy.Spider
+-------------
+
+.. autoclass:: scrapy.spiders.Spider
+
+   .. attribute:: allowed_domains
+
+       An optional list of strings containing domains that this spider is
+       allowed to crawl.
+"""
+
+
+def test_a_described_name_that_is_its_heading_is_not_shown_twice(tmp_path: Path) -> None:
+    """A `.. class::` under a heading of the same name was shown as "Built-in spider middleware
+    reference › HttpErrorMiddleware › HttpErrorMiddleware" (and "scrapy.Spider ›
+    scrapy.Spider" for an autoclass under its own heading): the name stands in for the
+    heading."""
+    engine = indexed_engine(tmp_path, {"middleware.rst": MIDDLEWARE})
+    answer = engine.ask("how do I filter out unsuccessful HTTP responses?")
+    assert answer.answered and answer.quotes[0].section == (
+        "Spider Middleware", "HttpErrorMiddleware"), answer.quotes[0]
+    answer = engine.ask("which domains is the spider allowed to crawl?")
+    assert answer.answered and answer.quotes[0].section == (
+        "Spider Middleware", "scrapy.spiders.Spider", "allowed_domains"), answer.quotes[0]
