@@ -89,7 +89,9 @@ def folder_sources(
     check_docs_root(root)  # a missing or unreadable root must not read as "every file deleted"
     includes = IncludeReader(root, include_root, max_bytes)
     site = read_site_config(root) if includes_allowed else SiteConfig()
-    candidates = list(iter_candidate_files(root))
+    # a page symlinked to a file of the project (`changelog.md -> ../CHANGELOG.md`) is read
+    # when the file lies where pages may include from
+    candidates = list(iter_candidate_files(root, includes.allowed[1:] if includes_allowed else ()))
     translated = translated_pages(
         [rel for rel, path, reason in candidates if path is not None and not reason], site
     ) if includes_allowed and translations == "skip" else {}

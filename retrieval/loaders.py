@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -110,10 +110,14 @@ def display_path(rel: str) -> str:
 FOLDER_UNREADABLE = "folder could not be read ({}); its files keep their indexed version"
 
 
-def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | None]]:
+def iter_candidate_files(
+    root: Path, also: Sequence[Path] = (),
+) -> Iterator[tuple[str, Path | None, str | None]]:
     """Yield (relative path, absolute path or None, skip reason or None) for every file under root.
 
-    Symlinks are followed only when they resolve to a file inside root; loops are reported.
+    Symlinks are followed only when they resolve to a file inside root, or inside a folder of
+    `also` (CITEBOT_INCLUDE_ROOT: a page linked to the project's own `../CHANGELOG.md`, as
+    mkdocs sites do, is read like the page mkdocs builds from it); loops are reported.
     Dot files and what retrieval.ignore leaves out (build output, `.citebotignore`) are not
     yielded at all.
     A folder that cannot be listed is yielded as "sub/dir/" with a reason (its files are not
@@ -122,6 +126,7 @@ def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | N
     from retrieval.ignore import IgnoreRules
 
     root = root.resolve()
+    allowed = [root, *(a.resolve() for a in also)]
     rules = IgnoreRules.for_folder(root, lambda data: decode_text(data)[0])
     errors: list[OSError] = []
 
@@ -168,8 +173,12 @@ def iter_candidate_files(root: Path) -> Iterator[tuple[str, Path | None, str | N
                 except (OSError, RuntimeError):
                     yield rel, None, "broken symlink or symlink loop"
                     continue
-                if not target.is_relative_to(root):
-                    yield rel, None, "symlink points outside the docs folder (not followed)"
+                if not any(target.is_relative_to(a) for a in allowed):
+                    yield rel, None, (
+                        "symlink points outside the docs folder (not followed; "
+                        "CITEBOT_INCLUDE_ROOT allows a folder above it)" if not also
+                        else "symlink points outside the docs folder and CITEBOT_INCLUDE_ROOT"
+                        " (not followed)")
                     continue
                 if not target.is_file():
                     yield rel, None, "symlink to a non-file"

@@ -327,6 +327,8 @@ def _prose(text: str, kind: str, markdown: bool = False, rst: bool = False) -> s
         text = VERSION_LABEL.sub(
             lambda m: f"{VERSION_NOTE_LABELS[m.group('name')]} {m.group('version')}: ", text)
         text = _rst_references(text)
+    if markdown:
+        text = _renumbered(text)
     text = _MULTILINE_EMPHASIS.sub(r"\2", text)
     if markdown or rst:
         text = _without_dangling_strong(text)
@@ -341,6 +343,44 @@ def _prose(text: str, kind: str, markdown: bool = False, rst: bool = False) -> s
     if kind == "definition" and _DEF_MARK.search(text):
         text = _definition(text)
     return _literal_marker(_without_markup(text.strip("\n")))
+
+
+_ORDERED_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<n>\d{1,9})(?P<delim>[.)])(?=[ \t]|$)")
+
+
+def _renumbered(text: str) -> str:
+    """A Markdown ordered list numbered as the page shows it: CommonMark takes the start
+    from its first item and counts on, whatever the later items say, so the common `1.` on
+    every item (which keeps diffs small) reads 1., 2., 3. on the site, and so it does here.
+    An item's list ends at a line less indented than the item's text that is not one of its
+    items, unless it continues the paragraph above it (a blank line does not end it)."""
+    lists: list[tuple[int, str, int, int]] = []  # (indent, delimiter, number, text column)
+    out: list[str] = []
+    after_text = False
+    for line in text.split("\n"):
+        if not line.strip():
+            out.append(line)
+            after_text = False
+            continue
+        indent = len(line) - len(line.lstrip(" \t"))
+        m = _ORDERED_ITEM.match(line)
+        lazy = after_text and not _NEW_ITEM.match(line.lstrip(" \t"))
+        # (only a list starting at 1 interrupts a paragraph: `2019. was…` inside one is text)
+        may_start = not after_text or bool(m and m.group("n") == "1")
+        after_text = True
+        while lists and indent < lists[-1][3] and not lazy and not (
+                m and indent == lists[-1][0] and m.group("delim") == lists[-1][1]):
+            lists.pop()
+        if m:
+            if lists and indent == lists[-1][0] and m.group("delim") == lists[-1][1]:
+                number = lists[-1][2] + 1
+                lists[-1] = (indent, m.group("delim"), number, lists[-1][3])
+                line = f"{m.group('indent')}{number}{line[m.end('n'):]}"
+            elif may_start:
+                column = m.end() + len(line[m.end():]) - len(line[m.end():].lstrip(" \t"))
+                lists.append((indent, m.group("delim"), int(m.group("n")), column))
+        out.append(line)
+    return "\n".join(out)
 
 
 # a line that starts a new item (list marker, table row, field, definition marker) keeps its break

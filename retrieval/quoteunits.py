@@ -458,6 +458,26 @@ _NAMES_PAGE = re.compile(
     r"(?:\.(?:md|markdown|html?|rst)|/)(?:#[^)\s]*)?\)[*_]*[.!]?[ \t\n]*$")
 
 
+# "See the [source version control integration](../integrations/svc.md) docs for more
+# examples of using Black with pre-commit.", "For details, see :ref:`logging`.": a sentence
+# that only sends the reader to another page (a link or a cross-reference role in it)
+_SENDS_ON = re.compile(
+    r"(?i)^\W*(?:(?:for|to[ \t\n]+learn)[ \t\n]+(?:more|further|additional|other|details"
+    r"|(?:a[ \t\n]+)?(?:full|complete|detailed))\b[^.;:!?\n]{0,60}?,?[ \t\n]+)?(?:please[ \t\n]+)?"
+    r"(?:see|refer[ \t\n]+to|check[ \t\n]+out|head[ \t\n]+(?:over[ \t\n]+)?to|consult)[ \t\n]")
+_CROSS_REFERENCE = re.compile(
+    r"\]\((?!\))|\]\[|:(?:ref|doc|any|mod|func|class|meth|attr|option|envvar|term):`|`_\b"
+    r"|\{(?:ref|doc)\}`")
+
+
+def sends_on(sentence: str) -> bool:
+    """A sentence that only sends the reader to another page or section ("See the [GitHub
+    Actions integration](../integrations/gha.md) docs for more examples.", "For details, see
+    :ref:`logging`."): a prose unit made of such sentences alone answers nothing."""
+    return bool(_SENDS_ON.match(sentence) and _CROSS_REFERENCE.search(sentence)) and not (
+        _is_question(sentence))
+
+
 def signpost(sentence: str) -> bool:
     """A sentence that only says what its page or section covers ("This page outlines the
     basics of running Gunicorn.", "In this section we'll look at…"), or that a topic is

@@ -58,7 +58,7 @@ class SourceReader:
         if source.startswith(KNOWLEDGE):
             return None
         root, path = self._path(source)
-        if not path.is_relative_to(root.resolve()):
+        if not self._inside(source, root, path):
             return None
         try:
             data = read_bytes(path, int(self.settings.max_file_mb * 1_000_000))
@@ -66,13 +66,21 @@ class SourceReader:
             return None
         return data.decode("utf-8", "replace")
 
+    def _inside(self, source: str, root: Path, path: Path) -> bool:
+        """Whether a page's resolved path is one the index may have read: inside its folder,
+        or (a docs page symlinked to `../CHANGELOG.md`) inside CITEBOT_INCLUDE_ROOT."""
+        if source.startswith(KNOWLEDGE):
+            return path.is_relative_to(root.resolve())
+        allowed = IncludeReader(self.settings.docs_dir, self.settings.include_root, 0).allowed
+        return any(path.is_relative_to(a) for a in allowed)
+
     def _bytes(self, source: str) -> bytes | None:
         view = self._view()
         entry = view.manifest.files.get(source)
         if entry is None:
             return self._included_bytes(source)
         root, path = self._path(source)
-        if not path.is_relative_to(root.resolve()):
+        if not self._inside(source, root, path):
             return None
         try:
             # regular files only, bounded: a FIFO or device swapped in must not hang a worker
