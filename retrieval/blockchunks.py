@@ -333,12 +333,24 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
 def _list_ends(text: str, blocks: Sequence[Block]) -> dict[int, int]:
     """Where each list item's list ends in the text, by block index: its run of items, up to
     a gap of more than one blank line or another kind of marker at the same indentation
-    ("- a\n- b\n\n1. c": two lists), as quoteunits reads a list after its lead-in."""
+    ("- a\n- b\n\n1. c": two lists), as quoteunits reads a list after its lead-in. An item
+    of a nested list ends with it: at the last item of the run before one less indented
+    (its siblings and what is nested under them), so the sub-items under "- Decorated
+    coroutines:" end where the next outer item begins."""
     from retrieval.quoteunits import _item_marker
 
     out: dict[int, int] = {}
     run: list[int] = []
     first = (0, "")
+
+    def ends(run: list[int]) -> None:
+        indent = [_item_marker(text, blocks[k].start)[0] for k in run]
+        last = list(range(len(run)))  # the last item of the list of each (from the end on)
+        for n in reversed(range(len(run))):
+            while last[n] + 1 < len(run) and indent[last[n] + 1] >= indent[n]:
+                last[n] = last[last[n] + 1]  # (over a later sibling and all its list)
+            out[run[n]] = blocks[run[last[n]]].end
+
     for i, b in enumerate([*blocks, None]):
         if b is not None and b.kind == LIST_ITEM and run:
             marker = _item_marker(text, b.start)
@@ -347,7 +359,7 @@ def _list_ends(text: str, blocks: Sequence[Block]) -> dict[int, int]:
             ):
                 run.append(i)
                 continue
-        out.update((k, blocks[run[-1]].end) for k in run)
+        ends(run)
         run = [i] if b is not None and b.kind == LIST_ITEM else []
         if run:
             first = _item_marker(text, blocks[i].start)
@@ -484,8 +496,9 @@ def _make(
                 ref.append(text[lead[0] : lead[1]])
             list_end = leads[1].get(u.block, 0)
             if list_end >= end:
-                # the last line of a list that reaches the chunk's end, maybe going on in the
-                # next chunk (a list quoted in part cites the whole list: quoteunits._list_head)
+                # the last line of the item's list (a nested item's: its nested list) when it
+                # reaches the chunk's end, maybe going on in the next chunk (a list quoted in
+                # part cites the whole list: quoteunits._list_head, _list_goes_on)
                 ref[10:] = [ref[10] if len(ref) > 10 else None, lines.line_of(list_end - 1)]
             seen[u.block] = ref
             refs.append(ref)
@@ -495,6 +508,12 @@ def _make(
     for i, ref in seen.items():
         if ref[0] == CODE and not ref[7] and _is_doctest(text, blocks[i]):
             _from_prompt(text, start, ref)
+    first = units[0].block
+    if first > 0 and refs[0][7]:
+        # the kind of the block the chunk's first block follows in the document (a paragraph
+        # commenting on the code block that ends the previous chunk: quoteunits._kind_before)
+        refs[0][10:] = [*refs[0][10:12], *[None] * (12 - len(refs[0][:12])),
+                        blocks[first - 1].kind]
     # the path of the first block with words: a chunk that starts at a heading is searched
     # under that heading too, not only under the ones above it
     first_section = next(

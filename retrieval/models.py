@@ -63,6 +63,10 @@ class Citation:
     role_titles: tuple[tuple[str, str], ...] = ()
     # inline code spans in `text` where the format does not mark them (HTML): display only
     inline_code: tuple[tuple[int, int], ...] = ()
+    # the list items of a quote holding more than one block, where the text does not mark
+    # them (HTML, DOCX): where each begins in `text` and the marker the page shows ("•",
+    # "3."); display only, each item on a line of its own
+    item_marks: tuple[tuple[int, str], ...] = ()
     # code a page includes from another file (`.. literalinclude::`, snippets): `source`, the
     # lines and offsets are the included file's, `text` its exact slice; the page that shows
     # it, the directive's line there, and the page's lead-in sentence (an exact slice of the

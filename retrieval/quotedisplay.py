@@ -13,6 +13,7 @@ import html
 import re
 import textwrap
 from dataclasses import dataclass
+from typing import Any
 
 from retrieval.models import Citation
 from retrieval.parsing.blocks import (
@@ -179,7 +180,7 @@ def _display_parts(c: Citation) -> list[Part]:
         lead = _lead_in(c.caption, _is_rst(c))
         item = _display_parts(dataclasses.replace(c, caption=""))
         return [Part("text", lead), *item] if lead else item
-    text = _marked_code(c.text, c.inline_code)
+    text = _marked_code(c.text, c.inline_code, c.item_marks)
     pieces = _literal_blocks(text) if c.kind in _NOTE_KINDS else [("text", text, "")]
     markdown = is_markdown(c.source)
     rst = _is_rst(c)
@@ -249,18 +250,44 @@ def _is_rst(c: Citation) -> bool:
             or (source.endswith(REST_TEXT_SUFFIXES) and bool(c.kind) and not is_markdown(source)))
 
 
-def _marked_code(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+def _marked_code(
+    text: str, spans: tuple[tuple[int, int], ...], marks: tuple[tuple[int, str], ...] = ()
+) -> str:
     """HTML prose with its inline code (`<code>`, recorded as spans at parsing) between
-    backticks, as Markdown writes it, so that it is shown as code."""
+    backticks, as Markdown writes it, so that it is shown as code; and with the marker of
+    each list item in `marks` ("•", "3.", where the text has none) in front of it, so that
+    the item is shown on a line of its own (_reflow keeps a marked line's break)."""
     out: list[str] = []
     pos = 0
-    for s, e in sorted(spans):
+    for s, e in sorted([*spans, *((at, -1) for at, _ in marks)]):
+        if e < 0 and pos <= s <= len(text):  # a list item's start
+            mark = next(m for at, m in marks if at == s)
+            out.append(text[pos:s].rstrip(" \t"))
+            done = "".join(out)
+            out += ["\n" if done and not done.endswith("\n") else "", mark, " "]
+            pos = s
+            continue
         if s < pos or e > len(text) or "`" in text[s:e] or not text[s:e].strip():
             continue
         out += [text[pos:s], "`", text[s:e], "`"]
         pos = e
     out.append(text[pos:])
     return "".join(out)
+
+
+def unmarked_items(
+    text: str, blocks: tuple[tuple[Any, ...], ...], start: int, end: int
+) -> tuple[tuple[int, str], ...]:
+    """The list items of a chunk's quote `text[start:end]` that its words do not mark (HTML,
+    DOCX: nothing but spaces in front of an item on its line), when the quote holds more than
+    the one item it starts with: where each begins in the quote and the marker the page shows
+    (the number an `<ol>` item was given at parsing, else "•"). Display only."""
+    items = [(int(r[1]), str(r[4] or "")) for r in blocks
+             if r[0] == LIST_ITEM and start <= int(r[1]) < end]
+    if all(a <= start for a, _ in items):
+        return ()  # (no item, or an item quoted alone)
+    return tuple((a - start, number or "•") for a, number in items
+                 if not text[text.rfind("\n", 0, a) + 1 : a].strip())
 
 
 _NOTE_KINDS = ("admonition", "definition", "list_item")

@@ -33,6 +33,7 @@ from retrieval.includespan import IncludedSpan, span_of
 from retrieval.lexical import stems
 from retrieval.models import Answer, Citation, SourceRef
 from retrieval.overview import LEAD_RANK, Overview
+from retrieval.quotedisplay import unmarked_items
 from retrieval.quoteorder import is_how_to, section_positions
 from retrieval.releasenotes import release_notes_last
 from retrieval.rerank import ContextReranker
@@ -396,6 +397,7 @@ class Quoter:
             caption=c.text[w.caption[0] : w.caption[1]] if w.caption else "",
             inline_code=tuple((max(s, w.start) - w.start, min(e, w.end) - w.start)
                               for s, e in c.code if s < w.end and e > w.start),
+            item_marks=unmarked_items(c.text, c.blocks, w.start, w.end),
         )
         if not cit.text or c.text[w.start : w.end] != cit.text:
             raise AssertionError("quote is not an exact substring of its chunk")

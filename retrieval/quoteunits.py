@@ -189,7 +189,9 @@ def block_units(
             out.extend((a, b, k, extra if a <= s else body) for a, b, k in units)
             whole = _list_with_lead_in(text, blocks, n)
             if whole:
-                out.append((whole[0], whole[1], 1, extra))
+                # (a list going on in the next chunk: quoted to this chunk's end, the whole
+                # list cited and marked "… N more lines" as a long announced list is)
+                out.append((whole[0], whole[1], 1, extra | _list_goes_on(text, blocks, n)))
                 in_whole_list.update(k for k in range(n + 1, len(blocks))
                                      if int(blocks[k][2]) <= whole[1])
     return out
@@ -322,7 +324,7 @@ def _list_after(
         if str(ref[0]) != item or text[end : int(ref[1])].count("\n") > 2 or (
             # another list right after this one ("- a\n- b\n\n1. c"): not what it introduces
             marker[0] == first[0] and marker[1] != first[1]
-        ):
+        ) or marker[0] < first[0]:  # (an outer list going on after the nested one it leads)
             if nested_in_item(text, last, end, int(ref[1])):
                 return None  # an item's own code or note under it: the list goes on past it
             break
@@ -616,6 +618,17 @@ def _names_its_code(lead: str) -> bool:
     return any(w.lower() not in _BARE_LEAD_WORDS for w in _WORDS.findall(lead))
 
 
+def _kind_before(blocks: tuple[tuple[Any, ...], ...], k: int) -> str:
+    """The kind of the block right before block `k` in the document: block `k - 1`'s, or for
+    the chunk's first block the one the chunker recorded (its 13th field: the paragraph
+    opening a chunk may comment on the code block that ends the one before); "" unknown."""
+    if k > 0:
+        return str(blocks[k - 1][0])
+    if k == 0 and blocks and len(blocks[0]) > 12 and blocks[0][12]:
+        return str(blocks[0][12])
+    return ""
+
+
 def _code_units(
     text: str, blocks: tuple[tuple[Any, ...], ...], n: int, s: int, e: int,
     extra: dict[str, Any], continued: bool = False,
@@ -634,11 +647,13 @@ def _code_units(
                 # paragraph's sentence before it as well
                 start = _last_sentence_start(text, p_s, start)
             elif len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and n > 1 and not (
-                n > 2 and str(blocks[n - 3][0]) == CODE and _names_its_code(text[start:p_e])
+                _kind_before(blocks, n - 2) == CODE and _names_its_code(text[start:p_e])
+                and not ends_with_colon(text[int(blocks[n - 2][1]) : int(blocks[n - 2][2])])
             ):
                 # "Example:" says nothing: take the sentence before it as well (but a label
                 # naming what follows, "Socket activation file:", after a paragraph that
-                # comments on the code above it, is a lead-in of its own)
+                # comments on the code above it, is a lead-in of its own; a paragraph ending
+                # ':' there leads into what follows, "…access it via `_lowlevel_server`:")
                 before = blocks[n - 2]
                 b_s, b_e = int(before[1]), int(before[2])
                 if str(before[0]) not in (HEADING, CODE, TABLE) and (
@@ -1024,18 +1039,43 @@ def _list_head(
            and int(blocks[k][2]) - top <= CODE_MAX_CHARS]
     if not fit or fit[0] != items[0]:
         return None
-    ref = blocks[items[-1]]
-    if any(int(r[1]) >= int(ref[2]) for r in blocks[items[-1] + 1 :]):
-        last = int(ref[6])  # the list ends in this chunk: its last item's last line
-    elif len(ref) > 11 and ref[11]:
-        last = int(ref[11])  # it goes on in the next chunk: the chunker noted where it ends
-    else:
+    last = _list_end_line(blocks, items)
+    if not last:
         return None
     cut = int(blocks[fit[-1]][2])
     shown = line_start + text.count("\n", 0, cut)
     extra: dict[str, Any] = {"kind": PARAGRAPH, "block": n, "code_start": top,
                              "block_line_end": last if last > shown else 0}
     return start, cut, 1, extra
+
+
+def _list_end_line(blocks: tuple[tuple[Any, ...], ...], items: list[int]) -> int:
+    """The last line of the list whose items in this chunk are `items` (block indexes): its
+    last item's when a block after it in the chunk shows the list ends here, else where the
+    chunker noted that the list of its first item ends (12th field; maybe in a later chunk);
+    0 when neither is known (an index from before that field)."""
+    ref = blocks[items[-1]]
+    if any(int(r[1]) >= int(ref[2]) for r in blocks[items[-1] + 1 :]):
+        return int(ref[6])
+    first = blocks[items[0]]
+    return int(first[11]) if len(first) > 11 and first[11] else 0
+
+
+def _list_goes_on(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> dict[str, Any]:
+    """For the unit of lead-in `n` and its list (`_list_with_lead_in`) when the list goes on
+    past the chunk's end: where the list begins in the quote (`code_start`, its first
+    item's line) and the whole list's last line (`block_line_end`), so the citation names
+    the whole list and the display marks the lines left out; {} when the list ends in the
+    chunk or where it ends is not known."""
+    got = _list_after(text, blocks, n)
+    if got is None:
+        return {}
+    items = got[1]
+    last, ref = _list_end_line(blocks, items), blocks[items[-1]]
+    if not last or len(ref) < 10 or (ref[9] and last <= int(ref[6])):
+        return {}
+    top = text.rfind("\n", 0, int(blocks[items[0]][1])) + 1  # the first item's marker line
+    return {"code_start": top, "block_line_end": last}
 
 
 _TABLE_CLOSER = re.compile(r"[ \t]*(?:\+(?:[-=]+\+)+|=+(?:[ \t]+=+)*)[ \t]*(?:\n|$)")

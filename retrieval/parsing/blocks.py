@@ -83,8 +83,9 @@ class Block:
     """One structural unit of a document: `text[start:end]` is its raw source text.
 
     `section` is the path of headings above it (outermost first). For a code block
-    `language` is its declared language ("" if none); for a table `header` is the span of
-    its header row (also an exact slice of the text) when it has one.
+    `language` is its declared language ("" if none); for an item of a numbered list whose
+    text has no marker (HTML's `<ol>`), its number as the page shows it ("3."); for a table
+    `header` is the span of its header row (also an exact slice of the text) when it has one.
     """
 
     kind: str

@@ -254,8 +254,8 @@ def _block(tag: Tag, w: _Writer) -> None:
     elif name == "pre":
         w.emit(CODE, tag.get_text(), language=_language(tag))
     elif name in ("ul", "ol"):
-        for li in tag.find_all("li", recursive=False):
-            _list_item(li, w)
+        for k, li in enumerate(tag.find_all("li", recursive=False)):
+            _list_item(li, w, _item_number(tag, k) if name == "ol" else "")
     elif name == "table":
         _table(tag, w)
     elif name == "dl":
@@ -298,7 +298,39 @@ def _language(pre: Tag) -> str:
     return ""
 
 
-def _list_item(li: Tag, w: _Writer) -> None:
+def _item_number(ol: Tag, k: int) -> str:
+    """How a numbered list (`<ol>`) marks its item `k` (from 0) on the page: "3.", "c.",
+    "iii." (its `start`, and its `type` or Sphinx's `loweralpha`-like class)."""
+    try:
+        n = int(str(ol.get("start") or 1)) + k
+    except ValueError:
+        n = k + 1
+    kind = str(ol.get("type") or "")
+    classes = set(ol.get("class") or [])
+    if n < 1:
+        return f"{n}."
+    if kind in ("a", "A") or classes & {"loweralpha", "upperalpha"}:
+        letters = ""
+        while n:
+            n, r = divmod(n - 1, 26)
+            letters = chr(ord("a") + r) + letters
+        upper = kind == "A" or "upperalpha" in classes
+        return (letters.upper() if upper else letters) + "."
+    if kind in ("i", "I") or classes & {"lowerroman", "upperroman"}:
+        roman = ""
+        for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
+                               (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"),
+                               (5, "v"), (4, "iv"), (1, "i")):
+            while n >= value:
+                roman, n = roman + numeral, n - value
+        upper = kind == "I" or "upperroman" in classes
+        return (roman.upper() if upper else roman) + "."
+    return f"{n}."
+
+
+def _list_item(li: Tag, w: _Writer, number: str = "") -> None:
+    """A list item's own words (its nested lists, code and tables are blocks of their own);
+    `number`: its marker in a numbered list ("3."), kept as the block's `language`."""
     own: list[str] = []
     own_nodes: list[Tag | NavigableString] = []
     nested: list[Tag] = []
@@ -317,7 +349,7 @@ def _list_item(li: Tag, w: _Writer) -> None:
             elif t and isinstance(child, Tag):
                 nested.append(child)
     if own:
-        w.emit(LIST_ITEM, " ".join(own), own_nodes)
+        w.emit(LIST_ITEM, " ".join(own), own_nodes, language=number)
     for tag in nested:
         _block(tag, w)
 
