@@ -29,7 +29,6 @@ from retrieval.citations import NO_MORE_EXCERPTS, format_citation, lines_label
 from retrieval.errors import NotAQuestion, NotIndexed
 from retrieval.knowledge import PREFIX as KNOWLEDGE_PREFIX
 from retrieval.models import (
-    MARKUP_ONLY,
     Answer,
     Citation,
     IndexSummary,
@@ -39,6 +38,8 @@ from retrieval.models import (
     Stats,
     duration,
     grouped_skips,
+    left_out_counts,
+    left_out_heading,
 )
 from retrieval.parsing.blocks import is_markdown
 from retrieval.quotedisplay import Part, display_parts, inline_spans
@@ -609,17 +610,17 @@ def sources_page(
     sources: Sequence[SourceInfo], page: int, per_page: int | None = None,
     may_reindex: bool = True,
 ) -> discord.Embed:
-    """The indexed documents, then the pages not indexed because they have nothing to quote
-    (`SourceInfo.not_quotable`, listed after them under a line saying why), one page.
-    `may_reindex`: /reindex can be run where it is shown (the hint when nothing is indexed)."""
+    """The indexed documents, then the files the index left out (`SourceInfo.left_out`: pages
+    with nothing to quote, translations, files skipped), each group after the line saying why,
+    one page. `may_reindex`: /reindex can be run where it is shown (the hint when nothing is
+    indexed)."""
     per_page = per_page or SOURCES_PER_PAGE
     pages = sources_pages(sources, per_page)
     page = min(max(page, 0), pages - 1)
-    left_out = sum(1 for s in sources if s.not_quotable)
-    title = f"Indexed documents ({len(sources) - left_out})"
-    if left_out:
-        title += f" · {left_out} page{'s' if left_out != 1 else ''} not quotable"
-    if len(sources) == left_out:
+    indexed = sum(1 for s in sources if not s.left_out)
+    title = cut_at_word(" · ".join([f"Indexed documents ({indexed})",
+                                    *left_out_counts(sources)]), EMBED_TITLE_LIMIT)
+    if not indexed:
         return discord.Embed(
             title=title, description=explain(NotIndexed(), may_reindex),
             color=COLOR_NO_ANSWER,
@@ -635,21 +636,22 @@ def sources_page(
 
 
 def _source_lines(sources: Sequence[SourceInfo], start: int, end: int) -> list[str]:
-    """Numbered lines for sources[start:end]; the not quotable pages (after the documents)
-    under a line saying why, repeated at the top of each page that has them."""
-    first_left_out = next((i for i, s in enumerate(sources) if s.not_quotable), None)
+    """Numbered lines for sources[start:end]; each group of left-out files (after the
+    documents) under the line saying why (models.left_out_heading), repeated at the top of
+    each page that continues a group. Ten lines of the longest fields fit a description."""
     lines: list[str] = []
     for i, s in enumerate(sources[start:end], start):
-        if s.not_quotable and (not lines or i == first_left_out):
-            lines.append(f"**Not indexed, {MARKUP_ONLY}:**")
+        if s.left_out and (not lines or sources[i - 1].left_out != s.left_out):
+            n = sum(1 for x in sources if x.left_out == s.left_out)
+            lines.append(f"**{escape_field(left_out_heading(s.left_out, n))}**")
         bits = [f"{i + 1}. {_code(cut_at_word(s.source, 150))}"]
         t = clean_field(s.title)
         if t and t != s.source:
-            bits.append(_field(t, 120))
+            bits.append(_field(t, 100))
         if s.date:
             bits.append(_field(s.date, 40))
-        if s.not_quotable:
-            bits.append("not quotable")
+        if s.left_out:
+            bits.append(_field(s.not_quotable or s.left_out, 80))
         else:
             bits.append(f"{s.chunks} chunk{'s' if s.chunks != 1 else ''}")
         lines.append(" · ".join(bits))
@@ -660,28 +662,31 @@ SOURCES_FOUND_SHOWN = 20
 
 
 def sources_found(sources: Sequence[SourceInfo], find: str) -> discord.Embed:
-    """/sources find: the documents and not quotable pages whose path or title holds `find`
-    ("why is api/foo.rst never quoted?" without paging through 50 pages of a whole site)."""
+    """/sources find: the documents and left-out files whose path or title holds `find` ("why
+    is api/foo.rst never quoted?" without paging through 50 pages of a whole site)."""
     want = find.strip().lower()
     found = [s for s in sources if want in s.source.lower() or want in s.title.lower()]
-    left_out = sum(1 for s in found if s.not_quotable)
+    left_out = sum(1 for s in found if s.left_out)
     title = cut_at_word(
         f"Matching “{clean_field(find)}”: {len(found) - left_out} indexed · {left_out} not "
-        "quotable", EMBED_TITLE_LIMIT)
+        "indexed", EMBED_TITLE_LIMIT)
     if not found:
         return discord.Embed(
             title=title, color=COLOR_NO_ANSWER,
-            description="No indexed document and no page left out with nothing to quote has "
-            "that in its path or title: the file may be of a type citebot does not read, left "
-            "out by .citebotignore, or not in the documents folder.",
+            description="No indexed document and no file the index left out (a page with "
+            "nothing to quote, a translation, a file it could not read) has that in its path "
+            "or title: the file may be of a type citebot does not read, left out by "
+            ".citebotignore, or not in the documents folder.",
         )
+    shown = min(len(found), SOURCES_FOUND_SHOWN)
+    while shown > 1 and len("\n".join(_source_lines(found, 0, shown))) > EMBED_DESCRIPTION_LIMIT:
+        shown -= 1  # whole lines, and the footer says how many
     embed = discord.Embed(
         title=title, color=COLOR_ANSWER,
-        description=fit_text("\n".join(_source_lines(found, 0, SOURCES_FOUND_SHOWN)),
-                             EMBED_DESCRIPTION_LIMIT),
+        description=fit_text("\n".join(_source_lines(found, 0, shown)), EMBED_DESCRIPTION_LIMIT),
     )
-    if len(found) > SOURCES_FOUND_SHOWN:
-        embed.set_footer(text=f"the first {SOURCES_FOUND_SHOWN} of {len(found)}: narrow it down")
+    if len(found) > shown:
+        embed.set_footer(text=f"the first {shown} of {len(found)}: narrow it down")
     return embed
 
 

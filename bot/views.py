@@ -276,10 +276,10 @@ class VoteButton(
 
 def listed_sources(engine: EngineLike, guild_id: int | None) -> list[SourceInfo]:
     """What /sources pages through in `guild_id` (None: a DM): the indexed documents, then the
-    pages not indexed because they have nothing to quote (someone asking why `api/foo.rst` is
-    never quoted finds it). Another guild's knowledge entries are left out, as in answers: their
-    names and titles ("#mod-chat, bob") are that guild's."""
-    return [s for s in engine.sources() + engine.not_quotable()
+    files the index left out, each with why (someone asking why `api/foo.rst` is never quoted
+    finds it). Another guild's knowledge entries are left out, as in answers: their names and
+    titles ("#mod-chat, bob") are that guild's."""
+    return [s for s in engine.sources() + engine.left_out()
             if visible(s.source, guild_id or 0)]
 
 

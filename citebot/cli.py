@@ -24,7 +24,7 @@ if (_env := dotenv_problem()) is not None:
 from citebot.errors import explain, remember_folders  # noqa: E402
 from citebot.evalcli import eval_app  # noqa: E402
 from citebot.session import Conversation, LineReader  # noqa: E402
-from retrieval.errors import CitebotError, IndexBusy, NotIndexed  # noqa: E402
+from retrieval.errors import CitebotError, IndexBuilding, IndexBusy, NotIndexed  # noqa: E402
 from retrieval.models import Answer, Progress  # noqa: E402
 
 if TYPE_CHECKING:
@@ -83,13 +83,34 @@ def _never_indexed(settings: Settings) -> bool:
     return not settings.chroma_host and not settings.data_dir.exists()
 
 
-def _indexed_settings(docs: Path | None, data: Path | None) -> Settings:
-    """The settings of a command that only reads the index (or changes what is in it): one
+def _indexed_settings(docs: Path | None, data: Path | None, changes: bool = False) -> Settings:
+    """The settings of a command that only reads the index (or `changes` what is in it): one
     line and exit 1 when its folder does not exist, which must not be created by a typo."""
     settings = _settings(docs, data)
-    if _never_indexed(settings):
-        raise fail(explain(NotIndexed()))
+    if (error := _not_answerable(settings, changes)) is not None:
+        raise fail(explain(error))
     return _index_docs(settings)
+
+
+def _not_answerable(settings: Settings, changes: bool = False) -> CitebotError | None:
+    """Why a command that reads the index cannot: a documents folder named (--docs,
+    CITEBOT_DOCS_DIR) that is not there or not a folder ("Nothing is indexed yet. Build the
+    index with: citebot index --docs /typo" sent the user to a command that fails too; the
+    folder an index was built from may be gone while its index still answers: not refused),
+    else no index folder at all."""
+    from retrieval.errors import DocsUnavailable
+
+    if "docs_dir" in settings.model_fields_set:
+        from retrieval.loaders import check_docs_root
+        from retrieval.stats import indexed_docs_dir
+
+        try:
+            check_docs_root(settings.docs_dir)
+        except DocsUnavailable as e:
+            built = None if _never_indexed(settings) else indexed_docs_dir(settings)
+            if built is None or built.resolve() != settings.docs_dir.resolve():
+                return DocsUnavailable(e.path, e.why, indexing=changes)
+    return NotIndexed() if _never_indexed(settings) else None
 
 
 def _index_docs(settings: Settings) -> Settings:
@@ -252,13 +273,13 @@ def ask(
     from citebot.textrender import render_answer
 
     settings = _settings(docs, data)
-    if _never_indexed(settings):
+    if (error := _not_answerable(settings)) is not None:
         if as_json:  # scripts still get one object per question
             for q in qs:
-                answer = Answer(question=q, answered=False, failure=NotIndexed())
+                answer = Answer(question=q, answered=False, failure=error)
                 print(json.dumps(answer.to_json(explain), ensure_ascii=False))
             raise typer.Exit(1)
-        raise fail(explain(NotIndexed()))
+        raise fail(explain(error))
     engine = _engine(_index_docs(settings))
     failed = False
     for q in qs:
@@ -298,36 +319,29 @@ def stats(
     console.print(render_stats(st), highlight=False, markup=False)
 
 
-@app.command(cls=Command, short_help="The indexed documents; pages with nothing to quote.")
+@app.command(cls=Command, short_help="The indexed documents; the files left out, and why.")
 def sources(docs: DocsOpt = None, data: DataOpt = None) -> None:
-    """List the indexed documents, then the pages read but not indexed because they have
-    nothing to quote (e.g. autodoc API pages), then the translated copies of pages left out
-    (CITEBOT_TRANSLATIONS=skip)."""
-    from retrieval.stats import read_not_quotable, read_sources, read_translations
+    """List the indexed documents, then the files the index left out, each group with why:
+    pages with nothing to quote (e.g. autodoc API pages), translated copies of pages
+    (CITEBOT_TRANSLATIONS=skip), files skipped (too large, not text, …)."""
+    from retrieval.stats import read_left_out, read_sources
 
     settings = _indexed_settings(docs, data)
     try:
         rows = read_sources(settings)
+        left_out = read_left_out(settings)
     except CitebotError as e:
         raise fail(explain(e)) from None
-    from citebot.textrender import (
-        render_not_quotable_header,
-        render_source,
-        render_translations,
-    )
+    from citebot.textrender import render_left_out, render_source
 
     for r in rows:
         console.print(render_source(r), highlight=False, markup=False)
-    left_out = read_not_quotable(settings)
     if left_out:
-        console.print(render_not_quotable_header(left_out), highlight=False, markup=False)
-    for r in left_out:
-        console.print(render_source(r), highlight=False, markup=False)
-    translated = read_translations(settings)
-    if translated:
-        console.print(render_translations(translated), highlight=False, markup=False)
+        console.print(render_left_out(left_out), highlight=False, markup=False)
     if not rows:  # said, not an empty output that looks like a failure
-        raise fail(explain(NotIndexed()))
+        from retrieval.stats import reindex_running
+
+        raise fail(explain(IndexBuilding() if reindex_running(settings) else NotIndexed()))
 
 
 @app.command(cls=Command, short_help="The most frequent unanswered topics.")
@@ -350,7 +364,7 @@ def gaps(
     ] = False,
 ) -> None:
     """The most frequent unanswered topics: refused questions and 👎, grouped by similarity."""
-    engine = _engine(_indexed_settings(docs, data))
+    engine = _engine(_indexed_settings(docs, data, changes=clear))
     every = guild is None
     if clear:
         n = engine.gaps.clear(guild, all_guilds=every)
@@ -387,7 +401,7 @@ app.add_typer(feedback_app, name="feedback")
 @feedback_app.command("reset", cls=Command, short_help="Forget how votes changed the ranking.")
 def feedback_reset(docs: DocsOpt = None, data: DataOpt = None) -> None:
     """Forget how votes changed the ranking (the vote counts in stats are kept)."""
-    n = _engine(_indexed_settings(docs, data)).reset_feedback()
+    n = _engine(_indexed_settings(docs, data, changes=True)).reset_feedback()
     console.print(f"forgot {n} vote{'s' if n != 1 else ''}; ranking is as without feedback")
 
 
@@ -487,7 +501,7 @@ def knowledge_remove(
 ) -> None:
     """Remove a knowledge entry and drop it from the index."""
     try:
-        entry, summary = _engine(_indexed_settings(docs, data)).remove_knowledge(name)
+        entry, summary = _engine(_indexed_settings(docs, data, changes=True)).remove_knowledge(name)
     except CitebotError as e:
         raise fail(explain(e)) from None
     if entry is None:
@@ -550,8 +564,8 @@ def _repl(settings: Settings) -> None:
 
 @app.command(cls=Command, short_help="Index, then start the Discord bot or a terminal session.")
 def run(docs: DocsOpt = None, data: DataOpt = None) -> None:
-    """Index (incrementally), then start the Discord bot if DISCORD_TOKEN is set, else a terminal
-    session that answers exactly as the bot would."""
+    """Index (incrementally), then start the Discord bot if DISCORD_TOKEN is set (in the
+    environment or .env), else a terminal session that answers exactly as the bot would."""
     settings = _bot_settings(docs, data)
     _do_index(settings, rebuild=False, as_json=False)
     if settings.has_token():
@@ -562,9 +576,11 @@ def run(docs: DocsOpt = None, data: DataOpt = None) -> None:
     _repl(settings)
 
 
-@app.command(cls=Command)
+@app.command(cls=Command, short_help="Start the Discord bot (needs DISCORD_TOKEN).")
 def bot(docs: DocsOpt = None, data: DataOpt = None) -> None:
-    """Start the Discord bot (needs DISCORD_TOKEN)."""
+    """Start the Discord bot (needs DISCORD_TOKEN, from the environment or .env). It answers
+    from the index as it is, without indexing first (citebot run indexes, then starts it; in
+    Discord a moderator can run /reindex)."""
     from bot.runner import run_bot
 
     raise typer.Exit(run_bot(_bot_settings(docs, data)))

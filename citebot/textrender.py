@@ -13,13 +13,13 @@ from citebot.errors import explain
 from retrieval.citations import NO_MORE_EXCERPTS, format_citation
 from retrieval.errors import NotAQuestion
 from retrieval.models import (
-    MARKUP_ONLY,
     Answer,
     Citation,
     IndexSummary,
     SourceInfo,
     Stats,
     grouped_skips,
+    left_out_heading,
 )
 from retrieval.quotedisplay import display_parts, inline_spans
 
@@ -154,18 +154,17 @@ def render_source(s: SourceInfo) -> str:
         bits.append(f"“{s.title}”")
     if s.date:
         bits.append(s.date)
-    bits.append("not quotable" if s.not_quotable else plural(s.chunks, "chunk"))
+    bits.append((s.not_quotable or s.left_out) if s.left_out else plural(s.chunks, "chunk"))
     return " · ".join(bits)
 
 
-def render_not_quotable_header(pages: list[SourceInfo]) -> str:
-    """The line above the pages listed as not quotable: how many, and why."""
-    return f"Not indexed, {plural(len(pages), 'page')} with {MARKUP_ONLY}:"
-
-
-def render_translations(pages: list[tuple[str, str]]) -> str:
-    """The translated copies left out of the index, each with the page it translates."""
-    lines = [f"Not indexed, {plural(len(pages), 'translation')} of indexed pages "
-             "(CITEBOT_TRANSLATIONS=index reads them):"]
-    lines += [f"{path} · translation of {original}" for path, original in pages]
+def render_left_out(files: list[SourceInfo]) -> str:
+    """The files the index left out (retrieval.stats.left_out), each group under the line
+    saying why, each file with its own reason."""
+    lines: list[str] = []
+    for i, s in enumerate(files):
+        if not i or files[i - 1].left_out != s.left_out:
+            lines.append(left_out_heading(s.left_out, sum(x.left_out == s.left_out
+                                                            for x in files)))
+        lines.append(render_source(s))
     return "\n".join(lines)

@@ -223,35 +223,19 @@ def with_announced_code(w: Window) -> Window:
     return Window(w.chunk, w.rank, a, b, w.sentences, **extra)
 
 
-# a section that only sends the reader on ("Where to go next", "Next steps", "See also",
-# "Further reading"): its items name other pages and what they hold
-_WHERE_NEXT = re.compile(
-    r"(?i)^\W*(?:where[ \t]+to[ \t]+go[ \t]+(?:next|from[ \t]+here)|next[ \t]+steps?"
-    r"|what(?:'|’)?s[ \t]+next|see[ \t]+also|further[ \t]+reading|learn[ \t]+more"
-    r"|going[ \t]+further)\W*$")
-
-
 def signpost_unit(w: Window) -> bool:
-    """A structured document's prose unit with a sentence that only says what its page or
-    section covers ("This part of the documentation covers the installation of Requests.",
-    quoteunits.signpost), a unit whose sentences only send the reader to another page
-    ("See the [X](x.md) docs for more examples.", quoteunits.sends_on), or any prose unit
-    of a section that only sends the reader on
-    ("Where to go next", "Next steps", "See also"): it answers nothing. (The sentences
-    around it are units of their own; code and table rows never are signposts.)"""
+    """A structured document's prose unit that answers nothing: a signpost by
+    quoteunits.signpost_sentences, the one place the signals live (a sentence that only says
+    what its page or section covers, a unit whose sentences only send the reader to another
+    page, a section that only sends the reader on). (The sentences around it are units of their
+    own; code and table rows never are signposts.)"""
     if w.block < 0 or w.kind in ("code", "table"):
         return False
-    if _WHERE_NEXT.match(w.heading):
-        return True
-    from retrieval.quoteunits import sends_on, signpost
+    from retrieval.quoteunits import signpost_sentences
 
     text = w.chunk.text
     inside = [(a, b) for a, b in w.chunk.sentences if w.start <= a and b <= w.end]
-    spans = inside or [(w.start, w.end)]
-    # a unit of "See [X](x.md) for more examples." sentences only (one that also says
-    # something, "Pass `--report-junit-path`. See [CI](ci.md) for examples.", is kept)
-    return any(signpost(text[a:b]) for a, b in spans) or all(
-        sends_on(text[a:b]) for a, b in spans)
+    return signpost_sentences([text[a:b] for a, b in inside or [(w.start, w.end)]], w.heading)
 
 
 def with_announced(w: Window) -> Window:

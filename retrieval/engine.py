@@ -29,6 +29,7 @@ from retrieval.errors import (
     CitebotError,
     DataDirUnusable,
     DocsMismatch,
+    IndexBuilding,
     IndexBusy,
     IndexWriteFailed,
     ModelMismatch,
@@ -75,9 +76,11 @@ from retrieval.spelling import Corrected, Speller, is_english
 from retrieval.stats import (
     checked_manifest,
     corpus_stats,
+    index_lock_path,
+    left_out,
     list_sources,
-    not_quotable,
     read_last_index,
+    reindex_running,
     write_last_index,
 )
 from retrieval.store import Manifest, Store, destroy_embedded, staging_name
@@ -181,7 +184,7 @@ class Engine:
 
     def _lock_path(self) -> Path:
         ensure_data_dir(self.settings.data_dir)
-        return self.settings.data_dir / f"index-{self.settings.collection}.lock"
+        return index_lock_path(self.settings)
 
     # -- indexing -------------------------------------------------------------------------
     def index(
@@ -353,6 +356,9 @@ class Engine:
         if built_from and manifest.files and built_from != self._docs_dir():
             raise DocsMismatch(built_from, self._docs_dir(), str(self.settings.data_dir))
 
+    def reindex_running(self) -> bool:
+        return reindex_running(self.settings)
+
     def _writer(self) -> _HeldLock:
         return _HeldLock(FileLock(str(self._lock_path()), timeout=0))
 
@@ -436,7 +442,7 @@ class Engine:
                 raise BadQuestion(cq.error)
             view = self.view()
             if not view.chunks:
-                raise NotIndexed()
+                raise IndexBuilding() if self.reindex_running() else NotIndexed()
         except CitebotError as e:
             return Answer(question=question, answered=False, failure=e)
         corrected = self.corrected(view, cq.text, question)
@@ -727,9 +733,10 @@ class Engine:
     def sources(self) -> list[SourceInfo]:
         return list_sources(self.manifest())
 
-    def not_quotable(self) -> list[SourceInfo]:
-        """Pages the last index run read and left out with nothing to quote (autodoc pages)."""
-        return not_quotable(self.last_index())
+    def left_out(self) -> list[SourceInfo]:
+        """The files the last index run found and did not index, each with why: pages with
+        nothing to quote (autodoc pages), translations, files skipped (retrieval.stats)."""
+        return left_out(self.last_index(), self.manifest().files)
 
     def _page_text(self, source: str) -> str | None:
         """A page's text for the labels above its headings: an indexed file as indexed, a page
@@ -741,7 +748,7 @@ class Engine:
     def _titles(self) -> dict[str, str]:
         """Each indexed document's title, and a not quotable page's (an untitled `:doc:` to an
         autodoc page is shown as that page's title)."""
-        titles = {s.source: s.title for s in self.not_quotable() if s.title}
+        titles = {s.source: s.title for s in self.left_out() if s.title}
         return titles | {s.source: s.title for s in self.sources()}
 
     def stats(self) -> Stats:

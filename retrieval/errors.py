@@ -77,6 +77,17 @@ class NotIndexed(CitebotError):
         super().__init__("Nothing is indexed yet.")
 
 
+class IndexBuilding(NotIndexed):
+    """Nothing is indexed yet, and the first index is being built (another `citebot index`, or
+    a /reindex, holds the index's lock): "build the index" would only be told that another
+    reindex is running."""
+
+    fix = Fix.RETRY
+
+    def __init__(self) -> None:
+        CitebotError.__init__(self, "Nothing is indexed yet: the first index is being built now.")
+
+
 class StoreUnavailable(CitebotError):
     fix = Fix.START_SERVER
 
@@ -131,11 +142,13 @@ class DocsUnavailable(CitebotError):
     """The documents folder itself is missing or unreadable: indexing it would remove every
     document, so nothing is changed."""
 
-    def __init__(self, path: str, why: str) -> None:
+    def __init__(self, path: str, why: str, indexing: bool = True) -> None:
+        done = "; nothing was changed" if indexing else ""  # (not said to a reader: `ask`)
         super().__init__(
-            f"The documents folder {path} {why}; nothing was changed "
+            f"The documents folder {path} {why}{done} "
             "(check the path: --docs, CITEBOT_DOCS_DIR or CITEBOT_GUILD_DOCS)."
         )
+        self.path, self.why = path, why
 
 
 class IgnoreFileUnusable(CitebotError):

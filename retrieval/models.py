@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -307,11 +307,46 @@ class SourceInfo:
     title: str
     date: str | None
     chunks: int
-    # a page read but not indexed because it has nothing to quote (an autodoc API page): why
+    # a file the last index run found but did not index: why, shown after its path ("not
+    # quotable", "translation of howto/x.rst", "too large (12.0 MB, limit 10 MB)")
     not_quotable: str | None = None
+    # and which of LEFT_OUT's groups it is listed in ("" for an indexed document)
+    left_out: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# The files the last index run found and left out, listed by `citebot sources` and Discord's
+# /sources after the indexed documents, group by group in this order, each group under the line
+# `left_out_heading` makes: kind -> (what one such file is called, why they are not indexed)
+NOTHING = "nothing to quote"
+TRANSLATED = "translation"
+OTHER = "skipped"
+LEFT_OUT: dict[str, tuple[str, str]] = {
+    NOTHING: ("page", f"with {MARKUP_ONLY}"),
+    TRANSLATED: ("translation", "of indexed pages (CITEBOT_TRANSLATIONS=index reads them)"),
+    OTHER: ("file", "skipped (the reason follows each)"),
+}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def left_out_heading(kind: str, n: int) -> str:
+    """The line above a group of left-out files: "Not indexed, 4 pages with nothing to quote
+    (only headings and markup, e.g. autodoc pages):"."""
+    noun, why = LEFT_OUT[kind]
+    return f"Not indexed, {_plural(n, noun)} {why}:"
+
+
+def left_out_counts(sources: Sequence[SourceInfo]) -> list[str]:
+    """How many files of each group are left out: ["4 pages not quotable", "1 translation not
+    indexed"] (a list's title)."""
+    counts = {kind: sum(1 for s in sources if s.left_out == kind) for kind in LEFT_OUT}
+    said = {NOTHING: "not quotable", TRANSLATED: "not indexed", OTHER: "skipped"}
+    return [f"{_plural(n, LEFT_OUT[kind][0])} {said[kind]}" for kind, n in counts.items() if n]
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from retrieval.units import (
     window_tokens,
     window_vectors,
 )
+from retrieval.unmentioned import unmentioned_margin
 
 POOL_CHUNKS = 6
 MAX_WINDOWS = 32  # windows fully scored per question (the best by a cheap lexical score)
@@ -259,6 +260,8 @@ class Quoter:
         if picked and picked[0].window.heading:
             # the heading terms lift every score in a structured document's section
             threshold += STRUCTURED_MARGIN
+        if picked:  # a name no document uses (retrieval.unmentioned)
+            threshold += unmentioned_margin(original, view)
         answered = bool(picked) and best >= threshold
         if not answered:
             if offset == 0 and (missing := unused_words(asked or original, view)):

@@ -31,7 +31,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from retrieval.parsing.blocks import (
@@ -460,6 +460,14 @@ _NAMES_PAGE = re.compile(
     r"(?:\.(?:md|markdown|html?|rst)|/)(?:#[^)\s]*)?\)[*_]*[.!]?[ \t\n]*$")
 
 
+# a section that only sends the reader on ("Where to go next", "Next steps", "See also",
+# "Further reading"): its items name other pages and what they hold
+_WHERE_NEXT = re.compile(
+    r"(?i)^\W*(?:where[ \t]+to[ \t]+go[ \t]+(?:next|from[ \t]+here)|next[ \t]+steps?"
+    r"|what(?:'|’)?s[ \t]+next|see[ \t]+also|further[ \t]+reading|learn[ \t]+more"
+    r"|going[ \t]+further)\W*$")
+
+
 # "See the [source version control integration](../integrations/svc.md) docs for more
 # examples of using Black with pre-commit.", "For details, see :ref:`logging`.": a sentence
 # that only sends the reader to another page (a link or a cross-reference role in it)
@@ -486,6 +494,17 @@ def signpost(sentence: str) -> bool:
     another page ("That whole flow is [OAuth clients](oauth-clients.md)."), not a question."""
     return bool(_SIGNPOST.match(sentence) or _NAMES_PAGE.search(sentence)) and not (
         _is_question(sentence))
+
+
+def signpost_sentences(sentences: Sequence[str], heading: str = "") -> bool:
+    """A prose unit of these sentences, under this heading, answers nothing (it is quoted after
+    the answers, answer.signpost_unit): one of them only says what its page or section covers
+    (`signpost`), or all of them only send the reader to another page (`sends_on`: one that
+    also says something, "Pass `--report-junit-path`. See [CI](ci.md) for examples.", is kept),
+    or its section only sends the reader on ("Where to go next", "Next steps", "See also").
+    Every signpost signal lives here."""
+    return bool(_WHERE_NEXT.match(heading)) or any(signpost(s) for s in sentences) or all(
+        sends_on(s) for s in sentences)
 
 
 def _announcing_lead(

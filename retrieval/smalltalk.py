@@ -90,7 +90,7 @@ _MODIFIERS = {
     "mind", "bad", "my", "now", "too", "a", "big", "many", "oh", "ah", "well", "then",
     "muchas", "mucho", "beaucoup", "schön", "schon", "sehr", "vielen", "mille", "muito",
     "good", "take", "care", "talk", "soon", "day", "have", "nice", "one", "sir", "and",
-    "please", "pls", "plz",
+    "please", "pls", "plz", "fixed", "solved", "sorted", "resolved",
 }
 # content-free words with no social meaning: a hint, not a search
 _FILLER = {

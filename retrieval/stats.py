@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
 from retrieval.errors import CitebotError, IndexBroken, ModelMismatch
-from retrieval.models import NOTHING_TO_QUOTE, IndexSummary, SourceInfo, Stats
+from retrieval.models import (
+    LEFT_OUT,
+    NOTHING,
+    NOTHING_TO_QUOTE,
+    OTHER,
+    TRANSLATED,
+    UNSUPPORTED,
+    IndexSummary,
+    SourceInfo,
+    Stats,
+)
 from retrieval.settings import Settings
 from retrieval.store import Manifest, Store
 from retrieval.translations import TRANSLATION
@@ -50,21 +63,40 @@ def list_sources(manifest: Manifest) -> list[SourceInfo]:
     ]
 
 
-def not_quotable(last: dict[str, Any] | None) -> list[SourceInfo]:
-    """The pages the last index run read but left out with nothing to quote (an API page of
-    autodoc directives): not indexed, but a user asking why `api/foo.rst` is never quoted must
-    find it. Every run reports them (read again, or skipped unread while the manifest's
-    `not_quotable` record of their hash still matches), so the last run's record lists exactly
-    the current ones."""
-    pages: dict[str, SourceInfo] = {}
+def left_out(last: dict[str, Any] | None, indexed: Container[str] = ()) -> list[SourceInfo]:
+    """The files the last index run found and did not index, each with why (models.LEFT_OUT):
+    pages with nothing to quote (an API page of autodoc directives), translated copies of pages
+    (CITEBOT_TRANSLATIONS=skip), and files skipped for another reason (too large, not UTF-8, no
+    text) that are not `indexed` from an earlier run. Not listed: files of types citebot does
+    not read (a docs folder's images and scripts). Every run reports them all (pages with
+    nothing to quote are skipped unread while the manifest's `not_quotable` record of their hash
+    still matches), so the last run's record lists exactly the current ones; a user asking why
+    `api/foo.rst` is never quoted must find it."""
+    groups: dict[str, dict[str, SourceInfo]] = {kind: {} for kind in LEFT_OUT}
     for sk in (last or {}).get("skipped") or []:
-        if isinstance(sk, dict) and sk.get("reason") == NOTHING_TO_QUOTE and sk.get("path"):
-            path = str(sk["path"])
-            pages[path] = SourceInfo(
-                source=path, title=str(sk.get("title") or ""), date=None, chunks=0,
-                not_quotable=NOTHING_TO_QUOTE,
-            )
-    return [pages[p] for p in sorted(pages)]
+        if not isinstance(sk, dict) or not isinstance(sk.get("path"), str) or not sk["path"]:
+            continue
+        path, reason = sk["path"], str(sk.get("reason") or "")
+        if reason == NOTHING_TO_QUOTE:
+            kind, why = NOTHING, "not quotable"
+        elif reason.startswith(TRANSLATION):
+            kind, why = TRANSLATED, _translation_of(reason)
+        elif sk.get("indexed") or reason.startswith(UNSUPPORTED) or path in indexed:
+            continue  # indexed with a note; a type not read; its earlier version still indexed
+        else:
+            kind, why = OTHER, reason
+        groups[kind][path] = SourceInfo(
+            source=path, title=str(sk.get("title") or ""), date=None, chunks=0,
+            not_quotable=why, left_out=kind,
+        )
+    return [g[p] for g in groups.values() for p in sorted(g)]
+
+
+def _translation_of(reason: str) -> str:
+    """"translation of howto/x.rst" from the skip reason "a translation of howto/x.rst
+    (CITEBOT_TRANSLATIONS=index reads it)"."""
+    original = reason[len(TRANSLATION):].split(" (CITEBOT_TRANSLATIONS", 1)[0]
+    return f"translation of {original}"
 
 
 def corpus_stats(
@@ -120,18 +152,29 @@ def read_sources(settings: Settings) -> list[SourceInfo]:
     return list_sources(checked_manifest(Store(settings), settings))
 
 
-def read_not_quotable(settings: Settings) -> list[SourceInfo]:
-    """`Engine.not_quotable()` without an Engine."""
-    return not_quotable(read_last_index(settings))
+def read_left_out(settings: Settings) -> list[SourceInfo]:
+    """`Engine.left_out()` without an Engine."""
+    return left_out(read_last_index(settings), checked_manifest(Store(settings), settings).files)
 
 
-def read_translations(settings: Settings) -> list[tuple[str, str]]:
-    """The translated pages the last index run left out (CITEBOT_TRANSLATIONS=skip), each
-    with the page it translates: (path, original)."""
-    out = []
-    for sk in (read_last_index(settings) or {}).get("skipped") or []:
-        reason = sk.get("reason") if isinstance(sk, dict) else None
-        if isinstance(reason, str) and reason.startswith(TRANSLATION) and sk.get("path"):
-            original = reason[len(TRANSLATION):].split(" (CITEBOT_TRANSLATIONS", 1)[0]
-            out.append((str(sk["path"]), original))
-    return sorted(out)
+def index_lock_path(settings: Settings) -> Path:
+    """The file lock a reindex holds (one writer per index)."""
+    return settings.data_dir / f"index-{settings.collection}.lock"
+
+
+def reindex_running(settings: Settings) -> bool:
+    """A reindex holds the index's lock (another process's `citebot index`, or a /reindex of
+    this one): "Nothing is indexed yet" then says the first index is being built. Probed by
+    taking the lock for an instant; never creates the data folder."""
+    path = index_lock_path(settings)
+    if not path.parent.is_dir():
+        return False
+    lock = FileLock(str(path), timeout=0)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return True
+    except OSError:
+        return False
+    lock.release()
+    return False

@@ -168,6 +168,21 @@ async def wait_callback(fake: FakeDiscord, token: str) -> Call:
     return (await fake.wait_for(is_callback(token)))[0]
 
 
+async def sources_pages(
+    fake: FakeDiscord, guild: int, user: Member, pages: int
+) -> list[dict[str, Any]]:
+    """`user` runs /sources and clicks Next through its `pages` pages: each page's embed."""
+    inter = await fake.slash(guild, user, "sources")
+    call = await wait_original_edit(fake, inter["token"], f"page 1/{pages}")
+    embeds = [call.json["embeds"][0]]
+    for n in range(2, pages + 1):
+        nxt = next(i for i in custom_ids(call.json) if i.endswith(":next"))
+        click = await fake.click(guild, user, fake.message_of(call), nxt)
+        call = await wait_original_edit(fake, click["token"], f"page {n}/{pages}")
+        embeds.append(call.json["embeds"][0])
+    return embeds
+
+
 async def ask_by_mention(
     fake: FakeDiscord, guild: int, user: Member, question: str, timeout: float = 30
 ) -> Call:

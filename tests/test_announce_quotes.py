@@ -15,7 +15,7 @@ from retrieval.embedder import Embedder
 from retrieval.models import Citation
 from retrieval.quotedisplay import display_parts
 from retrieval.quoter import Quoter
-from retrieval.quoteunits import announces, announces_list, signpost
+from retrieval.quoteunits import announces, announces_list, signpost, signpost_sentences
 from tests.conftest import indexed_engine
 from tests.test_docs_quoting import _records
 
@@ -76,6 +76,10 @@ def test_signpost_sentences() -> None:
         "Does this page describe the workers?",
     ):
         assert not signpost(s), s
+    # a unit of a section that only sends the reader on, whatever it says
+    assert signpost_sentences(["Gunicorn is a pure Python WSGI server."], heading="See also")
+    assert signpost_sentences(["The guide shows the workers."], heading="Where to go next")
+    assert not signpost_sentences(["Gunicorn is a pure Python WSGI server."], "Deployment")
 
 
 def test_a_signpost_unit_is_any_prose_unit_holding_one(

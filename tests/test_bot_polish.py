@@ -68,21 +68,18 @@ async def test_sources_pages_through_the_pages_with_nothing_to_quote(
     nowhere to be seen after the reindex message."""
     fake = world.fake
     monkeypatch.setattr(render, "SOURCES_PER_PAGE", 3)
-    inter = await fake.slash(GUILD, world.alice, "sources")
-    first = await e2e.wait_original_edit(fake, inter["token"], "page 1/2")
-    embed = _embed(first)
+    embed, second = await e2e.sources_pages(fake, GUILD, world.alice, 2)
     assert embed["title"] == "Indexed documents (1) · 4 pages not quotable"
     assert embed["description"].splitlines() == [
         "1. `index.rst` · Guide · 1 chunk",
-        "**Not indexed, nothing to quote (only headings and markup, e.g. autodoc pages):**",
+        "**Not indexed, 4 pages with nothing to quote (only headings and markup, e.g. autodoc "
+        "pages):**",
         "2. `api/part01.rst` · Part 1 · not quotable",
         "3. `api/part02.rst` · Part 2 · not quotable",
     ]
-    nxt = next(i for i in e2e.custom_ids(first.json) if i.endswith(":next"))
-    click = await fake.click(GUILD, world.alice, fake.message_of(first), nxt)
-    second = await e2e.wait_original_edit(fake, click["token"], "page 2/2")
-    assert _embed(second)["description"].splitlines() == [
-        "**Not indexed, nothing to quote (only headings and markup, e.g. autodoc pages):**",
+    assert second["description"].splitlines() == [
+        "**Not indexed, 4 pages with nothing to quote (only headings and markup, e.g. autodoc "
+        "pages):**",
         "4. `api/part03.rst` · Part 3 · not quotable",
         "5. `api/widget.rst` · Widget API · not quotable",
     ]
@@ -292,7 +289,7 @@ async def test_command_descriptions_say_what_the_commands_do(world: World) -> No
     assert rebuild["description"] == (
         "Build anew from every file; the old index answers until it is ready")
     assert commands["sources"]["description"] == (
-        "The indexed documents, then the pages with nothing to quote")
+        "The indexed documents, then the files left out and why")
 
 
 async def _complete(fake: FakeDiscord, user: Member, typed: str) -> list[dict[str, Any]]:
@@ -428,12 +425,13 @@ async def test_sources_find_names_the_page_without_paging_through_the_site(
     inter = await fake.slash(GUILD, world.alice, "sources", find="WIDGET")
     found = _embed(await e2e.wait_original_edit(fake, inter["token"], "Matching"))
     assert (await e2e.wait_callback(fake, inter["token"])).json["data"]["flags"] & 64
-    assert found["title"] == "Matching “WIDGET”: 0 indexed · 1 not quotable"
+    assert found["title"] == "Matching “WIDGET”: 0 indexed · 1 not indexed"
     assert found["description"].splitlines() == [
-        "**Not indexed, nothing to quote (only headings and markup, e.g. autodoc pages):**",
+        "**Not indexed, 1 page with nothing to quote (only headings and markup, e.g. autodoc "
+        "pages):**",
         "1. `api/widget.rst` · Widget API · not quotable",
     ]
     inter = await fake.slash(GUILD, world.alice, "sources", find="install")
     none = _embed(await e2e.wait_original_edit(fake, inter["token"], "Matching"))
-    assert none["title"] == "Matching “install”: 0 indexed · 0 not quotable"
-    assert none["description"].startswith("No indexed document and no page left out")
+    assert none["title"] == "Matching “install”: 0 indexed · 0 not indexed"
+    assert none["description"].startswith("No indexed document and no file the index left out")

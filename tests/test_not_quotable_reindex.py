@@ -41,13 +41,13 @@ def test_a_page_with_nothing_to_quote_is_not_read_again_until_it_changes(
     skipped, read = _index(engine)
     assert skipped == {"api/widget.rst": NOTHING_TO_QUOTE}
     assert sorted(read) == ["api/widget.rst", "guide.rst"]
-    assert [s.title for s in engine.not_quotable()] == ["Widget API"]
+    assert [s.title for s in engine.left_out()] == ["Widget API"]
 
     # nothing changed: the page is reported as before, without being read
     skipped, read = _index(engine)
     assert skipped == {"api/widget.rst": NOTHING_TO_QUOTE}
     assert read == []
-    assert [s.title for s in engine.not_quotable()] == ["Widget API"]
+    assert [s.title for s in engine.left_out()] == ["Widget API"]
     assert [s.source for s in engine.sources()] == ["guide.rst"]
 
     # given words to quote, it is read and indexed; back to directives only, it leaves again

@@ -24,6 +24,8 @@ CHAT: dict[str, Chat] = {
     "ok thanks!": Chat.THANKS,
     "thank you so much 🙏": Chat.THANKS,
     "great, thanks a lot :)": Chat.THANKS,
+    "thanks, that fixed it!": Chat.THANKS,
+    "thx that solved it": Chat.THANKS,
     "thaaanks": Chat.THANKS,
     "k thx": Chat.THANKS,
     "thanks for the help": Chat.THANKS,
@@ -85,7 +87,7 @@ QUESTIONS = [
     "thanks for the help with blueprints", "hi, how do I register a blueprint?",
     "what is flask", "ok so how do I set a cookie", "lol why does url_for fail",
     "who leads CENTCOM?", "please help", "else", "comment", "xxd", "and?",
-    "no module named flask", "python 3",
+    "no module named flask", "python 3", "fixed it", "is the list sorted?", "resolved?",
     "¿Quién dirige el Comando Central?", "!!! ???", "😀🎉🔥🚀",
     # "you" is the project, or the bot is what the question is about: questions
     "what's your license?", "do you have examples?", "can you name the options?",

@@ -36,7 +36,7 @@ class InfoCog(commands.Cog):
         self.core = core
 
     @app_commands.command(
-        name="sources", description="The indexed documents, then the pages with nothing to quote"
+        name="sources", description="The indexed documents, then the files left out and why"
     )
     @app_commands.describe(
         find="Only the files whose path or title contains this",

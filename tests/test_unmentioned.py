@@ -1,0 +1,115 @@
+"""Questions naming something the documents never mention need more evidence to be answered
+(retrieval.unmentioned; real model, real Chroma, real BM25 vocabulary)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import retrieval.unmentioned as um
+from retrieval.engine import Engine
+
+PERIODIC = """# Periodic tasks
+
+## Scheduling a job
+
+Decorate a function with `@periodic(cron="0 3 * * *")` to run it as a cron job, here every
+day at 3 am. The scheduler runs inside the worker process, so at least one worker must be
+running for scheduled jobs to start.
+
+## Time zones
+
+Cron expressions are read in UTC unless `timezone` is set on the scheduler.
+
+## Retrying
+
+Pass `retries=3` to retry a failed job three times, waiting `retry_delay` seconds between
+tries.
+"""
+INSTALL = """# Installation
+
+Install the package with pip:
+
+```
+pip install taskrunner
+```
+
+The Redis backend needs the `redis` extra: `pip install taskrunner[redis]`.
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    from tests.conftest import make_settings
+
+    root = tmp_path_factory.mktemp("unmentioned")
+    docs = root / "docs"
+    docs.mkdir()
+    (docs / "periodic.md").write_text(PERIODIC, encoding="utf-8")
+    (docs / "install.md").write_text(INSTALL, encoding="utf-8")
+    e = Engine(make_settings(docs, root / "data"))
+    e.index()
+    return e
+
+
+def test_another_tools_how_to_in_the_docs_words_is_refused(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """"cron job on Ubuntu" shares "cron job" with the scheduling page: answered from it
+    without the margin, refused with it; the page's own questions stay answered."""
+    q = "how do I set up a cron job on Ubuntu?"
+    assert um.unmentioned_names(q, engine.view()) == ["Ubuntu"]
+    refused = engine.ask(q, record=False)
+    assert not refused.answered
+    assert refused.note == "the documents never use “ubuntu”"
+    for q_real, source in [("how do I run a job every day?", "periodic.md"),
+                           ("how do I set the time zone of cron jobs?", "periodic.md"),
+                           ("how do I install it with Redis?", "install.md")]:
+        a = engine.ask(q_real, record=False)
+        assert a.answered and a.quotes[0].source == source, q_real
+        assert um.unmentioned_margin(q_real, engine.view()) == 0.0
+    monkeypatch.setattr(um, "NAME_MARGIN", 0.0)
+    before = engine.ask(q, record=False)  # what the rule changes: this was answered
+    assert before.answered and "cron job" in before.quotes[0].text
+
+
+def test_names_are_capitalised_mid_sentence_and_absent_from_the_docs(engine: Engine) -> None:
+    view = engine.view()
+    assert um.unmentioned_names("how do I install Chrome on Android?", view) == [
+        "Chrome", "Android"]
+    # the docs' own names, a sentence's first word, lower case: no signal
+    assert um.unmentioned_names("does Redis work with the UTC scheduler?", view) == []
+    assert um.unmentioned_names("Ubuntu: how do I set up a cron job?", view) == []
+    assert um.unmentioned_names("how do I set up a cron job on ubuntu?", view) == []
+    # quoted text, identifiers and a message capitalising every word carry none either
+    assert um.unmentioned_names('I get "Permission Denied" from cron', view) == []
+    assert um.unmentioned_names("how do I set MY_Setting for the worker?", view) == []
+    assert um.unmentioned_names("How Do I Run A Job On Ubuntu?", view) == []
+
+
+def test_engine_factory_docs_without_names(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A name the docs do use is no signal even when capitalised: "Redis" in a question on
+    docs that mention Redis is answered from them."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "install.md").write_text(INSTALL, encoding="utf-8")
+    e = engine_factory(docs)
+    e.index()
+    a = e.ask("how do I use the Redis backend?", record=False)
+    assert a.answered and "redis" in a.quotes[0].text.lower()
+    assert um.unmentioned_names("how do I use the Redis backend?", e.view()) == []
+
+
+def test_a_confident_answer_naming_an_unmentioned_tool_is_still_answered(
+    engine: Engine
+) -> None:
+    """The margin raises the line, it does not refuse: a question the page answers well is
+    answered even when it names something the docs never mention."""
+    q = "how do I retry a failed job three times when I deploy on Heroku?"
+    assert um.unmentioned_names(q, engine.view()) == ["Heroku"]
+    a = engine.ask(q, record=False)
+    assert a.answered and "retries=3" in a.quotes[0].text
