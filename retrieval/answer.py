@@ -33,9 +33,10 @@ class Weights:
     # section, so it lifts the section without letting its heading outvote its words
     heading_dense: float = 0.2  # tuned on the docs QA dev set (benchmarks/docs_qa)
     heading_lexical: float = 0.1
-    # structured documents: the mean cosine of the best three candidate windows of the same
-    # section; it orders quotes (a section with several matching units beats a lone matching
-    # sentence elsewhere) but is not counted when deciding whether to answer
+    # structured documents: the evidence of the window's section, from the cosines of its best
+    # candidate units that do not overlap (_section_evidence); it orders quotes (a section with
+    # several matching units beats a lone matching sentence elsewhere) but is not counted when
+    # deciding whether to answer
     section: float = 0.25  # docs QA dev set
     # structured documents, ordering only as well (retrieval/quoteorder.py): a code unit
     # with its lead-in sentence for how-to questions, the question words in the section path
@@ -312,6 +313,34 @@ def prefilter(
     return [windows[i] for i in keep]
 
 
+def _section_evidence(
+    windows: Sequence[Window], dense: np.ndarray
+) -> dict[tuple[str, tuple[str, ...]], float]:
+    """(source, section path) -> the evidence of that section of a structured document: half
+    the cosine of its best candidate unit plus half the mean of its next two best units that
+    overlap neither it nor each other (the best alone when there is no other). Units overlap
+    (a sentence is also in its two- and three-sentence windows, and in both chunks where chunks
+    overlap): a plain mean of the best three windows counted one strong sentence up to three
+    times, and held a lone strong sentence down by the windows around it. Docs QA dev top-1 /
+    top-3 0.571 / 0.786 -> 0.587 / 0.802, overview-dev unchanged (0.562 / 0.812)."""
+    per: dict[tuple[str, tuple[str, ...]], list[tuple[float, int, int]]] = {}
+    for w, d in zip(windows, dense, strict=True):
+        if w.block >= 0:
+            per.setdefault((w.chunk.source, w.section), []).append((float(d), *w.file_span))
+    out: dict[tuple[str, tuple[str, ...]], float] = {}
+    for key, units in per.items():
+        units.sort(key=lambda u: -u[0])
+        kept: list[tuple[float, int, int]] = []
+        for d, a, b in units:
+            if not any(a < y and x < b for _, x, y in kept):
+                kept.append((d, a, b))
+                if len(kept) == 3:
+                    break
+        rest = [d for d, _, _ in kept[1:]]
+        out[key] = kept[0][0] if not rest else 0.5 * kept[0][0] + 0.5 * float(np.mean(rest))
+    return out
+
+
 def score_windows(
     q_vec: np.ndarray,
     q_stems: Sequence[str],
@@ -331,11 +360,7 @@ def score_windows(
     if not windows:
         return []
     dense = w_vecs @ q_vec
-    per_section: dict[tuple[str, tuple[str, ...]], list[float]] = {}
-    for w, d in zip(windows, dense, strict=True):
-        if w.block >= 0:
-            per_section.setdefault((w.chunk.source, w.section), []).append(float(d))
-    section_mean = {k: float(np.mean(sorted(v)[-3:])) for k, v in per_section.items()}
+    section_of = _section_evidence(windows, dense)
     out = []
     heading_lex: dict[str, float] = {}
     path_lex: dict[tuple[str, tuple[str, ...]], float] = {}
@@ -354,7 +379,7 @@ def score_windows(
         sec = 0.0
         if w.block >= 0:
             key = (w.chunk.source, w.section)
-            sec = weights.section * max(0.0, section_mean[key])
+            sec = weights.section * max(0.0, section_of[key])
             if weights.path_lexical:
                 if key not in path_lex:
                     path_lex[key] = lexical_overlap(q_stems, path_text(*key), lex)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from retrieval.answer import Window
 from retrieval.engine import Engine
 from tests.conftest import SEED_FILE, SEEDS
@@ -136,6 +138,39 @@ def test_section_evidence_orders_quotes_but_does_not_decide_answering() -> None:
     plain = score_windows(q, [], windows, vecs, lex, Weights(section=0.0))
     assert plain[0].window.section[-1] == "Beta"
 
+
+
+def test_section_evidence_counts_a_sentence_once() -> None:
+    """A section's evidence is half its best unit's cosine plus half the mean of its next
+    units that overlap neither it nor each other: the pair window repeating the best sentence
+    does not count again, and a lone unit is its section's evidence by itself."""
+    import numpy as np
+
+    from retrieval.answer import Weights, Window, score_windows
+    from retrieval.corpus import ChunkRecord
+    from retrieval.lexical import LexicalIndex
+
+    text = "Alpha one. Alpha two. Beta lone."
+    spans = [(0, 10), (11, 21), (22, 32)]
+    chunk = ChunkRecord(
+        id="c", text=text, source="doc.md", hash="h", title="Doc", date=None, char_start=0,
+        line_start=1, line_end=1, sentences=tuple(spans),
+        blocks=(("paragraph", 0, 21, 0), ("paragraph", 22, 32, 1)),
+        sections=(("Doc", "Alpha"), ("Doc", "Beta")),
+    )
+    windows = [Window(chunk, 0, 0, 10, kind="paragraph", block=0),
+               Window(chunk, 0, 0, 21, 2, kind="paragraph", block=0),  # overlaps the first
+               Window(chunk, 0, 11, 21, kind="paragraph", block=0),
+               Window(chunk, 0, 22, 32, kind="paragraph", block=1)]
+    cos = [0.9, 0.85, 0.3, 0.5]
+    vecs = np.array([[c, (1 - c * c) ** 0.5] for c in cos])
+    w = Weights(heading_dense=0.0, heading_lexical=0.0)
+    scored = score_windows(np.array([1.0, 0.0]), [], windows, vecs,
+                           LexicalIndex.build([text]), w)
+    by_start = {(s.window.start, s.window.end): s for s in scored}
+    assert by_start[(0, 10)].section == pytest.approx(w.section * (0.9 + 0.3) / 2)
+    assert by_start[(11, 21)].section == by_start[(0, 10)].section  # the same for the section
+    assert by_start[(22, 32)].section == pytest.approx(w.section * 0.5)
 
 
 def _two_blocks(kinds: tuple[str, str], sections: tuple[tuple[str, ...], ...]) -> list[Window]:
