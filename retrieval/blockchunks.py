@@ -72,7 +72,8 @@ def _pieces(text: str, b: Block) -> list[tuple[int, int]]:
     if b.kind == HEADING:
         return [(b.start, b.end)]
     spans = [(b.start + s, b.start + e)
-             for s, e in sentence_spans(_unquoted(text[b.start : b.end]), lists=False)]
+             for s, e in sentence_spans(_unquoted(text[b.start : b.end]), lists=False,
+                                         markup=True)]
     return _whole_code_spans(text, b, spans) or [(b.start, b.end)]
 
 

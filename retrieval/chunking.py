@@ -61,14 +61,38 @@ def _segments(text: str, start: int = 0, lists: bool = True) -> list[tuple[int, 
     return [(a, b) for a, b in zip(pts, pts[1:], strict=False) if text[a:b].strip()]
 
 
-def sentence_spans(text: str, start: int = 0, lists: bool = True) -> list[tuple[int, int]]:
+# A full stop (or ! ?, maybe closing a quote or bracket) after a word or markup, then a
+# sentence opening with markup: a role (":class:`Foo` is…", ":app:`Pyramid` defers…"),
+# an inline literal ("``None`` means…", "`foo` returns…") or a substitution ("|project| is…").
+# blingfire reads a new sentence only at a word (it never splits "….\n:app:`Pyramid` …").
+_MARKUP_OPENS_SENTENCE = re.compile(
+    r"(?:(?<=[^\W\d_]{2})|(?<=[`)\]\"'*_]))[.!?][\"')\]]*(?:[ \t]*\n|[ \t])[ \t]*"
+    r"(?=:[\w][\w:.+-]*:`[^`\n]|``?[^`\s]|\|[^|\s][^|\n]*\|[\s,.;:'])")
+# words a full stop ends without ending the sentence ("e.g.\n:class:`Foo`")
+_ABBREVIATION = re.compile(r"(?i)(?:\b(?:e\.g|i\.e|etc|cf|vs|viz|approx|incl|resp|al|no)|\.\w)$")
+
+
+def _markup_starts(seg: str, s: int, e: int) -> list[int]:
+    """Where, inside the sentence seg[s:e], a new sentence opens with markup."""
+    return [m.end() for m in _MARKUP_OPENS_SENTENCE.finditer(seg, s, e)
+            if m.end() < e and not _ABBREVIATION.search(seg, s, m.start())]
+
+
+def sentence_spans(
+    text: str, start: int = 0, lists: bool = True, markup: bool = False
+) -> list[tuple[int, int]]:
     """Sentence spans (start, end) over `text[start:]`, stripped of surrounding whitespace.
     `lists=False`: the text is one parsed block, so a line starting like a list item does
-    not start a sentence."""
+    not start a sentence. `markup`: the text is reST or Markdown, where a sentence may open
+    with a role, an inline literal or a substitution (_MARKUP_OPENS_SENTENCE)."""
     spans: list[tuple[int, int]] = []
     for a, b in _segments(text, start, lists):
         seg = text[a:b]
         _, offsets = blingfire.text_to_sentences_and_offsets(seg)
+        if markup and offsets:
+            offsets = [piece for s, e in offsets
+                       for piece in zip([s, *_markup_starts(seg, s, e)],
+                                        [*_markup_starts(seg, s, e), e], strict=True)]
         if not offsets:
             stripped = seg.strip()
             if stripped:

@@ -273,13 +273,36 @@ def internal_links_only(raw: str) -> bool:
 
 # a reST role or reference (`:ref:`writing-filters``, `` `Babel`_ ``): a name of a place
 _RST_REFERENCE = re.compile(r":[\w:.+-]+:`[^`]*`|`[^`]*`_{1,2}")
+# a role or link with an explicit title: `:ref:`DFO by default <request-order>``, `Title <url>`_
+_TITLED = re.compile(
+    r":[\w:.+-]+:`([^`<]*\w[^`<]*?)\s*<[^`>]*>`|`([^`<]*\w[^`<]*?)\s*<[^`>]*>`_{1,2}")
+
+
+def titled_sentence(raw: str) -> bool:
+    """A sentence whose words are a reference's title ("Does Scrapy crawl in breadth-first or
+    depth-first order?" answered ":ref:`DFO by default, but other orders are possible
+    <request-order>`."): the reader sees those words, a claim of four or more, ending as a
+    sentence does; not a pointer ("See :ref:`the tutorial <tut>`.")."""
+    if not _TITLED.search(raw):
+        return False
+    seen = _RST_REFERENCE.sub("", _TITLED.sub(lambda m: m.group(1) or m.group(2), raw)).strip()
+    words = re.findall(r"\w+", seen)
+    return bool(re.search(r"[.!?][\"')\]]*$", seen)) and len(words) >= 4 and not SEE.match(
+        seen) and not all(w.lower() in POINTER_WORDS for w in words)
+
+
 # "see", or as the docs also write it, "have a look at", "refer to", "read more in", "check",
 # "consult" (as SEE for a Markdown link)
 _SEE_LIKE = re.compile(
     r"\W*(?:see|(?:have a )?look at|refer to|read|check|consult)\b", re.I)
 # "For custom filters see …", "For more information, see …": a topic, then where to look
 _FOR_TOPIC = re.compile(
-    r"\W*for\b(?:\W+\w+){1,12}?\W+(?=(?:see|(?:have a )?look at|refer to)\b)", re.I)
+    r"\W*for\b(?:\W+\w+){1,20}?\W+(?=(?:see|(?:have a )?look at|refer to)\b)", re.I)
+# "See :ref:`logging_chapter` for more information on logging within :app:`Pyramid`.": where to
+# look, whatever topic follows "for more information"
+_SEE_FOR_MORE = re.compile(
+    r"\W*(?:see|refer to|read|consult|check)\W+for\W+(?:much\W+)?(?:more|further|additional"
+    r"|full|complete)\W+(?:information|info|details?|examples?|explanations?)\b", re.I)
 
 
 # a bare web address in prose (`Reference:` over `https://requests.readthedocs.io/…`)
@@ -312,13 +335,16 @@ def sentence_points_elsewhere(raw: str) -> bool:
         return False
     rest = _BARE_URL.sub("", _INTERNAL_LINK.sub("", _RST_REFERENCE.sub("", raw)))
     if not re.search(r"\w", rest):
-        return True  # only an address
+        # only an address, unless a reference's title is the sentence (titled_sentence)
+        return not titled_sentence(raw)
     label = _POINTER_LABEL.match(rest)
     if label:
         return not re.search(r"\w", rest[label.end():])
     if _BARE_URL.search(raw) and _ADDRESS_LABELS.fullmatch(rest.strip()) and not (
         _LOCAL_URL.search(raw) or _VALUE_LABEL.search(rest)
     ):
+        return True
+    if _SEE_FOR_MORE.match(rest):
         return True
     topic = _FOR_TOPIC.match(rest)
     if topic:

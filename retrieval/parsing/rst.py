@@ -41,6 +41,7 @@ from retrieval.parsing.blocks import (
     role_text,
     strip_list_marker,
     strip_span,
+    titled_sentence,
 )
 
 _DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+([\w][\w:.+-]*)[ \t]*::", re.M)
@@ -271,13 +272,26 @@ _LINK_ROLE = re.compile(r":(?:ref|doc|term):`[^`]*`|`[^`]*`_{1,2}")
 
 def _references_only(raw: str) -> bool:
     """A block whose words are only roles, references, substitutions or field names, or
-    links with a pointer's label ("**Tutorial**: :ref:`writing-plugins`", "See also :doc:`x`")."""
+    links with a pointer's label ("**Tutorial**: :ref:`writing-plugins`", "See also :doc:`x`"),
+    unless a reference's title says something in a sentence (titled_sentence)."""
     rest = _REFERENCE.sub("", raw)
     if not re.search(r"\w", rest):
-        return True
+        return not titled_sentence(raw)
     # "See :meth:`Nursery.start`." names where to look whatever the role, as a link does
     return bool(_LINK_ROLE.search(raw) or (rest != raw and SEE.match(rest))) and all(
         w.lower() in POINTER_WORDS for w in re.findall(r"\w+", rest))
+
+
+def _same_name(heading: str, name: str) -> bool:
+    """A heading that is the described name, maybe shorter or longer by its package
+    (`scrapy.Spider` and `scrapy.spiders.Spider`, `Spider`): names compared without a
+    signature or code marks."""
+    a = heading.strip("` ").split("(")[0].strip()
+    b = name.split("(")[0].strip()
+    if not a or not b or not re.fullmatch(r"[\w.]+", a) or not re.fullmatch(r"[\w.]+", b):
+        return False
+    return a == b or a.rsplit(".", 1)[-1] == b.rsplit(".", 1)[-1] and (
+        a.endswith("." + b) or b.endswith("." + a) or a.split(".")[0] == b.split(".")[0])
 
 
 def _item_words(node: nodes.Node) -> bool:
@@ -886,7 +900,11 @@ class _Builder:
         name = name[:120]
         if name.startswith(":"):  # an option (`:sorted:`), not a name
             name = ""
+        # the name the section's heading already is (`HttpErrorMiddleware` over `.. class::
+        # HttpErrorMiddleware`, `scrapy.Spider` over `.. autoclass:: scrapy.Spider`) stands
+        # in for the heading, not under it ("HttpErrorMiddleware › HttpErrorMiddleware")
+        same = bool(name) and bool(section) and _same_name(section[-1], name)
         if name and node.get("prefix"):
             name = f"{node['prefix']} {name}"
-        sub = section + (name,) if name else section
+        sub = section[:-1] + (name,) if same else section + (name,) if name else section
         self.walk(node, sub)
