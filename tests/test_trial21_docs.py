@@ -46,10 +46,10 @@ def test_a_sentence_opening_with_markup_is_a_sentence_of_its_own(tmp_path: Path)
     spans = [text[a:b] for a, b in sentence_spans(text, lists=False, markup=True)]
     assert any(s.startswith(":app:`Pyramid` defers") and s.endswith("implementation.")
                for s in spans), spans
-    assert "``request.params`` holds the fields of the submitted form." in spans, spans
-    assert any(s.startswith(":meth:`Request.json_body`") and s.endswith(
-        ":class:`list`.") for s in spans), spans  # (not cut after "e.g.")
-    assert any(s.startswith("|project| never") for s in spans), spans
+    # a sentence short enough to be quoted whole stays as blingfire reads it: splitting every
+    # such sentence lost dev and validation figures (retrieval.chunking.MARKUP_SPLIT_ABOVE)
+    assert any(s.startswith("``request.params`` holds the fields")
+               and ":meth:`Request.json_body`" in s for s in spans), spans
     # (plain text keeps blingfire's sentences: the split is for markup)
     assert not any(text[a:b].startswith(":app:`Pyramid` defers")
                    for a, b in sentence_spans(text, lists=False))
@@ -72,10 +72,18 @@ altogether, and the request then waits as long as the server takes to answer.
 
 
 def test_a_markdown_sentence_opening_with_code_is_a_sentence_of_its_own(tmp_path: Path) -> None:
-    """The same in Markdown: "…by default. `None` disables the timeout…" is two sentences."""
-    engine = indexed_engine(tmp_path, {"settings.md": MARKDOWN})
+    """The same in Markdown: "…by default. `None` disables the timeout…", when the two are
+    longer than a quote may be, are two sentences; shorter, they stay one (quoted whole)."""
+    long_first = "A timeout of five seconds is used by default" + (
+        " for every request the client sends to any server it connects to" * 6) + "."
+    text = MARKDOWN.replace("A timeout of five seconds is used by default.", long_first)
+    spans = [text[a:b] for a, b in sentence_spans(text, lists=False, markup=True)]
+    assert long_first in spans, spans
+    assert any(u.startswith("`None` disables the timeout") for u in spans), spans
+    short = [MARKDOWN[a:b] for a, b in sentence_spans(MARKDOWN, lists=False, markup=True)]
+    assert not any(u.startswith("`None` disables") for u in short), short
+    engine = indexed_engine(tmp_path, {"settings.md": text})
     units = {w.text for c in engine.view().chunks for w in windows_for(c, 0)}
-    assert "A timeout of five seconds is used by default." in units, units
     assert any(u.startswith("`None` disables the timeout") for u in units), units
 
 
