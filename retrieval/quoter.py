@@ -5,7 +5,6 @@ verbatim quotes with citations, or the nearest sources."""
 from __future__ import annotations
 
 import dataclasses
-import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 
@@ -47,7 +46,7 @@ from retrieval.units import (
     window_tokens,
     window_vectors,
 )
-from retrieval.unmentioned import unmentioned_margin
+from retrieval.unmentioned import unmentioned_margin, unused_words
 
 POOL_CHUNKS = 6
 MAX_WINDOWS = 32  # windows fully scored per question (the best by a cheap lexical score)
@@ -57,24 +56,9 @@ STRUCTURED_MARGIN = 0.09
 # an answer whose best evidence is this close to its threshold is a weak match: the question's
 # words that no indexed document uses are named in its note
 WEAK_MARGIN = 0.1
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 Span = tuple[str, int, int]  # source, file offsets [start, end)
-
-
-def unused_words(question: str, view: CorpusView) -> list[str]:
-    """The question's words (three letters or more, not stopwords) whose stem no indexed chunk
-    contains: "folder" when the docs say "directory", "Florida" in an off-topic question."""
-    out: list[str] = []
-    for word in _WORD.findall(question):
-        if len(word) < 3 or "'" in word or "’" in word:  # short, or a contraction ("didn't")
-            continue
-        stem = stems(word)
-        w = word.lower()
-        if stem and view.lexical.df.get(stem[0], 0) == 0 and w not in out:
-            out.append(w)
-    return out
 
 
 def _overlaps(w: Window, spans: Sequence[Span]) -> bool:

@@ -48,6 +48,17 @@ def _content_words(question: str) -> list[tuple[str, str, int]]:
     return out
 
 
+def unused_words(question: str, view: CorpusView) -> list[str]:
+    """The question's words (three letters or more, not stopwords), lower-cased, whose stem no
+    indexed chunk contains: "folder" when the docs say "directory", "Florida" in an off-topic
+    question (named in a refusal's or a weak answer's note)."""
+    out: list[str] = []
+    for w, st, _ in _content_words(question):
+        if view.lexical.df.get(st, 0) == 0 and w.lower() not in out:
+            out.append(w.lower())
+    return out
+
+
 def unmentioned_names(question: str, view: CorpusView) -> list[str]:
     """The words `question` capitalises in mid-sentence that no indexed chunk contains:
     names of other tools and products ("Chrome", "PHP"). Quoted text and code (an error
