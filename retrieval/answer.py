@@ -59,6 +59,12 @@ class Weights:
     # basics of running Gunicorn."; quoteunits.signpost) is moved down by this much; ordering
     # only, and not for overview questions (an introduction may be what they want)
     signpost: float = 1.0
+    # the shape of the answer the question asks for (retrieval/passage.py), ordering only: a
+    # how-to question's own goal as an instruction's purpose clause ("To set cookies you can
+    # use…" for "how do I set a cookie?"), a why question's cause ("This happens because…").
+    # Docs QA dev top-1 0.587 -> 0.611, top-3 unchanged (session 16)
+    purpose: float = 0.2
+    cause: float = 0.1
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from retrieval.includespan import IncludedSpan, span_of
 from retrieval.lexical import stems
 from retrieval.models import Answer, Citation, SourceRef
 from retrieval.overview import LEAD_RANK, Overview
+from retrieval.passage import answer_shape_gains
 from retrieval.quotedisplay import unmarked_items
 from retrieval.quoteorder import is_how_to, section_positions
 from retrieval.releasenotes import release_notes_last
@@ -212,6 +213,11 @@ class Quoter:
             # "This page outlines the basics of running Gunicorn." answers nothing: quoted
             # last (ordering only: the answer is decided on the order before it)
             scored = reordered(scored, [-float(x) for x in signposts], self.weights.signpost)
+        if (shape := answer_shape_gains(
+                q, scored, self.weights.purpose, self.weights.cause)) is not None:
+            # "To set cookies you can use…" over "Note that cookies are set on response
+            # objects." (ordering only, like the signposts)
+            scored = reordered(scored, shape, 1.0)
         if overview is not None and overview.lift and self.weights.definition:
             lift = [overview.lift_of(sw.window.chunk.id, sw.window.chunk.source,
                                      sw.window.file_span[0], sw.window.text) for sw in scored]

@@ -1,0 +1,108 @@
+"""Which passage of the right section answers: the kind of answer the question asks for.
+
+Once the right section is found its units score alike (same heading, same section evidence,
+close cosines), and a caveat ("Note that cookies are set on response objects.") or the
+sentence restating the problem often edges out the one that answers. Two shapes of an answer
+are read off the question and the unit's words, and lift the units that have them (ordering
+only, added to ScoredWindow.section; whether to answer is decided without them):
+
+* a how-to question ("how do I set a cookie…", "can I install one particular version…") is
+  answered by the instruction whose purpose clause is the question's own goal: "To set cookies
+  you can use…", "You can also install a specific version of a package…" — the same verb right
+  after "To" / "If you want to" / "In order to" / "You can" / "You need to", and a word of the
+  question in the rest of that clause ("To make a request, call…" does not answer "how do I
+  make it follow the redirect"; "To convert, e.g., the number 144…" does not answer "how do I
+  convert a hex string"): `Weights.purpose`;
+* a why question is answered by the unit giving the cause ("This happens because x is not
+  local to the lambdas…"): `Weights.cause`.
+
+Measured on the docs QA dev set with the kept-index harness (session 16, helper passage),
+every other ordering term unchanged: top-1 / top-3 0.587 / 0.802 -> 0.611 / 0.802 (click-06,
+flask-09, python-24 by the purpose clause, python-02 by the cause; pymdown-13 lost: "If you
+wish to highlight lines …, it is advised to use the SuperFences extension" now comes before
+SuperFences' own section). Tried and not kept (dev, same harness): yes/no questions lifting a
+modal sentence, "default" questions a sentence with a value, "what does X return/raise" a
+sentence naming a return or exception, troubleshooting questions a remedy sentence, the
+question's identifiers quoted exactly, and the question's rarest indexed word (see
+/work/reports/passage.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from retrieval.answer import ScoredWindow, Window
+from retrieval.lexical import stems
+
+# the verb of a how-to question: "how do I <verb>", "is there a way to <verb>", "can I <verb>"
+_HOW_VERB = re.compile(
+    r"\b(?:how (?:do|can|should|would|could) (?:i|we|you)|how to|is there a way to|can i|"
+    r"i want to|i need to|is it possible to)\s+(?:also\s+|just\s+)?([a-z]+)",
+    re.IGNORECASE,
+)
+# an instruction's purpose clause opening a sentence (or a line): "To <verb> …", "You can <verb>"
+_PURPOSE = re.compile(
+    r"(?:^|[.!?:]\s+|\n\s*)(?:To|If you (?:want|need|wish) to|In order to|You can(?: also)?|"
+    r"You (?:need|have) to)\s+([a-z]+)",
+)
+_CLAUSE_END = re.compile(r"[,.;:!?]")
+
+_WHY = re.compile(r"\b(?:why|how come)\b", re.IGNORECASE)
+_CAUSE = re.compile(
+    r"\b(?:because|this happens|that happens|the reason|due to|is caused|are caused|caused by)\b"
+    r"|(?:^|[.!?]\s+)since\b",
+    re.IGNORECASE,
+)
+
+
+def how_to_verb(question: str) -> str:
+    """The stem of the verb a how-to question asks to do ("" when it is not one)."""
+    m = _HOW_VERB.search(question)
+    if not m:
+        return ""
+    verb = stems(m.group(1))
+    return verb[0] if verb else ""
+
+
+def states_purpose(text: str, verb: str, q_stems: set[str]) -> bool:
+    """`text` holds an instruction whose purpose clause opens with `verb` and names another of
+    the question's words before the clause ends ("To set cookies you can use…")."""
+    for m in _PURPOSE.finditer(text):
+        st = stems(m.group(1))
+        if st and st[0] == verb:
+            clause = _CLAUSE_END.split(text[m.end():], maxsplit=1)[0]
+            if (set(stems(clause)) & q_stems) - {verb}:
+                return True
+    return False
+
+
+def gives_cause(text: str) -> bool:
+    """`text` explains why: "because", "this happens", "the reason", "due to", "Since …"."""
+    return bool(_CAUSE.search(text))
+
+
+def _structured(w: Window) -> bool:
+    return w.block >= 0
+
+
+def answer_shape_gains(
+    question: str, scored: Sequence[ScoredWindow], purpose: float, cause: float
+) -> list[float] | None:
+    """Per unit, how much its shape fits the answer the question asks for (None: nothing to
+    change). Only structured documents' units; a shape every unit has orders nothing."""
+    out = [0.0] * len(scored)
+    texts = [sw.window.search_text if _structured(sw.window) else "" for sw in scored]
+
+    def add(weight: float, hits: list[bool]) -> None:
+        if weight and any(hits) and not all(hits):
+            for i, h in enumerate(hits):
+                if h:
+                    out[i] += weight
+
+    if purpose and (verb := how_to_verb(question)):
+        q_stems = set(stems(question))
+        add(purpose, [bool(t) and states_purpose(t, verb, q_stems) for t in texts])
+    if cause and _WHY.search(question):
+        add(cause, [bool(t) and gives_cause(t) for t in texts])
+    return out if any(out) else None
