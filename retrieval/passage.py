@@ -14,16 +14,22 @@ only, added to ScoredWindow.section; whether to answer is decided without them):
   make it follow the redirect"; "To convert, e.g., the number 144…" does not answer "how do I
   convert a hex string"): `Weights.purpose`;
 * a why question is answered by the unit giving the cause ("This happens because x is not
-  local to the lambdas…"): `Weights.cause`.
+  local to the lambdas…"): `Weights.cause`, and more when a sentence opens by explaining
+  ("This is because…", "The reason…", "That is why…": `Weights.cause_opening`) than when a
+  "because" gives the reason for a recommendation ("We recommend … because users might…").
 
 Measured on the docs QA dev set with the kept-index harness (session 16, helper passage),
-every other ordering term unchanged: top-1 / top-3 0.587 / 0.802 -> 0.611 / 0.802 (click-06,
-flask-09, python-24 by the purpose clause, python-02 by the cause; pymdown-13 lost: "If you
-wish to highlight lines …, it is advised to use the SuperFences extension" now comes before
-SuperFences' own section). Tried and not kept (dev, same harness): yes/no questions lifting a
-modal sentence, "default" questions a sentence with a value, "what does X return/raise" a
-sentence naming a return or exception, troubleshooting questions a remedy sentence, the
-question's identifiers quoted exactly, and the question's rarest indexed word (see
+every other ordering term unchanged: top-1 / top-3 0.587 / 0.802 -> 0.619 / 0.802 (click-06,
+flask-09, python-24 by the purpose clause, python-02 by the cause, python-01 by "This is
+because…" opening its sentence; pymdown-13 lost: "If you wish to highlight lines …, it is
+advised to use the SuperFences extension" now comes before SuperFences' own section). The
+opening explanation alone at 0.1–0.2 moves nothing; a 0.4 lift for any causal word (not only
+an opening one) lost flask-08 to "We recommend … because users might change the URL…"; a
+sentence opening "Since" is not counted ("Since version 2.0…" is about time). Tried and not
+kept (dev, same harness): yes/no questions lifting a modal sentence, "default" questions a
+sentence with a value, "what does X return/raise" a sentence naming a return or exception,
+troubleshooting questions a remedy sentence, the question's identifiers quoted exactly, the
+question's rarest indexed word, sentences about the docs themselves (see
 /work/reports/passage.md).
 """
 
@@ -49,6 +55,11 @@ _PURPOSE = re.compile(
 _CLAUSE_END = re.compile(r"[,.;:!?]")
 
 _WHY = re.compile(r"\b(?:why|how come)\b", re.IGNORECASE)
+# a sentence that opens by explaining: "This is because…", "This happens because…", "The reason…"
+_OPENS_CAUSE = re.compile(
+    r"(?:^|[.!?]\s+)(?:(?:This|That|It)(?: is|'s| happens| occurs) (?:because|due to)\b"
+    r"|The reason\b|(?:This|That) is why\b)"
+)
 _CAUSE = re.compile(
     r"\b(?:because|this happens|that happens|the reason|due to|is caused|are caused|caused by)\b"
     r"|(?:^|[.!?]\s+)since\b",
@@ -82,12 +93,19 @@ def gives_cause(text: str) -> bool:
     return bool(_CAUSE.search(text))
 
 
+def opens_with_cause(text: str) -> bool:
+    """A sentence of `text` opens by explaining ("This happens because…", "The reason…"),
+    rather than giving a reason inside a recommendation ("We recommend … because users…")."""
+    return bool(_OPENS_CAUSE.search(text))
+
+
 def _structured(w: Window) -> bool:
     return w.block >= 0
 
 
 def answer_shape_gains(
-    question: str, scored: Sequence[ScoredWindow], purpose: float, cause: float
+    question: str, scored: Sequence[ScoredWindow], purpose: float, cause: float,
+    cause_opening: float = 0.0,
 ) -> list[float] | None:
     """Per unit, how much its shape fits the answer the question asks for (None: nothing to
     change). Only structured documents' units; a shape every unit has orders nothing."""
@@ -103,6 +121,7 @@ def answer_shape_gains(
     if purpose and (verb := how_to_verb(question)):
         q_stems = set(stems(question))
         add(purpose, [bool(t) and states_purpose(t, verb, q_stems) for t in texts])
-    if cause and _WHY.search(question):
+    if _WHY.search(question):
         add(cause, [bool(t) and gives_cause(t) for t in texts])
+        add(cause_opening, [bool(t) and opens_with_cause(t) for t in texts])
     return out if any(out) else None

@@ -214,7 +214,8 @@ class Quoter:
             # last (ordering only: the answer is decided on the order before it)
             scored = reordered(scored, [-float(x) for x in signposts], self.weights.signpost)
         if (shape := answer_shape_gains(
-                q, scored, self.weights.purpose, self.weights.cause)) is not None:
+                q, scored, self.weights.purpose, self.weights.cause,
+                self.weights.cause_opening)) is not None:
             # "To set cookies you can use…" over "Note that cookies are set on response
             # objects." (ordering only, like the signposts)
             scored = reordered(scored, shape, 1.0)

@@ -10,7 +10,13 @@ from pathlib import Path
 from retrieval.answer import ScoredWindow, Weights, windows_for
 from retrieval.engine import Engine
 from retrieval.lexical import stems
-from retrieval.passage import answer_shape_gains, gives_cause, how_to_verb, states_purpose
+from retrieval.passage import (
+    answer_shape_gains,
+    gives_cause,
+    how_to_verb,
+    opens_with_cause,
+    states_purpose,
+)
 from tests.conftest import indexed_engine
 
 QUICKSTART = """\
@@ -175,15 +181,23 @@ def test_why_question_lifts_the_units_giving_the_cause(tmp_path: Path) -> None:
     scored = [ScoredWindow(w, 1.0, 0.5, 0.5) for w in units]
     weights = Weights()
     q = "all the lambdas I create in a for loop return the same value. why?"
-    gains = answer_shape_gains(q, scored, weights.purpose, weights.cause)
+    gains = answer_shape_gains(q, scored, weights.purpose, weights.cause, weights.cause_opening)
     assert gains is not None
     lifted = {w.text for w, g in zip(units, gains, strict=True) if g}
     assert lifted and all("This happens because" in t for t in lifted)
-    assert all(g in (0.0, weights.cause) for g in gains)
+    # the sentence opens by explaining: the cause and the opening both count
+    both = weights.cause + weights.cause_opening
+    assert {round(g, 6) for g in gains} == {0.0, round(both, 6)}, gains
     assert any("This happens because" in t and len(t) < 400 for t in lifted)
     # a question that does not ask why: nothing moves
-    assert answer_shape_gains("how do I define lambdas in a loop?", scored,
-                              weights.purpose, weights.cause) is None
+    assert answer_shape_gains("how do I define lambdas in a loop?", scored, weights.purpose,
+                              weights.cause, weights.cause_opening) is None
     assert gives_cause("It is slow because every call opens a new connection.")
     assert gives_cause("Since the last statement assigns to x, x is local.")
     assert not gives_cause("The value has been there ever since version 2.")
+    assert opens_with_cause("It hangs. This is because the lock is never released.")
+    assert opens_with_cause("The reason is that the loop is closed.")
+    # a reason given for a recommendation is a cause, but not an explanation opening a sentence
+    recommend = "We recommend using get because users might change the URL."
+    assert gives_cause(recommend) and not opens_with_cause(recommend)
+    assert not opens_with_cause("Since version 2.0 the option is on by default.")
