@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retrieval.parsing.blocks import EXAMPLE, HEADING
+from retrieval.parsing.blocks import BLURB, HEADING, PARAGRAPH
 from retrieval.parsing.markdown import parse_markdown
 from retrieval.parsing.rst import parse_rst
 from tests.conftest import indexed_engine
@@ -120,32 +120,36 @@ async def ping_error_handler(ctx: arc.GatewayContext, error: Exception) -> None:
 """
 
 
-def test_a_grid_card_leading_to_another_page_is_searched_not_quoted() -> None:
+def test_a_grid_card_leading_to_another_page_is_a_blurb() -> None:
     """An mkdocs-material grid of cards on a guides index page: each card's blurb ("Handle
     errors on the command, plugin or client level with customizable error handlers!") ends
     in a "Learn more" link to the guide that says it properly. The blurbs were the top quote
-    for four of 24 help-channel questions, above the guides they link to. A card that links
-    to another page of the site is searched (EXAMPLE, as rendered output) but never quoted; a
-    card that links nowhere (a feature list on a home page) says its own thing and stays
-    prose."""
+    for four of 24 help-channel questions, above the guides they link to. A card's paragraph
+    that links to another page of the site is a blurb (BLURB), quoted after the answers like a
+    signpost; a card that links nowhere (a feature list on a home page) says its own thing."""
     text = GUIDES
     parsed = parse_markdown(text)
-    kinds = {text[b.start : b.end].split()[0]: b.kind for b in parsed.blocks}
-    assert kinds["Handle"] == EXAMPLE and kinds["Repeatedly"] == EXAMPLE, kinds
-    assert kinds["Every"] != EXAMPLE, kinds
-    assert kinds["In"] != EXAMPLE, kinds  # the page's own prose above the grid
+    got = {text[b.start : b.end].split()[0]: (b.kind, b.language) for b in parsed.blocks}
+    assert got["Handle"] == (PARAGRAPH, BLURB) and got["Repeatedly"] == (PARAGRAPH, BLURB), got
+    assert got["Every"] == (PARAGRAPH, ""), got
+    assert got["In"] == (PARAGRAPH, ""), got  # the page's own prose above the grid
     sections = {text[b.start : b.end].split()[0]: b.section for b in parsed.blocks}
     assert sections["Handle"] == ("Guides", "Error Handling"), sections  # still under its title
 
 
-def test_the_guide_answers_instead_of_its_card(tmp_path: Path) -> None:
+def test_the_guide_answers_before_its_card(tmp_path: Path) -> None:
     engine = indexed_engine(tmp_path, {"guides/index.md": GUIDES,
                                        "guides/error_handling.md": ERRORS})
     answer = engine.ask("how do I handle errors raised in a command?")
     assert answer.answered
     texts = [q.text for q in answer.quotes]
-    assert texts and not any("customizable" in t for t in texts), texts
     assert answer.quotes[0].source == "guides/error_handling.md", texts
+    blurbs = [i for i, t in enumerate(texts) if "customizable" in t]
+    answers = [i for i, t in enumerate(texts) if "set_error_handler" in t]
+    assert answers and all(i > max(answers) for i in blurbs), texts
+    # a blurb is still evidence: asked in its words, the card's guide is found
+    answer = engine.ask("how do I schedule a basic task with a crontab?")
+    assert answer.answered, answer
 
 
 GRIDFS = """Motor GridFS Classes
@@ -192,3 +196,4 @@ def test_a_see_also_box_holding_a_titled_reference_is_a_pointer() -> None:
     faq = [FAQ[b.start : b.end] for b in parse_rst(FAQ).blocks if b.kind != HEADING]
     assert any(s.startswith(":ref:`DFO by default") for s in faq), faq
     assert any("explain how to change it" in s for s in faq), faq
+

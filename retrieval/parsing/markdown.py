@@ -13,6 +13,7 @@ from retrieval.parsing.blocks import (
     ADMONITION,
     ATTR_LIST,
     ATTR_LIST_LOOSE,
+    BLURB,
     CODE,
     CODE_DIRECTIVES,
     DEFINITION,
@@ -909,10 +910,11 @@ _PAGE_LINK = re.compile(r"\]\((?![a-zA-Z][\w+.-]*:)(?!#)[^)\s]+\)")
 def _teaser(b: Block) -> Block:
     """A grid card's prose that leads to another page ("Handle errors on the command, plugin
     or client level with customizable error handlers!" + "[Learn more](./error_handling.md)"):
-    a blurb of that page, which says it itself; searched like rendered output (EXAMPLE), never
-    quoted in place of the page. Code and tables in a card stay what they are."""
-    if b.kind in (PARAGRAPH, LIST_ITEM, ADMONITION, DEFINITION):
-        return Block(EXAMPLE, b.start, b.end, b.section, b.language, b.header)
+    a blurb of that page, which says it itself; still searched and quotable, but quoted after
+    the answers, as a signpost is (its words may be the best evidence there is: "Repeatedly
+    call functions with a specific interval or crontab"). Code and lists stay as they are."""
+    if b.kind == PARAGRAPH:
+        return Block(PARAGRAPH, b.start, b.end, b.section, BLURB, b.header)
     return b
 
 
