@@ -197,3 +197,42 @@ def test_a_see_also_box_holding_a_titled_reference_is_a_pointer() -> None:
     assert any(s.startswith(":ref:`DFO by default") for s in faq), faq
     assert any("explain how to change it" in s for s in faq), faq
 
+
+TUTORIAL = """.. currentmodule:: motor.motor_asyncio
+
+Tutorial: Using Motor With :mod:`asyncio`
+=========================================
+
+A guide to using MongoDB and asyncio with Motor.
+
+Creating a Client
+-----------------
+
+You typically create a single instance of :class:`AsyncIOMotorClient` at the time your
+application starts up.
+
+.. doctest:: before-inserting-2000-docs
+
+  >>> client = motor.motor_asyncio.AsyncIOMotorClient("localhost", 27017)
+"""
+
+
+def test_a_page_description_without_a_verb_is_a_signpost(tmp_path: Path) -> None:
+    """"A guide to using MongoDB and asyncio with Motor." under a tutorial's title names every
+    word of "how do I connect to mongodb with motor using asyncio?" and was the top quote,
+    above the client it creates. A sentence that only describes its page, a noun phrase
+    with no verb ("A guide to …", "An introduction to …"), is a signpost, quoted after the
+    answers; a sentence that says something of a guide ("A guide to X is in the wiki.") is
+    not."""
+    from retrieval.quoteunits import signpost
+
+    assert signpost("A guide to using MongoDB and asyncio with Motor.")
+    assert signpost("An introduction to the event loop.")
+    assert not signpost("A guide to the options is available in the wiki.")
+    assert not signpost("A client for MongoDB.")
+    engine = indexed_engine(tmp_path, {"tutorial-asyncio.rst": TUTORIAL})
+    answer = engine.ask("how do I connect to mongodb with motor using asyncio?")
+    assert answer.answered
+    texts = [q.text for q in answer.quotes]
+    assert not texts[0].startswith("A guide to"), texts
+    assert all(not t.startswith("A guide to") for t in texts[:-1]), texts  # last, if at all
