@@ -68,11 +68,13 @@ _CAUSE = re.compile(
 
 
 def how_to_verb(question: str) -> str:
-    """The stem of the verb a how-to question asks to do ("" when it is not one)."""
-    m = _HOW_VERB.search(question)
-    if not m:
+    """The stem of the verb a how-to question asks to do ("" when it is not one). The last
+    one: a follow-up is searched after its earlier question ("how do i add a reaction … and
+    how do i remove one?" asks to remove)."""
+    found = list(_HOW_VERB.finditer(question))
+    if not found:
         return ""
-    verb = stems(m.group(1))
+    verb = stems(found[-1].group(1))
     return verb[0] if verb else ""
 
 

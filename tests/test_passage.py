@@ -169,6 +169,9 @@ def test_purpose_clause_needs_the_verb_and_another_word_of_the_question() -> Non
     assert not states_purpose("Note that cookies are set on response objects.", verb, qs)
     assert how_to_verb("is there a way to show a progress bar?") == stems("show")[0]
     assert how_to_verb("what does set_cookie return?") == ""
+    # a follow-up is searched after its earlier question: the follow-up's verb counts
+    assert how_to_verb("how do i add a reaction to a msg and how do i remove a reaction?") == (
+        stems("remove")[0])
 
 
 def test_why_question_lifts_the_units_giving_the_cause(tmp_path: Path) -> None:
