@@ -33,6 +33,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from retrieval.lexical import stems
+from retrieval.spelling import is_english
 
 if TYPE_CHECKING:
     from retrieval.corpus import CorpusView
@@ -41,8 +42,8 @@ NAME_MARGIN = 0.15  # a capitalised name no document uses
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _QUOTED = re.compile(r"`[^`]*`|\"[^\"]*\"|“[^”]*”")
 _SENTENCE_END = ".!?:;"
-NEAR_LETTERS = 5  # a name this long within one edit of an indexed word is that word misspelt
-LONG_NAME = 8  # from this length two edits
+NEAR_LETTERS = 5  # a name this long one edit from an indexed word is that word misspelt
+INFLECTED = 6  # an indexed word this long plus up to two letters is that word inflected
 
 
 def _content_words(question: str) -> list[tuple[str, str, int]]:
@@ -97,22 +98,25 @@ def _fold(word: str) -> str:
 
 
 def _written_otherwise(name: str, view: CorpusView) -> bool:
-    """Whether the documents do use `name`, written another way: misspelt or inflected (an
-    indexed word within one edit, two from LONG_NAME letters, with the same first letter:
-    "Maastrich", "Shelly", "Californian", "Beriods", "Maiziere"), as two words ("Superbowl",
-    "UserDatagram" where a document says "Super Bowl", "User Datagram"), or as the words an
-    acronym's letters start ("UMC" where a document says "United Methodist Church")."""
+    """Whether the documents do use `name`, written another way: with accents ("Maiziere"),
+    misspelt (not an English word, like the speller's corrections (retrieval.spelling), one
+    edit from an indexed word with the same first letter: "Maastrich", "Beriods"), inflected
+    (an indexed word of INFLECTED letters or more and up to two more: "Californian"), as two
+    words ("Superbowl", "UserDatagram" where a document says "Super Bowl", "User Datagram"),
+    or as the words an acronym's letters start ("UMC" where a document says "United Methodist
+    Church"). "Steam", "Unity" or "Apple" are English words, not "stream", "unit" or "apply"
+    misspelt."""
     words = view.lexical.words
     low = _fold(name)
-    if low in {_fold(w) for w in words if w[:1].lower() == low[:1] and len(w) == len(low)}:
+    first = [w for w in words if w[:1] == low[:1] and w.isalpha()]
+    if any(_fold(w) == low or (len(w) >= INFLECTED and low.startswith(w)
+                               and len(low) - len(w) <= 2) for w in first):
         return True
-    if len(low) >= NEAR_LETTERS:
-        most = 2 if len(low) >= LONG_NAME else 1
-        pool = [w for w in words
-                if w[:1] == low[:1] and abs(len(w) - len(low)) <= most and w.isalpha()]
-        if process.extractOne(low, [_fold(w) for w in pool], scorer=OSA.distance,
-                              score_cutoff=most) is not None:
-            return True
+    if len(low) >= NEAR_LETTERS and not is_english(low) and process.extractOne(
+        low, [_fold(w) for w in first if abs(len(w) - len(low)) <= 1],
+        scorer=OSA.distance, score_cutoff=1,
+    ) is not None:
+        return True
     texts = [c.text for c in view.chunks]
     if name.isupper() and 2 <= len(name) <= 6:
         spelled = re.compile(r"\b" + r"[\s-]+".join(f"{c}[^\\W\\d_]+" for c in name) + r"\b")

@@ -117,8 +117,8 @@ def test_a_confident_answer_naming_an_unmentioned_tool_is_still_answered(
 
 DEPLOY = """# Deploying
 
-The worker runs under systemd on Debian, and the Prometheus exporter reports the length of
-every queue. Jobs can also be sent to the Simple Queue Service, and the Job Board lists them
+The worker runs under systemd on Debian and streams its log to journald; the Prometheus
+exporter reports the length of every queue. Jobs can also be sent to the Simple Queue Service, and the Job Board lists them
 while they run. Support contracts are handled by Zoë Müller.
 """
 
@@ -129,7 +129,8 @@ def test_a_name_the_docs_write_another_way_is_mentioned(
     """A name the docs do use, written another way, is no signal: misspelt ("Debain",
     "Promethius"), without its accents ("Muller"), as one word where the docs write two
     ("JobBoard") or as the initials of the docs' words ("SQS"). Names the docs never use, or
-    only look like, still are: a short name is not taken for a word one letter away."""
+    only look like, still are: an English word is not taken for a misspelling ("Steam" is not
+    "stream"), nor a short name for a word one letter away."""
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "deploy.md").write_text(DEPLOY, encoding="utf-8")
@@ -143,6 +144,7 @@ def test_a_name_the_docs_write_another_way_is_mentioned(
     assert um.unmentioned_names("does the worker run on Ubuntu?", view) == ["Ubuntu"]
     assert um.unmentioned_names("can I send jobs to AWS?", view) == ["AWS"]
     assert um.unmentioned_names("can I send jobs to Debbie?", view) == ["Debbie"]
+    assert um.unmentioned_names("can I send the log to Steam?", view) == ["Steam"]
     # one letter away from "jobs", but four letters: another name
     assert um.unmentioned_names("can I send jobs to Joba?", view) == ["Joba"]
     assert um.unmentioned_names("where do I find the JobQueue?", view) == ["JobQueue"]
