@@ -42,6 +42,9 @@ NAME_MARGIN = 0.15  # a capitalised name no document uses
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _QUOTED = re.compile(r"`[^`]*`|\"[^\"]*\"|“[^”]*”")
 _SENTENCE_END = ".!?:;"
+# a one- or two-letter name written with a capital ("Go", "VS", "C#", "C++"): too short for
+# BM25's words, so looked for in the documents as written
+_SHORT = re.compile(r"(?<![\w.#+/-])[A-Z][A-Za-z]?(?:#|\+\+)?(?![\w#+])")
 NEAR_LETTERS = 5  # a name this long one edit from an indexed word is that word misspelt
 INFLECTED = 6  # an indexed word this long plus up to two letters is that word inflected
 
@@ -75,7 +78,8 @@ def unmentioned_names(question: str, view: CorpusView) -> list[str]:
     """The words `question` capitalises in mid-sentence that no indexed chunk contains:
     names of other tools and products ("Chrome", "PHP"). Quoted text and code (an error
     message, `Some_Name`), identifiers (touching "_") and a message capitalising all its words
-    ("How Do I Use Sessions?", "HELP") carry no such signal."""
+    ("How Do I Use Sessions?", "HELP") carry no such signal. A one- or two-letter name ("Go",
+    "C#", "VS") counts when no indexed chunk writes it as the question does (case and all)."""
     text = _QUOTED.sub(lambda m: " " * len(m.group(0)), question)
     words = _content_words(text)
     if not words or all(w[0].isupper() for w, _, _ in words):
@@ -87,6 +91,15 @@ def unmentioned_names(question: str, view: CorpusView) -> list[str]:
                 or before[-1] == "_" or text[at + len(w): at + len(w) + 1] == "_"):
             continue
         if view.lexical.df.get(st, 0) == 0 and w not in out and not _written_otherwise(w, view):
+            out.append(w)
+    for m in _SHORT.finditer(text):
+        w = m.group(0)
+        before = text[: m.start()].rstrip()
+        if w in ("I", "A") or w in out or not before or before[-1] in _SENTENCE_END:
+            continue
+        written = re.compile(rf"(?<![\w#+]){re.escape(w)}(?![\w#+])")
+        texts = [c.text for c in view.chunks]
+        if not any(written.search(t) for t in texts) and not _spelt_out(w, texts):
             out.append(w)
     return out
 
@@ -118,10 +131,8 @@ def _written_otherwise(name: str, view: CorpusView) -> bool:
     ) is not None:
         return True
     texts = [c.text for c in view.chunks]
-    if name.isupper() and 2 <= len(name) <= 6:
-        spelled = re.compile(r"\b" + r"[\s-]+".join(f"{c}[^\\W\\d_]+" for c in name) + r"\b")
-        if any(spelled.search(t) for t in texts):
-            return True
+    if _spelt_out(name, texts):
+        return True
     for i in range(3, len(name) - 2):
         left, right = name[:i], name[i:]
         if all(view.lexical.df.get(s[0], 0) if (s := stems(x)) else 0 for x in (left, right)):
@@ -129,6 +140,15 @@ def _written_otherwise(name: str, view: CorpusView) -> bool:
             if any(two.search(t) for t in texts):
                 return True
     return False
+
+
+def _spelt_out(name: str, texts: list[str]) -> bool:
+    """`name` is an acronym (2-6 capitals) of capitalised words some text writes in a row
+    ("SP": "Scottish Parliament")."""
+    if not (name.isupper() and name.isalpha() and 2 <= len(name) <= 6):
+        return False
+    spelt = re.compile(r"\b" + r"[\s-]+".join(f"{c}[^\\W\\d_]+" for c in name) + r"\b")
+    return any(spelt.search(t) for t in texts)
 
 
 def unmentioned_margin(question: str, view: CorpusView) -> float:
