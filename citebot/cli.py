@@ -23,7 +23,7 @@ if (_env := dotenv_problem()) is not None:
 
 from citebot.errors import explain, remember_folders  # noqa: E402
 from citebot.evalcli import eval_app  # noqa: E402
-from citebot.session import Conversation, LineReader  # noqa: E402
+from citebot.session import LEAVE_HINT, Conversation, LineReader, is_quit  # noqa: E402
 from retrieval.errors import CitebotError, IndexBuilding, IndexBusy, NotIndexed  # noqa: E402
 from retrieval.models import Answer, Progress  # noqa: E402
 
@@ -548,7 +548,7 @@ def _repl(settings: Settings) -> None:
     talk = Conversation(engine)
     console.print(
         "[bold]citebot[/] — ask a question about the documents; “more” shows the next "
-        "excerpts (empty line or Ctrl-D to quit)."
+        f"excerpts ({LEAVE_HINT})."
     )
     with LineReader(settings.data_dir / "history") as lines:
         while True:
@@ -557,7 +557,7 @@ def _repl(settings: Settings) -> None:
             except (EOFError, KeyboardInterrupt):
                 console.print()
                 return
-            if not q.strip() or q.strip().lower() in {"quit", "exit"}:
+            if is_quit(q):
                 return
             console.print(render_answer(talk.ask(q), expand=console.is_terminal))
 

@@ -4,6 +4,7 @@ conversation they make, as in a Discord thread with the bot."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from types import ModuleType, TracebackType
@@ -16,9 +17,25 @@ if TYPE_CHECKING:
     from retrieval.engine import Engine
 
 HISTORY_LINES = 1000
+# what ends a terminal session besides an empty line and Ctrl-D: the words and the other
+# tools' ways of leaving people type out of habit (`/quit` in chat clients, `:q` in vi,
+# `quit()` in Python, `\q` in psql, `.exit` in sqlite3); never searched as a question
+QUIT_WORDS = frozenset({"quit", "exit", "q", "bye"})
+_QUIT = re.compile(r"[/:\\.]?(?P<word>[a-z]+)(?:\(\)|!)?")
+LEAVE_HINT = "empty line, quit or Ctrl-D to leave"
 PROMPT = "ask> "
 # readline must be told which prompt bytes take no room (\001 ... \002) to redraw correctly
 COLOR_PROMPT = "\001\033[1;32m\002ask>\001\033[0m\002 "
+
+
+def is_quit(line: str) -> bool:
+    """Whether a line typed in the terminal session asks to leave it ("quit", "exit", "/quit",
+    ":q", "quit()", "\\q"; an empty line too)."""
+    text = line.strip().lower()
+    if not text:
+        return True
+    m = _QUIT.fullmatch(text)
+    return m is not None and m["word"] in QUIT_WORDS
 
 
 class LineReader:
