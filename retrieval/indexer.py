@@ -143,6 +143,9 @@ def folder_sources(
             rel, page.digest(digest), _including_loader(data, rel, page, nav), len(data),
             digest, page.hashes()), outside), myst_notes), nav, digest))
     sources += [_included_page(p) for p in prose.values()]
+    # a file without a suffix inside the docs folder that a page includes (`{include} LICENSE`)
+    # is indexed as that file, not left out as a type citebot does not read
+    skipped = [s for s in skipped if s.path not in prose]
     for rel in include_only:
         if rel not in rest_included:
             continue
@@ -231,7 +234,7 @@ def _included_page(page: IncludedPage) -> DocSource:
     and lines), only the blocks they include (retrieval.mystincludes)."""
 
     def load() -> LoadedDocument:
-        doc = load_bytes(page.data, page.rel)
+        doc = load_bytes(page.data, page.rel, read_as=page.read_as)
         if doc.blocks is None or page.ranges is None:
             return doc
         return dataclasses.replace(doc, blocks=only_selected(doc.blocks, page.ranges))
