@@ -70,17 +70,26 @@ def _head(text: str, max_chars: int) -> str:
 
 
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
+# where a question opens when nothing ends the text before it (a log pasted on one line, or a
+# message whose line breaks were folded): a capitalised question word
+_OPENER = re.compile(r"\b(?:How|What|Why|Where|When|Which|Who|Whose|Is|Are|Can|Could|Do|Does|"
+                     r"Did|Should|Would|Will|Has|Have)\b")
 
 
 def _last_question(raw: str, longest: int) -> str | None:
-    """The last sentence of a message that ends in `?` (a line break ends a sentence too), when
-    it is a question of at least three words and at most `longest` characters."""
+    """The last sentence of a message that ends in `?` (a line break ends a sentence too; in a
+    longer run, a capitalised question word opens it), when it is a question of at least three
+    words and at most `longest` characters."""
     end = raw.rfind("?")
     if end < 0:
         return None
     start = 0
     for m in _SENTENCE_END.finditer(raw, 0, end):
         start = m.end()
+    if end + 1 - start > longest:
+        openers = list(_OPENER.finditer(raw, max(start, end + 1 - longest), end))
+        if openers:
+            start = openers[0].start()
     question = clean_text(raw[start : end + 1])
     if len(question) > longest or len(_WORD.findall(question)) < 3:
         return None

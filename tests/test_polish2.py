@@ -52,6 +52,9 @@ def test_a_question_after_a_long_pasted_log_is_searched() -> None:
     cq = clean_question(f"{LOG}\nAny idea? Who is the head of US Central Command?", 1000)
     assert cq.text == "Who is the head of US Central Command?"
     assert cq.note == "Your question was long; only its last question was searched."
+    # the line breaks folded (Discord mentions are read as one line): a question word opens it
+    cq = clean_question(" ".join(LOG.split()) + " How do I change the widget speed?", 1000)
+    assert cq.text == "How do I change the widget speed?"
     # a question at the start, or no question: the first characters, as before
     for text in (f"Who is the head of US Central Command?\n{LOG}", f"{LOG}\nany idea?"):
         cq = clean_question(text, 1000)
