@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from citebot.session import is_quit
+from citebot.session import command, is_quit
 from retrieval.engine import Engine
 from tests.conftest import SEED_FILE
 from tests.test_cli import _env, citebot
 
 
 @pytest.mark.parametrize(
-    "line", ["quit", "exit", "/quit", "/exit", ":q", ":q!", "quit()", "exit()", "\\q", ".exit",
-             "  QUIT  ", "", "   "],
+    "line", ["quit", "exit", "/quit", "/exit", ":q", ":q!", ":wq", "quit()", "exit()", "\\q",
+             ".exit", "  QUIT  ", "", "   "],
 )
 def test_the_ways_people_leave_a_terminal_session_end_it(line: str) -> None:
     assert is_quit(line)
@@ -28,14 +28,22 @@ def test_questions_about_quitting_are_still_questions(line: str) -> None:
     assert not is_quit(line)
 
 
+def test_slash_commands_are_not_questions() -> None:
+    assert [command(t) for t in ["/help", ":h", "/?", "/sources", "/quit", "help", "/usr/bin",
+                                 "how?", "/etc is a folder?"]] == [
+        "help", "help", "help", "unknown", "quit", None, None, None, None]
+
+
 def test_run_leaves_on_slash_quit_instead_of_searching_it(tmp_path: Path) -> None:
     """`/quit` was searched as a question ("The indexed documents don't cover this question.")
     and the session went on to answer the next line; the banner said only "empty line or
-    Ctrl-D to quit"."""
+    Ctrl-D to quit"; `/help` and Discord's `/sources` were searched too."""
     r = citebot("run", env=_env(tmp_path),
-                stdin="/quit\nWho is the head of US Central Command?\n")
+                stdin="/help\n/sources\n/quit\nWho is the head of US Central Command?\n")
     assert r.returncode == 0, r.stderr
     assert "quit or Ctrl-D to leave" in r.stdout
+    assert "/sources is not a command here." in r.stdout
+    assert r.stdout.count("Type a question about the documents and press Enter") == 2
     assert "don't cover" not in r.stdout
     assert "McKenzie" not in r.stdout and SEED_FILE not in r.stdout.split("terminal session")[-1]
 
