@@ -58,3 +58,64 @@ def test_a_lead_in_sentence_and_its_short_list_start_the_next_chunk_together(
     assert any(w.text.startswith("Even when a handler is asynchronous") for w in ws)
     assert all(text[w.file_span[0] : w.file_span[1]] == w.text for w in ws)
 
+
+# anyio 4.16's README.rst, its "Features" section as written
+ANYIO_FEATURES = """Features
+--------
+
+AnyIO offers the following functionality:
+
+* Task groups (nurseries_ in trio terminology)
+* High-level networking (TCP, UDP and UNIX sockets)
+
+  * `Happy eyeballs`_ algorithm for TCP connections (more robust than that of asyncio on Python
+    3.8)
+  * async/await style UDP sockets (unlike asyncio where you still have to use Transports and
+    Protocols)
+
+* A versatile API for byte streams and object streams
+* Inter-task synchronization and communication (locks, conditions, events, semaphores, object
+  streams and futures)
+* Worker threads
+* Subprocesses
+* Subinterpreter support for code parallelization (on Python 3.13 and later)
+* Asynchronous file I/O (using worker threads)
+* Signal handling
+* Asynchronous versions of the functools_ and itertools_ modules
+
+AnyIO also comes with its own pytest_ plugin which also supports asynchronous fixtures.
+It even works with the popular Hypothesis_ library.
+
+.. _nurseries: https://trio.readthedocs.io/en/stable/reference-core.html#nurseries-and-spawning
+.. _Happy eyeballs: https://en.wikipedia.org/wiki/Happy_Eyeballs
+.. _pytest: https://docs.pytest.org/en/latest/
+.. _functools: https://docs.python.org/3/library/functools.html
+.. _itertools: https://docs.python.org/3/library/itertools.html
+.. _Hypothesis: https://hypothesis.works/
+"""
+
+
+def test_a_lead_in_ending_colon_over_a_long_list_is_quoted_with_its_first_items(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """"AnyIO offers the following functionality:" and eleven features (two of them nested),
+    too long to quote whole: the lead-in was never quoted, each feature only alone under it.
+    It is now also one unit with the first features that fit a long quote, cut after a whole
+    item, citing the whole list and marked "… N more lines", as a long list announced in a
+    full stop is quoted."""
+    text = ANYIO_FEATURES
+    ws = _windows(tmp_path, "README.rst", text, embedder)
+    lead = "AnyIO offers the following functionality:"
+    [unit] = [w for w in ws if w.text.startswith(lead)]
+    q = _quoted(text, unit)
+    lines = text.split("\n")
+    assert any(q.text.endswith(ln.strip()) for ln in lines if ln.startswith("* "))  # whole
+    assert "Signal handling" not in q.text
+    c = _cite(q)
+    first = lines.index("* Task groups (nurseries_ in trio terminology)") + 1
+    last = lines.index("* Asynchronous versions of the functools_ and itertools_ modules") + 1
+    assert c.line_end < last and c.block_line_end == last and c.cited_line_end == last
+    assert display_parts(c)[-1].text == (
+        f"… {last - c.line_end} more lines (the whole list is lines {first}–{last})")
+    # each feature is still quoted on its own
+    assert any(w.text.startswith("Inter-task synchronization and communication") for w in ws)
