@@ -373,11 +373,12 @@ def _before_lead_sentence(
     (_in_whole_lists): before the unit holding the start of the list's lead-in sentence, so
     that sentence and the list start the next chunk together (tornado's FAQ: a heading, a
     paragraph ending "…do one of two things:" and its two items, the chunk's end had fallen
-    inside the first item). 0 when the group holds more after the list, nothing but headings
+    inside the first item). 0 when the group holds more after the list, the lead-in is no
+    paragraph (a definition ending "Solutions:" keeps its term), nothing but headings come
     before that sentence, or the sentence and the list are too long for one chunk."""
     items = [i for i in group if i in whole]
-    if not items or group[-1] != items[-1]:
-        return 0
+    if not items or group[-1] != items[-1] or blocks[items[0] - 1].kind != PARAGRAPH:
+        return 0  # (a note's or definition's lead-in stays in its block's chunk)
     start = whole[items[0]]
     cut = next((n for n, u in enumerate(g_units) if u.end > start), 0)
     if not any(blocks[u.block].kind != HEADING for u in g_units[:cut]):
