@@ -461,11 +461,21 @@ _NAMES_PAGE = re.compile(
 
 
 # a section that only sends the reader on ("Where to go next", "Next steps", "See also",
-# "Further reading"): its items name other pages and what they hold
+# "Further reading", "Related Resources"): its items name other pages and what they hold
 _WHERE_NEXT = re.compile(
     r"(?i)^\W*(?:where[ \t]+to[ \t]+go[ \t]+(?:next|from[ \t]+here)|next[ \t]+steps?"
     r"|what(?:'|’)?s[ \t]+next|see[ \t]+also|further[ \t]+reading|learn[ \t]+more"
-    r"|going[ \t]+further)\W*$")
+    r"|going[ \t]+further|(?:additional|other|more)[ \t]+resources|related(?:[ \t]+(?:resources"
+    r"|documentation|docs|topics|pages|guides|reading|links|articles|content|tutorials|concepts"
+    r"|sections))?)\W*$")
+
+# "[List Extraction](./list_extraction.md) - Working with lists of objects", "{doc}`caching` —
+# how responses are kept": an entry of a list of pages (an index page, a "Related Resources"
+# list) that names another page and what it holds, nothing more
+_PAGE_ENTRY = re.compile(
+    r"^[*_]*(?:\[[^\]\n]+\]\((?![a-zA-Z][\w+.-]*:)[^)\s#]*(?:\.(?:md|markdown|html?|rst)|/)"
+    r"(?:#[^)\s]*)?\)|\{(?:doc|ref)\}`[^`\n]+`|:(?:doc|ref):`[^`\n]+`)[*_]*"
+    r"(?:[ \t]*[-–—:][ \t\n]+[^\n]{0,120})?[ \t\n]*$")
 
 
 # "See the [source version control integration](../integrations/svc.md) docs for more
@@ -490,10 +500,11 @@ def sends_on(sentence: str) -> bool:
 
 def signpost(sentence: str) -> bool:
     """A sentence that only says what its page or section covers ("This page outlines the
-    basics of running Gunicorn.", "In this section we'll look at…"), or that a topic is
-    another page ("That whole flow is [OAuth clients](oauth-clients.md)."), not a question."""
-    return bool(_SIGNPOST.match(sentence) or _NAMES_PAGE.search(sentence)) and not (
-        _is_question(sentence))
+    basics of running Gunicorn.", "In this section we'll look at…"), that a topic is another
+    page ("That whole flow is [OAuth clients](oauth-clients.md).") or that is an entry of a
+    list of pages ("[Missing](./maybe.md) - Handling missing values"), not a question."""
+    return bool(_SIGNPOST.match(sentence) or _NAMES_PAGE.search(sentence)
+                or _PAGE_ENTRY.match(sentence)) and not _is_question(sentence)
 
 
 def signpost_sentences(sentences: Sequence[str], heading: str = "") -> bool:

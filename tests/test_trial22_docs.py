@@ -121,3 +121,50 @@ def test_myst_tabs_keep_their_text_and_a_see_also_note_is_a_signpost(tmp_path: P
     assert unix and unix[0].section[-1] == "Unix", answer.quotes
     # the pointer is never quoted before the locations
     assert not any("helps manage" in t for t in texts[: texts.index(unix[0].text)]), texts
+
+
+LISTS = """# List Extraction
+
+## Basic List Extraction
+
+To extract a list of items, you define a model for a single item and then ask for
+`list[Item]` as the response model:
+
+```python
+people = client.create(response_model=list[Person], messages=messages)
+```
+
+## Related Resources
+
+- [Simple Object Extraction](./simple_object.md) - Extracting single objects
+- [Nested Structure](nested_structure.md) - Lists of objects inside other objects
+- **[Streaming Lists](../streaming/lists.md)** - Stream a list of objects as they arrive
+"""
+
+INDEX = """# Concepts
+
+## Data Handling
+
+- [Lists](./lists.md) - Extracting a list of objects instead of one
+- [Missing](./maybe.md): Handling missing or optional values
+- Use `list[Item]` as the response model to extract several objects at once.
+"""
+
+
+def test_entries_of_a_list_of_pages_are_quoted_after_the_answer(tmp_path: Path) -> None:
+    """An mkdocs-material tutorial's "Related Resources" list and a concepts index page:
+    "[List Extraction](./list_extraction.md) - Working with lists of objects" was the first or
+    second quote for "how do I extract a list of objects instead of one?" (and for four more
+    trial questions). An item that only names another page and what it holds is a signpost,
+    quoted after the answers; an item that says something is not."""
+    engine = indexed_engine(tmp_path, {"lists.md": LISTS, "index.md": INDEX})
+    units = {w.text: signpost_unit(w) for c in engine.view().chunks for w in windows_for(c, 0)}
+    entries = {t: s for t, s in units.items() if t.lstrip("*").startswith("[")}
+    assert len(entries) == 5 and all(entries.values()), entries
+    said = "Use `list[Item]` as the response model to extract several objects at once."
+    assert units.get(said) is False, units
+    answer = engine.ask("how do I extract a list of objects instead of one?")
+    assert answer.answered, answer
+    first = answer.quotes[0].text
+    assert not first.lstrip("*").startswith("["), answer.quotes
+    assert "list[Item]" in first, answer.quotes
