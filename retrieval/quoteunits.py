@@ -441,15 +441,23 @@ _SIGNPOST_VERB = (
     r"|provides?[ \t\n]+(?:an?[ \t\n]+)?(?:overview|introduction|summary|description|list|guide)"
     r"|(?:is|are)[ \t\n]+an?[ \t\n]+(?:list|overview|introduction|summary|collection|guide)"
     r"|deals?[ \t\n]+with|looks?[ \t\n]+at|focus(?:es)?[ \t\n]+on|teach(?:es)?"
-    r"|guides?[ \t\n]+you|helps?[ \t\n]+you)")
+    r"|guides?[ \t\n]+you|helps?[ \t\n]+you"
+    r"|go(?:es)?[ \t\n]+into[ \t\n]+(?:(?:more|greater|further)[ \t\n]+)?details?)")
 _SIGNPOST_IN_THIS = (
     r"(?:in|throughout)[ \t\n]+(?:this|the[ \t\n]+following|the[ \t\n]+next)[ \t\n]+"
     r"(?:part|(?:sub)?sections?|pages?|chapters?|documents?|guide|tutorial|article)[ \t\n]*,?"
     r"[ \t\n]+(?:we|you|I)(?:'ll|’ll|'re[ \t\n]+going[ \t\n]+to|[ \t\n]+(?:will|are[ \t\n]+going"
     r"[ \t\n]+to|can|shall))?[ \t\n]+(?:\w+[ \t\n]+)?(?:look|learn|see|cover|discuss|explore"
     r"|describe|show|go|walk|introduce|explain|review|take)")
+# a tutorial's teaser: "Master the art of extracting lists and arrays from LLMs in this
+# comprehensive tutorial.", "Learn how to build custom validators in this advanced tutorial."
+_SIGNPOST_TEASER = (
+    r"(?:learn|master|discover|explore|find[ \t\n]+out)\b[^.!?]*?\b(?:in|with|throughout)"
+    r"[ \t\n]+this[ \t\n]+(?:[\w-]+[ \t\n]+){0,2}(?:tutorial|guide|page|section|article"
+    r"|chapter|post)")
 _SIGNPOST = re.compile(
-    rf"(?i)^\W*(?:{_SIGNPOST_SUBJECT}[ \t\n]+{_SIGNPOST_VERB}|{_SIGNPOST_IN_THIS}\w*)\b")
+    rf"(?i)^\W*(?:{_SIGNPOST_SUBJECT}[ \t\n]+{_SIGNPOST_VERB}|{_SIGNPOST_IN_THIS}\w*"
+    rf"|{_SIGNPOST_TEASER})\b")
 
 
 # "What your tool sees when the client stops waiting is **[Cancellation](cancellation.md)**.",

@@ -168,3 +168,53 @@ def test_entries_of_a_list_of_pages_are_quoted_after_the_answer(tmp_path: Path) 
     first = answer.quotes[0].text
     assert not first.lstrip("*").startswith("["), answer.quotes
     assert "list[Item]" in first, answer.quotes
+
+
+TUTORIAL = """# List Extraction Tutorial
+
+Master the art of extracting lists and arrays from LLMs in this comprehensive tutorial.
+Learn how to use Instructor to extract multiple structured objects from language models.
+
+## Basic List Extraction
+
+To extract a list of items, ask for `list[Item]` as the response model:
+
+```python
+people = client.create(response_model=list[Person], messages=messages)
+```
+"""
+
+RESOLUTION = """# More on Dependency Resolution
+
+This article goes into more detail about pip's dependency resolution algorithm.
+
+## Backtracking
+
+Backtracking can take a long time when a package has many versions, because pip
+downloads and checks each candidate version in turn.
+"""
+
+
+def test_a_tutorials_teaser_and_a_more_detail_intro_are_signposts(tmp_path: Path) -> None:
+    """"Master the art of extracting lists and arrays from LLMs in this comprehensive
+    tutorial." was the top quote for "how do I extract a list of objects instead of one?",
+    and "This article goes into more detail about pip's dependency resolution algorithm."
+    for "why does pip take so long backtracking?": sentences that only say what their page
+    covers, quoted after the answers. A teaser without "in this tutorial" is a sentence like
+    any other."""
+    engine = indexed_engine(tmp_path, {"lists.md": TUTORIAL, "resolution.md": RESOLUTION})
+    units = {w.text: signpost_unit(w) for c in engine.view().chunks for w in windows_for(c, 0)}
+    teaser = ("Master the art of extracting lists and arrays from LLMs in this comprehensive "
+              "tutorial.")
+    detail = "This article goes into more detail about pip's dependency resolution algorithm."
+    assert units.get(teaser) is True and units.get(detail) is True, units
+    plain = ("Learn how to use Instructor to extract multiple structured objects from language "
+             "models.")
+    assert units.get(plain) is False, units
+    answer = engine.ask("how do I extract a list of objects instead of one?")
+    texts = [q.text for q in answer.quotes]
+    assert answer.answered and any("list[Item]" in t for t in texts), texts
+    assert teaser not in texts[: [i for i, t in enumerate(texts) if "list[Item]" in t][0]], texts
+    answer = engine.ask("why does pip take so long backtracking?")
+    assert answer.answered and answer.quotes[0].text.startswith("Backtracking can take"), (
+        answer.quotes)
