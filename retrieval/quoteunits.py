@@ -194,6 +194,8 @@ def block_units(
                 out.append((whole[0], whole[1], 1, extra | _list_goes_on(text, blocks, n)))
                 in_whole_list.update(k for k in range(n + 1, len(blocks))
                                      if int(blocks[k][2]) <= whole[1])
+            elif kind in (PARAGRAPH, LIST_ITEM) and (head := _colon_list_head(text, blocks, n)):
+                out.append(head)
     return out
 
 
@@ -1073,21 +1075,26 @@ def announced_list_or_table(
 
 
 def _list_head(
-    text: str, blocks: tuple[tuple[Any, ...], ...], n: int, start: int, line_start: int
+    text: str, blocks: tuple[tuple[Any, ...], ...], n: int, start: int, line_start: int,
+    unit: bool = False,
 ) -> Span | None:
     """The sentence(s) from `start` and the first whole items of the list after paragraph `n`
     that fit CODE_MAX_LINES / CODE_MAX_CHARS, like a long code block or table: a list too long
     to quote whole, or going on in the next chunk, is quoted by its first items and cites the
     whole list's last line (`block_line_end`, shown as "… N more lines"). None when not even
     its first item fits, or when the list reaches the chunk's end and the chunk does not say
-    where it ends (an index from before that was stored)."""
+    where it ends (an index from before that was stored). `unit`: a quote unit of its own,
+    ranked by its own vector, holds no more than a list quoted whole with its lead-in may
+    (MAX_WHOLE_LIST_CHARS from `start`; MAX_LIST_QUOTE_CHARS for a list of names)."""
     got = _list_after(text, blocks, n, lambda t, k: True)
     if got is None or str(blocks[n + 1][0]) != LIST_ITEM:
         return None
-    _, items, _ = got
+    _, items, names = got
     top = text.rfind("\n", 0, int(blocks[items[0]][1])) + 1  # the first item's marker line
+    cap = MAX_LIST_QUOTE_CHARS if names else MAX_WHOLE_LIST_CHARS
     fit = [k for k in items if text.count("\n", top, int(blocks[k][2])) < CODE_MAX_LINES
-           and int(blocks[k][2]) - top <= CODE_MAX_CHARS]
+           and int(blocks[k][2]) - top <= CODE_MAX_CHARS
+           and not (unit and int(blocks[k][2]) - start > cap)]
     if not fit or fit[0] != items[0]:
         return None
     last = _list_end_line(blocks, items)
@@ -1098,6 +1105,23 @@ def _list_head(
     extra: dict[str, Any] = {"kind": PARAGRAPH, "block": n, "code_start": top,
                              "block_line_end": last if last > shown else 0}
     return start, cut, 1, extra
+
+
+def _colon_list_head(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> Span | None:
+    """The unit of paragraph (or list item) `n`'s last sentence ending ':' and the list after
+    it when the list is too long to quote whole ("AnyIO offers the following functionality:"
+    + eleven features): the sentence and the first whole items (`_list_head`, no longer than a
+    list quoted whole), marked "… N more lines" and citing the whole list, as a long announced
+    list is quoted; its items are also quoted one by one. None when `n` introduces no such
+    list."""
+    got = _list_after(text, blocks, n)
+    if got is None:
+        return None
+    first = blocks[got[1][0]]
+    if len(first) < 9 or not first[7]:
+        return None
+    line_start = int(first[8]) - text.count("\n", 0, int(first[1]))  # the line of text[0]
+    return _list_head(text, blocks, n, got[0], line_start, unit=True)
 
 
 def _list_end_line(blocks: tuple[tuple[Any, ...], ...], items: list[int]) -> int:
