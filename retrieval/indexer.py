@@ -52,10 +52,10 @@ from retrieval.translations import TRANSLATION, translated_pages
 from retrieval.units import (
     ChunkUnits,
     UnitStore,
+    by_unit_group,
     embed_units,
     group_ids,
     pooled,
-    unit_group,
     units_version,
 )
 
@@ -180,14 +180,11 @@ def unit_parts(ids: Sequence[str], need: Sequence[int], step: int = EMBED_STEP
     """The positions in `ids` of the `need`ed chunks in parts of about `step`, each with the
     positions of the whole unit groups they belong to (retrieval.units.unit_group; a group is
     never split between parts)."""
-    groups: dict[tuple[str, int], list[int]] = {}
-    for i, cid in enumerate(ids):
-        groups.setdefault(unit_group(cid), []).append(i)
     wanted = set(need)
     out: list[tuple[list[int], list[int]]] = []
     part: list[int] = []
     whole: list[int] = []
-    for members in groups.values():
+    for members in by_unit_group(ids):
         mine = [i for i in members if i in wanted]
         if not mine:
             continue

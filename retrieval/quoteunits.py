@@ -443,15 +443,23 @@ _SIGNPOST_VERB = (
     r"|provides?[ \t\n]+(?:an?[ \t\n]+)?(?:overview|introduction|summary|description|list|guide)"
     r"|(?:is|are)[ \t\n]+an?[ \t\n]+(?:list|overview|introduction|summary|collection|guide)"
     r"|deals?[ \t\n]+with|looks?[ \t\n]+at|focus(?:es)?[ \t\n]+on|teach(?:es)?"
-    r"|guides?[ \t\n]+you|helps?[ \t\n]+you)")
+    r"|guides?[ \t\n]+you|helps?[ \t\n]+you"
+    r"|go(?:es)?[ \t\n]+into[ \t\n]+(?:(?:more|greater|further)[ \t\n]+)?details?)")
 _SIGNPOST_IN_THIS = (
     r"(?:in|throughout)[ \t\n]+(?:this|the[ \t\n]+following|the[ \t\n]+next)[ \t\n]+"
     r"(?:part|(?:sub)?sections?|pages?|chapters?|documents?|guide|tutorial|article)[ \t\n]*,?"
     r"[ \t\n]+(?:we|you|I)(?:'ll|’ll|'re[ \t\n]+going[ \t\n]+to|[ \t\n]+(?:will|are[ \t\n]+going"
     r"[ \t\n]+to|can|shall))?[ \t\n]+(?:\w+[ \t\n]+)?(?:look|learn|see|cover|discuss|explore"
     r"|describe|show|go|walk|introduce|explain|review|take)")
+# a tutorial's teaser: "Master the art of extracting lists and arrays from LLMs in this
+# comprehensive tutorial.", "Learn how to build custom validators in this advanced tutorial."
+_SIGNPOST_TEASER = (
+    r"(?:learn|master|discover|explore|find[ \t\n]+out)\b[^.!?]*?\b(?:in|with|throughout)"
+    r"[ \t\n]+this[ \t\n]+(?:[\w-]+[ \t\n]+){0,2}(?:tutorial|guide|page|section|article"
+    r"|chapter|post)")
 _SIGNPOST = re.compile(
-    rf"(?i)^\W*(?:{_SIGNPOST_SUBJECT}[ \t\n]+{_SIGNPOST_VERB}|{_SIGNPOST_IN_THIS}\w*)\b")
+    rf"(?i)^\W*(?:{_SIGNPOST_SUBJECT}[ \t\n]+{_SIGNPOST_VERB}|{_SIGNPOST_IN_THIS}\w*"
+    rf"|{_SIGNPOST_TEASER})\b")
 
 
 # "What your tool sees when the client stops waiting is **[Cancellation](cancellation.md)**.",
@@ -473,11 +481,21 @@ _FINITE_VERB = re.compile(
 
 
 # a section that only sends the reader on ("Where to go next", "Next steps", "See also",
-# "Further reading"): its items name other pages and what they hold
+# "Further reading", "Related Resources"): its items name other pages and what they hold
 _WHERE_NEXT = re.compile(
     r"(?i)^\W*(?:where[ \t]+to[ \t]+go[ \t]+(?:next|from[ \t]+here)|next[ \t]+steps?"
     r"|what(?:'|’)?s[ \t]+next|see[ \t]+also|further[ \t]+reading|learn[ \t]+more"
-    r"|going[ \t]+further)\W*$")
+    r"|going[ \t]+further|(?:additional|other|more)[ \t]+resources|related(?:[ \t]+(?:resources"
+    r"|documentation|docs|topics|pages|guides|reading|links|articles|content|tutorials|concepts"
+    r"|sections))?)\W*$")
+
+# "[List Extraction](./list_extraction.md) - Working with lists of objects", "{doc}`caching` —
+# how responses are kept": an entry of a list of pages (an index page, a "Related Resources"
+# list) that names another page and what it holds, nothing more
+_PAGE_ENTRY = re.compile(
+    r"^[*_]*(?:\[[^\]\n]+\]\((?![a-zA-Z][\w+.-]*:)[^)\s#]*(?:\.(?:md|markdown|html?|rst)|/)"
+    r"(?:#[^)\s]*)?\)|\{(?:doc|ref)\}`[^`\n]+`|:(?:doc|ref):`[^`\n]+`)[*_]*"
+    r"(?:[ \t]*[-–—:][ \t\n]+[^\n]{0,120})?[ \t\n]*$")
 
 
 # "See the [source version control integration](../integrations/svc.md) docs for more
@@ -503,11 +521,13 @@ def sends_on(sentence: str) -> bool:
 def signpost(sentence: str) -> bool:
     """A sentence that only says what its page or section covers ("This page outlines the
     basics of running Gunicorn.", "In this section we'll look at…"), that describes its page in
-    a phrase without a verb ("A guide to using MongoDB and asyncio with Motor."), or that a topic
-    is another page ("That whole flow is [OAuth clients](oauth-clients.md)."), not a question."""
+    a phrase without a verb ("A guide to using MongoDB and asyncio with Motor."), that a topic
+    is another page ("That whole flow is [OAuth clients](oauth-clients.md).") or that is an
+    entry of a list of pages ("[Missing](./maybe.md) - Handling missing values"), not a
+    question."""
     return bool(_SIGNPOST.match(sentence) or _NAMES_PAGE.search(sentence) or (
         _DESCRIBES_PAGE.match(sentence) and not _FINITE_VERB.search(sentence)
-    )) and not _is_question(sentence)
+    ) or _PAGE_ENTRY.match(sentence)) and not _is_question(sentence)
 
 
 def signpost_sentences(sentences: Sequence[str], heading: str = "") -> bool:

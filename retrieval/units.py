@@ -212,6 +212,14 @@ def unit_group(chunk_id: str) -> tuple[str, int]:
     return prefix, int(index) // UNIT_GROUP
 
 
+def by_unit_group(ids: Sequence[str]) -> list[list[int]]:
+    """The positions in `ids` of each `unit_group`, groups in order of first appearance."""
+    groups: dict[tuple[str, int], list[int]] = {}
+    for i, cid in enumerate(ids):
+        groups.setdefault(unit_group(cid), []).append(i)
+    return list(groups.values())
+
+
 def group_ids(chunk_id: str) -> list[str]:
     """Every chunk id that can be in `chunk_id`'s group (those of the file that exist are)."""
     prefix, block = unit_group(chunk_id)
@@ -230,11 +238,8 @@ def embed_units(
 ) -> list[ChunkUnits]:
     """`_embed_group` for each `unit_group` of `chunks` on its own (in chunk id order), rows
     in the order of `chunks`. Pass whole groups (`group_ids`) for vectors equal to indexing's."""
-    groups: dict[tuple[str, int], list[int]] = {}
-    for i, c in enumerate(chunks):
-        groups.setdefault(unit_group(c.id), []).append(i)
     out: list[ChunkUnits | None] = [None] * len(chunks)
-    for members in groups.values():
+    for members in by_unit_group([c.id for c in chunks]):
         members.sort(key=lambda i: chunks[i].id)
         rows = _embed_group([chunks[i] for i in members], encode, token_spans, derive_joined,
                             encode_tokens)
