@@ -35,59 +35,150 @@ question's rarest indexed word, sentences about the docs themselves (see
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
 from retrieval.answer import ScoredWindow, Window
-from retrieval.lexical import stems
+from retrieval.lexical import STOPWORDS, stems
 
 # the verb of a how-to question: "how do I <verb>", "is there a way to <verb>", "can I <verb>"
-_HOW_VERB = re.compile(
-    r"\b(?:how (?:do|can|should|would|could) (?:i|we|you)|how to|is there a way to|can i|"
-    r"i want to|i need to|is it possible to)\s+(?:also\s+|just\s+)?([a-z]+)",
+_HOW_TO = re.compile(
+    r"\b(?:how\s+(?:do|can|should|would|could)\s+(?:i|we|you)|how\s+to|is\s+there\s+a\s+way"
+    r"\s+to|can\s+i|i\s+(?:want|need)\s+to|is\s+it\s+possible\s+to)\s+",
     re.IGNORECASE,
 )
 # an instruction's purpose clause opening a sentence (or a line): "To <verb> …", "You can <verb>"
+# (words of a wrapped line are separated by a line break)
 _PURPOSE = re.compile(
-    r"(?:^|[.!?:]\s+|\n\s*)(?:To|If you (?:want|need|wish) to|In order to|You can(?: also)?|"
-    r"You (?:need|have) to)\s+([a-z]+)",
+    r"(?:^|[.!?:]\s+|\n\s*)(?:To|If\s+you\s+(?:want|need|wish)\s+to|In\s+order\s+to|"
+    r"You\s+can(?:\s+also)?|You\s+(?:need|have)\s+to)\s+",
 )
-_CLAUSE_END = re.compile(r"[,.;:!?]")
+# a clause ends at a punctuation mark before a space (not the dots of `Response.set_cookie`)
+_CLAUSE_END = re.compile(r"[,.;:!?](?:\s|$)")
+# inline markup around a name: an rst role (":meth:"), backquotes, emphasis
+_MARKUP = re.compile(r":[\w:.+-]+:(?=`)|[`*~\"“”]")
+# a word (a dotted name, an option, an extension is one), or a punctuation mark (which ends a
+# noun phrase)
+_TOKEN = re.compile(r"(?:--?|\.)?\w(?:[\w'.-]*\w)?|[^\w\s]")
+
+# adverbs between "how do I" and its verb ("how do I temporarily disable…"); any "-ly" word
+# but these
+_ADVERBS = frozenset("also just only then still actually simply really now first even".split())
+_NOT_ADVERBS = frozenset(
+    "apply reply supply rely multiply imply comply fly assembly family anomaly".split()
+)
+# what opens a noun phrase without naming anything: determiners, quantifiers, ordinals, vague
+# adjectives ("one particular version" is a version, "a good SECRET_KEY" a secret key)
+_DETERMINERS = frozenset(
+    "a an the my our your their his her its some any each every all both one two another other "
+    "particular specific certain different multiple several many more most few new own same "
+    "single whole entire given this that these those such second last next previous good best "
+    "better proper right correct simple basic".split()
+)
+# an object that names nothing: "how do I make it follow the redirect", "how do I fix this?"
+_PLACEHOLDERS = frozenset(
+    "it them this that these those something anything everything nothing stuff things one ones "
+    "itself themselves".split()
+)
+# a phrasal verb's particle ("set up tab completion", "turn subscript off")
+_PARTICLES = frozenset("up off out down back away".split())
+# a verb's object given after a preposition ("prompt for an integer", "strike through text")
+_PREPOSITIONS = frozenset("for through to on into onto with about from at in".split())
+# where a noun phrase ends: prepositions, conjunctions, relative words, pronouns, auxiliaries,
+# adverbs
+_NP_END = STOPWORDS | _PARTICLES | _PREPOSITIONS | frozenset(
+    "after before during without within via using like instead inside outside over under "
+    "between across per so because while unless until too again together either".split()
+)
+_NP_WORDS = 3
+
+
+def _adverb(word: str) -> bool:
+    return word in _ADVERBS or (
+        word.endswith("ly") and len(word) > 4 and word not in _NOT_ADVERBS
+    )
+
+
+def _object(tokens: Sequence[str]) -> frozenset[str]:
+    """The stems of the noun phrase a verb's `tokens` (the lower-cased words after it) open
+    with: "a cookie on the response" -> {cooki}, "one particular version of a package" ->
+    {version}, "up tab completion for…" -> {tab, complet}, "for an integer" -> {integ}. Empty
+    when the object names nothing ("it", "that off", "something") or the verb has none."""
+    i = 0
+    while i < len(tokens) and tokens[i] in _PARTICLES:
+        i += 1
+    if i < len(tokens) and tokens[i] in _PREPOSITIONS:
+        i += 1
+    if i < len(tokens) and tokens[i] in _PLACEHOLDERS and (
+        i + 1 == len(tokens) or tokens[i + 1] in _NP_END or not tokens[i + 1][-1].isalnum()
+    ):
+        return frozenset()  # a pronoun, not a determiner ("turn that off", "fix it?")
+    while i < len(tokens) and tokens[i] in _DETERMINERS:
+        i += 1
+    words: list[str] = []
+    for tok in tokens[i:i + _NP_WORDS]:
+        if (tok in _NP_END or tok in _PLACEHOLDERS or not tok[-1].isalnum() or tok.isdigit()
+                or _adverb(tok)):
+            break
+        words.append(tok.removesuffix("'s"))
+    return frozenset(stems(" ".join(words)))
+
+
+def _verb_and_object(rest: str) -> tuple[str, frozenset[str]]:
+    """The stem of the verb that opens `rest` (after any adverb) and its object's stems."""
+    tokens = [t.lower() for t in _TOKEN.findall(_MARKUP.sub(" ", rest))]
+    i = 0
+    while i < len(tokens) and _adverb(tokens[i]):
+        i += 1
+    if i == len(tokens) or not tokens[i][0].isalpha():
+        return "", frozenset()
+    verb = stems(tokens[i])
+    return (verb[0] if verb else ""), _object(tokens[i + 1:])
+
+
+def how_to_goal(question: str) -> tuple[str, frozenset[str]]:
+    """What a how-to question asks to do: its verb's stem and its object's stems ("how do I
+    set a cookie on the response?" -> (set, {cooki})); ("", {}) when it is not one. The last
+    how-to: a follow-up is searched after its earlier question ("how do i add a reaction …
+    and how do i remove one?" asks to remove)."""
+    found = list(_HOW_TO.finditer(question))
+    if not found:
+        return "", frozenset()
+    return _verb_and_object(question[found[-1].end():])
+
+
+def how_to_verb(question: str) -> str:
+    """The stem of the verb a how-to question asks to do ("" when it is not one)."""
+    return how_to_goal(question)[0]
+
+
+def states_purpose(text: str, verb: str, goal: frozenset[str]) -> bool:
+    """`text` holds an instruction whose purpose clause is the question's goal: the same verb
+    and an object naming the question's object ("To set cookies you can use…" for "set a
+    cookie"; not "If you want to send a different error response…" for "send an email after
+    the response")."""
+    if not verb or not goal:
+        return False
+    for m in _PURPOSE.finditer(text):
+        clause = _CLAUSE_END.split(text[m.end():], maxsplit=1)[0]
+        c_verb, c_object = _verb_and_object(clause)
+        if c_verb == verb and c_object & goal:
+            return True
+    return False
+
 
 _WHY = re.compile(r"\b(?:why|how come)\b", re.IGNORECASE)
 # a sentence that opens by explaining: "This is because…", "This happens because…", "The reason…"
 _OPENS_CAUSE = re.compile(
-    r"(?:^|[.!?]\s+)(?:(?:This|That|It)(?: is|'s| happens| occurs) (?:because|due to)\b"
-    r"|The reason\b|(?:This|That) is why\b)"
+    r"(?:^|[.!?]\s+)(?:(?:This|That|It)(?:\s+is|'s|\s+happens|\s+occurs)\s+(?:because|due\s+to)\b"
+    r"|The\s+reason\b|(?:This|That)\s+is\s+why\b)"
 )
 _CAUSE = re.compile(
-    r"\b(?:because|this happens|that happens|the reason|due to|is caused|are caused|caused by)\b"
+    r"\b(?:because|th(?:is|at)\s+happens|the\s+reason|due\s+to|(?:is|are)\s+caused|caused\s+by)\b"
     r"|(?:^|[.!?]\s+)since\b",
     re.IGNORECASE,
 )
-
-
-def how_to_verb(question: str) -> str:
-    """The stem of the verb a how-to question asks to do ("" when it is not one). The last
-    one: a follow-up is searched after its earlier question ("how do i add a reaction … and
-    how do i remove one?" asks to remove)."""
-    found = list(_HOW_VERB.finditer(question))
-    if not found:
-        return ""
-    verb = stems(found[-1].group(1))
-    return verb[0] if verb else ""
-
-
-def states_purpose(text: str, verb: str, q_stems: set[str]) -> bool:
-    """`text` holds an instruction whose purpose clause opens with `verb` and names another of
-    the question's words before the clause ends ("To set cookies you can use…")."""
-    for m in _PURPOSE.finditer(text):
-        st = stems(m.group(1))
-        if st and st[0] == verb:
-            clause = _CLAUSE_END.split(text[m.end():], maxsplit=1)[0]
-            if (set(stems(clause)) & q_stems) - {verb}:
-                return True
-    return False
 
 
 def gives_cause(text: str) -> bool:
@@ -120,10 +211,36 @@ def answer_shape_gains(
                 if h:
                     out[i] += weight
 
-    if purpose and (verb := how_to_verb(question)):
-        q_stems = set(stems(question))
-        add(purpose, [bool(t) and states_purpose(t, verb, q_stems) for t in texts])
+    verb, goal = how_to_goal(question) if purpose else ("", frozenset[str]())
+    if verb and goal:
+        add(purpose, [bool(t) and states_purpose(t, verb, goal) for t in texts])
     if _WHY.search(question):
         add(cause, [bool(t) and gives_cause(t) for t in texts])
         add(cause_opening, [bool(t) and opens_with_cause(t) for t in texts])
     return out if any(out) else None
+
+
+def reordered_in_sections(
+    scored: Sequence[ScoredWindow], gains: Sequence[float]
+) -> list[ScoredWindow]:
+    """`scored` with each section's units reordered by score + gain among the places that
+    section already holds: a unit's shape picks the passage of its section, it never moves
+    the section past another (the section is chosen by its heading and evidence; "If you
+    wish to highlight lines …, use SuperFences" on the highlight page stays behind
+    SuperFences' own "Highlighting Lines"). A unit moved to a place takes that place's score,
+    the difference counted as ordering-only evidence (ScoredWindow.section), so the order of
+    scores is kept and whether to answer is not changed."""
+    places: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    for i, sw in enumerate(scored):
+        places.setdefault((sw.window.chunk.source, sw.window.section), []).append(i)
+    out = list(scored)
+    for held in places.values():
+        if not any(gains[i] for i in held):
+            continue
+        ranked = sorted(held, key=lambda i: -(scored[i].score + gains[i]))
+        for place, i in zip(held, ranked, strict=True):
+            sw, score = scored[i], scored[place].score
+            out[place] = dataclasses.replace(
+                sw, score=score, section=sw.section + score - sw.score)
+    return out
+

@@ -32,7 +32,7 @@ from retrieval.includespan import IncludedSpan, span_of
 from retrieval.lexical import stems
 from retrieval.models import Answer, Citation, SourceRef
 from retrieval.overview import LEAD_RANK, Overview
-from retrieval.passage import answer_shape_gains
+from retrieval.passage import answer_shape_gains, reordered_in_sections
 from retrieval.quotedisplay import unmarked_items
 from retrieval.quoteorder import is_how_to, section_positions
 from retrieval.releasenotes import release_notes_last
@@ -218,7 +218,7 @@ class Quoter:
                 self.weights.cause_opening)) is not None:
             # "To set cookies you can use…" over "Note that cookies are set on response
             # objects." (ordering only, like the signposts)
-            scored = reordered(scored, shape, 1.0)
+            scored = reordered_in_sections(scored, shape)
         if overview is not None and overview.lift and self.weights.definition:
             lift = [overview.lift_of(sw.window.chunk.id, sw.window.chunk.source,
                                      sw.window.file_span[0], sw.window.text) for sw in scored]

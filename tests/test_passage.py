@@ -13,8 +13,10 @@ from retrieval.lexical import stems
 from retrieval.passage import (
     answer_shape_gains,
     gives_cause,
+    how_to_goal,
     how_to_verb,
     opens_with_cause,
+    reordered_in_sections,
     states_purpose,
 )
 from tests.conftest import indexed_engine
@@ -156,22 +158,169 @@ def test_how_to_question_quotes_the_instruction_for_its_goal(tmp_path: Path) -> 
     assert plain.text.startswith("Note that a cookie is set on the response")
 
 
-def test_purpose_clause_needs_the_verb_and_another_word_of_the_question() -> None:
+def test_purpose_clause_needs_the_verb_and_the_question_s_object() -> None:
     q = "how do I set a cookie on the response?"
-    verb, qs = how_to_verb(q), set(stems(q))
-    assert verb == stems("set")[0]
-    assert states_purpose("To set cookies you can use the set_cookie method.", verb, qs)
-    assert states_purpose("You can set a cookie with set_cookie.", verb, qs)
+    verb, goal = how_to_goal(q)
+    assert (verb, goal) == (stems("set")[0], frozenset(stems("cookie")))
+    assert states_purpose("To set cookies you can use the set_cookie method.", verb, goal)
+    assert states_purpose("You can set a cookie with set_cookie.", verb, goal)
     # the verb alone, the goal being something else
-    assert not states_purpose("To set the secret key, use an environment variable.", verb, qs)
-    assert not states_purpose("To make a request, call the method.", verb, qs)
+    assert not states_purpose("To set the secret key, use an environment variable.", verb, goal)
+    assert not states_purpose("To make a request, call the method.", verb, goal)
+    # another word of the question ("response") in the clause is not its object
+    assert not states_purpose("To set the status of the response, pass status_code.", verb, goal)
     # a sentence that merely mentions setting cookies is not an instruction
-    assert not states_purpose("Note that cookies are set on response objects.", verb, qs)
+    assert not states_purpose("Note that cookies are set on response objects.", verb, goal)
     assert how_to_verb("is there a way to show a progress bar?") == stems("show")[0]
     assert how_to_verb("what does set_cookie return?") == ""
     # a follow-up is searched after its earlier question: the follow-up's verb counts
     assert how_to_verb("how do i add a reaction to a msg and how do i remove a reaction?") == (
         stems("remove")[0])
+
+
+def test_the_goal_is_the_verb_and_the_noun_phrase_after_it() -> None:
+    def goal(q: str) -> tuple[str, set[str]]:
+        verb, obj = how_to_goal(q)
+        return verb, set(obj)
+
+    # determiners, quantifiers and vague adjectives name nothing; the phrase ends at a
+    # preposition, a relative word, punctuation
+    assert goal("how do I install one particular version of a package with pip?") == (
+        stems("install")[0], set(stems("version")))
+    assert goal("how do I make an option that takes two numbers?") == (
+        stems("make")[0], set(stems("option")))
+    assert goal("how should I generate a good SECRET_KEY?")[1] == set(stems("SECRET_KEY"))
+    # a phrasal verb's particle, an object after a preposition, an adverb before the verb
+    assert goal("how do I set up tab completion for zsh?")[1] == set(stems("tab completion"))
+    assert goal("how do I prompt for an integer?") == (
+        stems("prompt")[0], set(stems("integer")))
+    assert goal("how do I temporarily disable a snippet?") == (
+        stems("disable")[0], set(stems("snippet")))
+    assert goal("how do I write an output file atomically?")[1] == set(stems("output file"))
+    # an object that names nothing: no goal, so the rule never fires on the other words
+    for q in ("the test client gives me a 302, how do I make it follow the redirect?",
+              "I don't want the exit code. how do I turn that off?",
+              "how do I run something after the response is sent?",
+              "how do I fix this?", "can I copy them too?", "how do I deploy?"):
+        verb, obj = how_to_goal(q)
+        assert verb and not obj, q
+        assert not states_purpose("To make it follow redirects, pass follow_redirects.", verb, obj)
+    # "this" / "that" before a noun is a determiner
+    assert goal("how do I turn this option off?")[1] == set(stems("option"))
+    assert how_to_goal("what does set_cookie return?") == ("", frozenset())
+
+
+# an exceptions page and a background tasks page of an ASGI framework's docs (mkdocs Markdown),
+# written for this test: the exceptions page has an instruction whose purpose clause has the
+# question's verb and another of its words ("response"), but another object
+EXCEPTIONS = """# Exceptions
+
+The framework allows you to install custom exception handlers to deal with how you return
+responses when errors or handled exceptions occur.
+
+## HTTPException
+
+You should only raise `HTTPException` inside routing or endpoints. Middleware classes should
+instead just return appropriate responses directly.
+
+If you want to send a different error response after an exception, you can install a
+handler for it:
+
+```python
+async def not_found(request, exc):
+    return HTMLResponse(content="Not found", status_code=exc.status_code)
+```
+"""
+
+BACKGROUND = """# Background Tasks
+
+The framework includes a `BackgroundTask` class for in-process background tasks.
+
+A background task should be attached to a response, and will run only once the response has
+been sent.
+
+## Background Task
+
+Used to add a single background task to a response.
+
+```python
+from framework.background import BackgroundTask
+
+async def signup(request):
+    data = await request.json()
+    task = BackgroundTask(send_welcome_email, to_address=data["email"])
+    return JSONResponse({"status": "Signup successful"}, background=task)
+
+async def send_welcome_email(to_address):
+    ...
+```
+"""
+
+
+def test_a_purpose_clause_with_another_object_is_not_the_goal(tmp_path: Path) -> None:
+    """ "how do I send an email when the response is done?": "If you want to send a different error
+    response after an exception…" has the verb and the word "response", but its object is an
+    error response, not an email: it is not lifted, and the background task example answers."""
+    engine = indexed_engine(tmp_path, {"exceptions.md": EXCEPTIONS,
+                                       "background.md": BACKGROUND})
+    q = "how do I send an email when the response is done?"
+    verb, goal = how_to_goal(q)
+    assert (verb, goal) == (stems("send")[0], frozenset(stems("email")))
+    units = [w for c in engine.view().chunks for w in windows_for(c, 0)]
+    distractors = [w for w in units if "send a different error response" in w.text]
+    assert distractors
+    assert not any(states_purpose(w.search_text, verb, goal) for w in distractors)
+    scored = [ScoredWindow(w, 1.0, 0.5, 0.5) for w in units]
+    weights = Weights()
+    assert answer_shape_gains(q, scored, weights.purpose, weights.cause,
+                              weights.cause_opening) is None
+    quotes = engine.ask(q).quotes
+    assert quotes[0].source == "background.md"
+    # (lifted by the verb and "response", it came second, ahead of the example)
+    assert not any("different error response" in x.text for x in quotes[:2])
+    assert any("BackgroundTask(send_welcome_email" in x.text for x in quotes[:2])
+
+
+# a highlighting extension's page that sends the reader to the code block extension, and that
+# extension's own section on highlighting lines (written for this test, mkdocs Markdown)
+HIGHLIGHT = """# Highlight
+
+## Overview
+
+The Highlight extension controls how code is highlighted by the other extensions. If you
+wish to highlight lines and define line numbers per code block, it is advised to use the
+SuperFences extension.
+"""
+
+FENCES = """# SuperFences
+
+## Highlighting Lines
+
+Via Pygments, certain lines can be specified for highlighting. This is done by specifying
+the `hl_lines` option followed by the line numbers, separated by spaces.
+"""
+
+
+def test_the_shape_orders_a_section_s_units_never_the_sections(tmp_path: Path) -> None:
+    """A unit of another section holding the goal as a purpose clause does not pass the best
+    section's first unit; inside a section it moves ahead, taking the place's score (the
+    list stays in score order, the difference counted as ordering-only evidence)."""
+    engine = indexed_engine(tmp_path, {"highlight.md": HIGHLIGHT, "fences.md": FENCES})
+    units = {w.text: w for c in engine.view().chunks for w in windows_for(c, 0)}
+    advice = next(w for t, w in units.items() if t.startswith("If you\nwish to highlight"))
+    via = next(w for t, w in units.items() if t.startswith("Via Pygments") and "hl_lines" not in t)
+    hl = next(w for t, w in units.items() if t.startswith("This is done by specifying"))
+    q = "how do I highlight lines 3 and 5 of a code sample?"
+    scored = [ScoredWindow(via, 1.05, 0.6, 0.5, 0.1), ScoredWindow(advice, 1.0, 0.6, 0.5),
+              ScoredWindow(hl, 0.9, 0.5, 0.5)]
+    gains = answer_shape_gains(q, scored, 0.2, 0.0)
+    assert gains == [0.0, 0.2, 0.0]  # "If you wish to highlight lines…" is the goal
+    assert [sw.window for sw in reordered_in_sections(scored, gains)] == [via, advice, hl]
+    # inside one section a lifted unit goes ahead, with the place's score
+    moved = reordered_in_sections([scored[0], scored[2]], [0.0, 0.2])
+    assert [sw.window for sw in moved] == [hl, via]
+    assert [sw.score for sw in moved] == [1.05, 0.9]
+    assert [round(sw.evidence, 6) for sw in moved] == [0.9, 0.95]  # unchanged
 
 
 def test_why_question_lifts_the_units_giving_the_cause(tmp_path: Path) -> None:
