@@ -3,34 +3,44 @@
 Once the right section is found its units score alike (same heading, same section evidence,
 close cosines), and a caveat ("Note that cookies are set on response objects.") or the
 sentence restating the problem often edges out the one that answers. Two shapes of an answer
-are read off the question and the unit's words, and lift the units that have them (ordering
-only, added to ScoredWindow.section; whether to answer is decided without them):
+are read off the question and the unit's words, and reorder the units of each section among
+the places that section holds (a shape picks the passage, never the section; ordering only,
+counted in ScoredWindow.section; whether to answer is decided without them):
 
 * a how-to question ("how do I set a cookie…", "can I install one particular version…") is
   answered by the instruction whose purpose clause is the question's own goal: "To set cookies
-  you can use…", "You can also install a specific version of a package…" — the same verb right
-  after "To" / "If you want to" / "In order to" / "You can" / "You need to", and a word of the
-  question in the rest of that clause ("To make a request, call…" does not answer "how do I
-  make it follow the redirect"; "To convert, e.g., the number 144…" does not answer "how do I
-  convert a hex string"): `Weights.purpose`;
+  you can use…", "You can also install a specific version of a package…". The goal is the
+  question's verb and its object, the noun phrase after it ("set a cookie on the response" ->
+  set + cookie; determiners, quantifiers and vague adjectives skipped, a particle or a
+  preposition opening it read through: "set up tab completion", "prompt for an integer"); the
+  clause after "To" / "If you want to" / "In order to" / "You can" / "You need to" must have
+  the same verb and an object naming the question's. A question whose object names nothing
+  ("how do I make it follow the redirect", "how do I turn that off") has no goal to match.
+  Not "If you want to send a different error response…" for "how do I send an email when the
+  response is done" (the verb and another question word, another object), nor "To make a
+  request, call…": `Weights.purpose`;
 * a why question is answered by the unit giving the cause ("This happens because x is not
   local to the lambdas…"): `Weights.cause`, and more when a sentence opens by explaining
   ("This is because…", "The reason…", "That is why…": `Weights.cause_opening`) than when a
   "because" gives the reason for a recommendation ("We recommend … because users might…").
 
-Measured on the docs QA dev set with the kept-index harness (session 16, helper passage),
-every other ordering term unchanged: top-1 / top-3 0.587 / 0.802 -> 0.619 / 0.802 (click-06,
-flask-09, python-24 by the purpose clause, python-02 by the cause, python-01 by "This is
-because…" opening its sentence; pymdown-13 lost: "If you wish to highlight lines …, it is
-advised to use the SuperFences extension" now comes before SuperFences' own section). The
-opening explanation alone at 0.1–0.2 moves nothing; a 0.4 lift for any causal word (not only
-an opening one) lost flask-08 to "We recommend … because users might change the URL…"; a
-sentence opening "Since" is not counted ("Since version 2.0…" is about time). Tried and not
-kept (dev, same harness): yes/no questions lifting a modal sentence, "default" questions a
-sentence with a value, "what does X return/raise" a sentence naming a return or exception,
-troubleshooting questions a remedy sentence, the question's identifiers quoted exactly, the
-question's rarest indexed word, sentences about the docs themselves (see
-/work/reports/passage.md).
+Measured on the docs QA dev set with the kept-index harness, every other ordering term
+unchanged. Session 16 (helper passage; a lift over every unit, the clause naming any other
+question word): top-1 / top-3 0.587 / 0.802 -> 0.619 / 0.802 (click-06, flask-09, python-24 by
+the purpose clause, python-02 by the cause, python-01 by "This is because…" opening its
+sentence; pymdown-13 lost to "If you wish to highlight lines …, it is advised to use the
+SuperFences extension" on another page), and on validation it lost a how-to question to a
+purpose clause with the question's verb and another of its words but another object.
+Session 17 (helper passage2; the goal's object, the reorder inside sections): main 0.603 /
+0.817 -> 0.643 / 0.817 (the same five gains, pymdown-13 kept); purpose 0.2 to 1.0 give the
+same. The opening explanation alone at 0.1–0.2 moves nothing; a 0.4 lift for any causal word
+(not only an opening one) lost flask-08 to "We recommend … because users might change the
+URL…"; a sentence opening "Since" is not counted ("Since version 2.0…" is about time). Tried
+and not kept (dev, same harness): yes/no questions lifting a modal sentence, "default"
+questions a sentence with a value, "what does X return/raise" a sentence naming a return or
+exception, troubleshooting questions a remedy sentence, the question's identifiers quoted
+exactly, the question's rarest indexed word, sentences about the docs themselves (see
+/work/reports/passage.md, passage2.md).
 """
 
 from __future__ import annotations
