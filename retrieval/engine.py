@@ -85,6 +85,7 @@ from retrieval.stats import (
 )
 from retrieval.store import Manifest, Store, destroy_embedded, staging_name
 from retrieval.units import UnitStore
+from retrieval.unmentioned import prepare_names
 
 if TYPE_CHECKING:  # the indexer (chunking) loads only when something is indexed
     from retrieval.indexer import DocSource
@@ -398,6 +399,8 @@ class Engine:
                 self.role_titles.forget()
                 if self.settings.overview_leads > 0 and view.chunks:
                     prepare_introductions(view)
+                if view.chunks:
+                    prepare_names(view)
             return self._view
 
     def _manifest_version(self) -> int:
