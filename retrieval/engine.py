@@ -459,8 +459,12 @@ class Engine:
         except ModelUnavailable as e:
             return Answer(question=question, answered=False, failure=e)
         note = " · ".join(n for n in (cq.note, corrected.note) if n) or None
+        # a message cut to its last question (or its head) is judged on what was searched: a
+        # pasted log's names ("ValueError") are not the question's
+        written = cq.text if cq.note else question
         answer = self._answer(
-            view, text, q_vec, question, k, offset, note, guild_id, shown, corrected.text
+            view, text, q_vec, question, k, offset, note, guild_id, shown, corrected.text,
+            written,
         )
         if corrected.corrections:
             answer = dataclasses.replace(answer, corrections=corrected.corrections)
@@ -567,9 +571,12 @@ class Engine:
         guild_id: int | None = None,
         shown: Sequence[Citation] = (),
         asked: str | None = None,
+        written: str | None = None,
     ) -> Answer:
         """`asked`: the question as searched (spelling corrected), without a follow-up's
-        earlier question: its words no document uses are named in a weak answer's note."""
+        earlier question: its words no document uses are named in a weak answer's note.
+        `written`: the part of the message searched, as typed (default `original`): the
+        names it capitalises decide the unmentioned-name margin (retrieval.unmentioned)."""
         fused = self.retrieve(view, q, q_vec)
         overview = overview_of(view, q, self.settings.overview_leads)
         nudge = self.nudges.for_question(q_vec)  # {} unless similar questions got votes
@@ -580,7 +587,8 @@ class Engine:
                 if c in view.by_id and visible(view.chunks[view.by_id[c]].source, guild_id)
             }
         answer = self.quoter.answer(
-            view, fused, q, q_vec, original, k, offset, note, nudge, shown, asked, overview
+            view, fused, q, q_vec, original, k, offset, note, nudge, shown, asked, overview,
+            written,
         )
         return self._with_links(answer)
 
