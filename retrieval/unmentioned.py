@@ -148,15 +148,16 @@ def _written_otherwise(name: str, view: CorpusView) -> bool:
 
 
 NAME_INDEX = "unmentioned.names"
-# two words of three letters or more with one space or hyphen between them (overlapping)
-_PAIR = re.compile(r"(?<!\w)(?=([^\W\d_]{3,})[\s-]([^\W\d_]{3,})(?!\w))")
+# two words of three letters or more with one space or hyphen between them (the second is
+# looked ahead at: it is the first of the next pair); possessive: a word is never cut short
+_PAIR = re.compile(r"(?<!\w)([^\W\d_]{3,}+)(?=[\s-]([^\W\d_]{3,}+)(?!\w))")
 # a whole word of two letters or more starting with a capital (or a letter without case):
 # a word acronyms are spelt out with; letters past Latin Extended-B are left to the scan
 _CAPS = "".join(c for c in map(chr, range(0x250)) if c.isalpha() and c == c.upper())
-_CAPITALISED = re.compile(rf"(?<![^\W\d_])[{re.escape(_CAPS)}][^\W\d_]+")
+_CAPITALISED = re.compile(rf"(?<![^\W\d_])[{re.escape(_CAPS)}][^\W\d_]++")
 _WORD_CHAR = re.compile(r"\w")
 _GAP = re.compile(r"[\s-]+")
-_WRITTEN_SHORT = re.compile(r"(?<![\w#+])[A-Z][A-Za-z]?(?:#|\+\+)?(?![\w#+])")
+_WRITTEN_SHORT = re.compile(r"(?<![\w#+])[A-Z][A-Za-z]?+(?:#|\+\+)?+(?![\w#+])")
 _ACRONYM = range(2, 7)  # letters of an acronym that may be spelt out
 
 
