@@ -45,11 +45,10 @@ exactly, the question's rarest indexed word, sentences about the docs themselves
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Sequence
 
-from retrieval.answer import ScoredWindow, Window
+from retrieval.answer import ScoredWindow, Window, reordered
 from retrieval.lexical import STOPWORDS, stems
 
 # the verb of a how-to question: "how do I <verb>", "is there a way to <verb>", "can I <verb>"
@@ -102,6 +101,8 @@ _NP_END = STOPWORDS | _PARTICLES | _PREPOSITIONS | frozenset(
     "between across per so because while unless until too again together either".split()
 )
 _NP_WORDS = 3
+# how far below the unit of another section above it a lifted unit stays
+_BELOW = 1e-6
 
 
 def _adverb(word: str) -> bool:
@@ -233,24 +234,23 @@ def answer_shape_gains(
 def reordered_in_sections(
     scored: Sequence[ScoredWindow], gains: Sequence[float]
 ) -> list[ScoredWindow]:
-    """`scored` with each section's units reordered by score + gain among the places that
-    section already holds: a unit's shape picks the passage of its section, it never moves
-    the section past another (the section is chosen by its heading and evidence; "If you
-    wish to highlight lines …, use SuperFences" on the highlight page stays behind
-    SuperFences' own "Highlighting Lines"). A unit moved to a place takes that place's score,
-    the difference counted as ordering-only evidence (ScoredWindow.section), so the order of
-    scores is kept and whether to answer is not changed."""
-    places: dict[tuple[str, tuple[str, ...]], list[int]] = {}
-    for i, sw in enumerate(scored):
-        places.setdefault((sw.window.chunk.source, sw.window.section), []).append(i)
-    out = list(scored)
-    for held in places.values():
-        if not any(gains[i] for i in held):
-            continue
-        ranked = sorted(held, key=lambda i: -(scored[i].score + gains[i]))
-        for place, i in zip(held, ranked, strict=True):
-            sw, score = scored[i], scored[place].score
-            out[place] = dataclasses.replace(
-                sw, score=score, section=sw.section + score - sw.score)
-    return out
-
+    """`scored` (best first) with each unit's gain added, but never past a unit of another
+    section: a unit's shape picks the passage of its section, it never moves the section past
+    another (the section is chosen by its heading and evidence; "If you wish to highlight
+    lines …, use SuperFences" on the highlight page stays behind SuperFences' own
+    "Highlighting Lines"). A gain is cut to stay below the nearest unit of another section
+    above it; it is ordering-only evidence (ScoredWindow.section), like reordered's."""
+    capped: list[float] = []
+    above: ScoredWindow | None = None  # the last unit so far of another section than the run's
+    run: tuple[str, tuple[str, ...]] | None = None
+    for sw, g in zip(scored, gains, strict=True):
+        key = (sw.window.chunk.source, sw.window.section)
+        if key != run:
+            if run is not None:
+                above = scored[len(capped) - 1]
+            run = key
+        gain = float(g)
+        if gain and above is not None:
+            gain = max(0.0, min(gain, above.score - sw.score - _BELOW))
+        capped.append(gain)
+    return reordered(scored, capped, 1.0)
