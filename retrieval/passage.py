@@ -3,8 +3,8 @@
 Once the right section is found its units score alike (same heading, same section evidence,
 close cosines), and a caveat ("Note that cookies are set on response objects.") or the
 sentence restating the problem often edges out the one that answers. Two shapes of an answer
-are read off the question and the unit's words, and reorder the units of each section among
-the places that section holds (a shape picks the passage, never the section; ordering only,
+are read off the question and the unit's words, and lift the units that have them, never past
+a unit of another section (a shape picks the passage, never the section; ordering only,
 counted in ScoredWindow.section; whether to answer is decided without them):
 
 * a how-to question ("how do I set a cookie…", "can I install one particular version…") is
