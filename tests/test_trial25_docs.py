@@ -1,0 +1,59 @@
+"""Defects found by the twenty-fifth user trial, citebot on two mkdocs Markdown docs folders it
+had never seen (an LLM agents SDK's mkdocs-material guides with i18n folders and an llms.txt;
+a FastAPI pagination library's short pages, many without a `#` title, named by the site's
+nav): each test is a small sample written in the style of the construct that broke, checked
+through the real parser, quote units and engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import indexed_engine
+
+AGENTS = """# Agents
+
+Agents are the core building block in your apps. An agent is a large language model (LLM)
+configured with instructions, tools, and optional runtime behavior such as handoffs and
+guardrails.
+
+Use this page when you want to define or customize a single base `Agent` rather than a
+`WorkspaceAgent`. If you are deciding how multiple agents should collaborate, read
+[Agent orchestration](multi_agent.md).
+
+## Agents as tools
+
+You can also use an agent as a tool: instead of handing off, the orchestrator agent calls
+another agent like a function and keeps control of the conversation. Call `as_tool()` on
+the agent and pass the result in the other agent's `tools` list.
+
+```python
+spanish_agent = Agent(name="Spanish agent", instructions="You translate to Spanish.")
+
+orchestrator = Agent(
+    name="orchestrator",
+    tools=[spanish_agent.as_tool(tool_name="translate_to_spanish")],
+)
+```
+"""
+
+
+def test_when_to_use_a_page_is_a_signpost(tmp_path: Path) -> None:
+    """"Use this page when you want to define or customize a single base `Agent` rather than a
+    `SandboxAgent`. If you are deciding how multiple agents should collaborate, read [Agent
+    orchestration](multi_agent.md)." under the Agents title says which page to read, not how
+    to do anything, and was the top quote for "how do I use an agent as a tool for another
+    agent?". A sentence that says when to use its page is a signpost, quoted after the
+    answers; advice to use something else ("Use this function when …") is not."""
+    from retrieval.quoteunits import signpost
+
+    assert signpost("Use this page when you want to define or customize a single base `Agent`.")
+    assert signpost("Use this page to choose where sandbox work should run.")
+    assert signpost("Read this guide if you are upgrading from 1.x.")
+    assert not signpost("Use this function when you want to stop the loop.")
+    assert not signpost("Use this setting to choose where sandbox work should run.")
+    engine = indexed_engine(tmp_path, {"agents.md": AGENTS})
+    answer = engine.ask("how do I use an agent as a tool for another agent?")
+    assert answer.answered
+    texts = [q.text for q in answer.quotes]
+    assert not texts[0].startswith("Use this page"), texts
+    assert all(not t.startswith("Use this page") for t in texts[:-1]), texts  # last, if at all
