@@ -57,3 +57,56 @@ def test_when_to_use_a_page_is_a_signpost(tmp_path: Path) -> None:
     texts = [q.text for q in answer.quotes]
     assert not texts[0].startswith("Use this page"), texts
     assert all(not t.startswith("Use this page") for t in texts[:-1]), texts  # last, if at all
+
+
+MIGRATION = """# Python version support
+
+Now the minimum supported Python version is `3.9`.
+
+# Paginate function
+
+Starting from version `0.13.0`, the async `paginate` function has been renamed to `apaginate`
+to avoid confusion with the sync version. Old code using `paginate` will still work.
+
+# API Changes
+
+## `create_page`
+
+`create_page` function no longer accepts `total` and `params` arguments as positional.
+Instead, it accepts `total` and `params` as keyword arguments.
+"""
+
+PAGINATION_SITE = """site_name: Pagination
+nav:
+  - "General": index.md
+  - "Migration to v0.13.x": "v0_13_migration.md"
+"""
+
+
+def test_a_page_of_top_level_sections_is_titled_by_the_site_nav(tmp_path: Path) -> None:
+    """A migration guide written as a run of `#` sections (`# Python version support`, `#
+    Paginate function`, `# API Changes`) was cited as *Python version support*, and that
+    title headed the search text of every chunk of the page, the API changes included. Its
+    first heading names only its first section: the site's nav says what the page is
+    ("Migration to v0.13.x"), as mkdocs shows it. A page under one `#` title keeps it."""
+    (tmp_path / "mkdocs.yml").write_text(PAGINATION_SITE, encoding="utf-8")
+    engine = indexed_engine(tmp_path, {
+        "v0_13_migration.md": MIGRATION,
+        "index.md": "# FastAPI Pagination\n\nAdd pagination to any FastAPI route.\n",
+    })
+    answer = engine.ask("what changed about the create_page function arguments?")
+    assert answer.answered
+    assert answer.quotes[0].source == "v0_13_migration.md"
+    assert answer.quotes[0].title == "Migration to v0.13.x", answer.quotes[0]
+    answer = engine.ask("how do I add pagination to a FastAPI route?")
+    assert answer.quotes[0].source == "index.md"
+    assert answer.quotes[0].title == "FastAPI Pagination"  # its own single title, not "General"
+
+
+def test_without_a_site_nav_the_first_heading_still_titles_the_page(tmp_path: Path) -> None:
+    from retrieval.loaders import load_bytes
+
+    doc = load_bytes(MIGRATION.encode(), "v0_13_migration.md")
+    assert doc.title == "Python version support"  # as mkdocs titles it without a nav entry
+    doc = load_bytes(MIGRATION.encode(), "v0_13_migration.md", site_title="Migration to v0.13.x")
+    assert doc.title == "Migration to v0.13.x"
