@@ -505,6 +505,19 @@ _PAGE_ENTRY = re.compile(
     r"(?:[ \t]*[-–—:][ \t\n]+[^\n]{0,120})?[ \t\n]*$")
 
 
+# an entry of an llms.txt (llmstxt.org): "- [Running agents](https://…/running_agents/): Learn
+# synchronous, asynchronous, and streaming execution." The format's lists name the site's own
+# pages (by their addresses) and what each holds
+_SITE_INDEX_ENTRY = re.compile(
+    r"^[*_]*\[[^\]\n]+\]\([^)\s]+\)[*_]*(?:[ \t]*[-–—:][ \t\n]+[\s\S]{0,400})?[ \t\n]*$")
+
+
+def site_index_entry(item: str) -> bool:
+    """A list item of an llms.txt that only names one of the site's pages and what it holds:
+    it restates that page (indexed itself), so it is a signpost, quoted after the answers."""
+    return bool(_SITE_INDEX_ENTRY.match(item.strip()))
+
+
 # "See the [source version control integration](../integrations/svc.md) docs for more
 # examples of using Black with pre-commit.", "For details, see :ref:`logging`.": a sentence
 # that only sends the reader to another page (a link or a cross-reference role in it)

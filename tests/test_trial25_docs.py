@@ -171,3 +171,46 @@ def test_a_sentence_announcing_code_is_chunked_with_it(tmp_path: Path) -> None:
     assert answer.answered
     top = [q for q in answer.quotes if "For example, this will output" in q.text]
     assert top and "print(event.data.delta" in top[0].text, [q.text for q in answer.quotes]
+
+
+LLMS_TXT = """# Agents SDK Documentation
+
+> Concise map of the Agents SDK documentation for language models that need to navigate the
+> SDK quickly.
+
+## Core Concepts
+- [Agents](https://example.github.io/agents-sdk/agents/): Define agent objects, instructions,
+  tools and output types.
+- [Running agents](https://example.github.io/agents-sdk/running_agents/): Learn synchronous,
+  asynchronous, and streaming execution, plus run configuration.
+"""
+
+RUNNING = """# Running agents
+
+You can run agents via the `Runner` class. You have three options:
+
+1. `Runner.run()`, which runs async and returns a `RunResult`.
+2. `Runner.run_sync()`, which is a sync method and just runs `.run()` under the hood.
+3. `Runner.run_streamed()`, which runs async and returns a `RunResultStreaming`.
+"""
+
+
+def test_an_llms_txt_entry_is_a_signpost(tmp_path: Path) -> None:
+    """The docs folder ships `llms.txt` (llmstxt.org, read as Markdown): the site's pages
+    listed again for LLM tools, a link and a blurb each. "[Running agents](https://…): Learn
+    synchronous, asynchronous, and streaming execution…" was the top quote for "how do I run
+    an agent synchronously?", above the page it points to. In an llms.txt such an entry names
+    one of the site's own pages, so it is a signpost, quoted after the answers (and still
+    evidence); the same item in another page is as it was."""
+    from retrieval.quoteunits import site_index_entry
+
+    assert site_index_entry("[Agents](https://example.github.io/agents/): Define agent objects.")
+    assert site_index_entry("[Agents](https://example.github.io/agents/)")
+    assert not site_index_entry("Use [Agents](https://example.github.io/agents/) to start.")
+    engine = indexed_engine(tmp_path, {"llms.txt": LLMS_TXT, "running_agents.md": RUNNING})
+    answer = engine.ask("how do I run an agent synchronously?")
+    assert answer.answered
+    texts = [q.text for q in answer.quotes]
+    assert answer.quotes[0].source == "running_agents.md", texts
+    entries = [i for i, q in enumerate(answer.quotes) if q.source == "llms.txt"]
+    assert all(i > 0 for i in entries), texts
