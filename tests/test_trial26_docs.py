@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retrieval.parsing.blocks import HEADING, PARAGRAPH
+from retrieval.parsing.blocks import CODE, EXAMPLE, HEADING, PARAGRAPH
 from retrieval.parsing.markdown import parse_markdown
 from retrieval.parsing.registry import parse_text
 from retrieval.parsing.rst import parse_rst
@@ -141,3 +141,72 @@ def test_sphinx_version_substitutions_are_not_shown_in_a_heading() -> None:
     assert ("Pexpect", "Release notes") in sections
     assert ("Pexpect", "Using project") in sections
     assert not any("|" in s for sec in sections for s in sec), sections
+
+
+LOGGING_FAQ = """FAQ
+===
+
+How do I see the commands sh is running?
+----------------------------------------
+
+Use logging:
+
+.. code-block:: python
+
+    import logging
+    import sh
+
+    logging.basicConfig(level=logging.INFO)
+    sh.ls()
+
+.. code-block:: none
+
+    INFO:sh.command:<Command '/bin/ls'>: starting process
+    INFO:sh.command:<Command '/bin/ls', pid 32394>: process started
+    INFO:sh.command:<Command '/bin/ls', pid 32394>: process completed
+
+How do I kill a process?
+------------------------
+
+Call ``kill()`` on the running command, which sends it SIGKILL:
+
+.. code-block:: python
+
+    p = sh.sleep(10, _bg=True)
+    p.kill()
+
+Run the script:
+
+.. code-block:: text
+
+    $ python script.py
+"""
+
+
+def test_output_right_under_code_is_searched_but_not_quoted(tmp_path: Path) -> None:
+    """sh's FAQ shows what its logging example prints in a `.. code-block:: none` right under
+    the code. Quoted alone, those `INFO:sh.command: … process started` lines were the first
+    two quotes for "how do I kill a running process started with sh?" (by the words process
+    and started), above the answer. A plain-text block right under a code block, nothing but
+    markup between, is the code's output: kind EXAMPLE (searched, never quoted). A block of
+    commands under code, a titled block and a plain block after prose are unchanged."""
+    parsed = parse_text(".rst", LOGGING_FAQ)
+    assert parsed is not None
+    kinds = {LOGGING_FAQ[b.start : b.end].split("\n")[0].strip(): b.kind for b in parsed.blocks}
+    assert kinds["INFO:sh.command:<Command '/bin/ls'>: starting process"] == EXAMPLE
+    assert kinds["import logging"] == CODE
+    assert kinds["$ python script.py"] == CODE  # after prose, and a command anyway
+    md = ("# Titles\n\nWrite:\n\n```python\nprint(1)\n```\n\n```text title=\"Output\"\n1\n```\n\n"
+          "Run:\n\n```python\nprint(2)\n```\n\n```text\n2\n```\n\n```python\nx = 1\n```\n\n"
+          "```text\n$ python x.py\n```\n")
+    mp = parse_text(".md", md)
+    assert mp is not None
+    mk = [(b.kind, md[b.start : b.end]) for b in mp.blocks if b.kind in (CODE, EXAMPLE)]
+    assert mk == [(CODE, "print(1)"), (CODE, "1"), (CODE, "print(2)"), (EXAMPLE, "2"),
+                  (CODE, "x = 1"), (CODE, "$ python x.py")], mk
+    engine = indexed_engine(tmp_path, {"faq.rst": LOGGING_FAQ})
+    answer = engine.ask("how do I kill a running process started with sh?")
+    assert answer.answered
+    assert not any("INFO:sh.command" in q.text for q in answer.quotes), [
+        q.text for q in answer.quotes]
+    assert "kill()" in answer.quotes[0].text, [q.text for q in answer.quotes]

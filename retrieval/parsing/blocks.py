@@ -251,6 +251,51 @@ def without_answer_labels(parsed: ParsedText) -> ParsedText:
     return ParsedText(parsed.text, keep, parsed.title, parsed.extra)
 
 
+# a code block declared as no language or plain text (`.. code-block:: none`, ```` ```text ````,
+# ```` ```output ````): right under another code block it is what that code prints
+OUTPUT_LANGUAGES = frozenset({"none", "text", "txt", "output", "plain", "plaintext"})
+# what may stand between a code block and the output under it: the fences or code directives
+# and their options (`.. code-block:: none`, `:emphasize-lines: 2`, a closing ```` ``` ````);
+# a titled block (`:caption: app.py`, ```` ```text title="Details" ````) is a file of its own
+_MARKUP_LINE = re.compile(
+    r"[ \t]*(?:\.\.[ \t]+(?:code-block|code|sourcecode)[ \t]*::[ \t]*[\w+-]*"
+    r"|:(?!caption:|name:)[\w-]+:.*|(?:`{3,}|~{3,})[ \t]*[\w+-]*|::)?[ \t]*")
+# a command line's prompt: a block of commands under code is how to run it, not its output
+_COMMAND_PROMPT = re.compile(r"[ \t]*(?:\$|>>>|%|PS>|C:\\>)[ \t]")
+
+
+def _only_markup(text: str) -> bool:
+    return all(_MARKUP_LINE.fullmatch(line) for line in text.split("\n"))
+
+
+def output_blocks(parsed: ParsedText) -> ParsedText:
+    """A plain-text block right under a code block, nothing but markup between ("Use
+    logging:" + the Python code + a `.. code-block:: none` of `INFO:sh.command:…` lines), is
+    that code's output: quoted alone it answers nothing (it was the top quote for "how do I
+    kill a running process?" by the words of its log lines), so it is searched with the page
+    but never quoted (kind EXAMPLE), as rendered output is. A block of commands (`$ flask
+    run`) under the code is not output, nor is a titled block (a file of its own)."""
+    text = parsed.text
+    blocks = list(parsed.blocks)
+    changed = False
+    for i in range(1, len(blocks)):
+        b, above = blocks[i], blocks[i - 1]
+        if b.kind != CODE or above.kind != CODE or b.section != above.section or (
+            b.language.lower() not in OUTPUT_LANGUAGES
+        ) or above.language.lower() in OUTPUT_LANGUAGES or not _only_markup(
+            text[above.end : b.start]
+        ):
+            continue
+        first = next((ln for ln in b.text(text).split("\n") if ln.strip()), "")
+        if _COMMAND_PROMPT.match(first):
+            continue
+        blocks[i] = replace(b, kind=EXAMPLE)
+        changed = True
+    if not changed:
+        return parsed
+    return ParsedText(text, tuple(blocks), parsed.title, parsed.extra)
+
+
 # reST version notes and how Sphinx labels them
 VERSION_NOTE_LABELS = {
     "versionadded": "Added in version", "versionchanged": "Changed in version",
