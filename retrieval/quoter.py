@@ -158,6 +158,7 @@ class Quoter:
         shown: Sequence[Citation] = (),
         asked: str | None = None,
         overview: Overview | None = None,
+        written: str | None = None,
     ) -> Answer:
         """`overview`: an overview question's term (retrieval.overview): the windows of its
         lead chunks that open with a sentence defining it are kept past the prefilter and lifted
@@ -168,7 +169,10 @@ class Quoter:
         it changes the order of quotes, never whether the question is answered. `shown`: the
         quotes of the pages before this one; with them the page is the best `k` quotes that
         neither overlap nor repeat the words of any (the ranking of a larger pool can differ
-        from the one that made the earlier pages, so `offset` alone could repeat a quote)."""
+        from the one that made the earlier pages, so `offset` alone could repeat a quote).
+        `written`: the part of the message searched, as typed (default `original`; a long
+        message cut to its last question is that question): the names it capitalises and no
+        document uses raise the threshold (retrieval.unmentioned)."""
         # release notes give way in the pool, not in the scores: a chunk keeps its fused rank
         rank_of = {cid: rank for rank, (cid, _) in enumerate(fused)}
         chosen = release_notes_last(fused, view, original, POOL_CHUNKS + offset)
@@ -245,7 +249,7 @@ class Quoter:
             # the heading terms lift every score in a structured document's section
             threshold += STRUCTURED_MARGIN
         if picked:  # a name no document uses (retrieval.unmentioned)
-            threshold += unmentioned_margin(original, view)
+            threshold += unmentioned_margin(written or original, view)
         answered = bool(picked) and best >= threshold
         if not answered:
             if offset == 0 and (missing := unused_words(asked or original, view)):
