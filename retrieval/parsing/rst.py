@@ -895,6 +895,11 @@ class _Builder:
             # (`.. admonition:: Information` only names a kind of note: a label, not a
             # heading of what the box says)
             path = section + (title,) if title and not label_title(title) else section
+            if short == "seealso":
+                # what a `.. seealso::` box says only names other pages ("The
+                # :doc:`../cli/pip_config` command, which helps manage pip's configuration."):
+                # under "See also", a signpost quoted last, as a MyST `{seealso}` box's is
+                path = section + ("See also",)
             # measured without the directive line, as the note's block is (a note whose
             # body is just over the limit was one block, then quoted by its sentences, a
             # list's `*` markers and all)
