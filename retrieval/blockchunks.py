@@ -41,6 +41,9 @@ class _Unit:
     start: int
     end: int
     tokens: int
+    # the markup before it (a reST comment of generated code: coverage.py's `.. [[[cog` …
+    # `.. ]]]`) is too long to share a chunk with what comes before: it opens a chunk
+    fresh: bool = False
 
 
 def _pieces(text: str, b: Block) -> list[tuple[int, int]]:
@@ -155,16 +158,22 @@ def chunk_blocks(
             if len(toks) + gap <= budget:
                 row.append(_Unit(i, s, e, max(len(toks) + gap, 1)))
                 continue
+            # the markup before the piece would fill a chunk on its own: the piece opens one
+            # (its tokens counted alone), so a chunk never holds that markup and is not
+            # halved by _fit into scraps of a few code lines each
+            fresh = gap > 0
             # a doctest example too long for one chunk (its output): split between its lines
             # (the later part is quoted only from a `>>>` line on: _make)
             parts = _lines(s, e, toks, text) if blocks[i].kind == CODE else [toks]
             for line in parts:
                 if len(line) <= budget:
-                    row.append(_Unit(i, s + line[0][0], s + line[-1][1], len(line)))
+                    row.append(_Unit(i, s + line[0][0], s + line[-1][1], len(line), fresh))
+                    fresh = False
                     continue
                 for j in range(0, len(line), budget):  # one enormous sentence or line
                     w = line[j : j + budget]
-                    row.append(_Unit(i, s + w[0][0], s + w[-1][1], len(w)))
+                    row.append(_Unit(i, s + w[0][0], s + w[-1][1], len(w), fresh))
+                    fresh = False
         units.append(row)
 
     groups = _groups(text, blocks)
@@ -189,15 +198,17 @@ def chunk_blocks(
             flush()
         if current and total + g_tokens > budget:
             flush()
-        if g_tokens <= budget:
+        if g_tokens <= budget and not any(u.fresh for u in g_units):
             current.extend(g_units)
             total += g_tokens
             continue
         for n, u in enumerate(g_units):  # a group too long for one chunk: split between pieces
-            if current and total + u.tokens > budget:
+            if current and (u.fresh or total + u.tokens > budget):
                 # a lead-in goes to the next chunk with the code, list or table it
-                # introduces (as much of it as fits there with its first piece)
-                lead = _lead_in_units(text, blocks, g_units, n, current, budget, max_tokens)
+                # introduces (as much of it as fits there with its first piece; not across
+                # markup too long to share a chunk with it)
+                lead = 0 if u.fresh else _lead_in_units(
+                    text, blocks, g_units, n, current, budget, max_tokens)
                 moved = current[len(current) - lead :] if lead else []
                 if lead:
                     del current[len(current) - lead :]

@@ -1,0 +1,107 @@
+"""Defects found by the twenty-third user trial, citebot on two Sphinx reST docs folders it had
+never seen (a coverage tool's FAQ, command pages, configuration reference and messages; a task
+runner's getting-started, concept guides, FAQ and changelog): each test is a small sample
+written in the style of the construct that broke, checked through the real parser, chunker,
+quote units and engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from retrieval.answer import windows_for
+from tests.conftest import indexed_engine
+
+# the source of the configuration examples is kept in the page as a reST comment that `cog`
+# runs to write the tabs under it (every example of coverage.py's docs is written this way)
+_COG = """.. [[[cog
+    show_configs(
+        ini=r\"\"\"
+            [report]
+            exclude_also =
+{ini}
+            \"\"\",
+        toml=r\"\"\"
+            [tool.coverage.report]
+            exclude_also = [
+{toml}
+            ]
+            \"\"\",
+        )
+.. ]]]
+"""
+_PATTERNS = ["def __repr__", "if self.debug:", "if settings.DEBUG", "raise AssertionError",
+             "raise NotImplementedError", "if 0:", "if __name__ == .__main__.:",
+             "if TYPE_CHECKING:", r"class .*\bProtocol\):", r"@(abc\.)?abstractmethod"]
+
+
+def _exclusions_page() -> str:
+    ini = "\n".join(" " * 16 + p for p in _PATTERNS)
+    toml = "\n".join(" " * 16 + repr(p).replace('"', "'") + "," for p in _PATTERNS)
+    tab_ini = "\n".join(" " * 12 + p for p in _PATTERNS)
+    tab_toml = "\n".join(" " * 12 + repr(p).replace('"', "'") + "," for p in _PATTERNS)
+    return f"""Excluding code
+==============
+
+Advanced exclusion
+------------------
+
+Coverage.py identifies exclusions by matching source code against a list of
+regular expressions.  You can add your own with the ``exclude_also`` setting.
+
+For example, here's a list of exclusions I've used:
+
+{_COG.format(ini=ini, toml=toml)}
+.. tabs::
+
+    .. code-tab:: toml
+        :caption: pyproject.toml
+
+        [tool.coverage.report]
+        exclude_also = [
+{tab_toml}
+        ]
+
+    .. code-tab:: ini
+        :caption: .coveragerc
+
+        [report]
+        exclude_also =
+{tab_ini}
+
+.. [[[end]]] (sum: pma7Vgh8a0)
+
+Note that when using the ``exclude_lines`` option, it completely overwrites the
+list of default regexes.
+"""
+
+
+def test_long_markup_between_a_lead_in_and_its_code_does_not_cut_the_code_into_scraps(
+    tmp_path: Path,
+) -> None:
+    """A 30-line reST comment (the `.. [[[cog` source that generates the config tabs under
+    it) was counted with the first line of the code after it; the chunker then packed the
+    lead-in, the comment and the code as if the comment were free, and the chunk, too long
+    for the model, was halved again and again: the 13-line `pyproject.toml` block became
+    chunks of 2, 4 and 7 lines, and "[tool.coverage.report]\\n exclude_also = [" was a quote
+    of its own. Markup too long to share a chunk with what comes before now opens a new
+    chunk after it, and the code blocks stay whole."""
+    page = _exclusions_page()
+    engine = indexed_engine(tmp_path, {"excluding.rst": page})
+    chunks = engine.view().chunks
+    toml_first = page.index("[tool.coverage.report]\n        exclude_also = [\n            'def")
+    toml_last = page.index("        ]\n\n    .. code-tab:: ini")
+    holding = [c for c in chunks if c.char_start <= toml_first < c.char_start + len(c.text)]
+    assert len(holding) == 1, [c.text[:60] for c in chunks]
+    whole = holding[0]
+    assert page[whole.char_start : whole.char_start + len(whole.text)] == whole.text
+    assert whole.char_start + len(whole.text) >= toml_last, whole.text  # the whole block
+    assert ".. [[[cog" not in whole.text  # the comment is in no chunk with the code
+    units = [w.text for c in chunks for w in windows_for(c, 0)]
+    # no scrap of the block is a quote of its own
+    assert not any(u.strip().endswith("exclude_also = [") for u in units), units
+    answer = engine.ask("how do I exclude the if TYPE_CHECKING: blocks from coverage?")
+    assert answer.answered
+    code = [q for q in answer.quotes if "if TYPE_CHECKING:" in q.text]
+    assert code and any("abstractmethod" in q.text for q in code), [
+        q.text for q in answer.quotes]
+
