@@ -11,7 +11,7 @@ import numpy as np
 
 from retrieval.corpus import ChunkRecord
 from retrieval.lexical import LexicalIndex, stems
-from retrieval.parsing.blocks import LIST_ITEM
+from retrieval.parsing.blocks import CODE, LIST_ITEM
 
 MAX_QUOTE_CHARS = 400
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -406,6 +406,7 @@ def pick_non_overlapping(
     picked: list[ScoredWindow] = []
     spans: dict[str, list[tuple[int, int]]] = {}
     words = [" ".join(s.split()) for s in said]
+    codes: dict[str, list[set[str]]] = {}
     for sw in scored:
         a, b = sw.window.file_span
         taken = spans.setdefault(sw.window.chunk.source, [])
@@ -414,12 +415,41 @@ def pick_non_overlapping(
         text = " ".join(sw.window.text.split())
         if any(text == w or text in w and _within(text, w) for w in words):
             continue
+        w = sw.window
+        if w.kind == CODE and _alternative(  # (its code, without the sentence leading in)
+                w.chunk.text[max(w.code_start, w.start) : w.end],
+                codes.setdefault(w.chunk.source, [])):
+            continue
         taken.append((a, b))
         words.append(text)
         picked.append(sw)
         if len(picked) >= n:
             break
     return picked
+
+
+# a code quote sharing this share of its distinct words with one picked from the same page is
+# the same example in another spelling (sibling tabs: `pyproject.toml` / `.coveragerc` /
+# `setup.cfg` holding one setting), shown once
+ALTERNATIVE_CODE_OVERLAP = 0.7
+ALTERNATIVE_CODE_MIN_WORDS = 4
+
+
+def _alternative(text: str, seen: list[set[str]]) -> bool:
+    """Whether code `text` is another spelling of code already picked from its page (its
+    distinct words ≥ ALTERNATIVE_CODE_OVERLAP Jaccard with one of `seen`); if not, its words
+    join `seen`. coverage.py's docs give every configuration example in three or four tabs
+    (`[tool.coverage.report]` + `exclude_also = [ 'if TYPE_CHECKING:', … ]`, then
+    `[report]` + `exclude_also =` + the same lines): they took all three places of an
+    answer, leaving no room for the sentence that answered ("any line with a comment of
+    ``pragma: no cover`` is excluded")."""
+    own = set(_WORD.findall(text.lower()))
+    if len(own) >= ALTERNATIVE_CODE_MIN_WORDS and any(
+        len(own & other) >= ALTERNATIVE_CODE_OVERLAP * len(own | other) for other in seen
+    ):
+        return True
+    seen.append(own)
+    return False
 
 
 def _within(part: str, text: str) -> bool:

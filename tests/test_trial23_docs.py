@@ -105,3 +105,70 @@ def test_long_markup_between_a_lead_in_and_its_code_does_not_cut_the_code_into_s
     assert code and any("abstractmethod" in q.text for q in code), [
         q.text for q in answer.quotes]
 
+
+def test_the_same_configuration_in_sibling_tabs_is_quoted_once(tmp_path: Path) -> None:
+    """Every configuration example of coverage.py's docs is a tab set of the same setting in
+    `pyproject.toml`, `.coveragerc` and `setup.cfg` spellings; for "how do I exclude a single
+    line?" the three tabs of one example took all three places of the answer, and the
+    sentence that answers ("any line with a comment of ``pragma: no cover`` is excluded")
+    was not shown. A code quote whose words are nearly all those of one already picked from
+    the page is that example again and is skipped; a different example is not."""
+    page = """Excluding code
+==============
+
+Coverage.py will look for comments marking clauses for exclusion.  In this
+code, the "if debug" clause is excluded from reporting::
+
+    a = my_function1()
+    if debug:  # pragma: no cover
+        msg = "blah blah"
+    b = my_function2()
+
+By default, any line with a comment of ``pragma: no cover`` is excluded.  If
+that line introduces a clause, the entire clause is also excluded.
+
+Multi-line exclusion regexes
+----------------------------
+
+Here are some examples of exclusion regexes for a pragma comment:
+
+.. tabs::
+
+    .. code-tab:: toml
+        :caption: pyproject.toml
+
+        [tool.coverage.report]
+        exclude_also = [
+            # 1. Comments to turn coverage on and off:
+            'no cover: start(?s:.)*?no cover: stop',
+            # 2. A pragma comment that excludes an entire file:
+            '\\A(?s:.*# pragma: exclude file.*)\\Z',
+        ]
+
+    .. code-tab:: ini
+        :caption: .coveragerc
+
+        [report]
+        exclude_also =
+            ; 1. Comments to turn coverage on and off:
+            no cover: start(?s:.)*?no cover: stop
+            ; 2. A pragma comment that excludes an entire file:
+            \\A(?s:.*# pragma: exclude file.*)\\Z
+
+    .. code-tab:: ini
+        :caption: setup.cfg or tox.ini
+
+        [coverage:report]
+        exclude_also =
+            ; 1. Comments to turn coverage on and off:
+            no cover: start(?s:.)*?no cover: stop
+            ; 2. A pragma comment that excludes an entire file:
+            \\A(?s:.*# pragma: exclude file.*)\\Z
+"""
+    engine = indexed_engine(tmp_path, {"excluding.rst": page})
+    answer = engine.ask("how do I exclude a single line from coverage with a pragma comment?")
+    assert answer.answered
+    texts = [q.text for q in answer.quotes]
+    tabs = [t for t in texts if "no cover: start" in t]
+    assert len(tabs) == 1, texts  # one spelling of the example, not three
+    assert any("pragma: no cover" in t for t in texts), texts
