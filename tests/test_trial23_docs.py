@@ -104,6 +104,10 @@ def test_long_markup_between_a_lead_in_and_its_code_does_not_cut_the_code_into_s
     code = [q for q in answer.quotes if "if TYPE_CHECKING:" in q.text]
     assert code and any("abstractmethod" in q.text for q in code), [
         q.text for q in answer.quotes]
+    # the block is quoted from its first line's indentation on, like its other lines, so the
+    # display dedents it whole (not "[tool.coverage.report]" flush left over indented lines)
+    assert all(ln.startswith(" " * 8) for q in code for ln in q.text.splitlines()
+               if ln.strip() and "[tool.coverage.report]" in q.text), [q.text for q in code]
 
 
 def test_the_same_configuration_in_sibling_tabs_is_quoted_once(tmp_path: Path) -> None:
