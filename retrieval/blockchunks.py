@@ -167,11 +167,11 @@ def chunk_blocks(
             parts = _lines(s, e, toks, text) if blocks[i].kind == CODE else [toks]
             for line in parts:
                 if len(line) <= budget:
-                    first = s + line[0][0]
+                    begin = s + line[0][0]
                     if fresh and blocks[i].kind == CODE:
                         # (from the line's indentation on, which the code's display dedents)
-                        first = max(s, text.rfind("\n", 0, first) + 1)
-                    row.append(_Unit(i, first, s + line[-1][1], len(line), fresh))
+                        begin = max(s, text.rfind("\n", 0, begin) + 1)
+                    row.append(_Unit(i, begin, s + line[-1][1], len(line), fresh))
                     fresh = False
                     continue
                 for j in range(0, len(line), budget):  # one enormous sentence or line
