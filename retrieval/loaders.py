@@ -346,11 +346,6 @@ def load_bytes(
     got = load(data)
     if not got.text.strip():
         raise LoadError("no text (empty or whitespace only)")
-    if suffix == ".txt" and read_as is None and looks_like_rest(got.text):
-        # reST kept under `.txt` (a man page's source, `python-coverage.1.txt`; Sphinx sites
-        # whose `source_suffix` has `.txt`): read as plain text, its title underlines and
-        # `:Author:` fields were quoted as sentences
-        return load_bytes(data, rel, ".rst", site_title)
     if suffix == ".txt" and word_list(got.text):
         # a spelling checker's dictionary (`dict.txt`, `spelling_wordlist.txt`): one word a
         # line, read as a "sentence" of a hundred words that matched every question
@@ -399,33 +394,7 @@ _REQUIREMENT_LINE = re.compile(
     r"|(?:git\+|hg\+|https?://|file:|\.{1,2}/)\S+")  # a URL or a local path
 
 
-# a section title of reST: a line of text over an underline of one punctuation character at
-# least as long (an overline may go above it)
-_REST_TITLE = re.compile(
-    r"^(?P<title>\S.*?)[ \t]*\n(?P<rule>(?P<c>[=\-~^\"'`#*+:.])(?P=c)*)[ \t]*$", re.M)
-# explicit markup: a directive, a link target, a substitution, a comment line opening a
-# block; or a field list line (`:Author: …`), or an interpreted-text role
-_REST_MARKUP = re.compile(
-    r"^\.\.[ \t]+(?:[\w:-]+::|_[^:\n]+:|\|[^|\n]+\|[ \t]+[\w:-]+::|\[[^\]\n]+\])"
-    r"|^:[A-Za-z][\w -]*:[ \t]+\S"
-    r"|:[a-z][\w:+-]*:`[^`\n]+`", re.M)
 MIN_WORD_LIST_LINES = 20
-
-
-def looks_like_rest(text: str) -> bool:
-    """Plain text that is reStructuredText: at least one section title underlined to its
-    length (`python-coverage` over a row of `=`) and reST markup (a directive, target or
-    substitution, a field list line, a role). Prose and code in a `.txt` have neither
-    together."""
-    titled = any(
-        len(m.group("rule")) >= len(m.group("title")) >= 2 and not _RULE_ONLY.fullmatch(
-            m.group("title"))
-        for m in _REST_TITLE.finditer(text)
-    )
-    return titled and _REST_MARKUP.search(text) is not None
-
-
-_RULE_ONLY = re.compile(r"([=\-~^\"'`#*+:.])\1*")
 
 
 def word_list(text: str) -> bool:
