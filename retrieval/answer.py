@@ -11,7 +11,7 @@ import numpy as np
 
 from retrieval.corpus import ChunkRecord
 from retrieval.lexical import LexicalIndex, stems
-from retrieval.parsing.blocks import CODE, LIST_ITEM
+from retrieval.parsing.blocks import BLURB, CODE, LIST_ITEM, PARAGRAPH
 
 MAX_QUOTE_CHARS = 400
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -232,6 +232,8 @@ def signpost_unit(w: Window) -> bool:
     own; code and table rows never are signposts.)"""
     if w.block < 0 or w.kind in ("code", "table"):
         return False
+    if w.kind == PARAGRAPH and w.chunk.blocks[w.block][4] == BLURB:
+        return True  # a grid card's blurb of another page (parsing.markdown._teaser)
     from retrieval.quoteunits import signpost_sentences
 
     text = w.chunk.text

@@ -460,6 +460,16 @@ _NAMES_PAGE = re.compile(
     r"(?:\.(?:md|markdown|html?|rst)|/)(?:#[^)\s]*)?\)[*_]*[.!]?[ \t\n]*$")
 
 
+# "A guide to using MongoDB and asyncio with Motor.", "An introduction to the event loop.": a
+# page's description, a noun phrase with no verb, written under its title; it answers nothing
+_DESCRIBES_PAGE = re.compile(
+    r"(?i)^\W*an?[ \t\n]+(?:(?:short|brief|quick|gentle|practical|complete|step[ -]by[ -]step)"
+    r"[ \t\n]+)?(?:guide|introduction|overview|tutorial|walk-?through|primer)[ \t\n]+"
+    r"(?:to|of|for|on)\b[^.!?;:]*[.!]?[ \t\n]*$")
+_FINITE_VERB = re.compile(
+    r"(?i)\b(?:is|are|was|were|be|can|could|will|would|should|must|may|has|have|had|does|do)\b")
+
+
 # a section that only sends the reader on ("Where to go next", "Next steps", "See also",
 # "Further reading"): its items name other pages and what they hold
 _WHERE_NEXT = re.compile(
@@ -490,10 +500,12 @@ def sends_on(sentence: str) -> bool:
 
 def signpost(sentence: str) -> bool:
     """A sentence that only says what its page or section covers ("This page outlines the
-    basics of running Gunicorn.", "In this section we'll look at…"), or that a topic is
-    another page ("That whole flow is [OAuth clients](oauth-clients.md)."), not a question."""
-    return bool(_SIGNPOST.match(sentence) or _NAMES_PAGE.search(sentence)) and not (
-        _is_question(sentence))
+    basics of running Gunicorn.", "In this section we'll look at…"), that describes its page in
+    a phrase without a verb ("A guide to using MongoDB and asyncio with Motor."), or that a topic
+    is another page ("That whole flow is [OAuth clients](oauth-clients.md)."), not a question."""
+    return bool(_SIGNPOST.match(sentence) or _NAMES_PAGE.search(sentence) or (
+        _DESCRIBES_PAGE.match(sentence) and not _FINITE_VERB.search(sentence)
+    )) and not _is_question(sentence)
 
 
 def signpost_sentences(sentences: Sequence[str], heading: str = "") -> bool:

@@ -17,6 +17,9 @@ HEADING = "heading"
 # rendered example output (pymdown `/// html | div.result`, the prose of `!!! example`): it
 # repeats the markup shown next to it, so it is searched but never quoted
 EXAMPLE = "example"
+# a paragraph's `language` when it only advertises another page of the site (a grid card's
+# text over its "Learn more" link): quoted after the answers (answer.signpost_unit)
+BLURB = "blurb"
 KINDS = (PARAGRAPH, CODE, LIST_ITEM, TABLE, ADMONITION, DEFINITION, HEADING, EXAMPLE)
 QUOTABLE = frozenset(KINDS) - {HEADING, EXAMPLE}
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -84,7 +87,8 @@ class Block:
 
     `section` is the path of headings above it (outermost first). For a code block
     `language` is its declared language ("" if none); for an item of a numbered list whose
-    text has no marker (HTML's `<ol>`), its number as the page shows it ("3."); for a table
+    text has no marker (HTML's `<ol>`), its number as the page shows it ("3."); for a
+    paragraph that is a blurb of another page (a grid card leading there), BLURB; for a table
     `header` is the span of its header row (also an exact slice of the text) when it has one.
     """
 

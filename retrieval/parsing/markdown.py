@@ -13,6 +13,7 @@ from retrieval.parsing.blocks import (
     ADMONITION,
     ATTR_LIST,
     ATTR_LIST_LOOSE,
+    BLURB,
     CODE,
     CODE_DIRECTIVES,
     DEFINITION,
@@ -111,6 +112,9 @@ DETAILS_LEVEL = 7  # an open `<details>`'s summary in the section path: under an
 CARD_LEVEL = 8  # a grid card's title, heading the card's text
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _HTML_TAG = re.compile(r"<[^>]+>")
+# a figure's caption (`<figure markdown>` + `![…](img.png)` + `<figcaption>An example context
+# menu command</figcaption>`): it labels the picture beside it, not words of the page
+_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>.*?</figcaption\s*>", re.I | re.S)
 _INLINE_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
 _SNIPPET = re.compile(r"^[ \t]*-{1,2}8<-{1,2}")
 # mkdocstrings / mkautodoc: `::: package.Name` (+ its options) renders a docstring that is not
@@ -167,6 +171,7 @@ def parse_markdown(text: str) -> ParsedText:
     i = 0
     item_depth = 0
     items: list[tuple[int, int, bool]] = []  # open list items: (end line, level, a card)
+    cards: list[tuple[int, int, int]] = []  # open grid cards: (first block, first line, end)
     quote_depth = 0
     quotes: list[int] = []  # open block quotes: their end lines
     alerts: list[bool] = []  # open block quotes: is each a GitHub alert (`> [!NOTE]`)
@@ -247,6 +252,7 @@ def parse_markdown(text: str) -> ParsedText:
                 # title heads the card's text, it is not a list item of its own
                 blocks.append(Block(HEADING, s, e, _path(section)))
                 section.append((CARD_LEVEL, card))
+                cards.append((len(blocks), m[0], m[1]))
             elif e > s and not internal_links_only(text[s:e]) and not (
                 i + 1 < len(tokens) and tokens[i + 1].type == "heading_open"
             ):  # an item that opens with a heading is that heading, not a list item
@@ -259,6 +265,10 @@ def parse_markdown(text: str) -> ParsedText:
             item_depth -= 1
             if items and items.pop()[2] and section and section[-1][0] == CARD_LEVEL:
                 section.pop()
+                if cards:
+                    first, a, b = cards.pop()
+                    if _PAGE_LINK.search(text, lines.start(a), lines.end(b - 1)):
+                        blocks[first:] = [_teaser(blk) for blk in blocks[first:]]
         elif t == "blockquote_open":
             quote_depth += 1
             quotes.append(m[1] if m is not None else 0)
@@ -828,6 +838,8 @@ def _html_block(
     heads: list[Block] = []
     for m in _COMMENT.finditer(raw):
         blank(m.start(), m.end())
+    for m in _FIGCAPTION.finditer(raw):
+        blank(m.start(), m.end())
     for m in _SUMMARY.finditer(raw):
         s, e = strip_span(text, offset + m.start(1), offset + m.end(1))
         if e > s and not _HTML_TAG.search(text, s, e):
@@ -888,6 +900,22 @@ def _opens_container(tok: Token, lines: Lines) -> bool:
         return False
     line = lines.line(tok.map[0]).lstrip(" \t")
     return bool(_INDENTED_OPENER.match(line) or _COLON_OPEN.match(line))
+
+
+# a link to another page of the site (`[:octicons-arrow-right-24: Learn more](./typing.md)`,
+# `[Getting started](getting-started/)`): not a web address, not an anchor on this page
+_PAGE_LINK = re.compile(r"\]\((?![a-zA-Z][\w+.-]*:)(?!#)[^)\s]+\)")
+
+
+def _teaser(b: Block) -> Block:
+    """A grid card's prose that leads to another page ("Handle errors on the command, plugin
+    or client level with customizable error handlers!" + "[Learn more](./error_handling.md)"):
+    a blurb of that page, which says it itself; still searched and quotable, but quoted after
+    the answers, as a signpost is (its words may be the best evidence there is: "Repeatedly
+    call functions with a specific interval or crontab"). Code and lists stay as they are."""
+    if b.kind == PARAGRAPH:
+        return Block(PARAGRAPH, b.start, b.end, b.section, BLURB, b.header)
+    return b
 
 
 def _card_title(tokens: list[Token], i: int) -> str:

@@ -219,6 +219,12 @@ def parse_rst(text: str) -> ParsedText:
             not b.text(text).endswith(":")  # (`:class:`X`::` introduces its code)
         ):
             continue  # `.. seealso:: :ref:`x``, `|coro|`: no words of its own to quote
+        if b.start in builder.see_also and not re.search(
+            r"\w", _REFERENCE.sub("", b.text(text))
+        ):
+            # a See-also box names where to read on, whatever its reference's title says: the
+            # title of a titled reference is a sentence only where an answer stands (an FAQ)
+            continue
         if b.kind == DEFINITION and _alias_only(b.text(text)):
             continue  # a glossary alias, `late ack` + "Short for :term:`late acknowledgment`"
         if b.kind == LIST_ITEM and _LINK_ROLE.search(b.text(text)) and _references_only(
@@ -349,6 +355,9 @@ class _Builder:
         # `.. highlight:: LANG`: the language of the `::` blocks (and argument-less
         # code-blocks) after it, as Sphinx colours them
         self.highlight = ""
+        # where the blocks of a `.. seealso::` box start: a titled reference there
+        # (":ref:`Differences between PyMongo's and Motor's GridFS APIs <x>`.") is a pointer
+        self.see_also: set[int] = set()
 
     # -- extents read from the source -------------------------------------------------
     def _indent(self, line: int) -> int:
@@ -887,7 +896,10 @@ class _Builder:
                     for b in self.blocks[first:]
                 ]
                 return
+            first = len(self.blocks)
             self._admonition(line, path, titled=titled)
+            if short == "seealso":
+                self.see_also.update(b.start for b in self.blocks[first:])
             return
         # a description (`.. function:: name(args)`, `.. attribute::`): its content is
         # prose under the described name
