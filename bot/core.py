@@ -14,7 +14,7 @@ from bot import asked_before, followups, render
 from bot.engines import EnginePool
 from bot.policy import may_reindex
 from bot.settings import BotSettings
-from retrieval.models import Answer, Citation
+from retrieval.models import Answer, Citation, Progress
 
 NO_MENTIONS = discord.AllowedMentions.none()
 
@@ -136,6 +136,9 @@ class Core:
         self.cooldown = Cooldown(settings.cooldown_seconds)
         self.button_cooldown = Cooldown(settings.button_cooldown_seconds)
         self.progress_interval = 2.0  # seconds between /reindex progress edits
+        # the latest progress of each /reindex this bot is running, by index (EnginePool.key):
+        # /sources shows it while the first index is being built
+        self.reindexing: dict[str, Progress] = {}
         # how /reindex measures its interaction token's age (tests use the fake's clock)
         self.clock: Callable[[], float] = time.monotonic
 

@@ -26,7 +26,7 @@ import discord
 from bot.errors import explain
 from bot.escape import clean_field, escape_field, escape_line
 from retrieval.citations import NO_MORE_EXCERPTS, format_citation, lines_label
-from retrieval.errors import NotAQuestion, NotIndexed
+from retrieval.errors import IndexBuilding, NotAQuestion, NotIndexed
 from retrieval.knowledge import PREFIX as KNOWLEDGE_PREFIX
 from retrieval.models import (
     Answer,
@@ -608,12 +608,14 @@ def sources_pages(sources: Sequence[SourceInfo], per_page: int | None = None) ->
 
 def sources_page(
     sources: Sequence[SourceInfo], page: int, per_page: int | None = None,
-    may_reindex: bool = True,
+    may_reindex: bool = True, building: bool = False, progress: Progress | None = None,
 ) -> discord.Embed:
     """The indexed documents, then the files the index left out (`SourceInfo.left_out`: pages
     with nothing to quote, translations, files skipped), each group after the line saying why,
     one page. `may_reindex`: /reindex can be run where it is shown (the hint when nothing is
-    indexed)."""
+    indexed); `building`: nothing is indexed yet and the first index is being built (a
+    /reindex of this bot, whose latest `progress` is shown, or the operator's `citebot
+    index`)."""
     per_page = per_page or SOURCES_PER_PAGE
     pages = sources_pages(sources, per_page)
     page = min(max(page, 0), pages - 1)
@@ -621,8 +623,11 @@ def sources_page(
     title = cut_at_word(" · ".join([f"Indexed documents ({indexed})",
                                     *left_out_counts(sources)]), EMBED_TITLE_LIMIT)
     if not indexed:
+        text = explain(IndexBuilding() if building else NotIndexed(), may_reindex)
+        if building and progress is not None:  # no file name: it may be another guild's entry
+            text += f"\n⏳ {progress.describe()}"
         return discord.Embed(
-            title=title, description=explain(NotIndexed(), may_reindex),
+            title=title, description=fit_text(text, EMBED_DESCRIPTION_LIMIT),
             color=COLOR_NO_ANSWER,
         )
     lines = _source_lines(sources, page * per_page, (page + 1) * per_page)
@@ -703,9 +708,8 @@ def stats_embed(stats: Stats, load: dict[str, Any] | None = None) -> discord.Emb
         # a Discord timestamp: shown in each reader's time zone and locale, "3 hours ago"
         ("Last index", _when(last) if last else "never"),
     ]
-    if stats.not_quotable:
-        n = stats.not_quotable
-        rows.insert(2, ("Not quotable", f"{n} page{'s' if n != 1 else ''} (see /sources)"))
+    if stats.left_out:  # the groups and counts of /sources' title, each file's reason there
+        rows.insert(2, ("Left out", " · ".join(stats.left_out_counts()) + " (see /sources)"))
     if load and load.get("answered"):
         rows.append(
             (

@@ -23,7 +23,13 @@ if (_env := dotenv_problem()) is not None:
 
 from citebot.errors import explain, remember_folders  # noqa: E402
 from citebot.evalcli import eval_app  # noqa: E402
-from citebot.session import Conversation, LineReader  # noqa: E402
+from citebot.session import (  # noqa: E402
+    LEAVE_HINT,
+    Conversation,
+    LineReader,
+    command,
+    help_text,
+)
 from retrieval.errors import CitebotError, IndexBuilding, IndexBusy, NotIndexed  # noqa: E402
 from retrieval.models import Answer, Progress  # noqa: E402
 
@@ -548,7 +554,7 @@ def _repl(settings: Settings) -> None:
     talk = Conversation(engine)
     console.print(
         "[bold]citebot[/] — ask a question about the documents; “more” shows the next "
-        "excerpts (empty line or Ctrl-D to quit)."
+        f"excerpts ({LEAVE_HINT})."
     )
     with LineReader(settings.data_dir / "history") as lines:
         while True:
@@ -557,8 +563,15 @@ def _repl(settings: Settings) -> None:
             except (EOFError, KeyboardInterrupt):
                 console.print()
                 return
-            if not q.strip() or q.strip().lower() in {"quit", "exit"}:
+            what = command(q)
+            if what == "quit":
                 return
+            if what is not None:  # /help, or another command: not a question to search
+                if what == "unknown":
+                    console.print(f"{q.strip()} is not a command here.", markup=False,
+                                  highlight=False)
+                console.print(help_text(), markup=False, highlight=False)
+                continue
             console.print(render_answer(talk.ask(q), expand=console.is_terminal))
 
 

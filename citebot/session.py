@@ -4,6 +4,7 @@ conversation they make, as in a Discord thread with the bot."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from types import ModuleType, TracebackType
@@ -16,9 +17,47 @@ if TYPE_CHECKING:
     from retrieval.engine import Engine
 
 HISTORY_LINES = 1000
+# what ends a terminal session besides an empty line and Ctrl-D: the words and the other
+# tools' ways of leaving people type out of habit (`/quit` in chat clients, `:q` in vi,
+# `quit()` in Python, `\q` in psql, `.exit` in sqlite3); never searched as a question
+QUIT_WORDS = frozenset({"quit", "exit", "q", "wq", "bye"})
+_QUIT = re.compile(r"[/:\\.]?(?P<word>[a-z]+)(?:\(\)|!)?")
+LEAVE_HINT = "empty line, quit or Ctrl-D to leave"
 PROMPT = "ask> "
 # readline must be told which prompt bytes take no room (\001 ... \002) to redraw correctly
 COLOR_PROMPT = "\001\033[1;32m\002ask>\001\033[0m\002 "
+
+
+def is_quit(line: str) -> bool:
+    """Whether a line typed in the terminal session asks to leave it ("quit", "exit", "/quit",
+    ":q", "quit()", "\\q"; an empty line too)."""
+    text = line.strip().lower()
+    if not text:
+        return True
+    m = _QUIT.fullmatch(text)
+    return m is not None and m["word"] in QUIT_WORDS
+
+
+_COMMAND = re.compile(r"[/:](?P<word>[a-z]+|\?)(?:\(\))?")
+HELP_WORDS = frozenset({"help", "h", "?", "commands"})
+
+
+def help_text() -> str:
+    return ("Type a question about the documents and press Enter; a short follow-up (“and for "
+            "several folders?”) is searched with the question before it, and “more” shows the "
+            f"next excerpts. Leave with an {LEAVE_HINT.replace(' to leave', '')}.")
+
+
+def command(line: str) -> str | None:
+    """What a line of the terminal session is when it is not a question: "quit", "help" (`/help`,
+    `:h`, `/?`), "unknown" (another `/word` alone, e.g. Discord's `/sources`: never searched as a
+    question); None for a question."""
+    if is_quit(line):
+        return "quit"
+    m = _COMMAND.fullmatch(line.strip().lower())
+    if m is None:
+        return None
+    return "help" if m["word"] in HELP_WORDS else "unknown"
 
 
 class LineReader:

@@ -134,11 +134,10 @@ def render_stats(st: Stats) -> str:
     where = "embedded Chroma" if st.chroma == "embedded" else f"Chroma {st.chroma}"
     when = st.last_index.strftime("%Y-%m-%d %H:%M:%S UTC") if st.last_index else "never"
     indexed = f"{plural(st.documents, 'document')}, {plural(st.chunks, 'chunk')}"
-    if st.not_quotable:
-        indexed += (f"; {plural(st.not_quotable, 'page')} with nothing to quote not indexed "
-                    "(see citebot sources)")
     rows = [
         ("Indexed", indexed),
+        *([("Left out", " · ".join(st.left_out_counts()) + " (see citebot sources)")]
+          if st.left_out else []),
         ("Index", f"collection {st.collection} in {where}"),
         ("Model", st.model),
         ("Last index", when),

@@ -180,7 +180,22 @@ def chunk_blocks(
                     fresh = False
         units.append(row)
 
-    groups = _groups(text, blocks)
+    # a heading, a paragraph and the short list it introduces, too long for one chunk
+    # together: the chunk ends before the lead-in's last sentence, the one quoted with the
+    # list, when that sentence and the list fit one chunk (_before_lead_sentence); the
+    # blocks are otherwise packed in their groups (_groups)
+    plain = _groups(text, blocks)
+    whole = _in_whole_lists(text, blocks)
+    groups: list[list[_Unit]] = []
+    for g in _groups(text, blocks, set(whole)):
+        g_units = [u for i in g for u in units[i]]
+        fits = len(g) == 1 or sum(u.tokens for u in g_units) <= budget
+        cut = 0 if fits else _before_lead_sentence(blocks, g, g_units, whole, budget)
+        if cut:
+            groups.extend([g_units[:cut], g_units[cut:]])
+        else:
+            groups.extend([u for i in p for u in units[i]]
+                          for p in plain if g[0] <= p[0] <= g[-1])
     leads = (_list_leads(text, blocks), _list_ends(text, blocks))
     lines = LineIndex(text)
     chunks: list[Chunk] = []
@@ -194,10 +209,9 @@ def chunk_blocks(
         current.clear()
         total = 0
 
-    for group in groups:
-        g_units = [u for i in group for u in units[i]]
+    for g_units in groups:
         g_tokens = sum(u.tokens for u in g_units)
-        first = blocks[group[0]]
+        first = blocks[g_units[0].block]
         if current and first.kind == HEADING and total >= NEW_CHUNK_AT_HEADING:
             flush()
         if current and total + g_tokens > budget:
@@ -308,9 +322,11 @@ def _leads_next(text: str, blocks: Sequence[Block], i: int) -> bool:
         text, lead.start, lead.end, b.start)
 
 
-def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
+def _groups(
+    text: str, blocks: Sequence[Block], whole: set[int] | frozenset[int] = frozenset()
+) -> list[list[int]]:
     """Blocks packed together: a heading with what follows it, a lead-in with what it
-    introduces (_leads_next)."""
+    introduces (_leads_next), and the list items in `whole` with the block before them."""
     from retrieval.quoteunits import SHORT_LEAD_WORDS, item_code_run, nested_in_item
 
     def same_step(i: int) -> bool:
@@ -332,6 +348,7 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
         glue = prev is not None and (
             prev.kind == HEADING
             or _leads_next(text, blocks, i - 1)
+            or i in whole
             or (b.kind == CODE and prev.kind == CODE and same_step(i))
             # "Example:" before code is quoted with the sentence before it: keep them together
             or (prev.kind not in (HEADING, CODE, TABLE) and i + 1 < len(blocks)
@@ -343,6 +360,45 @@ def _groups(text: str, blocks: Sequence[Block]) -> list[list[int]]:
         else:
             out.append([i])
     return out
+
+
+def _in_whole_lists(text: str, blocks: Sequence[Block]) -> dict[int, int]:
+    """The items of each list quoted whole with its lead-in ("…in this order of priority:" +
+    its steps, quoteunits._list_with_lead_in), by block index, each with where that unit
+    starts (the lead-in's last sentence)."""
+    from retrieval.quoteunits import _list_with_lead_in
+
+    refs = tuple((b.kind, b.start, b.end) for b in blocks)
+    out: dict[int, int] = {}
+    for i in range(len(blocks) - 1):
+        if blocks[i + 1].kind not in (LIST_ITEM, DEFINITION):
+            continue
+        whole = _list_with_lead_in(text, refs, i)
+        if whole:
+            out.update((k, whole[0]) for k in range(i + 1, len(blocks))
+                       if blocks[k].end <= whole[1])
+    return out
+
+
+def _before_lead_sentence(
+    blocks: Sequence[Block], group: list[int], g_units: list[_Unit], whole: dict[int, int],
+    budget: int,
+) -> int:
+    """Where to cut a group too long for one chunk that ends on a whole short list
+    (_in_whole_lists): before the unit holding the start of the list's lead-in sentence, so
+    that sentence and the list start the next chunk together (tornado's FAQ: a heading, a
+    paragraph ending "…do one of two things:" and its two items, the chunk's end had fallen
+    inside the first item). 0 when the group holds more after the list, the lead-in is no
+    paragraph (a definition ending "Solutions:" keeps its term), nothing but headings come
+    before that sentence, or the sentence and the list are too long for one chunk."""
+    items = [i for i in group if i in whole]
+    if not items or group[-1] != items[-1] or blocks[items[0] - 1].kind != PARAGRAPH:
+        return 0  # (a note's or definition's lead-in stays in its block's chunk)
+    start = whole[items[0]]
+    cut = next((n for n, u in enumerate(g_units) if u.end > start), 0)
+    if not any(blocks[u.block].kind != HEADING for u in g_units[:cut]):
+        return 0
+    return cut if sum(u.tokens for u in g_units[cut:]) <= budget else 0
 
 
 def _list_ends(text: str, blocks: Sequence[Block]) -> dict[int, int]:

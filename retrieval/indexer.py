@@ -49,7 +49,15 @@ from retrieval.searchtext import embed_text
 from retrieval.sitenav import SiteConfig, read_site_config
 from retrieval.store import FileEntry, Manifest, NotQuotable, Store, chunk_id, reread_key
 from retrieval.translations import TRANSLATION, translated_pages
-from retrieval.units import ChunkUnits, UnitStore, embed_units, pooled, units_version
+from retrieval.units import (
+    ChunkUnits,
+    UnitStore,
+    by_unit_group,
+    embed_units,
+    group_ids,
+    pooled,
+    units_version,
+)
 
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[Progress], None]
@@ -143,6 +151,9 @@ def folder_sources(
             rel, page.digest(digest), _including_loader(data, rel, page, nav), len(data),
             digest, page.hashes()), outside), myst_notes), nav, digest))
     sources += [_included_page(p) for p in prose.values()]
+    # a file without a suffix inside the docs folder that a page includes (`{include} LICENSE`)
+    # is indexed as that file, not left out as a type citebot does not read
+    skipped = [s for s in skipped if s.path not in prose]
     for rel in include_only:
         if rel not in rest_included:
             continue
@@ -162,6 +173,29 @@ def folder_sources(
     skipped = [sk for sk in skipped
                if not (sk.path in included and sk.reason.startswith(UNSUPPORTED))]
     return sources, skipped, vanished
+
+
+def unit_parts(ids: Sequence[str], need: Sequence[int], step: int = EMBED_STEP
+               ) -> list[tuple[list[int], list[int]]]:
+    """The positions in `ids` of the `need`ed chunks in parts of about `step`, each with the
+    positions of the whole unit groups they belong to (retrieval.units.unit_group; a group is
+    never split between parts)."""
+    wanted = set(need)
+    out: list[tuple[list[int], list[int]]] = []
+    part: list[int] = []
+    whole: list[int] = []
+    for members in by_unit_group(ids):
+        mine = [i for i in members if i in wanted]
+        if not mine:
+            continue
+        part += mine
+        whole += members
+        if len(part) >= step:
+            out.append((part, whole))
+            part, whole = [], []
+    if part:
+        out.append((part, whole))
+    return out
 
 
 def kept_versions(
@@ -231,7 +265,7 @@ def _included_page(page: IncludedPage) -> DocSource:
     and lines), only the blocks they include (retrieval.mystincludes)."""
 
     def load() -> LoadedDocument:
-        doc = load_bytes(page.data, page.rel)
+        doc = load_bytes(page.data, page.rel, read_as=page.read_as)
         if doc.blocks is None or page.ranges is None:
             return doc
         return dataclasses.replace(doc, blocks=only_selected(doc.blocks, page.ranges))
@@ -636,16 +670,16 @@ class Indexer:
         track.chunks_done += len(ids) - len(need)  # stored by an earlier, interrupted run
         if track.embed_started is None:
             track.embed_started = time.monotonic()
-        for a in range(0, len(need), EMBED_STEP):
-            part = need[a : a + EMBED_STEP]
+        for part, whole in unit_parts(ids, need):
             self.progress(track.progress("embed", "embedding", track.files_stored))
+            # the units of whole groups (retrieval.units.unit_group), also of chunks stored by
+            # an interrupted run: a chunk's vectors are the same whichever path embeds them
             rows = self._store_units(
-                [ids[i] for i in part], [docs[i] for i in part], [metas[i] for i in part]
+                [ids[i] for i in whole], [docs[i] for i in whole], [metas[i] for i in whole]
             )
             if rows is not None and CHUNK_VECTORS == "pooled":
-                vecs = np.stack(
-                    [pooled(docs[i], u.spans, u.vecs) for i, u in zip(part, rows, strict=True)]
-                )
+                made = dict(zip(whole, rows, strict=True))
+                vecs = np.stack([pooled(docs[i], made[i].spans, made[i].vecs) for i in part])
             else:
                 vecs = self.embedder.encode([embeds[i] for i in part])
             self.progress(track.progress("embed", "writing", track.files_stored))
@@ -707,13 +741,16 @@ class Indexer:
 
     def _backfill_units(self, live: set[str]) -> None:
         """Units for live chunks stored without them (an older index, or a changed definition
-        of the units): read the chunks back from Chroma and embed their units."""
+        of the units): read the chunks back from Chroma and embed their units, each with its
+        whole unit group as indexing does."""
         assert self.units is not None
         missing = sorted(live - self.units.have(self.units_version, sorted(live)))
-        for a in range(0, len(missing), EMBED_STEP):
-            got = self.store.chunks.get(
-                ids=missing[a : a + EMBED_STEP], include=["documents", "metadatas"]
-            )
+        parts = unit_parts(missing, list(range(len(missing))))
+        done = 0
+        for part, _ in parts:
+            wanted = [missing[i] for i in part]
+            group = sorted({g for cid in wanted for g in group_ids(cid) if g in live})
+            got = self.store.chunks.get(ids=group, include=["documents", "metadatas"])
             rows = [
                 (cid, doc, dict(meta))
                 for cid, doc, meta in zip(
@@ -723,8 +760,8 @@ class Indexer:
             ]
             if rows:
                 self._store_units([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
-            n = min(a + EMBED_STEP, len(missing))
-            self.progress(Progress("units", n, len(missing), "", "embedding quote units", n,
+            done += len(part)
+            self.progress(Progress("units", done, len(missing), "", "embedding quote units", done,
                                    len(missing)))
 
     def _collect_garbage(self, manifest: Manifest) -> None:

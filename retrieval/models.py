@@ -367,14 +367,18 @@ class Stats:
     answered: int
     feedback_up: int
     feedback_down: int
+    # the files the last index run left out, as `citebot sources` and /sources list them
+    # (retrieval.stats.left_out): a folder of 40 files that shows "36 documents" says why
+    left_out: tuple[SourceInfo, ...] = ()
 
     @property
     def not_quotable(self) -> int:
-        """Pages the last index run left out with nothing to quote: a folder of 40 pages that
-        shows "38 documents" says why."""
-        skipped = (self.last_index_summary or {}).get("skipped") or []
-        return len({sk.get("path") for sk in skipped
-                    if isinstance(sk, dict) and sk.get("reason") == NOTHING_TO_QUOTE})
+        """Pages the last index run left out with nothing to quote."""
+        return sum(1 for s in self.left_out if s.left_out == NOTHING)
+
+    def left_out_counts(self) -> list[str]:
+        """["4 pages not quotable", "1 file skipped"]: the words /sources' title uses."""
+        return left_out_counts(self.left_out)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -389,4 +393,7 @@ class Stats:
             "answered": self.answered,
             "feedback": {"up": self.feedback_up, "down": self.feedback_down},
             "not_quotable": self.not_quotable,
+            # each group of left-out files (models.LEFT_OUT) and how many it holds
+            "left_out": {kind: sum(1 for s in self.left_out if s.left_out == kind)
+                         for kind in LEFT_OUT},
         }

@@ -10,6 +10,12 @@ note says what became of it. `:start-after:` / `:end-before:` (and `:start-line:
 `:end-line:`) limit what is quoted to the blocks inside the selected lines; the file's text
 stays whole, so offsets and lines are the file's. An include with `:literal:` or `:code:` is
 shown as code, not read here.
+
+A file without a suffix (`../LICENSE`, `../AUTHORS`, also one inside the docs folder, which is
+not a page of its own) is read as plain text when it is UTF-8 text: a binary or non-UTF-8 one
+is left out with the page's note saying so. MyST parses it as Markdown, but a license's
+indented clauses would read as code; its sentences are what a reader asks about. A selection
+(`:start-after:` …) of such a file cannot be kept apart in plain text: the whole file is read.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ class IncludedPage:
     rel: str
     data: bytes
     ranges: list[tuple[int, int]] | None
+    read_as: str | None = None  # ".txt": a file without a suffix, read as plain text
 
     def digest(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
@@ -116,13 +123,14 @@ def read_includes(
         if f.text is None:
             notes.append(f"included {f.rel} not read: {f.reason}")
             continue
-        if not f.rel.startswith("../"):
+        plain = not Path(f.rel).suffix  # LICENSE, AUTHORS: no page of the docs folder either
+        if not plain and not f.rel.startswith("../"):
             continue  # a page of the docs folder: indexed as itself already
-        if not (is_markdown(f.rel) or supported(Path(f.rel).suffix)):
+        if not (plain or is_markdown(f.rel) or supported(Path(f.rel).suffix)):
             notes.append(f"included {f.rel} not read: not a file type citebot reads")
             continue
         try:
-            ranges = _selected(f.text, d)
+            ranges = None if plain else _selected(f.text, d)
             data = read_bytes((reader.docs_root / f.rel).resolve(), reader.max_bytes)
         except (Refused, LoadError, OSError, ValueError) as e:
             notes.append(f"included {f.rel} not read: {e}")
@@ -130,12 +138,25 @@ def read_includes(
         if hashlib.sha256(data).hexdigest() != f.digest:
             notes.append(f"included {f.rel} not read: it changed while being read")
             continue
+        if plain and not _utf8(data):
+            notes.append(f"included {f.rel} not read: not UTF-8 text (a file without a suffix "
+                         "is read only as UTF-8 text)")
+            continue
         if f.rel in pages:
             pages[f.rel].add(ranges)
         else:
-            pages[f.rel] = IncludedPage(f.rel, data, ranges)
-        notes.append(f"included {f.rel}: indexed as that file")
+            pages[f.rel] = IncludedPage(f.rel, data, ranges, ".txt" if plain else None)
+        notes.append(f"included {f.rel}: indexed as that file"
+                     + (" (plain text)" if plain else ""))
     return list(dict.fromkeys(notes))  # a file included in parts is noted once
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def only_selected(blocks: tuple[Block, ...], ranges: list[tuple[int, int]] | None

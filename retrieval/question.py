@@ -12,6 +12,7 @@ _FENCE = re.compile(r"`{1,3}")
 _MARKUP = re.compile(r"[*_~|>#]+")
 _SPACE = re.compile(r"\s+")
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
+_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,48 @@ def clean_question(raw: str, max_chars: int) -> CleanQuestion:
         return CleanQuestion("", None, "Please ask your question in words, not only symbols.")
     note = None
     if len(text) > max_chars:
-        cut = text.rfind(" ", 0, max_chars)
-        text = text[: cut if cut > max_chars // 2 else max_chars].rstrip()
-        note = f"Your question was long; only its first {len(text)} characters were searched."
+        question = _last_question(raw, max_chars // 4)
+        if question and question not in _head(text, max_chars):
+            # the question is often the last thing, after a pasted log or a long story:
+            # searched with the rest, it would drown in the log's words
+            text = question
+            note = "Your question was long; only its last question was searched."
+        else:
+            text = _head(text, max_chars)
+            note = f"Your question was long; only its first {len(text)} characters were searched."
     return CleanQuestion(text, note, None)
+
+
+def _head(text: str, max_chars: int) -> str:
+    """`text` cut to `max_chars` at a word boundary (mid-word only when a word is very long)."""
+    if len(text) <= max_chars:
+        return text
+    cut = text.rfind(" ", 0, max_chars)
+    return text[: cut if cut > max_chars // 2 else max_chars].rstrip()
+
+
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
+# where a question opens when nothing ends the text before it (a log pasted on one line, or a
+# message whose line breaks were folded): a capitalised question word
+_OPENER = re.compile(r"\b(?:How|What|Why|Where|When|Which|Who|Whose|Is|Are|Can|Could|Do|Does|"
+                     r"Did|Should|Would|Will|Has|Have)\b")
+
+
+def _last_question(raw: str, longest: int) -> str | None:
+    """The last sentence of a message that ends in `?` (a line break ends a sentence too; in a
+    longer run, a capitalised question word opens it), when it is a question of at least three
+    words and at most `longest` characters."""
+    end = raw.rfind("?")
+    if end < 0:
+        return None
+    start = 0
+    for m in _SENTENCE_END.finditer(raw, 0, end):
+        start = m.end()
+    if end + 1 - start > longest:
+        openers = list(_OPENER.finditer(raw, max(start, end + 1 - longest), end))
+        if openers:
+            start = openers[0].start()
+    question = clean_text(raw[start : end + 1])
+    if len(question) > longest or len(_WORD.findall(question)) < 3:
+        return None
+    return question

@@ -189,7 +189,7 @@ class Quoter:
             windows += definition_windows(pool, windows, overview)
         if nudge:
             windows += voted_up_windows(view, nudge, pool)
-        vecs = self.window_vectors(windows)
+        vecs = self.window_vectors(windows, view)
         scored = score_windows(
             q_vec, q_stems, windows, vecs.units, view.lexical, self.weights,
             self.heading_sims(windows, q_vec, vecs),
@@ -343,14 +343,21 @@ class Quoter:
         sims = vecs.heads @ q_vec
         return [float(s) if w.heading else 0.0 for w, s in zip(windows, sims, strict=True)]
 
-    def window_vectors(self, windows: Sequence[Window]) -> WindowVectors:
+    def window_vectors(
+        self, windows: Sequence[Window], view: CorpusView | None = None
+    ) -> WindowVectors:
         """Vectors of the units and of their sections, as stored at index time (embedded now
-        only when missing)."""
+        only when missing, with the chunks of `view` they are embedded with at index time)."""
         embedder = self._embedder()
         version = units_version(self.settings.index_model_id())
+
+        def chunk_of(cid: str) -> ChunkRecord | None:
+            i = view.by_id.get(cid) if view is not None else None
+            return view.chunks[i] if view is not None and i is not None else None
+
         return window_vectors(
             self.units, version, windows, embedder.encode, embedder.dim, embedder.token_spans,
-            embedder.encode_with_token_bits,
+            embedder.encode_with_token_bits, chunk_of,
         )
 
     @staticmethod

@@ -194,6 +194,8 @@ def block_units(
                 out.append((whole[0], whole[1], 1, extra | _list_goes_on(text, blocks, n)))
                 in_whole_list.update(k for k in range(n + 1, len(blocks))
                                      if int(blocks[k][2]) <= whole[1])
+            elif kind in (PARAGRAPH, LIST_ITEM) and (head := _colon_list_head(text, blocks, n)):
+                out.append(head)
     return out
 
 
@@ -441,15 +443,23 @@ _SIGNPOST_VERB = (
     r"|provides?[ \t\n]+(?:an?[ \t\n]+)?(?:overview|introduction|summary|description|list|guide)"
     r"|(?:is|are)[ \t\n]+an?[ \t\n]+(?:list|overview|introduction|summary|collection|guide)"
     r"|deals?[ \t\n]+with|looks?[ \t\n]+at|focus(?:es)?[ \t\n]+on|teach(?:es)?"
-    r"|guides?[ \t\n]+you|helps?[ \t\n]+you)")
+    r"|guides?[ \t\n]+you|helps?[ \t\n]+you"
+    r"|go(?:es)?[ \t\n]+into[ \t\n]+(?:(?:more|greater|further)[ \t\n]+)?details?)")
 _SIGNPOST_IN_THIS = (
     r"(?:in|throughout)[ \t\n]+(?:this|the[ \t\n]+following|the[ \t\n]+next)[ \t\n]+"
     r"(?:part|(?:sub)?sections?|pages?|chapters?|documents?|guide|tutorial|article)[ \t\n]*,?"
     r"[ \t\n]+(?:we|you|I)(?:'ll|’ll|'re[ \t\n]+going[ \t\n]+to|[ \t\n]+(?:will|are[ \t\n]+going"
     r"[ \t\n]+to|can|shall))?[ \t\n]+(?:\w+[ \t\n]+)?(?:look|learn|see|cover|discuss|explore"
     r"|describe|show|go|walk|introduce|explain|review|take)")
+# a tutorial's teaser: "Master the art of extracting lists and arrays from LLMs in this
+# comprehensive tutorial.", "Learn how to build custom validators in this advanced tutorial."
+_SIGNPOST_TEASER = (
+    r"(?:learn|master|discover|explore|find[ \t\n]+out)\b[^.!?]*?\b(?:in|with|throughout)"
+    r"[ \t\n]+this[ \t\n]+(?:[\w-]+[ \t\n]+){0,2}(?:tutorial|guide|page|section|article"
+    r"|chapter|post)")
 _SIGNPOST = re.compile(
-    rf"(?i)^\W*(?:{_SIGNPOST_SUBJECT}[ \t\n]+{_SIGNPOST_VERB}|{_SIGNPOST_IN_THIS}\w*)\b")
+    rf"(?i)^\W*(?:{_SIGNPOST_SUBJECT}[ \t\n]+{_SIGNPOST_VERB}|{_SIGNPOST_IN_THIS}\w*"
+    rf"|{_SIGNPOST_TEASER})\b")
 
 
 # "What your tool sees when the client stops waiting is **[Cancellation](cancellation.md)**.",
@@ -471,11 +481,21 @@ _FINITE_VERB = re.compile(
 
 
 # a section that only sends the reader on ("Where to go next", "Next steps", "See also",
-# "Further reading"): its items name other pages and what they hold
+# "Further reading", "Related Resources"): its items name other pages and what they hold
 _WHERE_NEXT = re.compile(
     r"(?i)^\W*(?:where[ \t]+to[ \t]+go[ \t]+(?:next|from[ \t]+here)|next[ \t]+steps?"
     r"|what(?:'|’)?s[ \t]+next|see[ \t]+also|further[ \t]+reading|learn[ \t]+more"
-    r"|going[ \t]+further)\W*$")
+    r"|going[ \t]+further|(?:additional|other|more)[ \t]+resources|related(?:[ \t]+(?:resources"
+    r"|documentation|docs|topics|pages|guides|reading|links|articles|content|tutorials|concepts"
+    r"|sections))?)\W*$")
+
+# "[List Extraction](./list_extraction.md) - Working with lists of objects", "{doc}`caching` —
+# how responses are kept": an entry of a list of pages (an index page, a "Related Resources"
+# list) that names another page and what it holds, nothing more
+_PAGE_ENTRY = re.compile(
+    r"^[*_]*(?:\[[^\]\n]+\]\((?![a-zA-Z][\w+.-]*:)[^)\s#]*(?:\.(?:md|markdown|html?|rst)|/)"
+    r"(?:#[^)\s]*)?\)|\{(?:doc|ref)\}`[^`\n]+`|:(?:doc|ref):`[^`\n]+`)[*_]*"
+    r"(?:[ \t]*[-–—:][ \t\n]+[^\n]{0,120})?[ \t\n]*$")
 
 
 # "See the [source version control integration](../integrations/svc.md) docs for more
@@ -501,11 +521,13 @@ def sends_on(sentence: str) -> bool:
 def signpost(sentence: str) -> bool:
     """A sentence that only says what its page or section covers ("This page outlines the
     basics of running Gunicorn.", "In this section we'll look at…"), that describes its page in
-    a phrase without a verb ("A guide to using MongoDB and asyncio with Motor."), or that a topic
-    is another page ("That whole flow is [OAuth clients](oauth-clients.md)."), not a question."""
+    a phrase without a verb ("A guide to using MongoDB and asyncio with Motor."), that a topic
+    is another page ("That whole flow is [OAuth clients](oauth-clients.md).") or that is an
+    entry of a list of pages ("[Missing](./maybe.md) - Handling missing values"), not a
+    question."""
     return bool(_SIGNPOST.match(sentence) or _NAMES_PAGE.search(sentence) or (
         _DESCRIBES_PAGE.match(sentence) and not _FINITE_VERB.search(sentence)
-    )) and not _is_question(sentence)
+    ) or _PAGE_ENTRY.match(sentence)) and not _is_question(sentence)
 
 
 def signpost_sentences(sentences: Sequence[str], heading: str = "") -> bool:
@@ -1053,21 +1075,26 @@ def announced_list_or_table(
 
 
 def _list_head(
-    text: str, blocks: tuple[tuple[Any, ...], ...], n: int, start: int, line_start: int
+    text: str, blocks: tuple[tuple[Any, ...], ...], n: int, start: int, line_start: int,
+    unit: bool = False,
 ) -> Span | None:
     """The sentence(s) from `start` and the first whole items of the list after paragraph `n`
     that fit CODE_MAX_LINES / CODE_MAX_CHARS, like a long code block or table: a list too long
     to quote whole, or going on in the next chunk, is quoted by its first items and cites the
     whole list's last line (`block_line_end`, shown as "… N more lines"). None when not even
     its first item fits, or when the list reaches the chunk's end and the chunk does not say
-    where it ends (an index from before that was stored)."""
+    where it ends (an index from before that was stored). `unit`: a quote unit of its own,
+    ranked by its own vector, holds no more than a list quoted whole with its lead-in may
+    (MAX_WHOLE_LIST_CHARS from `start`; MAX_LIST_QUOTE_CHARS for a list of names)."""
     got = _list_after(text, blocks, n, lambda t, k: True)
     if got is None or str(blocks[n + 1][0]) != LIST_ITEM:
         return None
-    _, items, _ = got
+    _, items, names = got
     top = text.rfind("\n", 0, int(blocks[items[0]][1])) + 1  # the first item's marker line
+    cap = MAX_LIST_QUOTE_CHARS if names else MAX_WHOLE_LIST_CHARS
     fit = [k for k in items if text.count("\n", top, int(blocks[k][2])) < CODE_MAX_LINES
-           and int(blocks[k][2]) - top <= CODE_MAX_CHARS]
+           and int(blocks[k][2]) - top <= CODE_MAX_CHARS
+           and not (unit and int(blocks[k][2]) - start > cap)]
     if not fit or fit[0] != items[0]:
         return None
     last = _list_end_line(blocks, items)
@@ -1078,6 +1105,23 @@ def _list_head(
     extra: dict[str, Any] = {"kind": PARAGRAPH, "block": n, "code_start": top,
                              "block_line_end": last if last > shown else 0}
     return start, cut, 1, extra
+
+
+def _colon_list_head(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> Span | None:
+    """The unit of paragraph (or list item) `n`'s last sentence ending ':' and the list after
+    it when the list is too long to quote whole ("AnyIO offers the following functionality:"
+    + eleven features): the sentence and the first whole items (`_list_head`, no longer than a
+    list quoted whole), marked "… N more lines" and citing the whole list, as a long announced
+    list is quoted; its items are also quoted one by one. None when `n` introduces no such
+    list."""
+    got = _list_after(text, blocks, n)
+    if got is None:
+        return None
+    first = blocks[got[1][0]]
+    if len(first) < 9 or not first[7]:
+        return None
+    line_start = int(first[8]) - text.count("\n", 0, int(first[1]))  # the line of text[0]
+    return _list_head(text, blocks, n, got[0], line_start, unit=True)
 
 
 def _list_end_line(blocks: tuple[tuple[Any, ...], ...], items: list[int]) -> int:

@@ -40,8 +40,10 @@ class SourceReader:
             except LoadError:
                 return None
         try:
-            # an `.inc` file is indexed only as the reST text a page includes
-            read_as = ".rst" if source.lower().endswith(REST_INCLUDE_ONLY_SUFFIXES) else None
+            # an `.inc` file is indexed only as the reST text a page includes, a file without a
+            # suffix (`../LICENSE`) only as the plain text a MyST page includes
+            read_as = (".rst" if source.lower().endswith(REST_INCLUDE_ONLY_SUFFIXES)
+                       else ".txt" if not Path(source).suffix else None)
             return load_bytes(data, source, read_as).text
         except LoadError:
             return None

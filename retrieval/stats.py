@@ -120,6 +120,7 @@ def corpus_stats(
         answered=counts["answered"],
         feedback_up=counts["up"],
         feedback_down=counts["down"],
+        left_out=tuple(left_out(last, m.files)),
     )
 
 

@@ -194,7 +194,61 @@ def joined_units(text: str, spans: Sequence[Span]) -> dict[Span, tuple[Span, Spa
     return {u: (f, g) for u, (f, g) in out.items() if f not in out and g not in out}
 
 
+# The int8 model's vectors move a little with the texts that share its batch, so the units of
+# a chunk are embedded with a fixed group of chunks whatever the path: those of the same file
+# version in the same block of UNIT_GROUP chunk positions (chunk ids `<file>-<key>-<index>`),
+# in id order. Indexing, the backfill after an upgrade and a question that finds a chunk's units
+# missing all embed that group, so a chunk's vectors do not depend on which path made them, nor
+# on which other files were indexed in the same run or which question came first.
+UNIT_GROUP = 16
+
+
+def unit_group(chunk_id: str) -> tuple[str, int]:
+    """The group a chunk's units are embedded with: (its file's id prefix, block); an id not
+    made by `store.chunk_id` is a group of its own."""
+    prefix, _, index = chunk_id.rpartition("-")
+    if not prefix or not index.isdigit():
+        return chunk_id, 0
+    return prefix, int(index) // UNIT_GROUP
+
+
+def by_unit_group(ids: Sequence[str]) -> list[list[int]]:
+    """The positions in `ids` of each `unit_group`, groups in order of first appearance."""
+    groups: dict[tuple[str, int], list[int]] = {}
+    for i, cid in enumerate(ids):
+        groups.setdefault(unit_group(cid), []).append(i)
+    return list(groups.values())
+
+
+def group_ids(chunk_id: str) -> list[str]:
+    """Every chunk id that can be in `chunk_id`'s group (those of the file that exist are)."""
+    prefix, block = unit_group(chunk_id)
+    if prefix == chunk_id:
+        return [chunk_id]
+    first = block * UNIT_GROUP
+    return [f"{prefix}-{i:05d}" for i in range(first, first + UNIT_GROUP)]
+
+
 def embed_units(
+    chunks: Sequence[ChunkRecord],
+    encode: Callable[[list[str]], np.ndarray],
+    token_spans: Callable[[list[str]], list[list[Span]]],
+    derive_joined: bool = DERIVE_JOINED,
+    encode_tokens: TokenEncoder | None = None,
+) -> list[ChunkUnits]:
+    """`_embed_group` for each `unit_group` of `chunks` on its own (in chunk id order), rows
+    in the order of `chunks`. Pass whole groups (`group_ids`) for vectors equal to indexing's."""
+    out: list[ChunkUnits | None] = [None] * len(chunks)
+    for members in by_unit_group([c.id for c in chunks]):
+        members.sort(key=lambda i: chunks[i].id)
+        rows = _embed_group([chunks[i] for i in members], encode, token_spans, derive_joined,
+                            encode_tokens)
+        for i, row in zip(members, rows, strict=True):
+            out[i] = row
+    return [row for row in out if row is not None]
+
+
+def _embed_group(
     chunks: Sequence[ChunkRecord],
     encode: Callable[[list[str]], np.ndarray],
     token_spans: Callable[[list[str]], list[list[Span]]],
@@ -373,14 +427,23 @@ def window_vectors(
     dim: int,
     token_spans: Callable[[list[str]], list[list[Span]]],
     encode_tokens: TokenEncoder | None = None,
+    chunk_of: Callable[[str], ChunkRecord | None] | None = None,
 ) -> WindowVectors:
     """The vectors of these quote units: read from the store; the units of a chunk that has none
-    stored (an older index, a changed definition) are embedded now, exactly as indexing would,
-    and kept for the next question."""
+    stored (an older index, a changed definition) are embedded now, exactly as indexing would:
+    with the rest of its `unit_group`, the live chunks `chunk_of` finds by id, all kept for
+    later questions."""
     chunks = {w.chunk.id: w.chunk for w in windows}
     stored = store.load(version, list(chunks), dim)
     todo = [c for cid, c in chunks.items() if cid not in stored]
     if todo:
+        whole = {c.id: c for c in todo}
+        for c in todo:
+            for gid in group_ids(c.id):
+                mate = chunks.get(gid) or (chunk_of(gid) if chunk_of is not None else None)
+                if mate is not None and gid not in whole:
+                    whole[gid] = mate
+        todo = list(whole.values())
         made = embed_units(todo, encode, token_spans, encode_tokens=encode_tokens)
         fresh = list(zip(todo, made, strict=True))
         try:
@@ -388,7 +451,8 @@ def window_vectors(
         except sqlite3.Error:
             pass  # read-only or busy: the answer does not need the copy
         for c, u in fresh:
-            stored[c.id] = u
+            if c.id in chunks:  # not the rest of its group
+                stored[c.id] = u
     by_span = {cid: {sp: i for i, sp in enumerate(u.spans)} for cid, u in stored.items()}
     heads = {cid: u.heading_vectors(chunks[cid].sections) for cid, u in stored.items()}
     out = WindowVectors(*(np.zeros((len(windows), dim), dtype=np.float32) for _ in range(3)))

@@ -86,7 +86,8 @@ async def test_sources_pages_through_the_pages_with_nothing_to_quote(
     inter = await fake.slash(GUILD, world.alice, "stats")
     stats = await e2e.wait_original_edit(fake, inter["token"], "Documents")
     fields = {f["name"]: f["value"] for f in _embed(stats)["fields"]}
-    assert (fields["Documents"], fields["Not quotable"]) == ("1", "4 pages (see /sources)")
+    assert (fields["Documents"], fields["Left out"]) == (
+        "1", "4 pages not quotable (see /sources)")
 
 
 async def test_an_untitled_doc_role_to_an_autodoc_page_shows_its_title(world: World) -> None:

@@ -159,10 +159,11 @@ def test_sources_lists_the_pages_left_out_with_nothing_to_quote(tmp_path: Path) 
     ]
     # and stats says why the folder's two pages make one document
     stats = citebot("stats", *where, cwd=tmp_path).stdout.splitlines()
-    assert stats[0] == ("Indexed:    1 document, 1 chunk; 1 page with nothing to quote not "
-                        "indexed (see citebot sources)")
-    assert json.loads(citebot("stats", "--json", *where, cwd=tmp_path).stdout)[
-        "not_quotable"] == 1
+    assert stats[:2] == ["Indexed:    1 document, 1 chunk",
+                         "Left out:   1 page not quotable (see citebot sources)"]
+    got = json.loads(citebot("stats", "--json", *where, cwd=tmp_path).stdout)
+    assert got["not_quotable"] == 1
+    assert got["left_out"] == {"nothing to quote": 1, "translation": 0, "skipped": 0}
     # a page that gains prose is indexed at the next run and leaves the list
     (docs / "api" / "widget.rst").write_text(
         "Widget API\n==========\n\nA widget spins.\n\n.. automodule:: widget\n"

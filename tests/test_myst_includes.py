@@ -75,14 +75,15 @@ def test_an_included_file_above_the_docs_is_quoted_from_itself(tmp_path: Path) -
     docs = _project(tmp_path)
     engine = Engine(make_settings(docs, tmp_path / "data", include_root=Path("..")))
     summary = engine.index()
-    assert sorted(summary.added) == ["../AUTHORS.md", "../CHANGES.md", "index.md"]
+    assert sorted(summary.added) == ["../AUTHORS.md", "../CHANGES.md", "../LICENSE", "index.md"]
     reasons = {s.path: s.reason for s in summary.skipped}
     assert reasons["change_log.md"] == (
         "nothing to quote of its own; included ../CHANGES.md: indexed as that file")
     assert "indexed as that file" in reasons["authors.md"]  # the `:::` fence and its options
-    # MyST reads an extension-less file as Markdown; citebot cannot cite it as a page
-    assert reasons["license.md"].endswith("included ../LICENSE not read: not a file type "
-                                          "citebot reads")
+    # a file without a suffix is read as plain text (session 16; it was "not a file type
+    # citebot reads")
+    assert reasons["license.md"] == (
+        "nothing to quote of its own; included ../LICENSE: indexed as that file (plain text)")
 
     top = engine.ask("Who created Black?").quotes[0]
     assert top.source == "../AUTHORS.md" and "Łukasz Langa, who created Black" in top.text
@@ -174,3 +175,54 @@ def test_a_page_only_including_is_listed_with_its_reason_among_the_files_left_ou
     left_out = {s.source: s.not_quotable for s in engine.left_out()}
     assert left_out["change_log.md"] == (
         "nothing to quote of its own; included ../CHANGES.md: indexed as that file")
+
+
+LICENSE = """MIT License
+
+Copyright (c) 2018 Łukasz Langa
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software
+and associated documentation files, to deal in the Software without restriction.
+
+   THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED.
+"""
+
+
+def test_a_file_without_a_suffix_is_read_as_plain_text(tmp_path: Path) -> None:
+    """`{include} ../LICENSE` (and `../AUTHORS`, Sphinx sites' license and authors pages) was
+    "not read: not a file type citebot reads": the license could not be quoted at all."""
+    docs = _project(tmp_path, LICENSE=LICENSE, **{
+        "docs/AUTHORS": "Glory to Jelle Zijlstra, who maintains the formatter today.\n",
+        "docs/authors.md": "# Authors\n\n```{include} AUTHORS\n```\n"})
+    engine = Engine(make_settings(docs, tmp_path / "data", include_root=Path("..")))
+    summary = engine.index()
+    assert {"../LICENSE", "AUTHORS"} <= set(summary.added)
+    reasons = {s.path: s.reason for s in summary.skipped}
+    assert reasons["authors.md"] == (
+        "nothing to quote of its own; included AUTHORS: indexed as that file (plain text)")
+    assert "AUTHORS" not in reasons  # not also "not read (file types citebot does not index)"
+
+    got = engine.ask("Can I use the software free of charge?")
+    top = got.quotes[0]
+    assert top.source == "../LICENSE" and "free of charge" in top.text
+    assert top.line_start == 5 and not top.section  # plain text: its sentences, its lines
+    _exact(top, docs)
+    assert engine.verify(top)
+    top = engine.ask("Who maintains the formatter today?").quotes[0]
+    assert top.source == "AUTHORS" and top.text.startswith("Glory to Jelle Zijlstra")
+    _exact(top, docs)
+
+
+def test_a_binary_or_non_utf8_file_without_a_suffix_keeps_a_reason(tmp_path: Path) -> None:
+    docs = _project(tmp_path)
+    (tmp_path / "LICENSE").write_bytes("Copyright © 2018, Café Ltd.\n".encode("cp1252"))
+    (tmp_path / "NOTICE").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4)
+    (docs / "notice.md").write_text("# Notice\n\n```{include} ../NOTICE\n```\n")
+    sources, _, _ = folder_sources(docs, 10_000_000, Path(".."))
+    by_rel = {s.rel: s for s in sources}
+    assert "../LICENSE" not in by_rel and "../NOTICE" not in by_rel
+    assert by_rel["license.md"].load().note == (
+        "included ../LICENSE not read: not UTF-8 text (a file without a suffix is read only as "
+        "UTF-8 text)")
+    assert by_rel["notice.md"].load().note == (
+        "included ../NOTICE not read: binary file (contains NUL bytes), not text")

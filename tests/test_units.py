@@ -119,3 +119,69 @@ def test_plain_text_stores_no_zero_context_vectors(
             assert sizes[c.id] > 0 and u.ctx.any() and u.heads.any()
     q = "How often do tides turn?"
     assert engine.ask(q, record=False).answered
+
+
+def _long_guide() -> str:
+    """A Markdown page of some 30 chunks under several headings (two unit groups and more)."""
+    parts = ["# Harbour guide\n"]
+    things = ["valve", "winch", "buoy", "crane", "lantern", "rope", "anchor", "signal"]
+    for s in range(6):
+        parts.append(f"\n## Section {s}: the {things[s]} rules\n")
+        for p in range(5):
+            sents = [
+                f"The {things[(s + p + k) % 8]} number {s * 50 + p * 10 + k} is checked by "
+                f"crew {k + p} every {s + k + 2} days before the tide turns."
+                for k in range(6)
+            ]
+            parts.append("\n" + " ".join(sents) + "\n")
+    return "".join(parts)
+
+
+def test_vectors_are_the_same_whichever_path_embeds_them(
+    tmp_path: Path, engine_factory: Callable[..., Engine]
+) -> None:
+    """After an upgrade (a new units version) a question embedded the missing units of just
+    the chunks it needed, batched differently from indexing, so the int8 model gave slightly
+    different vectors (and quotes) than the backfill or a fresh index would, depending on which
+    question came first. Now each path embeds a chunk with the same group of chunks."""
+    from retrieval.units import unit_group
+
+    docs = tmp_path / "docs"
+    shutil.copytree(SEEDS, docs)
+    (docs / "guide.md").write_text(_long_guide(), encoding="utf-8")
+    (docs / "notes.md").write_text("# Notes\n\nThe lantern is lit at dusk by crew 3.\n",
+                                   encoding="utf-8")
+    engine = engine_factory(docs)
+    engine.index()
+    view = engine.view()
+    ids = [c.id for c in view.chunks]
+    guide = [c.id for c in view.chunks if c.source == "guide.md"]
+    assert len({unit_group(cid) for cid in guide}) >= 2  # a file over more than one group
+    version = units_version(engine.settings.index_model_id())
+    dim = engine.embedder.dim
+    indexed = engine.units.load(version, ids, dim)
+    assert set(indexed) == set(ids)
+
+    def same(got: dict) -> None:  # type: ignore[type-arg]
+        for cid, u in got.items():
+            ref = indexed[cid]
+            assert u.spans == ref.spans
+            for mine, theirs in ((u.vecs, ref.vecs), (u.ctx, ref.ctx), (u.heads, ref.heads)):
+                assert np.array_equal(mine, theirs), cid
+
+    # on the fly: a question finds the units missing (a new units version)
+    engine.units.clear()
+    fresh = Engine(engine.settings)
+    for q in ["How often is the anchor number 262 checked?", "Who lights the lantern?",
+              "Who leads CENTCOM?"]:
+        fresh.ask(q, record=False)
+    on_the_fly = fresh.units.load(version, ids, dim)
+    assert {c.source for c in view.chunks if c.id in on_the_fly} >= {"guide.md", "notes.md",
+                                                                       SEED_FILE}
+    same(on_the_fly)
+    # the backfill of a reindex
+    engine.units.clear()
+    engine.index()
+    backfilled = engine.units.load(version, ids, dim)
+    assert set(backfilled) == set(ids)
+    same(backfilled)

@@ -113,3 +113,59 @@ def test_a_confident_answer_naming_an_unmentioned_tool_is_still_answered(
     assert um.unmentioned_names(q, engine.view()) == ["Heroku"]
     a = engine.ask(q, record=False)
     assert a.answered and "retries=3" in a.quotes[0].text
+
+
+DEPLOY = """# Deploying
+
+The worker runs under systemd on Debian and streams its log to journald; the Prometheus
+exporter reports the length of every queue. Jobs can also be sent to the Simple Queue
+Service, and the Job Board lists them while they run. Support contracts are handled by Zoë Müller.
+"""
+
+
+def test_a_name_the_docs_write_another_way_is_mentioned(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """A name the docs do use, written another way, is no signal: misspelt ("Debain",
+    "Promethius"), without its accents ("Muller"), as one word where the docs write two
+    ("JobBoard") or as the initials of the docs' words ("SQS"). Names the docs never use, or
+    only look like, still are: an English word is not taken for a misspelling ("Steam" is not
+    "stream"), nor a short name for a word one letter away."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "deploy.md").write_text(DEPLOY, encoding="utf-8")
+    e = engine_factory(docs)
+    e.index()
+    view = e.view()
+    for q in ("does the worker run on Debain?", "can I watch the queues with Promethius?",
+              "who does Muller work for?", "where do I find the JobBoard?",
+              "can I send jobs to SQS?", "does the Job-Board list running jobs?"):
+        assert um.unmentioned_names(q, view) == [], q
+    assert um.unmentioned_names("does the worker run on Ubuntu?", view) == ["Ubuntu"]
+    assert um.unmentioned_names("can I send jobs to AWS?", view) == ["AWS"]
+    assert um.unmentioned_names("can I send jobs to Debbie?", view) == ["Debbie"]
+    assert um.unmentioned_names("can I send the log to Steam?", view) == ["Steam"]
+    # one letter away from "jobs", but four letters: another name
+    assert um.unmentioned_names("can I send jobs to Joba?", view) == ["Joba"]
+    assert um.unmentioned_names("where do I find the JobQueue?", view) == ["JobQueue"]
+
+
+def test_one_or_two_letter_names_are_looked_for_as_written(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """"Go", "C#", "VS" are too short for BM25's words: they count when no document writes
+    them as the question does, or spells them out ("JB" for "Job Board")."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "deploy.md").write_text(DEPLOY + "\nThe Go client is in its own package.\n",
+                                    encoding="utf-8")
+    e = engine_factory(docs)
+    e.index()
+    view = e.view()
+    assert um.unmentioned_names("is there a C# client for the worker?", view) == ["C#"]
+    assert um.unmentioned_names("can I edit the worker in VS Code?", view) == ["Code", "VS"]
+    assert um.unmentioned_names("is there a client in Go?", view) == []  # the docs write it
+    assert um.unmentioned_names("does the JB list failed jobs?", view) == []
+    # "I", "A", lower case, a sentence's first word: no name
+    assert um.unmentioned_names("can I send job A before job B? C is later", view) == ["B"]
+    assert um.unmentioned_names("how do I go back to Debian?", view) == []

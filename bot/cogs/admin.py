@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.core import NO_MENTIONS, Core, core_of
+from bot.engines import EngineLike
 from bot.errors import explain
 from bot.policy import reindex_refusal
 from retrieval.errors import CitebotError, IndexBusy
@@ -105,18 +106,24 @@ class AdminCog(commands.Cog):
         latest: list[Progress] = []  # appended from the worker thread; read on the loop
 
         seen_by = guild_id or 0  # a guild never sees another guild's knowledge entries
+        key = self.core.pool.key(guild_id)
 
         def progress(p: Progress) -> None:
             latest.append(progress_seen_from(p, seen_by))
             if len(latest) > 64:
                 del latest[:-1]
+            self.core.reindexing[key] = p  # /sources shows it while nothing is indexed yet
+
+        def work(e: EngineLike) -> IndexSummary:
+            try:
+                return summary_seen_from(
+                    e.index(rebuild=rebuild, progress=progress), e.sources(), seen_by)
+            finally:
+                self.core.reindexing.pop(key, None)
 
         out = ReindexOutput(interaction, self.core.clock, public)
         started = time.monotonic()
-        task: asyncio.Task[IndexSummary] = asyncio.create_task(
-            self.core.pool.run(guild_id, lambda e: summary_seen_from(
-                e.index(rebuild=rebuild, progress=progress), e.sources(), seen_by))
-        )
+        task: asyncio.Task[IndexSummary] = asyncio.create_task(self.core.pool.run(guild_id, work))
         interval = self.core.progress_interval
         last_edit = float("-inf")
         shown: Progress | None = None

@@ -23,11 +23,14 @@ log = logging.getLogger("citebot.bot")
 
 
 def guild_stats(engine: EngineLike, guild_id: int | None) -> Stats:
-    """The index's stats with the documents and chunks this guild can be answered from: the
-    ones /sources lists (another guild's knowledge entries on a shared index are not)."""
+    """The index's stats with the documents and chunks this guild can be answered from, and
+    the files left out: the ones /sources lists (another guild's knowledge entries on a shared
+    index are not)."""
     stats = engine.stats()
     mine = [s for s in engine.sources() if visible(s.source, guild_id or 0)]
-    return dataclasses.replace(stats, documents=len(mine), chunks=sum(s.chunks for s in mine))
+    left = tuple(s for s in stats.left_out if visible(s.source, guild_id or 0))
+    return dataclasses.replace(stats, documents=len(mine), chunks=sum(s.chunks for s in mine),
+                               left_out=left)
 
 
 class InfoCog(commands.Cog):
@@ -59,6 +62,20 @@ class InfoCog(commands.Cog):
         except Exception:
             log.exception("/sources failed")
             await self._error(interaction, "Could not list the sources; the error was logged.")
+            return
+        if not any(not s.left_out for s in sources):  # nothing indexed: is it being built?
+            try:
+                building = await self.core.pool.run(guild_id, lambda e: e.reindex_running())
+            except Exception:
+                log.warning("/sources: cannot tell whether an index is being built",
+                            exc_info=True)
+                building = False
+            await interaction.edit_original_response(
+                embed=render.sources_page(
+                    sources, 0, may_reindex=self.core.may_reindex(guild_id), building=building,
+                    progress=self.core.reindexing.get(self.core.pool.key(guild_id))),
+                allowed_mentions=NO_MENTIONS,
+            )
             return
         if find and find.strip():
             await interaction.edit_original_response(

@@ -74,11 +74,19 @@ _MYST_OPTION = re.compile(r"^[ \t]*:[\w-]+:.*$")
 _COLON_OPEN = re.compile(r"^([ \t]{0,3})(:{3,})\{([\w:.-]+)\}[ \t]*(.*)$")
 _COLON_CLOSE = re.compile(r"^[ \t]{0,3}(:{3,})[ \t]*$")
 _MYST_NOTE_LIKE = _MYST_ADMONITIONS | {"topic", "sidebar", "margin", "versionremoved"}
-_MYST_TITLED = {"dropdown", "tab-item", "card", "grid-item-card"}
+# (sphinx-design's `tab-item`, sphinx-inline-tabs' `tab`, sphinx-tabs' `group-tab`)
+_MYST_TITLED = {"dropdown", "tab-item", "card", "grid-item-card", "tab", "group-tab"}
 # sphinx-design / docutils containers: their body is the page's Markdown, laid out
-_MYST_CONTAINERS = {"tab-set", "grid", "grid-item", "div", "container", "only", "card-carousel"}
+_MYST_CONTAINERS = {"tab-set", "grid", "grid-item", "div", "container", "only", "card-carousel",
+                    "tabs"}
+# a directive no list here names whose body opens with a prompt (pip's ```{pip-cli} +
+# `$ pip install -e .`): a project's own extension showing a console session, code on the page
+_PROMPT_BODY = re.compile(r"^[ \t]*(\$|>>>)[ \t]")
+_MYST_KNOWN = {"math", "raw", "mermaid", "graphviz", "toctree", "include", "literalinclude"}
 _MYST_VERSION = {"versionadded", "versionchanged", "deprecated", "versionremoved"}
-_MYST_TARGET = re.compile(r"^[ \t]*\([\w.:/-]+\)=[ \t]*$")  # `(multiple-options)=`
+# a MyST target, `(multiple-options)=`; mdit-py-plugins takes any words between `(` and `)=`
+# (pip's `(Fixing conflicting dependencies)=`)
+_MYST_TARGET = re.compile(r"^[ \t]*\([^\n]*\S[^\n]*\)=[ \t]*$")
 # mkdocs-material / pymdown containers whose body is indented under the opener line:
 # `!!! note "Title"`, `??? tip`, `???+ example`, `=== "Tab title"`
 _INDENTED_OPENER = re.compile(r"^([ \t]{0,3})(!!!|\?\?\?\+?|===[!+]?)" + _AFTER_MARKER + r"(\S.*)$")
@@ -651,14 +659,24 @@ def _colon_fence(
     if name not in _MYST_NOTE_LIKE and name not in _MYST_TITLED | _MYST_CONTAINERS:
         return out
     cut = min((_indent(ln) for ln in body if ln.strip()), default=0)
-    heading = _plain_title(args) if name in _MYST_TITLED or (
-        name == "admonition" and _heads_box(name, args)) else ""
+    heading = _box_heading(name, args)
     inner = _subparse(text, lines, first, body, [min(cut, _indent(ln)) for ln in body],
                       section + (heading,) if heading else section)
     for b in inner:
         kind = ADMONITION if b.kind == PARAGRAPH and name in _MYST_NOTE_LIKE else b.kind
         out.append(Block(kind, b.start, b.end, b.section, b.language, b.header))
     return out
+
+
+def _box_heading(name: str, args: str) -> str:
+    """What heads a MyST box's content in its section path: a tab's or dropdown's title, an
+    `{admonition}`'s own title, and "See also" for a `{seealso}` box, whose content only names
+    other pages (`{doc}`../cli/pip_config` command, which helps manage pip's configuration.`:
+    a pointer, quoted last like a "See also" section's)."""
+    if name == "seealso":
+        return "See also"
+    return _plain_title(args) if name in _MYST_TITLED or (
+        name == "admonition" and _heads_box(name, args)) else ""
 
 
 def _glossary(
@@ -1064,17 +1082,25 @@ def _myst(tok: Token, text: str, lines: Lines, section: tuple[str, ...]) -> list
         e -= 1
     if name in _MYST_CODE:
         return [Block(CODE, s, e, section, language=code_directive_language(name, args))]
-    if name in _MYST_ADMONITIONS:
-        # its body is Markdown, as a colon fence's is: prose is the note, and code fenced
-        # inside (````{tip} + ```{doctest}) is code, not words of the note
-        body = [lines.line(n) for n in range(first, last)]
+    body = [lines.line(n) for n in range(first, last)]
+    if name == "glossary":
+        return _glossary(text, lines, first, body, section)
+    if name in _MYST_NOTE_LIKE or name in _MYST_TITLED | _MYST_CONTAINERS:
+        # its body is Markdown, as a colon fence's is: a note's prose is the note, and code
+        # fenced inside (````{tip} + ```{doctest}) is code, not words of the note; a tab's or
+        # dropdown's title heads what it holds (```{tab} Unix + the config file locations),
+        # and so does ```{admonition} Timeouts in tests
         cut = min((_indent(ln) for ln in body if ln.strip()), default=0)
-        # (```{admonition} Timeouts in tests: its title heads what the box holds)
-        heading = _plain_title(args) if name == "admonition" and _heads_box(name, args) else ""
+        heading = _box_heading(name, args)
         parts = _subparse(text, lines, first, body, [min(cut, _indent(ln)) for ln in body],
                           section + (heading,) if heading else section)
         return version + [
-            Block(ADMONITION, b.start, b.end, b.section) if b.kind == PARAGRAPH else b
+            Block(ADMONITION, b.start, b.end, b.section)
+            if b.kind == PARAGRAPH and name in _MYST_NOTE_LIKE else b
             for b in parts
         ]
+    prompt = _PROMPT_BODY.match(body[0])
+    if prompt and name not in _MYST_KNOWN:
+        return [Block(CODE, s, e, section, language="pycon" if prompt.group(1) == ">>>" else
+                      "console")]
     return version
