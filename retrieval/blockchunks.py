@@ -42,7 +42,7 @@ class _Unit:
     end: int
     tokens: int
     # the markup before it (a reST comment of generated code: coverage.py's `.. [[[cog` …
-    # `.. ]]]`) is too long to share a chunk with what comes before: it opens a chunk
+    # `.. ]]]`) is longer than a chunk: it opens a chunk
     fresh: bool = False
 
 
@@ -158,10 +158,13 @@ def chunk_blocks(
             if len(toks) + gap <= budget:
                 row.append(_Unit(i, s, e, max(len(toks) + gap, 1)))
                 continue
-            # the markup before the piece would fill a chunk on its own: the piece opens one
-            # (its tokens counted alone), so a chunk never holds that markup and is not
-            # halved by _fit into scraps of a few code lines each
-            fresh = gap > 0
+            # the markup before the piece is longer than a chunk (a 30-line `.. [[[cog`
+            # comment over a code example, a changelog's link targets over the next
+            # release's heading): the piece opens a chunk (its tokens counted alone), so no
+            # chunk holds that markup and _fit does not halve it into scraps of a few code
+            # lines. (Only then: a piece too long for a chunk after a short directive line
+            # is split and packed as before, its lead-in moved with it.)
+            fresh = gap > budget
             # a doctest example too long for one chunk (its output): split between its lines
             # (the later part is quoted only from a `>>>` line on: _make)
             parts = _lines(s, e, toks, text) if blocks[i].kind == CODE else [toks]
