@@ -197,3 +197,76 @@ def test_a_spelling_word_list_is_not_a_page(tmp_path: Path) -> None:
     assert word_list(words) and not word_list(prose) and not word_list("one\ntwo\n")
     answer = engine.ask("which parts of my program does coverage.py monitor?")
     assert answer.answered and answer.quotes[0].source == "notes.txt"
+
+
+def test_markup_shorter_than_a_chunk_does_not_open_one(tmp_path: Path) -> None:
+    """Only markup longer than a chunk opens one (the 30-line `.. [[[cog` comment above): a
+    15-line comment (173 tokens) before a paragraph is packed with the text around it as
+    before, though the comment and the paragraph's first sentence together pass the chunk
+    budget. (Opening a chunk whenever markup and the piece after it passed the budget moved
+    chunk boundaries, and so chunk vectors and BM25 statistics, on pages with no long
+    markup at all.)"""
+    comment = "\n".join(f"   option_{i} = value_{i}  # generated line {i}" for i in range(14))
+    page = f"""Web server
+==========
+
+Running a simple server
+-----------------------
+
+The server answers every request with a greeting, and it can be configured.
+
+.. This comment holds the source of the example below, which a script regenerates:
+{comment}
+
+The alpha handler reads the name from the request's match info, falls back to an anonymous
+visitor when the route has none, and answers with a plain text greeting. The beta handler
+does the same with a JSON body.
+
+The handlers are coroutines.
+"""
+    engine = indexed_engine(tmp_path, {"server.rst": page})
+    first = page.index("The alpha handler")
+    holding = [c for c in engine.view().chunks
+               if c.char_start <= first < c.char_start + len(c.text)]
+    assert holding and "answers every request with a greeting" in holding[0].text, [
+        c.text[:80] for c in engine.view().chunks]
+
+
+def test_two_alike_examples_with_prose_between_are_both_kept(tmp_path: Path) -> None:
+    """Only another tab of the same example is skipped: two examples on one page whose
+    words are nearly the same but with a sentence between them (click's `is_flag=True`
+    flag, then "To implement this more explicitly…" and the `'--shout/--no-shout'` one) are
+    two answers, and both may be quoted."""
+    from retrieval.answer import ScoredWindow, pick_non_overlapping
+    from retrieval.quoter import _only_code_between
+
+    example = """    @click.command()
+    @click.option('{flag}')
+    def info(shout):
+        rv = sys.platform
+        if shout:
+            rv = rv.upper() + '!!!!111'
+        click.echo(rv)
+"""
+    page = f"""Boolean flags
+=============
+
+Boolean flags are options that can be enabled or disabled:
+
+.. code-block:: python
+
+{example.format(flag="--shout")}
+To implement this more explicitly, pass in on-option and off-option:
+
+.. code-block:: python
+
+{example.format(flag="--shout/--no-shout")}
+Both commands print the platform.
+"""
+    engine = indexed_engine(tmp_path, {"options.rst": page})
+    view = engine.view()
+    codes = [w for c in view.chunks for w in windows_for(c, 0) if w.kind == "code"]
+    assert len(codes) == 2, [w.text for w in codes]
+    scored = [ScoredWindow(w, 1.0 - n / 10, 0.5, 0.0, 0.0) for n, w in enumerate(codes)]
+    kept = pick_non_overlapping(scored, 3, (), lambda s, a, b: _only_code_between(view, s, a, b))
+    assert len(kept) == 2, [sw.window.text for sw in kept]
