@@ -41,9 +41,6 @@ class _Unit:
     start: int
     end: int
     tokens: int
-    # the markup before it (a reST comment of generated code: coverage.py's `.. [[[cog` …
-    # `.. ]]]`) is longer than a chunk: it opens a chunk
-    fresh: bool = False
 
 
 def _pieces(text: str, b: Block) -> list[tuple[int, int]]:
@@ -158,29 +155,16 @@ def chunk_blocks(
             if len(toks) + gap <= budget:
                 row.append(_Unit(i, s, e, max(len(toks) + gap, 1)))
                 continue
-            # the markup before the piece is longer than a chunk (a 30-line `.. [[[cog`
-            # comment over a code example, a changelog's link targets over the next
-            # release's heading): the piece opens a chunk (its tokens counted alone), so no
-            # chunk holds that markup and _fit does not halve it into scraps of a few code
-            # lines. (Only then: a piece too long for a chunk after a short directive line
-            # is split and packed as before, its lead-in moved with it.)
-            fresh = gap > budget
             # a doctest example too long for one chunk (its output): split between its lines
             # (the later part is quoted only from a `>>>` line on: _make)
             parts = _lines(s, e, toks, text) if blocks[i].kind == CODE else [toks]
             for line in parts:
                 if len(line) <= budget:
-                    begin = s + line[0][0]
-                    if fresh and blocks[i].kind == CODE:
-                        # (from the line's indentation on, which the code's display dedents)
-                        begin = max(s, text.rfind("\n", 0, begin) + 1)
-                    row.append(_Unit(i, begin, s + line[-1][1], len(line), fresh))
-                    fresh = False
+                    row.append(_Unit(i, s + line[0][0], s + line[-1][1], len(line)))
                     continue
                 for j in range(0, len(line), budget):  # one enormous sentence or line
                     w = line[j : j + budget]
-                    row.append(_Unit(i, s + w[0][0], s + w[-1][1], len(w), fresh))
-                    fresh = False
+                    row.append(_Unit(i, s + w[0][0], s + w[-1][1], len(w)))
         units.append(row)
 
     # a heading, a paragraph and the short list it introduces, too long for one chunk
@@ -219,17 +203,15 @@ def chunk_blocks(
             flush()
         if current and total + g_tokens > budget:
             flush()
-        if g_tokens <= budget and not any(u.fresh for u in g_units):
+        if g_tokens <= budget:
             current.extend(g_units)
             total += g_tokens
             continue
         for n, u in enumerate(g_units):  # a group too long for one chunk: split between pieces
-            if current and (u.fresh or total + u.tokens > budget):
+            if current and total + u.tokens > budget:
                 # a lead-in goes to the next chunk with the code, list or table it
-                # introduces (as much of it as fits there with its first piece; not across
-                # markup too long to share a chunk with it)
-                lead = 0 if u.fresh else _lead_in_units(
-                    text, blocks, g_units, n, current, budget, max_tokens)
+                # introduces (as much of it as fits there with its first piece)
+                lead = _lead_in_units(text, blocks, g_units, n, current, budget, max_tokens)
                 moved = current[len(current) - lead :] if lead else []
                 if lead:
                     del current[len(current) - lead :]

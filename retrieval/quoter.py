@@ -63,11 +63,15 @@ Span = tuple[str, int, int]  # source, file offsets [start, end)
 
 
 def _only_code_between(view: CorpusView, source: str, start: int, end: int) -> bool:
-    """Whether no block but code lies in [start, end) of page `source` (tabs of one example)."""
+    """Whether [start, end) of page `source` lies between two code blocks with no block but
+    code in it (tabs of one example); not between two parts of one long code block."""
     for c in view.chunks:
-        if c.source == source and c.char_start < end and c.char_start + len(c.text) > start:
+        if c.source == source and c.char_start <= end and c.char_start + len(c.text) >= start:
             for kind, a, b, *_ in c.blocks:
-                if kind != CODE and c.char_start + a < end and c.char_start + b > start:
+                a, b = c.char_start + a, c.char_start + b
+                if a < start and b > end:
+                    return False  # (inside one block)
+                if kind != CODE and a < end and b > start:
                     return False
     return True
 
