@@ -163,7 +163,9 @@ class Core:
         answer = await self.pool.ask(
             guild_id, question, offset=offset, earlier=earlier, shown=seen
         )
-        rendered = render.render_answer(answer, self.may_reindex(guild_id))
+        rendered = render.render_answer(
+            answer, self.may_reindex(guild_id), progress=self.reindex_progress(guild_id)
+        )
         view: discord.ui.View | None = None
         shown = answer.quotes[: rendered.shown] if answer.failure is None else []
         if answer.answered and shown and self.answer_view is not None:
@@ -178,7 +180,13 @@ class Core:
 
     def answer_text(self, prepared: Prepared) -> str:
         """The answer as plain text, for where the bot may not embed links."""
-        return render.answer_content(prepared.answer, self.may_reindex(prepared.guild_id))
+        return render.answer_content(prepared.answer, self.may_reindex(prepared.guild_id),
+                                     self.reindex_progress(prepared.guild_id))
+
+    def reindex_progress(self, guild_id: int | None) -> Progress | None:
+        """The latest progress of this bot's /reindex of the index `guild_id` asks, if one is
+        running (shown while nothing is indexed yet)."""
+        return self.reindexing.get(self.pool.key(guild_id))
 
     async def answer_sent(
         self,

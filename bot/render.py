@@ -360,11 +360,14 @@ def source_line(s: SourceRef) -> str:
 
 
 def render_answer(
-    answer: Answer, may_reindex: bool = True, room: int | None = None
+    answer: Answer, may_reindex: bool = True, room: int | None = None,
+    progress: Progress | None = None,
 ) -> RenderedAnswer:
     """`may_reindex`: /reindex can be run where the answer is shown (a failure's hint);
     `room`: at most this many characters of title, description and footer together (a
-    plain-text answer), else an embed's limits."""
+    plain-text answer), else an embed's limits; `progress`: the latest progress of this bot's
+    /reindex of the index asked, shown when nothing is indexed yet and it is being built (as
+    /sources shows it; no file name: it may be another guild's knowledge entry)."""
     title = question_title(answer.question)
 
     def budget(title: str, footer: str) -> int:
@@ -381,6 +384,8 @@ def render_answer(
 
     if answer.failure is not None:
         desc = "⚠️ " + escape_line(explain(answer.failure, may_reindex))
+        if isinstance(answer.failure, IndexBuilding) and progress is not None:
+            desc += f"\n⏳ {escape_line(progress.describe())}"
         footer = cut_at_word(" · ".join(footer_bits), EMBED_FOOTER_LIMIT)
         desc = cut_at_word(desc, budget(title, footer))
         return RenderedAnswer(title, desc, footer, COLOR_ERROR, 0)
@@ -410,14 +415,16 @@ def render_answer(
     return RenderedAnswer(title, desc, footer, COLOR_ANSWER, shown)
 
 
-def answer_content(answer: Answer, may_reindex: bool = True) -> str:
+def answer_content(
+    answer: Answer, may_reindex: bool = True, progress: Progress | None = None
+) -> str:
     """The answer as a plain message (at most CONTENT_LIMIT characters) for a channel where
     the bot may not embed links: Discord refuses a message that is only an embed there (403
     Missing Permissions), so the question, the quotes with their citations and the footer
     come as text."""
     room = CONTENT_LIMIT
     for _ in range(4):  # escaping the title and footer can add characters: shrink and retry
-        r = render_answer(answer, may_reindex, room=room)
+        r = render_answer(answer, may_reindex, room=room, progress=progress)
         parts = [f"**{escape_line(r.title)}**"] if r.title else []
         parts.append(r.description)
         if r.footer:

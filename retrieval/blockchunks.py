@@ -349,16 +349,16 @@ def _groups(
 
 def _in_whole_lists(text: str, blocks: Sequence[Block]) -> dict[int, int]:
     """The items of each list quoted whole with its lead-in ("…in this order of priority:" +
-    its steps, quoteunits._list_with_lead_in), by block index, each with where that unit
+    its steps, quoteunits.list_with_lead_in), by block index, each with where that unit
     starts (the lead-in's last sentence)."""
-    from retrieval.quoteunits import _list_with_lead_in
+    from retrieval.quoteunits import list_with_lead_in
 
     refs = tuple((b.kind, b.start, b.end) for b in blocks)
     out: dict[int, int] = {}
     for i in range(len(blocks) - 1):
         if blocks[i + 1].kind not in (LIST_ITEM, DEFINITION):
             continue
-        whole = _list_with_lead_in(text, refs, i)
+        whole = list_with_lead_in(text, refs, i)
         if whole:
             out.update((k, whole[0]) for k in range(i + 1, len(blocks))
                        if blocks[k].end <= whole[1])

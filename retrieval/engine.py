@@ -20,6 +20,7 @@ import numpy as np
 from chromadb.errors import ChromaError
 from filelock import FileLock, Timeout
 
+from retrieval.aboutdoc import document_asked_about, opening
 from retrieval.answer import Weights
 from retrieval.asked import AskedLog, PriorAnswer
 from retrieval.corpus import CorpusView, load_view
@@ -85,6 +86,7 @@ from retrieval.stats import (
 )
 from retrieval.store import Manifest, Store, destroy_embedded, staging_name
 from retrieval.units import UnitStore
+from retrieval.unmentioned import prepare_names
 
 if TYPE_CHECKING:  # the indexer (chunking) loads only when something is indexed
     from retrieval.indexer import DocSource
@@ -398,6 +400,8 @@ class Engine:
                 self.role_titles.forget()
                 if self.settings.overview_leads > 0 and view.chunks:
                     prepare_introductions(view)
+                if view.chunks:
+                    prepare_names(view)
             return self._view
 
     def _manifest_version(self) -> int:
@@ -447,17 +451,31 @@ class Engine:
             return Answer(question=question, answered=False, failure=e)
         corrected = self.corrected(view, cq.text, question)
         text, context = corrected.text, None
-        if earlier and earlier.strip() and is_follow_up(cq.text):
+        # "what is this document about?" names its referent: never a follow-up
+        about = document_asked_about(view, cq.text)
+        if about is None and earlier and earlier.strip() and is_follow_up(cq.text):
             context = " ".join(earlier.split())[: self.settings.max_question_chars]
             # the earlier question's own corrections were shown with its answer
             text = in_context(self.corrected(view, context, context).text, corrected.text)
+        asked, order, about_note = corrected.text, None, None
+        if about is not None and (guild_id is None or visible(about, guild_id)):
+            # "what is this document about?": its opening, searched with its title
+            title, order = opening(view, about)
+            if title and order:
+                text = asked = title
+                about_note = f"read as a question about {about}: its opening is quoted"
+            else:
+                order = None
         try:
             q_vec = self.question_vector(text)
         except ModelUnavailable as e:
             return Answer(question=question, answered=False, failure=e)
-        note = " · ".join(n for n in (cq.note, corrected.note) if n) or None
+        note = " · ".join(n for n in (cq.note, corrected.note, about_note) if n) or None
+        # a message cut to its last question (or its head) is judged on what was searched: a
+        # pasted log's names ("ValueError") are not the question's
+        written = cq.text if cq.note else question
         answer = self._answer(
-            view, text, q_vec, question, k, offset, note, guild_id, shown, corrected.text
+            view, text, q_vec, question, k, offset, note, guild_id, shown, asked, written, order,
         )
         if corrected.corrections:
             answer = dataclasses.replace(answer, corrections=corrected.corrections)
@@ -564,11 +582,21 @@ class Engine:
         guild_id: int | None = None,
         shown: Sequence[Citation] = (),
         asked: str | None = None,
+        written: str | None = None,
+        order: Sequence[str] | None = None,
     ) -> Answer:
         """`asked`: the question as searched (spelling corrected), without a follow-up's
-        earlier question: its words no document uses are named in a weak answer's note."""
-        fused = self.retrieve(view, q, q_vec)
-        overview = overview_of(view, q, self.settings.overview_leads)
+        earlier question: its words no document uses are named in a weak answer's note.
+        `written`: the part of the message searched, as typed (default `original`): the
+        names it capitalises decide the unmentioned-name margin (retrieval.unmentioned).
+        `order`: the chunks to quote from, best first, instead of searching (a question about
+        the document itself: its chunks in file order, retrieval.aboutdoc)."""
+        if order is not None:
+            fused = [(cid, 1.0 / (rank + 1)) for rank, cid in enumerate(order)]
+            overview = None
+        else:
+            fused = self.retrieve(view, q, q_vec)
+            overview = overview_of(view, q, self.settings.overview_leads)
         nudge = self.nudges.for_question(q_vec)  # {} unless similar questions got votes
         if guild_id is not None:  # another guild's knowledge entries are not for this one
             fused = [f for f in fused if visible(view.chunks[view.by_id[f[0]]].source, guild_id)]
@@ -577,7 +605,8 @@ class Engine:
                 if c in view.by_id and visible(view.chunks[view.by_id[c]].source, guild_id)
             }
         answer = self.quoter.answer(
-            view, fused, q, q_vec, original, k, offset, note, nudge, shown, asked, overview
+            view, fused, q, q_vec, original, k, offset, note, nudge, shown, asked, overview,
+            written,
         )
         return self._with_links(answer)
 

@@ -44,6 +44,7 @@ from retrieval.rstincludes import (
     REST_TEXT_SUFFIXES,
     included_by,
     included_outside,
+    plain_includes,
 )
 from retrieval.searchtext import embed_text
 from retrieval.sitenav import SiteConfig, read_site_config
@@ -138,7 +139,8 @@ def folder_sources(
         if includes_allowed:
             rest_included |= included_by(rel, data)
             outside = included_outside(rel, data)
-            myst_notes = read_includes(includes, rel, find_includes(rel, data), prose)
+            myst_notes = read_includes(
+                includes, rel, find_includes(rel, data) + plain_includes(rel, data), prose)
         nav = site.titles.get(rel)
         if page is None:
             sources.append(_site_titled(_noting(_noting_outside(

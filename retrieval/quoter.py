@@ -173,6 +173,7 @@ class Quoter:
         shown: Sequence[Citation] = (),
         asked: str | None = None,
         overview: Overview | None = None,
+        written: str | None = None,
     ) -> Answer:
         """`overview`: an overview question's term (retrieval.overview): the windows of its
         lead chunks that open with a sentence defining it are kept past the prefilter and lifted
@@ -183,7 +184,10 @@ class Quoter:
         it changes the order of quotes, never whether the question is answered. `shown`: the
         quotes of the pages before this one; with them the page is the best `k` quotes that
         neither overlap nor repeat the words of any (the ranking of a larger pool can differ
-        from the one that made the earlier pages, so `offset` alone could repeat a quote)."""
+        from the one that made the earlier pages, so `offset` alone could repeat a quote).
+        `written`: the part of the message searched, as typed (default `original`; a long
+        message cut to its last question is that question): the names it capitalises and no
+        document uses raise the threshold (retrieval.unmentioned)."""
         # release notes give way in the pool, not in the scores: a chunk keeps its fused rank
         rank_of = {cid: rank for rank, (cid, _) in enumerate(fused)}
         chosen = release_notes_last(fused, view, original, POOL_CHUNKS + offset)
@@ -248,7 +252,7 @@ class Quoter:
             scored = [sw for sw in scored if not _overlaps(sw.window, spans)]
         offset_in = 0 if shown else offset
         # (a sibling tab's spelling of a code block picked already is skipped: display only,
-        # the answer is decided on the picks with it)
+        # whether to answer is decided on the picks without that skip)
         shortlist = pick_non_overlapping(scored, max(offset_in + k, depth), told,
                                          lambda src, a, b: _only_code_between(view, src, a, b))
         picked = pick_non_overlapping(scored, offset_in + k, told)[offset_in : offset_in + k]
@@ -261,7 +265,7 @@ class Quoter:
             # the heading terms lift every score in a structured document's section
             threshold += STRUCTURED_MARGIN
         if picked:  # a name no document uses (retrieval.unmentioned)
-            threshold += unmentioned_margin(original, view)
+            threshold += unmentioned_margin(written or original, view)
         answered = bool(shortlist[offset_in : offset_in + k]) and best >= threshold
         if not answered:
             if offset == 0 and (missing := unused_words(asked or original, view)):

@@ -187,7 +187,7 @@ def block_units(
             # at the term shows the term on a line of its own
             body = extra | {"kind": PARAGRAPH} if kind == DEFINITION else extra
             out.extend((a, b, k, extra if a <= s else body) for a, b, k in units)
-            whole = _list_with_lead_in(text, blocks, n)
+            whole = list_with_lead_in(text, blocks, n)
             if whole:
                 # (a list going on in the next chunk: quoted to this chunk's end, the whole
                 # list cited and marked "… N more lines" as a long announced list is)
@@ -285,7 +285,7 @@ def _parent_item(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> int 
     return None
 
 
-def _list_with_lead_in(
+def list_with_lead_in(
     text: str, blocks: tuple[tuple[Any, ...], ...], n: int,
     lead: Callable[[str, str], bool] | None = None,
 ) -> tuple[int, int] | None:
@@ -1056,7 +1056,7 @@ def announced_list_or_table(
     """The quote a unit widens to when its last sentence ends its paragraph in a full stop
     yet announces the list or table right after it ("The following options are supported."
     + the options): the sentence(s) and the whole list when the list fits the rules of a
-    lead-in ending ':' with its list (`_list_with_lead_in`); the sentence(s), the table's
+    lead-in ending ':' with its list (`list_with_lead_in`); the sentence(s), the table's
     header row and its rows, cut at whole rows like a long code block (`_table_with_lead`).
     One exact slice; the unit (its vectors, its score) stays as it is. None for any other
     unit, or a list too long to quote whole or that reaches the chunk's end (it may go on in
@@ -1068,7 +1068,7 @@ def announced_list_or_table(
         return None
     if str(blocks[block + 1][0]) == TABLE:
         return _table_with_lead(text, blocks, block + 1, start, line_start)
-    whole = _list_with_lead_in(text, blocks, block, lead=lambda t, k: True)
+    whole = list_with_lead_in(text, blocks, block, lead=lambda t, k: True)
     if whole is not None and any(int(ref[1]) >= whole[1] for ref in blocks[block + 1 :]):
         return min(start, whole[0]), whole[1], 1, {"kind": PARAGRAPH, "block": block}
     return _list_head(text, blocks, block, start, line_start)
@@ -1137,7 +1137,7 @@ def _list_end_line(blocks: tuple[tuple[Any, ...], ...], items: list[int]) -> int
 
 
 def _list_goes_on(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> dict[str, Any]:
-    """For the unit of lead-in `n` and its list (`_list_with_lead_in`) when the list goes on
+    """For the unit of lead-in `n` and its list (`list_with_lead_in`) when the list goes on
     past the chunk's end: where the list begins in the quote (`code_start`, its first
     item's line) and the whole list's last line (`block_line_end`), so the citation names
     the whole list and the display marks the lines left out; {} when the list ends in the

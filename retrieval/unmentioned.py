@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from rapidfuzz import process
@@ -97,11 +98,16 @@ def unmentioned_names(question: str, view: CorpusView) -> list[str]:
         before = text[: m.start()].rstrip()
         if w in ("I", "A") or w in out or not before or before[-1] in _SENTENCE_END:
             continue
-        written = re.compile(rf"(?<![\w#+]){re.escape(w)}(?![\w#+])")
-        texts = [c.text for c in view.chunks]
-        if not any(written.search(t) for t in texts) and not _spelt_out(w, texts):
+        if not _short_written(w, view):
             out.append(w)
     return out
+
+
+def _short_written(name: str, view: CorpusView) -> bool:
+    """Whether a chunk writes the one- or two-letter `name` as it is ("Go", "C#") or spells it
+    out ("SP"), looked up in the view's NameIndex."""
+    names = name_index(view)
+    return name in names.short or names.spelt_out(name)
 
 
 def _fold(word: str) -> str:
@@ -118,7 +124,130 @@ def _written_otherwise(name: str, view: CorpusView) -> bool:
     words ("Superbowl", "UserDatagram" where a document says "Super Bowl", "User Datagram"),
     or as the words an acronym's letters start ("UMC" where a document says "United Methodist
     Church"). "Steam", "Unity" or "Apple" are English words, not "stream", "unit" or "apply"
-    misspelt."""
+    misspelt. Looked up in the view's NameIndex: no scan of the vocabulary or the chunks."""
+    names = name_index(view)
+    low = _fold(name)
+    if low in names.folded or any(
+        low[:n] in names.long for n in range(max(INFLECTED, len(low) - 2), len(low) + 1)
+    ):
+        return True
+    if len(low) >= NEAR_LETTERS and not is_english(low) and process.extractOne(
+        low, [f for n in (len(low) - 1, len(low), len(low) + 1)
+              for f in names.near.get((low[:1], n), ())],
+        scorer=OSA.distance, score_cutoff=1,
+    ) is not None:
+        return True
+    if names.spelt_out(name):
+        return True
+    for i in range(3, len(name) - 2):
+        left, right = name[:i], name[i:]
+        if all(view.lexical.df.get(s[0], 0) if (s := stems(x)) else 0 for x in (left, right)):
+            if (left.lower(), right.lower()) in names.pairs:
+                return True
+    return False
+
+
+NAME_INDEX = "unmentioned.names"
+# two words of three letters or more with one space or hyphen between them (the second is
+# looked ahead at: it is the first of the next pair); possessive: a word is never cut short
+_PAIR = re.compile(r"(?<!\w)([^\W\d_]{3,}+)(?=[\s-]([^\W\d_]{3,}+)(?!\w))")
+# a whole word of two letters or more starting with a capital (or a letter without case):
+# a word acronyms are spelt out with; letters past Latin Extended-B are left to the scan
+_CAPS = "".join(c for c in map(chr, range(0x250)) if c.isalpha() and c == c.upper())
+_CAPITALISED = re.compile(rf"(?<![^\W\d_])[{re.escape(_CAPS)}][^\W\d_]++")
+_WORD_CHAR = re.compile(r"\w")
+_GAP = re.compile(r"[\s-]+")
+_WRITTEN_SHORT = re.compile(r"(?<![\w#+])[A-Z][A-Za-z]?+(?:#|\+\+)?+(?![\w#+])")
+_ACRONYM = range(2, 7)  # letters of an acronym that may be spelt out
+
+
+class NameIndex:
+    """What the name checks need of a view, gathered in one pass when the view is loaded
+    (CorpusView.derived, rebuilt with each new view), so that a question looks names up
+    instead of scanning the vocabulary and every chunk (0.1-1 s per question on big folders;
+    benchmarks/bench_unmentioned.py):
+
+    - `folded`: the indexed words (letters only) without accents, where that keeps the first
+      letter; `long`: those of INFLECTED letters or more as written; `near`: the folded words
+      by (first letter as written, length), for the one-edit misspellings;
+    - `acronyms`: the initials of every 2-6 capitalised words a chunk writes in a row (each
+      two letters or more, joined by spaces or hyphens);
+    - `pairs`: every two indexed words (three letters or more) a chunk writes with one space
+      or hyphen between them, lower-cased;
+    - `short`: every one- or two-letter name a chunk writes ("Go", "C#", "C++").
+
+    The same decisions as the scans they replace (tests/test_unmentioned.py)."""
+
+    def __init__(self, view: CorpusView) -> None:
+        self.folded: set[str] = set()
+        self.long: set[str] = set()
+        self.near: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for w in view.lexical.words:
+            if not w.isalpha():
+                continue
+            f = _fold(w)
+            if f[:1] == w[:1]:
+                self.folded.add(f)
+            if len(w) >= INFLECTED:
+                self.long.add(w)
+            self.near[(w[:1], len(w))].append(f)
+        self.texts = [c.text for c in view.chunks]
+        self.acronyms: set[str] = set()
+        self.pairs: set[tuple[str, str]] = set()
+        self.short: set[str] = set()
+        indexed: dict[str, bool] = {}
+
+        def is_indexed(word: str) -> bool:
+            got = indexed.get(word)
+            if got is None:
+                s = stems(word)
+                got = indexed[word] = bool(s) and view.lexical.df.get(s[0], 0) > 0
+            return got
+
+        for c in view.chunks:
+            text = c.text
+            self.short.update(_WRITTEN_SHORT.findall(text))
+            for left, right in _PAIR.findall(text):
+                left, right = left.lower(), right.lower()
+                if is_indexed(left) and is_indexed(right):
+                    self.pairs.add((left, right))
+            caps = [(m.start(), m.end()) for m in _CAPITALISED.finditer(text)]
+            for i, (a, _) in enumerate(caps):
+                if a and _WORD_CHAR.match(text[a - 1]):
+                    continue  # "\bX…" needs no word character before the first word
+                initials = text[a]
+                for j in range(i + 1, min(i + _ACRONYM[-1], len(caps))):
+                    if not _GAP.fullmatch(text, caps[j - 1][1], caps[j][0]):
+                        break
+                    initials += text[caps[j][0]]
+                    end = caps[j][1]
+                    if end == len(text) or not _WORD_CHAR.match(text[end]):
+                        self.acronyms.add(initials)
+
+    def spelt_out(self, name: str) -> bool:
+        """`name` is an acronym (2-6 capitals) of capitalised words some chunk writes in a row
+        ("SP": "Scottish Parliament")."""
+        if not (name.isupper() and name.isalpha() and len(name) in _ACRONYM):
+            return False
+        if any(c not in _CAPS for c in name):
+            return scan_spelt_out(name, self.texts)
+        return name in self.acronyms
+
+
+def name_index(view: CorpusView) -> NameIndex:
+    """The view's NameIndex, built the first time it is needed (or in the background by
+    prepare_names when the view is loaded) and kept with the view."""
+    return view.derived(NAME_INDEX, NameIndex)
+
+
+def prepare_names(view: CorpusView) -> None:
+    """Build the view's NameIndex in the background as soon as the view is loaded."""
+    view.prepare(NAME_INDEX, NameIndex)
+
+
+def scan_written_otherwise(name: str, view: CorpusView) -> bool:
+    """_written_otherwise by scanning the vocabulary and every chunk, as before the NameIndex
+    (session 16): what the index must agree with (tests, benchmarks/bench_unmentioned.py)."""
     words = view.lexical.words
     low = _fold(name)
     first = [w for w in words if w[:1] == low[:1] and w.isalpha()]
@@ -131,7 +260,7 @@ def _written_otherwise(name: str, view: CorpusView) -> bool:
     ) is not None:
         return True
     texts = [c.text for c in view.chunks]
-    if _spelt_out(name, texts):
+    if scan_spelt_out(name, texts):
         return True
     for i in range(3, len(name) - 2):
         left, right = name[:i], name[i:]
@@ -142,9 +271,16 @@ def _written_otherwise(name: str, view: CorpusView) -> bool:
     return False
 
 
-def _spelt_out(name: str, texts: list[str]) -> bool:
-    """`name` is an acronym (2-6 capitals) of capitalised words some text writes in a row
-    ("SP": "Scottish Parliament")."""
+def scan_short_written(name: str, view: CorpusView) -> bool:
+    """Whether a chunk writes the one- or two-letter `name` as it is, or spells it out, by
+    scanning every chunk, as before the NameIndex (what the index must agree with)."""
+    written = re.compile(rf"(?<![\w#+]){re.escape(name)}(?![\w#+])")
+    texts = [c.text for c in view.chunks]
+    return any(written.search(t) for t in texts) or scan_spelt_out(name, texts)
+
+
+def scan_spelt_out(name: str, texts: list[str]) -> bool:
+    """NameIndex.spelt_out by scanning `texts`."""
     if not (name.isupper() and name.isalpha() and 2 <= len(name) <= 6):
         return False
     spelt = re.compile(r"\b" + r"[\s-]+".join(f"{c}[^\\W\\d_]+" for c in name) + r"\b")

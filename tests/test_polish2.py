@@ -74,10 +74,27 @@ def test_a_question_after_a_long_pasted_log_is_searched() -> None:
 def test_the_question_at_the_end_of_a_5000_character_message_is_answered(
     seed_engine: Engine,
 ) -> None:
-    # (a log's names, "ValueError", still raise the answer line for names no document uses:
-    # retrieval.unmentioned reads the whole message)
     question = f"{LOG}\n\nWhat did General McKenzie tell the House Armed Services Committee?"
     assert len(question) > 5000
     got = seed_engine.ask(question, record=False)
     assert got.answered and "McKenzie" in got.quotes[0].text
     assert got.note is not None and "only its last question was searched" in got.note
+
+
+def test_a_pasted_logs_names_do_not_raise_the_line_of_the_question_searched(
+    seed_engine: Engine,
+) -> None:
+    """The unmentioned-name margin (retrieval.unmentioned) was computed on the whole message:
+    the log's "ValueError", a name no document uses, raised the answer line for the question
+    searched after it, which alone is answered (a weak match: the article says "chief")."""
+    from retrieval.unmentioned import unmentioned_names
+
+    question = "Who is the head of US Central Command?"
+    alone = seed_engine.ask(question, record=False)
+    assert alone.answered
+    assert unmentioned_names(LOG, seed_engine.view())  # the log names things: "ValueError"
+    got = seed_engine.ask(f"{LOG}\nAny idea? {question}", record=False)
+    assert got.note is not None and "only its last question was searched" in got.note
+    assert got.answered
+    assert [(c.source, c.line_start, c.text) for c in got.quotes] == [
+        (c.source, c.line_start, c.text) for c in alone.quotes]

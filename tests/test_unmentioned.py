@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -169,3 +171,89 @@ def test_one_or_two_letter_names_are_looked_for_as_written(
     # "I", "A", lower case, a sentence's first word: no name
     assert um.unmentioned_names("can I send job A before job B? C is later", view) == ["B"]
     assert um.unmentioned_names("how do I go back to Debian?", view) == []
+
+
+def _candidate_names(view: Any) -> list[str]:
+    """Names a question could use, made from the view's own words and texts: its capitalised
+    words, those misspelt, inflected, without accents, joined as one word, their initials, and
+    words no document uses."""
+    texts = [c.text for c in view.chunks]
+    words = sorted(w for w in view.lexical.words if w.isalpha())
+    names = set(re.findall(r"\b[A-Z][^\W\d_]+\b", " ".join(texts)))
+    for w in words:
+        cap = w.capitalize()
+        names.update({cap, cap + "s", cap + "ian", cap[:-1], cap + cap[-1]})
+        if len(w) > 4:
+            names.update({cap[:2] + cap[3:], cap[:2] + cap[3] + cap[2] + cap[4:], cap + "x"})
+    for t in texts:
+        for a, b in re.findall(r"\b([^\W\d_]{3,})[\s-]([^\W\d_]{3,})\b", t):
+            names.update({a.capitalize() + b.capitalize(), a + b.lower()})
+        for run in re.findall(r"(?:\b[A-Z][^\W\d_]+[\s-]+)+[A-Z][^\W\d_]+\b", t):
+            initials = "".join(x[0] for x in re.split(r"[\s-]+", run))
+            names.update({initials[i:j] for i in range(len(initials))
+                          for j in range(i + 2, min(i + 7, len(initials) + 1))})
+    names.update({"Ubuntu", "AWS", "Zoe", "Muller", "SQSX", "UN", "Kubernetes", "ÉU"})
+    return sorted(names)
+
+
+def test_the_name_index_decides_as_the_scans_did(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """The view's NameIndex (built once per view) gives every name the decision the scans of
+    the vocabulary and of every chunk gave (session 16's code, kept as scan_*): on a real index
+    of four pages, thousands of names made from its own words and texts."""
+    from tests.conftest import SEEDS
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in (("deploy.md", DEPLOY), ("periodic.md", PERIODIC),
+                       ("install.md", INSTALL)):
+        (docs / name).write_text(text, encoding="utf-8")
+    for seed in SEEDS.iterdir():
+        (docs / seed.name).write_bytes(seed.read_bytes())
+    e = engine_factory(docs)
+    e.index()
+    view = e.view()
+    names = _candidate_names(view)
+    assert len(names) > 2000
+    decided = {n: um._written_otherwise(n, view) for n in names}
+    assert decided == {n: um.scan_written_otherwise(n, view) for n in names}
+    assert 200 < sum(decided.values()) < len(names) - 200  # both answers are exercised
+    texts = " ".join(c.text for c in view.chunks)
+    shorts = set(re.findall(r"(?<![\w.#+/-])[A-Z][A-Za-z]?(?:#|\+\+)?", texts)) | {
+        "C#", "C++", "Go", "VS", "JB", "SQ", "F#", "Qt", "R", "Z"}
+    short = {n: um._short_written(n, view) for n in shorts}
+    assert short == {n: um.scan_short_written(n, view) for n in shorts}
+    assert any(short.values()) and not all(short.values())
+    # questions: the same names either way
+    for q in ("can I edit the worker in VS Code or C#?", "does the JobBoard run on Debain?",
+              "what did the Pentagon say about McKenzie and CENTCOM?", "is it on AWS or SQS?"):
+        got = um.unmentioned_names(q, view)
+        um_w, um_s = um._written_otherwise, um._short_written
+        try:
+            um._written_otherwise, um._short_written = (  # type: ignore[assignment]
+                um.scan_written_otherwise, um.scan_short_written)
+            assert um.unmentioned_names(q, view) == got, q
+        finally:
+            um._written_otherwise, um._short_written = um_w, um_s  # type: ignore[assignment]
+
+
+def test_the_name_index_is_kept_with_its_view_and_rebuilt_on_reindex(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """Built once per view (a question does not scan the chunks), and a reindex's new view
+    builds its own: a page added that writes "Grafana Loki" makes "GrafanaLoki" written."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "deploy.md").write_text(DEPLOY, encoding="utf-8")
+    e = engine_factory(docs)
+    e.index()
+    view = e.view()
+    assert um.name_index(view) is um.name_index(view)
+    assert um.unmentioned_names("can the worker log to GrafanaLoki?", view) == ["GrafanaLoki"]
+    (docs / "logs.md").write_text("# Logs\n\nThe worker can also send its log to Grafana Loki "
+                                  "over HTTP.\n", encoding="utf-8")
+    e.index()
+    fresh = e.view()
+    assert fresh is not view and um.name_index(fresh) is not um.name_index(view)
+    assert um.unmentioned_names("can the worker log to GrafanaLoki?", fresh) == []
