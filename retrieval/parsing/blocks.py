@@ -175,20 +175,44 @@ BOLD_HEADING_WORDS = 12
 _CODE_QUOTES = re.compile(r"(`+)([^`\n]+)\1")
 
 
+# an FAQ entry's question label, `**Q: Why not just use a pipe?**`, and the answer label that
+# opens the paragraph under it (`A: A pipe works fine for …`)
+_QUESTION_LABEL = re.compile(r"(?i)^(?:Q|Question)[ \t]*[:.][ \t]+(?=\S)")
+_ANSWER_OPENING = re.compile(r"(?i)(?:A|Answer)[ \t]*[:.][ \t]+(?=\S)")
+FAQ_QUESTION_WORDS = 30
+
+
 def _bold_words(b: Block, text: str) -> str:
-    """The words of a paragraph that is one bold line and no sentence or lead-in."""
+    """The words of a paragraph that is one bold line and no sentence or lead-in, or an FAQ
+    question labelled `Q:` (`**Q: Why don't pipes work when I spawn a command?**`, a question
+    or a statement: the label says it heads its answer), without the label."""
     m = _BOLD_LINE.match(b.text(text)) if b.kind == PARAGRAPH else None
-    if not m or m.group(2).endswith((".", ":", "!", "?", ",", ";")):
+    if not m:
+        return ""
+    label = _QUESTION_LABEL.match(m.group(2))
+    if label:
+        words = " ".join(_CODE_QUOTES.sub(r"\2", m.group(2)[label.end():]).split())
+        return words if len(words.split()) <= FAQ_QUESTION_WORDS else ""
+    if m.group(2).endswith((".", ":", "!", "?", ",", ";")):
         return ""
     # "**Usage with `fetch`**": the words as a heading's are, without the code's backticks
     words = " ".join(_CODE_QUOTES.sub(r"\2", m.group(2)).split())
     return words if len(words.split()) <= BOLD_HEADING_WORDS else ""
 
 
+def _past_answer_label(b: Block, text: str) -> Block:
+    """The paragraph under an FAQ question, without the `A:` that opens it: the answer's
+    words start after it (still an exact slice of the file)."""
+    m = _ANSWER_OPENING.match(text, b.start, b.end) if b.kind == PARAGRAPH else None
+    return replace(b, start=m.end()) if m else b
+
+
 def bold_headings(parsed: ParsedText) -> ParsedText:
     """A paragraph that is one bold line ("**Run tests in a module**") with text after it
     heads that text: it is a heading (never quoted alone) and its words join the section
-    path of the blocks under it, up to the next heading. (Ending in ":" it is a lead-in.)"""
+    path of the blocks under it, up to the next heading. (Ending in ":" it is a lead-in.)
+    An FAQ's `**Q: …?**` line heads its answer the same way, and the answer's opening `A:`
+    is not quoted."""
     blocks = list(parsed.blocks)
     changed = False
     for i, b in enumerate(blocks):
@@ -197,12 +221,15 @@ def bold_headings(parsed: ParsedText) -> ParsedText:
             blocks[i + 1].section != b.section
         ):
             continue
+        question = bool(_QUESTION_LABEL.match(b.text(parsed.text).lstrip("*_")))
         blocks[i] = Block(HEADING, b.start, b.end, b.section)
         for j in range(i + 1, len(blocks)):
             n = blocks[j]
             if n.kind == HEADING or n.section != b.section or _bold_words(n, parsed.text):
                 break
-            blocks[j] = Block(n.kind, n.start, n.end, b.section + (words,), n.language, n.header)
+            if question and j == i + 1:
+                n = _past_answer_label(n, parsed.text)
+            blocks[j] = replace(n, section=b.section + (words,))
         changed = True
     if not changed:
         return parsed
@@ -222,6 +249,51 @@ def without_answer_labels(parsed: ParsedText) -> ParsedText:
     if len(keep) == len(parsed.blocks):
         return parsed
     return ParsedText(parsed.text, keep, parsed.title, parsed.extra)
+
+
+# a code block declared as no language or plain text (`.. code-block:: none`, ```` ```text ````,
+# ```` ```output ````): right under another code block it is what that code prints
+OUTPUT_LANGUAGES = frozenset({"none", "text", "txt", "output", "plain", "plaintext"})
+# what may stand between a code block and the output under it: the fences or code directives
+# and their options (`.. code-block:: none`, `:emphasize-lines: 2`, a closing ```` ``` ````);
+# a titled block (`:caption: app.py`, ```` ```text title="Details" ````) is a file of its own
+_MARKUP_LINE = re.compile(
+    r"[ \t]*(?:\.\.[ \t]+(?:code-block|code|sourcecode)[ \t]*::[ \t]*[\w+-]*"
+    r"|:(?!caption:|name:)[\w-]+:.*|(?:`{3,}|~{3,})[ \t]*[\w+-]*|::)?[ \t]*")
+# a command line's prompt: a block of commands under code is how to run it, not its output
+_COMMAND_PROMPT = re.compile(r"[ \t]*(?:\$|>>>|%|PS>|C:\\>)[ \t]")
+
+
+def _only_markup(text: str) -> bool:
+    return all(_MARKUP_LINE.fullmatch(line) for line in text.split("\n"))
+
+
+def output_blocks(parsed: ParsedText) -> ParsedText:
+    """A plain-text block right under a code block, nothing but markup between ("Use
+    logging:" + the Python code + a `.. code-block:: none` of `INFO:sh.command:…` lines), is
+    that code's output: quoted alone it answers nothing (it was the top quote for "how do I
+    kill a running process?" by the words of its log lines), so it is searched with the page
+    but never quoted (kind EXAMPLE), as rendered output is. A block of commands (`$ flask
+    run`) under the code is not output, nor is a titled block (a file of its own)."""
+    text = parsed.text
+    blocks = list(parsed.blocks)
+    changed = False
+    for i in range(1, len(blocks)):
+        b, above = blocks[i], blocks[i - 1]
+        if b.kind != CODE or above.kind != CODE or b.section != above.section or (
+            b.language.lower() not in OUTPUT_LANGUAGES
+        ) or above.language.lower() in OUTPUT_LANGUAGES or not _only_markup(
+            text[above.end : b.start]
+        ):
+            continue
+        first = next((ln for ln in b.text(text).split("\n") if ln.strip()), "")
+        if _COMMAND_PROMPT.match(first):
+            continue
+        blocks[i] = replace(b, kind=EXAMPLE)
+        changed = True
+    if not changed:
+        return parsed
+    return ParsedText(text, tuple(blocks), parsed.title, parsed.extra)
 
 
 # reST version notes and how Sphinx labels them

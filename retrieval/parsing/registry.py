@@ -8,6 +8,7 @@ from retrieval.parsing.blocks import (
     ParsedText,
     bold_headings,
     elsewhere_lead_ins,
+    output_blocks,
     without_answer_labels,
 )
 from retrieval.parsing.markdown import parse_markdown
@@ -23,8 +24,9 @@ def parse_text(suffix: str, text: str) -> ParsedText | None:
     if suffix == ".rst":
         from retrieval.parsing.rst import parse_rst
 
-        return elsewhere_lead_ins(bold_headings(without_answer_labels(parse_rst(text))))
+        return output_blocks(elsewhere_lead_ins(bold_headings(without_answer_labels(
+            parse_rst(text)))))
     parser = TEXT_PARSERS.get(suffix)
     if parser is None:
         return None
-    return elsewhere_lead_ins(bold_headings(without_answer_labels(parser(text))))
+    return output_blocks(elsewhere_lead_ins(bold_headings(without_answer_labels(parser(text)))))

@@ -48,6 +48,21 @@ _DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+([\w][\w:.+-]*)[ \t]*::", re.M)
 _ROLE = re.compile(r"(?<![\w`]):([\w][\w:.+-]*):`")
 _FOOTNOTE = re.compile(r"\.\.[ \t]+\[[^\]\n]+\][ \t]*")
 _SUBSTITUTIONS_ONLY = re.compile(r"\s*(?:\|[^|\s][^|]*\|_{0,2}\s*)+$")
+# Sphinx's own substitutions, filled in from the project's config (`Pexpect version
+# |version|` is "Pexpect version 4.9" on the page): with the word naming them, not shown in
+# a heading, whose value is not in the docs folder; any other `|name|` reads as its name
+_SPHINX_VERSION_SUB = re.compile(
+    r"(?i)(?:[ \t]+(?:version|release|v\.?))?[ \t]*\|(?:version|release|today)\|(?![\w|])")
+_HEADING_SUB = re.compile(r"(?<![\w|])\|([A-Za-z][\w.-]*(?: [\w.-]+)*)\|(?:__?)?(?![\w|])")
+
+
+def _heading_words(title: str) -> str:
+    """A section title as Sphinx shows it, as far as the page says: "Pexpect version
+    |version|" → "Pexpect", "Welcome to |project|" → "Welcome to project"."""
+    words = " ".join(_HEADING_SUB.sub(r"\1", _SPHINX_VERSION_SUB.sub("", title)).split())
+    return words or " ".join(title.split())
+
+
 _SIMPLE_BORDER = re.compile(r"[ \t]*=+(?:[ \t]+=+)*[ \t]*$")
 _GRID_HEAD_BORDER = re.compile(r"[ \t]*\+(?:=+\+)+[ \t]*$")
 # markup that may end an indented body: a link target (`.. _name: url`, `.. __: url`), a
@@ -483,7 +498,7 @@ class _Builder:
             return
         if isinstance(node, nodes.section):
             title = node.next_node(nodes.title)
-            heading = title.astext().strip() if title is not None else ""
+            heading = _heading_words(title.astext()) if title is not None else ""
             if title is not None and title.line:
                 self._heading(title.line - 1, section)
             if self.title is None and heading:
