@@ -11,7 +11,7 @@ import numpy as np
 
 from retrieval.corpus import ChunkRecord
 from retrieval.lexical import LexicalIndex, stems
-from retrieval.parsing.blocks import BLURB, CODE, LIST_ITEM, PARAGRAPH
+from retrieval.parsing.blocks import BLURB, CODE, LIST_ITEM, MARKDOWN_NAMES, PARAGRAPH
 
 MAX_QUOTE_CHARS = 400
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -234,7 +234,12 @@ def signpost_unit(w: Window) -> bool:
         return False
     if w.kind == PARAGRAPH and w.chunk.blocks[w.block][4] == BLURB:
         return True  # a grid card's blurb of another page (parsing.markdown._teaser)
-    from retrieval.quoteunits import signpost_sentences
+    from retrieval.quoteunits import signpost_sentences, site_index_entry
+
+    if w.kind == LIST_ITEM and w.chunk.source.rsplit("/", 1)[-1].lower() in MARKDOWN_NAMES:
+        block = w.chunk.blocks[w.block]
+        if site_index_entry(w.chunk.text[int(block[1]) : int(block[2])]):
+            return True  # llms.txt's entry of one of the site's pages
 
     text = w.chunk.text
     inside = [(a, b) for a, b in w.chunk.sentences if w.start <= a and b <= w.end]

@@ -367,7 +367,8 @@ def load_bytes(
     # titles come from inside the file (HTML <title>, DOCX/PDF properties), its first
     # heading, the site's navigation or its name: one clean line, so a citation never shows a
     # forged second line
-    title = clean_field(header.title or got.title or got.heading or "") or clean_field(
+    heading = got.heading if not (site_title and _sections_only(blocks)) else None
+    title = clean_field(header.title or got.title or heading or "") or clean_field(
         site_title or "") or clean_field(_name_title(rel))
     if blocks and not (header.title or got.title) and says_nothing(title) and _opens_with_text(
             blocks):
@@ -441,6 +442,14 @@ _NOT_NAMES = {"this", "that", "these", "those", "it", "its", "there", "here", "w
 def says_nothing(title: str) -> bool:
     """A title of only a page's role ("Documentation", "Overview", "Welcome!")."""
     return " ".join(re.sub(r"[^\w\s]", " ", title).split()).lower() in _SAYS_NOTHING
+
+
+def _sections_only(blocks: tuple[Block, ...] | None) -> bool:
+    """The page is a run of top-level sections (`# Python version support`, `# Paginate
+    function`, `# API Changes` in a migration guide) and not one section under its title: its
+    first heading names only the first of them. The site's navigation says what the page is
+    ("Migration to v0.13.x"), as mkdocs itself shows it; without one the first heading stays."""
+    return sum(1 for b in blocks or () if b.kind == HEADING and not b.section) > 1
 
 
 def _opens_with_text(blocks: tuple[Block, ...]) -> bool:

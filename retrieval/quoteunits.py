@@ -457,9 +457,16 @@ _SIGNPOST_TEASER = (
     r"(?:learn|master|discover|explore|find[ \t\n]+out)\b[^.!?]*?\b(?:in|with|throughout)"
     r"[ \t\n]+this[ \t\n]+(?:[\w-]+[ \t\n]+){0,2}(?:tutorial|guide|page|section|article"
     r"|chapter|post)")
+# when to read the page: "Use this page when you want to define or customize a single base
+# `Agent` rather than a `SandboxAgent`.", "Read this guide if you are upgrading from 1.x." (the
+# page's own scope, said before it starts; the advice after it is the page)
+_SIGNPOST_USE_THIS = (
+    r"(?:use|read|consult|start[ \t\n]+with)[ \t\n]+this[ \t\n]+(?:page|guide|(?:sub)?section"
+    r"|document|tutorial|chapter|article)[ \t\n]+(?:when|if|whenever|before|to[ \t\n]+(?:decide"
+    r"|choose|pick|learn|understand|find[ \t\n]+out|see))")
 _SIGNPOST = re.compile(
     rf"(?i)^\W*(?:{_SIGNPOST_SUBJECT}[ \t\n]+{_SIGNPOST_VERB}|{_SIGNPOST_IN_THIS}\w*"
-    rf"|{_SIGNPOST_TEASER})\b")
+    rf"|{_SIGNPOST_TEASER}|{_SIGNPOST_USE_THIS})\b")
 
 
 # "What your tool sees when the client stops waiting is **[Cancellation](cancellation.md)**.",
@@ -496,6 +503,19 @@ _PAGE_ENTRY = re.compile(
     r"^[*_]*(?:\[[^\]\n]+\]\((?![a-zA-Z][\w+.-]*:)[^)\s#]*(?:\.(?:md|markdown|html?|rst)|/)"
     r"(?:#[^)\s]*)?\)|\{(?:doc|ref)\}`[^`\n]+`|:(?:doc|ref):`[^`\n]+`)[*_]*"
     r"(?:[ \t]*[-–—:][ \t\n]+[^\n]{0,120})?[ \t\n]*$")
+
+
+# an entry of an llms.txt (llmstxt.org): "- [Running agents](https://…/running_agents/): Learn
+# synchronous, asynchronous, and streaming execution." The format's lists name the site's own
+# pages (by their addresses) and what each holds
+_SITE_INDEX_ENTRY = re.compile(
+    r"^[*_]*\[[^\]\n]+\]\([^)\s]+\)[*_]*(?:[ \t]*[-–—:][ \t\n]+[\s\S]{0,400})?[ \t\n]*$")
+
+
+def site_index_entry(item: str) -> bool:
+    """A list item of an llms.txt that only names one of the site's pages and what it holds:
+    it restates that page (indexed itself), so it is a signpost, quoted after the answers."""
+    return bool(_SITE_INDEX_ENTRY.match(item.strip()))
 
 
 # "See the [source version control integration](../integrations/svc.md) docs for more
