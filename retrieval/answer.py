@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from retrieval.corpus import ChunkRecord
 from retrieval.lexical import LexicalIndex, stems
-from retrieval.parsing.blocks import BLURB, LIST_ITEM, MARKDOWN_NAMES, PARAGRAPH
+from retrieval.parsing.blocks import BLURB, CODE, LIST_ITEM, MARKDOWN_NAMES, PARAGRAPH
 
 MAX_QUOTE_CHARS = 400
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -414,14 +414,18 @@ def score_windows(
 
 
 def pick_non_overlapping(
-    scored: Sequence[ScoredWindow], n: int, said: Sequence[str] = ()
+    scored: Sequence[ScoredWindow], n: int, said: Sequence[str] = (),
+    only_code_between: Callable[[str, int, int], bool] | None = None,
 ) -> list[ScoredWindow]:
     """The best `n` windows that share no characters of a file, and whose words are not those
     of one picked already (or of a quote in `said`, shown before): a page (or two pages)
-    repeating a sentence in two places shows it once."""
+    repeating a sentence in two places shows it once. With `only_code_between` (whether only
+    code blocks lie between two offsets of a page), a code block that is another tab's
+    spelling of one picked already is skipped too (_alternative)."""
     picked: list[ScoredWindow] = []
     spans: dict[str, list[tuple[int, int]]] = {}
     words = [" ".join(s.split()) for s in said]
+    codes: dict[str, list[tuple[set[str], int, int]]] = {}
     for sw in scored:
         a, b = sw.window.file_span
         taken = spans.setdefault(sw.window.chunk.source, [])
@@ -430,12 +434,50 @@ def pick_non_overlapping(
         text = " ".join(sw.window.text.split())
         if any(text == w or text in w and _within(text, w) for w in words):
             continue
+        w = sw.window
+        if only_code_between is not None and w.kind == CODE and _alternative(
+                w, codes.setdefault(w.chunk.source, []), only_code_between):
+            continue
         taken.append((a, b))
         words.append(text)
         picked.append(sw)
         if len(picked) >= n:
             break
     return picked
+
+
+# a code block sharing this share of its distinct words with one picked from the same page,
+# with only code blocks between the two (sibling tabs: `pyproject.toml` / `.coveragerc` /
+# `setup.cfg` holding one setting), is the same example in another spelling, shown once
+ALTERNATIVE_CODE_OVERLAP = 0.7
+ALTERNATIVE_CODE_MIN_WORDS = 4
+
+
+def _alternative(
+    w: Window, seen: list[tuple[set[str], int, int]],
+    only_code_between: Callable[[str, int, int], bool],
+) -> bool:
+    """Whether code window `w` is another spelling of code already picked from its page: its
+    code's distinct words (without the sentence leading in) ≥ ALTERNATIVE_CODE_OVERLAP
+    Jaccard with one of `seen`, and nothing but code between the two blocks (a tab set);
+    if not, it joins `seen`. coverage.py's docs give every configuration example in three or
+    four tabs (`[tool.coverage.report]` + `exclude_also = [ 'if TYPE_CHECKING:', … ]`, then
+    `[report]` + `exclude_also =` + the same lines): they took all three places of an
+    answer, leaving no room for the sentence that answered ("any line with a comment of
+    ``pragma: no cover`` is excluded"). Two examples with prose between them (click's
+    `is_flag=True` flag, then "To implement this more explicitly…" and `'--shout/--no-shout'`)
+    are two answers, both kept."""
+    start = w.chunk.char_start + max(w.code_start, w.start)
+    end = w.chunk.char_start + w.end
+    own = set(_WORD.findall(w.chunk.text[start - w.chunk.char_start : w.end].lower()))
+    if len(own) >= ALTERNATIVE_CODE_MIN_WORDS and any(
+        len(own & other) >= ALTERNATIVE_CODE_OVERLAP * len(own | other)
+        and only_code_between(w.chunk.source, min(end, b), max(start, a))
+        for other, a, b in seen
+    ):
+        return True
+    seen.append((own, start, end))
+    return False
 
 
 def _within(part: str, text: str) -> bool:

@@ -346,6 +346,11 @@ def load_bytes(
     got = load(data)
     if not got.text.strip():
         raise LoadError("no text (empty or whitespace only)")
+    if suffix == ".txt" and word_list(got.text):
+        # a spelling checker's dictionary (`dict.txt`, `spelling_wordlist.txt`): one word a
+        # line, read as a "sentence" of a hundred words that matched every question
+        raise LoadError("a word list (e.g. the spelling checker's dictionary), not a page: "
+                        "nothing to quote")
     if suffix == ".txt" and pip_requirements(rel, got.text):
         # a Sphinx docs folder's `requirements.txt` (what Read the Docs installs to build it):
         # read as a page, "sphinx-rtd-theme" answered "what do I need to install?"
@@ -388,6 +393,17 @@ _REQUIREMENT_LINE = re.compile(
     r"(?:[ \t]*;[^#]*)?"  # environment markers
     r"|-{1,2}[A-Za-z][\w-]*(?:[ \t=]\S.*)?"  # `-r base.txt`, `-e .`, `--index-url …`
     r"|(?:git\+|hg\+|https?://|file:|\.{1,2}/)\S+")  # a URL or a local path
+
+
+MIN_WORD_LIST_LINES = 20
+
+
+def word_list(text: str) -> bool:
+    """A list of words, one a line (a spelling checker's dictionary): at least
+    MIN_WORD_LIST_LINES lines, every one of them a single word."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return len(lines) >= MIN_WORD_LIST_LINES and all(
+        len(ln.split()) == 1 and re.search(r"\w", ln) for ln in lines)
 
 
 def pip_requirements(rel: str, text: str) -> bool:

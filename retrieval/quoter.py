@@ -32,6 +32,7 @@ from retrieval.includespan import IncludedSpan, span_of
 from retrieval.lexical import stems
 from retrieval.models import Answer, Citation, SourceRef
 from retrieval.overview import LEAD_RANK, Overview
+from retrieval.parsing.blocks import CODE
 from retrieval.passage import answer_shape_gains, reordered_in_sections
 from retrieval.quotedisplay import unmarked_items
 from retrieval.quoteorder import is_how_to, section_positions
@@ -60,6 +61,20 @@ WEAK_MARGIN = 0.1
 
 
 Span = tuple[str, int, int]  # source, file offsets [start, end)
+
+
+def _only_code_between(view: CorpusView, source: str, start: int, end: int) -> bool:
+    """Whether [start, end) of page `source` lies between two code blocks with no block but
+    code in it (tabs of one example); not between two parts of one long code block."""
+    for c in view.chunks:
+        if c.source == source and c.char_start <= end and c.char_start + len(c.text) >= start:
+            for kind, a, b, *_ in c.blocks:
+                a, b = c.char_start + a, c.char_start + b
+                if a < start and b > end:
+                    return False  # (inside one block)
+                if kind != CODE and a < end and b > start:
+                    return False
+    return True
 
 
 def _overlaps(w: Window, spans: Sequence[Span]) -> bool:
@@ -238,15 +253,16 @@ class Quoter:
         # the quotes the token rerank may reorder; the first page's `k` decide the answer
         depth = max(self.token_reranker.depth if self.token_reranker.weight > 0 else 0,
                     self.adapter.depth if self.adapter.weight > 0 else 0)
+        told = [c.text for c in shown] if shown else []
         if shown:
             spans = [(c.source, c.char_start, c.char_end) for c in shown]
             scored = [sw for sw in scored if not _overlaps(sw.window, spans)]
-            offset_in = 0
-            shortlist = pick_non_overlapping(scored, max(k, depth), [c.text for c in shown])
-        else:
-            offset_in = offset
-            shortlist = pick_non_overlapping(scored, max(offset + k, depth))
-        picked = shortlist[offset_in : offset_in + k]
+        offset_in = 0 if shown else offset
+        # (a sibling tab's spelling of a code block picked already is skipped: display only,
+        # whether to answer is decided on the picks without that skip)
+        shortlist = pick_non_overlapping(scored, max(offset_in + k, depth), told,
+                                         lambda src, a, b: _only_code_between(view, src, a, b))
+        picked = pick_non_overlapping(scored, offset_in + k, told)[offset_in : offset_in + k]
         best = max((covered_evidence(sw, scored, raw) for sw in picked), default=0.0)
         if unlifted is not scored and not shown:  # the lift and signposts order, never refuse
             before = pick_non_overlapping(unlifted, offset + k)[offset : offset + k]
@@ -257,7 +273,7 @@ class Quoter:
             threshold += STRUCTURED_MARGIN
         if picked:  # a name no document uses (retrieval.unmentioned)
             threshold += unmentioned_margin(written or original, view)
-        answered = bool(picked) and best >= threshold
+        answered = bool(shortlist[offset_in : offset_in + k]) and best >= threshold
         if not answered:
             if offset == 0 and (missing := unused_words(asked or original, view)):
                 said = "the documents never use " + ", ".join(f"“{w}”" for w in missing[:3])
