@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent / "docs_qa"))
 
 import fetch  # noqa: E402
-from common import report  # noqa: E402
+from common import ms, report  # noqa: E402
 
 import retrieval.unmentioned as um  # noqa: E402
 from retrieval.corpus import CorpusView  # noqa: E402
@@ -91,16 +91,6 @@ def tiled(view: CorpusView, target: int) -> CorpusView:
         for n in range(copies) for c in view.chunks
     ]
     return CorpusView(view.manifest, records, LexicalIndex.build([r.search_text for r in records]))
-
-
-def ms(fn: Callable[[], Any], repeat: int) -> float:
-    """Median wall time of `fn` in milliseconds."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
 
 
 def measure(view: CorpusView, questions: list[str], repeat: int) -> dict[str, Any]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import platform
+import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +60,16 @@ def eval_index(data: BeirData, base: Settings | None = None) -> Settings:
     settings = eval_settings(base, data.name, digest, None)
     Engine(settings).index_sources(beir_sources(data))
     return settings
+
+
+def ms(fn: Callable[[], Any], repeat: int) -> float:
+    """Median wall time of `fn` in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
 
 
 def percentile(values: list[float], p: float) -> float:

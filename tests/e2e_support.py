@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
+from filelock import FileLock
+
 from bot.client import create_bot
 from bot.engines import EnginePool
 from bot.settings import BotSettings
 from retrieval.engine import Engine
+from retrieval.models import IndexSummary, Progress
+from retrieval.stats import index_lock_path
 from tests.fakediscord import Call, FakeDiscord, Member
 
 FAKE_TOKEN = "fake-token-e2e"
@@ -200,3 +205,23 @@ async def ask_by_slash(
     inter = await fake.slash(guild, user, "ask", question=question)
     return await wait_original_edit(fake, inter["token"], contains, timeout)
 
+
+def held_index(
+    settings: BotSettings, engine: Engine,
+) -> tuple[Callable[..., IndexSummary], threading.Event, threading.Event]:
+    """A stand-in for `engine.index` that does what a real index does first (takes the
+    index's lock, reports "reading 1/9 files") and then holds until the test sets `go`;
+    `waiting` is set once it holds. Returns (index, go, waiting)."""
+    real = engine.index
+    go, waiting = threading.Event(), threading.Event()
+
+    def slow_index(rebuild: bool = False,
+                   progress: Callable[[Progress], None] | None = None) -> IndexSummary:
+        with FileLock(str(index_lock_path(settings))):
+            if progress is not None:
+                progress(Progress("read", 1, 9, "guide.md", phase="reading"))
+            waiting.set()
+            assert go.wait(120), "the test never released the reindex"
+        return real(rebuild=rebuild, progress=progress)
+
+    return slow_index, go, waiting

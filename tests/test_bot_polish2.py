@@ -5,8 +5,6 @@ client against the fake Discord, a real index. /sources while the first index is
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +12,6 @@ import pytest
 from filelock import FileLock
 
 from retrieval.engine import Engine
-from retrieval.models import IndexSummary, Progress
 from retrieval.stats import index_lock_path
 from tests import e2e_support as e2e
 from tests.test_cli_polish import _autodoc_site
@@ -44,18 +41,7 @@ async def test_sources_while_the_first_index_is_built_says_so_with_its_progress(
     settings = e2e.bot_settings(tmp_path, "firstbuild", admin_guild_ids=[GUILD])
     settings.data_dir.mkdir()
     engine = Engine(settings)
-    real = engine.index
-    go, waiting = threading.Event(), threading.Event()
-
-    def slow_index(rebuild: bool = False,
-                   progress: Callable[[Progress], None] | None = None) -> IndexSummary:
-        # what a real index does first: take the index's lock, report, work for a while
-        with FileLock(str(index_lock_path(settings))):
-            if progress is not None:
-                progress(Progress("read", 1, 9, "guide.md", phase="reading"))
-            waiting.set()
-            assert go.wait(120), "the test never released the reindex"
-        return real(rebuild=rebuild, progress=progress)
+    slow_index, go, waiting = e2e.held_index(settings, engine)
 
     async with e2e.fake_discord(GUILD) as fake:
         alice = fake.add_member(GUILD, 700_000_000_000_000_096, "alice")

@@ -4,16 +4,11 @@ against the fake Discord, a real index. /ask while the first index is being buil
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
 
 from retrieval.engine import Engine
-from retrieval.models import IndexSummary, Progress
-from retrieval.stats import index_lock_path
 from tests import e2e_support as e2e
 from tests.test_bot_polish2 import BUILDING, GUIDE
 
@@ -29,18 +24,7 @@ async def test_ask_while_the_first_index_is_built_shows_its_progress(tmp_path: P
     settings = e2e.bot_settings(tmp_path, "askbuild", admin_guild_ids=[GUILD])
     settings.data_dir.mkdir()
     engine = Engine(settings)
-    real = engine.index
-    go, waiting = threading.Event(), threading.Event()
-
-    def slow_index(rebuild: bool = False,
-                   progress: Callable[[Progress], None] | None = None) -> IndexSummary:
-        # what a real index does first: take the index's lock, report, work for a while
-        with FileLock(str(index_lock_path(settings))):
-            if progress is not None:
-                progress(Progress("read", 1, 9, "guide.md", phase="reading"))
-            waiting.set()
-            assert go.wait(120), "the test never released the reindex"
-        return real(rebuild=rebuild, progress=progress)
+    slow_index, go, waiting = e2e.held_index(settings, engine)
 
     question = "How fast do widgets spin?"
     async with e2e.fake_discord(GUILD) as fake:
