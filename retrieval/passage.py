@@ -40,7 +40,7 @@ and not kept (dev, same harness): yes/no questions lifting a modal sentence, "de
 questions a sentence with a value, "what does X return/raise" a sentence naming a return or
 exception, troubleshooting questions a remedy sentence, the question's identifiers quoted
 exactly, the question's rarest indexed word, sentences about the docs themselves (see
-/work/reports/passage.md, passage2.md).
+benchmarks/RESULTS.md, sessions 16 and 17).
 """
 
 from __future__ import annotations
