@@ -91,16 +91,22 @@ def test_names_are_capitalised_mid_sentence_and_absent_from_the_docs(engine: Eng
     assert um.unmentioned_names("How Do I Run A Job On Ubuntu?", view) == []
 
 
+def _indexed(factory: Callable[..., Engine], tmp_path: Path, name: str, text: str) -> Engine:
+    """An engine with `name` (holding `text`) in its docs folder `tmp_path/docs`, indexed."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / name).write_text(text, encoding="utf-8")
+    e = factory(docs)
+    e.index()
+    return e
+
+
 def test_engine_factory_docs_without_names(
     engine_factory: Callable[..., Engine], tmp_path: Path
 ) -> None:
     """A name the docs do use is no signal even when capitalised: "Redis" in a question on
     docs that mention Redis is answered from them."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "install.md").write_text(INSTALL, encoding="utf-8")
-    e = engine_factory(docs)
-    e.index()
+    e = _indexed(engine_factory, tmp_path, "install.md", INSTALL)
     a = e.ask("how do I use the Redis backend?", record=False)
     assert a.answered and "redis" in a.quotes[0].text.lower()
     assert um.unmentioned_names("how do I use the Redis backend?", e.view()) == []
@@ -133,12 +139,7 @@ def test_a_name_the_docs_write_another_way_is_mentioned(
     ("JobBoard") or as the initials of the docs' words ("SQS"). Names the docs never use, or
     only look like, still are: an English word is not taken for a misspelling ("Steam" is not
     "stream"), nor a short name for a word one letter away."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "deploy.md").write_text(DEPLOY, encoding="utf-8")
-    e = engine_factory(docs)
-    e.index()
-    view = e.view()
+    view = _indexed(engine_factory, tmp_path, "deploy.md", DEPLOY).view()
     for q in ("does the worker run on Debain?", "can I watch the queues with Promethius?",
               "who does Muller work for?", "where do I find the JobBoard?",
               "can I send jobs to SQS?", "does the Job-Board list running jobs?"):
@@ -157,13 +158,8 @@ def test_one_or_two_letter_names_are_looked_for_as_written(
 ) -> None:
     """"Go", "C#", "VS" are too short for BM25's words: they count when no document writes
     them as the question does, or spells them out ("JB" for "Job Board")."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "deploy.md").write_text(DEPLOY + "\nThe Go client is in its own package.\n",
-                                    encoding="utf-8")
-    e = engine_factory(docs)
-    e.index()
-    view = e.view()
+    view = _indexed(engine_factory, tmp_path, "deploy.md",
+                    DEPLOY + "\nThe Go client is in its own package.\n").view()
     assert um.unmentioned_names("is there a C# client for the worker?", view) == ["C#"]
     assert um.unmentioned_names("can I edit the worker in VS Code?", view) == ["Code", "VS"]
     assert um.unmentioned_names("is there a client in Go?", view) == []  # the docs write it
@@ -243,16 +239,13 @@ def test_the_name_index_is_kept_with_its_view_and_rebuilt_on_reindex(
 ) -> None:
     """Built once per view (a question does not scan the chunks), and a reindex's new view
     builds its own: a page added that writes "Grafana Loki" makes "GrafanaLoki" written."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "deploy.md").write_text(DEPLOY, encoding="utf-8")
-    e = engine_factory(docs)
-    e.index()
+    e = _indexed(engine_factory, tmp_path, "deploy.md", DEPLOY)
     view = e.view()
     assert um.name_index(view) is um.name_index(view)
     assert um.unmentioned_names("can the worker log to GrafanaLoki?", view) == ["GrafanaLoki"]
-    (docs / "logs.md").write_text("# Logs\n\nThe worker can also send its log to Grafana Loki "
-                                  "over HTTP.\n", encoding="utf-8")
+    (tmp_path / "docs" / "logs.md").write_text(
+        "# Logs\n\nThe worker can also send its log to Grafana Loki over HTTP.\n",
+        encoding="utf-8")
     e.index()
     fresh = e.view()
     assert fresh is not view and um.name_index(fresh) is not um.name_index(view)
