@@ -129,6 +129,19 @@ class Window:
         return split_identifiers(self.search_text)
 
     @property
+    def lead_text(self) -> str:
+        """A code unit's lead-in sentence(s) ("You can install local projects in "editable"
+        mode:"), without markup, when the unit has one; else "". It is embedded on its own
+        beside the unit (units._embed_group, `ChunkUnits.leads`) and score_windows scores the
+        unit by the better of the two cosines, so long output under a lead-in does not drown
+        what it says, nor a lead-in that says little ("Signature: ...") the code."""
+        if self.kind != "code" or self.code_start <= self.start:
+            return ""
+        from retrieval.searchtext import strip_markup
+
+        return strip_markup(self.chunk.text[self.start : self.code_start]).strip()
+
+    @property
     def search_text(self) -> str:
         """What the window is embedded and matched by: plain text as it is; in structured
         documents the words without markup (a table row with its header row)."""
@@ -367,15 +380,27 @@ def score_windows(
     heading_sims: Sequence[float] | None = None,
     positions: Sequence[int] | None = None,
     how_to: bool = False,
+    lead_vecs: np.ndarray | None = None,
 ) -> list[ScoredWindow]:
     """`heading_sims[i]`: cosine of the question and window i's heading (0 without one);
     `positions[i]`: how many blocks of its section come before window i's block (-1 unknown);
-    `how_to`: the question asks how to do something (quoteorder.is_how_to)."""
+    `how_to`: the question asks how to do something (quoteorder.is_how_to); `lead_vecs[i]`:
+    window i's lead-in vector when it is a code unit with one (`Window.lead_text`), else
+    zeros."""
     from retrieval.quoteorder import path_text
 
     if not windows:
         return []
     dense = w_vecs @ q_vec
+    if lead_vecs is not None:
+        # a code unit with its lead-in sentence: scored by the lead-in as well, so a long
+        # transcript or program under it does not drown what the sentence says (nor the
+        # lead-in what the code says: the better of the two; the mean of both vectors lost
+        # on validation, refusing code answers under a lead-in that says little)
+        has = np.flatnonzero(np.abs(lead_vecs).sum(axis=1) > 0)
+        if len(has):
+            dense = dense.copy()
+            dense[has] = np.maximum(dense[has], lead_vecs[has] @ q_vec)
     section_of = _section_evidence(windows, dense)
     out = []
     heading_lex: dict[str, float] = {}

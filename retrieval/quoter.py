@@ -216,6 +216,7 @@ class Quoter:
             self.block_positions(view, windows)
             if (self.weights.position or self.weights.faq_first) else None,
             bool(self.weights.how_to_code) and is_how_to(q),
+            vecs.leads,
         )
         raw = {id(sw.window): sw.evidence for sw in scored}
         row = {id(w): i for i, w in enumerate(windows)}

@@ -41,7 +41,7 @@ from retrieval.tokenbits import token_bytes
 if TYPE_CHECKING:
     from retrieval.answer import Window
 
-UNITS_SCHEMA = 3  # 2: context and heading vectors stored too; 3: token signs too
+UNITS_SCHEMA = 4  # 2: context and heading vectors stored too; 3: token signs too; 4: lead-ins
 # A sentence pair's vector is the length-weighted mean of its two sentences' vectors rather than
 # an embedding of its own (halves the embedding work; see benchmarks/RESULTS.md)
 DERIVE_JOINED = os.environ.get("CITEBOT_UNITS_DERIVE", "1") != "0"
@@ -57,6 +57,9 @@ CREATE TABLE IF NOT EXISTS units (
 );
 CREATE TABLE IF NOT EXISTS context (
     chunk_id TEXT PRIMARY KEY, version TEXT NOT NULL, ctx BLOB NOT NULL, heads BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS leads (
+    chunk_id TEXT PRIMARY KEY, version TEXT NOT NULL, rows BLOB NOT NULL, vecs BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS tokens (
     chunk_id TEXT PRIMARY KEY, version TEXT NOT NULL, rows BLOB NOT NULL, bits BLOB NOT NULL
@@ -93,6 +96,9 @@ class ChunkUnits:
     heads: np.ndarray
     tokens: np.ndarray | None = None
     token_rows: np.ndarray | None = None
+    # a code unit's lead-in sentence(s) embedded on their own (`Window.lead_text`), zeros for
+    # a unit without one (retrieval.answer.score_windows reads the unit by both)
+    leads: np.ndarray | None = None
 
     def unit_tokens(self, i: int) -> np.ndarray | None:
         """Unit i's packed token signs (None when none were stored)."""
@@ -300,7 +306,17 @@ def _embed_group(
         else np.zeros((0, dim), np.float32)
     )
     head_vecs = encode(list(heads)) if heads else np.zeros((0, dim), np.float32)
-    dim = max(dim, ctx_vecs.shape[1], head_vecs.shape[1])
+    # a code unit's lead-in on its own, in a call of its own (the vectors above stay as they
+    # were): the unit is scored by it as well, so that a console transcript under "When you
+    # get a `ResolutionImpossible` error, you might see something like this:" does not drown
+    # the sentence (pip's docs: cosine 0.34 for the unit, 0.85 for its lead-in)
+    leads: dict[str, int] = {}
+    for ws, ss, jn in zip(windows, spans, joined, strict=True):
+        for sp in ss:
+            if sp not in jn and (lead := ws[sp].lead_text):
+                leads.setdefault(lead, len(leads))
+    lead_vecs = encode(list(leads)) if leads else np.zeros((0, dim), np.float32)
+    dim = max(dim, ctx_vecs.shape[1], head_vecs.shape[1], lead_vecs.shape[1])
     out = []
     for c, ws, ss, jn, tr in zip(chunks, windows, spans, joined, triples, strict=True):
         mine = np.zeros((len(ss), dim), dtype=np.float32)
@@ -323,11 +339,15 @@ def _embed_group(
                         ctx[i] = _mean_vector(tr[sp], own_ctx)
                 elif sp in own_ctx:
                     ctx[i] = own_ctx[sp]
+        lv = np.zeros((len(ss), dim), dtype=np.float32)
+        for i, sp in enumerate(ss):
+            if sp not in jn and (lead := ws[sp].lead_text):
+                lv[i] = lead_vecs[leads[lead]]
         hv = np.zeros((len(c.sections), dim), dtype=np.float32)
         for i, sec in enumerate(c.sections):
             if sec:
                 hv[i] = head_vecs[heads[sec[-1]]]
-        u = ChunkUnits(ss, mine, ctx, hv)
+        u = ChunkUnits(ss, mine, ctx, hv, leads=lv)
         if bits is not None and not c.blocks:  # the token rerank reads plain text only
             own_bits = {sp: bits[texts[ws[sp].search_text]] for sp in ss if sp not in jn}
             u.tokens, u.token_rows = _token_rows(ss, jn, own_bits)
@@ -417,6 +437,7 @@ class WindowVectors:
     units: np.ndarray
     ctx: np.ndarray
     heads: np.ndarray
+    leads: np.ndarray  # a code unit's lead-in's vector (ChunkUnits.leads), zeros without one
 
 
 def window_vectors(
@@ -455,7 +476,7 @@ def window_vectors(
                 stored[c.id] = u
     by_span = {cid: {sp: i for i, sp in enumerate(u.spans)} for cid, u in stored.items()}
     heads = {cid: u.heading_vectors(chunks[cid].sections) for cid, u in stored.items()}
-    out = WindowVectors(*(np.zeros((len(windows), dim), dtype=np.float32) for _ in range(3)))
+    out = WindowVectors(*(np.zeros((len(windows), dim), dtype=np.float32) for _ in range(4)))
     odd: list[int] = []
     for i, w in enumerate(windows):
         u = stored[w.chunk.id]
@@ -465,6 +486,8 @@ def window_vectors(
         else:
             out.units[i] = u.vecs[j]
             out.ctx[i] = u.ctx[j]
+            if u.leads is not None:
+                out.leads[i] = u.leads[j]
         if w.section:
             out.heads[i] = heads[w.chunk.id].get(w.section, out.heads[i])
     if odd:
@@ -528,7 +551,7 @@ class UnitStore:
     def put(self, version: str, rows: Iterable[tuple[str, ChunkUnits]]) -> None:
         """Store chunks' units with their context and heading vectors (one transaction: a
         chunk has all of them or none)."""
-        units, context, tokens = [], [], []
+        units, context, tokens, leads = [], [], [], []
         for cid, u in rows:
             if u.tokens is not None and u.token_rows is not None:
                 tokens.append((
@@ -544,11 +567,15 @@ class UnitStore:
                 np.asarray(u.vecs, dtype=np.float16).tobytes(),
             ))
             context.append((cid, version, _blob(u.ctx), _blob(u.heads)))
+            at = [] if u.leads is None else [i for i in range(len(u.leads)) if u.leads[i].any()]
+            leads.append((cid, version, np.asarray(at, dtype=np.int32).tobytes(),
+                          _blob(u.leads[at]) if at and u.leads is not None else b""))
         db = self._db()
         with db:
             db.executemany("INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?)", units)
             db.executemany("INSERT OR REPLACE INTO context VALUES (?, ?, ?, ?)", context)
             db.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?, ?, ?)", tokens)
+            db.executemany("INSERT OR REPLACE INTO leads VALUES (?, ?, ?, ?)", leads)
 
     def load(self, version: str, chunk_ids: Sequence[str], dim: int) -> dict[str, ChunkUnits]:
         """The chunks stored with this version, with all their vectors (float32)."""
@@ -576,7 +603,23 @@ class UnitStore:
                 ctx = np.zeros_like(vecs)
             if len(spans) != len(vecs) or len(ctx) != len(vecs):
                 continue
-            out[cid] = ChunkUnits([(int(a), int(b)) for a, b in spans], vecs, ctx, heads)
+            out[cid] = ChunkUnits([(int(a), int(b)) for a, b in spans], vecs, ctx, heads,
+                                  leads=np.zeros_like(vecs))
+        try:
+            got = self._db().execute(
+                "SELECT chunk_id, rows, vecs FROM leads"
+                f" WHERE version = ? AND chunk_id IN ({marks})",
+                [version, *ids]).fetchall()
+        except sqlite3.Error:
+            return {}
+        for cid, rows_b, vecs_b in got:
+            u = out.get(cid)
+            at = np.frombuffer(rows_b, dtype=np.int32)
+            if u is None or u.leads is None or not len(at):
+                continue
+            lv = np.frombuffer(vecs_b, dtype=np.float16).reshape(-1, dim).astype(np.float32)
+            if len(lv) == len(at) and int(at.max()) < len(u.leads):
+                u.leads[at] = lv
         return out
 
     def load_tokens(
