@@ -28,6 +28,7 @@ from pathlib import Path
 from retrieval.includes import Directive, IncludeReader, Refused, _myst, select_lines
 from retrieval.loaders import LoadError, decode_text, load_bytes, read_bytes, supported
 from retrieval.parsing.blocks import CODE, Block, Lines, is_markdown
+from retrieval.rstincludes import REST_INCLUDE, REST_INCLUDE_ONLY_SUFFIXES, REST_TEXT_SUFFIXES
 
 _MYST_INCLUDE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,}|:{3,})\{include\}[ \t]*"
                            r"(?P<path>\S[^\n]*?)[ \t]*$", re.M)
@@ -87,7 +88,9 @@ def _selected(text: str, d: Directive) -> list[tuple[int, int]] | None:
         return None
     lines = text.split("\n")
     # MyST reads option values as YAML: `:start-after: 'teaser-begin -->'` is unquoted
-    options = tuple((k, _unquoted(v)) for k, v in d.options)
+    # (docutils takes a reST include's values as written)
+    options = d.options if d.form == REST_INCLUDE else tuple(
+        (k, _unquoted(v)) for k, v in d.options)
     d = Directive(d.form, d.start, d.end, d.path, options)
     # MyST's start-line / end-line are 0-based, end excluded (docutils' include)
     first = int(d.option("start-line") or 0)
@@ -126,7 +129,10 @@ def read_includes(
         plain = not Path(f.rel).suffix  # LICENSE, AUTHORS: no page of the docs folder either
         if not plain and not f.rel.startswith("../"):
             continue  # a page of the docs folder: indexed as itself already
-        if not (plain or is_markdown(f.rel) or supported(Path(f.rel).suffix)):
+        # Sphinx reads a file a reST page includes as reST whatever its suffix
+        as_rest = d.form == REST_INCLUDE and f.rel.lower().endswith(
+            REST_TEXT_SUFFIXES + REST_INCLUDE_ONLY_SUFFIXES)
+        if not (plain or as_rest or is_markdown(f.rel) or supported(Path(f.rel).suffix)):
             notes.append(f"included {f.rel} not read: not a file type citebot reads")
             continue
         try:
@@ -145,7 +151,8 @@ def read_includes(
         if f.rel in pages:
             pages[f.rel].add(ranges)
         else:
-            pages[f.rel] = IncludedPage(f.rel, data, ranges, ".txt" if plain else None)
+            pages[f.rel] = IncludedPage(f.rel, data, ranges,
+                                        ".txt" if plain else ".rst" if as_rest else None)
         notes.append(f"included {f.rel}: indexed as that file"
                      + (" (plain text)" if plain else ""))
     return list(dict.fromkeys(notes))  # a file included in parts is noted once
