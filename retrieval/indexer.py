@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import os
@@ -140,7 +141,7 @@ def folder_sources(
             myst_notes = read_includes(
                 includes, rel,
                 find_includes(rel, data) + plain_includes(rel, data) + outside_includes(rel, data),
-                prose)
+                prose, functools.partial(_own_title, data, rel, site.titles.get(rel)))
         nav = site.titles.get(rel)
         if page is None:
             sources.append(_site_titled(_noting(
@@ -252,19 +253,28 @@ def _noting(source: DocSource, notes: list[str]) -> DocSource:
     return dataclasses.replace(source, load=noted)
 
 
+def _own_title(data: bytes, rel: str, nav: str | None = None) -> str | None:
+    """A page's title as the site's navigation (`nav`) or its own text gives it (None if it
+    cannot be read)."""
+    try:
+        return load_bytes(data, rel, site_title=nav).title
+    except LoadError:
+        return None
+
+
 def _included_page(page: IncludedPage) -> DocSource:
     """A file above the docs folder that MyST pages include, indexed as itself (its own path
-    and lines), only the blocks they include (retrieval.mystincludes)."""
+    and lines), only the blocks they include (retrieval.mystincludes); a run of top-level
+    sections with no title of its own is titled as the page including it."""
 
     def load() -> LoadedDocument:
-        doc = load_bytes(page.data, page.rel, read_as=page.read_as)
+        doc = load_bytes(page.data, page.rel, read_as=page.read_as, site_title=page.site_title)
         if doc.blocks is None or page.ranges is None:
             return doc
         return dataclasses.replace(doc, blocks=only_selected(doc.blocks, page.ranges))
 
-    digest = page.digest()
-    return DocSource(page.rel, page.hash(), load, len(page.data),
-                     digest if page.ranges is not None else "")
+    digest, hashed = page.digest(), page.hash()
+    return DocSource(page.rel, hashed, load, len(page.data), digest if hashed != digest else "")
 
 
 def _including_loader(

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,16 +45,20 @@ class IncludedPage:
     data: bytes
     ranges: list[tuple[int, int]] | None
     read_as: str | None = None  # ".txt": a file without a suffix, read as plain text
+    # the title of the page including it: the file's title when it is only a run of top-level
+    # sections (a changelog of "Version 3.3.2", "Version 3.3.1" … under a "Changes" page)
+    site_title: str | None = None
 
     def digest(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
     def hash(self) -> str:
         """Its content hash, covering the selection when pages include only part of it."""
-        if self.ranges is None:
+        titled = f"\0titled {self.site_title}" if self.site_title else ""
+        if self.ranges is None and not titled:
             return self.digest()
-        sel = ",".join(f"{a}-{b}" for a, b in sorted(self.ranges))
-        return hashlib.sha256(f"{self.digest()}\0included {sel}".encode()).hexdigest()
+        sel = ",".join(f"{a}-{b}" for a, b in sorted(self.ranges or []))
+        return hashlib.sha256(f"{self.digest()}\0included {sel}{titled}".encode()).hexdigest()
 
     def add(self, ranges: list[tuple[int, int]] | None) -> None:
         if self.ranges is not None:
@@ -116,10 +121,14 @@ def _unquoted(value: str) -> str:
 
 
 def read_includes(
-    reader: IncludeReader, rel: str, found: list[Directive], pages: dict[str, IncludedPage]
+    reader: IncludeReader, rel: str, found: list[Directive], pages: dict[str, IncludedPage],
+    title: Callable[[], str | None] | None = None,
 ) -> list[str]:
     """Read the files a page includes (`found`) into `pages` (shown path -> file) when they
-    lie above the docs folder and inside CITEBOT_INCLUDE_ROOT; the page's notes on them."""
+    lie above the docs folder and inside CITEBOT_INCLUDE_ROOT; the page's notes on them.
+    `title`: the including page's title (asked once a file is read), what the file is titled
+    when it is a run of top-level sections with no title of its own (loaders.load_bytes'
+    `site_title`): Sphinx shows them under that page's title."""
     notes: list[str] = []
     for d in found:
         f = reader.read(rel, d)
@@ -152,7 +161,8 @@ def read_includes(
             pages[f.rel].add(ranges)
         else:
             pages[f.rel] = IncludedPage(f.rel, data, ranges,
-                                        ".txt" if plain else ".rst" if as_rest else None)
+                                        ".txt" if plain else ".rst" if as_rest else None,
+                                        None if plain or title is None else title())
         notes.append(f"included {f.rel}: indexed as that file"
                      + (" (plain text)" if plain else ""))
     return list(dict.fromkeys(notes))  # a file included in parts is noted once

@@ -3,7 +3,8 @@ quickstart.rst is `.. include:: ../README.rst` with `:start-after: start quickst
 `:end-before: end quickstart`, wtforms' and jinja's changes.rst `.. include:: ../CHANGES.rst`):
 with CITEBOT_INCLUDE_ROOT allowing the folder, the file is indexed and cited as itself, only
 the blocks the pages select (session 18, trial28). Before, it was never read, even with the
-setting: the quickstart and the changelog could not be quoted at all."""
+setting: the quickstart and the changelog could not be quoted at all. A changelog of top-level
+release sections with no title of its own is titled as the page including it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from retrieval.engine import Engine
 from retrieval.indexer import folder_sources
+from retrieval.models import Citation
 from tests.conftest import make_settings
 from tests.test_myst_includes import _write
 
@@ -64,11 +66,21 @@ The hosting bill is paid by the Lighthouse Keepers' Guild.
 
 .. |pypi-version| image:: https://img.shields.io/pypi/v/mailbox.svg
 """
-CHANGELOG = """Changelog
-=========
+# pallets-style: no title of its own, one top-level section per release; Sphinx shows them
+# under the including page's "Changes" title
+CHANGELOG = """.. currentmodule:: mailbox
 
-4.0.0
------
+Version 4.1.0
+-------------
+
+Released 2026-11-01
+
+- Add ``local_hostname`` to choose the name sent with EHLO
+
+Version 4.0.0
+-------------
+
+Released 2026-02-03
 
 - BREAKING: drop Python 3.8 support
 - The default timeout of a connection is now 60 seconds
@@ -100,20 +112,21 @@ Quickstart
     :start-after: start quickstart
     :end-before: end quickstart
 """,
-    "docs/changelog.rst": ".. include:: ../CHANGELOG.rst\n",
+    "docs/changelog.rst": "Changes\n=======\n\n.. include:: ../CHANGELOG.rst\n",
     "docs/delivery.rst": "Delivery\n========\n\n.. include:: ../shared/notes.txt\n",
     "docs/index.rst": "mailbox\n=======\n\n.. toctree::\n\n   quickstart\n   changelog\n"
                       "   delivery\n",
 }
 
 
-def _exact(engine: Engine, docs: Path, q: str, source: str, needle: str) -> None:
+def _exact(engine: Engine, docs: Path, q: str, source: str, needle: str) -> Citation:
     top = engine.ask(q, record=False).quotes[0]
     assert top.source == source and needle in top.text, (q, top)
     real = (docs / source).read_text(encoding="utf-8")
     assert real[top.char_start : top.char_end] == top.text
     assert real.count("\n", 0, top.char_start) + 1 == top.line_start
     assert engine.verify(top)
+    return top
 
 
 def test_a_rest_include_above_the_docs_folder_is_read_inside_the_include_root(
@@ -132,8 +145,15 @@ def test_a_rest_include_above_the_docs_folder_is_read_inside_the_include_root(
            "../README.rst", "mailbox.send(message")
     _exact(engine, docs, "which python version do I need?", "../README.rst",
            "Python 3.10+ is required.")
-    _exact(engine, docs, "what changed in version 4? was python 3.8 dropped",
-           "../CHANGELOG.rst", "drop Python 3.8")
+    top = _exact(engine, docs, "what changed in version 4? was python 3.8 dropped",
+                 "../CHANGELOG.rst", "drop Python 3.8")
+    # titled as the page that includes it, not by its first release ("Version 4.1.0 ›
+    # Version 4.0.0" read as if 4.0.0 were part of 4.1.0)
+    assert (top.title, top.section) == ("Changes", ("Version 4.0.0",))
+    # a file with a title of its own keeps it
+    top = _exact(engine, docs, "quickstart example: how do i send an email message?",
+                 "../README.rst", "mailbox.send(message")
+    assert (top.title, top.section) == ("mailbox", ("mailbox", "Quickstart"))
     # a .txt a reST page includes is read as reST, as Sphinx reads it: no underline quoted
     _exact(engine, docs, "why are my messages marked as spam?", "../shared/notes.txt",
            "residential")
