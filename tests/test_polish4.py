@@ -1,0 +1,186 @@
+"""Session 18, polish4: things users hit on mkdocs sites (trial25: fastapi-pagination's
+`index.md` is only `{! ../README.md !}`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from retrieval.engine import Engine
+from retrieval.indexer import folder_sources
+from retrieval.models import Citation
+from tests.conftest import make_settings
+
+README = """# FastAPI Pagination
+
+## Introduction
+
+`fastapi-pagination` is a Python library designed to simplify pagination in FastAPI
+applications. It provides a set of utility functions and data models to help you paginate
+your database queries and return paginated responses to your clients.
+
+## Installation
+
+```bash
+pip install fastapi-pagination
+```
+"""
+
+APP = """from fastapi import FastAPI
+from fastapi_pagination import Page, add_pagination, paginate
+
+app = FastAPI()
+add_pagination(app)
+
+
+@app.get("/users")
+async def get_users() -> Page[int]:
+    return paginate(list(range(100)))
+"""
+
+TUTORIAL = """# First Steps
+
+To add pagination to a route, return `paginate(items)` from it and call `add_pagination`
+on the app once:
+
+```python
+{!../examples/first_steps.py!lines=1-5 8-10!}
+```
+"""
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, body in files.items():
+        p = root / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(body, encoding="utf-8")
+
+
+def _project(root: Path, **more: str) -> Path:
+    _write(root, {"README.md": README, "examples/first_steps.py": APP,
+                  "docs/index.md": "{! ../README.md !}\n",
+                  "docs/tutorial.md": TUTORIAL, **more})
+    return root / "docs"
+
+
+def _exact(c: Citation, root: Path) -> None:
+    real = (root / c.source).read_text(encoding="utf-8")
+    assert real[c.char_start : c.char_end] == c.text
+    assert real.count("\n", 0, c.char_start) + 1 == c.line_start
+
+
+def test_a_markdown_include_page_is_quoted_from_the_file_it_includes(tmp_path: Path) -> None:
+    """fastapi-pagination's index.md: the README above the docs folder is indexed as itself
+    (as a MyST `{include}` of it is) and its words are quoted from it, never the markup."""
+    docs = _project(tmp_path)
+    engine = Engine(make_settings(docs, tmp_path / "data", include_root=Path("..")))
+    summary = engine.index()
+    assert "../README.md" in summary.added and "index.md" not in summary.added
+    reasons = {s.path: s.reason for s in summary.skipped}
+    assert reasons["index.md"] == (
+        "nothing to quote of its own; included ../README.md: indexed as that file")
+
+    got = engine.ask("what is fastapi-pagination?")
+    top = got.quotes[0]
+    assert top.source == "../README.md" and "designed to simplify pagination" in top.text
+    _exact(top, docs)
+    assert engine.verify(top)
+    for q in got.quotes:
+        assert "{!" not in q.text and "!}" not in q.text
+
+
+def test_without_the_setting_the_page_says_why_nothing_was_read(tmp_path: Path) -> None:
+    docs = _project(tmp_path)
+    summary = Engine(make_settings(docs, tmp_path / "data")).index()
+    reasons = {s.path: s.reason for s in summary.skipped}
+    assert reasons["index.md"] == (
+        "nothing to quote of its own; included ../README.md not read: outside the docs "
+        "folder (set CITEBOT_INCLUDE_ROOT to allow a folder around it)")
+    assert not any(a.startswith("../") for a in summary.added)
+
+
+def test_the_base_path_of_mkdocs_yml_resolves_the_include(tmp_path: Path) -> None:
+    """`mdx_include: base_path: docs` (fastapi-pagination): `../README.md` is the project's
+    README, not one above the project folder."""
+    project = tmp_path / "project"
+    _write(tmp_path, {"README.md": "# Another project\n\nNot this one.\n"})
+    docs = _project(project, **{"mkdocs.yml": "site_name: x\nmarkdown_extensions:\n"
+                                              "  - mdx_include:\n      base_path: docs\n"})
+    sources, _, _ = folder_sources(docs, 10_000_000, Path(".."))
+    assert [s.rel for s in sources if s.rel.startswith("..")] == ["../README.md"]
+    doc = next(s for s in sources if s.rel == "../README.md").load()
+    assert doc.text == README
+
+
+def test_a_markdown_include_inside_a_code_fence_is_the_included_code(tmp_path: Path) -> None:
+    """`{!../examples/x.py!lines=…!}` in a fence includes those lines as the page's code, cited
+    as the exact slice of the example file; the include line is never shown as code."""
+    docs = _project(tmp_path)
+    sources, _, _ = folder_sources(docs, 10_000_000, Path(".."))
+    doc = next(s for s in sources if s.rel == "tutorial.md").load()
+    assert doc.blocks is not None
+    shown = [doc.text[b.start : b.end] for b in doc.blocks]
+    assert not any("{!.." in s for s in shown)  # the fence's own line is not code
+    code = [(s.source, doc.text[s.code_start : s.end], s.src_line) for s in doc.includes]
+    assert code == [
+        ("../examples/first_steps.py",
+         "from fastapi import FastAPI\nfrom fastapi_pagination import Page, add_pagination, "
+         "paginate\n\napp = FastAPI()\nadd_pagination(app)", 1),
+        ("../examples/first_steps.py",
+         '@app.get("/users")\nasync def get_users() -> Page[int]:\n'
+         "    return paginate(list(range(100)))", 8),
+    ]
+    assert {b.language for b in doc.blocks if b.kind == "code"} == {"python"}
+    assert doc.note is None
+
+
+def test_an_escaped_include_line_is_not_read(tmp_path: Path) -> None:
+    docs = _project(tmp_path, **{"docs/index.md": "# Home\n\nWrite \\{! file.md !} to "
+                                                  "include a file.\n\n\\{! ../README.md !}\n"})
+    sources, _, _ = folder_sources(docs, 10_000_000, Path(".."))
+    assert not any(s.rel == "../README.md" for s in sources)
+
+
+ANNOTATED = """# Settings
+
+## Reading the port from the environment
+
+Declare the settings your application reads, with their defaults:
+
+```python
+from pydantic_settings import BaseSettings
+
+
+class AppSettings(BaseSettings):  # (1)!
+    port: int = 8080  # the listening port (2)
+    debug: bool = False
+```
+
+1.  Every field of a `BaseSettings` subclass is read from an environment variable of the same
+    name, case-insensitively.
+2.  Set `PORT=9000` in the environment to listen on port 9000 instead.
+"""
+
+
+def test_code_annotation_markers_are_hidden_in_the_shown_code(tmp_path: Path) -> None:
+    """mkdocs-material's `# (1)!` markers: the site shows a bubble, not the comment. The
+    shown code has none; the quote is still the exact slice (markers in); the annotation list
+    stays quotable."""
+    from retrieval.quotedisplay import display_parts
+
+    _write(tmp_path, {"docs/settings.md": ANNOTATED})
+    docs = tmp_path / "docs"
+    engine = Engine(make_settings(docs, tmp_path / "data"))
+    engine.index()
+    got = engine.ask("how do I declare the settings my application reads with defaults?")
+    code = next(q for q in got.quotes if q.kind == "code")
+    _exact(code, docs)
+    assert "# (1)!" in code.text and "(2)" in code.text
+    shown = "\n".join(p.text for p in display_parts(code) if p.kind == "code")
+    assert "class AppSettings(BaseSettings):\n" in shown + "\n"
+    assert "    port: int = 8080  # the listening port\n" in shown + "\n"
+    assert "(1)" not in shown and "(2)" not in shown
+
+    note = engine.ask("how do I change the port with an environment variable?").quotes
+    item = next(q for q in note if "PORT=9000" in q.text)
+    _exact(item, docs)
+    assert item.kind == "list_item"
