@@ -479,6 +479,8 @@ class Engine:
         )
         if corrected.corrections:
             answer = dataclasses.replace(answer, corrections=corrected.corrections)
+        if self.reindex_running():  # answered from the index as it was before that reindex
+            answer = dataclasses.replace(answer, reindexing=True)
         if context is not None:
             said = f"searched together with the earlier question “{context[:80]}”"
             note = f"{answer.note} · {said}" if answer.note else said

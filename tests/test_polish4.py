@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from retrieval.engine import Engine
 from retrieval.indexer import folder_sources
 from retrieval.models import Citation
@@ -184,3 +186,84 @@ def test_code_annotation_markers_are_hidden_in_the_shown_code(tmp_path: Path) ->
     item = next(q for q in note if "PORT=9000" in q.text)
     _exact(item, docs)
     assert item.kind == "list_item"
+
+
+GUIDE = "# Guide\n\nWidgets spin at ten rotations per second by default.\n"
+
+
+def test_an_answer_during_a_reindex_says_it_comes_from_the_index_before(tmp_path: Path) -> None:
+    """Only the first index said a build was running; while `citebot index` (another process,
+    seen through the index's lock) or /reindex rebuilt an existing index, answers gave no sign
+    that they came from the index as it was."""
+    import json
+
+    from filelock import FileLock
+
+    from bot.render import answer_content, render_answer
+    from retrieval.citations import REINDEXING
+    from retrieval.stats import index_lock_path
+    from tests.test_cli_polish import citebot
+
+    _write(tmp_path, {"docs/guide.md": GUIDE})
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    settings = make_settings(docs, data)
+    Engine(settings).index()
+    where = ["--docs", str(docs), "--data", str(data)]
+    question = "How fast do widgets spin?"
+    with FileLock(str(index_lock_path(settings))):  # what a running `citebot index` holds
+        answer = Engine(settings).ask(question, record=False)
+        assert answer.answered and answer.reindexing
+        assert "ten rotations" in answer.quotes[0].text
+        rendered = render_answer(answer)
+        assert rendered.footer.split("\n") == ["excerpts 1–1", REINDEXING]
+        assert answer_content(answer).endswith(f"-# excerpts 1–1\n-# {REINDEXING}")
+        r = citebot("ask", question, *where, cwd=tmp_path)
+        assert r.returncode == 0 and "ten rotations" in r.stdout
+        assert " ".join(r.stdout.split()).endswith(REINDEXING)
+        r = citebot("ask", "--json", question, *where, cwd=tmp_path)
+        assert json.loads(r.stdout)["reindexing"] is True
+        refused = Engine(settings).ask("What is the recipe for banana bread?", record=False)
+        assert not refused.answered and REINDEXING in render_answer(refused).footer
+    answer = Engine(settings).ask(question, record=False)
+    assert answer.answered and not answer.reindexing
+    assert REINDEXING not in render_answer(answer).footer
+    r = citebot("ask", question, *where, cwd=tmp_path)
+    assert r.returncode == 0 and REINDEXING not in " ".join(r.stdout.split())
+
+
+@pytest.mark.e2e
+@pytest.mark.timeout(300)
+async def test_discord_ask_during_a_reindex_of_an_existing_index(tmp_path: Path) -> None:
+    """The real discord.py client against the fake Discord: a moderator's /reindex of an
+    index that already answers; /ask meanwhile is answered, with a footer line saying so."""
+    import asyncio
+
+    from retrieval.citations import REINDEXING
+    from tests import e2e_support as e2e
+
+    guild = 540_000_000_000_000_981
+    e2e.docs_folder(tmp_path, {"guide.md": GUIDE})
+    settings = e2e.bot_settings(tmp_path, "askreindex", admin_guild_ids=[guild])
+    settings.data_dir.mkdir()
+    engine = Engine(settings)
+    engine.index()
+    slow_index, go, waiting = e2e.held_index(settings, engine)
+    async with e2e.fake_discord(guild) as fake:
+        alice = fake.add_member(guild, 700_000_000_000_000_281, "alice")
+        bob = fake.add_member(guild, 700_000_000_000_000_282, "bob")
+        mod = fake.add_member(guild, 700_000_000_000_000_283, "mod", admin=True)
+        async with e2e.running_bot(settings, e2e.engine_pool(settings, engine)):
+            engine.index = slow_index  # type: ignore[method-assign]
+            try:
+                reindex = await fake.slash(guild, mod, "reindex")
+                assert await asyncio.to_thread(waiting.wait, 60)
+                edit = await e2e.ask_by_slash(fake, guild, alice, "How fast do widgets spin?",
+                                              contains="ten rotations", timeout=60)
+                embed = edit.json["embeds"][0]
+                assert embed["footer"]["text"].split("\n")[-1] == REINDEXING
+            finally:
+                go.set()
+            await e2e.wait_original_edit(fake, reindex["token"], "Reindex finished", timeout=120)
+            edit = await e2e.ask_by_slash(fake, guild, bob, "At what speed do widgets spin?",
+                                          contains="ten rotations", timeout=60)
+            assert REINDEXING not in edit.json["embeds"][0].get("footer", {}).get("text", "")
