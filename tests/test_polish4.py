@@ -267,3 +267,59 @@ async def test_discord_ask_during_a_reindex_of_an_existing_index(tmp_path: Path)
             edit = await e2e.ask_by_slash(fake, guild, bob, "At what speed do widgets spin?",
                                           contains="ten rotations", timeout=60)
             assert REINDEXING not in edit.json["embeds"][0].get("footer", {}).get("text", "")
+
+
+TERMINALS = """Talking to programs
+===================
+
+Find the end of line -- CR/LF conventions
+-----------------------------------------
+
+The best way to match the end of a line is to look for the newline: ``"\\r\\n"`` (CR/LF).
+Terminal drivers use the CR/LF combination to mark the end of a line, as Windows does: a
+command may only write a linefeed, and the driver converts it to CR/LF.
+"""
+PLACES = ["a pipe", "a log file", "a socket", "the screen", "a pager", "a temporary file",
+          "standard error", "a subprocess", "a remote shell", "a serial port", "a pty",
+          "a background job", "a cron job", "a container", "a notebook", "a web page",
+          "an email", "a printer", "a database", "a queue"]
+
+
+def _heading(title: str) -> str:
+    return f"{title}\n{'-' * len(title)}\n\n"
+
+
+def _about_output() -> str:
+    """Sections about a program's output, more of them than a retriever's candidates."""
+    out = []
+    for place in PLACES:
+        out.append(_heading(f"Output sent to {place}")
+                   + f"When your program's output goes to {place}, the child may hold its "
+                   f"output back until the buffer fills; read the output of {place} with "
+                   "``read_nonblocking()`` and check it for errors.\n\n"
+                   + _heading(f"Why does my output from {place} look different?")
+                   + f"Output written to {place} has its colours and cursor codes left in; "
+                   "strip them before comparing the output with what you expected.\n")
+    return "\n".join(out)
+
+
+def test_escapes_typed_in_a_question_are_searched_by_their_names(tmp_path: Path) -> None:
+    """trial26 p12 "why does my output have \\r\\n instead of \\n": typed, `\\r\\n` is the
+    letters r and n; the CR/LF section was not even among the scored windows and the
+    question was refused."""
+    from retrieval.escapenames import with_escape_names
+
+    assert with_escape_names(r"why \r\n, not \n?") == (
+        r"why \r\n (CR/LF, carriage return and line feed), not \n (LF, newline)?")
+    assert with_escape_names(r"\n\t") == r"\n\t (LF, newline; tab)"
+    for same in (r"C:\new\temp", r"into \u escapes", r"a \\n b", "no escape"):
+        assert with_escape_names(same) == same
+
+    _write(tmp_path, {"docs/overview.rst": TERMINALS + "\n" + _about_output()})
+    docs = tmp_path / "docs"
+    engine = Engine(make_settings(docs, tmp_path / "data"))
+    engine.index()
+    got = engine.ask(r"why does my output have \r\n instead of \n", record=False)
+    assert got.answered and got.quotes[0].section[-1] == "Find the end of line -- CR/LF conventions"
+    _exact(got.quotes[0], docs)
+    assert got.question == r"why does my output have \r\n instead of \n"  # shown as typed
