@@ -25,7 +25,7 @@ import discord
 
 from bot.errors import explain
 from bot.escape import clean_field, escape_field, escape_line
-from retrieval.citations import NO_MORE_EXCERPTS, format_citation, lines_label
+from retrieval.citations import NO_MORE_EXCERPTS, REINDEXING, format_citation, lines_label
 from retrieval.errors import IndexBuilding, NotAQuestion, NotIndexed
 from retrieval.knowledge import PREFIX as KNOWLEDGE_PREFIX
 from retrieval.models import (
@@ -386,7 +386,7 @@ def render_answer(
         desc = "⚠️ " + escape_line(explain(answer.failure, may_reindex))
         if isinstance(answer.failure, IndexBuilding) and progress is not None:
             desc += f"\n⏳ {escape_line(progress.describe())}"
-        footer = cut_at_word(" · ".join(footer_bits), EMBED_FOOTER_LIMIT)
+        footer = _footer(footer_bits, answer)
         desc = cut_at_word(desc, budget(title, footer))
         return RenderedAnswer(title, desc, footer, COLOR_ERROR, 0)
 
@@ -400,19 +400,28 @@ def render_answer(
             lines.append("")
             lines.append("Nearest sources:")
             lines.extend(source_line(s) for s in answer.nearest)
-        footer = cut_at_word(" · ".join(footer_bits), EMBED_FOOTER_LIMIT)
+        footer = _footer(footer_bits, answer)
         desc = fit_text("\n".join(lines), budget(title, footer))
         return RenderedAnswer(title, desc, footer, COLOR_NO_ANSWER, 0)
 
     first = answer.offset + 1
     # reserve room for the longest footer we might write, then fill the description
     footer_bits.append(f"excerpts {first}–{first + len(answer.quotes) - 1}")
-    footer = cut_at_word(" · ".join(footer_bits), EMBED_FOOTER_LIMIT)
+    footer = _footer(footer_bits, answer)
     desc, shown = fit_quotes(answer.quotes, budget(title, footer))
     if shown != len(answer.quotes):
         footer_bits[-1] = f"excerpts {first}–{first + max(shown, 1) - 1}"
-        footer = cut_at_word(" · ".join(footer_bits), EMBED_FOOTER_LIMIT)
+        footer = _footer(footer_bits, answer)
     return RenderedAnswer(title, desc, footer, COLOR_ANSWER, shown)
+
+
+def _footer(bits: list[str], answer: Answer) -> str:
+    """The footer's bits on one line, and, under an answer given while a reindex of its index
+    runs, a line saying it comes from the index as it was before."""
+    lines = [" · ".join(bits)] if bits else []
+    if answer.reindexing:
+        lines.append(REINDEXING)
+    return cut_at_word("\n".join(lines), EMBED_FOOTER_LIMIT)
 
 
 def answer_content(
@@ -427,8 +436,7 @@ def answer_content(
         r = render_answer(answer, may_reindex, room=room, progress=progress)
         parts = [f"**{escape_line(r.title)}**"] if r.title else []
         parts.append(r.description)
-        if r.footer:
-            parts.append(f"-# {escape_line(r.footer)}")
+        parts += [f"-# {escape_line(line)}" for line in r.footer.split("\n") if line]
         text = "\n".join(parts)
         if len(text) <= CONTENT_LIMIT:
             return text

@@ -10,7 +10,7 @@ from rich.syntax import Syntax
 from rich.text import Text
 
 from citebot.errors import explain
-from retrieval.citations import NO_MORE_EXCERPTS, format_citation
+from retrieval.citations import NO_MORE_EXCERPTS, REINDEXING, format_citation
 from retrieval.errors import NotAQuestion
 from retrieval.models import (
     Answer,
@@ -89,6 +89,8 @@ def render_answer(a: Answer, expand: bool = True) -> RenderableType:
             parts.append(Text("Nearest sources:", style="dim"))
             for n in a.nearest:
                 parts.append(Text("  • " + format_citation(n, title=_quoted, score=False)))
+    if a.reindexing:  # a small line under the answer, as Discord's footer
+        parts.append(Text(REINDEXING, style="dim"))
     return Group(*parts)
 
 

@@ -10,6 +10,8 @@ from retrieval.display import clean_field
 
 # what a page after the last relevant quote says, in both front ends
 NO_MORE_EXCERPTS = "No more excerpts: everything relevant has been shown."
+# under an answer given while a reindex of its index runs (Answer.reindexing)
+REINDEXING = "A reindex is running: this answer comes from the index as it was before it."
 
 
 class Cited(Protocol):

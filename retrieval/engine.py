@@ -40,6 +40,7 @@ from retrieval.errors import (
     ensure_data_dir,
     read_error,
 )
+from retrieval.escapenames import with_escape_names
 from retrieval.feedback import FeedbackStore, answer_id
 from retrieval.followup import in_context, is_follow_up
 from retrieval.gaps import GapLog, Topic, cluster
@@ -466,6 +467,8 @@ class Engine:
                 about_note = f"read as a question about {about}: its opening is quoted"
             else:
                 order = None
+        # `\r\n` typed in the question: searched with the names of what it stands for
+        text = with_escape_names(text)
         try:
             q_vec = self.question_vector(text)
         except ModelUnavailable as e:
@@ -479,6 +482,8 @@ class Engine:
         )
         if corrected.corrections:
             answer = dataclasses.replace(answer, corrections=corrected.corrections)
+        if self.reindex_running():  # answered from the index as it was before that reindex
+            answer = dataclasses.replace(answer, reindexing=True)
         if context is not None:
             said = f"searched together with the earlier question “{context[:80]}”"
             note = f"{answer.note} · {said}" if answer.note else said
@@ -535,7 +540,7 @@ class Engine:
             view = self.view()
         except Exception:  # nothing indexed yet, an unreadable index: the text as typed
             return self.question_vector(text)
-        return self.question_vector(self.corrected(view, text, raw).text)
+        return self.question_vector(with_escape_names(self.corrected(view, text, raw).text))
 
     def question_vector(self, text: str) -> np.ndarray:
         """The (cleaned) question's embedding; recent ones are kept, since the bot asks

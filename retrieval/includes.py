@@ -1,5 +1,6 @@
 """Code a docs page pulls from another file: reST `.. literalinclude::`, MyST
-```` ```{literalinclude} ````, and pymdown snippets (`--8<-- "path"` inside a code fence).
+```` ```{literalinclude} ````, pymdown snippets (`--8<-- "path"` inside a code fence) and
+markdown-include / mdx_include lines inside a code fence (`{! ../examples/app.py !}`).
 
 The included code is indexed as a code block of the page, under the page's section path,
 after a copy of the page's lead-in sentence (so it is searched and quoted like any code block
@@ -16,6 +17,7 @@ is refused with a note on the page, as are missing, binary and over-size files.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 import os
 import re
@@ -31,7 +33,7 @@ INCLUDING_SUFFIXES = (".rst", ".md", ".markdown")
 # a page includes at most this much code (a whole generated file included many times must not
 # make the page too big to index)
 MAX_INCLUDED_CHARS = 500_000
-_MARKERS = (b"literalinclude", b"8<-")
+_MARKERS = (b"literalinclude", b"8<-", b"{!")
 
 _RST = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+literalinclude[ \t]*::[ \t]*(?P<path>\S[^\n]*?)"
                   r"[ \t]*$", re.M)
@@ -44,6 +46,11 @@ _SNIPPET = re.compile(r"^[ \t]*-+8<-+[ \t]+(?P<q>[\"'])(?P<spec>[^\n]+?)(?P=q)[ 
                       re.M)
 _FENCE_OPEN = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*\{?\.?(?P<lang>[\w+#.-]*)")
 _LABEL = re.compile(r"^[ \t]*\.\.[ \t]+_[^:\n]+:[ \t]*$")
+# markdown-include (`{!file!}`, `{!file!lines=1 3 8-10!}`) and mdx_include
+# (`{! file | options !}`, `{! file [ln:1-3,5] !}`): a line of its own; `\{!` is escaped
+MD_INCLUDE = re.compile(r"^[ \t]*\{!(?P<spec>[^\n]+?)!\}[ \t]*$", re.M)
+_MD_INCLUDE_LINES = re.compile(r"^(?P<path>.*?)\s*!\s*lines\s*=\s*(?P<lines>[\d\s-]+)$")
+_MDX_INCLUDE_LINES = re.compile(r"^(?P<path>.*?)\s*\[ln:(?P<lines>[\d,\s-]+)\]$")
 _SECTION_MARK = re.compile(r"-+8<-+[ \t]*\[(?P<kind>start|end):(?P<name>[^\]]+)\]")
 
 # a language named after the file's extension, when the directive names none
@@ -70,7 +77,8 @@ def guess_language(path: str) -> str:
 class Directive:
     """One include in a page: `page[start:end]` is the directive."""
 
-    form: str  # "literalinclude" (reST or MyST) or "snippet"
+    # "literalinclude" (reST or MyST), "snippet" (pymdown), "mdinclude" (markdown-include)
+    form: str
     start: int
     end: int
     path: str
@@ -105,6 +113,10 @@ def find_directives(text: str, markdown: bool) -> list[Directive]:
     if markdown:
         out += _myst(text)
         out += _snippets(text)
+        for d in md_includes(text):  # in prose: a page of its own (retrieval.mystincludes)
+            lang = fence_language(text, d.start)
+            if lang is not None:
+                out.append(dataclasses.replace(d, language=lang))
     else:
         out += _rst(text)
     return sorted(out, key=lambda d: d.start)
@@ -161,6 +173,42 @@ def _myst(text: str, pattern: re.Pattern[str] = _MYST, form: str = "literalinclu
                 options.append((o.group("key"), (o.group("value") or "").strip()))
         out.append(Directive(form, m.start(), end, m.group("path"), tuple(options)))
     return out
+
+
+def md_includes(text: str) -> list[Directive]:
+    """The markdown-include / mdx_include lines of a page (`{! ../README.md !}`), wherever
+    they are; a line range (`!lines=1 3 8-10`, `[ln:1-3,5]`) is a `lines` option in Sphinx's
+    `:lines:` form."""
+    out = []
+    for m in MD_INCLUDE.finditer(text):
+        if m.start() > 0 and text[m.start() - 1] == "\\":
+            continue
+        spec = m.group("spec").split("|")[0].strip()  # mdx_include's `| J2` options
+        options: tuple[tuple[str, str], ...] = ()
+        sel = _MD_INCLUDE_LINES.match(spec) or _MDX_INCLUDE_LINES.match(spec)
+        if sel:
+            spec = sel.group("path").strip()
+            runs = [r for r in re.split(r"[\s,]+", sel.group("lines").strip()) if r]
+            options = (("lines", ",".join(runs)),)
+        spec = spec.lstrip("+-").strip()  # mdx_include's recursion switch (`{!+ file !}`)
+        if spec:
+            out.append(Directive("mdinclude", m.start(), m.end(), spec, options))
+    return out
+
+
+def fence_language(text: str, pos: int) -> str | None:
+    """The language of the code fence whose body starts with the include lines around `pos`
+    (None: the line is not in a fence's body, only other include lines above it)."""
+    while pos > 0:
+        prev_start = text.rfind("\n", 0, pos - 1) + 1
+        prev = text[prev_start : pos - 1]
+        f = _FENCE_OPEN.match(prev)
+        if f:
+            return f.group("lang")
+        if not (_SNIPPET.match(prev) or MD_INCLUDE.match(prev)):
+            return None
+        pos = prev_start
+    return None
 
 
 def _snippets(text: str) -> list[Directive]:
@@ -220,11 +268,19 @@ class IncludeReader:
         self.allowed = [r.resolve() for r in roots]
         self.max_bytes = max_bytes
         self._cache: dict[str, IncludedFile] = {}
+        # markdown-include's `base_path` as mkdocs.yml sets it (retrieval.sitenav)
+        self.md_include_base: Path | None = None
 
     def candidates(self, page_rel: str, d: Directive) -> list[Path]:
         path = _snippet_target(d.path)[0] if d.form == "snippet" else d.path
         page_dir = (self.docs_root / page_rel).parent
-        if d.form == "snippet":
+        if d.form == "mdinclude":
+            # markdown-include and mdx_include resolve against their `base_path` (in
+            # mkdocs.yml; default the folder mkdocs runs in, the docs folder's parent); the
+            # docs folder, the page's folder and the folders up to CITEBOT_INCLUDE_ROOT too
+            bases = [*([self.md_include_base] if self.md_include_base else []),
+                     self.docs_root.parent, self.docs_root, page_dir, *self._up_to_extra_root()]
+        elif d.form == "snippet":
             # pymdown resolves against its base path (the project folder mkdocs runs in, the
             # docs folder's parent by default); the docs folder and the page's own folder too;
             # then the folders above up to CITEBOT_INCLUDE_ROOT: mkdocs runs in the project

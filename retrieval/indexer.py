@@ -101,6 +101,9 @@ def folder_sources(
     check_docs_root(root)  # a missing or unreadable root must not read as "every file deleted"
     includes = IncludeReader(root, include_root, max_bytes)
     site = read_site_config(root) if includes_allowed else SiteConfig()
+    if site.include_base is not None:  # the config's folder as reached from root as written
+        includes.md_include_base = Path(os.path.normpath(
+            includes.docs_root / os.path.relpath(site.include_base, root.resolve())))
     # a page symlinked to a file of the project (`changelog.md -> ../CHANGELOG.md`) is read
     # when the file lies where pages may include from
     candidates = list(iter_candidate_files(root, includes.allowed[1:] if includes_allowed else ()))

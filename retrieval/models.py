@@ -134,6 +134,9 @@ class Answer:
     context: str | None = None  # the earlier question a follow-up was searched with
     # words searched as others (retrieval.spelling); the note says so too
     corrections: tuple[Correction, ...] = ()
+    # a reindex of this index was running (/reindex, or `citebot index` in another process,
+    # seen through the index's lock): the answer comes from the index as it was before it
+    reindexing: bool = False
 
     @property
     def searched(self) -> str:
@@ -159,6 +162,7 @@ class Answer:
             "error": error,
             "context": self.context,
             "corrections": [asdict(c) for c in self.corrections],
+            "reindexing": self.reindexing,
         }
 
 

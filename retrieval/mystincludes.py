@@ -11,6 +11,11 @@ note says what became of it. `:start-after:` / `:end-before:` (and `:start-line:
 stays whole, so offsets and lines are the file's. An include with `:literal:` or `:code:` is
 shown as code, not read here.
 
+A markdown-include / mdx_include line in prose (`{! ../README.md !}`, fastapi-pagination's
+whole `index.md`) is read the same way (resolved as retrieval.includes resolves it; a
+`lines=` / `[ln:…]` range limits the quoted blocks as `:start-line:` does); the line itself
+is markup (retrieval.parsing.markdown), never text.
+
 A file without a suffix (`../LICENSE`, `../AUTHORS`, also one inside the docs folder, which is
 not a page of its own) is read as plain text when it is UTF-8 text: a binary or non-UTF-8 one
 is left out with the page's note saying so. MyST parses it as Markdown, but a license's
@@ -26,14 +31,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.includes import Directive, IncludeReader, Refused, _myst, select_lines
+from retrieval.includes import (
+    Directive,
+    IncludeReader,
+    Refused,
+    _myst,
+    fence_language,
+    md_includes,
+    select_lines,
+)
 from retrieval.loaders import LoadError, decode_text, load_bytes, read_bytes, supported
 from retrieval.parsing.blocks import CODE, Block, Lines, is_markdown
 from retrieval.rstincludes import REST_INCLUDE, REST_INCLUDE_ONLY_SUFFIXES, REST_TEXT_SUFFIXES
 
 _MYST_INCLUDE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,}|:{3,})\{include\}[ \t]*"
                            r"(?P<path>\S[^\n]*?)[ \t]*$", re.M)
-_MARKER = b"{include}"
+_MARKERS = (b"{include}", b"{!")
 
 
 @dataclass
@@ -67,8 +80,10 @@ class IncludedPage:
 
 def find_includes(rel: str, data: bytes) -> list[Directive]:
     """The MyST `{include}` directives of a Markdown page that include prose (not
-    `:literal:` / `:code:`), outside its code blocks."""
-    if not is_markdown(rel) or _MARKER not in data:
+    `:literal:` / `:code:`), and its markdown-include / mdx_include lines
+    (`{! ../README.md !}`), outside its code blocks (a line inside a code fence includes code:
+    retrieval.includes)."""
+    if not is_markdown(rel) or not any(m in data for m in _MARKERS):
         return []
     try:
         text, _ = decode_text(data)
@@ -76,6 +91,7 @@ def find_includes(rel: str, data: bytes) -> list[Directive]:
         return []
     found = [d for d in _myst(text, _MYST_INCLUDE, "include")
              if d.option("literal") is None and d.option("code") is None]
+    found += [d for d in md_includes(text) if fence_language(text, d.start) is None]
     if not found:
         return []
     try:
@@ -88,7 +104,7 @@ def find_includes(rel: str, data: bytes) -> list[Directive]:
 
 def _selected(text: str, d: Directive) -> list[tuple[int, int]] | None:
     """The character ranges of `text` the include selects (None: all of it)."""
-    opts = ("start-after", "end-before", "start-at", "end-at", "start-line", "end-line")
+    opts = ("start-after", "end-before", "start-at", "end-at", "start-line", "end-line", "lines")
     if not any(d.option(k) is not None for k in opts):
         return None
     lines = text.split("\n")

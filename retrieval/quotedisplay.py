@@ -124,11 +124,31 @@ def display_parts(c: Citation) -> list[Part]:
     """The quote as prose and code parts, plus a marker for a long code block cut short. An
     untitled `:ref:`/`:doc:` whose target's title is known shows that title."""
     parts = _display_parts(c)
+    if c.kind != "table" and is_markdown(c.shown_in or c.source):
+        parts = [Part(p.kind, without_annotations(p.text), p.language) if p.kind == "code"
+                 else p for p in parts]
     if "\r" in c.text:  # a file saved with CRLF line ends: its code kept each line's CR
         parts = [Part(p.kind, p.text.replace("\r\n", "\n").replace("\r", "\n"), p.language)
                  for p in parts]
     return [Part(p.kind, _UNTITLED_LINK.sub(r"`\1`", shown_with_titles(p.text, c.role_titles)),
                  p.language) if p.kind == "text" else p for p in parts]
+
+
+# mkdocs-material code annotations: a comment that is only a marker (`# (1)!`, `// (2)`,
+# `<!-- (3) -->`) ends the line, or a marker ends a comment's words (`# the port (1)`); the
+# site shows a numbered bubble there, and the annotation list after the block explains it
+_ANNOTATION_COMMENT = re.compile(
+    r"[ \t]*(?:#|//|--|;|/\*|<!--)[ \t]*\(\d{1,2}\)!?[ \t]*(?:\*/|-->)?[ \t]*$", re.M)
+_ANNOTATION_AFTER_WORDS = re.compile(
+    r"^(?P<keep>[^\n]*?(?:#|//)[^\n]*?\S)[ \t]+\(\d{1,2}\)!?[ \t]*$", re.M)
+
+
+def without_annotations(code: str) -> str:
+    """Markdown code as mkdocs-material shows it, without its annotation markers (display
+    only: the quote stays the exact slice; searching drops them too, retrieval.searchtext)."""
+    if "(" not in code:
+        return code
+    return _ANNOTATION_AFTER_WORDS.sub(r"\g<keep>", _ANNOTATION_COMMENT.sub("", code))
 
 
 def _display_parts(c: Citation) -> list[Part]:

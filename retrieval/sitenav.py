@@ -57,6 +57,8 @@ class SiteConfig:
     # the site's docs_dir inside the indexed folder ("" when it is that folder; None when the
     # indexed folder is only a part of the docs_dir)
     docs_prefix: str | None = ""
+    # the folder markdown-include / mdx_include resolve `{! path !}` against (`base_path`)
+    include_base: Path | None = None
 
 
 class _Loader(yaml.SafeLoader):
@@ -106,7 +108,8 @@ def read_site_config(root: Path) -> SiteConfig:
                 titles.setdefault(rel, title)  # a page listed twice: its first place
         languages, default = _i18n(loaded.get("plugins"))
         shown = os.path.relpath(path, root).replace(os.sep, "/")
-        return SiteConfig(shown, titles, languages, default, None if prefix else into)
+        return SiteConfig(shown, titles, languages, default, None if prefix else into,
+                          _include_base(path.parent, loaded.get("markdown_extensions")))
     return SiteConfig()
 
 
@@ -196,6 +199,27 @@ def _is_page(value: str) -> bool:
     """A nav target that is a file of the docs (not `https://…`, `mailto:`, an anchor)."""
     value = value.strip()
     return bool(value) and "://" not in value and not value.startswith(("#", "mailto:"))
+
+
+_INCLUDE_EXTENSIONS = ("markdown_include.include", "markdown_include", "mdx_include")
+
+
+def _include_base(config_dir: Path, extensions: Any) -> Path | None:
+    """markdown-include's / mdx_include's `base_path` (relative to the folder mkdocs runs in,
+    the config's), when the config sets one."""
+    items = extensions if isinstance(extensions, list) else [extensions]
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        for name in _INCLUDE_EXTENSIONS:
+            conf = item.get(name)
+            base = conf.get("base_path") if isinstance(conf, dict) else None
+            if isinstance(base, str) and base.strip():
+                try:
+                    return Path(os.path.normpath(config_dir / base.strip()))
+                except (OSError, ValueError):
+                    return None
+    return None
 
 
 def _i18n(plugins: Any) -> tuple[tuple[str, ...], str]:

@@ -97,10 +97,10 @@ _RESULT_BLOCK = re.compile(r"^[ \t]*(/{3,})[ \t]*html\b")
 _EXAMPLE_TITLE = re.compile(r"^\W*example\b", re.I)
 _RESULT_TITLE = re.compile(r"^\W*(preview|result|output|rendered)\b", re.I)
 # lines for a docs build tool, not words of the page: `[TOC]`, Jinja / mkdocs-macros
-# `{% include %}` and `{{ var }}`, pymdown snippets `--8<-- "file.md"`, abbreviation
-# definitions `*[HTML]: …`
+# `{% include %}` and `{{ var }}`, pymdown snippets `--8<-- "file.md"`, markdown-include /
+# mdx_include `{! ../README.md !}`, abbreviation definitions `*[HTML]: …`
 _TOOL_LINE = re.compile(
-    r"^[ \t]*(?:\[TOC\]|\{%.*%\}|\{\{.*\}\}|-{1,2}8<-{1,2}.*|\*\[[^\]]+\]:.*)[ \t]*$"
+    r"^[ \t]*(?:\[TOC\]|\{%.*%\}|\{\{.*\}\}|-{1,2}8<-{1,2}.*|\{!.*!\}|\*\[[^\]]+\]:.*)[ \t]*$"
 )
 # a Jinja / mkdocs-macros tag written over several lines (`{%` + `include-markdown
 # "../README.md"` + its options + `%}`): what it includes is in another file
@@ -124,7 +124,9 @@ _HTML_TAG = re.compile(r"<[^>]+>")
 # menu command</figcaption>`): it labels the picture beside it, not words of the page
 _FIGCAPTION = re.compile(r"<figcaption\b[^>]*>.*?</figcaption\s*>", re.I | re.S)
 _INLINE_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
-_SNIPPET = re.compile(r"^[ \t]*-{1,2}8<-{1,2}")
+# a code fence's line that includes the code from a file: a pymdown snippet, a markdown-include
+# `{! ../examples/app.py !}`
+_SNIPPET = re.compile(r"^[ \t]*(?:-{1,2}8<-{1,2}|\{!.*!\}[ \t]*$)")
 # mkdocstrings / mkautodoc: `::: package.Name` (+ its options) renders a docstring that is not
 # in the file; the line itself is markup
 _AUTODOC = re.compile(r"^[ \t]*:::[ \t]+[\w.:-]+")
@@ -1022,7 +1024,7 @@ def _code(
     if e <= s or not text[s:e].strip():
         return []
     if all(_SNIPPET.match(ln) for ln in text[s:e].split("\n") if ln.strip()):
-        return []  # `--8<-- "file.py"`: the code is in another file
+        return []  # `--8<-- "file.py"`, `{! file.py !}`: the code is in another file
     if lang.lower() in DIAGRAM_LANGUAGES:
         return []  # drawn as a picture (mkdocs-material, GitHub): the reader never sees it
     return [Block(CODE, s, e, section, language=lang)]
