@@ -86,7 +86,9 @@ _MARKUP_LINE = re.compile(
     r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:(?!`)|\.\.[ \t]+_[^:\n]+:[ \t]*$"
     # an mkdocs tab or note opened between a lead-in and its code (`=== "Docstring"`,
     # `!!! example`, pymdown `/// tab | Linux`): markup, its title is in the citation's path
-    r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]*\w|/{3,}(?:[ \t]|$))")
+    r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]*\w|/{3,}(?:[ \t]|$)"
+    # a MyST comment (`% skip: next`, sybil's marker over the example it skips)
+    r"|%(?:[ \t]|$))")
 
 
 # an HTML comment in Markdown (a linter's switch, a doc tool's directive for the example

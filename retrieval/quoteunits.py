@@ -101,7 +101,9 @@ _MARKUP = re.compile(
     # an mkdocs note or tab the code sits in ("…will not be excluded:" + a blank line +
     # `!!! example` + a blank line + the fence; `=== "pip"`, pymdown `/// tab | Linux`), as
     # quotedisplay hides it between the lead-in and its code
-    r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]*\w|/{3,}(?:[ \t]|$))")
+    r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]*\w|/{3,}(?:[ \t]|$)"
+    # a MyST comment (`% skip: next`, sybil's marker over the example it skips)
+    r"|%(?:[ \t]|$))")
 
 # a code block's caption: `:caption: retry.py` among a `.. code-block::` / MyST
 # ```{code-block}'s options, or `title="app.py"` on an mkdocs / pymdown fence

@@ -87,6 +87,9 @@ _MYST_VERSION = {"versionadded", "versionchanged", "deprecated", "versionremoved
 # a MyST target, `(multiple-options)=`; mdit-py-plugins takes any words between `(` and `)=`
 # (pip's `(Fixing conflicting dependencies)=`)
 _MYST_TARGET = re.compile(r"^[ \t]*\([^\n]*\S[^\n]*\)=[ \t]*$")
+# a MyST comment line, `% skip: next` (sybil's doctest markers) or `% a note to the authors`:
+# not shown on the page (a `%` then a space or the line's end; `%APPDATA%` is a word)
+_MYST_COMMENT = re.compile(r"^[ \t]{0,3}%(?:[ \t]|$)")
 # mkdocs-material / pymdown containers whose body is indented under the opener line:
 # `!!! note "Title"`, `??? tip`, `???+ example`, `=== "Tab title"`
 _INDENTED_OPENER = re.compile(r"^([ \t]{0,3})(!!!|\?\?\?\+?|===[!+]?)" + _AFTER_MARKER + r"(\S.*)$")
@@ -335,6 +338,9 @@ def parse_markdown(text: str) -> ParsedText:
                 continue
             if b > a and all(_MYST_TARGET.match(lines.line(n)) for n in range(a, b)):
                 i += 3  # a MyST label is markup, not text
+                continue
+            if b > a and all(_MYST_COMMENT.match(lines.line(n)) for n in range(a, b)):
+                i += 3  # MyST comments: the page never shows them
                 continue
             if b > a and _only_links(text[lines.start(a) : lines.end(b - 1)]):
                 i += 3  # a badge or source link with an attribute list: no words of its own

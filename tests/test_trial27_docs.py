@@ -1,0 +1,75 @@
+"""Defects found by the twenty-seventh user trial, citebot on two Markdown docs folders it had
+never seen (an infrastructure tool's mkdocs-style guides and FAQ; a settings library's MyST
+pages for Sphinx, with sybil doctest markers and MyST definition lists): each test is a small
+sample written in the style of the construct that broke, checked through the real parser,
+quote units, display and engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from retrieval.parsing.markdown import parse_markdown
+from retrieval.quotedisplay import display_parts
+from tests.conftest import indexed_engine
+
+# typed-settings' getting-started.md: sybil's `% skip: start` between a lead-in and its code
+INSTALL = """# Getting Started
+
+## Installation
+
+Install {program}`typed-settings` into your [virtualenv]:
+
+% skip: start
+
+```console
+$ python -m pip install typed-settings
+```
+
+Typed Settings has some optional dependencies for features that some people might not need.
+
+[virtualenv]: https://virtualenv.pypa.io/
+"""
+
+# attrs' names.md: a comment for the authors between a lead-in and the list it introduces
+NAMES = """# On The Core API Names
+
+## TL;DR
+
+We recommend our modern APIs for new code:
+
+% {func} syntax does currently not work for `.. function` definitions.
+
+- {func}`attrs.define` to define a new class,
+- [`attrs.mutable()`](attrs.mutable) is an alias for {func}`attrs.define`,
+- and {func}`attrs.field()` to define an attribute.
+"""
+
+
+def test_myst_comment_is_not_text() -> None:
+    """A MyST comment line (`% skip: start`, `% {func} syntax does …`) is never shown on the
+    page, and was a paragraph of its own: quotable, and between a lead-in and the code or
+    list it introduces, so the lead-in was quoted without them. `%APPDATA%` opening a
+    paragraph is a word, not a comment."""
+    for sample, hidden in ((INSTALL, "% skip: start"), (NAMES, "% {func} syntax")):
+        parsed = parse_markdown(sample)
+        texts = [sample[b.start : b.end] for b in parsed.blocks]
+        assert not any(t.startswith(hidden) for t in texts), texts
+    windows = parse_markdown("# Paths\n\n%APPDATA% holds the settings of every user.\n")
+    assert any(windows.text[b.start : b.end].startswith("%APPDATA%") for b in windows.blocks)
+
+
+def test_lead_in_quoted_with_its_code_across_a_myst_comment(tmp_path: Path) -> None:
+    """"how do I install typed settings" quoted "Install typed-settings into your
+    [virtualenv]:" alone (third) and never the `pip install` under it: with the comment
+    between them read as markup, the lead-in and the command are one quote, and the comment
+    is not in what is shown."""
+    engine = indexed_engine(tmp_path, {"getting-started.md": INSTALL})
+    answer = engine.ask("how do I install typed settings")
+    assert answer.answered
+    top = answer.quotes[0]
+    assert top.text.startswith("Install {program}`typed-settings`"), top.text
+    assert top.text.rstrip().endswith("pip install typed-settings"), top.text
+    shown = display_parts(top)
+    assert [p.kind for p in shown] == ["text", "code"], shown
+    assert all("% skip" not in p.text for p in shown), shown
+    assert shown[1].text.strip() == "$ python -m pip install typed-settings"
