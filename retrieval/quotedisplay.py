@@ -87,8 +87,9 @@ _MARKUP_LINE = re.compile(
     # an mkdocs tab or note opened between a lead-in and its code (`=== "Docstring"`,
     # `!!! example`, pymdown `/// tab | Linux`): markup, its title is in the citation's path
     r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]*\w|/{3,}(?:[ \t]|$)"
-    # a MyST comment (`% skip: next`, sybil's marker over the example it skips)
-    r"|%(?:[ \t]|$))")
+    # a MyST comment (`% skip: next`, sybil's marker over the example it skips), and the
+    # fence of a definition whose body is code (`Support for Click options:` + `: ```console`)
+    r"|%(?:[ \t]|$)|:[ \t]{1,2}(?:```|~~~))")
 
 
 # an HTML comment in Markdown (a linter's switch, a doc tool's directive for the example

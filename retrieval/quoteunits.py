@@ -102,8 +102,9 @@ _MARKUP = re.compile(
     # `!!! example` + a blank line + the fence; `=== "pip"`, pymdown `/// tab | Linux`), as
     # quotedisplay hides it between the lead-in and its code
     r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]*\w|/{3,}(?:[ \t]|$)"
-    # a MyST comment (`% skip: next`, sybil's marker over the example it skips)
-    r"|%(?:[ \t]|$))")
+    # a MyST comment (`% skip: next`, sybil's marker over the example it skips), and the
+    # fence of a definition whose body is code (`Support for Click options:` + `: ```console`)
+    r"|%(?:[ \t]|$)|:[ \t]{1,2}(?:```|~~~))")
 
 # a code block's caption: `:caption: retry.py` among a `.. code-block::` / MyST
 # ```{code-block}'s options, or `title="app.py"` on an mkdocs / pymdown fence

@@ -73,3 +73,63 @@ def test_lead_in_quoted_with_its_code_across_a_myst_comment(tmp_path: Path) -> N
     assert [p.kind for p in shown] == ["text", "code"], shown
     assert all("% skip" not in p.text for p in shown), shown
     assert shown[1].text.strip() == "$ python -m pip install typed-settings"
+
+
+# typed-settings' getting-started.md: MyST definition lists whose definitions are commands
+EXTRAS = """# Getting Started
+
+## Installation
+
+Typed Settings has some optional dependencies for features that some people might not need.
+
+Enable settings classes via {program}`Pydantic`:
+: ```console
+  $ python -m pip install typed-settings[pydantic]
+  ```
+
+Support for {program}`Click` options:
+: ```console
+  $ python -m pip install typed-settings[click]
+  ```
+
+Support for reading {file}`.env` files via {program}`python-dotenv`:
+: ```console
+  $ python -m pip install typed-settings[dotenv]
+  ```
+
+Loader
+: Reads settings from one source.
+"""
+
+
+def test_definition_whose_body_is_a_fence_is_code() -> None:
+    """`Term:` + `: ```console` + the command + its closing fence: CommonMark read the `: `
+    line as the term's text and the indented closing fence as the opening of a code block
+    that swallowed the next term, so every other term was code and the others were quoted
+    with a dangling "```console". The term is a paragraph and the command its code; a plain
+    definition stays a definition."""
+    from retrieval.parsing.blocks import CODE, DEFINITION, PARAGRAPH
+
+    parsed = parse_markdown(EXTRAS)
+    shown = [(b.kind, EXTRAS[b.start : b.end].strip()) for b in parsed.blocks]
+    for extra, term in (("pydantic", "Enable settings classes via {program}`Pydantic`:"),
+                        ("click", "Support for {program}`Click` options:"),
+                        ("dotenv", "Support for reading {file}`.env` files via")):
+        n = next(i for i, (_, t) in enumerate(shown) if t.startswith(term))
+        assert shown[n][0] == PARAGRAPH and "```" not in shown[n][1], shown
+        assert shown[n + 1] == (CODE, f"$ python -m pip install typed-settings[{extra}]"), shown
+    assert (DEFINITION, "Loader\n: Reads settings from one source.") in shown
+
+
+def test_definition_command_quoted_under_its_term(tmp_path: Path) -> None:
+    """"how do I install the click support" quotes the term with its command, and shows no
+    `: ```console` line."""
+    engine = indexed_engine(tmp_path, {"getting-started.md": EXTRAS})
+    answer = engine.ask("how do I install typed settings with click support?")
+    assert answer.answered
+    top = answer.quotes[0]
+    assert top.text.startswith("Support for {program}`Click` options:"), top.text
+    shown = display_parts(top)
+    assert [p.kind for p in shown] == ["text", "code"], shown
+    assert shown[0].text == "Support for {program}`Click` options:", shown  # (roles: render)
+    assert shown[1].text == "$ python -m pip install typed-settings[click]", shown
