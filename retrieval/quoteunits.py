@@ -559,8 +559,10 @@ def signpost_sentences(sentences: Sequence[str], heading: str = "") -> bool:
     (`signpost`), or all of them only send the reader to another page (`sends_on`: one that
     also says something, "Pass `--report-junit-path`. See [CI](ci.md) for examples.", is kept),
     or its section only sends the reader on ("Where to go next", "Next steps", "See also").
-    Every signpost signal lives here."""
+    A question asked only to send the reader on ("**Want a new fact?** Check out [the writing
+    facts guide](../api/facts.md).") is part of the pointer. Every signpost signal lives here."""
     return bool(_WHERE_NEXT.match(heading)) or any(signpost(s) for s in sentences) or all(
+        sends_on(s) or _is_question(s) for s in sentences) and any(
         sends_on(s) for s in sentences)
 
 

@@ -133,3 +133,62 @@ def test_definition_command_quoted_under_its_term(tmp_path: Path) -> None:
     assert [p.kind for p in shown] == ["text", "code"], shown
     assert shown[0].text == "Support for {program}`Click` options:", shown  # (roles: render)
     assert shown[1].text == "$ python -m pip install typed-settings[click]", shown
+
+
+FACTS = """# Facts
+
+pyinfra uses **facts** to determine the existing state of a remote server. Operations use
+this information to generate commands which alter the state.
+
+You can leverage facts within [operations](../using-operations.md) like this:
+
+```python
+from pyinfra import host
+from pyinfra.facts.server import LinuxName
+
+if host.get_fact(LinuxName) == 'Ubuntu':
+    apt.packages(...)
+```
+
+**Want a new fact?** Check out [the writing facts guide](api/facts.md).
+"""
+
+WRITING_FACTS = """# Writing Facts
+
+[Facts](../facts) are written as Python classes. They provide a ``command`` (as either a
+string or method) and a ``process`` function. The command is executed on the target host
+and the output passed (as a ``list`` of lines) to the ``process`` handler to generate fact
+data. Facts can output anything, normally a ``list`` or ``dict``.
+
+```py
+from pyinfra.api import FactBase
+
+class RawCommandOutput(FactBase):
+    def command(self, command):
+        return command
+
+    def process(self, output):
+        return "\\n".join(output)
+```
+"""
+
+
+def test_question_asked_to_send_the_reader_on_is_a_signpost(tmp_path: Path) -> None:
+    """"**Want a new fact?** Check out [the writing facts guide](../api/facts.md)." was the
+    top quote of "how do i write my own fact" (and its twin on the connectors page of "how to
+    write a custom connector"): its question only leads to the pointer, so the two sentences
+    send the reader on and are quoted after the guide's own sentences. A question followed by
+    a sentence that says something is not a signpost."""
+    from retrieval.quoteunits import signpost_sentences
+
+    assert signpost_sentences(["**Want a new fact?**",
+                               "Check out [the writing facts guide](../api/facts.md)."])
+    assert signpost_sentences(["Need more?", "See [the API reference](api.md)."])
+    assert not signpost_sentences(["Want a new fact?", "Subclass `FactBase`."])
+    assert not signpost_sentences(["Want a new fact?"])
+    engine = indexed_engine(tmp_path, {"facts.md": FACTS, "api/facts.md": WRITING_FACTS})
+    answer = engine.ask("how do i write my own fact")
+    assert answer.answered
+    texts = [q.text for q in answer.quotes]
+    assert "Want a new fact" not in texts[0], texts
+    assert answer.quotes[0].source == "api/facts.md", texts
