@@ -73,6 +73,8 @@ def test_lead_in_quoted_with_its_code_across_a_myst_comment(tmp_path: Path) -> N
     assert [p.kind for p in shown] == ["text", "code"], shown
     assert all("% skip" not in p.text for p in shown), shown
     assert shown[1].text.strip() == "$ python -m pip install typed-settings"
+    # (`[virtualenv]` is a shortcut reference link, `[virtualenv]: https://…` below: its word)
+    assert shown[0].text == "Install {program}`typed-settings` into your virtualenv:", shown
 
 
 # typed-settings' getting-started.md: MyST definition lists whose definitions are commands
