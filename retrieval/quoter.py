@@ -38,6 +38,7 @@ from retrieval.quotedisplay import unmarked_items
 from retrieval.quoteorder import is_how_to, section_positions
 from retrieval.releasenotes import release_notes_last
 from retrieval.rerank import ContextReranker
+from retrieval.sections import key_rows
 from retrieval.settings import Settings
 from retrieval.tokenbits import pack_tokens, unpack_tokens
 from retrieval.tokenrerank import TokenReranker
@@ -220,6 +221,10 @@ class Quoter:
         raw = {id(sw.window): sw.evidence for sw in scored}
         row = {id(w): i for i, w in enumerate(windows)}
         scored = self.reranker.rerank(scored, q_vec, lambda w: vecs.ctx[row[id(w)]])
+        if self.weights.key_row and any(w.kind == "table" for w in windows):
+            # a table row whose key the question names (ordering only)
+            keys = key_rows(q_stems, [sw.window for sw in scored], view.lexical)
+            scored = reordered(scored, keys, self.weights.key_row)
         scored, list_leads = item_over_its_list(scored, q_stems)
         # a sentence announcing a code block (or a list, a table), or that block alone, is
         # quoted as both (ordered by the unit's own score and vectors: only what is quoted
