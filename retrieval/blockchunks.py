@@ -41,6 +41,9 @@ class _Unit:
     start: int
     end: int
     tokens: int
+    # a code block's first piece after markup longer than a chunk (a reST comment that
+    # generates the code: coverage.py's `.. [[[cog` … `.. ]]]`): it opens a chunk
+    fresh: bool = False
 
 
 def _pieces(text: str, b: Block) -> list[tuple[int, int]]:
@@ -155,16 +158,28 @@ def chunk_blocks(
             if len(toks) + gap <= budget:
                 row.append(_Unit(i, s, e, max(len(toks) + gap, 1)))
                 continue
+            # a code block after markup longer than a chunk (a 30-line `.. [[[cog` comment
+            # over a configuration example): its first piece opens a chunk, counted alone, so
+            # no chunk holds that markup with the code and _fit does not halve it into scraps
+            # of a few code lines ("[tool.coverage.report]\n exclude_also = [" quoted alone).
+            # Code only: after a long `.. method::` signature the description's paragraph is
+            # packed as before (measured: moving those chunks lost a validation answer)
+            fresh = gap > budget and blocks[i].kind == CODE
             # a doctest example too long for one chunk (its output): split between its lines
             # (the later part is quoted only from a `>>>` line on: _make)
             parts = _lines(s, e, toks, text) if blocks[i].kind == CODE else [toks]
             for line in parts:
                 if len(line) <= budget:
-                    row.append(_Unit(i, s + line[0][0], s + line[-1][1], len(line)))
+                    begin = s + line[0][0]
+                    if fresh:  # (from the line's indentation on, which the display dedents)
+                        begin = max(s, text.rfind("\n", 0, begin) + 1)
+                    row.append(_Unit(i, begin, s + line[-1][1], len(line), fresh))
+                    fresh = False
                     continue
                 for j in range(0, len(line), budget):  # one enormous sentence or line
                     w = line[j : j + budget]
-                    row.append(_Unit(i, s + w[0][0], s + w[-1][1], len(w)))
+                    row.append(_Unit(i, s + w[0][0], s + w[-1][1], len(w), fresh))
+                    fresh = False
         units.append(row)
 
     # a heading, a paragraph and the short list it introduces, too long for one chunk
@@ -203,15 +218,17 @@ def chunk_blocks(
             flush()
         if current and total + g_tokens > budget:
             flush()
-        if g_tokens <= budget:
+        if g_tokens <= budget and not any(u.fresh for u in g_units):
             current.extend(g_units)
             total += g_tokens
             continue
         for n, u in enumerate(g_units):  # a group too long for one chunk: split between pieces
-            if current and total + u.tokens > budget:
+            if current and (u.fresh or total + u.tokens > budget):
                 # a lead-in goes to the next chunk with the code, list or table it
-                # introduces (as much of it as fits there with its first piece)
-                lead = _lead_in_units(text, blocks, g_units, n, current, budget, max_tokens)
+                # introduces (as much of it as fits there with its first piece; never across
+                # markup longer than a chunk)
+                lead = 0 if u.fresh else _lead_in_units(
+                    text, blocks, g_units, n, current, budget, max_tokens)
                 moved = current[len(current) - lead :] if lead else []
                 if lead:
                     del current[len(current) - lead :]
