@@ -115,9 +115,10 @@ def _line_end(text: str, pos: int) -> int:
     return len(text) if n < 0 else n
 
 
-def _rst(text: str) -> list[Directive]:
+def _rst(text: str, pattern: re.Pattern[str] = _RST, form: str = "literalinclude"
+         ) -> list[Directive]:
     out = []
-    for m in _RST.finditer(text):
+    for m in pattern.finditer(text):
         end = m.end()
         options: list[tuple[str, str]] = []
         pos = end + 1
@@ -130,7 +131,7 @@ def _rst(text: str) -> list[Directive]:
                 break
             options.append((o.group("key"), (o.group("value") or "").strip()))
             end, pos = line_end, line_end + 1
-        out.append(Directive("literalinclude", m.start(), end, m.group("path"), tuple(options)))
+        out.append(Directive(form, m.start(), end, m.group("path"), tuple(options)))
     return out
 
 

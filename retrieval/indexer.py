@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import os
@@ -43,7 +44,7 @@ from retrieval.rstincludes import (
     REST_INCLUDE_ONLY_SUFFIXES,
     REST_TEXT_SUFFIXES,
     included_by,
-    included_outside,
+    outside_includes,
     plain_includes,
 )
 from retrieval.searchtext import embed_text
@@ -134,24 +135,24 @@ def folder_sources(
             continue
         digest = hashlib.sha256(data).hexdigest()
         page = scan_page(includes, rel, data) if includes_allowed else None
-        outside: list[str] = []
         myst_notes: list[str] = []
         if includes_allowed:
             rest_included |= included_by(rel, data)
-            outside = included_outside(rel, data)
             myst_notes = read_includes(
-                includes, rel, find_includes(rel, data) + plain_includes(rel, data), prose)
+                includes, rel,
+                find_includes(rel, data) + plain_includes(rel, data) + outside_includes(rel, data),
+                prose, functools.partial(_own_title, data, rel, site.titles.get(rel)))
         nav = site.titles.get(rel)
         if page is None:
-            sources.append(_site_titled(_noting(_noting_outside(
-                DocSource(rel, digest, _loader(data, rel, site_title=nav), len(data)), outside),
+            sources.append(_site_titled(_noting(
+                DocSource(rel, digest, _loader(data, rel, site_title=nav), len(data)),
                 myst_notes), nav, digest))
             if rel.lower().endswith(REST_TEXT_SUFFIXES):
                 texts[rel] = data
             continue
-        sources.append(_site_titled(_noting(_noting_outside(DocSource(
+        sources.append(_site_titled(_noting(DocSource(
             rel, page.digest(digest), _including_loader(data, rel, page, nav), len(data),
-            digest, page.hashes()), outside), myst_notes), nav, digest))
+            digest, page.hashes()), myst_notes), nav, digest))
     sources += [_included_page(p) for p in prose.values()]
     # a file without a suffix inside the docs folder that a page includes (`{include} LICENSE`)
     # is indexed as that file, not left out as a type citebot does not read
@@ -239,16 +240,6 @@ def _as_rest(source: DocSource, data: bytes) -> DocSource:
         load=_loader(data, source.rel, ".rst"), page_hash=source.hash)
 
 
-def _noting_outside(source: DocSource, outside: list[str]) -> DocSource:
-    """`source` whose loaded document notes the `.. include::` files it names outside the
-    docs folder: never read (the index summary lists the page with this note)."""
-    if not outside:
-        return source
-    more = f" and {len(outside) - 2} more" if len(outside) > 2 else ""
-    return _noting(source, [f"included {', '.join(outside[:2])}{more} not read: outside the "
-                            "docs folder"])
-
-
 def _noting(source: DocSource, notes: list[str]) -> DocSource:
     """`source` whose loaded document carries `notes` (the index summary lists them)."""
     if not notes:
@@ -262,19 +253,28 @@ def _noting(source: DocSource, notes: list[str]) -> DocSource:
     return dataclasses.replace(source, load=noted)
 
 
+def _own_title(data: bytes, rel: str, nav: str | None = None) -> str | None:
+    """A page's title as the site's navigation (`nav`) or its own text gives it (None if it
+    cannot be read)."""
+    try:
+        return load_bytes(data, rel, site_title=nav).title
+    except LoadError:
+        return None
+
+
 def _included_page(page: IncludedPage) -> DocSource:
     """A file above the docs folder that MyST pages include, indexed as itself (its own path
-    and lines), only the blocks they include (retrieval.mystincludes)."""
+    and lines), only the blocks they include (retrieval.mystincludes); a run of top-level
+    sections with no title of its own is titled as the page including it."""
 
     def load() -> LoadedDocument:
-        doc = load_bytes(page.data, page.rel, read_as=page.read_as)
+        doc = load_bytes(page.data, page.rel, read_as=page.read_as, site_title=page.site_title)
         if doc.blocks is None or page.ranges is None:
             return doc
         return dataclasses.replace(doc, blocks=only_selected(doc.blocks, page.ranges))
 
-    digest = page.digest()
-    return DocSource(page.rel, page.hash(), load, len(page.data),
-                     digest if page.ranges is not None else "")
+    digest, hashed = page.digest(), page.hash()
+    return DocSource(page.rel, hashed, load, len(page.data), digest if hashed != digest else "")
 
 
 def _including_loader(

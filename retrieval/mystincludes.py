@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.includes import Directive, IncludeReader, Refused, _myst, select_lines
 from retrieval.loaders import LoadError, decode_text, load_bytes, read_bytes, supported
 from retrieval.parsing.blocks import CODE, Block, Lines, is_markdown
+from retrieval.rstincludes import REST_INCLUDE, REST_INCLUDE_ONLY_SUFFIXES, REST_TEXT_SUFFIXES
 
 _MYST_INCLUDE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,}|:{3,})\{include\}[ \t]*"
                            r"(?P<path>\S[^\n]*?)[ \t]*$", re.M)
@@ -43,16 +45,20 @@ class IncludedPage:
     data: bytes
     ranges: list[tuple[int, int]] | None
     read_as: str | None = None  # ".txt": a file without a suffix, read as plain text
+    # the title of the page including it: the file's title when it is only a run of top-level
+    # sections (a changelog of "Version 3.3.2", "Version 3.3.1" … under a "Changes" page)
+    site_title: str | None = None
 
     def digest(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
     def hash(self) -> str:
         """Its content hash, covering the selection when pages include only part of it."""
-        if self.ranges is None:
+        titled = f"\0titled {self.site_title}" if self.site_title else ""
+        if self.ranges is None and not titled:
             return self.digest()
-        sel = ",".join(f"{a}-{b}" for a, b in sorted(self.ranges))
-        return hashlib.sha256(f"{self.digest()}\0included {sel}".encode()).hexdigest()
+        sel = ",".join(f"{a}-{b}" for a, b in sorted(self.ranges or []))
+        return hashlib.sha256(f"{self.digest()}\0included {sel}{titled}".encode()).hexdigest()
 
     def add(self, ranges: list[tuple[int, int]] | None) -> None:
         if self.ranges is not None:
@@ -87,7 +93,9 @@ def _selected(text: str, d: Directive) -> list[tuple[int, int]] | None:
         return None
     lines = text.split("\n")
     # MyST reads option values as YAML: `:start-after: 'teaser-begin -->'` is unquoted
-    options = tuple((k, _unquoted(v)) for k, v in d.options)
+    # (docutils takes a reST include's values as written)
+    options = d.options if d.form == REST_INCLUDE else tuple(
+        (k, _unquoted(v)) for k, v in d.options)
     d = Directive(d.form, d.start, d.end, d.path, options)
     # MyST's start-line / end-line are 0-based, end excluded (docutils' include)
     first = int(d.option("start-line") or 0)
@@ -113,10 +121,14 @@ def _unquoted(value: str) -> str:
 
 
 def read_includes(
-    reader: IncludeReader, rel: str, found: list[Directive], pages: dict[str, IncludedPage]
+    reader: IncludeReader, rel: str, found: list[Directive], pages: dict[str, IncludedPage],
+    title: Callable[[], str | None] | None = None,
 ) -> list[str]:
     """Read the files a page includes (`found`) into `pages` (shown path -> file) when they
-    lie above the docs folder and inside CITEBOT_INCLUDE_ROOT; the page's notes on them."""
+    lie above the docs folder and inside CITEBOT_INCLUDE_ROOT; the page's notes on them.
+    `title`: the including page's title (asked once a file is read), what the file is titled
+    when it is a run of top-level sections with no title of its own (loaders.load_bytes'
+    `site_title`): Sphinx shows them under that page's title."""
     notes: list[str] = []
     for d in found:
         f = reader.read(rel, d)
@@ -126,7 +138,10 @@ def read_includes(
         plain = not Path(f.rel).suffix  # LICENSE, AUTHORS: no page of the docs folder either
         if not plain and not f.rel.startswith("../"):
             continue  # a page of the docs folder: indexed as itself already
-        if not (plain or is_markdown(f.rel) or supported(Path(f.rel).suffix)):
+        # Sphinx reads a file a reST page includes as reST whatever its suffix
+        as_rest = d.form == REST_INCLUDE and f.rel.lower().endswith(
+            REST_TEXT_SUFFIXES + REST_INCLUDE_ONLY_SUFFIXES)
+        if not (plain or as_rest or is_markdown(f.rel) or supported(Path(f.rel).suffix)):
             notes.append(f"included {f.rel} not read: not a file type citebot reads")
             continue
         try:
@@ -145,7 +160,9 @@ def read_includes(
         if f.rel in pages:
             pages[f.rel].add(ranges)
         else:
-            pages[f.rel] = IncludedPage(f.rel, data, ranges, ".txt" if plain else None)
+            pages[f.rel] = IncludedPage(f.rel, data, ranges,
+                                        ".txt" if plain else ".rst" if as_rest else None,
+                                        None if plain or title is None else title())
         notes.append(f"included {f.rel}: indexed as that file"
                      + (" (plain text)" if plain else ""))
     return list(dict.fromkeys(notes))  # a file included in parts is noted once

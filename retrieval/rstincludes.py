@@ -11,16 +11,26 @@ A file without a suffix (`.. include:: ../AUTHORS`, `../LICENSE`, `FAQ`) is read
 when it is UTF-8 text, as a MyST `{include}` of one is (retrieval.mystincludes, with
 CITEBOT_INCLUDE_ROOT for a file above the docs folder): `plain_includes` names them, and the
 page's note says what became of each ("indexed as that file (plain text)", or why not: outside
-the docs folder, binary, not UTF-8)."""
+the docs folder, binary, not UTF-8).
+
+A reST or Markdown file above the docs folder that a page includes (`.. include::
+../README.rst` with `:start-after:` / `:end-before:`, `.. include:: ../CHANGES.rst`: many Sphinx
+sites' quickstart, changelog and license pages are only that) is read the same way when
+CITEBOT_INCLUDE_ROOT allows it (`outside_includes`; session 18): indexed and cited as itself,
+only the blocks the pages select; a `.txt` / `.inc` one parsed as reST. Without the setting the
+page's note names it (it was never read, even with the setting, before)."""
 
 from __future__ import annotations
 
 import posixpath
 import re
 
-from retrieval.includes import Directive
+from retrieval.includes import Directive, _rst
 
+_INCLUDE_TEXT = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+include[ \t]*::[ \t]*"
+                           r"(?P<path>[^\s<][^\n]*?)[ \t]*$", re.M)
 _INCLUDE = re.compile(rb"^[ \t]*\.\. include::[ \t]+(?P<path>[^\s<][^\r\n]*?)[ \t]*\r?$", re.M)
+REST_INCLUDE = "rst include"  # the form of a reST `.. include::` Directive
 REST_TEXT_SUFFIXES = (".txt",)  # included files parsed as reST (other suffixes keep theirs)
 # files read only because a page includes them (no loader of their own): parsed as reST
 REST_INCLUDE_ONLY_SUFFIXES = (".inc", ".rest")
@@ -33,10 +43,23 @@ def included_by(page_rel: str, data: bytes) -> set[str]:
     return {t for t in _targets(page_rel, data) if not _outside(t)}
 
 
-def included_outside(page_rel: str, data: bytes) -> list[str]:
-    """The files an `.rst` page includes with `.. include::` from outside the docs folder
-    (relative to it: `../shared/intro.rst`), never read: the index says so."""
-    return sorted(t for t in _targets(page_rel, data) if _outside(t) and not _plain(t))
+def outside_includes(page_rel: str, data: bytes) -> list[Directive]:
+    """The `.. include::` directives of an `.rst` page naming a file with a suffix above the
+    docs folder (`../README.rst`, `../CHANGES.rst`), with their options (`:start-after:` …),
+    read by retrieval.mystincludes.read_includes; not `:literal:` / `:code:` ones (code)."""
+    if not page_rel.lower().endswith(".rst") or b".. include::" not in data:
+        return []
+    text = data.decode("utf-8", "replace")
+    base = posixpath.dirname(page_rel)
+    out = []
+    for d in _rst(text, _INCLUDE_TEXT, REST_INCLUDE):
+        path = d.path.strip()
+        target = posixpath.normpath(path.lstrip("/") if path.startswith("/")
+                                    else posixpath.join(base, path))
+        if (_outside(target) and not _plain(target) and d.option("literal") is None
+                and d.option("code") is None):
+            out.append(d)
+    return out
 
 
 def plain_includes(page_rel: str, data: bytes) -> list[Directive]:

@@ -135,7 +135,8 @@ def test_inc_files_outside_paths_labels_and_literalinclude_captions(tmp_path: Pa
     assert notes["parts/unused.inc"].startswith("unsupported file type")
     assert "parts/serials.inc" not in notes
     page = next(s for s in sources if s.rel == "index.rst").load()
-    assert page.note == "included ../outside/secret.rst not read: outside the docs folder"
+    assert page.note == ("included ../outside/secret.rst not read: outside the docs folder (set "
+                         "CITEBOT_INCLUDE_ROOT to allow a folder around it)")
     # the index summary (`citebot index`, last_index) lists the page with its note
     assert {"path": "index.rst", "reason": "indexed; " + page.note} in [
         {"path": sk["path"], "reason": sk["reason"]} for sk in summary["skipped"]]
