@@ -67,9 +67,11 @@ _FOOTNOTE_REF = re.compile(r"[ \t]?\[\^[^\]\s]+\](?!:)")  # (not inside `code`: 
 # the page: its words (square brackets around words in prose are nearly always one; a
 # one-letter `[x]` is a task box)
 # (rich's console markup, `[link=https://…]words[/link]` or `[bold]x[/bold]`, is not one: a
-# label holding `=`, or words right after the `]`)
+# label holding `=`, or words right after the `]`; nor a definition, `[x]: https://…`, though
+# a lead-in may end on one: "Install typed-settings into your [virtualenv]:")
 _SHORTCUT_LINK = re.compile(
-    r"(?<![\w\]!\\`\[])\[([*_`]*[A-Za-z](?:[^\[\]\n=]|\n(?![ \t]*\n))+)\](?![(\[:\w])")
+    r"(?<![\w\]!\\`\[])\[([*_`]*[A-Za-z](?:[^\[\]\n=]|\n(?![ \t]*\n))+)\]"
+    r"(?![(\[\w])(?!:[ \t]*\S)")
 _EMPTY_LINK = re.compile(r"\[\]\(\)")  # `[](){#id}`: an anchor, no words
 # MyST `[](install.md)` whose title is not known (retrieval.roletitles shows a known one): its
 # target, as code, rather than nothing ("See  for the full reference")
@@ -86,7 +88,10 @@ _MARKUP_LINE = re.compile(
     r"^[ \t]*(?:```|~~~|\.\.[ \t]+[\w:.+-]+[ \t]*::|:[\w-]+:(?!`)|\.\.[ \t]+_[^:\n]+:[ \t]*$"
     # an mkdocs tab or note opened between a lead-in and its code (`=== "Docstring"`,
     # `!!! example`, pymdown `/// tab | Linux`): markup, its title is in the citation's path
-    r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]*\w|/{3,}(?:[ \t]|$))")
+    r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]*\w|/{3,}(?:[ \t]|$)"
+    # a MyST comment (`% skip: next`, sybil's marker over the example it skips), and the
+    # fence of a definition whose body is code (`Support for Click options:` + `: ```console`)
+    r"|%(?:[ \t]|$)|:[ \t]{1,2}(?:```|~~~))")
 
 
 # an HTML comment in Markdown (a linter's switch, a doc tool's directive for the example
@@ -161,6 +166,8 @@ def _display_parts(c: Citation) -> list[Part]:
         else:
             lead = _lead_in(_marked_code(c.text[: c.code_offset], c.inline_code),
                             _is_rst(c))
+            if is_markdown(c.source):  # "… into your [virtualenv]:", as prose shows it
+                lead = _without_html_tags(lead)
         if lead:
             parts.append(Part("text", lead))
         spans = [(a, b, lang) for a, b, lang in c.code_parts if not c.shown_in] or [

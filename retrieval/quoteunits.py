@@ -101,7 +101,10 @@ _MARKUP = re.compile(
     # an mkdocs note or tab the code sits in ("…will not be excluded:" + a blank line +
     # `!!! example` + a blank line + the fence; `=== "pip"`, pymdown `/// tab | Linux`), as
     # quotedisplay hides it between the lead-in and its code
-    r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]*\w|/{3,}(?:[ \t]|$))")
+    r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]*\w|/{3,}(?:[ \t]|$)"
+    # a MyST comment (`% skip: next`, sybil's marker over the example it skips), and the
+    # fence of a definition whose body is code (`Support for Click options:` + `: ```console`)
+    r"|%(?:[ \t]|$)|:[ \t]{1,2}(?:```|~~~))")
 
 # a code block's caption: `:caption: retry.py` among a `.. code-block::` / MyST
 # ```{code-block}'s options, or `title="app.py"` on an mkdocs / pymdown fence
@@ -556,8 +559,10 @@ def signpost_sentences(sentences: Sequence[str], heading: str = "") -> bool:
     (`signpost`), or all of them only send the reader to another page (`sends_on`: one that
     also says something, "Pass `--report-junit-path`. See [CI](ci.md) for examples.", is kept),
     or its section only sends the reader on ("Where to go next", "Next steps", "See also").
-    Every signpost signal lives here."""
+    A question asked only to send the reader on ("**Want a new fact?** Check out [the writing
+    facts guide](../api/facts.md).") is part of the pointer. Every signpost signal lives here."""
     return bool(_WHERE_NEXT.match(heading)) or any(signpost(s) for s in sentences) or all(
+        sends_on(s) or _is_question(s) for s in sentences) and any(
         sends_on(s) for s in sentences)
 
 

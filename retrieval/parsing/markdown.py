@@ -87,6 +87,9 @@ _MYST_VERSION = {"versionadded", "versionchanged", "deprecated", "versionremoved
 # a MyST target, `(multiple-options)=`; mdit-py-plugins takes any words between `(` and `)=`
 # (pip's `(Fixing conflicting dependencies)=`)
 _MYST_TARGET = re.compile(r"^[ \t]*\([^\n]*\S[^\n]*\)=[ \t]*$")
+# a MyST comment line, `% skip: next` (sybil's doctest markers) or `% a note to the authors`:
+# not shown on the page (a `%` then a space or the line's end; `%APPDATA%` is a word)
+_MYST_COMMENT = re.compile(r"^[ \t]{0,3}%(?:[ \t]|$)")
 # mkdocs-material / pymdown containers whose body is indented under the opener line:
 # `!!! note "Title"`, `??? tip`, `???+ example`, `=== "Tab title"`
 _INDENTED_OPENER = re.compile(r"^([ \t]{0,3})(!!!|\?\?\?\+?|===[!+]?)" + _AFTER_MARKER + r"(\S.*)$")
@@ -132,6 +135,10 @@ _SNIPPET = re.compile(r"^[ \t]*(?:-{1,2}8<-{1,2}|\{!.*!\}[ \t]*$)")
 _AUTODOC = re.compile(r"^[ \t]*:::[ \t]+[\w.:-]+")
 # Python-Markdown / pymdown definition lists: a term line, then `:   its definition`
 _DEFINITION_LINE = re.compile(r"^:[ \t]+\S")
+# a MyST / markdown-it definition whose body is a fenced block: `Term:` + `: ```console` +
+# the code indented under the `: ` + its closing fence. CommonMark reads the `: ` line as the
+# term's text and the closing fence as the opening of a block that swallows the next term
+_DEFINITION_FENCE = re.compile(r"^:(?=[ \t]{1,2}(?:`{3,}|~{3,}))", re.M)
 # attr_list: `## Title { #id .class }`, a `{: .lead }` line under a paragraph (markup)
 _ATTRS = ATTR_LIST
 _TRAILING_ATTRS = re.compile(r"[ \t]*" + _ATTRS + r"[ \t]*$")
@@ -149,6 +156,25 @@ _ANCHOR_LINE = re.compile(r"^[ \t]*(?:\[\]\([^)\s]*\)" + _ATTRS + r"[ \t]*)+$") 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
+
+
+def _definition_fences(text: str) -> str:
+    """`text` for markdown-it, with the `:` of a definition whose body is a fenced block as a
+    space (same length: every offset stays the file's): the term is a paragraph over the code
+    it names, as the page shows them (typed-settings' "Support for Click options:" +
+    `: ```console` + `$ python -m pip install typed-settings[click]`). Only right under a line
+    of text (or one blank line below it): a `: ```` line anywhere else is left as written."""
+    if ":" not in text or not _DEFINITION_FENCE.search(text):
+        return text
+    out = list(text)
+    for m in _DEFINITION_FENCE.finditer(text):
+        above = text[: m.start()].rstrip("\r\n")
+        term = above.rsplit("\n", 1)[-1]
+        if text.count("\n", len(above), m.start()) <= 2 and term.strip() and not (
+            _FENCE_LINE.match(term)
+        ):
+            out[m.start()] = " "
+    return "".join(out)
 
 
 def _plain_title(title: str) -> str:
@@ -172,7 +198,7 @@ def parse_markdown(text: str) -> ParsedText:
             title = named.group(1).strip().strip("\"'").strip() or None
     lines = Lines(text)
     first_line = lines.line_of(skip_to) if skip_to else 0
-    tokens = _parser().parse(text)
+    tokens = _parser().parse(_definition_fences(text))
     containers = _containers(lines, first_line)
     inside: set[int] = {n for c in containers for n in range(c[0], c[1])}
     blocks: list[Block] = []
@@ -337,6 +363,9 @@ def parse_markdown(text: str) -> ParsedText:
                 continue
             if b > a and all(_MYST_TARGET.match(lines.line(n)) for n in range(a, b)):
                 i += 3  # a MyST label is markup, not text
+                continue
+            if b > a and all(_MYST_COMMENT.match(lines.line(n)) for n in range(a, b)):
+                i += 3  # MyST comments: the page never shows them
                 continue
             if b > a and _only_links(text[lines.start(a) : lines.end(b - 1)]):
                 i += 3  # a badge or source link with an attribute list: no words of its own
