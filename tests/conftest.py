@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -62,6 +62,17 @@ def embedder() -> Embedder:
 
 def make_settings(docs: Path, data: Path, **kw: object) -> Settings:
     return Settings(_env_file=None, docs_dir=docs, data_dir=data, **kw)  # type: ignore[arg-type]
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
+    """Write each file (path under root -> text, or bytes as they are), making its folders."""
+    for name, body in files.items():
+        p = root / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(body, bytes):
+            p.write_bytes(body)
+        else:
+            p.write_text(body, encoding="utf-8")
 
 
 def chunks_holding(engine: Engine, source: str, kind: str) -> list[ChunkRecord]:

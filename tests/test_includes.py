@@ -20,7 +20,7 @@ from retrieval.indexer import folder_sources
 from retrieval.loaders import LoadedDocument
 from retrieval.models import Citation
 from retrieval.quotedisplay import display_parts
-from tests.conftest import make_settings
+from tests.conftest import make_settings, write_files
 from tests.test_cli import citebot
 
 ECHO = '''"""An echo server."""
@@ -78,16 +78,6 @@ Some unrelated prose about the weather in spring and the rain in autumn.
 """
 
 
-def _write(root: Path, files: dict[str, str | bytes]) -> None:
-    for name, body in files.items():
-        p = root / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(body, bytes):
-            p.write_bytes(body)
-        else:
-            p.write_text(body, encoding="utf-8")
-
-
 def _load(docs: Path, rel: str, include_root: Path | None = None) -> LoadedDocument:
     sources, _, _ = folder_sources(docs, 10_000_000, include_root)
     [src] = [s for s in sources if s.rel == rel]
@@ -119,7 +109,7 @@ def _exact(c: Citation, docs: Path) -> None:
 def anyio_like(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, Path]:
     """A Sphinx project: docs/ with examples beside it, allowed by CITEBOT_INCLUDE_ROOT=..."""
     root = tmp_path_factory.mktemp("proj")
-    _write(root, {
+    write_files(root, {
         "examples/echo.py": ECHO,
         "docs/tutorial.rst": TUTORIAL,
         "docs/other.rst": "Other\n=====\n\nA page about configuration files and their keys.\n",
@@ -246,7 +236,7 @@ Config:
 
 .. literalinclude:: conf/settings.toml
 """
-    _write(tmp_path / "docs", {"shapes.py": SHAPES, "page.rst": page,
+    write_files(tmp_path / "docs", {"shapes.py": SHAPES, "page.rst": page,
                                "conf/settings.toml": "[server]\nport = 8080\n"})
     docs = tmp_path / "docs"
     doc = _load(docs, "page.rst")
@@ -271,7 +261,7 @@ Config:
 
 def test_an_absolute_path_is_from_the_sphinx_source_folder(tmp_path: Path) -> None:
     """`/example/x.py` is from the folder with conf.py (the docs folder may hold `en/`)."""
-    _write(tmp_path / "doc", {"en/conf.py": "project = 'x'\n",
+    write_files(tmp_path / "doc", {"en/conf.py": "project = 'x'\n",
                               "en/how-to/fixtures.rst": "Fixtures\n========\n\nScopes:\n\n"
                                                         ".. literalinclude:: /example/scope.py\n",
                               "en/example/scope.py": "SCOPE = 'module'\n"})
@@ -299,7 +289,7 @@ start-at: loop =
 ---
 ```
 """
-    _write(tmp_path, {"docs/guide.md": page,
+    write_files(tmp_path, {"docs/guide.md": page,
                       "code/run.py": "import asyncio\nloop = asyncio.new_event_loop()\n"
                                      "loop.run_forever()\n"})
     docs = tmp_path / "docs"
@@ -359,7 +349,7 @@ Escaped, shown as is:
 --8<-- ";docs_src/fetch.py"
 ```
 """
-    _write(tmp_path, {"docs/client.md": page, "docs_src/fetch.py": src})
+    write_files(tmp_path, {"docs/client.md": page, "docs_src/fetch.py": src})
     docs = tmp_path / "docs"
     doc = _load(docs, "client.md", include_root=Path(".."))
     got = _included(doc, docs)
@@ -383,7 +373,7 @@ Escaped, shown as is:
 
 
 def test_a_path_outside_the_docs_folder_is_refused_unless_allowed(tmp_path: Path) -> None:
-    _write(tmp_path, {
+    write_files(tmp_path, {
         "secret.py": "TOKEN = 'not for quoting'\n",
         "docs/page.rst": "Page\n====\n\nThe token:\n\n.. literalinclude:: ../secret.py\n\n"
                          "The local one:\n\n.. literalinclude:: local.py\n",
@@ -446,7 +436,7 @@ Intro sentence that stays quotable.
 
 .. literalinclude:: ok.py
 """
-    _write(tmp_path / "docs", {"page.rst": page, "logo.py": b"\x89PNG\x00\x01\x02" * 100,
+    write_files(tmp_path / "docs", {"page.rst": page, "logo.py": b"\x89PNG\x00\x01\x02" * 100,
                                "big.py": "x = 1\n" * 400_000, "ok.py": "def fine():\n    pass\n"})
     docs = tmp_path / "docs"
     sources, _, _ = folder_sources(docs, 1_000_000)
@@ -465,7 +455,7 @@ Intro sentence that stays quotable.
     # a page's included code is bounded: the includes past the bound are left out, named
     many = "Page\n====\n\n" + "".join(f".. literalinclude:: data.py\n   :lines: {i}-\n\n"
                                        for i in range(1, 8))
-    _write(tmp_path / "docs", {"many.rst": many, "data.py": "x = 1  # padding\n" * 12_000})
+    write_files(tmp_path / "docs", {"many.rst": many, "data.py": "x = 1  # padding\n" * 12_000})
     doc = _load(docs, "many.rst")
     assert len(doc.includes) == 2 and len(doc.text) < 500_000
     assert doc.note == ("included data.py not read: the page's included code would pass "
@@ -475,14 +465,14 @@ Intro sentence that stays quotable.
 def test_a_directive_shown_as_code_is_not_expanded(tmp_path: Path) -> None:
     page = ("Howto\n=====\n\nWrite this in your page:\n\n.. code-block:: rst\n\n"
             "   .. literalinclude:: ok.py\n")
-    _write(tmp_path / "docs", {"page.rst": page, "ok.py": "X = 1\n"})
+    write_files(tmp_path / "docs", {"page.rst": page, "ok.py": "X = 1\n"})
     doc = _load(tmp_path / "docs", "page.rst")
     assert doc.includes == () and doc.text == page
 
 
 def test_a_changed_or_deleted_included_file_reindexes_its_pages(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
-    _write(docs, {"examples/echo.py": ECHO, "tutorial.rst": TUTORIAL.replace("../examples",
+    write_files(docs, {"examples/echo.py": ECHO, "tutorial.rst": TUTORIAL.replace("../examples",
                                                                              "examples"),
                   "plain.rst": "Plain\n=====\n\nNothing included here at all.\n"})
     engine = Engine(make_settings(docs, tmp_path / "data"))
@@ -516,7 +506,7 @@ def test_a_changed_or_deleted_included_file_reindexes_its_pages(tmp_path: Path) 
 
 def test_cli_ask_json_quotes_the_included_code(tmp_path: Path) -> None:
     root = tmp_path / "proj"
-    _write(root, {"examples/echo.py": ECHO, "docs/tutorial.rst": TUTORIAL})
+    write_files(root, {"examples/echo.py": ECHO, "docs/tutorial.rst": TUTORIAL})
     env = {k: v for k, v in os.environ.items() if not k.startswith("CITEBOT_")}
     env.pop("DISCORD_TOKEN", None)
     env.update(CITEBOT_DOCS_DIR=str(root / "docs"), CITEBOT_DATA_DIR=str(tmp_path / "data"),

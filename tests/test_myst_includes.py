@@ -10,7 +10,7 @@ from pathlib import Path
 from retrieval.engine import Engine
 from retrieval.indexer import folder_sources
 from retrieval.models import Citation
-from tests.conftest import make_settings
+from tests.conftest import make_settings, write_files
 
 CHANGES = """# Change Log
 
@@ -50,15 +50,8 @@ DOCS = {
 }
 
 
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, body in files.items():
-        p = root / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(body, encoding="utf-8")
-
-
 def _project(root: Path, **more: str) -> Path:
-    _write(root, {"CHANGES.md": CHANGES, "AUTHORS.md": AUTHORS,
+    write_files(root, {"CHANGES.md": CHANGES, "AUTHORS.md": AUTHORS,
                   "LICENSE": "MIT License\n\nPermission is hereby granted.\n", **DOCS, **more})
     return root / "docs"
 

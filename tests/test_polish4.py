@@ -10,7 +10,7 @@ import pytest
 from retrieval.engine import Engine
 from retrieval.indexer import folder_sources
 from retrieval.models import Citation
-from tests.conftest import make_settings
+from tests.conftest import make_settings, write_files
 
 README = """# FastAPI Pagination
 
@@ -50,15 +50,8 @@ on the app once:
 """
 
 
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, body in files.items():
-        p = root / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(body, encoding="utf-8")
-
-
 def _project(root: Path, **more: str) -> Path:
-    _write(root, {"README.md": README, "examples/first_steps.py": APP,
+    write_files(root, {"README.md": README, "examples/first_steps.py": APP,
                   "docs/index.md": "{! ../README.md !}\n",
                   "docs/tutorial.md": TUTORIAL, **more})
     return root / "docs"
@@ -104,7 +97,7 @@ def test_the_base_path_of_mkdocs_yml_resolves_the_include(tmp_path: Path) -> Non
     """`mdx_include: base_path: docs` (fastapi-pagination): `../README.md` is the project's
     README, not one above the project folder."""
     project = tmp_path / "project"
-    _write(tmp_path, {"README.md": "# Another project\n\nNot this one.\n"})
+    write_files(tmp_path, {"README.md": "# Another project\n\nNot this one.\n"})
     docs = _project(project, **{"mkdocs.yml": "site_name: x\nmarkdown_extensions:\n"
                                               "  - mdx_include:\n      base_path: docs\n"})
     sources, _, _ = folder_sources(docs, 10_000_000, Path(".."))
@@ -169,7 +162,7 @@ def test_code_annotation_markers_are_hidden_in_the_shown_code(tmp_path: Path) ->
     stays quotable."""
     from retrieval.quotedisplay import display_parts
 
-    _write(tmp_path, {"docs/settings.md": ANNOTATED})
+    write_files(tmp_path, {"docs/settings.md": ANNOTATED})
     docs = tmp_path / "docs"
     engine = Engine(make_settings(docs, tmp_path / "data"))
     engine.index()
@@ -204,7 +197,7 @@ def test_an_answer_during_a_reindex_says_it_comes_from_the_index_before(tmp_path
     from retrieval.stats import index_lock_path
     from tests.test_cli_polish import citebot
 
-    _write(tmp_path, {"docs/guide.md": GUIDE})
+    write_files(tmp_path, {"docs/guide.md": GUIDE})
     docs, data = tmp_path / "docs", tmp_path / "data"
     settings = make_settings(docs, data)
     Engine(settings).index()
@@ -315,7 +308,7 @@ def test_escapes_typed_in_a_question_are_searched_by_their_names(tmp_path: Path)
     for same in (r"C:\new\temp", r"into \u escapes", r"a \\n b", "no escape"):
         assert with_escape_names(same) == same
 
-    _write(tmp_path, {"docs/overview.rst": TERMINALS + "\n" + _about_output()})
+    write_files(tmp_path, {"docs/overview.rst": TERMINALS + "\n" + _about_output()})
     docs = tmp_path / "docs"
     engine = Engine(make_settings(docs, tmp_path / "data"))
     engine.index()

@@ -13,8 +13,7 @@ from pathlib import Path
 from retrieval.engine import Engine
 from retrieval.indexer import folder_sources
 from retrieval.models import Citation
-from tests.conftest import make_settings
-from tests.test_myst_includes import _write
+from tests.conftest import make_settings, write_files
 
 README = """mailbox
 =======
@@ -132,7 +131,7 @@ def _exact(engine: Engine, docs: Path, q: str, source: str, needle: str) -> Cita
 def test_a_rest_include_above_the_docs_folder_is_read_inside_the_include_root(
     tmp_path: Path,
 ) -> None:
-    _write(tmp_path, DOCS)
+    write_files(tmp_path, DOCS)
     docs = tmp_path / "docs"
     engine = Engine(make_settings(docs, tmp_path / "data", include_root=Path("..")))
     summary = engine.index()
@@ -165,7 +164,7 @@ def test_a_rest_include_above_the_docs_folder_is_read_inside_the_include_root(
 
 
 def test_without_the_include_root_the_page_note_names_the_setting(tmp_path: Path) -> None:
-    _write(tmp_path, DOCS)
+    write_files(tmp_path, DOCS)
     sources, _, _ = folder_sources(tmp_path / "docs", 10_000_000, None)
     by_rel = {s.rel: s for s in sources}
     assert "../README.rst" not in by_rel and "../CHANGELOG.rst" not in by_rel

@@ -9,8 +9,8 @@ from pathlib import Path
 from retrieval.engine import Engine
 from retrieval.indexer import folder_sources
 from retrieval.models import Citation
-from tests.conftest import make_settings
-from tests.test_myst_includes import LICENSE, _write
+from tests.conftest import make_settings, write_files
+from tests.test_myst_includes import LICENSE
 
 FAQ = """Frequently asked questions
 
@@ -41,7 +41,7 @@ def test_a_rest_include_of_a_file_without_a_suffix_is_read_as_plain_text(
     """It was "included ../FAQ not read: outside the docs folder" even with
     CITEBOT_INCLUDE_ROOT allowing it, and an `AUTHORS` inside the docs folder was "not a file
     type citebot reads": none of them could be quoted."""
-    _write(tmp_path, {"FAQ": FAQ, "LICENSE": LICENSE, **DOCS})
+    write_files(tmp_path, {"FAQ": FAQ, "LICENSE": LICENSE, **DOCS})
     docs = tmp_path / "docs"
     engine = Engine(make_settings(docs, tmp_path / "data", include_root=Path("..")))
     summary = engine.index()
@@ -66,7 +66,7 @@ def test_a_rest_include_of_a_file_without_a_suffix_is_read_as_plain_text(
 
 
 def test_a_rest_include_without_a_suffix_that_cannot_be_read_says_why(tmp_path: Path) -> None:
-    _write(tmp_path, {"FAQ": FAQ, **DOCS})
+    write_files(tmp_path, {"FAQ": FAQ, **DOCS})
     (tmp_path / "LICENSE").write_bytes("Copyright © 2018, Café Ltd.\n".encode("cp1252"))
     (tmp_path / "docs" / "AUTHORS").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)))
     docs = tmp_path / "docs"
