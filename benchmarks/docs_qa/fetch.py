@@ -178,6 +178,8 @@ def _read_sources(corpus: Corpus, cache: Path, log: Any) -> dict[str, bytes]:
         raise FetchError(
             f"{corpus.name}: {len(bad)} file(s) differ from the pinned hashes "
             f"(e.g. {bad[0]}); the gold line numbers would no longer be valid"
+            + (f"; install the pinned revision: apt-get update && apt-get install "
+               f"{corpus.source['package']}={corpus.source['version']}" if kind == "deb" else "")
         )
     return raw
 
