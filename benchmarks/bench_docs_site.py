@@ -126,9 +126,9 @@ def warm_latency(
     cpus: list[float] = []
     stages = {"view": 0.0, "question_vector": 0.0, "retrieve": 0.0, "quote": 0.0}
 
-    def timed(stage: str, fn: Callable[..., _T], *args: Any) -> _T:
+    def timed(stage: str, fn: Callable[..., _T], *args: Any, **kw: Any) -> _T:
         t = time.perf_counter()
-        out = fn(*args)
+        out = fn(*args, **kw)
         stages[stage] += time.perf_counter() - t
         return out
 
@@ -143,8 +143,9 @@ def warm_latency(
             text = clean_question(q, settings.max_question_chars).text
             view = timed("view", engine.view)
             q_vec = timed("question_vector", engine.question_vector, text)
-            fused = timed("retrieve", engine.retrieve, view, text, q_vec)
-            timed("quote", engine.quoter.answer, view, fused, text, q_vec, q, 3, 0, None)
+            fused, firsts = timed("retrieve", engine.retrieve_with_firsts, view, text, q_vec)
+            timed("quote", engine.quoter.answer, view, fused, text, q_vec, q, 3, 0, None,
+                  firsts=firsts)
     n = len(walls)
     return {
         "questions": n,

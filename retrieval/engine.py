@@ -69,6 +69,7 @@ from retrieval.retrievers import (
     LexicalRetriever,
     Retriever,
     hybrid,
+    hybrid_firsts,
 )
 from retrieval.roletitles import RoleTitles
 from retrieval.settings import Settings
@@ -575,6 +576,12 @@ class Engine:
         depth = depth or self.settings.candidates
         return hybrid(self.retrievers, view, q, q_vec, depth)
 
+    def retrieve_with_firsts(
+        self, view: CorpusView, q: str, q_vec: np.ndarray
+    ) -> tuple[list[tuple[str, float]], list[str]]:
+        """`retrieve`, and each retriever's best chunk id (the quoter's pool keeps them)."""
+        return hybrid_firsts(self.retrievers, view, q, q_vec, self.settings.candidates)
+
     def _answer(
         self,
         view: CorpusView,
@@ -596,11 +603,12 @@ class Engine:
         names it capitalises decide the unmentioned-name margin (retrieval.unmentioned).
         `order`: the chunks to quote from, best first, instead of searching (a question about
         the document itself: its chunks in file order, retrieval.aboutdoc)."""
+        firsts: list[str] = []
         if order is not None:
             fused = [(cid, 1.0 / (rank + 1)) for rank, cid in enumerate(order)]
             overview = None
         else:
-            fused = self.retrieve(view, q, q_vec)
+            fused, firsts = self.retrieve_with_firsts(view, q, q_vec)
             overview = overview_of(view, q, self.settings.overview_leads)
         nudge = self.nudges.for_question(q_vec)  # {} unless similar questions got votes
         if guild_id is not None:  # another guild's knowledge entries are not for this one
@@ -611,7 +619,7 @@ class Engine:
             }
         answer = self.quoter.answer(
             view, fused, q, q_vec, original, k, offset, note, nudge, shown, asked, overview,
-            written,
+            written, firsts,
         )
         return self._with_links(answer)
 

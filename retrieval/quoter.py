@@ -36,7 +36,7 @@ from retrieval.parsing.blocks import CODE
 from retrieval.passage import answer_shape_gains, reordered_in_sections
 from retrieval.quotedisplay import unmarked_items
 from retrieval.quoteorder import is_how_to, section_positions
-from retrieval.releasenotes import release_notes_last
+from retrieval.releasenotes import asks_about_changes, is_release_notes, release_notes_last
 from retrieval.rerank import ContextReranker
 from retrieval.sections import key_rows
 from retrieval.settings import Settings
@@ -76,6 +76,28 @@ def _only_code_between(view: CorpusView, source: str, start: int, end: int) -> b
                 if kind != CODE and a < end and b > start:
                     return False
     return True
+
+
+def _with_firsts(
+    chosen: list[str], firsts: Sequence[str], rank_of: Mapping[str, int], view: CorpusView,
+    question: str,
+) -> list[str]:
+    """The pool `chosen` with each retriever's best chunk of a structured document added when
+    it is not in it (scored at its own fused rank). A chunk only one retriever ranks first gets
+    no help from the other in the fusion: BM25's first for "how do I temporarily disable a
+    snippet include…" (the only section naming its option) was the dense ranking's 105th and
+    fused 8th, behind chunks both rank in the middle, so the section was never read (docs QA
+    dev top-3 0.825 -> 0.833, pymdown-20; nothing else moved). Plain text (its pool tuned on
+    XQuAD) is left as it was; release notes join only as the pool lets them
+    (retrieval.releasenotes)."""
+    out = list(chosen)
+    for cid in firsts:
+        if cid in out or cid not in rank_of:  # (not in rank_of: filtered out for this guild)
+            continue
+        chunk = view.chunks[view.by_id[cid]]
+        if chunk.blocks and not (is_release_notes(chunk) and not asks_about_changes(question)):
+            out.append(cid)
+    return out
 
 
 def _overlaps(w: Window, spans: Sequence[Span]) -> bool:
@@ -176,6 +198,7 @@ class Quoter:
         asked: str | None = None,
         overview: Overview | None = None,
         written: str | None = None,
+        firsts: Sequence[str] = (),
     ) -> Answer:
         """`overview`: an overview question's term (retrieval.overview): the windows of its
         lead chunks that open with a sentence defining it are kept past the prefilter and lifted
@@ -189,11 +212,13 @@ class Quoter:
         from the one that made the earlier pages, so `offset` alone could repeat a quote).
         `written`: the part of the message searched, as typed (default `original`; a long
         message cut to its last question is that question): the names it capitalises and no
-        document uses raise the threshold (retrieval.unmentioned)."""
+        document uses raise the threshold (retrieval.unmentioned). `firsts`: each retriever's
+        best chunk (Engine.retrieve_with_firsts): one of a structured document joins the pool
+        when the fusion ranks it below the first POOL_CHUNKS (_with_firsts)."""
         # release notes give way in the pool, not in the scores: a chunk keeps its fused rank
         rank_of = {cid: rank for rank, (cid, _) in enumerate(fused)}
         chosen = release_notes_last(fused, view, original, POOL_CHUNKS + offset)
-        chosen = chosen[: POOL_CHUNKS + offset]
+        chosen = _with_firsts(chosen[: POOL_CHUNKS + offset], firsts, rank_of, view, original)
         pool = [view.chunks[view.by_id[cid]] for cid in chosen]
         windows = [w for cid, c in zip(chosen, pool, strict=True)
                    for w in windows_for(c, rank_of[cid])]

@@ -65,6 +65,18 @@ def hybrid(
     depth: int,
 ) -> list[tuple[str, float]]:
     """Each retriever's top `depth` chunk ids, fused by weighted RRF."""
+    return hybrid_firsts(retrievers, view, query, q_vec, depth)[0]
+
+
+def hybrid_firsts(
+    retrievers: Sequence[tuple[Retriever, float]],
+    view: CorpusView,
+    query: str,
+    q_vec: np.ndarray,
+    depth: int,
+) -> tuple[list[tuple[str, float]], list[str]]:
+    """`hybrid`'s fused ranking, and each retriever's best chunk id (in retriever order)."""
     if not view.chunks:
-        return []
-    return fuse([(r.rank(view, query, q_vec, depth), w) for r, w in retrievers])
+        return [], []
+    rankings = [(r.rank(view, query, q_vec, depth), w) for r, w in retrievers]
+    return fuse(rankings), [ranking[0] for ranking, _ in rankings if ranking]
