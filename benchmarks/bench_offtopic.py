@@ -1,7 +1,7 @@
 """Off-topic questions of a programming help channel: does citebot refuse them on any docs?
 
     python benchmarks/bench_offtopic.py [CORPUS...] [--validation] [--docs DIR ...]
-                                        [--questions FILE] [--label NAME] [--cache DIR]
+                                        [--questions FILE | --own] [--label NAME] [--cache DIR]
 
 The docs QA sets' off-topic questions are everyday life ("a cheap flight to Lisbon"). A real
 Discord help channel also gets questions about other libraries and tools that share words with
@@ -10,6 +10,12 @@ and thanks, and questions to the bot ("are you a bot?"). This asks a fixed list 
 questions (QUESTIONS below, written before any answer was looked at, session 14; or one
 question a line from --questions) on each docs folder and counts how many are refused; the
 answered ones are listed with their first quote, the generic failures to look at.
+
+--own asks each docs QA corpus its own off-topic questions instead, from
+benchmarks/docs_qa/offtopic/NAME.jsonl (the docs QA format, every question "offtopic"):
+questions that share a word or two with that corpus ("how do I clean a flask?", "what's a
+good click-through rate?", other tools, near misses the docs do not cover), the harder kind.
+A --docs folder has no such file and is skipped with --own.
 
 Folders: the docs QA corpora already in the cache (dev by default, or the names given, or
 --validation), plus any --docs folder. A corpus not in the cache is skipped with a note, never
@@ -30,10 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "docs_qa"))
 import fetch  # noqa: E402
 from common import ROOT, save  # noqa: E402
 
-from retrieval.evaluation_docs import TemporaryIndex  # noqa: E402
+from retrieval.evaluation_docs import TemporaryIndex, load_docs_qa  # noqa: E402
 from retrieval.settings import Settings  # noqa: E402
 
 QA_DIR = ROOT / "benchmarks" / "docs_qa"
+OWN_DIR = QA_DIR / "offtopic"
 
 # off-topic for any Python library's docs; none names a corpus of the docs QA sets
 QUESTIONS = (
@@ -110,6 +117,17 @@ def folders(args: argparse.Namespace) -> list[tuple[str, Path]]:
     return out
 
 
+def own_questions(name: str) -> list[str] | None:
+    """The off-topic questions written for docs QA corpus `name`, or None if it has none."""
+    path = OWN_DIR / f"{name}.jsonl"
+    if not path.is_file():
+        return None
+    qa = load_docs_qa(path)
+    if qa.real:
+        raise ValueError(f"{path}: {len(qa.real)} questions not marked \"offtopic\"")
+    return [q.question for q in qa.off]
+
+
 def ask_all(docs: Path, questions: list[str]) -> dict[str, Any]:
     """Index `docs` into a temporary folder and ask every question (k = 3, as the bot does)."""
     from retrieval.engine import Engine
@@ -136,8 +154,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     fetch.add_selection_args(ap, QA_DIR)
     ap.add_argument("--docs", type=Path, action="append", default=[],
                     help="also ask on this docs folder (repeatable)")
-    ap.add_argument("--questions", type=Path, default=None,
-                    help="one off-topic question a line instead of the built-in list")
+    which = ap.add_mutually_exclusive_group()
+    which.add_argument("--questions", type=Path, default=None,
+                       help="one off-topic question a line instead of the built-in list")
+    which.add_argument("--own", action="store_true",
+                       help="ask each corpus its own questions (docs_qa/offtopic/NAME.jsonl)")
     ap.add_argument("--label", default="", help="suffix of the results file")
     args = ap.parse_args(argv)
     questions = (
@@ -147,7 +168,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     )
     per: dict[str, Any] = {}
     for name, docs in folders(args):
-        res = per[name] = ask_all(docs, questions)
+        asked = questions
+        if args.own:
+            own = own_questions(name) if docs not in args.docs else None
+            if own is None:
+                print(f"{name}: no {OWN_DIR.name}/{name}.jsonl, skipped")
+                continue
+            asked = own
+        res = per[name] = ask_all(docs, asked)
         print(f"{name}: {res['files']} files, {res['chunks']} chunks; refused "
               f"{res['questions'] - len(res['answered'])} / {res['questions']}")
         for a in res["answered"]:
@@ -155,7 +183,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                   + repr(a["text"][:70]))
     total = sum(r["questions"] for r in per.values())
     wrong = sum(len(r["answered"]) for r in per.values())
-    out = {"label": args.label, "questions": len(questions),
+    out = {"label": args.label, "questions": total if args.own else len(questions),
            "refused": 1 - wrong / max(total, 1), "corpora": per}
     if per:
         print(f"pooled: refused {total - wrong} / {total} = {out['refused']:.3f}")

@@ -49,7 +49,12 @@ from retrieval.units import (
     window_tokens,
     window_vectors,
 )
-from retrieval.unmentioned import unmentioned_margin, unused_words
+from retrieval.unmentioned import (
+    QUOTE_NAME_MARGIN,
+    unmentioned_margin,
+    unquoted_names,
+    unused_words,
+)
 
 POOL_CHUNKS = 6
 MAX_WINDOWS = 32  # windows fully scored per question (the best by a cheap lexical score)
@@ -302,6 +307,9 @@ class Quoter:
         if picked and picked[0].window.heading:
             # the heading terms lift every score in a structured document's section
             threshold += STRUCTURED_MARGIN
+            if unquoted_names(written or original, picked[0].window.lexical_text,
+                              picked[0].window.section):
+                threshold += QUOTE_NAME_MARGIN
         if picked:  # a name no document uses (retrieval.unmentioned)
             threshold += unmentioned_margin(written or original, view)
         answered = bool(shortlist[offset_in : offset_in + k]) and best >= threshold

@@ -62,3 +62,65 @@ def test_builtin_questions_are_distinct_questions(monkeypatch: pytest.MonkeyPatc
 
     qs = bench_offtopic.QUESTIONS
     assert len(qs) == len({q.lower() for q in qs}) >= 40
+
+
+OWN_DIR = REPO / "benchmarks" / "docs_qa" / "offtopic"
+
+
+def test_own_question_files_are_off_topic_questions_of_known_corpora() -> None:
+    sys.path.insert(0, str(REPO / "benchmarks" / "docs_qa"))
+    import fetch
+
+    from retrieval.evaluation_docs import load_docs_qa
+
+    corpora = fetch.load_manifest()
+    files = sorted(OWN_DIR.glob("*.jsonl"))
+    names = [p.stem for p in files]
+    # the dev corpora, and the validation ones as a check set (never tuned on)
+    assert set(fetch.in_split(corpora, names, "dev")) == {"click", "flask", "pymdown", "python"}
+    assert set(fetch.in_split(corpora, names, "validation")) == {"aiohttp", "starlette"}
+    seen: set[str] = set()
+    for path in files:
+        qa = load_docs_qa(path)
+        assert not qa.real and len(qa.off) >= 10, path.name
+        for q in qa.off:
+            assert q.id.startswith(f"{path.stem}-") and q.id not in seen
+            seen.add(q.id)
+        texts = [q.question.lower() for q in qa.off]
+        assert len(set(texts)) == len(texts), path.name
+
+
+def test_own_asks_each_corpus_its_own_questions(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CITEBOT_BENCH_RESULTS", str(tmp_path / "results"))
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks" / "docs_qa"))
+    for mod in [m for m in sys.modules if m in {"common", "fetch", "bench_offtopic"}]:
+        del sys.modules[mod]
+    import bench_offtopic
+
+    own = tmp_path / "own"
+    own.mkdir()
+    monkeypatch.setattr(bench_offtopic, "OWN_DIR", own)
+    assert bench_offtopic.own_questions("click") is None
+    (own / "click.jsonl").write_text(
+        '{"id": "click-offx-1", "question": "what is a good click-through rate?", '
+        '"offtopic": true}\n'
+        '{"id": "click-offx-2", "question": "how do I click faster?", "offtopic": true}\n',
+        encoding="utf-8")
+    assert bench_offtopic.own_questions("click") == [
+        "what is a good click-through rate?", "how do I click faster?"]
+    (own / "flask.jsonl").write_text(
+        '{"id": "flask-1", "question": "how do I run flask?", '
+        '"gold": [{"file": "cli.rst", "lines": [1, 2]}]}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="not marked"):
+        bench_offtopic.own_questions("flask")
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "tasks.md").write_text("# Tasks\n\nPass `retries=3` to retry a task.\n",
+                                   encoding="utf-8")
+    out = bench_offtopic.main(["--own", "--docs", str(docs), "--label", "t"])
+    assert "docs: no own/docs.jsonl, skipped" in capsys.readouterr().out
+    assert out["corpora"] == {} and out["questions"] == 0

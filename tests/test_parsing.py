@@ -495,6 +495,26 @@ def test_markdown_badges_and_quoted_lists() -> None:
     ]
 
 
+def test_markdown_table_of_page_links_is_not_text() -> None:
+    """A front page's grid of links to its other pages is navigation: no row is a quote
+    (a table row "[Tilde](extensions/tilde.md)" answered "how do I type a tilde on an
+    English keyboard?"). A table with words besides its links stays a table."""
+    text = (
+        "# Extensions\n\n"
+        "&nbsp; | Extensions | &nbsp;\n------ | ------ | ------\n"
+        "[Arithmatex](extensions/arithmatex.md) | [B64](extensions/b64.md) | "
+        "[Blocks: Tab](extensions/blocks/tab.md)\n"
+        "[Tilde](extensions/tilde.md)\n\n"
+        "Option | Description\n------ | -----------\n"
+        "`smart` | Use [smart](#smart) mode.\n"
+        "[Keys](keys.md) |\n"
+    )
+    p = parsed(".md", text)
+    assert [(b.kind, b.text(text)) for b in p.blocks if b.kind != "heading"] == [
+        ("table", text[text.index("Option"):].rstrip("\n")),
+    ]
+
+
 def test_rst_field_bodies_and_indented_terms() -> None:
     """A `:param:` field is its name and first paragraph; its code and version notes are
     blocks of their own. A short line with an indented description under it (glossaries,

@@ -73,6 +73,7 @@ def test_another_tools_how_to_in_the_docs_words_is_refused(
         assert a.answered and a.quotes[0].source == source, q_real
         assert um.unmentioned_margin(q_real, engine.view()) == 0.0
     monkeypatch.setattr(um, "NAME_MARGIN", 0.0)
+    monkeypatch.setattr("retrieval.quoter.QUOTE_NAME_MARGIN", 0.0)
     before = engine.ask(q, record=False)  # what the rule changes: this was answered
     assert before.answered and "cron job" in before.quotes[0].text
 
@@ -250,3 +251,39 @@ def test_the_name_index_is_kept_with_its_view_and_rebuilt_on_reindex(
     fresh = e.view()
     assert fresh is not view and um.name_index(fresh) is not um.name_index(view)
     assert um.unmentioned_names("can the worker log to GrafanaLoki?", fresh) == []
+
+
+def test_names_the_quote_does_not_contain() -> None:
+    """unquoted_names: capitalised mid-sentence, neither in the quote nor in its headings;
+    an exception's name pasted from a traceback is not asked about."""
+    quote = "Pass `retries=3` to retry a failed job three times."
+    assert um.unquoted_names("how do I retry a job in Celery on Windows?", quote, ()) == [
+        "Celery", "Windows"]
+    assert um.unquoted_names("how do I retry a job in Celery?", quote,
+                             ("Periodic tasks", "Retrying with Celery")) == []
+    assert um.unquoted_names("does retries work with Redis?", "The Redis backend…", ()) == []
+    assert um.unquoted_names("my job fails with RuntimeError, how do I retry it?", quote,
+                             ()) == []
+    assert um.unquoted_names("How Do I Retry In Celery?", quote, ()) == []
+    assert um.unquoted_names("Celery: how do I retry?", quote, ()) == []
+
+
+def test_a_name_the_quote_does_not_contain_needs_more_evidence(
+    engine_factory: Callable[..., Engine], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another tool the docs mention in passing ("Coming from Celery?") is asked about: the
+    retry section answers retrying in general, not in Celery, so the line rises by
+    QUOTE_NAME_MARGIN (set high here to see the rule decide); questions whose quote holds
+    the name, or naming none, are answered as before."""
+    e = _indexed(engine_factory, tmp_path, "periodic.md", PERIODIC + (
+        "\n## Coming from Celery\n\nCelery users will find no broker to run: the "
+        "scheduler is the worker.\n"))
+    q = "how do I retry a failed job in Celery?"
+    assert um.unmentioned_names(q, e.view()) == []  # the docs do use "Celery"
+    a = e.ask(q, record=False)
+    assert a.answered and "retries=3" in a.quotes[0].text
+    monkeypatch.setattr("retrieval.quoter.QUOTE_NAME_MARGIN", 1.0)
+    assert not e.ask(q, record=False).answered
+    for real in ("how do I retry a failed job three times?",
+                 "do Celery users need a broker to run?"):
+        assert e.ask(real, record=False).answered, real

@@ -419,8 +419,10 @@ def parse_markdown(text: str) -> ParsedText:
             while opened < 0 and section and section[-1][0] == DETAILS_LEVEL:
                 section.pop()
                 opened += 1
-        elif t == "table_open" and m is not None and _badge_table(lines, m[0], m[1]):
-            # `| CI/CD | [![Tests](…/badge.svg)](…) |`: labelled badges, no words to quote
+        elif t == "table_open" and m is not None and (
+                _badge_table(lines, m[0], m[1]) or _link_table(lines, m[0], m[1])):
+            # `| CI/CD | [![Tests](…/badge.svg)](…) |`: labelled badges, no words to quote;
+            # `[Tilde](extensions/tilde.md) | [Keys](keys.md)`: a grid of links to other pages
             while i < len(tokens) and tokens[i].type != "table_close":
                 i += 1
         elif t == "table_open" and m is not None:
@@ -474,6 +476,16 @@ def _badge_table(lines: Lines, first: int, end: int) -> bool:
         if re.search(r"\w", cells):
             return False
     return True
+
+
+def _link_table(lines: Lines, first: int, end: int) -> bool:
+    """A table whose body cells are only links within the docs (or blank, `&nbsp;`): a
+    front page's grid of links to its other pages, which names where to look and says
+    nothing a reader would quote (as a list of such links, `internal_links_only`)."""
+    rows = [lines.line(n).strip() for n in range(first + 2, end)]
+    cells = [c.strip() for r in rows if r for c in r.strip("|").split("|")]
+    cells = [c for c in cells if c and c != "&nbsp;"]
+    return bool(cells) and all(internal_links_only(c) for c in cells)
 
 
 def _tags_only(para: str) -> bool:
