@@ -25,6 +25,7 @@ from retrieval.answer import (
     signpost_unit,
     windows_for,
     with_announced,
+    with_antecedent,
 )
 from retrieval.corpus import ChunkRecord, CorpusView
 from retrieval.embedder import Embedder
@@ -81,6 +82,18 @@ def _only_code_between(view: CorpusView, source: str, start: int, end: int) -> b
 def _overlaps(w: Window, spans: Sequence[Span]) -> bool:
     source, a, b = cited_span(w)
     return any(src == source and a < y and x < b for src, x, y in spans)
+
+
+def _from_antecedent(sw: ScoredWindow, taken: Sequence[Span]) -> ScoredWindow:
+    """`sw` quoted from the sentence its first one leans on (answer.with_antecedent), unless
+    that sentence is part of another quote of the page, or of one shown before."""
+    w = with_antecedent(sw.window)
+    if w is sw.window:
+        return sw
+    a, b = w.file_span[0], sw.window.file_span[0]
+    if any(src == w.chunk.source and x < b and a < y for src, x, y in taken):
+        return sw
+    return dataclasses.replace(sw, window=w)
 
 
 def cited_span(w: Window) -> tuple[str, int, int]:
@@ -302,8 +315,11 @@ class Quoter:
                 shortlist, q_vec, lambda ws: vecs.units[[row[id(w)] for w in ws]])
             shortlist = self.token_reranker.rerank(q, shortlist, self._tokens)
         quotes: list[Citation] = []
-        for sw in shortlist[offset_in : offset_in + k]:
-            c = self.citation(sw, q)
+        page = shortlist[offset_in : offset_in + k]
+        taken = [(c.source, c.char_start, c.char_end) for c in shown] + [
+            (sw.window.chunk.source, *sw.window.file_span) for sw in page]
+        for sw in page:
+            c = self.citation(_from_antecedent(sw, taken), q)
             above = list_leads.get(id(sw.window), "")
             if not above and (item_lead := item_lead_in(sw.window)) and not any(
                 x.source == c.source and x.caption == item_lead for x in quotes
