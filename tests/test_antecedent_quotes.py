@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-from retrieval.answer import MAX_QUOTE_CHARS, Window, windows_for, with_antecedent
+from retrieval.answer import MAX_QUOTE_CHARS, ScoredWindow, Window, windows_for, with_antecedent
 from retrieval.antecedent import leans_back
 from retrieval.embedder import Embedder
 from retrieval.models import Citation
 from retrieval.quotedisplay import display_parts
-from retrieval.quoter import Quoter
+from retrieval.quoter import Quoter, standing_alone
 from tests.conftest import indexed_engine
 from tests.test_docs_quoting import _records
 
@@ -148,6 +148,32 @@ def test_rst_definition_and_paragraph(tmp_path: Path, embedder: Embedder) -> Non
     assert _quoted(text, case).text.startswith("Connections to one host are kept in a pool.")
     term = next(w for w in ws if w.kind == "definition")
     assert term.text.startswith("``timeout``") and _quoted(text, term) is term
+
+
+def test_the_sentence_it_leans_on_is_quoted_once(tmp_path: Path, embedder: Embedder) -> None:
+    """The page's quotes: a quote leaning on a sentence that a quote below it holds on its
+    own is quoted from that sentence, the one below is left out and the next takes its place;
+    when the sentence is in a quote above it (or shown before), the quote stays as it is."""
+    text = RETRIES_MD
+    ws = _windows(tmp_path, "client.md", text, embedder)
+    allows = next(w for w in ws if w.text.startswith("This allows") and w.sentences == 1)
+    first = next(w for w in ws if w.text.startswith("The client sends") and w.sentences == 1)
+    pause = next(w for w in ws if w.text == "The pause doubles after each try.")
+    timeouts = next(w for w in ws if w.text.startswith("Timeouts are"))
+
+    def ranked(*windows: Window) -> list[ScoredWindow]:
+        return [ScoredWindow(w, 1.0 - i / 10, 0.5, 0.5) for i, w in enumerate(windows)]
+
+    page = standing_alone(ranked(allows, first, pause, timeouts), 3)
+    assert [w.text.split(".")[0] for _, w in page] == [
+        "The client sends a failed request again up to three times",
+        "The pause doubles after each try", "Timeouts are given in seconds"]
+    assert page[0][0].window is allows  # (its evidence, list lead-in and vectors: the unit's)
+    page = standing_alone(ranked(first, allows, pause), 3)
+    assert [w for _, w in page] == [first, allows, pause]
+    source, a, b = "client.md", *first.file_span
+    assert [w for _, w in standing_alone(ranked(allows, pause), 2, [(source, a, b)])] == [
+        allows, pause]
 
 
 def test_end_to_end_the_top_quote_has_its_subject(tmp_path: Path) -> None:
