@@ -27,10 +27,12 @@ _LEANS_BACK = re.compile(
     r"|It[ \t\n]+(?:also|then|only|still|can|will|would|may|might|must|should|does|returns"
     r"|takes|accepts|works|uses|has|was|means|allows|lets|makes)\b|It(?:'s|’s)[ \t\n]+also\b"
     r"|They\b"
-    r"|(?:Otherwise|However|Therefore|Thus|Hence|Instead|Alternatively|Additionally|Also"
-    r"|Similarly|Likewise|Moreover|Furthermore|Consequently|Nevertheless|Such)\b"
+    r"|(?:Otherwise|However|Therefore|Thus|Hence|Alternatively|Additionally|Also|Similarly"
+    r"|Likewise|Moreover|Furthermore|Consequently|Nevertheless|Such)\b"
+    r"|Instead\b(?![ \t\n]+of\b)"  # ("Instead of a list, pass a tuple." says it all)
     r"|In[ \t\n]+(?:that|this|such|which|either|both|these|those)[ \t\n]+cases?\b"
-    r"|(?:In[ \t\n]+addition|As[ \t\n]+a[ \t\n]+result|For[ \t\n]+(?:this|that)[ \t\n]+reason"
+    r"|In[ \t\n]+addition\b(?![ \t\n]+to\b)"
+    r"|(?:As[ \t\n]+a[ \t\n]+result|For[ \t\n]+(?:this|that)[ \t\n]+reason"
     r"|Because[ \t\n]+of[ \t\n]+(?:this|that)|On[ \t\n]+the[ \t\n]+other[ \t\n]+hand"
     r"|The[ \t\n]+same|If[ \t\n]+so|If[ \t\n]+not)\b)")
 

@@ -88,11 +88,13 @@ def test_sentences_that_lean_on_the_one_before() -> None:
     for s in ("This allows you to retry.", "It also closes the pool.", "These are the defaults.",
               "That means no retry.", "This can be seen from the following example:",
               "Otherwise, it fails.", "In that case, the pool is reused.", "They are cached.",
-              "However, a timeout is not retried.", "*Otherwise*, it fails."):
+              "However, a timeout is not retried.", "*Otherwise*, it fails.",
+              "In addition, it logs.", "Instead, pass a tuple."):
         assert leans_back(s), s
     for s in ("This function returns a client.", "The client retries.", "It is recommended to "
               "pin versions.", "Theyre", "Thisisnot a sentence.", "Otherwiseland is a name.",
-              "In this example we retry."):
+              "In this example we retry.",
+              "In addition to files, it reads variables.", "Instead of a list, pass a tuple."):
         assert not leans_back(s), s
 
 
