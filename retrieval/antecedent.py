@@ -20,7 +20,8 @@ from retrieval.parsing.blocks import CODE, EXAMPLE, HEADING, TABLE
 _DEMONSTRATIVE_VERB = (
     r"(?:is|are|was|were|means?|meant|allows?|lets?|makes?|can|could|will|would|should|may"
     r"|might|must|does|do|did|has|have|had|also|only|just|then|still|enables?|ensures?"
-    r"|causes?|gives?|includes?|requires?|works?|happens|applies|returns?|results?|way)")
+    r"|causes?|gives?|includes?|requires?|works?|happens|applies|returns?|results?|tells?"
+    r"|shows?|says?|sets?|adds?|creates?|changes?|prevents?|helps?|needs?|keeps?|uses?|way)")
 _LEANS_BACK = re.compile(
     r"[\s*_\"'“(]*(?:"
     rf"(?:This|That|These|Those)(?:[ \t\n]+{_DEMONSTRATIVE_VERB}\b|[ \t\n]*(?:'s|’s)\b)"

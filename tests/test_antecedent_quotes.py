@@ -89,7 +89,8 @@ def test_sentences_that_lean_on_the_one_before() -> None:
               "That means no retry.", "This can be seen from the following example:",
               "Otherwise, it fails.", "In that case, the pool is reused.", "They are cached.",
               "However, a timeout is not retried.", "*Otherwise*, it fails.",
-              "In addition, it logs.", "Instead, pass a tuple."):
+              "In addition, it logs.", "Instead, pass a tuple.",
+              "This tells the client to wait."):
         assert leans_back(s), s
     for s in ("This function returns a client.", "The client retries.", "It is recommended to "
               "pin versions.", "Theyre", "Thisisnot a sentence.", "Otherwiseland is a name.",
