@@ -592,19 +592,41 @@ def announced_code(
     fields of a lead-in + code unit (`_code_units`). The units themselves (and so every
     vector and score) stay as they are: only what is quoted grows. None for any other unit."""
     if kind == CODE and start == int(blocks[block][1]) and (
-        _announcing_lead(text, blocks, block - 1)
+        _announcing_lead(text, blocks, block - 1) or _example_paragraph(text, blocks, block - 1)
     ):
         n = block
-    elif kind == PARAGRAPH and _announcing_lead(text, blocks, block) and not (
+    elif kind == PARAGRAPH and (_announcing_lead(text, blocks, block) and not (
         text[end : int(blocks[block][2])].strip()
-    ):
+    ) or _example_paragraph(text, blocks, block)):
         n = block + 1
     else:
         return None
     s, e = int(blocks[n][1]), int(blocks[n][2])
     a, b, _, extra = _code_units(text, blocks, n, s, e, {"kind": CODE, "block": n},
                                  lead=lambda t, k: True)[0]
+    if _example_paragraph(text, blocks, n - 1):
+        a = int(blocks[n - 1][1])  # the whole paragraph its first sentence opens
     return min(a, start), b, 1, extra
+
+
+# "Here is an example of a `pyproject.toml` file." opening a paragraph right above the example
+_HERE_IS_EXAMPLE = re.compile(
+    r"(?i)^\W*(?:here(?:'s|[ \t\n]+(?:is|are))|below[ \t\n]+(?:is|are))[ \t\n]+"
+    r"(?:an?[ \t\n]+|some[ \t\n]+)?(?:\w+[ \t\n]+)?examples?\b")
+
+
+def _example_paragraph(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> bool:
+    """Block `n` is a short paragraph right above a code block whose first sentence says the
+    code is an example ("Here is an example of a `pyproject.toml` file. To use this config
+    file, place it at the root of your repo and run mypy." + the file) and that ends in a full
+    stop (a colon already makes its last sentence the code's lead-in)."""
+    if n < 0 or n + 1 >= len(blocks) or str(blocks[n][0]) != PARAGRAPH or (
+        str(blocks[n + 1][0]) != CODE or not _whole(blocks[n]) or not _whole(blocks[n + 1])
+    ):
+        return False
+    s, e = int(blocks[n][1]), int(blocks[n][2])
+    return e - s <= MAX_EXAMPLE_LEAD_CHARS and not introduces(text[s:e], PARAGRAPH) and bool(
+        _HERE_IS_EXAMPLE.match(text[s:e])) and _close(text[e : int(blocks[n + 1][1])])
 
 
 def _whole(ref: tuple[Any, ...]) -> bool:

@@ -152,3 +152,44 @@ def test_an_entrys_metadata_fields_are_quoted_with_its_description(
     # fields after a description are not widened
     assert any(w.text.strip().endswith(":rtype: str") for w in quoted), [w.text for w in quoted]
     assert not any(":rtype:" in w.text and "Paints" in w.text for w in quoted)
+
+
+EXAMPLE_FILE = """Example settings file
+*********************
+
+Here is an example of a ``paint.ini`` file. To use this file, place it at the root
+of your project and run the painter.
+
+.. code-block:: ini
+
+    [paint]
+    tabs = true
+    width = 80
+
+Here is an example of the output:
+
+.. code-block:: text
+
+    painted 3 files
+"""
+
+
+def test_a_paragraph_opening_here_is_an_example_is_quoted_with_its_example(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """"Here is an example of a ``pyproject.toml`` file. To use this config file, place it at
+    the root of your repo … and run mypy." over the file was the top answer to "how do I
+    configure mypy in pyproject.toml?" without the file: its last sentence announces nothing,
+    so the code was not joined. A short paragraph whose first sentence says the code under it
+    is an example is quoted whole with that code, from any of its units or the code alone."""
+    quoted = _quoted(tmp_path, "settings.rst", EXAMPLE_FILE, embedder)
+    about = [w for w in quoted if "paint.ini" in w.text or "width = 80" in w.text]
+    assert about, [w.text for w in quoted]
+    for w in about:
+        assert w.text.startswith("Here is an example of a ``paint.ini`` file."), w.text
+        assert w.text.rstrip().endswith("width = 80"), w.text
+    shown = [p.kind for p in display_parts(_cite(about[0]))]
+    assert shown == ["text", "code"], shown
+    # a lead-in ending ':' is paired with its code as before
+    out = [w for w in quoted if "painted 3 files" in w.text]
+    assert out and all(w.text.startswith("Here is an example of the output:") for w in out)
