@@ -621,12 +621,19 @@ def _example_paragraph(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -
     file, place it at the root of your repo and run mypy." + the file) and that ends in a full
     stop (a colon already makes its last sentence the code's lead-in)."""
     if n < 0 or n + 1 >= len(blocks) or str(blocks[n][0]) != PARAGRAPH or (
-        str(blocks[n + 1][0]) != CODE or not _whole(blocks[n]) or not _whole(blocks[n + 1])
+        str(blocks[n + 1][0]) != CODE or not _whole(blocks[n]) or (
+            len(blocks[n + 1]) > 7 and not blocks[n + 1][7])  # (a long example may go on)
     ):
         return False
     s, e = int(blocks[n][1]), int(blocks[n][2])
-    return e - s <= MAX_EXAMPLE_LEAD_CHARS and not introduces(text[s:e], PARAGRAPH) and bool(
-        _HERE_IS_EXAMPLE.match(text[s:e])) and _close(text[e : int(blocks[n + 1][1])])
+    return opens_as_example(text[s:e], PARAGRAPH) and _close(text[e : int(blocks[n + 1][1])])
+
+
+def opens_as_example(text: str, kind: str) -> bool:
+    """A short paragraph ending in a full stop whose first sentence says the code under it is
+    an example ("Here is an example of a `pyproject.toml` file. To use it, …")."""
+    return kind == PARAGRAPH and len(text.strip()) <= MAX_EXAMPLE_LEAD_CHARS and not introduces(
+        text, PARAGRAPH) and bool(_HERE_IS_EXAMPLE.match(text))
 
 
 def _whole(ref: tuple[Any, ...]) -> bool:

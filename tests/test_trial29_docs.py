@@ -193,3 +193,18 @@ def test_a_paragraph_opening_here_is_an_example_is_quoted_with_its_example(
     # a lead-in ending ':' is paired with its code as before
     out = [w for w in quoted if "painted 3 files" in w.text]
     assert out and all(w.text.startswith("Here is an example of the output:") for w in out)
+
+
+def test_an_example_paragraph_is_chunked_with_its_long_example(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """The same paragraph over a long example file (a whole `pyproject.toml` of forty lines)
+    had been left at the end of the chunk before the file's, so the quote could not take the
+    file: it now goes to the next chunk with the file, as a lead-in ending ':' does."""
+    body = "\n".join(f"    option_{i} = {'true' if i % 2 else 'false'}  # sets option {i}"
+                     for i in range(40))
+    text = EXAMPLE_FILE.split("Here is an example of the output")[0].replace(
+        "    [paint]\n    tabs = true\n    width = 80\n", f"    [paint]\n{body}\n")
+    quoted = _quoted(tmp_path, "settings.rst", text, embedder)
+    opening = [w for w in quoted if w.text.startswith("Here is an example of a ``paint.ini``")]
+    assert opening and all("[paint]" in w.text for w in opening), [w.text for w in opening]
