@@ -287,10 +287,12 @@ def with_announced(w: Window) -> Window:
         sentence_over_code,
     )
 
-    for widen in (sentence_over_code, described_fields):
-        # a sentence running on across its code block; an entry's fields over its description
-        span = widen(w.chunk.text, w.chunk.blocks, w.chunk.sentences, w.start, w.end, w.kind,
-                     w.block)
+    c = w.chunk
+    # a sentence running on across its code block; an entry's fields over its description
+    for span in (sentence_over_code(c.text, c.blocks, c.sentences, w.start, w.end, w.kind,
+                                    w.block, c.code),
+                 described_fields(c.text, c.blocks, c.sentences, w.start, w.end, w.kind,
+                                  w.block)):
         if span is not None:
             a, b, _, extra = span
             return Window(w.chunk, w.rank, a, b, w.sentences, **extra)

@@ -641,11 +641,15 @@ def _whole(ref: tuple[Any, ...]) -> bool:
     return (len(ref) <= 7 or bool(ref[7])) and (len(ref) <= 9 or bool(ref[9]))
 
 
-def _goes_on_after_code(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> int | None:
+def _goes_on_after_code(
+    text: str, blocks: tuple[tuple[Any, ...], ...], n: int, inline: Sequence[tuple[int, int]] = (),
+) -> int | None:
     """Block `n` is code whose lead-in sentence goes on after it ("You can use it from the
     command line, using the script::" + `$ tool test.py` + "will highlight the file test.py
-    …", as Sphinx shows it): the paragraph right after the code opens in lower case and the
-    paragraph before ends unfinished or on a colon. That paragraph's index, else None."""
+    …", as Sphinx shows it): the paragraph right after the code opens in lower case, not in
+    inline code (`inline`: HTML's `<code>` spans, which have no backticks in the text: "python
+    -m pip uninstall … will remove" starts a sentence), and the paragraph before ends
+    unfinished or on a colon. That paragraph's index, else None."""
     if n < 1 or n + 1 >= len(blocks) or str(blocks[n][0]) != CODE:
         return None
     before, code, after = blocks[n - 1], blocks[n], blocks[n + 1]
@@ -655,7 +659,9 @@ def _goes_on_after_code(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) 
         return None
     p_s, p_e = int(before[1]), int(before[2])
     opening = text[int(after[1]) : int(after[1]) + 2]
-    if not (opening[:1].islower() and opening[:1].isalpha() and opening[1:].isalpha()):
+    if not (opening[:1].islower() and opening[:1].isalpha() and opening[1:].isalpha()) or any(
+        a <= int(after[1]) < b for a, b in inline
+    ):
         return None
     if not introduces(text[p_s:p_e], PARAGRAPH) or not _close(text[p_e : int(code[1])]) or (
         not _close(text[int(code[2]) : int(after[1])])
@@ -666,7 +672,7 @@ def _goes_on_after_code(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) 
 
 def sentence_over_code(
     text: str, blocks: tuple[tuple[Any, ...], ...], pieces: Sequence[tuple[int, int]],
-    start: int, end: int, kind: str, block: int,
+    start: int, end: int, kind: str, block: int, inline: Sequence[tuple[int, int]] = (),
 ) -> Span | None:
     """The quote a unit widens to when a sentence runs on across a code block (see
     _goes_on_after_code): the lead-in + code unit, or a unit opening that sentence's lower-case
@@ -679,7 +685,7 @@ def sentence_over_code(
         n = block - 1
     else:
         return None
-    after = _goes_on_after_code(text, blocks, n)
+    after = _goes_on_after_code(text, blocks, n, inline)
     if after is None:
         return None
     s, e = int(blocks[n][1]), int(blocks[n][2])

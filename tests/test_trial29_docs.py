@@ -208,3 +208,29 @@ def test_an_example_paragraph_is_chunked_with_its_long_example(
     quoted = _quoted(tmp_path, "settings.rst", text, embedder)
     opening = [w for w in quoted if w.text.startswith("Here is an example of a ``paint.ini``")]
     assert opening and all("[paint]" in w.text for w in opening), [w.text for w in opening]
+
+
+PAGE_HTML = """<html><head><title>Managing packages</title></head><body>
+<div role="main">
+<h1>Managing packages</h1>
+<p>You can install the newest version of a package by giving its name:</p>
+<div class="highlight-bash"><pre>$ paint install colors</pre></div>
+<p><code>paint uninstall</code> followed by one or more package names will remove the
+packages from the environment.</p>
+</div>
+</body></html>
+"""
+
+
+def test_an_html_sentence_opening_with_inline_code_after_code_starts_a_sentence(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """In HTML the text has no backticks: "<code>python -m pip uninstall</code> followed by
+    one or more package names will remove the packages" under a command reads as a paragraph
+    opening in lower case, yet it starts a sentence of its own, and was glued to the `pip
+    install --upgrade` example above it. A paragraph opening in inline code never continues
+    the lead-in's sentence."""
+    quoted = _quoted(tmp_path, "packages.html", PAGE_HTML, embedder)
+    install = [w for w in quoted if "$ paint install colors" in w.text]
+    assert install, [w.text for w in quoted]
+    assert not any("will remove" in w.text for w in install), [w.text for w in install]
