@@ -303,12 +303,30 @@ def signpost_unit(w: Window) -> bool:
 def with_announced(w: Window) -> Window:
     """The window quoted in place of `w`: with the code block (with_announced_code), list or
     table (quoteunits.announced_list_or_table: "The following options are supported." + the
-    options) that its last sentence announces in a sentence ending in a full stop; any other
-    window is itself."""
+    options) that its last sentence announces in a sentence ending in a full stop; with the
+    code block its sentence runs on across (quoteunits.sentence_over_code); an entry's lone
+    metadata field with the fields and description around it (quoteunits.described_fields);
+    any other window is itself."""
     got = with_announced_code(w)
-    if got is not w or w.block < 0 or w.chunk.includes or w.kind != "paragraph":
+    if got is not w or w.block < 0 or w.chunk.includes:
         return got
-    from retrieval.quoteunits import announced_list_or_table
+    from retrieval.quoteunits import (
+        announced_list_or_table,
+        described_fields,
+        sentence_over_code,
+    )
+
+    c = w.chunk
+    # a sentence running on across its code block; an entry's fields over its description
+    for span in (sentence_over_code(c.text, c.blocks, c.sentences, w.start, w.end, w.kind,
+                                    w.block, c.code),
+                 described_fields(c.text, c.blocks, c.sentences, w.start, w.end, w.kind,
+                                  w.block)):
+        if span is not None:
+            a, b, _, extra = span
+            return Window(w.chunk, w.rank, a, b, w.sentences, **extra)
+    if w.kind != "paragraph":
+        return w
 
     span = announced_list_or_table(w.chunk.text, w.chunk.blocks, w.start, w.end, w.kind, w.block,
                                    w.chunk.line_start)

@@ -177,6 +177,10 @@ def _display_parts(c: Citation) -> list[Part]:
                           8 if _is_rst(c) else 4)
             if code.strip():
                 parts.append(Part("code", code.strip("\n"), shown_language(lang)))
+        if c.code_parts and not c.shown_in and (tail := c.text[c.code_parts[-1][1] :]).strip():
+            # the lead-in's sentence going on after its code (quoteunits.sentence_over_code)
+            parts.append(Part("text", _prose(tail, "paragraph", is_markdown(c.source),
+                                             _is_rst(c))))
         first = min(c.line_start, c.block_line_start or c.line_start)
         if first < c.line_start:  # a later part of a long block
             parts.insert(0, Part("text", f"… (lines {c.line_start}–{c.line_end} of the code "

@@ -592,19 +592,171 @@ def announced_code(
     fields of a lead-in + code unit (`_code_units`). The units themselves (and so every
     vector and score) stay as they are: only what is quoted grows. None for any other unit."""
     if kind == CODE and start == int(blocks[block][1]) and (
-        _announcing_lead(text, blocks, block - 1)
+        _announcing_lead(text, blocks, block - 1) or _example_paragraph(text, blocks, block - 1)
     ):
         n = block
-    elif kind == PARAGRAPH and _announcing_lead(text, blocks, block) and not (
+    elif kind == PARAGRAPH and (_announcing_lead(text, blocks, block) and not (
         text[end : int(blocks[block][2])].strip()
-    ):
+    ) or _example_paragraph(text, blocks, block)):
         n = block + 1
     else:
         return None
     s, e = int(blocks[n][1]), int(blocks[n][2])
     a, b, _, extra = _code_units(text, blocks, n, s, e, {"kind": CODE, "block": n},
                                  lead=lambda t, k: True)[0]
+    if _example_paragraph(text, blocks, n - 1):
+        a = int(blocks[n - 1][1])  # the whole paragraph its first sentence opens
     return min(a, start), b, 1, extra
+
+
+# "Here is an example of a `pyproject.toml` file." opening a paragraph right above the example
+_HERE_IS_EXAMPLE = re.compile(
+    r"(?i)^\W*(?:here(?:'s|[ \t\n]+(?:is|are))|below[ \t\n]+(?:is|are))[ \t\n]+"
+    r"(?:an?[ \t\n]+|some[ \t\n]+)?(?:\w+[ \t\n]+)?examples?\b")
+
+
+def _example_paragraph(text: str, blocks: tuple[tuple[Any, ...], ...], n: int) -> bool:
+    """Block `n` is a short paragraph right above a code block whose first sentence says the
+    code is an example ("Here is an example of a `pyproject.toml` file. To use this config
+    file, place it at the root of your repo and run mypy." + the file) and that ends in a full
+    stop (a colon already makes its last sentence the code's lead-in)."""
+    if n < 0 or n + 1 >= len(blocks) or str(blocks[n][0]) != PARAGRAPH or (
+        str(blocks[n + 1][0]) != CODE or not _whole(blocks[n]) or (
+            len(blocks[n + 1]) > 7 and not blocks[n + 1][7])  # (a long example may go on)
+    ):
+        return False
+    s, e = int(blocks[n][1]), int(blocks[n][2])
+    return opens_as_example(text[s:e], PARAGRAPH) and _close(text[e : int(blocks[n + 1][1])])
+
+
+def opens_as_example(text: str, kind: str) -> bool:
+    """A short paragraph ending in a full stop whose first sentence says the code under it is
+    an example ("Here is an example of a `pyproject.toml` file. To use it, …")."""
+    return kind == PARAGRAPH and len(text.strip()) <= MAX_EXAMPLE_LEAD_CHARS and not introduces(
+        text, PARAGRAPH) and bool(_HERE_IS_EXAMPLE.match(text))
+
+
+def _whole(ref: tuple[Any, ...]) -> bool:
+    """The block both begins and ends in this chunk."""
+    return (len(ref) <= 7 or bool(ref[7])) and (len(ref) <= 9 or bool(ref[9]))
+
+
+def _goes_on_after_code(
+    text: str, blocks: tuple[tuple[Any, ...], ...], n: int, inline: Sequence[tuple[int, int]] = (),
+) -> int | None:
+    """Block `n` is code whose lead-in sentence goes on after it ("You can use it from the
+    command line, using the script::" + `$ tool test.py` + "will highlight the file test.py
+    …", as Sphinx shows it): the paragraph right after the code opens in lower case, not in
+    inline code (`inline`: HTML's `<code>` spans, which have no backticks in the text: "python
+    -m pip uninstall … will remove" starts a sentence), and the paragraph before ends
+    unfinished or on a colon. That paragraph's index, else None."""
+    if n < 1 or n + 1 >= len(blocks) or str(blocks[n][0]) != CODE:
+        return None
+    before, code, after = blocks[n - 1], blocks[n], blocks[n + 1]
+    if str(before[0]) != PARAGRAPH or str(after[0]) != PARAGRAPH or not all(
+        _whole(b) for b in (before, code, after)
+    ) or len({int(before[3]), int(code[3]), int(after[3])}) > 1:
+        return None
+    p_s, p_e = int(before[1]), int(before[2])
+    opening = text[int(after[1]) : int(after[1]) + 2]
+    if not (opening[:1].islower() and opening[:1].isalpha() and opening[1:].isalpha()) or any(
+        a <= int(after[1]) < b for a, b in inline
+    ):
+        return None
+    if not introduces(text[p_s:p_e], PARAGRAPH) or not _close(text[p_e : int(code[1])]) or (
+        not _close(text[int(code[2]) : int(after[1])])
+    ):
+        return None
+    return n + 1
+
+
+def sentence_over_code(
+    text: str, blocks: tuple[tuple[Any, ...], ...], pieces: Sequence[tuple[int, int]],
+    start: int, end: int, kind: str, block: int, inline: Sequence[tuple[int, int]] = (),
+) -> Span | None:
+    """The quote a unit widens to when a sentence runs on across a code block (see
+    _goes_on_after_code): the lead-in + code unit, or a unit opening that sentence's lower-case
+    end, is quoted as the lead-in, the code and the sentence's end (and the rest of the unit),
+    one exact slice with the code marked by `code_parts` (its end is not the quote's). The
+    units (so every vector and score) stay as they are. None for any other unit."""
+    if kind == CODE and end == int(blocks[block][2]):
+        n = block
+    elif kind == PARAGRAPH and block > 0 and start == int(blocks[block][1]):
+        n = block - 1
+    else:
+        return None
+    after = _goes_on_after_code(text, blocks, n, inline)
+    if after is None:
+        return None
+    s, e = int(blocks[n][1]), int(blocks[n][2])
+    a, b, _, extra = _code_units(text, blocks, n, s, e, {"kind": CODE, "block": n})[0]
+    if a >= s or b != e or kind == CODE and start != a:
+        return None  # no lead-in, a long block quoted by its first lines, or another unit
+    if kind == CODE:
+        a_s, a_e = int(blocks[after][1]), int(blocks[after][2])
+        ends = [y for x, y in pieces if a_s <= x < a_e]
+        if not ends:
+            return None
+        end = min(ends)
+        if ends_with_colon(text[a_s:end]):
+            return None  # "…and in your application.py::" leads into the next block
+    parts = ((s, e, str(blocks[n][4] or "")),)
+    return a, end, 1, dict(extra, code_parts=parts)
+
+
+def _short_field(text: str, ref: tuple[Any, ...]) -> bool:
+    """A one-line reST field with a value of a few words (`:type: boolean`, `:default:
+    False`): an entry's metadata."""
+    body = text[int(ref[1]) : int(ref[2])].strip()
+    m = _SHORT_FIELD.match(body)
+    return str(ref[0]) == DEFINITION and m is not None and len(
+        _WORDS.findall(m.group(1))) <= SHORT_ITEM_WORDS
+
+
+_SHORT_FIELD = re.compile(r"^:[\w .-]+:[ \t]+(\S[^\n]*)$")
+
+
+def described_fields(
+    text: str, blocks: tuple[tuple[Any, ...], ...], pieces: Sequence[tuple[int, int]],
+    start: int, end: int, kind: str, block: int,
+) -> Span | None:
+    """The quote a lone metadata field widens to: the one-line fields opening an entry's body
+    (`.. confval:: check_untyped_defs` + `:type: boolean` + `:default: False`) answer nothing
+    without the description right under them, so any of them is quoted as all of them and the
+    description (whole up to a block's quote length, else its first sentence). None for any
+    other unit, and for fields after an entry's description (`:rtype: int`)."""
+    if kind != DEFINITION or (start, end) != (int(blocks[block][1]), int(blocks[block][2])) or (
+        not _short_field(text, blocks[block])
+    ):
+        return None
+    section = int(blocks[block][3])
+
+    def joined(k: int) -> bool:  # block k right after block k - 1, same entry
+        return int(blocks[k][3]) == section and text[
+            int(blocks[k - 1][2]) : int(blocks[k][1])].count("\n") <= 2
+
+    first = block
+    while first > 0 and _short_field(text, blocks[first - 1]) and joined(first):
+        first -= 1
+    if first > 0 and int(blocks[first - 1][3]) == section and (
+        str(blocks[first - 1][0]) != HEADING
+    ):
+        return None  # the fields follow words of their own entry
+    last = block
+    while last + 1 < len(blocks) and _short_field(text, blocks[last + 1]) and joined(last + 1):
+        last += 1
+    d = last + 1
+    if d >= len(blocks) or str(blocks[d][0]) != PARAGRAPH or not joined(d) or not _whole(
+        blocks[d]
+    ):
+        return None
+    a, b = int(blocks[first][1]), int(blocks[d][2])
+    if b - a > MAX_BLOCK_QUOTE_CHARS:
+        ends = [y for x, y in pieces if int(blocks[d][1]) <= x < b]
+        if not ends or min(ends) - a > MAX_BLOCK_QUOTE_CHARS:
+            return None
+        b = min(ends)
+    return a, b, 1, {"kind": DEFINITION, "block": first}
 
 
 def _bare_lead_in(unit: str) -> bool:

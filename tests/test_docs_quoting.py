@@ -188,6 +188,8 @@ def _records(path: Path, rel: str, embedder: Embedder) -> list[ChunkRecord]:
         m = meta | {"char_start": c.char_start, "line_start": c.line_start,
                     "line_end": c.line_end, "sents": c.sentences_json(),
                     "blocks": c.blocks_json, "sections": c.sections_json, "heading": c.heading}
+        if c.code_json:  # HTML's inline code spans, stored as the indexer stores them
+            m["code"] = c.code_json
         recs.append(ChunkRecord.from_chroma(f"{rel}-{c.index}", c.text, m))
     return recs
 
