@@ -161,6 +161,14 @@ class Window:
         from retrieval.searchtext import strip_markup
 
         parts = [strip_markup(self.header)] if self.header else []
+        if self.kind == LIST_ITEM and self.end > int(self.chunk.blocks[self.block][2]):
+            from retrieval.quoteunits import headed_list
+
+            headed = headed_list(self.chunk.text, self.chunk.blocks, self.block)
+            if headed and headed[:2] == (self.start, self.end) and self.heading:
+                # a list of names under its heading, no sentence leading in ("Available
+                # handlers" over `C`, `Python`, …): named by the heading, as a row by its header
+                parts.append(strip_markup(self.heading))
         parts.append(strip_markup(self.text) or self.text)
         return "\n".join(parts)
 

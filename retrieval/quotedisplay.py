@@ -190,9 +190,12 @@ def _display_parts(c: Citation) -> list[Part]:
         return parts
     if c.kind == "table" and 0 < c.code_offset <= len(c.text):
         return _table_under_lead(c)
-    if c.block_line_end > c.line_end and 0 < c.code_offset <= len(c.text):
-        # a long list under the sentence announcing it, quoted by its first items
-        # (quoteunits._list_head): cited whole, marked as code and tables are
+    if c.block_line_end > c.line_end and (
+        0 < c.code_offset <= len(c.text) or c.kind == LIST_ITEM and c.code_offset == 0
+    ):
+        # a long list under the sentence announcing it (or right under its heading:
+        # quoteunits.headed_list), quoted by its first items (quoteunits._list_head): cited
+        # whole, marked as code and tables are
         first = c.line_start + c.text.count("\n", 0, c.code_offset)
         head = _display_parts(dataclasses.replace(c, block_line_end=0, code_offset=-1))
         return [*head, _more_lines(c, first, "list")]
@@ -701,7 +704,9 @@ def _lead_in(text: str, rst: bool = False) -> str:
     lead-in ("Old:", "Example:") quoted with the sentence before it is its own line."""
     paragraphs: list[list[str]] = [[]]
     if not rst:  # `<!-- markdownlint-disable -->` between a lead-in and its fence: hidden
-        text = _ICON.sub("", _HTML_COMMENT.sub("", text))
+        # inside a block quote (a `> NOTE:` callout) the `> ` markers of the lines after the
+        # first hid the fence from the markup check and showed as words
+        text = _QUOTE_CONTINUATION.sub("", _ICON.sub("", _HTML_COMMENT.sub("", text)))
     for line in text.splitlines():
         if not line.strip():
             if paragraphs[-1]:

@@ -47,6 +47,7 @@ from retrieval.parsing.blocks import (
     TABLE,
     sentence_points_elsewhere,
 )
+from retrieval.searchtext import strip_markup
 
 MAX_BLOCK_QUOTE_CHARS = 600  # a whole list item / note / definition up to this long
 CODE_MAX_LINES = 15  # a longer code block is quoted by its first lines
@@ -125,11 +126,18 @@ def block_units(
     """Unit spans (relative to the chunk text) for every quotable block of a chunk."""
     out: list[Span] = []
     in_whole_list: set[int] = set()  # items quoted with their lead-in as one unit
+    in_headed: set[int] = set()  # names quoted as the list under their heading (headed_list)
     for n, ref in enumerate(blocks):
         kind, s, e = str(ref[0]), int(ref[1]), int(ref[2])
         if kind in (HEADING, EXAMPLE) or e <= s:
             continue
         if n in in_whole_list and _item_words(text[s:e]) < BARE_ITEM_WORDS:
+            continue
+        if kind == LIST_ITEM and (headed := headed_list(text, blocks, n)):
+            # a name of the list is quoted only with the others (alone it says nothing)
+            out.append((headed[0], headed[1], 1, {"kind": kind, "block": n} | headed[2]))
+            in_headed.update(k for k in range(n, len(blocks)) if int(blocks[k][2]) <= headed[1])
+        if n in in_headed:
             continue
         if kind == LIST_ITEM and _one_sentence_over_code(text, blocks, n):
             continue  # "mkdocs.yml in root, package in subfolder" + the tree under it: the
@@ -200,6 +208,50 @@ def block_units(
             elif kind in (PARAGRAPH, LIST_ITEM) and (head := _colon_list_head(text, blocks, n)):
                 out.append(head)
     return out
+
+
+MIN_HEADED_ITEMS = 3
+
+
+def headed_list(
+    text: str, blocks: tuple[tuple[Any, ...], ...], n: int
+) -> tuple[int, int, dict[str, Any]] | None:
+    """A list of short names right under its heading, with no sentence leading into it
+    ("## Available handlers" over `- [C](…)`, `- [Python](…)`, …): the whole list, from item
+    `n` (its first item's marker) to its last item in this chunk, as one unit (with where the
+    whole list ends when it goes on in the next chunk) when its words fit a list of names;
+    None otherwise. Such a list is the section's answer, and without a lead-in nothing quoted
+    it whole (each name alone says nothing, so block_units quotes them only together)."""
+    if n == 0 or str(blocks[n - 1][0]) != HEADING:
+        return None
+    first = _item_marker(text, int(blocks[n][1]))
+    items, end = [], int(blocks[n - 1][2])
+    for k in range(n, len(blocks)):
+        ref = blocks[k]
+        marker = _item_marker(text, int(ref[1]))
+        if str(ref[0]) != LIST_ITEM or text[end : int(ref[1])].count("\n") > 2:
+            break
+        if marker != first:
+            return None  # a nested list, or another list right after: not a list of names
+        body = text[int(ref[1]) : int(ref[2])]
+        if ends_with_colon(body) or _item_words(body) > SHORT_ITEM_WORDS:
+            return None
+        items.append(k)
+        end = int(ref[2])
+    if len(items) < MIN_HEADED_ITEMS:
+        return None
+    # from the first item's marker, so that every name is shown under its bullet
+    s, last = text.rfind("\n", 0, int(blocks[n][1])) + 1, blocks[items[-1]]
+    if len(strip_markup(text[s:end])) > MAX_LIST_QUOTE_CHARS:
+        return None
+    if items[-1] + 1 < len(blocks):
+        return s, end, {}
+    # the list reaches the chunk's end: it may go on in the next chunk, where the chunker
+    # noted it ends; then quoted by this chunk's items and cited whole ("… N more lines")
+    whole = _list_end_line(blocks, items)
+    if len(last) < 10 or not last[9] or not whole:
+        return None
+    return s, end, {"code_start": s, "block_line_end": whole} if whole > int(last[6]) else {}
 
 
 def _sentences_of(
@@ -533,6 +585,14 @@ _CROSS_REFERENCE = re.compile(
     r"|\{(?:ref|doc)\}`")
 
 
+# "The above tip about [Finding out the anchor](#finding-out-the-anchor) also applies the same
+# way here.", "The advice in [Caching](caching.md) applies here as well.": what another section
+# says, named by a link, is all the sentence says of this one
+_APPLIES_HERE = re.compile(
+    r"(?i)\bappl(?:y|ies)[ \t\n]+(?:(?:the[ \t\n]+same[ \t\n]+way|equally|just)[ \t\n]+)?here"
+    r"(?:[ \t\n]+(?:too|as[ \t\n]+well))?[ \t\n]*[.!]?[ \t\n]*$")
+
+
 def sends_on(sentence: str) -> bool:
     """A sentence that only sends the reader to another page or section ("See the [GitHub
     Actions integration](../integrations/gha.md) docs for more examples.", "For details, see
@@ -545,12 +605,14 @@ def signpost(sentence: str) -> bool:
     """A sentence that only says what its page or section covers ("This page outlines the
     basics of running Gunicorn.", "In this section we'll look at…"), that describes its page in
     a phrase without a verb ("A guide to using MongoDB and asyncio with Motor."), that a topic
-    is another page ("That whole flow is [OAuth clients](oauth-clients.md).") or that is an
-    entry of a list of pages ("[Missing](./maybe.md) - Handling missing values"), not a
-    question."""
+    is another page ("That whole flow is [OAuth clients](oauth-clients.md)."), that what a
+    linked section says "also applies here", or that is an entry of a list of pages
+    ("[Missing](./maybe.md) - Handling missing values"), not a question."""
     return bool(_SIGNPOST.match(sentence) or _NAMES_PAGE.search(sentence) or (
         _DESCRIBES_PAGE.match(sentence) and not _FINITE_VERB.search(sentence)
-    ) or _PAGE_ENTRY.match(sentence)) and not _is_question(sentence)
+    ) or _PAGE_ENTRY.match(sentence) or (
+        _APPLIES_HERE.search(sentence) and _CROSS_REFERENCE.search(sentence)
+    )) and not _is_question(sentence)
 
 
 def signpost_sentences(sentences: Sequence[str], heading: str = "") -> bool:
