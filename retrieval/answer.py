@@ -11,7 +11,14 @@ import numpy as np
 
 from retrieval.corpus import ChunkRecord
 from retrieval.lexical import LexicalIndex, stems
-from retrieval.parsing.blocks import BLURB, CODE, LIST_ITEM, MARKDOWN_NAMES, PARAGRAPH
+from retrieval.parsing.blocks import (
+    ADMONITION,
+    BLURB,
+    CODE,
+    LIST_ITEM,
+    MARKDOWN_NAMES,
+    PARAGRAPH,
+)
 
 MAX_QUOTE_CHARS = 400
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -257,8 +264,10 @@ def signpost_unit(w: Window) -> bool:
     own; code and table rows never are signposts.)"""
     if w.block < 0 or w.kind in ("code", "table"):
         return False
-    if w.kind == PARAGRAPH and w.chunk.blocks[w.block][4] == BLURB:
-        return True  # a grid card's blurb of another page (parsing.markdown._teaser)
+    if w.kind in (PARAGRAPH, ADMONITION) and w.chunk.blocks[w.block][4] == BLURB:
+        # a grid card's blurb of another page (parsing.markdown._teaser), a built page's
+        # pointer to another (parsing.html._pointer)
+        return True
     from retrieval.quoteunits import signpost_sentences, site_index_entry
 
     if w.kind == LIST_ITEM and w.chunk.source.rsplit("/", 1)[-1].lower() in MARKDOWN_NAMES:
