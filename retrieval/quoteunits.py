@@ -65,11 +65,6 @@ MAX_LIST_QUOTE_CHARS = 400
 # too, besides each item: the order or the set is what the lead-in says, no item alone does
 MAX_WHOLE_LIST_CHARS = 600
 SHORT_LEAD_WORDS = 4  # a lead-in of fewer words ("Example:") also takes the sentence before it
-# a lead-in that opens by referring to the sentence before it ("…takes advantage of Python's -m
-# flag. Therefore, assuming python is on your path, use the following format:") also takes it
-_REFERS_BACK = re.compile(
-    r"(?i)^\W*(?:therefore|thus|hence|so|accordingly|consequently"
-    r"|in[ \t\n]+(?:that|this)[ \t\n]+case)\b")
 # an item of fewer words ("top", "User agent") of a list quoted whole with its lead-in is
 # not quoted alone: a bare name answers nothing the lead-in and list don't
 BARE_ITEM_WORDS = 3
@@ -728,11 +723,9 @@ def _code_units(
         gap = text[p_e:s]
         if p_kind not in (HEADING, CODE, TABLE) and lead(lead_text, p_kind) and _close(gap):
             start = _last_sentence_start(text, p_s, p_e)
-            if (len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS
-                    or _REFERS_BACK.match(text[start:p_e])) and start > p_s:
-                # "…other methods of providing this information). For example:", "… -m
-                # flag. Therefore, … use the following format:": the paragraph's sentence
-                # before it as well
+            if len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and start > p_s:
+                # "…other methods of providing this information). For example:": the
+                # paragraph's sentence before it as well
                 start = _last_sentence_start(text, p_s, start)
             elif len(_WORDS.findall(text[start:p_e])) < SHORT_LEAD_WORDS and n > 1 and not (
                 _kind_before(blocks, n - 2) == CODE and _names_its_code(text[start:p_e])

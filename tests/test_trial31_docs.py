@@ -90,28 +90,3 @@ def test_a_built_pages_pointer_to_another_page_is_a_signpost(tmp_path: Path) -> 
     assert not flag("See the output of the command above")
     assert not flag("To run all of the tests")
 
-
-def test_a_code_lead_in_referring_to_the_sentence_before_is_quoted_with_it(
-    tmp_path: Path,
-) -> None:
-    """"Gizmo's command line script takes advantage of Python's -m flag. Therefore, assuming
-    the python executable is on your system path, use the following format:" + the command:
-    the lead-in's "Therefore" refers to the sentence before it, which says what the command
-    is, yet the code's unit began at "Therefore" and "how do I use gizmo from the command
-    line?" quoted the first sentence alone, without the command. A lead-in opening with a
-    word referring back (therefore, thus, so, hence…) takes its paragraph's sentence before
-    it, as a lead-in of a few words ("For example:") does."""
-    page = _page("Command Line &#8212; Gizmo 3.4.1 documentation", """\
-<h1>Using Gizmo on the Command Line</h1>
-<p>Gizmo is primarily a Python library, but a command line script is included as well.</p>
-<p>Gizmo&#8217;s command line script takes advantage of Python&#8217;s -m flag.
-Therefore, assuming the python executable is on your system path, use the
-following format:</p>
-<div class="highlight"><pre>python -m gizmo [options] [args]</pre></div>
-<p>That will run the module as a script with the options and arguments provided.</p>
-""").decode()
-    engine = indexed_engine(tmp_path, {"cli.html": page})
-    codes = [w.text for c in engine.view().chunks for w in windows_for(c, 0)
-             if w.kind == "code"]
-    assert any(t.startswith("Gizmo’s command line script takes advantage") and
-               t.endswith("python -m gizmo [options] [args]") for t in codes), codes
