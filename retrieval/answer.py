@@ -13,6 +13,7 @@ from retrieval.antecedent import antecedent_start
 from retrieval.corpus import ChunkRecord
 from retrieval.lexical import LexicalIndex, stems
 from retrieval.parsing.blocks import (
+    ADMONITION,
     BLURB,
     CODE,
     DEFINITION,
@@ -294,8 +295,10 @@ def signpost_unit(w: Window) -> bool:
     own; code and table rows never are signposts.)"""
     if w.block < 0 or w.kind in ("code", "table"):
         return False
-    if w.kind == PARAGRAPH and w.chunk.blocks[w.block][4] == BLURB:
-        return True  # a grid card's blurb of another page (parsing.markdown._teaser)
+    if w.kind in (PARAGRAPH, ADMONITION) and w.chunk.blocks[w.block][4] == BLURB:
+        # a grid card's blurb of another page (parsing.markdown._teaser), a built page's
+        # pointer to another (parsing.html._pointer)
+        return True
     from retrieval.quoteunits import signpost_sentences, site_index_entry
 
     if w.kind == LIST_ITEM and w.chunk.source.rsplit("/", 1)[-1].lower() in MARKDOWN_NAMES:

@@ -555,6 +555,12 @@ def _pdf(data: bytes) -> Extracted:
 
 
 _TITLE_SITE = re.compile(r"\s+[—–|·-]\s+\S")  # "Page title — Site name"
+# Sphinx's default `html_title`, "<project> <release> documentation", after the page's name
+# ("Installation — Python-Markdown 3.4.1 documentation"): the site, not the page
+_SPHINX_SITE = re.compile(r"\s+[—–]\s+[^—–]*?\bdocumentation\s*$", re.I)
+# what Sphinx writes as the `<title>` of a page without a heading (an included fragment
+# built as a page of its own)
+_NO_TITLE = "<no title>"
 
 
 @loader(".html", ".htm")
@@ -575,7 +581,14 @@ def _html(data: bytes) -> Extracted:
         # Python 3.11 documentation", "Viewsets - Django REST framework" over "ViewSets",
         # "Contributing - MkDocs" over "Contributing to MkDocs": the page's own heading
         title = parsed.title
-    return Extracted(parsed.text, title or parsed.title, blocks=parsed.blocks)
+    if title and (sphinx := _SPHINX_SITE.search(title)) and sphinx.start() > 0:
+        # a heading other than the page's name in the site's navigation ("Installing
+        # Python-Markdown" under "Installation — …"), or none: the page's name, not the site's
+        title = title[: sphinx.start()]
+    if title and title.strip().lower() == _NO_TITLE:
+        title = None
+    heading = parsed.title if parsed.title != parsed.extra.get(PAGE_TITLE) else None
+    return Extracted(parsed.text, title or heading, blocks=parsed.blocks)
 
 
 @loader(".docx")

@@ -578,7 +578,10 @@ def site_index_entry(item: str) -> bool:
 # that only sends the reader to another page (a link or a cross-reference role in it)
 _SENDS_ON = re.compile(
     r"(?i)^\W*(?:(?:for|to[ \t\n]+learn)[ \t\n]+(?:more|further|additional|other|details"
-    r"|(?:a[ \t\n]+)?(?:full|complete|detailed))\b[^.;:!?\n]{0,60}?,?[ \t\n]+)?(?:please[ \t\n]+)?"
+    r"|(?:a[ \t\n]+)?(?:full|complete|detailed))\b[^.;:!?\n]{0,60}?,?[ \t\n]+"
+    # "If you would like to write your own extensions, see [the API](api.md) for details."
+    r"|if[ \t\n]+you(?:['’]d|[ \t\n]+would)?[ \t\n]+(?:like|want|wish|need)[ \t\n]+to\b"
+    r"[^.;:!?]{0,80}?,[ \t\n]+)?(?:please[ \t\n]+)?"
     r"(?:see|refer[ \t\n]+to|check[ \t\n]+out|head[ \t\n]+(?:over[ \t\n]+)?to|consult)[ \t\n]")
 _CROSS_REFERENCE = re.compile(
     r"\]\((?!\))|\]\[|:(?:ref|doc|any|mod|func|class|meth|attr|option|envvar|term):`|`_\b"

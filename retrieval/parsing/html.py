@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from retrieval.parsing.blocks import (
     ADMONITION,
+    BLURB,
     CODE,
     DEFINITION,
     HEADING,
@@ -250,7 +251,7 @@ def _block(tag: Tag, w: _Writer) -> None:
             w.title = text
     elif name == "p":
         if not _only_links([c for c in tag.children if isinstance(c, (Tag, NavigableString))]):
-            w.emit(PARAGRAPH, _inline(tag), [tag])
+            w.emit(PARAGRAPH, _inline(tag), [tag], language=BLURB if _pointer([tag]) else "")
     elif name == "pre":
         w.emit(CODE, tag.get_text(), language=_language(tag))
     elif name in ("ul", "ol"):
@@ -281,6 +282,32 @@ def _only_links(nodes: list[Tag | NavigableString]) -> bool:
         str(n) if isinstance(n, NavigableString) else "" if n.name in ("a", "img", "br")
         else n.get_text() for n in nodes)
     return not re.search(r"\w", rest)
+
+
+def _linked_words(node: Tag | NavigableString) -> str:
+    """The node's words with each link written as a Markdown link ("See the [Contributing
+    Guide](contributing.html) for …")."""
+    if not isinstance(node, Tag):
+        return str(node)
+    if node.name == "a" and node.get("href"):
+        return f"[{node.get_text()}]({node.get('href')})"
+    return "".join(_linked_words(c) for c in node.children
+                   if isinstance(c, (Tag, NavigableString)))
+
+
+def _pointer(nodes: Sequence[Tag | NavigableString]) -> bool:
+    """Words whose every sentence only sends the reader to another page ("See the
+    <a>Contributing Guide</a> for instructions on setting up a development environment."):
+    a signpost, quoted after the answers (answer.signpost_unit), as the same sentence is in a
+    Markdown or reST page, whose link the text keeps (the built page's text has lost it)."""
+    if not any(isinstance(n, Tag) and (n.name == "a" or n.find("a")) for n in nodes):
+        return False
+    from retrieval.chunking import sentence_spans
+    from retrieval.quoteunits import sends_on
+
+    text = _WS.sub(" ", "".join(_linked_words(n) for n in nodes)).strip()
+    sentences = [text[a:b] for a, b in sentence_spans(text, lists=False)]
+    return bool(sentences) and all(sends_on(s) for s in sentences)
 
 
 def _language(pre: Tag) -> str:
@@ -418,6 +445,7 @@ def _admonition(tag: Tag, w: _Writer) -> None:
         t.decompose()
     kids = [c for c in tag.children if isinstance(c, (Tag, NavigableString))]
     if all(not isinstance(c, Tag) or c.name in ("p", "span", "a", "code", "em") for c in kids):
-        w.emit(ADMONITION, " ".join(words for c in kids if (words := _inline(c))), kids)
+        w.emit(ADMONITION, " ".join(words for c in kids if (words := _inline(c))), kids,
+               language=BLURB if _pointer(kids) else "")
     else:
         _walk(tag, w)
