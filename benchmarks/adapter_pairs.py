@@ -46,7 +46,8 @@ from retrieval.quoteorder import section_positions  # noqa: E402
 from retrieval.settings import Settings  # noqa: E402
 
 # the docs QA dev and validation projects and the held-out evaluation set: never trained on
-EXCLUDED = ("click", "flask", "pymdown", "python-3", "cpython", "aiohttp", "starlette",
+EXCLUDED = ("click", "flask", "pymdown", "python-3", "cpython", "socketio", "outlines",
+            "aiohttp", "starlette",
             "discord", "nextcord", "py-cord", "pycord", "disnake", "httpx", "httpcore", "respx")
 
 _QUESTION = re.compile(

@@ -9,9 +9,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from retrieval.antecedent import antecedent_start
 from retrieval.corpus import ChunkRecord
 from retrieval.lexical import LexicalIndex, stems
-from retrieval.parsing.blocks import BLURB, CODE, LIST_ITEM, MARKDOWN_NAMES, PARAGRAPH
+from retrieval.parsing.blocks import (
+    BLURB,
+    CODE,
+    DEFINITION,
+    LIST_ITEM,
+    MARKDOWN_NAMES,
+    PARAGRAPH,
+)
 
 MAX_QUOTE_CHARS = 400
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -255,6 +263,27 @@ def with_announced_code(w: Window) -> Window:
         return w
     a, b, _, extra = got
     return Window(w.chunk, w.rank, a, b, w.sentences, **extra)
+
+
+def with_antecedent(w: Window) -> Window:
+    """The window quoted in place of `w` when its first sentence leans on the one before it
+    ("This allows you to…", "Otherwise, …", a code unit's lead-in "This can be seen from the
+    following example:"): from that sentence before it, in the same paragraph, list item, note
+    or definition (antecedent.antecedent_start), one exact slice. Applied to the quotes
+    picked, after ranking: no vector or score changes. `w` itself when the longer quote would
+    pass MAX_QUOTE_CHARS (its prose; the lead-in of code, a list or a table quoted with it),
+    or for plain text and included code (a table row or code alone opens on no sentence)."""
+    if w.block < 0 or w.chunk.includes:
+        return w
+    c = w.chunk
+    a = antecedent_start(c.text, c.blocks, c.sentences, w.start)
+    if a is None or (w.code_start if w.code_start >= 0 else w.end) - a > MAX_QUOTE_CHARS:
+        return w
+    kind = w.kind
+    if kind == PARAGRAPH and str(c.blocks[w.block][0]) == DEFINITION and a <= int(
+            c.blocks[w.block][1]):
+        kind = DEFINITION  # (from its term: shown on a line of its own, as the whole block)
+    return dataclasses.replace(w, start=a, kind=kind, sentences=w.sentences + 1)
 
 
 def signpost_unit(w: Window) -> bool:

@@ -25,6 +25,7 @@ from retrieval.answer import (
     signpost_unit,
     windows_for,
     with_announced,
+    with_antecedent,
 )
 from retrieval.corpus import ChunkRecord, CorpusView
 from retrieval.embedder import Embedder
@@ -94,6 +95,38 @@ def cited_span(w: Window) -> tuple[str, int, int]:
             return (span.source, span.src_start + code_a - span.code_start,
                     span.src_start + b - span.code_start)
     return w.chunk.source, a, b
+
+
+def standing_alone(
+    ranked: Sequence[ScoredWindow], k: int, told: Sequence[Span] = ()
+) -> list[tuple[ScoredWindow, Window]]:
+    """The page's `k` quotes from `ranked` (picked, best first, sharing no characters), each
+    with the window it is quoted by: a quote whose first sentence leans on the one before it
+    ("This allows you to…", "Otherwise, …") from that sentence (answer.with_antecedent), not
+    when that sentence is in a quote above it or one shown before (`told`: source, file
+    offsets). A quote below it that the longer one now holds whole (that sentence, quoted on
+    its own) is left out, and the next of `ranked` takes its place. Display only: the order,
+    and whether to answer, are decided before."""
+    out: list[tuple[ScoredWindow, Window]] = []
+    queue, spare = list(ranked[:k]), list(ranked[k:])
+    while queue and len(out) < k:
+        sw = queue.pop(0)
+        above = [*told, *(cited_span(w) for _, w in out)]
+        if _overlaps(sw.window, above):
+            continue  # (a quote taking the place of one left out may touch a longer one)
+        w = with_antecedent(sw.window)
+        if w is not sw.window:
+            source, a, b = cited_span(w)
+            below = [o for o in queue if _overlaps(o.window, [(source, a, b)])]
+            if _overlaps(w, above) or any(
+                    not a <= o.window.file_span[0] <= o.window.file_span[1] <= b for o in below):
+                w = sw.window
+            else:
+                queue = [o for o in queue if all(o is not x for x in below)]
+        out.append((sw, w))
+        while spare and len(out) + len(queue) < k:
+            queue.append(spare.pop(0))
+    return out
 
 
 def covered_evidence(
@@ -302,8 +335,9 @@ class Quoter:
                 shortlist, q_vec, lambda ws: vecs.units[[row[id(w)] for w in ws]])
             shortlist = self.token_reranker.rerank(q, shortlist, self._tokens)
         quotes: list[Citation] = []
-        for sw in shortlist[offset_in : offset_in + k]:
-            c = self.citation(sw, q)
+        told_spans = [(c.source, c.char_start, c.char_end) for c in shown]
+        for sw, w in standing_alone(shortlist[offset_in:], k, told_spans):
+            c = self.citation(dataclasses.replace(sw, window=w), q)
             above = list_leads.get(id(sw.window), "")
             if not above and (item_lead := item_lead_in(sw.window)) and not any(
                 x.source == c.source and x.caption == item_lead for x in quotes
