@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from types import SimpleNamespace
 
 from retrieval.answer import Window, item_lead_in, signpost_unit, windows_for, with_announced
 from retrieval.embedder import Embedder
-from retrieval.models import Citation
 from retrieval.quotedisplay import display_parts
-from retrieval.quoter import Quoter
 from retrieval.quoteunits import announces, announces_list, signpost, signpost_sentences
 from tests.conftest import indexed_engine
-from tests.test_docs_quoting import _records
+from tests.test_docs_quoting import _records, file_windows, window_citation
 
 # ----------------------------------------------------------------- signposts
 
@@ -184,20 +181,10 @@ URL               Method     Description
 """
 
 
-def _windows(tmp_path: Path, name: str, text: str, embedder: Embedder) -> list[Window]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return [w for rec in _records(path, name, embedder) for w in windows_for(rec, 0)]
-
-
 def _quoted(text: str, w: Window) -> Window:
     q = with_announced(w)
     assert text[q.file_span[0] : q.file_span[1]] == q.text  # an exact slice of the file
     return q
-
-
-def _cite(w: Window) -> Citation:
-    return Quoter.citation(SimpleNamespace(window=w, score=1.0), "q")  # type: ignore[arg-type]
 
 
 def _unit(ws: list[Window], text: str) -> Window:
@@ -212,11 +199,11 @@ def test_a_list_announced_with_a_full_stop_is_quoted_with_its_sentence(
     exact slice, as a lead-in ending ':' is; its items are shown under the sentence; a
     sentence announcing nothing stays alone."""
     text = OPTIONS_MD
-    ws = _windows(tmp_path, "client.md", text, embedder)
+    ws = file_windows(tmp_path, "client.md", text, embedder)
     lead = _quoted(text, _unit(ws, "The following options are supported."))
     assert lead.text.startswith("The following options are supported.\n\n- `timeout`")
     assert lead.text.endswith("the delay factor between two tries")
-    shown = display_parts(_cite(lead))
+    shown = display_parts(window_citation(lead))
     assert [p.kind for p in shown] == ["text"]
     assert shown[0].text.startswith("The following options are supported.\n")
     pair = next(w for w in ws if w.sentences == 2 and w.text.endswith("are supported."))
@@ -254,11 +241,11 @@ def test_a_table_announced_with_a_full_stop_is_quoted_with_its_sentence(
     the honest "… N more lines" marker and the whole table's last line cited; a row alone
     is quoted as before (under its header)."""
     text = OPTIONS_MD
-    ws = _windows(tmp_path, "client.md", text, embedder)
+    ws = file_windows(tmp_path, "client.md", text, embedder)
     classes = _quoted(text, _unit(ws, "The renderer marks the changes with the following classes."))
     assert classes.kind == "table" and classes.header is None
     assert classes.text.endswith("`removed` | applied to deleted text")
-    c = _cite(classes)
+    c = window_citation(classes)
     assert c.code_offset == classes.text.index("Class | Description")
     shown = display_parts(c)
     assert [p.kind for p in shown] == ["text", "code"]
@@ -267,7 +254,7 @@ def test_a_table_announced_with_a_full_stop_is_quoted_with_its_sentence(
         "Class   | Description", "added   | applied to inserted text",
         "removed | applied to deleted text"]
     levels = _quoted(text, _unit(ws, "The logger knows the levels below."))
-    c = _cite(levels)
+    c = window_citation(levels)
     table = levels.text[c.code_offset :]
     assert levels.kind == "table" and 4 < table.count("\n") < 15  # 15 lines at most
     assert table.endswith(f"| level {table.count(chr(10)) - 1}")  # a whole row
@@ -278,10 +265,10 @@ def test_a_table_announced_with_a_full_stop_is_quoted_with_its_sentence(
     assert _quoted(text, row) is row and row.header is not None
 
     text = OPTIONS_RST
-    ws = _windows(tmp_path, "views.rst", text, embedder)
+    ws = file_windows(tmp_path, "views.rst", text, embedder)
     views = _quoted(text, _unit(ws, "This produces the following views, a standard REST API."))
     assert views.kind == "table" and views.text.endswith("Create a new user")
-    c = _cite(views)
+    c = window_citation(views)
     assert c.block_line_end == 0  # the whole table (but its closing border): no "more lines"
     shown = display_parts(c)
     assert [p.kind for p in shown] == ["text", "code"]
@@ -335,13 +322,13 @@ def test_an_announcing_sentence_is_chunked_with_its_table(
     lead-in ending ':' does (a long code block before it fills the chunk it would have
     ended), so it is quoted with the table."""
     text = CHUNKED_RST
-    ws = _windows(tmp_path, "handlers.rst", text, embedder)
+    ws = file_windows(tmp_path, "handlers.rst", text, embedder)
     assert len({w.chunk.id for w in ws}) > 1  # the code block and the table: two chunks
     lead = _unit(ws, "The logger knows the following levels.")
     assert "``error``" in lead.chunk.text
     levels = _quoted(text, lead)
     assert levels.kind == "table" and levels.text.endswith("``error``    what failed")
-    assert _cite(levels).block_line_end == 0
+    assert window_citation(levels).block_line_end == 0
 
 
 SIGNALS_RST = """Signals
@@ -372,10 +359,10 @@ def test_an_announced_list_table_shows_its_wrapped_cells_whole(
     markup (not shown), each row is one line of cells, and a cell wrapped onto a second line
     is one cell, not two."""
     text = SIGNALS_RST
-    ws = _windows(tmp_path, "signals.rst", text, embedder)
+    ws = file_windows(tmp_path, "signals.rst", text, embedder)
     q = _quoted(text, _unit(ws, "The following table lists all signals and the extra "
                                 "arguments passed to the handler."))
-    c = _cite(q)
+    c = window_citation(q)
     assert q.kind == "table" and q.text[c.code_offset :].startswith("   * - Signal")
     shown = display_parts(c)
     assert [p.kind for p in shown] == ["text", "code"]
@@ -406,10 +393,10 @@ def test_an_indented_announced_table_is_shown_dedented(
     """A table indented under its sentence (a reST block quote) is shown from its lines'
     start, so every line loses the same indentation."""
     text = INDENTED_RST
-    ws = _windows(tmp_path, "protocol.rst", text, embedder)
+    ws = file_windows(tmp_path, "protocol.rst", text, embedder)
     q = _quoted(text, _unit(ws, "The MIME-types supported by default are shown in the "
                                 "following table."))
-    shown = display_parts(_cite(q))
+    shown = display_parts(window_citation(q))
     assert [p.kind for p in shown] == ["text", "code"]
     assert shown[1].text.split("\n")[:4] == [
         "=============== =================================",

@@ -8,16 +8,14 @@ units on small Markdown and reST samples; the real model, Chroma and Engine end 
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
-from retrieval.answer import MAX_QUOTE_CHARS, ScoredWindow, Window, windows_for, with_antecedent
+from retrieval.answer import MAX_QUOTE_CHARS, ScoredWindow, Window, with_antecedent
 from retrieval.antecedent import leans_back
 from retrieval.embedder import Embedder
-from retrieval.models import Citation
 from retrieval.quotedisplay import display_parts
-from retrieval.quoter import Quoter, standing_alone
+from retrieval.quoter import standing_alone
 from tests.conftest import indexed_engine
-from tests.test_docs_quoting import _records
+from tests.test_docs_quoting import file_windows, window_citation
 
 RETRIES_MD = """# Client
 
@@ -66,20 +64,10 @@ reuses the open connection.
 """
 
 
-def _windows(tmp_path: Path, name: str, text: str, embedder: Embedder) -> list[Window]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return [w for rec in _records(path, name, embedder) for w in windows_for(rec, 0)]
-
-
 def _quoted(text: str, w: Window) -> Window:
     q = with_antecedent(w)
     assert text[q.file_span[0] : q.file_span[1]] == q.text  # an exact slice of the file
     return q
-
-
-def _cite(w: Window) -> Citation:
-    return Quoter.citation(SimpleNamespace(window=w, score=1.0), "q")  # type: ignore[arg-type]
 
 
 def test_sentences_that_lean_on_the_one_before() -> None:
@@ -106,7 +94,7 @@ def test_a_quote_opening_on_a_dependent_sentence_starts_one_earlier(
     ':' lead-in "This can be seen…" are quoted from the sentence before them (same block);
     a unit opening on its own subject, and a block's first sentence, stay as they are."""
     text = RETRIES_MD
-    ws = _windows(tmp_path, "client.md", text, embedder)
+    ws = file_windows(tmp_path, "client.md", text, embedder)
     allows = next(w for w in ws if w.text.startswith("This allows") and w.sentences == 1)
     q = _quoted(text, allows)
     assert q.text.startswith("The client sends a failed request again up to three times. This")
@@ -119,7 +107,7 @@ def test_a_quote_opening_on_a_dependent_sentence_starts_one_earlier(
     q = _quoted(text, code)
     assert q.text.startswith("The pause doubles after each try. This can be seen")
     assert q.code_start == code.code_start and q.end == code.end
-    shown = display_parts(_cite(q))
+    shown = display_parts(window_citation(q))
     assert [p.kind for p in shown] == ["text", "code"]
     assert shown[0].text == ("The pause doubles after each try. This can be seen from the "
                              "following example:")
@@ -134,7 +122,7 @@ def test_a_quote_never_grows_past_its_cap(tmp_path: Path, embedder: Embedder) ->
     long_first = "The client sends a failed request again " + "and again " * 40 + "later."
     text = RETRIES_MD.replace("The client sends a failed request again up to three times.",
                               long_first)
-    ws = _windows(tmp_path, "long.md", text, embedder)
+    ws = file_windows(tmp_path, "long.md", text, embedder)
     allows = next(w for w in ws if w.text.startswith("This allows") and w.sentences == 1)
     assert allows.end - allows.start < MAX_QUOTE_CHARS < allows.end - text.index(long_first)
     assert _quoted(text, allows) is allows
@@ -144,7 +132,7 @@ def test_rst_definition_and_paragraph(tmp_path: Path, embedder: Embedder) -> Non
     """reST: "It also…" and "In that case, …" take the sentence before them; a definition
     quoted whole (its "It can be a float." after its first sentence) stays as it is."""
     text = RETRIES_RST
-    ws = _windows(tmp_path, "client.rst", text, embedder)
+    ws = file_windows(tmp_path, "client.rst", text, embedder)
     also = next(w for w in ws if w.text.startswith("It also") and w.sentences == 1)
     assert _quoted(text, also).text.startswith("Each request waits thirty seconds")
     case = next(w for w in ws if w.text.startswith("In that case"))
@@ -158,7 +146,7 @@ def test_the_sentence_it_leans_on_is_quoted_once(tmp_path: Path, embedder: Embed
     own is quoted from that sentence, the one below is left out and the next takes its place;
     when the sentence is in a quote above it (or shown before), the quote stays as it is."""
     text = RETRIES_MD
-    ws = _windows(tmp_path, "client.md", text, embedder)
+    ws = file_windows(tmp_path, "client.md", text, embedder)
     allows = next(w for w in ws if w.text.startswith("This allows") and w.sentences == 1)
     first = next(w for w in ws if w.text.startswith("The client sends") and w.sentences == 1)
     pause = next(w for w in ws if w.text == "The pause doubles after each try.")

@@ -3,9 +3,11 @@ pipeline, counts the refused ones and skips corpora that are not there (never fe
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -14,15 +16,20 @@ REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
-def test_counts_refused_and_skips_what_is_absent(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _fresh_bench(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ModuleType:
+    """benchmarks/bench_offtopic.py imported anew, writing its results under tmp_path."""
     monkeypatch.setenv("CITEBOT_BENCH_RESULTS", str(tmp_path / "results"))
     monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
     monkeypatch.syspath_prepend(str(REPO / "benchmarks" / "docs_qa"))
     for mod in [m for m in sys.modules if m in {"common", "fetch", "bench_offtopic"}]:
         del sys.modules[mod]
-    import bench_offtopic
+    return importlib.import_module("bench_offtopic")
+
+
+def test_counts_refused_and_skips_what_is_absent(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bench_offtopic = _fresh_bench(monkeypatch, tmp_path)
 
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -93,12 +100,7 @@ def test_own_question_files_are_off_topic_questions_of_known_corpora() -> None:
 def test_own_asks_each_corpus_its_own_questions(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("CITEBOT_BENCH_RESULTS", str(tmp_path / "results"))
-    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
-    monkeypatch.syspath_prepend(str(REPO / "benchmarks" / "docs_qa"))
-    for mod in [m for m in sys.modules if m in {"common", "fetch", "bench_offtopic"}]:
-        del sys.modules[mod]
-    import bench_offtopic
+    bench_offtopic = _fresh_bench(monkeypatch, tmp_path)
 
     own = tmp_path / "own"
     own.mkdir()

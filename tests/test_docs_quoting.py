@@ -6,11 +6,12 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from bot.render import EMBED_DESCRIPTION_LIMIT, fit_quotes, render_answer, render_quote
-from retrieval.answer import windows_for
+from retrieval.answer import Window, windows_for
 from retrieval.blockchunks import chunk_blocks
 from retrieval.corpus import ChunkRecord
 from retrieval.embedder import Embedder
@@ -20,6 +21,7 @@ from retrieval.loaders import load_file
 from retrieval.models import Citation
 from retrieval.parsing.blocks import HEADING, VERSION_LABEL
 from retrieval.quotedisplay import display_parts
+from retrieval.quoter import Quoter
 
 DATA = Path(__file__).parent / "data" / "parsing"
 PY_DOCS = Path("/usr/share/doc/python3.11/html")
@@ -192,6 +194,17 @@ def _records(path: Path, rel: str, embedder: Embedder) -> list[ChunkRecord]:
             m["code"] = c.code_json
         recs.append(ChunkRecord.from_chroma(f"{rel}-{c.index}", c.text, m))
     return recs
+
+
+def file_windows(tmp_path: Path, name: str, text: str, embedder: Embedder) -> list[Window]:
+    """`text` written as `name` and read back as the engine reads it: its quote windows."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return [w for rec in _records(path, name, embedder) for w in windows_for(rec, 0)]
+
+
+def window_citation(w: Window) -> Citation:
+    return Quoter.citation(SimpleNamespace(window=w, score=1.0), "q")  # type: ignore[arg-type]
 
 
 def _corpus() -> list[tuple[Path, str]]:
