@@ -11,7 +11,8 @@ from pathlib import Path
 from retrieval.embedder import Embedder
 from retrieval.quotedisplay import display_parts
 from tests.conftest import indexed_engine
-from tests.test_announce_quotes import _cite, _quoted, _windows
+from tests.test_announce_quotes import _quoted
+from tests.test_docs_quoting import file_windows, window_citation
 
 # gunicorn 27's docs/content/deploy.md, its systemd section as written: the service unit fills
 # the section's first chunk, so the next one opens on the paragraph about that unit
@@ -88,7 +89,7 @@ def test_a_lead_in_naming_its_code_keeps_to_itself_after_code_in_the_chunk_befor
     in the same chunk: here the chunk opens on the paragraph (the service unit ends the chunk
     before), and the socket unit's quote began "Tighten permissions further…" mid-line. The
     chunker now records what a chunk's first block follows."""
-    ws = _windows(tmp_path, "deploy.md", SYSTEMD_PAGE, embedder)
+    ws = file_windows(tmp_path, "deploy.md", SYSTEMD_PAGE, embedder)
     # (the case itself: a chunk opens on the paragraph, after the chunk ending on the code)
     opening = [w for w in ws if w.block == 0 and w.text.startswith("`Type=notify`")]
     assert opening, "the chunk boundary moved: the sample no longer tests this"
@@ -160,12 +161,12 @@ def test_a_lead_in_and_list_going_on_in_the_next_chunk_cites_the_whole_list(
     all of it. The chunker records where the list ends; the unit (the same words, an exact
     slice at its own lines) now cites the whole list, and the display says what is left out,
     as for a long code block or announced list."""
-    ws = _windows(tmp_path, "quickstart.rst", RESPONSES_RST, embedder)
+    ws = file_windows(tmp_path, "quickstart.rst", RESPONSES_RST, embedder)
     [unit] = [w for w in ws if w.text.startswith(LEAD)]
     assert "If none of that works" not in unit.text, "the list no longer crosses chunks"
     q = _quoted(RESPONSES_RST, unit)
     assert q.text == unit.text and q.text.endswith(".")  # whole items, as the chunk has them
-    c = _cite(q)
+    c = window_citation(q)
     lines = RESPONSES_RST.split("\n")
     assert "\n".join(lines[c.line_start - 1 : c.line_end]).endswith(q.text)  # its own lines
     first = lines.index("1.  If a response object of the correct type is returned it's "
@@ -225,12 +226,12 @@ def test_html_list_items_in_one_quote_are_shown_one_per_line(
     go with the citation (and an `<ol>` item's number): each item is shown on its own line
     under a bullet or its number. The quote itself stays the exact slice of the loaded text,
     and a quote of one item is shown as before."""
-    ws = _windows(tmp_path, "errors.html", ERRORS_HTML, embedder)
+    ws = file_windows(tmp_path, "errors.html", ERRORS_HTML, embedder)
     sentence = next(w for w in ws if w.text == "The try statement works as follows.")
     q = _quoted(_loaded(tmp_path / "errors.html"), sentence)
     assert q.text.startswith("The try statement works as follows.\n\nFirst, the try clause")
     assert q.text.endswith("as\nshown above.")
-    shown = display_parts(_cite(q))
+    shown = display_parts(window_citation(q))
     assert [p.kind for p in shown] == ["text"]
     lines = shown[0].text.replace("`", "").split("\n")  # (inline code: tested elsewhere)
     assert lines[0] == "The try statement works as follows." and lines[1] == ""
@@ -241,14 +242,14 @@ def test_html_list_items_in_one_quote_are_shown_one_per_line(
     # a lead-in ending ':' over a numbered list: one unit, its items numbered as on the page
     lead = "When an exception is raised, the interpreter looks for a handler in this order:"
     [whole] = [w for w in ws if w.text.startswith(lead) and w.text != lead]
-    shown = display_parts(_cite(whole))
+    shown = display_parts(window_citation(whole))
     assert shown[0].text.replace("`", "").split("\n")[1:] == [
         "", "1. the except clauses of the innermost try statement;",
         "2. the handlers of the enclosing statements, from the inside out;",
         "3. the default handler, which prints a traceback."]
     # an item quoted alone: no marker of its own (its lead-in is shown above it, as before)
     item = next(w for w in ws if w.kind == "list_item" and w.text.startswith("If no exception"))
-    assert "•" not in "".join(p.text for p in display_parts(_cite(item)))
+    assert "•" not in "".join(p.text for p in display_parts(window_citation(item)))
 
 
 def _loaded(path: Path) -> str:

@@ -12,7 +12,8 @@ from pathlib import Path
 from retrieval.embedder import Embedder
 from retrieval.quotedisplay import display_parts
 from tests.conftest import indexed_engine
-from tests.test_announce_quotes import _cite, _quoted, _unit, _windows
+from tests.test_announce_quotes import _quoted, _unit
+from tests.test_docs_quoting import file_windows, window_citation
 
 MODES = ["eco", "boost", "frost", "holiday", "silent", "turbo", "night", "vacation",
          "legionella", "manual", "party", "away"]
@@ -37,12 +38,12 @@ def test_a_long_announced_list_is_quoted_by_its_first_items(
     tmp_path: Path, embedder: Embedder
 ) -> None:
     text = _doc(12)  # 24 lines of items: longer than a quoted list or code block may be
-    ws = _windows(tmp_path, "heater.md", text, embedder)
+    ws = file_windows(tmp_path, "heater.md", text, embedder)
     q = _quoted(text, _unit(ws, SENTENCE))  # (an exact slice of the file)
     assert q.text.startswith(SENTENCE + "\n\n- `eco`: keeps the coil")
     assert q.text.endswith("is full again.")  # whole items only
     assert "`away`" not in q.text and q.text.count("\n- `") >= 3
-    c = _cite(q)
+    c = window_citation(q)
     lines = text.split("\n")
     first = lines.index(next(ln for ln in lines if ln.startswith("- `eco`"))) + 1
     last = lines.index("  and switches it off when tank 11 is full again.") + 1
@@ -55,21 +56,21 @@ def test_a_long_announced_list_is_quoted_by_its_first_items(
     # a list that fits what a code block may show is quoted whole, without a marker
     text = _doc(5)
     (tmp_path / "short").mkdir()
-    ws = _windows(tmp_path / "short", "heater.md", text, embedder)
+    ws = file_windows(tmp_path / "short", "heater.md", text, embedder)
     q = _quoted(text, _unit(ws, SENTENCE))
     assert q.text.endswith("tank 4 is full again.") and q.block_line_end == 0
-    assert "more line" not in display_parts(_cite(q))[-1].text
+    assert "more line" not in display_parts(window_citation(q))[-1].text
 
 
 def test_a_list_going_on_in_the_next_chunk_cites_where_it_ends(
     tmp_path: Path, embedder: Embedder
 ) -> None:
     text = _doc(60)  # several chunks of items
-    ws = _windows(tmp_path, "heater.md", text, embedder)
+    ws = file_windows(tmp_path, "heater.md", text, embedder)
     q = _quoted(text, _unit(ws, SENTENCE))
     assert q.text.startswith(SENTENCE) and q.text.endswith("is full again.")
     last = text.split("\n").index("  and switches it off when tank 59 is full again.") + 1
-    c = _cite(q)
+    c = window_citation(q)
     assert q.chunk.line_end < last  # the list goes on past the sentence's chunk
     assert c.block_line_end == last
     assert display_parts(c)[-1].text.endswith(f"–{last})")

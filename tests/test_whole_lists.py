@@ -10,7 +10,8 @@ from pathlib import Path
 
 from retrieval.embedder import Embedder
 from retrieval.quotedisplay import display_parts
-from tests.test_announce_quotes import _cite, _quoted, _windows
+from tests.test_announce_quotes import _quoted
+from tests.test_docs_quoting import file_windows, window_citation
 
 # tornado 6.6's docs/faq.rst, its second question as written (a page of its own here, so its
 # heading opens the first chunk as it opens a chunk there): the heading, a paragraph and its
@@ -45,13 +46,13 @@ def test_a_lead_in_sentence_and_its_short_list_start_the_next_chunk_together(
     the whole list now start the next chunk (the paragraph's other sentences stay with the
     heading): the unit is the lead-in and both items, with no "more lines" marker."""
     text = TORNADO_FAQ
-    ws = _windows(tmp_path, "faq.rst", text, embedder)
+    ws = file_windows(tmp_path, "faq.rst", text, embedder)
     lead = ("To work around this and see that the server\nis in fact working in parallel, do "
             "one of two things:")
     [unit] = [w for w in ws if w.text.startswith(lead)]
     q = _quoted(text, unit)
     assert q.text.endswith("a url even while that same url is being loaded in a Chrome tab.")
-    c = _cite(q)
+    c = window_citation(q)
     assert c.block_line_end <= c.line_end
     assert "more lines" not in display_parts(c)[-1].text
     # the paragraph's first sentences are still quoted, and every unit is an exact slice
@@ -104,14 +105,14 @@ def test_a_lead_in_ending_colon_over_a_long_list_is_quoted_with_its_first_items(
     item, citing the whole list and marked "… N more lines", as a long list announced in a
     full stop is quoted."""
     text = ANYIO_FEATURES
-    ws = _windows(tmp_path, "README.rst", text, embedder)
+    ws = file_windows(tmp_path, "README.rst", text, embedder)
     lead = "AnyIO offers the following functionality:"
     [unit] = [w for w in ws if w.text.startswith(lead)]
     q = _quoted(text, unit)
     lines = text.split("\n")
     assert any(q.text.endswith(ln.strip()) for ln in lines if ln.startswith("* "))  # whole
     assert "Signal handling" not in q.text
-    c = _cite(q)
+    c = window_citation(q)
     first = lines.index("* Task groups (nurseries_ in trio terminology)") + 1
     last = lines.index("* Asynchronous versions of the functools_ and itertools_ modules") + 1
     assert c.line_end < last and c.block_line_end == last and c.cited_line_end == last
