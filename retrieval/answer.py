@@ -80,6 +80,12 @@ class Weights:
     purpose: float = 0.2
     cause: float = 0.1
     cause_opening: float = 0.3
+    # structured documents: a unit whose sentences other pages repeat (retrieval/repeats.py:
+    # the per-model pages' "To use it, provide a list of prompts to the `batch` method."),
+    # the question naming nothing that tells its page from theirs, is moved down by this much
+    # when a copy of it on another page ranks above it; ordering only (0.4 and 1.0 move the
+    # same docs QA dev questions)
+    repeated: float = 0.4
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ from retrieval.nudges import Nudges
 from retrieval.overview import overview_of, prepare_introductions
 from retrieval.question import clean_question, without_mentions
 from retrieval.quoter import Quoter
+from retrieval.repeats import prepare_repeats
 from retrieval.retrievers import (
     DENSE_WEIGHT,
     LEXICAL_WEIGHT,
@@ -404,6 +405,7 @@ class Engine:
                     prepare_introductions(view)
                 if view.chunks:
                     prepare_names(view)
+                    prepare_repeats(view)
             return self._view
 
     def _manifest_version(self) -> int:

@@ -38,6 +38,7 @@ from retrieval.passage import answer_shape_gains, reordered_in_sections
 from retrieval.quotedisplay import unmarked_items
 from retrieval.quoteorder import is_how_to, section_positions
 from retrieval.releasenotes import asks_about_changes, is_release_notes, release_notes_last
+from retrieval.repeats import later_copies, pool_copies
 from retrieval.rerank import ContextReranker
 from retrieval.sections import key_rows
 from retrieval.settings import Settings
@@ -255,7 +256,13 @@ class Quoter:
         when the fusion ranks it below the first POOL_CHUNKS (_with_firsts)."""
         # release notes give way in the pool, not in the scores: a chunk keeps its fused rank
         rank_of = {cid: rank for rank, (cid, _) in enumerate(fused)}
-        chosen = release_notes_last(fused, view, original, POOL_CHUNKS + offset)
+        q_stems = stems(q)
+        in_pool = fused
+        if self.weights.repeated and (
+                copies := pool_copies(view, fused, q_stems, POOL_CHUNKS + offset)):
+            # a page's copy of a chunk ranked above it makes room for other words
+            in_pool = [f for f in fused if f[0] not in copies]
+        chosen = release_notes_last(in_pool, view, original, POOL_CHUNKS + offset)
         chosen = _with_firsts(chosen[: POOL_CHUNKS + offset], firsts, rank_of, view, original)
         pool = [view.chunks[view.by_id[cid]] for cid in chosen]
         windows = [w for cid, c in zip(chosen, pool, strict=True)
@@ -267,7 +274,6 @@ class Quoter:
                     lead = view.chunks[view.by_id[cid]]
                     pool.append(lead)
                     windows += windows_for(lead, min(LEAD_RANK, len(pool) - 1))
-        q_stems = stems(q)
         windows = prefilter(q_stems, windows, view.lexical, self.weights, MAX_WINDOWS)
         if overview is not None and overview.lift and self.weights.definition:
             windows += definition_windows(pool, windows, overview)
@@ -295,6 +301,12 @@ class Quoter:
         # grows)
         scored = [self._announced(sw, raw, row, list_leads) for sw in scored]
         unlifted = scored
+        if self.weights.repeated and any(w.chunk.blocks for w in windows):
+            # a copy of a unit ranked above it, on another page, gives way (ordering only):
+            # the next quotes say something else
+            later = later_copies(view, [sw.window for sw in scored], q_stems)
+            if any(later):
+                scored = reordered(scored, [-float(x) for x in later], self.weights.repeated)
         if overview is None and self.weights.signpost and any(
             signposts := [signpost_unit(sw.window) for sw in scored]
         ):
