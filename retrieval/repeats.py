@@ -87,8 +87,10 @@ class Repeats:
     def copies(self, chunk: ChunkRecord, start: int, end: int) -> frozenset[str]:
         """The other files holding at least half of the words of the unit chunk.text[start:end]
         (its sentences and rows, not its code)."""
+        if not chunk.blocks or not self.pages:  # plain text is never a copy
+            return frozenset()
         keys = _prose_pieces(chunk, start, end)
-        if not keys or not self.pages:
+        if not keys:
             return frozenset()
         total = sum(len(k) for k in keys)
         held: dict[str, int] = {}

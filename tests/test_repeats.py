@@ -116,3 +116,15 @@ def test_plain_text_has_no_repeats(tmp_path: Path) -> None:
     view = engine.view()
     assert not any(c.blocks for c in view.chunks)
     assert Repeats.of(view).pages == {}
+
+
+def test_a_plain_text_file_repeating_the_pages_is_no_copy(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, PAGES | {"notes.txt": _backend_page("Postgres").replace("#", "")})
+    view = engine.view()
+    notes = next(c for c in view.chunks if c.source == "notes.txt")
+    assert not notes.blocks
+    repeats = Repeats.of(view)
+    batching = next(c for c in view.chunks if c.source == "backends/postgres.md"
+                    and "supports batching" in c.text)
+    assert "notes.txt" not in repeats.copies(batching, 0, len(batching.text))
+    assert not repeats.copies(notes, 0, len(notes.text))
