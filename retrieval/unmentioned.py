@@ -105,17 +105,28 @@ def unmentioned_names(question: str, view: CorpusView) -> list[str]:
     return out
 
 
+def _mixed_case(word: str) -> bool:
+    """A word starting lower-case with a capital inside: a product's own spelling ("iTerm",
+    "macOS", "iPad"), a name wherever it stands, even first in a sentence."""
+    return word[0].islower() and not word.islower()
+
+
 def _capitalised(text: str) -> list[tuple[str, str]]:
-    """(word, its stem) of each content word `text` capitalises in mid-sentence, not touching
-    "_"; none when it capitalises all its content words ("How Do I Use Sessions?")."""
+    """(word, its stem) of each content word `text` capitalises in mid-sentence, or writes
+    mixed-case anywhere ("iTerm"), not touching "_" or "." (an identifier: `obj.getName`);
+    none when it capitalises all its content words ("How Do I Use Sessions?")."""
     words = _content_words(text)
     if not words or all(w[0].isupper() for w, _, _ in words):
         return []
     out = []
     for w, st, at in words:
         before = text[:at].rstrip()
-        if (not w[0].isupper() or not before or before[-1] in _SENTENCE_END
-                or before[-1] == "_" or text[at + len(w): at + len(w) + 1] == "_"):
+        after = text[at + len(w): at + len(w) + 1]
+        if _mixed_case(w):
+            if text[at - 1: at] in ("_", ".") or after in ("_", "("):
+                continue
+        elif (not w[0].isupper() or not before or before[-1] in _SENTENCE_END
+                or before[-1] == "_" or after == "_"):
             continue
         out.append((w, st))
     return out
