@@ -8,6 +8,8 @@ them apart (session 14, reports/offtopic.md). What does: the question names some
 indexed document uses, a word the asker capitalised in mid-sentence ("Chrome", "PHP",
 "Android", "WordPress", "Fortnite") that no indexed chunk contains. Real questions capitalise
 the documents' own names ("CachedSession", "ASGI", "CORS", "URL"), which the documents use.
+A word written mixed-case, lower-case first with a capital inside ("iTerm2", "macOS",
+"iPad"), is a product's own spelling: a name wherever it stands.
 Word frequency cannot do this: "folder" (Zipf 3.7), "ctrl" (3.2) and "query" (3.6) in real
 questions are as rare in English as "Chrome" (3.9) or "PHP" (3.4), and a margin for rare
 unused words cost two dev questions (session 15, reports/offtopic2.md).
