@@ -8,6 +8,8 @@ them apart (session 14, reports/offtopic.md). What does: the question names some
 indexed document uses, a word the asker capitalised in mid-sentence ("Chrome", "PHP",
 "Android", "WordPress", "Fortnite") that no indexed chunk contains. Real questions capitalise
 the documents' own names ("CachedSession", "ASGI", "CORS", "URL"), which the documents use.
+A word written mixed-case, lower-case first with a capital inside ("iTerm2", "macOS",
+"iPad"), is a product's own spelling: a name wherever it stands.
 Word frequency cannot do this: "folder" (Zipf 3.7), "ctrl" (3.2) and "query" (3.6) in real
 questions are as rare in English as "Chrome" (3.9) or "PHP" (3.4), and a margin for rare
 unused words cost two dev questions (session 15, reports/offtopic2.md).
@@ -105,17 +107,28 @@ def unmentioned_names(question: str, view: CorpusView) -> list[str]:
     return out
 
 
+def _mixed_case(word: str) -> bool:
+    """A word starting lower-case with a capital inside: a product's own spelling ("iTerm",
+    "macOS", "iPad"), a name wherever it stands, even first in a sentence."""
+    return word[0].islower() and not word.islower()
+
+
 def _capitalised(text: str) -> list[tuple[str, str]]:
-    """(word, its stem) of each content word `text` capitalises in mid-sentence, not touching
-    "_"; none when it capitalises all its content words ("How Do I Use Sessions?")."""
+    """(word, its stem) of each content word `text` capitalises in mid-sentence, or writes
+    mixed-case anywhere ("iTerm"), not touching "_" or "." (an identifier: `obj.getName`);
+    none when it capitalises all its content words ("How Do I Use Sessions?")."""
     words = _content_words(text)
     if not words or all(w[0].isupper() for w, _, _ in words):
         return []
     out = []
     for w, st, at in words:
         before = text[:at].rstrip()
-        if (not w[0].isupper() or not before or before[-1] in _SENTENCE_END
-                or before[-1] == "_" or text[at + len(w): at + len(w) + 1] == "_"):
+        after = text[at + len(w): at + len(w) + 1]
+        if _mixed_case(w):
+            if text[at - 1: at] in ("_", ".") or after in ("_", "("):
+                continue
+        elif (not w[0].isupper() or not before or before[-1] in _SENTENCE_END
+                or before[-1] == "_" or after == "_"):
             continue
         out.append((w, st))
     return out

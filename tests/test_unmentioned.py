@@ -268,6 +268,19 @@ def test_names_the_quote_does_not_contain() -> None:
     assert um.unquoted_names("Celery: how do I retry?", quote, ()) == []
 
 
+def test_a_mixed_case_word_is_a_name(engine: Engine) -> None:
+    """A product's own spelling, lower-case first with a capital inside ("iTerm2", "macOS"),
+    is a name wherever it stands; a dotted identifier or a call is code, not a name."""
+    view = engine.view()
+    assert um.unmentioned_names("how do I run the worker in iTerm2 on macOS?", view) == [
+        "iTerm", "macOS"]
+    assert um.unmentioned_names("iPad users: can they see the job board?", view) == ["iPad"]
+    assert um.unmentioned_names("does job.getName() or obj.maxAge work?", view) == []
+    quote = "Pass `retries=3` to retry a failed job three times."
+    assert um.unquoted_names("how do I retry a job in iTerm?", quote, ()) == ["iTerm"]
+    assert um.unquoted_names("how do I retry a job in iTerm?", quote, ("Retrying in iTerm",)) == []
+
+
 def test_a_name_the_quote_does_not_contain_needs_more_evidence(
     engine_factory: Callable[..., Engine], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
