@@ -43,6 +43,7 @@ fetch = _fetch_module()
 CORPORA = fetch.load_manifest()
 CACHE = fetch.default_cache()  # resolved at import: the autouse fixture clears CITEBOT_* vars
 QA_FILES = sorted(QA_DIR.glob("*.jsonl"))
+PASTED_FILES = sorted((QA_DIR / "pasted").glob("*.jsonl"))
 
 
 def _corpus_or_skip(name: str) -> Path:
@@ -104,6 +105,22 @@ def test_gold_spans_exist_in_the_fetched_files(path: Path) -> None:
     docs = _corpus_or_skip(path.stem)
     qa = load_docs_qa(path)
     assert check_gold(qa, docs) == []
+
+
+@pytest.mark.parametrize("path", PASTED_FILES, ids=lambda p: p.stem)
+def test_pasted_gold_spans_exist_in_the_fetched_files(path: Path) -> None:
+    docs = _corpus_or_skip(path.stem)
+    assert check_gold(load_docs_qa(path), docs) == []
+
+
+def test_pasted_set_asks_the_dev_corpora() -> None:
+    # questions with a pasted traceback, log line or code: the dev corpora only (tune on them)
+    names = [p.stem for p in PASTED_FILES]
+    assert fetch.in_split(CORPORA, names, "dev") == names
+    real = sum(len(load_docs_qa(p).real) for p in PASTED_FILES)
+    off = sum(len(load_docs_qa(p).off) for p in PASTED_FILES)
+    assert real >= 30 and off >= 8, (real, off)
+    assert all("\n" in q.question for p in PASTED_FILES for q in load_docs_qa(p).real)
 
 
 def test_manifest_pins_every_source() -> None:
