@@ -475,9 +475,10 @@ class Engine:
         except ModelUnavailable as e:
             return Answer(question=question, answered=False, failure=e)
         note = " · ".join(n for n in (cq.note, corrected.note, about_note) if n) or None
-        # a message cut to its last question (or its head) is judged on what was searched: a
-        # pasted log's names ("ValueError") are not the question's
-        written = cq.text if cq.note else question
+        # a message cut to its last question (or its head) is judged on what was searched, one
+        # pasting an error or code on the asker's own words: a pasted log's names
+        # ("ValueError") are not the question's
+        written = cq.written or (cq.text if cq.note else question)
         answer = self._answer(
             view, text, q_vec, question, k, offset, note, guild_id, shown, asked, written, order,
         )

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from retrieval.pasted import read_paste
+
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _MENTION = re.compile(r"<@[!&]?\d+>|<#\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b")
 _FENCE = re.compile(r"`{1,3}")
@@ -20,6 +22,10 @@ class CleanQuestion:
     text: str  # what is searched
     note: str | None  # shown to the user (e.g. the question was cut)
     error: str | None  # the question cannot be searched; the message says why
+    # the asker's own words, when the message also pastes an error, a log or code: what the
+    # refusal's name checks read (a pasted message's `NoneType` or `CliRunner` is not a name
+    # the asker wrote; retrieval.unmentioned)
+    written: str | None = None
 
 
 def without_mentions(raw: str) -> str:
@@ -58,6 +64,11 @@ def clean_question(raw: str, max_chars: int) -> CleanQuestion:
         else:
             text = _head(text, max_chars)
             note = f"Your question was long; only its first {len(text)} characters were searched."
+    elif (paste := read_paste(raw)) is not None:
+        # a pasted traceback, log or code: its error message and the asker's own words are
+        # searched first, its frames, paths and timestamps not at all (retrieval.pasted)
+        text = _head(clean_text(paste.searched), max_chars)
+        return CleanQuestion(text, paste.note, None, clean_text(" ".join(paste.said)) or text)
     return CleanQuestion(text, note, None)
 
 
