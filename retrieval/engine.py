@@ -47,6 +47,7 @@ from retrieval.gaps import GapLog, Topic, cluster
 from retrieval.indexer import DocSource, Indexer, folder_sources, kept_versions
 from retrieval.knowledge import PREFIX as KNOWLEDGE
 from retrieval.knowledge import Entry, Knowledge, knowledge_root, visible
+from retrieval.lexical import stems
 from retrieval.links import SourceLinks
 from retrieval.loaders import check_docs_root
 from retrieval.models import (
@@ -60,7 +61,7 @@ from retrieval.models import (
 )
 from retrieval.nudges import Nudges
 from retrieval.overview import overview_of, prepare_introductions
-from retrieval.question import clean_question, without_mentions
+from retrieval.question import clean_question, searched_paste, without_mentions
 from retrieval.quoter import Quoter
 from retrieval.retrievers import (
     DENSE_WEIGHT,
@@ -451,6 +452,15 @@ class Engine:
                 raise IndexBuilding() if self.reindex_running() else NotIndexed()
         except CitebotError as e:
             return Answer(question=question, answered=False, failure=e)
+        if cq.paste is not None:
+            # a paste's words no document uses (the asker's own names, what is left of its
+            # paths) only blur the question's vector: BM25 finds nothing with them anyway
+            def known(word: str) -> bool:
+                st = stems(word)
+                return not st or view.lexical.df.get(st[0], 0) > 0
+
+            cq = dataclasses.replace(
+                cq, text=searched_paste(cq, known, self.settings.max_question_chars))
         corrected = self.corrected(view, cq.text, question)
         text, context = corrected.text, None
         # "what is this document about?" names its referent: never a follow-up

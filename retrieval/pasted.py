@@ -18,6 +18,7 @@ quote about the user's own `get_db`.)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _TRACEBACK = re.compile(
@@ -58,6 +59,7 @@ _PROSE_CHARS = re.compile(r"[A-Za-z,.'’?!]")
 # a word of prose: not part of a name with `_` or `.` (`markdown_extensions`, `mkdocs.yml`)
 _WORD = re.compile(r"(?<![\w.])[A-Za-z]+(?:['’][a-z]+)?(?![\w(]|\.\w)")
 _SPACE = re.compile(r"\s+")
+_NAME = re.compile(r"[^\W\d_]\w*")  # a word or an identifier
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,15 @@ class Paste:
     @property
     def searched(self) -> str:
         return "\n".join((*self.errors, *self.said, *self.code))
+
+    def searched_with(self, known: Callable[[str], bool]) -> str:
+        """`searched` without the words of the messages and the code that `known` rejects (no
+        document uses them: the asker's own names, `add_item`, `basket`, `'SRC'`); the
+        asker's sentences are kept whole."""
+        def keep(line: str) -> str:
+            return _NAME.sub(lambda m: m.group(0) if known(m.group(0)) else "", line)
+
+        return "\n".join((*map(keep, self.errors), *self.said, *map(keep, self.code)))
 
     @property
     def note(self) -> str:

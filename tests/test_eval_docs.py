@@ -353,3 +353,21 @@ def test_fetch_refuses_files_that_differ(tmp_path: Path) -> None:
                                  "path": str(tmp_path / "absent")}, ".", {"a.txt": good})
     with pytest.raises(fetch.FetchError, match="apt-get install python3.11-doc"):
         fetch.materialise(missing, tmp_path / "cache")
+
+
+def test_a_pasted_log_line_is_answered_from_its_message(tmp_path: Path) -> None:
+    """socketio-paste-01: a server log line (timestamp, logger, level, then "The client is
+    using an unsupported version of the Socket.IO or Engine.IO protocols (further
+    occurrences…)") and "the client is a JS app using socket.io-client 4.7". Searched with the
+    message's words no document uses ("occurrences", "further"), the question was refused;
+    without them the version compatibility section is quoted first."""
+    from tests.conftest import indexed_engine
+
+    docs = _corpus_or_skip("socketio")
+    qa = load_docs_qa(QA_DIR / "pasted" / "socketio.jsonl")
+    q = next(q for q in qa.real if q.id == "socketio-paste-01")
+    engine = indexed_engine(
+        tmp_path, {n: (docs / n).read_text(encoding="utf-8") for n in ("intro.rst", "server.rst")})
+    got = engine.ask(q.question, record=False)
+    assert got.answered
+    assert GoldMatcher(docs).hit(got.quotes[0], q.gold)

@@ -61,6 +61,16 @@ def test_code_is_searched_after_the_question() -> None:
     assert cq.note == "read as pasted code: your words were searched first"
 
 
+def test_words_no_document_uses_leave_the_errors_and_code_not_the_askers_sentence() -> None:
+    paste = read_paste("def add_item(item, basket=[]):\n    basket.append(item)\n"
+                       "TypeError: 'basket' is wrong\nwhy does my basket keep its items?")
+    assert paste is not None
+    docs_words = {"def", "append", "item", "typeerror", "wrong", "is"}
+    got = paste.searched_with(lambda w: w.lower() in docs_words)
+    assert got == ("TypeError: '' is wrong\nwhy does my basket keep its items?\n"
+                   "def (item, =[]):\n.append(item)")
+
+
 def test_other_exception_shapes() -> None:
     paste = read_paste(
         "  File \"/srv/app/views.py\", line 22, in index\n"
