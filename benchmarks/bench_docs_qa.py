@@ -2,10 +2,12 @@
 
     python benchmarks/bench_docs_qa.py [CORPUS...] [--label NAME] [--cache DIR]
     python benchmarks/bench_docs_qa.py --validation [--label NAME]
+    python benchmarks/bench_docs_qa.py --pasted [CORPUS...] [--label NAME]
 
 Without names it runs the dev corpora (tune on these); --validation runs the validation
 corpora instead (aiohttp, starlette: check a tuning on them, never tune on them). Their
-"split" is set in docs_qa/corpora.json.
+"split" is set in docs_qa/corpora.json. --pasted asks the dev corpora the questions of
+docs_qa/pasted/ instead (a pasted traceback, log line or code snippet with a short question).
 
 Fetches the pinned corpora (benchmarks/docs_qa/fetch.py; the Python corpus needs
 `apt-get install python3.11-doc`), indexes each into a temporary folder with the current code
@@ -52,9 +54,11 @@ def _commit() -> str:
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     fetch.add_selection_args(ap, QA_DIR)
+    ap.add_argument("--pasted", action="store_true",
+                    help="ask the pasted-error questions of docs_qa/pasted/ (dev corpora)")
     ap.add_argument("--label", default="", help="suffix of the results file, e.g. baseline")
     args = ap.parse_args(argv)
-    chosen = fetch.selection(args, QA_DIR)
+    chosen = fetch.selection(args, QA_DIR / "pasted" if args.pasted else QA_DIR)
     names = chosen.names
     per: dict[str, Any] = {}
     pooled: list[dict[str, Any]] = []

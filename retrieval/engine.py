@@ -47,6 +47,7 @@ from retrieval.gaps import GapLog, Topic, cluster
 from retrieval.indexer import DocSource, Indexer, folder_sources, kept_versions
 from retrieval.knowledge import PREFIX as KNOWLEDGE
 from retrieval.knowledge import Entry, Knowledge, knowledge_root, visible
+from retrieval.lexical import stems
 from retrieval.links import SourceLinks
 from retrieval.loaders import check_docs_root
 from retrieval.models import (
@@ -60,7 +61,7 @@ from retrieval.models import (
 )
 from retrieval.nudges import Nudges
 from retrieval.overview import overview_of, prepare_introductions
-from retrieval.question import clean_question, without_mentions
+from retrieval.question import clean_question, searched_paste, without_mentions
 from retrieval.quoter import Quoter
 from retrieval.repeats import prepare_repeats
 from retrieval.retrievers import (
@@ -453,6 +454,15 @@ class Engine:
                 raise IndexBuilding() if self.reindex_running() else NotIndexed()
         except CitebotError as e:
             return Answer(question=question, answered=False, failure=e)
+        if cq.paste is not None:
+            # a paste's words no document uses (the asker's own names, what is left of its
+            # paths) only blur the question's vector: BM25 finds nothing with them anyway
+            def known(word: str) -> bool:
+                st = stems(word)
+                return not st or view.lexical.df.get(st[0], 0) > 0
+
+            cq = dataclasses.replace(
+                cq, text=searched_paste(cq, known, self.settings.max_question_chars))
         corrected = self.corrected(view, cq.text, question)
         text, context = corrected.text, None
         # "what is this document about?" names its referent: never a follow-up
@@ -477,9 +487,10 @@ class Engine:
         except ModelUnavailable as e:
             return Answer(question=question, answered=False, failure=e)
         note = " · ".join(n for n in (cq.note, corrected.note, about_note) if n) or None
-        # a message cut to its last question (or its head) is judged on what was searched: a
-        # pasted log's names ("ValueError") are not the question's
-        written = cq.text if cq.note else question
+        # a message cut to its last question (or its head) is judged on what was searched, one
+        # pasting an error or code on the asker's own words: a pasted log's names
+        # ("ValueError") are not the question's
+        written = cq.written or (cq.text if cq.note else question)
         answer = self._answer(
             view, text, q_vec, question, k, offset, note, guild_id, shown, asked, written, order,
         )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from retrieval.pasted import Paste, read_paste
 
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _MENTION = re.compile(r"<@[!&]?\d+>|<#\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b")
@@ -20,6 +23,11 @@ class CleanQuestion:
     text: str  # what is searched
     note: str | None  # shown to the user (e.g. the question was cut)
     error: str | None  # the question cannot be searched; the message says why
+    # the asker's own words, when the message also pastes an error, a log or code: what the
+    # refusal's name checks read (a pasted message's `NoneType` or `CliRunner` is not a name
+    # the asker wrote; retrieval.unmentioned)
+    written: str | None = None
+    paste: Paste | None = None  # the message read as a paste (retrieval.pasted)
 
 
 def without_mentions(raw: str) -> str:
@@ -58,7 +66,21 @@ def clean_question(raw: str, max_chars: int) -> CleanQuestion:
         else:
             text = _head(text, max_chars)
             note = f"Your question was long; only its first {len(text)} characters were searched."
+    elif (paste := read_paste(raw)) is not None:
+        # a pasted traceback, log or code: its error message and the asker's own words are
+        # searched first, its frames, paths and timestamps not at all (retrieval.pasted)
+        text = _head(clean_text(paste.searched), max_chars)
+        return CleanQuestion(
+            text, paste.note, None, clean_text(" ".join(paste.said)) or text, paste)
     return CleanQuestion(text, note, None)
+
+
+def searched_paste(cq: CleanQuestion, known: Callable[[str], bool], max_chars: int) -> str:
+    """What is searched of a pasted message: its text without the words of its messages and
+    code that `known` (the documents' words) rejects."""
+    if cq.paste is None:
+        return cq.text
+    return _head(clean_text(cq.paste.searched_with(known)), max_chars) or cq.text
 
 
 def _head(text: str, max_chars: int) -> str:

@@ -43,6 +43,7 @@ fetch = _fetch_module()
 CORPORA = fetch.load_manifest()
 CACHE = fetch.default_cache()  # resolved at import: the autouse fixture clears CITEBOT_* vars
 QA_FILES = sorted(QA_DIR.glob("*.jsonl"))
+PASTED_FILES = sorted((QA_DIR / "pasted").glob("*.jsonl"))
 
 
 def _corpus_or_skip(name: str) -> Path:
@@ -104,6 +105,22 @@ def test_gold_spans_exist_in_the_fetched_files(path: Path) -> None:
     docs = _corpus_or_skip(path.stem)
     qa = load_docs_qa(path)
     assert check_gold(qa, docs) == []
+
+
+@pytest.mark.parametrize("path", PASTED_FILES, ids=lambda p: p.stem)
+def test_pasted_gold_spans_exist_in_the_fetched_files(path: Path) -> None:
+    docs = _corpus_or_skip(path.stem)
+    assert check_gold(load_docs_qa(path), docs) == []
+
+
+def test_pasted_set_asks_the_dev_corpora() -> None:
+    # questions with a pasted traceback, log line or code: the dev corpora only (tune on them)
+    names = [p.stem for p in PASTED_FILES]
+    assert fetch.in_split(CORPORA, names, "dev") == names
+    real = sum(len(load_docs_qa(p).real) for p in PASTED_FILES)
+    off = sum(len(load_docs_qa(p).off) for p in PASTED_FILES)
+    assert real >= 30 and off >= 8, (real, off)
+    assert all("\n" in q.question for p in PASTED_FILES for q in load_docs_qa(p).real)
 
 
 def test_manifest_pins_every_source() -> None:
@@ -336,3 +353,21 @@ def test_fetch_refuses_files_that_differ(tmp_path: Path) -> None:
                                  "path": str(tmp_path / "absent")}, ".", {"a.txt": good})
     with pytest.raises(fetch.FetchError, match="apt-get install python3.11-doc"):
         fetch.materialise(missing, tmp_path / "cache")
+
+
+def test_a_pasted_log_line_is_answered_from_its_message(tmp_path: Path) -> None:
+    """socketio-paste-01: a server log line (timestamp, logger, level, then "The client is
+    using an unsupported version of the Socket.IO or Engine.IO protocols (further
+    occurrences…)") and "the client is a JS app using socket.io-client 4.7". Searched with the
+    message's words no document uses ("occurrences", "further"), the question was refused;
+    without them the version compatibility section is quoted first."""
+    from tests.conftest import indexed_engine
+
+    docs = _corpus_or_skip("socketio")
+    qa = load_docs_qa(QA_DIR / "pasted" / "socketio.jsonl")
+    q = next(q for q in qa.real if q.id == "socketio-paste-01")
+    engine = indexed_engine(
+        tmp_path, {n: (docs / n).read_text(encoding="utf-8") for n in ("intro.rst", "server.rst")})
+    got = engine.ask(q.question, record=False)
+    assert got.answered
+    assert GoldMatcher(docs).hit(got.quotes[0], q.gold)
