@@ -88,6 +88,8 @@ def test_sentences_that_speak_of_the_code_above() -> None:
               "Running this prints 2."):
         assert leans_on_code(s), s
     for s in ("Here is another example:", "Here's how:", "The counter keeps its total.",
+              "The example that follows shows how to start it.", "In the example below, x is 1.",
+              "In the case of the asyncio client, the method is a coroutine:",
               "Counters are cheap.", "In Python, names are local."):
         assert not leans_on_code(s), s
 
