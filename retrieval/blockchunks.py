@@ -217,16 +217,7 @@ def chunk_blocks(
         if current and first.kind == HEADING and total >= NEW_CHUNK_AT_HEADING:
             flush()
         if current and total + g_tokens > budget:
-            # the code a paragraph opening on "This is because…" speaks of goes to the next
-            # chunk with it (and with its own lead-in), when they fit one chunk together
-            spoken = _code_spoken_of(text, blocks, g_units[0], current, budget)
-            moved = current[len(current) - spoken :] if spoken else []
-            if spoken:
-                del current[len(current) - spoken :]
-                total -= sum(m.tokens for m in moved)
             flush()
-            current.extend(moved)
-            total += sum(m.tokens for m in moved)
         if g_tokens <= budget and not any(u.fresh for u in g_units):
             current.extend(g_units)
             total += g_tokens
@@ -512,35 +503,6 @@ def _lead_in_units(
     k = 2 if len(text[last.start : last.end].split()) < SHORT_LEAD_WORDS else 1
     k = min(k, lead, len(current) - 1)
     return k if k and fits(k, max_tokens) else 0
-
-
-def _code_spoken_of(
-    text: str, blocks: Sequence[Block], u: _Unit, current: list[_Unit], budget: int,
-) -> int:
-    """How many units at the end of `current` are the code block that unit `u`, a paragraph's
-    first piece, speaks of ("This is because when you make an assignment…" under the code
-    raising the error: antecedent.code_before quotes them together) with that code's
-    lead-in ("results in an `UnboundLocalError`:"), to go to the next chunk with `u`: when
-    something stays before them and they fit one chunk with `u`; else none."""
-    from retrieval.antecedent import speaks_of_code
-
-    i = u.block
-    if not current or i == 0 or blocks[i].kind != PARAGRAPH or u.start != blocks[i].start:
-        return 0
-    code = blocks[i - 1]
-    if code.kind != CODE or current[-1].block != i - 1 or code.section != blocks[i].section or (
-            not speaks_of_code(text, code.end, u.start)):
-        return 0
-    k = sum(1 for m in current if m.block == i - 1)
-    if current[len(current) - k].start > code.start or any(
-            m.block == i - 1 for m in current[: len(current) - k]):
-        return 0  # (a block begun in an earlier chunk is split already: left as it is)
-    if _leads_next(text, blocks, i - 2):
-        k += sum(1 for m in current[: len(current) - k] if m.block == i - 2)
-    if k >= len(current) or sum(m.tokens for m in current[len(current) - k :]) + u.tokens > (
-            budget):
-        return 0
-    return k
 
 
 def _first_piece(units: list[_Unit], block: int) -> int:

@@ -1,11 +1,10 @@
 """A sentence that speaks of the code above it ("This prints…", "This is because…", "Here,
 `n=x` creates…") says nothing quoted alone under code the reader cannot see: it is quoted with
 that code (its last lines when the block is long, marked honestly), shown as the code then the
-words, one exact slice whose cited lines are widened to match; and the chunker keeps such a
-paragraph in one chunk with its code when a chunk must end near them. Display only past the
-chunking: no vector or score of the quote changes. Real parser, chunker and units on small
-Markdown, reST and HTML samples; the real model, Chroma, Engine and Discord renderer end to
-end."""
+words, one exact slice whose cited lines are widened to match. Display only: no chunk, vector
+or score changes (a chunker rule keeping such a paragraph with its code lost a dev top-3).
+Real parser, chunker and units on small Markdown and reST samples; the real model, Chroma,
+Engine and Discord renderer end to end."""
 
 from __future__ import annotations
 
@@ -167,21 +166,6 @@ def test_rst_session_and_the_page_rule(tmp_path: Path, embedder: Embedder) -> No
     assert [w for _, w in standing_alone(ranked(code, because), 2)] == [code, because]
     page = standing_alone(ranked(because, code, other), 2)
     assert [w.text for _, w in page] == [q.text, other.text]
-
-
-def test_the_chunker_keeps_such_a_paragraph_with_its_code(
-    tmp_path: Path, embedder: Embedder
-) -> None:
-    """When a chunk must end near them, the code (and its lead-in) go to the next chunk with
-    the paragraph that speaks of it, so that paragraph is quoted with its code."""
-    filler = " ".join(f"Sentence number {i} says something about counters." for i in range(24))
-    text = COUNTER_MD.replace("Call the counter twice:", filler + "\n\nCall the counter twice:")
-    ws = file_windows(tmp_path, "long.md", text, embedder)
-    prints = next(w for w in ws if w.text.startswith("This prints") and w.kind == "paragraph")
-    assert "counter = Counter()" in prints.chunk.text
-    assert "Call the counter twice:" in prints.chunk.text
-    q = _quoted(text, prints)
-    assert q.kind == "code" and q.text.startswith("Call the counter twice:")
 
 
 def test_end_to_end_the_quote_shows_the_code_in_discord(tmp_path: Path) -> None:
