@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.antecedent import antecedent_start
+from retrieval.antecedent import antecedent_start, code_before
 from retrieval.corpus import ChunkRecord
 from retrieval.lexical import LexicalIndex, stems
 from retrieval.parsing.blocks import (
@@ -279,11 +279,35 @@ def with_antecedent(w: Window) -> Window:
     or definition (antecedent.antecedent_start), one exact slice. Applied to the quotes
     picked, after ranking: no vector or score changes. `w` itself when the longer quote would
     pass MAX_QUOTE_CHARS (its prose; the lead-in of code, a list or a table quoted with it),
-    or for plain text and included code (a table row or code alone opens on no sentence)."""
+    or for plain text and included code (a table row or code alone opens on no sentence).
+    A paragraph opening on a sentence that speaks of the code block right above it ("This is
+    because…", "This will print…", "Here, `n=x` creates…") is quoted from that code (its last
+    lines when it is long, marked: antecedent.code_before), shown as the code then the words."""
     if w.block < 0 or w.chunk.includes:
         return w
     c = w.chunk
     a = antecedent_start(c.text, c.blocks, c.sentences, w.start)
+    if a is None and w.kind == PARAGRAPH and w.code_start < 0 and not w.code_parts and (
+            code := code_before(c.text, c.blocks, w.start)) is not None:
+        # "This is because…" opening the paragraph under the code it speaks of: the code (or
+        # its last lines, marked) then the paragraph, shown as code then prose
+        n, s, e = code
+        ref = c.blocks[n]
+        whole = s == int(ref[1]) and bool(int(ref[7]))
+        lead = s
+        if whole:
+            from retrieval.quoteunits import _code_units
+
+            # the sentence leading into that code ("This code results in an error:") too,
+            # as the code's own unit quotes it
+            got = _code_units(c.text, c.blocks, n, s, e, {"kind": "code", "block": n})
+            if got and got[0][1] == e and not got[0][3].get("code_parts") and (
+                    s - got[0][0] <= MAX_QUOTE_CHARS):
+                lead = got[0][0]
+        first = int(ref[8]) if len(ref) > 8 else 0
+        return Window(c, w.rank, lead, w.end, w.sentences + 1, kind="code", block=n,
+                      code_start=s, block_line_start=0 if whole else first,
+                      code_parts=((s, e, str(ref[4] or "")),))
     if a is None or (w.code_start if w.code_start >= 0 else w.end) - a > MAX_QUOTE_CHARS:
         return w
     kind = w.kind

@@ -94,6 +94,10 @@ _MARKUP_LINE = re.compile(
     r"|%(?:[ \t]|$)|:[ \t]{1,2}(?:```|~~~))")
 
 
+# a Markdown fence closing the code that a quote's words follow (the words are shown after it)
+_CLOSING_FENCE = re.compile(r"\A\s*(?:```|~~~)[^\n]*(?=\n|$)")
+
+
 # an HTML comment in Markdown (a linter's switch, a doc tool's directive for the example
 # under it): the page never shows it
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -177,14 +181,17 @@ def _display_parts(c: Citation) -> list[Part]:
                           8 if _is_rst(c) else 4)
             if code.strip():
                 parts.append(Part("code", code.strip("\n"), shown_language(lang)))
+        code_last = c.line_end
         if c.code_parts and not c.shown_in and (tail := c.text[c.code_parts[-1][1] :]).strip():
-            # the lead-in's sentence going on after its code (quoteunits.sentence_over_code)
-            parts.append(Part("text", _prose(tail, "paragraph", is_markdown(c.source),
-                                             _is_rst(c))))
+            # the lead-in's sentence going on after its code (quoteunits.sentence_over_code),
+            # the paragraph speaking of the code above it (antecedent.code_before)
+            parts.append(Part("text", _prose(_CLOSING_FENCE.sub("", tail), "paragraph",
+                                             is_markdown(c.source), _is_rst(c))))
+            code_last = c.line_start + c.text.count("\n", 0, c.code_parts[-1][1])
         first = min(c.line_start, c.block_line_start or c.line_start)
         if first < c.line_start:  # a later part of a long block
-            parts.insert(0, Part("text", f"… (lines {c.line_start}–{c.line_end} of the code "
-                                 f"block at lines {first}–{max(c.block_line_end, c.line_end)})"))
+            parts.insert(0, Part("text", f"… (lines {c.line_start}–{code_last} of the code "
+                                 f"block at lines {first}–{max(c.block_line_end, code_last)})"))
         if c.block_line_end > c.line_end:
             parts.append(_more_lines(c, first, "block"))
         return parts

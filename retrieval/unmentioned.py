@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from bm25s.stopwords import STOPWORDS_EN_PLUS
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -72,14 +73,32 @@ def _content_words(question: str) -> list[tuple[str, str, int]]:
     return out
 
 
+# words a note of unused words leaves out: English function words (NLTK's list, as bm25s
+# ships it: "during", "after", "between"; BM25's own list is shorter) and more of them, and the
+# wording of a question rather than its subject ("what happens", "is it possible", "the best
+# way"): that the documents never use "happens" or "during" tells the asker nothing
+_NOT_SUBJECT = frozenset(STOPWORDS_EN_PLUS) | frozenset(
+    "within without throughout whether although though unless upon onto toward towards across "
+    "along among amongst beside besides beyond despite except via whereas whenever wherever "
+    "whatever whoever whichever since till per around anyway anyhow instead otherwise else "
+    "however therefore thus hence somehow someone somebody something anyone anybody anything "
+    "everyone everybody everything nothing already always never often sometimes usually still "
+    "even ever yet really actually exactly basically simply just maybe perhaps probably "
+    "possible possibly able happen happens happened happening way ways thing things stuff "
+    "best easiest simplest quickest proper properly correct correctly "
+    "anymore please thanks thank hello hey etc".split())
+
+
 def unused_words(question: str, view: CorpusView) -> list[str]:
     """The question's words (three letters or more, not stopwords), lower-cased, whose stem no
     indexed chunk contains: "folder" when the docs say "directory", "Florida" in an off-topic
-    question (named in a refusal's or a weak answer's note)."""
+    question (named in a refusal's or a weak answer's note). Function words and the wording
+    of a question (`_NOT_SUBJECT`: "during", "happens") are not named."""
     out: list[str] = []
     for w, st, _ in _content_words(question):
-        if view.lexical.df.get(st, 0) == 0 and w.lower() not in out:
-            out.append(w.lower())
+        low = w.lower()
+        if view.lexical.df.get(st, 0) == 0 and low not in out and low not in _NOT_SUBJECT:
+            out.append(low)
     return out
 
 

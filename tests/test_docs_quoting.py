@@ -435,3 +435,30 @@ def test_a_weak_match_names_the_question_words_no_document_uses(
     refused = engine.ask("What is the recipe for banana bread?")
     assert not refused.answered
     assert refused.note == "the documents never use “recipe”, “banana”, “bread”"
+
+
+def test_the_note_names_no_function_word_or_question_wording(
+    tmp_path: Path, engine_factory: Callable[..., Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The words a note says the documents never use are the question's subject: not a
+    function word ("during", "whether") nor the wording of a question ("what happens", "is
+    it possible") that happen to be missing from the documents (real index)."""
+    import retrieval.quoter as quoter
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "files.md").write_text(
+        "# Files\n\n## Removing\n\nTo remove a directory tree with all its files, call "
+        "`shutil.rmtree(path)`.\n\n## Copying\n\nTo copy a file, call `shutil.copy(src, dst)`.\n"
+    )
+    engine = engine_factory(docs)
+    engine.index()
+    for word in ("happens", "during", "whether", "possible"):
+        assert engine.view().lexical.df.get(quoter.stems(word)[0], 0) == 0  # (truly unused)
+    refused = engine.ask("What happens to my banana bread during baking?")
+    assert not refused.answered
+    assert refused.note == "the documents never use “banana”, “bread”, “baking”"
+    monkeypatch.setattr(quoter, "WEAK_MARGIN", 10.0)  # every answer counts as weak
+    answer = engine.ask("Is it possible to remove a folder tree whether or not it has files?")
+    assert answer.answered and "rmtree" in answer.quotes[0].text
+    assert answer.note == "weak match: the documents never use “folder”"

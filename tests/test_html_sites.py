@@ -10,6 +10,7 @@ from pathlib import Path
 from retrieval.engine import Engine
 from retrieval.loaders import load_file
 from retrieval.parsing.html import parse_html
+from tests.conftest import make_settings
 
 # the shape of an mkdocs theme with Bootstrap 2 chrome: a navbar, a search modal with its own
 # heading, the navigation as plain lists, the page in <div id="main-content">, a GitHub badge
@@ -85,6 +86,36 @@ def test_a_paragraph_with_words_around_its_link_is_kept() -> None:
     p = parse_html(html)
     assert [p.text[b.start : b.end] for b in p.blocks] == [
         "Files", "See the guide.", "Source code: Lib/json/__init__.py"]
+
+
+def test_a_list_item_that_is_only_links_within_the_docs_is_navigation(tmp_path: Path) -> None:
+    """An item that is only links to the site's own pages ("➡️ I'm using SQLAlchemy", "Foo —
+    Bar") is navigation, as such a paragraph is and as such a Markdown item is: never quoted
+    (it was, as an answer to "which databases are supported?"). An item with words around its
+    link, and a list of names linking out of the docs ("Available handlers": C, Python), are
+    what the page says."""
+    html = ("<html><body><main><h1>Databases</h1>"
+            "<p>Pick the adapter for your database.</p>"
+            "<ul><li><a href='sqlalchemy.html'>I'm using SQLAlchemy</a></li>"
+            "<li><p>➡️ <a href='beanie.html'>I'm using Beanie</a></p></li>"
+            "<li><a href='a.html'>Foo</a> — <a href='#bar'>Bar</a></li>"
+            "<li><a href='redis.html'>Redis</a> keeps sessions in memory.</li></ul>"
+            "<h2>Available handlers</h2>"
+            "<ul><li><a href='https://example.org/c'>C</a></li>"
+            "<li><a href='https://example.org/python'>Python</a></li></ul>"
+            "</main></body></html>")
+    p = parse_html(html)
+    assert [(b.kind, p.text[b.start : b.end]) for b in p.blocks] == [
+        ("heading", "Databases"), ("paragraph", "Pick the adapter for your database."),
+        ("list_item", "Redis keeps sessions in memory."), ("heading", "Available handlers"),
+        ("list_item", "C"), ("list_item", "Python")]
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "databases.html").write_text(html, encoding="utf-8")
+    engine = Engine(make_settings(docs, tmp_path / "data"))
+    engine.index()
+    a = engine.ask("Which database adapters can I use, is Beanie supported?", record=False)
+    assert all("I'm using" not in c.text for c in a.quotes), [c.text for c in a.quotes]
 
 
 def test_html_text_is_on_the_files_own_lines(tmp_path: Path) -> None:

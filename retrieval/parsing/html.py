@@ -271,6 +271,9 @@ def _block(tag: Tag, w: _Writer) -> None:
         _walk(tag, w)
 
 
+_EXTERNAL = re.compile(r"(?i)[a-z][\w+.-]*:|//")  # a link with a scheme leaves the docs
+
+
 def _only_links(nodes: list[Tag | NavigableString]) -> bool:
     """A paragraph that is only a link or links ("throttling.py" pointing at the source on
     GitHub, an epigraph's "Twitter API rate limiting response"): it names where to look and
@@ -375,7 +378,15 @@ def _list_item(li: Tag, w: _Writer, number: str = "") -> None:
                     own_nodes.append(child)
             elif t and isinstance(child, Tag):
                 nested.append(child)
-    if own:
+    flat = [c for n in own_nodes for c in (
+        n.children if isinstance(n, Tag) and n.name == "p" else [n])
+        if isinstance(c, (Tag, NavigableString))]
+    if own and not (_only_links(flat) and all(
+            not _EXTERNAL.match(str(a.get("href") or "")) for a in flat
+            if isinstance(a, Tag) and a.name == "a")):
+        # (an item that is only links within the docs, "➡️ I'm using SQLAlchemy" or "Foo —
+        # Bar", is navigation, as such a Markdown item is (parsing.blocks.internal_links_only);
+        # names linking out, "C", "Python" under "Available handlers", are what it lists)
         w.emit(LIST_ITEM, " ".join(own), own_nodes, language=number)
     for tag in nested:
         _block(tag, w)
