@@ -1,0 +1,68 @@
+"""Session 22, trial32: mkdocs Markdown sites whose examples live in files beside the docs
+(`{!../examples/x.py!}` inside a code fence, markdown-include)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.engine import Engine
+from retrieval.indexer import folder_sources
+from retrieval.quotedisplay import display_parts
+from tests.conftest import make_settings, write_files
+
+SET_COOKIE = """from shop import Shop, JSONResponse
+
+app = Shop()
+
+
+@app.get("/basket")
+def basket():
+    response = JSONResponse(content={"items": 3})
+    response.set_cookie(key="basket_id", value="b-1234")
+    return response
+"""
+
+COOKIES = """# Response Cookies
+
+## Return a response directly
+
+You can also create cookies when returning a response directly in your code.
+
+Then set cookies in it, and then return it:
+
+```Python hl_lines="9"
+{!../examples/cookies.py!}
+```
+
+## Other
+
+Some unrelated prose about the weather in spring and the rain in autumn.
+"""
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, Path]:
+    root = tmp_path_factory.mktemp("proj")
+    write_files(root, {"examples/cookies.py": SET_COOKIE, "docs/cookies.md": COOKIES})
+    engine = Engine(make_settings(root / "docs", root / "data", include_root=Path("..")))
+    engine.index()
+    return engine, root / "docs"
+
+
+def test_a_markdown_include_in_a_fence_is_quoted_with_the_sentence_leading_into_it(
+    shop: tuple[Engine, Path],
+) -> None:
+    """The fence's opening line (```` ```Python hl_lines="9" ````) between the lead-in and the
+    `{!…!}` line does not cut the code from its lead-in, as it does not for a pymdown snippet."""
+    engine, docs = shop
+    sources, _, _ = folder_sources(docs, 10_000_000, Path(".."))
+    doc = next(s for s in sources if s.rel == "cookies.md").load()
+    [span] = doc.includes
+    assert doc.text[span.lead_start : span.lead_end] == "Then set cookies in it, and then return it:"
+    code = next(q for q in engine.ask("how do I set a cookie on the response?").quotes
+                if q.kind == "code")
+    assert code.source == "../examples/cookies.py" and code.shown_in == "cookies.md"
+    assert code.lead_in == "Then set cookies in it, and then return it:"
+    assert display_parts(code)[0].text == "Then set cookies in it, and then return it:"
