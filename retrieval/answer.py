@@ -11,6 +11,7 @@ import numpy as np
 
 from retrieval.antecedent import antecedent_start
 from retrieval.corpus import ChunkRecord
+from retrieval.includespan import IncludedSpan, span_of
 from retrieval.lexical import LexicalIndex, stems
 from retrieval.parsing.blocks import (
     ADMONITION,
@@ -264,6 +265,34 @@ def with_announced_code(w: Window) -> Window:
         return w
     a, b, _, extra = got
     return Window(w.chunk, w.rank, a, b, w.sentences, **extra)
+
+
+def included_code_leads(windows: Sequence[Window]) -> dict[int, Window]:
+    """The window quoting code a page includes from another file with the page's sentence
+    leading into it (the copy before the code in the page's tail), for each window of
+    `windows` that is that sentence in the page itself, by the page window's id: the sentence
+    alone ("Then set cookies in it, and then return it:") says nothing without the code, and
+    the two had been two quotes, the bare sentence first. Only a code window in `windows` (the
+    quote pool) takes its place."""
+    tails: dict[tuple[str, int, int], Window] = {}
+    for w in windows:
+        if not w.chunk.includes or w.kind != CODE:
+            continue
+        a, b = w.file_span
+        span = span_of(tuple(IncludedSpan.from_list(r) for r in w.chunk.includes), a, b)
+        if span is None or not (a < span.lead_end and b > span.code_start):
+            continue  # the code alone, or no lead-in copied
+        lead = (w.chunk.source, span.page_lead, span.page_lead + span.lead_end - span.lead_start)
+        tails.setdefault(lead, w)
+    out: dict[int, Window] = {}
+    if tails:
+        for w in windows:
+            a, b = w.file_span
+            got = next((t for (src, x, y), t in tails.items()
+                        if src == w.chunk.source and x <= a and b <= y), None)
+            if got is not None:
+                out[id(w)] = got
+    return out
 
 
 def with_antecedent(w: Window) -> Window:

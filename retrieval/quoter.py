@@ -15,6 +15,7 @@ from retrieval.answer import (
     ScoredWindow,
     Weights,
     Window,
+    included_code_leads,
     item_lead_in,
     item_over_its_list,
     matched_terms,
@@ -294,6 +295,11 @@ class Quoter:
         # quoted as both (ordered by the unit's own score and vectors: only what is quoted
         # grows)
         scored = [self._announced(sw, raw, row, list_leads) for sw in scored]
+        if leads := included_code_leads([sw.window for sw in scored]):
+            # a page's sentence leading into code it includes from another file: quoted as
+            # that code with the sentence (its own evidence and vectors, as above)
+            scored = [self._announced(sw, raw, row, list_leads, leads.get(id(sw.window)))
+                      for sw in scored]
         unlifted = scored
         if overview is None and self.weights.signpost and any(
             signposts := [signpost_unit(sw.window) for sw in scored]
@@ -381,11 +387,13 @@ class Quoter:
 
     @staticmethod
     def _announced(
-        sw: ScoredWindow, raw: dict[int, float], row: dict[int, int], leads: dict[int, str]
+        sw: ScoredWindow, raw: dict[int, float], row: dict[int, int], leads: dict[int, str],
+        instead: Window | None = None,
     ) -> ScoredWindow:
         """`sw` quoted with the code, list or table its sentence announces (answer.with_announced),
-        keeping its evidence, vectors and list lead-in (looked up by window)."""
-        w = with_announced(sw.window)
+        or as `instead` (a copy: the window it stands for keeps its own place), keeping its
+        evidence, vectors and list lead-in (looked up by window)."""
+        w = with_announced(sw.window) if instead is None else dataclasses.replace(instead)
         if w is sw.window:
             return sw
         raw[id(w)], row[id(w)] = raw[id(sw.window)], row[id(sw.window)]

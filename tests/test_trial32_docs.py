@@ -60,9 +60,23 @@ def test_a_markdown_include_in_a_fence_is_quoted_with_the_sentence_leading_into_
     sources, _, _ = folder_sources(docs, 10_000_000, Path(".."))
     doc = next(s for s in sources if s.rel == "cookies.md").load()
     [span] = doc.includes
-    assert doc.text[span.lead_start : span.lead_end] == "Then set cookies in it, and then return it:"
+    lead = "Then set cookies in it, and then return it:"
+    assert doc.text[span.lead_start : span.lead_end] == lead
     code = next(q for q in engine.ask("how do I set a cookie on the response?").quotes
                 if q.kind == "code")
     assert code.source == "../examples/cookies.py" and code.shown_in == "cookies.md"
     assert code.lead_in == "Then set cookies in it, and then return it:"
     assert display_parts(code)[0].text == "Then set cookies in it, and then return it:"
+
+
+def test_the_page_sentence_leading_into_included_code_is_quoted_with_that_code(
+    shop: tuple[Engine, Path],
+) -> None:
+    """The page's own "Then set cookies in it, and then return it:" had been the top quote
+    alone, the code (with a copy of it) a later one: it is now quoted once, with the code."""
+    engine, _ = shop
+    for question in ("how do I set a cookie on the response?", "how to return cookies"):
+        quotes = engine.ask(question).quotes
+        assert quotes[0].kind == "code" and quotes[0].source == "../examples/cookies.py"
+        assert quotes[0].lead_in == "Then set cookies in it, and then return it:"
+        assert not any(q.text == "Then set cookies in it, and then return it:" for q in quotes)
