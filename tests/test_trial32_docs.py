@@ -80,3 +80,38 @@ def test_the_page_sentence_leading_into_included_code_is_quoted_with_that_code(
         assert quotes[0].kind == "code" and quotes[0].source == "../examples/cookies.py"
         assert quotes[0].lead_in == "Then set cookies in it, and then return it:"
         assert not any(q.text == "Then set cookies in it, and then return it:" for q in quotes)
+
+
+TOOL_PAGE = """# Gizmo Runner
+
+<p align="center">
+    <em>Run your scripts with completion in your terminal.</em>
+</p>
+
+---
+
+**Documentation**: <a href="https://gizmo.example.org/runner/" target="_blank">https://gizmo.example.org/runner/</a>
+
+**Source Code for Gizmo Runner**: <a href="https://github.com/gizmo/runner" target="_blank">https://github.com/gizmo/runner</a>
+
+---
+
+**Gizmo Runner** is a command line application to run simple scripts written with Gizmo, with
+completion in your terminal.
+
+## Installation
+
+Install it with `pip install gizmo-runner`.
+"""
+
+
+def test_a_bold_label_over_an_html_link_to_its_own_address_is_a_pointer(tmp_path: Path) -> None:
+    """"**Source Code for Gizmo Runner**: <a href=…>https://github.com/…</a>" only says where
+    to look, as "Source Code: https://github.com/…" does; it had been the top answer to "what
+    is gizmo runner?", above the sentence saying what it is."""
+    write_files(tmp_path, {"docs/runner.md": TOOL_PAGE})
+    engine = Engine(make_settings(tmp_path / "docs", tmp_path / "data"))
+    engine.index()
+    quotes = engine.ask("what is gizmo runner?").quotes
+    assert quotes[0].text.startswith("**Gizmo Runner** is a command line application")
+    assert not any("https://" in q.text for q in quotes)
