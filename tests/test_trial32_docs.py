@@ -115,3 +115,43 @@ def test_a_bold_label_over_an_html_link_to_its_own_address_is_a_pointer(tmp_path
     quotes = engine.ask("what is gizmo runner?").quotes
     assert quotes[0].text.startswith("**Gizmo Runner** is a command line application")
     assert not any("https://" in q.text for q in quotes)
+
+
+ENV_PAGE = """# Environment variables
+
+You can also configure an argument to read a value from an environment variable if it is
+not given on the command line.
+
+In this case, the argument `name` will also read any value passed to the environment
+variable `AWESOME_NAME` if no value is given on the command line:
+
+<div class="termy">
+
+```console
+// Call it without an argument
+$ AWESOME_NAME=Wednesday python main.py
+
+Hello Mr. Wednesday
+```
+
+</div>
+
+## Weather
+
+Some unrelated prose about the weather in spring and the rain in autumn.
+"""
+
+
+def test_a_raw_html_wrapper_between_a_lead_in_and_its_code_is_markup(tmp_path: Path) -> None:
+    """`<div class="termy">` around a console session (a site's animated terminal) sits
+    between the sentence ending ':' and its code: they are one quote, as with a fence or an
+    `!!! example` line between them, and the tag is not shown."""
+    write_files(tmp_path, {"docs/env.md": ENV_PAGE})
+    engine = Engine(make_settings(tmp_path / "docs", tmp_path / "data"))
+    engine.index()
+    top = engine.ask("how do I read the name from an environment variable?").quotes[0]
+    assert top.kind == "code" and top.text.startswith("In this case, the argument `name`")
+    assert top.text.endswith("Hello Mr. Wednesday")
+    parts = display_parts(top)
+    assert [p.kind for p in parts] == ["text", "code"]
+    assert parts[0].text.endswith("given on the command line:") and "<div" not in parts[0].text
