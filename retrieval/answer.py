@@ -267,15 +267,33 @@ def with_announced_code(w: Window) -> Window:
     return Window(w.chunk, w.rank, a, b, w.sentences, **extra)
 
 
-def included_code_leads(windows: Sequence[Window]) -> dict[int, Window]:
+def included_leads_by_source(
+    chunks: Sequence[ChunkRecord],
+) -> dict[str, list[tuple[int, int, int]]]:
+    """Where each page's sentences copied as the lead-in of code it includes stand in the
+    page (start, end), with the index in `chunks` of the chunk holding that copy, by page."""
+    out: dict[str, list[tuple[int, int, int]]] = {}
+    for i, c in enumerate(chunks):
+        for row in c.includes:
+            span = IncludedSpan.from_list(row)
+            if span.lead_start < span.lead_end and (
+                    c.char_start <= span.lead_start < c.char_start + len(c.text)):
+                out.setdefault(c.source, []).append(
+                    (span.page_lead, span.page_lead + span.lead_end - span.lead_start, i))
+    return out
+
+
+def included_code_leads(
+    windows: Sequence[Window], more: Sequence[Window] = ()
+) -> dict[int, Window]:
     """The window quoting code a page includes from another file with the page's sentence
     leading into it (the copy before the code in the page's tail), for each window of
     `windows` that is that sentence in the page itself, by the page window's id: the sentence
     alone ("Then set cookies in it, and then return it:") says nothing without the code, and
-    the two had been two quotes, the bare sentence first. Only a code window in `windows` (the
-    quote pool) takes its place."""
+    the two had been two quotes, the bare sentence first. The code window is one of
+    `windows` (the quote pool) or of `more` (its chunk's windows, when not in the pool)."""
     tails: dict[tuple[str, int, int], Window] = {}
-    for w in windows:
+    for w in [*windows, *more]:
         if not w.chunk.includes or w.kind != CODE:
             continue
         a, b = w.file_span

@@ -16,6 +16,7 @@ from retrieval.answer import (
     Weights,
     Window,
     included_code_leads,
+    included_leads_by_source,
     item_lead_in,
     item_over_its_list,
     matched_terms,
@@ -295,7 +296,8 @@ class Quoter:
         # quoted as both (ordered by the unit's own score and vectors: only what is quoted
         # grows)
         scored = [self._announced(sw, raw, row, list_leads) for sw in scored]
-        if leads := included_code_leads([sw.window for sw in scored]):
+        pool_windows = [sw.window for sw in scored]
+        if leads := included_code_leads(pool_windows, self._included_tails(view, pool_windows)):
             # a page's sentence leading into code it includes from another file: quoted as
             # that code with the sentence (its own evidence and vectors, as above)
             scored = [self._announced(sw, raw, row, list_leads, leads.get(id(sw.window)))
@@ -400,6 +402,24 @@ class Quoter:
         if id(sw.window) in leads:
             leads[id(w)] = leads[id(sw.window)]
         return dataclasses.replace(sw, window=w)
+
+    @staticmethod
+    def _included_tails(view: CorpusView, windows: Sequence[Window]) -> list[Window]:
+        """The windows of the chunks, not in the pool, holding the copy of a pool window's
+        sentence as the lead-in of code its page includes (answer.included_code_leads)."""
+        index = view.derived("included-leads", lambda v: included_leads_by_source(v.chunks))
+        if not index:
+            return []
+        seen = {w.chunk.id for w in windows}
+        out: list[Window] = []
+        for w in windows:
+            a, b = w.file_span
+            for x, y, i in index.get(w.chunk.source, ()):
+                c = view.chunks[i]
+                if x <= a and b <= y and c.id not in seen:
+                    seen.add(c.id)
+                    out += windows_for(c, w.rank)
+        return out
 
     def _tokens(self, q: str, windows: Sequence[Window]) -> tuple[np.ndarray, list[np.ndarray]]:
         """The question's token vectors and each window's token signs (stored at index time)."""

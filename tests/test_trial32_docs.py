@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from retrieval.answer import included_code_leads, windows_for
 from retrieval.engine import Engine
 from retrieval.indexer import folder_sources
 from retrieval.quotedisplay import display_parts
+from retrieval.quoter import Quoter
 from tests.conftest import make_settings, write_files
 
 SET_COOKIE = """from shop import Shop, JSONResponse
@@ -155,3 +157,29 @@ def test_a_raw_html_wrapper_between_a_lead_in_and_its_code_is_markup(tmp_path: P
     parts = display_parts(top)
     assert [p.kind for p in parts] == ["text", "code"]
     assert parts[0].text.endswith("given on the command line:") and "<div" not in parts[0].text
+
+
+
+def test_included_code_outside_the_quote_pool_still_takes_its_lead_ins_place(
+    tmp_path: Path,
+) -> None:
+    """The chunk holding the copy of the lead-in and the code (the page's tail, after all of
+    its prose) is often not among the chunks retrieved: it is looked up from the page's own
+    sentence, and its code window (the copy + the code) is what stands in for the sentence."""
+    filler = "\n\n".join(
+        f"The weather report number {i} speaks of rain in autumn, wind in spring and the "
+        f"long dry summers of the southern valleys, where farmers wait for the harvest."
+        for i in range(40))
+    write_files(tmp_path, {"examples/cookies.py": SET_COOKIE,
+                           "docs/cookies.md": COOKIES + "\n" + filler + "\n"})
+    engine = Engine(make_settings(tmp_path / "docs", tmp_path / "data",
+                                  include_root=Path("..")))
+    engine.index()
+    view = engine.view()
+    page = [c for c in view.chunks if c.source == "cookies.md"]
+    lead = "Then set cookies in it, and then return it:"
+    sentence = next(w for c in page for w in windows_for(c, 0) if w.text == lead)
+    assert not included_code_leads([sentence])  # its chunk does not hold the code
+    got = included_code_leads([sentence], Quoter._included_tails(view, [sentence]))
+    assert got[id(sentence)].kind == "code"
+    assert got[id(sentence)].text.startswith(lead) and "set_cookie" in got[id(sentence)].text
