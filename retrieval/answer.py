@@ -11,6 +11,7 @@ import numpy as np
 
 from retrieval.antecedent import antecedent_start, code_before
 from retrieval.corpus import ChunkRecord
+from retrieval.includespan import IncludedSpan, span_of
 from retrieval.lexical import LexicalIndex, stems
 from retrieval.parsing.blocks import (
     ADMONITION,
@@ -270,6 +271,52 @@ def with_announced_code(w: Window) -> Window:
         return w
     a, b, _, extra = got
     return Window(w.chunk, w.rank, a, b, w.sentences, **extra)
+
+
+def included_leads_by_source(
+    chunks: Sequence[ChunkRecord],
+) -> dict[str, list[tuple[int, int, int]]]:
+    """Where each page's sentences copied as the lead-in of code it includes stand in the
+    page (start, end), with the index in `chunks` of the chunk holding that copy, by page."""
+    out: dict[str, list[tuple[int, int, int]]] = {}
+    for i, c in enumerate(chunks):
+        for row in c.includes:
+            span = IncludedSpan.from_list(row)
+            if span.lead_start < span.lead_end and (
+                    c.char_start <= span.lead_start < c.char_start + len(c.text)):
+                out.setdefault(c.source, []).append(
+                    (span.page_lead, span.page_lead + span.lead_end - span.lead_start, i))
+    return out
+
+
+def included_code_leads(
+    windows: Sequence[Window], more: Sequence[Window] = ()
+) -> dict[int, Window]:
+    """The window quoting code a page includes from another file with the page's sentence
+    leading into it (the copy before the code in the page's tail), for each window of
+    `windows` that is that sentence in the page itself, by the page window's id: the sentence
+    alone ("Then set cookies in it, and then return it:") says nothing without the code, and
+    the two had been two quotes, the bare sentence first. The code window is one of
+    `windows` (the quote pool) or of `more` (its chunk's windows, when not in the pool)."""
+    tails: dict[tuple[str, int, int], Window] = {}
+    for w in [*windows, *more]:
+        if not w.chunk.includes or w.kind != CODE:
+            continue
+        a, b = w.file_span
+        span = span_of(tuple(IncludedSpan.from_list(r) for r in w.chunk.includes), a, b)
+        if span is None or not (a < span.lead_end and b > span.code_start):
+            continue  # the code alone, or no lead-in copied
+        lead = (w.chunk.source, span.page_lead, span.page_lead + span.lead_end - span.lead_start)
+        tails.setdefault(lead, w)
+    out: dict[int, Window] = {}
+    if tails:
+        for w in windows:
+            a, b = w.file_span
+            got = next((t for (src, x, y), t in tails.items()
+                        if src == w.chunk.source and x <= a and b <= y), None)
+            if got is not None:
+                out[id(w)] = got
+    return out
 
 
 def with_antecedent(w: Window) -> Window:

@@ -538,9 +538,11 @@ def _lead_block(
     b = blocks[i]
     if b.kind not in (PARAGRAPH, EXAMPLE, LIST_ITEM):
         return None
-    # between them: blank lines, a reST label (`.. _config:`), a snippet's fence line
+    # between them: blank lines, a reST label (`.. _config:`), the fence line of a snippet or
+    # of a markdown-include inside a fence (and the include lines above it in that fence)
+    fenced = d.form == "snippet" or (d.form == "mdinclude" and d.language is not None)
     gap = "\n".join(ln for ln in text[b.end : d.start].split("\n") if not _LABEL.match(ln) and not (
-        d.form == "snippet" and (_FENCE_OPEN.match(ln) or _SNIPPET.match(ln))))
+        fenced and (_FENCE_OPEN.match(ln) or _SNIPPET.match(ln) or MD_INCLUDE.match(ln))))
     if gap.strip() or gap.count("\n") > 3:
         return None
     start = b.start

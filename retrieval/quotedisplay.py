@@ -91,7 +91,9 @@ _MARKUP_LINE = re.compile(
     r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]*\w|/{3,}(?:[ \t]|$)"
     # a MyST comment (`% skip: next`, sybil's marker over the example it skips), and the
     # fence of a definition whose body is code (`Support for Click options:` + `: ```console`)
-    r"|%(?:[ \t]|$)|:[ \t]{1,2}(?:```|~~~))")
+    r"|%(?:[ \t]|$)|:[ \t]{1,2}(?:```|~~~)"
+    # a raw-HTML wrapper's tag alone on its line (`<div class="termy">`)
+    r"|</?[A-Za-z][\w-]*(?:\s[^<>\n]*)?>[ \t]*$)")
 
 
 # a Markdown fence closing the code that a quote's words follow (the words are shown after it)

@@ -15,6 +15,8 @@ from retrieval.answer import (
     ScoredWindow,
     Weights,
     Window,
+    included_code_leads,
+    included_leads_by_source,
     item_lead_in,
     item_over_its_list,
     matched_terms,
@@ -300,6 +302,12 @@ class Quoter:
         # quoted as both (ordered by the unit's own score and vectors: only what is quoted
         # grows)
         scored = [self._announced(sw, raw, row, list_leads) for sw in scored]
+        pool_windows = [sw.window for sw in scored]
+        if leads := included_code_leads(pool_windows, self._included_tails(view, pool_windows)):
+            # a page's sentence leading into code it includes from another file: quoted as
+            # that code with the sentence (its own evidence and vectors, as above)
+            scored = [self._announced(sw, raw, row, list_leads, leads.get(id(sw.window)))
+                      for sw in scored]
         unlifted = scored
         if self.weights.repeated and any(w.chunk.blocks for w in windows):
             # a copy of a unit ranked above it, on another page, gives way (ordering only):
@@ -393,17 +401,37 @@ class Quoter:
 
     @staticmethod
     def _announced(
-        sw: ScoredWindow, raw: dict[int, float], row: dict[int, int], leads: dict[int, str]
+        sw: ScoredWindow, raw: dict[int, float], row: dict[int, int], leads: dict[int, str],
+        instead: Window | None = None,
     ) -> ScoredWindow:
         """`sw` quoted with the code, list or table its sentence announces (answer.with_announced),
-        keeping its evidence, vectors and list lead-in (looked up by window)."""
-        w = with_announced(sw.window)
+        or as `instead` (a copy: the window it stands for keeps its own place), keeping its
+        evidence, vectors and list lead-in (looked up by window)."""
+        w = with_announced(sw.window) if instead is None else dataclasses.replace(instead)
         if w is sw.window:
             return sw
         raw[id(w)], row[id(w)] = raw[id(sw.window)], row[id(sw.window)]
         if id(sw.window) in leads:
             leads[id(w)] = leads[id(sw.window)]
         return dataclasses.replace(sw, window=w)
+
+    @staticmethod
+    def _included_tails(view: CorpusView, windows: Sequence[Window]) -> list[Window]:
+        """The windows of the chunks, not in the pool, holding the copy of a pool window's
+        sentence as the lead-in of code its page includes (answer.included_code_leads)."""
+        index = view.derived("included-leads", lambda v: included_leads_by_source(v.chunks))
+        if not index:
+            return []
+        seen = {w.chunk.id for w in windows}
+        out: list[Window] = []
+        for w in windows:
+            a, b = w.file_span
+            for x, y, i in index.get(w.chunk.source, ()):
+                c = view.chunks[i]
+                if x <= a and b <= y and c.id not in seen:
+                    seen.add(c.id)
+                    out += windows_for(c, w.rank)
+        return out
 
     def _tokens(self, q: str, windows: Sequence[Window]) -> tuple[np.ndarray, list[np.ndarray]]:
         """The question's token vectors and each window's token signs (stored at index time)."""

@@ -105,7 +105,10 @@ _MARKUP = re.compile(
     r"|===[!+]?[ \t]+\S|(?:!!!|\?\?\?\+?)[ \t]*\w|/{3,}(?:[ \t]|$)"
     # a MyST comment (`% skip: next`, sybil's marker over the example it skips), and the
     # fence of a definition whose body is code (`Support for Click options:` + `: ```console`)
-    r"|%(?:[ \t]|$)|:[ \t]{1,2}(?:```|~~~))")
+    r"|%(?:[ \t]|$)|:[ \t]{1,2}(?:```|~~~)"
+    # a raw-HTML wrapper's tag alone on its line (`<div class="termy">` around a console
+    # session, its `</div>`)
+    r"|</?[A-Za-z][\w-]*(?:\s[^<>\n]*)?>[ \t]*$)")
 
 # a code block's caption: `:caption: retry.py` among a `.. code-block::` / MyST
 # ```{code-block}'s options, or `title="app.py"` on an mkdocs / pymdown fence

@@ -397,6 +397,20 @@ _VALUE_LABEL = re.compile(
 _LOCAL_URL = re.compile(r"(?i)https?://(?:localhost|127\.|0\.0\.0\.0|\[::1?\]|example\.(?:com|org))")
 
 
+# a link whose words are its own address, as an HTML anchor or a Markdown link
+# (`<a href="https://x.org" target="_blank">https://x.org</a>`, `[https://x.org](https://x.org)`):
+# the bare address a reader sees
+_ADDRESS_LINK = re.compile(
+    r"<a\s[^>\n]*?href=[\"'](?P<h>[^\"'\s]+)[\"'][^>\n]*>\s*(?P<t>https?://[^\s<]+?)\s*</a>"
+    r"|\[(?P<mt>https?://[^\]\s]+)\]\((?P<mh>[^)\s]+)\)", re.I)
+# a label in bold (`**Source Code**: https://…`): the label's words
+_BOLD_LABEL = re.compile(r"(\*\*|__)(?=\S)([^*_\n]+?)(?<=\S)\1(?=[^\S\n]*:)")
+
+
+def _bare_addresses(raw: str) -> str:
+    return _BOLD_LABEL.sub(r"\2", _ADDRESS_LINK.sub(lambda m: m.group("t") or m.group("mt"), raw))
+
+
 def sentence_points_elsewhere(raw: str) -> bool:
     """A sentence that only says where to look: "See also [`x`][pkg.x].", "See :ref:`x`.",
     "For custom filters see :ref:`writing-filters`.", "For more information, see
@@ -406,6 +420,7 @@ def sentence_points_elsewhere(raw: str) -> bool:
     https://…")."""
     if internal_links_only(raw):
         return True
+    raw = _bare_addresses(raw)
     if not (_RST_REFERENCE.search(raw) or _INTERNAL_LINK.search(raw)
             or _BARE_URL.search(raw)):
         return False
