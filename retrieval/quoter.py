@@ -30,7 +30,7 @@ from retrieval.answer import (
 from retrieval.corpus import ChunkRecord, CorpusView
 from retrieval.embedder import Embedder
 from retrieval.includespan import IncludedSpan, span_of
-from retrieval.lexical import stems
+from retrieval.lexical import frame_free, stems
 from retrieval.models import Answer, Citation, SourceRef
 from retrieval.overview import LEAD_RANK, Overview
 from retrieval.parsing.blocks import CODE
@@ -267,7 +267,7 @@ class Quoter:
                     lead = view.chunks[view.by_id[cid]]
                     pool.append(lead)
                     windows += windows_for(lead, min(LEAD_RANK, len(pool) - 1))
-        q_stems = stems(q)
+        q_stems = frame_free(stems(q), view.lexical.df)
         windows = prefilter(q_stems, windows, view.lexical, self.weights, MAX_WINDOWS)
         if overview is not None and overview.lift and self.weights.definition:
             windows += definition_windows(pool, windows, overview)

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from retrieval.lexical import stems
+from retrieval.lexical import FRAME_STEMS, stems
 from retrieval.spelling import is_english
 
 if TYPE_CHECKING:
@@ -76,6 +76,8 @@ def unused_words(question: str, view: CorpusView) -> list[str]:
     question (named in a refusal's or a weak answer's note)."""
     out: list[str] = []
     for w, st, _ in _content_words(question):
+        if st in FRAME_STEMS:  # "mean", "between": what is asked, not what it is about
+            continue
         if view.lexical.df.get(st, 0) == 0 and w.lower() not in out:
             out.append(w.lower())
     return out
