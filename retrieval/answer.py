@@ -26,6 +26,8 @@ from retrieval.parsing.blocks import (
 MAX_QUOTE_CHARS = 400
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SPAN_WORD = re.compile(r"\S+")
+# a link's target, which the reader never sees: `title <https://…>`_ (reST), [title](…) (Markdown)
+_LINK_TARGET = re.compile(r"\s*<[^<>\s]+>(?=`_{1,2})|(?<=\])\([^()\s]+\)")
 
 
 @dataclass(frozen=True)
@@ -424,10 +426,20 @@ def with_announced(w: Window) -> Window:
     return Window(w.chunk, w.rank, a, b, w.sentences, **extra)
 
 
+def _shown_length(chunk: ChunkRecord, s: int, e: int) -> int:
+    """How long the sentence chunk.text[s:e] reads: in a structured document without its
+    links' targets, so a sentence naming three pages by their web addresses is quoted whole
+    (it had been cut into pieces by its addresses' length, the best opening mid-sentence:
+    "library to the client that makes it easy to load …")."""
+    if not chunk.blocks:
+        return e - s
+    return e - s - sum(len(m.group(0)) for m in _LINK_TARGET.finditer(chunk.text, s, e))
+
+
 def _sentence_windows(chunk: ChunkRecord, rank: int, sents: list[tuple[int, int]]) -> list[Window]:
     out: list[Window] = []
     for i, (s, e) in enumerate(sents):
-        if e - s > MAX_QUOTE_CHARS:
+        if _shown_length(chunk, s, e) > MAX_QUOTE_CHARS:
             out.extend(Window(chunk, rank, a, b) for a, b in sub_spans(chunk.text, s, e))
             continue
         out.append(Window(chunk, rank, s, e))

@@ -7,7 +7,7 @@ import math
 import pickle
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import Stemmer
@@ -48,6 +48,21 @@ def stems(text: str) -> list[str]:
     """Lower-cased, stemmed content words (stopwords removed)."""
     words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
     return list(_stemmer.stemWords(words))
+
+
+# Words that say what kind of answer a question wants, not what it is about ("what does
+# SUSPENDED mean?", "the difference between X and Y"): when no indexed chunk uses one
+# (frame_free), it is not searched for, so it neither halves every quote's word overlap
+# (an unknown word weighs the most IDF) nor is named as a word the documents never use.
+FRAME_STEMS = frozenset(_stemmer.stemWords(
+    "mean means meant meaning difference differences differ different between versus vs "
+    "explain".split()))
+
+
+def frame_free(q_stems: Sequence[str], df: Mapping[str, int]) -> list[str]:
+    """`q_stems` without the frame words (FRAME_STEMS) that no indexed chunk uses (`df`:
+    document frequency by stem)."""
+    return [s for s in q_stems if s not in FRAME_STEMS or df.get(s, 0) > 0]
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")

@@ -32,7 +32,7 @@ from retrieval.answer import (
 from retrieval.corpus import ChunkRecord, CorpusView
 from retrieval.embedder import Embedder
 from retrieval.includespan import IncludedSpan, span_of
-from retrieval.lexical import stems
+from retrieval.lexical import frame_free, stems
 from retrieval.models import Answer, Citation, SourceRef
 from retrieval.overview import LEAD_RANK, Overview
 from retrieval.parsing.blocks import CODE
@@ -258,7 +258,7 @@ class Quoter:
         when the fusion ranks it below the first POOL_CHUNKS (_with_firsts)."""
         # release notes give way in the pool, not in the scores: a chunk keeps its fused rank
         rank_of = {cid: rank for rank, (cid, _) in enumerate(fused)}
-        q_stems = stems(q)
+        q_stems = frame_free(stems(q), view.lexical.df)
         in_pool = fused
         if self.weights.repeated and (
                 copies := pool_copies(view, fused, q_stems, POOL_CHUNKS + offset)):

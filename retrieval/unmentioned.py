@@ -37,7 +37,7 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from retrieval.lexical import stems
+from retrieval.lexical import FRAME_STEMS, stems
 from retrieval.spelling import is_english
 
 if TYPE_CHECKING:
@@ -96,6 +96,8 @@ def unused_words(question: str, view: CorpusView) -> list[str]:
     of a question (`_NOT_SUBJECT`: "during", "happens") are not named."""
     out: list[str] = []
     for w, st, _ in _content_words(question):
+        if st in FRAME_STEMS:  # "mean", "between": what is asked, not what it is about
+            continue
         low = w.lower()
         if view.lexical.df.get(st, 0) == 0 and low not in out and low not in _NOT_SUBJECT:
             out.append(low)
