@@ -61,7 +61,12 @@ from retrieval.models import (
 )
 from retrieval.nudges import Nudges
 from retrieval.overview import overview_of, prepare_introductions
-from retrieval.question import clean_question, searched_paste, without_mentions
+from retrieval.question import (
+    clean_question,
+    searched_paste,
+    without_controls,
+    without_mentions,
+)
 from retrieval.quoter import Quoter
 from retrieval.repeats import prepare_repeats
 from retrieval.retrievers import (
@@ -490,7 +495,8 @@ class Engine:
         # a message cut to its last question (or its head) is judged on what was searched, one
         # pasting an error or code on the asker's own words: a pasted log's names
         # ("ValueError") are not the question's
-        written = cq.written or (cq.text if cq.note else question)
+        # (an escape sequence's tail, "[31mWho", is not a mixed-case name)
+        written = cq.written or (cq.text if cq.note else without_controls(question))
         answer = self._answer(
             view, text, q_vec, question, k, offset, note, guild_id, shown, asked, written, order,
         )

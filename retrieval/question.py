@@ -35,14 +35,19 @@ def without_mentions(raw: str) -> str:
     return _MENTION.sub(" ", raw or "")
 
 
-def clean_text(raw: str) -> str:
-    """What of a message is searched: no mentions, markup, control characters; one space."""
-    # terminal escape sequences go whole; control, format and lone surrogate characters
-    # (JSON can carry those; the tokenizer cannot encode them) become spaces
-    text = "".join(
+def without_controls(raw: str) -> str:
+    """`raw` as it reads: terminal escape sequences go whole; control, format and lone
+    surrogate characters (JSON can carry those; the tokenizer cannot encode them) become
+    spaces. Markup and mentions stay (the name checks read backticks and quotes)."""
+    return "".join(
         " " if unicodedata.category(c) in {"Cc", "Cf", "Cs", "Zl", "Zp"} else c
         for c in _ANSI.sub(" ", raw or "")
     )
+
+
+def clean_text(raw: str) -> str:
+    """What of a message is searched: no mentions, markup, control characters; one space."""
+    text = without_controls(raw)
     text = _MENTION.sub(" ", text)
     text = _FENCE.sub(" ", text)
     text = _MARKUP.sub(" ", text)
