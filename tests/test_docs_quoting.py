@@ -407,13 +407,8 @@ def test_a_sentence_a_page_repeats_in_two_sections_is_quoted_once(
     assert more.answered and more.quotes[0].text != first.quotes[0].text
 
 
-def test_a_weak_match_names_the_question_words_no_document_uses(
-    tmp_path: Path, engine_factory: Callable[..., Engine], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """"folder" when the docs say "directory": the user learns why the match is weak and which
-    word to change. A confident answer carries no such note."""
-    import retrieval.quoter as quoter
-
+def _files_engine(tmp_path: Path, engine_factory: Callable[..., Engine]) -> Engine:
+    """An index of one page on removing and copying files (real parser, model, Chroma)."""
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "files.md").write_text(
@@ -422,6 +417,17 @@ def test_a_weak_match_names_the_question_words_no_document_uses(
     )
     engine = engine_factory(docs)
     engine.index()
+    return engine
+
+
+def test_a_weak_match_names_the_question_words_no_document_uses(
+    tmp_path: Path, engine_factory: Callable[..., Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """"folder" when the docs say "directory": the user learns why the match is weak and which
+    word to change. A confident answer carries no such note."""
+    import retrieval.quoter as quoter
+
+    engine = _files_engine(tmp_path, engine_factory)
     # ("florida" in lower case: a capitalised name no document uses raises the threshold,
     # retrieval.unmentioned)
     question = "How do I remove a folder tree with all its files in florida?"
@@ -445,14 +451,7 @@ def test_the_note_names_no_function_word_or_question_wording(
     it possible") that happen to be missing from the documents (real index)."""
     import retrieval.quoter as quoter
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "files.md").write_text(
-        "# Files\n\n## Removing\n\nTo remove a directory tree with all its files, call "
-        "`shutil.rmtree(path)`.\n\n## Copying\n\nTo copy a file, call `shutil.copy(src, dst)`.\n"
-    )
-    engine = engine_factory(docs)
-    engine.index()
+    engine = _files_engine(tmp_path, engine_factory)
     for word in ("happens", "during", "whether", "possible"):
         assert engine.view().lexical.df.get(quoter.stems(word)[0], 0) == 0  # (truly unused)
     refused = engine.ask("What happens to my banana bread during baking?")
