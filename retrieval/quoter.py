@@ -306,8 +306,8 @@ class Quoter:
         if leads := included_code_leads(pool_windows, self._included_tails(view, pool_windows)):
             # a page's sentence leading into code it includes from another file: quoted as
             # that code with the sentence (its own evidence and vectors, as above)
-            scored = [self._announced(sw, raw, row, list_leads, leads.get(id(sw.window)))
-                      for sw in scored]
+            scored = [self._announced(sw, raw, row, list_leads, leads[id(sw.window)])
+                      if id(sw.window) in leads else sw for sw in scored]
         unlifted = scored
         if self.weights.repeated and any(w.chunk.blocks for w in windows):
             # a copy of a unit ranked above it, on another page, gives way (ordering only):

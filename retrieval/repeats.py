@@ -100,10 +100,10 @@ class Repeats:
                     held[src] = held.get(src, 0) + len(k)
         return frozenset(s for s, n in held.items() if 2 * n >= total)
 
-    def demoted(self, chunk: ChunkRecord, start: int, end: int, q_stems: Sequence[str]) -> bool:
-        """Whether the unit is repeated on MIN_OTHER_FILES other pages and the question names
-        nothing that tells its page from theirs."""
-        others = self.copies(chunk, start, end)
+    def demoted(self, chunk: ChunkRecord, others: frozenset[str], q_stems: Sequence[str]) -> bool:
+        """Whether a unit of `chunk` whose copies are on the pages `others` (`copies`) is
+        repeated on MIN_OTHER_FILES other pages and the question names nothing that tells its
+        page from theirs."""
         if len(others) < MIN_OTHER_FILES:
             return False
         own = self.titles.get(chunk.source, frozenset())
@@ -126,8 +126,8 @@ def pool_copies(
         if kept >= depth:
             break
         chunk = view.chunks[view.by_id[cid]]
-        whole = (chunk, 0, len(chunk.text))
-        if chunk.blocks and repeats.copies(*whole) & sources and repeats.demoted(*whole, q_stems):
+        others = repeats.copies(chunk, 0, len(chunk.text))
+        if others & sources and repeats.demoted(chunk, others, q_stems):
             out.add(cid)
         else:
             sources.add(chunk.source)
@@ -146,7 +146,7 @@ def later_copies(
     out: list[bool] = []
     for w in ranked:
         others = repeats.copies(w.chunk, w.start, w.end)
-        out.append(bool(others & seen) and repeats.demoted(w.chunk, w.start, w.end, q_stems))
+        out.append(bool(others & seen) and repeats.demoted(w.chunk, others, q_stems))
         if len(others) >= MIN_OTHER_FILES:
             seen.add(w.chunk.source)
     return out
